@@ -1,0 +1,45 @@
+# dealbot — two set-up commands: `make run` (install + run on embedded defaults), `make test` (install + full suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test system-deps postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -U pip
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/dealbot serve
+
+# Debian packages the email tests need (a real Dovecot IMAP/LMTP server, started by the tests themselves).
+system-deps:
+	@command -v dovecot >/dev/null 2>&1 || { \
+	  echo "installing dovecot-imapd dovecot-lmtpd"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null; }
+
+# PostgreSQL: every storage test runs on SQLite and on PostgreSQL (DEALBOT_TEST_PG_URL).
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  command -v pg_ctlcluster >/dev/null 2>&1 && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  sleep 2; pg_isready -h 127.0.0.1 -p 5432; }
+
+test: install system-deps postgres
+	DEALBOT_TEST_PG_URL=$${DEALBOT_TEST_PG_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check bot connectors domain storage scheduler tests bench
+	$(BIN)/mypy bot connectors domain storage scheduler
+
+bench: install
+	$(BIN)/python bench/console_path.py
+	$(BIN)/python bench/nlp.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

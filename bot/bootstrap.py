@@ -1,0 +1,101 @@
+"""bootstrap(): the one place that reads config and creates engines, connectors and the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import bot.handlers  # noqa: F401  (registers the commands)
+from bot.channels import build_channels
+from bot.config import Config
+from bot.context import Settings
+from bot.directory import assignment_rules, sync_directory
+from bot.registry import registry
+from bot.router import Router
+from bot.service import Bot
+from connectors.base import Connector
+from domain.ports import UnitOfWork
+from scheduler.outbox import OutboxDispatcher
+from storage.engine import make_engine, make_session_factory
+from storage.inbox import GroupCommitInbox
+from storage.migrate import upgrade
+from storage.uow import SqlAlchemyUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class App:
+    config: Config
+    engine: Any
+    uow_factory: Callable[[], UnitOfWork]
+    bot: Bot
+    dispatcher: OutboxDispatcher
+    connectors: dict[str, Connector] = field(default_factory=dict)
+    inbox: GroupCommitInbox | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    async def start_channels(self, skip: tuple[str, ...] = ("console",)) -> None:
+        """Start every channel but those in `skip` in the background; inbound messages go to bot.ingest."""
+        for name, connector in self.connectors.items():
+            if name not in skip:
+                self.tasks.append(asyncio.create_task(connector.start(self.bot.ingest), name=f"channel-{name}"))
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await self.bot.close()
+        for connector in self.connectors.values():
+            await connector.stop()
+        if self.inbox is not None:
+            await self.inbox.close()
+        await self.engine.dispose()
+
+
+def database_url(config: Config) -> str:
+    url = str(config.get("database", "url"))
+    if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
+        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
+                    clock: Callable[[], datetime] | None = None, migrate: bool = True) -> App:
+    url = database_url(config)
+    if migrate:
+        await upgrade(url)
+    engine = make_engine(url)
+    session_factory = make_session_factory(engine)
+
+    def uow_factory() -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory)
+
+    await sync_directory(uow_factory, config.list("teams"), config.list("users"))
+    settings = await build_settings(config, uow_factory)
+    inbox = GroupCommitInbox(engine)
+    await inbox.start()
+    bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox)
+    connectors = {**build_channels(config, uow_factory), **(connectors or {})}
+    dispatcher = OutboxDispatcher(uow_factory, connectors, clock)
+    log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
+    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
+
+
+def build_router() -> Router:
+    return Router(registry)
+
+
+async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) -> Settings:
+    rules = await assignment_rules(uow_factory, config.list("assignment"))
+    default_team = None
+    if name := config.get("bot", "default_team"):
+        async with uow_factory() as uow:
+            team = await uow.teams.by_name(str(name))
+            default_team = team.id if team else None
+    return Settings(assignment_rules=rules, default_team_id=default_team,
+                    max_message_chars=int(config.get("bot", "max_message_chars", 4000)))

@@ -1,0 +1,134 @@
+"""What each `dealbot` subcommand does, on top of bootstrap()."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+
+from bot.bootstrap import App, bootstrap, database_url
+from bot.config import Config
+from bot.http import make_web_app, start_http
+from connectors.console import ConsoleConnector
+from domain.people import Rep, Role
+from scheduler.jobs import deliver_due_reminders
+from scheduler.runner import build_scheduler
+from storage.migrate import upgrade
+
+ADMIN = "admin"
+
+
+async def console_identity(app: App, user: str) -> str | None:
+    """The console id of `user` (an id or a name); a known person gets one on first use."""
+    async with app.uow_factory() as uow:
+        rep = await uow.reps.by_identity("console", user) or await uow.reps.by_name(user)
+        if rep is None and user == ADMIN and not await uow.reps.list():
+            rep = await uow.reps.add(Rep(name=ADMIN, role=Role.ADMIN))  # zero set-up: first user is admin
+        if rep is None:
+            return None
+        if "console" not in rep.identities:
+            rep.identities["console"] = user
+            await uow.reps.save(rep)
+        await uow.commit()
+        return rep.identities["console"]
+
+
+async def serve(args: argparse.Namespace, config: Config) -> int:
+    user = str(config.get("console", "user", ADMIN))
+    console = ConsoleConnector(user)
+    app = await bootstrap(config, {"console": console})
+    runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
+    scheduler = build_scheduler(app.uow_factory, app.dispatcher,
+                                float(config.get("scheduler", "outbox_interval", 2.0)),
+                                float(config.get("scheduler", "reminder_interval", 30.0)))
+    scheduler.start()
+    await app.bot.process_pending()
+    await app.start_channels()
+    print(f"dealbot: http://{config.get('http', 'host')}:{config.get('http', 'port')}/healthz "
+          f"({config.source})", file=sys.stderr)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    tasks = [asyncio.create_task(stop.wait())]
+    if sys.stdin.isatty() and (ident := await console_identity(app, user)):
+        console.user = ident
+        console.after_each = app.dispatcher.drain  # type: ignore[assignment]
+        tasks.append(asyncio.create_task(console.start(app.bot.receive)))
+    await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    scheduler.shutdown(wait=False)
+    await runner.cleanup()
+    await app.close()
+    return 0
+
+
+async def chat(args: argparse.Namespace, config: Config) -> int:
+    console = ConsoleConnector(args.user)
+    app = await bootstrap(config, {"console": console})
+    ident = await console_identity(app, args.user)
+    if ident is None:
+        print(f"「{args.user}」不是已知用户。/ '{args.user}' is not a known user "
+              "(dealbot users import FILE, or dealbot demo).", file=sys.stderr)
+        await app.close()
+        return 2
+    console.user = ident
+
+    async def deliver() -> None:
+        await deliver_due_reminders(app.uow_factory, app.bot.clock())
+        await app.dispatcher.drain()
+
+    console.after_each = deliver  # type: ignore[assignment]
+    await deliver()
+    try:
+        await console.start(app.bot.receive)
+    finally:
+        await app.close()
+    return 0
+
+
+async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
+    await upgrade(database_url(config))
+    print("database is up to date / 数据库已是最新", file=sys.stderr)
+    return 0
+
+
+async def import_customers(args: argparse.Namespace, config: Config) -> int:
+    from bot.importing import import_customers_file
+
+    app = await bootstrap(config)
+    try:
+        report = await import_customers_file(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
+    finally:
+        await app.close()
+    print(report.render())
+    return 0 if not report.fatal else 2
+
+
+async def import_users(args: argparse.Namespace, config: Config) -> int:
+    from bot.directory import read_users_file, sync_directory
+
+    app = await bootstrap(config)
+    try:
+        teams, users = read_users_file(args.file)
+        report = await sync_directory(app.uow_factory, teams, users)
+    finally:
+        await app.close()
+    print(f"created 新建 {len(report.created)}, updated 更新 {len(report.updated)}, errors 错误 {len(report.errors)}")
+    for error in report.errors:
+        print("  " + error)
+    return 0 if not report.errors else 1
+
+
+async def demo(args: argparse.Namespace, config: Config) -> int:
+    from bot.demo import load_demo
+
+    app = await bootstrap(config)
+    try:
+        summary = await load_demo(app.uow_factory, seed=args.seed, now=app.bot.clock())
+    finally:
+        await app.close()
+    print(summary)
+    return 0

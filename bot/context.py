@@ -1,0 +1,113 @@
+"""What a handler gets: the open unit of work, who is asking, the clock, the locale."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.entities import repository
+from bot.i18n import pick
+from domain.audit import AuditEntry
+from domain.messaging import OutboxItem
+from domain.people import Rep, Team
+from domain.ports import UnitOfWork
+from domain.snapshot import snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Business settings read from config by bootstrap()."""
+
+    assignment_rules: tuple[Any, ...] = ()  # domain.assignment.AssignmentRule
+    default_team_id: int | None = None
+    channel_order: tuple[str, ...] = ("wecom", "dingtalk", "console", "email")
+    max_message_chars: int = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """People and teams, read once per batch of messages."""
+
+    reps: tuple[Rep, ...] = ()
+    teams: tuple[Team, ...] = ()
+
+    @classmethod
+    async def load(cls, uow: UnitOfWork) -> Directory:
+        return cls(tuple(await uow.reps.list()), tuple(await uow.teams.list()))
+
+    def identify(self, channel: str, external_id: str) -> Rep | None:
+        return next((r for r in self.reps if r.identities.get(channel) == external_id), None)
+
+    def rep(self, rep_id: int | None) -> Rep | None:
+        return next((r for r in self.reps if r.id == rep_id), None)
+
+    @property
+    def team_of(self) -> dict[int, int | None]:
+        return {r.id: r.team_id for r in self.reps if r.id is not None}
+
+
+@dataclass(slots=True)
+class Context:
+    uow: UnitOfWork
+    rep: Rep
+    now: datetime
+    channel: str
+    conversation_id: str
+    batch: str
+    settings: Settings = field(default_factory=Settings)
+    directory: Directory = field(default_factory=Directory)
+    outbox: list[OutboxItem] = field(default_factory=list)
+    before: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def locale(self) -> str:
+        return self.rep.locale
+
+    @property
+    def rep_id(self) -> int:
+        assert self.rep.id is not None
+        return self.rep.id
+
+    def t(self, zh: str, en: str) -> str:
+        return pick(self.locale, zh, en)
+
+    def remember(self, entity: str, obj: Any) -> None:
+        """Keep the state read from storage, so the audit entry of a later change can restore it (undo)."""
+        if obj.id is not None:
+            self.before.setdefault((entity, obj.id), snapshot(obj))
+
+    async def audit(self, entity: str, entity_id: int | None, action: str, **changes: Any) -> None:
+        assert entity_id is not None
+        record = {k: _jsonable(v) for k, v in changes.items()}
+        if action != "create" and (entity, entity_id) in self.before:
+            record["before"] = self.before[(entity, entity_id)]
+        await self.uow.audit.add(AuditEntry(
+            actor_id=self.rep.id, entity=entity, entity_id=entity_id, action=action, at=self.now,
+            changes=record, batch=self.batch))
+
+    async def update(self, entity: str, obj: Any, **changes: Any) -> None:
+        """Write back an object read (and remembered) earlier; audited with its previous state."""
+        await repository(self.uow, entity).save(obj)
+        await self.audit(entity, obj.id, "update", **changes)
+
+    async def notify(self, rep_id: int, text: str, markdown: str | None = None) -> None:
+        """Queue a message to another person on their preferred channel (same transaction)."""
+        if rep_id == self.rep.id:
+            return
+        other = self.directory.rep(rep_id)
+        if other is None:
+            return
+        for channel in self.settings.channel_order:
+            if recipient := other.identities.get(channel):
+                self.outbox.append(OutboxItem(channel=channel, recipient=recipient, text=text,
+                                              markdown=markdown, created_at=self.now))
+                return
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,114 @@
+"""People and teams from config or a users file; channel identities map to one person."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from domain.assignment import AssignmentRule
+from domain.errors import InvalidValue
+from domain.people import Rep, Role, Team
+from domain.ports import UnitOfWork
+
+CHANNELS = ("wecom", "dingtalk", "email", "console")
+
+
+@dataclass(slots=True)
+class DirectoryReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value or "").replace("，", ",").replace(";", ",").split(",") if v.strip()]
+
+
+def read_users_file(path: str | Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(teams, users) from a TOML file with [[teams]]/[[users]] or a CSV with one user per row."""
+    path = Path(path)
+    if path.suffix.lower() == ".toml":
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return list(data.get("teams", [])), list(data.get("users", []))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [], [dict(row) for row in csv.DictReader(fh)]
+
+
+async def sync_directory(uow_factory: Callable[[], UnitOfWork], teams: Iterable[Mapping[str, Any]],
+                         users: Iterable[Mapping[str, Any]]) -> DirectoryReport:
+    """Create or update teams and people by name, in one transaction."""
+    report = DirectoryReport()
+    async with uow_factory() as uow:
+        team_ids = {t.name: t.id for t in await uow.teams.list()}
+        for row in teams:
+            name = str(row.get("name", "")).strip()
+            if name and name not in team_ids:
+                team = await uow.teams.add(Team(name=name, region=str(row.get("region", ""))))
+                team_ids[name] = team.id
+        for number, row in enumerate(users, start=1):
+            try:
+                await _upsert_user(uow, row, team_ids, report)
+            except InvalidValue as err:
+                report.errors.append(f"#{number}: {err.message('zh')} / {err.message('en')}")
+        await uow.commit()
+    return report
+
+
+async def _upsert_user(uow: UnitOfWork, row: Mapping[str, Any], team_ids: dict[str, int | None],
+                       report: DirectoryReport) -> None:
+    name = str(row.get("name", "")).strip()
+    if not name:
+        raise InvalidValue("姓名", "不能为空", field_en="name", reason_en="is empty")
+    try:
+        role = Role(str(row.get("role") or "rep").strip().lower())
+    except ValueError:
+        raise InvalidValue("角色", f"「{row.get('role')}」应为 rep/manager/admin", field_en="role",
+                           reason_en=f"'{row.get('role')}' should be rep/manager/admin") from None
+    team_name = str(row.get("team") or "").strip()
+    if team_name and team_name not in team_ids:
+        team_ids[team_name] = (await uow.teams.add(Team(name=team_name))).id
+    rep = await uow.reps.by_name(name)
+    is_new = rep is None
+    rep = rep or Rep(name=name)
+    rep.role, rep.team_id = role, team_ids.get(team_name) if team_name else rep.team_id
+    rep.regions = _split(row.get("regions", "")) or rep.regions
+    rep.locale = str(row.get("locale") or rep.locale)
+    rep.timezone = str(row.get("timezone") or rep.timezone)
+    rep.identities.update({c: str(row[c]).strip() for c in CHANNELS if str(row.get(c) or "").strip()})
+    rep.email = rep.identities.get("email", rep.email)
+    if is_new:
+        rep = await uow.reps.add(rep)
+    else:
+        await uow.reps.save(rep)
+    (report.created if is_new else report.updated).append(name)
+    if role is Role.MANAGER and rep.team_id is not None:
+        team = await uow.teams.get(rep.team_id)
+        team.manager_id = rep.id
+        await uow.teams.save(team)
+
+
+async def assignment_rules(uow_factory: Callable[[], UnitOfWork],
+                           rows: Iterable[Mapping[str, Any]]) -> tuple[AssignmentRule, ...]:
+    """[[assignment]] rows name a team or a rep; turn names into ids."""
+    rules = []
+    async with uow_factory() as uow:
+        for row in rows:
+            team = await uow.teams.by_name(str(row["team"])) if row.get("team") else None
+            rep = await uow.reps.by_name(str(row["rep"])) if row.get("rep") else None
+            rules.append(AssignmentRule(
+                rep_id=rep.id if rep else None, team_id=team.id if team and not rep else None,
+                regions=tuple(_split(row.get("regions", row.get("region", "")))),
+                industries=tuple(_split(row.get("industries", row.get("industry", "")))),
+                min_budget=_decimal(row.get("min_budget")), max_budget=_decimal(row.get("max_budget"))))
+    return tuple(rules)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))

@@ -1,0 +1,25 @@
+"""Audit entity names → the unit-of-work repository and the domain class behind them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.activity import FollowUp, Reminder
+from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.customer import Contact, Customer
+from domain.lead import Lead
+from domain.opportunity import Opportunity
+from domain.ports import UnitOfWork
+from domain.quote import Quote
+
+ENTITIES: dict[str, tuple[str, type[Any]]] = {
+    "customer": ("customers", Customer), "contact": ("contacts", Contact), "lead": ("leads", Lead),
+    "opportunity": ("opportunities", Opportunity), "followup": ("followups", FollowUp),
+    "reminder": ("reminders", Reminder), "quote": ("quotes", Quote), "contract": ("contracts", Contract),
+    "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
+    "invoice": ("invoices", Invoice),
+}
+
+
+def repository(uow: UnitOfWork, entity: str) -> Any:
+    return getattr(uow, ENTITIES[entity][0])

@@ -1,0 +1,35 @@
+"""Errors the user sees as a reply. Expected failures subclass DomainError."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+
+class UsageError(DomainError):
+    zh = "{problem}。用法：{usage}"
+    en = "{problem_en}. Usage: {usage_en}"
+
+
+class UnknownCommand(DomainError):
+    zh = "不认识的命令「{word}」。{hint}发送「帮助」查看全部命令。"
+    en = "Unknown command '{word}'. {hint_en}Send 'help' for all commands."
+
+
+class AmbiguousMatch(DomainError):
+    zh = "「{text}」匹配到多个{what}：{options}。请写得更具体一些。"
+    en = "'{text}' matches several {what_en}: {options}. Please be more specific."
+
+
+class UnknownSender(DomainError):
+    zh = "你好！你还不是 dealbot 的用户，请联系管理员把你的账号（{identity}）加入用户列表。"
+    en = "Hello! You are not a dealbot user yet. Please ask an admin to add your account ({identity})."
+
+
+class MessageTooLong(DomainError):
+    zh = "消息太长（{size} 字），请控制在 {limit} 字以内，或分几条发送。"
+    en = "The message is too long ({size} characters). Keep it under {limit}, or send it in parts."
+
+
+class NothingToUndo(DomainError):
+    zh = "没有可以撤销的操作。"
+    en = "There is nothing to undo."

@@ -1,0 +1,71 @@
+"""Lookups and formatting that several handlers share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.context import Context
+from bot.errors import AmbiguousMatch
+from domain import permissions
+from domain.customer import Customer, normalize_name
+from domain.errors import NotFound
+from domain.money import Money
+from domain.opportunity import Opportunity
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+async def load_deal(ctx: Context, ref: int, *, edit: bool = True) -> Opportunity:
+    """The deal, if this person may see (and, with edit, change) it; NotFound/PermissionDenied otherwise."""
+    opp = await ctx.uow.opportunities.find(ref)
+    if opp is None:
+        raise NotFound("商机", f"#{ref}", "deal")
+    team_of, teams = ctx.directory.team_of, ctx.directory.teams
+    if not permissions.can_view(ctx.rep, opp, team_of, teams):
+        raise NotFound("商机", f"#{ref}", "deal")  # do not reveal deals one cannot see
+    if edit:
+        permissions.require_edit(ctx.rep, opp, team_of, teams)
+        ctx.remember("opportunity", opp)
+    return opp
+
+
+def visible_owner_ids(ctx: Context) -> set[int] | None:
+    return permissions.visible_owner_ids(ctx.rep, ctx.directory.reps, ctx.directory.teams)
+
+
+async def find_customers(ctx: Context, text: str) -> list[Customer]:
+    exact = await ctx.uow.customers.by_name_key(normalize_name(text))
+    if exact is not None:
+        return [exact]
+    return list(await ctx.uow.customers.search(text, limit=10))
+
+
+async def resolve_customer(ctx: Context, text: str) -> Customer:
+    """One customer for a full or short name; asks back when several match."""
+    found = await find_customers(ctx, text)
+    if not found:
+        raise NotFound("客户", f"「{text}」", "customer")
+    if len(found) > 1:
+        options = "、".join(c.name for c in found[:5])
+        raise AmbiguousMatch(text=text, what="客户", what_en="customers", options=options)
+    return found[0]
+
+
+def money(value: Money | None, locale: str) -> str:
+    return value.format(locale) if value is not None else ""
+
+
+def when(value: date | datetime | None, locale: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        day = when(value.date(), locale)
+        return f"{day} {value:%H:%M}"
+    if locale == "en":
+        return f"{value:%a} {value.day} {value:%b} {value.year}"
+    return f"{value.year}年{value.month}月{value.day}日(周{WEEKDAYS_ZH[value.weekday()]})"
+
+
+def deal_label(opp: Opportunity, customer: Customer | None = None) -> str:
+    name = customer.short_name or customer.name if customer else ""
+    return f"#{opp.id} {name} {opp.name}".replace("  ", " ").strip()

@@ -1,0 +1,87 @@
+"""Customers: add, find."""
+
+from __future__ import annotations
+
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.common import find_customers, money
+from bot.registry import command
+from bot.reply import CardBuilder, Reply
+from domain.customer import Customer, derive_short_name, normalize_name
+from domain.errors import DomainError
+from domain.opportunity import OPEN_STAGES
+
+CUSTOMER_OPTIONS = {
+    "行业": "industry", "industry": "industry", "区域": "region", "地区": "region", "region": "region",
+    "标签": "tags", "tags": "tags", "tag": "tags", "简称": "short_name", "short": "short_name",
+    "电话": "phone", "phone": "phone", "邮箱": "email", "email": "email", "别名": "aliases", "alias": "aliases",
+}
+
+
+class CustomerExists(DomainError):
+    zh = "客户「{name}」已存在（编号 C{id}）"
+    en = "Customer '{name}' already exists (C{id})"
+
+
+def split_list(value: str) -> list[str]:
+    return [v for v in value.replace("，", ",").replace("、", ",").split(",") if v]
+
+
+def customer_from_options(name: str, opts: dict[str, str]) -> Customer:
+    return Customer(
+        name=name, short_name=opts.get("short_name") or derive_short_name(name),
+        industry=opts.get("industry", ""), region=opts.get("region", ""),
+        tags=split_list(opts.get("tags", "")), aliases=split_list(opts.get("aliases", "")),
+        phone=opts.get("phone", ""), email=opts.get("email", ""),
+    )
+
+
+async def add_customer(ctx: Context, customer: Customer) -> Customer:
+    existing = await ctx.uow.customers.by_name_key(normalize_name(customer.name))
+    if existing is not None:
+        raise CustomerExists(name=existing.name, id=existing.id)
+    customer.owner_id, customer.created_at = ctx.rep.id, ctx.now
+    customer = await ctx.uow.customers.add(customer)
+    await ctx.audit("customer", customer.id, "create", name=customer.name)
+    return customer
+
+
+@command("新客户", "customer add", "添加客户", "add customer", section="customers",
+         help_zh="新建客户", help_en="Add a customer",
+         usage_zh="新客户 公司全称 [行业 制造] [区域 华东] [标签 重点,央企] [简称 明途]",
+         usage_en="customer add <full name> [industry X] [region Y] [tags a,b] [short X]")
+async def create_customer(ctx: Context, args: Args) -> Reply:
+    opts = args.options(CUSTOMER_OPTIONS)
+    name = args.required_rest("缺少客户名称", "missing the customer name")
+    customer = await add_customer(ctx, customer_from_options(name, opts))
+    return customer_card(ctx, customer, ctx.t("已创建客户", "Customer created"))
+
+
+def customer_card(ctx: Context, customer: Customer, heading: str) -> Reply:
+    card = CardBuilder(f"{heading}：C{customer.id} {customer.name}", ctx.locale)
+    card.add("简称", "Short name", customer.short_name).add("行业", "Industry", customer.industry)
+    card.add("区域", "Region", customer.region).add("标签", "Tags", "、".join(customer.tags))
+    card.add("电话", "Phone", customer.phone).add("邮箱", "Email", customer.email)
+    return card.build()
+
+
+@command("客户", "customer", "查客户", "find customer", section="customers", writes=False,
+         help_zh="按全称或简称查找客户", help_en="Find a customer by full or short name",
+         usage_zh="客户 明途", usage_en="customer mingtu")
+async def find_customer(ctx: Context, args: Args) -> Reply:
+    text = args.required_rest("请写客户名称或简称", "write a customer name or short name")
+    found = await find_customers(ctx, text)
+    if not found:
+        return Reply.text(ctx.t(f"没有找到「{text}」相关的客户。可以用「新客户 {text}」创建。",
+                                f"No customer matches '{text}'. Create it with 'customer add {text}'."))
+    if len(found) > 1:
+        lines = [f"C{c.id} {c.name}" for c in found]
+        return Reply.card(ctx.t(f"找到 {len(found)} 个客户", f"{len(found)} customers found"), lines=lines)
+    customer = found[0]
+    reply = customer_card(ctx, customer, ctx.t("客户", "Customer"))
+    assert customer.id is not None
+    contacts = await ctx.uow.contacts.for_customer(customer.id)
+    deals = await ctx.uow.opportunities.list(customer_id=customer.id, stages=OPEN_STAGES)
+    lines = [f"👤 {c.name}{c.title} {c.phone} {c.email}".rstrip() for c in contacts]
+    lines += [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale)}" for o in deals]
+    return reply + Reply.card("", lines=lines) if lines else reply

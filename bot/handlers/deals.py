@@ -1,0 +1,143 @@
+"""Deals: create, follow up, move through the stage machine, win, lose."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.common import load_deal, money, resolve_customer, when
+from bot.registry import command
+from bot.reply import CardBuilder, Reply
+from domain.activity import FollowUp, FollowUpKind, Reminder
+from domain.opportunity import LostReason, Opportunity, Stage
+
+LOST_REASONS = {
+    "价格": LostReason.PRICE, "price": LostReason.PRICE, "竞品": LostReason.COMPETITOR,
+    "competitor": LostReason.COMPETITOR, "预算": LostReason.BUDGET, "budget": LostReason.BUDGET,
+    "时机": LostReason.TIMING, "timing": LostReason.TIMING, "需求": LostReason.REQUIREMENTS,
+    "requirements": LostReason.REQUIREMENTS, "无决策": LostReason.NO_DECISION,
+    "no_decision": LostReason.NO_DECISION, "其他": LostReason.OTHER, "other": LostReason.OTHER,
+}
+KIND_WORDS = {"电话": FollowUpKind.CALL, "call": FollowUpKind.CALL, "拜访": FollowUpKind.VISIT,
+              "visit": FollowUpKind.VISIT, "会议": FollowUpKind.MEETING, "meeting": FollowUpKind.MEETING,
+              "微信": FollowUpKind.WECHAT, "邮件": FollowUpKind.EMAIL}
+DEFAULT_REMINDER_TIME = time(9, 0)
+
+
+def as_datetime(value: date | datetime, now: datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, DEFAULT_REMINDER_TIME, tzinfo=now.tzinfo)
+
+
+async def save_stage(ctx: Context, opp: Opportunity, source: Stage) -> None:
+    await ctx.update("opportunity", opp, stage=[source.value, opp.stage.value])
+
+
+@command("新商机", "deal add", "添加商机", section="deals",
+         help_zh="为客户新建商机", help_en="Open a deal for a customer",
+         usage_zh="新商机 客户简称 商机名称 [金额 80万]", usage_en="deal add <customer> <deal name> [amount]")
+async def create_deal(ctx: Context, args: Args) -> Reply:
+    amount = args.amount(required=False)
+    words = args.required_rest("缺少客户和商机名称", "missing the customer and deal name").split(" ", 1)
+    customer = await resolve_customer(ctx, words[0])
+    name = words[1] if len(words) > 1 else ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
+    opp = await ctx.uow.opportunities.add(Opportunity(
+        customer_id=customer.id or 0, name=name, owner_id=ctx.rep.id, team_id=ctx.rep.team_id, amount=amount,
+        created_at=ctx.now, updated_at=ctx.now, last_contact_at=ctx.now))
+    await ctx.audit("opportunity", opp.id, "create", name=name)
+    return Reply.text(ctx.t(f"已创建商机 #{opp.id} {customer.name} {name} {money(amount, 'zh')}",
+                            f"Deal #{opp.id} created: {customer.name} {name} {money(amount, 'en')}").rstrip())
+
+
+@command("跟进", "follow", "followup", "follow-up", section="deals",
+         help_zh="记录跟进和下一步", help_en="Record a follow-up and the next step",
+         usage_zh="跟进 #12 电话沟通了报价 下次 2026-12-01 [下一步内容]",
+         usage_en="follow #12 <what happened> next 2026-12-01 [next step]")
+async def record_followup(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity())
+    words = args.raw.split()
+    marker = next((i for i, w in enumerate(words) if w.casefold() in ("下次", "下一步", "next")), None)
+    next_at = None
+    next_step = ""
+    if marker is not None:
+        tail = Args(" ".join(words[marker + 1:]), args.usage, ctx.now)
+        resolved = tail.when(required=True)
+        next_at, next_step = as_datetime(resolved, ctx.now) if resolved else None, tail.rest()
+        args.tokens = [t for t in words[:marker] if not t.startswith("#")]
+    note = args.required_rest("缺少跟进内容", "missing what happened")
+    return await save_followup(ctx, opp, note, next_at, next_step)
+
+
+async def save_followup(ctx: Context, opp: Opportunity, note: str, next_at: datetime | None,
+                        next_step: str) -> Reply:
+    kind = next((k for w, k in KIND_WORDS.items() if w in note.casefold()), FollowUpKind.NOTE)
+    followup = await ctx.uow.followups.add(FollowUp(
+        rep_id=ctx.rep.id, note=note, at=ctx.now, opportunity_id=opp.id, customer_id=opp.customer_id,
+        kind=kind, next_step=next_step, next_at=next_at))
+    await ctx.audit("followup", followup.id, "create")
+    opp.last_contact_at = ctx.now
+    if next_at is not None:
+        opp.next_at, opp.next_step = next_at, next_step or note
+        reminder = await ctx.uow.reminders.add(Reminder(
+            rep_id=ctx.rep_id, due_at=next_at, text=f"#{opp.id} {opp.next_step}", opportunity_id=opp.id,
+            followup_id=followup.id))
+        await ctx.audit("reminder", reminder.id, "create")
+    await ctx.update("opportunity", opp)
+    card = CardBuilder(ctx.t(f"已记录跟进 · #{opp.id} {opp.name}", f"Follow-up recorded · #{opp.id} {opp.name}"),
+                       ctx.locale)
+    card.add("内容", "Note", note).add("下一步", "Next step", next_step)
+    card.add("提醒时间", "Reminder", when(next_at, ctx.locale))
+    return card.build()
+
+
+@command("阶段", "stage", "推进", section="deals",
+         help_zh="推进商机阶段", help_en="Move a deal to another stage",
+         usage_zh="阶段 #12 谈判", usage_en="stage #12 negotiation")
+async def advance_stage(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity())
+    target = args.stage()
+    if target is Stage.WON:
+        return await win_deal(ctx, Args(f"#{opp.id} {args.rest()}", args.usage, ctx.now))
+    if target is Stage.LOST:
+        return await lose_deal(ctx, Args(f"#{opp.id} {args.rest()}", args.usage, ctx.now))
+    source = opp.stage
+    opp.advance_to(target, by=ctx.rep.id, at=ctx.now)
+    await save_stage(ctx, opp, source)
+    return Reply.text(ctx.t(f"#{opp.id} {opp.name}：{source.label('zh')} → {target.label('zh')}",
+                            f"#{opp.id} {opp.name}: {source.label('en')} → {target.label('en')}"))
+
+
+@command("赢单", "won", "win", "成交", section="deals",
+         help_zh="标记赢单（可带合同金额）", help_en="Mark a deal won (optionally with the final amount)",
+         usage_zh="赢单 #12 96万", usage_en="won #12 960000")
+async def win_deal(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity())
+    amount = args.amount(required=False)
+    source = opp.stage
+    opp.win(by=ctx.rep.id, at=ctx.now, amount=amount)
+    await save_stage(ctx, opp, source)
+    customer = await ctx.uow.customers.get(opp.customer_id)
+    ctx.remember("customer", customer)
+    customer.lifecycle = customer.lifecycle.CUSTOMER
+    await ctx.update("customer", customer)
+    return Reply.text(ctx.t(f"🎉 赢单！#{opp.id} {customer.name} {opp.name} {money(opp.amount, 'zh')}",
+                            f"🎉 Won! #{opp.id} {customer.name} {opp.name} {money(opp.amount, 'en')}").rstrip())
+
+
+@command("输单", "lost", "lose", "丢单", section="deals",
+         help_zh="标记输单并写明原因", help_en="Mark a deal lost, with the reason",
+         usage_zh="输单 #12 价格 原因:竞品低价（原因类别：价格/竞品/预算/时机/需求/无决策/其他）",
+         usage_en="lost #12 price reason:competitor was cheaper (price/competitor/budget/timing/...)")
+async def lose_deal(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity())
+    note = args.options({"原因": "note", "reason": "note"}).get("note", "")
+    reason = next((LOST_REASONS[t.casefold()] for t in args.tokens if t.casefold() in LOST_REASONS), None)
+    if reason is None:
+        raise args.fail("缺少输单原因类别", "missing the reason category")
+    source = opp.stage
+    opp.lose(reason, by=ctx.rep.id, at=ctx.now, note=note or args.rest())
+    await save_stage(ctx, opp, source)
+    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{reason.value}）",
+                            f"Deal #{opp.id} {opp.name} marked lost ({reason.value})"))

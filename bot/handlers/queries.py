@@ -1,0 +1,84 @@
+"""Read-only views: my deals, one deal's card, help."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.args import STAGE_WORDS, Args
+from bot.context import Context
+from bot.handlers.common import load_deal, money, visible_owner_ids, when
+from bot.registry import SECTIONS, command, registry
+from bot.reply import CardBuilder, Reply
+from domain.money import Money
+from domain.opportunity import OPEN_STAGES
+
+
+@command("我的商机", "my deals", "商机列表", "deals", section="queries", writes=False,
+         help_zh="列出我能看到的进行中商机（经理看团队，管理员看全部）",
+         help_en="List open deals I can see (managers: their team, admins: all)",
+         usage_zh="我的商机 [谈判]", usage_en="my deals [negotiation]")
+async def my_deals(ctx: Context, args: Args) -> Reply:
+    wanted = [STAGE_WORDS[t.casefold()] for t in args.tokens if t.casefold() in STAGE_WORDS]
+    owners = visible_owner_ids(ctx)
+    deals = await ctx.uow.opportunities.list(owner_ids=owners, stages=wanted or OPEN_STAGES, limit=200)
+    if not deals:
+        return Reply.text(ctx.t("没有进行中的商机。", "No open deals."))
+    names = {r.id: r.name for r in ctx.directory.reps}
+    lines = []
+    for opp in sorted(deals, key=lambda o: (o.next_at is None, o.next_at or o.created_at))[:30]:
+        customer = await ctx.uow.customers.get(opp.customer_id)
+        owner = f" @{names.get(opp.owner_id, '?')}" if opp.owner_id != ctx.rep.id else ""
+        lines.append(f"#{opp.id} {customer.short_name or customer.name} · {opp.name} · "
+                     f"{opp.stage.label(ctx.locale)} · {money(opp.amount, ctx.locale) or '-'}{owner}")
+    total = sum((o.amount.amount for o in deals if o.amount and o.amount.currency == "CNY"), Decimal(0))
+    title = ctx.t(f"进行中的商机 {len(deals)} 个，合计 {Money(total).format('zh')}",
+                  f"{len(deals)} open deals, {Money(total).format('en')} in total")
+    footer = ctx.t("仅显示前 30 个", "Showing the first 30") if len(deals) > 30 else ""
+    return Reply.card(title, lines=lines, footer=footer)
+
+
+@command("商机", "deal", "查看", section="queries", writes=False,
+         help_zh="查看商机卡片（也可以直接发 #12）", help_en="Show a deal card (or just send #12)",
+         usage_zh="商机 #12", usage_en="deal #12")
+async def deal_card(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity(), edit=False)
+    assert opp.id is not None
+    customer = await ctx.uow.customers.get(opp.customer_id)
+    owner = ctx.directory.rep(opp.owner_id)
+    contact = await ctx.uow.contacts.find(opp.contact_id) if opp.contact_id else None
+    card = CardBuilder(f"#{opp.id} {opp.name}", ctx.locale)
+    card.add("客户", "Customer", customer.name).add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
+    card.add("阶段", "Stage", opp.stage.label(ctx.locale)).add("金额", "Amount", money(opp.amount, ctx.locale))
+    card.add("负责人", "Owner", owner and owner.name)
+    card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx.locale)}".strip())
+    card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx.locale))
+    if opp.lost_reason:
+        card.add("输单原因", "Lost reason", f"{opp.lost_reason.value} {opp.lost_note}".strip())
+    quotes = await ctx.uow.quotes.for_opportunity(opp.id)
+    card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}" for q in quotes))
+    paid = [p.amount.amount for p in await ctx.uow.payments.for_opportunity(opp.id)]
+    if paid:
+        card.add("已回款", "Received", money(Money(sum(paid, Decimal(0))), ctx.locale))
+    for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
+        card.line(f"· {when(f.at.date(), ctx.locale)} {f.note}")
+    return card.build()
+
+
+@command("帮助", "help", "?", "？", section="general", writes=False,
+         help_zh="查看命令说明", help_en="Show the commands", usage_zh="帮助 [命令]", usage_en="help [command]")
+async def show_help(ctx: Context, args: Args) -> Reply:
+    if args.tokens and (cmd := registry.lookup(args.rest())):
+        words = " / ".join((cmd.name, *cmd.aliases))
+        return Reply.text(f"{words}", cmd.help.get(ctx.locale), ctx.t("用法：", "Usage: ") + cmd.usage.get(ctx.locale))
+    cards = []
+    for key, title in SECTIONS.items():
+        lines = [f"{c.usage.get(ctx.locale)}  — {c.help.get(ctx.locale)}"
+                 for c in registry.commands if c.section == key]
+        if lines:
+            cards.append(Reply.card(title.get(ctx.locale), lines=lines))
+    intro = Reply.text(ctx.t("dealbot 命令（也可以直接用一句话描述发生了什么）：",
+                             "dealbot commands (or just describe what happened in a sentence):"))
+    result = intro
+    for card in cards:
+        result = result + card
+    return result

@@ -1,0 +1,86 @@
+"""Replies as structured cards; each channel renders them (plain text, markdown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.i18n import Text
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    label: Text
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    title: str
+    fields: tuple[Field, ...] = ()
+    lines: tuple[str, ...] = ()
+    footer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    cards: tuple[Card, ...] = ()
+    is_error: bool = False
+
+    @classmethod
+    def text(cls, *lines: str, error: bool = False) -> Reply:
+        return cls((Card(title="", lines=tuple(lines)),), is_error=error)
+
+    @classmethod
+    def card(cls, title: str, fields: list[Field] | None = None, lines: list[str] | None = None,
+             footer: str = "") -> Reply:
+        return cls((Card(title, tuple(fields or ()), tuple(lines or ()), footer),))
+
+    def __add__(self, other: Reply) -> Reply:
+        return Reply(self.cards + other.cards, self.is_error or other.is_error)
+
+
+@dataclass(slots=True)
+class CardBuilder:
+    """Collects fields that have a value; empty values are left out of the card."""
+
+    title: str
+    locale: str
+    fields: list[Field] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, zh: str, en: str, value: object) -> CardBuilder:
+        if value not in (None, "", [], ()):
+            self.fields.append(Field(Text(zh, en), str(value)))
+        return self
+
+    def line(self, text: str) -> CardBuilder:
+        self.lines.append(text)
+        return self
+
+    def build(self, footer: str = "") -> Reply:
+        return Reply.card(self.title, self.fields, self.lines, footer)
+
+
+def render_text(reply: Reply, locale: str) -> str:
+    blocks = []
+    for card in reply.cards:
+        parts = [card.title] if card.title else []
+        width = max((len(f.label.get(locale)) for f in card.fields), default=0)
+        parts += [f"  {f.label.get(locale).ljust(width)}  {f.value}" for f in card.fields]
+        parts += list(card.lines)
+        if card.footer:
+            parts.append(card.footer)
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)
+
+
+def render_markdown(reply: Reply, locale: str) -> str:
+    blocks = []
+    for card in reply.cards:
+        parts = [f"### {card.title}"] if card.title else []
+        parts += [f"**{f.label.get(locale)}**：{f.value}" for f in card.fields]
+        parts += list(card.lines)
+        if card.footer:
+            parts.append(f"> {card.footer}")
+        blocks.append("\n".join(parts))
+    return "\n\n".join(blocks)

@@ -1,0 +1,54 @@
+"""Route one message: explicit command first, then free text (NLP), else "did you mean"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from bot.args import Args, normalize
+from bot.context import Context
+from bot.errors import MessageTooLong, UnknownCommand
+from bot.registry import Command, Registry
+from bot.reply import Reply
+
+FreeTextRoute = Callable[[Context, str], Awaitable[Reply | None]]
+
+_BARE_REF = re.compile(r"^#\d+$")
+
+
+class Router:
+    def __init__(self, registry: Registry, free_text: FreeTextRoute | None = None) -> None:
+        self.registry = registry
+        self.free_text = free_text
+
+    def resolve(self, text: str) -> tuple[Command, str] | None:
+        words = text.split(" ")
+        for n in (2, 1):
+            if cmd := self.registry.lookup(" ".join(words[:n])):
+                return cmd, " ".join(words[n:])
+        word, rest = words[0], " ".join(words[1:])
+        if _BARE_REF.match(word) and not rest and (card := self.registry.lookup("deal")):
+            return card, word
+        return self.registry.match_prefix(text)
+
+    async def route(self, ctx: Context, raw: str) -> Reply:
+        if len(raw) > ctx.settings.max_message_chars:
+            raise MessageTooLong(size=len(raw), limit=ctx.settings.max_message_chars)
+        text = normalize(raw)
+        if not text:
+            return Reply.text(ctx.t("没有收到文字内容。发送「帮助」查看可以做什么。",
+                                    "No text received. Send 'help' to see what I can do."), error=True)
+        if found := self.resolve(text):
+            cmd, rest = found
+            return await cmd.handler(ctx, Args(rest, cmd.usage, ctx.now))
+        if self.free_text is not None and (reply := await self.free_text(ctx, text)) is not None:
+            return reply
+        word = text.split(" ", 1)[0][:30]
+        suggestions = self.registry.suggest(word)
+        hint = ("你是不是想用：" + "、".join(suggestions) + "？") if suggestions else ""
+        hint_en = ("Did you mean: " + ", ".join(suggestions) + "? ") if suggestions else ""
+        raise UnknownCommand(word=word, hint=hint, hint_en=hint_en)
+
+    def is_read_only(self, raw: str) -> bool:
+        found = self.resolve(normalize(raw))
+        return found is not None and not found[0].writes

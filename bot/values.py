@@ -1,0 +1,46 @@
+"""Amounts and dates in command arguments, read by the same rules as free text (bot.nlp)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from bot.nlp.amounts import parse_amount
+from bot.nlp.when import parse_when
+from domain.errors import DomainError
+from domain.money import Money
+
+_AMOUNT_HINT = re.compile(
+    r"^[¥￥$]|(万元?|亿元?|[wWkK]|元|块|million|[mM]|RMB|CNY|USD)$|^\d[\d,]*(\.\d+)?$")
+_DATE_HINT = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}月\d{1,2}[日号]?|^\d{1,2}/\d{1,2}$|^\d{1,2}[日号]$|今天|明天|后天|大后天|"
+    r"[本下这上]?(周|星期|礼拜)[一二三四五六日天1-7]|月底|月初|天后|周后|^(today|tomorrow|next|mon|tue|wed|thu|fri|"
+    r"sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
+
+
+def looks_like_amount(token: str) -> bool:
+    return bool(_AMOUNT_HINT.search(token)) and not looks_like_date(token) and not token.endswith("%")
+
+
+def looks_like_date(token: str) -> bool:
+    return bool(_DATE_HINT.search(token))
+
+
+def to_money(token: str) -> Money | None:
+    """None when the token is not a readable positive amount (the caller says how to write one)."""
+    try:
+        parsed = parse_amount(token)
+    except DomainError:
+        return None
+    if parsed is None:
+        return None
+    amount, currency = parsed
+    return Money(amount, currency) if amount > 0 else None
+
+
+def to_when(token: str, now: datetime) -> date | datetime | None:
+    """None when the token is not a real date ("2月30日")."""
+    try:
+        return parse_when(token, now)
+    except DomainError:
+        return None

@@ -1,0 +1,1 @@
+"""Channel adapters: turn platform payloads into InboundMessage and send OutboundMessage."""

@@ -1,0 +1,66 @@
+"""Types every connector shares. Connectors import only this module, never the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+    content_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """One message as it arrived on a channel, before the bot knows who sent it."""
+
+    channel: str  # "console" | "wecom" | "dingtalk" | "email"
+    external_id: str  # the channel's own message id; (channel, external_id) is unique
+    conversation_id: str
+    sender_id: str  # channel identity: WeCom userid, DingTalk staffId, email address, console user
+    text: str
+    received_at: datetime  # timezone-aware
+    sender_name: str = ""
+    thread_refs: tuple[str, ...] = ()  # email Message-IDs this one answers, etc.
+    attachments: tuple[Attachment, ...] = ()
+    subject: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # channel specifics (session webhook, kind, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """One message to deliver. `markdown` is the rendered card; `text` the plain fallback."""
+
+    channel: str
+    recipient: str  # channel identity or conversation id
+    text: str
+    markdown: str | None = None
+    subject: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Dispatch = Callable[[InboundMessage], Awaitable[None]]
+
+
+class DeliveryError(Exception):
+    """Sending failed. `retry_after` (seconds) says when to try again; None means permanent."""
+
+    def __init__(self, reason: str, retry_after: float | None = 30.0) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Connector(Protocol):
+    channel: str
+
+    async def start(self, dispatch: Dispatch) -> None: ...
+
+    async def send(self, message: OutboundMessage) -> None: ...
+
+    async def stop(self) -> None: ...

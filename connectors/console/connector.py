@@ -1,0 +1,58 @@
+"""Read lines from a terminal, print what the bot sends."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from connectors.base import Dispatch, InboundMessage, OutboundMessage
+
+CHANNEL = "console"
+
+
+class ConsoleConnector:
+    channel = CHANNEL
+
+    def __init__(self, user: str, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 clock: Callable[[], datetime] | None = None, prompt: str = "> ",
+                 after_each: Callable[[], Awaitable[None]] | None = None) -> None:
+        self.user = user
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.prompt = prompt if self.stdin.isatty() else ""
+        self.after_each = after_each  # e.g. deliver the outbox so the reply shows before the next prompt
+        self._stopped = False
+
+    def message(self, text: str) -> InboundMessage:
+        return InboundMessage(channel=CHANNEL, external_id=uuid.uuid4().hex, conversation_id=self.user,
+                              sender_id=self.user, sender_name=self.user, text=text, received_at=self.clock())
+
+    async def start(self, dispatch: Dispatch) -> None:
+        """Runs until end of input or `stop()`."""
+        while not self._stopped:
+            self._write(self.prompt, end="")
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                break
+            text = line.rstrip("\n")
+            if text.strip() in ("/quit", "/exit", "退出"):
+                break
+            await dispatch(self.message(text))
+            if self.after_each is not None:
+                await self.after_each()
+
+    async def send(self, message: OutboundMessage) -> None:
+        prefix = "" if message.recipient == self.user else f"[→ {message.recipient}] "
+        self._write(prefix + message.text)
+
+    async def stop(self) -> None:
+        self._stopped = True
+
+    def _write(self, text: str, end: str = "\n") -> None:
+        self.stdout.write(text + end)
+        self.stdout.flush()

@@ -1,0 +1,68 @@
+"""App messages: `POST {api_base}/cgi-bin/message/send?access_token=...` (text, markdown, textcard).
+
+Talks to WeCom with aiohttp directly rather than wechatpy's `WeChatClient` (see `token.py` for why).
+Token faults (40001/40014/42001) refresh the token and retry, at most `max_token_retries` times;
+rate limits, 5xx and timeouts raise a retryable `DeliveryError` so the outbox keeps the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connectors.base import DeliveryError
+from connectors.wecom.token import AccessTokenProvider
+from connectors.wecom.transport import HttpTransport, api_error, errcode
+
+TOKEN_FAULTS = frozenset({40001, 40014, 42001})
+RETRY_TOKEN_FAULT = 60.0
+
+
+class WeComAppClient:
+    def __init__(self, transport: HttpTransport, tokens: AccessTokenProvider, *, api_base: str,
+                 agent_id: int, max_token_retries: int = 2, duplicate_check_interval: int = 0) -> None:
+        self._transport = transport
+        self._tokens = tokens
+        self._url = api_base.rstrip("/") + "/cgi-bin/message/send"
+        self._agent_id = agent_id
+        self._max_token_retries = max_token_retries
+        self._dedupe = duplicate_check_interval
+
+    async def send_text(self, touser: str, content: str) -> None:
+        await self.send(touser, "text", {"content": content})
+
+    async def send_markdown(self, touser: str, content: str) -> None:
+        await self.send(touser, "markdown", {"content": content})
+
+    async def send_textcard(self, touser: str, title: str, description: str, url: str,
+                            btntxt: str = "详情") -> None:
+        card = {"title": title, "description": description, "url": url, "btntxt": btntxt}
+        await self.send(touser, "textcard", card)
+
+    async def send(self, touser: str, msgtype: str, payload: dict[str, Any]) -> None:
+        body: dict[str, Any] = {"touser": touser, "msgtype": msgtype, "agentid": self._agent_id,
+                                msgtype: payload}
+        if self._dedupe > 0:
+            body |= {"enable_duplicate_check": 1, "duplicate_check_interval": self._dedupe}
+        token = await self._tokens.token()
+        refreshes = 0
+        while True:
+            data = await self._transport.request_json(
+                "POST", self._url, params={"access_token": token}, body=body)
+            code = errcode(data)
+            if code == 0:
+                self._check_recipient(data, touser)
+                return
+            if code not in TOKEN_FAULTS:
+                raise api_error(data, "wecom message/send", self._transport.secrets)
+            if refreshes >= self._max_token_retries:
+                raise DeliveryError(f"wecom message/send: access token refused {refreshes + 1} times "
+                                    f"(errcode {code}); giving up for now", retry_after=RETRY_TOKEN_FAULT)
+            refreshes += 1
+            token = await self._tokens.refresh(token)
+
+    @staticmethod
+    def _check_recipient(data: dict[str, Any], touser: str) -> None:
+        invalid = str(data.get("invaliduser") or "").split("|")
+        if touser in invalid:
+            raise DeliveryError("wecom message/send: recipient is not a valid member of this app",
+                                retry_after=None)

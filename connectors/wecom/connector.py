@@ -1,0 +1,124 @@
+"""`WeComConnector`: the WeCom channel as a `connectors.base.Connector`.
+
+Inbound: `add_routes(app)` mounts the callback before the web app starts; `start(dispatch)` then
+opens the door (until then the callback answers 500 and WeCom redelivers). Outbound: recipient
+`robot:<team>` goes to that team's group robot, anything else is a member userid reached through
+the app. `markdown` selects the markdown msgtype, `extra["textcard"]` (title, description, url,
+btntxt) a text card, otherwise plain text. Over WeCom's per-member limits, `send` raises
+`DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
+Long content is split into parts (app: 2,048 bytes each, robot markdown: 4,096) reserved against
+the throttle together; if a network fault interrupts a multi-part send, the outbox retry resends the
+parts already delivered (at-least-once; `duplicate_check_interval` lets WeCom drop app repeats).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage
+from connectors.wecom.callback import add_routes as add_callback_routes
+from connectors.wecom.client import WeComAppClient
+from connectors.wecom.config import WeComConfig
+from connectors.wecom.markdown import APP_TEXT_LIMIT, split_markdown, to_wecom_markdown, truncate_utf8
+from connectors.wecom.robot import WeComRobot
+from connectors.wecom.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
+from connectors.wecom.token import AccessTokenProvider, InMemoryTokenStore, TokenStore
+from connectors.wecom.transport import HttpTransport
+
+__all__ = ["WeComConfig", "WeComConnector"]
+
+ROBOT_PREFIX = "robot:"
+APP_MAX_PARTS = 4
+CARD_TITLE_LIMIT = 128  # bytes
+CARD_DESCRIPTION_LIMIT = 512
+
+
+class NotStarted(Exception):
+    pass
+
+
+class WeComConnector:
+    channel = "wecom"
+
+    def __init__(self, cfg: WeComConfig, *, token_store: TokenStore | None = None,
+                 throttle: Throttle | None = None, robot_throttle: Throttle | None = None,
+                 clock: Callable[[], float] = time.time,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        self.cfg = cfg
+        self._clock = clock
+        self._dispatch: Dispatch | None = None
+        self._transport = HttpTransport(timeout=cfg.http_timeout, secrets=cfg.secrets, session=session)
+        self.tokens = AccessTokenProvider(
+            self._transport, token_store or InMemoryTokenStore(), api_base=cfg.api_base,
+            corp_id=cfg.corp_id, secret=cfg.secret, key=f"wecom:{cfg.corp_id}:{cfg.agent_id}",
+            margin=cfg.token_margin, clock=clock)
+        self.app_client = WeComAppClient(
+            self._transport, self.tokens, api_base=cfg.api_base, agent_id=cfg.agent_id,
+            max_token_retries=cfg.max_token_retries, duplicate_check_interval=cfg.duplicate_check_interval)
+        self.robot = WeComRobot(self._transport, webhook_base=cfg.webhook_base, keys=cfg.webhook_keys,
+                                throttle=robot_throttle or Throttle(ROBOT_LIMITS), clock=clock)
+        self._throttle = throttle or Throttle(MEMBER_LIMITS)
+
+    def add_routes(self, app: web.Application) -> None:
+        """Mount `GET/POST cfg.callback_path` on `app` (call before the app starts)."""
+        add_callback_routes(app, self.cfg, self._accept, clock=self._clock)
+
+    async def _accept(self, message: InboundMessage) -> None:
+        if self._dispatch is None:
+            raise NotStarted("wecom connector not started")
+        await self._dispatch(message)
+
+    async def start(self, dispatch: Dispatch) -> None:
+        self._dispatch = dispatch
+
+    async def stop(self) -> None:
+        self._dispatch = None
+        await self._transport.close()
+
+    async def send(self, message: OutboundMessage) -> None:
+        if message.channel != self.channel:
+            raise DeliveryError(f"wecom connector cannot send {message.channel!r} messages", retry_after=None)
+        if not message.recipient:
+            raise DeliveryError("wecom message without recipient", retry_after=None)
+        if message.recipient.startswith(ROBOT_PREFIX):
+            await self._send_robot(message.recipient[len(ROBOT_PREFIX):], message)
+        else:
+            await self._send_app(message.recipient, message)
+
+    async def _send_robot(self, team: str, message: OutboundMessage) -> None:
+        if message.markdown:
+            await self.robot.send_markdown(team, to_wecom_markdown(message.markdown))
+        else:
+            await self.robot.send_text(team, message.text)
+
+    async def _send_app(self, user: str, message: OutboundMessage) -> None:
+        card = message.extra.get("textcard")
+        if isinstance(card, Mapping):
+            self._reserve(user, 1)
+            await self.app_client.send_textcard(user, **_card_fields(card))
+            return
+        msgtype = "markdown" if message.markdown else "text"
+        content = to_wecom_markdown(message.markdown) if message.markdown else message.text
+        parts = split_markdown(content, APP_TEXT_LIMIT, APP_MAX_PARTS)
+        self._reserve(user, len(parts))
+        for part in parts:
+            await self.app_client.send(user, msgtype, {"content": part})
+
+    def _reserve(self, user: str, count: int) -> None:
+        wait = self._throttle.reserve(user, self._clock(), count=count)
+        if wait > 0:
+            raise DeliveryError("wecom per-member send limit reached", retry_after=wait)
+
+
+def _card_fields(card: Mapping[str, Any]) -> dict[str, str]:
+    fields = {"title": truncate_utf8(str(card.get("title", "")), CARD_TITLE_LIMIT),
+              "description": truncate_utf8(str(card.get("description", "")), CARD_DESCRIPTION_LIMIT),
+              "url": str(card.get("url", "")), "btntxt": str(card.get("btntxt") or "详情")}
+    if not fields["title"] or not fields["url"]:
+        raise DeliveryError("wecom textcard needs a title and a url", retry_after=None)
+    return fields

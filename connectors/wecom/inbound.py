@@ -1,0 +1,76 @@
+"""Decrypted WeCom XML -> `InboundMessage` (pure, no I/O)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from wechatpy.enterprise import parse_message
+
+from connectors.base import InboundMessage
+from connectors.wecom.xmlsafe import check_xml_safe
+
+CHANNEL = "wecom"
+
+
+def _raw(message: Any) -> Mapping[str, Any]:
+    data = getattr(message, "_data", None)
+    if not isinstance(data, Mapping):
+        raise TypeError("not a wechatpy message")
+    return data
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def external_id(raw: Mapping[str, Any]) -> str:
+    """MsgId for messages; events carry MsgId 0 (or none): FromUserName + CreateTime + Event."""
+    msg_id = _text(raw.get("MsgId"))
+    if msg_id and msg_id != "0":
+        return msg_id
+    parts = (_text(raw.get("FromUserName")), _text(raw.get("CreateTime")), _text(raw.get("Event")))
+    if not all(parts[:2]):
+        raise ValueError("message has neither MsgId nor sender and time")
+    return "event:" + ":".join(parts)
+
+
+def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> InboundMessage:
+    """1:1 app chat: the conversation is the sender. Non-text messages arrive with empty text."""
+    raw = _raw(message)
+    sender = _text(raw.get("FromUserName"))
+    if not sender:
+        raise ValueError("message without FromUserName")
+    msgtype = _text(raw.get("MsgType")).lower()
+    created = _text(raw.get("CreateTime"))
+    stamp = int(created) if created.isdigit() else clock()
+    extra: dict[str, Any] = {"msgtype": msgtype, "agent_id": _text(raw.get("AgentID"))}
+    text = ""
+    if msgtype == "text":
+        content = raw.get("Content")
+        text = content if isinstance(content, str) else ""
+    elif msgtype == "event":
+        extra["event"] = _text(raw.get("Event"))
+        if key := _text(raw.get("EventKey")):
+            extra["event_key"] = key
+    return InboundMessage(
+        channel=CHANNEL,
+        external_id=external_id(raw),
+        conversation_id=sender,
+        sender_id=sender,
+        text=text,
+        received_at=datetime.fromtimestamp(stamp, tz=UTC),
+        extra=extra,
+    )
+
+
+def parse_wecom_xml(xml: str, *, clock: Callable[[], float] = time.time) -> InboundMessage:
+    """Parse one decrypted callback payload. Raises XmlRejected (a ValueError: unsafe or malformed
+    XML) or ValueError (not a usable message). DTDs/entities are refused before wechatpy sees the text."""
+    check_xml_safe(xml)
+    try:
+        return to_inbound(parse_message(xml), clock=clock)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"unreadable WeCom message ({type(exc).__name__})") from None

@@ -1,0 +1,123 @@
+"""Fit text into WeCom's markdown subset and byte limits.
+
+WeCom renders headings (`#`..`###` here), **bold**, [links](url), `inline code`, `> quotes` and
+`<font color="info|comment|warning">`; no tables, images or code blocks. Limits are in UTF-8
+bytes: 4,096 for robot markdown, 2,048 for app text/markdown. Cuts never split a character.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+ROBOT_MARKDOWN_LIMIT = 4096
+APP_TEXT_LIMIT = 2048
+ELLIPSIS = "…"
+FontColor = Literal["info", "comment", "warning"]
+
+_HEADING = re.compile(r"^(#{4,})(\s)")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_FONT = re.compile(r'<font\s+color\s*=\s*["\']?([#\w]+)["\']?\s*>', re.IGNORECASE)
+_COLORS = {"info": "info", "green": "info", "comment": "comment", "gray": "comment", "grey": "comment",
+           "warning": "warning", "red": "warning", "orange": "warning"}
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def truncate_utf8(text: str, limit: int = ROBOT_MARKDOWN_LIMIT, marker: str = ELLIPSIS) -> str:
+    """`text` if it fits in `limit` bytes, else its longest prefix that fits with `marker` appended."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    budget = limit - utf8_len(marker)
+    if budget < 0:
+        raise ValueError("marker longer than limit")
+    # The prefix of valid UTF-8 can only end inside its last character: drop that partial character.
+    head = data[:budget].decode("utf-8", errors="ignore")
+    return head + marker
+
+
+def _hard_split(line: str, limit: int) -> list[str]:
+    pieces: list[str] = []
+    data = line.encode("utf-8")
+    while len(data) > limit:
+        piece = data[:limit].decode("utf-8", errors="ignore")
+        pieces.append(piece)
+        data = data[len(piece.encode("utf-8")):]
+    pieces.append(data.decode("utf-8"))
+    return pieces
+
+
+def split_markdown(text: str, limit: int = ROBOT_MARKDOWN_LIMIT, max_parts: int | None = None) -> list[str]:
+    """Split at line boundaries into parts of at most `limit` bytes each (over-long lines are cut
+    at character boundaries). With `max_parts`, the last part is truncated with an ellipsis."""
+    if limit < 4:
+        raise ValueError("limit too small")
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        for piece in _hard_split(line, limit):
+            candidate = f"{current}\n{piece}" if current else piece
+            if current and utf8_len(candidate) > limit:
+                parts.append(current)
+                candidate = piece
+            current = candidate
+    if current or not parts:
+        parts.append(current)
+    if max_parts is not None and len(parts) > max_parts:
+        rest = "\n".join(parts[max_parts - 1:])
+        parts = [*parts[: max_parts - 1], truncate_utf8(rest, limit)]
+    return parts
+
+
+def _font(match: re.Match[str]) -> str:
+    color = _COLORS.get(match.group(1).lower(), "comment")
+    return f'<font color="{color}">'
+
+
+def _table_row(line: str) -> str:
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return " · ".join(cell for cell in cells if cell)
+
+
+def to_wecom_markdown(text: str) -> str:
+    """Rewrite common markdown into WeCom's subset: deep headings become `###`, images become
+    links, table rows become `a · b` lines, fenced code becomes inline code, font colours map to
+    info/comment/warning."""
+    out: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            out.append(f"`{line}`" if line.strip() else "")
+            continue
+        if _TABLE_RULE.match(line) and "|" in line:
+            continue
+        line = _HEADING.sub(r"###\2", line)
+        line = _IMAGE.sub(lambda m: f"[{m.group(1) or '图片 image'}]({m.group(2)})", line)
+        line = _FONT.sub(_font, line)
+        if line.lstrip().startswith("|"):
+            line = _table_row(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def font(text: str, color: FontColor) -> str:
+    return f'<font color="{color}">{text}</font>'
+
+
+def bold(text: str) -> str:
+    return f"**{text}**"
+
+
+def link(label: str, url: str) -> str:
+    return f"[{label}]({url})"
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.split("\n"))

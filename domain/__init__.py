@@ -1,0 +1,1 @@
+"""Pure business model and rules. Imports only the standard library."""

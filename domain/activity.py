@@ -1,0 +1,48 @@
+"""Follow-ups (what happened) and reminders (what is due next)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class FollowUpKind(StrEnum):
+    NOTE = "note"
+    CALL = "call"  # 电话
+    VISIT = "visit"  # 拜访
+    MEETING = "meeting"  # 会议
+    EMAIL = "email"  # 邮件
+    WECHAT = "wechat"
+
+
+@dataclass(slots=True)
+class FollowUp:
+    rep_id: int | None
+    note: str
+    at: datetime
+    opportunity_id: int | None = None
+    customer_id: int | None = None
+    lead_id: int | None = None
+    contact_id: int | None = None
+    kind: FollowUpKind = FollowUpKind.NOTE
+    next_step: str = ""
+    next_at: datetime | None = None
+    id: int | None = None
+
+
+class ReminderStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+@dataclass(slots=True)
+class Reminder:
+    rep_id: int
+    due_at: datetime
+    text: str
+    opportunity_id: int | None = None
+    followup_id: int | None = None
+    status: ReminderStatus = ReminderStatus.PENDING
+    id: int | None = None

@@ -1,0 +1,19 @@
+"""Audit trail: who changed what, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    actor_id: int | None
+    entity: str  # "opportunity", "customer", ...
+    entity_id: int
+    action: str  # "create", "update", "stage", "delete", "undo"
+    at: datetime
+    changes: dict[str, Any] = field(default_factory=dict)  # field -> [before, after]
+    batch: str = ""  # one id per user action, so `undo` can revert the whole action
+    id: int | None = None

@@ -1,0 +1,68 @@
+"""Contracts, payment milestones, payments received and invoices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.money import Money
+
+
+@dataclass(slots=True)
+class Contract:
+    opportunity_id: int
+    number: str
+    amount: Money
+    signed_on: date | None = None
+    note: str = ""
+    created_by: int | None = None
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+class MilestoneStatus(StrEnum):
+    PLANNED = "planned"
+    PARTIAL = "partial"
+    PAID = "paid"
+
+
+@dataclass(slots=True)
+class PaymentMilestone:
+    opportunity_id: int
+    seq: int
+    amount: Money
+    due_on: date
+    percent: Decimal | None = None
+    note: str = ""
+    paid: Money | None = None
+    status: MilestoneStatus = MilestoneStatus.PLANNED
+    id: int | None = None
+
+
+@dataclass(slots=True)
+class Payment:
+    opportunity_id: int
+    amount: Money
+    received_on: date
+    note: str = ""
+    recorded_by: int | None = None
+    id: int | None = None
+
+
+class InvoiceStatus(StrEnum):
+    REQUESTED = "requested"  # 申请开票
+    ISSUED = "issued"  # 已开
+    VOID = "void"  # 作废
+
+
+@dataclass(slots=True)
+class Invoice:
+    opportunity_id: int
+    amount: Money
+    status: InvoiceStatus = InvoiceStatus.ISSUED
+    number: str = ""
+    issued_on: date | None = None
+    note: str = ""
+    id: int | None = None

@@ -1,0 +1,158 @@
+"""What the domain needs from persistence. storage/ implements these; tests use Fake* versions.
+
+Repositories return domain objects. `add` assigns `id`; `get` raises NotFound; `save` writes back
+an object read earlier in the same unit of work; `delete` removes it (used by undo).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self, TypeVar
+
+from domain.activity import FollowUp, Reminder
+from domain.audit import AuditEntry
+from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.customer import Contact, Customer
+from domain.delivery import Project
+from domain.lead import Lead, LeadStatus
+from domain.messaging import InboxRecord, OutboxItem
+from domain.opportunity import Opportunity, Stage
+from domain.people import Rep, Team
+from domain.quote import Quote
+
+T = TypeVar("T")
+
+
+class Repository(Protocol[T]):
+    async def add(self, item: T) -> T: ...
+    async def get(self, item_id: int) -> T: ...
+    async def find(self, item_id: int) -> T | None: ...
+    async def save(self, item: T) -> None: ...
+    async def delete(self, item: T) -> None: ...
+
+
+class RepRepository(Repository[Rep], Protocol):
+    async def by_identity(self, channel: str, external_id: str) -> Rep | None: ...
+    async def by_name(self, name: str) -> Rep | None: ...
+    async def list(self) -> Sequence[Rep]: ...
+
+
+class TeamRepository(Repository[Team], Protocol):
+    async def by_name(self, name: str) -> Team | None: ...
+    async def list(self) -> Sequence[Team]: ...
+
+
+class CustomerRepository(Repository[Customer], Protocol):
+    async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
+        """Substring match (case-insensitive) on name, short name and aliases."""
+        ...
+    async def by_name_key(self, key: str) -> Customer | None:
+        """Match on domain.customer.normalize_name(name)."""
+        ...
+    async def by_contact_point(self, phone: str = "", email: str = "") -> Customer | None: ...
+    async def by_domain(self, domain: str) -> Customer | None: ...
+    async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]: ...
+    async def count(self) -> int: ...
+
+
+class ContactRepository(Repository[Contact], Protocol):
+    async def for_customer(self, customer_id: int) -> Sequence[Contact]: ...
+    async def by_email(self, email: str) -> Contact | None: ...
+
+
+class LeadRepository(Repository[Lead], Protocol):
+    async def list(self, owner_ids: Iterable[int] | None = None,
+                   status: LeadStatus | None = None) -> Sequence[Lead]: ...
+
+
+class OpportunityRepository(Repository[Opportunity], Protocol):
+    async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
+                   customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
+        """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
+        ...
+
+
+class PerOpportunity(Repository[T], Protocol):
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[T]:
+        """Oldest first (quotes by version, milestones by seq)."""
+        ...
+
+
+class ReminderRepository(Repository[Reminder], Protocol):
+    async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]: ...
+    async def pending_for(self, rep_id: int) -> Sequence[Reminder]: ...
+
+
+class AuditRepository(Protocol):
+    async def add(self, entry: AuditEntry) -> AuditEntry: ...
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]: ...
+    async def last_batch(self, actor_id: int) -> Sequence[AuditEntry]:
+        """Entries of the actor's most recent batch that was not undone, newest first."""
+        ...
+    async def mark_undone(self, batch: str) -> None:
+        """Flag every entry of `batch` as undone, so last_batch moves on to the batch before it."""
+        ...
+
+
+class InboxRepository(Protocol):
+    async def add(self, record: InboxRecord) -> bool:
+        """False when (channel, external_id) is already stored."""
+        ...
+    async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None: ...
+    async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, item: OutboxItem) -> OutboxItem | None:
+        """None when an item with the same dedupe_key exists."""
+        ...
+    async def claim(self, now: datetime, limit: int = 50,
+                    channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:
+        """Atomically take due pending items (FOR UPDATE SKIP LOCKED on PostgreSQL) and mark them sending."""
+        ...
+    async def mark_sent(self, item_id: int, at: datetime) -> None: ...
+    async def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None: ...
+    async def mark_failed(self, item_id: int, error: str) -> None: ...
+    async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
+
+
+class SettingsRepository(Protocol):
+    """Small key/value state shared by processes: round-robin cursors, token caches."""
+
+    async def get(self, key: str) -> Any | None: ...
+    async def put(self, key: str, value: Any) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    reps: RepRepository
+    teams: TeamRepository
+    customers: CustomerRepository
+    contacts: ContactRepository
+    leads: LeadRepository
+    opportunities: OpportunityRepository
+    followups: PerOpportunity[FollowUp]
+    quotes: PerOpportunity[Quote]
+    contracts: PerOpportunity[Contract]
+    milestones: PerOpportunity[PaymentMilestone]
+    payments: PerOpportunity[Payment]
+    invoices: PerOpportunity[Invoice]
+    projects: PerOpportunity[Project]
+    reminders: ReminderRepository
+    audit: AuditRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    settings: SettingsRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        """Rolls back whatever was not committed."""
+        ...
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A nested transaction: an exception inside undoes only what was done inside, then propagates."""
+        ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...

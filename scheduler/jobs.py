@@ -1,0 +1,39 @@
+"""Scheduled jobs. Each takes a unit-of-work factory and the current time; none sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from domain.activity import ReminderStatus
+from domain.messaging import OutboxItem
+from domain.people import Rep
+from domain.ports import UnitOfWork
+
+CHANNEL_ORDER = ("wecom", "dingtalk", "console", "email")
+
+
+def preferred_channel(rep: Rep, order: Sequence[str] = CHANNEL_ORDER) -> tuple[str, str] | None:
+    for channel in order:
+        if recipient := rep.identities.get(channel):
+            return channel, recipient
+    return None
+
+
+async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
+                                order: Sequence[str] = CHANNEL_ORDER) -> int:
+    """Turn due reminders into outbox rows, in one transaction with marking them sent."""
+    async with uow_factory() as uow:
+        due = list(await uow.reminders.due(now))
+        for reminder in due:
+            rep = await uow.reps.find(reminder.rep_id)
+            target = preferred_channel(rep, order) if rep else None
+            if target is not None and rep is not None:
+                prefix = "⏰ 提醒：" if rep.locale != "en" else "⏰ Reminder: "
+                await uow.outbox.add(OutboxItem(channel=target[0], recipient=target[1],
+                                                text=prefix + reminder.text, created_at=now,
+                                                dedupe_key=f"reminder:{reminder.id}"))
+            reminder.status = ReminderStatus.SENT
+            await uow.reminders.save(reminder)
+        await uow.commit()
+    return len(due)

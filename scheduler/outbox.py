@@ -1,0 +1,76 @@
+"""Deliver outbox rows through the connectors: retries with backoff, nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+
+from connectors.base import Connector, DeliveryError, OutboundMessage
+from domain.messaging import OutboxItem
+from domain.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class OutboxDispatcher:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], connectors: Mapping[str, Connector],
+                 clock: Callable[[], datetime] | None = None, max_attempts: int = 10,
+                 base_delay: float = 5.0, max_delay: float = 3600.0) -> None:
+        self.uow_factory = uow_factory
+        self.connectors = connectors
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+
+    async def run_once(self, limit: int = 50) -> int:
+        """Claim due rows, send them, record the outcome. Returns how many were sent."""
+        async with self.uow_factory() as uow:
+            items = list(await uow.outbox.claim(self.clock(), limit, channels=list(self.connectors)))
+            await uow.commit()
+        sent = 0
+        for item in items:
+            sent += await self._deliver(item)
+        return sent
+
+    async def drain(self, rounds: int = 20) -> int:
+        total = 0
+        for _ in range(rounds):
+            count = await self.run_once()
+            total += count
+            if count == 0:
+                break
+        return total
+
+    async def _deliver(self, item: OutboxItem) -> int:
+        assert item.id is not None
+        message = OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
+                                  markdown=item.markdown, subject=item.subject, extra=item.extra)
+        try:
+            await self.connectors[item.channel].send(message)
+        except DeliveryError as err:
+            await self._retry(item, str(err), err.retry_after)
+            return 0
+        except Exception as err:  # a connector bug must not lose the message
+            log.exception("sending outbox item %s on %s failed", item.id, item.channel)
+            await self._retry(item, f"{type(err).__name__}: {err}", self._backoff(item))
+            return 0
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_sent(item.id, self.clock())
+            await uow.commit()
+        return 1
+
+    def _backoff(self, item: OutboxItem) -> float:
+        return min(self.max_delay, self.base_delay * 2 ** item.attempts)
+
+    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+        assert item.id is not None
+        async with self.uow_factory() as uow:
+            if retry_after is None or item.attempts + 1 >= self.max_attempts:
+                log.error("giving up on outbox item %s: %s", item.id, error)
+                await uow.outbox.mark_failed(item.id, error)
+            else:
+                delay = max(retry_after, 0.0)
+                await uow.outbox.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error)
+            await uow.commit()

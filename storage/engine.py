@@ -1,0 +1,61 @@
+"""Engines and session factories for SQLite (default) and PostgreSQL (production).
+
+SQLite gets ONE connection per process: several writer connections fight over the file lock
+(DESIGN.md §2), so concurrent units of work queue for the connection instead. Every SQLite
+transaction starts with BEGIN IMMEDIATE, which takes the write lock up front: other processes
+wait (busy timeout) rather than fail half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from storage.types import json_dumps
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 60.0,
+                busy_timeout: float = 30.0) -> AsyncEngine:
+    """An async engine for `sqlite+aiosqlite:///path` or `postgresql+asyncpg://...` URLs.
+
+    `pool_size` applies to PostgreSQL only. `pool_timeout` is how long a unit of work waits for a
+    connection; `busy_timeout` how long SQLite waits for another process's write lock (seconds).
+    """
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                               pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_engine(url: str, *, echo: bool, pool_timeout: float, busy_timeout: float) -> AsyncEngine:
+    engine = create_async_engine(
+        url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+        pool_timeout=pool_timeout, json_serializer=json_dumps, connect_args={"timeout": busy_timeout})
+    busy_ms = int(busy_timeout * 1000)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={busy_ms}", "synchronous=FULL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"

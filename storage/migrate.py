@@ -1,0 +1,64 @@
+"""Run the packaged Alembic migrations from code: no alembic.ini needed."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Literal
+
+from alembic import command
+from alembic.autogenerate.api import AutogenContext
+from alembic.config import Config
+from sqlalchemy.engine import Connection
+from sqlalchemy.types import TypeDecorator
+
+from storage.engine import make_engine
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic config pointing at storage/migrations; `url` is used when env.py opens its own engine."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("file_template", "rev_%%(rev)s_%%(slug)s")
+    if url is not None:
+        config.attributes["url"] = url
+    return config
+
+
+async def upgrade(url: str, revision: str = "head") -> None:
+    """`alembic upgrade head` on the database at `url`, in one transaction."""
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_on, revision)
+    finally:
+        await engine.dispose()
+
+
+def upgrade_sync(url: str, revision: str = "head") -> None:
+    """`upgrade` for callers without an event loop (CLI)."""
+    asyncio.run(upgrade(url, revision))
+
+
+def autogenerate_revision(url: str, message: str, rev_id: str | None = None) -> None:
+    """Write a new revision file from the difference between the models and the database at `url`.
+
+    For developers (no running event loop); always read the generated file before committing it.
+    """
+    command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=rev_id)
+
+
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Migrations spell out our TypeDecorators as plain SQLAlchemy types, so they never import models."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl_instance!r}"
+    return False
+
+
+def _upgrade_on(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)

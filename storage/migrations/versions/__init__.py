@@ -1,0 +1,1 @@
+"""Revision files; each one is frozen once released."""

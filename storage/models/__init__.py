@@ -1,0 +1,25 @@
+"""ORM tables. Importing this package registers every table on `Base.metadata`."""
+
+from storage.models.base import Base
+from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
+from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
+from storage.models.people import IdentityRow, RepRow, TeamRow
+from storage.models.sales import (
+    ContactRow,
+    CustomerRow,
+    FollowUpRow,
+    LeadRow,
+    OpportunityRow,
+    OpportunityShareRow,
+    QuoteRow,
+    ReminderRow,
+    StageChangeRow,
+)
+from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
+
+__all__ = [
+    "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerRow", "FollowUpRow",
+    "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MilestoneRow", "OpportunityRow",
+    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
+    "RatingRow", "ReminderRow", "RepRow", "SettingRow", "StageChangeRow", "TaskRow", "TeamRow",
+]

@@ -1,0 +1,66 @@
+"""Contracts, payment milestones, payments received and invoices."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, Code, Currency, LongText, Ratio, parent
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id")
+    number: Mapped[str] = mapped_column(String(64), index=True)
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    signed_on: Mapped[date | None]
+    note: Mapped[LongText]
+    created_by: Mapped[int | None]
+    created_at: Mapped[datetime | None]
+
+
+class PaymentMilestoneRow(Base):
+    __tablename__ = "payment_milestones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id")
+    seq: Mapped[int]
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    due_on: Mapped[date] = mapped_column(index=True)
+    percent: Mapped[Ratio | None]
+    note: Mapped[LongText]
+    paid: Mapped[Decimal | None]
+    paid_currency: Mapped[Currency | None]
+    status: Mapped[Code]
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id")
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    received_on: Mapped[date]
+    note: Mapped[LongText]
+    recorded_by: Mapped[int | None]
+
+
+class InvoiceRow(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id")
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    status: Mapped[Code]
+    number: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date | None]
+    note: Mapped[LongText]

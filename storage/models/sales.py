@@ -1,0 +1,160 @@
+"""Customers, contacts, leads, opportunities (stage history, sharing), follow-ups, reminders, quotes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, Code, Currency, LongText, optional_parent, parent
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    short_name: Mapped[str]
+    industry: Mapped[str]
+    region: Mapped[str]
+    tags: Mapped[list[str]]
+    aliases: Mapped[list[str]]
+    lifecycle: Mapped[Code]
+    phone: Mapped[str]
+    email: Mapped[str]
+    domain: Mapped[str] = mapped_column(index=True)
+    owner_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[datetime | None]
+    # Derived on every write (see storage.repositories.customers):
+    name_key: Mapped[str] = mapped_column(index=True)  # domain.customer.normalize_name(name)
+    phone_key: Mapped[Code] = mapped_column(index=True)  # domain.customer.normalize_phone(phone)
+    search_text: Mapped[LongText]  # case-folded name, short name and aliases, one per line
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = parent("customers.id")
+    name: Mapped[str]
+    title: Mapped[str]
+    phone: Mapped[str]
+    email: Mapped[str] = mapped_column(index=True)
+    bouncing: Mapped[bool]
+    phone_key: Mapped[Code] = mapped_column(index=True)
+
+
+class LeadRow(Base):
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = parent("customers.id")
+    title: Mapped[str]
+    contact_id: Mapped[int | None]
+    budget: Mapped[Decimal | None]
+    budget_currency: Mapped[Currency | None]
+    region: Mapped[str]
+    industry: Mapped[str]
+    source: Mapped[Code]
+    status: Mapped[Code] = mapped_column(index=True)
+    owner_id: Mapped[int | None] = mapped_column(index=True)
+    team_id: Mapped[int | None]
+    opportunity_id: Mapped[int | None]
+    created_at: Mapped[datetime | None]
+
+
+class OpportunityRow(Base):
+    __tablename__ = "opportunities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = parent("customers.id")
+    name: Mapped[str]
+    owner_id: Mapped[int | None] = mapped_column(index=True)
+    team_id: Mapped[int | None]
+    stage: Mapped[Code] = mapped_column(index=True)
+    amount: Mapped[Decimal | None]
+    amount_currency: Mapped[Currency | None]
+    contact_id: Mapped[int | None]
+    lead_id: Mapped[int | None]
+    expected_close: Mapped[datetime | None]
+    next_step: Mapped[LongText]
+    next_at: Mapped[datetime | None]
+    last_contact_at: Mapped[datetime | None]
+    lost_reason: Mapped[Code | None]
+    lost_note: Mapped[LongText]
+    created_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    history: Mapped[list[StageChangeRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin",
+        order_by="StageChangeRow.id")
+    shares: Mapped[list[OpportunityShareRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="selectin",
+        order_by="OpportunityShareRow.id")
+
+
+class StageChangeRow(Base):
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id", cascade=True)
+    source: Mapped[Code]
+    target: Mapped[Code]
+    at: Mapped[datetime]
+    by: Mapped[int | None]
+
+
+class OpportunityShareRow(Base):
+    """A deal shared with a rep other than its owner."""
+
+    __tablename__ = "opportunity_shares"
+    __table_args__ = (UniqueConstraint("opportunity_id", "rep_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id", cascade=True, index=False)
+    rep_id: Mapped[int] = mapped_column(index=True)
+
+
+class FollowUpRow(Base):
+    __tablename__ = "followups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int | None] = mapped_column(index=True)
+    note: Mapped[LongText]
+    at: Mapped[datetime]
+    opportunity_id: Mapped[int | None] = parent("opportunities.id")
+    customer_id: Mapped[int | None] = parent("customers.id")
+    lead_id: Mapped[int | None]
+    contact_id: Mapped[int | None]
+    kind: Mapped[Code]
+    next_step: Mapped[LongText]
+    next_at: Mapped[datetime | None]
+
+
+class ReminderRow(Base):
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = parent("reps.id", cascade=True)
+    due_at: Mapped[datetime]
+    text: Mapped[LongText]
+    opportunity_id: Mapped[int | None] = optional_parent("opportunities.id")
+    followup_id: Mapped[int | None]
+    status: Mapped[Code]
+
+
+class QuoteRow(Base):
+    __tablename__ = "quotes"
+    __table_args__ = (UniqueConstraint("opportunity_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id", index=False)
+    version: Mapped[int]
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    note: Mapped[LongText]
+    created_by: Mapped[int | None]
+    created_at: Mapped[datetime | None]

@@ -1,0 +1,88 @@
+"""Customers (with derived search columns) and their contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from domain.customer import Contact, Customer, normalize_name, normalize_phone
+from storage.mapping import RowMapper
+from storage.models import ContactRow, CustomerRow
+from storage.repositories.base import SqlRepository, like_pattern
+
+
+def search_text(customer: Customer) -> str:
+    """Case-folded name, short name and aliases, one per line: what `search` matches against."""
+    parts = [customer.name, customer.short_name, *customer.aliases]
+    return "\n".join(part.casefold() for part in parts if part)
+
+
+class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
+    row = CustomerRow
+    mapper = RowMapper(Customer, derived={
+        "name_key": lambda c: normalize_name(c.name),
+        "phone_key": lambda c: normalize_phone(c.phone),
+        "search_text": search_text,
+    })
+    what = ("客户", "customer")
+
+    async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
+        """Case-insensitive substring match on name, short name and aliases (Unicode case folding)."""
+        needle = text.casefold().replace("\n", " ").strip()
+        stmt = (select(CustomerRow).where(CustomerRow.search_text.like(like_pattern(needle), escape="\\"))
+                .order_by(CustomerRow.id).limit(limit))
+        return await self._all(stmt)
+
+    async def by_name_key(self, key: str) -> Customer | None:
+        stmt = select(CustomerRow).where(CustomerRow.name_key == key).order_by(CustomerRow.id)
+        return await self._first(stmt)
+
+    async def by_contact_point(self, phone: str = "", email: str = "") -> Customer | None:
+        """The customer whose own phone/email matches, else the customer of a matching contact."""
+        phone_key, email_key = normalize_phone(phone), email.strip().lower()
+        checks: list[tuple[InstrumentedAttribute[int], ColumnElement[bool]]] = []
+        if phone_key:
+            checks.append((CustomerRow.id, CustomerRow.phone_key == phone_key))
+        if email_key:
+            checks.append((CustomerRow.id, func.lower(CustomerRow.email) == email_key))
+        if phone_key:
+            checks.append((ContactRow.customer_id, ContactRow.phone_key == phone_key))
+        if email_key:
+            checks.append((ContactRow.customer_id, func.lower(ContactRow.email) == email_key))
+        for customer_id, condition in checks:
+            matching = CustomerRow.id.in_(select(customer_id).where(condition))
+            found = await self._first(select(CustomerRow).where(matching).order_by(CustomerRow.id))
+            if found is not None:
+                return found
+        return None
+
+    async def by_domain(self, domain: str) -> Customer | None:
+        key = domain.strip().lower().removeprefix("@")
+        if not key:
+            return None
+        stmt = select(CustomerRow).where(func.lower(CustomerRow.domain) == key).order_by(CustomerRow.id)
+        return await self._first(stmt)
+
+    async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]:
+        return await self._all(select(CustomerRow).order_by(CustomerRow.id).offset(offset).limit(limit))
+
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(CustomerRow)) or 0)
+
+
+class SqlAlchemyContactRepository(SqlRepository[Contact, ContactRow]):
+    row = ContactRow
+    mapper = RowMapper(Contact, derived={"phone_key": lambda c: normalize_phone(c.phone)})
+    what = ("联系人", "contact")
+
+    async def for_customer(self, customer_id: int) -> Sequence[Contact]:
+        return await self._children("customer_id", customer_id)
+
+    async def by_email(self, email: str) -> Contact | None:
+        key = email.strip().lower()
+        if not key:
+            return None
+        stmt = select(ContactRow).where(func.lower(ContactRow.email) == key).order_by(ContactRow.id)
+        return await self._first(stmt)

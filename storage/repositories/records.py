@@ -1,0 +1,69 @@
+"""Rows that hang off one opportunity (follow-ups, quotes, billing, projects) or one project (delivery)."""
+
+from __future__ import annotations
+
+from domain.activity import FollowUp
+from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.delivery import ChangeRequest, Milestone, Project, Rating, Task
+from domain.quote import Quote
+from storage.mapping import RowMapper
+from storage.models import (
+    ChangeRequestRow,
+    ContractRow,
+    FollowUpRow,
+    InvoiceRow,
+    MilestoneRow,
+    PaymentMilestoneRow,
+    PaymentRow,
+    ProjectRow,
+    QuoteRow,
+    RatingRow,
+    TaskRow,
+)
+from storage.repositories.base import PerOpportunityRepository, PerProjectRepository
+
+
+class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRow]):
+    row, mapper, what, order = FollowUpRow, RowMapper(FollowUp), ("跟进记录", "follow-up"), ("at",)
+
+
+class SqlAlchemyQuoteRepository(PerOpportunityRepository[Quote, QuoteRow]):
+    row, mapper, what, order = QuoteRow, RowMapper(Quote), ("报价", "quote"), ("version",)
+
+
+class SqlAlchemyContractRepository(PerOpportunityRepository[Contract, ContractRow]):
+    row, mapper, what = ContractRow, RowMapper(Contract), ("合同", "contract")
+
+
+class SqlAlchemyPaymentMilestoneRepository(PerOpportunityRepository[PaymentMilestone, PaymentMilestoneRow]):
+    row, mapper, what = PaymentMilestoneRow, RowMapper(PaymentMilestone), ("回款节点", "payment milestone")
+    order = ("seq",)
+
+
+class SqlAlchemyPaymentRepository(PerOpportunityRepository[Payment, PaymentRow]):
+    row, mapper, what, order = PaymentRow, RowMapper(Payment), ("回款", "payment"), ("received_on",)
+
+
+class SqlAlchemyInvoiceRepository(PerOpportunityRepository[Invoice, InvoiceRow]):
+    row, mapper, what = InvoiceRow, RowMapper(Invoice), ("发票", "invoice")
+
+
+class SqlAlchemyProjectRepository(PerOpportunityRepository[Project, ProjectRow]):
+    row, mapper, what = ProjectRow, RowMapper(Project), ("项目", "project")
+
+
+class SqlAlchemyMilestoneRepository(PerProjectRepository[Milestone, MilestoneRow]):
+    row, mapper, what, order = MilestoneRow, RowMapper(Milestone), ("里程碑", "milestone"), ("due_on",)
+
+
+class SqlAlchemyTaskRepository(PerProjectRepository[Task, TaskRow]):
+    row, mapper, what = TaskRow, RowMapper(Task), ("任务", "task")
+
+
+class SqlAlchemyChangeRequestRepository(PerProjectRepository[ChangeRequest, ChangeRequestRow]):
+    row, mapper, what = ChangeRequestRow, RowMapper(ChangeRequest), ("变更请求", "change request")
+    order = ("requested_at",)
+
+
+class SqlAlchemyRatingRepository(PerProjectRepository[Rating, RatingRow]):
+    row, mapper, what = RatingRow, RowMapper(Rating), ("评价", "rating")

@@ -1,0 +1,72 @@
+"""Audit trail and key/value settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.audit import AuditEntry
+from storage.mapping import RowMapper
+from storage.models import AuditRow, SettingRow
+from storage.repositories.base import dialect_insert
+
+UNDO_ACTION = "undo"
+
+
+class SqlAlchemyAuditRepository:
+    mapper = RowMapper(AuditEntry)
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: AuditEntry) -> AuditEntry:
+        row = AuditRow(**self.mapper.columns(entry, with_id=False), undone=False)
+        self.session.add(row)
+        await self.session.flush()
+        entry.id = row.id
+        return entry
+
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
+        """Oldest first."""
+        stmt = select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
+        return [self.mapper.load(row) for row in await self.session.scalars(stmt.order_by(AuditRow.id))]
+
+    async def last_batch(self, actor_id: int) -> Sequence[AuditEntry]:
+        """Entries of the actor's most recent batch that was not undone, newest first.
+
+        Entries recorded by an undo (action "undo") and entries without a batch never form a batch.
+        """
+        latest = (select(AuditRow.batch)
+                  .where(AuditRow.actor_id == actor_id, AuditRow.undone.is_(False), AuditRow.batch != "",
+                         AuditRow.action != UNDO_ACTION)
+                  .order_by(AuditRow.id.desc()).limit(1))
+        batch = await self.session.scalar(latest)
+        if batch is None:
+            return []
+        stmt = (select(AuditRow)
+                .where(AuditRow.actor_id == actor_id, AuditRow.batch == batch, AuditRow.undone.is_(False))
+                .order_by(AuditRow.id.desc()))
+        return [self.mapper.load(row) for row in await self.session.scalars(stmt)]
+
+    async def mark_undone(self, batch: str) -> None:
+        """Flag a batch as undone, so `last_batch` moves on to the one before it."""
+        stmt = update(AuditRow).where(AuditRow.batch == batch).values(undone=True)
+        await self.session.execute(stmt, execution_options={"synchronize_session": False})
+
+
+class SqlAlchemySettingsRepository:
+    """Small JSON values under a string key; `put` is an upsert, safe across processes."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, key: str) -> Any | None:
+        return await self.session.scalar(select(SettingRow.value).where(SettingRow.key == key))
+
+    async def put(self, key: str, value: Any) -> None:
+        stmt = dialect_insert(self.session, SettingRow).values(key=key, value=value)
+        stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
+        await self.session.execute(stmt)

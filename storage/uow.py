@@ -1,0 +1,153 @@
+"""The unit of work: one session, one transaction, every repository. Rolls back unless committed."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.activity import FollowUp
+from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.delivery import Project
+from domain.ports import (
+    AuditRepository,
+    ContactRepository,
+    CustomerRepository,
+    InboxRepository,
+    LeadRepository,
+    OpportunityRepository,
+    OutboxRepository,
+    PerOpportunity,
+    ReminderRepository,
+    RepRepository,
+    SettingsRepository,
+    TeamRepository,
+    UnitOfWork,
+)
+from domain.quote import Quote
+from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
+from storage.repositories.deals import (
+    SqlAlchemyLeadRepository,
+    SqlAlchemyOpportunityRepository,
+    SqlAlchemyReminderRepository,
+)
+from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
+from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
+from storage.repositories.records import (
+    SqlAlchemyChangeRequestRepository,
+    SqlAlchemyContractRepository,
+    SqlAlchemyFollowUpRepository,
+    SqlAlchemyInvoiceRepository,
+    SqlAlchemyMilestoneRepository,
+    SqlAlchemyPaymentMilestoneRepository,
+    SqlAlchemyPaymentRepository,
+    SqlAlchemyProjectRepository,
+    SqlAlchemyQuoteRepository,
+    SqlAlchemyRatingRepository,
+    SqlAlchemyTaskRepository,
+)
+from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class SqlAlchemyUnitOfWork:
+    """`async with uow:` opens a session; leaving the block rolls back whatever was not committed.
+
+    Implements domain.ports.UnitOfWork, plus delivery repositories (project_milestones, tasks,
+    change_requests, ratings) and `session` for queries the repositories do not cover.
+    """
+
+    # Typed as the domain.ports protocols, so this class is a domain.ports.UnitOfWork (and mypy checks
+    # that every repository below implements its protocol).
+    reps: RepRepository
+    teams: TeamRepository
+    customers: CustomerRepository
+    contacts: ContactRepository
+    leads: LeadRepository
+    opportunities: OpportunityRepository
+    followups: PerOpportunity[FollowUp]
+    quotes: PerOpportunity[Quote]
+    contracts: PerOpportunity[Contract]
+    milestones: PerOpportunity[PaymentMilestone]
+    payments: PerOpportunity[Payment]
+    invoices: PerOpportunity[Invoice]
+    projects: PerOpportunity[Project]
+    reminders: ReminderRepository
+    audit: AuditRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+    settings: SettingsRepository
+    # Beyond the protocol: delivery rows.
+    project_milestones: SqlAlchemyMilestoneRepository
+    tasks: SqlAlchemyTaskRepository
+    change_requests: SqlAlchemyChangeRequestRepository
+    ratings: SqlAlchemyRatingRepository
+    session: AsyncSession
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
+                 worker_id: str | None = None) -> None:
+        self._session_factory = session_factory
+        self.worker_id = worker_id or default_worker_id()
+
+    async def __aenter__(self) -> Self:
+        session = self.session = self._session_factory()
+        self.reps = SqlAlchemyRepRepository(session)
+        self.teams = SqlAlchemyTeamRepository(session)
+        self.customers = SqlAlchemyCustomerRepository(session)
+        self.contacts = SqlAlchemyContactRepository(session)
+        self.leads = SqlAlchemyLeadRepository(session)
+        self.opportunities = SqlAlchemyOpportunityRepository(session)
+        self.followups = SqlAlchemyFollowUpRepository(session)
+        self.quotes = SqlAlchemyQuoteRepository(session)
+        self.contracts = SqlAlchemyContractRepository(session)
+        self.milestones = SqlAlchemyPaymentMilestoneRepository(session)
+        self.payments = SqlAlchemyPaymentRepository(session)
+        self.invoices = SqlAlchemyInvoiceRepository(session)
+        self.projects = SqlAlchemyProjectRepository(session)
+        self.project_milestones = SqlAlchemyMilestoneRepository(session)
+        self.tasks = SqlAlchemyTaskRepository(session)
+        self.change_requests = SqlAlchemyChangeRequestRepository(session)
+        self.ratings = SqlAlchemyRatingRepository(session)
+        self.reminders = SqlAlchemyReminderRepository(session)
+        self.audit = SqlAlchemyAuditRepository(session)
+        self.inbox = SqlAlchemyInboxRepository(session)
+        self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
+        self.settings = SqlAlchemySettingsRepository(session)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        """Rolls back whatever was not committed, then gives the connection back."""
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        nested = await self.session.begin_nested()
+        try:
+            yield
+        except BaseException:
+            await nested.rollback()
+            raise
+        await nested.commit()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+if TYPE_CHECKING:
+    def _conforms(uow: SqlAlchemyUnitOfWork) -> UnitOfWork:  # mypy: this class is a UnitOfWork
+        return uow

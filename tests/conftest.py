@@ -1,0 +1,175 @@
+"""Shared fixtures: real databases on SQLite and PostgreSQL (DESIGN.md §4).
+
+- `db_backend`: "sqlite" | "postgresql" (every test using the fixtures below runs on both).
+- `db_url`: a migrated database with empty tables, fresh for each test.
+  SQLite: a copy of a migrated template file in tmp_path. PostgreSQL: one uniquely named database
+  per test session (CREATE DATABASE dealbot_t_<random> on the server in DEALBOT_TEST_PG_URL,
+  dropped at the end), truncated before each test.
+- `empty_db_url`: a database with no tables at all (migration tests).
+- `engine`, `session_factory`, `uow_factory`: async plumbing on `db_url`.
+
+DEALBOT_TEST_PG_URL unset -> the postgresql variants are skipped with a reason.
+Set but the server is unreachable -> they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from storage.engine import make_engine, make_session_factory
+from storage.migrate import upgrade
+from storage.models import Base
+from storage.uow import SqlAlchemyUnitOfWork
+
+PG_URL_ENV = "DEALBOT_TEST_PG_URL"
+BACKENDS = ["sqlite", "postgresql"]
+T = TypeVar("T")
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion on its own loop in a worker thread (works inside a running test loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def asyncpg_dsn(url: str, database: str | None = None) -> str:
+    """The asyncpg DSN for a SQLAlchemy URL, optionally for another database on the same server."""
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+async def _execute(dsn: str, sql: str) -> None:
+    connection = await asyncpg.connect(dsn, timeout=10)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+class PgDatabases:
+    """Creates uniquely named databases on the test server; drops each at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.names: list[str] = []
+
+    def create(self) -> str:
+        name = f"dealbot_t_{secrets.token_hex(6)}"
+        run_async(lambda: _execute(asyncpg_dsn(self.server_url), f'CREATE DATABASE "{name}"'))
+        self.names.append(name)
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        if name in self.names:
+            self.names.remove(name)
+            sql = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            run_async(lambda: _execute(asyncpg_dsn(self.server_url), sql))
+
+    def drop_all(self) -> None:
+        for name in list(self.names):
+            self.drop(make_url(self.server_url).set(database=name).render_as_string(hide_password=False))
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    server_url = os.environ.get(PG_URL_ENV)
+    if not server_url:
+        pytest.skip(f"{PG_URL_ENV} not set, PostgreSQL variant skipped "
+                    "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+    try:
+        run_async(lambda: _execute(asyncpg_dsn(server_url), "SELECT 1"))
+    except Exception as exc:
+        pytest.fail(f"{PG_URL_ENV} is set but PostgreSQL is unreachable: {exc!r}", pytrace=False)
+    databases = PgDatabases(server_url)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url(pg_databases: PgDatabases) -> str:
+    url = pg_databases.create()
+    run_async(lambda: upgrade(url))
+    return url
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "dealbot.db"
+    run_async(lambda: upgrade(sqlite_url(path)))
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    backend: str = request.param
+    return backend
+
+
+@pytest.fixture
+def db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database with empty tables, just for this test."""
+    if db_backend == "sqlite":
+        path = tmp_path / "dealbot.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return sqlite_url(path)
+    url: str = request.getfixturevalue("pg_migrated_url")
+    run_async(lambda: _execute(asyncpg_dsn(url), _empty_tables_sql()))
+    return url
+
+
+def _empty_tables_sql() -> str:
+    """Delete every row and restart the ids at 1 (much faster than TRUNCATE on small tables)."""
+    tables = Base.metadata.sorted_tables
+    deletes = [f'DELETE FROM "{table.name}";' for table in reversed(tables)]
+    restarts = [f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false);"
+                for table in tables if "id" in table.c]
+    return "".join(deletes + restarts)
+
+
+@pytest.fixture
+def empty_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database without any tables."""
+    if db_backend == "sqlite":
+        yield sqlite_url(tmp_path / "empty.db")
+        return
+    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    url = databases.create()
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture
+async def engine(db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(db_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def uow_factory(session_factory: async_sessionmaker[AsyncSession]) -> Callable[[], SqlAlchemyUnitOfWork]:
+    """A fresh SqlAlchemyUnitOfWork per call, on this test's migrated database."""
+    return lambda: SqlAlchemyUnitOfWork(session_factory, worker_id="test-worker")

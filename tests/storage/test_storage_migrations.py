@@ -1,0 +1,53 @@
+"""The packaged Alembic migrations build exactly the schema of the models, on both engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from setuptools import find_packages
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from storage.engine import make_engine
+from storage.migrate import MIGRATIONS_DIR, upgrade
+from storage.models import Base
+
+
+def _diff(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def test_upgrade_on_an_empty_database_matches_the_models(empty_db_url: str) -> None:
+    await upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    try:
+        async with engine.connect() as connection:
+            diff = await connection.run_sync(_diff)
+            tables = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+            version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    finally:
+        await engine.dispose()
+    assert diff == []
+    assert tables == {*Base.metadata.tables, "alembic_version"}
+    assert version == "0001"
+
+
+async def test_upgrading_twice_changes_nothing(empty_db_url: str) -> None:
+    await upgrade(empty_db_url)
+    await upgrade(empty_db_url)
+    engine = make_engine(empty_db_url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_diff) == []
+    finally:
+        await engine.dispose()
+
+
+def test_migrations_ship_as_package_data() -> None:
+    packages = find_packages(where=str(MIGRATIONS_DIR.parents[1]), include=["storage*"])
+    assert {"storage.models", "storage.repositories", "storage.migrations",
+            "storage.migrations.versions"} <= set(packages)
+    assert (MIGRATIONS_DIR / "env.py").is_file() and (MIGRATIONS_DIR / "script.py.mako").is_file()

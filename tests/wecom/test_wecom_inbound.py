@@ -1,0 +1,43 @@
+"""The pure parser from decrypted XML to InboundMessage."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.wecom.inbound import parse_wecom_xml
+from connectors.wecom.xmlsafe import XmlRejected
+
+EVENT_WITH_ZERO_ID = (
+    "<xml><ToUserName>ww1</ToUserName><FromUserName>wangwu</FromUserName><CreateTime>1700000000</CreateTime>"
+    "<MsgType>event</MsgType><Event>click</Event><EventKey>menu_today</EventKey><MsgId>0</MsgId>"
+    "<AgentID>1000002</AgentID></xml>"
+)
+
+
+def test_event_with_msgid_zero_is_keyed_on_sender_time_and_event() -> None:
+    msg = parse_wecom_xml(EVENT_WITH_ZERO_ID)
+    assert msg.external_id == "event:wangwu:1700000000:click"
+    assert msg.extra == {"msgtype": "event", "agent_id": "1000002", "event": "click",
+                         "event_key": "menu_today"}
+    assert msg.text == ""
+
+
+def test_escaped_characters_in_text_are_decoded() -> None:
+    msg = parse_wecom_xml("<xml><FromUserName>a</FromUserName><CreateTime>1</CreateTime>"
+                          "<MsgType>text</MsgType><Content>A &amp; B &lt;3</Content><MsgId>9</MsgId></xml>")
+    assert msg.text == "A & B <3"
+
+
+@pytest.mark.parametrize("xml", [
+    "<xml><FromUserName>a</FromUserName><CreateTime>1</CreateTime></xml>",  # no MsgType
+    "<xml><MsgType>text</MsgType><Content>x</Content><MsgId>1</MsgId></xml>",  # no sender
+    "<xml/>",
+])
+def test_message_missing_required_fields_is_refused(xml: str) -> None:
+    with pytest.raises(ValueError):
+        parse_wecom_xml(xml)
+
+
+def test_inner_doctype_is_refused_before_parsing() -> None:
+    with pytest.raises(XmlRejected):
+        parse_wecom_xml('<!DOCTYPE x [<!ENTITY a "b">]><xml><MsgType>&a;</MsgType></xml>')

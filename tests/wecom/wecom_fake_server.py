@@ -1,0 +1,108 @@
+"""A local fake of WeCom's API: gettoken, message/send, webhook/send. Records every request and
+answers scripted faults (errcodes, HTTP 500, slow answers) in order, then success."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+SLOW = "slow"
+HTTP_500 = "http500"
+Fault = dict[str, Any] | str
+
+
+@dataclass
+class Recorded:
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any] | None
+
+
+@dataclass
+class FakeWeCom:
+    corp_id: str
+    secret: str
+    webhook_keys: set[str]
+    requests: list[Recorded] = field(default_factory=list)
+    token_faults: list[Fault] = field(default_factory=list)
+    send_faults: list[Fault] = field(default_factory=list)
+    webhook_faults: list[Fault] = field(default_factory=list)
+    always_send_fault: Fault | None = None
+    issued: list[str] = field(default_factory=list)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    server: TestServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return str(self.server.make_url("")).rstrip("/")
+
+    def received(self, path: str) -> list[Recorded]:
+        return [r for r in self.requests if r.path == path]
+
+    async def _fault(self, faults: list[Fault], always: Fault | None = None) -> web.Response | None:
+        fault = faults.pop(0) if faults else always
+        if fault is None:
+            return None
+        if fault == SLOW:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.release.wait(), timeout=5)
+            return web.json_response({"errcode": 0, "errmsg": "ok (too late)"})
+        if fault == HTTP_500:
+            return web.Response(status=500, text="internal error")
+        assert isinstance(fault, dict)
+        return web.json_response(fault)
+
+    async def _record(self, request: web.Request) -> Recorded:
+        body = await request.json() if request.method == "POST" else None
+        rec = Recorded(request.path, dict(request.query), body)
+        self.requests.append(rec)
+        return rec
+
+    async def gettoken(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := await self._fault(self.token_faults)) is not None:
+            return fault
+        if rec.query.get("corpid") != self.corp_id or rec.query.get("corpsecret") != self.secret:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        token = f"ACCESSTOKEN{len(self.issued) + 1:04d}zz"
+        self.issued.append(token)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200})
+
+    async def message_send(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := await self._fault(self.send_faults, self.always_send_fault)) is not None:
+            return fault
+        if not self.issued or rec.query.get("access_token") != self.issued[-1]:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+
+    async def webhook_send(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := await self._fault(self.webhook_faults)) is not None:
+            return fault
+        if rec.query.get("key") not in self.webhook_keys:
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/cgi-bin/gettoken", self.gettoken)
+        app.router.add_post("/cgi-bin/message/send", self.message_send)
+        app.router.add_post("/cgi-bin/webhook/send", self.webhook_send)
+        return app
+
+    async def start(self) -> None:
+        # No access log: it would print the query strings (tokens) the fake receives into caplog.
+        self.server = TestServer(self.app(), host="127.0.0.1", port=0)
+        await self.server.start_server(access_log=None)
+
+    async def close(self) -> None:
+        self.release.set()
+        if self.server is not None:
+            await self.server.close()
