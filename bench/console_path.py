@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database, p99, run_concurrently  # noqa: E402
-from bot.bootstrap import bootstrap  # noqa: E402
-from bot.config import load_config  # noqa: E402
-from connectors.console import ConsoleConnector  # noqa: E402
-from domain.messaging import InboxRecord  # noqa: E402
-from storage.engine import make_engine  # noqa: E402
-from storage.inbox import GroupCommitInbox  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
+from bench.common import database, p99, run_concurrently
+from bot.bootstrap import bootstrap
+from bot.config import load_config
+from connectors.console import ConsoleConnector
+from domain.messaging import InboxRecord
+from storage.engine import make_engine
+from storage.inbox import GroupCommitInbox
+from storage.migrate import upgrade
 
 REPS = [{"name": f"销售{i}", "role": "rep", "team": "华东一组", "console": f"rep{i}"} for i in range(8)]
 DEALS_PER_REP = 5

@@ -35,7 +35,8 @@ class Config:
         return value if isinstance(value, list) else []
 
     def redacted(self) -> dict[str, Any]:
-        return _redact(self.sections)
+        view: dict[str, Any] = _redact(self.sections)
+        return view
 
 
 def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:

@@ -59,6 +59,7 @@ class Context:
     directory: Directory = field(default_factory=Directory)
     outbox: list[OutboxItem] = field(default_factory=list)
     before: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    audit_log: list[AuditEntry] = field(default_factory=list)  # written once the handler succeeds
 
     @property
     def locale(self) -> str:
@@ -82,7 +83,7 @@ class Context:
         record = {k: _jsonable(v) for k, v in changes.items()}
         if action != "create" and (entity, entity_id) in self.before:
             record["before"] = self.before[(entity, entity_id)]
-        await self.uow.audit.add(AuditEntry(
+        self.audit_log.append(AuditEntry(
             actor_id=self.rep.id, entity=entity, entity_id=entity_id, action=action, at=self.now,
             changes=record, batch=self.batch))
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.context import Context, Directory, Settings
 from bot.errors import UnknownSender
+from bot.i18n import Text
 from bot.processing import BatchProcessor
 from bot.reply import Reply, render_markdown, render_text
 from bot.router import Router
@@ -27,9 +28,22 @@ APOLOGY = Reply.text("抱歉，处理这条消息时出了问题，已记录下�
                      "Sorry, something went wrong with that message. It has been logged; please try again later.",
                      error=True)
 
+ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
+
 
 class InboxWriter(Protocol):
     async def put(self, record: InboxRecord) -> bool: ...
+
+
+class ChannelHandler(Protocol):
+    """Processes a channel's messages that do not come from a known person (e.g. customers' mail).
+
+    Runs inside the batch's unit of work (in a savepoint); returns the messages to queue. Raising
+    leaves the message unprocessed in the inbox, to be retried.
+    """
+
+    async def __call__(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage,
+                       now: datetime) -> list[OutboxItem]: ...
 
 
 def to_record(msg: InboundMessage) -> InboxRecord:
@@ -59,6 +73,7 @@ class Bot:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.inbox = inbox
         self.processor = BatchProcessor(self.handle_batch, max_batch)
+        self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Store the message before the platform is acknowledged. False for a redelivery."""
@@ -95,43 +110,45 @@ class Bot:
         await self.processor.close()
 
     async def handle_batch(self, messages: list[InboundMessage]) -> None:
+        """One transaction for the batch; each message's changes in its own (lazy) savepoint."""
         async with self.uow_factory() as uow:
             directory = await Directory.load(uow)
+            outbox: list[OutboxItem] = []
             for msg in messages:
-                await self._handle(uow, directory, msg)
+                outbox += await self._handle(uow, directory, msg)
+            await uow.outbox.add_many(outbox)
+            await uow.inbox.mark_processed_many([(m.channel, m.external_id) for m in messages], self.clock())
             await uow.commit()
 
-    async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> None:
+    async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:
+        """The changes a message makes are written here; the messages to send are returned."""
         rep = directory.identify(msg.channel, msg.sender_id)
+        if rep is None and (handler := self.channel_handlers.get(msg.channel)) is not None:
+            async with uow.savepoint():
+                return await handler(uow, directory, msg, self.clock())
         if rep is None or not rep.active:
             err = UnknownSender(identity=f"{msg.channel}:{msg.sender_id}")
-            await self._finish(uow, msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh", [])
-            return
+            return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
         ctx = self._context(uow, rep, directory, msg)
         try:
             async with uow.savepoint():
                 reply = await self.router.route(ctx, msg.text)
-                await self._finish(uow, msg, reply, rep.locale, ctx.outbox)
-            return
+                await uow.audit.add_many(ctx.audit_log)
+            return [self._reply(msg, reply, rep.locale), *ctx.outbox]
         except DomainError as err:
             reply = Reply.text(err.message(rep.locale), error=True)
         except Exception:
             log.exception("handler failed for %s message %s", msg.channel, msg.external_id)
             reply = APOLOGY
-        await self._finish(uow, msg, reply, rep.locale, [])
+        return [self._reply(msg, reply, rep.locale)]
 
     def _context(self, uow: UnitOfWork, rep: Rep, directory: Directory, msg: InboundMessage) -> Context:
         now = msg.received_at.astimezone(ZoneInfo(rep.timezone))
         return Context(uow=uow, rep=rep, now=now, channel=msg.channel, conversation_id=msg.conversation_id,
                        batch=uuid.uuid4().hex, settings=self.settings, directory=directory)
 
-    async def _finish(self, uow: UnitOfWork, msg: InboundMessage, reply: Reply, locale: str,
-                      extra: list[OutboxItem]) -> None:
-        """Reply, queued messages and the processed mark go into the same transaction as the changes."""
-        now = self.clock()
-        for item in [reply_item(msg, reply, locale, now), *extra]:
-            await uow.outbox.add(item)
-        await uow.inbox.mark_processed(msg.channel, msg.external_id, now)
+    def _reply(self, msg: InboundMessage, reply: Reply, locale: str) -> OutboxItem:
+        return reply_item(msg, reply, locale, self.clock())
 
 
 def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:

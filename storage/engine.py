@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from storage.sqlite_inline import inline_connector
 from storage.types import json_dumps
 
 
@@ -37,9 +38,11 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 
 
 def _sqlite_engine(url: str, *, echo: bool, pool_timeout: float, busy_timeout: float) -> AsyncEngine:
+    database = make_url(url).database or ":memory:"
     engine = create_async_engine(
         url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
-        pool_timeout=pool_timeout, json_serializer=json_dumps, connect_args={"timeout": busy_timeout})
+        pool_timeout=pool_timeout, json_serializer=json_dumps,
+        async_creator=inline_connector(database, busy_timeout))
     busy_ms = int(busy_timeout * 1000)
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
 from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
@@ -52,6 +52,10 @@ from storage.repositories.records import (
     SqlAlchemyTaskRepository,
 )
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
+
+
+class _LazySavepoint:
+    nested: AsyncSessionTransaction | None = None
 
 
 def default_worker_id() -> str:
@@ -133,13 +137,19 @@ class SqlAlchemyUnitOfWork:
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        nested = await self.session.begin_nested()
+        """Lazy: SAVEPOINT is emitted by the first write inside the block (repositories call
+        `before_write`), so a block that only reads costs nothing extra."""
+        lazy = self.session.info["savepoint"] = _LazySavepoint()
         try:
             yield
         except BaseException:
-            await nested.rollback()
+            if lazy.nested is not None:
+                await lazy.nested.rollback()
             raise
-        await nested.commit()
+        finally:
+            self.session.info.pop("savepoint", None)
+        if lazy.nested is not None:
+            await lazy.nested.commit()
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -160,6 +160,10 @@ class FakeRepository(_Table[E]):
     async def get(self, item_id: int) -> E:
         return copy.deepcopy(self._row(item_id))
 
+    async def many(self, item_ids: Iterable[int]) -> dict[int, E]:
+        wanted = set(item_ids)
+        return {row.id: row for row in self._select(lambda r: r.id in wanted) if row.id is not None}
+
     async def find(self, item_id: int) -> E | None:
         return copy.deepcopy(self._rows.get(item_id))
 
@@ -299,6 +303,10 @@ class FakeAuditRepository(_Table[AuditEntry]):
     async def add(self, entry: AuditEntry) -> AuditEntry:
         return self._insert(entry)
 
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self._insert(copy.copy(entry))
+
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
         """Oldest first."""
         return self._select(lambda e: e.entity == entity and e.entity_id == entity_id)
@@ -336,6 +344,10 @@ class FakeInboxRepository(_Table[InboxRecord]):
             row.processed_at = at
             self._uow.dirty.add((self._table, row.id))
 
+    async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
+        for channel, external_id in keys:
+            await self.mark_processed(channel, external_id, at)
+
     async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
         """Oldest (first stored) first."""
         return self._select(lambda r: r.processed_at is None)[:limit]
@@ -348,6 +360,10 @@ class FakeOutboxRepository(_Table[OutboxItem]):
                 for r in (*self._rows.values(), *self._uow.store.tables[self._table].values())):
             return None
         return self._insert(item)
+
+    async def add_many(self, items: Sequence[OutboxItem]) -> None:
+        for item in items:
+            await self.add(copy.copy(item))
 
     async def claim(self, now: datetime, limit: int = 50,
                     channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,17 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+async def before_write(session: AsyncSession) -> None:
+    """Open the unit of work's pending savepoint, if any, before the first write inside it.
+
+    `SqlAlchemyUnitOfWork.savepoint()` is lazy: a block that only reads costs no SAVEPOINT/RELEASE.
+    Every write below calls this first, so whatever the block writes is undone with it.
+    """
+    lazy = session.info.get("savepoint")
+    if lazy is not None and lazy.nested is None:
+        lazy.nested = await session.begin_nested()
+
+
 class SqlRepository(Generic[D, R]):
     """Subclasses set `row`, `mapper` and the entity names used in NotFound (zh, en)."""
 
@@ -53,11 +64,18 @@ class SqlRepository(Generic[D, R]):
         self.session = session
 
     async def add(self, item: D) -> D:
+        await before_write(self.session)
+        if type(self)._fill is SqlRepository._fill:  # no child rows: one Core INSERT, no ORM flush
+            stmt = insert(self.row).returning(self.row.id)
+            result = await self.session.execute(stmt, self.mapper.columns(item, with_id=False))
+            item.id = result.scalar_one()
+            return item
         row = self.row()
         self._fill(row, item)
         self.session.add(row)
         await self.session.flush()
         item.id = row.id
+        self._hold(row)
         return item
 
     async def get(self, item_id: int) -> D:
@@ -68,20 +86,29 @@ class SqlRepository(Generic[D, R]):
 
     async def find(self, item_id: int) -> D | None:
         row = await self.session.get(self.row, item_id)
-        return None if row is None else self._load(row)
+        return None if row is None else self._load(self._hold(row))
+
+    async def many(self, item_ids: Iterable[int]) -> dict[int, D]:
+        """The items with these ids, by id; missing ids are left out."""
+        wanted = set(item_ids)
+        if not wanted:
+            return {}
+        items = await self._all(select(self.row).where(self.row.id.in_(wanted)))
+        return {item.id: item for item in items if item.id is not None}
 
     async def save(self, item: D) -> None:
         item_id = item.id
         row = None if item_id is None else await self.session.get(self.row, item_id)
         if row is None:
             raise NotFound(self.what[0], f"{self.ref_prefix}{item_id}", self.what[1])
-        self._fill(row, item)
-        await self.session.flush()
+        await before_write(self.session)
+        self._fill(row, item)  # flushed with the next query or commit, together with other changes
 
     async def delete(self, item: D) -> None:
         """Removes the row (and, in the database, the details it owns). Missing rows are ignored."""
         item_id = item.id
         if item_id is not None:
+            await before_write(self.session)
             await self.session.execute(delete(self.row).where(self.row.id == item_id))
 
     # Hooks for entities with child tables.
@@ -93,11 +120,17 @@ class SqlRepository(Generic[D, R]):
         self.mapper.fill(row, item)
 
     async def _all(self, stmt: Select[R]) -> list[D]:
-        return [self._load(row) for row in await self.session.scalars(stmt)]
+        return [self._load(self._hold(row)) for row in await self.session.scalars(stmt)]
 
     async def _first(self, stmt: Select[R]) -> D | None:
         row = (await self.session.scalars(stmt.limit(1))).first()
-        return None if row is None else self._load(row)
+        return None if row is None else self._load(self._hold(row))
+
+    def _hold(self, row: R) -> R:
+        """Keep loaded rows alive for the session: its identity map holds them weakly, and a later
+        `save` then finds the row there instead of selecting it (and its children) again."""
+        self.session.info.setdefault("held", []).append(row)
+        return row
 
     async def _children(self, column: str, parent_id: int) -> list[D]:
         """Rows whose `column` is `parent_id`, ordered by `order` then id."""

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from domain.activity import Reminder, ReminderStatus
 from domain.lead import Lead, LeadStatus
@@ -51,6 +52,12 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         if customer_id is not None:
             stmt = stmt.where(OpportunityRow.customer_id == customer_id)
         return await self._all(stmt)
+
+    async def find(self, item_id: int) -> Opportunity | None:
+        """One statement: the deal with its stage history and shares joined in."""
+        options = [joinedload(OpportunityRow.history), joinedload(OpportunityRow.shares)]
+        row = await self.session.get(OpportunityRow, item_id, options=options)
+        return None if row is None else self._load(self._hold(row))
 
     def _load(self, row: OpportunityRow) -> Opportunity:
         opportunity: Opportunity = self.mapper.load(

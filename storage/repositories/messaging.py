@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
 from storage.mapping import RowMapper
 from storage.models import InboxRow, OutboxRow
-from storage.repositories.base import dialect_insert
+from storage.repositories.base import before_write, dialect_insert
 
 INBOX = RowMapper(InboxRecord)
 OUTBOX = RowMapper(OutboxItem)
@@ -25,6 +25,7 @@ class SqlAlchemyInboxRepository:
 
     async def add(self, record: InboxRecord) -> bool:
         """False when (channel, external_id) is already stored. Sets `record.id` when new."""
+        await before_write(self.session)
         stmt = (dialect_insert(self.session, InboxRow).values(**INBOX.columns(record, with_id=False))
                 .on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(InboxRow.id))
         new_id = (await self.session.execute(stmt)).scalar_one_or_none()
@@ -34,9 +35,20 @@ class SqlAlchemyInboxRepository:
         return True
 
     async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None:
+        await before_write(self.session)
         stmt = (update(InboxRow).where(InboxRow.channel == channel, InboxRow.external_id == external_id)
                 .values(processed_at=at))
         await self.session.execute(stmt, execution_options=_NO_SYNC)
+
+    async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
+        await before_write(self.session)
+        by_channel: dict[str, list[str]] = {}
+        for channel, external_id in keys:
+            by_channel.setdefault(channel, []).append(external_id)
+        for channel, external_ids in by_channel.items():
+            stmt = (update(InboxRow).where(InboxRow.channel == channel, InboxRow.external_id.in_(external_ids))
+                    .values(processed_at=at))
+            await self.session.execute(stmt, execution_options=_NO_SYNC)
 
     async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
         """Oldest first."""
@@ -53,13 +65,21 @@ class SqlAlchemyOutboxRepository:
 
     async def add(self, item: OutboxItem) -> OutboxItem | None:
         """None when an item with the same dedupe_key exists. Sets `item.id` when stored."""
-        stmt = (dialect_insert(self.session, OutboxRow).values(**OUTBOX.columns(item, with_id=False))
+        await before_write(self.session)
+        stmt = (dialect_insert(self.session, OutboxRow)
                 .on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(OutboxRow.id))
-        new_id = (await self.session.execute(stmt)).scalar_one_or_none()
+        new_id = (await self.session.execute(stmt, OUTBOX.columns(item, with_id=False))).scalar_one_or_none()
         if new_id is None:
             return None
         item.id = new_id
         return item
+
+    async def add_many(self, items: Sequence[OutboxItem]) -> None:
+        if not items:
+            return
+        await before_write(self.session)
+        stmt = dialect_insert(self.session, OutboxRow).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        await self.session.execute(stmt, [OUTBOX.columns(item, with_id=False) for item in items])
 
     async def claim(self, now: datetime, limit: int = 50,
                     channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:
@@ -115,5 +135,6 @@ class SqlAlchemyOutboxRepository:
         return int(getattr(result, "rowcount", 0))
 
     async def _set(self, item_id: int, **values: Any) -> None:
+        await before_write(self.session)
         stmt = update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         await self.session.execute(stmt, execution_options=_NO_SYNC)

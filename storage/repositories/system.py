@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import AuditEntry
 from storage.mapping import RowMapper
 from storage.models import AuditRow, SettingRow
-from storage.repositories.base import dialect_insert
+from storage.repositories.base import before_write, dialect_insert
 
 UNDO_ACTION = "undo"
 
@@ -23,11 +23,18 @@ class SqlAlchemyAuditRepository:
         self.session = session
 
     async def add(self, entry: AuditEntry) -> AuditEntry:
-        row = AuditRow(**self.mapper.columns(entry, with_id=False), undone=False)
-        self.session.add(row)
-        await self.session.flush()
-        entry.id = row.id
+        await before_write(self.session)
+        stmt = insert(AuditRow).returning(AuditRow.id)
+        values = {**self.mapper.columns(entry, with_id=False), "undone": False}
+        entry.id = (await self.session.execute(stmt, values)).scalar_one()
         return entry
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if not entries:
+            return
+        await before_write(self.session)
+        rows = [{**self.mapper.columns(entry, with_id=False), "undone": False} for entry in entries]
+        await self.session.execute(insert(AuditRow), rows)
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
         """Oldest first."""
@@ -53,6 +60,7 @@ class SqlAlchemyAuditRepository:
 
     async def mark_undone(self, batch: str) -> None:
         """Flag a batch as undone, so `last_batch` moves on to the one before it."""
+        await before_write(self.session)
         stmt = update(AuditRow).where(AuditRow.batch == batch).values(undone=True)
         await self.session.execute(stmt, execution_options={"synchronize_session": False})
 
@@ -67,6 +75,7 @@ class SqlAlchemySettingsRepository:
         return await self.session.scalar(select(SettingRow.value).where(SettingRow.key == key))
 
     async def put(self, key: str, value: Any) -> None:
+        await before_write(self.session)
         stmt = dialect_insert(self.session, SettingRow).values(key=key, value=value)
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
         await self.session.execute(stmt)

@@ -1,0 +1,259 @@
+"""IMAP capture: new mail of one mailbox folder becomes InboundMessages, each dispatched once.
+
+The blocking `imapclient` runs in worker threads. Progress is a (UIDVALIDITY, last UID) bookmark that
+moves only after `dispatch` returned, so a restart neither loses nor re-captures mail; a changed
+UIDVALIDITY rescans the folder and leaves duplicates to the Message-ID dedupe of the inbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from ssl import SSLContext, create_default_context
+from typing import Any
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
+from connectors.base import Dispatch
+
+from .bookmarks import BookmarkStore
+from .inbound import to_inbound
+
+log = logging.getLogger(__name__)
+FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE"]
+MAX_FETCH_ABORTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ImapAccount:
+    host: str
+    username: str
+    password: str = field(repr=False)
+    address: str = ""  # the mailbox's own address: conversation_id and base of sales+<token>@ replies
+    port: int = 993
+    ssl: bool = True  # implicit TLS (993); set False and starttls True for 143 + STARTTLS
+    starttls: bool = False
+    folders: tuple[str, ...] = ("INBOX",)
+    timeout: float = 60.0
+    ssl_context: SSLContext | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureSettings:
+    batch_size: int = 50
+    use_idle: bool = True
+    idle_renew: float = 25 * 60.0  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
+    idle_check_interval: float = 1.0  # how quickly stop() interrupts IDLE
+    poll_interval: float = 60.0  # between checks without IDLE; also the longest wait inside IDLE
+    backoff_initial: float = 1.0
+    backoff_max: float = 300.0
+    backfill: bool = True  # first run captures what is already there; False starts at the newest UID
+
+
+class MailboxCapture:
+    """One folder of one account."""
+
+    def __init__(self, account: ImapAccount, folder: str, store: BookmarkStore, dispatch: Dispatch,
+                 settings: CaptureSettings | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.account = account
+        self.folder = folder
+        self.store = store
+        self.dispatch = dispatch
+        self.settings = settings or CaptureSettings()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.key = f"imap://{account.username}@{account.host}/{folder}"
+        self.state = "stopped"  # connecting | capturing | idle | polling | backoff | stopped
+        self._idle_usable = True
+        self._careful_until = (0, 0)  # (uidvalidity, uid)
+        self._aborts: dict[tuple[int, int], int] = {}
+
+    async def capture_once(self) -> int:
+        """Connect, dispatch everything new, disconnect. Returns how many mails were dispatched."""
+        client = await asyncio.to_thread(self._connect)
+        try:
+            return await self._capture(client)
+        finally:
+            await asyncio.to_thread(_logout, client)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Capture until `stop` is set: IDLE (or poll) between rounds, reconnect with backoff."""
+        delay = self.settings.backoff_initial
+        while not stop.is_set():
+            try:
+                self.state = "connecting"
+                client = await asyncio.to_thread(self._connect)
+                try:
+                    while not stop.is_set():
+                        self.state = "capturing"
+                        await self._capture(client)
+                        delay = self.settings.backoff_initial
+                        await self._wait_for_mail(client, stop)
+                finally:
+                    await asyncio.to_thread(_logout, client)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:  # network, server, or dispatch failure: retry from the bookmark
+                log.warning("email capture %s failed (%s: %s); retrying in %.3g s",
+                            self.key, type(err).__name__, err, delay)
+                self.state = "backoff"
+                await _sleep_unless(stop, delay)
+                delay = min(delay * 2, self.settings.backoff_max)
+        self.state = "stopped"
+
+    def _connect(self) -> IMAPClient:
+        account = self.account
+        client = IMAPClient(account.host, port=account.port, ssl=account.ssl, ssl_context=account.ssl_context,
+                            timeout=account.timeout)
+        client.normalise_times = False  # aware INTERNALDATE values
+        if account.starttls:
+            client.starttls(account.ssl_context or create_default_context())
+        client.login(account.username, account.password)
+        return client
+
+    async def _capture(self, client: IMAPClient) -> int:
+        selected = await asyncio.to_thread(client.select_folder, self.folder, True)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        last_uid = await self._resume_point(uidvalidity)
+        if last_uid is None:  # first run without backfill: start after the newest mail
+            newest = int(selected.get(b"UIDNEXT", 1)) - 1
+            await self.store.put(self.key, uidvalidity, max(newest, 0))
+            return 0
+        found = await asyncio.to_thread(client.search, ["UID", f"{last_uid + 1}:*"])
+        uids = sorted(uid for uid in found if uid > last_uid)  # "n:*" also matches the newest UID < n
+        dispatched = 0
+        for batch in self._batches(uidvalidity, uids):
+            if len(batch) == 1 and self._aborts.get((uidvalidity, batch[0]), 0) >= MAX_FETCH_ABORTS:
+                log.error("email capture %s: fetching UID %s broke the connection %s times; skipped",
+                          self.key, batch[0], MAX_FETCH_ABORTS)
+                await self.store.put(self.key, uidvalidity, batch[0])
+                continue
+            fetched = await self._fetch_guarded(client, uidvalidity, batch)
+            for uid in batch:
+                dispatched += await self._deliver(uid, uidvalidity, fetched.get(uid))
+                await self.store.put(self.key, uidvalidity, uid)
+        return dispatched
+
+    def _batches(self, uidvalidity: int, uids: list[int]) -> Iterator[list[int]]:
+        """Batches of batch_size; single UIDs up to where an earlier batch made the server hang up."""
+        position = 0
+        while position < len(uids):
+            careful = self._careful_until[0] == uidvalidity and uids[position] <= self._careful_until[1]
+            batch = uids[position : position + (1 if careful else max(1, self.settings.batch_size))]
+            position += len(batch)
+            yield batch
+
+    async def _fetch_guarded(self, client: IMAPClient, uidvalidity: int,
+                             batch: list[int]) -> dict[int, dict[bytes, Any]]:
+        """A mail that makes the server drop the connection (Dovecot: BYE on an unreadable file) is
+        narrowed down by fetching one UID at a time after reconnecting, then skipped."""
+        try:
+            fetched = await asyncio.to_thread(self._fetch, client, batch)
+        except IMAPClientAbortError:
+            if len(batch) > 1:
+                self._careful_until = (uidvalidity, batch[-1])
+            else:
+                key = (uidvalidity, batch[0])
+                self._aborts[key] = self._aborts.get(key, 0) + 1
+            raise
+        if len(batch) == 1:
+            self._aborts.pop((uidvalidity, batch[0]), None)
+        return fetched
+
+    async def _resume_point(self, uidvalidity: int) -> int | None:
+        """The last captured UID; None on a first run that should skip existing mail."""
+        bookmark = await self.store.get(self.key)
+        if bookmark is None:
+            return 0 if self.settings.backfill else None
+        if bookmark[0] != uidvalidity:
+            log.warning("email capture %s: UIDVALIDITY changed %s -> %s; rescanning the folder",
+                        self.key, bookmark[0], uidvalidity)
+            return 0
+        return bookmark[1]
+
+    async def _deliver(self, uid: int, uidvalidity: int, item: dict[bytes, Any] | None) -> int:
+        raw = item.get(b"BODY[]") if item else None
+        if not isinstance(raw, bytes):
+            log.error("email capture %s: UID %s could not be fetched; skipped", self.key, uid)
+            return 0
+        internal = item.get(b"INTERNALDATE") if item else None
+        received = internal if isinstance(internal, datetime) and internal.tzinfo else self.clock()
+        source = {"folder": self.folder, "uid": uid, "uidvalidity": uidvalidity}
+        message = await asyncio.to_thread(to_inbound, raw, self.account.address, received, source)
+        await self.dispatch(message)
+        return 1
+
+    def _fetch(self, client: IMAPClient, batch: list[int]) -> dict[int, dict[bytes, Any]]:
+        """One round trip per batch; if the server refuses the batch, one UID at a time."""
+        try:
+            return dict(client.fetch(batch, FETCH_ITEMS))
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as err:
+            log.warning("email capture %s: batch fetch failed (%s); fetching one by one", self.key, err)
+        fetched: dict[int, dict[bytes, Any]] = {}
+        for uid in batch:
+            try:
+                fetched.update(client.fetch([uid], FETCH_ITEMS))
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError as err:
+                log.error("email capture %s: UID %s unreadable on the server: %s", self.key, uid, err)
+        return fetched
+
+    async def _wait_for_mail(self, client: IMAPClient, stop: asyncio.Event) -> None:
+        """IDLE until the server reports a change; poll when IDLE is off, missing or refused."""
+        wanted = self._idle_usable and self.settings.use_idle
+        if wanted and await asyncio.to_thread(client.has_capability, "IDLE"):
+            try:
+                await asyncio.to_thread(client.idle)
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError as err:
+                log.warning("email capture %s: IDLE refused (%s); polling instead", self.key, err)
+                self._idle_usable = False
+            else:
+                await self._idle(client, stop)
+                return
+        self.state = "polling"
+        await _sleep_unless(stop, self.settings.poll_interval)
+
+    async def _idle(self, client: IMAPClient, stop: asyncio.Event) -> None:
+        """Wait for a server notification, at most poll_interval: a notification that arrives while
+        we are between SEARCH and IDLE can be missed, so we also look on our own now and then."""
+        self.state = "idle"
+        try:
+            loop = asyncio.get_running_loop()
+            renew_at = loop.time() + min(self.settings.idle_renew, self.settings.poll_interval)
+            while not stop.is_set() and loop.time() < renew_at:
+                if await asyncio.to_thread(client.idle_check, self.settings.idle_check_interval):
+                    break
+        finally:
+            await asyncio.to_thread(client.idle_done)
+
+
+def mailbox_captures(accounts: Sequence[ImapAccount], store: BookmarkStore, dispatch: Dispatch,
+                     settings: CaptureSettings | None = None,
+                     clock: Callable[[], datetime] | None = None) -> list[MailboxCapture]:
+    return [MailboxCapture(account, folder, store, dispatch, settings, clock)
+            for account in accounts for folder in account.folders]
+
+
+def _logout(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:  # the connection may already be gone; nothing to save
+        try:
+            client.shutdown()
+        except Exception:
+            log.debug("IMAP shutdown after failed logout also failed", exc_info=True)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), timeout=seconds)

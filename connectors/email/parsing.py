@@ -1,0 +1,145 @@
+"""`parse_mail(raw) -> ParsedMail`: everything the bot needs from one RFC 5322 mail; never raises."""
+
+from __future__ import annotations
+
+import email
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import Message
+
+from connectors.base import Attachment
+
+from .classify import MailKind, classify
+from .elide import elide_large_base64
+from .headers import HeaderBlock, decode_text, parse_addresses, parse_date, parse_msgids
+from .html_text import html_to_text
+from .mime import Body, charset_hint, read_body
+from .quotes import strip_reply
+
+_PLUS = re.compile(r"^([^@+\s]+)\+([^@\s]+)@(.+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PlusAddress:
+    """`sales+<token>@example.com` seen in To/Cc/Delivered-To: base `sales@example.com`, token `<token>`."""
+
+    base: str
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedMail:
+    message_id: str | None = None  # canonical "<id@host>"
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    from_name: str = ""
+    from_address: str = ""
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    reply_to: tuple[str, ...] = ()
+    subject: str = ""
+    date: datetime | None = None
+    text: str = ""  # the author's own words: no quoted history, no signature
+    full_text: str = ""  # the whole body as text (HTML-only mails converted)
+    kind: MailKind = "human"
+    bounced_recipients: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    plus_addresses: tuple[PlusAddress, ...] = ()
+    raw_size: int = 0
+    defects: tuple[str, ...] = ()  # what could not be read; the rest is still usable
+
+    @property
+    def plus_tokens(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(item.token for item in self.plus_addresses))
+
+    @property
+    def thread_refs(self) -> tuple[str, ...]:
+        refs = ([self.in_reply_to] if self.in_reply_to else []) + list(self.references)
+        return tuple(dict.fromkeys(refs))
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """Parse one mail. Any failure degrades to fewer fields plus an entry in `defects`."""
+    if isinstance(raw, bytes | bytearray | memoryview):
+        data = bytes(raw)
+    else:  # tolerate callers that pass text
+        data = str(raw).encode("utf-8", "surrogateescape")
+    try:
+        message = email.message_from_bytes(elide_large_base64(data), policy=policy.compat32)
+    except Exception as err:  # RecursionError on absurd nesting, MemoryError, parser bugs
+        return _headers_only(data, f"MIME structure unreadable: {type(err).__name__}")
+    try:
+        return _parse(message, len(data))
+    except Exception as err:
+        return _headers_only(data, f"parse failed: {type(err).__name__}: {err}")
+
+
+def _parse(message: Message, size: int) -> ParsedMail:
+    hint = charset_hint(message)
+    headers = HeaderBlock(message)
+    body = read_body(message, hint)
+    return _assemble(headers, hint, body, size)
+
+
+def _assemble(headers: HeaderBlock, hint: str | None, body: Body, size: int) -> ParsedMail:
+    senders = parse_addresses(headers.all("from"), hint) or parse_addresses(headers.all("sender"), hint)
+    sender_name = senders[0].name if senders else ""
+    sender = senders[0].address if senders else ""
+    subject = decode_text(headers.first("subject"), hint)
+    full_text = "\n\n".join(body.plain) if body.plain else html_to_text("\n".join(body.html))
+    full_text = full_text.strip()
+    to = _addresses(headers, "to", hint)
+    cc = _addresses(headers, "cc", hint)
+    delivered = _addresses(headers, "delivered-to", hint) + _addresses(headers, "x-original-to", hint)
+    refs = parse_msgids(" ".join(headers.all("references")))
+    ids = parse_msgids(headers.first("message-id"))
+    replied = parse_msgids(headers.first("in-reply-to"))
+    defects = list(body.defects) + ([] if senders else ["no From address"])
+    return ParsedMail(
+        message_id=ids[0] if ids else None,
+        in_reply_to=replied[0] if replied else None,
+        references=tuple(refs),
+        from_name=sender_name,
+        from_address=sender,
+        to=to,
+        cc=cc,
+        reply_to=_addresses(headers, "reply-to", hint),
+        subject=subject,
+        date=parse_date(headers.first("date")),
+        text=strip_reply(full_text),
+        full_text=full_text,
+        kind=classify(headers, sender, subject, body.is_report),
+        bounced_recipients=tuple(body.bounced),
+        attachments=tuple(body.attachments),
+        plus_addresses=_plus_addresses(to + cc + delivered),
+        raw_size=size,
+        defects=tuple(defects),
+    )
+
+
+def _addresses(headers: HeaderBlock, name: str, hint: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item.address for item in parse_addresses(headers.all(name), hint)))
+
+
+def _plus_addresses(addresses: tuple[str, ...]) -> tuple[PlusAddress, ...]:
+    found: dict[PlusAddress, None] = {}
+    for address in addresses:
+        match = _PLUS.match(address)
+        if match:
+            base = f"{match.group(1)}@{match.group(3)}".lower()
+            found.setdefault(PlusAddress(base, match.group(2)), None)
+    return tuple(found)
+
+
+def _headers_only(data: bytes, reason: str) -> ParsedMail:
+    """Last resort: read just the header block of a mail whose body defeated the parser."""
+    head, _, _ = data.partition(b"\r\n\r\n") if b"\r\n\r\n" in data else data.partition(b"\n\n")
+    try:
+        message = email.message_from_bytes(head[:1_000_000] + b"\n\n", policy=policy.compat32)
+        headers = HeaderBlock(message)
+        parsed = _assemble(headers, None, Body(defects=[reason]), len(data))
+    except Exception as err:
+        return ParsedMail(raw_size=len(data), defects=(reason, f"headers unreadable: {type(err).__name__}"))
+    return parsed
