@@ -12,11 +12,15 @@ from typing import Any
 
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.channels import build_channels
+from bot.channels import email as email_channel
 from bot.config import Config
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
 from bot.registry import registry
+from bot.nlp import Parser
 from bot.router import Router
+from bot.understanding.known import KnownCustomers
+from bot.understanding.route import understand
 from bot.service import Bot
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -80,6 +84,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     inbox = GroupCommitInbox(engine)
     await inbox.start()
     bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox)
+    await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock)
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
@@ -87,7 +92,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
 
 
 def build_router() -> Router:
-    return Router(registry)
+    return Router(registry, free_text=understand)
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) -> Settings:
@@ -98,4 +103,6 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) 
             team = await uow.teams.by_name(str(name))
             default_team = team.id if team else None
     return Settings(assignment_rules=rules, default_team_id=default_team,
-                    max_message_chars=int(config.get("bot", "max_message_chars", 4000)))
+                    max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
+                    parser=Parser(tz=str(config.get("bot", "timezone", "Asia/Shanghai"))),
+                    known=KnownCustomers())

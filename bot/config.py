@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SECRET_WORDS = ("password", "secret", "token", "aes_key", "key")
+SECRET_WORDS = ("password", "secret", "token", "aes_key", "key", "robots")
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite+aiosqlite:///var/dealbot.db"},
@@ -76,11 +76,10 @@ def _scalar(raw: str) -> Any:
         return raw
 
 
-def _redact(value: Any, key: str = "") -> Any:
+def _redact(value: Any, key: str = "", secret: bool = False) -> Any:
+    secret = secret or any(word in key.lower() for word in SECRET_WORDS)
     if isinstance(value, dict):
-        return {k: _redact(v, k) for k, v in value.items()}
+        return {k: _redact(v, k, secret) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact(v, key) for v in value]
-    if any(word in key.lower() for word in SECRET_WORDS) and value:
-        return "***"
-    return value
+        return [_redact(v, key, secret) for v in value]
+    return "***" if secret and value else value

@@ -23,6 +23,8 @@ class Settings:
     default_team_id: int | None = None
     channel_order: tuple[str, ...] = ("wecom", "dingtalk", "console", "email")
     max_message_chars: int = 4000
+    parser: Any = None  # bot.nlp.Parser: free text is understood only when set
+    known: Any = None  # bot.understanding.known.KnownCustomers
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from connectors.base import InboundMessage
 
 log = logging.getLogger(__name__)
 
-BatchHandler = Callable[[list[InboundMessage]], Awaitable[None]]
+BatchHandler = Callable[[list[InboundMessage]], Awaitable[int]]  # returns how many it processed
 
 
 class BatchProcessor:
@@ -23,6 +24,7 @@ class BatchProcessor:
         self.handle_batch = handle_batch
         self.max_batch = max_batch
         self._queue: asyncio.Queue[tuple[InboundMessage, asyncio.Future[None]]] = asyncio.Queue()
+        self._pending: deque[tuple[InboundMessage, asyncio.Future[None]]] = deque()
         self._task: asyncio.Task[None] | None = None
 
     def submit(self, msg: InboundMessage) -> asyncio.Future[None]:
@@ -42,22 +44,26 @@ class BatchProcessor:
 
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while len(batch) < self.max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            await self._process([msg for msg, _ in batch])
-            for _, future in batch:
+            if not self._pending:
+                self._pending.append(await self._queue.get())
+            while len(self._pending) < self.max_batch and not self._queue.empty():
+                self._pending.append(self._queue.get_nowait())
+            done = await self._process([msg for msg, _ in self._pending])
+            for _ in range(done):
+                _, future = self._pending.popleft()
                 if not future.done():
                     future.set_result(None)
+            await asyncio.sleep(0)  # let acknowledgements and the inbox writer in between batches
 
-    async def _process(self, messages: list[InboundMessage]) -> None:
+    async def _process(self, messages: list[InboundMessage]) -> int:
+        """How many of `messages` (from the front) are done; a failing batch is retried one by one."""
         try:
-            await self.handle_batch(messages)
-            return
+            return max(1, await self.handle_batch(messages))
         except Exception:
             if len(messages) == 1:
                 log.exception("processing %s message %s failed; it stays in the inbox for a retry",
                               messages[0].channel, messages[0].external_id)
-                return
+                return 1
         for msg in messages:  # isolate the message that broke the batch
             await self._process([msg])
+        return len(messages)

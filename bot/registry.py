@@ -73,8 +73,8 @@ class Registry:
                 return self._by_word[word], text[len(word):]
         return None
 
-    def suggest(self, word: str, limit: int = 3) -> list[str]:
-        return difflib.get_close_matches(word.casefold(), list(self._by_word), n=limit, cutoff=0.5)
+    def suggest(self, word: str, limit: int = 3, cutoff: float = 0.5) -> list[str]:
+        return difflib.get_close_matches(word.casefold(), list(self._by_word), n=limit, cutoff=cutoff)
 
 
 registry = Registry()

@@ -14,6 +14,7 @@ from bot.reply import Reply
 FreeTextRoute = Callable[[Context, str], Awaitable[Reply | None]]
 
 _BARE_REF = re.compile(r"^#\d+$")
+_SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 
 
 class Router:
@@ -29,6 +30,8 @@ class Router:
         word, rest = words[0], " ".join(words[1:])
         if _BARE_REF.match(word) and not rest and (card := self.registry.lookup("deal")):
             return card, word
+        if _SENTENCE.search(text):  # "新线索：青岛海纳…，联系人…" is a sentence for the NLP route
+            return None
         return self.registry.match_prefix(text)
 
     async def route(self, ctx: Context, raw: str) -> Reply:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Protocol
@@ -46,6 +47,17 @@ class ChannelHandler(Protocol):
                        now: datetime) -> list[OutboxItem]: ...
 
 
+class BatchChannelHandler(Protocol):
+    """Processes all of a batch's messages of one channel at once, from anyone (e.g. captured mail).
+
+    Runs inside the batch's unit of work, without per-message savepoints, after the other messages;
+    returns the messages to queue. Raising fails the batch, which is then retried message by message.
+    """
+
+    async def __call__(self, uow: UnitOfWork, directory: Directory, messages: Sequence[InboundMessage],
+                       now: datetime) -> list[OutboxItem]: ...
+
+
 def to_record(msg: InboundMessage) -> InboxRecord:
     payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
                "attachments": [asdict(a) for a in msg.attachments], "extra": msg.extra}
@@ -66,14 +78,16 @@ def from_record(record: InboxRecord) -> InboundMessage:
 class Bot:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], router: Router, settings: Settings | None = None,
                  clock: Callable[[], datetime] | None = None, inbox: InboxWriter | None = None,
-                 max_batch: int = 64) -> None:
+                 max_batch: int = 64, batch_budget: float = 0.02) -> None:
         self.uow_factory = uow_factory
         self.router = router
         self.settings = settings or Settings()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.inbox = inbox
+        self.batch_budget = batch_budget
         self.processor = BatchProcessor(self.handle_batch, max_batch)
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
+        self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Store the message before the platform is acknowledged. False for a redelivery."""
@@ -102,26 +116,44 @@ class Bot:
         """Process what was accepted but not processed (e.g. before a crash)."""
         async with self.uow_factory() as uow:
             pending = [from_record(r) for r in await uow.inbox.unprocessed(limit)]
-        if pending:
-            await self.handle_batch(pending)
-        return len(pending)
+        total = len(pending)
+        while pending:
+            pending = pending[await self.handle_batch(pending):]
+        return total
 
     async def close(self) -> None:
         await self.processor.close()
 
-    async def handle_batch(self, messages: list[InboundMessage]) -> None:
-        """One transaction for the batch; each message's changes in its own (lazy) savepoint."""
+    async def handle_batch(self, messages: list[InboundMessage]) -> int:
+        """One transaction for the front of `messages`, each message's changes in its own (lazy) savepoint.
+
+        Stops after `batch_budget` seconds so that acknowledgements are not held up behind a long batch
+        (on SQLite the batch holds the only connection); returns how many messages it processed.
+        """
+        started = time.perf_counter()
         async with self.uow_factory() as uow:
             directory = await Directory.load(uow)
             outbox: list[OutboxItem] = []
+            done: list[InboundMessage] = []
             for msg in messages:
-                outbox += await self._handle(uow, directory, msg)
+                if msg.channel not in self.batch_handlers:
+                    outbox += await self._handle(uow, directory, msg)
+                done.append(msg)
+                if time.perf_counter() - started > self.batch_budget:
+                    break
+            for channel, handler in self.batch_handlers.items():
+                if mine := [msg for msg in done if msg.channel == channel]:
+                    outbox += await handler(uow, directory, mine, self.clock())
             await uow.outbox.add_many(outbox)
-            await uow.inbox.mark_processed_many([(m.channel, m.external_id) for m in messages], self.clock())
+            await uow.inbox.mark_processed_many([(m.channel, m.external_id) for m in done], self.clock())
             await uow.commit()
+        return len(done)
 
     async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:
         """The changes a message makes are written here; the messages to send are returned."""
+        kind = msg.extra.get("msgtype")
+        if kind == "event":  # platform events (WeCom subscribe, enter_agent): kept in the inbox, no reply
+            return []
         rep = directory.identify(msg.channel, msg.sender_id)
         if rep is None and (handler := self.channel_handlers.get(msg.channel)) is not None:
             async with uow.savepoint():
@@ -129,6 +161,8 @@ class Bot:
         if rep is None or not rep.active:
             err = UnknownSender(identity=f"{msg.channel}:{msg.sender_id}")
             return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
+        if kind not in (None, "text"):  # image, voice, file...: the router reads text only
+            return [self._reply(msg, Reply.text(ONLY_TEXT.get(rep.locale), error=True), rep.locale)]
         ctx = self._context(uow, rep, directory, msg)
         try:
             async with uow.savepoint():

@@ -18,6 +18,7 @@ from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
+from domain.mail import MailLink, MailThread
 from domain.messaging import InboxRecord, OutboxItem
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
@@ -57,6 +58,9 @@ class CustomerRepository(Repository[Customer], Protocol):
         ...
     async def by_contact_point(self, phone: str = "", email: str = "") -> Customer | None: ...
     async def by_domain(self, domain: str) -> Customer | None: ...
+    async def by_domains(self, domains: Iterable[str]) -> dict[str, Customer]:
+        """by_domain for many domains in one query, keyed by the lower-cased domain."""
+        ...
     async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]: ...
     async def count(self) -> int: ...
 
@@ -64,6 +68,9 @@ class CustomerRepository(Repository[Customer], Protocol):
 class ContactRepository(Repository[Contact], Protocol):
     async def for_customer(self, customer_id: int) -> Sequence[Contact]: ...
     async def by_email(self, email: str) -> Contact | None: ...
+    async def by_emails(self, emails: Iterable[str]) -> dict[str, Contact]:
+        """by_email for many addresses in one query, keyed by the lower-cased address."""
+        ...
 
 
 class LeadRepository(Repository[Lead], Protocol):
@@ -131,6 +138,30 @@ class OutboxRepository(Protocol):
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
 
 
+class MailThreadRepository(Protocol):
+    """Threading keys of the email channel (domain.mail): Message-IDs, reply tokens, senders."""
+
+    async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:
+        """Rows of any kind whose key is one of `keys`."""
+        ...
+    async def add_many(self, threads: Iterable[MailThread]) -> None:
+        """Insert; an existing (kind, key) is kept, except SENDER rows, which are replaced."""
+        ...
+    async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
+        """(sender, at) of captured (not sent) messages from these senders at or after `since`."""
+        ...
+    async def token_for(self, *, lead_id: int | None = None, opportunity_id: int | None = None) -> str | None:
+        """The reply token already given to this deal (checked first) or lead."""
+        ...
+    async def messages_of(self, *, lead_id: int | None = None, opportunity_id: int | None = None,
+                          limit: int = 10) -> Sequence[MailThread]:
+        """MESSAGE rows linked to the deal or the lead, newest first."""
+        ...
+    async def open_work(self, customer_ids: Iterable[int]) -> Sequence[MailLink]:
+        """Links to the open deals (latest updated first), then open leads (newest first), of these customers."""
+        ...
+
+
 class SettingsRepository(Protocol):
     """Small key/value state shared by processes: round-robin cursors, token caches."""
 
@@ -157,6 +188,7 @@ class UnitOfWork(Protocol):
     inbox: InboxRepository
     outbox: OutboxRepository
     settings: SettingsRepository
+    mail_threads: MailThreadRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -20,6 +20,7 @@ from domain.ports import (
     CustomerRepository,
     InboxRepository,
     LeadRepository,
+    MailThreadRepository,
     OpportunityRepository,
     OutboxRepository,
     PerOpportunity,
@@ -36,6 +37,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.mail import SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
 from storage.repositories.records import (
@@ -89,6 +91,7 @@ class SqlAlchemyUnitOfWork:
     inbox: InboxRepository
     outbox: OutboxRepository
     settings: SettingsRepository
+    mail_threads: MailThreadRepository
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -125,6 +128,7 @@ class SqlAlchemyUnitOfWork:
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
         self.settings = SqlAlchemySettingsRepository(session)
+        self.mail_threads = SqlAlchemyMailThreadRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

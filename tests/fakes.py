@@ -18,6 +18,7 @@ an unknown id change nothing, like an UPDATE; inbox/outbox uniqueness is re-chec
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -32,8 +33,9 @@ from domain.customer import Contact, Customer, normalize_name, normalize_phone
 from domain.delivery import Project
 from domain.errors import NotFound
 from domain.lead import Lead, LeadStatus
+from domain.mail import MailKey, MailLink, MailThread
 from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
-from domain.opportunity import Opportunity, Stage
+from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from domain.people import Rep, Team
 from domain.ports import (
     AuditRepository,
@@ -41,6 +43,7 @@ from domain.ports import (
     CustomerRepository,
     InboxRepository,
     LeadRepository,
+    MailThreadRepository,
     OpportunityRepository,
     OutboxRepository,
     PerOpportunity,
@@ -55,7 +58,7 @@ from domain.quote import Quote
 Rows = dict[Hashable, Any]
 _TABLES = ("reps", "teams", "customers", "contacts", "leads", "opportunities", "followups", "quotes",
            "contracts", "milestones", "payments", "invoices", "projects", "reminders", "audit", "inbox",
-           "audit_undone", "outbox", "settings")
+           "audit_undone", "outbox", "settings", "mail_threads")
 _WHAT = {
     "reps": ("销售", "rep"), "teams": ("团队", "team"), "customers": ("客户", "customer"),
     "contacts": ("联系人", "contact"), "leads": ("线索", "lead"), "opportunities": ("商机", "deal"),
@@ -67,6 +70,7 @@ _WHAT = {
 _UNIQUE: dict[str, Callable[[Any], Hashable]] = {
     "inbox": lambda r: (r.channel, r.external_id),
     "outbox": lambda r: r.dedupe_key,  # None is never a duplicate
+    "mail_threads": lambda r: (r.kind, r.key),
 }
 _tokens = itertools.count(1)
 UNDO_ACTION = "undo"
@@ -238,6 +242,13 @@ class FakeCustomerRepository(FakeRepository[Customer]):
         found = self._select(lambda c: bool(c.domain) and c.domain.casefold() == wanted)
         return found[0] if found else None
 
+    async def by_domains(self, domains: Iterable[str]) -> dict[str, Customer]:
+        found: dict[str, Customer] = {}
+        for domain in domains:
+            if (customer := await self.by_domain(domain)) is not None:
+                found[customer.domain.lower()] = customer
+        return found
+
     async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]:
         return self._select()[offset:offset + limit]
 
@@ -253,6 +264,13 @@ class FakeContactRepository(FakeRepository[Contact]):
         key = email.strip().lower()
         found = self._select(lambda c: bool(key) and c.email.lower() == key)
         return found[0] if found else None
+
+    async def by_emails(self, emails: Iterable[str]) -> dict[str, Contact]:
+        found: dict[str, Contact] = {}
+        for email in emails:
+            if (contact := await self.by_email(email)) is not None:
+                found[contact.email.lower()] = contact
+        return found
 
 
 class FakeLeadRepository(FakeRepository[Lead]):
@@ -407,6 +425,53 @@ class FakeOutboxRepository(_Table[OutboxItem]):
             lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient))
 
 
+class FakeMailThreadRepository(_Table[MailThread]):
+    async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:
+        wanted = set(keys)
+        return self._select(lambda t: t.key in wanted)
+
+    async def add_many(self, threads: Iterable[MailThread]) -> None:
+        for thread in threads:
+            same = next((r for r in self._rows.values() if (r.kind, r.key) == (thread.kind, thread.key)), None)
+            if same is None:
+                self._insert(copy.copy(thread))
+            elif thread.kind is MailKey.SENDER:
+                self._put(dataclasses.replace(thread, id=same.id))
+
+    async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
+        wanted = set(senders)
+        return [(t.sender, t.at) for t in self._select(
+            lambda t: t.kind is MailKey.MESSAGE and not t.outbound and t.sender in wanted and t.at >= since)]
+
+    async def token_for(self, *, lead_id: int | None = None, opportunity_id: int | None = None) -> str | None:
+        tokens = self._select(lambda t: t.kind is MailKey.TOKEN)
+        for token in tokens:
+            if opportunity_id is not None and token.opportunity_id == opportunity_id:
+                return token.key
+        for token in tokens:
+            if lead_id is not None and token.lead_id == lead_id:
+                return token.key
+        return None
+
+    async def messages_of(self, *, lead_id: int | None = None, opportunity_id: int | None = None,
+                          limit: int = 10) -> Sequence[MailThread]:
+        def mine(t: MailThread) -> bool:
+            return t.kind is MailKey.MESSAGE and (
+                (opportunity_id is not None and t.opportunity_id == opportunity_id)
+                or (lead_id is not None and t.lead_id == lead_id))
+        return list(reversed(self._select(mine, key=lambda t: (t.at, t.id))))[:limit]
+
+    async def open_work(self, customer_ids: Iterable[int]) -> Sequence[MailLink]:
+        wanted = set(customer_ids)
+        deals = sorted((o for o in self._uow.data["opportunities"].values()
+                        if o.customer_id in wanted and o.stage in OPEN_STAGES),
+                       key=lambda o: (o.updated_at is not None, o.updated_at, o.id), reverse=True)
+        leads = sorted((x for x in self._uow.data["leads"].values() if x.customer_id in wanted
+                        and x.status in (LeadStatus.NEW, LeadStatus.ASSIGNED)), key=lambda x: x.id, reverse=True)
+        return ([MailLink(o.customer_id, o.contact_id, o.lead_id, o.id) for o in deals]
+                + [MailLink(x.customer_id, x.contact_id, x.id) for x in leads])
+
+
 class FakeSettingsRepository:
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self._uow = uow
@@ -450,6 +515,7 @@ class FakeUnitOfWork:
         self.inbox: InboxRepository = FakeInboxRepository(self, "inbox")
         self.outbox: OutboxRepository = FakeOutboxRepository(self, "outbox")
         self.settings: SettingsRepository = FakeSettingsRepository(self)
+        self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)

@@ -55,13 +55,15 @@ def money(value: Money | None, locale: str) -> str:
     return value.format(locale) if value is not None else ""
 
 
-def when(value: date | datetime | None, locale: str) -> str:
+def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -> str:
+    """A date, or a moment in the reader's time zone: 2026年12月1日(周二) 10:00 / Tue 1 Dec 2026 10:00."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        day = when(value.date(), locale)
-        return f"{day} {value:%H:%M}"
-    if locale == "en":
+        local = value.astimezone(ctx.now.tzinfo)
+        day = when(local.date(), ctx)
+        return day if date_only else f"{day} {local:%H:%M}"
+    if ctx.locale == "en":
         return f"{value:%a} {value.day} {value:%b} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日(周{WEEKDAYS_ZH[value.weekday()]})"
 

@@ -10,6 +10,8 @@ from bot.handlers.common import load_deal, money, resolve_customer, when
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain.activity import FollowUp, FollowUpKind, Reminder
+from domain.customer import Lifecycle
+from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
 
 LOST_REASONS = {
@@ -18,6 +20,12 @@ LOST_REASONS = {
     "时机": LostReason.TIMING, "timing": LostReason.TIMING, "需求": LostReason.REQUIREMENTS,
     "requirements": LostReason.REQUIREMENTS, "无决策": LostReason.NO_DECISION,
     "no_decision": LostReason.NO_DECISION, "其他": LostReason.OTHER, "other": LostReason.OTHER,
+}
+LOST_LABELS = {
+    LostReason.PRICE: ("价格", "price"), LostReason.COMPETITOR: ("竞品", "competitor"),
+    LostReason.BUDGET: ("预算", "budget"), LostReason.TIMING: ("时机", "timing"),
+    LostReason.REQUIREMENTS: ("需求不符", "requirements"), LostReason.NO_DECISION: ("无决策", "no decision"),
+    LostReason.OTHER: ("其他", "other"),
 }
 KIND_WORDS = {"电话": FollowUpKind.CALL, "call": FollowUpKind.CALL, "拜访": FollowUpKind.VISIT,
               "visit": FollowUpKind.VISIT, "会议": FollowUpKind.MEETING, "meeting": FollowUpKind.MEETING,
@@ -88,7 +96,7 @@ async def save_followup(ctx: Context, opp: Opportunity, note: str, next_at: date
     card = CardBuilder(ctx.t(f"已记录跟进 · #{opp.id} {opp.name}", f"Follow-up recorded · #{opp.id} {opp.name}"),
                        ctx.locale)
     card.add("内容", "Note", note).add("下一步", "Next step", next_step)
-    card.add("提醒时间", "Reminder", when(next_at, ctx.locale))
+    card.add("提醒时间", "Reminder", when(next_at, ctx))
     return card.build()
 
 
@@ -99,9 +107,14 @@ async def advance_stage(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
     target = args.stage()
     if target is Stage.WON:
-        return await win_deal(ctx, Args(f"#{opp.id} {args.rest()}", args.usage, ctx.now))
+        return await win(ctx, opp, args.amount(required=False))
     if target is Stage.LOST:
-        return await lose_deal(ctx, Args(f"#{opp.id} {args.rest()}", args.usage, ctx.now))
+        reason, note = lost_reason(args)
+        return await lose(ctx, opp, reason, note)
+    return await move(ctx, opp, target)
+
+
+async def move(ctx: Context, opp: Opportunity, target: Stage) -> Reply:
     source = opp.stage
     opp.advance_to(target, by=ctx.rep.id, at=ctx.now)
     await save_stage(ctx, opp, source)
@@ -114,16 +127,20 @@ async def advance_stage(ctx: Context, args: Args) -> Reply:
          usage_zh="赢单 #12 96万", usage_en="won #12 960000")
 async def win_deal(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
-    amount = args.amount(required=False)
+    return await win(ctx, opp, args.amount(required=False))
+
+
+async def win(ctx: Context, opp: Opportunity, amount: Money | None) -> Reply:
     source = opp.stage
     opp.win(by=ctx.rep.id, at=ctx.now, amount=amount)
     await save_stage(ctx, opp, source)
     customer = await ctx.uow.customers.get(opp.customer_id)
     ctx.remember("customer", customer)
-    customer.lifecycle = customer.lifecycle.CUSTOMER
+    customer.lifecycle = Lifecycle.CUSTOMER
     await ctx.update("customer", customer)
-    return Reply.text(ctx.t(f"🎉 赢单！#{opp.id} {customer.name} {opp.name} {money(opp.amount, 'zh')}",
-                            f"🎉 Won! #{opp.id} {customer.name} {opp.name} {money(opp.amount, 'en')}").rstrip())
+    text_zh = f"🎉 赢单！#{opp.id} {customer.name} {opp.name} {money(opp.amount, 'zh')}"
+    text_en = f"🎉 Won! #{opp.id} {customer.name} {opp.name} {money(opp.amount, 'en')}"
+    return Reply.text(ctx.t(text_zh, text_en).rstrip())
 
 
 @command("输单", "lost", "lose", "丢单", section="deals",
@@ -132,12 +149,29 @@ async def win_deal(ctx: Context, args: Args) -> Reply:
          usage_en="lost #12 price reason:competitor was cheaper (price/competitor/budget/timing/...)")
 async def lose_deal(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
+    reason, note = lost_reason(args)
+    return await lose(ctx, opp, reason, note)
+
+
+def lost_reason(args: Args) -> tuple[LostReason, str]:
     note = args.options({"原因": "note", "reason": "note"}).get("note", "")
-    reason = next((LOST_REASONS[t.casefold()] for t in args.tokens if t.casefold() in LOST_REASONS), None)
-    if reason is None:
+    found = [t for t in args.tokens if t.casefold() in LOST_REASONS]
+    if not found:
         raise args.fail("缺少输单原因类别", "missing the reason category")
+    args.tokens.remove(found[0])
+    return LOST_REASONS[found[0].casefold()], note or args.rest()
+
+
+def reason_in(text: str) -> LostReason:
+    """The lost-reason category a free sentence mentions (价格, 竞品, ...), else OTHER."""
+    folded = text.casefold()
+    return next((reason for word, reason in LOST_REASONS.items() if word in folded), LostReason.OTHER)
+
+
+async def lose(ctx: Context, opp: Opportunity, reason: LostReason, note: str) -> Reply:
     source = opp.stage
-    opp.lose(reason, by=ctx.rep.id, at=ctx.now, note=note or args.rest())
+    opp.lose(reason, by=ctx.rep.id, at=ctx.now, note=note)
     await save_stage(ctx, opp, source)
-    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{reason.value}）",
-                            f"Deal #{opp.id} {opp.name} marked lost ({reason.value})"))
+    label = LOST_LABELS[reason]
+    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}）",
+                            f"Deal #{opp.id} {opp.name} marked lost ({label[1]})"))

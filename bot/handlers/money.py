@@ -14,6 +14,7 @@ from bot.reply import CardBuilder, Reply
 from domain import payments, quoting
 from domain.billing import Contract, Invoice, InvoiceStatus, Payment
 from domain.money import Money
+from domain.opportunity import Opportunity
 
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 INVOICE_WORDS = {"已开": InvoiceStatus.ISSUED, "issued": InvoiceStatus.ISSUED, "申请": InvoiceStatus.REQUESTED,
@@ -32,10 +33,14 @@ def day_of(value: date | datetime | None, fallback: datetime) -> date:
 async def add_quote(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
     amount = args.amount()
-    assert amount is not None and opp.id is not None
+    assert amount is not None
+    return await quote_deal(ctx, opp, amount, args.rest())
+
+
+async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str) -> Reply:
+    assert opp.id is not None
     existing = list(await ctx.uow.quotes.for_opportunity(opp.id))
-    quote = quoting.new_quote(opp.id, amount, existing, note=args.rest(), created_by=ctx.rep.id,
-                               at=ctx.now)
+    quote = quoting.new_quote(opp.id, amount, existing, note=note, created_by=ctx.rep.id, at=ctx.now)
     quote = await ctx.uow.quotes.add(quote)
     await ctx.audit("quote", quote.id, "create", version=quote.version)
     opp.amount, opp.updated_at = amount, ctx.now
@@ -58,7 +63,7 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
         return Reply.text(ctx.t(f"#{opp.id} 还没有报价。", f"#{opp.id} has no quotes yet."))
     lines = []
     for prev, quote in zip([None, *quotes], quotes, strict=False):
-        stamp = when(quote.created_at.date() if quote.created_at else None, ctx.locale)
+        stamp = when(quote.created_at, ctx, date_only=True)
         line = f"v{quote.version} {money(quote.amount, ctx.locale)} {stamp} {quote.note}".rstrip()
         if prev is not None:
             line += f"\n    {quoting.quote_diff(prev, quote).describe(ctx.locale)}"
@@ -84,7 +89,7 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
     await ctx.audit("contract", contract.id, "create", number=contract.number)
     card = CardBuilder(ctx.t(f"#{opp.id} 已登记合同 {contract.number}", f"#{opp.id} contract {contract.number}"),
                        ctx.locale)
-    return card.add("金额", "Amount", money(amount, ctx.locale)).add("签订", "Signed", when(signed, ctx.locale)).build()
+    return card.add("金额", "Amount", money(amount, ctx.locale)).add("签订", "Signed", when(signed, ctx)).build()
 
 
 def plan_parts(args: Args, now: datetime) -> list[tuple[Decimal | Money, date, str]]:
@@ -122,7 +127,7 @@ async def plan_payments(ctx: Context, args: Args) -> Reply:
     for milestone in planned:
         saved = await ctx.uow.milestones.add(milestone)
         await ctx.audit("milestone", saved.id, "create")
-        lines.append(f"{saved.seq}. {when(saved.due_on, ctx.locale)} {money(saved.amount, ctx.locale)}")
+        lines.append(f"{saved.seq}. {when(saved.due_on, ctx)} {money(saved.amount, ctx.locale)}")
     return Reply.card(ctx.t(f"#{opp.id} 回款计划", f"#{opp.id} payment plan"), lines=lines)
 
 
@@ -132,10 +137,14 @@ async def plan_payments(ctx: Context, args: Args) -> Reply:
 async def record_payment(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
     amount = args.amount()
-    assert amount is not None and opp.id is not None
-    received = day_of(args.when(), ctx.now)
+    assert amount is not None
+    return await take_payment(ctx, opp, amount, day_of(args.when(), ctx.now), args.rest())
+
+
+async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: date, note: str) -> Reply:
+    assert opp.id is not None
     milestones = list(await ctx.uow.milestones.for_opportunity(opp.id))
-    payment = Payment(opportunity_id=opp.id, amount=amount, received_on=received, note=args.rest(),
+    payment = Payment(opportunity_id=opp.id, amount=amount, received_on=received, note=note,
                       recorded_by=ctx.rep.id)
     for milestone in milestones:
         ctx.remember("milestone", milestone)

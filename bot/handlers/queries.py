@@ -41,7 +41,11 @@ async def my_deals(ctx: Context, args: Args) -> Reply:
          help_zh="查看商机卡片（也可以直接发 #12）", help_en="Show a deal card (or just send #12)",
          usage_zh="商机 #12", usage_en="deal #12")
 async def deal_card(ctx: Context, args: Args) -> Reply:
-    opp = await load_deal(ctx, args.opportunity(), edit=False)
+    return await show_deal(ctx, args.opportunity())
+
+
+async def show_deal(ctx: Context, ref: int) -> Reply:
+    opp = await load_deal(ctx, ref, edit=False)
     assert opp.id is not None
     customer = await ctx.uow.customers.get(opp.customer_id)
     owner = ctx.directory.rep(opp.owner_id)
@@ -50,8 +54,8 @@ async def deal_card(ctx: Context, args: Args) -> Reply:
     card.add("客户", "Customer", customer.name).add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
     card.add("阶段", "Stage", opp.stage.label(ctx.locale)).add("金额", "Amount", money(opp.amount, ctx.locale))
     card.add("负责人", "Owner", owner and owner.name)
-    card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx.locale)}".strip())
-    card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx.locale))
+    card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
+    card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx))
     if opp.lost_reason:
         card.add("输单原因", "Lost reason", f"{opp.lost_reason.value} {opp.lost_note}".strip())
     quotes = await ctx.uow.quotes.for_opportunity(opp.id)
@@ -60,7 +64,7 @@ async def deal_card(ctx: Context, args: Args) -> Reply:
     if paid:
         card.add("已回款", "Received", money(Money(sum(paid, Decimal(0))), ctx.locale))
     for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
-        card.line(f"· {when(f.at.date(), ctx.locale)} {f.note}")
+        card.line(f"· {when(f.at, ctx, date_only=True)} {f.note}")
     return card.build()
 
 

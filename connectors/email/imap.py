@@ -1,8 +1,11 @@
 """IMAP capture: new mail of one mailbox folder becomes InboundMessages, each dispatched once.
 
-The blocking `imapclient` runs in worker threads. Progress is a (UIDVALIDITY, last UID) bookmark that
-moves only after `dispatch` returned, so a restart neither loses nor re-captures mail; a changed
-UIDVALIDITY rescans the folder and leaves duplicates to the Message-ID dedupe of the inbox.
+The blocking `imapclient` runs in worker threads. Each fetched batch is parsed in one worker call and
+dispatched concurrently (so the inbox stores it with one group commit). Progress is a (UIDVALIDITY,
+last UID) bookmark, moved once per batch and only past mails whose `dispatch` returned: a restart never
+loses mail. When one dispatch of a batch fails, the bookmark stops before it, and the later mails of
+that batch come again with it; they, like the rescan after a changed UIDVALIDITY, are left to the
+Message-ID dedupe of the inbox.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 
-from connectors.base import Dispatch
+from connectors.base import Dispatch, InboundMessage
 
 from .bookmarks import BookmarkStore
 from .inbound import to_inbound
@@ -134,9 +137,7 @@ class MailboxCapture:
                 await self.store.put(self.key, uidvalidity, batch[0])
                 continue
             fetched = await self._fetch_guarded(client, uidvalidity, batch)
-            for uid in batch:
-                dispatched += await self._deliver(uid, uidvalidity, fetched.get(uid))
-                await self.store.put(self.key, uidvalidity, uid)
+            dispatched += await self._deliver(batch, uidvalidity, fetched)
         return dispatched
 
     def _batches(self, uidvalidity: int, uids: list[int]) -> Iterator[list[int]]:
@@ -176,17 +177,35 @@ class MailboxCapture:
             return 0
         return bookmark[1]
 
-    async def _deliver(self, uid: int, uidvalidity: int, item: dict[bytes, Any] | None) -> int:
-        raw = item.get(b"BODY[]") if item else None
-        if not isinstance(raw, bytes):
-            log.error("email capture %s: UID %s could not be fetched; skipped", self.key, uid)
-            return 0
-        internal = item.get(b"INTERNALDATE") if item else None
-        received = internal if isinstance(internal, datetime) and internal.tzinfo else self.clock()
-        source = {"folder": self.folder, "uid": uid, "uidvalidity": uidvalidity}
-        message = await asyncio.to_thread(to_inbound, raw, self.account.address, received, source)
-        await self.dispatch(message)
-        return 1
+    async def _deliver(self, batch: list[int], uidvalidity: int, fetched: dict[int, dict[bytes, Any]]) -> int:
+        """Dispatch the batch concurrently; move the bookmark to the last UID before the first failure."""
+        messages = await asyncio.to_thread(self._convert, batch, uidvalidity, fetched)
+        outcomes = await asyncio.gather(*(self.dispatch(message) for _, message in messages),
+                                        return_exceptions=True)
+        failed = next(((uid, error) for (uid, _), error in zip(messages, outcomes, strict=True)
+                       if isinstance(error, BaseException)), None)
+        done = [uid for uid in batch if failed is None or uid < failed[0]]
+        if done:
+            await self.store.put(self.key, uidvalidity, done[-1])
+        if failed is not None:
+            raise failed[1]
+        return len(messages)
+
+    def _convert(self, batch: list[int], uidvalidity: int,
+                 fetched: dict[int, dict[bytes, Any]]) -> list[tuple[int, InboundMessage]]:
+        """Parse the fetched mails (in a worker thread); a UID that could not be fetched is skipped."""
+        messages: list[tuple[int, InboundMessage]] = []
+        for uid in batch:
+            item = fetched.get(uid)
+            raw = item.get(b"BODY[]") if item else None
+            if not isinstance(raw, bytes):
+                log.error("email capture %s: UID %s could not be fetched; skipped", self.key, uid)
+                continue
+            internal = item.get(b"INTERNALDATE") if item else None
+            received = internal if isinstance(internal, datetime) and internal.tzinfo else self.clock()
+            source = {"folder": self.folder, "uid": uid, "uidvalidity": uidvalidity}
+            messages.append((uid, to_inbound(raw, self.account.address, received, source)))
+        return messages
 
     def _fetch(self, client: IMAPClient, batch: list[int]) -> dict[int, dict[bytes, Any]]:
         """One round trip per batch; if the server refuses the batch, one UID at a time."""

@@ -3,7 +3,8 @@
 Inbound: `add_routes(app)` mounts the callback before the web app starts; `start(dispatch)` then
 opens the door (until then the callback answers 500 and WeCom redelivers). Outbound: recipient
 `robot:<team>` goes to that team's group robot, anything else is a member userid reached through
-the app. `markdown` selects the markdown msgtype, `extra["textcard"]` (title, description, url,
+the app. `markdown` selects the markdown msgtype (unless it equals `text`: then plain text, which
+WeChat users of the app can read too), `extra["textcard"]` (title, description, url,
 btntxt) a text card, otherwise plain text. Over WeCom's per-member limits, `send` raises
 `DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
 Long content is split into parts (app: 2,048 bytes each, robot markdown: 4,096) reserved against
@@ -91,7 +92,7 @@ class WeComConnector:
             await self._send_app(message.recipient, message)
 
     async def _send_robot(self, team: str, message: OutboundMessage) -> None:
-        if message.markdown:
+        if _wants_markdown(message) and message.markdown:
             await self.robot.send_markdown(team, to_wecom_markdown(message.markdown))
         else:
             await self.robot.send_text(team, message.text)
@@ -102,8 +103,9 @@ class WeComConnector:
             self._reserve(user, 1)
             await self.app_client.send_textcard(user, **_card_fields(card))
             return
-        msgtype = "markdown" if message.markdown else "text"
-        content = to_wecom_markdown(message.markdown) if message.markdown else message.text
+        markdown = message.markdown if _wants_markdown(message) else None
+        msgtype = "markdown" if markdown else "text"
+        content = to_wecom_markdown(markdown) if markdown else message.text
         parts = split_markdown(content, APP_TEXT_LIMIT, APP_MAX_PARTS)
         self._reserve(user, len(parts))
         for part in parts:
@@ -113,6 +115,11 @@ class WeComConnector:
         wait = self._throttle.reserve(user, self._clock(), count=count)
         if wait > 0:
             raise DeliveryError("wecom per-member send limit reached", retry_after=wait)
+
+
+def _wants_markdown(message: OutboundMessage) -> bool:
+    """Markdown only when it adds formatting: plain text also shows in WeChat, markdown does not."""
+    return bool(message.markdown) and message.markdown != message.text
 
 
 def _card_fields(card: Mapping[str, Any]) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
+from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.sales import (
     ContactRow,
@@ -19,7 +20,7 @@ from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 
 __all__ = [
     "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerRow", "FollowUpRow",
-    "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MilestoneRow", "OpportunityRow",
+    "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
     "RatingRow", "ReminderRow", "RepRow", "SettingRow", "StageChangeRow", "TaskRow", "TeamRow",
 ]

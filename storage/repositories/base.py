@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, delete, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,6 +103,7 @@ class SqlRepository(Generic[D, R]):
         if row is None:
             raise NotFound(self.what[0], f"{self.ref_prefix}{item_id}", self.what[1])
         await before_write(self.session)
+        await self._load_children(row)
         self._fill(row, item)  # flushed with the next query or commit, together with other changes
 
     async def delete(self, item: D) -> None:
@@ -112,6 +114,14 @@ class SqlRepository(Generic[D, R]):
             await self.session.execute(delete(self.row).where(self.row.id == item_id))
 
     # Hooks for entities with child tables.
+    children: ClassVar[tuple[str, ...]] = ()  # relationship names that _fill touches
+
+    async def _load_children(self, row: R) -> None:
+        """`_fill` runs synchronously: load the collections it touches first (they may have been expired)."""
+        unloaded = sa_inspect(row).unloaded & set(self.children)
+        if unloaded:
+            await self.session.refresh(row, attribute_names=sorted(unloaded))
+
     def _load(self, row: R) -> D:
         loaded: D = self.mapper.load(row)
         return loaded

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
@@ -65,6 +65,17 @@ class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
         stmt = select(CustomerRow).where(func.lower(CustomerRow.domain) == key).order_by(CustomerRow.id)
         return await self._first(stmt)
 
+    async def by_domains(self, domains: Iterable[str]) -> dict[str, Customer]:
+        """The first customer (lowest id) of each domain, keyed by the lower-cased domain."""
+        keys = {d.strip().lower().removeprefix("@") for d in domains} - {""}
+        if not keys:
+            return {}
+        stmt = select(CustomerRow).where(func.lower(CustomerRow.domain).in_(keys)).order_by(CustomerRow.id)
+        found: dict[str, Customer] = {}
+        for customer in await self._all(stmt):
+            found.setdefault(customer.domain.lower(), customer)
+        return found
+
     async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]:
         return await self._all(select(CustomerRow).order_by(CustomerRow.id).offset(offset).limit(limit))
 
@@ -86,3 +97,14 @@ class SqlAlchemyContactRepository(SqlRepository[Contact, ContactRow]):
             return None
         stmt = select(ContactRow).where(func.lower(ContactRow.email) == key).order_by(ContactRow.id)
         return await self._first(stmt)
+
+    async def by_emails(self, emails: Iterable[str]) -> dict[str, Contact]:
+        """The first contact (lowest id) of each address, keyed by the lower-cased address."""
+        keys = {email.strip().lower() for email in emails} - {""}
+        if not keys:
+            return {}
+        stmt = select(ContactRow).where(func.lower(ContactRow.email).in_(keys)).order_by(ContactRow.id)
+        found: dict[str, Contact] = {}
+        for contact in await self._all(stmt):
+            found.setdefault(contact.email.lower(), contact)
+        return found

@@ -38,6 +38,7 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
     row = OpportunityRow
     mapper = RowMapper(Opportunity, skip=["shared_with", "history"])
     what = ("商机", "deal")
+    children = ("shares", "history")
 
     async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:

@@ -16,6 +16,7 @@ class SqlAlchemyRepRepository(SqlRepository[Rep, RepRow]):
     row = RepRow
     mapper = RowMapper(Rep, skip=["identities"])
     what = ("销售", "rep")
+    children = ("identities",)
 
     async def by_identity(self, channel: str, external_id: str) -> Rep | None:
         stmt = select(RepRow).join(IdentityRow).where(

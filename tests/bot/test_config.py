@@ -34,3 +34,10 @@ def test_example_config_loads_and_lists_people_and_rules() -> None:
     config = load_config(Path(__file__).parents[2] / "config" / "dealbot.example.toml", environ={})
     assert {u["name"] for u in config.list("users")} >= {"王经理", "张伟"}
     assert config.list("assignment")[0]["team"] == "华东一组"
+
+
+def test_robot_webhook_keys_are_redacted_whatever_the_team_is_called(tmp_path: Path) -> None:
+    path = tmp_path / "dealbot.toml"
+    path.write_text('[wecom]\ncorp_id = "ww1"\n[wecom.robots]\n\"华东一组\" = "robot-key-123"\n', encoding="utf-8")
+    text = str(load_config(path, environ={}).redacted())
+    assert "robot-key-123" not in text and "ww1" in text

@@ -79,7 +79,8 @@ async def test_reminder_is_delivered_when_due(console: Console) -> None:
 async def test_english_user_gets_english_replies(console: Console) -> None:
     out = await console.say("help", as_user="chen")
     assert "Usage" in out or "commands" in out
-    assert "Unknown command" in await console.say("blah", as_user="chen")
+    assert "Could not tell what this message is about" in await console.say("blah blah", as_user="chen")
+    assert "Did you mean: quote" in await console.say("qoute #1 5k", as_user="chen")
 
 
 async def test_a_rep_cannot_touch_another_reps_deal_but_the_manager_can(console: Console) -> None:

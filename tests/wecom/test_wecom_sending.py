@@ -165,3 +165,11 @@ async def test_gettoken_error_is_retryable(fake_wecom: FakeWeCom, clock: Clock) 
         await conn.send(out())  # next attempt works
     finally:
         await conn.stop()
+
+
+async def test_markdown_identical_to_the_text_is_sent_as_plain_text(
+        connector: WeComConnector, fake_wecom: FakeWeCom) -> None:
+    await connector.send(out("已记录 Saved", markdown="已记录 Saved"))
+    [sent] = fake_wecom.received(SEND)
+    assert sent.body is not None
+    assert (sent.body["msgtype"], sent.body["text"]) == ("text", {"content": "已记录 Saved"})

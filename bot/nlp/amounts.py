@@ -1,0 +1,200 @@
+"""Money in free text and in typed arguments: 80万, 12.5万元, 8w, ¥2,480,000, 一百二十万, 3.5亿, $75k,
+4.2 million RMB, 2.6M CNY.
+
+A number is money when it carries a unit or currency, or when it follows a money word (预算, 报价,
+budget ...). A bare small number after a money word ("预算60") is ambiguous and reported, not guessed.
+Numbers followed by a measure word (3个人, 100台, 2026年, 5 users) are never money.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.nlp.numerals import CN_CHARS, cn_to_decimal, to_decimal
+from bot.nlp.problems import AmountNotUnderstood, Problem, problem
+from bot.nlp.text import fold, rx, window_before
+
+CNY, USD = "CNY", "USD"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CN = rf"[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
+_MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
+         r"|(?i:million|mln|mn|billion|bn)(?![A-Za-z])")
+_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
+AMOUNT_RE = rx(
+    rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
+    rf"(?:(?<![A-Za-z0-9#])(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
+    rf"(?:\s?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
+    rf"(?:\s?(?P<cur>{_CUR}))?"
+)
+_FACTORS = {
+    "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3,
+    "k": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9,
+}
+_USD_MARKS = {"$", "us$", "usd", "美元", "美金", "dollar", "dollars", "bucks"}
+_IDIOMS = ("十万火急", "十万八千里", "一万个", "万一")
+_PLAUSIBLE = (Decimal(0), Decimal(10) ** 13)  # more than 10万亿 is a typo or not money
+_BIG_UNITS = {"千万", "百万", "十万", "万", "w", "亿"}
+_MONEY_WORD = rx(
+    r"预算|預算|报价|報價|金額|价格|价钱|总价|单价|金额|合同额|合同价|费用|回款|收款|付款|首付款?|尾款|定金|订金|预付款?|"
+    r"到账|打款|汇款|成交价|标的|造价|投资|花费|出价|报了?|价|款|降到|降至|涨到|优惠到|签约|赢单|"
+    r"(?i:\b(?:budget|quoted?|quotation|price[ds]?|pricing|amount|value|worth|costs?|fees?|paid|pay|"
+    r"payment|received|deposit|invoiced?|signed for|contract|deal size|revenue|arr|acv)\b)")
+_NOT_MONEY_AFTER = rx(
+    r"\s?(?:个|年|月|日|号|点|時|时|分|天|周|人|位|台|套|件|次|%|折|期|岁|家|倍|楼|层|米|公里|平|吨|张|份|"
+    r"条|辆|户|项|名|只|支|箱|批|字|行|页|(?i:units?|users?|seats?|licen[cs]es?|people|pcs|days?|weeks?|"
+    r"months?|years?|hours?|minutes?|mins?|employees|staff|x)(?![A-Za-z]))")
+_DELTA_BEFORE = rx(r"(?:少了|降了|减了|便宜了|优惠了|让了|多了|涨了|差了?|相差|差价|(?i:\bby|\boff))\s?$")
+_TO_BEFORE = rx(r"(?:为|到|至|成|(?i:\bto)|->|→|=>)\s?$")
+RANGE_RE = rx(
+    rf"(?<![A-Za-z0-9#.,/:-])(?P<low>{_NUM})\s?(?:-|~|到|至)\s?(?P<high>{_NUM})\s?"
+    r"(?P<unit>千万|百万|万|亿|[wWkK](?![A-Za-z])|(?i:million)(?![A-Za-z]))")
+_HEDGE = rx(r"^(?:约|大约|大概|差不多|(?i:about|around|approx\.?|~))\s?|\s?(?:左右|上下)$")
+_AMOUNTISH = rx(rf"[\d{CN_CHARS}¥$]|元|块|(?i:rmb|usd|cny)|[wWkKmM]$")
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMention:
+    start: int
+    end: int
+    amount: Decimal | None  # None: looks like money but is ambiguous (see problem)
+    currency: str | None  # None: no currency written and none implied (caller picks a default)
+    keyword: str = ""  # the money word before it (预算, 报价, budget ...)
+    explicit: bool = True  # has a unit or a currency; False: bare number after a money word
+    delta: bool = False  # "少了3万": a difference, not a value
+    after_to: bool = False  # "调整为36.8万": the new value of a change
+    problem: Problem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    value: Decimal
+    currency: str | None
+    has_unit: bool  # a multiplier or a currency was written
+    big_unit: bool  # 万/亿/w: money on its own
+
+
+def _read(m: re.Match[str]) -> _Reading | None:
+    num, cn = m.group("num"), m.group("cn")
+    base = to_decimal(num) if num else cn_to_decimal(cn or "")
+    if base is None:
+        return None
+    mult = (m.group("mult") or "").lower()
+    value = base * _FACTORS.get(mult, 1)
+    if m.group("tail"):
+        value += int(m.group("tail")) * 1000
+    marks = {(m.group("pre") or "").lower(), (m.group("cur") or "").lower()} - {""}
+    currency = (USD if marks & _USD_MARKS else CNY) if marks else None
+    cn_big = bool(cn) and any(ch in cn for ch in "万萬亿億")
+    big = mult in _BIG_UNITS or cn_big
+    if currency is None and big:
+        currency = CNY
+    return _Reading(_tidy(value), currency, bool(mult) or bool(marks) or cn_big, big)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.quantize(Decimal("0.01")).normalize()
+
+
+def _keyword(text: str, start: int) -> str:
+    window = window_before(text, start, 16)
+    found = list(_MONEY_WORD.finditer(window))
+    if not found:
+        return ""
+    last = found[-1]
+    gap = window[last.end() :]
+    return last.group(0) if len(gap) <= 8 and not any(ch.isdigit() for ch in gap) else ""
+
+
+def _is_money(text: str, m: re.Match[str], reading: _Reading, keyword: str) -> bool:
+    if (m.group("cur") or "") == "块" and m.group("cn"):
+        return False  # 一块去 = together
+    if reading.currency and (m.group("pre") or m.group("cur")):
+        return True
+    if _NOT_MONEY_AFTER.match(text, m.end()):
+        return False
+    if m.group("cn") and not reading.big_unit:
+        return bool(keyword) and reading.value >= 1000
+    return reading.big_unit or bool(keyword)
+
+
+def _marked(m: re.Match[str]) -> bool:
+    """A currency, a multiplier or a 万/亿 numeral: money-like without a money word before it."""
+    cn = m.group("cn")
+    return bool(m.group("pre") or m.group("cur") or m.group("mult") or (cn and any(c in cn for c in "万萬亿億")))
+
+
+def _mention(text: str, m: re.Match[str], money_words: bool) -> AmountMention | None:
+    if not money_words and not _marked(m):
+        return None  # 3个人, 一下, 2026: no unit and no 预算/报价 anywhere
+    if m.group("cn") and text.startswith(_IDIOMS, m.start()):
+        return None
+    reading = _read(m)
+    if reading is None:
+        return None
+    keyword = _keyword(text, m.start())
+    if not _is_money(text, m, reading, keyword):
+        return None
+    if not reading.has_unit and reading.value < 1000:
+        bad = problem("amount_unit_missing", (m.start(), m.end()), text=m.group(0))
+        return AmountMention(m.start(), m.end(), None, None, keyword, False, problem=bad)
+    if not _PLAUSIBLE[0] < reading.value < _PLAUSIBLE[1]:
+        bad = problem("amount_invalid", (m.start(), m.end()), text=m.group(0))
+        return AmountMention(m.start(), m.end(), None, None, keyword, reading.has_unit, problem=bad)
+    before = window_before(text, m.start(), 8)
+    return AmountMention(
+        m.start(), m.end(), reading.value, reading.currency, keyword, reading.has_unit,
+        delta=bool(_DELTA_BEFORE.search(before)), after_to=bool(_TO_BEFORE.search(before)))
+
+
+def _range(text: str, m: re.Match[str]) -> AmountMention | None:
+    """80-100万 / 80到100万: the lower bound, with a warning."""
+    low, high = to_decimal(m.group("low")), to_decimal(m.group("high"))
+    if low is None or high is None or low >= high:
+        return None
+    unit = m.group("unit").lower()
+    currency = CNY if unit in _BIG_UNITS else None
+    value = _tidy(low * _FACTORS[unit])
+    warn = problem("amount_range", (m.start(), m.end()), text=m.group(0))
+    return AmountMention(m.start(), m.end(), value, currency, _keyword(text, m.start()), problem=warn)
+
+
+def find_amounts(text: str) -> list[AmountMention]:
+    """Money mentions in (folded) text, in order; unit-less ambiguous ones carry a problem."""
+    found = [r for m in RANGE_RE.finditer(text) if (r := _range(text, m)) is not None] if "-" in text or \
+        "~" in text or "到" in text or "至" in text else []
+    taken = [(r.start, r.end) for r in found]
+    money_words = _MONEY_WORD.search(text) is not None
+    for m in AMOUNT_RE.finditer(text):
+        if taken and any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        mention = _mention(text, m, money_words)
+        if mention is not None:
+            found.append(mention)
+    return sorted(found, key=lambda x: x.start)
+
+
+def parse_amount(text: str, default_currency: str | None = None) -> tuple[Decimal, str] | None:
+    """One amount typed as a command argument ("36.8万", "$75k", "一百二十万").
+
+    Returns None when the text has nothing amount-like at all; raises AmountNotUnderstood
+    (a DomainError with zh/en text and `.code`) for "abc万", "1.2.3万" or a unit-less "60".
+    """
+    raw = text.strip()
+    if not raw:
+        return None
+    core = _HEDGE.sub("", fold(raw)).strip()
+    m = AMOUNT_RE.fullmatch(core)
+    reading = _read(m) if m else None
+    if m is None or reading is None:
+        if _AMOUNTISH.search(core):
+            raise AmountNotUnderstood(problem("amount_invalid", text=raw))
+        return None
+    if not reading.has_unit and reading.value < 1000:
+        raise AmountNotUnderstood(problem("amount_unit_missing", text=raw))
+    if reading.value >= _PLAUSIBLE[1]:
+        raise AmountNotUnderstood(problem("amount_invalid", text=raw))
+    return reading.value, reading.currency or default_currency or CNY

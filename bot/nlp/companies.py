@@ -1,0 +1,119 @@
+"""Customer organisations as written: 杭州明途信息技术有限公司, 天津港航物流集团, Initrode Systems Ltd.
+
+Chinese names are found from their legal-form ending (有限公司, 集团, 研究院 ...) by walking left over
+the jieba tokens until a verb, particle or time word (拜访了 | 恒瑞 智能 装备 | 有限公司); the walk uses
+the document's tokens after they were split at every other entity's boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.nlp.lexicon import EN_NOT_NAMES, ZH_GENERIC_CORES, ZH_NAME_STOPS, ZH_PLACES
+from bot.nlp.refs import Found
+from bot.nlp.text import CJK, rx
+
+ZH_SUFFIX_RE = rx(
+    r"(?:(?:集团)?(?:股份有限公司|有限责任公司|有限公司)|(?:控股)?集团(?:公司)?|分公司|公司|研究院|研究所|设计院"
+    r"|医院|大学|学院|银行|分行|支行|事务所)+"
+)
+_NAME_TOKEN = rx(rf"[{CJK}A-Za-z0-9&·()\-]+")
+_EN_SUFFIX = (
+    r"Co\.,?\s?Ltd\.?|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?|Corporation"
+    r"|LLC|L\.L\.C\.|GmbH|PLC|plc|AG|S\.A\.|Group|Holdings|Technologies|Technology|Tech|Systems|Solutions"
+    r"|Software|Labs|Partners|Industries|Bank|University|Hospital|Institute|Capital|Ventures|Networks"
+)
+_EN_SUFFIX_HINT = rx(_EN_SUFFIX)
+EN_COMPANY_RE = rx(
+    rf"(?<![A-Za-z0-9])(?P<name>(?:[A-Z][A-Za-z0-9&.'-]*|&)(?:\s(?:[A-Z][A-Za-z0-9&.'-]*|&|of|and|de))*?)"
+    rf",?\s(?P<suffix>{_EN_SUFFIX})(?:(?:,?\s)(?:{_EN_SUFFIX}))*(?![A-Za-z])"
+)
+_ORG_HEADS = {"bank", "university", "institute", "ministry", "department", "college", "school", "academy",
+              "council", "chamber", "society", "association", "board", "museum"}
+_MAX_CORE = 24
+
+
+def suffix_spans(text: str) -> list[tuple[int, int]]:
+    """Where Chinese legal-form endings are: the pipeline splits tokens there before `find_zh`."""
+    return [(m.start(), m.end()) for m in ZH_SUFFIX_RE.finditer(text)]
+
+
+def find_zh(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]) -> list[Found]:
+    """Companies ending in a legal form; `tokens` are (start, end) offsets, `taken` spans of other entities."""
+    suffixes = suffix_spans(text)
+    found = []
+    for start, end in suffixes:
+        left = _walk_left(text, tokens, taken, start, {e for _, e in suffixes})
+        if left is None:
+            continue
+        core = text[left:start]
+        if len(core) < 2 or core in ZH_GENERIC_CORES or core.isdigit():
+            continue
+        found.append(Found("COMPANY", left, end, text[left:end]))
+    return [f for f in found if not any(o is not f and o.start <= f.start and f.end <= o.end for o in found)]
+
+
+def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]],
+               start: int, suffix_ends: set[int]) -> int | None:
+    """Leftmost start of the name before a legal form. A place name (深圳, 江苏) opens the name unless
+    it follows a group's name (中国移动通信集团|江苏|有限公司) or a Latin brand (ABB|中国|有限公司)."""
+    before = [t for t in tokens if t[1] <= start]
+    left = start
+    for index in range(len(before) - 1, -1, -1):
+        t_start, t_end = before[index]
+        word = text[t_start:t_end]
+        if t_end != left or not _NAME_TOKEN.fullmatch(word) or start - t_start > _MAX_CORE:
+            break
+        if any(a < t_end and t_start < b for a, b in taken):
+            break
+        if (word in ZH_NAME_STOPS or _ends_with_verb(word)) and not _inside_name(text, before, index):
+            break
+        left = t_start
+        brand_before = index > 0 and before[index - 1][1] == t_start and text[before[index - 1][0] : t_start].isascii()
+        if _is_place(word) and t_start not in suffix_ends and not brand_before:
+            break
+    return left if left < start else None
+
+
+def _is_place(word: str) -> bool:
+    return word in ZH_PLACES or (len(word) >= 3 and word[-1] in "市省县" and not word.isascii())
+
+
+def _ends_with_verb(word: str) -> bool:
+    """jieba glues verbs to their particle: 发给, 交给, 见到, 去了 (a name never ends in these)."""
+    return len(word) >= 2 and word[-1] in "给了到过在" and not word.isascii()
+
+
+def _inside_name(text: str, tokens: Sequence[tuple[int, int]], index: int) -> bool:
+    """和/与 between a place and a brand belongs to the name: 上海|和|辉光电."""
+    word = text[tokens[index][0] : tokens[index][1]]
+    if word not in ("和", "与") or index == 0:
+        return False
+    prev = text[tokens[index - 1][0] : tokens[index - 1][1]]
+    return prev in ZH_PLACES and (index == 1 or text[tokens[index - 2][0] : tokens[index - 2][1]] in ZH_NAME_STOPS)
+
+
+def find_en(text: str) -> list[Found]:
+    found: list[Found] = []
+    if _EN_SUFFIX_HINT.search(text) is None:
+        return found
+    for m in EN_COMPANY_RE.finditer(text):
+        words = m.group("name").split(" ")
+        words = _after_last_of(words)
+        while words and words[0].lower().rstrip(".,'") in EN_NOT_NAMES:
+            words.pop(0)
+        if not words or all(w in ("&", "of", "and", "de") for w in words):
+            continue
+        name = " ".join(words)
+        start = m.start("name") + m.group("name").rfind(name)
+        end = m.end()
+        found.append(Found("COMPANY", start, end, text[start:end]))
+    return found
+
+
+def _after_last_of(words: list[str]) -> list[str]:
+    """'Bob Smith of Acme Corp' -> Acme Corp; 'Bank of China Ltd' keeps its 'of'."""
+    for index in range(len(words) - 1, 0, -1):
+        if words[index] == "of" and words[index - 1].lower() not in _ORG_HEADS:
+            return words[index + 1 :]
+    return words

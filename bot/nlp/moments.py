@@ -1,0 +1,119 @@
+"""Pieces of a date/time expression found in text, before they are combined and resolved."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DatePart:
+    start: int
+    end: int
+    day: date | None  # None when the written date does not exist (see problem)
+    period: str = ""  # "am" / "pm" hint carried by 明早, 今晚, tomorrow morning
+    anchor: bool = False  # bare 今天 / today: when the report was written, not a next step
+    problem: str = ""  # "date_invalid"
+    at: datetime | None = None  # 2小时后 / in 30 minutes: already a point in time
+    back: date | None = None  # bare 周一 / 8号 in a report ("周一见了王总"): the last such day, not the next
+
+
+@dataclass(frozen=True, slots=True)
+class TimePart:
+    start: int
+    end: int
+    hour: int  # as written (3 in 下午3点); `clock` makes it a 24-hour value
+    minute: int
+    period: str = ""  # "am" / "pm" / "noon" written with the time
+    weak: bool = False  # 两点 without 下午/半/a date nearby may mean "two points": only kept next to a date
+    problem: str = ""  # "time_invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The message's own clock, in the user's time zone, and its (folded) text as written."""
+
+    now: datetime
+    text: str = ""
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+Part = DatePart | TimePart
+# (what must be in the text for the rule to run at all: any of these characters (str) or any of
+# these words (tuple), the rule's pattern, its handler)
+Rule = tuple[str | tuple[str, ...], re.Pattern[str], Callable[[re.Match[str], Context], Part | None]]
+
+
+class RuleBook:
+    """Rules plus one scan for all their trigger words, so a rule runs only on text that may hold it."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = list(rules)
+        self._by_word: dict[str, set[int]] = {}
+        for index, (triggers, _, _) in enumerate(self.rules):
+            if not isinstance(triggers, str):
+                for word in triggers:
+                    self._by_word.setdefault(word, set()).add(index)
+        words = sorted(self._by_word, key=len, reverse=True)
+        self._scanner = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def active(self, text: str) -> list[Rule]:
+        chars = set(text)
+        hit: set[int] = set()
+        if self._scanner is not None:
+            for m in self._scanner.finditer(text):
+                hit |= self._by_word[m.group(0)]
+        return [rule for index, rule in enumerate(self.rules)
+                if (not chars.isdisjoint(rule[0]) if isinstance(rule[0], str) else index in hit)]
+
+
+def run_rules(book: RuleBook, text: str, ctx: Context, *, word_start: bool = False) -> list[Part]:
+    """Every triggered rule over the text; with word_start, matches must begin a word (English rules
+    run on lower-cased text without a leading \\b)."""
+    found: list[Part] = []
+    for _, pattern, handler in book.active(text):
+        for m in pattern.finditer(text):
+            start = m.start()
+            if word_start and start and text[start - 1].isascii() and text[start - 1].isalnum():
+                continue
+            try:
+                part = handler(m, ctx)
+            except (OverflowError, ValueError):  # in 99999999 days, 10000年后
+                part = DatePart(start, m.end(), None, problem="date_invalid")
+            if part is not None:
+                found.append(part)
+    return found
+
+
+def clock(hour: int, minute: int, period: str) -> tuple[int, int] | None:
+    """24-hour clock from a written hour and its period; bare 1-6 o'clock means afternoon at work."""
+    if not (0 <= hour <= 24 and 0 <= minute <= 59) or (hour == 24 and minute):
+        return None
+    if hour == 24:
+        return 0, 0
+    if period == "night" and hour == 12:
+        return 23, 59  # 晚上12点: midnight, kept on the same day
+    if period in ("pm", "night") and hour < 12:
+        hour += 12
+    elif period == "am" and hour == 12 and minute == 0:
+        hour = 12
+    elif period == "noon" and hour <= 3:
+        hour = hour + 12 if hour < 12 else hour
+    elif period == "" and 1 <= hour <= 6:
+        hour += 12
+    return hour, minute
+
+
+def keep_longest(parts: list[Part]) -> list[Part]:
+    """Drop parts that overlap an earlier-starting or longer part."""
+    kept: list[Part] = []
+    for part in sorted(parts, key=lambda p: (p.start, -(p.end - p.start))):
+        if kept and part.start < kept[-1].end:
+            continue
+        kept.append(part)
+    return kept

@@ -1,0 +1,184 @@
+"""`Parser`: one rep message in, one `ParseResult` out. Build once (jieba's dictionary takes ~0.4 s)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+
+from bot.nlp.amounts import CNY, USD, AmountMention
+from bot.nlp.cues import PAYMENT_WORDS, QUOTE_WORDS
+from bot.nlp.gazetteer import KnownName, gazetteer_for, same_company
+from bot.nlp.intents import IntentGuess, classify
+from bot.nlp.pipeline import Findings, Pipelines, build_pipelines, run
+from bot.nlp.problems import PENALTY, Problem, problem
+from bot.nlp.refs import Found
+from bot.nlp.result import Evidence, ParseResult
+from bot.nlp.text import MAX_CHARS, fold, has_cjk, has_words
+from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, zone
+
+_MONEY_INTENTS = ("stage_change", "quote", "payment")
+
+
+class Parser:
+    """Free-text understanding for the bot. Thread-safe; the spaCy pipelines are built on first use."""
+
+    def __init__(self, tz: str | tzinfo = DEFAULT_TZ, default_currency: str | None = None) -> None:
+        self.tz = zone(tz) if isinstance(tz, str) else tz
+        self.default_currency = default_currency  # None: CNY for Chinese text, USD for English
+        self._pipelines: Pipelines | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def pipelines(self) -> Pipelines:
+        if self._pipelines is None:
+            with self._lock:
+                if self._pipelines is None:
+                    self._pipelines = build_pipelines()
+        return self._pipelines
+
+    def warm_up(self) -> None:
+        """Build the pipelines now (e.g. at bot start) instead of on the first message."""
+        self.parse("预算80万，明天下午3点见王总", datetime(2026, 1, 1, tzinfo=self.tz))
+
+    def parse(
+        self, text: str, now: datetime, known_customers: Sequence[KnownName | str] = ()
+    ) -> ParseResult:
+        """Read one message written at `now` (aware; a naive `now` is taken in the parser's zone)."""
+        problems: list[Problem] = []
+        if len(text) > MAX_CHARS:
+            problems.append(problem("text_truncated", size=len(text), limit=MAX_CHARS))
+            text = text[:MAX_CHARS]
+        if not text.strip():
+            return ParseResult("unknown", problems=(problem("empty_message"),))
+        if not has_words(text):
+            return ParseResult("unknown", problems=(*problems, problem("no_text")))
+        folded = fold(text)
+        language = "zh" if has_cjk(folded) else "en"
+        known = tuple(KnownName.of(k) for k in known_customers)
+        findings = Findings(folded, local_now(now, self.tz), gazetteer_for(known) if known else None)
+        run(self.pipelines, language == "zh", text, findings)
+        return _Assembly(findings, text, language, self.default_currency, problems).result()
+
+
+class _Assembly:
+    """Turns one message's findings into a ParseResult (choices between candidates, problems, confidence)."""
+
+    def __init__(self, findings: Findings, text: str, language: str, currency: str | None,
+                 problems: list[Problem]) -> None:
+        self.f, self.text, self.language = findings, text, language
+        self.default_currency = currency or (CNY if language == "zh" else USD)
+        self.problems = problems
+        self.evidence: list[Evidence] = []
+
+    def result(self) -> ParseResult:
+        f = self.f
+        opportunity = self._first("OPP")
+        company, known = self._company()
+        contact = self._contact()
+        guess = classify(f.text, amount_word=self._amount_word(), has_subject=bool(opportunity or company or contact),
+                         has_when=bool(f.whens))
+        amount = self._amount(guess.intent)
+        next_at = self._next_at(guess.intent)
+        phone, email = self._first("PHONE"), self._first("EMAIL")
+        if guess.intent == "unknown":
+            self.problems.append(problem("intent_unclear"))
+        if guess.intent in _MONEY_INTENTS and opportunity is None and company is None:
+            self.problems.append(problem("opportunity_missing"))
+        return ParseResult(
+            intent=guess.intent, opportunity=int(opportunity.value) if opportunity else None,
+            company=company, contact=contact.value if contact else None,
+            phone=self._written(phone), email=self._written(email),
+            amount=amount.amount if amount else None,
+            currency=(amount.currency or self.default_currency) if amount else None,
+            stage=guess.stage, next_at=next_at, confidence=self._confidence(guess),
+            problems=tuple(self.problems), spans=tuple(sorted(self.evidence, key=lambda e: e.start)),
+            known_customer=known, language=self.language,
+        )
+
+    def _confidence(self, guess: IntentGuess) -> float:
+        score = guess.strength - sum(PENALTY[p.severity] for p in self.problems)
+        return round(min(1.0, max(0.0, score)), 2)
+
+    def _written(self, found: Found | None) -> str | None:
+        return self.text[found.start : found.end] if found else None
+
+    def _note(self, label: str, start: int, end: int, value: str) -> None:
+        self.evidence.append(Evidence(label, self.text[start:end], start, end, value))
+
+    def _first(self, label: str) -> Found | None:
+        for found in self.f.refs:
+            if found.label == label:
+                self._note(label, found.start, found.end, found.value)
+                return found
+        return None
+
+    def _company(self) -> tuple[str | None, KnownName | None]:
+        written = self.f.companies[0] if self.f.companies else None
+        for hit in self.f.known:
+            inside = written is not None and hit.start < written.end and written.start < hit.end
+            if inside and written is not None and not any(same_company(written.value, k) for k in hit.matches):
+                continue  # 中信 inside 中信建投证券有限公司: another company
+            if len(hit.matches) > 1:
+                options = "、".join(k.name for k in hit.matches[:5])
+                self.problems.append(problem("company_ambiguous", (hit.start, hit.end),
+                                             text=self.text[hit.start : hit.end], options=options))
+                break
+            self._note("COMPANY", hit.start, hit.end, hit.matches[0].name)
+            return hit.matches[0].name, hit.matches[0]
+        if written is None:
+            return None, None
+        self._note("COMPANY", written.start, written.end, written.value)
+        return self.text[written.start : written.end], None
+
+    def _contact(self) -> Found | None:
+        spans = [(c.start, c.end) for c in self.f.companies] + [(k.start, k.end) for k in self.f.known]
+        for contact in sorted(self.f.contacts, key=lambda c: c.start):
+            if all(contact.end <= a or b <= contact.start for a, b in spans):
+                self._note("CONTACT", contact.start, contact.end, contact.value)
+                return Found("CONTACT", contact.start, contact.end, self.text[contact.start : contact.end])
+        return None
+
+    def _amount_word(self) -> str | None:
+        chosen = _choose_amount(self.f.amounts, "")
+        return chosen.keyword if chosen else None
+
+    def _amount(self, intent: str) -> AmountMention | None:
+        chosen = _choose_amount(self.f.amounts, intent)
+        if chosen is None:
+            self.problems.extend(a.problem for a in self.f.amounts if a.problem is not None)
+            return None
+        if chosen.problem is not None:
+            self.problems.append(chosen.problem)
+        if chosen.currency is None and self.language == "en":
+            written = self.text[chosen.start : chosen.end]
+            self.problems.append(problem("currency_assumed", (chosen.start, chosen.end), text=written,
+                                         currency=self.default_currency))
+        self._note("MONEY", chosen.start, chosen.end, f"{chosen.amount} {chosen.currency or self.default_currency}")
+        return chosen
+
+    def _next_at(self, intent: str) -> date | datetime | None:
+        if intent in ("query", "help"):
+            return None
+        chosen, found = pick_next(self.f.whens, self.f.text, self.f.now)
+        self.problems.extend(found)
+        if chosen is None or chosen.value is None:
+            return None
+        self._note("WHEN", chosen.start, chosen.end, chosen.value.isoformat())
+        return chosen.value
+
+
+def _choose_amount(amounts: list[AmountMention], intent: str) -> AmountMention | None:
+    """Values over differences; the new value of a change (从45万调整为42万); the money word that fits
+    the intent; else the first."""
+    valid = [a for a in amounts if a.amount is not None]
+    pool = [a for a in valid if not a.delta] or valid
+    if not pool:
+        return None
+    changed = [a for a in pool if a.after_to]
+    if changed:
+        return changed[-1]
+    words = QUOTE_WORDS if intent == "quote" else PAYMENT_WORDS if intent == "payment" else None
+    if words is not None:
+        pool = [a for a in pool if a.keyword and words.search(a.keyword)] or pool
+    return pool[0]

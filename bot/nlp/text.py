@@ -1,0 +1,66 @@
+"""Text helpers shared by the rules: width folding, clauses, script tests.
+
+Every rule runs on `fold(text)`, which maps full-width ASCII (８０万, ＃9, ：) and odd spaces to plain
+ASCII one character for one character, so offsets found on the folded text are offsets into the
+original and values are always cut from what the rep actually wrote.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: 0x20, 0x200C: 0x20, 0x200D: 0x20, 0xFEFF: 0x20})
+_FOLD.update({0xFFE5: ord("¥"), 0x2014: ord("-"), 0x2013: ord("-"), 0x301C: ord("~")})
+
+CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
+_CJK_RE = re.compile(f"[{CJK}]")
+_WORDISH_RE = re.compile(f"[{CJK}A-Za-z0-9]")
+_CLAUSE_END = re.compile(r"[,.;!?\n。，；！？、]")
+_UP_TO_CLAUSE_END = re.compile(r".*[,.;!?\n。，；！？、]", re.DOTALL)
+
+MAX_CHARS = 2000  # longer pastes are cut: rules on a 10,000-character paste only produce noise
+
+
+def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile with ASCII semantics: \\b and \\w must treat CJK as a boundary (了Initrode, Monday回复)."""
+    return re.compile(pattern, flags | re.ASCII)
+
+
+def fold(text: str) -> str:
+    """Full-width ASCII and exotic spaces to plain ASCII; same length as the input."""
+    return text.translate(_FOLD)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
+
+
+def has_words(text: str) -> bool:
+    """False for empty text and text made only of emoji, symbols and punctuation."""
+    return _WORDISH_RE.search(text) is not None
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause (between punctuation) around text[start:end]."""
+    left = start
+    while left > 0 and not _CLAUSE_END.match(text, left - 1):
+        left -= 1
+    match = _CLAUSE_END.search(text, end)
+    return left, match.start() if match else len(text)
+
+
+def clause_of(text: str, start: int, end: int) -> str:
+    left, right = clause_bounds(text, start, end)
+    return text[left:right]
+
+
+def window_before(text: str, start: int, size: int) -> str:
+    """Up to `size` characters before `start`, cut at the last clause boundary."""
+    chunk = text[max(0, start - size) : start]
+    last = _UP_TO_CLAUSE_END.match(chunk)
+    return chunk[last.end() :] if last else chunk
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]

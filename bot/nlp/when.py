@@ -1,0 +1,195 @@
+"""Dates and times in a message, resolved against the message's own timestamp in the user's zone.
+
+Date and time pieces next to each other are joined (周五 + 下午2点, at 2pm + on Friday). Of all the
+future moments a message names, the earliest is the next action; bare 今天/today only dates the
+report itself. A past moment that is not a report of what happened ("上周二再约") is flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from bot.nlp import dates_en, dates_zh
+from bot.nlp.moments import Context, DatePart, Part, TimePart, clock, keep_longest, run_rules
+from bot.nlp.problems import DateNotUnderstood, Problem, problem
+from bot.nlp.text import clause_of, fold, has_cjk, rx
+
+DEFAULT_TZ = "Asia/Shanghai"
+_GAP = rx(r"[\s,、的]*(?:(?i:at|on|by|around|about)\b)?[\s,]*")
+_REPORT = rx(
+    r"了|过|已|刚|(?i:\b(?:met|visited|had|called|spoke|talked|sent|signed|received|was|were|did|went|"
+    r"discussed|emailed|closed|won|lost|got|delivered|presented|demoed|showed|agreed|said|told|asked|"
+    r"mentioned|ago)\b)")
+_HAPPENED = rx(
+    r"(?:见|拜访|走访|拜会|去|开|聊|谈|通|打|发|签|来|吃|参观|考察|演示|交流|沟通|汇报|讲|面谈|碰)了|已经|刚才|刚刚|"
+    r"(?i:\b(?:met|visited|had|called|spoke|talked|sent|signed|went|discussed|emailed|presented|demoed)\b)")
+_LATIN = rx(r"[A-Za-z]")
+_DIGIT_SEP = rx(r"\d[-/.:]\d")
+
+
+@dataclass(frozen=True, slots=True)
+class WhenMention:
+    start: int
+    end: int
+    value: date | datetime | None  # None: the written date/time does not exist (see problem)
+    anchor: bool = False
+    problem: str = ""
+
+
+@lru_cache(maxsize=32)
+def zone(name: str = DEFAULT_TZ) -> tzinfo:
+    return ZoneInfo(name)
+
+
+def local_now(now: datetime, tz: tzinfo | None = None) -> datetime:
+    """`now` in the user's zone; a naive `now` is taken to be in that zone already."""
+    target = tz or zone()
+    return now.replace(tzinfo=target) if now.tzinfo is None else now.astimezone(target)
+
+
+def find_when(text: str, now: datetime) -> list[WhenMention]:
+    """Every date/time expression in (folded) text, resolved; `now` must be local (see local_now)."""
+    ctx = Context(now, text)
+    parts: list[Part] = []
+    if has_cjk(text):
+        parts += run_rules(dates_zh.RULES, text, ctx)
+    elif _DIGIT_SEP.search(text):
+        parts += run_rules(dates_zh.NUMERIC_RULES, text, ctx)
+    if _LATIN.search(text):
+        lower = text.lower()
+        parts += run_rules(dates_en.RULES, lower if len(lower) == len(text) else text, ctx, word_start=True)
+    return _combine(keep_longest(parts), text, ctx)
+
+
+def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
+    dates = [p for p in parts if isinstance(p, DatePart)]
+    times = [p for p in parts if isinstance(p, TimePart)]
+    used: set[int] = set()
+    found = []
+    for day in dates:
+        index = _partner(day, times, used, text)
+        if day.back is not None and _HAPPENED.search(clause_of(text, day.start, day.end)):
+            day = replace(day, day=day.back)
+        found.append(_resolve(day, times[index] if index is not None else None, ctx))
+    for index, moment in enumerate(times):
+        if index not in used and not moment.weak:
+            found.append(_time_only(moment, text, ctx))
+    return sorted(found, key=lambda w: w.start)
+
+
+def _partner(day: DatePart, times: list[TimePart], used: set[int], text: str) -> int | None:
+    """The time written right after (or else right before) a date: 周五下午2点, at 2pm on Friday."""
+    after = [i for i, t in enumerate(times) if t.start >= day.end and _close(text[day.end : t.start])]
+    before = [i for i, t in enumerate(times) if t.end <= day.start and _close(text[t.end : day.start])]
+    for index in after + before:
+        if index not in used:
+            used.add(index)
+            return index
+    return None
+
+
+def _reported(text: str, start: int, end: int) -> bool:
+    """The clause tells what happened (见了, met), so its dates point back."""
+    return _REPORT.search(clause_of(text, start, end)) is not None
+
+
+def _close(gap: str) -> bool:
+    return len(gap) <= 8 and _GAP.fullmatch(gap) is not None
+
+
+def _at(day: date, moment: TimePart, period: str, ctx: Context) -> datetime | None:
+    resolved = clock(moment.hour, moment.minute, moment.period or period)
+    if resolved is None:
+        return None
+    return datetime.combine(day, time(*resolved), tzinfo=ctx.now.tzinfo)
+
+
+def _resolve(day: DatePart, moment: TimePart | None, ctx: Context) -> WhenMention:
+    end = max(day.end, moment.end) if moment else day.end
+    start = min(day.start, moment.start) if moment else day.start
+    if day.problem or day.day is None:
+        return WhenMention(start, end, None, problem=day.problem or "date_invalid")
+    if day.at is not None:
+        return WhenMention(start, end, day.at)
+    if moment is None:
+        return WhenMention(start, end, day.day, anchor=day.anchor)
+    at = None if moment.problem else _at(day.day, moment, day.period, ctx)
+    if at is None:
+        return WhenMention(start, end, None, problem="time_invalid")
+    return WhenMention(start, end, at)
+
+
+def _time_only(moment: TimePart, text: str, ctx: Context) -> WhenMention:
+    """A time without a date: today's if still ahead (or reported as done), else tomorrow's."""
+    at = None if moment.problem else _at(ctx.today, moment, "", ctx)
+    if at is None:
+        return WhenMention(moment.start, moment.end, None, problem="time_invalid")
+    if at <= ctx.now and not _reported(text, moment.start, moment.end):
+        at += timedelta(days=1)
+    return WhenMention(moment.start, moment.end, at)
+
+
+def is_past(value: date | datetime, now: datetime) -> bool:
+    if isinstance(value, datetime):
+        return value < now
+    return value < now.date()
+
+
+def _sort_key(value: date | datetime) -> tuple[date, int, time]:
+    if isinstance(value, datetime):
+        return value.date(), 0, value.timetz().replace(tzinfo=None)
+    return value, 1, time()
+
+
+def pick_next(mentions: list[WhenMention], text: str, now: datetime) -> tuple[WhenMention | None, list[Problem]]:
+    """The next action's moment, and problems for impossible or past-but-not-reported moments."""
+    found: list[Problem] = []
+    ahead, behind = [], []
+    for mention in mentions:
+        written = text[mention.start : mention.end]
+        if mention.value is None:
+            found.append(problem(mention.problem, (mention.start, mention.end), text=written))
+            continue
+        if mention.anchor:
+            continue
+        reported = _reported(text, mention.start, mention.end)
+        value = mention.value
+        if is_past(value, now) or (not isinstance(value, datetime) and value == now.date() and reported):
+            if not reported:
+                behind.append(mention)
+            continue
+        ahead.append(mention)
+    if ahead:
+        return min(ahead, key=lambda w: _sort_key(w.value or now)), found
+    for mention in behind[:1]:
+        shown = mention.value.isoformat() if mention.value else ""
+        written = text[mention.start : mention.end]
+        found.append(problem("date_in_past", (mention.start, mention.end), text=written, value=shown))
+    return None, found
+
+
+def parse_when(
+    text: str, now: datetime, tz: tzinfo | None = None, *, future_only: bool = False
+) -> date | datetime | None:
+    """One date/time typed as a command argument ("明天下午3点", "12月8日", "next Tuesday").
+
+    Returns a date, or an aware datetime when a time of day is given; None when the text holds no
+    date at all. Raises DateNotUnderstood (a DomainError with zh/en text and `.code`) for
+    impossible dates ("2月30日", "25点") and, with future_only, for moments already past.
+    """
+    raw = text.strip()
+    if not raw:
+        return None
+    local = local_now(now, tz)
+    mentions = find_when(fold(raw), local)
+    if not mentions:
+        return None
+    first = mentions[0]
+    if first.value is None:
+        raise DateNotUnderstood(problem(first.problem, text=raw))
+    if future_only and is_past(first.value, local):
+        raise DateNotUnderstood(problem("date_in_past", text=raw, value=first.value.isoformat()))
+    return first.value

@@ -1,0 +1,125 @@
+"""The free-text route: parse, then act through the same functions as the explicit commands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.customers import find_customer
+from bot.handlers.deals import lose, move, reason_in, win
+from bot.handlers.money import quote_deal, take_payment
+from bot.handlers.queries import my_deals, show_deal, show_help
+from bot.i18n import Text
+from bot.nlp import ParseResult, describe_when
+from bot.registry import registry
+from bot.reply import Reply
+from bot.understanding import corrections
+from bot.understanding.echo import not_understood, recorded_card, with_hint
+from bot.understanding.subjects import Subjects, deal_in
+from bot.understanding.visit import budget, next_moment, record_lead, record_visit
+from domain.activity import Reminder
+from domain.opportunity import Stage
+
+Action = Callable[[Context, ParseResult, str], Awaitable[Reply]]
+NO_USAGE = Text("", "")
+_REMIND_ME = re.compile(r"^\s*(?:请|帮我)?(?:提醒我|提醒一下|提醒下|记得)\s*|^\s*(?:please\s+)?remind me (?:to\s+)?",
+                        re.IGNORECASE)
+_REF = re.compile(r"^\s*#\d+\s*")
+
+
+async def understand(ctx: Context, text: str) -> Reply | None:
+    """The router's last route. None: not a sentence the bot can act on (the router suggests commands)."""
+    parser, known = ctx.settings.parser, ctx.settings.known
+    if parser is None or known is None:
+        return None
+    if looks_like_a_mistyped_command(text):
+        return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
+    if corrections.is_correction(text):
+        return await corrections.correct(ctx, text, act)
+    result = parser.parse(text, ctx.now, await known.names(ctx.uow))
+    return await act(ctx, result, text)
+
+
+async def act(ctx: Context, result: ParseResult, text: str) -> Reply | None:
+    if result.intent == "help":
+        return await show_help(ctx, Args("", NO_USAGE, ctx.now))
+    if result.intent == "query":
+        return await answer(ctx, result)
+    if result.intent == "unknown":
+        return not_understood(ctx, result)
+    if not result.writable or (result.opportunity is None and "company_ambiguous" in result.problem_codes()):
+        return not_understood(ctx, result)  # ask back rather than guess
+    reply = await ACTIONS[result.intent](ctx, result, text)
+    await corrections.remember(ctx, text)
+    return reply
+
+
+def looks_like_a_mistyped_command(text: str) -> bool:
+    """A short first word close to a command word, followed by arguments ("报加 #1 10万", "qoute #3 5k")."""
+    word, _, rest = text.partition(" ")
+    if not rest or len(word) > 8:
+        return False
+    return bool(registry.suggest(word, cutoff=0.75 if word.isascii() else 0.5))
+
+
+async def answer(ctx: Context, result: ParseResult) -> Reply:
+    if result.opportunity is not None:
+        return await show_deal(ctx, result.opportunity)
+    if result.company:
+        return await find_customer(ctx, Args(result.company, NO_USAGE, ctx.now))
+    return await my_deals(ctx, Args("", NO_USAGE, ctx.now))
+
+
+async def visit(ctx: Context, result: ParseResult, text: str) -> Reply:
+    return recorded_card(ctx, result, await record_visit(ctx, result, text))
+
+
+async def lead(ctx: Context, result: ParseResult, text: str) -> Reply:
+    return recorded_card(ctx, result, await record_lead(ctx, result))
+
+
+async def stage(ctx: Context, result: ParseResult, text: str) -> Reply:
+    opp = await deal_in(ctx, result, Subjects())
+    target = Stage(result.stage) if result.stage else None
+    if target is Stage.WON:
+        return with_hint(ctx, await win(ctx, opp, budget(result)))
+    if target is Stage.LOST:
+        return with_hint(ctx, await lose(ctx, opp, reason_in(text), text))
+    if target is None:
+        return not_understood(ctx, result)
+    return with_hint(ctx, await move(ctx, opp, target))
+
+
+async def quote(ctx: Context, result: ParseResult, text: str) -> Reply:
+    opp, amount = await deal_in(ctx, result, Subjects()), budget(result)
+    if amount is None:
+        return not_understood(ctx, result)
+    return with_hint(ctx, await quote_deal(ctx, opp, amount, _REF.sub("", text)))
+
+
+async def payment(ctx: Context, result: ParseResult, text: str) -> Reply:
+    opp, amount = await deal_in(ctx, result, Subjects()), budget(result)
+    if amount is None:
+        return not_understood(ctx, result)
+    return with_hint(ctx, await take_payment(ctx, opp, amount, ctx.now.date(), _REF.sub("", text)))
+
+
+async def remind(ctx: Context, result: ParseResult, text: str) -> Reply:
+    due = next_moment(result, ctx.now)
+    if due is None:
+        return not_understood(ctx, result)
+    opp = await deal_in(ctx, result, Subjects()) if result.opportunity else None
+    what = _REMIND_ME.sub("", text).strip() or text
+    reminder = await ctx.uow.reminders.add(Reminder(rep_id=ctx.rep_id, due_at=due, text=what,
+                                                    opportunity_id=opp.id if opp else None))
+    await ctx.audit("reminder", reminder.id, "create")
+    return with_hint(ctx, Reply.text(ctx.t(f"⏰ 好的，{describe_when(due, ctx.now, 'zh')} 提醒你：{what}",
+                                           f"⏰ OK, I will remind you {describe_when(due, ctx.now, 'en')}: {what}")))
+
+
+ACTIONS: dict[str, Action] = {
+    "follow_up": visit, "new_lead": lead, "stage_change": stage, "quote": quote, "payment": payment,
+    "reminder": remind,
+}

@@ -1,0 +1,102 @@
+"""Find what a sentence is about: the customer, the contact, the deal. Ask back rather than guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.context import Context
+from bot.errors import AmbiguousMatch
+from bot.handlers.common import find_customers, load_deal, visible_owner_ids
+from bot.handlers.customers import add_customer
+from bot.nlp import ParseResult
+from domain.customer import Contact, Customer, derive_short_name
+from domain.errors import DomainError
+from domain.lead import Lead
+from domain.opportunity import OPEN_STAGES, Opportunity
+
+TITLES = ("董事长", "总经理", "总监", "经理", "主任", "主管", "部长", "处长", "科长", "局长", "书记", "老师", "博士",
+          "总", "工", "总裁", "秘书", "助理")
+
+
+class WhichDeal(DomainError):
+    zh = "「{customer}」有 {count} 个进行中的商机：{options}。请在消息里写上商机号（例如 {example}）。"
+    en = "'{customer}' has {count} open deals: {options}. Please add the deal number (e.g. {example})."
+
+
+class WhichCustomer(DomainError):
+    zh = "这条记录要记到哪个客户或商机？请写上客户名称或商机号（例如 #12）。"
+    en = "Which customer or deal is this about? Please add the customer's name or the deal number (e.g. #12)."
+
+
+@dataclass(slots=True)
+class Subjects:
+    customer: Customer | None = None
+    contact: Contact | None = None
+    opportunity: Opportunity | None = None
+    lead: Lead | None = None
+    created: set[str] = field(default_factory=set)  # "customer", "contact", "opportunity", "lead"
+
+
+def split_contact(written: str) -> tuple[str, str]:
+    """何总 → (何, 总); 宋经理 → (宋, 经理); Mark Chen → (Mark Chen, "")."""
+    for title in TITLES:
+        if written.endswith(title) and len(written) > len(title):
+            return written[: -len(title)], title
+    return written, ""
+
+
+async def customer_of(ctx: Context, result: ParseResult, subjects: Subjects, create: bool) -> Customer | None:
+    known = result.known_customer
+    if known is not None and isinstance(known.ref, int):
+        customer = await ctx.uow.customers.find(known.ref)
+        if customer is not None:
+            return customer
+    if not result.company:
+        return None
+    found = await find_customers(ctx, result.company)
+    if len(found) > 1:
+        raise AmbiguousMatch(text=result.company, what="客户", what_en="customers",
+                             options="、".join(c.name for c in found[:5]))
+    if found:
+        return found[0]
+    if not create:
+        return None
+    subjects.created.add("customer")
+    return await add_customer(ctx, Customer(name=result.company, short_name=derive_short_name(result.company)))
+
+
+async def contact_of(ctx: Context, result: ParseResult, customer: Customer, subjects: Subjects) -> Contact | None:
+    if not result.contact:
+        return None
+    assert customer.id is not None
+    name, title = split_contact(result.contact)
+    for contact in await ctx.uow.contacts.for_customer(customer.id):
+        if f"{contact.name}{contact.title}" == result.contact or (contact.name == name and name != result.contact):
+            return contact
+    contact = await ctx.uow.contacts.add(Contact(customer_id=customer.id, name=name, title=title,
+                                                 phone=result.phone or "", email=result.email or ""))
+    await ctx.audit("contact", contact.id, "create", name=result.contact)
+    subjects.created.add("contact")
+    return contact
+
+
+async def open_deal_of(ctx: Context, customer: Customer) -> Opportunity | None:
+    """The customer's one open deal this person can see; None if there is none; asks back if several."""
+    owners = visible_owner_ids(ctx)
+    deals = [d for d in await ctx.uow.opportunities.list(owner_ids=owners, customer_id=customer.id,
+                                                         stages=OPEN_STAGES)]
+    if len(deals) > 1:
+        raise WhichDeal(customer=customer.short_name or customer.name, count=len(deals),
+                        options="、".join(f"#{d.id} {d.name}" for d in deals[:5]), example=f"#{deals[0].id}")
+    return deals[0] if deals else None
+
+
+async def deal_in(ctx: Context, result: ParseResult, subjects: Subjects) -> Opportunity:
+    """The deal a stage/quote/payment sentence is about: its #N, or the named customer's one open deal."""
+    if result.opportunity is not None:
+        return await load_deal(ctx, result.opportunity)
+    customer = await customer_of(ctx, result, subjects, create=False)
+    deal = await open_deal_of(ctx, customer) if customer is not None else None
+    if deal is None:
+        raise WhichCustomer()
+    return await load_deal(ctx, deal.id or 0)

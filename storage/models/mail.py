@@ -1,0 +1,34 @@
+"""Mail threading keys: Message-IDs, reply tokens and senders, each pointing at a customer/lead/deal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, Code
+
+
+class MailThreadRow(Base):
+    """No foreign keys: rows outlive an undone lead or deal; readers drop links to missing rows."""
+
+    __tablename__ = "mail_threads"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        Index("ix_mail_threads_sender_at", "sender", "at"),
+        Index("ix_mail_threads_opportunity_id_at", "opportunity_id", "at"),
+        Index("ix_mail_threads_lead_id_at", "lead_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[Code]
+    key: Mapped[str]
+    at: Mapped[datetime]
+    customer_id: Mapped[int | None]
+    contact_id: Mapped[int | None]
+    lead_id: Mapped[int | None]
+    opportunity_id: Mapped[int | None]
+    sender: Mapped[str]
+    outbound: Mapped[bool]
+    subject: Mapped[str]
