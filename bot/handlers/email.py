@@ -1,0 +1,157 @@
+"""Email from chat: `邮件 #12 内容` mails the deal's contact; `转给 #12 李娜` hands a deal or lead over."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.common import load_deal
+from bot.handlers.leads import require_lead_access
+from bot.mail.identity import stored_identity
+from bot.mail.outgoing import Letter, compose
+from bot.registry import command
+from bot.reply import CardBuilder, Reply
+from domain.activity import FollowUp, FollowUpKind
+from domain.customer import Contact, Customer
+from domain.errors import DomainError, NotFound
+from domain.lead import Lead, LeadStatus
+from domain.mail import MailLink
+from domain.opportunity import Opportunity
+
+_REF = re.compile(r"^\s*(?:#\d+|[Ll]\d+)(?:\s|$)")
+
+
+class MailNotConfigured(DomainError):
+    zh = "邮件通道还没有配置（[email] from_address / smtp_host），无法发邮件。"
+    en = "The email channel is not configured ([email] from_address / smtp_host); cannot send mail."
+
+
+class NoMailAddress(DomainError):
+    zh = "{ref} 没有可用的联系人邮箱。先补充联系人邮箱（新客户 … 邮箱 …）再发。"
+    en = "{ref} has no contact with a usable email address. Add one first."
+
+
+class AddressBouncing(DomainError):
+    zh = "{name} 的邮箱 {email} 之前退信了，请先核实地址。"
+    en = "Mail to {name} <{email}> bounced before; please check the address first."
+
+
+@dataclass(slots=True)
+class Target:
+    customer: Customer
+    deal: Opportunity | None
+    lead: Lead | None
+    note: str = ""  # said back to the rep, e.g. that a converted lead's mail goes to its deal
+
+    @property
+    def ref(self) -> str:
+        return f"#{self.deal.id}" if self.deal is not None else f"L{self.lead.id}" if self.lead else ""
+
+    @property
+    def link(self) -> MailLink:
+        lead_id = self.lead.id if self.lead is not None else self.deal.lead_id if self.deal is not None else None
+        return MailLink(self.customer.id, None, lead_id, self.deal.id if self.deal is not None else None)
+
+
+async def find_target(ctx: Context, args: Args) -> Target:
+    """`#12` (a deal one may edit) or `L5` (a lead one may work on; a converted lead means its deal)."""
+    deal_ref = args.optional_opportunity()
+    if deal_ref is not None:
+        deal = await load_deal(ctx, deal_ref)
+        return Target(await ctx.uow.customers.get(deal.customer_id), deal, None)
+    lead_ref = args.lead()
+    lead = await ctx.uow.leads.find(lead_ref)
+    if lead is None:
+        raise NotFound("线索", f"L{lead_ref}", "lead")
+    await require_lead_access(ctx, lead)
+    customer = await ctx.uow.customers.get(lead.customer_id)
+    if lead.status is LeadStatus.CONVERTED and lead.opportunity_id is not None:
+        deal = await load_deal(ctx, lead.opportunity_id)
+        note = ctx.t(f"线索 L{lead.id} 已转为商机 #{deal.id}，邮件记在商机上。",
+                     f"Lead L{lead.id} became deal #{deal.id}; the mail is recorded on the deal.")
+        return Target(customer, deal, lead, note)
+    return Target(customer, None, lead)
+
+
+async def mail_contact(ctx: Context, target: Target) -> Contact:
+    """The deal's (else the lead's) contact; else the customer's first contact with an address."""
+    chosen = target.deal.contact_id if target.deal is not None else None
+    chosen = chosen or (target.lead.contact_id if target.lead is not None else None)
+    contact = await ctx.uow.contacts.find(chosen) if chosen else None
+    if contact is None or not contact.email:
+        assert target.customer.id is not None
+        usable = [c for c in await ctx.uow.contacts.for_customer(target.customer.id) if c.email]
+        contact = next((c for c in usable if not c.bouncing), usable[0] if usable else None)
+    if contact is None or not contact.email:
+        raise NoMailAddress(ref=target.ref)
+    if contact.bouncing:
+        raise AddressBouncing(name=contact.name, email=contact.email)
+    return contact
+
+
+@command("邮件", "email", "发邮件", "send email", section="deals",
+         help_zh="给商机或线索的联系人发邮件，客户回复自动归档到这里",
+         help_en="Email the contact of a deal or lead; the customer's answer threads back here",
+         usage_zh="邮件 #12 内容（或 邮件 L5 内容）", usage_en="email #12 <text> (or email L5 <text>)")
+async def send_email(ctx: Context, args: Args) -> Reply:
+    if not _REF.match(args.raw):  # "邮件已发报价给何总": a sentence about mail, not this command
+        from bot.understanding.route import understand  # the free-text route imports the handlers
+
+        word = "email" if args.raw.isascii() else "邮件"
+        if (understood := await understand(ctx, f"{word} {args.raw}".strip())) is not None:
+            return understood
+    identity = await stored_identity(ctx.uow)
+    if identity is None:
+        raise MailNotConfigured()
+    target = await find_target(ctx, args)
+    text = args.required_rest("缺少邮件内容", "missing the text of the mail")
+    contact = await mail_contact(ctx, target)
+    name = target.deal.name if target.deal is not None else target.lead.title if target.lead else ""
+    subject = " · ".join(part for part in (target.customer.short_name or target.customer.name, name) if part)
+    letter = Letter(contact, subject, text, signature=ctx.rep.name)
+    link = MailLink(target.link.customer_id, contact.id, target.link.lead_id, target.link.opportunity_id)
+    item = await compose(ctx.uow, identity, link, letter, ctx.now)
+    ctx.outbox.append(item)
+    await record_sent(ctx, target, link, item.subject, text)
+    card = CardBuilder(ctx.t(f"邮件已排队发送 · {target.ref}", f"Mail queued · {target.ref}"), ctx.locale)
+    card.add("收件人", "To", item.recipient).add("主题", "Subject", item.subject)
+    if target.note:
+        card.line(target.note)
+    return card.build(ctx.t(f"客户回复会自动归到 {target.ref}。", f"The customer's answer will land on {target.ref}."))
+
+
+async def record_sent(ctx: Context, target: Target, link: MailLink, subject: str, text: str) -> None:
+    followup = await ctx.uow.followups.add(FollowUp(
+        rep_id=ctx.rep.id, note=f"去信：{subject}\n{text}", at=ctx.now, opportunity_id=link.opportunity_id,
+        customer_id=link.customer_id, lead_id=link.lead_id, contact_id=link.contact_id, kind=FollowUpKind.EMAIL))
+    await ctx.audit("followup", followup.id, "create")
+    if target.deal is not None:
+        target.deal.last_contact_at = ctx.now
+        await ctx.update("opportunity", target.deal)
+
+
+@command("转给", "handover", "hand over", section="deals",
+         help_zh="把商机或线索转给另一位同事负责", help_en="Hand a deal or lead over to a colleague",
+         usage_zh="转给 #12 李娜（或 转给 L5 李娜）", usage_en="handover #12 <name> (or handover L5 <name>)")
+async def hand_over(ctx: Context, args: Args) -> Reply:
+    target = await find_target(ctx, args)
+    name = args.required_rest("缺少同事姓名", "missing the colleague's name")
+    rep = next((r for r in ctx.directory.reps if r.active and r.name.casefold() == name.casefold()), None)
+    if rep is None or rep.id is None:
+        raise NotFound("同事", f"「{name}」", "colleague")
+    if target.deal is not None:
+        before = target.deal.owner_id
+        target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
+        await ctx.update("opportunity", target.deal, owner_id=[before, rep.id])
+    elif target.lead is not None:
+        ctx.remember("lead", target.lead)
+        before = target.lead.owner_id
+        target.lead.assign(rep.id, rep.team_id)
+        await ctx.update("lead", target.lead, owner_id=[before, rep.id])
+    label = target.customer.short_name or target.customer.name
+    await ctx.notify(rep.id, ctx.t(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
+                                   f"{ctx.rep.name} handed {target.ref} {label} over to you"))
+    return Reply.text(ctx.t(f"{target.ref} {label} 已转给 {rep.name}",
+                            f"{target.ref} {label} handed over to {rep.name}"))

@@ -1,0 +1,83 @@
+"""What people hear in chat about mail: the owner's card for a new mail, the admin's flood notice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.mail.threads import bare_subject
+from bot.reply import CardBuilder, Reply, render_markdown, render_text
+from domain.customer import Customer
+from domain.lead import Lead
+from domain.messaging import OutboxItem
+from domain.opportunity import Opportunity
+from domain.people import Rep
+
+PREVIEW_LINES = 3
+PREVIEW_CHARS = 240
+
+
+def preview(text: str) -> list[str]:
+    """The first non-empty lines of the mail, shortened."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()][:PREVIEW_LINES]
+    shown, budget = [], PREVIEW_CHARS
+    for line in lines:
+        if budget <= 0:
+            break
+        shown.append(line if len(line) <= budget else line[: budget - 1] + "…")
+        budget -= len(line)
+    return shown
+
+
+def customer_label(customer: Customer) -> str:
+    return customer.short_name or customer.name
+
+
+def mail_card(locale: str, customer: Customer, sender_name: str, subject: str, text: str,
+              deal: Opportunity | None, lead: Lead | None, new: bool) -> Reply:
+    """明途 何总 来信 · subject · the deal/lead · first lines · what to answer with."""
+    zh = locale != "en"
+    label, title = customer_label(customer), bare_subject(subject)
+    card = CardBuilder(f"{label} {sender_name} 来信" if zh else f"Mail from {sender_name} ({label})", locale)
+    card.add("主题", "Subject", title)
+    if deal is not None:
+        card.add("商机", "Deal", f"#{deal.id} {deal.name}")
+        ref = f"#{deal.id}"
+    elif lead is not None:
+        card.add("线索", "Lead", f"L{lead.id}" + (("（新线索，已分配给你）" if zh else " (new, assigned to you)")
+                                                if new else ""))
+        ref = f"L{lead.id}"
+    else:
+        ref = ""
+    for line in preview(text):
+        card.line(f"> {line}")
+    if not ref:
+        return card.build()
+    view = f"商机 {ref}" if ref.startswith("#") else "线索"
+    footer = (f"回复：邮件 {ref} 内容 · 查看：{view} · 转给：转给 {ref} 姓名" if zh
+              else f"Reply: email {ref} <text> · View: {'deal ' + ref if ref.startswith('#') else 'leads'}"
+                   f" · Hand over: handover {ref} <name>")
+    return card.build(footer)
+
+
+def flood_notice(locale: str, sender: str, limit: int, hours: float) -> Reply:
+    if locale == "en":
+        return Reply.text(f"Mail flood: {sender} sent {limit} or more mails within {hours:g} hours. "
+                          "Further mails from this sender are kept in the inbox but not processed "
+                          "(no leads, no notifications).", error=True)
+    return Reply.text(f"邮件洪水：{sender} 在 {hours:g} 小时内来信已达 {limit} 封。之后的来信仍保存在收件箱，"
+                      "但不再建线索、不再通知。", error=True)
+
+
+def chat_items(reps: Sequence[Rep], reply: Reply, channel_order: Sequence[str], now: datetime,
+               dedupe_key: str | None = None) -> list[OutboxItem]:
+    """One message per person, on the first channel of `channel_order` they have an identity on."""
+    items = []
+    for rep in reps:
+        channel = next((c for c in channel_order if rep.identities.get(c)), None)
+        if channel is None or not rep.active:
+            continue
+        items.append(OutboxItem(channel=channel, recipient=rep.identities[channel],
+                                text=render_text(reply, rep.locale), markdown=render_markdown(reply, rep.locale),
+                                created_at=now, dedupe_key=dedupe_key and f"{dedupe_key}:{rep.id}"))
+    return items
