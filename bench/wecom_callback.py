@@ -176,7 +176,21 @@ async def seeded_bot(url: str) -> App:
     return app
 
 
-async def bot_path(url: str, pool: ProcessPoolExecutor, args: argparse.Namespace) -> tuple[Result, int]:
+async def unprocessed(app: App) -> int:
+    async with app.uow_factory() as uow:
+        return len(await uow.inbox.unprocessed(100_000))
+
+
+async def drain(app: App, limit: float = 120.0) -> float:
+    """Seconds until every accepted message has been processed (bounded by `limit`)."""
+    started = time.perf_counter()
+    while await unprocessed(app) and time.perf_counter() - started < limit:
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - started
+
+
+async def bot_path(url: str, pool: ProcessPoolExecutor,
+                   args: argparse.Namespace) -> tuple[Result, int, float]:
     app = await seeded_bot(url)
     if args.ack_only:  # diagnostic: accept into the inbox, leave processing for later
         app.bot.submit = lambda msg: None  # type: ignore[method-assign]
@@ -184,9 +198,9 @@ async def bot_path(url: str, pool: ProcessPoolExecutor, args: argparse.Namespace
     await app.start_channels()
     try:
         result = await drive(pool, endpoint, args, "2")
-        async with app.uow_factory() as uow:
-            backlog = len(await uow.inbox.unprocessed(100_000))
-        return result, backlog
+        backlog = await unprocessed(app)
+        drained = 0.0 if args.ack_only else await drain(app)
+        return result, backlog, drained
     finally:
         await runner.cleanup()
         await app.close()
@@ -214,12 +228,13 @@ async def main() -> None:
             async with database(engine) as url:
                 base = await baseline(url, pool, args)
             async with database(engine) as url:
-                path, backlog = await bot_path(url, pool, args)
+                path, backlog, drained = await bot_path(url, pool, args)
             ratio = path.rate / base.rate
             verdict = "OK" if ratio >= 0.5 and path.p99 < 0.1 else "MISSED"
             print(f"[{engine}]\n  {line('baseline', base)}\n  {line('bot path', path)}\n"
                   f"  ratio {ratio:.1%} (target >= 50%), p99 target < 100 ms: {verdict}; "
-                  f"still to process when the load ended: {backlog}")
+                  f"still to process when the load ended: {backlog}, processed {drained:.1f} s later "
+                  f"({backlog / drained if drained else 0:.0f} messages/s)")
 
 
 if __name__ == "__main__":

@@ -91,6 +91,18 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
 
 
+_PARSERS: dict[str, Parser] = {}
+
+
+async def ready_parser(tz: str) -> Parser:
+    """One parser per time zone and process, its pipelines loaded off the event loop (about a second)."""
+    if tz not in _PARSERS:
+        parser = Parser(tz=tz)
+        await asyncio.to_thread(parser.warm_up)
+        _PARSERS[tz] = parser
+    return _PARSERS[tz]
+
+
 def build_router() -> Router:
     return Router(registry, free_text=understand)
 
@@ -104,5 +116,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) 
             default_team = team.id if team else None
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
-                    parser=Parser(tz=str(config.get("bot", "timezone", "Asia/Shanghai"))),
+                    parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai"))),
                     known=KnownCustomers())

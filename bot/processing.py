@@ -20,9 +20,12 @@ BatchHandler = Callable[[list[InboundMessage]], Awaitable[int]]  # returns how m
 
 
 class BatchProcessor:
-    def __init__(self, handle_batch: BatchHandler, max_batch: int = 64) -> None:
+    def __init__(self, handle_batch: BatchHandler, max_batch: int = 64,
+                 give_way: Callable[[], bool] = lambda: False, max_wait: float = 0.2) -> None:
         self.handle_batch = handle_batch
         self.max_batch = max_batch
+        self.give_way = give_way  # True while acknowledgements wait: they go first (WeCom's 5-second rule)
+        self.max_wait = max_wait  # ...but processing waits no longer than this, so it always moves on
         self._queue: asyncio.Queue[tuple[InboundMessage, asyncio.Future[None]]] = asyncio.Queue()
         self._pending: deque[tuple[InboundMessage, asyncio.Future[None]]] = deque()
         self._task: asyncio.Task[None] | None = None
@@ -46,6 +49,7 @@ class BatchProcessor:
         while True:
             if not self._pending:
                 self._pending.append(await self._queue.get())
+            await self._let_acknowledgements_go_first()
             while len(self._pending) < self.max_batch and not self._queue.empty():
                 self._pending.append(self._queue.get_nowait())
             done = await self._process([msg for msg, _ in self._pending])
@@ -54,6 +58,12 @@ class BatchProcessor:
                 if not future.done():
                     future.set_result(None)
             await asyncio.sleep(0)  # let acknowledgements and the inbox writer in between batches
+
+    async def _let_acknowledgements_go_first(self) -> None:
+        waited = 0.0
+        while self.give_way() and waited < self.max_wait:
+            await asyncio.sleep(0.002)
+            waited += 0.002
 
     async def _process(self, messages: list[InboundMessage]) -> int:
         """How many of `messages` (from the front) are done; a failing batch is retried one by one."""

@@ -35,6 +35,11 @@ ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are suppo
 class InboxWriter(Protocol):
     async def put(self, record: InboxRecord) -> bool: ...
 
+    @property
+    def waiting(self) -> bool:
+        """Acknowledgements are waiting for the inbox: processing should give way."""
+        ...
+
 
 class ChannelHandler(Protocol):
     """Processes a channel's messages that do not come from a known person (e.g. customers' mail).
@@ -85,7 +90,7 @@ class Bot:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.inbox = inbox
         self.batch_budget = batch_budget
-        self.processor = BatchProcessor(self.handle_batch, max_batch)
+        self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._acks_waiting)
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
 
@@ -124,6 +129,9 @@ class Bot:
     async def close(self) -> None:
         await self.processor.close()
 
+    def _acks_waiting(self) -> bool:
+        return self.inbox is not None and self.inbox.waiting
+
     async def handle_batch(self, messages: list[InboundMessage]) -> int:
         """One transaction for the front of `messages`, each message's changes in its own (lazy) savepoint.
 
@@ -139,7 +147,7 @@ class Bot:
                 if msg.channel not in self.batch_handlers:
                     outbox += await self._handle(uow, directory, msg)
                 done.append(msg)
-                if time.perf_counter() - started > self.batch_budget:
+                if time.perf_counter() - started > self.batch_budget or self._acks_waiting():
                     break
             for channel, handler in self.batch_handlers.items():
                 if mine := [msg for msg in done if msg.channel == channel]:

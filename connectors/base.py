@@ -49,11 +49,16 @@ Dispatch = Callable[[InboundMessage], Awaitable[None]]
 
 
 class DeliveryError(Exception):
-    """Sending failed. `retry_after` (seconds) says when to try again; None means permanent."""
+    """Sending failed. `retry_after` (seconds) says when to try again; None means permanent.
 
-    def __init__(self, reason: str, retry_after: float | None = 30.0) -> None:
+    `deferred`: nothing was attempted (the channel's own rate limit said "not yet"), so it does not count
+    towards the dispatcher's attempt limit.
+    """
+
+    def __init__(self, reason: str, retry_after: float | None = 30.0, deferred: bool = False) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.deferred = deferred
 
 
 class Connector(Protocol):

@@ -50,7 +50,7 @@ class OutboxDispatcher:
         try:
             await self.connectors[item.channel].send(message)
         except DeliveryError as err:
-            await self._retry(item, str(err), err.retry_after)
+            await self._retry(item, str(err), err.retry_after, counts=not err.deferred)
             return 0
         except Exception as err:  # a connector bug must not lose the message
             log.exception("sending outbox item %s on %s failed", item.id, item.channel)
@@ -62,15 +62,19 @@ class OutboxDispatcher:
         return 1
 
     def _backoff(self, item: OutboxItem) -> float:
-        return min(self.max_delay, self.base_delay * 2 ** item.attempts)
+        return float(min(self.max_delay, self.base_delay * 2 ** item.attempts))
 
-    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
+    async def _retry(self, item: OutboxItem, error: str, retry_after: float | None, counts: bool = True) -> None:
+        """Try again later, unless the failure is permanent or the attempts are used up.
+
+        `item.attempts` already counts this attempt (claim adds one); a deferral (`counts=False`) gives it back.
+        """
         assert item.id is not None
         async with self.uow_factory() as uow:
-            if retry_after is None or item.attempts + 1 >= self.max_attempts:
+            if retry_after is None or (counts and item.attempts >= self.max_attempts):
                 log.error("giving up on outbox item %s: %s", item.id, error)
                 await uow.outbox.mark_failed(item.id, error)
             else:
                 delay = max(retry_after, 0.0)
-                await uow.outbox.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error)
+                await uow.outbox.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error, attempted=counts)
             await uow.commit()

@@ -7,6 +7,7 @@ transaction (ON CONFLICT DO NOTHING) and answers each caller only after that tra
 from __future__ import annotations
 
 import asyncio
+import time
 import logging
 from types import TracebackType
 from typing import Self
@@ -33,13 +34,16 @@ class GroupCommitInbox:
     """
 
     def __init__(self, target: AsyncEngine | async_sessionmaker[AsyncSession], *,
-                 max_batch: int = 500, linger: float = 0.001) -> None:
+                 max_batch: int = 500, linger: float = 0.001, busy_window: float = 0.01) -> None:
         self._sessions = make_session_factory(target) if isinstance(target, AsyncEngine) else target
         self._max_batch = max_batch
         self._linger = linger
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
         self._closing = False
+        self._writing = False
+        self._last_put = float("-inf")
+        self._busy_window = busy_window
         self.batches_written = 0  # transactions committed, for tests and metrics
 
     async def start(self) -> None:
@@ -63,11 +67,18 @@ class GroupCommitInbox:
                         tb: TracebackType | None) -> None:
         await self.close()
 
+    @property
+    def waiting(self) -> bool:
+        """Rows are queued or being written, or arrived a moment ago (more are likely on their way)."""
+        recent = time.monotonic() - self._last_put < self._busy_window
+        return self._writing or recent or not self._queue.empty()
+
     async def put(self, record: InboxRecord) -> bool:
         """Resolves once the record's batch is committed; raises if the batch could not be stored."""
         if self._writer is None or self._closing:
             raise RuntimeError("GroupCommitInbox is not running (call start() first)")
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._last_put = time.monotonic()
         self._queue.put_nowait((record, future))
         return await future
 
@@ -86,7 +97,11 @@ class GroupCommitInbox:
                     stopping = True
                     break
                 batch.append(item)
-            await self._write(batch)
+            self._writing = True
+            try:
+                await self._write(batch)
+            finally:
+                self._writing = False
 
     async def _write(self, batch: list[_Pending]) -> None:
         try:

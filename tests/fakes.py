@@ -414,8 +414,10 @@ class FakeOutboxRepository(_Table[OutboxItem]):
     async def mark_sent(self, item_id: int, at: datetime) -> None:
         self._update(item_id, status=OutboxStatus.SENT, sent_at=at, last_error="")
 
-    async def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None:
-        self._update(item_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error)
+    async def mark_retry(self, item_id: int, not_before: datetime, error: str, attempted: bool = True) -> None:
+        row = self._rows.get(item_id)
+        attempts = {} if attempted or row is None else {"attempts": max(0, row.attempts - 1)}
+        self._update(item_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error, **attempts)
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         self._update(item_id, status=OutboxStatus.FAILED, last_error=error)

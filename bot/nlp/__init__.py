@@ -11,6 +11,7 @@ Importing this package is cheap: spaCy and jieba load when a Parser first parses
 """
 
 from bot.nlp.amounts import parse_amount
+from bot.nlp.cli import run_parse
 from bot.nlp.describe import describe_when
 from bot.nlp.gazetteer import KnownName
 from bot.nlp.parser import Parser
@@ -31,4 +32,5 @@ __all__ = [
     "describe_when",
     "parse_amount",
     "parse_when",
+    "run_parse",
 ]

@@ -118,7 +118,8 @@ def _is_money(text: str, m: re.Match[str], reading: _Reading, keyword: str) -> b
         return False
     if m.group("cn") and not reading.big_unit:
         return bool(keyword) and reading.value >= 1000
-    return reading.big_unit or bool(keyword)
+    thousands = (m.group("mult") or "").lower() == "k"  # won 50k: k is money unless users/seats follow
+    return reading.big_unit or thousands or bool(keyword)
 
 
 def _marked(m: re.Match[str]) -> bool:

@@ -72,7 +72,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
+    """`parse [--now ISO] [--tz ZONE] [--known FILE] [--full]`; the word `parse` may be left out."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = _arguments(argv if argv[:1] == ["parse"] else ["parse", *argv])
     try:
         tz = zone(args.tz)
         now = datetime.fromisoformat(args.now.replace("Z", "+00:00")) if args.now else datetime.now(tz)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.nlp.lexicon import EN_NOT_NAMES, ZH_GENERIC_CORES, ZH_NAME_STOPS, ZH_PLACES
+from bot.nlp.lexicon import EN_NOT_NAMES, EN_PLACES, ZH_GENERIC_CORES, ZH_NAME_STOPS, ZH_PLACES
 from bot.nlp.refs import Found
 from bot.nlp.text import CJK, rx
 
@@ -17,6 +17,13 @@ ZH_SUFFIX_RE = rx(
     r"(?:(?:集团)?(?:股份有限公司|有限责任公司|有限公司)|(?:控股)?集团(?:公司)?|分公司|公司|研究院|研究所|设计院"
     r"|医院|大学|学院|银行|分行|支行|事务所)+"
 )
+# Industry words that end a company's short form (明途科技, 宇通重工); a name ending in one counts only
+# before 的 + a person (明途科技的何总) or when it opens with a place (苏州科达科技).
+WEAK_SUFFIX_RE = rx(
+    r"科技|技术|软件|电子|网络|信息|智能|数据|数科|医药|药业|制药|实业|控股|物流|电器|机械|装备|材料|能源|环保|传媒|"
+    r"证券|保险|地产|置业|汽车|电气|通信|光电|精密|重工|化工|生物|医疗|仪器|半导体|微电子"
+)
+_PERSON_AFTER = rx(r"的(?:人|老板|采购|领导|负责人|团队|技术|同事)")
 _NAME_TOKEN = rx(rf"[{CJK}A-Za-z0-9&·()\-]+")
 _EN_SUFFIX = (
     r"Co\.,?\s?Ltd\.?|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?|Corporation"
@@ -31,6 +38,7 @@ EN_COMPANY_RE = rx(
 _ORG_HEADS = {"bank", "university", "institute", "ministry", "department", "college", "school", "academy",
               "council", "chamber", "society", "association", "board", "museum"}
 _MAX_CORE = 24
+_LEADING_NOT_NAME = EN_NOT_NAMES - EN_PLACES  # "Met Initrode ..." loses Met, "Shenzhen Robotix ..." keeps Shenzhen
 
 
 def suffix_spans(text: str) -> list[tuple[int, int]]:
@@ -38,10 +46,12 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in ZH_SUFFIX_RE.finditer(text)]
 
 
-def find_zh(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]]) -> list[Found]:
-    """Companies ending in a legal form; `tokens` are (start, end) offsets, `taken` spans of other entities."""
+def find_zh(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]],
+            people: Sequence[int] = ()) -> list[Found]:
+    """Companies ending in a legal form (or, with conditions, an industry word); `tokens` are (start, end)
+    offsets, `taken` spans of other entities, `people` where contacts start."""
     suffixes = suffix_spans(text)
-    found = []
+    found = _short_forms(text, tokens, taken, suffixes, people)
     for start, end in suffixes:
         left = _walk_left(text, tokens, taken, start, {e for _, e in suffixes})
         if left is None:
@@ -51,6 +61,22 @@ def find_zh(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[
             continue
         found.append(Found("COMPANY", left, end, text[left:end]))
     return [f for f in found if not any(o is not f and o.start <= f.start and f.end <= o.end for o in found)]
+
+
+def _short_forms(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]],
+                 suffixes: list[tuple[int, int]], people: Sequence[int]) -> list[Found]:
+    found = []
+    for m in WEAK_SUFFIX_RE.finditer(text):
+        start, end = m.start(), m.end()
+        if any(a <= end and start < b for a, b in suffixes):
+            continue  # 明途科技有限公司: the legal form decides
+        before_person = text.startswith("的", end) and (end + 1 in people or _PERSON_AFTER.match(text, end))
+        left = _walk_left(text, tokens, taken, start, set())
+        if left is None or len(text[left:start]) < 2 or text[left:start] in ZH_GENERIC_CORES:
+            continue
+        if before_person or any(text.startswith(place, left) for place in ZH_PLACES):
+            found.append(Found("COMPANY", left, end, text[left:end]))
+    return found
 
 
 def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]],
@@ -100,7 +126,7 @@ def find_en(text: str) -> list[Found]:
     for m in EN_COMPANY_RE.finditer(text):
         words = m.group("name").split(" ")
         words = _after_last_of(words)
-        while words and words[0].lower().rstrip(".,'") in EN_NOT_NAMES:
+        while words and words[0].lower().rstrip(".,'") in _LEADING_NOT_NAME:
             words.pop(0)
         if not words or all(w in ("&", "of", "and", "de") for w in words):
             continue

@@ -93,7 +93,7 @@ QUERY_TOPIC = Cue.of(
     r"deals?|pipeline|tasks?|to-?dos?|\bdue\b|status|payments?|quotes?|customers?|leads?|progress|update|meetings?")
 REPORTED_QUESTION = Cue.of("客户问|对方问|他问|她问|问我|问了|问能|咨询", r"\basked\b|\bwants to know\b")
 REMINDER = Cue.of(
-    "提醒我|提醒下|提醒一下|帮我提醒|请提醒|设个提醒|设提醒|设置提醒|记得提醒|别忘了|不要忘了|别忘记|记得|闹钟",
+    "提醒我|提醒下|提醒一下|帮我提醒|请提醒|设个提醒|设提醒|设置提醒|记得提醒|别忘了|不要忘了|别忘记|记得|闹钟|^提醒\\s?:",
     r"remind\sme|reminder|set\sa\sreminder|don'?t\sforget|ping\sme")
 WON = Cue.of(
     "赢单|赢了|签约|签单|签了(?!保密|NDA|意向)|签下|签合同了|合同签了|已签|成交(?!价|额|率)|拿下|中标|下单了",

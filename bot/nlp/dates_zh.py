@@ -194,7 +194,7 @@ def _clock(m: re.Match[str], ctx: Context) -> Part | None:
     minute = int(m.group("mm") or 0) if words is None else _MINUTES.get(words, small_number(words) or 0)
     period = _PERIODS.get(m.group("period") or "", "")
     cn_hour = not m.group("h").isdigit()
-    weak = cn_hour and not period and words is None and not m.group("zhong")
+    weak = cn_hour and hour <= 2 and not period and words is None and not m.group("zhong")  # 一点 / 两点
     if clock(hour, minute, period) is None:
         return TimePart(m.start(), m.end(), 0, 0, period, problem="time_invalid")
     return TimePart(m.start(), m.end(), hour, minute, period, weak)

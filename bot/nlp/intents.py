@@ -73,9 +73,15 @@ def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when:
         return IntentGuess("follow_up", 0.8 if has_subject or has_when else 0.45)
     if has_subject and (has_when or amount_word is not None):
         return IntentGuess("follow_up", 0.6)
-    if has_when:
-        return IntentGuess("follow_up", 0.5)
+    if has_when or (has_subject and _says_something(probe)):
+        return IntentGuess("follow_up", 0.5)  # a note about a deal ("#22 项目暂停"): recorded, asked back
     return IntentGuess("unknown", 0.1)
+
+
+def _says_something(probe: Probe) -> bool:
+    """More than a bare reference: a few Chinese characters or a few English words."""
+    text = probe.text
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 4 or len((probe.lower or "").split()) >= 4
 
 
 def _money_intent(probe: Probe, amount_word: str | None) -> IntentGuess | None:

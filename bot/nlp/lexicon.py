@@ -29,6 +29,10 @@ be been being first second third final initial discovery qualification kickoff k
 renewal renew trial pilot poc rfp rfq rfi po sow nda msa sla po# dear regards best cheers
 """.split())
 
+# Places: not personal names, but they may open an English company name (Shenzhen Robotix Co., Ltd.).
+EN_PLACES = frozenset("china chinese beijing shanghai shenzhen guangzhou hangzhou suzhou tianjin nanjing wuhan chengdu "
+                      "north south east west asia america europe pacific global international".split())
+
 # Tokens that end a Chinese company name when scanning left from 有限公司/集团 (verbs, particles, time words).
 ZH_NAME_STOPS = frozenset("""
 的 了 和 与 跟 同 及 或 给 向 对 为 在 到 去 来 从 把 被 让 叫 请 找 约 见 陪 带 帮 替 是 有 就 也 还 都 又 再 先

@@ -45,14 +45,13 @@ class Parser:
         self, text: str, now: datetime, known_customers: Sequence[KnownName | str] = ()
     ) -> ParseResult:
         """Read one message written at `now` (aware; a naive `now` is taken in the parser's zone)."""
-        problems: list[Problem] = []
-        if len(text) > MAX_CHARS:
-            problems.append(problem("text_truncated", size=len(text), limit=MAX_CHARS))
-            text = text[:MAX_CHARS]
+        if len(text) > MAX_CHARS:  # a paste, not a note: whatever rules found in it would be noise
+            return ParseResult("unknown", problems=(problem("text_too_long", size=len(text), limit=MAX_CHARS),))
         if not text.strip():
             return ParseResult("unknown", problems=(problem("empty_message"),))
         if not has_words(text):
-            return ParseResult("unknown", problems=(*problems, problem("no_text")))
+            return ParseResult("unknown", problems=(problem("no_text"),))
+        problems: list[Problem] = []
         folded = fold(text)
         language = "zh" if has_cjk(folded) else "en"
         known = tuple(KnownName.of(k) for k in known_customers)

@@ -59,7 +59,7 @@ _EN_NAME = rx(
     r"(?P<first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-z]+))?"
     r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited))"
 )
-_HONORIFIC = rx(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>[A-Z][a-z]+)\b")
+_HONORIFIC = rx(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>[A-Z][a-z]+)(?:\s(?P<last>[A-Z][a-z]+)\b)?")
 
 
 _AFTER_VERB = rx(
@@ -113,8 +113,10 @@ def find_contacts_en(text: str, not_names: frozenset[str]) -> list[Found]:
     """Capitalised personal names; words in `not_names` (weekdays, verbs, company words) rule a match out."""
     found = []
     for m in _HONORIFIC.finditer(text):
-        if _word_start(text, m.start()) and m.group("single").lower() not in not_names:
-            found.append(Found("CONTACT", m.start(), m.end(), m.group(0)))
+        if not _word_start(text, m.start()) or m.group("single").lower() in not_names:
+            continue
+        end = m.end() if m.group("last") and m.group("last").lower() not in not_names else m.end("single")
+        found.append(Found("CONTACT", m.start(), end, text[m.start() : end]))
     for m in _EN_NAME.finditer(text):
         if not _word_start(text, m.start()) or any(f.start <= m.start() < f.end for f in found):
             continue

@@ -133,11 +133,12 @@ def find_organisations(doc: Doc) -> Doc:
     """Component 2: company names (token walk for Chinese, capitalised words + legal form for English)."""
     findings: Findings = doc.user_data[FINDINGS]
     found = companies.find_en(findings.text) if findings.latin else []
-    if findings.cjk and companies.ZH_SUFFIX_RE.search(findings.text):
+    text = findings.text
+    if findings.cjk and (companies.ZH_SUFFIX_RE.search(text) or companies.WEAK_SUFFIX_RE.search(text)):
         taken = [(f.start, f.end) for f in findings.refs] + [(a.start, a.end) for a in findings.amounts]
         taken += [(w.start, w.end) for w in findings.whens]
         tokens = token_bounds(doc)
-        found += companies.find_zh(findings.text, tokens, taken)
+        found += companies.find_zh(findings.text, tokens, taken, [c.start for c in findings.contacts])
     findings.companies = sorted(found, key=lambda f: f.start)
     spans = []
     for item in (*findings.refs, *findings.companies, *findings.contacts):

@@ -17,9 +17,9 @@ Severity = Literal["error", "warning", "info"]
 CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "empty_message": ("error", "消息是空的", "The message is empty"),
     "no_text": ("error", "消息里没有可识别的文字", "The message has no readable text"),
-    "text_truncated": (
-        "warning", "消息太长（{size} 字），只分析了前 {limit} 字",
-        "The message is long ({size} characters); only the first {limit} were read"),
+    "text_too_long": (
+        "error", "消息太长（{size} 字），没有分析；请把要点控制在 {limit} 字以内",
+        "The message is too long to read ({size} characters); keep the points under {limit}"),
     "intent_unclear": (
         "error", "没看懂这条消息要做什么，可以发送「帮助」查看写法",
         "Could not tell what this message is about; send 'help' for examples"),

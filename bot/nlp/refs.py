@@ -24,7 +24,7 @@ OPP_RE = rx(
 PHONE_RE = rx(
     r"(?<![\dA-Za-z+])(?:"
     r"(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}"  # mainland mobile
-    r"|(?:\+?86[-\s]?)?(?:\(0\d{2,3}\)|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}(?:\s?(?:转|ext\.?|x)\s?\d{1,5})?"  # landline
+    r"|(?:\+?86[-\s]?)?(?:\(0\d{2,3}\)|0\d{2,3})[-\s]?\d{3,4}[-\s]?\d{4}"  # landline, without an extension
     r"|[48]00[-\s]?\d{3}[-\s]?\d{4}"  # 400 / 800 service lines
     r"|(?:\+1[-\s.]?)?\(?[2-9]\d{2}\)?[-\s.]\d{3}[-\s.]\d{4}"  # North America
     r"|\+(?!86|1\b)\d{1,3}[-\s]?\d{1,4}(?:[-\s]?\d{2,4}){2,4}"  # other international
@@ -41,7 +41,7 @@ def find_refs(text: str) -> list[Found]:
     found = [Found("EMAIL", m.start(), m.end(), m.group(0)) for m in EMAIL_RE.finditer(text)] if "@" in text else []
     if _DIGIT_RUN.search(text):
         found += [
-            Found("PHONE", m.start(), m.end(), re.sub(r"\D", "", m.group(0).split("转")[0]))
+            Found("PHONE", m.start(), m.end(), re.sub(r"\D", "", m.group(0)))
             for m in PHONE_RE.finditer(text)
         ]
     if "#" in text or "商机" in text or _OPP_WORD.search(text):

@@ -19,7 +19,7 @@ _WORDISH_RE = re.compile(f"[{CJK}A-Za-z0-9]")
 _CLAUSE_END = re.compile(r"[,.;!?\n。，；！？、]")
 _UP_TO_CLAUSE_END = re.compile(r".*[,.;!?\n。，；！？、]", re.DOTALL)
 
-MAX_CHARS = 2000  # longer pastes are cut: rules on a 10,000-character paste only produce noise
+MAX_CHARS = 2000  # longer texts are pastes: rules on a 10,000-character paste only produce noise
 
 
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:

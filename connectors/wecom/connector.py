@@ -114,7 +114,7 @@ class WeComConnector:
     def _reserve(self, user: str, count: int) -> None:
         wait = self._throttle.reserve(user, self._clock(), count=count)
         if wait > 0:
-            raise DeliveryError("wecom per-member send limit reached", retry_after=wait)
+            raise DeliveryError("wecom per-member send limit reached", retry_after=wait, deferred=True)
 
 
 def _wants_markdown(message: OutboundMessage) -> bool:

@@ -43,7 +43,7 @@ class WeComRobot:
             raise DeliveryError(f"no WeCom group robot configured for team {team!r}", retry_after=None)
         wait = self._throttle.reserve(f"robot:{team}", self._clock(), count=len(bodies))
         if wait > 0:
-            raise DeliveryError(f"wecom robot {team!r} throttled", retry_after=wait)
+            raise DeliveryError(f"wecom robot {team!r} throttled", retry_after=wait, deferred=True)
         for body in bodies:
             data = await self._transport.request_json("POST", self._url, params={"key": key}, body=body)
             if errcode(data) != 0:

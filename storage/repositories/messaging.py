@@ -110,10 +110,11 @@ class SqlAlchemyOutboxRepository:
     async def mark_sent(self, item_id: int, at: datetime) -> None:
         await self._set(item_id, status=OutboxStatus.SENT.value, sent_at=at, last_error="")
 
-    async def mark_retry(self, item_id: int, not_before: datetime, error: str) -> None:
-        """Back to pending, not before `not_before`."""
+    async def mark_retry(self, item_id: int, not_before: datetime, error: str, attempted: bool = True) -> None:
+        """Back to pending, not before `not_before`; attempted=False gives the claim's attempt back."""
+        extra = {} if attempted else {"attempts": OutboxRow.attempts - 1}
         await self._set(item_id, status=OutboxStatus.PENDING.value, not_before=not_before, last_error=error,
-                        claimed_by=None, claimed_at=None)
+                        claimed_by=None, claimed_at=None, **extra)
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._set(item_id, status=OutboxStatus.FAILED.value, last_error=error)

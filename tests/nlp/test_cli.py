@@ -75,3 +75,10 @@ def test_the_module_runs_as_a_command_with_utf8_whatever_the_locale() -> None:
     first, second = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]
     assert first["company"] == "青岛海纳电子有限公司" and first["contact"] == "马经理"
     assert second["intent"] == "unknown"
+
+
+def test_main_accepts_its_options_without_the_parse_word(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("#3 推进到谈判\n"))
+    assert main(["--now", "2026-11-24T10:00:00+08:00"]) == 0
+    assert json.loads(capsys.readouterr().out)["stage"] == "negotiation"

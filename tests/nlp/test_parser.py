@@ -39,11 +39,17 @@ def test_input_without_meaning_gives_unknown_with_a_problem_and_no_fields(parser
     assert result.confidence < WRITE_THRESHOLD and not result.writable
 
 
-def test_a_ten_thousand_character_paste_is_cut_and_flagged_but_still_read(parser: Parser) -> None:
+def test_a_ten_thousand_character_paste_is_refused_without_fields(parser: Parser) -> None:
     result = parser.parse(PASTE, NOW)
-    assert "text_truncated" in result.problem_codes()
-    assert result.company == "恒瑞智能装备有限公司"
-    assert result.amount == Decimal(800000)
+    assert result.problem_codes() == ["text_too_long"]
+    assert {k: v for k, v in result.to_json().items() if v is not None} == {"intent": "unknown"}
+    assert "10000" in result.problems[0].zh and not result.writable
+
+
+def test_a_long_note_under_the_limit_is_read(parser: Parser) -> None:
+    note = "今天去苏州拜访了恒瑞智能装备有限公司的周总，预算大概80万，下周三上午10点带方案过去。" + "客户很满意。" * 300
+    result = parser.parse(note[:2000], NOW)
+    assert (result.company, result.amount) == ("恒瑞智能装备有限公司", Decimal(800000))
 
 
 @pytest.mark.parametrize("text", [
