@@ -91,6 +91,7 @@ class Bot:
         self.inbox = inbox
         self.batch_budget = batch_budget
         self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._acks_waiting)
+        self._last_ingest = float("-inf")
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
 
@@ -110,6 +111,7 @@ class Bot:
 
     async def ingest(self, msg: InboundMessage) -> None:
         """The dispatch for webhook/polling channels: store (so the platform can be answered), process later."""
+        self._last_ingest = time.monotonic()
         if await self.accept(msg):
             self.submit(msg)
 
@@ -130,7 +132,12 @@ class Bot:
         await self.processor.close()
 
     def _acks_waiting(self) -> bool:
-        return self.inbox is not None and self.inbox.waiting
+        """A platform is waiting for acknowledgements (webhook traffic in the last 50 ms and the inbox is busy).
+
+        Senders through `receive` (the console) wait for the processed reply anyway: no reason to give way.
+        """
+        recent = time.monotonic() - self._last_ingest < 0.05
+        return recent and self.inbox is not None and self.inbox.waiting
 
     async def handle_batch(self, messages: list[InboundMessage]) -> int:
         """One transaction for the front of `messages`, each message's changes in its own (lazy) savepoint.
@@ -144,9 +151,10 @@ class Bot:
             outbox: list[OutboxItem] = []
             done: list[InboundMessage] = []
             for msg in messages:
-                if msg.channel not in self.batch_handlers:
-                    outbox += await self._handle(uow, directory, msg)
                 done.append(msg)
+                if msg.channel in self.batch_handlers:  # handled below, all at once
+                    continue
+                outbox += await self._handle(uow, directory, msg)
                 if time.perf_counter() - started > self.batch_budget or self._acks_waiting():
                     break
             for channel, handler in self.batch_handlers.items():

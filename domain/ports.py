@@ -91,6 +91,12 @@ class PerOpportunity(Repository[T], Protocol):
         ...
 
 
+class FollowUpRepository(PerOpportunity[FollowUp], Protocol):
+    async def add_many(self, items: Sequence[FollowUp]) -> None:
+        """Several follow-ups in one statement (captured mail); their ids are not set."""
+        ...
+
+
 class ReminderRepository(Repository[Reminder], Protocol):
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]: ...
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]: ...
@@ -179,7 +185,7 @@ class UnitOfWork(Protocol):
     contacts: ContactRepository
     leads: LeadRepository
     opportunities: OpportunityRepository
-    followups: PerOpportunity[FollowUp]
+    followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
     contracts: PerOpportunity[Contract]
     milestones: PerOpportunity[PaymentMilestone]

@@ -7,8 +7,8 @@ transaction (ON CONFLICT DO NOTHING) and answers each caller only after that tra
 from __future__ import annotations
 
 import asyncio
-import time
 import logging
+import time
 from types import TracebackType
 from typing import Self
 

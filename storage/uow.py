@@ -9,15 +9,15 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.delivery import Project
 from domain.ports import (
     AuditRepository,
     ContactRepository,
     CustomerRepository,
+    FollowUpRepository,
     InboxRepository,
     LeadRepository,
     MailThreadRepository,
@@ -31,6 +31,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.deals import (
     SqlAlchemyLeadRepository,
@@ -57,7 +58,7 @@ from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySet
 
 
 class _LazySavepoint:
-    nested: AsyncSessionTransaction | None = None
+    open: bool = False
 
 
 def default_worker_id() -> str:
@@ -79,7 +80,7 @@ class SqlAlchemyUnitOfWork:
     contacts: ContactRepository
     leads: LeadRepository
     opportunities: OpportunityRepository
-    followups: PerOpportunity[FollowUp]
+    followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
     contracts: PerOpportunity[Contract]
     milestones: PerOpportunity[PaymentMilestone]
@@ -124,7 +125,7 @@ class SqlAlchemyUnitOfWork:
         self.change_requests = SqlAlchemyChangeRequestRepository(session)
         self.ratings = SqlAlchemyRatingRepository(session)
         self.reminders = SqlAlchemyReminderRepository(session)
-        self.audit = SqlAlchemyAuditRepository(session)
+        self.audit = self._audit = SqlAlchemyAuditRepository(session)
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
         self.settings = SqlAlchemySettingsRepository(session)
@@ -144,21 +145,26 @@ class SqlAlchemyUnitOfWork:
         """Lazy: SAVEPOINT is emitted by the first write inside the block (repositories call
         `before_write`), so a block that only reads costs nothing extra."""
         lazy = self.session.info["savepoint"] = _LazySavepoint()
+        audit_mark = len(self._audit.pending)
         try:
             yield
         except BaseException:
-            if lazy.nested is not None:
-                await lazy.nested.rollback()
+            del self._audit.pending[audit_mark:]  # write-behind audit rows of the failed block
+            if lazy.open:
+                await self.session.execute(ROLLBACK_TO_SAVEPOINT)
+                await self.session.execute(RELEASE_SAVEPOINT)
             raise
         finally:
             self.session.info.pop("savepoint", None)
-        if lazy.nested is not None:
-            await lazy.nested.commit()
+        if lazy.open:
+            await self.session.execute(RELEASE_SAVEPOINT)
 
     async def commit(self) -> None:
+        await self._audit.flush()
         await self.session.commit()
 
     async def rollback(self) -> None:
+        self._audit.pending.clear()
         await self.session.rollback()
 
 

@@ -41,6 +41,7 @@ from domain.ports import (
     AuditRepository,
     ContactRepository,
     CustomerRepository,
+    FollowUpRepository,
     InboxRepository,
     LeadRepository,
     MailThreadRepository,
@@ -305,6 +306,12 @@ class FakePerOpportunity(FakeRepository[P]):
         return self._select(lambda r: r.opportunity_id == opportunity_id, key=self._order)
 
 
+class FakeFollowUpRepository(FakePerOpportunity[FollowUp]):
+    async def add_many(self, items: Sequence[FollowUp]) -> None:
+        for item in items:
+            self._insert(copy.copy(item))
+
+
 class FakeReminderRepository(FakeRepository[Reminder]):
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]:
         return self._select(lambda r: r.status is ReminderStatus.PENDING and r.due_at <= now,
@@ -502,8 +509,7 @@ class FakeUnitOfWork:
         self.contacts: ContactRepository = FakeContactRepository(self, "contacts")
         self.leads: LeadRepository = FakeLeadRepository(self, "leads")
         self.opportunities: OpportunityRepository = FakeOpportunityRepository(self, "opportunities")
-        self.followups: PerOpportunity[FollowUp] = FakePerOpportunity(
-            self, "followups", lambda f: (f.at, f.id))
+        self.followups: FollowUpRepository = FakeFollowUpRepository(self, "followups", lambda f: (f.at, f.id))
         self.quotes: PerOpportunity[Quote] = FakePerOpportunity(self, "quotes", lambda q: (q.version, q.id))
         self.contracts: PerOpportunity[Contract] = FakePerOpportunity(self, "contracts")
         self.milestones: PerOpportunity[PaymentMilestone] = FakePerOpportunity(

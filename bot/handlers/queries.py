@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.handlers.common import load_deal, money, visible_owner_ids, when
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
+from domain.errors import NotFound
 from domain.money import Money
 from domain.opportunity import OPEN_STAGES
 
@@ -24,9 +25,13 @@ async def my_deals(ctx: Context, args: Args) -> Reply:
     if not deals:
         return Reply.text(ctx.t("没有进行中的商机。", "No open deals."))
     names = {r.id: r.name for r in ctx.directory.reps}
+    shown = sorted(deals, key=lambda o: (o.next_at is None, o.next_at or o.created_at))[:30]
+    customers = await ctx.uow.customers.many(opp.customer_id for opp in shown)
     lines = []
-    for opp in sorted(deals, key=lambda o: (o.next_at is None, o.next_at or o.created_at))[:30]:
-        customer = await ctx.uow.customers.get(opp.customer_id)
+    for opp in shown:
+        customer = customers.get(opp.customer_id)
+        if customer is None:
+            raise NotFound("客户", f"#{opp.customer_id}", "customer")
         owner = f" @{names.get(opp.owner_id, '?')}" if opp.owner_id != ctx.rep.id else ""
         lines.append(f"#{opp.id} {customer.short_name or customer.name} · {opp.name} · "
                      f"{opp.stage.label(ctx.locale)} · {money(opp.amount, ctx.locale) or '-'}{owner}")

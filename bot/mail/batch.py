@@ -32,6 +32,7 @@ class MailBatch:
     settings: Settings
     now: datetime
     rows: list[MailThread] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
     outbox: list[OutboxItem] = field(default_factory=list)
     touched: dict[int, Opportunity] = field(default_factory=dict)
     flooded: set[str] = field(default_factory=set)
@@ -55,6 +56,7 @@ class MailBatch:
     async def finish(self) -> list[OutboxItem]:
         for deal in self.touched.values():
             await self.uow.opportunities.save(deal)
+        await self.uow.followups.add_many(self.followups)
         await self.uow.mail_threads.add_many(self.rows)
         await self.uow.audit.add_many(self.ctx.audit_log)
         return self.outbox
@@ -72,7 +74,7 @@ class MailBatch:
         contact = await contact_for(self.ctx, self.lookups, mail, link.customer_id)
         if link.contact_id is None:
             link = MailLink(link.customer_id, contact.id, link.lead_id, link.opportunity_id)
-        await self._record(mail, link, None, contact.id)
+        self._record(mail, link, None, contact.id)
         self._message(mail, link)
         for key in sender_keys(mail.sender, mail.company):
             self._remember(MailThread.of(MailKey.SENDER, key, mail.msg.received_at, link))
@@ -90,7 +92,7 @@ class MailBatch:
             self._message(mail, MailLink(), outbound=True)
             return
         contact = next((c for a in mail.recipients if (c := self.lookups.contacts.get(a))), None)
-        await self._record(mail, settled, mail.rep.id if mail.rep else None, contact.id if contact else None)
+        self._record(mail, settled, mail.rep.id if mail.rep else None, contact.id if contact else None)
         self._message(mail, settled, outbound=True)
 
     async def _bounce(self, mail: Mail) -> None:
@@ -121,12 +123,12 @@ class MailBatch:
             self.outbox += chat_items([admin], reply, self.settings.channel_order, self.now,
                                       dedupe_key=f"email-flood:{mail.sender}:{day}")
 
-    async def _record(self, mail: Mail, link: MailLink, rep_id: int | None, contact_id: int | None) -> None:
+    def _record(self, mail: Mail, link: MailLink, rep_id: int | None, contact_id: int | None) -> None:
         """A follow-up of kind email on the customer/lead/deal; the deal's last contact moves."""
         msg = mail.msg
         word = "去信" if mail.kind == "own" else "来信"
         note = f"{word}：{bare_subject(msg.subject)}\n{msg.text}".strip()[:NOTE_CHARS]
-        await self.uow.followups.add(FollowUp(
+        self.followups.append(FollowUp(
             rep_id=rep_id, note=note, at=msg.received_at, opportunity_id=link.opportunity_id,
             customer_id=link.customer_id, lead_id=link.lead_id, contact_id=contact_id or link.contact_id,
             kind=FollowUpKind.EMAIL))

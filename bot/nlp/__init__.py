@@ -7,11 +7,11 @@
     parse_when("下周三10点", now)                         # aware datetime; raises DateNotUnderstood
     describe_when(value, now, "zh")                    # 下周三(12月2日) 10:00
 
-Importing this package is cheap: spaCy and jieba load when a Parser first parses.
+Importing this package is cheap: spaCy and jieba load when a Parser first parses. The command-line
+adapter (`run_parse`, `main`) is in bot.nlp.cli.
 """
 
 from bot.nlp.amounts import parse_amount
-from bot.nlp.cli import run_parse
 from bot.nlp.describe import describe_when
 from bot.nlp.gazetteer import KnownName
 from bot.nlp.parser import Parser
@@ -32,5 +32,4 @@ __all__ = [
     "describe_when",
     "parse_amount",
     "parse_when",
-    "run_parse",
 ]

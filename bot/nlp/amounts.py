@@ -25,7 +25,7 @@ _CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY
 AMOUNT_RE = rx(
     rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
     rf"(?:(?<![A-Za-z0-9#])(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
-    rf"(?:\s?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
+    rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
 _FACTORS = {
@@ -54,7 +54,7 @@ _HEDGE = rx(r"^(?:约|大约|大概|差不多|(?i:about|around|approx\.?|~))\s?|
 _AMOUNTISH = rx(rf"[\d{CN_CHARS}¥$]|元|块|(?i:rmb|usd|cny)|[wWkKmM]$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class AmountMention:
     start: int
     end: int
@@ -67,7 +67,7 @@ class AmountMention:
     problem: Problem | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class _Reading:
     value: Decimal
     currency: str | None
@@ -133,6 +133,8 @@ def _mention(text: str, m: re.Match[str], money_words: bool) -> AmountMention | 
         return None  # 3个人, 一下, 2026: no unit and no 预算/报价 anywhere
     if m.group("cn") and text.startswith(_IDIOMS, m.start()):
         return None
+    if not (m.group("pre") or m.group("cur")) and _NOT_MONEY_AFTER.match(text, m.end()):
+        return None  # 10点, 3个, 2026年: what `_is_money` says, before the reading is made
     reading = _read(m)
     if reading is None:
         return None

@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, KeyError, OSError) as exc:
         print(f"dealbot parse: {exc}", file=sys.stderr)
         return 2
-    _utf8(sys.stdin, "replace")
+    _utf8(sys.stdin, "replace", newline="\n")  # a stray \r inside a message must not split it in two
     _utf8(sys.stdout, "strict")
     for line in run_parse(now, sys.stdin, Parser(tz), known, args.full):
         sys.stdout.write(line + "\n")
@@ -90,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _utf8(stream: object, errors: str) -> None:
+def _utf8(stream: object, errors: str, newline: str | None = None) -> None:
     """Messages are UTF-8 whatever the locale says (CI may run under LANG=C)."""
     if isinstance(stream, io.TextIOWrapper):
-        stream.reconfigure(encoding="utf-8", errors=errors)
+        stream.reconfigure(encoding="utf-8", errors=errors, newline=newline)
 
 
 if __name__ == "__main__":

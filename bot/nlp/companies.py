@@ -7,6 +7,7 @@ the document's tokens after they were split at every other entity's boundary.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from bot.nlp.lexicon import EN_NOT_NAMES, EN_PLACES, ZH_GENERIC_CORES, ZH_NAME_STOPS, ZH_PLACES
@@ -47,10 +48,11 @@ def suffix_spans(text: str) -> list[tuple[int, int]]:
 
 
 def find_zh(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tuple[int, int]],
-            people: Sequence[int] = ()) -> list[Found]:
+            people: Sequence[int] = (), suffixes: list[tuple[int, int]] | None = None) -> list[Found]:
     """Companies ending in a legal form (or, with conditions, an industry word); `tokens` are (start, end)
-    offsets, `taken` spans of other entities, `people` where contacts start."""
-    suffixes = suffix_spans(text)
+    offsets, `taken` spans of other entities, `people` where contacts start, `suffixes` what
+    `suffix_spans(text)` returns (computed when not given)."""
+    suffixes = suffix_spans(text) if suffixes is None else suffixes
     found = _short_forms(text, tokens, taken, suffixes, people)
     for start, end in suffixes:
         left = _walk_left(text, tokens, taken, start, {e for _, e in suffixes})
@@ -83,7 +85,7 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tup
                start: int, suffix_ends: set[int]) -> int | None:
     """Leftmost start of the name before a legal form. A place name (深圳, 江苏) opens the name unless
     it follows a group's name (中国移动通信集团|江苏|有限公司) or a Latin brand (ABB|中国|有限公司)."""
-    before = [t for t in tokens if t[1] <= start]
+    before = tokens[: bisect_right(tokens, start, key=_end)]  # tokens are in order: so are their ends
     left = start
     for index in range(len(before) - 1, -1, -1):
         t_start, t_end = before[index]
@@ -99,6 +101,10 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tup
         if _is_place(word) and t_start not in suffix_ends and not brand_before:
             break
     return left if left < start else None
+
+
+def _end(token: tuple[int, int]) -> int:
+    return token[1]
 
 
 def _is_place(word: str) -> bool:

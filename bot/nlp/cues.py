@@ -23,7 +23,7 @@ def has_latin(text: str) -> bool:
     return _LATIN.search(text) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class Probe:
     """A message prepared once for every cue: the text, and its lower-cased form if it has Latin letters."""
 
@@ -113,15 +113,15 @@ STAGE_WORDS = (
 )
 STAGE_HINT = Cue.of("谈判|议价|洽谈|方案|提案|初步|初次|赢单|成交|输单|丢单",
                     "negotiat|proposal|initial|discovery|qualification|won|lost")
-_MOVE_ZH = ("推进到|推进至|推进|进入|进到|转入|转到|转为|改为|改成|更新为|调整为|变更为|变为|已到|到了|升级到|升到|"
-            "阶段\\s?:?|->|→|=>")
-_MOVE_EN = (r"moved?\s(?:it\s)?(?:in)?to|advanc(?:e|ed)\s(?:it\s)?to|progress(?:ed)?\sto|now\sin|now\sat|"
-            r"stage\s?:?|update\sstage\sto|->|=>")
+_MOVE_ZH = ("推进到|推进至|推进|进入|进到|开始|启动|转入|转到|转为|改为|改成|更新为|调整为|变更为|变为|已到|到了|"
+            "升级到|升到|阶段\\s?:?|->|→|=>")
+_MOVE_EN = (r"moved?\s(?:it\s)?(?:in)?to|(?:start(?:ed|ing)?|beg[ai]n|enter(?:ed|ing)?)\s(?:the\s)?|"
+            r"advanc(?:e|ed)\s(?:it\s)?to|progress(?:ed)?\sto|now\sin|now\sat|stage\s?:?|update\sstage\sto|->|=>")
 
 
 def _stage_cue(zh: str, en: str) -> Cue:
     return Cue.of(rf"(?:{_MOVE_ZH})\s?(?:了\s?)?(?:{zh})|(?:{zh})\s?阶段",
-                  rf"(?:{_MOVE_EN})\s?(?:{en})\b|\b(?:{en})\s(?:stage|phase)\b")
+                  rf"(?:{_MOVE_EN})\s?(?:{en})s?\b|\b(?:{en})s?\s(?:stage|phase|started|begins|began|kicked\soff)\b")
 
 
 STAGE_MOVES = tuple((stage, _stage_cue(zh, en)) for stage, zh, en in STAGE_WORDS)

@@ -193,7 +193,7 @@ RULES = RuleBook([
     (("the ",),
      rx(r"the\s(?P<d>\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),
     (("am", "pm", "a.m", "p.m",),
-     rx(r"(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s?(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"), _clock),
+     rx(r"(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>a\.?m\.?|p\.?m\.?)(?![a-z])"), _clock),
     (("at ", "@", "around ",),
      rx(r"(?:at|around|@)\s?(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?(?P<ap>)"
         r"(?![\d.,:]|\s?(?:%|k\b|m\b|am\b|pm\b|a\.m|p\.m|days?\b|weeks?\b|people\b|units?\b|[$¥]))"), _clock),

@@ -121,6 +121,31 @@ def _month_only(m: re.Match[str], ctx: Context) -> Part | None:
     return DatePart(m.start(), _with_deadline(m.string, m.end()), max(day, ctx.today))
 
 
+# Holidays reps plan around; Spring Festival and Mid-Autumn follow the lunar calendar.
+_SPRING_FESTIVAL = {2026: date(2026, 2, 17), 2027: date(2027, 2, 6), 2028: date(2028, 1, 26), 2029: date(2029, 2, 13),
+                    2030: date(2030, 2, 3), 2031: date(2031, 1, 23)}
+_MID_AUTUMN = {2026: date(2026, 9, 25), 2027: date(2027, 9, 15), 2028: date(2028, 10, 3), 2029: date(2029, 9, 22),
+               2030: date(2030, 9, 12), 2031: date(2031, 10, 1)}
+
+
+def _holiday_on(name: str, year: int) -> date | None:
+    if name in ("春节", "过年"):
+        return _SPRING_FESTIVAL.get(year)
+    if name.startswith("中秋"):
+        return _MID_AUTUMN.get(year)
+    month, day = {"元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1)}.get(name, (10, 1))  # 国庆
+    return date(year, month, day)
+
+
+def _holiday(m: re.Match[str], ctx: Context) -> Part | None:
+    """春节前 / 国庆后 / 元旦: the holiday's next (first) day."""
+    for year in (ctx.today.year, ctx.today.year + 1):
+        day = _holiday_on(m.group("h"), year)
+        if day is not None and day >= ctx.today:
+            return DatePart(m.start(), _with_deadline(m.string, m.end()), day)
+    return None
+
+
 def _year_part(m: re.Match[str], ctx: Context) -> Part:
     year = ctx.today.year + (1 if m.group("y") == "明" else 0)
     day = date(year, 12, 31) if m.group("part") in ("底", "末") else date(year, 1, 1)
@@ -216,6 +241,8 @@ RULES = RuleBook([
                 r"(?P<part>底|末|初|中旬|中|上旬|下旬)"), _month_relative_part),
     ("年",
      rx(r"(?:(?P<y>今|明)年|(?<!\d)年)(?P<part>底|末|初)"), _year_part),
+    ("元春过五劳国中",
+     rx(r"(?P<h>元旦|春节|过年|五一|劳动节|国庆|中秋)节?(?:假期)?(?:前后|前|后|之前|之后|以后)?"), _holiday),
     ("月",
      rx(r"(?<![\d个零一二两三四五六七八九十])(?P<pfx>下下个?|下个?|本|这个?)月(?![底末初中上下旬\d零一二两三四五六七八九十])"),
      _month_only),
@@ -244,7 +271,7 @@ RULES = RuleBook([
      _duration),
     ("点點时:",
      rx(r"(?P<period>凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|(?<![今明昨])早|(?<![今明昨])晚)?"
-                r"\s?(?<![\d.:])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s?"
+                r"\s?(?<![\d.:第])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s?"
                 r"(?:[点點时](?P<m>半|一刻|三刻|整|\d{1,2}|[零一二三四五六七八九十]{1,3})?(?:分|(?P<zhong>钟))?"
                 r"|:(?P<mm>\d{2}))"
                 r"(?![万亿元块%\d零一二三四五六七八九十]|建议|意见|要求|原因|内容|问题|需求|注意|看法|想法)"),

@@ -30,7 +30,7 @@ class KnownName:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class KnownHit:
     start: int
     end: int

@@ -9,7 +9,7 @@ from bot.nlp import cues
 from bot.nlp.cues import Cue, Probe
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class IntentGuess:
     intent: str
     strength: float  # 0..1: how sure the rule that fired is
@@ -51,9 +51,11 @@ def _is_query(probe: Probe) -> bool:
     return cues.QUERY_TOPIC.search(probe) is not None
 
 
-def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when: bool) -> IntentGuess:
+def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when: bool,
+             has_ref: bool = False) -> IntentGuess:
     """`amount_word`: the money word before the chosen amount ("" when none, None when no amount);
-    `has_subject`: a company, contact or deal number was found (for the follow_up fallback)."""
+    `has_subject`: a company, contact or deal number was found; `has_ref`: a deal number was (for the
+    follow_up fallback: "#22 项目暂停" is a note on a deal)."""
     probe = Probe.of(text)
     if cues.HELP.match(text):
         return IntentGuess("help", 0.95)
@@ -73,7 +75,7 @@ def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when:
         return IntentGuess("follow_up", 0.8 if has_subject or has_when else 0.45)
     if has_subject and (has_when or amount_word is not None):
         return IntentGuess("follow_up", 0.6)
-    if has_when or (has_subject and _says_something(probe)):
+    if has_when or (has_ref and _says_something(probe)):
         return IntentGuess("follow_up", 0.5)  # a note about a deal ("#22 项目暂停"): recorded, asked back
     return IntentGuess("unknown", 0.1)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class DatePart:
     start: int
     end: int
@@ -20,7 +20,7 @@ class DatePart:
     back: date | None = None  # bare 周一 / 8号 in a report ("周一见了王总"): the last such day, not the next
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class TimePart:
     start: int
     end: int
@@ -31,7 +31,7 @@ class TimePart:
     problem: str = ""  # "time_invalid"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class Context:
     """The message's own clock, in the user's time zone, and its (folded) text as written."""
 
@@ -55,21 +55,23 @@ class RuleBook:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = list(rules)
         self._by_word: dict[str, set[int]] = {}
+        self._by_char: dict[str, set[int]] = {}
         for index, (triggers, _, _) in enumerate(self.rules):
-            if not isinstance(triggers, str):
-                for word in triggers:
-                    self._by_word.setdefault(word, set()).add(index)
+            index_by = self._by_char if isinstance(triggers, str) else self._by_word
+            for trigger in triggers:
+                index_by.setdefault(trigger, set()).add(index)
+        self._chars = frozenset(self._by_char)
         words = sorted(self._by_word, key=len, reverse=True)
         self._scanner = re.compile("|".join(map(re.escape, words))) if words else None
 
     def active(self, text: str) -> list[Rule]:
-        chars = set(text)
         hit: set[int] = set()
+        for char in self._chars.intersection(text):
+            hit |= self._by_char[char]
         if self._scanner is not None:
             for m in self._scanner.finditer(text):
                 hit |= self._by_word[m.group(0)]
-        return [rule for index, rule in enumerate(self.rules)
-                if (not chars.isdisjoint(rule[0]) if isinstance(rule[0], str) else index in hit)]
+        return [self.rules[index] for index in sorted(hit)]
 
 
 def run_rules(book: RuleBook, text: str, ctx: Context, *, word_start: bool = False) -> list[Part]:

@@ -14,20 +14,25 @@ from bot.nlp.pipeline import Findings, Pipelines, build_pipelines, run
 from bot.nlp.problems import PENALTY, Problem, problem
 from bot.nlp.refs import Found
 from bot.nlp.result import Evidence, ParseResult
-from bot.nlp.text import MAX_CHARS, fold, has_cjk, has_words
+from bot.nlp.text import MAX_CHARS, fold, has_words
 from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, zone
 
 _MONEY_INTENTS = ("stage_change", "quote", "payment")
+MAX_STRINGS = 500_000  # token strings the spaCy vocabularies may collect before they are rebuilt
 
 
 class Parser:
     """Free-text understanding for the bot. Thread-safe; the spaCy pipelines are built on first use."""
 
-    def __init__(self, tz: str | tzinfo = DEFAULT_TZ, default_currency: str | None = None) -> None:
+    def __init__(self, tz: str | tzinfo = DEFAULT_TZ, default_currency: str | None = None,
+                 max_strings: int = MAX_STRINGS, *, always_doc: bool = False) -> None:
         self.tz = zone(tz) if isinstance(tz, str) else tz
         self.default_currency = default_currency  # None: CNY for Chinese text, USD for English
+        self.max_strings = max_strings
+        self.always_doc = always_doc  # build a spaCy Doc even where no rule needs tokens (same results)
         self._pipelines: Pipelines | None = None
         self._lock = threading.Lock()
+        self._parsed = 0
 
     @property
     def pipelines(self) -> Pipelines:
@@ -36,6 +41,17 @@ class Parser:
                 if self._pipelines is None:
                     self._pipelines = build_pipelines()
         return self._pipelines
+
+    def _recycle(self) -> None:
+        """spaCy keeps every token string it ever saw; a bot that runs for months would grow without
+        bound, so the pipelines are rebuilt (a fraction of a second: jieba stays loaded) past a limit."""
+        self._parsed += 1
+        pipelines = self._pipelines
+        if self._parsed % 1000 or pipelines is None:
+            return
+        if len(pipelines.zh.vocab.strings) + len(pipelines.en.vocab.strings) > self.max_strings:
+            with self._lock:
+                self._pipelines = build_pipelines()
 
     def warm_up(self) -> None:
         """Build the pipelines now (e.g. at bot start) instead of on the first message."""
@@ -52,11 +68,11 @@ class Parser:
         if not has_words(text):
             return ParseResult("unknown", problems=(problem("no_text"),))
         problems: list[Problem] = []
-        folded = fold(text)
-        language = "zh" if has_cjk(folded) else "en"
-        known = tuple(KnownName.of(k) for k in known_customers)
-        findings = Findings(folded, local_now(now, self.tz), gazetteer_for(known) if known else None)
-        run(self.pipelines, language == "zh", text, findings)
+        known = tuple(KnownName.of(k) for k in known_customers) if known_customers else ()
+        findings = Findings(fold(text), local_now(now, self.tz), gazetteer_for(known) if known else None)
+        language = "zh" if findings.cjk else "en"
+        run(self.pipelines, findings.cjk, text, findings, always_doc=self.always_doc)
+        self._recycle()
         return _Assembly(findings, text, language, self.default_currency, problems).result()
 
 
@@ -76,7 +92,7 @@ class _Assembly:
         company, known = self._company()
         contact = self._contact()
         guess = classify(f.text, amount_word=self._amount_word(), has_subject=bool(opportunity or company or contact),
-                         has_when=bool(f.whens))
+                         has_when=any(not w.anchor for w in f.whens), has_ref=opportunity is not None)
         amount = self._amount(guess.intent)
         next_at = self._next_at(guess.intent)
         phone, email = self._first("PHONE"), self._first("EMAIL")

@@ -1,81 +1,34 @@
 """The spaCy side: blank `zh` (jieba segmenter) and blank `en` pipelines with our rule components.
 
 Token patterns fail where an entity boundary falls inside a jieba token (3|天后, 两点|半约), so the
-components match regexes over the text, split tokens at the match boundaries, and only then make
-spans (doc.spans["dealbot"]) and walk tokens (company names). Per-message input (the clock, the
-known customers) travels in doc.user_data.
+entities are regex matches over the text, tokens are split at the match boundaries, and only then are
+spans made (doc.spans["dealbot"]) and tokens walked (Chinese company names). Per-message input (the
+clock, the known customers) travels in doc.user_data.
+
+Only the Chinese company rule reads tokens, so `run` builds a Doc only for a message that needs one
+(`needs_tokens`); every other message goes through the same rules without a Doc, with the same result.
+For Chinese the Doc is made from one jieba pass, its words already split at the entity boundaries.
 """
 
 from __future__ import annotations
 
 import logging
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from bot.nlp import companies, people
-from bot.nlp.amounts import AmountMention, find_amounts
-from bot.nlp.cues import has_latin
-from bot.nlp.gazetteer import Gazetteer, KnownHit
-from bot.nlp.intents import IntentGuess
-from bot.nlp.lexicon import EN_NOT_NAMES
-from bot.nlp.refs import Found, find_refs
-from bot.nlp.text import has_cjk
-from bot.nlp.when import WhenMention, find_when
+from bot.nlp.findings import Findings, entity_cuts, extract_entities, find_companies, needs_tokens
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+__all__ = ["FINDINGS", "SPAN_KEY", "Findings", "Pipelines", "build_pipelines", "run", "split_tokens"]
+
 FINDINGS = "dealbot.findings"
 SPAN_KEY = "dealbot"
-_PRIORITY = {"EMAIL": 0, "PHONE": 1, "OPP": 2}
-
-
-@dataclass(slots=True)
-class Findings:
-    """Everything the components found in one message (offsets into the folded text)."""
-
-    text: str
-    now: datetime
-    gazetteer: Gazetteer | None = None
-    refs: list[Found] = field(default_factory=list)
-    amounts: list[AmountMention] = field(default_factory=list)
-    whens: list[WhenMention] = field(default_factory=list)
-    contacts: list[Found] = field(default_factory=list)
-    companies: list[Found] = field(default_factory=list)
-    known: list[KnownHit] = field(default_factory=list)
-    guess: IntentGuess | None = None
-    cjk: bool = field(init=False)
-    latin: bool = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.cjk, self.latin = has_cjk(self.text), has_latin(self.text)
-
-
-def _rank(item: Found | AmountMention | WhenMention) -> int:
-    if isinstance(item, Found):
-        return _PRIORITY.get(item.label, 6)
-    if isinstance(item, AmountMention):
-        return 3 if item.explicit else 5
-    return 4
-
-
-def _without_overlaps(findings: Findings) -> None:
-    """Keep the most specific reading of each stretch: e-mail > phone > #ref > money > date > bare number."""
-    items: list[Found | AmountMention | WhenMention] = [*findings.refs, *findings.amounts, *findings.whens]
-    kept: list[Found | AmountMention | WhenMention] = []
-    for item in sorted(items, key=lambda i: (_rank(i), -(i.end - i.start), i.start)):
-        if all(item.end <= k.start or k.end <= item.start for k in kept):
-            kept.append(item)
-    findings.refs = sorted((k for k in kept if isinstance(k, Found)), key=lambda k: k.start)
-    findings.amounts = sorted((k for k in kept if isinstance(k, AmountMention)), key=lambda k: k.start)
-    findings.whens = sorted((k for k in kept if isinstance(k, WhenMention)), key=lambda k: k.start)
-    taken = [(k.start, k.end) for k in kept]
-    findings.contacts = [c for c in findings.contacts if all(c.end <= a or b <= c.start for a, b in taken)]
 
 
 def token_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -105,41 +58,67 @@ def split_tokens(doc: Doc, cuts: set[int]) -> None:
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
 
-def find_entities(doc: Doc) -> Doc:
+def words_and_spaces(pieces: Iterable[str], text: str, cuts: set[int]) -> tuple[list[str], list[bool]] | None:
+    """spaCy words and spaces from segmenter pieces that add up to `text`, as spaCy's
+    `get_words_and_spaces` makes them (one space after a word is its trailing whitespace, any other
+    whitespace run is a token), with every piece split at the cuts strictly inside it; None when the
+    pieces do not add up to the text."""
+    ordered = sorted(cuts)
+    words: list[str] = []
+    spaces: list[bool] = []
+    pos = next_cut = 0
+    gap = -1  # start of a whitespace run not yet placed
+    for piece in pieces:
+        end = pos + len(piece)
+        if piece.isspace():
+            gap = pos if gap < 0 else gap
+        else:
+            if gap >= 0:
+                _place_gap(text, gap, pos, words, spaces)
+                gap = -1
+            while next_cut < len(ordered) and ordered[next_cut] <= pos:
+                next_cut += 1
+            start = pos
+            while next_cut < len(ordered) and ordered[next_cut] < end:
+                words.append(text[start : ordered[next_cut]])
+                spaces.append(False)
+                start = ordered[next_cut]
+                next_cut += 1
+            words.append(piece if start == pos else text[start:end])
+            spaces.append(False)
+        pos = end
+    if pos != len(text):
+        return None
+    if gap >= 0:
+        _place_gap(text, gap, pos, words, spaces)
+    return words, spaces
+
+
+def _place_gap(text: str, start: int, end: int, words: list[str], spaces: list[bool]) -> None:
+    if words and text[start] == " ":
+        spaces[-1] = True
+        start += 1
+    if start < end:
+        words.append(text[start:end])
+        spaces.append(False)
+
+
+def entities_component(doc: Doc) -> Doc:
     """Component 1: regex entities over the text, then split tokens at their boundaries."""
     findings: Findings = doc.user_data[FINDINGS]
-    text = findings.text
-    findings.refs = find_refs(text)
-    findings.amounts = find_amounts(text)
-    findings.whens = find_when(text, findings.now)
-    findings.contacts = people.find_contacts_zh(text) if findings.cjk else []
-    if findings.latin:
-        findings.contacts += people.find_contacts_en(text, EN_NOT_NAMES)
-        findings.contacts += people.find_first_names(text, EN_NOT_NAMES, findings.contacts)
-    findings.known = findings.gazetteer.find(text) if findings.gazetteer else []
-    _without_overlaps(findings)
-    cuts: set[int] = set()
-    pieces: list[Found | AmountMention | WhenMention | KnownHit] = [
-        *findings.refs, *findings.amounts, *findings.whens, *findings.contacts, *findings.known]
-    for item in pieces:
-        cuts.update((item.start, item.end))
-    for start, end in companies.suffix_spans(text) if findings.cjk else ():
-        cuts.update((start, end))
-    split_tokens(doc, cuts)
+    if not findings.extracted:
+        extract_entities(findings)
+    if not findings.split:
+        split_tokens(doc, entity_cuts(findings))
+        findings.split = True
     return doc
 
 
-def find_organisations(doc: Doc) -> Doc:
-    """Component 2: company names (token walk for Chinese, capitalised words + legal form for English)."""
+def organisations_component(doc: Doc) -> Doc:
+    """Component 2: company names (token walk for Chinese, capitalised words + legal form for English),
+    then the spans of every named thing."""
     findings: Findings = doc.user_data[FINDINGS]
-    found = companies.find_en(findings.text) if findings.latin else []
-    text = findings.text
-    if findings.cjk and (companies.ZH_SUFFIX_RE.search(text) or companies.WEAK_SUFFIX_RE.search(text)):
-        taken = [(f.start, f.end) for f in findings.refs] + [(a.start, a.end) for a in findings.amounts]
-        taken += [(w.start, w.end) for w in findings.whens]
-        tokens = token_bounds(doc)
-        found += companies.find_zh(findings.text, tokens, taken, [c.start for c in findings.contacts])
-    findings.companies = sorted(found, key=lambda f: f.start)
+    find_companies(findings, token_bounds(doc))
     spans = []
     for item in (*findings.refs, *findings.companies, *findings.contacts):
         span = doc.char_span(item.start, item.end, label=item.label, alignment_mode="expand")
@@ -155,9 +134,10 @@ class Pipelines:
     en: Language
     zh_steps: tuple[Callable[[Doc], Doc], ...]
     en_steps: tuple[Callable[[Doc], Doc], ...]
+    segment: Callable[[str], Iterable[str]]  # jieba without HMM, as the zh tokenizer calls it
 
 
-_COMPONENTS = (("dealbot_entities", find_entities), ("dealbot_organisations", find_organisations))
+_COMPONENTS = (("dealbot_entities", entities_component), ("dealbot_organisations", organisations_component))
 
 
 def _register() -> None:
@@ -189,23 +169,39 @@ def build_pipelines() -> Pipelines:
     _register()
     zh = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     tokenizer: Any = zh.tokenizer
-    tokenizer.jieba_seg = _JiebaWithoutHmm(tokenizer.jieba_seg)
+    segmenter = _JiebaWithoutHmm(tokenizer.jieba_seg)
+    tokenizer.jieba_seg = segmenter
     en = spacy.blank("en")
     for nlp in (zh, en):
         for name, _ in _COMPONENTS:
             nlp.add_pipe(name)
-    return Pipelines(zh, en, tuple(c for _, c in zh.pipeline), tuple(c for _, c in en.pipeline))
+    return Pipelines(zh, en, tuple(c for _, c in zh.pipeline), tuple(c for _, c in en.pipeline), segmenter.cut)
 
 
-def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings) -> Doc:
-    """Tokenise `original` with the zh or en pipeline and run its components; results land in `findings`."""
-    nlp, steps = (pipelines.zh, pipelines.zh_steps) if zh else (pipelines.en, pipelines.en_steps)
-    doc = nlp.make_doc(original)
+def make_doc(pipelines: Pipelines, zh: bool, original: str, findings: Findings) -> Doc:
+    """The Doc of `original`; a Chinese one from one jieba pass with its words already split at the
+    entities' boundaries (what the tokenizer followed by `split_tokens` gives, without its slow path)."""
+    if zh:
+        made = words_and_spaces(pipelines.segment(original), original, entity_cuts(findings))
+        if made is not None:
+            from spacy.tokens import Doc
+
+            findings.split = True
+            return Doc(pipelines.zh.vocab, words=made[0], spaces=made[1], user_data={FINDINGS: findings})
+    doc = (pipelines.zh if zh else pipelines.en).make_doc(original)
     doc.user_data[FINDINGS] = findings
-    for step in steps:
-        doc = step(doc)
     return doc
 
 
-def evidence_spans(doc: Doc) -> list[Any]:
-    return list(doc.spans[SPAN_KEY]) if SPAN_KEY in doc.spans else []
+def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False) -> Doc | None:
+    """Read `original` (whose folded form is `findings.text`); results land in `findings`. A Doc is
+    built and the zh or en pipeline's components run on it only when the rules need tokens (or
+    `always_doc`); returns that Doc, else None."""
+    extract_entities(findings)
+    if not (always_doc or needs_tokens(findings)):
+        find_companies(findings, None)
+        return None
+    doc = make_doc(pipelines, zh, original, findings)
+    for step in pipelines.zh_steps if zh else pipelines.en_steps:
+        doc = step(doc)
+    return doc

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.nlp.text import rx
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class Found:
     label: str  # OPP / PHONE / EMAIL / MONEY / WHEN / COMPANY / CONTACT / STAGE
     start: int

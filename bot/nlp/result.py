@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.nlp.gazetteer import KnownName
 from bot.nlp.problems import Problem
@@ -17,8 +17,7 @@ CONTRACT_KEYS = ("intent", "opportunity", "company", "contact", "phone", "email"
 WRITE_THRESHOLD = 0.6  # below this the bot should ask back instead of writing
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One recognised piece of the message: where it is, as written, and what it was read as."""
 
     label: str  # OPP, COMPANY, CONTACT, PHONE, EMAIL, MONEY, WHEN

@@ -60,7 +60,3 @@ def window_before(text: str, start: int, size: int) -> str:
     chunk = text[max(0, start - size) : start]
     last = _UP_TO_CLAUSE_END.match(chunk)
     return chunk[last.end() :] if last else chunk
-
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]

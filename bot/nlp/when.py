@@ -7,6 +7,7 @@ report itself. A past moment that is not a report of what happened ("上周二�
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -27,10 +28,12 @@ _HAPPENED = rx(
     r"(?:见|拜访|走访|拜会|去|开|聊|谈|通|打|发|签|来|吃|参观|考察|演示|交流|沟通|汇报|讲|面谈|碰)了|已经|刚才|刚刚|"
     r"(?i:\b(?:met|visited|had|called|spoke|talked|sent|signed|went|discussed|emailed|presented|demoed)\b)")
 _LATIN = rx(r"[A-Za-z]")
+_WHEN_CHARS = frozenset(string.digits + string.ascii_letters + "今明后昨前天周星礼拜月号日年底初中旬过点點时半早晚午内")
+_BARE_SLASH = rx(r"\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?")
 _DIGIT_SEP = rx(r"\d[-/.:]\d")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class WhenMention:
     start: int
     end: int
@@ -54,6 +57,8 @@ def find_when(text: str, now: datetime) -> list[WhenMention]:
     """Every date/time expression in (folded) text, resolved; `now` must be local (see local_now)."""
     ctx = Context(now, text)
     parts: list[Part] = []
+    if not _WHEN_CHARS.intersection(text):
+        return []  # no digit, no date word character, no Latin letter: nothing to find
     if has_cjk(text):
         parts += run_rules(dates_zh.RULES, text, ctx)
     elif _DIGIT_SEP.search(text):
@@ -65,6 +70,8 @@ def find_when(text: str, now: datetime) -> list[WhenMention]:
 
 
 def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
+    if not parts:
+        return []
     dates = [p for p in parts if isinstance(p, DatePart)]
     times = [p for p in parts if isinstance(p, TimePart)]
     used: set[int] = set()
@@ -184,7 +191,10 @@ def parse_when(
     if not raw:
         return None
     local = local_now(now, tz)
-    mentions = find_when(fold(raw), local)
+    folded = fold(raw)
+    if _BARE_SLASH.fullmatch(folded):
+        folded = "on " + folded  # a typed "12/8" is a date; in free text it needs a cue ("by 12/8")
+    mentions = find_when(folded, local)
     if not mentions:
         return None
     first = mentions[0]

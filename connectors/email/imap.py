@@ -1,13 +1,12 @@
 """IMAP capture: new mail of one mailbox folder becomes InboundMessages, each dispatched once.
 
 The blocking `imapclient` runs in worker threads. Each fetched batch is parsed in one worker call and
-dispatched concurrently (so the inbox stores it with one group commit). Progress is a (UIDVALIDITY,
-last UID) bookmark, moved once per batch and only past mails whose `dispatch` returned: a restart never
-loses mail. When one dispatch of a batch fails, the bookmark stops before it, and the later mails of
-that batch come again with it; they, like the rescan after a changed UIDVALIDITY, are left to the
-Message-ID dedupe of the inbox.
+dispatched concurrently (so the inbox stores it with one group commit) while the next batch is fetched
+and parsed. Progress is a (UIDVALIDITY, last UID) bookmark, moved once per batch and only past mails
+whose `dispatch` returned: a restart never loses mail. When one dispatch of a batch fails, the bookmark
+stops before it, and the later mails of that batch come again with it; they, like the rescan after a
+changed UIDVALIDITY, are left to the Message-ID dedupe of the inbox.
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -129,16 +128,28 @@ class MailboxCapture:
             return 0
         found = await asyncio.to_thread(client.search, ["UID", f"{last_uid + 1}:*"])
         uids = sorted(uid for uid in found if uid > last_uid)  # "n:*" also matches the newest UID < n
-        dispatched = 0
+        dispatched, ready = 0, None
         for batch in self._batches(uidvalidity, uids):
             if len(batch) == 1 and self._aborts.get((uidvalidity, batch[0]), 0) >= MAX_FETCH_ABORTS:
+                dispatched += await self._deliver(uidvalidity, ready) if ready else 0
+                ready = None
                 log.error("email capture %s: fetching UID %s broke the connection %s times; skipped",
                           self.key, batch[0], MAX_FETCH_ABORTS)
                 await self.store.put(self.key, uidvalidity, batch[0])
                 continue
-            fetched = await self._fetch_guarded(client, uidvalidity, batch)
-            dispatched += await self._deliver(batch, uidvalidity, fetched)
-        return dispatched
+            reading = asyncio.create_task(self._read(client, uidvalidity, batch))
+            try:  # the previous batch is dispatched while this one is fetched and parsed
+                dispatched += await self._deliver(uidvalidity, ready) if ready else 0
+            except BaseException:
+                await asyncio.gather(reading, return_exceptions=True)  # the client must be idle to log out
+                raise
+            ready = (batch, await reading)
+        return dispatched + (await self._deliver(uidvalidity, ready) if ready else 0)
+
+    async def _read(self, client: IMAPClient, uidvalidity: int,
+                    batch: list[int]) -> list[tuple[int, InboundMessage]]:
+        fetched = await self._fetch_guarded(client, uidvalidity, batch)
+        return await asyncio.to_thread(self._convert, batch, uidvalidity, fetched)
 
     def _batches(self, uidvalidity: int, uids: list[int]) -> Iterator[list[int]]:
         """Batches of batch_size; single UIDs up to where an earlier batch made the server hang up."""
@@ -177,9 +188,9 @@ class MailboxCapture:
             return 0
         return bookmark[1]
 
-    async def _deliver(self, batch: list[int], uidvalidity: int, fetched: dict[int, dict[bytes, Any]]) -> int:
-        """Dispatch the batch concurrently; move the bookmark to the last UID before the first failure."""
-        messages = await asyncio.to_thread(self._convert, batch, uidvalidity, fetched)
+    async def _deliver(self, uidvalidity: int, ready: tuple[list[int], list[tuple[int, InboundMessage]]]) -> int:
+        """Dispatch a parsed batch concurrently; move the bookmark to the last UID before the first failure."""
+        batch, messages = ready
         outcomes = await asyncio.gather(*(self.dispatch(message) for _, message in messages),
                                         return_exceptions=True)
         failed = next(((uid, error) for (uid, _), error in zip(messages, outcomes, strict=True)

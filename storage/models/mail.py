@@ -15,7 +15,7 @@ class MailThreadRow(Base):
 
     __tablename__ = "mail_threads"
     __table_args__ = (
-        UniqueConstraint("kind", "key"),
+        UniqueConstraint("key", "kind"),  # key first: lookups name keys, not kinds
         Index("ix_mail_threads_sender_at", "sender", "at"),
         Index("ix_mail_threads_opportunity_id_at", "opportunity_id", "at"),
         Index("ix_mail_threads_lead_id_at", "lead_id", "at"),

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
+from sqlalchemy.engine import Row
 
 from domain.activity import Reminder, ReminderStatus
 from domain.lead import Lead, LeadStatus
-from domain.opportunity import Opportunity, Stage, StageChange
+from domain.opportunity import Opportunity, Stage
 from storage.mapping import RowMapper
-from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow, StageChangeRow
-from storage.repositories.base import SqlRepository
+from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
+from storage.repositories.base import SqlRepository, statement, table_of
+from storage.repositories.deal_children import DealChildren, with_children
 
-STAGE_CHANGES = RowMapper(StageChange)
+LEADS = table_of(LeadRow)
+DEALS = table_of(OpportunityRow)
+SHARES = table_of(OpportunityShareRow)
+REMINDERS = table_of(ReminderRow)
 
 
 class SqlAlchemyLeadRepository(SqlRepository[Lead, LeadRow]):
@@ -26,61 +32,66 @@ class SqlAlchemyLeadRepository(SqlRepository[Lead, LeadRow]):
 
     async def list(self, owner_ids: Iterable[int] | None = None,
                    status: LeadStatus | None = None) -> Sequence[Lead]:
-        stmt = select(LeadRow).order_by(LeadRow.id)
+        stmt = select(LEADS).order_by(LEADS.c.id)
         if owner_ids is not None:
-            stmt = stmt.where(LeadRow.owner_id.in_(list(owner_ids)))
+            stmt = stmt.where(LEADS.c.owner_id.in_(list(owner_ids)))
         if status is not None:
-            stmt = stmt.where(LeadRow.status == LeadStatus(status).value)
+            stmt = stmt.where(LEADS.c.status == LeadStatus(status).value)
         return await self._all(stmt)
 
 
 class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]):
+    """Deals are read with their stage history and shares joined in (one statement); `save` writes only
+    the child rows that changed since the deal was read (storage.repositories.deal_children)."""
+
     row = OpportunityRow
     mapper = RowMapper(Opportunity, skip=["shared_with", "history"])
     what = ("商机", "deal")
-    children = ("shares", "history")
 
     async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
         """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
-        stmt = select(OpportunityRow).order_by(OpportunityRow.id).limit(limit)
+        params: dict[str, Any] = {"limit": limit}
         if owner_ids is not None:
-            ids = list(owner_ids)
-            shared = select(OpportunityShareRow.opportunity_id).where(OpportunityShareRow.rep_id.in_(ids))
-            stmt = stmt.where(or_(OpportunityRow.owner_id.in_(ids), OpportunityRow.id.in_(shared)))
+            params["owners"] = sorted(set(owner_ids))
         if stages is not None:
-            stmt = stmt.where(OpportunityRow.stage.in_([Stage(stage).value for stage in stages]))
+            params["stages"] = [Stage(stage).value for stage in stages]
         if customer_id is not None:
-            stmt = stmt.where(OpportunityRow.customer_id == customer_id)
-        return await self._all(stmt)
+            params["customer"] = customer_id
+        shape = tuple(sorted(params))  # one prebuilt statement per combination of filters
+        stmt = statement(type(self), f"list:{shape}", lambda: with_children(_deal_list(shape)))
+        return await self._all(stmt, params)
 
-    async def find(self, item_id: int) -> Opportunity | None:
-        """One statement: the deal with its stage history and shares joined in."""
-        options = [joinedload(OpportunityRow.history), joinedload(OpportunityRow.shares)]
-        row = await self.session.get(OpportunityRow, item_id, options=options)
-        return None if row is None else self._load(self._hold(row))
+    async def many(self, item_ids: Iterable[int]) -> dict[int, Opportunity]:
+        wanted = sorted(set(item_ids))
+        if not wanted:
+            return {}
+        stmt = statement(type(self), "many", lambda: with_children(
+            select(DEALS).where(DEALS.c.id.in_(bindparam("ids", expanding=True)))))
+        return {item.id: item for item in await self._all(stmt, {"ids": wanted}) if item.id is not None}
 
-    def _load(self, row: OpportunityRow) -> Opportunity:
-        opportunity: Opportunity = self.mapper.load(
-            row, shared_with=[share.rep_id for share in row.shares],
-            history=[STAGE_CHANGES.load(change) for change in row.history])
-        return opportunity
+    def _find_statement(self) -> Select[Any]:
+        return with_children(select(DEALS).where(DEALS.c.id == bindparam("id")))
 
-    def _fill(self, row: OpportunityRow, item: Opportunity) -> None:
-        self.mapper.fill(row, item)
-        wanted = list(dict.fromkeys(item.shared_with))
-        row.shares[:] = [share for share in row.shares if share.rep_id in wanted]
-        have = {share.rep_id for share in row.shares}
-        row.shares.extend(OpportunityShareRow(rep_id=rep_id) for rep_id in wanted if rep_id not in have)
-        # History is append-only in the domain; rewrite in place anyway so the rows always match.
-        for index, change in enumerate(item.history):
-            values = STAGE_CHANGES.columns(change)
-            if index < len(row.history):
-                for column, value in values.items():
-                    setattr(row.history[index], column, value)
-            else:
-                row.history.append(StageChangeRow(**values))
-        del row.history[len(item.history):]
+    async def _load_rows(self, rows: Sequence[Row[Any]]) -> builtins.list[Opportunity]:
+        return DealChildren(self.session).load(self.mapper, rows)
+
+    async def _write_children(self, item: Opportunity, *, created: bool) -> None:
+        await DealChildren(self.session).write(item, created=created)
+
+
+def _deal_list(filters: tuple[str, ...]) -> Select[Any]:
+    """Deals by id, filtered on the named bind parameters (owners, stages, customer), up to :limit."""
+    stmt = select(DEALS).order_by(DEALS.c.id).limit(bindparam("limit"))
+    if "owners" in filters:
+        owners: BindParameter[int] = bindparam("owners", expanding=True)
+        shared = select(SHARES.c.opportunity_id).where(SHARES.c.rep_id.in_(owners))
+        stmt = stmt.where(or_(DEALS.c.owner_id.in_(owners), DEALS.c.id.in_(shared)))
+    if "stages" in filters:
+        stmt = stmt.where(DEALS.c.stage.in_(bindparam("stages", expanding=True)))
+    if "customer" in filters:
+        stmt = stmt.where(DEALS.c.customer_id == bindparam("customer"))
+    return stmt
 
 
 class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
@@ -90,13 +101,13 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
 
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]:
         """Pending reminders due at or before `now`, earliest first."""
-        stmt = (select(ReminderRow)
-                .where(ReminderRow.status == ReminderStatus.PENDING.value, ReminderRow.due_at <= now)
-                .order_by(ReminderRow.due_at, ReminderRow.id).limit(limit))
+        stmt = (select(REMINDERS)
+                .where(REMINDERS.c.status == ReminderStatus.PENDING.value, REMINDERS.c.due_at <= now)
+                .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(limit))
         return await self._all(stmt)
 
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]:
-        stmt = (select(ReminderRow)
-                .where(ReminderRow.status == ReminderStatus.PENDING.value, ReminderRow.rep_id == rep_id)
-                .order_by(ReminderRow.due_at, ReminderRow.id))
+        stmt = (select(REMINDERS)
+                .where(REMINDERS.c.status == ReminderStatus.PENDING.value, REMINDERS.c.rep_id == rep_id)
+                .order_by(REMINDERS.c.due_at, REMINDERS.c.id))
         return await self._all(stmt)

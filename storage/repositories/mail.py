@@ -57,14 +57,14 @@ class SqlAlchemyMailThreadRepository:
                 kept.setdefault((thread.kind.value, values["key"]), values)
         if kept or replaced:
             await before_write(self.session)
-        if kept:
-            stmt = dialect_insert(self.session, MailThreadRow).values(list(kept.values()))
-            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["kind", "key"]))
+        if kept:  # executemany: one cached statement, sent in batches (no per-size compilation)
+            stmt = dialect_insert(self.session, MailThreadRow).on_conflict_do_nothing(index_elements=["key", "kind"])
+            await self.session.execute(stmt, list(kept.values()))
         if replaced:
-            stmt = dialect_insert(self.session, MailThreadRow).values(list(replaced.values()))
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["kind", "key"], set_={name: stmt.excluded[name] for name in _LINK_COLUMNS})
-            await self.session.execute(stmt)
+            upsert = dialect_insert(self.session, MailThreadRow)
+            upsert = upsert.on_conflict_do_update(
+                index_elements=["key", "kind"], set_={name: upsert.excluded[name] for name in _LINK_COLUMNS})
+            await self.session.execute(upsert, list(replaced.values()))
 
     async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
         """(sender, at) of captured messages from these senders at or after `since`."""

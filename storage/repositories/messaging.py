@@ -6,17 +6,19 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
 from storage.mapping import RowMapper
 from storage.models import InboxRow, OutboxRow
-from storage.repositories.base import before_write, dialect_insert
+from storage.repositories.base import before_write, dialect_insert, statement, table_of
 
 INBOX = RowMapper(InboxRecord)
 OUTBOX = RowMapper(OutboxItem)
 _NO_SYNC = {"synchronize_session": False}
+INBOX_TABLE = table_of(InboxRow)
+OUTBOX_TABLE = table_of(OutboxRow)
 
 
 class SqlAlchemyInboxRepository:
@@ -45,10 +47,11 @@ class SqlAlchemyInboxRepository:
         by_channel: dict[str, list[str]] = {}
         for channel, external_id in keys:
             by_channel.setdefault(channel, []).append(external_id)
+        stmt = statement(__name__, "processed", lambda: update(INBOX_TABLE).where(
+            INBOX_TABLE.c.channel == bindparam("b_channel"),
+            INBOX_TABLE.c.external_id.in_(bindparam("b_ids", expanding=True))).values(processed_at=bindparam("b_at")))
         for channel, external_ids in by_channel.items():
-            stmt = (update(InboxRow).where(InboxRow.channel == channel, InboxRow.external_id.in_(external_ids))
-                    .values(processed_at=at))
-            await self.session.execute(stmt, execution_options=_NO_SYNC)
+            await self.session.execute(stmt, {"b_channel": channel, "b_ids": external_ids, "b_at": at})
 
     async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
         """Oldest first."""
@@ -78,7 +81,9 @@ class SqlAlchemyOutboxRepository:
         if not items:
             return
         await before_write(self.session)
-        stmt = dialect_insert(self.session, OutboxRow).on_conflict_do_nothing(index_elements=["dedupe_key"])
+        dialect = self.session.get_bind().dialect.name
+        stmt = statement(__name__, f"add_many:{dialect}", lambda: dialect_insert(self.session, OUTBOX_TABLE)
+                         .on_conflict_do_nothing(index_elements=["dedupe_key"]))
         await self.session.execute(stmt, [OUTBOX.columns(item, with_id=False) for item in items])
 
     async def claim(self, now: datetime, limit: int = 50,

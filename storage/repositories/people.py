@@ -2,51 +2,89 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Row
 
 from domain.people import Rep, Team
 from storage.mapping import RowMapper
 from storage.models import IdentityRow, RepRow, TeamRow
-from storage.repositories.base import SqlRepository
+from storage.repositories.base import SqlRepository, statement, table_of
+
+REPS = table_of(RepRow)
+IDENTITIES = table_of(IdentityRow)
+TEAMS = table_of(TeamRow)
+
+
+def with_identities(reps: Select[Any]) -> Select[Any]:
+    """`reps` (a select of the reps table) with each rep's identities joined in, one row per identity."""
+    r = reps.subquery("r")
+    return (select(r, IDENTITIES.c.channel.label("i_channel"), IDENTITIES.c.external_id.label("i_external_id"))
+            .select_from(r.outerjoin(IDENTITIES, IDENTITIES.c.rep_id == r.c.id))
+            .order_by(r.c.id, IDENTITIES.c.id))
 
 
 class SqlAlchemyRepRepository(SqlRepository[Rep, RepRow]):
+    """Identities are one row per channel: `save` updates, adds and removes them to match `rep.identities`."""
+
     row = RepRow
     mapper = RowMapper(Rep, skip=["identities"])
     what = ("销售", "rep")
-    children = ("identities",)
 
     async def by_identity(self, channel: str, external_id: str) -> Rep | None:
-        stmt = select(RepRow).join(IdentityRow).where(
-            IdentityRow.channel == channel, IdentityRow.external_id == external_id)
-        return await self._first(stmt)
+        owner = select(IDENTITIES.c.rep_id).where(
+            IDENTITIES.c.channel == channel, IDENTITIES.c.external_id == external_id)
+        return await self._first(select(REPS).where(REPS.c.id.in_(owner)))
 
     async def by_name(self, name: str) -> Rep | None:
         """Exact name first, then case-insensitive."""
-        exact = await self._first(select(RepRow).where(RepRow.name == name).order_by(RepRow.id))
+        exact = await self._first(select(REPS).where(REPS.c.name == name).order_by(REPS.c.id))
         if exact is not None:
             return exact
-        stmt = select(RepRow).where(func.lower(RepRow.name) == name.lower()).order_by(RepRow.id)
-        return await self._first(stmt)
+        return await self._first(select(REPS).where(func.lower(REPS.c.name) == name.lower()).order_by(REPS.c.id))
 
     async def list(self) -> Sequence[Rep]:
-        return await self._all(select(RepRow).order_by(RepRow.id))
+        stmt = statement(type(self), "list", lambda: with_identities(select(REPS).order_by(REPS.c.id)))
+        return await self._all(stmt)
 
-    def _load(self, row: RepRow) -> Rep:
-        rep: Rep = self.mapper.load(row, identities={i.channel: i.external_id for i in row.identities})
-        return rep
+    def _find_statement(self) -> Select[Any]:
+        return with_identities(select(REPS).where(REPS.c.id == bindparam("id")))
 
-    def _fill(self, row: RepRow, item: Rep) -> None:
-        self.mapper.fill(row, item)
-        existing = {identity.channel: identity for identity in row.identities}
+    async def _all(self, stmt: Any, params: dict[str, Any] | None = None) -> builtins.list[Rep]:
+        """Every read of reps has their identities joined in (prebuilt statements already have)."""
+        if "i_channel" not in stmt.selected_columns:
+            stmt = with_identities(stmt)
+        return await super()._all(stmt, params)
+
+    async def _load_rows(self, rows: Sequence[Row[Any]]) -> builtins.list[Rep]:
+        firsts: dict[int, Row[Any]] = {}
+        identities: dict[int, dict[str, str]] = {}
+        for row in rows:
+            firsts.setdefault(row.id, row)
+            if row.i_channel is not None:
+                identities.setdefault(row.id, {})[row.i_channel] = row.i_external_id
+        return [self.mapper.load(row, identities=identities.get(rep_id, {})) for rep_id, row in firsts.items()]
+
+    async def _write_children(self, item: Rep, *, created: bool) -> None:
+        assert item.id is not None
+        have: dict[str, tuple[int, str]] = {}
+        if not created:
+            held = select(IDENTITIES.c.id, IDENTITIES.c.channel, IDENTITIES.c.external_id).where(
+                IDENTITIES.c.rep_id == item.id)
+            have = {row.channel: (row.id, row.external_id) for row in await self.session.execute(held)}
+        if gone := [row_id for channel, (row_id, _) in have.items() if channel not in item.identities]:
+            await self.session.execute(delete(IDENTITIES).where(IDENTITIES.c.id.in_(gone)))
         for channel, external_id in item.identities.items():
-            if channel in existing:
-                existing[channel].external_id = external_id
-            else:
-                row.identities.append(IdentityRow(channel=channel, external_id=external_id))
-        row.identities[:] = [i for i in row.identities if i.channel in item.identities]
+            if channel not in have:
+                values = {"rep_id": item.id, "channel": channel, "external_id": external_id}
+                await self.session.execute(insert(IDENTITIES), values)
+            elif have[channel][1] != external_id:
+                change = update(IDENTITIES).where(IDENTITIES.c.id == have[channel][0])
+                await self.session.execute(change.values(external_id=external_id),
+                                           execution_options={"synchronize_session": False})
 
 
 class SqlAlchemyTeamRepository(SqlRepository[Team, TeamRow]):
@@ -55,11 +93,10 @@ class SqlAlchemyTeamRepository(SqlRepository[Team, TeamRow]):
     what = ("团队", "team")
 
     async def by_name(self, name: str) -> Team | None:
-        exact = await self._first(select(TeamRow).where(TeamRow.name == name).order_by(TeamRow.id))
+        exact = await self._first(select(TEAMS).where(TEAMS.c.name == name).order_by(TEAMS.c.id))
         if exact is not None:
             return exact
-        stmt = select(TeamRow).where(func.lower(TeamRow.name) == name.lower()).order_by(TeamRow.id)
-        return await self._first(stmt)
+        return await self._first(select(TEAMS).where(func.lower(TEAMS.c.name) == name.lower()).order_by(TEAMS.c.id))
 
     async def list(self) -> Sequence[Team]:
-        return await self._all(select(TeamRow).order_by(TeamRow.id))
+        return await self._all(statement(type(self), "list", lambda: select(TEAMS).order_by(TEAMS.c.id)))

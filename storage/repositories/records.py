@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sqlalchemy import insert
+
 from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.delivery import ChangeRequest, Milestone, Project, Rating, Task
@@ -20,11 +24,17 @@ from storage.models import (
     RatingRow,
     TaskRow,
 )
-from storage.repositories.base import PerOpportunityRepository, PerProjectRepository
+from storage.repositories.base import PerOpportunityRepository, PerProjectRepository, before_write
 
 
 class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRow]):
     row, mapper, what, order = FollowUpRow, RowMapper(FollowUp), ("跟进记录", "follow-up"), ("at",)
+
+    async def add_many(self, items: Sequence[FollowUp]) -> None:
+        """One executemany INSERT, bypassing the ORM unit of work; ids are not set."""
+        if items:
+            await before_write(self.session)
+            await self.session.execute(insert(FollowUpRow), [self.mapper.columns(f, with_id=False) for f in items])
 
 
 class SqlAlchemyQuoteRepository(PerOpportunityRepository[Quote, QuoteRow]):

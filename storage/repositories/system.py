@@ -11,33 +11,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.audit import AuditEntry
 from storage.mapping import RowMapper
 from storage.models import AuditRow, SettingRow
-from storage.repositories.base import before_write, dialect_insert
+from storage.repositories.base import before_write, dialect_insert, statement, table_of
 
 UNDO_ACTION = "undo"
+AUDIT = table_of(AuditRow)
 
 
 class SqlAlchemyAuditRepository:
+    """`add_many` is write-behind: rows wait in memory until an audit read, `add`, or the commit
+    (SqlAlchemyUnitOfWork.commit calls `flush`), so a batch's audit rows go out in one statement."""
+
     mapper = RowMapper(AuditEntry)
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.pending: list[dict[str, Any]] = []
+
+    async def flush(self) -> None:
+        if self.pending:
+            rows, self.pending = self.pending, []
+            await self.session.execute(statement(__name__, "add_many", lambda: insert(AUDIT)), rows)
 
     async def add(self, entry: AuditEntry) -> AuditEntry:
+        await self.flush()
         await before_write(self.session)
-        stmt = insert(AuditRow).returning(AuditRow.id)
+        stmt = statement(__name__, "add", lambda: insert(AUDIT).returning(AUDIT.c.id))
         values = {**self.mapper.columns(entry, with_id=False), "undone": False}
         entry.id = (await self.session.execute(stmt, values)).scalar_one()
         return entry
 
     async def add_many(self, entries: Sequence[AuditEntry]) -> None:
-        if not entries:
-            return
-        await before_write(self.session)
-        rows = [{**self.mapper.columns(entry, with_id=False), "undone": False} for entry in entries]
-        await self.session.execute(insert(AuditRow), rows)
+        self.pending += [{**self.mapper.columns(entry, with_id=False), "undone": False} for entry in entries]
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
         """Oldest first."""
+        await self.flush()
         stmt = select(AuditRow).where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
         return [self.mapper.load(row) for row in await self.session.scalars(stmt.order_by(AuditRow.id))]
 
@@ -46,6 +54,7 @@ class SqlAlchemyAuditRepository:
 
         Entries recorded by an undo (action "undo") and entries without a batch never form a batch.
         """
+        await self.flush()
         latest = (select(AuditRow.batch)
                   .where(AuditRow.actor_id == actor_id, AuditRow.undone.is_(False), AuditRow.batch != "",
                          AuditRow.action != UNDO_ACTION)
@@ -60,6 +69,7 @@ class SqlAlchemyAuditRepository:
 
     async def mark_undone(self, batch: str) -> None:
         """Flag a batch as undone, so `last_batch` moves on to the one before it."""
+        await self.flush()
         await before_write(self.session)
         stmt = update(AuditRow).where(AuditRow.batch == batch).values(undone=True)
         await self.session.execute(stmt, execution_options={"synchronize_session": False})

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-import pytest
-
-from tests.e2e.harness import Console, start_console
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-@pytest.fixture
-async def console(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "zhangwei", NOW)
-    yield session
-    await session.app.close()
+from tests.e2e.harness import Console
 
 
 async def test_walks_a_deal_from_customer_to_won_and_paid(console: Console) -> None:

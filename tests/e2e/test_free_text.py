@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.harness import Console, start_console
+from tests.e2e.conftest import SHANGHAI
+from tests.e2e.harness import Console
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)  # a Tuesday
 VISIT = "今天去苏州拜访了恒瑞智能装备有限公司的周总，预算大概80万，下周三上午10点带方案过去"
-
-
-@pytest.fixture
-async def console(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "zhangwei", NOW)
-    yield session
-    await session.app.close()
 
 
 async def counts(console: Console) -> dict[str, int]:

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from tests.e2e.harness import Console, start_console
-
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+from tests.e2e.harness import Console
 
 
 @pytest.fixture
-async def console(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "zhangwei", NOW)
-    await session.say("新客户 杭州明途信息技术有限公司 区域 华东")
-    await session.say("新商机 明途 MES 80万")
-    yield session
-    await session.app.close()
+def console(console_with_deal: Console) -> Console:
+    return console_with_deal
 
 
 async def test_undo_removes_a_new_quote_and_restores_the_deal_amount(console: Console) -> None:

@@ -46,6 +46,8 @@ from tests.nlp.conftest import NOW
     ("80万左右", "800000", "CNY"),
     ("380000", "380000", "CNY"),
     ("８０万", "800000", "CNY"),
+    ("1.2个亿", "120000000", "CNY"),
+    ("5个亿", "500000000", "CNY"),
 ])
 def test_parse_amount_reads_every_written_form(written: str, amount: str, currency: str) -> None:
     assert parse_amount(written) == (Decimal(amount), currency)

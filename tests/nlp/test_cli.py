@@ -82,3 +82,13 @@ def test_main_accepts_its_options_without_the_parse_word(monkeypatch: pytest.Mon
     monkeypatch.setattr(sys, "stdin", io.StringIO("#3 推进到谈判\n"))
     assert main(["--now", "2026-11-24T10:00:00+08:00"]) == 0
     assert json.loads(capsys.readouterr().out)["stage"] == "negotiation"
+
+
+def test_a_carriage_return_inside_a_message_does_not_split_it() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.nlp.cli", "parse", "--now", "2026-11-24T10:00:00+08:00"],
+        input="#9 赢单\r客户很满意\r\n明天\n".encode(), capture_output=True, cwd=ROOT, timeout=60,
+    )
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert [json.loads(line)["intent"] for line in lines] == ["stage_change", "follow_up"]
+    assert result.stderr == b""

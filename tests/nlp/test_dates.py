@@ -82,7 +82,13 @@ def at(day: int, hour: int, minute: int = 0, month: int = 11, year: int = 2026) 
     ("end of next month", date(2026, 12, 31)),
     ("next week", date(2026, 11, 30)),
     ("by 12/8", date(2026, 12, 8)),
+    ("12/8", date(2026, 12, 8)),
+    ("12/8/2027", date(2027, 12, 8)),
     ("the 28th", date(2026, 11, 28)),
+    ("3.30pm", at(24, 15, 30)),
+    ("元旦前", date(2027, 1, 1)),
+    ("春节前", date(2027, 2, 6)),
+    ("国庆后", date(2027, 10, 1)),
 ])
 def test_parse_when_resolves_against_the_message_time(written: str, expected: date | datetime) -> None:
     assert parse_when(written, NOW) == expected

@@ -188,3 +188,52 @@ def test_importing_the_package_does_not_load_spacy_or_jieba() -> None:
 def test_parse_result_defaults_describe_nothing_found() -> None:
     empty = ParseResult("unknown")
     assert set(empty.to_json().values()) == {"unknown", None}
+
+
+def test_the_pipelines_are_rebuilt_before_their_vocabulary_grows_without_bound() -> None:
+    small = Parser(max_strings=1)
+    first = small.pipelines
+    for i in range(1000):
+        small.parse(f"#{i} 电话1380013{i:04d}", NOW)
+    assert small.pipelines is not first
+    assert small.parse("#9 赢单", NOW).stage == "won"
+
+
+def test_a_message_without_a_chinese_company_ending_is_read_without_a_doc(parser: Parser) -> None:
+    from bot.nlp.pipeline import run
+    from bot.nlp.when import local_now
+
+    for text in ("#9 报价调整为36.8万元，明天下午3点见王总", "Met Initrode Systems Ltd's COO Mark Chen today"):
+        findings = Findings(text, local_now(NOW))
+        assert run(parser.pipelines, findings.cjk, text, findings) is None
+        assert findings.refs or findings.companies
+
+
+def test_skipping_the_doc_changes_no_result_on_the_gold_file(parser: Parser) -> None:
+    from tests.nlp.test_gold import GOLD, _known
+
+    with_doc = Parser(always_doc=True)
+    for line in GOLD:
+        now = datetime.fromisoformat(line["now"]) if "now" in line else NOW
+        fast = parser.parse(line["text"], now, _known(line))
+        assert fast == with_doc.parse(line["text"], now, _known(line)), line["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "  前面空格 a  b\t\tc\n\n末尾  ", "今天  去 拜访了 苏州明途有限公司 的 王总  ", "\r\n今天\r\n明天 ",
+    "测试\u3000中文 x", "5天后两点半约了杭州明途信息技术有限公司", "Acme 公司 ", " ",
+])
+def test_the_doc_built_from_one_jieba_pass_equals_the_tokenizer_split_at_the_entities(parser: Parser,
+                                                                                     text: str) -> None:
+    from bot.nlp.findings import entity_cuts, extract_entities
+    from bot.nlp.pipeline import make_doc
+    from bot.nlp.text import fold
+    from bot.nlp.when import local_now
+
+    findings = Findings(fold(text), local_now(NOW))
+    extract_entities(findings)
+    built = make_doc(parser.pipelines, True, text, findings)
+    reference = parser.pipelines.zh.make_doc(text)
+    split_tokens(reference, entity_cuts(findings))
+    assert [(t.text, t.whitespace_) for t in built] == [(t.text, t.whitespace_) for t in reference]
+    assert built.text == text

@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("outbound", sa.Boolean(), nullable=False),
         sa.Column("subject", sa.String(length=255), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_threads")),
-        sa.UniqueConstraint("kind", "key", name=op.f("uq_mail_threads_kind_key")),
+        sa.UniqueConstraint("key", "kind", name=op.f("uq_mail_threads_key_kind")),
     )
     op.create_index("ix_mail_threads_lead_id_at", "mail_threads", ["lead_id", "at"], unique=False)
     op.create_index("ix_mail_threads_opportunity_id_at", "mail_threads", ["opportunity_id", "at"], unique=False)
