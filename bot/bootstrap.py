@@ -16,12 +16,12 @@ from bot.channels import email as email_channel
 from bot.config import Config
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
-from bot.registry import registry
 from bot.nlp import Parser
+from bot.registry import registry
 from bot.router import Router
+from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.route import understand
-from bot.service import Bot
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher

@@ -7,38 +7,55 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot.config import Config, load_config
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="dealbot", description="Chat-ops sales bot / 销售机器人")
-    parser.add_argument("--config", help="TOML config file (default: embedded defaults)")
-    parser.add_argument("-v", "--verbose", action="store_true")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("serve", help="run the bot: HTTP, channels, scheduler")
-    chat = sub.add_parser("chat", help="talk to the bot in this terminal")
+    common = argparse.ArgumentParser(add_help=False)  # accepted before or after the subcommand
+    common.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (default: embedded defaults)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="dealbot", description="Chat-ops sales bot / 销售机器人", parents=[common])
+    sub = Subcommands(parser, "command", common)
+    sub.add("serve", help="run the bot: HTTP, channels, scheduler")
+    chat = sub.add("chat", help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="user", required=True, help="who you are (a console identity or name)")
-    db = sub.add_parser("db", help="database tasks").add_subparsers(dest="db_command", required=True)
-    db.add_parser("upgrade", help="apply migrations")
-    imp = sub.add_parser("import", help="bulk import").add_subparsers(dest="import_command", required=True)
-    customers = imp.add_parser("customers", help="customers from .xlsx or .csv (dry run unless --commit)")
+    sub.group("db", "db_command", help="database tasks").add("upgrade", help="apply migrations")
+    customers = sub.group("import", "import_command", help="bulk import").add(
+        "customers", help="customers from .xlsx or .csv (dry run unless --commit)")
     customers.add_argument("file")
     customers.add_argument("--commit", action="store_true", help="write the good rows")
-    users = sub.add_parser("users", help="people and teams").add_subparsers(dest="users_command", required=True)
-    users.add_parser("import", help="users from .csv or .toml").add_argument("file")
-    demo = sub.add_parser("demo", help="load a realistic sample company")
-    demo.add_argument("--seed", type=int, default=7)
-    parse = sub.add_parser("parse", help="read messages on stdin, print what they mean as JSON lines")
+    users = sub.group("users", "users_command", help="people and teams")
+    users.add("import", help="users from .csv or .toml").add_argument("file")
+    sub.add("demo", help="load a realistic sample company").add_argument("--seed", type=int, default=7)
+    parse = sub.add("parse", help="read messages on stdin, print what they mean as JSON lines")
     parse.add_argument("--now", required=True, help="reference time, ISO 8601")
     parse.add_argument("--tz", default="Asia/Shanghai")
-    mail = sub.add_parser("mail", help="email tools").add_subparsers(dest="mail_command", required=True)
-    mail.add_parser("inspect", help="print how the bot reads one .eml file").add_argument("file")
+    mail = sub.group("mail", "mail_command", help="email tools")
+    mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
+
+
+class Subcommands:
+    """Subcommands that all accept the common options (--config, -v)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, dest: str, common: argparse.ArgumentParser) -> None:
+        self.actions = parser.add_subparsers(dest=dest, required=True)
+        self.common = common
+
+    def add(self, name: str, **kw: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = self.actions.add_parser(name, parents=[self.common], **kw)
+        return parser
+
+    def group(self, name: str, dest: str, **kw: Any) -> Subcommands:
+        return Subcommands(self.add(name, **kw), dest, self.common)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.config = getattr(args, "config", None)
+    args.verbose = getattr(args, "verbose", False)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("alembic", "apscheduler", "jieba", "aiohttp.access"):

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import signal
 import sys
+from typing import Any
 
 from bot.bootstrap import App, bootstrap, database_url
 from bot.config import Config
@@ -53,10 +54,14 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    tasks = [asyncio.create_task(stop.wait())]
+    tasks: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
     if sys.stdin.isatty() and (ident := await console_identity(app, user)):
         console.user = ident
-        console.after_each = app.dispatcher.drain  # type: ignore[assignment]
+
+        async def deliver() -> None:
+            await app.dispatcher.drain()
+
+        console.after_each = deliver
         tasks.append(asyncio.create_task(console.start(app.bot.receive)))
     await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     scheduler.shutdown(wait=False)
@@ -80,7 +85,7 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
         await deliver_due_reminders(app.uow_factory, app.bot.clock())
         await app.dispatcher.drain()
 
-    console.after_each = deliver  # type: ignore[assignment]
+    console.after_each = deliver
     await deliver()
     try:
         await console.start(app.bot.receive)

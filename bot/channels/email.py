@@ -43,6 +43,7 @@ from domain.ports import UnitOfWork
 
 SECTION = "email"
 NOTICE_SUBJECT = "dealbot 通知 / notice"
+MAX_BATCH = 256
 
 
 class EmailConfigError(ValueError):
@@ -165,4 +166,7 @@ async def attach(bot: Bot, config: Config, uow_factory: Callable[[], UnitOfWork]
         await uow.commit()
     handler = MailHandler(identity, bot.settings)
     bot.batch_handlers[SECTION] = handler
+    # Captured mail arrives in bursts of a fetched batch; the handler's reads are per batch, so larger
+    # batches cost less per mail. Chat messages in the same batch stay time-boxed (Bot.batch_budget).
+    bot.processor.max_batch = max(bot.processor.max_batch, MAX_BATCH)
     return handler

@@ -96,17 +96,20 @@ async def mail_contact(ctx: Context, target: Target) -> Contact:
          help_en="Email the contact of a deal or lead; the customer's answer threads back here",
          usage_zh="邮件 #12 内容（或 邮件 L5 内容）", usage_en="email #12 <text> (or email L5 <text>)")
 async def send_email(ctx: Context, args: Args) -> Reply:
-    if not _REF.match(args.raw):  # "邮件已发报价给何总": a sentence about mail, not this command
+    if not _REF.match(args.raw):  # "邮件跟何总确认了报价 #1": a sentence about mail, never sent to anyone
         from bot.understanding.route import understand  # the free-text route imports the handlers
 
-        word = "email" if args.raw.isascii() else "邮件"
-        if (understood := await understand(ctx, f"{word} {args.raw}".strip())) is not None:
+        sentence = f"email {args.raw}" if args.raw.isascii() else f"邮件{args.raw}"
+        if (understood := await understand(ctx, sentence.strip())) is not None:
             return understood
+        raise args.fail("邮件要以商机号或线索号开头", "start with the deal or lead number")
     identity = await stored_identity(ctx.uow)
     if identity is None:
         raise MailNotConfigured()
     target = await find_target(ctx, args)
-    text = args.required_rest("缺少邮件内容", "missing the text of the mail")
+    text = _REF.sub("", args.raw, count=1).strip()  # the raw text keeps the rep's line breaks
+    if not text:
+        raise args.fail("缺少邮件内容", "missing the text of the mail")
     contact = await mail_contact(ctx, target)
     name = target.deal.name if target.deal is not None else target.lead.title if target.lead else ""
     subject = " · ".join(part for part in (target.customer.short_name or target.customer.name, name) if part)

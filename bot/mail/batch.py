@@ -77,7 +77,9 @@ class MailBatch:
         self._record(mail, link, None, contact.id)
         self._message(mail, link)
         for key in sender_keys(mail.sender, mail.company):
-            self._remember(MailThread.of(MailKey.SENDER, key, mail.msg.received_at, link))
+            known = self.lookups.threads.get(key)
+            if known is None or known.kind is not MailKey.SENDER or known.link != link:  # unchanged: no write
+                self._remember(MailThread.of(MailKey.SENDER, key, mail.msg.received_at, link))
         self._card(mail, link, new)
 
     async def _from_us(self, mail: Mail) -> None:

@@ -14,11 +14,12 @@ from decimal import Decimal
 
 from bot.nlp.numerals import CN_CHARS, cn_to_decimal, to_decimal
 from bot.nlp.problems import AmountNotUnderstood, Problem, problem
-from bot.nlp.text import fold, rx, window_before
+from bot.nlp.text import fold, rx, scan, window_before
 
 CNY, USD = "CNY", "USD"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CN = rf"[零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
+_CN_FIRST = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CN = rf"[{_CN_FIRST}][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
 _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
          r"|(?i:million|mln|mn|billion|bn)(?![A-Za-z])")
 _CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
@@ -28,6 +29,9 @@ AMOUNT_RE = rx(
     rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
+# Where an AMOUNT_RE match can begin (see text.scan): a digit, a numeral or a currency mark, not after a letter.
+_AMOUNT_START = rx(
+    rf"[\dUuRrCc人¥${_CN_FIRST}](?<![A-Za-z][\s\S])(?:(?<=[Uu])[Ss]|(?<=[Rr])[Mm]|(?<=[Cc])[Nn]|(?<![UuRrCc]))")
 _FACTORS = {
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3,
     "k": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9,
@@ -36,17 +40,25 @@ _USD_MARKS = {"$", "us$", "usd", "美元", "美金", "dollar", "dollars", "bucks
 _IDIOMS = ("十万火急", "十万八千里", "一万个", "万一")
 _PLAUSIBLE = (Decimal(0), Decimal(10) ** 13)  # more than 10万亿 is a typo or not money
 _BIG_UNITS = {"千万", "百万", "十万", "万", "w", "亿"}
-_MONEY_WORD = rx(
-    r"预算|預算|报价|報價|金額|价格|价钱|总价|单价|金额|合同额|合同价|费用|回款|收款|付款|首付款?|尾款|定金|订金|预付款?|"
-    r"到账|打款|汇款|成交价|标的|造价|投资|花费|出价|报了?|价|款|降到|降至|涨到|优惠到|签约|赢单|"
-    r"(?i:\b(?:budget|quoted?|quotation|price[ds]?|pricing|amount|value|worth|costs?|fees?|paid|pay|"
-    r"payment|received|deposit|invoiced?|signed for|contract|deal size|revenue|arr|acv)\b)")
+_MONEY_ZH = (r"预算|預算|报价|報價|金額|价格|价钱|总价|单价|金额|合同额|合同价|费用|回款|收款|付款|首付款?|尾款|定金|"
+             r"订金|预付款?|到账|打款|汇款|成交价|标的|造价|投资|花费|出价|报了?|价|款|降到|降至|涨到|优惠到|签约|赢单")
+_MONEY_EN = (r"budget|quoted?|quotation|price[ds]?|pricing|amount|value|worth|costs?|fees?|paid|pay|"
+             r"payment|received|deposit|invoiced?|signed for|contract|deal size|revenue|arr|acv")
+_MONEY_WORD = rx(rf"{_MONEY_ZH}|(?i:\b(?:{_MONEY_EN})\b)")
+# The same words, apart: the Chinese ones (all CJK) as a plain alternation, the English ones lower-cased
+# with the word boundary on the left checked in Python (see `_has_money_word`).
+_MONEY_ZH_RE = rx(_MONEY_ZH)
+_MONEY_EN_RE = rx(rf"(?:{_MONEY_EN})\b")
+_ASCII_LOWER = {code: code + 32 for code in range(ord("A"), ord("Z") + 1)}
+_LATIN_RE = rx("[A-Za-z]")
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _NOT_MONEY_AFTER = rx(
     r"\s?(?:个|年|月|日|号|点|時|时|分|天|周|人|位|台|套|件|次|%|折|期|岁|家|倍|楼|层|米|公里|平|吨|张|份|"
     r"条|辆|户|项|名|只|支|箱|批|字|行|页|(?i:units?|users?|seats?|licen[cs]es?|people|pcs|days?|weeks?|"
     r"months?|years?|hours?|minutes?|mins?|employees|staff|x)(?![A-Za-z]))")
 _DELTA_BEFORE = rx(r"(?:少了|降了|减了|便宜了|优惠了|让了|多了|涨了|差了?|相差|差价|(?i:\bby|\boff))\s?$")
 _TO_BEFORE = rx(r"(?:为|到|至|成|(?i:\bto)|->|→|=>)\s?$")
+_RANGE_START = rx(r"\d(?<![A-Za-z0-9#.,/:-]\d)")
 RANGE_RE = rx(
     rf"(?<![A-Za-z0-9#.,/:-])(?P<low>{_NUM})\s?(?:-|~|到|至)\s?(?P<high>{_NUM})\s?"
     r"(?P<unit>千万|百万|万|亿|[wWkK](?![A-Za-z])|(?i:million)(?![A-Za-z]))")
@@ -167,17 +179,32 @@ def _range(text: str, m: re.Match[str]) -> AmountMention | None:
 
 def find_amounts(text: str) -> list[AmountMention]:
     """Money mentions in (folded) text, in order; unit-less ambiguous ones carry a problem."""
-    found = [r for m in RANGE_RE.finditer(text) if (r := _range(text, m)) is not None] if "-" in text or \
-        "~" in text or "到" in text or "至" in text else []
+    ranged = "-" in text or "~" in text or "到" in text or "至" in text
+    found = [r for m in scan(_RANGE_START, RANGE_RE, text) if (r := _range(text, m)) is not None] if ranged else []
     taken = [(r.start, r.end) for r in found]
-    money_words = _MONEY_WORD.search(text) is not None
-    for m in AMOUNT_RE.finditer(text):
+    money_words = _has_money_word(text)
+    for m in scan(_AMOUNT_START, AMOUNT_RE, text):
         if taken and any(a < m.end() and m.start() < b for a, b in taken):
             continue
         mention = _mention(text, m, money_words)
         if mention is not None:
             found.append(mention)
-    return sorted(found, key=lambda x: x.start)
+    return sorted(found, key=lambda x: x.start) if taken else found
+
+
+def _has_money_word(text: str) -> bool:
+    """`_MONEY_WORD.search(text) is not None`, without its slow case-insensitive \\b half where it cannot match."""
+    if _MONEY_ZH_RE.search(text) is not None:
+        return True
+    if _LATIN_RE.search(text) is None:
+        return False
+    lower = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    pos = 0
+    while (m := _MONEY_EN_RE.search(lower, pos)) is not None:
+        if m.start() == 0 or lower[m.start() - 1] not in _WORD_CHARS:
+            return True
+        pos = m.start() + 1
+    return False
 
 
 def parse_amount(text: str, default_currency: str | None = None) -> tuple[Decimal, str] | None:

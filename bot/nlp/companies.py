@@ -14,10 +14,11 @@ from bot.nlp.lexicon import EN_NOT_NAMES, EN_PLACES, ZH_GENERIC_CORES, ZH_NAME_S
 from bot.nlp.refs import Found
 from bot.nlp.text import CJK, rx
 
-ZH_SUFFIX_RE = rx(
-    r"(?:(?:集团)?(?:股份有限公司|有限责任公司|有限公司)|(?:控股)?集团(?:公司)?|分公司|公司|研究院|研究所|设计院"
-    r"|医院|大学|学院|银行|分行|支行|事务所)+"
-)
+# One or more endings; every alternative opens with a literal, so `re` skips fast to where one may begin
+# (集团 before a legal form is tried first, as in (?:集团)?(?:股份有限公司|...) | (?:控股)?集团(?:公司)?).
+_ZH_SUFFIX = (r"集团(?:股份有限公司|有限责任公司|有限公司)|股份有限公司|有限责任公司|有限公司|控股集团(?:公司)?"
+              r"|集团(?:公司)?|分公司|公司|研究院|研究所|设计院|医院|大学|学院|银行|分行|支行|事务所")
+ZH_SUFFIX_RE = rx(rf"(?:{_ZH_SUFFIX})(?:{_ZH_SUFFIX})*")
 # Industry words that end a company's short form (明途科技, 宇通重工); a name ending in one counts only
 # before 的 + a person (明途科技的何总) or when it opens with a place (苏州科达科技).
 WEAK_SUFFIX_RE = rx(
@@ -85,19 +86,19 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tup
                start: int, suffix_ends: set[int]) -> int | None:
     """Leftmost start of the name before a legal form. A place name (深圳, 江苏) opens the name unless
     it follows a group's name (中国移动通信集团|江苏|有限公司) or a Latin brand (ABB|中国|有限公司)."""
-    before = tokens[: bisect_right(tokens, start, key=_end)]  # tokens are in order: so are their ends
+    # The walk goes left over adjacent tokens, so the first one that overlaps another entity is the first
+    # that starts left of `barrier`, the rightmost end (capped at `start`) of the entities left of `start`.
+    barrier = max((b if b < start else start for a, b in taken if a < start and a < b), default=-1)
     left = start
-    for index in range(len(before) - 1, -1, -1):
-        t_start, t_end = before[index]
+    for index in range(bisect_right(tokens, start, key=_end) - 1, -1, -1):  # tokens (and ends) are in order
+        t_start, t_end = tokens[index]
         word = text[t_start:t_end]
-        if t_end != left or not _NAME_TOKEN.fullmatch(word) or start - t_start > _MAX_CORE:
+        if t_end != left or t_start < barrier or start - t_start > _MAX_CORE or not _NAME_TOKEN.fullmatch(word):
             break
-        if any(a < t_end and t_start < b for a, b in taken):
-            break
-        if (word in ZH_NAME_STOPS or _ends_with_verb(word)) and not _inside_name(text, before, index):
+        if (word in ZH_NAME_STOPS or _ends_with_verb(word)) and not _inside_name(text, tokens, index):
             break
         left = t_start
-        brand_before = index > 0 and before[index - 1][1] == t_start and text[before[index - 1][0] : t_start].isascii()
+        brand_before = index > 0 and tokens[index - 1][1] == t_start and text[tokens[index - 1][0] : t_start].isascii()
         if _is_place(word) and t_start not in suffix_ends and not brand_before:
             break
     return left if left < start else None

@@ -19,7 +19,7 @@ from bot.nlp.days import (
 )
 from bot.nlp.moments import Context, DatePart, Part, RuleBook, TimePart, clock
 from bot.nlp.numerals import small_number
-from bot.nlp.text import rx
+from bot.nlp.text import Scanned, rx
 
 _N = r"\d{1,2}|[零〇一二两三四五六七八九十]{1,3}"
 _PFX = r"下下个?|下个?|上上个?|上个?|本|这个?|今"
@@ -225,6 +225,17 @@ def _clock(m: re.Match[str], ctx: Context) -> Part | None:
     return TimePart(m.start(), m.end(), hour, minute, period, weak)
 
 
+# Where a clock time can begin (see text.scan): a part of the day, a space before the hour, or the hour.
+_CLOCK_START = rx(r"[凌清早上中午下傍晚夜\s\d零一二两三四五六七八九十](?:(?<=[凌清早上中午下傍晚夜])"
+                  r"|(?<=\s)(?=[\d零一二两三四五六七八九十])|(?<=[\d零一二两三四五六七八九十])(?<![\d.:第][\s\S]))")
+
+_CLOCK = Scanned(_CLOCK_START, rx(
+    r"(?P<period>凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|(?<![今明昨])早|(?<![今明昨])晚)?"
+    r"\s?(?<![\d.:第])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s?"
+    r"(?:[点點时](?P<m>半|一刻|三刻|整|\d{1,2}|[零一二三四五六七八九十]{1,3})?(?:分|(?P<zhong>钟))?"
+    r"|:(?P<mm>\d{2}))"
+    r"(?![万亿元块%\d零一二三四五六七八九十]|建议|意见|要求|原因|内容|问题|需求|注意|看法|想法)"))
+
 RULES = RuleBook([
     ("天明今昨",
      rx(r"大后天|后天|明天|明日|明儿|明早|明晨|明晚|今天|今日|今儿|今早|今晚|今夜|昨天|昨日|昨晚|大前天|前天"),
@@ -269,13 +280,7 @@ RULES = RuleBook([
     ("过",
      rx(r"过(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s?(?P<ge>个)?(?P<half>)(?P<unit>天|周|星期|礼拜|月)(?P<dir>)"),
      _duration),
-    ("点點时:",
-     rx(r"(?P<period>凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|(?<![今明昨])早|(?<![今明昨])晚)?"
-                r"\s?(?<![\d.:第])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s?"
-                r"(?:[点點时](?P<m>半|一刻|三刻|整|\d{1,2}|[零一二三四五六七八九十]{1,3})?(?:分|(?P<zhong>钟))?"
-                r"|:(?P<mm>\d{2}))"
-                r"(?![万亿元块%\d零一二三四五六七八九十]|建议|意见|要求|原因|内容|问题|需求|注意|看法|想法)"),
-     _clock),
+    ("点點时:", _CLOCK, _clock),
 ])
 
 

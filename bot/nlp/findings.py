@@ -14,11 +14,10 @@ from datetime import datetime
 
 from bot.nlp import companies, people
 from bot.nlp.amounts import AmountMention, find_amounts
-from bot.nlp.cues import has_latin
+from bot.nlp.cues import Probe
 from bot.nlp.gazetteer import Gazetteer, KnownHit
 from bot.nlp.lexicon import EN_NOT_NAMES
 from bot.nlp.refs import Found, find_refs
-from bot.nlp.text import has_cjk
 from bot.nlp.when import WhenMention, find_when
 
 _PRIORITY = {"EMAIL": 0, "PHONE": 1, "OPP": 2}
@@ -40,11 +39,13 @@ class Findings:
     suffixes: list[tuple[int, int]] = field(default_factory=list)  # Chinese legal-form endings
     extracted: bool = False  # the regex entities are in
     split: bool = False  # the Doc's tokens were already split at the entities' boundaries
+    probe: Probe = field(init=False)  # the text prepared once for the intent cues
     cjk: bool = field(init=False)
     latin: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.cjk, self.latin = has_cjk(self.text), has_latin(self.text)
+        self.probe = probe = Probe.of(self.text)
+        self.cjk, self.latin = probe.cjk, probe.lower is not None
 
 
 def extract_entities(findings: Findings) -> None:
@@ -106,6 +107,21 @@ def _without_overlaps(findings: Findings) -> None:
     items: list[Found | AmountMention | WhenMention] = [*findings.refs, *findings.amounts, *findings.whens]
     if not items:
         return
+    taken = sorted([(k.start, k.end) for k in items])
+    if any(taken[i][1] > taken[i + 1][0] for i in range(len(taken) - 1)):
+        taken = _keep_specific(findings, items)
+    elif len(findings.refs) > 1:
+        findings.refs.sort(key=_start)  # amounts and dates come in order; refs come by kind
+    if findings.contacts:
+        findings.contacts = [c for c in findings.contacts if all(c.end <= a or b <= c.start for a, b in taken)]
+
+
+def _start(item: Found) -> int:
+    return item.start
+
+
+def _keep_specific(findings: Findings, items: list[Found | AmountMention | WhenMention]) -> list[tuple[int, int]]:
+    """Some items overlap: keep the best-ranked, then the longest, then the first of each stretch."""
     kept: list[Found | AmountMention | WhenMention] = []
     for item in sorted(items, key=lambda i: (_rank(i), -(i.end - i.start), i.start)):
         if all(item.end <= k.start or k.end <= item.start for k in kept):
@@ -117,6 +133,4 @@ def _without_overlaps(findings: Findings) -> None:
     findings.refs.sort(key=lambda k: k.start)
     findings.amounts.sort(key=lambda k: k.start)
     findings.whens.sort(key=lambda k: k.start)
-    taken = [(k.start, k.end) for k in kept]
-    if findings.contacts:
-        findings.contacts = [c for c in findings.contacts if all(c.end <= a or b <= c.start for a, b in taken)]
+    return [(k.start, k.end) for k in kept]

@@ -19,7 +19,12 @@ class IntentGuess:
 def _affirmed(cue: Cue, probe: Probe) -> bool:
     """The cue occurs at least once without a negation or future/risk word right before it."""
     text = probe.text
-    return any(not cues.NOT_OR_LATER.search(text[max(0, m.start() - 8) : m.start()]) for m in cue.finditer(probe))
+    search = cues.NOT_OR_LATER.search
+    for m in cue.finditer(probe):
+        start = m.start()
+        if search(text[start - 8 if start > 8 else 0 : start]) is None:
+            return True
+    return False
 
 
 def find_stage(text: str, probe: Probe | None = None) -> str | None:
@@ -52,11 +57,11 @@ def _is_query(probe: Probe) -> bool:
 
 
 def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when: bool,
-             has_ref: bool = False) -> IntentGuess:
+             has_ref: bool = False, probe: Probe | None = None) -> IntentGuess:
     """`amount_word`: the money word before the chosen amount ("" when none, None when no amount);
     `has_subject`: a company, contact or deal number was found; `has_ref`: a deal number was (for the
-    follow_up fallback: "#22 项目暂停" is a note on a deal)."""
-    probe = Probe.of(text)
+    follow_up fallback: "#22 项目暂停" is a note on a deal); `probe`: `Probe.of(text)` if already made."""
+    probe = probe or Probe.of(text)
     if cues.HELP.match(text):
         return IntentGuess("help", 0.95)
     stage = find_stage(text, probe)

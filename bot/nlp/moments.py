@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.nlp.text import Scanned
+
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
 class DatePart:
@@ -46,7 +48,7 @@ class Context:
 Part = DatePart | TimePart
 # (what must be in the text for the rule to run at all: any of these characters (str) or any of
 # these words (tuple), the rule's pattern, its handler)
-Rule = tuple[str | tuple[str, ...], re.Pattern[str], Callable[[re.Match[str], Context], Part | None]]
+Rule = tuple[str | tuple[str, ...], re.Pattern[str] | Scanned, Callable[[re.Match[str], Context], Part | None]]
 
 
 class RuleBook:
@@ -54,24 +56,27 @@ class RuleBook:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = list(rules)
-        self._by_word: dict[str, set[int]] = {}
-        self._by_char: dict[str, set[int]] = {}
+        self._by_word: dict[str, int] = {}  # trigger -> bit mask of the rules it starts
+        self._by_char: dict[str, int] = {}
         for index, (triggers, _, _) in enumerate(self.rules):
             index_by = self._by_char if isinstance(triggers, str) else self._by_word
             for trigger in triggers:
-                index_by.setdefault(trigger, set()).add(index)
+                index_by[trigger] = index_by.get(trigger, 0) | 1 << index
         self._chars = frozenset(self._by_char)
         words = sorted(self._by_word, key=len, reverse=True)
         self._scanner = re.compile("|".join(map(re.escape, words))) if words else None
+        self._bits = [(1 << index, rule) for index, rule in enumerate(self.rules)]
 
     def active(self, text: str) -> list[Rule]:
-        hit: set[int] = set()
+        hit = 0
+        by_char = self._by_char
         for char in self._chars.intersection(text):
-            hit |= self._by_char[char]
+            hit |= by_char[char]
         if self._scanner is not None:
+            by_word = self._by_word
             for m in self._scanner.finditer(text):
-                hit |= self._by_word[m.group(0)]
-        return [self.rules[index] for index in sorted(hit)]
+                hit |= by_word[m.group(0)]
+        return [rule for bit, rule in self._bits if hit & bit] if hit else []
 
 
 def run_rules(book: RuleBook, text: str, ctx: Context, *, word_start: bool = False) -> list[Part]:

@@ -92,7 +92,8 @@ class _Assembly:
         company, known = self._company()
         contact = self._contact()
         guess = classify(f.text, amount_word=self._amount_word(), has_subject=bool(opportunity or company or contact),
-                         has_when=any(not w.anchor for w in f.whens), has_ref=opportunity is not None)
+                         has_when=any(not w.anchor for w in f.whens), has_ref=opportunity is not None,
+                         probe=f.probe)
         amount = self._amount(guess.intent)
         next_at = self._next_at(guess.intent)
         phone, email = self._first("PHONE"), self._first("EMAIL")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.nlp.text import rx
+from bot.nlp.text import rx, scan
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
@@ -33,7 +33,10 @@ PHONE_RE = rx(
 EMAIL_RE = rx(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
-_DIGIT_RUN = re.compile(r"\d{3}")
+# Where matches can begin (see text.scan): both patterns open with a lookbehind.
+_OPP_START = rx(r"[#商DdOo](?:(?<=[#商])|(?<![A-Za-z0-9_][\s\S])(?:(?<=[Dd])[Ee]|(?<=[Oo])[Pp]))")
+_PHONE_START = rx(r"[\d+(](?<![\dA-Za-z+][\s\S])")
+_DIGIT_RUN = re.compile(r"\d\d\d")
 _OPP_WORD = re.compile(r"(?i)deal|opp")
 
 
@@ -42,10 +45,10 @@ def find_refs(text: str) -> list[Found]:
     if _DIGIT_RUN.search(text):
         found += [
             Found("PHONE", m.start(), m.end(), re.sub(r"\D", "", m.group(0)))
-            for m in PHONE_RE.finditer(text)
+            for m in scan(_PHONE_START, PHONE_RE, text)
         ]
     if "#" in text or "商机" in text or _OPP_WORD.search(text):
-        for m in OPP_RE.finditer(text):
+        for m in scan(_OPP_START, OPP_RE, text):
             number = m.group("a") or m.group("b") or m.group("c") or ""
             found.append(Found("OPP", m.start(), m.end(), str(int(number))))
     return found

@@ -8,6 +8,7 @@ original and values are always cut from what the rep actually wrote.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: 0x20, 0x200C: 0x20, 0x200D: 0x20, 0xFEFF: 0x20})
@@ -25,6 +26,36 @@ MAX_CHARS = 2000  # longer texts are pastes: rules on a 10,000-character paste o
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """Compile with ASCII semantics: \\b and \\w must treat CJK as a boundary (了Initrode, Monday回复)."""
     return re.compile(pattern, flags | re.ASCII)
+
+
+def scan(starts: re.Pattern[str], pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """`list(pattern.finditer(text))` for a pattern that never matches empty text and can only match
+    where `starts` matches. `re` skips fast to a leading character class but tries a pattern that opens
+    with a lookbehind or an optional group at every position; `starts` is the character class (plus
+    cheap checks after it), and the full pattern is tried only there."""
+    found = []
+    pos = 0
+    search, match = starts.search, pattern.match
+    while (hit := search(text, pos)) is not None:
+        at = hit.start()
+        m = match(text, at)
+        if m is None:
+            pos = at + 1
+        else:
+            found.append(m)
+            pos = m.end()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Scanned:
+    """A pattern and where its matches can begin (see `scan`): `finditer` lists what `pattern.finditer` would."""
+
+    starts: re.Pattern[str]
+    pattern: re.Pattern[str]
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        return scan(self.starts, self.pattern, text)
 
 
 def fold(text: str) -> str:

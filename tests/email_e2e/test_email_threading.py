@@ -44,13 +44,15 @@ async def test_first_mail_from_a_new_company_creates_customer_contact_and_lead_a
 async def test_rep_answers_from_chat_and_the_outlook_reply_with_a_new_subject_lands_on_the_lead(
         world: MailWorld) -> None:
     await first_inquiry(world)
-    out = await world.say("邮件 L1 何总您好，报价单见附件说明，下周二方便电话沟通吗？")
+    out = await world.say("邮件 L1 何总您好，\n报价单见附件说明。\n下周二方便电话沟通吗？")
     assert "邮件已排队发送 · L1" in out and "hewei@mingtu.test" in out
     mail = sent(world)
     ours = str(mail["Message-ID"])
     assert ours.endswith("@example.test>") and mail["In-Reply-To"] == "<q1@mingtu.test>"
     assert mail["Auto-Submitted"] is None  # a person's mail, not an automatic one
     assert str(mail["Reply-To"]).startswith(world.sales.user + "+") and "[#" in str(mail["Subject"])
+    lines = mail.get_content().splitlines()  # line breaks kept; the router's NFKC makes ，？ half-width
+    assert lines[:3] == ["何总您好,", "报价单见附件说明。", "下周二方便电话沟通吗?"]
     assert "张伟" in mail.get_content()  # signed by the rep
 
     await world.deliver(outlook_reply("hewei@mingtu.test", "何伟", "关于下周二的电话", "周二下午三点可以。",
@@ -113,3 +115,13 @@ async def test_a_colleague_from_the_same_company_joins_the_customer_and_free_mai
     leads = await rows(world, LeadRow)
     assert [lead.customer_id for lead in leads] == [1, 2, 3]  # the colleague's mail joined lead L1
     assert [f.lead_id for f in await rows(world, FollowUpRow)] == [1, 1, 2, 3]
+
+
+
+async def test_a_sentence_about_mail_goes_to_the_free_text_route(world: MailWorld) -> None:
+    await first_inquiry(world)
+    await world.say("线索 转商机 L1 明途MES")
+    out = await world.say("邮件跟何总确认了报价 #1")
+    assert world.smtp.received == []  # a note about mail is never mailed to the customer
+    assert "已记录" in out and "#1" in out  # recorded by the free-text route instead
+    assert "缺少邮件内容" in await world.say("邮件 L1")  # with a reference first, it is the command

@@ -1,0 +1,195 @@
+"""Fake audit, inbox, outbox, mail-thread and settings repositories."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from domain.audit import AuditEntry
+from domain.lead import LeadStatus
+from domain.mail import MailKey, MailLink, MailThread
+from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
+from domain.opportunity import OPEN_STAGES
+from tests.fakes.store import (
+    UNDO_ACTION,
+    _Table,
+)
+
+if TYPE_CHECKING:
+    from tests.fakes.uow import FakeUnitOfWork
+
+
+class FakeAuditRepository(_Table[AuditEntry]):
+    """Undone entries are kept as ids in the "audit_undone" table, like the real `undone` column."""
+
+    async def add(self, entry: AuditEntry) -> AuditEntry:
+        return self._insert(entry)
+
+    async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        for entry in entries:
+            self._insert(copy.copy(entry))
+
+    async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:
+        """Oldest first."""
+        return self._select(lambda e: e.entity == entity and e.entity_id == entity_id)
+
+    async def last_batch(self, actor_id: int) -> Sequence[AuditEntry]:
+        """Newest first. Entries of an undo (action "undo") or without a batch never form a batch."""
+        undone = self._uow.data["audit_undone"]
+        live = [e for e in self._select(lambda e: e.actor_id == actor_id and e.id not in undone)
+                if e.batch]
+        batches = [e.batch for e in live if e.action != UNDO_ACTION]
+        return [e for e in reversed(live) if e.batch == batches[-1]] if batches else []
+
+    async def mark_undone(self, batch: str) -> None:
+        for row in self._rows.values():
+            if row.batch == batch:
+                self._uow.data["audit_undone"][row.id] = True
+                self._uow.dirty.add(("audit_undone", row.id))
+
+
+class FakeInboxRepository(_Table[InboxRecord]):
+    def _stored(self, channel: str, external_id: str) -> InboxRecord | None:
+        rows = (*self._rows.values(), *self._uow.store.tables[self._table].values())
+        return next((r for r in rows if (r.channel, r.external_id) == (channel, external_id)), None)
+
+    async def add(self, record: InboxRecord) -> bool:
+        if self._stored(record.channel, record.external_id) is not None:
+            return False
+        self._insert(record)
+        return True
+
+    async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None:
+        row = next((r for r in self._rows.values() if (r.channel, r.external_id) == (channel, external_id)),
+                   None)
+        if row is not None:  # an unknown message is ignored, like an UPDATE matching no row
+            row.processed_at = at
+            self._uow.dirty.add((self._table, row.id))
+
+    async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
+        for channel, external_id in keys:
+            await self.mark_processed(channel, external_id, at)
+
+    async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
+        """Oldest (first stored) first."""
+        return self._select(lambda r: r.processed_at is None)[:limit]
+
+
+class FakeOutboxRepository(_Table[OutboxItem]):
+    async def add(self, item: OutboxItem) -> OutboxItem | None:
+        if item.dedupe_key is not None and any(
+                r.dedupe_key == item.dedupe_key
+                for r in (*self._rows.values(), *self._uow.store.tables[self._table].values())):
+            return None
+        return self._insert(item)
+
+    async def add_many(self, items: Sequence[OutboxItem]) -> None:
+        for item in items:
+            await self.add(copy.copy(item))
+
+    async def claim(self, now: datetime, limit: int = 50,
+                    channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:
+        """Due pending items, oldest first; each gets status sending and one more attempt."""
+        wanted = None if channels is None else set(channels)
+        store = self._uow.store
+
+        def claimable(r: OutboxItem) -> bool:
+            committed = store.tables[self._table].get(r.id)
+            return (r.status is OutboxStatus.PENDING and (r.not_before is None or r.not_before <= now)
+                    and (wanted is None or r.channel in wanted)
+                    and store.locks.get((self._table, r.id), self._uow.token) == self._uow.token
+                    and (committed is None or committed.status is OutboxStatus.PENDING))
+
+        taken = self._select(claimable)[:limit]
+        for item in taken:
+            item.status, item.attempts = OutboxStatus.SENDING, item.attempts + 1
+            store.locks[(self._table, item.id)] = self._uow.token
+            self._put(item)
+        return taken
+
+    def _update(self, item_id: int, **changes: Any) -> None:
+        """Like an UPDATE by id: an unknown id changes nothing."""
+        row = self._rows.get(item_id)
+        if row is not None:
+            for name, value in changes.items():
+                setattr(row, name, value)
+            self._uow.dirty.add((self._table, item_id))
+
+    async def mark_sent(self, item_id: int, at: datetime) -> None:
+        self._update(item_id, status=OutboxStatus.SENT, sent_at=at, last_error="")
+
+    async def mark_retry(self, item_id: int, not_before: datetime, error: str, attempted: bool = True) -> None:
+        row = self._rows.get(item_id)
+        attempts = {} if attempted or row is None else {"attempts": max(0, row.attempts - 1)}
+        self._update(item_id, status=OutboxStatus.PENDING, not_before=not_before, last_error=error, **attempts)
+
+    async def mark_failed(self, item_id: int, error: str) -> None:
+        self._update(item_id, status=OutboxStatus.FAILED, last_error=error)
+
+    async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]:
+        return self._select(
+            lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient))
+
+
+class FakeMailThreadRepository(_Table[MailThread]):
+    async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:
+        wanted = set(keys)
+        return self._select(lambda t: t.key in wanted)
+
+    async def add_many(self, threads: Iterable[MailThread]) -> None:
+        for thread in threads:
+            same = next((r for r in self._rows.values() if (r.kind, r.key) == (thread.kind, thread.key)), None)
+            if same is None:
+                self._insert(copy.copy(thread))
+            elif thread.kind is MailKey.SENDER:
+                self._put(dataclasses.replace(thread, id=same.id))
+
+    async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
+        wanted = set(senders)
+        return [(t.sender, t.at) for t in self._select(
+            lambda t: t.kind is MailKey.MESSAGE and not t.outbound and t.sender in wanted and t.at >= since)]
+
+    async def token_for(self, *, lead_id: int | None = None, opportunity_id: int | None = None) -> str | None:
+        tokens = self._select(lambda t: t.kind is MailKey.TOKEN)
+        for token in tokens:
+            if opportunity_id is not None and token.opportunity_id == opportunity_id:
+                return token.key
+        for token in tokens:
+            if lead_id is not None and token.lead_id == lead_id:
+                return token.key
+        return None
+
+    async def messages_of(self, *, lead_id: int | None = None, opportunity_id: int | None = None,
+                          limit: int = 10) -> Sequence[MailThread]:
+        def mine(t: MailThread) -> bool:
+            return t.kind is MailKey.MESSAGE and (
+                (opportunity_id is not None and t.opportunity_id == opportunity_id)
+                or (lead_id is not None and t.lead_id == lead_id))
+        return list(reversed(self._select(mine, key=lambda t: (t.at, t.id))))[:limit]
+
+    async def open_work(self, customer_ids: Iterable[int]) -> Sequence[MailLink]:
+        wanted = set(customer_ids)
+        deals = sorted((o for o in self._uow.data["opportunities"].values()
+                        if o.customer_id in wanted and o.stage in OPEN_STAGES),
+                       key=lambda o: (o.updated_at is not None, o.updated_at, o.id), reverse=True)
+        leads = sorted((x for x in self._uow.data["leads"].values() if x.customer_id in wanted
+                        and x.status in (LeadStatus.NEW, LeadStatus.ASSIGNED)), key=lambda x: x.id, reverse=True)
+        return ([MailLink(o.customer_id, o.contact_id, o.lead_id, o.id) for o in deals]
+                + [MailLink(x.customer_id, x.contact_id, x.id) for x in leads])
+
+
+class FakeSettingsRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, key: str) -> Any | None:
+        return copy.deepcopy(self._uow.data["settings"].get(key))
+
+    async def put(self, key: str, value: Any) -> None:
+        self._uow.data["settings"][key] = copy.deepcopy(value)
+        self._uow.dirty.add(("settings", key))
+
+

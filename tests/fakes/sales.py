@@ -1,0 +1,164 @@
+"""Fake repositories of the sales records: people, customers, leads, deals and their children."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from domain.activity import FollowUp, Reminder, ReminderStatus
+from domain.customer import Contact, Customer, normalize_name, normalize_phone
+from domain.lead import Lead, LeadStatus
+from domain.opportunity import Opportunity, Stage
+from domain.people import Rep, Team
+from tests.fakes.store import (
+    FakeRepository,
+    P,
+)
+
+if TYPE_CHECKING:
+    from tests.fakes.uow import FakeUnitOfWork
+
+
+N = TypeVar("N", Rep, Team)
+
+
+def _by_name(rows: Sequence[N], name: str) -> N | None:
+    exact = [r for r in rows if r.name == name] or [r for r in rows if r.name.lower() == name.lower()]
+    return exact[0] if exact else None
+
+
+class FakeRepRepository(FakeRepository[Rep]):
+    async def by_identity(self, channel: str, external_id: str) -> Rep | None:
+        found = self._select(lambda r: r.identities.get(channel) == external_id)
+        return found[0] if found else None
+
+    async def by_name(self, name: str) -> Rep | None:
+        """Exact name first, then case-insensitive."""
+        return _by_name(self._select(), name)
+
+    async def list(self) -> Sequence[Rep]:
+        return self._select()
+
+
+class FakeTeamRepository(FakeRepository[Team]):
+    async def by_name(self, name: str) -> Team | None:
+        """Exact name first, then case-insensitive."""
+        return _by_name(self._select(), name)
+
+    async def list(self) -> Sequence[Team]:
+        return self._select()
+
+
+class FakeCustomerRepository(FakeRepository[Customer]):
+    async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
+        needle = text.strip().casefold()
+        return self._select(
+            lambda c: any(needle in n.casefold() for n in (c.name, c.short_name, *c.aliases)))[:limit]
+
+    async def by_name_key(self, key: str) -> Customer | None:
+        found = self._select(lambda c: normalize_name(c.name) == key)
+        return found[0] if found else None
+
+    async def by_contact_point(self, phone: str = "", email: str = "") -> Customer | None:
+        """First match of: customer phone, customer email, a contact's phone, a contact's email."""
+        phone, email = normalize_phone(phone), email.strip().lower()
+        checks: list[Callable[[Customer | Contact], bool]] = []
+        if phone:
+            checks.append(lambda point: normalize_phone(point.phone) == phone)
+        if email:
+            checks.append(lambda point: point.email.lower() == email)
+        for check in checks:
+            if found := self._select(check):
+                return found[0]
+        contacts = sorted(self._uow.data["contacts"].values(), key=lambda c: c.id)
+        for check in checks:
+            if owners := [c.customer_id for c in contacts if check(c)]:
+                return await self.find(min(owners))
+        return None
+
+    async def by_domain(self, domain: str) -> Customer | None:
+        wanted = domain.strip().lstrip("@").casefold()
+        found = self._select(lambda c: bool(c.domain) and c.domain.casefold() == wanted)
+        return found[0] if found else None
+
+    async def by_domains(self, domains: Iterable[str]) -> dict[str, Customer]:
+        found: dict[str, Customer] = {}
+        for domain in domains:
+            if (customer := await self.by_domain(domain)) is not None:
+                found[customer.domain.lower()] = customer
+        return found
+
+    async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]:
+        return self._select()[offset:offset + limit]
+
+    async def count(self) -> int:
+        return len(self._rows)
+
+
+class FakeContactRepository(FakeRepository[Contact]):
+    async def for_customer(self, customer_id: int) -> Sequence[Contact]:
+        return self._select(lambda c: c.customer_id == customer_id)
+
+    async def by_email(self, email: str) -> Contact | None:
+        key = email.strip().lower()
+        found = self._select(lambda c: bool(key) and c.email.lower() == key)
+        return found[0] if found else None
+
+    async def by_emails(self, emails: Iterable[str]) -> dict[str, Contact]:
+        found: dict[str, Contact] = {}
+        for email in emails:
+            if (contact := await self.by_email(email)) is not None:
+                found[contact.email.lower()] = contact
+        return found
+
+
+class FakeLeadRepository(FakeRepository[Lead]):
+    async def list(self, owner_ids: Iterable[int] | None = None,
+                   status: LeadStatus | None = None) -> Sequence[Lead]:
+        owners = None if owner_ids is None else set(owner_ids)
+        return self._select(lambda x: (owners is None or x.owner_id in owners)
+                            and (status is None or x.status is status))
+
+
+class FakeOpportunityRepository(FakeRepository[Opportunity]):
+    async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
+                   customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
+        owners = None if owner_ids is None else set(owner_ids)
+        wanted = None if stages is None else set(stages)
+
+        def keep(o: Opportunity) -> bool:
+            mine = owners is None or o.owner_id in owners or bool(owners.intersection(o.shared_with))
+            return mine and (wanted is None or o.stage in wanted) and (
+                customer_id is None or o.customer_id == customer_id)
+
+        return self._select(keep)[:limit]
+
+
+class FakePerOpportunity(FakeRepository[P]):
+    def __init__(self, uow: FakeUnitOfWork, table: str,
+                 order: Callable[[P], Any] = lambda row: row.id) -> None:
+        super().__init__(uow, table)
+        self._order = order
+
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[P]:
+        return self._select(lambda r: r.opportunity_id == opportunity_id, key=self._order)
+
+
+class FakeFollowUpRepository(FakePerOpportunity[FollowUp]):
+    async def add_many(self, items: Sequence[FollowUp]) -> None:
+        for item in items:
+            self._insert(copy.copy(item))
+
+
+class FakeReminderRepository(FakeRepository[Reminder]):
+    async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status is ReminderStatus.PENDING and r.due_at <= now,
+                            key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def pending_for(self, rep_id: int) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status is ReminderStatus.PENDING and r.rep_id == rep_id,
+                            key=lambda r: (r.due_at, r.id))
+
+
