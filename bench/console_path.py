@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import io
 import random
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,11 +73,10 @@ async def console_path(url: str, messages: int, concurrency: int) -> tuple[float
             await app.bot.receive(_message(connector, f"rep{rep}", f"新客户 公司{number}有限公司"))
             await app.bot.receive(_message(connector, f"rep{rep}", f"新商机 公司{number} 项目{number} 50万"))
     rng = random.Random(7)
-    jobs = []
+    jobs: list[Callable[[], Awaitable[None]]] = []
     for i in range(messages):
         rep = i % len(REPS)
-        msg = _message(connector, f"rep{rep}", command_mix(rep, rng))
-        jobs.append(lambda msg=msg: app.bot.receive(msg))
+        jobs.append(functools.partial(app.bot.receive, _message(connector, f"rep{rep}", command_mix(rep, rng))))
     start = time.perf_counter()
     latencies = await run_concurrently(jobs, concurrency)
     elapsed = time.perf_counter() - start

@@ -13,7 +13,7 @@ from typing import Any
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.channels import build_channels
 from bot.channels import email as email_channel
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
 from bot.nlp import Parser
@@ -79,8 +79,14 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     def uow_factory() -> UnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory)
 
-    await sync_directory(uow_factory, config.list("teams"), config.list("users"))
-    settings = await build_settings(config, uow_factory)
+    try:
+        report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
+        if report.errors:
+            raise ConfigError("[[users]] " + "; ".join(report.errors))
+        settings = await build_settings(config, uow_factory)
+    except BaseException:
+        await engine.dispose()
+        raise
     inbox = GroupCommitInbox(engine)
     await inbox.start()
     bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox)
@@ -113,7 +119,9 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) 
     if name := config.get("bot", "default_team"):
         async with uow_factory() as uow:
             team = await uow.teams.by_name(str(name))
-            default_team = team.id if team else None
+        if team is None:
+            raise ConfigError(f"[bot] default_team names a team that does not exist: {name}")
+        default_team = team.id
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai"))),

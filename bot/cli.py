@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.config import Config, load_config
+from bot.config import Config, ConfigError, load_config
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run(args, config))
     except KeyboardInterrupt:
         return 130
+    except ConfigError as err:
+        print(f"dealbot: config error: {err}", file=sys.stderr)
+        return 2
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

@@ -18,6 +18,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+class ConfigError(ValueError):
+    """The config cannot be used; the message names the section and entry, never a secret value."""
+
+
 @dataclass(slots=True)
 class Config:
     sections: dict[str, Any] = field(default_factory=dict)

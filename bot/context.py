@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.entities import repository
-from bot.i18n import pick
+from bot.i18n import Text, pick
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import Rep, Team
@@ -94,13 +94,14 @@ class Context:
         await repository(self.uow, entity).save(obj)
         await self.audit(entity, obj.id, "update", **changes)
 
-    async def notify(self, rep_id: int, text: str, markdown: str | None = None) -> None:
-        """Queue a message to another person on their preferred channel (same transaction)."""
+    async def notify(self, rep_id: int, text: str | Text, markdown: str | None = None) -> None:
+        """Queue a message to another person on their preferred channel (same transaction), in their language."""
         if rep_id == self.rep.id:
             return
         other = self.directory.rep(rep_id)
         if other is None:
             return
+        text = text.get(other.locale) if isinstance(text, Text) else text
         for channel in self.settings.channel_order:
             if recipient := other.identities.get(channel):
                 self.outbox.append(OutboxItem(channel=channel, recipient=recipient, text=text,

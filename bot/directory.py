@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config import ConfigError
 from domain.assignment import AssignmentRule
 from domain.errors import InvalidValue
 from domain.people import Rep, Role, Team
@@ -81,6 +83,9 @@ async def _upsert_user(uow: UnitOfWork, row: Mapping[str, Any], team_ids: dict[s
     rep.regions = _split(row.get("regions", "")) or rep.regions
     rep.locale = str(row.get("locale") or rep.locale)
     rep.timezone = str(row.get("timezone") or rep.timezone)
+    if not _is_timezone(rep.timezone):
+        raise InvalidValue("时区", f"「{rep.timezone}」无效", field_en="timezone",
+                           reason_en=f"'{rep.timezone}' is not a time zone")
     rep.identities.update({c: str(row[c]).strip() for c in CHANNELS if str(row.get(c) or "").strip()})
     rep.email = rep.identities.get("email", rep.email)
     if is_new:
@@ -99,9 +104,12 @@ async def assignment_rules(uow_factory: Callable[[], UnitOfWork],
     """[[assignment]] rows name a team or a rep; turn names into ids."""
     rules = []
     async with uow_factory() as uow:
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             team = await uow.teams.by_name(str(row["team"])) if row.get("team") else None
             rep = await uow.reps.by_name(str(row["rep"])) if row.get("rep") else None
+            for key, found in (("team", team), ("rep", rep)):
+                if row.get(key) and found is None:
+                    raise ConfigError(f"[[assignment]] #{number}: unknown {key} '{row[key]}'")
             rules.append(AssignmentRule(
                 rep_id=rep.id if rep else None, team_id=team.id if team and not rep else None,
                 regions=tuple(_split(row.get("regions", row.get("region", "")))),
@@ -110,5 +118,18 @@ async def assignment_rules(uow_factory: Callable[[], UnitOfWork],
     return tuple(rules)
 
 
+def _is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return True
+
+
 def _decimal(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        raise ConfigError(f"[[assignment]] budget bound {value!r} is not a number") from None

@@ -33,3 +33,8 @@ class MessageTooLong(DomainError):
 class NothingToUndo(DomainError):
     zh = "没有可以撤销的操作。"
     en = "There is nothing to undo."
+
+
+class UndoConflict(DomainError):
+    zh = "无法撤销：你上一次操作改过的记录之后又被{who}修改过，请直接更正。"
+    en = "Cannot undo: {who} has changed the same records since; please correct them directly."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -9,6 +10,8 @@ from domain.activity import ReminderStatus
 from domain.messaging import OutboxItem
 from domain.people import Rep
 from domain.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 CHANNEL_ORDER = ("wecom", "dingtalk", "console", "email")
 
@@ -33,7 +36,10 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
                 await uow.outbox.add(OutboxItem(channel=target[0], recipient=target[1],
                                                 text=prefix + reminder.text, created_at=now,
                                                 dedupe_key=f"reminder:{reminder.id}"))
-            reminder.status = ReminderStatus.SENT
+                reminder.status = ReminderStatus.SENT
+            else:  # nobody to tell: say so in the log rather than pretend it was sent
+                log.warning("reminder %s: rep %s has no channel to deliver to; cancelled", reminder.id, reminder.rep_id)
+                reminder.status = ReminderStatus.CANCELLED
             await uow.reminders.save(reminder)
         await uow.commit()
     return len(due)

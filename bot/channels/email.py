@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.mail import DatabaseBookmarkStore, MailHandler, MailIdentity, store_identity
 from bot.service import Bot
 from connectors.base import OutboundMessage
@@ -46,7 +46,7 @@ NOTICE_SUBJECT = "dealbot 通知 / notice"
 MAX_BATCH = 256
 
 
-class EmailConfigError(ValueError):
+class EmailConfigError(ConfigError):
     """[email] is incomplete or has a value of the wrong kind. The message names keys, never values."""
 
 

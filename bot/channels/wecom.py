@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.channels.tokens import DatabaseTokenStore
-from bot.config import Config
+from bot.config import Config, ConfigError
 from connectors.wecom import WeComConfig, WeComConnector
 from connectors.wecom.config import DEFAULT_API_BASE
 from domain.ports import UnitOfWork
@@ -38,7 +38,7 @@ _INTS = ("max_body", "max_token_retries", "duplicate_check_interval")
 _STRINGS = ("api_base", "webhook_base", "callback_path")
 
 
-class WeComConfigError(ValueError):
+class WeComConfigError(ConfigError):
     """[wecom] is incomplete or has a value of the wrong kind. The message names keys, never values."""
 
 

@@ -39,6 +39,11 @@ def as_datetime(value: date | datetime, now: datetime) -> datetime:
     return datetime.combine(value, DEFAULT_REMINDER_TIME, tzinfo=now.tzinfo)
 
 
+def is_past(value: date | datetime, now: datetime) -> bool:
+    """Before now (a moment) or before today (a day: today itself is fine)."""
+    return value < now if isinstance(value, datetime) else value < now.date()
+
+
 async def save_stage(ctx: Context, opp: Opportunity, source: Stage) -> None:
     await ctx.update("opportunity", opp, stage=[source.value, opp.stage.value])
 
@@ -72,6 +77,9 @@ async def record_followup(ctx: Context, args: Args) -> Reply:
     if marker is not None:
         tail = Args(" ".join(words[marker + 1:]), args.usage, ctx.now)
         resolved = tail.when(required=True)
+        if resolved is not None and is_past(resolved, ctx.now):
+            raise args.fail(f"下次时间 {when(resolved, ctx)} 已经过去", f"the next step's time {when(resolved, ctx)} "
+                            "is in the past")
         next_at, next_step = as_datetime(resolved, ctx.now) if resolved else None, tail.rest()
         args.tokens = [t for t in words[:marker] if not t.startswith("#")]
     note = args.required_rest("缺少跟进内容", "missing what happened")

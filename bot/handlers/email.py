@@ -9,6 +9,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal
 from bot.handlers.leads import require_lead_access
+from bot.i18n import Text
 from bot.mail.identity import stored_identity
 from bot.mail.outgoing import Letter, compose
 from bot.registry import command
@@ -154,7 +155,7 @@ async def hand_over(ctx: Context, args: Args) -> Reply:
         target.lead.assign(rep.id, rep.team_id)
         await ctx.update("lead", target.lead, owner_id=[before, rep.id])
     label = target.customer.short_name or target.customer.name
-    await ctx.notify(rep.id, ctx.t(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
-                                   f"{ctx.rep.name} handed {target.ref} {label} over to you"))
+    await ctx.notify(rep.id, Text(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
+                                  f"{ctx.rep.name} handed {target.ref} {label} over to you"))
     return Reply.text(ctx.t(f"{target.ref} {label} 已转给 {rep.name}",
                             f"{target.ref} {label} handed over to {rep.name}"))

@@ -8,6 +8,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import money
 from bot.handlers.customers import CUSTOMER_OPTIONS, add_customer, customer_from_options
+from bot.i18n import Text
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import assignment, permissions
@@ -52,10 +53,15 @@ def rotation(reps: Iterable[Rep]) -> dict[int, list[int]]:
             for team, people in everyone.items()}
 
 
-async def require_lead_access(ctx: Context, lead: Lead) -> None:
-    """The owner, a manager of the lead's team, or an admin; others get "not found"."""
+def can_see_lead(ctx: Context, lead: Lead) -> bool:
+    """The owner, a manager of the lead's team, or an admin."""
     managed = permissions.managed_team_ids(ctx.rep, ctx.directory.teams)
-    if not (ctx.rep.role is Role.ADMIN or lead.owner_id == ctx.rep.id or lead.team_id in managed):
+    return ctx.rep.role is Role.ADMIN or lead.owner_id == ctx.rep.id or lead.team_id in managed
+
+
+async def require_lead_access(ctx: Context, lead: Lead) -> None:
+    """Others than those who can see the lead get "not found"."""
+    if not can_see_lead(ctx, lead):
         raise NotFound("线索", f"L{lead.id}", "lead")
 
 
@@ -75,8 +81,8 @@ async def create_lead(ctx: Context, customer: Customer, budget: Money | None, op
     lead = await ctx.uow.leads.add(lead)
     await ctx.audit("lead", lead.id, "create", customer=customer.name)
     if lead.owner_id is not None:
-        await ctx.notify(lead.owner_id, ctx.t(f"新线索 L{lead.id} 分配给你：{customer.name}",
-                                              f"New lead L{lead.id} assigned to you: {customer.name}"))
+        await ctx.notify(lead.owner_id, Text(f"新线索 L{lead.id} 分配给你：{customer.name}",
+                                             f"New lead L{lead.id} assigned to you: {customer.name}"))
     return lead, contact
 
 
@@ -128,7 +134,7 @@ async def convert_lead(ctx: Context, args: Args) -> Reply:
 async def list_leads(ctx: Context, args: Args) -> Reply:
     owners = None if ctx.rep.is_manager else [ctx.rep_id]
     leads = [lead for lead in await ctx.uow.leads.list(owner_ids=owners)
-             if lead.status in (LeadStatus.NEW, LeadStatus.ASSIGNED)]
+             if lead.status in (LeadStatus.NEW, LeadStatus.ASSIGNED) and can_see_lead(ctx, lead)]
     if not leads:
         return Reply.text(ctx.t("没有待跟进的线索。", "No open leads."))
     lines = []

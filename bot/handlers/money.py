@@ -19,6 +19,8 @@ from domain.opportunity import Opportunity
 _PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 INVOICE_WORDS = {"已开": InvoiceStatus.ISSUED, "issued": InvoiceStatus.ISSUED, "申请": InvoiceStatus.REQUESTED,
                  "requested": InvoiceStatus.REQUESTED, "作废": InvoiceStatus.VOID, "void": InvoiceStatus.VOID}
+INVOICE_LABELS = {InvoiceStatus.ISSUED: ("已开", "issued"), InvoiceStatus.REQUESTED: ("申请", "requested"),
+                  InvoiceStatus.VOID: ("作废", "void")}
 
 
 def day_of(value: date | datetime | None, fallback: datetime) -> date:
@@ -183,5 +185,6 @@ async def record_invoice(ctx: Context, args: Args) -> Reply:
         payments.check_invoice(amount, ceiling, existing)
     invoice = await ctx.uow.invoices.add(invoice)
     await ctx.audit("invoice", invoice.id, "create")
-    return Reply.text(ctx.t(f"#{opp.id} 发票已登记：{money(amount, 'zh')}（{status.value}）{number}",
-                            f"#{opp.id} invoice recorded: {money(amount, 'en')} ({status.value}) {number}").rstrip())
+    zh, en = INVOICE_LABELS.get(status, (status.value, status.value))
+    return Reply.text(ctx.t(f"#{opp.id} 发票已登记：{money(amount, 'zh')}（{zh}）{number}",
+                            f"#{opp.id} invoice recorded: {money(amount, 'en')} ({en}) {number}").rstrip())

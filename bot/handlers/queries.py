@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, visible_owner_ids, when
+from bot.handlers.deals import LOST_LABELS
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
 from domain.errors import NotFound
@@ -62,7 +63,8 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
     card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
     card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx))
     if opp.lost_reason:
-        card.add("输单原因", "Lost reason", f"{opp.lost_reason.value} {opp.lost_note}".strip())
+        reason = LOST_LABELS[opp.lost_reason][ctx.locale == "en"]
+        card.add("输单原因", "Lost reason", f"{reason} {opp.lost_note}".strip())
     quotes = await ctx.uow.quotes.for_opportunity(opp.id)
     card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}" for q in quotes))
     paid = [p.amount.amount for p in await ctx.uow.payments.for_opportunity(opp.id)]

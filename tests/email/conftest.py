@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from dovecot import DovecotServer, Mailbox, find_dovecot
+from dovecot import DovecotServer, Mailbox, running_dovecot
 
 from connectors.email import CaptureSettings
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[DovecotServer]:
-    binary = find_dovecot()
-    if binary is None:
-        pytest.fail("dovecot is not installed; the email tests need a real IMAP server: "
-                    "apt-get install -y dovecot-imapd dovecot-lmtpd", pytrace=False)
-    server = DovecotServer(binary)
-    try:
-        server.start()
-    except RuntimeError as err:
-        server.stop()
-        pytest.fail(f"dovecot did not start: {err}", pytrace=False)
-    yield server
-    server.stop()
+    yield from running_dovecot()
 
 
 @pytest.fixture

@@ -18,8 +18,11 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 from connectors.email import ImapAccount
 
@@ -215,3 +218,20 @@ def _accepts(port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
         return True
     return False
+
+
+def running_dovecot() -> Iterator[DovecotServer]:
+    """A started server for a test session (the body of both email suites' `dovecot` fixtures); the test
+    fails, never skips, when Dovecot is missing or does not start."""
+    binary = find_dovecot()
+    if binary is None:
+        pytest.fail("dovecot is not installed; the email tests need a real IMAP server: "
+                    "apt-get install -y dovecot-imapd dovecot-lmtpd (or make system-deps)", pytrace=False)
+    server = DovecotServer(binary)
+    try:
+        server.start()
+    except RuntimeError as err:
+        server.stop()
+        pytest.fail(f"dovecot did not start: {err}", pytrace=False)
+    yield server
+    server.stop()

@@ -6,24 +6,13 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.email.dovecot import DovecotServer, Mailbox, find_dovecot
+from tests.email.dovecot import DovecotServer, Mailbox, running_dovecot
 from tests.email_e2e.harness import MailWorld, RecordingSmtp, SmtpServer, start_world
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[DovecotServer]:
-    binary = find_dovecot()
-    if binary is None:
-        pytest.fail("dovecot is not installed; the email tests need a real IMAP server: "
-                    "apt-get install -y dovecot-imapd dovecot-lmtpd (or make system-deps)", pytrace=False)
-    server = DovecotServer(binary)
-    try:
-        server.start()
-    except RuntimeError as err:
-        server.stop()
-        pytest.fail(f"dovecot did not start: {err}", pytrace=False)
-    yield server
-    server.stop()
+    yield from running_dovecot()
 
 
 @pytest.fixture

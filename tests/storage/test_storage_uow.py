@@ -14,7 +14,8 @@ from domain.messaging import OutboxItem
 
 async def _count(uow_factory: Factory) -> int:
     async with uow_factory() as uow:
-        return await uow.customers.count()
+        count: int = await uow.customers.count()
+    return count
 
 
 async def test_leaving_without_commit_rolls_back(uow_factory: Factory) -> None:

@@ -34,7 +34,8 @@ def pkcs7_pad(data: bytes) -> bytes:
 
 def pkcs7_unpad(data: bytes) -> bytes:
     n = data[-1]
-    assert 1 <= n <= BLOCK and data.endswith(bytes([n]) * n)
+    if not (1 <= n <= BLOCK and data.endswith(bytes([n]) * n)):
+        raise ValueError("bad PKCS#7 padding")
     return data[:-n]
 
 
