@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -123,10 +124,8 @@ class Bot:
         """Process what was accepted but not processed (e.g. before a crash)."""
         async with self.uow_factory() as uow:
             pending = [from_record(r) for r in await uow.inbox.unprocessed(limit)]
-        total = len(pending)
-        while pending:
-            pending = pending[await self.handle_batch(pending):]
-        return total
+        await asyncio.gather(*(self.processor.submit(msg) for msg in pending))  # isolates a failing message
+        return len(pending)
 
     async def close(self) -> None:
         await self.processor.close()
