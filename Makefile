@@ -20,7 +20,7 @@ run: install
 
 # Debian packages the email tests need (a real Dovecot IMAP/LMTP server, started by the tests themselves).
 system-deps:
-	@command -v dovecot >/dev/null 2>&1 || { \
+	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || { \
 	  echo "installing dovecot-imapd dovecot-lmtpd"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null; }
 

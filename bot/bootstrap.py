@@ -71,6 +71,7 @@ def database_url(config: Config) -> str:
 async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
                     clock: Callable[[], datetime] | None = None, migrate: bool = True) -> App:
     url = database_url(config)
+    log.debug("config: %s", config.redacted())
     if migrate:
         await upgrade(url)
     engine = make_engine(url)

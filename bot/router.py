@@ -51,7 +51,3 @@ class Router:
         hint = ("你是不是想用：" + "、".join(suggestions) + "？") if suggestions else ""
         hint_en = ("Did you mean: " + ", ".join(suggestions) + "? ") if suggestions else ""
         raise UnknownCommand(word=word, hint=hint, hint_en=hint_en)
-
-    def is_read_only(self, raw: str) -> bool:
-        found = self.resolve(normalize(raw))
-        return found is not None and not found[0].writes

@@ -66,8 +66,3 @@ def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -
     if ctx.locale == "en":
         return f"{value:%a} {value.day} {value:%b} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日(周{WEEKDAYS_ZH[value.weekday()]})"
-
-
-def deal_label(opp: Opportunity, customer: Customer | None = None) -> str:
-    name = customer.short_name or customer.name if customer else ""
-    return f"#{opp.id} {name} {opp.name}".replace("  ", " ").strip()

@@ -28,9 +28,6 @@ class KnownCustomers:
             self._count, self._loaded_at = count, self.clock()
         return self._names
 
-    def forget(self) -> None:
-        self._count = -1
-
     @staticmethod
     async def _load(uow: UnitOfWork, count: int) -> tuple[KnownName, ...]:
         names = []
