@@ -11,6 +11,7 @@ from domain.customer import Customer, normalize_name
 from domain.errors import NotFound
 from domain.money import Money
 from domain.opportunity import Opportunity
+from domain.people import Rep
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -66,3 +67,11 @@ def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -
     if ctx.locale == "en":
         return f"{value:%a} {value.day} {value:%b} {value.year}"
     return f"{value.year}年{value.month}月{value.day}日(周{WEEKDAYS_ZH[value.weekday()]})"
+
+
+def colleague(ctx: Context, name: str) -> tuple[int, Rep]:
+    """An active person by name (case-insensitive) and their id, or NotFound."""
+    rep = next((r for r in ctx.directory.reps if r.active and r.name.casefold() == name.casefold()), None)
+    if rep is None or rep.id is None:
+        raise NotFound("同事", f"「{name}」", "colleague")
+    return rep.id, rep

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.args import Args
 from bot.context import Context
-from bot.handlers.common import load_deal
+from bot.handlers.common import colleague, load_deal
 from bot.handlers.leads import require_lead_access
 from bot.i18n import Text
 from bot.mail.identity import stored_identity
@@ -142,9 +142,7 @@ async def record_sent(ctx: Context, target: Target, link: MailLink, subject: str
 async def hand_over(ctx: Context, args: Args) -> Reply:
     target = await find_target(ctx, args)
     name = args.required_rest("缺少同事姓名", "missing the colleague's name")
-    rep = next((r for r in ctx.directory.reps if r.active and r.name.casefold() == name.casefold()), None)
-    if rep is None or rep.id is None:
-        raise NotFound("同事", f"「{name}」", "colleague")
+    rep_id, rep = colleague(ctx, name)
     if target.deal is not None:
         before = target.deal.owner_id
         target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
@@ -155,7 +153,7 @@ async def hand_over(ctx: Context, args: Args) -> Reply:
         target.lead.assign(rep.id, rep.team_id)
         await ctx.update("lead", target.lead, owner_id=[before, rep.id])
     label = target.customer.short_name or target.customer.name
-    await ctx.notify(rep.id, Text(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
+    await ctx.notify(rep_id, Text(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
                                   f"{ctx.rep.name} handed {target.ref} {label} over to you"))
     return Reply.text(ctx.t(f"{target.ref} {label} 已转给 {rep.name}",
                             f"{target.ref} {label} handed over to {rep.name}"))

@@ -78,3 +78,22 @@ async def test_a_rep_cannot_touch_another_reps_deal_but_the_manager_can(console:
     assert "v1" in await console.say("报价 #1 90万", as_user="wang")
     deals = await console.say("我的商机", as_user="wang")
     assert "#1" in deals and "@张伟" in deals
+
+
+async def test_a_shared_deal_is_visible_and_workable_for_the_colleague(console: Console) -> None:
+    await console.say("新客户 青岛海纳电子有限公司")
+    await console.say("新商机 海纳 ERP升级 100万")
+    assert "找不到商机 #1" in await console.say("#1", as_user="lina")
+    out = await console.say("共享 #1 李娜", as_user="zhangwei")
+    assert "已共享给 李娜" in out and "[→ lina]" in out  # she is told, in her channel
+    assert "ERP升级" in await console.say("#1", as_user="lina")
+    assert "v1" in await console.say("报价 #1 95万", as_user="lina")
+    assert "#1" in await console.say("我的商机", as_user="lina")
+    assert "已取消" in await console.say("取消共享 #1 李娜", as_user="zhangwei")
+    assert "找不到商机 #1" in await console.say("#1", as_user="lina")
+
+
+async def test_sharing_with_someone_unknown_is_refused(console: Console) -> None:
+    await console.say("新客户 青岛海纳电子有限公司")
+    await console.say("新商机 海纳 ERP升级 100万")
+    assert "找不到同事" in await console.say("共享 #1 王五")
