@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from bot.nlp.numerals import CN_CHARS, cn_to_decimal, to_decimal
 from bot.nlp.problems import AmountNotUnderstood, Problem, problem
@@ -58,6 +59,7 @@ _NOT_MONEY_AFTER = rx(
     r"months?|years?|hours?|minutes?|mins?|employees|staff|x)(?![A-Za-z]))")
 _DELTA_BEFORE = rx(r"(?:少了|降了|减了|便宜了|优惠了|让了|多了|涨了|差了?|相差|差价|(?i:\bby|\boff))\s?$")
 _TO_BEFORE = rx(r"(?:为|到|至|成|(?i:\bto)|->|→|=>)\s?$")
+_RANGE_HINT = rx(r"\d\s?[-~到至]")  # what every RANGE_RE match holds: the low number's last digit, the dash
 _RANGE_START = rx(r"\d(?<![A-Za-z0-9#.,/:-]\d)")
 RANGE_RE = rx(
     rf"(?<![A-Za-z0-9#.,/:-])(?P<low>{_NUM})\s?(?:-|~|到|至)\s?(?P<high>{_NUM})\s?"
@@ -87,22 +89,39 @@ class _Reading:
     big_unit: bool  # 万/亿/w: money on its own
 
 
+_GROUPS = ("pre", "num", "cn", "mult", "tail", "cur")  # what the readers take from an AMOUNT_RE match
+Groups = tuple[str | None, str | None, str | None, str | None, str | None, str | None]
+
+
 def _read(m: re.Match[str]) -> _Reading | None:
-    num, cn = m.group("num"), m.group("cn")
+    return _reading(_groups(m))
+
+
+def _groups(m: re.Match[str]) -> Groups:
+    return cast(Groups, m.group(*_GROUPS))
+
+
+def _reading(groups: Groups) -> _Reading | None:
+    pre, num, cn, mult_written, tail, cur = groups
     base = to_decimal(num) if num else cn_to_decimal(cn or "")
     if base is None:
         return None
-    mult = (m.group("mult") or "").lower()
+    mult = (mult_written or "").lower()
     value = base * _FACTORS.get(mult, 1)
-    if m.group("tail"):
-        value += int(m.group("tail")) * 1000
-    marks = {(m.group("pre") or "").lower(), (m.group("cur") or "").lower()} - {""}
+    if tail:
+        value += int(tail) * 1000
+    marks = {(pre or "").lower(), (cur or "").lower()} - {""}
     currency = (USD if marks & _USD_MARKS else CNY) if marks else None
-    cn_big = bool(cn) and any(ch in cn for ch in "万萬亿億")
+    cn_big = any(ch in cn for ch in "万萬亿億") if cn else False
     big = mult in _BIG_UNITS or cn_big
     if currency is None and big:
         currency = CNY
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        return None  # "99999999999999999999万" is not a deal size (and would not fit the money columns)
     return _Reading(_tidy(value), currency, bool(mult) or bool(marks) or cn_big, big)
+
+
+MAX_AMOUNT = Decimal(10) ** 15  # storage keeps NUMERIC(18, 2)
 
 
 def _tidy(value: Decimal) -> Decimal:
@@ -111,8 +130,8 @@ def _tidy(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01")).normalize()
 
 
-def _keyword(text: str, start: int) -> str:
-    window = window_before(text, start, 16)
+def _keyword(window: str) -> str:
+    """The money word in `window` (what `window_before` gives) that the number right after it belongs to."""
     found = list(_MONEY_WORD.finditer(window))
     if not found:
         return ""
@@ -121,48 +140,46 @@ def _keyword(text: str, start: int) -> str:
     return last.group(0) if len(gap) <= 8 and not any(ch.isdigit() for ch in gap) else ""
 
 
-def _is_money(text: str, m: re.Match[str], reading: _Reading, keyword: str) -> bool:
-    if (m.group("cur") or "") == "块" and m.group("cn"):
+def _is_money(groups: Groups, reading: _Reading, keyword: str) -> bool:
+    """Called once `_mention` knows that no measure word follows a number without a currency mark
+    (with a mark there is always a currency, so the first test decides)."""
+    pre, _, cn, mult, _, cur = groups
+    if (cur or "") == "块" and cn:
         return False  # 一块去 = together
-    if reading.currency and (m.group("pre") or m.group("cur")):
+    if reading.currency and (pre or cur):
         return True
-    if _NOT_MONEY_AFTER.match(text, m.end()):
-        return False
-    if m.group("cn") and not reading.big_unit:
+    if cn and not reading.big_unit:
         return bool(keyword) and reading.value >= 1000
-    thousands = (m.group("mult") or "").lower() == "k"  # won 50k: k is money unless users/seats follow
+    thousands = (mult or "").lower() == "k"  # won 50k: k is money unless users/seats follow
     return reading.big_unit or thousands or bool(keyword)
 
 
-def _marked(m: re.Match[str]) -> bool:
-    """A currency, a multiplier or a 万/亿 numeral: money-like without a money word before it."""
-    cn = m.group("cn")
-    return bool(m.group("pre") or m.group("cur") or m.group("mult") or (cn and any(c in cn for c in "万萬亿億")))
-
-
 def _mention(text: str, m: re.Match[str], money_words: bool) -> AmountMention | None:
-    if not money_words and not _marked(m):
+    groups = _groups(m)
+    pre, _, cn, mult, _, cur = groups
+    if not (money_words or pre or cur or mult or (cn and any(c in cn for c in "万萬亿億"))):
         return None  # 3个人, 一下, 2026: no unit and no 预算/报价 anywhere
-    if m.group("cn") and text.startswith(_IDIOMS, m.start()):
+    start, end = m.span()
+    if cn and text.startswith(_IDIOMS, start):
         return None
-    if not (m.group("pre") or m.group("cur")) and _NOT_MONEY_AFTER.match(text, m.end()):
-        return None  # 10点, 3个, 2026年: what `_is_money` says, before the reading is made
-    reading = _read(m)
+    if not (pre or cur) and _NOT_MONEY_AFTER.match(text, end):
+        return None  # 10点, 3个, 2026年: not money
+    reading = _reading(groups)
     if reading is None:
         return None
-    keyword = _keyword(text, m.start())
-    if not _is_money(text, m, reading, keyword):
+    window = window_before(text, start, 16)
+    keyword = _keyword(window)
+    if not _is_money(groups, reading, keyword):
         return None
     if not reading.has_unit and reading.value < 1000:
-        bad = problem("amount_unit_missing", (m.start(), m.end()), text=m.group(0))
-        return AmountMention(m.start(), m.end(), None, None, keyword, False, problem=bad)
+        bad = problem("amount_unit_missing", (start, end), text=m.group(0))
+        return AmountMention(start, end, None, None, keyword, False, problem=bad)
     if not _PLAUSIBLE[0] < reading.value < _PLAUSIBLE[1]:
-        bad = problem("amount_invalid", (m.start(), m.end()), text=m.group(0))
-        return AmountMention(m.start(), m.end(), None, None, keyword, reading.has_unit, problem=bad)
-    before = window_before(text, m.start(), 8)
-    return AmountMention(
-        m.start(), m.end(), reading.value, reading.currency, keyword, reading.has_unit,
-        delta=bool(_DELTA_BEFORE.search(before)), after_to=bool(_TO_BEFORE.search(before)))
+        bad = problem("amount_invalid", (start, end), text=m.group(0))
+        return AmountMention(start, end, None, None, keyword, reading.has_unit, problem=bad)
+    before = window[-8:]  # window_before(text, start, 8): the window holds no clause end
+    return AmountMention(start, end, reading.value, reading.currency, keyword, reading.has_unit,
+                         delta=bool(_DELTA_BEFORE.search(before)), after_to=bool(_TO_BEFORE.search(before)))
 
 
 def _range(text: str, m: re.Match[str]) -> AmountMention | None:
@@ -172,14 +189,17 @@ def _range(text: str, m: re.Match[str]) -> AmountMention | None:
         return None
     unit = m.group("unit").lower()
     currency = CNY if unit in _BIG_UNITS else None
+    if low * _FACTORS[unit] >= MAX_AMOUNT:
+        return None
     value = _tidy(low * _FACTORS[unit])
     warn = problem("amount_range", (m.start(), m.end()), text=m.group(0))
-    return AmountMention(m.start(), m.end(), value, currency, _keyword(text, m.start()), problem=warn)
+    return AmountMention(m.start(), m.end(), value, currency, _keyword(window_before(text, m.start(), 16)),
+                         problem=warn)
 
 
 def find_amounts(text: str) -> list[AmountMention]:
     """Money mentions in (folded) text, in order; unit-less ambiguous ones carry a problem."""
-    ranged = "-" in text or "~" in text or "到" in text or "至" in text
+    ranged = _RANGE_HINT.search(text) is not None
     found = [r for m in scan(_RANGE_START, RANGE_RE, text) if (r := _range(text, m)) is not None] if ranged else []
     taken = [(r.start, r.end) for r in found]
     money_words = _has_money_word(text)

@@ -40,6 +40,7 @@ EN_COMPANY_RE = rx(
 _ORG_HEADS = {"bank", "university", "institute", "ministry", "department", "college", "school", "academy",
               "council", "chamber", "society", "association", "board", "museum"}
 _MAX_CORE = 24
+_PLACES = tuple(ZH_PLACES)  # for one str.startswith call
 _LEADING_NOT_NAME = EN_NOT_NAMES - EN_PLACES  # "Met Initrode ..." loses Met, "Shenzhen Robotix ..." keeps Shenzhen
 
 
@@ -77,7 +78,7 @@ def _short_forms(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[t
         left = _walk_left(text, tokens, taken, start, set())
         if left is None or len(text[left:start]) < 2 or text[left:start] in ZH_GENERIC_CORES:
             continue
-        if before_person or any(text.startswith(place, left) for place in ZH_PLACES):
+        if before_person or text.startswith(_PLACES, left):
             found.append(Found("COMPANY", left, end, text[left:end]))
     return found
 
@@ -98,10 +99,15 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[tup
         if (word in ZH_NAME_STOPS or _ends_with_verb(word)) and not _inside_name(text, tokens, index):
             break
         left = t_start
-        brand_before = index > 0 and tokens[index - 1][1] == t_start and text[tokens[index - 1][0] : t_start].isascii()
-        if _is_place(word) and t_start not in suffix_ends and not brand_before:
+        if _is_place(word) and t_start not in suffix_ends and not _brand_before(text, tokens, index):
             break
     return left if left < start else None
+
+
+def _brand_before(text: str, tokens: Sequence[tuple[int, int]], index: int) -> bool:
+    """The token before `index` is adjacent to it and Latin (ABB|中国)."""
+    t_start = tokens[index][0]
+    return index > 0 and tokens[index - 1][1] == t_start and text[tokens[index - 1][0] : t_start].isascii()
 
 
 def _end(token: tuple[int, int]) -> int:

@@ -40,7 +40,7 @@ class Probe:
         return cls(text, lower if len(lower) == len(text) else text.translate(_ASCII_LOWER), cjk)
 
 
-def _word_start(lower: str, index: int) -> bool:
+def word_start(lower: str, index: int) -> bool:
     return index == 0 or not (lower[index - 1].isascii() and lower[index - 1].isalnum())
 
 
@@ -58,7 +58,7 @@ class Cue:
             yield from self.zh.finditer(probe.text)
         if probe.lower is not None and self.en is not None:
             lower = probe.lower
-            yield from (m for m in self.en.finditer(lower) if _word_start(lower, m.start()))
+            yield from (m for m in self.en.finditer(lower) if word_start(lower, m.start()))
 
     def search(self, probe: Probe) -> re.Match[str] | None:
         if self.zh is not None and probe.cjk and (found := self.zh.search(probe.text)) is not None:
@@ -68,7 +68,7 @@ class Cue:
             return None
         pos = 0
         while (found := self.en.search(lower, pos)) is not None:
-            if _word_start(lower, found.start()):
+            if word_start(lower, found.start()):
                 return found
             pos = found.start() + 1
         return None

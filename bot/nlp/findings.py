@@ -39,6 +39,7 @@ class Findings:
     suffixes: list[tuple[int, int]] = field(default_factory=list)  # Chinese legal-form endings
     extracted: bool = False  # the regex entities are in
     split: bool = False  # the Doc's tokens were already split at the entities' boundaries
+    tokens: list[tuple[int, int]] | None = None  # the Doc's token offsets, when known without asking it
     probe: Probe = field(init=False)  # the text prepared once for the intent cues
     cjk: bool = field(init=False)
     latin: bool = field(init=False)

@@ -17,12 +17,21 @@ class IntentGuess:
 
 
 def _affirmed(cue: Cue, probe: Probe) -> bool:
-    """The cue occurs at least once without a negation or future/risk word right before it."""
+    """The cue occurs at least once without a negation or future/risk word right before it
+    (`Cue.finditer`, unrolled: this runs for several cues on every message)."""
     text = probe.text
     search = cues.NOT_OR_LATER.search
-    for m in cue.finditer(probe):
+    if cue.zh is not None and probe.cjk:
+        for m in cue.zh.finditer(text):
+            start = m.start()
+            if search(text[start - 8 if start > 8 else 0 : start]) is None:
+                return True
+    lower = probe.lower
+    if lower is None or cue.en is None:
+        return False
+    for m in cue.en.finditer(lower):
         start = m.start()
-        if search(text[start - 8 if start > 8 else 0 : start]) is None:
+        if cues.word_start(lower, start) and search(text[start - 8 if start > 8 else 0 : start]) is None:
             return True
     return False
 

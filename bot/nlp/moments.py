@@ -51,6 +51,9 @@ Part = DatePart | TimePart
 Rule = tuple[str | tuple[str, ...], re.Pattern[str] | Scanned, Callable[[re.Match[str], Context], Part | None]]
 
 
+_MASKS_KEPT = 4096
+
+
 class RuleBook:
     """Rules plus one scan for all their trigger words, so a rule runs only on text that may hold it."""
 
@@ -62,21 +65,31 @@ class RuleBook:
             index_by = self._by_char if isinstance(triggers, str) else self._by_word
             for trigger in triggers:
                 index_by[trigger] = index_by.get(trigger, 0) | 1 << index
-        self._chars = frozenset(self._by_char)
+        chars = "".join(re.escape(char) for char in sorted(self._by_char))
+        self._char_scanner = re.compile(f"[{chars}]") if chars else None  # finds them without a set of the text
         words = sorted(self._by_word, key=len, reverse=True)
         self._scanner = re.compile("|".join(map(re.escape, words))) if words else None
         self._bits = [(1 << index, rule) for index, rule in enumerate(self.rules)]
+        self._by_mask: dict[int, tuple[Rule, ...]] = {}  # which rules a set of triggers starts, as met
 
-    def active(self, text: str) -> list[Rule]:
+    def active(self, text: str) -> tuple[Rule, ...]:
         hit = 0
-        by_char = self._by_char
-        for char in self._chars.intersection(text):
-            hit |= by_char[char]
+        if self._char_scanner is not None:
+            by_char = self._by_char
+            for char in self._char_scanner.findall(text):
+                hit |= by_char[char]
         if self._scanner is not None:
             by_word = self._by_word
-            for m in self._scanner.finditer(text):
-                hit |= by_word[m.group(0)]
-        return [rule for bit, rule in self._bits if hit & bit] if hit else []
+            for word in self._scanner.findall(text):
+                hit |= by_word[word]
+        if not hit:
+            return ()
+        rules = self._by_mask.get(hit)
+        if rules is None:
+            rules = tuple(rule for bit, rule in self._bits if hit & bit)
+            if len(self._by_mask) < _MASKS_KEPT:
+                self._by_mask[hit] = rules
+        return rules
 
 
 def run_rules(book: RuleBook, text: str, ctx: Context, *, word_start: bool = False) -> list[Part]:

@@ -85,6 +85,10 @@ class _Assembly:
         self.default_currency = currency or (CNY if language == "zh" else USD)
         self.problems = problems
         self.evidence: list[Evidence] = []
+        self.firsts: dict[str, Found] = {}  # the first OPP, PHONE and EMAIL found
+        for found in findings.refs:
+            self.firsts.setdefault(found.label, found)
+        self.valid = [a for a in findings.amounts if a.amount is not None]  # amounts read as values
 
     def result(self) -> ParseResult:
         f = self.f
@@ -108,26 +112,26 @@ class _Assembly:
             amount=amount.amount if amount else None,
             currency=(amount.currency or self.default_currency) if amount else None,
             stage=guess.stage, next_at=next_at, confidence=self._confidence(guess),
-            problems=tuple(self.problems), spans=tuple(sorted(self.evidence, key=lambda e: e.start)),
+            problems=tuple(self.problems), spans=_in_order(self.evidence),
             known_customer=known, language=self.language,
         )
 
     def _confidence(self, guess: IntentGuess) -> float:
-        score = guess.strength - sum(PENALTY[p.severity] for p in self.problems)
+        score = guess.strength - sum(PENALTY[p.severity] for p in self.problems) if self.problems else guess.strength
         return round(min(1.0, max(0.0, score)), 2)
 
     def _written(self, found: Found | None) -> str | None:
         return self.text[found.start : found.end] if found else None
 
     def _note(self, label: str, start: int, end: int, value: str) -> None:
-        self.evidence.append(Evidence(label, self.text[start:end], start, end, value))
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (same object)
+        self.evidence.append(tuple.__new__(Evidence, (label, self.text[start:end], start, end, value)))
 
     def _first(self, label: str) -> Found | None:
-        for found in self.f.refs:
-            if found.label == label:
-                self._note(label, found.start, found.end, found.value)
-                return found
-        return None
+        found = self.firsts.get(label)
+        if found is not None:
+            self._note(label, found.start, found.end, found.value)
+        return found
 
     def _company(self) -> tuple[str | None, KnownName | None]:
         written = self.f.companies[0] if self.f.companies else None
@@ -148,6 +152,8 @@ class _Assembly:
         return self.text[written.start : written.end], None
 
     def _contact(self) -> Found | None:
+        if not self.f.contacts:
+            return None
         spans = [(c.start, c.end) for c in self.f.companies] + [(k.start, k.end) for k in self.f.known]
         for contact in sorted(self.f.contacts, key=lambda c: c.start):
             if all(contact.end <= a or b <= contact.start for a, b in spans):
@@ -156,11 +162,11 @@ class _Assembly:
         return None
 
     def _amount_word(self) -> str | None:
-        chosen = _choose_amount(self.f.amounts, "")
+        chosen = _choose_amount(self.valid, "")
         return chosen.keyword if chosen else None
 
     def _amount(self, intent: str) -> AmountMention | None:
-        chosen = _choose_amount(self.f.amounts, intent)
+        chosen = _choose_amount(self.valid, intent)
         if chosen is None:
             self.problems.extend(a.problem for a in self.f.amounts if a.problem is not None)
             return None
@@ -184,10 +190,17 @@ class _Assembly:
         return chosen.value
 
 
-def _choose_amount(amounts: list[AmountMention], intent: str) -> AmountMention | None:
-    """Values over differences; the new value of a change (从45万调整为42万); the money word that fits
-    the intent; else the first."""
-    valid = [a for a in amounts if a.amount is not None]
+def _in_order(evidence: list[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(sorted(evidence, key=_start)) if len(evidence) > 1 else tuple(evidence)
+
+
+def _start(evidence: Evidence) -> int:
+    return evidence.start
+
+
+def _choose_amount(valid: list[AmountMention], intent: str) -> AmountMention | None:
+    """Of the amounts read as values (`valid`): values over differences; the new value of a change
+    (从45万调整为42万); the money word that fits the intent; else the first."""
     pool = [a for a in valid if not a.delta] or valid
     if not pool:
         return None

@@ -7,7 +7,9 @@ clock, the known customers) travels in doc.user_data.
 
 Only the Chinese company rule reads tokens, so `run` builds a Doc only for a message that needs one
 (`needs_tokens`); every other message goes through the same rules without a Doc, with the same result.
-For Chinese the Doc is made from one jieba pass, its words already split at the entity boundaries.
+For Chinese the Doc is made from one jieba pass (`segment.Segmenter`: jieba's dictionary and algorithm,
+HMM off, in fewer steps), its words already split at the entity boundaries; the company walk takes the
+token offsets from that word list instead of asking the Doc.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from bot.nlp.findings import Findings, entity_cuts, extract_entities, find_companies, needs_tokens
+from bot.nlp.segment import Segmenter
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -58,14 +61,18 @@ def split_tokens(doc: Doc, cuts: set[int]) -> None:
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
 
 
-def words_and_spaces(pieces: Iterable[str], text: str, cuts: set[int]) -> tuple[list[str], list[bool]] | None:
+Made = tuple[list[str], list[bool], list[tuple[int, int]]]
+
+
+def words_and_spaces(pieces: Iterable[str], text: str, cuts: set[int]) -> Made | None:
     """spaCy words and spaces from segmenter pieces that add up to `text`, as spaCy's
     `get_words_and_spaces` makes them (one space after a word is its trailing whitespace, any other
-    whitespace run is a token), with every piece split at the cuts strictly inside it; None when the
-    pieces do not add up to the text."""
+    whitespace run is a token), with every piece split at the cuts strictly inside it, and each word's
+    (start, end) offsets; None when the pieces do not add up to the text."""
     ordered = sorted(cuts)
     words: list[str] = []
     spaces: list[bool] = []
+    bounds: list[tuple[int, int]] = []
     pos = next_cut = 0
     gap = -1  # start of a whitespace run not yet placed
     for piece in pieces:
@@ -74,33 +81,37 @@ def words_and_spaces(pieces: Iterable[str], text: str, cuts: set[int]) -> tuple[
             gap = pos if gap < 0 else gap
         else:
             if gap >= 0:
-                _place_gap(text, gap, pos, words, spaces)
+                _place_gap(text, gap, pos, words, spaces, bounds)
                 gap = -1
             while next_cut < len(ordered) and ordered[next_cut] <= pos:
                 next_cut += 1
             start = pos
             while next_cut < len(ordered) and ordered[next_cut] < end:
                 words.append(text[start : ordered[next_cut]])
-                spaces.append(False)
+                bounds.append((start, ordered[next_cut]))
                 start = ordered[next_cut]
                 next_cut += 1
             words.append(piece if start == pos else text[start:end])
-            spaces.append(False)
+            bounds.append((start, end))
         pos = end
     if pos != len(text):
         return None
     if gap >= 0:
-        _place_gap(text, gap, pos, words, spaces)
-    return words, spaces
+        _place_gap(text, gap, pos, words, spaces, bounds)
+    spaces.extend([False] * (len(words) - len(spaces)))
+    return words, spaces, bounds
 
 
-def _place_gap(text: str, start: int, end: int, words: list[str], spaces: list[bool]) -> None:
+def _place_gap(text: str, start: int, end: int, words: list[str], spaces: list[bool],
+               bounds: list[tuple[int, int]]) -> None:
+    """Whitespace from `start` to `end` after the words so far (`spaces` covers all but the last word)."""
+    spaces.extend([False] * (len(words) - len(spaces)))
     if words and text[start] == " ":
         spaces[-1] = True
         start += 1
     if start < end:
         words.append(text[start:end])
-        spaces.append(False)
+        bounds.append((start, end))
 
 
 def entities_component(doc: Doc) -> Doc:
@@ -118,7 +129,7 @@ def organisations_component(doc: Doc) -> Doc:
     """Component 2: company names (token walk for Chinese, capitalised words + legal form for English),
     then the spans of every named thing."""
     findings: Findings = doc.user_data[FINDINGS]
-    find_companies(findings, token_bounds(doc))
+    find_companies(findings, findings.tokens if findings.tokens is not None else token_bounds(doc))
     spans = []
     for item in (*findings.refs, *findings.companies, *findings.contacts):
         span = doc.char_span(item.start, item.end, label=item.label, alignment_mode="expand")
@@ -148,18 +159,6 @@ def _register() -> None:
             Language.component(name, func=func)
 
 
-class _JiebaWithoutHmm:
-    """What spaCy's ChineseTokenizer calls as `jieba_seg.cut(text, cut_all=False)`, with jieba's HMM
-    new-word guessing off: its guesses cross entity boundaries (点带, 半约, 前海微|众数) and cost
-    a quarter of the segmenting time; the dictionary words are the same."""
-
-    def __init__(self, jieba: Any) -> None:
-        self._jieba = jieba
-
-    def cut(self, text: str, cut_all: bool = False) -> Any:
-        return self._jieba.cut(text, cut_all=cut_all, HMM=False)
-
-
 def build_pipelines() -> Pipelines:
     """Blank zh (jieba) + blank en with our components. Slow (jieba's dictionary): build once, reuse."""
     import jieba
@@ -168,8 +167,10 @@ def build_pipelines() -> Pipelines:
     jieba.setLogLevel(logging.WARNING)
     _register()
     zh = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # jieba's HMM new-word guessing is off: its guesses cross entity boundaries (点带, 半约, 前海微|众数)
+    # and cost a quarter of the segmenting time; the dictionary words are the same.
     tokenizer: Any = zh.tokenizer
-    segmenter = _JiebaWithoutHmm(tokenizer.jieba_seg)
+    segmenter = Segmenter(tokenizer.jieba_seg)
     tokenizer.jieba_seg = segmenter
     en = spacy.blank("en")
     for nlp in (zh, en):
@@ -187,6 +188,7 @@ def make_doc(pipelines: Pipelines, zh: bool, original: str, findings: Findings) 
             from spacy.tokens import Doc
 
             findings.split = True
+            findings.tokens = made[2]
             return Doc(pipelines.zh.vocab, words=made[0], spaces=made[1], user_data={FINDINGS: findings})
     doc = (pipelines.zh if zh else pipelines.en).make_doc(original)
     doc.user_data[FINDINGS] = findings

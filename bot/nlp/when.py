@@ -57,7 +57,7 @@ def find_when(text: str, now: datetime) -> list[WhenMention]:
     """Every date/time expression in (folded) text, resolved; `now` must be local (see local_now)."""
     ctx = Context(now, text)
     parts: list[Part] = []
-    if not _WHEN_CHARS.intersection(text):
+    if _WHEN_CHARS.isdisjoint(text):
         return []  # no digit, no date word character, no Latin letter: nothing to find
     if has_cjk(text):
         parts += run_rules(dates_zh.RULES, text, ctx)

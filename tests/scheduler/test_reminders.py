@@ -21,7 +21,7 @@ async def setup(store: FakeStore, identities: dict[str, str], due: datetime) -> 
 
 
 async def outbox(store: FakeStore) -> list[tuple[str, str, str]]:
-    return [(i.channel, i.recipient, i.text) for i in store.tables["outbox"].values()]  # type: ignore[attr-defined]
+    return [(i.channel, i.recipient, i.text) for i in store.tables["outbox"].values()]
 
 
 async def test_a_due_reminder_goes_to_the_preferred_channel_once() -> None:
@@ -45,4 +45,4 @@ async def test_a_reminder_for_someone_without_a_channel_is_cancelled_not_marked_
     await deliver_due_reminders(store.uow, NOW)
     assert await outbox(store) == []
     (reminder,) = store.tables["reminders"].values()
-    assert reminder.status is ReminderStatus.CANCELLED  # type: ignore[attr-defined]
+    assert reminder.status is ReminderStatus.CANCELLED
