@@ -55,6 +55,11 @@ class LostReasonRequired(DomainError):
     en = "A lost deal needs a reason, e.g. lost #{ref} price reason:competitor was cheaper"
 
 
+class DealIsLost(DomainError):
+    zh = "商机 #{ref} 已输单，不能再登记{what}。如果客户回来了，请新建一个商机。"
+    en = "Deal #{ref} is lost; no {what_en} can be recorded on it. If the customer came back, open a new deal."
+
+
 class LostReason(StrEnum):
     PRICE = "price"  # 价格
     COMPETITOR = "competitor"  # 竞品
@@ -95,6 +100,11 @@ class Opportunity:
     updated_at: datetime | None = None
     closed_at: datetime | None = None
     id: int | None = None
+
+    def require_not_lost(self, what: str, what_en: str) -> None:
+        """Quotes, contracts, payments and invoices belong to live or won deals only."""
+        if self.stage is Stage.LOST:
+            raise DealIsLost(ref=self.id, what=what, what_en=what_en)
 
     def advance_to(self, target: Stage, *, by: int | None, at: datetime) -> StageChange:
         if target is Stage.LOST:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.args import Args
@@ -41,6 +41,7 @@ async def add_quote(ctx: Context, args: Args) -> Reply:
 
 async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str) -> Reply:
     assert opp.id is not None
+    opp.require_not_lost("报价", "quote")
     existing = list(await ctx.uow.quotes.for_opportunity(opp.id))
     quote = quoting.new_quote(opp.id, amount, existing, note=note, created_by=ctx.rep.id, at=ctx.now)
     quote = await ctx.uow.quotes.add(quote)
@@ -79,11 +80,15 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
          usage_en="contract #12 960000 [no HT-2026-001] [2026-12-01 signed on] [note]")
 async def add_contract(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
+    opp.require_not_lost("合同", "contract")
     number = args.options({"编号": "no", "no": "no", "number": "no"}).get("no", "")
     amount = args.amount(required=False) or opp.amount
     if amount is None:
         raise args.fail("缺少合同金额", "missing the contract amount")
     signed = day_of(args.when(), ctx.now)
+    if not timedelta(days=-3650) <= signed - ctx.now.date() <= timedelta(days=366):
+        raise args.fail(f"签订日期 {signed} 不合理（应在过去十年到未来一年之间）",
+                        f"signing date {signed} is implausible (expected within the last ten years or the next year)")
     assert opp.id is not None
     contract = await ctx.uow.contracts.add(Contract(
         opportunity_id=opp.id, number=number or f"HT-{opp.id}-{signed:%Y%m%d}", amount=amount, signed_on=signed,
@@ -118,6 +123,7 @@ def plan_parts(args: Args, now: datetime) -> list[tuple[Decimal | Money, date, s
          usage_en="payment plan #12 30% 2026-12-15 40% 2027-03-01 30% 2027-06-30")
 async def plan_payments(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
+    opp.require_not_lost("回款计划", "payment plan")
     assert opp.id is not None
     contracts = await ctx.uow.contracts.for_opportunity(opp.id)
     total = contracts[-1].amount if contracts else opp.amount
@@ -145,6 +151,7 @@ async def record_payment(ctx: Context, args: Args) -> Reply:
 
 async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: date, note: str) -> Reply:
     assert opp.id is not None
+    opp.require_not_lost("回款", "payment")
     milestones = list(await ctx.uow.milestones.for_opportunity(opp.id))
     payment = Payment(opportunity_id=opp.id, amount=amount, received_on=received, note=note,
                       recorded_by=ctx.rep.id)
@@ -170,6 +177,7 @@ async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: 
          usage_zh="发票 #12 已开 30万 [号码 12345678]", usage_en="invoice #12 issued 300000 [no 12345678]")
 async def record_invoice(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
+    opp.require_not_lost("发票", "invoice")
     number = args.options({"号码": "no", "编号": "no", "no": "no", "number": "no"}).get("no", "")
     status = next((INVOICE_WORDS[t.casefold()] for t in args.tokens if t.casefold() in INVOICE_WORDS),
                   InvoiceStatus.ISSUED)

@@ -98,3 +98,17 @@ def test_stage_labels_in_both_languages() -> None:
     assert Stage.PROPOSAL.label("zh") == "方案提案"
     assert Stage.PROPOSAL.label("en") == "Proposal"
     assert Stage.WON.is_closed and not Stage.NEGOTIATION.is_closed
+
+
+def test_a_lost_deal_refuses_money_records_with_a_reason_in_both_languages() -> None:
+    from datetime import UTC, datetime
+
+    from domain.opportunity import DealIsLost, LostReason, Opportunity
+
+    opp = Opportunity(customer_id=1, name="MES", id=7)
+    opp.require_not_lost("报价", "quote")  # open: fine
+    opp.lose(LostReason.PRICE, by=1, at=datetime(2026, 11, 24, tzinfo=UTC))
+    with pytest.raises(DealIsLost) as err:
+        opp.require_not_lost("回款", "payment")
+    assert "#7" in err.value.message("zh") and "回款" in err.value.message("zh")
+    assert "payment" in err.value.message("en")

@@ -62,3 +62,21 @@ async def test_unknown_sender_is_told_to_ask_an_admin_and_nothing_is_recorded(co
 async def test_mixed_scripts_and_emoji_in_notes_are_kept(console: Console) -> None:
     out = await console.say("跟进 #1 和 CTO Mark 聊了 🚀 API 对接")
     assert "🚀" in out
+
+
+async def test_money_cannot_be_recorded_on_a_lost_deal(console: Console) -> None:
+    await console.say("输单 #1 价格 原因:竞品低价")
+    before = await counts(console)
+    for text in ("报价 #1 10万", "回款 #1 10万", "发票 #1 已开 10万", "合同 #1 10万", "回款计划 #1 100% 2026-12-31"):
+        out = await console.say(text)
+        assert "已输单" in out, text
+    assert await counts(console) == before
+    async with console.app.uow_factory() as uow:
+        for records in (uow.payments, uow.invoices, uow.contracts, uow.milestones):
+            assert await records.for_opportunity(1) == []
+    assert "已输单" in await console.say("报价 #1 10万", as_user="admin")  # whoever asks
+
+
+async def test_an_implausible_contract_date_is_refused(console: Console) -> None:
+    assert "不合理" in await console.say("合同 #1 80万 1900-01-01")
+    assert "HT-" in await console.say("合同 #1 80万 2026-11-20")
