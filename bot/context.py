@@ -10,7 +10,7 @@ from bot.entities import repository
 from bot.i18n import Text, pick
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
-from domain.people import Rep, Team
+from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
 from domain.snapshot import snapshot
 
@@ -21,7 +21,7 @@ class Settings:
 
     assignment_rules: tuple[Any, ...] = ()  # domain.assignment.AssignmentRule
     default_team_id: int | None = None
-    channel_order: tuple[str, ...] = ("wecom", "dingtalk", "console", "email")
+    channel_order: tuple[str, ...] = CHANNEL_ORDER
     max_message_chars: int = 4000
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
@@ -101,12 +101,10 @@ class Context:
         other = self.directory.rep(rep_id)
         if other is None:
             return
-        text = text.get(other.locale) if isinstance(text, Text) else text
-        for channel in self.settings.channel_order:
-            if recipient := other.identities.get(channel):
-                self.outbox.append(OutboxItem(channel=channel, recipient=recipient, text=text,
-                                              markdown=markdown, created_at=self.now))
-                return
+        if (target := other.preferred_channel(self.settings.channel_order)) is not None:
+            text = text.get(other.locale) if isinstance(text, Text) else text
+            self.outbox.append(OutboxItem(channel=target[0], recipient=target[1], text=text,
+                                          markdown=markdown, created_at=self.now))
 
 
 def _jsonable(value: Any) -> Any:

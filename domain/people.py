@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+CHANNEL_ORDER = ("wecom", "dingtalk", "console", "email")  # where a person is reached first
 
 
 class Role(StrEnum):
@@ -34,6 +37,10 @@ class Rep:
     identities: dict[str, str] = field(default_factory=dict)  # {"wecom": "zhangsan", "email": "a@b.cn"}
     email: str = ""
     id: int | None = None
+
+    def preferred_channel(self, order: Sequence[str] = CHANNEL_ORDER) -> tuple[str, str] | None:
+        """(channel, this person's id on it) for the first channel of `order` they can be reached on."""
+        return next(((c, self.identities[c]) for c in order if self.identities.get(c)), None)
 
     @property
     def is_manager(self) -> bool:

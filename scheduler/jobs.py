@@ -8,19 +8,10 @@ from datetime import datetime
 
 from domain.activity import ReminderStatus
 from domain.messaging import OutboxItem
-from domain.people import Rep
+from domain.people import CHANNEL_ORDER
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-CHANNEL_ORDER = ("wecom", "dingtalk", "console", "email")
-
-
-def preferred_channel(rep: Rep, order: Sequence[str] = CHANNEL_ORDER) -> tuple[str, str] | None:
-    for channel in order:
-        if recipient := rep.identities.get(channel):
-            return channel, recipient
-    return None
 
 
 async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
@@ -30,7 +21,7 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
         due = list(await uow.reminders.due(now))
         for reminder in due:
             rep = await uow.reps.find(reminder.rep_id)
-            target = preferred_channel(rep, order) if rep else None
+            target = rep.preferred_channel(order) if rep else None
             if target is not None and rep is not None:
                 prefix = "⏰ 提醒：" if rep.locale != "en" else "⏰ Reminder: "
                 await uow.outbox.add(OutboxItem(channel=target[0], recipient=target[1],

@@ -40,9 +40,15 @@ async def add_customer(ctx: Context, customer: Customer) -> Customer:
     existing = await ctx.uow.customers.by_name_key(normalize_name(customer.name))
     if existing is not None:
         raise CustomerExists(name=existing.name, id=existing.id)
-    customer.owner_id, customer.created_at = ctx.rep.id, ctx.now
+    customer.owner_id = ctx.rep.id
+    return await store_customer(ctx, customer)
+
+
+async def store_customer(ctx: Context, customer: Customer, **changes: str) -> Customer:
+    """Write a new customer and its audit entry (`changes` adds to what the entry records)."""
+    customer.created_at = ctx.now
     customer = await ctx.uow.customers.add(customer)
-    await ctx.audit("customer", customer.id, "create", name=customer.name)
+    await ctx.audit("customer", customer.id, "create", name=customer.name, **changes)
     return customer
 
 

@@ -74,10 +74,10 @@ def chat_items(reps: Sequence[Rep], reply: Reply, channel_order: Sequence[str], 
     """One message per person, on the first channel of `channel_order` they have an identity on."""
     items = []
     for rep in reps:
-        channel = next((c for c in channel_order if rep.identities.get(c)), None)
-        if channel is None or not rep.active:
+        target = rep.preferred_channel(channel_order)
+        if target is None or not rep.active:
             continue
-        items.append(OutboxItem(channel=channel, recipient=rep.identities[channel],
+        items.append(OutboxItem(channel=target[0], recipient=target[1],
                                 text=render_text(reply, rep.locale), markdown=render_markdown(reply, rep.locale),
                                 created_at=now, dedupe_key=dedupe_key and f"{dedupe_key}:{rep.id}"))
     return items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.handlers.customers import store_customer
 from bot.handlers.leads import create_lead
 from bot.mail.lookups import Mail, MailLookups
 from bot.mail.senders import company_name, person_name
@@ -47,10 +48,7 @@ async def _company(ctx: Context, name: str, domain: str) -> Customer:
 
 
 async def _add(ctx: Context, customer: Customer) -> Customer:
-    customer.created_at = ctx.now
-    customer = await ctx.uow.customers.add(customer)
-    await ctx.audit("customer", customer.id, "create", name=customer.name, source="email")
-    return customer
+    return await store_customer(ctx, customer, source="email")
 
 
 async def new_lead(ctx: Context, lookups: MailLookups, mail: Mail) -> MailLink:
