@@ -69,7 +69,9 @@ def database_url(config: Config) -> str:
 
 
 async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
-                    clock: Callable[[], datetime] | None = None, migrate: bool = True) -> App:
+                    clock: Callable[[], datetime] | None = None, migrate: bool = True,
+                    chat: bool = True) -> App:
+    """`chat=False` for batch commands (import, demo): the NLP pipelines are then loaded only if used."""
     url = database_url(config)
     log.debug("config: %s", config.redacted())
     if migrate:
@@ -84,7 +86,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
         report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
         if report.errors:
             raise ConfigError("[[users]] " + "; ".join(report.errors))
-        settings = await build_settings(config, uow_factory)
+        settings = await build_settings(config, uow_factory, warm=chat)
     except BaseException:
         await engine.dispose()
         raise
@@ -99,22 +101,24 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
 
 
 _PARSERS: dict[str, Parser] = {}
+_WARM: set[Parser] = set()
 
 
-async def ready_parser(tz: str) -> Parser:
-    """One parser per time zone and process, its pipelines loaded off the event loop (about a second)."""
-    if tz not in _PARSERS:
-        parser = Parser(tz=tz)
+async def ready_parser(tz: str, warm: bool = True) -> Parser:
+    """One parser per time zone and process; `warm` loads its pipelines now, off the event loop (~1 s),
+    instead of on the first free-text message."""
+    parser = _PARSERS.setdefault(tz, Parser(tz=tz))
+    if warm and parser not in _WARM:
         await asyncio.to_thread(parser.warm_up)
-        _PARSERS[tz] = parser
-    return _PARSERS[tz]
+        _WARM.add(parser)
+    return parser
 
 
 def build_router() -> Router:
     return Router(registry, free_text=understand)
 
 
-async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) -> Settings:
+async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True) -> Settings:
     rules = await assignment_rules(uow_factory, config.list("assignment"))
     default_team = None
     if name := config.get("bot", "default_team"):
@@ -125,5 +129,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork]) 
         default_team = team.id
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
-                    parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai"))),
+                    parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
                     known=KnownCustomers())

@@ -103,7 +103,7 @@ async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
 async def import_customers(args: argparse.Namespace, config: Config) -> int:
     from bot.importing import import_customers_file
 
-    app = await bootstrap(config)
+    app = await bootstrap(config, chat=False)
     try:
         report = await import_customers_file(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
     finally:
@@ -115,7 +115,7 @@ async def import_customers(args: argparse.Namespace, config: Config) -> int:
 async def import_users(args: argparse.Namespace, config: Config) -> int:
     from bot.directory import read_users_file, sync_directory
 
-    app = await bootstrap(config)
+    app = await bootstrap(config, chat=False)
     try:
         teams, users = read_users_file(args.file)
         report = await sync_directory(app.uow_factory, teams, users)
@@ -130,7 +130,7 @@ async def import_users(args: argparse.Namespace, config: Config) -> int:
 async def demo(args: argparse.Namespace, config: Config) -> int:
     from bot.demo import load_demo
 
-    app = await bootstrap(config)
+    app = await bootstrap(config, chat=False)
     try:
         summary = await load_demo(app.uow_factory, seed=args.seed, now=app.bot.clock())
     finally:
