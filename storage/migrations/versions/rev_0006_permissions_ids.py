@@ -1,0 +1,23 @@
+"""Permissions and ids that are never reused (SQLite AUTOINCREMENT).
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-05 23:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
