@@ -1,24 +1,49 @@
-"""Who may see and change which deals.
+"""Who may see and change which deals: one rule set for every command, free-text route and mail path.
 
-- admin: everything.
-- manager: own deals, deals shared with them, and deals whose team, owner or a person it is shared
-  with belongs to a team they manage (Team.manager_id == their id, or their own team).
-- rep: own deals and deals shared with them (sharing grants view and edit).
+Circles around a deal (the widest one a person is in wins):
+- admin: control.
+- owner: control.
+- manager of the owner's team (Team.manager_id == them, or their own team), or of the deal's team: control.
+- sharee (the deal is shared with them): work.
+- anyone else (a colleague of the same team, a manager of another team): nothing; the deal does not exist
+  for them.
 Inactive people may do nothing.
+
+Rights, each including the ones before it:
+- VIEW: see the deal card, its quotes, money and follow-ups; find it in lists and customer lookups.
+- WORK: follow up, quote, record a contract, payment plan, payment or invoice, mail the contact,
+  move between open stages (初步接触 ↔ 方案 ↔ 谈判).
+- CONTROL: hand over, share, unshare, mark won or lost (closing a deal), delete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from enum import IntEnum
 
-from domain.errors import PermissionDenied
-from domain.opportunity import Opportunity
+from domain.errors import DomainError, NotFound, PermissionDenied
+from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Role, Team
 
 
-class ViewDenied(PermissionDenied):
-    zh = "你没有权限查看{what}"
-    en = "You are not allowed to see {what_en}"
+class Right(IntEnum):
+    VIEW = 1
+    WORK = 2
+    CONTROL = 3
+
+
+class ControlDenied(PermissionDenied):
+    zh = "只有负责人、负责人所在团队的经理或管理员可以{action}商机 #{ref}；你可以跟进、报价和登记回款。"
+    en = ("Only the owner, a manager of the owner's team or an admin may {action_en} deal #{ref}; "
+          "you may follow up, quote and record money.")
+
+    def __init__(self, action: str, action_en: str, ref: int | None) -> None:
+        DomainError.__init__(self, action=action, action_en=action_en, ref=ref)
+
+
+ACTIONS = {"handover": ("转交", "hand over"), "share": ("共享", "share"), "unshare": ("取消共享", "unshare"),
+           "won": ("标记赢单", "mark won"), "lost": ("标记输单", "mark lost"), "delete": ("删除", "delete"),
+           "stage": ("改变阶段", "change the stage of")}
 
 
 def managed_team_ids(rep: Rep, teams: Iterable[Team] = ()) -> frozenset[int]:
@@ -31,56 +56,95 @@ def managed_team_ids(rep: Rep, teams: Iterable[Team] = ()) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _people_on(opp: Opportunity) -> set[int]:
-    people = set(opp.shared_with)
-    if opp.owner_id is not None:
-        people.add(opp.owner_id)
-    return people
-
-
-def can_view(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
-             teams: Iterable[Team] = ()) -> bool:
-    """`team_of` maps a rep id to their team id; `teams` is needed to find teams managed by manager_id."""
-    if not rep.active:
-        return False
-    if rep.role is Role.ADMIN:
-        return True
-    people = _people_on(opp)
-    if rep.id is not None and rep.id in people:
-        return True
+def right_on(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
+             teams: Iterable[Team] = ()) -> Right | None:
+    """The widest right `rep` has on `opp`, None if they may not even see it.
+    `team_of` maps a rep id to their team id; `teams` is needed to find teams managed by manager_id."""
+    if not rep.active or rep.id is None:
+        return None
+    if rep.role is Role.ADMIN or rep.id == opp.owner_id:
+        return Right.CONTROL
     managed = managed_team_ids(rep, teams)
-    if not managed:
-        return False
-    if opp.team_id in managed:
-        return True
-    return any(team_of.get(person) in managed for person in people)
+    if managed and (opp.team_id in managed
+                    or (opp.owner_id is not None and team_of.get(opp.owner_id) in managed)):
+        return Right.CONTROL
+    if rep.id in opp.shared_with:
+        return Right.WORK
+    return None
 
 
-def can_edit(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
-             teams: Iterable[Team] = ()) -> bool:
-    """Same circle as `can_view` today: whoever may see a deal may also work on it."""
-    return can_view(rep, opp, team_of, teams)
+def can_view(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = ()) -> bool:
+    return right_on(rep, opp, team_of, teams) is not None
 
 
-def require_edit(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
-                 teams: Iterable[Team] = ()) -> None:
-    """Raise PermissionDenied unless `rep` may change `opp`."""
-    if not can_edit(rep, opp, team_of, teams):
-        raise PermissionDenied(what=f"商机 #{opp.id}", what_en=f"deal #{opp.id}")
+def can_work(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = ()) -> bool:
+    """Follow up, quote, record money, move between open stages."""
+    return (right_on(rep, opp, team_of, teams) or 0) >= Right.WORK
 
 
-def require_view(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
-                 teams: Iterable[Team] = ()) -> None:
-    """Raise ViewDenied (a PermissionDenied) unless `rep` may see `opp`."""
-    if not can_view(rep, opp, team_of, teams):
-        raise ViewDenied(what=f"商机 #{opp.id}", what_en=f"deal #{opp.id}")
+def can_control(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
+                teams: Iterable[Team] = ()) -> bool:
+    """Hand over, share, unshare, win, lose, delete."""
+    return (right_on(rep, opp, team_of, teams) or 0) >= Right.CONTROL
+
+
+can_edit = can_work  # the former name
+
+
+def stage_right(source: Stage, target: Stage) -> Right:
+    """Moving between open stages is work; closing (won/lost) or touching a closed deal is control."""
+    return Right.CONTROL if source.is_closed or target.is_closed else Right.WORK
+
+
+def require(rep: Rep, opp: Opportunity, needed: Right, team_of: Mapping[int, int | None],
+            teams: Iterable[Team] = (), action: str = "") -> None:
+    """NotFound if `rep` may not see `opp` (exactly as if it did not exist); PermissionDenied if they may
+    see it but not do what `needed` asks."""
+    held = right_on(rep, opp, team_of, teams)
+    if held is None:
+        raise NotFound("商机", f"#{opp.id}", "deal")
+    if held >= needed:
+        return
+    if needed is Right.CONTROL:
+        zh, en = ACTIONS.get(action, ("操作", "control"))
+        raise ControlDenied(action=zh, action_en=en, ref=opp.id)
+    raise PermissionDenied(what=f"商机 #{opp.id}", what_en=f"deal #{opp.id}")
+
+
+def require_work(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = ()) -> None:
+    require(rep, opp, Right.WORK, team_of, teams)
+
+
+def require_control(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = (),
+                    action: str = "") -> None:
+    require(rep, opp, Right.CONTROL, team_of, teams, action)
+
+
+require_edit = require_work  # the former name
+
+
+def require_view(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = ()) -> None:
+    require(rep, opp, Right.VIEW, team_of, teams)
 
 
 def visible_owner_ids(rep: Rep, reps: Iterable[Rep], teams: Iterable[Team] = ()) -> set[int] | None:
-    """Owner ids whose deals `rep` may list (None = everyone's). Pass the result to
-    OpportunityRepository.list(owner_ids=...), which also includes deals shared with those people."""
+    """A superset filter for listing (None = everyone's): pass it to OpportunityRepository.list(owner_ids=...),
+    then keep only the deals `can_view` allows (the repository also returns deals shared with those people)."""
     if rep.role is Role.ADMIN and rep.active:
         return None
     own = {rep.id} if rep.id is not None and rep.active else set()
     managed = managed_team_ids(rep, teams) if rep.active else frozenset()
     return own | {r.id for r in reps if r.id is not None and r.team_id in managed}
+
+
+def split_visible(rep: Rep, deals: Iterable[Opportunity], team_of: Mapping[int, int | None],
+                  teams: Iterable[Team] = ()) -> tuple[list[Opportunity], int]:
+    """(the deals `rep` may see, how many others there are) — for customer lookups."""
+    seen: list[Opportunity] = []
+    hidden = 0
+    for opp in deals:
+        if can_view(rep, opp, team_of, teams):
+            seen.append(opp)
+        else:
+            hidden += 1
+    return seen, hidden

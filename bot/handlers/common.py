@@ -12,22 +12,33 @@ from domain.errors import NotFound
 from domain.money import Money
 from domain.opportunity import Opportunity
 from domain.people import Rep
+from domain.permissions import Right
 
 WEEKDAYS_ZH = "一二三四五六日"
 
 
-async def load_deal(ctx: Context, ref: int, *, edit: bool = True) -> Opportunity:
-    """The deal, if this person may see (and, with edit, change) it; NotFound/PermissionDenied otherwise."""
+async def load_deal(ctx: Context, ref: int, *, edit: bool = True, need: Right | None = None,
+                    action: str = "") -> Opportunity:
+    """The deal, if this person holds the right `need` on it (default: WORK, or VIEW with edit=False).
+    A deal one may not see answers NotFound, exactly like a missing one; one may see but not change,
+    PermissionDenied (ControlDenied for control actions, naming `action`)."""
     opp = await ctx.uow.opportunities.find(ref)
     if opp is None:
         raise NotFound("商机", f"#{ref}", "deal")
-    team_of, teams = ctx.directory.team_of, ctx.directory.teams
-    if not permissions.can_view(ctx.rep, opp, team_of, teams):
-        raise NotFound("商机", f"#{ref}", "deal")  # do not reveal deals one cannot see
-    if edit:
-        permissions.require_edit(ctx.rep, opp, team_of, teams)
+    needed = need or (Right.WORK if edit else Right.VIEW)
+    permissions.require(ctx.rep, opp, needed, ctx.directory.team_of, ctx.directory.teams, action)
+    if needed > Right.VIEW:
         ctx.remember("opportunity", opp)
     return opp
+
+
+def may_view(ctx: Context, opp: Opportunity) -> bool:
+    return permissions.can_view(ctx.rep, opp, ctx.directory.team_of, ctx.directory.teams)
+
+
+def require_right(ctx: Context, opp: Opportunity, need: Right, action: str = "") -> None:
+    """For a deal already loaded: raise unless this person holds `need` on it (see load_deal)."""
+    permissions.require(ctx.rep, opp, need, ctx.directory.team_of, ctx.directory.teams, action)
 
 
 def visible_owner_ids(ctx: Context) -> set[int] | None:

@@ -1,15 +1,23 @@
 import pytest
 
-from domain.errors import PermissionDenied
-from domain.opportunity import Opportunity
+from domain.errors import NotFound
+from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Role, Team
 from domain.permissions import (
-    ViewDenied,
+    ControlDenied,
+    Right,
+    can_control,
     can_edit,
     can_view,
+    can_work,
     managed_team_ids,
+    require_control,
     require_edit,
     require_view,
+    require_work,
+    right_on,
+    split_visible,
+    stage_right,
     visible_owner_ids,
 )
 
@@ -59,9 +67,9 @@ def test_manager_sees_teams_that_name_them_as_manager() -> None:
     assert visible_owner_ids(EAST_MANAGER, REPS, TEAMS) == {2, 10, 11, 30}
 
 
-def test_manager_sees_team_deals_without_owner_and_deals_shared_with_members() -> None:
+def test_manager_sees_team_deals_without_owner_but_not_deals_merely_shared_with_members() -> None:
     assert can_view(EAST_MANAGER, deal(None, team=EAST), TEAM_OF)
-    assert can_view(EAST_MANAGER, deal(20, shared=(11,)), TEAM_OF)
+    assert not can_view(EAST_MANAGER, deal(20, shared=(11,), team=NORTH), TEAM_OF)
 
 
 def test_plain_rep_gains_nothing_from_team_fields() -> None:
@@ -75,16 +83,40 @@ def test_inactive_people_can_do_nothing() -> None:
     assert visible_owner_ids(gone, REPS) == set()
 
 
-def test_require_edit_raises_permission_denied_naming_the_deal() -> None:
+def test_require_edit_of_an_invisible_deal_answers_like_a_missing_one() -> None:
     require_edit(ALICE, deal(10), TEAM_OF)
-    with pytest.raises(PermissionDenied) as raised:
+    with pytest.raises(NotFound) as raised:
         require_edit(ALICE, deal(20), TEAM_OF)
-    assert raised.value.message("zh") == "你没有权限操作商机 #9"
-    assert raised.value.message("en") == "You are not allowed to change deal #9"
-
-
-def test_require_view_raises_a_view_specific_permission_denied() -> None:
-    with pytest.raises(ViewDenied) as raised:
+    assert raised.value.message("zh") == "找不到商机 #9"
+    assert raised.value.message("en") == "No deal #9 found"
+    with pytest.raises(NotFound):
         require_view(ALICE, deal(20), TEAM_OF)
-    assert isinstance(raised.value, PermissionDenied)
-    assert raised.value.message("zh") == "你没有权限查看商机 #9"
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    (ADMIN, Right.CONTROL), (EAST_MANAGER, Right.CONTROL), (ALICE, Right.CONTROL), (BOB, Right.WORK),
+    (CAROL, None), (DAVE, None)])
+def test_rights_by_circle(who: Rep, expected: Right | None) -> None:
+    opp = deal(10, shared=(11,), team=EAST)  # Alice owns it, shared with Bob
+    assert right_on(who, opp, TEAM_OF) is expected
+    assert can_work(who, opp, TEAM_OF) is (expected is not None and expected >= Right.WORK)
+    assert can_control(who, opp, TEAM_OF) is (expected is Right.CONTROL)
+
+
+def test_sharee_works_but_does_not_control_with_a_reason_in_both_languages() -> None:
+    shared = deal(20, shared=(10,), team=NORTH)
+    require_work(ALICE, shared, TEAM_OF)
+    with pytest.raises(ControlDenied) as raised:
+        require_control(ALICE, shared, TEAM_OF, action="handover")
+    assert "转交" in raised.value.message("zh") and "hand over" in raised.value.message("en")
+
+
+def test_closing_or_reopening_a_deal_is_control_moving_between_open_stages_is_work() -> None:
+    assert stage_right(Stage.PROPOSAL, Stage.NEGOTIATION) is Right.WORK
+    assert stage_right(Stage.NEGOTIATION, Stage.WON) is Right.CONTROL
+    assert stage_right(Stage.PROPOSAL, Stage.LOST) is Right.CONTROL
+
+
+def test_split_visible_counts_the_others() -> None:
+    seen, hidden = split_visible(ALICE, [deal(10), deal(11), deal(20, shared=(10,))], TEAM_OF)
+    assert [d.owner_id for d in seen] == [10, 20] and hidden == 1
