@@ -38,3 +38,8 @@ class NothingToUndo(DomainError):
 class UndoConflict(DomainError):
     zh = "无法撤销：你上一次操作改过的记录之后又被{who}修改过，请直接更正。"
     en = "Cannot undo: {who} has changed the same records since; please correct them directly."
+
+
+class CorrectionConflict(UndoConflict):
+    zh = "无法更正：你上一次记录的内容之后又被{who}修改过，请用命令直接修改（例如 阶段 #12 谈判）。"
+    en = "Cannot correct: {who} has changed the same records since; change them with a command (e.g. stage #12 ...)."

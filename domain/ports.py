@@ -37,6 +37,10 @@ class Repository(Protocol[T]):
         """The items with these ids, by id; missing ids are left out."""
         ...
 
+    async def count_by(self, field: str, value: int) -> int:
+        """How many rows hold `value` in `field` (a reference such as customer_id): undo's dependency check."""
+        ...
+
 
 class RepRepository(Repository[Rep], Protocol):
     async def by_identity(self, channel: str, external_id: str) -> Rep | None: ...

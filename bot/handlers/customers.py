@@ -7,7 +7,8 @@ from bot.context import Context
 from bot.handlers.common import find_customers, money
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain.customer import Customer, derive_short_name, normalize_name
+from domain import permissions
+from domain.customer import Contact, Customer, derive_short_name, normalize_name
 from domain.errors import DomainError
 from domain.opportunity import OPEN_STAGES
 
@@ -83,11 +84,27 @@ async def find_customer(ctx: Context, args: Args) -> Reply:
     if len(found) > 1:
         lines = [f"C{c.id} {c.name}" for c in found]
         return Reply.card(ctx.t(f"找到 {len(found)} 个客户", f"{len(found)} customers found"), lines=lines)
-    customer = found[0]
+    return await customer_overview(ctx, found[0])
+
+
+async def customer_overview(ctx: Context, customer: Customer) -> Reply:
+    """The customer's card, its contacts and the open deals the asker may see; the others only as a count,
+    without amounts, and without the phone or mail of contacts only those deals use."""
     reply = customer_card(ctx, customer, ctx.t("客户", "Customer"))
     assert customer.id is not None
-    contacts = await ctx.uow.contacts.for_customer(customer.id)
-    deals = await ctx.uow.opportunities.list(customer_id=customer.id, stages=OPEN_STAGES)
-    lines = [f"👤 {c.name}{c.title} {c.phone} {c.email}".rstrip() for c in contacts]
-    lines += [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale)}" for o in deals]
+    deals = await ctx.uow.opportunities.list(customer_id=customer.id, limit=1000)
+    seen, hidden = permissions.split_visible(ctx.rep, deals, ctx.directory.team_of, ctx.directory.teams)
+    shown = {o.id for o in seen}
+    private = {o.contact_id for o in deals if o.id not in shown} - {o.contact_id for o in seen}
+    lines = [contact_line(c, c.id in private) for c in await ctx.uow.contacts.for_customer(customer.id)]
+    lines += [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale)}"
+              for o in seen if o.stage in OPEN_STAGES]
+    others = sum(1 for o in deals if o.stage in OPEN_STAGES and o.id not in shown)
+    if hidden and others:
+        lines.append(ctx.t(f"另有 {others} 个商机由同事负责", f"{others} more deals are handled by colleagues"))
     return reply + Reply.card("", lines=lines) if lines else reply
+
+
+def contact_line(contact: Contact, private: bool) -> str:
+    reach = "" if private else f" {contact.phone} {contact.email}"
+    return f"👤 {contact.name}{contact.title}{reach}".rstrip()

@@ -6,13 +6,14 @@ from datetime import date, datetime, time
 
 from bot.args import Args
 from bot.context import Context
-from bot.handlers.common import load_deal, money, resolve_customer, when
+from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain.activity import FollowUp, FollowUpKind, Reminder
 from domain.customer import Lifecycle
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
+from domain.permissions import stage_right
 
 LOST_REASONS = {
     "价格": LostReason.PRICE, "price": LostReason.PRICE, "竞品": LostReason.COMPETITOR,
@@ -124,6 +125,7 @@ async def advance_stage(ctx: Context, args: Args) -> Reply:
 
 async def move(ctx: Context, opp: Opportunity, target: Stage) -> Reply:
     source = opp.stage
+    require_right(ctx, opp, stage_right(source, target), "stage")
     opp.advance_to(target, by=ctx.rep.id, at=ctx.now)
     await save_stage(ctx, opp, source)
     return Reply.text(ctx.t(f"#{opp.id} {opp.name}：{source.label('zh')} → {target.label('zh')}",
@@ -140,6 +142,7 @@ async def win_deal(ctx: Context, args: Args) -> Reply:
 
 async def win(ctx: Context, opp: Opportunity, amount: Money | None) -> Reply:
     source = opp.stage
+    require_right(ctx, opp, stage_right(source, Stage.WON), "won")
     opp.win(by=ctx.rep.id, at=ctx.now, amount=amount)
     await save_stage(ctx, opp, source)
     customer = await ctx.uow.customers.get(opp.customer_id)
@@ -178,6 +181,7 @@ def reason_in(text: str) -> LostReason:
 
 async def lose(ctx: Context, opp: Opportunity, reason: LostReason, note: str) -> Reply:
     source = opp.stage
+    require_right(ctx, opp, stage_right(source, Stage.LOST), "lost")
     opp.lose(reason, by=ctx.rep.id, at=ctx.now, note=note)
     await save_stage(ctx, opp, source)
     label = LOST_LABELS[reason]

@@ -9,6 +9,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import colleague, load_deal
 from bot.handlers.leads import require_lead_access
+from bot.handlers.sharing import announce
 from bot.i18n import Text
 from bot.mail.identity import stored_identity
 from bot.mail.outgoing import Letter, compose
@@ -20,6 +21,7 @@ from domain.errors import DomainError, NotFound
 from domain.lead import Lead, LeadStatus
 from domain.mail import MailLink
 from domain.opportunity import Opportunity
+from domain.permissions import Right
 
 _REF = re.compile(r"^\s*(?:#\d+|[Ll]\d+)(?:\s|$)")
 
@@ -56,11 +58,11 @@ class Target:
         return MailLink(self.customer.id, None, lead_id, self.deal.id if self.deal is not None else None)
 
 
-async def find_target(ctx: Context, args: Args) -> Target:
-    """`#12` (a deal one may edit) or `L5` (a lead one may work on; a converted lead means its deal)."""
+async def find_target(ctx: Context, args: Args, need: Right = Right.WORK, action: str = "") -> Target:
+    """`#12` (a deal one holds `need` on) or `L5` (a lead one may work on; a converted lead means its deal)."""
     deal_ref = args.optional_opportunity()
     if deal_ref is not None:
-        deal = await load_deal(ctx, deal_ref)
+        deal = await load_deal(ctx, deal_ref, need=need, action=action)
         return Target(await ctx.uow.customers.get(deal.customer_id), deal, None)
     lead_ref = args.lead()
     lead = await ctx.uow.leads.find(lead_ref)
@@ -69,7 +71,7 @@ async def find_target(ctx: Context, args: Args) -> Target:
     await require_lead_access(ctx, lead)
     customer = await ctx.uow.customers.get(lead.customer_id)
     if lead.status is LeadStatus.CONVERTED and lead.opportunity_id is not None:
-        deal = await load_deal(ctx, lead.opportunity_id)
+        deal = await load_deal(ctx, lead.opportunity_id, need=need, action=action)
         note = ctx.t(f"线索 L{lead.id} 已转为商机 #{deal.id}，邮件记在商机上。",
                      f"Lead L{lead.id} became deal #{deal.id}; the mail is recorded on the deal.")
         return Target(customer, deal, lead, note)
@@ -140,20 +142,27 @@ async def record_sent(ctx: Context, target: Target, link: MailLink, subject: str
          help_zh="把商机或线索转给另一位同事负责", help_en="Hand a deal or lead over to a colleague",
          usage_zh="转给 #12 李娜（或 转给 L5 李娜）", usage_en="handover #12 <name> (or handover L5 <name>)")
 async def hand_over(ctx: Context, args: Args) -> Reply:
-    target = await find_target(ctx, args)
+    target = await find_target(ctx, args, need=Right.CONTROL, action="handover")
     name = args.required_rest("缺少同事姓名", "missing the colleague's name")
     rep_id, rep = colleague(ctx, name)
+    before: int | None = None
+    label = target.customer.short_name or target.customer.name
     if target.deal is not None:
         before = target.deal.owner_id
+        if before == rep_id:
+            return Reply.text(ctx.t(f"{target.ref} 已经由 {rep.name} 负责", f"{rep.name} already owns {target.ref}"))
         target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
+        target.deal.shared_with = [p for p in target.deal.shared_with if p != rep_id]
         await ctx.update("opportunity", target.deal, owner_id=[before, rep.id])
     elif target.lead is not None:
         ctx.remember("lead", target.lead)
         before = target.lead.owner_id
         target.lead.assign(rep.id, rep.team_id)
         await ctx.update("lead", target.lead, owner_id=[before, rep.id])
-    label = target.customer.short_name or target.customer.name
-    await ctx.notify(rep_id, Text(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
-                                  f"{ctx.rep.name} handed {target.ref} {label} over to you"))
+    await announce(ctx, [rep_id], Text(f"{ctx.rep.name} 把 {target.ref} {label} 转给了你",
+                                       f"{ctx.rep.name} handed {target.ref} {label} over to you"))
+    if before != rep_id:
+        await announce(ctx, [before], Text(f"{ctx.rep.name} 把你负责的 {target.ref} {label} 转给了 {rep.name}",
+                                           f"{ctx.rep.name} handed your {target.ref} {label} over to {rep.name}"))
     return Reply.text(ctx.t(f"{target.ref} {label} 已转给 {rep.name}",
                             f"{target.ref} {label} handed over to {rep.name}"))

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
-from bot.handlers.common import load_deal, money, visible_owner_ids, when
+from bot.handlers.common import load_deal, may_view, money, visible_owner_ids, when
 from bot.handlers.deals import LOST_LABELS
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
@@ -22,7 +22,8 @@ from domain.opportunity import OPEN_STAGES
 async def my_deals(ctx: Context, args: Args) -> Reply:
     wanted = [STAGE_WORDS[t.casefold()] for t in args.tokens if t.casefold() in STAGE_WORDS]
     owners = visible_owner_ids(ctx)
-    deals = await ctx.uow.opportunities.list(owner_ids=owners, stages=wanted or OPEN_STAGES, limit=200)
+    listed = await ctx.uow.opportunities.list(owner_ids=owners, stages=wanted or OPEN_STAGES, limit=200)
+    deals = [opp for opp in listed if may_view(ctx, opp)]  # shared with a member is not the manager's deal
     if not deals:
         return Reply.text(ctx.t("没有进行中的商机。", "No open deals."))
     names = {r.id: r.name for r in ctx.directory.reps}

@@ -1,7 +1,13 @@
-"""Undo: revert the whole of one's last action, from the audit trail."""
+"""Undo: revert the whole of one's last action, from the audit trail.
+
+Refused when someone else changed a record of that action since (corrections use the same check). A new
+record that another record now depends on (a contact a colleague's deal uses, a customer with a colleague's
+deal) is kept, and the reply says which and why.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.args import Args
@@ -11,9 +17,26 @@ from bot.errors import NothingToUndo, UndoConflict
 from bot.registry import command
 from bot.reply import Reply
 from domain.audit import AuditEntry
+from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
 
 UNDO_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A record undo did not delete: `count` rows of `used_by` still point at it."""
+
+    entity: str
+    entity_id: int
+    used_by: str
+    count: int
+
+    def describe(self, locale: str) -> str:
+        what, user = label(self.entity, self.entity_id, locale), LABELS[self.used_by][locale == "en"]
+        if locale == "en":
+            return f"Kept {what}: {self.count} {user} record(s) still use it."
+        return f"保留了{what}：仍有 {self.count} 条{user}记录在使用它。"
 
 
 @command("撤销", "undo", "撤回", section="general",
@@ -24,10 +47,16 @@ async def undo_last(ctx: Context, args: Args) -> Reply:
     if not entries:
         raise NothingToUndo()
     await refuse_if_changed_since(ctx, entries)
-    await revert(ctx, entries)
+    kept = await revert(ctx, entries)
     created = sum(1 for e in entries if e.action == "create")
-    return Reply.text(ctx.t(f"已撤销上一次操作（删除 {created} 条新记录，恢复 {len(entries) - created} 处修改）。",
-                            f"Undone: {created} new records removed, {len(entries) - created} changes reverted."))
+    removed, reverted = created - len(kept), len(entries) - created
+    reply = Reply.text(ctx.t(f"已撤销上一次操作（删除 {removed} 条新记录，恢复 {reverted} 处修改）。",
+                             f"Undone: {removed} new records removed, {reverted} changes reverted."))
+    return reply + kept_reply(ctx, kept)
+
+
+def kept_reply(ctx: Context, kept: list[Kept]) -> Reply:
+    return Reply.text(*(k.describe(ctx.locale) for k in kept)) if kept else Reply()
 
 
 async def undoable(ctx: Context) -> list[AuditEntry]:
@@ -36,21 +65,37 @@ async def undoable(ctx: Context) -> list[AuditEntry]:
     return entries if entries and ctx.now - entries[0].at <= UNDO_WINDOW else []
 
 
-async def refuse_if_changed_since(ctx: Context, entries: list[AuditEntry]) -> None:
+async def refuse_if_changed_since(ctx: Context, entries: list[AuditEntry],
+                                  conflict: type[UndoConflict] = UndoConflict) -> None:
     """Someone else changed a record of this action later: restoring it would silently drop their change."""
     for entry in entries:
         for later in await ctx.uow.audit.for_entity(entry.entity, entry.entity_id):
             if (later.id or 0) > (entry.id or 0) and later.actor_id != ctx.rep_id:
                 other = ctx.directory.rep(later.actor_id)
-                raise UndoConflict(who=other.name if other else "?")
+                raise conflict(who=other.name if other else "?")
 
 
-async def revert(ctx: Context, entries: list[AuditEntry]) -> None:
-    for entry in entries:  # newest first: children go before their parents
+async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
+    """Undo `entries` (newest first: children go before their parents); the new records kept, if any."""
+    kept: list[Kept] = []
+    for entry in entries:
         repo = repository(ctx.uow, entry.entity)
         if entry.action == "create":
-            if (obj := await repo.find(entry.entity_id)) is not None:
+            if (obj := await repo.find(entry.entity_id)) is None:
+                continue
+            if (reason := await still_used(ctx, entry.entity, entry.entity_id)) is not None:
+                kept.append(reason)
+            else:
                 await repo.delete(obj)
         elif "before" in entry.changes:
             await repo.save(restore(ENTITIES[entry.entity][1], entry.changes["before"]))
     await ctx.uow.audit.mark_undone(entries[0].batch)
+    return kept
+
+
+async def still_used(ctx: Context, entity: str, entity_id: int) -> Kept | None:
+    """The first kind of record that still points at this one, if any."""
+    for child, field in DEPENDENTS.get(entity, ()):
+        if (count := await repository(ctx.uow, child).count_by(field, entity_id)) > 0:
+            return Kept(entity, entity_id, child, count)
+    return None

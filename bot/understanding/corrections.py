@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.context import Context
-from bot.handlers.undo import revert, undoable
+from bot.errors import CorrectionConflict
+from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
 from bot.reply import Reply
 from domain.errors import DomainError
@@ -64,10 +65,11 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
     merged = merge(original, parser.parse(text, at, names), text)
     if merged == original:
         raise NothingToCorrect()
-    await revert(ctx, entries)
+    await refuse_if_changed_since(ctx, entries, CorrectionConflict)  # undo's check: keep a colleague's change
+    kept = await revert(ctx, entries)
     reply = await act(ctx, merged, stored["text"])
     await remember(ctx, stored["text"], fixes(merged), at)
-    return Reply.text(ctx.t("已更正：", "Corrected:")) + (reply or Reply())
+    return Reply.text(ctx.t("已更正：", "Corrected:")) + (reply or Reply()) + kept_reply(ctx, kept)
 
 
 def fixes(result: ParseResult) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.errors import AmbiguousMatch
-from bot.handlers.common import find_customers, load_deal, visible_owner_ids
+from bot.handlers.common import find_customers, load_deal, may_view, visible_owner_ids
 from bot.handlers.customers import add_customer
 from bot.nlp import ParseResult
 from domain.customer import Contact, Customer, derive_short_name
@@ -84,7 +84,7 @@ async def open_deal_of(ctx: Context, customer: Customer) -> Opportunity | None:
     """The customer's one open deal this person can see; None if there is none; asks back if several."""
     owners = visible_owner_ids(ctx)
     deals = [d for d in await ctx.uow.opportunities.list(owner_ids=owners, customer_id=customer.id,
-                                                         stages=OPEN_STAGES)]
+                                                         stages=OPEN_STAGES) if may_view(ctx, d)]
     if len(deals) > 1:
         raise WhichDeal(customer=customer.short_name or customer.name, count=len(deals),
                         options="、".join(f"#{d.id} {d.name}" for d in deals[:5]), example=f"#{deals[0].id}")

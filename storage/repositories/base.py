@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
-from sqlalchemy import Executable, Select, Table, bindparam, delete, insert, select, text, update
+from sqlalchemy import Executable, Select, Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -149,6 +149,15 @@ class SqlRepository(Generic[D, R]):
             table.c.id.in_(bindparam("ids", expanding=True))).order_by(table.c.id))
         items = await self._all(stmt, {"ids": wanted})
         return {item.id: item for item in items if item.id is not None}
+
+    async def count_by(self, field: str, value: int) -> int:
+        """How many rows hold `value` in the column `field`."""
+        def build() -> Select[Any]:
+            table = self.table()
+            return select(func.count()).select_from(table).where(table.c[field] == bindparam("value"))
+
+        result = await self.session.execute(statement(type(self), f"count_by:{field}", build), {"value": value})
+        return int(result.scalar_one())
 
     async def save(self, item: D) -> None:
         """UPDATE of the entity's columns (and its child rows); NotFound when the row is gone."""

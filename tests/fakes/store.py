@@ -130,6 +130,9 @@ class FakeRepository(_Table[E]):
     async def find(self, item_id: int) -> E | None:
         return copy.deepcopy(self._rows.get(item_id))
 
+    async def count_by(self, field: str, value: int) -> int:
+        return sum(1 for row in self._rows.values() if getattr(row, field, None) == value)
+
     async def save(self, item: E) -> None:
         self._row(item.id if item.id is not None else -1)
         self._put(item)
