@@ -11,10 +11,10 @@ from typing import Any
 
 from bot.bootstrap import App, bootstrap, database_url
 from bot.config import Config
+from bot.console_session import deliver_own
 from bot.http import make_web_app, start_http
 from connectors.console import ConsoleConnector
 from domain.people import Rep, Role
-from scheduler.jobs import deliver_due_reminders
 from scheduler.runner import build_scheduler
 from storage.migrate import upgrade
 
@@ -82,8 +82,7 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
     console.user = ident
 
     async def deliver() -> None:
-        await deliver_due_reminders(app.uow_factory, app.bot.clock())
-        await app.dispatcher.drain()
+        await deliver_own(app, console)  # only this user's messages, never a colleague's
 
     console.after_each = deliver
     await deliver()

@@ -9,10 +9,11 @@ from typing import Any, Literal
 from alembic import command
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
 
-from storage.engine import make_engine
+from storage.engine import is_sqlite, make_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -31,11 +32,29 @@ def alembic_config(url: str | None = None) -> Config:
 async def upgrade(url: str, revision: str = "head") -> None:
     """`alembic upgrade head` on the database at `url`, in one transaction."""
     engine = make_engine(url)
+    if is_sqlite(engine):
+        event.listen(engine.sync_engine, "connect", _foreign_keys_off)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade_on, revision)
+            if is_sqlite(engine):
+                await connection.run_sync(_check_foreign_keys)
     finally:
         await engine.dispose()
+
+
+def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite migrations copy tables (batch mode): with foreign keys on, dropping the old copy would delete
+    or cascade into the rows pointing at it. The pragma only works outside a transaction, hence here."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} broken references, first: {tuple(broken[0])}")
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:

@@ -47,3 +47,9 @@ def parent(target: str, *, cascade: bool = False, index: bool = True) -> Any:
 def optional_parent(target: str, *, index: bool = True) -> Any:
     """A nullable foreign key that is cleared when the referenced row goes away."""
     return mapped_column(ForeignKey(target, ondelete="SET NULL"), index=index)
+
+
+def never_reused(*args: Any) -> tuple[Any, ...]:
+    """__table_args__ of a table whose ids people see: SQLite AUTOINCREMENT, so the id of a deleted row
+    (an undo) is never handed out again (migration 0006). PostgreSQL sequences never go back anyway."""
+    return (*args, {"sqlite_autoincrement": True})

@@ -8,11 +8,12 @@ from decimal import Decimal
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, Code, Currency, LongText, Ratio, parent
+from storage.models.base import Base, Code, Currency, LongText, Ratio, never_reused, parent
 
 
 class ContractRow(Base):
     __tablename__ = "contracts"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id")
@@ -27,6 +28,7 @@ class ContractRow(Base):
 
 class PaymentMilestoneRow(Base):
     __tablename__ = "payment_milestones"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id")
@@ -43,6 +45,7 @@ class PaymentMilestoneRow(Base):
 
 class PaymentRow(Base):
     __tablename__ = "payments"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id")
@@ -55,6 +58,7 @@ class PaymentRow(Base):
 
 class InvoiceRow(Base):
     __tablename__ = "invoices"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id")

@@ -6,11 +6,12 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, Code, LongText, optional_parent, parent
+from storage.models.base import Base, Code, LongText, never_reused, optional_parent, parent
 
 
 class ProjectRow(Base):
     __tablename__ = "projects"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id")
@@ -23,6 +24,7 @@ class ProjectRow(Base):
 
 class MilestoneRow(Base):
     __tablename__ = "milestones"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = parent("projects.id")
@@ -33,6 +35,7 @@ class MilestoneRow(Base):
 
 class TaskRow(Base):
     __tablename__ = "tasks"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str]
@@ -45,6 +48,7 @@ class TaskRow(Base):
 
 class ChangeRequestRow(Base):
     __tablename__ = "change_requests"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = parent("projects.id")
@@ -55,6 +59,7 @@ class ChangeRequestRow(Base):
 
 class RatingRow(Base):
     __tablename__ = "ratings"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = parent("projects.id")

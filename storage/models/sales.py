@@ -8,11 +8,12 @@ from decimal import Decimal
 from sqlalchemy import Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base, Code, Currency, LongText, optional_parent, parent
+from storage.models.base import Base, Code, Currency, LongText, never_reused, optional_parent, parent
 
 
 class CustomerRow(Base):
     __tablename__ = "customers"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
@@ -35,6 +36,7 @@ class CustomerRow(Base):
 
 class ContactRow(Base):
     __tablename__ = "contacts"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = parent("customers.id")
@@ -48,6 +50,7 @@ class ContactRow(Base):
 
 class LeadRow(Base):
     __tablename__ = "leads"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = parent("customers.id")
@@ -67,6 +70,7 @@ class LeadRow(Base):
 
 class OpportunityRow(Base):
     __tablename__ = "opportunities"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = parent("customers.id")
@@ -119,6 +123,7 @@ class OpportunityShareRow(Base):
 
 class FollowUpRow(Base):
     __tablename__ = "followups"
+    __table_args__ = never_reused()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int | None] = mapped_column(index=True)
@@ -135,7 +140,7 @@ class FollowUpRow(Base):
 
 class ReminderRow(Base):
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_status_due_at", "status", "due_at"),)
+    __table_args__ = never_reused(Index("ix_reminders_status_due_at", "status", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = parent("reps.id", cascade=True)
@@ -148,7 +153,7 @@ class ReminderRow(Base):
 
 class QuoteRow(Base):
     __tablename__ = "quotes"
-    __table_args__ = (UniqueConstraint("opportunity_id", "version"),)
+    __table_args__ = never_reused(UniqueConstraint("opportunity_id", "version"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id", index=False)

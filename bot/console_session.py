@@ -1,0 +1,31 @@
+"""`dealbot chat --as X`: X sees only X's own messages; everyone else's stay queued for them."""
+
+from __future__ import annotations
+
+from bot.bootstrap import App
+from connectors.base import OutboundMessage
+from connectors.console import ConsoleConnector
+from connectors.console.connector import CHANNEL
+from domain.messaging import OutboxItem
+from domain.ports import UnitOfWork
+from scheduler.jobs import deliver_due_reminders
+
+
+async def deliver_own(app: App, console: ConsoleConnector) -> int:
+    """Queue due reminders, then print and mark sent the console messages addressed to this user only.
+    Other people's reminders and messages stay pending in the outbox for their own session (or `serve`)."""
+    await deliver_due_reminders(app.uow_factory, app.bot.clock())
+    async with app.uow_factory() as uow:
+        items = list(await uow.outbox.pending_for(CHANNEL, console.user))
+    for item in items:
+        await console.send(OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
+                                           markdown=item.markdown, subject=item.subject, extra=item.extra))
+        async with app.uow_factory() as uow:
+            await mark_sent(uow, item, app)
+    return len(items)
+
+
+async def mark_sent(uow: UnitOfWork, item: OutboxItem, app: App) -> None:
+    assert item.id is not None
+    await uow.outbox.mark_sent(item.id, app.bot.clock())
+    await uow.commit()
