@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,14 +32,25 @@ def alembic_config(url: str | None = None) -> Config:
 
 async def upgrade(url: str, revision: str = "head") -> None:
     """`alembic upgrade head` on the database at `url`, in one transaction."""
+    await _migrate(url, _upgrade_on, revision)
+
+
+async def downgrade(url: str, revision: str) -> None:
+    """`alembic downgrade <revision>` on the database at `url`, in one transaction."""
+    await _migrate(url, _downgrade_on, revision)
+
+
+async def _migrate(url: str, step: Callable[[Connection, str], None], revision: str) -> None:
     engine = make_engine(url)
-    if is_sqlite(engine):
+    sqlite = is_sqlite(engine)
+    if sqlite:
         event.listen(engine.sync_engine, "connect", _foreign_keys_off)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_on, revision)
-            if is_sqlite(engine):
-                await connection.run_sync(_check_foreign_keys)
+            broken = await connection.run_sync(_broken_references) if sqlite else 0
+            await connection.run_sync(step, revision)
+            if sqlite and (now := await connection.run_sync(_broken_references)) > broken:
+                raise RuntimeError(f"migrating to {revision} broke {now - broken} references; rolled back")
     finally:
         await engine.dispose()
 
@@ -51,10 +63,8 @@ def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _check_foreign_keys(connection: Connection) -> None:
-    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-    if broken:
-        raise RuntimeError(f"migration left {len(broken)} broken references, first: {tuple(broken[0])}")
+def _broken_references(connection: Connection) -> int:
+    return len(connection.exec_driver_sql("PRAGMA foreign_key_check").all())
 
 
 def upgrade_sync(url: str, revision: str = "head") -> None:
@@ -81,3 +91,9 @@ def _upgrade_on(connection: Connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
+
+
+def _downgrade_on(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)

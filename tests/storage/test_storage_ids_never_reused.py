@@ -13,7 +13,7 @@ from storage_helpers import Factory, Parents
 from domain.customer import Customer
 from domain.opportunity import Opportunity
 from storage.engine import make_engine
-from storage.migrate import upgrade
+from storage.migrate import downgrade, upgrade
 from storage.migrations.versions.rev_0006_permissions_ids import TABLES
 from storage.models import Base
 
@@ -75,3 +75,22 @@ async def test_migrating_an_existing_sqlite_database_keeps_rows_and_their_detail
     assert all("AUTOINCREMENT" in sql[name] for name in TABLES)
     assert counts == [1, 1, 1, 1]  # copying the tables cascaded into nothing
     assert new_id == 2
+
+
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
+async def test_downgrading_past_0006_drops_autoincrement_and_keeps_the_rows(empty_db_url: str) -> None:
+    await upgrade(empty_db_url, "0006")
+    engine = make_engine(empty_db_url)
+    try:
+        async with engine.begin() as connection:
+            for statement in (CUSTOMER, DEAL, HISTORY, SHARE):
+                await connection.execute(text(statement))
+        await downgrade(empty_db_url, "0005")
+        async with engine.connect() as connection:
+            deals = (await connection.execute(text("SELECT sql FROM sqlite_master WHERE name = 'opportunities'")))
+            sql = deals.scalar_one()
+            history = (await connection.execute(text("SELECT count(*) FROM stage_changes"))).scalar()
+    finally:
+        await engine.dispose()
+    assert "AUTOINCREMENT" not in sql and history == 1
+    await upgrade(empty_db_url)  # and back up again
