@@ -133,7 +133,8 @@ async def move(ctx: Context, opp: Opportunity, target: Stage) -> Reply:
 
 
 @command("赢单", "won", "win", "成交", section="deals",
-         help_zh="标记赢单（可带合同金额）", help_en="Mark a deal won (optionally with the final amount)",
+         help_zh="标记赢单（可带合同金额；负责人、其经理或管理员）",
+         help_en="Mark a deal won, optionally with the final amount (owner, their manager or an admin)",
          usage_zh="赢单 #12 96万", usage_en="won #12 960000")
 async def win_deal(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
@@ -155,7 +156,8 @@ async def win(ctx: Context, opp: Opportunity, amount: Money | None) -> Reply:
 
 
 @command("输单", "lost", "lose", "丢单", section="deals",
-         help_zh="标记输单并写明原因", help_en="Mark a deal lost, with the reason",
+         help_zh="标记输单并写明原因（负责人、其经理或管理员）",
+         help_en="Mark a deal lost, with the reason (owner, their manager or an admin)",
          usage_zh="输单 #12 价格 原因:竞品低价（原因类别：价格/竞品/预算/时机/需求/无决策/其他）",
          usage_en="lost #12 price reason:competitor was cheaper (price/competitor/budget/timing/...)")
 async def lose_deal(ctx: Context, args: Args) -> Reply:

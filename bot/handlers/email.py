@@ -139,7 +139,8 @@ async def record_sent(ctx: Context, target: Target, link: MailLink, subject: str
 
 
 @command("转给", "handover", "hand over", section="deals",
-         help_zh="把商机或线索转给另一位同事负责", help_en="Hand a deal or lead over to a colleague",
+         help_zh="把商机或线索转给另一位同事负责（负责人、其经理或管理员；双方都会收到通知）",
+         help_en="Hand a deal or lead over to a colleague (owner, their manager or an admin; both are told)",
          usage_zh="转给 #12 李娜（或 转给 L5 李娜）", usage_en="handover #12 <name> (or handover L5 <name>)")
 async def hand_over(ctx: Context, args: Args) -> Reply:
     target = await find_target(ctx, args, need=Right.CONTROL, action="handover")
