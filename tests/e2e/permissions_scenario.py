@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from storage.models import OutboxRow
+from storage.models import OutboxRow, ReminderRow
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.harness import USERS, Console, start_console
 
@@ -47,6 +47,8 @@ class DealState:
     followups: int
     quotes: int
     payments: int
+    contracts: int
+    reminders: int
     outbox: int  # rows ever queued
 
 
@@ -56,10 +58,13 @@ async def deal_state(console: Console) -> DealState:
         opp = await uow.opportunities.get(1)
         names = {r.id: r.name for r in await uow.reps.list()}
         outbox = (await uow.session.execute(select(func.count()).select_from(OutboxRow))).scalar_one()
+        reminders = (await uow.session.execute(select(func.count()).select_from(ReminderRow)
+                                               .where(ReminderRow.opportunity_id == 1))).scalar_one()
         return DealState(
             owner=names[opp.owner_id], stage=opp.stage.value, shared=tuple(sorted(names[i] for i in opp.shared_with)),
             followups=len(await uow.followups.for_opportunity(1)), quotes=len(await uow.quotes.for_opportunity(1)),
-            payments=len(await uow.payments.for_opportunity(1)), outbox=outbox)
+            payments=len(await uow.payments.for_opportunity(1)),
+            contracts=len(await uow.contracts.for_opportunity(1)), reminders=reminders, outbox=outbox)
 
 
 async def messages_since(console: Console, first_id: int) -> list[tuple[str, str]]:

@@ -31,10 +31,11 @@ HELD: dict[str, Right | None] = {"owner": Right.CONTROL, "sharee": Right.WORK, "
 CASES: dict[str, tuple[str, Right, dict[str, Any], set[str]]] = {
     "card": ("#1", Right.VIEW, {}, set()),
     "quote history": ("报价历史 #1", Right.VIEW, {}, set()),
-    "follow up": ("跟进 #1 电话沟通了方案", Right.WORK, {"followups": 1}, set()),
+    "follow up": ("跟进 #1 电话沟通了方案 下次 2026-11-26 发合同", Right.WORK, {"followups": 1, "reminders": 1}, set()),
     "quote": ("报价 #1 50万", Right.WORK, {"quotes": 1}, set()),
     "stage back": ("阶段 #1 方案", Right.WORK, {"stage": "proposal"}, set()),
     "payment": ("回款 #1 10万", Right.WORK, {"payments": 1}, set()),
+    "contract": ("合同 #1 80万", Right.WORK, {"contracts": 1}, set()),
     "share": ("共享 #1 李娜", Right.CONTROL, {"shared": ("李娜", "陈晨")}, {"lina", "zhangwei"}),
     "unshare": ("取消共享 #1 陈晨", Right.CONTROL, {"shared": ()}, {"chen", "zhangwei"}),
     "handover": ("转给 #1 李娜", Right.CONTROL, {"owner": "李娜"}, {"lina", "zhangwei"}),
@@ -46,6 +47,7 @@ CASES: dict[str, tuple[str, Right, dict[str, Any], set[str]]] = {
     "free: stage": ("#1 推进到方案阶段", Right.WORK, {"stage": "proposal"}, set()),
     "free: payment": ("#1 收到回款10万", Right.WORK, {"payments": 1}, set()),
     "free: won": ("#1 赢单了", Right.CONTROL, {"stage": "won"}, set()),
+    "free: reminder": ("提醒我明天下午3点给何总打电话 #1", Right.WORK, {"reminders": 1}, set()),
 }
 
 

@@ -44,6 +44,13 @@ async def test_customer_lookups_list_only_visible_deals_and_count_the_rest(scena
         assert "另有" not in out and "more deals" not in out
 
 
+@pytest.mark.parametrize("role", list(LOOKUP))
+async def test_deal_lists_hold_only_visible_deals(scenario: Console, role: str) -> None:
+    listed = LOOKUP[role][0]
+    out = await scenario.say("我的商机", as_user=ACTORS[role])
+    assert {ref for ref in ("#1", "#2") if f"{ref} " in out} == listed
+
+
 async def test_a_correction_after_a_colleague_handed_the_deal_on_is_refused(console: Console) -> None:
     await console.say(VISIT)
     assert "已转给 李娜" in await console.say("转给 #1 李娜", as_user="wang")
