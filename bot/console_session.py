@@ -6,8 +6,6 @@ from bot.bootstrap import App
 from connectors.base import OutboundMessage
 from connectors.console import ConsoleConnector
 from connectors.console.connector import CHANNEL
-from domain.messaging import OutboxItem
-from domain.ports import UnitOfWork
 from scheduler.jobs import deliver_due_reminders
 
 
@@ -20,12 +18,8 @@ async def deliver_own(app: App, console: ConsoleConnector) -> int:
     for item in items:
         await console.send(OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
                                            markdown=item.markdown, subject=item.subject, extra=item.extra))
+        assert item.id is not None
         async with app.uow_factory() as uow:
-            await mark_sent(uow, item, app)
+            await uow.outbox.mark_sent(item.id, app.bot.clock())
+            await uow.commit()
     return len(items)
-
-
-async def mark_sent(uow: UnitOfWork, item: OutboxItem, app: App) -> None:
-    assert item.id is not None
-    await uow.outbox.mark_sent(item.id, app.bot.clock())
-    await uow.commit()

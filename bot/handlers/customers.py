@@ -93,14 +93,14 @@ async def customer_overview(ctx: Context, customer: Customer) -> Reply:
     reply = customer_card(ctx, customer, ctx.t("客户", "Customer"))
     assert customer.id is not None
     deals = await ctx.uow.opportunities.list(customer_id=customer.id, limit=1000)
-    seen, hidden = permissions.split_visible(ctx.rep, deals, ctx.directory.team_of, ctx.directory.teams)
+    seen, _ = permissions.split_visible(ctx.rep, deals, ctx.directory.team_of, ctx.directory.teams)
     shown = {o.id for o in seen}
     private = {o.contact_id for o in deals if o.id not in shown} - {o.contact_id for o in seen}
     lines = [contact_line(c, c.id in private) for c in await ctx.uow.contacts.for_customer(customer.id)]
     lines += [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale)}"
               for o in seen if o.stage in OPEN_STAGES]
     others = sum(1 for o in deals if o.stage in OPEN_STAGES and o.id not in shown)
-    if hidden and others:
+    if others:
         lines.append(ctx.t(f"另有 {others} 个商机由同事负责", f"{others} more deals are handled by colleagues"))
     return reply + Reply.card("", lines=lines) if lines else reply
 
