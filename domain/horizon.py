@@ -21,9 +21,10 @@ class Horizon:
     en: str
 
 
-MONEY = Horizon(10, 5, "过去十年到未来五年", "from ten years ago to five years ahead")  # payments, milestones, invoices
-SIGNING = Horizon(10, 1, "过去十年到未来一年", "from ten years ago to one year ahead")  # contract signing dates
-REMINDER = Horizon(0, 2, "从现在起两年内", "within the next two years")  # reminders and next steps
+# Payments, milestones; contract signing dates; reminders and next steps.
+MONEY = Horizon(10, 5, "过去十年到未来五年之间", "from ten years ago to five years ahead")
+SIGNING = Horizon(10, 1, "过去十年到未来一年之间", "from ten years ago to one year ahead")
+REMINDER = Horizon(0, 2, "今后两年之内", "within the next two years")
 
 
 class DateOutOfRange(DomainError):
