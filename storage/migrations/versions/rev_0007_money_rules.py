@@ -19,17 +19,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Plain ADD COLUMNs (nullable, or with a server default): no table rebuild on SQLite.
-    with op.batch_alter_table("payment_milestones") as batch:
-        batch.add_column(sa.Column("plan", sa.Integer(), nullable=False, server_default="1"))
-        batch.add_column(sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("invoices") as batch:
-        batch.add_column(sa.Column("reverses_id", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN / DROP COLUMN (SQLite >= 3.35) on both engines: no table copy, so SQLite keeps the
+    # tables as revision 0006 made them (AUTOINCREMENT).
+    op.add_column("payment_milestones", sa.Column("plan", sa.Integer(), nullable=False, server_default="1"))
+    op.add_column("payment_milestones", sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("invoices", sa.Column("reverses_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("invoices") as batch:
-        batch.drop_column("reverses_id")
-    with op.batch_alter_table("payment_milestones") as batch:
-        batch.drop_column("replaced_at")
-        batch.drop_column("plan")
+    op.drop_column("invoices", "reverses_id")
+    op.drop_column("payment_milestones", "replaced_at")
+    op.drop_column("payment_milestones", "plan")
