@@ -52,7 +52,8 @@ def red_reverse(invoice: Invoice, today: date, note: str = "") -> tuple[Invoice,
 def void(invoice: Invoice) -> Invoice:
     """The invoice marked void; refused for reversed, red and already void invoices."""
     if invoice.status in (InvoiceStatus.REVERSED, InvoiceStatus.RED):
-        raise _refuse(invoice, ("作废", "voided"), ("已红冲的发票不能再作废", "a red reversal cannot be voided"))
+        raise _refuse(invoice, ("作废", "voided"), ("红冲已经冲销了这张发票，不能再作废",
+                                                    "the red reversal already cancels it out"))
     if invoice.status is InvoiceStatus.VOID:
         raise _refuse(invoice, ("作废", "voided"), ("它已经作废了", "it is void already"))
     return replace(invoice, status=InvoiceStatus.VOID)

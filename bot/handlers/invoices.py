@@ -16,6 +16,7 @@ from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import invoicing, payments
 from domain.billing import Invoice, InvoiceStatus
+from domain.money import CNY
 from domain.opportunity import Opportunity
 
 NEW_STATES = {"已开": InvoiceStatus.ISSUED, "issued": InvoiceStatus.ISSUED, "申请": InvoiceStatus.REQUESTED,
@@ -53,7 +54,7 @@ async def record_invoice(ctx: Context, args: Args) -> Reply:
 
 
 async def find_invoice(ctx: Context, args: Args, opp: Opportunity) -> Invoice:
-    """The deal's invoice named by `F3` (its id) or by its number; NotFound lists what there is."""
+    """The deal's invoice named by `F3` (its id) or by its number; refused (listing the deal's invoices) otherwise."""
     assert opp.id is not None
     invoices = list(await ctx.uow.invoices.for_opportunity(opp.id))
     token = args.tokens.pop(0) if args.tokens else ""
@@ -116,7 +117,7 @@ async def invoice_summary(ctx: Context, opp: Opportunity, title: str) -> Reply:
     for i in invoices:
         card.line(f"F{i.id} {money(i.amount, ctx.locale)} {invoicing.label(i.status, ctx.locale)} "
                   f"{i.number} {when(i.issued_on, ctx)}".rstrip())
-    currency = ceiling.currency if ceiling is not None else (invoices[0].amount.currency if invoices else "CNY")
+    currency = ceiling.currency if ceiling is not None else (invoices[0].amount.currency if invoices else CNY)
     total = payments.invoiced_total(invoices, currency)
     card.add("开票合计", "Invoiced", money(total, ctx.locale))
     if ceiling is not None:
