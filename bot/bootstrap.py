@@ -16,6 +16,7 @@ from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
+from bot.handlers.plans import answer_plan_question
 from bot.nlp import Parser
 from bot.registry import registry
 from bot.router import Router
@@ -115,7 +116,7 @@ async def ready_parser(tz: str, warm: bool = True) -> Parser:
 
 
 def build_router() -> Router:
-    return Router(registry, free_text=understand)
+    return Router(registry, free_text=understand, answers=(answer_plan_question,))
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True) -> Settings:

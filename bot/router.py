@@ -18,9 +18,11 @@ _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 
 
 class Router:
-    def __init__(self, registry: Registry, free_text: FreeTextRoute | None = None) -> None:
+    def __init__(self, registry: Registry, free_text: FreeTextRoute | None = None,
+                 answers: tuple[FreeTextRoute, ...] = ()) -> None:
         self.registry = registry
         self.free_text = free_text
+        self.answers = answers  # open questions (a plan asking for the rest), tried before free text
 
     def resolve(self, text: str) -> tuple[Command, str] | None:
         words = text.split(" ")
@@ -44,8 +46,9 @@ class Router:
         if found := self.resolve(text):
             cmd, rest = found
             return await cmd.handler(ctx, Args(rest, cmd.usage, ctx.now))
-        if self.free_text is not None and (reply := await self.free_text(ctx, text)) is not None:
-            return reply
+        for route in (*self.answers, self.free_text):
+            if route is not None and (reply := await route(ctx, text)) is not None:
+                return reply
         word = text.split(" ", 1)[0][:30]
         suggestions = self.registry.suggest(word)
         hint = ("你是不是想用：" + "、".join(suggestions) + "？") if suggestions else ""

@@ -39,6 +39,8 @@ class PaymentMilestone:
     paid: Money | None = None
     status: MilestoneStatus = MilestoneStatus.PLANNED
     id: int | None = None
+    plan: int = 1  # which version of the deal's payment plan (1, 2, …); a replacement adds the next one
+    replaced_at: datetime | None = None  # set when a newer plan replaced this one (kept as history)
 
 
 @dataclass(slots=True)
@@ -54,7 +56,9 @@ class Payment:
 class InvoiceStatus(StrEnum):
     REQUESTED = "requested"  # 申请开票
     ISSUED = "issued"  # 已开
-    VOID = "void"  # 作废
+    VOID = "void"  # 作废 (does not count)
+    REVERSED = "reversed"  # 已红冲: the original of a red reversal (counts, offset by its red record)
+    RED = "red"  # 红字发票: the negative record of a red reversal
 
 
 @dataclass(slots=True)
@@ -66,3 +70,4 @@ class Invoice:
     issued_on: date | None = None
     note: str = ""
     id: int | None = None
+    reverses_id: int | None = None  # on a red record: the invoice it reverses

@@ -32,6 +32,12 @@ class Overpayment(DomainError):
     en = "The payment of {amount_en} is more than the {remaining_en} still due; please check the amount"
 
 
+class PaymentExceedsContract(DomainError):
+    zh = "到账 {amount} 超出{basis}：{basis} {contract}，已回款 {received}，还可回款 {left}。请核对金额。"
+    en = ("The payment of {amount_en} is more than the {basis_en} allows: {basis_en} {contract_en}, "
+          "already received {received_en}, {left_en} left. Please check the amount.")
+
+
 class InvoiceExceedsContract(DomainError):
     zh = "开票后合计 {invoiced}，将超过合同金额 {contract}"
     en = "Invoicing this would bring the total to {invoiced_en}, more than the contract amount {contract_en}"
@@ -116,6 +122,30 @@ def _check_part(part: PlanPart, total: Money) -> tuple[Money, Decimal | None]:
         raise InvalidValue("回款比例", "必须在 0 到 100% 之间",
                            field_en="payment percent", reason_en="must be between 0 and 100%")
     return total.scaled(percent / _HUNDRED), percent
+
+
+def received_total(payments: Iterable[Payment], currency: str) -> Money:
+    """What was received so far in `currency`."""
+    return _sum((p.amount for p in payments if p.amount.currency == currency), currency)
+
+
+def check_payment(amount: Money, contract: Money | None, received: Iterable[Payment],
+                  basis: tuple[str, str] = ("合同金额", "contract amount")) -> None:
+    """Refuse a payment that would take what was received above `contract` (PaymentExceedsContract,
+    naming the cap, what was received and what is left). `basis` names the cap (zh, en): the contract,
+    or the deal amount when there is no contract. With no cap (`contract` None) only the sign is checked.
+    """
+    if amount.amount <= 0:
+        raise InvalidValue("到账金额", "必须大于 0", field_en="payment amount", reason_en="must be above 0")
+    if contract is None:
+        return
+    if amount.currency != contract.currency:
+        raise _currency_mismatch(amount.currency, contract.currency)
+    so_far = received_total(received, contract.currency)
+    left = Money(max(contract.amount - so_far.amount, Decimal(0)), contract.currency)
+    if amount.amount > left.amount:
+        raise PaymentExceedsContract(basis=basis[0], basis_en=basis[1],
+                                     **_money_params(amount=amount, contract=contract, received=so_far, left=left))
 
 
 def apply_payment(milestones: Sequence[PaymentMilestone], payment: Payment) -> list[PaymentMilestone]:

@@ -101,9 +101,20 @@ class FollowUpRepository(PerOpportunity[FollowUp], Protocol):
         ...
 
 
+class MilestoneRepository(PerOpportunity[PaymentMilestone], Protocol):
+    """`for_opportunity`: the payment plan in force (milestones not replaced), by seq."""
+
+    async def history(self, opportunity_id: int) -> Sequence[PaymentMilestone]:
+        """Every plan's milestones, replaced ones included, by plan then seq."""
+        ...
+
+
 class ReminderRepository(Repository[Reminder], Protocol):
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]: ...
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]: ...
+    async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Pending reminders about one deal, whoever they are for, earliest first."""
+        ...
 
 
 class AuditRepository(Protocol):
@@ -192,7 +203,7 @@ class UnitOfWork(Protocol):
     followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
     contracts: PerOpportunity[Contract]
-    milestones: PerOpportunity[PaymentMilestone]
+    milestones: MilestoneRepository
     payments: PerOpportunity[Payment]
     invoices: PerOpportunity[Invoice]
     projects: PerOpportunity[Project]

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from domain.activity import ReminderStatus
+from domain import permissions
+from domain.activity import Reminder, ReminderStatus
 from domain.messaging import OutboxItem
-from domain.people import CHANNEL_ORDER
+from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -16,21 +17,47 @@ log = logging.getLogger(__name__)
 
 async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
                                 order: Sequence[str] = CHANNEL_ORDER) -> int:
-    """Turn due reminders into outbox rows, in one transaction with marking them sent."""
+    """Turn due reminders into outbox rows, in one transaction with marking them sent.
+
+    A reminder about a deal is checked at delivery: if the deal is gone or no longer visible to the
+    recipient (handed over, unshared), it is cancelled and logged instead of sent. (Closing a deal cancels
+    its reminders when it happens; a reminder set on a won deal afterwards, say to collect a payment, is sent.)
+    """
     async with uow_factory() as uow:
         due = list(await uow.reminders.due(now))
+        reps: tuple[Rep, ...] = tuple(await uow.reps.list()) if due else ()
+        teams: tuple[Team, ...] = tuple(await uow.teams.list()) if due else ()
+        by_id = {r.id: r for r in reps}
         for reminder in due:
-            rep = await uow.reps.find(reminder.rep_id)
+            rep = by_id.get(reminder.rep_id)
             target = rep.preferred_channel(order) if rep else None
-            if target is not None and rep is not None:
+            if rep is None or target is None:  # nobody to tell: say so in the log rather than pretend it was sent
+                log.warning("reminder %s: rep %s has no channel to deliver to; cancelled",
+                            reminder.id, reminder.rep_id)
+                reminder.status = ReminderStatus.CANCELLED
+            elif (why := await _stale(uow, reminder, rep, reps, teams)) is not None:
+                log.info("reminder %s for rep %s cancelled at delivery: %s", reminder.id, reminder.rep_id, why)
+                reminder.status = ReminderStatus.CANCELLED
+            else:
                 prefix = "⏰ 提醒：" if rep.locale != "en" else "⏰ Reminder: "
                 await uow.outbox.add(OutboxItem(channel=target[0], recipient=target[1],
                                                 text=prefix + reminder.text, created_at=now,
                                                 dedupe_key=f"reminder:{reminder.id}"))
                 reminder.status = ReminderStatus.SENT
-            else:  # nobody to tell: say so in the log rather than pretend it was sent
-                log.warning("reminder %s: rep %s has no channel to deliver to; cancelled", reminder.id, reminder.rep_id)
-                reminder.status = ReminderStatus.CANCELLED
             await uow.reminders.save(reminder)
         await uow.commit()
     return len(due)
+
+
+async def _stale(uow: UnitOfWork, reminder: Reminder, rep: Rep, reps: Sequence[Rep],
+                 teams: Sequence[Team]) -> str | None:
+    """Why a reminder about a deal must not be sent to `rep` any more, or None when it may be."""
+    if reminder.opportunity_id is None:
+        return None
+    deal = await uow.opportunities.find(reminder.opportunity_id)
+    if deal is None:
+        return f"deal {reminder.opportunity_id} no longer exists"
+    team_of = {r.id: r.team_id for r in reps if r.id is not None}
+    if not permissions.can_view(rep, deal, team_of, teams):
+        return f"rep {rep.id} may no longer see deal {deal.id}"
+    return None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.ports import (
     AuditRepository,
@@ -21,6 +21,7 @@ from domain.ports import (
     InboxRepository,
     LeadRepository,
     MailThreadRepository,
+    MilestoneRepository,
     OpportunityRepository,
     OutboxRepository,
     PerOpportunity,
@@ -83,7 +84,7 @@ class SqlAlchemyUnitOfWork:
     followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
     contracts: PerOpportunity[Contract]
-    milestones: PerOpportunity[PaymentMilestone]
+    milestones: MilestoneRepository
     payments: PerOpportunity[Payment]
     invoices: PerOpportunity[Invoice]
     projects: PerOpportunity[Project]

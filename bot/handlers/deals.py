@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from bot import reminders
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain.activity import FollowUp, FollowUpKind, Reminder
+from domain.activity import FollowUp, FollowUpKind
 from domain.customer import Lifecycle
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
@@ -89,6 +90,8 @@ async def record_followup(ctx: Context, args: Args) -> Reply:
 
 async def save_followup(ctx: Context, opp: Opportunity, note: str, next_at: datetime | None,
                         next_step: str) -> Reply:
+    if next_at is not None:
+        reminders.check_time(next_at, ctx.now)  # before anything is written
     kind = next((k for w, k in KIND_WORDS.items() if w in note.casefold()), FollowUpKind.NOTE)
     followup = await ctx.uow.followups.add(FollowUp(
         rep_id=ctx.rep.id, note=note, at=ctx.now, opportunity_id=opp.id, customer_id=opp.customer_id,
@@ -97,10 +100,7 @@ async def save_followup(ctx: Context, opp: Opportunity, note: str, next_at: date
     opp.last_contact_at = ctx.now
     if next_at is not None:
         opp.next_at, opp.next_step = next_at, next_step or note
-        reminder = await ctx.uow.reminders.add(Reminder(
-            rep_id=ctx.rep_id, due_at=next_at, text=f"#{opp.id} {opp.next_step}", opportunity_id=opp.id,
-            followup_id=followup.id))
-        await ctx.audit("reminder", reminder.id, "create")
+        await reminders.schedule_next_step(ctx, opp, next_at, followup.id)
     await ctx.update("opportunity", opp)
     card = CardBuilder(ctx.t(f"已记录跟进 · #{opp.id} {opp.name}", f"Follow-up recorded · #{opp.id} {opp.name}"),
                        ctx.locale)
@@ -146,6 +146,7 @@ async def win(ctx: Context, opp: Opportunity, amount: Money | None) -> Reply:
     require_right(ctx, opp, stage_right(source, Stage.WON), "won")
     opp.win(by=ctx.rep.id, at=ctx.now, amount=amount)
     await save_stage(ctx, opp, source)
+    await reminders.cancel_for_closed_deal(ctx, opp)
     customer = await ctx.uow.customers.get(opp.customer_id)
     ctx.remember("customer", customer)
     customer.lifecycle = Lifecycle.CUSTOMER
@@ -186,6 +187,7 @@ async def lose(ctx: Context, opp: Opportunity, reason: LostReason, note: str) ->
     require_right(ctx, opp, stage_right(source, Stage.LOST), "lost")
     opp.lose(reason, by=ctx.rep.id, at=ctx.now, note=note)
     await save_stage(ctx, opp, source)
+    await reminders.cancel_for_closed_deal(ctx, opp)
     label = LOST_LABELS[reason]
     return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}）",
                             f"Deal #{opp.id} {opp.name} marked lost ({label[1]})"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot import reminders
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import colleague, load_deal
@@ -155,6 +156,7 @@ async def hand_over(ctx: Context, args: Args) -> Reply:
         target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
         target.deal.shared_with = [p for p in target.deal.shared_with if p != rep_id]
         await ctx.update("opportunity", target.deal, owner_id=[before, rep.id])
+        await reminders.follow_owner(ctx, target.deal, before)
     elif target.lead is not None:
         ctx.remember("lead", target.lead)
         before = target.lead.owner_id

@@ -1,9 +1,8 @@
-"""Quotes (versioned), contracts, payment plans, payments and invoices."""
+"""Quotes (versioned), contracts and payments received. Plans: plans.py; invoices: invoices.py."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from bot.args import Args
@@ -11,16 +10,10 @@ from bot.context import Context
 from bot.handlers.common import load_deal, money, when
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain import payments, quoting
-from domain.billing import Contract, Invoice, InvoiceStatus, Payment
+from domain import horizon, payments, quoting
+from domain.billing import Contract, Payment
 from domain.money import Money
 from domain.opportunity import Opportunity
-
-_PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
-INVOICE_WORDS = {"已开": InvoiceStatus.ISSUED, "issued": InvoiceStatus.ISSUED, "申请": InvoiceStatus.REQUESTED,
-                 "requested": InvoiceStatus.REQUESTED, "作废": InvoiceStatus.VOID, "void": InvoiceStatus.VOID}
-INVOICE_LABELS = {InvoiceStatus.ISSUED: ("已开", "issued"), InvoiceStatus.REQUESTED: ("申请", "requested"),
-                  InvoiceStatus.VOID: ("作废", "void")}
 
 
 def day_of(value: date | datetime | None, fallback: datetime) -> date:
@@ -86,9 +79,7 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
     if amount is None:
         raise args.fail("缺少合同金额", "missing the contract amount")
     signed = day_of(args.when(), ctx.now)
-    if not timedelta(days=-3650) <= signed - ctx.now.date() <= timedelta(days=366):
-        raise args.fail(f"签订日期 {signed} 不合理（应在过去十年到未来一年之间）",
-                        f"signing date {signed} is implausible (expected within the last ten years or the next year)")
+    horizon.check(signed, ctx.now.date(), horizon.SIGNING, "签订", "signing")
     assert opp.id is not None
     contract = await ctx.uow.contracts.add(Contract(
         opportunity_id=opp.id, number=number or f"HT-{opp.id}-{signed:%Y%m%d}", amount=amount, signed_on=signed,
@@ -97,46 +88,6 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
     card = CardBuilder(ctx.t(f"#{opp.id} 已登记合同 {contract.number}", f"#{opp.id} contract {contract.number}"),
                        ctx.locale)
     return card.add("金额", "Amount", money(amount, ctx.locale)).add("签订", "Signed", when(signed, ctx)).build()
-
-
-def plan_parts(args: Args, now: datetime) -> list[tuple[Decimal | Money, date, str]]:
-    parts: list[tuple[Decimal | Money, date, str]] = []
-    while args.tokens:
-        token = args.tokens.pop(0)
-        pct = _PERCENT.match(token)
-        share: Decimal | Money | None = Decimal(pct.group(1)) if pct else None
-        if share is None:
-            args.tokens.insert(0, token)
-            share = args.amount(required=False)
-            if share is None:
-                raise args.fail(f"「{token}」不是比例或金额", f"'{token}' is not a share or an amount")
-        due = args.when(required=True)
-        parts.append((share, day_of(due, now), ""))
-    if not parts:
-        raise args.fail("缺少回款节点", "missing payment milestones")
-    return parts
-
-
-@command("回款计划", "payment plan", "plan", section="money",
-         help_zh="设置回款节点（比例或金额 + 日期）", help_en="Set payment milestones (share or amount + date)",
-         usage_zh="回款计划 #12 30% 2026-12-15 40% 2027-03-01 30% 2027-06-30",
-         usage_en="payment plan #12 30% 2026-12-15 40% 2027-03-01 30% 2027-06-30")
-async def plan_payments(ctx: Context, args: Args) -> Reply:
-    opp = await load_deal(ctx, args.opportunity())
-    opp.require_not_lost("回款计划", "payment plan")
-    assert opp.id is not None
-    contracts = await ctx.uow.contracts.for_opportunity(opp.id)
-    total = contracts[-1].amount if contracts else opp.amount
-    if total is None:
-        raise args.fail("请先登记合同或商机金额", "record the contract or deal amount first")
-    existing = list(await ctx.uow.milestones.for_opportunity(opp.id))
-    planned = payments.plan_milestones(opp.id, total, plan_parts(args, ctx.now), existing)
-    lines = []
-    for milestone in planned:
-        saved = await ctx.uow.milestones.add(milestone)
-        await ctx.audit("milestone", saved.id, "create")
-        lines.append(f"{saved.seq}. {when(saved.due_on, ctx)} {money(saved.amount, ctx.locale)}")
-    return Reply.card(ctx.t(f"#{opp.id} 回款计划", f"#{opp.id} payment plan"), lines=lines)
 
 
 @command("回款", "payment", "paid", "收款", section="money",
@@ -149,9 +100,22 @@ async def record_payment(ctx: Context, args: Args) -> Reply:
     return await take_payment(ctx, opp, amount, day_of(args.when(), ctx.now), args.rest())
 
 
+async def contract_amount(ctx: Context, opp: Opportunity) -> tuple[Money | None, tuple[str, str]]:
+    """What caps money on a deal: the latest contract's amount, else the deal amount; and its name."""
+    assert opp.id is not None
+    contracts = await ctx.uow.contracts.for_opportunity(opp.id)
+    if contracts:
+        return contracts[-1].amount, ("合同金额", "contract amount")
+    return opp.amount, ("商机金额", "deal amount")
+
+
 async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: date, note: str) -> Reply:
+    """Record money received: within the money date horizon and capped by the contract, plan or not."""
     assert opp.id is not None
     opp.require_not_lost("回款", "payment")
+    horizon.check(received, ctx.now.date(), horizon.MONEY, "到账", "payment")
+    cap, basis = await contract_amount(ctx, opp)
+    payments.check_payment(amount, cap, await ctx.uow.payments.for_opportunity(opp.id), basis)
     milestones = list(await ctx.uow.milestones.for_opportunity(opp.id))
     payment = Payment(opportunity_id=opp.id, amount=amount, received_on=received, note=note,
                       recorded_by=ctx.rep.id)
@@ -170,29 +134,3 @@ async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: 
     if milestones:
         card.add("待回款", "Outstanding", money(payments.outstanding(milestones), ctx.locale))
     return card.build()
-
-
-@command("发票", "invoice", section="money",
-         help_zh="登记发票", help_en="Record an invoice",
-         usage_zh="发票 #12 已开 30万 [号码 12345678]", usage_en="invoice #12 issued 300000 [no 12345678]")
-async def record_invoice(ctx: Context, args: Args) -> Reply:
-    opp = await load_deal(ctx, args.opportunity())
-    opp.require_not_lost("发票", "invoice")
-    number = args.options({"号码": "no", "编号": "no", "no": "no", "number": "no"}).get("no", "")
-    status = next((INVOICE_WORDS[t.casefold()] for t in args.tokens if t.casefold() in INVOICE_WORDS),
-                  InvoiceStatus.ISSUED)
-    args.tokens = [t for t in args.tokens if t.casefold() not in INVOICE_WORDS]
-    amount = args.amount()
-    assert amount is not None and opp.id is not None
-    existing = list(await ctx.uow.invoices.for_opportunity(opp.id))
-    contracts = await ctx.uow.contracts.for_opportunity(opp.id)
-    invoice = Invoice(opportunity_id=opp.id, amount=amount, status=status, number=number,
-                      issued_on=ctx.now.date(), note=args.rest())
-    ceiling = contracts[-1].amount if contracts else opp.amount
-    if ceiling is not None and status is not InvoiceStatus.VOID:
-        payments.check_invoice(amount, ceiling, existing)
-    invoice = await ctx.uow.invoices.add(invoice)
-    await ctx.audit("invoice", invoice.id, "create")
-    zh, en = INVOICE_LABELS.get(status, (status.value, status.value))
-    return Reply.text(ctx.t(f"#{opp.id} 发票已登记：{money(amount, 'zh')}（{zh}）{number}",
-                            f"#{opp.id} invoice recorded: {money(amount, 'en')} ({en}) {number}").rstrip())

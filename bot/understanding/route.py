@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 
+from bot import reminders
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.customers import find_customer
@@ -111,6 +112,7 @@ async def remind(ctx: Context, result: ParseResult, text: str) -> Reply:
     if due is None:
         return not_understood(ctx, result)
     opp = await deal_in(ctx, result, Subjects()) if result.opportunity else None
+    reminders.check_time(due, ctx.now)
     what = _REMIND_ME.sub("", text).strip() or text
     reminder = await ctx.uow.reminders.add(Reminder(rep_id=ctx.rep_id, due_at=due, text=what,
                                                     opportunity_id=opp.id if opp else None))

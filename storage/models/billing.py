@@ -41,6 +41,8 @@ class PaymentMilestoneRow(Base):
     paid: Mapped[Decimal | None]
     paid_currency: Mapped[Currency | None]
     status: Mapped[Code]
+    plan: Mapped[int] = mapped_column(server_default="1")
+    replaced_at: Mapped[datetime | None]
 
 
 class PaymentRow(Base):
@@ -68,3 +70,4 @@ class InvoiceRow(Base):
     number: Mapped[str] = mapped_column(String(64))
     issued_on: Mapped[date | None]
     note: Mapped[LongText]
+    reverses_id: Mapped[int | None]

@@ -111,3 +111,11 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
                 .where(REMINDERS.c.status == ReminderStatus.PENDING.value, REMINDERS.c.rep_id == rep_id)
                 .order_by(REMINDERS.c.due_at, REMINDERS.c.id))
         return await self._all(stmt)
+
+    async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Pending reminders about one deal, whoever they are for, earliest first."""
+        stmt = statement(type(self), "pending_for_deal", lambda: (
+            select(REMINDERS).where(REMINDERS.c.status == ReminderStatus.PENDING.value,
+                                    REMINDERS.c.opportunity_id == bindparam("deal"))
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id)))
+        return await self._all(stmt, {"deal": opportunity_id})

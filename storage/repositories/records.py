@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Select, bindparam, insert, select
 
 from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
@@ -24,7 +25,7 @@ from storage.models import (
     RatingRow,
     TaskRow,
 )
-from storage.repositories.base import PerOpportunityRepository, PerProjectRepository, before_write
+from storage.repositories.base import PerOpportunityRepository, PerProjectRepository, before_write, statement
 
 
 class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRow]):
@@ -46,8 +47,21 @@ class SqlAlchemyContractRepository(PerOpportunityRepository[Contract, ContractRo
 
 
 class SqlAlchemyPaymentMilestoneRepository(PerOpportunityRepository[PaymentMilestone, PaymentMilestoneRow]):
+    """`for_opportunity` is the plan in force; `history` every plan, replaced ones included."""
+
     row, mapper, what = PaymentMilestoneRow, RowMapper(PaymentMilestone), ("回款节点", "payment milestone")
-    order = ("seq",)
+    order = ("plan", "seq")
+
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[PaymentMilestone]:
+        def build() -> Select[Any]:
+            table = self.table()
+            return (select(table).where(table.c.opportunity_id == bindparam("deal"), table.c.replaced_at.is_(None))
+                    .order_by(table.c.seq, table.c.id))
+
+        return await self._all(statement(type(self), "current", build), {"deal": opportunity_id})
+
+    async def history(self, opportunity_id: int) -> Sequence[PaymentMilestone]:
+        return await self._children("opportunity_id", opportunity_id)
 
 
 class SqlAlchemyPaymentRepository(PerOpportunityRepository[Payment, PaymentRow]):

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.activity import FollowUp, Reminder, ReminderStatus
+from domain.billing import PaymentMilestone
 from domain.customer import Contact, Customer, normalize_name, normalize_phone
 from domain.lead import Lead, LeadStatus
 from domain.opportunity import Opportunity, Stage
@@ -146,6 +147,15 @@ class FakePerOpportunity(FakeRepository[P]):
         return self._select(lambda r: r.opportunity_id == opportunity_id, key=self._order)
 
 
+class FakeMilestoneRepository(FakePerOpportunity[PaymentMilestone]):
+    async def for_opportunity(self, opportunity_id: int) -> Sequence[PaymentMilestone]:
+        return self._select(lambda m: m.opportunity_id == opportunity_id and m.replaced_at is None,
+                            key=lambda m: (m.seq, m.id))
+
+    async def history(self, opportunity_id: int) -> Sequence[PaymentMilestone]:
+        return await super().for_opportunity(opportunity_id)
+
+
 class FakeFollowUpRepository(FakePerOpportunity[FollowUp]):
     async def add_many(self, items: Sequence[FollowUp]) -> None:
         for item in items:
@@ -159,6 +169,10 @@ class FakeReminderRepository(FakeRepository[Reminder]):
 
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]:
         return self._select(lambda r: r.status is ReminderStatus.PENDING and r.rep_id == rep_id,
+                            key=lambda r: (r.due_at, r.id))
+
+    async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status is ReminderStatus.PENDING and r.opportunity_id == opportunity_id,
                             key=lambda r: (r.due_at, r.id))
 
 

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
-from domain.billing import Contract, Invoice, Payment, PaymentMilestone
+from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.ports import (
     AuditRepository,
@@ -18,6 +18,7 @@ from domain.ports import (
     InboxRepository,
     LeadRepository,
     MailThreadRepository,
+    MilestoneRepository,
     OpportunityRepository,
     OutboxRepository,
     PerOpportunity,
@@ -40,6 +41,7 @@ from tests.fakes.sales import (
     FakeCustomerRepository,
     FakeFollowUpRepository,
     FakeLeadRepository,
+    FakeMilestoneRepository,
     FakeOpportunityRepository,
     FakePerOpportunity,
     FakeReminderRepository,
@@ -72,8 +74,8 @@ class FakeUnitOfWork:
         self.followups: FollowUpRepository = FakeFollowUpRepository(self, "followups", lambda f: (f.at, f.id))
         self.quotes: PerOpportunity[Quote] = FakePerOpportunity(self, "quotes", lambda q: (q.version, q.id))
         self.contracts: PerOpportunity[Contract] = FakePerOpportunity(self, "contracts")
-        self.milestones: PerOpportunity[PaymentMilestone] = FakePerOpportunity(
-            self, "milestones", lambda m: (m.seq, m.id))
+        self.milestones: MilestoneRepository = FakeMilestoneRepository(
+            self, "milestones", lambda m: (m.plan, m.seq, m.id))
         self.payments: PerOpportunity[Payment] = FakePerOpportunity(
             self, "payments", lambda p: (p.received_on, p.id))
         self.invoices: PerOpportunity[Invoice] = FakePerOpportunity(self, "invoices")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.activity import Reminder, ReminderStatus
+from domain.opportunity import Opportunity
 from domain.people import Rep
 from scheduler.jobs import deliver_due_reminders
 from tests.fakes import FakeStore
@@ -46,3 +50,47 @@ async def test_a_reminder_for_someone_without_a_channel_is_cancelled_not_marked_
     assert await outbox(store) == []
     (reminder,) = store.tables["reminders"].values()
     assert reminder.status is ReminderStatus.CANCELLED
+
+
+async def deal_reminder(store: FakeStore, *, owner_is_recipient: bool, shared: bool = False) -> None:
+    """张伟 has a due reminder about deal #1, owned by him or (handed over) by 李娜."""
+    async with store.uow() as uow:
+        zhang = await uow.reps.add(Rep("张伟", identities={"console": "zhangwei"}))
+        li = await uow.reps.add(Rep("李娜", identities={"console": "lina"}))
+        assert zhang.id is not None and li.id is not None
+        owner = zhang.id if owner_is_recipient else li.id
+        deal = await uow.opportunities.add(Opportunity(customer_id=1, name="MES", owner_id=owner,
+                                                       shared_with=[zhang.id] if shared else []))
+        await uow.reminders.add(Reminder(rep_id=zhang.id, due_at=NOW - timedelta(minutes=1), text="#1 发方案",
+                                         opportunity_id=deal.id))
+        await uow.commit()
+
+
+async def test_a_reminder_about_a_deal_the_recipient_still_sees_is_sent() -> None:
+    store = FakeStore()
+    await deal_reminder(store, owner_is_recipient=False, shared=True)
+    await deliver_due_reminders(store.uow, NOW)
+    assert await outbox(store) == [("console", "zhangwei", "⏰ 提醒：#1 发方案")]
+    (reminder,) = store.tables["reminders"].values()
+    assert reminder.status is ReminderStatus.SENT
+
+
+async def test_a_reminder_about_a_deal_the_recipient_can_no_longer_see_is_cancelled_not_sent(
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = FakeStore()
+    await deal_reminder(store, owner_is_recipient=False)
+    with caplog.at_level(logging.INFO, logger="scheduler.jobs"):
+        assert await deliver_due_reminders(store.uow, NOW) == 1
+    assert await outbox(store) == []
+    (reminder,) = store.tables["reminders"].values()
+    assert reminder.status is ReminderStatus.CANCELLED
+    assert "may no longer see deal 1" in caplog.text
+
+
+async def test_a_reminder_about_a_deleted_deal_is_cancelled() -> None:
+    store = FakeStore()
+    await deal_reminder(store, owner_is_recipient=True)
+    store.tables["opportunities"].clear()
+    await deliver_due_reminders(store.uow, NOW)
+    assert await outbox(store) == []
+    assert next(iter(store.tables["reminders"].values())).status is ReminderStatus.CANCELLED

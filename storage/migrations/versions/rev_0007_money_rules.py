@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "0007"
 down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +19,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # Plain ADD COLUMN / DROP COLUMN (SQLite >= 3.35) on both engines: no table copy, so SQLite keeps the
+    # tables as revision 0006 made them (AUTOINCREMENT).
+    op.add_column("payment_milestones", sa.Column("plan", sa.Integer(), nullable=False, server_default="1"))
+    op.add_column("payment_milestones", sa.Column("replaced_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("invoices", sa.Column("reverses_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.drop_column("invoices", "reverses_id")
+    op.drop_column("payment_milestones", "replaced_at")
+    op.drop_column("payment_milestones", "plan")
