@@ -7,7 +7,6 @@ import re
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.email import MailNotConfigured, find_target
-from bot.mail.held import file_held, ignore_held
 from bot.mail.identity import stored_identity
 from bot.mail.trust import HELD_CODE_LENGTH
 from bot.registry import command
@@ -40,6 +39,8 @@ async def file_mail(ctx: Context, args: Args) -> Reply:
     identity = await stored_identity(ctx.uow)
     if identity is None:
         raise MailNotConfigured()
+    from bot.mail.held import file_held  # bot.mail's batch imports the handlers package
+
     thread = await file_held(ctx, identity, code)
     where = _where(thread)
     return Reply.text(ctx.t(f"已归档：{thread.sender} 的邮件" + (f"记到 {where}" if where else "已建线索"),
@@ -52,6 +53,8 @@ async def file_mail(ctx: Context, args: Args) -> Reply:
          help_en="Ignore a held mail from an unknown sender (no contact, nothing recorded)",
          usage_zh="忽略 代码（邮件通知里的代码）", usage_en="ignore <code> (the code in the notice)")
 async def ignore_mail(ctx: Context, args: Args) -> Reply:
+    from bot.mail.held import ignore_held  # bot.mail's batch imports the handlers package
+
     thread = await ignore_held(ctx, held_code_of(args))
     return Reply.text(ctx.t(f"已忽略 {thread.sender} 的邮件，未做任何记录。",
                             f"Ignored the mail from {thread.sender}; nothing was recorded."))

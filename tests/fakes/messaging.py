@@ -150,7 +150,7 @@ class FakeMailThreadRepository(_Table[MailThread]):
     async def settle_held(self, code: str, status: str) -> bool:
         held = self._select(lambda t: t.kind is MailKey.HELD and t.key == code and t.status == HeldStatus.HELD)
         for thread in held:
-            self._update(thread.id or 0, status=status)
+            self._put(dataclasses.replace(thread, status=status))
         return bool(held)
 
     async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
