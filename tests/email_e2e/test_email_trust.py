@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from domain.mail import HeldStatus, MailKey
-from storage.models import ContactRow, FollowUpRow, MailThreadRow, OpportunityRow, OutboxRow
+from storage.models import ContactRow, CustomerRow, FollowUpRow, LeadRow, MailThreadRow, OpportunityRow, OutboxRow
 from tests.email.dovecot import Mailbox
 from tests.email_e2e.harness import MailWorld, SmtpServer, start_world
 from tests.email_e2e.mails import bounce, customer_mail
@@ -167,3 +167,23 @@ async def test_markup_in_a_mail_reaches_the_reps_card_as_plain_text(world: MailW
     assert "点此登录" in markdown and "发票" in markdown  # the words arrive ...
     assert re.search(r"(?<!\\)[\[\]<]", markdown) is None  # ... no link or tag of theirs is live
     assert "&lt;font" in markdown and "\\[x\\](http://evil)" in markdown
+
+
+async def test_a_first_mail_failing_our_servers_check_is_held_for_an_admin_who_may_file_it_as_a_lead(
+        strict: MailWorld) -> None:
+    failed = f"{AUTHSERV}; dmarc=fail header.from=bigco.test"
+    await strict.deliver(customer_mail("ceo@bigco.test", "CEO", "合作", "请联系我。", "<c1@evil.test>",
+                                       strict.sales.address, Authentication_Results=failed))
+    await strict.processed(1)
+    assert await rows(strict, CustomerRow) == [] and await rows(strict, ContactRow) == []
+    [held] = await held_rows(strict)
+    assert (held.customer_id, held.status) == (None, HeldStatus.HELD.value)
+    [notice] = await notices_about(strict, held.key)
+    assert notice.recipient == "admin"
+    await strict.say(f"归档 {held.key}")  # a rep may not: it names no deal of theirs
+    assert [h.status for h in await held_rows(strict)] == [HeldStatus.HELD.value]
+    await strict.say(f"归档 {held.key}", as_user="admin")
+    [lead] = await rows(strict, LeadRow)
+    [contact] = await rows(strict, ContactRow)
+    assert (contact.email, contact.email_unverified, lead.contact_id) == ("ceo@bigco.test", False, contact.id)
+    assert [h.status for h in await held_rows(strict)] == [HeldStatus.FILED.value]

@@ -99,3 +99,13 @@ async def test_a_stranger_naming_a_lead_is_held_without_a_contact_and_its_owner_
         assert await uow.mail_threads.settle_held(held.key, HeldStatus.IGNORED.value)
         assert not await uow.mail_threads.settle_held(held.key, HeldStatus.FILED.value)  # settled once only
     assert [item.dedupe_key for item in items if item.dedupe_key] == [f"email-held:{held.key}:1"]
+
+
+async def test_a_known_contact_of_another_customer_naming_a_thread_is_held() -> None:
+    store = FakeStore()
+    await handle(store, mail(1, "he@mingtu.test"), mail(2, "wu@bluesea.test"))
+    await handle(store, mail(3, "wu@bluesea.test", subject="Re: 询价", refs=("<m1@x>",)))
+    async with store.uow() as uow:
+        held = [t for t in await uow.mail_threads.find([held_code("<m3@x>")]) if t.kind is MailKey.HELD]
+        assert [(t.sender, t.lead_id) for t in held] == [("wu@bluesea.test", 1)]
+    assert len(store.tables["followups"]) == 2  # the two first mails only
