@@ -73,7 +73,7 @@ async def test_a_stranger_replying_to_our_message_id_is_held_until_the_owner_fil
     assert len(await rows(world, FollowUpRow)) == 3
 
 
-async def test_a_reference_to_the_customers_own_mail_or_a_subject_tag_from_a_stranger_can_be_ignored(
+async def test_a_stranger_using_the_customers_message_id_a_subject_tag_or_the_plus_address_is_held(
         world: MailWorld) -> None:
     ours = await deal_with_our_mail(world)
     token = str(world.smtp.received[-1]["Subject"]).rsplit("[#", 1)[1].rstrip("]")
@@ -81,15 +81,17 @@ async def test_a_reference_to_the_customers_own_mail_or_a_subject_tag_from_a_str
                                       in_reply_to="<q1@mingtu.test>"))
     await world.deliver(customer_mail("y@rival.test", "Y", f"付款 [#{token}]", "hi", "<y1@rival.test>",
                                       world.sales.address))
-    await world.processed(3)
+    plus = f"{world.sales.user}+{token}@example.test"
+    await world.deliver(customer_mail("z@rival.test", "Z", "hello", "hi", "<z1@rival.test>", plus), detail=token)
+    await world.processed(4)
     held = await held_rows(world)
-    assert sorted(h.sender for h in held) == ["x@rival.test", "y@rival.test"]
+    assert sorted(h.sender for h in held) == ["x@rival.test", "y@rival.test", "z@rival.test"]
     assert all(h.opportunity_id == 1 for h in held) and ours
     assert len(await rows(world, ContactRow)) == 1 and len(await rows(world, FollowUpRow)) == 2
     await world.say(f"忽略 {held[0].key}", as_user="lina")  # not hers: as if it did not exist
-    assert [h.status for h in await held_rows(world)] == [HeldStatus.HELD.value] * 2
+    assert [h.status for h in await held_rows(world)] == [HeldStatus.HELD.value] * 3
     await world.say(f"忽略 {held[0].key}")
-    assert [h.status for h in await held_rows(world)] == [HeldStatus.IGNORED.value, HeldStatus.HELD.value]
+    assert [h.status for h in await held_rows(world)] == [HeldStatus.IGNORED.value] + [HeldStatus.HELD.value] * 2
     assert len(await rows(world, ContactRow)) == 1 and len(await rows(world, FollowUpRow)) == 2
 
 
