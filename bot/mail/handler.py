@@ -57,7 +57,6 @@ class MailHandler:
         company = domain if kind == "human" and domain and not is_free_mail(domain) else ""
         return Mail(msg, kind, sender, company, rep)
 
-
     def _really_ours(self, msg: InboundMessage) -> bool:
         """Our own Message-ID, and no failing verdict of our receiving server."""
         return self.identity.made_message_id(msg.external_id) and sender_verdict(self.identity, msg) != "fail"

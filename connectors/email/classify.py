@@ -22,6 +22,7 @@ _FAILED_STATUS = re.compile(r"^\s*5\.")
 _ORIGINAL_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
 _MESSAGE_ID_LINE = re.compile(r"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
 MAX_REPORT_PARTS = 64
+MAX_REPORT_REFS = 50
 
 
 def classify(headers: HeaderBlock, from_address: str, subject: str, is_report: bool) -> MailKind:
@@ -97,4 +98,4 @@ def report_refs(report: Message) -> list[str]:
                      for ref in parse_msgids(str(inner.get("message-id") or ""))]
         elif isinstance(payload, str) and (match := _MESSAGE_ID_LINE.search(payload[:100_000])):
             refs += parse_msgids(match.group(1))
-    return list(dict.fromkeys(refs))
+    return list(dict.fromkeys(refs))[-MAX_REPORT_REFS:]  # the returned mail's own id comes last
