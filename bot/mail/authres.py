@@ -91,7 +91,7 @@ def _checked_domain(item: MethodResult) -> str:
     if item.method == "dkim":
         return item.props.get("header.d") or item.props.get("header.i", "").rpartition("@")[2]
     if item.method == "spf":
-        return (item.props.get("smtp.mailfrom") or "").rpartition("@")[2]
+        return (item.props.get("smtp.mailfrom") or item.props.get("smtp.mail") or "").rpartition("@")[2]
     return ""
 
 

@@ -34,6 +34,7 @@ def test_dkim_or_spf_count_only_for_the_from_domain() -> None:
     assert judge('dkim=pass header.d="mingtu.test" header.s=s1; spf=softfail smtp.mailfrom=x@evil.test') == "pass"
     assert judge("dkim=pass header.d=evil.test; spf=pass smtp.mailfrom=bounce@evil.test") == "none"
     assert judge("spf=fail smtp.mailfrom=he@mingtu.test") == "fail"
+    assert judge("spf=pass (google.com: domain of he@mingtu.test) smtp.mail=he@mingtu.test") == "pass"  # RFC 5451
     assert judge("dmarc=none header.from=mail.mingtu.test; spf=neutral smtp.mailfrom=he@mingtu.test") == "none"
     assert judge("dkim=pass header.d=test") == "none"  # a bare top-level domain aligns with nothing
     assert judge("none") == "none"
