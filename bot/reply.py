@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.i18n import Text
+from connectors.wecom.markdown import escape_markdown
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,21 @@ def render_text(reply: Reply, locale: str) -> str:
 
 
 def render_markdown(reply: Reply, locale: str) -> str:
+    """The card as markdown. Every piece of text is escaped (titles, values and lines carry customers'
+    and mails' words): the only markup is the card's own (heading, bold labels, quotes)."""
     blocks = []
     for card in reply.cards:
-        parts = [f"### {card.title}"] if card.title else []
-        parts += [f"**{f.label.get(locale)}**：{f.value}" for f in card.fields]
-        parts += list(card.lines)
+        parts = [f"### {escape_markdown(card.title)}"] if card.title else []
+        parts += [f"**{escape_markdown(f.label.get(locale))}**：{escape_markdown(f.value)}" for f in card.fields]
+        parts += [_markdown_line(line) for line in card.lines]
         if card.footer:
-            parts.append(f"> {card.footer}")
+            parts.append(f"> {escape_markdown(card.footer)}")
         blocks.append("\n".join(parts))
     return "\n\n".join(blocks)
+
+
+def _markdown_line(line: str) -> str:
+    """A line is text; a leading "> " (a quoted preview line) stays a quote."""
+    if line.startswith("> "):
+        return "> " + escape_markdown(line[2:])
+    return escape_markdown(line)

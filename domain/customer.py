@@ -42,6 +42,7 @@ class Contact:
     email: str = ""
     bouncing: bool = False
     id: int | None = None
+    email_unverified: bool = False  # the address came from a mail nobody vouched for: never mailed to
 
 
 _COMPANY_SUFFIXES = (

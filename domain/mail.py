@@ -11,6 +11,13 @@ class MailKey(StrEnum):
     MESSAGE = "message"  # a Message-ID we captured or sent: answers to it belong to the same thread
     TOKEN = "token"  # the token of a plus address (sales+<token>@) or subject tag naming a lead or deal
     SENDER = "sender"  # an address ("he@mingtu.com") or a company domain ("@mingtu.com"): its latest thread
+    HELD = "held"  # a mail from a stranger naming a thread, held for its owner to file or ignore (key: its code)
+
+
+class HeldStatus(StrEnum):
+    HELD = "held"
+    FILED = "filed"
+    IGNORED = "ignored"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,9 @@ class MailThread:
     outbound: bool = False  # messages we sent
     subject: str = ""
     id: int | None = None
+    sender_name: str = ""  # held mails: what to file
+    note: str = ""
+    status: str = ""  # held mails: HeldStatus
 
     @property
     def link(self) -> MailLink:

@@ -184,6 +184,9 @@ class MailThreadRepository(Protocol):
     async def open_work(self, customer_ids: Iterable[int]) -> Sequence[MailLink]:
         """Links to the open deals (latest updated first), then open leads (newest first), of these customers."""
         ...
+    async def settle_held(self, code: str, status: str) -> bool:
+        """Move the HELD row `code` from held to `status`; False if it is not (or no longer) held."""
+        ...
 
 
 class SettingsRepository(Protocol):

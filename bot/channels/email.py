@@ -17,6 +17,7 @@ smtp_user = "sales@company.com"
 smtp_password = "..."                # or DEALBOT_EMAIL_SMTP_PASSWORD
 smtp_starttls = true                 # omit: upgrade when offered; smtp_ssl = true for 465
 # flood_limit = 20   flood_window_hours = 2   poll_interval = 60   use_idle = true   batch_size = 50
+authserv_id = "mx.company.com"       # optional: trust only Authentication-Results headers with this id
 
 [[email.accounts]]                   # more mailboxes to capture, e.g. a rep's (same keys, no prefix)
 host = "imap.company.com"
@@ -97,7 +98,8 @@ def identity_from(config: Config) -> MailIdentity:
     mailboxes = tuple(account.address for account in imap_accounts(config) if account.address)
     return MailIdentity(address, str(section.get("domain") or "").strip(), mailboxes,
                         _get(section, "flood_limit", int, 20),
-                        timedelta(hours=_get(section, "flood_window_hours", float, 2.0)))
+                        timedelta(hours=_get(section, "flood_window_hours", float, 2.0)),
+                        _get(section, "authserv_id", str, "").strip())
 
 
 def _account(values: Mapping[str, Any], prefix: str, fallback_address: str) -> ImapAccount:

@@ -42,6 +42,13 @@ class AddressBouncing(DomainError):
     en = "Mail to {name} <{email}> bounced before; please check the address first."
 
 
+class AddressUnverified(DomainError):
+    zh = ("不会给 {email} 发信：这个地址来自一封未经验证的邮件（发信域验证未通过或缺失）。"
+          "请先与 {name} 核实地址，再发：核实邮箱 {ref} {email}")
+    en = ("Not sending to {email}: the address came from a mail that could not be verified (no passing "
+          "DMARC/SPF/DKIM). Check it with {name} first, then: verify email {ref} {email}")
+
+
 @dataclass(slots=True)
 class Target:
     customer: Customer
@@ -87,9 +94,12 @@ async def mail_contact(ctx: Context, target: Target) -> Contact:
     if contact is None or not contact.email:
         assert target.customer.id is not None
         usable = [c for c in await ctx.uow.contacts.for_customer(target.customer.id) if c.email]
-        contact = next((c for c in usable if not c.bouncing), usable[0] if usable else None)
+        trusted = [c for c in usable if not c.email_unverified]
+        contact = next((c for c in trusted if not c.bouncing), trusted[0] if trusted else usable[0] if usable else None)
     if contact is None or not contact.email:
         raise NoMailAddress(ref=target.ref)
+    if contact.email_unverified:
+        raise AddressUnverified(name=contact.name, email=contact.email, ref=target.ref)
     if contact.bouncing:
         raise AddressBouncing(name=contact.name, email=contact.email)
     return contact

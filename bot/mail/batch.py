@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.context import Context, Directory, Settings
 from bot.mail.cards import chat_items, flood_notice, mail_card
 from bot.mail.creation import contact_for, new_lead
+from bot.mail.holding import held, sent_to, vet_contact
 from bot.mail.identity import MailIdentity
 from bot.mail.lookups import Mail, MailLookups
 from bot.mail.threads import bare_subject, explicit_link, sender_keys
@@ -61,21 +62,30 @@ class MailBatch:
         await self.uow.audit.add_many(self.ctx.audit_log)
         return self.outbox
 
-    async def _from_customer(self, mail: Mail) -> None:
-        if self._flooding(mail):
+    async def take_filed(self, mail: Mail, link: MailLink) -> None:
+        """A held mail its owner filed (bot.mail.held): attached to `link` as if its sender were known."""
+        await self._from_customer(mail, vouched=self.lookups.settle(link) or link)
+
+    async def _from_customer(self, mail: Mail, vouched: MailLink | None = None) -> None:
+        if vouched is None and self._flooding(mail):
             self._message(mail, MailLink())
             self._notify_flood(mail)
             return
-        link = self.lookups.resolve(mail)
+        had_contact = mail.sender in self.lookups.contacts
+        link = vouched if vouched is not None and vouched.linked else self.lookups.resolve(mail)
+        if vouched is None and held(self, mail, link):
+            return
         new = link is None
         if link is None:
             link = await new_lead(self.ctx, self.lookups, mail)
         assert link.customer_id is not None
         contact = await contact_for(self.ctx, self.lookups, mail, link.customer_id)
+        await vet_contact(self, mail, contact, created=not had_contact, vouched=vouched is not None)
         if link.contact_id is None:
             link = MailLink(link.customer_id, contact.id, link.lead_id, link.opportunity_id)
         self._record(mail, link, None, contact.id)
-        self._message(mail, link)
+        if vouched is None:  # a filed mail's Message-ID was recorded when it was held
+            self._message(mail, link)
         for key in sender_keys(mail.sender, mail.company):
             known = self.lookups.threads.get(key)
             if known is None or known.kind is not MailKey.SENDER or known.link != link:  # unchanged: no write
@@ -98,10 +108,13 @@ class MailBatch:
         self._message(mail, settled, outbound=True)
 
     async def _bounce(self, mail: Mail) -> None:
-        """A delivery-status report: the failed addresses are marked bouncing on their contacts."""
+        """A delivery-status report marks a failed address bouncing only when it returns a mail we sent
+        to that contact (its Message-ID is ours, on the thread, with that contact): anyone can write a
+        report, nobody else knows our Message-IDs."""
+        sent = await sent_to(self.uow, mail)
         for address in mail.bounced:
             contact = self.lookups.contacts.get(address)
-            if contact is not None and not contact.bouncing:
+            if contact is not None and not contact.bouncing and contact.id in sent:
                 self.ctx.remember("contact", contact)
                 contact.bouncing = True
                 await self.ctx.update("contact", contact, bouncing=True)

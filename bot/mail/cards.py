@@ -60,6 +60,25 @@ def mail_card(locale: str, customer: Customer, sender_name: str, subject: str, t
     return card.build(footer)
 
 
+def held_notice(locale: str, sender: str, ref: str, subject: str, text: str, code: str, failed: bool) -> Reply:
+    """陌生发件人 x@y 回复了 #12 的邮件：归档 / 忽略 — with the commands that do it."""
+    zh = locale != "en"
+    if failed and zh:
+        title = f"发件人 {sender} 未通过发信域验证（可能是冒充）" + (f"，邮件涉及 {ref}" if ref else "")
+    elif failed:
+        title = f"Sender {sender} failed authentication (possibly forged)" + (f", mail about {ref}" if ref else "")
+    elif zh:
+        title = f"陌生发件人 {sender} 回复了 {ref} 的邮件"
+    else:
+        title = f"Unknown sender {sender} replied to deal {ref}'s mail" if ref.startswith("#") else \
+            f"Unknown sender {sender} replied to {ref}'s mail"
+    card = CardBuilder(title, locale).add("主题", "Subject", bare_subject(subject))
+    for line in preview(text):
+        card.line(f"> {line}")
+    card.line("未建联系人、未记跟进。" if zh else "No contact was added, nothing was recorded.")
+    return card.build(f"归档：归档 {code} · 忽略：忽略 {code}" if zh else f"File: file {code} · Ignore: ignore {code}")
+
+
 def flood_notice(locale: str, sender: str, limit: int, hours: float) -> Reply:
     if locale == "en":
         return Reply.text(f"Mail flood: {sender} sent {limit} or more mails within {hours:g} hours. "

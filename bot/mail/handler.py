@@ -16,6 +16,7 @@ from bot.mail.batch import MailBatch
 from bot.mail.identity import MailIdentity
 from bot.mail.lookups import Mail, MailLookups
 from bot.mail.senders import domain_of, is_free_mail
+from bot.mail.trust import sender_verdict
 from connectors.base import InboundMessage
 from domain.messaging import OutboxItem
 from domain.people import Rep
@@ -42,7 +43,8 @@ class MailHandler:
         return await batch.finish()
 
     def classify(self, msg: InboundMessage, directory: Directory) -> Mail:
-        """human | auto_reply | bounce | list | own (a rep's or our domain's) | unknown (no sender)."""
+        """human | auto_reply | bounce | list | own (a rep's or our domain's) | unknown (no sender) |
+        forged (claims a rep or our domain but lacks our Message-ID, or failed authentication)."""
         sender = msg.sender_id.strip().lower()
         kind = str(msg.extra.get("kind") or "human")
         rep = _rep_with_address(directory, sender)
@@ -50,10 +52,14 @@ class MailHandler:
             if not sender:
                 kind = "unknown"
             elif rep is not None or self.identity.is_ours(sender):
-                kind = "own"
+                kind = "own" if self._really_ours(msg) else "forged"
         domain = domain_of(sender)
         company = domain if kind == "human" and domain and not is_free_mail(domain) else ""
         return Mail(msg, kind, sender, company, rep)
+
+    def _really_ours(self, msg: InboundMessage) -> bool:
+        """Our own Message-ID, and no failing verdict of our receiving server."""
+        return self.identity.made_message_id(msg.external_id) and sender_verdict(self.identity, msg) != "fail"
 
 
 def _rep_with_address(directory: Directory, address: str) -> Rep | None:

@@ -20,6 +20,7 @@ class MailIdentity:
     mailboxes: tuple[str, ...] = ()  # every captured mailbox address
     flood_limit: int = 20  # this many captured mails from one sender ...
     flood_window: timedelta = timedelta(hours=2)  # ... within this long: the sender is throttled
+    authserv_id: str = ""  # our receiving server's Authentication-Results id: only its verdicts count
 
     @property
     def mail_domain(self) -> str:
@@ -31,19 +32,26 @@ class MailIdentity:
         return (domain_of(address) == self.mail_domain or address == self.address.lower()
                 or address in {box.lower() for box in self.mailboxes})
 
+    def made_message_id(self, message_id: str) -> bool:
+        """A Message-ID of our domain (or a sub-domain: a mail server of ours), as only we make them."""
+        host = message_id.strip().strip("<>").rpartition("@")[2].lower()
+        return bool(self.mail_domain) and (host == self.mail_domain or host.endswith("." + self.mail_domain))
+
     def message_id(self) -> str:
         return make_msgid(domain=self.mail_domain)
 
     def to_setting(self) -> dict[str, Any]:
         return {"address": self.address, "domain": self.mail_domain, "mailboxes": list(self.mailboxes),
-                "flood_limit": self.flood_limit, "flood_window": self.flood_window.total_seconds()}
+                "flood_limit": self.flood_limit, "flood_window": self.flood_window.total_seconds(),
+                "authserv_id": self.authserv_id}
 
     @classmethod
     def from_setting(cls, value: Any) -> MailIdentity | None:
         if not isinstance(value, dict) or not value.get("address"):
             return None
         return cls(str(value["address"]), str(value.get("domain") or ""), tuple(value.get("mailboxes") or ()),
-                   int(value.get("flood_limit", 20)), timedelta(seconds=float(value.get("flood_window", 7200))))
+                   int(value.get("flood_limit", 20)), timedelta(seconds=float(value.get("flood_window", 7200))),
+                   str(value.get("authserv_id") or ""))
 
 
 async def stored_identity(uow: UnitOfWork) -> MailIdentity | None:

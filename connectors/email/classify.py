@@ -6,7 +6,7 @@ import re
 from email.message import Message
 from typing import Literal
 
-from .headers import HeaderBlock, parse_addresses
+from .headers import HeaderBlock, parse_addresses, parse_msgids
 
 MailKind = Literal["human", "auto_reply", "bounce", "list"]
 
@@ -19,6 +19,10 @@ _DAEMON = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)@",
 _AUTO_PRECEDENCE = frozenset({"junk", "auto_reply", "auto-reply"})
 _LIST_PRECEDENCE = frozenset({"bulk", "list"})
 _FAILED_STATUS = re.compile(r"^\s*5\.")
+_ORIGINAL_TYPES = frozenset({"message/rfc822", "text/rfc822-headers", "message/rfc822-headers"})
+_MESSAGE_ID_LINE = re.compile(r"^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)", re.IGNORECASE | re.MULTILINE)
+MAX_REPORT_PARTS = 64
+MAX_REPORT_REFS = 50
 
 
 def classify(headers: HeaderBlock, from_address: str, subject: str, is_report: bool) -> MailKind:
@@ -76,3 +80,22 @@ def _fields(chunk: str) -> dict[str, str]:
         if sep:
             fields.setdefault(name.strip().lower(), " ".join(value.split()))
     return fields
+
+
+def report_refs(report: Message) -> list[str]:
+    """Message-IDs of the original mail a delivery-status report returns (its message/rfc822 or
+    text/rfc822-headers part), plus the report's own In-Reply-To/References: what it claims to answer."""
+    refs = parse_msgids(str(report.get("in-reply-to") or "")) + parse_msgids(str(report.get("references") or ""))
+    for count, part in enumerate(report.walk()):
+        if count >= MAX_REPORT_PARTS:
+            break
+        ctype = part.get_content_type()
+        if ctype not in _ORIGINAL_TYPES:
+            continue
+        payload = getattr(part, "_payload", None)  # as parsed; see mime.raw_payload
+        if isinstance(payload, list):
+            refs += [ref for inner in payload[:1] if isinstance(inner, Message)
+                     for ref in parse_msgids(str(inner.get("message-id") or ""))]
+        elif isinstance(payload, str) and (match := _MESSAGE_ID_LINE.search(payload[:100_000])):
+            refs += parse_msgids(match.group(1))
+    return list(dict.fromkeys(refs))[-MAX_REPORT_REFS:]  # the returned mail's own id comes last

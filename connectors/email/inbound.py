@@ -39,6 +39,8 @@ def inbound_from_parsed(mail: ParsedMail, raw: bytes, mailbox_address: str, rece
         "date": mail.date.isoformat() if mail.date else None,
         "raw_size": len(raw),
         "defects": list(mail.defects),
+        "auth_results": list(mail.auth_results),
+        "bounce_refs": list(mail.bounce_refs),
         **(source or {}),
     }
     return InboundMessage(

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import email
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email import policy
 from email.message import Message
 
 from connectors.base import Attachment
 
-from .classify import MailKind, classify
+from .classify import MailKind, classify, report_refs
 from .elide import elide_large_base64
 from .headers import HeaderBlock, decode_text, parse_addresses, parse_date, parse_msgids
 from .html_text import html_to_text
 from .mime import Body, charset_hint, read_body
 from .quotes import strip_reply
 
+MAX_AUTH = 20  # Authentication-Results headers kept (topmost first), each cut to MAX_AUTH_RESULT chars
+MAX_AUTH_RESULT = 4000
 _PLUS = re.compile(r"^([^@+\s]+)\+([^@\s]+)@(.+)$")
 
 
@@ -49,6 +51,8 @@ class ParsedMail:
     plus_addresses: tuple[PlusAddress, ...] = ()
     raw_size: int = 0
     defects: tuple[str, ...] = ()  # what could not be read; the rest is still usable
+    auth_results: tuple[str, ...] = ()  # Authentication-Results headers, topmost first (bot.mail.authres)
+    bounce_refs: tuple[str, ...] = ()  # bounces: Message-IDs of the returned mail
 
     @property
     def plus_tokens(self) -> tuple[str, ...]:
@@ -80,7 +84,8 @@ def _parse(message: Message, size: int) -> ParsedMail:
     hint = charset_hint(message)
     headers = HeaderBlock(message)
     body = read_body(message, hint)
-    return _assemble(headers, hint, body, size)
+    parsed = _assemble(headers, hint, body, size)
+    return replace(parsed, bounce_refs=tuple(report_refs(message))) if parsed.kind == "bounce" else parsed
 
 
 def _assemble(headers: HeaderBlock, hint: str | None, body: Body, size: int) -> ParsedMail:
@@ -116,6 +121,7 @@ def _assemble(headers: HeaderBlock, hint: str | None, body: Body, size: int) -> 
         plus_addresses=_plus_addresses(to + cc + delivered),
         raw_size=size,
         defects=tuple(defects),
+        auth_results=tuple(value[:MAX_AUTH_RESULT] for value in headers.all("authentication-results")[:MAX_AUTH]),
     )
 
 

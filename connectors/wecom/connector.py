@@ -25,7 +25,13 @@ from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMes
 from connectors.wecom.callback import add_routes as add_callback_routes
 from connectors.wecom.client import WeComAppClient
 from connectors.wecom.config import WeComConfig
-from connectors.wecom.markdown import APP_TEXT_LIMIT, split_markdown, to_wecom_markdown, truncate_utf8
+from connectors.wecom.markdown import (
+    APP_TEXT_LIMIT,
+    escape_html,
+    split_markdown,
+    to_wecom_markdown,
+    truncate_utf8,
+)
 from connectors.wecom.robot import WeComRobot
 from connectors.wecom.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.token import AccessTokenProvider, InMemoryTokenStore, TokenStore
@@ -123,8 +129,8 @@ def _wants_markdown(message: OutboundMessage) -> bool:
 
 
 def _card_fields(card: Mapping[str, Any]) -> dict[str, str]:
-    fields = {"title": truncate_utf8(str(card.get("title", "")), CARD_TITLE_LIMIT),
-              "description": truncate_utf8(str(card.get("description", "")), CARD_DESCRIPTION_LIMIT),
+    fields = {"title": truncate_utf8(escape_html(str(card.get("title", ""))), CARD_TITLE_LIMIT),
+              "description": truncate_utf8(escape_html(str(card.get("description", ""))), CARD_DESCRIPTION_LIMIT),
               "url": str(card.get("url", "")), "btntxt": str(card.get("btntxt") or "详情")}
     if not fields["title"] or not fields["url"]:
         raise DeliveryError("wecom textcard needs a title and a url", retry_after=None)

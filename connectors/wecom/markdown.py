@@ -107,6 +107,25 @@ def to_wecom_markdown(text: str) -> str:
     return "\n".join(out)
 
 
+_HTML_SPECIAL = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_MD_SPECIAL = re.compile(r"[\\`*\[\]~|]|(?<!\w)_|_(?!\w)")
+_MD_LINE_START = re.compile(r"^(\s*\d*)([#\-+.)])(?=[#\s]|$)", re.MULTILINE)  # heading, list item
+
+
+def escape_html(text: str) -> str:
+    """Text as it reads, inside HTML: no tag, no attribute end, no entity can come out of it."""
+    return _ENTITY_LIKE.sub("&amp;", text).translate(_HTML_SPECIAL)
+
+
+def escape_markdown(text: str) -> str:
+    """Outside text (a mail's subject, body, sender name) as plain words inside WeCom/DingTalk markdown:
+    no link, image, emphasis, code, heading, list or quote, and no HTML tag (`<font>`, `<a>`). The one
+    escaping function for every card renderer (bot.reply.render_markdown, textcards)."""
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), escape_html(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
 def font(text: str, color: FontColor) -> str:
     return f'<font color="{color}">{text}</font>'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Code
@@ -32,3 +32,6 @@ class MailThreadRow(Base):
     sender: Mapped[str]
     outbound: Mapped[bool]
     subject: Mapped[str]
+    sender_name: Mapped[str] = mapped_column(server_default="")
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[Code] = mapped_column(server_default="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Code, Currency, LongText, never_reused, optional_parent, parent
@@ -45,6 +45,7 @@ class ContactRow(Base):
     phone: Mapped[str]
     email: Mapped[str] = mapped_column(index=True)
     bouncing: Mapped[bool]
+    email_unverified: Mapped[bool] = mapped_column(server_default=false())
     phone_key: Mapped[Code] = mapped_column(index=True)
 
 

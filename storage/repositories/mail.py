@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import desc, or_, select
+from sqlalchemy import desc, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lead import LeadStatus
-from domain.mail import MailKey, MailLink, MailThread
+from domain.mail import HeldStatus, MailKey, MailLink, MailThread
 from domain.opportunity import OPEN_STAGES
 from storage.mapping import RowMapper
 from storage.models import LeadRow, MailThreadRow, OpportunityRow
@@ -50,7 +50,7 @@ class SqlAlchemyMailThreadRepository:
         for thread in threads:
             values = THREADS.columns(thread, with_id=False)
             values.update(key=stored_key(thread.key), sender=thread.sender[:MAX_KEY],
-                          subject=thread.subject[:MAX_KEY])
+                          subject=thread.subject[:MAX_KEY], sender_name=thread.sender_name[:MAX_KEY])
             if thread.kind is MailKey.SENDER:
                 replaced[(thread.kind.value, values["key"])] = values
             else:
@@ -115,3 +115,13 @@ class SqlAlchemyMailThreadRepository:
                  for row in await self.session.execute(deals)]
         links += [MailLink(row.customer_id, row.contact_id, row.id) for row in await self.session.execute(leads)]
         return links
+
+    async def settle_held(self, code: str, status: str) -> bool:
+        """One conditional UPDATE: of two processes (or a replayed tap) settling the same mail, one wins."""
+        await before_write(self.session)
+        stmt = (update(MailThreadRow)
+                .where(MailThreadRow.kind == MailKey.HELD.value, MailThreadRow.key == code,
+                       MailThreadRow.status == HeldStatus.HELD.value)
+                .values(status=status).execution_options(synchronize_session=False))
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0) == 1)

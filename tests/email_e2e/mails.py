@@ -40,8 +40,11 @@ def out_of_office(sender: str, name: str, message_id: str, to: str) -> bytes:
                          Auto_Submitted="auto-replied", X_Autoreply="yes")
 
 
-def bounce(failed: str, message_id: str, to: str) -> bytes:
-    """A Postfix delivery-status report saying mail to `failed` was refused for good."""
+def bounce(failed: str, message_id: str, to: str, original: str = "") -> bytes:
+    """A Postfix delivery-status report saying mail to `failed` was refused for good; with `original`,
+    it returns the headers of that mail (text/rfc822-headers), as Postfix does."""
+    returned = (f"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: {to}\r\nTo: {failed}\r\n"
+                f"Subject: Re\r\nMessage-ID: {original}\r\n\r\n") if original else ""
     return (
         f"Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.example.test (Mail Delivery System)\r\nTo: {to}\r\n"
         f"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: {message_id}\r\n"
@@ -51,5 +54,5 @@ def bounce(failed: str, message_id: str, to: str) -> bytes:
         f"<{failed}>: host mx said: 550 5.1.1 User unknown\r\n\r\n"
         "--B\r\nContent-Type: message/delivery-status\r\n\r\n"
         "Reporting-MTA: dns; mx.example.test\r\n\r\n"
-        f"Final-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--B--\r\n"
+        f"Final-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n{returned}--B--\r\n"
     ).encode()

@@ -22,18 +22,21 @@ async def test_out_of_office_replies_and_bounces_create_nothing_and_the_bounce_m
         world: MailWorld) -> None:
     await inquiry(world)
     await world.processed(1)
+    await world.say("邮件 L1 您好")
+    [ours] = world.smtp.received
     await world.deliver(out_of_office("hewei@mingtu.test", "何伟", "<ooo1@mingtu.test>", world.sales.address))
     await world.deliver(out_of_office("stranger@newco.test", "陌生人", "<ooo2@newco.test>", world.sales.address))
-    await world.deliver(bounce("hewei@mingtu.test", "<dsn1@mx.example.test>", world.sales.address))
+    await world.deliver(bounce("hewei@mingtu.test", "<dsn1@mx.example.test>", world.sales.address,
+                               original=str(ours["Message-ID"])))
     out = await world.processed(4)
     assert out == ""  # nobody is told, nobody is answered
-    assert world.smtp.received == []
+    assert world.smtp.received == [ours]
     assert len(await rows(world, CustomerRow)) == 1 and len(await rows(world, LeadRow)) == 1
-    assert len(await rows(world, FollowUpRow)) == 1
+    assert len(await rows(world, FollowUpRow)) == 2  # the inquiry and our mail
     [contact] = await rows(world, ContactRow)
-    assert contact.bouncing is True
+    assert contact.bouncing is True  # the report returns a mail we sent to that address
     assert "退信" in await world.say("邮件 L1 您好")
-    assert world.smtp.received == []
+    assert world.smtp.received == [ours]
 
 
 async def test_a_flooding_sender_is_throttled_with_one_notice_to_an_admin(world: MailWorld) -> None:
@@ -55,7 +58,7 @@ async def test_mail_from_a_rep_or_our_own_domain_is_recorded_on_the_thread_and_n
     await inquiry(world)
     await world.processed(1)
     await world.say("转给 L1 赵敏")
-    await world.deliver(customer_mail("zhaomin@reps.test", "赵敏", "报价", "何总，报价见附件。", "<z1@reps.test>",
+    await world.deliver(customer_mail("zhaomin@reps.test", "赵敏", "报价", "何总，报价见附件。", "<z1@example.test>",
                                       "hewei@mingtu.test", Cc=world.sales.address))
     await world.deliver(customer_mail("noreply@example.test", "系统", "测试", "内部通知", "<n1@example.test>",
                                       world.sales.address))

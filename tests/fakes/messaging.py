@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.audit import AuditEntry
 from domain.lead import LeadStatus
-from domain.mail import MailKey, MailLink, MailThread
+from domain.mail import HeldStatus, MailKey, MailLink, MailThread
 from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
 from domain.opportunity import OPEN_STAGES
 from tests.fakes.store import (
@@ -146,6 +146,12 @@ class FakeMailThreadRepository(_Table[MailThread]):
                 self._insert(copy.copy(thread))
             elif thread.kind is MailKey.SENDER:
                 self._put(dataclasses.replace(thread, id=same.id))
+
+    async def settle_held(self, code: str, status: str) -> bool:
+        held = self._select(lambda t: t.kind is MailKey.HELD and t.key == code and t.status == HeldStatus.HELD)
+        for thread in held:
+            self._put(dataclasses.replace(thread, status=status))
+        return bool(held)
 
     async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
         wanted = set(senders)
