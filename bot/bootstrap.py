@@ -17,6 +17,7 @@ from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
 from bot.nlp import Parser
+from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
 from bot.router import Router
 from bot.service import Bot
@@ -31,6 +32,7 @@ from storage.migrate import upgrade
 from storage.uow import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 15.0  # seconds to reach the database at start-up
 
 
 @dataclass(slots=True)
@@ -43,6 +45,10 @@ class App:
     connectors: dict[str, Connector] = field(default_factory=dict)
     inbox: GroupCommitInbox | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return (f"App(config={self.config!r}, database={mask_url(str(self.engine.url))!r}, "
+                f"connectors={sorted(self.connectors)!r})")
 
     async def start_channels(self, skip: tuple[str, ...] = ("console",)) -> None:
         """Start every channel but those in `skip` in the background; inbound messages go to bot.ingest."""
@@ -64,16 +70,38 @@ class App:
 def database_url(config: Config) -> str:
     url = str(config.get("database", "url"))
     if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
-        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.split(":///", 1)[1]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"[database] url: cannot create the folder {folder} ({err.strerror})") from None
     return url
+
+
+async def check_database(url: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Connect once; an unreachable database is a ConfigError naming the (masked) URL and the reason."""
+    engine = make_engine(url)
+    try:
+        async with asyncio.timeout(timeout), engine.connect():
+            pass
+    except TimeoutError:
+        raise ConfigError(f"[database] url: no answer from {mask_url(url)} within {timeout:.0f} s") from None
+    except Exception as err:  # any driver's connect error: refused, unknown host, bad password, no database
+        cause = getattr(err, "orig", None) or err
+        reason = SECRET_FILTER.mask(mask_url((str(cause).strip() or type(cause).__name__).splitlines()[0]))
+        raise ConfigError(f"[database] url: cannot connect to {mask_url(url)}: {reason}") from None
+    finally:
+        await engine.dispose()
 
 
 async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
                     clock: Callable[[], datetime] | None = None, migrate: bool = True,
                     chat: bool = True) -> App:
     """`chat=False` for batch commands (import, demo): the NLP pipelines are then loaded only if used."""
+    install_secret_filter(config.sections)
     url = database_url(config)
     log.debug("config: %s", config.redacted())
+    await check_database(url)
     if migrate:
         await upgrade(url)
     engine = make_engine(url)
@@ -96,7 +124,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock)
-    log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
+    log.info("dealbot ready (config: %s, database: %s)", config.source, mask_url(url))
     return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
 
 

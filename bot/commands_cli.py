@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from bot.bootstrap import App, bootstrap, database_url
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.http import make_web_app, start_http
 from connectors.console import ConsoleConnector
 from domain.people import Rep, Role
@@ -40,7 +40,12 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     user = str(config.get("console", "user", ADMIN))
     console = ConsoleConnector(user)
     app = await bootstrap(config, {"console": console})
-    runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
+    try:
+        runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
+    except OSError as err:
+        await app.close()
+        raise ConfigError(f"[http] cannot listen on {config.get('http', 'host')}:{config.get('http', 'port')} "
+                          f"({err.strerror or err}); change host or port") from None
     scheduler = build_scheduler(app.uow_factory, app.dispatcher,
                                 float(config.get("scheduler", "outbox_interval", 2.0)),
                                 float(config.get("scheduler", "reminder_interval", 30.0)))
@@ -118,10 +123,14 @@ async def import_users(args: argparse.Namespace, config: Config) -> int:
     app = await bootstrap(config, chat=False)
     try:
         teams, users = read_users_file(args.file)
-        report = await sync_directory(app.uow_factory, teams, users)
+        report = await sync_directory(app.uow_factory, teams, users,
+                                      create_teams=not str(args.file).lower().endswith(".toml"))
     finally:
         await app.close()
-    print(f"created 新建 {len(report.created)}, updated 更新 {len(report.updated)}, errors 错误 {len(report.errors)}")
+    if report.errors:
+        print(f"nothing was written 未写入任何内容: errors 错误 {len(report.errors)}")
+    else:
+        print(f"created 新建 {len(report.created)}, updated 更新 {len(report.updated)}")
     for error in report.errors:
         print("  " + error)
     return 0 if not report.errors else 1
