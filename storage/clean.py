@@ -1,0 +1,73 @@
+"""Last line of defence for text on its way into the database, on both engines.
+
+PostgreSQL rejects NUL bytes in text ("invalid byte sequence for encoding UTF8: 0x00") and neither
+driver can encode a lone surrogate: one such value would fail a whole transaction (or a group-commit
+batch). Channels clean their input at the front (connectors.base.clean_text); this hook makes sure that
+whatever path a value took, every string bound to a statement is cleaned the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.types import json_dumps
+
+_HOSTILE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """NUL bytes dropped, surrogate pairs joined, lone surrogates replaced by U+FFFD."""
+    if not _HOSTILE.search(value):
+        return value
+    value = value.replace("\x00", "")
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def clean_parameters(parameters: Any) -> Any:
+    """The same parameters with every hostile string cleaned; the very same object when there is none."""
+    if isinstance(parameters, str):
+        return clean_text(parameters)
+    if isinstance(parameters, Mapping):
+        cleaned = {key: clean_parameters(value) for key, value in parameters.items()}
+        changed = any(cleaned[key] is not value for key, value in parameters.items())
+        return cleaned if changed else parameters
+    if isinstance(parameters, Sequence) and not isinstance(parameters, bytes | bytearray):
+        items = [clean_parameters(value) for value in parameters]
+        if all(new is old for new, old in zip(items, parameters, strict=True)):
+            return parameters
+        return tuple(items) if isinstance(parameters, tuple) else items
+    return parameters
+
+
+def clean_value(value: Any) -> Any:
+    """A JSON-able value with every string (keys included) cleaned."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, Mapping):
+        return {clean_text(str(k)): clean_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_value(v) for v in value]
+    return value
+
+
+def clean_json_dumps(value: Any) -> str:
+    """`json_dumps` for JSON columns: NUL (\\u0000, which PostgreSQL's jsonb and text refuse) and lone
+    surrogates never get in. The common case costs one scan of the dumped text."""
+    dumped = json_dumps(value)
+    if "\\u0000" in dumped or _HOSTILE.search(dumped):
+        dumped = json_dumps(clean_value(value))
+    return dumped
+
+
+def install_text_guard(engine: AsyncEngine) -> None:
+    """Clean every statement's parameters just before the driver sees them."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    def _clean(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+               _executemany: bool) -> tuple[str, Any]:
+        return statement, clean_parameters(parameters)
