@@ -9,11 +9,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 Check = Callable[[Any], str | None]
 
+NAME_CHARS = 255
 DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 def text(value: Any) -> str | None:
     return None if isinstance(value, str) else "must be text in quotes"
+
+
+def name(value: Any) -> str | None:
+    """Text stored in a 255-character column (people, teams, channel identities)."""
+    if not isinstance(value, str):
+        return "must be text in quotes"
+    return None if len(value) <= NAME_CHARS else f"is longer than {NAME_CHARS} characters ({len(value)})"
 
 
 def flag(value: Any) -> str | None:
@@ -66,7 +74,7 @@ def timezone(value: Any) -> str | None:
 def words(value: Any) -> str | None:
     """A list of names, or one text with names separated by commas."""
     if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        return None
+        return None if len(str(value)) <= 4 * NAME_CHARS else "is too long"
     return 'must be a list of names like ["华东", "华南"]'
 
 

@@ -26,8 +26,8 @@ class Table:
     hint: str = ""
 
 
-_PERSON = {"name": c.text, "role": c.choice("rep", "manager", "admin"), "team": c.text, "regions": c.words,
-           "locale": c.choice("zh", "en"), "timezone": c.timezone, **{ch: c.text for ch in CHANNELS}}
+_PERSON = {"name": c.name, "role": c.choice("rep", "manager", "admin"), "team": c.name, "regions": c.words,
+           "locale": c.choice("zh", "en"), "timezone": c.timezone, **{ch: c.name for ch in CHANNELS}}
 
 _IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "address": c.text,
                        "port": c.whole(1, 65535), "ssl": c.flag, "starttls": c.flag, "mailboxes": c.folders},
@@ -37,16 +37,16 @@ SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),
     "http": Table({"host": c.text, "port": c.whole(0, 65535)}),
     "bot": Table({"locale": c.choice("zh", "en"), "timezone": c.timezone, "max_message_chars": c.whole(1),
-                  "default_team": c.text}),
+                  "default_team": c.name}),
     "scheduler": Table({"enabled": c.flag, "outbox_interval": c.positive, "reminder_interval": c.positive,
                         "shutdown_grace": c.positive}),
     "queue": Table({"lease_seconds": c.positive, "sweep_interval": c.positive, "max_attempts": c.whole(1),
                     "retry_base_delay": c.positive}),
-    "console": Table({"user": c.text}),
-    "teams": Table({"name": c.text, "region": c.text}, array=True, required=("name",),
+    "console": Table({"user": c.name}),
+    "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),
                    hint="one [[teams]] block per team"),
     "users": Table(_PERSON, array=True, required=("name",), hint="one [[users]] block per person"),
-    "assignment": Table({"team": c.text, "rep": c.text, "regions": c.words, "region": c.words,
+    "assignment": Table({"team": c.name, "rep": c.name, "regions": c.words, "region": c.words,
                          "industries": c.words, "industry": c.words, "min_budget": c.amount,
                          "max_budget": c.amount}, array=True, hint="one [[assignment]] block per rule"),
     "wecom": Table({"corp_id": c.text, "agent_id": c.whole(1), "secret": c.text, "token": c.text,

@@ -80,6 +80,7 @@ BAD_CONFIGS = [
     ('[email]\nimap_pasword = "x"\n', "unknown key 'imap_pasword' (did you mean 'imap_password'?)"),
     ('[[email.accounts]]\nhost = "h"\nuser = "u"\n', "[[email.accounts]] #1 is missing password"),
     ('[dingtalk]\nclient_id = "x"\n', "DingTalk is not built yet"),
+    (f'[[users]]\nname = "{"张" * 300}"\n', "name is longer than 255 characters (300)"),
 ]
 
 

@@ -92,3 +92,13 @@ def test_every_subcommand_refuses_a_bad_config_the_same_way(tmp_path: Path, comm
 def test_a_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "nope.toml"
     assert_refused(run_cli(tmp_path, "serve", "--config", str(path)), path, "config file not found")
+
+
+def test_a_port_in_use_is_a_config_error(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        path = write(tmp_path, sqlite_section(tmp_path) + f'[http]\nport = {port}\n')
+        done = run_cli(tmp_path, "serve", "--config", str(path))
+    assert_refused(done, path, f"[http] cannot listen on 127.0.0.1:{port}")
