@@ -30,14 +30,41 @@ def clean_text(value: str) -> str:
 
 def clean_parameters(parameters: Any) -> Any:
     """The same parameters with every hostile string cleaned; the very same object when there is none."""
+    return _cleaned(parameters) if _has_hostile(parameters) else parameters
+
+
+def _has_hostile(value: Any) -> bool:
+    """One quick pass (about 1 µs for a typical statement): is there anything to clean at all?"""
+    kind = type(value)
+    if kind is str:
+        return _SEARCH(value) is not None
+    if kind is tuple or kind is list:
+        for item in value:
+            item_kind = type(item)
+            if item_kind is str:
+                if _SEARCH(item) is not None:
+                    return True
+            elif item_kind in _CONTAINERS and _has_hostile(item):
+                return True
+        return False
+    if isinstance(value, Mapping):
+        return _has_hostile(list(value.values()))
+    return False
+
+
+_SEARCH = _HOSTILE.search
+_CONTAINERS = (tuple, list, dict)
+
+
+def _cleaned(parameters: Any) -> Any:
     if isinstance(parameters, str):
         return clean_text(parameters)
     if isinstance(parameters, Mapping):
-        cleaned = {key: clean_parameters(value) for key, value in parameters.items()}
+        cleaned = {key: _cleaned(value) for key, value in parameters.items()}
         changed = any(cleaned[key] is not value for key, value in parameters.items())
         return cleaned if changed else parameters
     if isinstance(parameters, Sequence) and not isinstance(parameters, bytes | bytearray):
-        items = [clean_parameters(value) for value in parameters]
+        items = [_cleaned(value) for value in parameters]
         if all(new is old for new, old in zip(items, parameters, strict=True)):
             return parameters
         return tuple(items) if isinstance(parameters, tuple) else items
