@@ -62,6 +62,9 @@ SCHEMA: dict[str, Table] = {
                     "smtp_password": c.text, "smtp_starttls": c.flag, "smtp_ssl": c.flag,
                     "flood_limit": c.whole(1), "flood_window_hours": c.positive, "poll_interval": c.positive,
                     "use_idle": c.flag, "batch_size": c.whole(1), "backfill": c.flag,
+                    # mail capture caps (slice mailcap) and Authentication-Results trust (slice mailtrust)
+                    "max_mail_mb": c.positive, "batch_mb": c.positive, "max_mime_parts": c.whole(1),
+                    "max_references": c.whole(1), "authserv_id": c.text,
                     "accounts": _IMAP_ACCOUNT}),
 }
 
