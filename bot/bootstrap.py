@@ -46,10 +46,6 @@ class App:
     inbox: GroupCommitInbox | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
-    def __repr__(self) -> str:
-        return (f"App(config={self.config!r}, database={mask_url(str(self.engine.url))!r}, "
-                f"connectors={sorted(self.connectors)!r})")
-
     async def start_channels(self, skip: tuple[str, ...] = ("console",)) -> None:
         """Start every channel but those in `skip` in the background; inbound messages go to bot.ingest."""
         for name, connector in self.connectors.items():
@@ -65,6 +61,10 @@ class App:
         if self.inbox is not None:
             await self.inbox.close()
         await self.engine.dispose()
+
+    def __repr__(self) -> str:  # never the config's secrets nor the database password
+        return (f"App(config={self.config!r}, database={mask_url(str(self.engine.url))!r}, "
+                f"connectors={sorted(self.connectors)!r})")
 
 
 def database_url(config: Config) -> str:
@@ -124,7 +124,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock)
-    log.info("dealbot ready (config: %s, database: %s)", config.source, mask_url(url))
+    log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
     return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
 
 

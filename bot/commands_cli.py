@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from bot.bootstrap import App, bootstrap, database_url
-from bot.config import Config, ConfigError
+from bot.config import Config
 from bot.http import make_web_app, start_http
 from connectors.console import ConsoleConnector
 from domain.people import Rep, Role
@@ -40,12 +40,7 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     user = str(config.get("console", "user", ADMIN))
     console = ConsoleConnector(user)
     app = await bootstrap(config, {"console": console})
-    try:
-        runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
-    except OSError as err:
-        await app.close()
-        raise ConfigError(f"[http] cannot listen on {config.get('http', 'host')}:{config.get('http', 'port')} "
-                          f"({err.strerror or err}); change host or port") from None
+    runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
     scheduler = build_scheduler(app.uow_factory, app.dispatcher,
                                 float(config.get("scheduler", "outbox_interval", 2.0)),
                                 float(config.get("scheduler", "reminder_interval", 30.0)))

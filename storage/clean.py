@@ -15,8 +15,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.types import json_dumps
-
 _HOSTILE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -82,13 +80,9 @@ def clean_value(value: Any) -> Any:
     return value
 
 
-def clean_json_dumps(value: Any) -> str:
-    """`json_dumps` for JSON columns: NUL (\\u0000, which PostgreSQL's jsonb and text refuse) and lone
-    surrogates never get in. The common case costs one scan of the dumped text."""
-    dumped = json_dumps(value)
-    if "\\u0000" in dumped or _HOSTILE.search(dumped):
-        dumped = json_dumps(clean_value(value))
-    return dumped
+def needs_cleaning(dumped_json: str) -> bool:
+    """Does JSON text carry a NUL escape (which PostgreSQL's jsonb and text refuse) or a lone surrogate?"""
+    return "\\u0000" in dumped_json or _SEARCH(dumped_json) is not None
 
 
 def install_text_guard(engine: AsyncEngine) -> None:

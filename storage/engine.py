@@ -15,8 +15,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from storage.clean import clean_json_dumps, install_text_guard
+from storage.clean import install_text_guard
 from storage.sqlite_inline import inline_connector
+from storage.types import json_dumps
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 60.0,
@@ -31,8 +32,8 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeo
         engine = _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
     else:
         engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                                     pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=clean_json_dumps)
-    install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver
+                                     pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
+    install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver (both engines)
     return engine
 
 
@@ -44,7 +45,7 @@ def _sqlite_engine(url: str, *, echo: bool, pool_timeout: float, busy_timeout: f
     database = make_url(url).database or ":memory:"
     engine = create_async_engine(
         url, echo=echo, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
-        pool_timeout=pool_timeout, json_serializer=clean_json_dumps,
+        pool_timeout=pool_timeout, json_serializer=json_dumps,
         async_creator=inline_connector(database, busy_timeout))
     busy_ms = int(busy_timeout * 1000)
 

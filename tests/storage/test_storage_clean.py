@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from storage.clean import clean_json_dumps, clean_parameters, clean_text
+from storage.clean import clean_parameters, clean_text
+from storage.types import json_dumps
 
 
 def test_clean_text_drops_nul_joins_pairs_and_replaces_lone_surrogates() -> None:
@@ -25,5 +26,5 @@ def test_parameters_are_cleaned_in_every_shape_and_kept_when_clean() -> None:
 
 
 def test_json_values_lose_nul_and_lone_surrogates() -> None:
-    assert json.loads(clean_json_dumps({"k\x00": ["a\x00b", "c\udc80"], "n": 1})) == {"k": ["ab", "c\ufffd"], "n": 1}
-    assert clean_json_dumps({"text": "明途"}) == '{"text":"明途"}'
+    assert json.loads(json_dumps({"k\x00": ["a\x00b", "c\udc80"], "n": 1})) == {"k": ["ab", "c\ufffd"], "n": 1}
+    assert json_dumps({"text": "明途"}) == '{"text":"明途"}'
