@@ -95,9 +95,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _apply_env(sections: dict[str, Any], environ: Any, schema: Any) -> dict[tuple[str, str], str]:
     """DEALBOT_DATABASE_URL=... sets [database] url; values are parsed as TOML scalars when they can be,
-    except for keys that take text (a secret of digits stays text). Returns where each value came from."""
+    except for keys that take text (a secret of digits stays text). Variables of sections nowhere near a
+    known one belong to other tools and are left alone. Returns where each value came from."""
     from bot.config_checks import text
     from bot.config_schema import key_kind
+    from bot.config_validate import closest
 
     origins: dict[tuple[str, str], str] = {}
     for name, raw in environ.items():
@@ -107,6 +109,8 @@ def _apply_env(sections: dict[str, Any], environ: Any, schema: Any) -> dict[tupl
         if len(parts) != 2:
             continue
         section, key = parts
+        if section not in schema and closest(section, schema) is None:
+            continue  # another tool's variable (DEALBOT_PEER_MAIL); a misspelt section is still refused
         target = sections.setdefault(section, {})
         if isinstance(target, dict):
             target[key] = raw if key_kind(schema, section, key) is text else _scalar(raw)

@@ -113,6 +113,7 @@ def test_a_bad_environment_value_names_its_variable() -> None:
     assert "DEALBOT_HTTP_PORT" in str(err.value)
     with pytest.raises(ConfigError, match=r"unknown section \[wecon\].*DEALBOT_WECON_SECRET"):
         load_config(environ={"DEALBOT_WECON_SECRET": "x"})
+    assert "peer" not in load_config(environ={"DEALBOT_PEER_MAIL": "/x", "DEALBOT_DOVECOT": "/y"}).sections
 
 
 def test_environment_text_keys_stay_text_even_when_they_look_like_numbers() -> None:
