@@ -18,6 +18,7 @@ from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
 from bot.handlers.plans import answer_plan_question
 from bot.nlp import Parser
+from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
 from bot.router import Router
 from bot.service import Bot
@@ -32,6 +33,7 @@ from storage.migrate import upgrade
 from storage.uow import SqlAlchemyUnitOfWork
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT = 15.0  # seconds to reach the database at start-up
 
 
 @dataclass(slots=True)
@@ -61,20 +63,46 @@ class App:
             await self.inbox.close()
         await self.engine.dispose()
 
+    def __repr__(self) -> str:  # never the config's secrets nor the database password
+        return (f"App(config={self.config!r}, database={mask_url(str(self.engine.url))!r}, "
+                f"connectors={sorted(self.connectors)!r})")
+
 
 def database_url(config: Config) -> str:
     url = str(config.get("database", "url"))
     if url.startswith("sqlite") and ":///" in url and ":memory:" not in url:
-        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.split(":///", 1)[1]).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ConfigError(f"[database] url: cannot create the folder {folder} ({err.strerror})") from None
     return url
+
+
+async def check_database(url: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Connect once; an unreachable database is a ConfigError naming the (masked) URL and the reason."""
+    engine = make_engine(url)
+    try:
+        async with asyncio.timeout(timeout), engine.connect():
+            pass
+    except TimeoutError:
+        raise ConfigError(f"[database] url: no answer from {mask_url(url)} within {timeout:.0f} s") from None
+    except Exception as err:  # any driver's connect error: refused, unknown host, bad password, no database
+        cause = getattr(err, "orig", None) or err
+        reason = SECRET_FILTER.mask(mask_url((str(cause).strip() or type(cause).__name__).splitlines()[0]))
+        raise ConfigError(f"[database] url: cannot connect to {mask_url(url)}: {reason}") from None
+    finally:
+        await engine.dispose()
 
 
 async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
                     clock: Callable[[], datetime] | None = None, migrate: bool = True,
                     chat: bool = True) -> App:
     """`chat=False` for batch commands (import, demo): the NLP pipelines are then loaded only if used."""
+    install_secret_filter(config.sections)
     url = database_url(config)
     log.debug("config: %s", config.redacted())
+    await check_database(url)
     if migrate:
         await upgrade(url)
     engine = make_engine(url)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.config import Config, ConfigError, load_config
+from bot.redaction import SECRET_FILTER, install_secret_filter
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +61,27 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("alembic", "apscheduler", "jieba", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    install_secret_filter()
+    config: Config | None = None
+    try:
+        config = load_config(args.config)
+        install_secret_filter(config.sections)
+        return dispatch(args, config)
+    except KeyboardInterrupt:
+        return 130
+    except ConfigError as err:
+        where = "" if config is None or config.source in str(err) else f"{config.source}: "
+        return fail(f"config error 配置错误: {where}{err}")
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as err:  # a file named on the command line
+        return fail(SECRET_FILTER.mask(f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")))
+
+
+def fail(message: str) -> int:
+    print(f"dealbot: {message}", file=sys.stderr)
+    return 2
+
+
+def dispatch(args: argparse.Namespace, config: Config) -> int:
     if args.command == "parse":
         from bot.nlp.cli import main as parse_main
 
@@ -68,14 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from connectors.email.inspect import main as inspect_main
 
         return inspect_main([args.file])
-    config = load_config(args.config)
-    try:
-        return asyncio.run(run(args, config))
-    except KeyboardInterrupt:
-        return 130
-    except ConfigError as err:
-        print(f"dealbot: config error: {err}", file=sys.stderr)
-        return 2
+    return asyncio.run(run(args, config))
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:

@@ -117,10 +117,14 @@ async def import_users(args: argparse.Namespace, config: Config) -> int:
     app = await bootstrap(config, chat=False)
     try:
         teams, users = read_users_file(args.file)
-        report = await sync_directory(app.uow_factory, teams, users)
+        report = await sync_directory(app.uow_factory, teams, users,
+                                      create_teams=not str(args.file).lower().endswith(".toml"))
     finally:
         await app.close()
-    print(f"created 新建 {len(report.created)}, updated 更新 {len(report.updated)}, errors 错误 {len(report.errors)}")
+    if report.errors:
+        print(f"nothing was written 未写入任何内容: errors 错误 {len(report.errors)}")
+    else:
+        print(f"created 新建 {len(report.created)}, updated 更新 {len(report.updated)}")
     for error in report.errors:
         print("  " + error)
     return 0 if not report.errors else 1

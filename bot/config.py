@@ -1,4 +1,8 @@
-"""Configuration: a TOML file, every key overridable by DEALBOT_<SECTION>_<KEY> environment variables."""
+"""Configuration: a TOML file, every key overridable by DEALBOT_<SECTION>_<KEY> environment variables.
+
+`load_config` checks every section and key against bot.config_schema: a bad value is one ConfigError
+naming the file (or environment variable), the section and the key. Secrets never appear in a repr.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SECRET_WORDS = ("password", "secret", "token", "aes_key", "key", "robots")
+from bot.redaction import SECRET_WORDS, mask_url, redact
+
+__all__ = ["DEFAULTS", "SECRET_WORDS", "Config", "ConfigError", "load_config", "mask_url"]
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite+aiosqlite:///var/dealbot.db"},
@@ -26,6 +32,10 @@ class ConfigError(ValueError):
 class Config:
     sections: dict[str, Any] = field(default_factory=dict)
     source: str = "embedded defaults"
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)  # (section, key) -> DEALBOT_ variable
+
+    def __repr__(self) -> str:
+        return f"Config(source={self.source!r}, sections={self.redacted()!r})"
 
     def get(self, section: str, key: str, default: Any = None) -> Any:
         return self.sections.get(section, {}).get(key, default)
@@ -39,28 +49,59 @@ class Config:
         return value if isinstance(value, list) else []
 
     def redacted(self) -> dict[str, Any]:
-        view: dict[str, Any] = _redact(self.sections)
+        """The sections with secret values as *** and the password of every URL masked."""
+        view: dict[str, Any] = redact(self.sections)
         return view
 
 
 def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Embedded defaults, then the file, then DEALBOT_* variables; raises ConfigError if anything is wrong."""
+    from bot.config_schema import schema_with
+    from bot.config_validate import validate
+
     sections: dict[str, Any] = {name: dict(values) for name, values in DEFAULTS.items()}
     source = "embedded defaults"
     if path is not None:
-        with open(path, "rb") as fh:
-            loaded = tomllib.load(fh)
-        for name, values in loaded.items():
+        source = str(path)
+        for name, values in _read(Path(path)).items():
             if isinstance(values, dict) and isinstance(sections.get(name), dict):
                 sections[name].update(values)
             else:
                 sections[name] = values
-        source = str(path)
-    _apply_env(sections, os.environ if environ is None else environ)
-    return Config(sections, source)
+    schema = schema_with(DEFAULTS)
+    origins = _apply_env(sections, os.environ if environ is None else environ, schema)
+    try:
+        validate(sections, schema, origins)
+    except ConfigError as err:
+        raise ConfigError(f"{source if path is not None else 'environment'}: {err}") from None
+    return Config(sections, source, origins)
 
 
-def _apply_env(sections: dict[str, Any], environ: Any) -> None:
-    """DEALBOT_DATABASE_URL=... sets [database] url; values are parsed as TOML scalars when they can be."""
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: cannot read the config file (permission denied)") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: is not UTF-8 text; save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as err:  # its message carries "(at line L, column C)"
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+
+
+def _apply_env(sections: dict[str, Any], environ: Any, schema: Any) -> dict[tuple[str, str], str]:
+    """DEALBOT_DATABASE_URL=... sets [database] url; values are parsed as TOML scalars when they can be,
+    except for keys that take text (a secret of digits stays text). Variables of sections nowhere near a
+    known one belong to other tools and are left alone. Returns where each value came from."""
+    from bot.config_checks import text
+    from bot.config_schema import key_kind
+    from bot.config_validate import closest
+
+    origins: dict[tuple[str, str], str] = {}
     for name, raw in environ.items():
         if not name.startswith("DEALBOT_") or name.startswith("DEALBOT_TEST_"):
             continue
@@ -68,9 +109,13 @@ def _apply_env(sections: dict[str, Any], environ: Any) -> None:
         if len(parts) != 2:
             continue
         section, key = parts
+        if section not in schema and closest(section, schema) is None:
+            continue  # another tool's variable (DEALBOT_PEER_MAIL); a misspelt section is still refused
         target = sections.setdefault(section, {})
         if isinstance(target, dict):
-            target[key] = _scalar(raw)
+            target[key] = raw if key_kind(schema, section, key) is text else _scalar(raw)
+            origins[(section, key)] = name
+    return origins
 
 
 def _scalar(raw: str) -> Any:
@@ -78,12 +123,3 @@ def _scalar(raw: str) -> Any:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
-
-
-def _redact(value: Any, key: str = "", secret: bool = False) -> Any:
-    secret = secret or any(word in key.lower() for word in SECRET_WORDS)
-    if isinstance(value, dict):
-        return {k: _redact(v, k, secret) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_redact(v, key, secret) for v in value]
-    return "***" if secret and value else value

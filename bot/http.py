@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.bootstrap import App
+from bot.config import ConfigError
 
 APP_KEY: web.AppKey[App] = web.AppKey("dealbot", App)
 
@@ -31,7 +32,13 @@ def make_web_app(app: App) -> web.Application:
 
 
 async def start_http(web_app: web.Application, host: str, port: int) -> web.AppRunner:
+    """Serve `web_app`; a host or port we cannot listen on is a ConfigError naming [http]."""
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, host, port).start()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as err:
+        await runner.cleanup()
+        raise ConfigError(f"[http] cannot listen on {host}:{port} ({err.strerror or err}); "
+                          "change host or port") from None
     return runner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,18 @@ class Attachment:
     content_type: str
     size: int
     content_id: str | None = None
+
+
+def clean_text(value: str) -> str:
+    """Text any database and terminal accepts: NUL bytes dropped, surrogate pairs joined, lone surrogates
+    (undecodable bytes, broken UTF-16) replaced by U+FFFD. Every InboundMessage is cleaned on creation."""
+    if not _HOSTILE.search(value):
+        return value
+    value = value.replace("\x00", "")
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_HOSTILE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +44,17 @@ class InboundMessage:
     attachments: tuple[Attachment, ...] = ()
     subject: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # channel specifics (session webhook, kind, ...)
+
+    def __post_init__(self) -> None:
+        for name in _CLEANED:
+            value = getattr(self, name)
+            if isinstance(value, str) and (cleaned := clean_text(value)) is not value:
+                object.__setattr__(self, name, cleaned)
+        if any(_HOSTILE.search(ref) for ref in self.thread_refs):
+            object.__setattr__(self, "thread_refs", tuple(clean_text(ref) for ref in self.thread_refs))
+
+
+_CLEANED = ("external_id", "conversation_id", "sender_id", "text", "sender_name", "subject")
 
 
 @dataclass(frozen=True, slots=True)

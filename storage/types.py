@@ -11,6 +11,8 @@ from sqlalchemy import DateTime, Numeric
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from storage.clean import clean_value, needs_cleaning
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware datetimes, stored in UTC. SQLite drops the offset, so values are read back as UTC.
@@ -70,5 +72,9 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
 
 def json_dumps(value: Any) -> str:
-    """JSON columns keep Chinese text readable (and searchable) instead of \\u escapes."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON columns keep Chinese text readable (and searchable) instead of \\u escapes. NUL bytes and lone
+    surrogates never get in (storage.clean): the common case costs one scan of the dumped text."""
+    dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if needs_cleaning(dumped):
+        dumped = json.dumps(clean_value(value), ensure_ascii=False, separators=(",", ":"))
+    return dumped

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TextIO
 
-from connectors.base import Dispatch, InboundMessage, OutboundMessage
+from connectors.base import Dispatch, InboundMessage, OutboundMessage, clean_text
 
 CHANNEL = "console"
 
@@ -36,15 +36,24 @@ class ConsoleConnector:
         """Runs until end of input or `stop()`."""
         while not self._stopped:
             self._write(self.prompt, end="")
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await asyncio.to_thread(self._readline)
             if not line:
                 break
-            text = line.rstrip("\n")
+            text = line.rstrip("\r\n")
             if text.strip() in ("/quit", "/exit", "退出"):
                 break
             await dispatch(self.message(text))
             if self.after_each is not None:
                 await self.after_each()
+
+    def _readline(self) -> str:
+        """One line of input. A terminal or pipe is read as bytes: invalid UTF-8 becomes U+FFFD instead of
+        ending the session (NUL bytes and lone surrogates are dropped by InboundMessage itself)."""
+        raw = getattr(self.stdin, "buffer", None)
+        if raw is None:
+            return clean_text(self.stdin.readline())
+        data: bytes = raw.readline()
+        return data.decode("utf-8", "replace")
 
     async def send(self, message: OutboundMessage) -> None:
         prefix = "" if message.recipient == self.user else f"[→ {message.recipient}] "

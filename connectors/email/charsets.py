@@ -40,6 +40,8 @@ _UNSAFE = frozenset({"undefined", "unicode-escape", "raw-unicode-escape", "idna"
 _CJK_CODECS = ("gb18030", "big5hkscs")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TYPOGRAPHY = frozenset("‘’‚“”„–—…•€«»°·")
+_MAX_BROKEN = 3  # bad bytes a UTF-8-labelled text may have and still be read as UTF-8
+_NON_ASCII_UTF8 = re.compile("[\u0100-\ufffc]")  # some real multi-byte text decoded, not only junk
 _MARGIN = 0.2  # Big5 must read clearly better than GB18030 to win (GB18030 is the documented default)
 
 
@@ -65,6 +67,8 @@ def codec_for(label: str | None) -> str | None:
 def decode_bytes(data: bytes, label: str | None = None, hint: str | None = None) -> str:
     """Decode with the label when it fits; otherwise guess (see `guess_decode`)."""
     codec = codec_for(label)
+    if codec == "utf-8" and (mostly := _mostly_utf8(data)) is not None:
+        return mostly
     if codec is None or codec == "utf-8":  # missing, unknown or ASCII/UTF-8 labels are often wrong
         return guess_decode(data, hint=hint)
     text = _strict(data, codec)
@@ -167,6 +171,16 @@ def _common_chars(codec: str) -> frozenset[str]:
             if ch is not None:
                 chars.add(ch)
     return frozenset(chars)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few broken bytes (a NUL a server turned into 0x80, a cut sequence), decoded as
+    UTF-8 with U+FFFD for the broken bytes; None when too much is broken for the label to be right."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    if not broken:
+        return text
+    return text if broken <= _MAX_BROKEN and _NON_ASCII_UTF8.search(text) else None
 
 
 def _strict(data: bytes, codec: str) -> str | None:

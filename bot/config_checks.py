@@ -1,0 +1,110 @@
+"""Value checks for config keys. Each check returns None when the value is fine, else what is wrong
+(English, without the key: the caller names the key, the file and, unless the key is secret, the value)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Check = Callable[[Any], str | None]
+
+NAME_CHARS = 255
+DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def text(value: Any) -> str | None:
+    return None if isinstance(value, str) else "must be text in quotes"
+
+
+def name(value: Any) -> str | None:
+    """Text stored in a 255-character column (people, teams, channel identities)."""
+    if not isinstance(value, str):
+        return "must be text in quotes"
+    return None if len(value) <= NAME_CHARS else f"is longer than {NAME_CHARS} characters ({len(value)})"
+
+
+def flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def whole(low: int, high: int | None = None) -> Check:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= low
+        if ok and (high is None or value <= high):
+            return None
+        return f"must be a whole number from {low} to {high}" if high is not None \
+            else f"must be a whole number of at least {low}"
+    return check
+
+
+def positive(value: Any) -> str | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    return None if ok else "must be a number greater than 0"
+
+
+def amount(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "must be a number"
+    if isinstance(value, int | float):
+        return None
+    try:
+        float(str(value).replace(",", ""))
+    except ValueError:
+        return "must be a number"
+    return None
+
+
+def choice(*options: str) -> Check:
+    def check(value: Any) -> str | None:
+        return None if value in options else "must be one of " + ", ".join(options)
+    return check
+
+
+def timezone(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return "must be a time zone name like Asia/Shanghai"
+    try:
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        return "is not a known time zone (write it like Asia/Shanghai or Europe/Berlin)"
+    return None
+
+
+def words(value: Any) -> str | None:
+    """A list of names, or one text with names separated by commas."""
+    if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        return None if len(str(value)) <= 4 * NAME_CHARS else "is too long"
+    return 'must be a list of names like ["华东", "华南"]'
+
+
+def folders(value: Any) -> str | None:
+    return words(value)
+
+
+def text_table(value: Any) -> str | None:
+    if isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values()):
+        return None
+    return 'must be a table of names to text, like "华东一组" = "key"'
+
+
+def database_url(value: Any) -> str | None:
+    if not isinstance(value, str) or "://" not in value:
+        return "must be a database URL like sqlite+aiosqlite:///var/dealbot.db or postgresql+asyncpg://user@host/db"
+    scheme = value.split("://", 1)[0].lower()
+    if scheme in DATABASE_SCHEMES:
+        return None
+    if scheme.startswith("postgres"):
+        return "must start with postgresql+asyncpg:// (the driver dealbot uses)"
+    if scheme.startswith("sqlite"):
+        return "must start with sqlite+aiosqlite:/// (the driver dealbot uses)"
+    return "must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
+
+
+def inferred(default: Any) -> Check:
+    """The check for a key known only from DEFAULTS: the kind of its default value."""
+    if isinstance(default, bool):
+        return flag
+    if isinstance(default, int | float):
+        return positive
+    return text

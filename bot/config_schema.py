@@ -1,0 +1,87 @@
+"""Every config section and key dealbot reads, with the kind of value each takes.
+
+A new key goes here (or into bot.config.DEFAULTS, whose keys are known with the kind of their default).
+Unknown sections and keys are errors with a "did you mean" hint: a misspelt key would otherwise be
+silently ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bot import config_checks as c
+
+CHANNELS = ("wecom", "dingtalk", "email", "console")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A TOML table ([name]) or, with `array`, an array of tables ([[name]])."""
+
+    keys: Mapping[str, c.Check | Table]
+    array: bool = False
+    required: tuple[str, ...] = ()
+    hint: str = ""
+
+
+_PERSON = {"name": c.name, "role": c.choice("rep", "manager", "admin"), "team": c.name, "regions": c.words,
+           "locale": c.choice("zh", "en"), "timezone": c.timezone, **{ch: c.name for ch in CHANNELS}}
+
+_IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "address": c.text,
+                       "port": c.whole(1, 65535), "ssl": c.flag, "starttls": c.flag, "mailboxes": c.folders},
+                      array=True, required=("host", "user", "password"))
+
+SCHEMA: dict[str, Table] = {
+    "database": Table({"url": c.database_url}),
+    "http": Table({"host": c.text, "port": c.whole(0, 65535)}),
+    "bot": Table({"locale": c.choice("zh", "en"), "timezone": c.timezone, "max_message_chars": c.whole(1),
+                  "default_team": c.name}),
+    "scheduler": Table({"enabled": c.flag, "outbox_interval": c.positive, "reminder_interval": c.positive,
+                        "shutdown_grace": c.positive}),
+    "queue": Table({"lease_seconds": c.positive, "sweep_interval": c.positive, "max_attempts": c.whole(1),
+                    "retry_base_delay": c.positive}),
+    "console": Table({"user": c.name}),
+    "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),
+                   hint="one [[teams]] block per team"),
+    "users": Table(_PERSON, array=True, required=("name",), hint="one [[users]] block per person"),
+    "assignment": Table({"team": c.name, "rep": c.name, "regions": c.words, "region": c.words,
+                         "industries": c.words, "industry": c.words, "min_budget": c.amount,
+                         "max_budget": c.amount}, array=True, hint="one [[assignment]] block per rule"),
+    "wecom": Table({"corp_id": c.text, "agent_id": c.whole(1), "secret": c.text, "token": c.text,
+                    "encoding_aes_key": c.text, "api_base": c.text, "webhook_base": c.text,
+                    "callback_path": c.text, "freshness_window": c.positive, "http_timeout": c.positive,
+                    "token_margin": c.positive, "max_body": c.whole(1), "max_token_retries": c.whole(0),
+                    "duplicate_check_interval": c.whole(0), "robots": c.text_table}),
+    "email": Table({"from_address": c.text, "from_name": c.text, "domain": c.text,
+                    "imap_host": c.text, "imap_port": c.whole(1, 65535), "imap_user": c.text,
+                    "imap_password": c.text, "imap_address": c.text, "imap_mailboxes": c.folders,
+                    "imap_ssl": c.flag, "imap_starttls": c.flag,
+                    "smtp_host": c.text, "smtp_port": c.whole(1, 65535), "smtp_user": c.text,
+                    "smtp_password": c.text, "smtp_starttls": c.flag, "smtp_ssl": c.flag,
+                    "flood_limit": c.whole(1), "flood_window_hours": c.positive, "poll_interval": c.positive,
+                    "use_idle": c.flag, "batch_size": c.whole(1), "backfill": c.flag,
+                    # mail capture caps (slice mailcap) and Authentication-Results trust (slice mailtrust)
+                    "max_mail_mb": c.positive, "batch_mb": c.positive, "max_mime_parts": c.whole(1),
+                    "max_references": c.whole(1), "authserv_id": c.text,
+                    "accounts": _IMAP_ACCOUNT}),
+}
+
+NOT_YET = {"dingtalk": "DingTalk is not built yet (it is on the roadmap); remove [dingtalk] for now"}
+
+
+def schema_with(defaults: Mapping[str, Mapping[str, Any]]) -> dict[str, Table]:
+    """SCHEMA plus any section or key that only DEFAULTS knows (checked by the kind of its default)."""
+    merged = dict(SCHEMA)
+    for name, values in defaults.items():
+        table = merged.get(name, Table({}))
+        missing = {key: c.inferred(value) for key, value in values.items() if key not in table.keys}
+        if missing:
+            merged[name] = Table({**table.keys, **missing}, table.array, table.required, table.hint)
+    return merged
+
+
+def key_kind(schema: Mapping[str, Table], section: str, key: str) -> c.Check | Table | None:
+    table = schema.get(section)
+    return table.keys.get(key) if table is not None else None
