@@ -15,6 +15,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
+from storage.limits import install_length_guard
+from storage.models import Base
 from storage.sqlite_inline import inline_connector
 from storage.types import json_dumps
 
@@ -28,9 +30,12 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeo
     """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
-        return _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                               pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
+        engine = _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
+    else:
+        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
+                                     pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
+    install_length_guard(engine, Base.metadata)  # over-long values: the same DomainError on both engines
+    return engine
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

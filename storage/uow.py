@@ -20,6 +20,7 @@ from domain.ports import (
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
+    MailQuarantineRepository,
     MailThreadRepository,
     OpportunityRepository,
     OutboxRepository,
@@ -38,7 +39,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
-from storage.repositories.mail import SqlAlchemyMailThreadRepository
+from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
 from storage.repositories.records import (
@@ -93,6 +94,7 @@ class SqlAlchemyUnitOfWork:
     outbox: OutboxRepository
     settings: SettingsRepository
     mail_threads: MailThreadRepository
+    mail_quarantine: MailQuarantineRepository
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -130,6 +132,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
         self.settings = SqlAlchemySettingsRepository(session)
         self.mail_threads = SqlAlchemyMailThreadRepository(session)
+        self.mail_quarantine = SqlAlchemyMailQuarantineRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -17,6 +17,7 @@ from domain.ports import (
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
+    MailQuarantineRepository,
     MailThreadRepository,
     OpportunityRepository,
     OutboxRepository,
@@ -31,6 +32,7 @@ from domain.quote import Quote
 from tests.fakes.messaging import (
     FakeAuditRepository,
     FakeInboxRepository,
+    FakeMailQuarantineRepository,
     FakeMailThreadRepository,
     FakeOutboxRepository,
     FakeSettingsRepository,
@@ -84,6 +86,7 @@ class FakeUnitOfWork:
         self.outbox: OutboxRepository = FakeOutboxRepository(self, "outbox")
         self.settings: SettingsRepository = FakeSettingsRepository(self)
         self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
+        self.mail_quarantine: MailQuarantineRepository = FakeMailQuarantineRepository(self, "mail_quarantine")
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)
