@@ -1,5 +1,5 @@
 """Command handlers. Importing this package registers every command, in a fixed order."""
 
-from bot.handlers import customers, deals, email, leads, money, queries, sharing, undo
+from bot.handlers import customers, deals, email, leads, mail_admin, money, queries, sharing, undo
 
-__all__ = ["customers", "deals", "email", "leads", "money", "queries", "sharing", "undo"]
+__all__ = ["customers", "deals", "email", "leads", "mail_admin", "money", "queries", "sharing", "undo"]

@@ -106,12 +106,12 @@ def _parse_bytes(data: bytes, size: int, limits: MailLimits) -> ParsedMail:
 
 
 def _too_large(head: bytes, size: int, limits: MailLimits) -> ParsedMail:
-    """Headers and the text found in the first `prefix_bytes`, plus a note telling the rep to open the
-    mail in a mail client. Attachments are not listed: only their beginning was read."""
+    """A note telling the rep to open the mail in a mail client, then the text found in the first
+    `prefix_bytes`, and the headers. Attachments are not listed: only their beginning was read."""
     parsed = _parse_bytes(head, size, limits)
     note = TOO_LARGE_NOTE.format(size=human_size(size))
-    text = f"{parsed.text[:TOO_LARGE_TEXT]}\n\n{note}".strip()
-    full_text = f"{parsed.full_text[:TOO_LARGE_TEXT]}\n\n{note}".strip()
+    text = f"{note}\n\n{parsed.text[:TOO_LARGE_TEXT]}".strip()
+    full_text = f"{note}\n\n{parsed.full_text[:TOO_LARGE_TEXT]}".strip()
     reason = TOO_LARGE_DEFECT.format(size=size, limit=limits.max_mail_bytes)
     return replace(parsed, text=text, full_text=full_text, attachments=(), too_large=True,
                    defects=(reason, *parsed.defects))
