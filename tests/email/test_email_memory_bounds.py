@@ -16,9 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from dovecot import Mailbox
 from email_samples import simple_mail
 
+from bot.channels.email import EmailConfigError, capture_settings
+from bot.config import load_config
 from connectors.base import InboundMessage
 from connectors.email import (
     CaptureSettings,
@@ -142,3 +145,15 @@ def test_capturing_six_36_mb_mails_stays_within_a_bounded_peak(mailbox: Mailbox)
 
 def _now() -> datetime:
     return datetime(2026, 12, 5, tzinfo=UTC)
+
+
+def test_email_limits_come_from_config_and_bad_values_name_the_key() -> None:
+    config = load_config(environ={"DEALBOT_EMAIL_MAX_MAIL_MB": "40"})
+    config.sections["email"] = {**config.section("email"), "batch_mb": 8, "max_mime_parts": 100,
+                                "max_references": 20}
+    settings = capture_settings(config)
+    assert settings.limits.max_mail_bytes == 40 * MB and settings.batch_bytes == 8 * MB
+    assert (settings.limits.max_parts, settings.limits.max_references) == (100, 20)
+    config.sections["email"]["batch_mb"] = 0
+    with pytest.raises(EmailConfigError, match=r"\[email\] batch_mb must be a positive number"):
+        capture_settings(config)
