@@ -1,8 +1,9 @@
 """Email channel: IMAP capture, MIME parsing tuned for Chinese mail clients, SMTP sending (DESIGN §5)."""
 
 from .bookmarks import BookmarkStore, InMemoryBookmarkStore
+from .capture_settings import CaptureSettings, ImapAccount
 from .connector import EmailConnector
-from .imap import CaptureSettings, ImapAccount, MailboxCapture
+from .imap import MailboxCapture
 from .inbound import CHANNEL, inbound_from_parsed, to_inbound
 from .inspect import inspect_mail
 from .limits import MailLimits, bounded_key

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from connectors.base import DeliveryError, Dispatch, OutboundMessage
 
 from .bookmarks import BookmarkStore
-from .imap import CaptureSettings, ImapAccount, MailboxCapture, mailbox_captures
+from .capture_settings import CaptureSettings, ImapAccount
+from .imap import MailboxCapture, mailbox_captures
 from .inbound import CHANNEL
 from .quarantine import QuarantineStore
 from .smtp import SmtpConfig, SmtpSender

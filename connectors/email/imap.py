@@ -5,7 +5,9 @@ dispatched concurrently (so the inbox stores it with one group commit) while the
 and parsed. Progress is a (UIDVALIDITY, last UID) bookmark, moved once per batch and only past mails
 whose `dispatch` returned: a restart never loses mail. When one dispatch of a batch fails, the bookmark
 stops before it, and the later mails of that batch come again with it; they, like the rescan after a
-changed UIDVALIDITY, are left to the Message-ID dedupe of the inbox.
+changed UIDVALIDITY, are left to the Message-ID dedupe of the inbox. A mail whose dispatch keeps failing
+is quarantined (connectors.email.quarantine) and the bookmark moves past it. Sizes are fetched before
+mails, so a batch is bounded in bytes and a too-large mail is fetched only as a prefix (.fetching).
 """
 from __future__ import annotations
 
@@ -13,9 +15,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from ssl import SSLContext, create_default_context
+from ssl import create_default_context
 from typing import Any
 
 from imapclient import IMAPClient
@@ -24,43 +25,14 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from connectors.base import Dispatch, InboundMessage
 
 from .bookmarks import BookmarkStore
+from .capture_settings import CaptureSettings, ImapAccount
 from .fetching import SIZE_CHUNK, fetch_batch, fetch_sizes, internal_date, message_bytes, plan_batches
 from .inbound import to_inbound
-from .limits import DEFAULT_LIMITS, MailLimits
 from .quarantine import QuarantinedMail, QuarantineStore
 
 log = logging.getLogger(__name__)
 MAX_FETCH_ABORTS = 3
 Ready = tuple[list[int], list[tuple[int, InboundMessage]]]
-
-
-@dataclass(frozen=True, slots=True)
-class ImapAccount:
-    host: str
-    username: str
-    password: str = field(repr=False)
-    address: str = ""  # the mailbox's own address: conversation_id and base of sales+<token>@ replies
-    port: int = 993
-    ssl: bool = True  # implicit TLS (993); set False and starttls True for 143 + STARTTLS
-    starttls: bool = False
-    folders: tuple[str, ...] = ("INBOX",)
-    timeout: float = 60.0
-    ssl_context: SSLContext | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureSettings:
-    batch_size: int = 50
-    use_idle: bool = True
-    idle_renew: float = 25 * 60.0  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
-    idle_check_interval: float = 1.0  # how quickly stop() interrupts IDLE
-    poll_interval: float = 60.0  # between checks without IDLE; also the longest wait inside IDLE
-    backoff_initial: float = 1.0
-    backoff_max: float = 300.0
-    backfill: bool = True  # first run captures what is already there; False starts at the newest UID
-    limits: MailLimits = DEFAULT_LIMITS  # size, MIME part and References caps, applied before parsing
-    batch_bytes: int = 32 * 1024 * 1024  # a fetched batch holds at most this much mail (at least one)
-    max_dispatch_failures: int = 3  # then the mail is quarantined and the bookmark moves past it
 
 
 class MailboxCapture:
@@ -137,6 +109,11 @@ class MailboxCapture:
             return 0
         found = await asyncio.to_thread(client.search, ["UID", f"{last_uid + 1}:*"])
         uids = sorted(uid for uid in found if uid > last_uid)  # "n:*" also matches the newest UID < n
+        return await self._capture_uids(client, uidvalidity, uids)
+
+    async def _capture_uids(self, client: IMAPClient, uidvalidity: int, uids: list[int]) -> int:
+        """Sizes first (per SIZE_CHUNK UIDs), then batches bounded by count and bytes; each batch is
+        fetched and parsed while the previous one is dispatched."""
         dispatched, ready = 0, None
         for start in range(0, len(uids), SIZE_CHUNK):
             chunk = uids[start : start + SIZE_CHUNK]
@@ -150,7 +127,7 @@ class MailboxCapture:
                     await self.store.put(self.key, uidvalidity, batch[0])
                     continue
                 reading = asyncio.create_task(self._read(client, uidvalidity, batch, sizes))
-                try:  # the previous batch is dispatched while this one is fetched and parsed
+                try:
                     dispatched += await self._deliver(uidvalidity, ready) if ready else 0
                 except BaseException:
                     await asyncio.gather(reading, return_exceptions=True)  # the client must be idle to log out
