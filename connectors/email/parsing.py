@@ -29,7 +29,7 @@ from .limits import (
 from .mime import Body, charset_hint, read_body
 from .quotes import strip_reply
 
-TOO_LARGE_TEXT = 2000  # characters of a too-large mail's beginning kept before the note
+TOO_LARGE_TEXT = 2000  # characters of a too-large mail's beginning kept after the note
 _PLUS = re.compile(r"^([^@+\s]+)\+([^@\s]+)@(.+)$")
 
 
@@ -61,7 +61,7 @@ class ParsedMail:
     plus_addresses: tuple[PlusAddress, ...] = ()
     raw_size: int = 0
     defects: tuple[str, ...] = ()  # what could not be read; the rest is still usable
-    too_large: bool = False  # only the headers were read (MailLimits.max_mail_bytes)
+    too_large: bool = False  # only its first MailLimits.prefix_bytes were read (MailLimits.max_mail_bytes)
     references_total: int = 0  # References in the header, before MailLimits.max_references
 
     @property
