@@ -21,7 +21,8 @@ from domain.errors import DomainError
 _TABLES = {"customers": ("客户", "customer"), "contacts": ("联系人", "contact"), "leads": ("线索", "lead"),
            "opportunities": ("商机", "deal"), "teams": ("团队", "team"), "reps": ("销售", "rep"),
            "quotes": ("报价", "quote"), "contracts": ("合同", "contract"), "projects": ("项目", "project")}
-_FIELDS = {"name": ("名称", "name"), "short_name": ("简称", "short name"), "title": ("职务", "title"),
+_FIELDS = {"name": ("名称", "name"), "short_name": ("简称", "short name"), "title": ("标题", "title"),
+           "contacts.title": ("职务", "job title"),
            "email": ("邮箱", "email"), "phone": ("电话", "phone"), "subject": ("主题", "subject"),
            "industry": ("行业", "industry"), "region": ("区域", "region"), "domain": ("域名", "domain"),
            "number": ("编号", "number"), "sender": ("发件人", "sender")}
@@ -46,7 +47,7 @@ def check_lengths(table: str, limits: Mapping[str, int], values: Mapping[str, An
         limit = limits.get(name)
         if limit is not None and isinstance(value, str) and len(value) > limit:
             what, what_en = _TABLES.get(table, ("", table.rstrip("s")))
-            field, field_en = _FIELDS.get(name, (name, name))
+            field, field_en = _FIELDS.get(f"{table}.{name}") or _FIELDS.get(name, (name, name))
             raise ValueTooLong(what=what, what_en=what_en, field=field, field_en=field_en, limit=limit,
                                length=len(value))
 
