@@ -62,3 +62,19 @@ class MailThread:
            outbound: bool = False, subject: str = "") -> MailThread:
         return cls(kind, key, at, link.customer_id, link.contact_id, link.lead_id, link.opportunity_id,
                    sender, outbound, subject)
+
+
+@dataclass(slots=True)
+class QuarantineEntry:
+    """A captured mail that could not be stored and was skipped: enough to find it in its mailbox."""
+
+    mailbox: str
+    uidvalidity: int
+    uid: int
+    message_id: str
+    sender: str
+    subject: str
+    size: int
+    reason: str
+    at: datetime
+    id: int | None = None

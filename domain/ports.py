@@ -18,7 +18,7 @@ from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
-from domain.mail import MailLink, MailThread
+from domain.mail import MailLink, MailThread, QuarantineEntry
 from domain.messaging import InboxRecord, OutboxItem
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
@@ -189,6 +189,18 @@ class MailThreadRepository(Protocol):
         ...
 
 
+class MailQuarantineRepository(Protocol):
+    """Captured mails that could not be stored (domain.mail.QuarantineEntry), for admins to look at."""
+
+    async def add(self, entry: QuarantineEntry) -> bool:
+        """False when that mailbox/UIDVALIDITY/UID is already recorded."""
+        ...
+    async def latest(self, limit: int = 20) -> Sequence[QuarantineEntry]:
+        """Newest first."""
+        ...
+    async def count(self) -> int: ...
+
+
 class SettingsRepository(Protocol):
     """Small key/value state shared by processes: round-robin cursors, token caches."""
 
@@ -216,6 +228,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     settings: SettingsRepository
     mail_threads: MailThreadRepository
+    mail_quarantine: MailQuarantineRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from storage.clean import install_text_guard
+from storage.limits import install_length_guard
+from storage.models import Base
 from storage.sqlite_inline import inline_connector
 from storage.types import json_dumps
 
@@ -34,6 +36,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeo
         engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
                                      pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
     install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver (both engines)
+    install_length_guard(engine, Base.metadata)  # over-long values: the same DomainError on both engines
     return engine
 
 

@@ -20,6 +20,7 @@ from domain.ports import (
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
+    MailQuarantineRepository,
     MailThreadRepository,
     MilestoneRepository,
     OpportunityRepository,
@@ -39,7 +40,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
-from storage.repositories.mail import SqlAlchemyMailThreadRepository
+from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
 from storage.repositories.records import (
@@ -94,6 +95,7 @@ class SqlAlchemyUnitOfWork:
     outbox: OutboxRepository
     settings: SettingsRepository
     mail_threads: MailThreadRepository
+    mail_quarantine: MailQuarantineRepository
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -131,6 +133,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
         self.settings = SqlAlchemySettingsRepository(session)
         self.mail_threads = SqlAlchemyMailThreadRepository(session)
+        self.mail_quarantine = SqlAlchemyMailQuarantineRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -18,6 +18,8 @@ smtp_password = "..."                # or DEALBOT_EMAIL_SMTP_PASSWORD
 smtp_starttls = true                 # omit: upgrade when offered; smtp_ssl = true for 465
 # flood_limit = 20   flood_window_hours = 2   poll_interval = 60   use_idle = true   batch_size = 50
 authserv_id = "mx.company.com"       # optional: trust only Authentication-Results headers with this id
+# max_mail_mb = 25     # larger mails: headers + the first 512 KB, with a "too large" note; never parsed whole
+# batch_mb = 32        # mail held in memory per fetched batch   max_mime_parts = 500   max_references = 50
 
 [[email.accounts]]                   # more mailboxes to capture, e.g. a rep's (same keys, no prefix)
 host = "imap.company.com"
@@ -37,14 +39,16 @@ from typing import Any
 
 from bot.config import Config, ConfigError
 from bot.mail import DatabaseBookmarkStore, MailHandler, MailIdentity, store_identity
+from bot.mail.quarantine import DatabaseQuarantineStore
 from bot.service import Bot
 from connectors.base import OutboundMessage
-from connectors.email import CaptureSettings, EmailConnector, ImapAccount, SmtpConfig
+from connectors.email import CaptureSettings, EmailConnector, ImapAccount, MailLimits, SmtpConfig
 from domain.ports import UnitOfWork
 
 SECTION = "email"
 NOTICE_SUBJECT = "dealbot 通知 / notice"
 MAX_BATCH = 256
+MB = 1024 * 1024
 
 
 class EmailConfigError(ConfigError):
@@ -143,10 +147,27 @@ def smtp_config(config: Config, identity: MailIdentity) -> SmtpConfig | None:
 def capture_settings(config: Config) -> CaptureSettings:
     section, defaults = config.section(SECTION), CaptureSettings()
     return dataclasses.replace(
-        defaults, batch_size=_get(section, "batch_size", int, defaults.batch_size),
+        defaults, batch_size=_positive(section, "batch_size", int, defaults.batch_size),
         use_idle=_get(section, "use_idle", bool, defaults.use_idle),
         poll_interval=_get(section, "poll_interval", float, defaults.poll_interval),
-        backfill=_get(section, "backfill", bool, defaults.backfill))
+        backfill=_get(section, "backfill", bool, defaults.backfill),
+        batch_bytes=int(_positive(section, "batch_mb", float, defaults.batch_bytes / MB) * MB),
+        limits=mail_limits(section, defaults.limits))
+
+
+def mail_limits(section: Mapping[str, Any], defaults: MailLimits) -> MailLimits:
+    """[email] max_mail_mb, max_mime_parts, max_references: caps applied before a mail is parsed."""
+    return dataclasses.replace(
+        defaults, max_mail_bytes=int(_positive(section, "max_mail_mb", float, defaults.max_mail_bytes / MB) * MB),
+        max_parts=_positive(section, "max_mime_parts", int, defaults.max_parts),
+        max_references=_positive(section, "max_references", int, defaults.max_references))
+
+
+def _positive(section: Mapping[str, Any], key: str, kind: Callable[[Any], Any], default: Any) -> Any:
+    value = _get(section, key, kind, default)
+    if value <= 0:
+        raise EmailConfigError(f"[{SECTION}] {key} must be a positive number")
+    return value
 
 
 def build(config: Config, uow_factory: Callable[[], UnitOfWork]) -> BotEmailConnector | None:
@@ -155,7 +176,8 @@ def build(config: Config, uow_factory: Callable[[], UnitOfWork]) -> BotEmailConn
         return None
     identity = identity_from(config)
     return BotEmailConnector(imap_accounts(config), DatabaseBookmarkStore(uow_factory),
-                             smtp_config(config, identity), capture_settings(config))
+                             smtp_config(config, identity), capture_settings(config),
+                             quarantine=DatabaseQuarantineStore(uow_factory))
 
 
 async def attach(bot: Bot, config: Config, uow_factory: Callable[[], UnitOfWork]) -> MailHandler | None:

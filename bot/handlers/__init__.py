@@ -1,6 +1,19 @@
 """Command handlers. Importing this package registers every command, in a fixed order."""
 
-from bot.handlers import customers, deals, email, held_mail, invoices, leads, money, plans, queries, sharing, undo
+from bot.handlers import (
+    customers,
+    deals,
+    email,
+    held_mail,
+    invoices,
+    leads,
+    mail_admin,
+    money,
+    plans,
+    queries,
+    sharing,
+    undo,
+)
 
-__all__ = ["customers", "deals", "email", "held_mail", "invoices", "leads", "money", "plans", "queries", "sharing",
-           "undo"]
+__all__ = ["customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "queries",
+           "sharing", "undo"]

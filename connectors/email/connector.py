@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from connectors.base import DeliveryError, Dispatch, OutboundMessage
 
 from .bookmarks import BookmarkStore
-from .imap import CaptureSettings, ImapAccount, MailboxCapture, mailbox_captures
+from .capture_settings import CaptureSettings, ImapAccount
+from .imap import MailboxCapture, mailbox_captures
 from .inbound import CHANNEL
+from .quarantine import QuarantineStore
 from .smtp import SmtpConfig, SmtpSender
 
 log = logging.getLogger(__name__)
@@ -25,8 +27,10 @@ class EmailConnector:
 
     def __init__(self, accounts: Sequence[ImapAccount], bookmarks: BookmarkStore,
                  smtp: SmtpConfig | None = None, settings: CaptureSettings | None = None,
-                 clock: Callable[[], datetime] | None = None, stop_timeout: float = 10.0) -> None:
+                 clock: Callable[[], datetime] | None = None, stop_timeout: float = 10.0,
+                 quarantine: QuarantineStore | None = None) -> None:
         self.accounts = tuple(accounts)
+        self.quarantine = quarantine
         self.bookmarks = bookmarks
         self.settings = settings or CaptureSettings()
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -37,7 +41,7 @@ class EmailConnector:
         self.mailboxes: list[MailboxCapture] = []  # the running captures; their `state` suits health checks
 
     def captures(self, dispatch: Dispatch) -> list[MailboxCapture]:
-        return mailbox_captures(self.accounts, self.bookmarks, dispatch, self.settings, self.clock)
+        return mailbox_captures(self.accounts, self.bookmarks, dispatch, self.settings, self.clock, self.quarantine)
 
     async def start(self, dispatch: Dispatch) -> None:
         if self._tasks:

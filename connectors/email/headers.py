@@ -17,6 +17,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from .charsets import codec_for, decode_bytes, guess_decode, repair_mojibake
 
 MAX_HEADER_CHARS = 200_000  # longer values are cut before any parsing
+MAX_ADDRESS_CHARS = 254  # RFC 5321: a longer "address" is not one
+_TAIL_HEADERS = frozenset({"references"})  # the newest entries are at the end: keep the end when cutting
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])|\r\n?|\n")
 _MSGID = re.compile(r"<([^<>]+)>")
@@ -36,8 +38,9 @@ class HeaderBlock:
         self._values: dict[str, list[str]] = {}
         for name, value in message.raw_items():
             text = value if isinstance(value, str) else str(value)
-            text = _FOLD.sub("", text[:MAX_HEADER_CHARS])
-            self._values.setdefault(str(name).strip().lower(), []).append(text)
+            key = str(name).strip().lower()
+            text = text[-MAX_HEADER_CHARS:] if key in _TAIL_HEADERS else text[:MAX_HEADER_CHARS]
+            self._values.setdefault(key, []).append(_FOLD.sub("", text))
 
     def first(self, name: str) -> str | None:
         values = self._values.get(name.lower())
@@ -128,7 +131,7 @@ def parse_addresses(values: list[str], hint: str | None = None) -> list[Address]
 
 def _is_address(address: str) -> bool:
     local, at, domain = address.rpartition("@")
-    return bool(at and local.strip() and domain.strip())
+    return bool(at and local.strip() and domain.strip()) and len(address) <= MAX_ADDRESS_CHARS
 
 
 def parse_msgids(value: str | None) -> list[str]:

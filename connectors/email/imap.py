@@ -5,17 +5,18 @@ dispatched concurrently (so the inbox stores it with one group commit) while the
 and parsed. Progress is a (UIDVALIDITY, last UID) bookmark, moved once per batch and only past mails
 whose `dispatch` returned: a restart never loses mail. When one dispatch of a batch fails, the bookmark
 stops before it, and the later mails of that batch come again with it; they, like the rescan after a
-changed UIDVALIDITY, are left to the Message-ID dedupe of the inbox.
+changed UIDVALIDITY, are left to the Message-ID dedupe of the inbox. A mail whose dispatch keeps failing
+is quarantined (connectors.email.quarantine) and the bookmark moves past it. Sizes are fetched before
+mails, so a batch is bounded in bytes and a too-large mail is fetched only as a prefix (.fetching).
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from ssl import SSLContext, create_default_context
+from ssl import create_default_context
 from typing import Any
 
 from imapclient import IMAPClient
@@ -24,37 +25,14 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
 from connectors.base import Dispatch, InboundMessage
 
 from .bookmarks import BookmarkStore
+from .capture_settings import CaptureSettings, ImapAccount
+from .fetching import SIZE_CHUNK, fetch_batch, fetch_sizes, internal_date, message_bytes, plan_batches
 from .inbound import to_inbound
+from .quarantine import QuarantinedMail, QuarantineStore
 
 log = logging.getLogger(__name__)
-FETCH_ITEMS = [b"BODY.PEEK[]", b"INTERNALDATE"]
 MAX_FETCH_ABORTS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class ImapAccount:
-    host: str
-    username: str
-    password: str = field(repr=False)
-    address: str = ""  # the mailbox's own address: conversation_id and base of sales+<token>@ replies
-    port: int = 993
-    ssl: bool = True  # implicit TLS (993); set False and starttls True for 143 + STARTTLS
-    starttls: bool = False
-    folders: tuple[str, ...] = ("INBOX",)
-    timeout: float = 60.0
-    ssl_context: SSLContext | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureSettings:
-    batch_size: int = 50
-    use_idle: bool = True
-    idle_renew: float = 25 * 60.0  # RFC 2177: re-issue IDLE before the server's 30-minute timeout
-    idle_check_interval: float = 1.0  # how quickly stop() interrupts IDLE
-    poll_interval: float = 60.0  # between checks without IDLE; also the longest wait inside IDLE
-    backoff_initial: float = 1.0
-    backoff_max: float = 300.0
-    backfill: bool = True  # first run captures what is already there; False starts at the newest UID
+Ready = tuple[list[int], list[tuple[int, InboundMessage]]]
 
 
 class MailboxCapture:
@@ -62,8 +40,10 @@ class MailboxCapture:
 
     def __init__(self, account: ImapAccount, folder: str, store: BookmarkStore, dispatch: Dispatch,
                  settings: CaptureSettings | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 quarantine: QuarantineStore | None = None) -> None:
         self.account = account
+        self.quarantine = quarantine
         self.folder = folder
         self.store = store
         self.dispatch = dispatch
@@ -74,6 +54,7 @@ class MailboxCapture:
         self._idle_usable = True
         self._careful_until = (0, 0)  # (uidvalidity, uid)
         self._aborts: dict[tuple[int, int], int] = {}
+        self._failures: dict[tuple[int, int], int] = {}  # failed dispatches per (uidvalidity, uid)
 
     async def capture_once(self) -> int:
         """Connect, dispatch everything new, disconnect. Returns how many mails were dispatched."""
@@ -128,44 +109,49 @@ class MailboxCapture:
             return 0
         found = await asyncio.to_thread(client.search, ["UID", f"{last_uid + 1}:*"])
         uids = sorted(uid for uid in found if uid > last_uid)  # "n:*" also matches the newest UID < n
+        return await self._capture_uids(client, uidvalidity, uids)
+
+    async def _capture_uids(self, client: IMAPClient, uidvalidity: int, uids: list[int]) -> int:
+        """Sizes first (per SIZE_CHUNK UIDs), then batches bounded by count and bytes; each batch is
+        fetched and parsed while the previous one is dispatched."""
         dispatched, ready = 0, None
-        for batch in self._batches(uidvalidity, uids):
-            if len(batch) == 1 and self._aborts.get((uidvalidity, batch[0]), 0) >= MAX_FETCH_ABORTS:
-                dispatched += await self._deliver(uidvalidity, ready) if ready else 0
-                ready = None
-                log.error("email capture %s: fetching UID %s broke the connection %s times; skipped",
-                          self.key, batch[0], MAX_FETCH_ABORTS)
-                await self.store.put(self.key, uidvalidity, batch[0])
-                continue
-            reading = asyncio.create_task(self._read(client, uidvalidity, batch))
-            try:  # the previous batch is dispatched while this one is fetched and parsed
-                dispatched += await self._deliver(uidvalidity, ready) if ready else 0
-            except BaseException:
-                await asyncio.gather(reading, return_exceptions=True)  # the client must be idle to log out
-                raise
-            ready = (batch, await reading)
+        for start in range(0, len(uids), SIZE_CHUNK):
+            chunk = uids[start : start + SIZE_CHUNK]
+            sizes = await asyncio.to_thread(fetch_sizes, client, chunk)
+            for batch in self._batches(uidvalidity, chunk, sizes):
+                if len(batch) == 1 and self._aborts.get((uidvalidity, batch[0]), 0) >= MAX_FETCH_ABORTS:
+                    dispatched += await self._deliver(uidvalidity, ready) if ready else 0
+                    ready = None
+                    log.error("email capture %s: fetching UID %s broke the connection %s times; skipped",
+                              self.key, batch[0], MAX_FETCH_ABORTS)
+                    await self.store.put(self.key, uidvalidity, batch[0])
+                    continue
+                reading = asyncio.create_task(self._read(client, uidvalidity, batch, sizes))
+                try:
+                    dispatched += await self._deliver(uidvalidity, ready) if ready else 0
+                except BaseException:
+                    await asyncio.gather(reading, return_exceptions=True)  # the client must be idle to log out
+                    raise
+                ready = (batch, await reading)
         return dispatched + (await self._deliver(uidvalidity, ready) if ready else 0)
 
-    async def _read(self, client: IMAPClient, uidvalidity: int,
-                    batch: list[int]) -> list[tuple[int, InboundMessage]]:
-        fetched = await self._fetch_guarded(client, uidvalidity, batch)
-        return await asyncio.to_thread(self._convert, batch, uidvalidity, fetched)
+    async def _read(self, client: IMAPClient, uidvalidity: int, batch: list[int],
+                    sizes: dict[int, int]) -> list[tuple[int, InboundMessage]]:
+        fetched = await self._fetch_guarded(client, uidvalidity, batch, sizes)
+        return await asyncio.to_thread(self._convert, batch, uidvalidity, fetched, sizes)
 
-    def _batches(self, uidvalidity: int, uids: list[int]) -> Iterator[list[int]]:
-        """Batches of batch_size; single UIDs up to where an earlier batch made the server hang up."""
-        position = 0
-        while position < len(uids):
-            careful = self._careful_until[0] == uidvalidity and uids[position] <= self._careful_until[1]
-            batch = uids[position : position + (1 if careful else max(1, self.settings.batch_size))]
-            position += len(batch)
-            yield batch
+    def _batches(self, uidvalidity: int, uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
+        """Batches by count and bytes; single UIDs up to where an earlier batch made the server hang up."""
+        careful = self._careful_until[1] if self._careful_until[0] == uidvalidity else 0
+        return list(plan_batches(uids, sizes, self.settings.limits, self.settings.batch_size,
+                                 self.settings.batch_bytes, careful))
 
-    async def _fetch_guarded(self, client: IMAPClient, uidvalidity: int,
-                             batch: list[int]) -> dict[int, dict[bytes, Any]]:
+    async def _fetch_guarded(self, client: IMAPClient, uidvalidity: int, batch: list[int],
+                             sizes: dict[int, int]) -> dict[int, dict[bytes, Any]]:
         """A mail that makes the server drop the connection (Dovecot: BYE on an unreadable file) is
         narrowed down by fetching one UID at a time after reconnecting, then skipped."""
         try:
-            fetched = await asyncio.to_thread(self._fetch, client, batch)
+            fetched = await asyncio.to_thread(fetch_batch, client, batch, sizes, self.settings.limits, self.key)
         except IMAPClientAbortError:
             if len(batch) > 1:
                 self._careful_until = (uidvalidity, batch[-1])
@@ -188,13 +174,18 @@ class MailboxCapture:
             return 0
         return bookmark[1]
 
-    async def _deliver(self, uidvalidity: int, ready: tuple[list[int], list[tuple[int, InboundMessage]]]) -> int:
-        """Dispatch a parsed batch concurrently; move the bookmark to the last UID before the first failure."""
+    async def _deliver(self, uidvalidity: int, ready: Ready) -> int:
+        """Dispatch a parsed batch concurrently; move the bookmark to the last UID before the first failure
+        that was not quarantined."""
         batch, messages = ready
         outcomes = await asyncio.gather(*(self.dispatch(message) for _, message in messages),
                                         return_exceptions=True)
-        failed = next(((uid, error) for (uid, _), error in zip(messages, outcomes, strict=True)
-                       if isinstance(error, BaseException)), None)
+        failed: tuple[int, BaseException] | None = None
+        for (uid, message), outcome in zip(messages, outcomes, strict=True):
+            if isinstance(outcome, BaseException) and not await self._quarantined(uidvalidity, uid, message, outcome):
+                failed = failed or (uid, outcome)
+            else:
+                self._failures.pop((uidvalidity, uid), None)
         done = [uid for uid in batch if failed is None or uid < failed[0]]
         if done:
             await self.store.put(self.key, uidvalidity, done[-1])
@@ -202,39 +193,36 @@ class MailboxCapture:
             raise failed[1]
         return len(messages)
 
-    def _convert(self, batch: list[int], uidvalidity: int,
-                 fetched: dict[int, dict[bytes, Any]]) -> list[tuple[int, InboundMessage]]:
+    async def _quarantined(self, uidvalidity: int, uid: int, message: InboundMessage,
+                           error: BaseException) -> bool:
+        """True once this mail failed `max_dispatch_failures` times and is recorded as quarantined."""
+        if not isinstance(error, Exception):  # cancellation: not the mail's fault
+            return False
+        count = self._failures[(uidvalidity, uid)] = self._failures.get((uidvalidity, uid), 0) + 1
+        if count < self.settings.max_dispatch_failures:
+            return False
+        record = QuarantinedMail.of(self.key, uidvalidity, uid, message, error)
+        if self.quarantine is not None:
+            await self.quarantine.put(record)  # raises when the store is down: then nothing is skipped
+        log.error("email capture %s: UID %s (%s) could not be stored %s times (%s); quarantined and skipped",
+                  self.key, uid, record.message_id, count, record.reason)
+        return True
+
+    def _convert(self, batch: list[int], uidvalidity: int, fetched: dict[int, dict[bytes, Any]],
+                 sizes: dict[int, int]) -> list[tuple[int, InboundMessage]]:
         """Parse the fetched mails (in a worker thread); a UID that could not be fetched is skipped."""
         messages: list[tuple[int, InboundMessage]] = []
         for uid in batch:
-            item = fetched.get(uid)
-            raw = item.get(b"BODY[]") if item else None
-            if not isinstance(raw, bytes):
+            item = fetched.get(uid) or {}
+            raw = message_bytes(item)
+            if raw is None:
                 log.error("email capture %s: UID %s could not be fetched; skipped", self.key, uid)
                 continue
-            internal = item.get(b"INTERNALDATE") if item else None
-            received = internal if isinstance(internal, datetime) and internal.tzinfo else self.clock()
+            received = internal_date(item) or self.clock()
             source = {"folder": self.folder, "uid": uid, "uidvalidity": uidvalidity}
-            messages.append((uid, to_inbound(raw, self.account.address, received, source)))
+            messages.append((uid, to_inbound(raw, self.account.address, received, source,
+                                             self.settings.limits, sizes.get(uid))))
         return messages
-
-    def _fetch(self, client: IMAPClient, batch: list[int]) -> dict[int, dict[bytes, Any]]:
-        """One round trip per batch; if the server refuses the batch, one UID at a time."""
-        try:
-            return dict(client.fetch(batch, FETCH_ITEMS))
-        except IMAPClientAbortError:
-            raise
-        except IMAPClientError as err:
-            log.warning("email capture %s: batch fetch failed (%s); fetching one by one", self.key, err)
-        fetched: dict[int, dict[bytes, Any]] = {}
-        for uid in batch:
-            try:
-                fetched.update(client.fetch([uid], FETCH_ITEMS))
-            except IMAPClientAbortError:
-                raise
-            except IMAPClientError as err:
-                log.error("email capture %s: UID %s unreadable on the server: %s", self.key, uid, err)
-        return fetched
 
     async def _wait_for_mail(self, client: IMAPClient, stop: asyncio.Event) -> None:
         """IDLE until the server reports a change; poll when IDLE is off, missing or refused."""
@@ -269,8 +257,9 @@ class MailboxCapture:
 
 def mailbox_captures(accounts: Sequence[ImapAccount], store: BookmarkStore, dispatch: Dispatch,
                      settings: CaptureSettings | None = None,
-                     clock: Callable[[], datetime] | None = None) -> list[MailboxCapture]:
-    return [MailboxCapture(account, folder, store, dispatch, settings, clock)
+                     clock: Callable[[], datetime] | None = None,
+                     quarantine: QuarantineStore | None = None) -> list[MailboxCapture]:
+    return [MailboxCapture(account, folder, store, dispatch, settings, clock, quarantine)
             for account in accounts for folder in account.folders]
 
 

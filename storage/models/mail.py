@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, Code
+from storage.models.base import Base, Code, LongText
 
 
 class MailThreadRow(Base):
@@ -35,3 +35,24 @@ class MailThreadRow(Base):
     sender_name: Mapped[str] = mapped_column(server_default="")
     note: Mapped[str] = mapped_column(Text, server_default="")
     status: Mapped[Code] = mapped_column(server_default="")
+
+
+class MailQuarantineRow(Base):
+    """A captured mail that could not be stored: what identifies it in its mailbox, and why.
+
+    UIDVALIDITY and UIDs are unsigned 32-bit numbers, hence BigInteger.
+    """
+
+    __tablename__ = "mail_quarantine"
+    __table_args__ = (UniqueConstraint("mailbox", "uidvalidity", "uid"), Index("ix_mail_quarantine_at", "at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailbox: Mapped[str]
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str]
+    sender: Mapped[str]
+    subject: Mapped[str]
+    size: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[LongText]
+    at: Mapped[datetime]

@@ -7,18 +7,21 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import desc, or_, select, update
+from sqlalchemy import desc, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.lead import LeadStatus
-from domain.mail import HeldStatus, MailKey, MailLink, MailThread
+from domain.mail import HeldStatus, MailKey, MailLink, MailThread, QuarantineEntry
 from domain.opportunity import OPEN_STAGES
 from storage.mapping import RowMapper
 from storage.models import LeadRow, MailThreadRow, OpportunityRow
+from storage.models.mail import MailQuarantineRow
 from storage.repositories.base import before_write, dialect_insert
 
 THREADS = RowMapper(MailThread)
+QUARANTINE = RowMapper(QuarantineEntry)
 MAX_KEY = 255
+KEYS_PER_QUERY = 1000  # keys of one IN (...): far below PostgreSQL's 32,767 and SQLite's parameter limits
 _LINK_COLUMNS = ("customer_id", "contact_id", "lead_id", "opportunity_id", "at", "subject")
 _OPEN_LEADS = (LeadStatus.NEW.value, LeadStatus.ASSIGNED.value)
 
@@ -35,10 +38,12 @@ class SqlAlchemyMailThreadRepository:
     async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:
         """Rows of any kind whose key is one of `keys` (keys of different kinds never look alike)."""
         wanted = {stored_key(key): key for key in keys if key}
-        if not wanted:
-            return []
-        rows = await self.session.scalars(select(MailThreadRow).where(MailThreadRow.key.in_(list(wanted))))
-        found = [THREADS.load(row) for row in rows]
+        stored = list(wanted)
+        found: list[MailThread] = []
+        for start in range(0, len(stored), KEYS_PER_QUERY):
+            chunk = stored[start : start + KEYS_PER_QUERY]
+            rows = await self.session.scalars(select(MailThreadRow).where(MailThreadRow.key.in_(chunk)))
+            found += [THREADS.load(row) for row in rows]
         for thread in found:
             thread.key = wanted.get(thread.key, thread.key)
         return found
@@ -69,12 +74,13 @@ class SqlAlchemyMailThreadRepository:
     async def recent(self, senders: Iterable[str], since: datetime) -> Sequence[tuple[str, datetime]]:
         """(sender, at) of captured messages from these senders at or after `since`."""
         wanted = list({sender for sender in senders if sender})
-        if not wanted:
-            return []
-        stmt = select(MailThreadRow.sender, MailThreadRow.at).where(
-            MailThreadRow.sender.in_(wanted), MailThreadRow.at >= since,
-            MailThreadRow.kind == MailKey.MESSAGE.value, MailThreadRow.outbound.is_(False))
-        return [(row.sender, row.at) for row in await self.session.execute(stmt)]
+        found: list[tuple[str, datetime]] = []
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            stmt = select(MailThreadRow.sender, MailThreadRow.at).where(
+                MailThreadRow.sender.in_(wanted[start : start + KEYS_PER_QUERY]), MailThreadRow.at >= since,
+                MailThreadRow.kind == MailKey.MESSAGE.value, MailThreadRow.outbound.is_(False))
+            found += [(row.sender, row.at) for row in await self.session.execute(stmt)]
+        return found
 
     async def token_for(self, *, lead_id: int | None = None, opportunity_id: int | None = None) -> str | None:
         """The reply token already given to this deal (else lead), if any."""
@@ -125,3 +131,25 @@ class SqlAlchemyMailThreadRepository:
                 .values(status=status).execution_options(synchronize_session=False))
         result = await self.session.execute(stmt)
         return bool(getattr(result, "rowcount", 0) == 1)
+
+class SqlAlchemyMailQuarantineRepository:
+    """Mails that could not be stored (connectors.email.quarantine), newest first for admins."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: QuarantineEntry) -> bool:
+        await before_write(self.session)
+        values = QUARANTINE.columns(entry, with_id=False)
+        stmt = (dialect_insert(self.session, MailQuarantineRow).values(**values)
+                .on_conflict_do_nothing(index_elements=["mailbox", "uidvalidity", "uid"])
+                .returning(MailQuarantineRow.id))
+        entry.id = await self.session.scalar(stmt)
+        return entry.id is not None
+
+    async def latest(self, limit: int = 20) -> Sequence[QuarantineEntry]:
+        stmt = select(MailQuarantineRow).order_by(desc(MailQuarantineRow.at), desc(MailQuarantineRow.id)).limit(limit)
+        return [QUARANTINE.load(row) for row in await self.session.scalars(stmt)]
+
+    async def count(self) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(MailQuarantineRow)) or 0)

@@ -6,11 +6,12 @@ import base64
 import io
 import os
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from email_samples import BROKEN_MAIL
 
-from connectors.email import inspect_mail, parse_mail
+from connectors.email import MailLimits, inspect_mail, parse_mail, to_inbound
 
 
 def nested_messages(depth: int) -> bytes:
@@ -48,8 +49,8 @@ def test_100_kb_header_lines_parse() -> None:
 
 
 def test_30_mb_attachment_is_measured_not_kept() -> None:
-    payload = os.urandom(30 * 1024 * 1024)
-    mail = parse_mail(with_attachment("drawings.zip", payload))
+    payload = os.urandom(30 * 1024 * 1024)  # 40 MB encoded: above the default size cap, so raise it here
+    mail = parse_mail(with_attachment("drawings.zip", payload), MailLimits(max_mail_bytes=64 * 1024 * 1024))
     assert [(a.filename, a.size) for a in mail.attachments] == [("drawings.zip", len(payload))]
     assert mail.text == "see attachment"
 
@@ -117,3 +118,15 @@ def test_broken_mail_keeps_what_can_be_read() -> None:
     assert mail.subject == "=?utf-8?Q?half=E4=B8"  # an unterminated encoded word stays as written
     assert mail.from_address == "" and "no From address" in mail.defects
     assert all(ch == "\n" or ch.isprintable() for ch in mail.text)
+
+
+@pytest.mark.parametrize("header", ["Message-ID", "In-Reply-To", "References", "From", "Sender", "To", "Cc",
+                                    "Reply-To", "Subject", "Date", "Content-Type", "Auto-Submitted", "X-Custom"])
+def test_any_header_300k_characters_long_yields_an_inbound_message_that_fits_the_inbox(header: str) -> None:
+    value = "<" + "v" * 300_000 + "@x.test>" if header != "From" else "名" * 300_000 + " <a@x.cn>"
+    raw = (f"From: 客户 <a@x.cn>\r\n{header}: {value}\r\nSubject: 询价\r\n\r\n请报价。").encode()
+    message = to_inbound(raw, "sales@example.test", datetime(2026, 12, 5, tzinfo=UTC))
+    for column in (message.external_id, message.conversation_id, message.sender_id, message.sender_name):
+        assert len(column) <= 255
+    assert len(message.subject) <= 1000 and all(len(ref) <= 255 for ref in message.thread_refs)
+    assert all(len(address) <= 254 for key in ("to", "cc", "reply_to") for address in message.extra[key])

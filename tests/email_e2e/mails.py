@@ -56,3 +56,14 @@ def bounce(failed: str, message_id: str, to: str, original: str = "") -> bytes:
         "Reporting-MTA: dns; mx.example.test\r\n\r\n"
         f"Final-Recipient: rfc822; {failed}\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n{returned}--B--\r\n"
     ).encode()
+
+
+def raw_mail(sender: str, name: str, subject: str, body: str, message_id: str, to: str,
+             in_reply_to: str = "", references: Sequence[str] = ()) -> bytes:
+    """Written byte by byte, as a hostile client would: no folding, no encoding of over-long values."""
+    headers = [f"From: {name} <{sender}>", f"To: {to}", f"Subject: {subject}",
+               f"Date: {format_datetime(datetime.now(UTC))}", f"Message-ID: {message_id}"]
+    headers += [f"In-Reply-To: {in_reply_to}"] if in_reply_to else []
+    headers += [f"References: {' '.join(references)}"] if references else []
+    headers += ["MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+    return ("\r\n".join(headers) + "\r\n\r\n" + body.replace("\n", "\r\n") + "\r\n").encode("utf-8")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.audit import AuditEntry
 from domain.lead import LeadStatus
-from domain.mail import HeldStatus, MailKey, MailLink, MailThread
+from domain.mail import HeldStatus, MailKey, MailLink, MailThread, QuarantineEntry
 from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
 from domain.opportunity import OPEN_STAGES
 from tests.fakes.store import (
@@ -199,3 +199,18 @@ class FakeSettingsRepository:
         self._uow.dirty.add(("settings", key))
 
 
+
+
+class FakeMailQuarantineRepository(_Table[QuarantineEntry]):
+    async def add(self, entry: QuarantineEntry) -> bool:
+        key = (entry.mailbox, entry.uidvalidity, entry.uid)
+        if self._select(lambda e: (e.mailbox, e.uidvalidity, e.uid) == key):
+            return False
+        self._insert(copy.copy(entry))
+        return True
+
+    async def latest(self, limit: int = 20) -> Sequence[QuarantineEntry]:
+        return sorted(self._select(), key=lambda e: (e.at, e.id or 0), reverse=True)[:limit]
+
+    async def count(self) -> int:
+        return len(self._select())

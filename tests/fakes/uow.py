@@ -17,6 +17,7 @@ from domain.ports import (
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
+    MailQuarantineRepository,
     MailThreadRepository,
     MilestoneRepository,
     OpportunityRepository,
@@ -32,6 +33,7 @@ from domain.quote import Quote
 from tests.fakes.messaging import (
     FakeAuditRepository,
     FakeInboxRepository,
+    FakeMailQuarantineRepository,
     FakeMailThreadRepository,
     FakeOutboxRepository,
     FakeSettingsRepository,
@@ -86,6 +88,7 @@ class FakeUnitOfWork:
         self.outbox: OutboxRepository = FakeOutboxRepository(self, "outbox")
         self.settings: SettingsRepository = FakeSettingsRepository(self)
         self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
+        self.mail_quarantine: MailQuarantineRepository = FakeMailQuarantineRepository(self, "mail_quarantine")
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)
