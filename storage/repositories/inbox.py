@@ -30,11 +30,17 @@ PENDING, CLAIMED, DONE, DEAD = (s.value for s in (InboxState.PENDING, InboxState
                                                   InboxState.DEAD))
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(InboxRow.state == PENDING, or_(InboxRow.next_attempt_at.is_(None), InboxRow.next_attempt_at <= now))
+
+
+def _expired(now: datetime) -> ColumnElement[bool]:
+    return and_(InboxRow.state == CLAIMED, InboxRow.lease_until < now)
+
+
 def _claimable(now: datetime) -> ColumnElement[bool]:
     """Pending and due, or claimed by someone whose lease ran out (a dead or stuck worker)."""
-    return or_(and_(InboxRow.state == PENDING,
-                    or_(InboxRow.next_attempt_at.is_(None), InboxRow.next_attempt_at <= now)),
-               and_(InboxRow.state == CLAIMED, InboxRow.lease_until < now))
+    return or_(_due(now), _expired(now))
 
 
 def _chunks(keys: Iterable[Key]) -> list[tuple[str, list[str]]]:
@@ -71,12 +77,13 @@ class SqlAlchemyInboxRepository:
 
     async def take(self, claim: Claim, now: datetime, limit: int = 100,
                    max_attempts: int | None = None) -> list[InboxRecord]:
-        """The sweep: claim pending rows that are due and rows whose lease expired, oldest first.
+        """The sweep: claim rows whose lease expired, then pending rows that are due (each oldest first).
 
         An expired claim that already used `max_attempts` attempts (its worker died on it every time)
         becomes dead instead.
         """
-        return await self._take(_claimable(now), claim, now, limit, max_attempts)
+        taken = await self._take(_expired(now), claim, now, limit, max_attempts)  # each on its own index
+        return taken + await self._take(_due(now), claim, now, limit - len(taken), max_attempts)
 
     async def take_over(self, keys: Iterable[Key], claim: Claim, now: datetime,
                         max_attempts: int | None = None) -> list[InboxRecord]:
@@ -193,6 +200,8 @@ class SqlAlchemyInboxRepository:
         may re-run its subquery and take more than n rows.
         """
         await before_write(self.session)
+        if limit <= 0:
+            return []
         found = (await self.session.execute(
             select(InboxRow.id, InboxRow.state, InboxRow.attempts).where(where).order_by(InboxRow.id)
             .limit(limit).with_for_update(skip_locked=True))).all()
