@@ -53,14 +53,18 @@ def record(i: int, rng: random.Random, run: str) -> InboxRecord:
 # -- 1. claim overhead ----------------------------------------------------------------------------
 
 async def timed(sessions: Callable[[], SqlAlchemyUnitOfWork], rounds: int,
-                step: Callable[[SqlAlchemyUnitOfWork, int], Awaitable[None]]) -> float:
-    """Microseconds per message of `step` (one transaction of BATCH messages per round)."""
-    started = time.perf_counter()
+                steps: dict[str, Callable[[SqlAlchemyUnitOfWork, int], Awaitable[None]]]) -> dict[str, float]:
+    """Microseconds per message of each step (one transaction of BATCH messages per round); the steps
+    take turns round by round, so that a change in the machine's load hits them alike."""
+    spent = dict.fromkeys(steps, 0.0)
     for index in range(rounds):
-        async with sessions() as uow:
-            await step(uow, index)
-            await uow.commit()
-    return (time.perf_counter() - started) / (rounds * BATCH) * 1e6
+        for name, step in steps.items():
+            started = time.perf_counter()
+            async with sessions() as uow:
+                await step(uow, index)
+                await uow.commit()
+            spent[name] += time.perf_counter() - started
+    return {name: total / (rounds * BATCH) * 1e6 for name, total in spent.items()}
 
 
 async def claim_overhead(url: str, messages: int) -> tuple[float, float, float]:
@@ -91,8 +95,8 @@ async def claim_overhead(url: str, messages: int) -> tuple[float, float, float]:
         await uow.inbox.take(claim, datetime.now(UTC), BATCH)
 
     try:
-        return await timed(sessions, rounds, old), await timed(sessions, rounds, new), \
-            await timed(sessions, rounds, swept)
+        result = await timed(sessions, rounds, {"old": old, "new": new, "swept": swept})
+        return result["old"], result["new"], result["swept"]
     finally:
         await engine.dispose()
 
