@@ -22,13 +22,14 @@ from bot.router import Router
 from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.route import understand
+from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher
 from storage.engine import make_engine, make_session_factory
 from storage.inbox import GroupCommitInbox
 from storage.migrate import upgrade
-from storage.uow import SqlAlchemyUnitOfWork
+from storage.uow import SqlAlchemyUnitOfWork, default_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class App:
     connectors: dict[str, Connector] = field(default_factory=dict)
     inbox: GroupCommitInbox | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    scheduler: Any = None  # set by `serve`; shut down once the sends in flight are done
 
     async def start_channels(self, skip: tuple[str, ...] = ("console",)) -> None:
         """Start every channel but those in `skip` in the background; inbound messages go to bot.ingest."""
@@ -50,10 +52,15 @@ class App:
             if name not in skip:
                 self.tasks.append(asyncio.create_task(connector.start(self.bot.ingest), name=f"channel-{name}"))
 
-    async def close(self) -> None:
+    async def close(self, grace: float = 0.0) -> None:
+        """Stop: no new messages; the batch and the sends in progress get `grace` seconds each to finish;
+        the claims on what is left (inbox and outbox) are given back to other processes."""
         for task in self.tasks:
             task.cancel()
-        await self.bot.close()
+        await self.bot.close(grace)
+        await self.dispatcher.stop(grace)
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         for connector in self.connectors.values():
             await connector.stop()
         if self.inbox is not None:
@@ -90,12 +97,16 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     except BaseException:
         await engine.dispose()
         raise
-    inbox = GroupCommitInbox(engine)
+    queue = QueueSettings.from_section(config.section("queue"))
+    worker = default_worker_id()
+    inbox = GroupCommitInbox(engine, worker=worker, lease_seconds=queue.lease_seconds,
+                             max_attempts=queue.max_attempts)
     await inbox.start()
-    bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox)
+    bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox,
+              queue=queue, worker=worker)
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
-    dispatcher = OutboxDispatcher(uow_factory, connectors, clock)
+    dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds)
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
     return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from bot import inbox_cli
 from bot.config import Config, ConfigError, load_config
 
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add("parse", help="read messages on stdin, print what they mean as JSON lines")
     parse.add_argument("--now", required=True, help="reference time, ISO 8601")
     parse.add_argument("--tz", default="Asia/Shanghai")
+    inbox_cli.add_arguments(sub.add("inbox", help="failed inbox messages: list, retry / 处理失败的消息"))
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
@@ -84,6 +86,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     handlers = {
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
+        "inbox": inbox_cli.inbox,
     }
     return await handlers[args.command](args, config)
 

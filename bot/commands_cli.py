@@ -41,11 +41,12 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     console = ConsoleConnector(user)
     app = await bootstrap(config, {"console": console})
     runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
-    scheduler = build_scheduler(app.uow_factory, app.dispatcher,
-                                float(config.get("scheduler", "outbox_interval", 2.0)),
-                                float(config.get("scheduler", "reminder_interval", 30.0)))
+    scheduler = app.scheduler = build_scheduler(
+        app.uow_factory, app.dispatcher, float(config.get("scheduler", "outbox_interval", 2.0)),
+        float(config.get("scheduler", "reminder_interval", 30.0)),
+        sweep_interval=float(config.get("queue", "sweep_interval", 5.0)))
     scheduler.start()
-    await app.bot.process_pending()
+    app.bot.start()  # sweeps the inbox at once, then every sweep_interval: nothing accepted is stranded
     await app.start_channels()
     print(f"dealbot: http://{config.get('http', 'host')}:{config.get('http', 'port')}/healthz "
           f"({config.source})", file=sys.stderr)
@@ -64,9 +65,8 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
         console.after_each = deliver
         tasks.append(asyncio.create_task(console.start(app.bot.receive)))
     await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    scheduler.shutdown(wait=False)
-    await runner.cleanup()
-    await app.close()
+    await runner.cleanup()  # no more callbacks
+    await app.close(float(config.get("scheduler", "shutdown_grace", 10.0)))
     return 0
 
 

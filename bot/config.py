@@ -14,7 +14,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "database": {"url": "sqlite+aiosqlite:///var/dealbot.db"},
     "http": {"host": "127.0.0.1", "port": 8080},
     "bot": {"locale": "zh", "timezone": "Asia/Shanghai", "max_message_chars": 4000, "default_team": ""},
-    "scheduler": {"enabled": True, "outbox_interval": 2.0, "reminder_interval": 30.0},
+    "scheduler": {"enabled": True, "outbox_interval": 2.0, "reminder_interval": 30.0, "shutdown_grace": 10.0},
+    "queue": {"lease_seconds": 60, "sweep_interval": 5.0, "max_attempts": 5, "retry_base_delay": 2.0},
 }
 
 

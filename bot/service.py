@@ -18,11 +18,13 @@ from bot.i18n import Text
 from bot.processing import BatchProcessor
 from bot.reply import Reply, render_markdown, render_text
 from bot.router import Router
+from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
 from domain.errors import DomainError
 from domain.messaging import InboxRecord, OutboxItem
 from domain.people import Rep
 from domain.ports import UnitOfWork
+from storage.uow import default_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,9 @@ ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are suppo
 
 
 class InboxWriter(Protocol):
-    async def put(self, record: InboxRecord) -> bool: ...
+    async def put(self, record: InboxRecord) -> bool:
+        """True when the record is now claimed by this process (new, or a redelivery nobody holds)."""
+        ...
 
     @property
     def waiting(self) -> bool:
@@ -46,7 +50,7 @@ class ChannelHandler(Protocol):
     """Processes a channel's messages that do not come from a known person (e.g. customers' mail).
 
     Runs inside the batch's unit of work (in a savepoint); returns the messages to queue. Raising
-    leaves the message unprocessed in the inbox, to be retried.
+    fails the message's attempt: it is retried after a backoff, then dead-lettered.
     """
 
     async def __call__(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage,
@@ -82,33 +86,46 @@ def from_record(record: InboxRecord) -> InboundMessage:
 
 
 class Bot:
+    """`worker` names this process in inbox claims (the inbox writer must claim with the same name)."""
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], router: Router, settings: Settings | None = None,
                  clock: Callable[[], datetime] | None = None, inbox: InboxWriter | None = None,
-                 max_batch: int = 64, batch_budget: float = 0.02) -> None:
+                 max_batch: int = 64, batch_budget: float = 0.02, queue: QueueSettings | None = None,
+                 worker: str | None = None) -> None:
         self.uow_factory = uow_factory
         self.router = router
         self.settings = settings or Settings()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.inbox = inbox
         self.batch_budget = batch_budget
-        self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._acks_waiting)
+        self.queue = InboxQueue(uow_factory, queue or QueueSettings(), worker or default_worker_id())
+        self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._acks_waiting,
+                                        on_failure=self._failed)
+        self._queued: dict[Key, asyncio.Future[None]] = {}  # what waits in the processor (claimed by us)
+        self._accepting = True
         self._last_ingest = float("-inf")
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
 
     async def accept(self, msg: InboundMessage) -> bool:
-        """Store the message before the platform is acknowledged. False for a redelivery."""
+        """Store the message (born claimed by this process) before the platform is acknowledged.
+
+        True: the caller queues it (a new message, or a redelivery of one nobody holds: pending, or its
+        claimer's lease ran out). False: stored and held or finished already. Raises once closing.
+        """
+        if not self._accepting:
+            raise RuntimeError("the bot is stopping and accepts no more messages")
         if self.inbox is not None:
             return await self.inbox.put(to_record(msg))
         async with self.uow_factory() as uow:
-            added = await uow.inbox.add(to_record(msg))
+            added = await self.queue.accept(uow, to_record(msg))
             await uow.commit()
         return added
 
     async def receive(self, msg: InboundMessage) -> None:
         """Accept, then wait until the message is processed and its reply is queued (console, tests)."""
         if await self.accept(msg):
-            await self.processor.submit(msg)
+            await self._submit(msg)
 
     async def ingest(self, msg: InboundMessage) -> None:
         """The dispatch for webhook/polling channels: store (so the platform can be answered), process later."""
@@ -117,18 +134,50 @@ class Bot:
             self.submit(msg)
 
     def submit(self, msg: InboundMessage) -> None:
-        """Process an accepted message in the background (webhook channels answer the platform first)."""
-        self.processor.submit(msg)
+        """Process an accepted (claimed) message in the background (webhooks answer the platform first)."""
+        self._submit(msg)
+
+    def _submit(self, msg: InboundMessage) -> asyncio.Future[None]:
+        key = (msg.channel, msg.external_id)
+        if (queued := self._queued.get(key)) is not None:
+            return queued
+        future = self._queued[key] = self.processor.submit(msg)
+        future.add_done_callback(lambda _: self._queued.pop(key, None))
+        return future
+
+    def start(self) -> None:
+        """Sweep the inbox in the background (`[queue] sweep_interval`) until `close`."""
+        self.queue.start(self._feed, lambda: self._queued.keys(), lambda: self.processor.backlog)
+
+    def _feed(self, records: list[InboxRecord]) -> None:
+        for record in records:
+            self._submit(from_record(record))
 
     async def process_pending(self, limit: int = 500) -> int:
-        """Process what was accepted but not processed (e.g. before a crash)."""
-        async with self.uow_factory() as uow:
-            pending = [from_record(r) for r in await uow.inbox.unprocessed(limit)]
-        await asyncio.gather(*(self.processor.submit(msg) for msg in pending))  # isolates a failing message
-        return len(pending)
+        """Claim and process, now, what nobody is working on: rows this process accepted but never queued,
+        pending rows that are due and rows whose claimer's lease ran out (e.g. before a crash)."""
+        found = await self.queue.orphans(self._queued.keys(), limit)
+        found += await self.queue.sweep(self._queued.keys(), self.processor.backlog)
+        messages = list({(r.channel, r.external_id): from_record(r) for r in found}.values())[:limit]
+        # one future per message: a failing message is isolated and does not stop the others
+        await asyncio.gather(*(self._submit(msg) for msg in messages), return_exceptions=True)
+        return len(messages)
 
-    async def close(self) -> None:
-        await self.processor.close()
+    async def close(self, grace: float = 0.0) -> None:
+        """Graceful stop: accept nothing more, let the batch in progress finish (within `grace` seconds),
+        give back the claims of everything still queued in memory."""
+        self._accepting = False
+        await self.queue.stop()
+        left = await self.processor.close(grace)
+        keys = {*self._queued, *((m.channel, m.external_id) for m in left)}
+        self._queued.clear()
+        try:
+            await self.queue.release(keys)
+        except Exception:  # the leases run out and other processes take the rows over
+            log.exception("could not release %d inbox claims", len(keys))
+
+    async def _failed(self, msg: InboundMessage, error: BaseException) -> None:
+        await self.queue.fail((msg.channel, msg.external_id), f"{type(error).__name__}: {error}")
 
     def _acks_waiting(self) -> bool:
         """A platform is waiting for acknowledgements (webhook traffic in the last 50 ms and the inbox is busy).
@@ -146,10 +195,16 @@ class Bot:
         """
         started = time.perf_counter()
         async with self.uow_factory() as uow:
+            # still ours? (renews the lease and, on PostgreSQL, row-locks them until the commit)
+            held = await uow.inbox.hold([(m.channel, m.external_id) for m in messages], self.queue.claim())
             directory = await Directory.load(uow)
             outbox: list[OutboxItem] = []
             done: list[InboundMessage] = []
+            consumed = 0
             for msg in messages:
+                consumed += 1
+                if (msg.channel, msg.external_id) not in held:  # taken over, or done, elsewhere: skip
+                    continue
                 done.append(msg)
                 if msg.channel in self.batch_handlers:  # handled below, all at once
                     continue
@@ -160,9 +215,9 @@ class Bot:
                 if mine := [msg for msg in done if msg.channel == channel]:
                     outbox += await handler(uow, directory, mine, self.clock())
             await uow.outbox.add_many(outbox)
-            await uow.inbox.mark_processed_many([(m.channel, m.external_id) for m in done], self.clock())
+            await uow.inbox.mark_done([(m.channel, m.external_id) for m in done], self.queue.worker, self.clock())
             await uow.commit()
-        return len(done)
+        return consumed
 
     async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:
         """The changes a message makes are written here; the messages to send are returned."""

@@ -19,7 +19,7 @@ from domain.customer import Contact, Customer
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.mail import MailLink, MailThread
-from domain.messaging import InboxRecord, OutboxItem
+from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, RetryPolicy
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
 from domain.quote import Quote
@@ -117,14 +117,47 @@ class AuditRepository(Protocol):
 
 
 class InboxRepository(Protocol):
-    async def add(self, record: InboxRecord) -> bool:
-        """False when (channel, external_id) is already stored."""
+    """The inbox as a work queue: pending -> claimed (worker, lease) -> done | dead (DESIGN.md §1)."""
+
+    async def add(self, record: InboxRecord, claim: Claim | None = None) -> bool:
+        """False when (channel, external_id) is already stored; with `claim` the new row is born claimed."""
+        ...
+    async def take(self, claim: Claim, now: datetime, limit: int = 100,
+                   max_attempts: int | None = None) -> Sequence[InboxRecord]:
+        """Claim due pending rows and rows whose lease expired (SKIP LOCKED); expired and spent ones die."""
+        ...
+    async def take_over(self, keys: Iterable[tuple[str, str]], claim: Claim, now: datetime,
+                        max_attempts: int | None = None) -> Sequence[InboxRecord]:
+        """`take`, limited to these (channel, external_id) keys (a redelivery)."""
+        ...
+    async def hold(self, keys: Iterable[tuple[str, str]], claim: Claim) -> set[tuple[str, str]]:
+        """Renew the lease of the keys still claimed by claim.worker (row-locked until commit); those keys."""
+        ...
+    async def mark_done(self, keys: Iterable[tuple[str, str]], worker: str, at: datetime) -> int:
+        """Done, only for rows still claimed by `worker`; how many."""
+        ...
+    async def fail(self, key: tuple[str, str], worker: str, error: str, now: datetime,
+                   policy: RetryPolicy) -> InboxState | None:
+        """Back to pending after a backoff, or dead; None when `worker` does not hold the row."""
+        ...
+    async def release(self, keys: Iterable[tuple[str, str]], worker: str) -> int:
+        """Give claims back (pending, attempt not counted); how many."""
+        ...
+    async def held_by(self, worker: str, limit: int = 500) -> Sequence[InboxRecord]: ...
+    async def dead(self, limit: int = 100) -> Sequence[InboxRecord]:
+        """Dead letters, newest first."""
+        ...
+    async def count_dead(self) -> int: ...
+    async def retry_dead(self, record_id: int) -> bool:
+        """A dead row back to pending with fresh attempts; False when it is not dead."""
         ...
     async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None: ...
     async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
         """mark_processed for many (channel, external_id) keys in one go."""
         ...
-    async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]: ...
+    async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
+        """Pending or claimed rows, oldest first."""
+        ...
 
 
 class OutboxRepository(Protocol):
@@ -144,6 +177,12 @@ class OutboxRepository(Protocol):
         (the channel deferred the message without trying it)."""
         ...
     async def mark_failed(self, item_id: int, error: str) -> None: ...
+    async def release(self, item_ids: Iterable[int]) -> int:
+        """Give back this worker's unsent claims (pending again, attempt not counted); how many."""
+        ...
+    async def release_stale(self, claimed_before: datetime) -> int:
+        """Items left sending by a claimer that died (claimed before `claimed_before`) back to pending."""
+        ...
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -14,25 +16,77 @@ log = logging.getLogger(__name__)
 
 
 class OutboxDispatcher:
+    """Delivery is at least once: a row claimed `sending` by a process that died is released after
+    `lease_seconds` (`release_stale`, a scheduler job) and sent again; the channels' own duplicate
+    guards (WeCom `enable_duplicate_check`, our Message-ID on mail) catch most repeats."""
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], connectors: Mapping[str, Connector],
                  clock: Callable[[], datetime] | None = None, max_attempts: int = 10,
-                 base_delay: float = 5.0, max_delay: float = 3600.0) -> None:
+                 base_delay: float = 5.0, max_delay: float = 3600.0, lease_seconds: float = 60.0) -> None:
         self.uow_factory = uow_factory
         self.connectors = connectors
         self.clock = clock or (lambda: datetime.now(UTC))
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
+        self.lease = timedelta(seconds=lease_seconds)
+        self._stopping = False
+        self._inflight: set[int] = set()  # claimed by this process, outcome not recorded yet
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     async def run_once(self, limit: int = 50) -> int:
-        """Claim due rows, send them, record the outcome. Returns how many were sent."""
+        """Claim due rows, send them, record the outcome. Returns how many were sent.
+
+        Once stopping, claims nothing; the claimed rows not tried yet are given back.
+        """
+        if self._stopping:
+            return 0
         async with self.uow_factory() as uow:
             items = list(await uow.outbox.claim(self.clock(), limit, channels=list(self.connectors)))
             await uow.commit()
+        ids = {item.id for item in items if item.id is not None}
+        self._inflight |= ids
+        self._idle.clear()
         sent = 0
-        for item in items:
-            sent += await self._deliver(item)
+        try:
+            for item in items:
+                if self._stopping:
+                    break
+                sent += await self._deliver(item)
+                self._inflight.discard(item.id or 0)
+        finally:
+            left, self._inflight = self._inflight & ids, self._inflight - ids
+            if not self._inflight:
+                self._idle.set()
+            await self._release(left)
         return sent
+
+    async def release_stale(self) -> int:
+        """Rows left `sending` longer than the lease (their sender died) go back to pending."""
+        async with self.uow_factory() as uow:
+            count = await uow.outbox.release_stale(self.clock() - self.lease)
+            await uow.commit()
+        if count:
+            log.warning("released %d outbox items left sending by a stopped process", count)
+        return count
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Claim nothing more; wait up to `grace` seconds for the sends in flight, give back the rest."""
+        self._stopping = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace)
+        await self._release(set(self._inflight))
+
+    async def _release(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        try:
+            async with self.uow_factory() as uow:
+                await uow.outbox.release(ids)
+                await uow.commit()
+        except Exception:  # the lease runs out and release_stale gives them back
+            log.exception("could not release outbox items %s", sorted(ids))
 
     async def drain(self, rounds: int = 20) -> int:
         total = 0

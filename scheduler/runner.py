@@ -1,4 +1,4 @@
-"""APScheduler wiring: periodic outbox delivery and reminders."""
+"""APScheduler wiring: periodic outbox delivery, release of stale outbox claims, reminders."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from scheduler.outbox import OutboxDispatcher
 
 def build_scheduler(uow_factory: Callable[[], UnitOfWork], dispatcher: OutboxDispatcher,
                     outbox_interval: float = 2.0, reminder_interval: float = 30.0,
-                    clock: Callable[[], datetime] | None = None) -> AsyncIOScheduler:
+                    clock: Callable[[], datetime] | None = None, sweep_interval: float = 5.0) -> AsyncIOScheduler:
     now = clock or (lambda: datetime.now(UTC))
 
     async def reminders() -> None:
@@ -23,5 +23,6 @@ def build_scheduler(uow_factory: Callable[[], UnitOfWork], dispatcher: OutboxDis
     scheduler = AsyncIOScheduler(timezone=UTC)
     options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 60}
     scheduler.add_job(dispatcher.drain, "interval", seconds=outbox_interval, id="outbox", **options)
+    scheduler.add_job(dispatcher.release_stale, "interval", seconds=sweep_interval, id="outbox-sweep", **options)
     scheduler.add_job(reminders, "interval", seconds=reminder_interval, id="reminders", **options)
     return scheduler

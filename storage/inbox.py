@@ -2,6 +2,10 @@
 
 Concurrent `put` calls are queued; one writer task inserts whatever has queued up in a single
 transaction (ON CONFLICT DO NOTHING) and answers each caller only after that transaction committed.
+
+New rows are born claimed by this worker with a lease (the fast path needs no other round trip); in the
+same transaction, a redelivery of a stored row that is pending or whose lease expired is claimed too.
+`put` is True for both: the caller queues the message for processing.
 """
 
 from __future__ import annotations
@@ -9,16 +13,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.messaging import InboxRecord
+from domain.messaging import Claim, InboxRecord, InboxState
 from storage.engine import make_session_factory
 from storage.models import InboxRow
 from storage.repositories.base import dialect_insert
-from storage.repositories.messaging import INBOX
+from storage.repositories.inbox import INBOX, SqlAlchemyInboxRepository
+from storage.uow import default_worker_id
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +34,22 @@ _STOP = None
 
 
 class GroupCommitInbox:
-    """`put(record)` -> True when stored now, False when (channel, external_id) was already stored.
+    """`put(record)` -> True when the row is now claimed by `worker` (stored now, or a redelivery of a
+    row nobody holds), False when it is stored and held (or finished) already.
 
     `max_batch` caps the rows per transaction; `linger` (seconds) is how long the writer waits for
     more rows after the first one arrives (0: take only what has queued already).
     """
 
     def __init__(self, target: AsyncEngine | async_sessionmaker[AsyncSession], *,
-                 max_batch: int = 500, linger: float = 0.001, busy_window: float = 0.01) -> None:
+                 max_batch: int = 500, linger: float = 0.001, busy_window: float = 0.01,
+                 worker: str | None = None, lease_seconds: float = 60.0, max_attempts: int | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self._sessions = make_session_factory(target) if isinstance(target, AsyncEngine) else target
+        self.worker = worker or default_worker_id()
+        self._lease = timedelta(seconds=lease_seconds)
+        self._max_attempts = max_attempts
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._max_batch = max_batch
         self._linger = linger
         self._queue: asyncio.Queue[_Pending | None] = asyncio.Queue()
@@ -122,16 +136,24 @@ class GroupCommitInbox:
             _settle(future, new_id is not None)
 
     async def _insert(self, records: list[InboxRecord]) -> dict[tuple[str, str], int]:
-        """Insert the batch in one transaction; the keys (and ids) of the rows that were new."""
+        """Insert the batch in one transaction, born claimed; the keys (and ids) of the rows now ours."""
+        now = self._clock()
+        claim = Claim(self.worker, now + self._lease)
         unique: dict[tuple[str, str], dict[str, object]] = {}
+        born = {"state": InboxState.CLAIMED.value, "claimed_by": claim.worker, "lease_until": claim.until,
+                "attempts": 1}
         for record in records:  # the first of several callers with one key gets True
-            unique.setdefault((record.channel, record.external_id), INBOX.columns(record, with_id=False))
+            unique.setdefault((record.channel, record.external_id), INBOX.columns(record, with_id=False) | born)
         async with self._sessions() as session, session.begin():
             stmt = (dialect_insert(session, InboxRow).values(list(unique.values()))
                     .on_conflict_do_nothing(index_elements=["channel", "external_id"])
                     .returning(InboxRow.id, InboxRow.channel, InboxRow.external_id))
-            rows = (await session.execute(stmt)).all()
-        return {(row.channel, row.external_id): row.id for row in rows}
+            ours = {(row.channel, row.external_id): row.id for row in (await session.execute(stmt)).all()}
+            if redelivered := [key for key in unique if key not in ours]:
+                taken = await SqlAlchemyInboxRepository(session).take_over(redelivered, claim, now,
+                                                                           self._max_attempts)
+                ours.update({(r.channel, r.external_id): r.id or 0 for r in taken})
+        return ours
 
 
 def _settle(future: asyncio.Future[bool], outcome: bool | BaseException) -> None:

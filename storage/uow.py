@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -61,8 +63,10 @@ class _LazySavepoint:
     open: bool = False
 
 
+@functools.cache
 def default_worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process's name in claims: hostname:pid:random (a pid can be reused after a restart)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 class SqlAlchemyUnitOfWork:

@@ -9,7 +9,7 @@ token = "..."                       # 接收消息 Token
 encoding_aes_key = "..."            # 接收消息 EncodingAESKey (43 characters)
 # api_base = "https://qyapi.weixin.qq.com"   webhook_base defaults to api_base
 # freshness_window = 300.0  max_body = 262144  http_timeout = 5.0  token_margin = 300.0
-# max_token_retries = 2  duplicate_check_interval = 0  callback_path = "/wecom/callback"
+# max_token_retries = 2  duplicate_check_interval = 1800 (0: off)  callback_path = "/wecom/callback"
 
 [wecom.robots]                      # team name = group robot webhook key
 "华东一组" = "..."

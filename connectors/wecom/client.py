@@ -19,7 +19,7 @@ RETRY_TOKEN_FAULT = 60.0
 
 class WeComAppClient:
     def __init__(self, transport: HttpTransport, tokens: AccessTokenProvider, *, api_base: str,
-                 agent_id: int, max_token_retries: int = 2, duplicate_check_interval: int = 0) -> None:
+                 agent_id: int, max_token_retries: int = 2, duplicate_check_interval: int = 1800) -> None:
         self._transport = transport
         self._tokens = tokens
         self._url = api_base.rstrip("/") + "/cgi-bin/message/send"

@@ -17,7 +17,9 @@ class WeComConfig:
 
     `secret`, `token`, `encoding_aes_key` and the webhook keys are secrets: `repr()` masks them.
     `duplicate_check_interval` > 0 asks WeCom to drop an identical app message sent to the same
-    user within that many seconds (guards against a resend after a lost HTTP answer); 0 = off.
+    user within that many seconds (`enable_duplicate_check`): the outbox delivers at least once, so a
+    resend after a crash or a lost HTTP answer is dropped by WeCom. Default 1800 (WeCom's own default;
+    at most 14400); 0 = off.
     """
 
     corp_id: str
@@ -34,7 +36,7 @@ class WeComConfig:
     http_timeout: float = 5.0
     token_margin: float = 300.0
     max_token_retries: int = 2
-    duplicate_check_interval: int = 0
+    duplicate_check_interval: int = 1800
 
     def __post_init__(self) -> None:
         try:

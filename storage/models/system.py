@@ -30,8 +30,14 @@ class AuditRow(Base):
 
 
 class InboxRow(Base):
+    """A work queue row: state pending -> claimed (claimed_by, lease_until) -> done | dead."""
+
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_inbox_state_next_attempt_at", "state", "next_attempt_at"),
+        Index("ix_inbox_state_lease_until", "state", "lease_until"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Code]
@@ -43,6 +49,12 @@ class InboxRow(Base):
     received_at: Mapped[datetime]
     payload: Mapped[dict[str, Any]]
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
+    state: Mapped[Code] = mapped_column(server_default="pending")
+    claimed_by: Mapped[str | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[LongText] = mapped_column(server_default="")
 
 
 class OutboxRow(Base):

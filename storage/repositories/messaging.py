@@ -1,4 +1,4 @@
-"""Inbox (deduplicated on channel + external_id) and outbox (claimed atomically by senders)."""
+"""Outbox (claimed atomically by senders); the inbox lives in storage.repositories.inbox."""
 
 from __future__ import annotations
 
@@ -6,57 +6,20 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
+from domain.messaging import OutboxItem, OutboxStatus
 from storage.mapping import RowMapper
-from storage.models import InboxRow, OutboxRow
+from storage.models import OutboxRow
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
+from storage.repositories.inbox import INBOX, SqlAlchemyInboxRepository
 
-INBOX = RowMapper(InboxRecord)
+__all__ = ["INBOX", "SqlAlchemyInboxRepository", "SqlAlchemyOutboxRepository"]
+
 OUTBOX = RowMapper(OutboxItem)
 _NO_SYNC = {"synchronize_session": False}
-INBOX_TABLE = table_of(InboxRow)
 OUTBOX_TABLE = table_of(OutboxRow)
-
-
-class SqlAlchemyInboxRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
-
-    async def add(self, record: InboxRecord) -> bool:
-        """False when (channel, external_id) is already stored. Sets `record.id` when new."""
-        await before_write(self.session)
-        stmt = (dialect_insert(self.session, InboxRow).values(**INBOX.columns(record, with_id=False))
-                .on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(InboxRow.id))
-        new_id = (await self.session.execute(stmt)).scalar_one_or_none()
-        if new_id is None:
-            return False
-        record.id = new_id
-        return True
-
-    async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None:
-        await before_write(self.session)
-        stmt = (update(InboxRow).where(InboxRow.channel == channel, InboxRow.external_id == external_id)
-                .values(processed_at=at))
-        await self.session.execute(stmt, execution_options=_NO_SYNC)
-
-    async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
-        await before_write(self.session)
-        by_channel: dict[str, list[str]] = {}
-        for channel, external_id in keys:
-            by_channel.setdefault(channel, []).append(external_id)
-        stmt = statement(__name__, "processed", lambda: update(INBOX_TABLE).where(
-            INBOX_TABLE.c.channel == bindparam("b_channel"),
-            INBOX_TABLE.c.external_id.in_(bindparam("b_ids", expanding=True))).values(processed_at=bindparam("b_at")))
-        for channel, external_ids in by_channel.items():
-            await self.session.execute(stmt, {"b_channel": channel, "b_ids": external_ids, "b_at": at})
-
-    async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
-        """Oldest first."""
-        stmt = select(InboxRow).where(InboxRow.processed_at.is_(None)).order_by(InboxRow.id).limit(limit)
-        return [INBOX.load(row) for row in await self.session.scalars(stmt)]
 
 
 class SqlAlchemyOutboxRepository:
@@ -137,6 +100,20 @@ class SqlAlchemyOutboxRepository:
         stmt = (update(OutboxRow)
                 .where(OutboxRow.status == OutboxStatus.SENDING.value, OutboxRow.claimed_at < claimed_before)
                 .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None))
+        result = await self.session.execute(stmt, execution_options=_NO_SYNC)
+        return int(getattr(result, "rowcount", 0))
+
+    async def release(self, item_ids: Iterable[int]) -> int:
+        """Give back this worker's claims that were not sent (graceful stop): pending, attempt not counted."""
+        ids = list(item_ids)
+        if not ids:
+            return 0
+        await before_write(self.session)
+        stmt = (update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
+                       OutboxRow.claimed_by == self.worker_id)
+                .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None,
+                        attempts=case((OutboxRow.attempts > 0, OutboxRow.attempts - 1), else_=0)))
         result = await self.session.execute(stmt, execution_options=_NO_SYNC)
         return int(getattr(result, "rowcount", 0))
 

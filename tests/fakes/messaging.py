@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from domain.audit import AuditEntry
 from domain.lead import LeadStatus
 from domain.mail import MailKey, MailLink, MailThread
-from domain.messaging import InboxRecord, OutboxItem, OutboxStatus
+from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, OutboxStatus, RetryPolicy
 from domain.opportunity import OPEN_STAGES
 from tests.fakes.store import (
     UNDO_ACTION,
@@ -52,30 +52,116 @@ class FakeAuditRepository(_Table[AuditEntry]):
 
 
 class FakeInboxRepository(_Table[InboxRecord]):
+    """The inbox work queue in memory (no row locks: one fake unit of work runs at a time)."""
+
     def _stored(self, channel: str, external_id: str) -> InboxRecord | None:
         rows = (*self._rows.values(), *self._uow.store.tables[self._table].values())
         return next((r for r in rows if (r.channel, r.external_id) == (channel, external_id)), None)
 
-    async def add(self, record: InboxRecord) -> bool:
+    def _change(self, row: InboxRecord, **changes: Any) -> None:
+        for name, value in changes.items():
+            setattr(row, name, value)
+        self._uow.dirty.add((self._table, row.id))
+
+    def _mine(self, keys: Iterable[tuple[str, str]], worker: str) -> list[InboxRecord]:
+        wanted = set(keys)
+        return list(self._select(lambda r: (r.channel, r.external_id) in wanted and r.claimed_by == worker
+                                 and r.state is InboxState.CLAIMED))
+
+    async def add(self, record: InboxRecord, claim: Claim | None = None) -> bool:
         if self._stored(record.channel, record.external_id) is not None:
             return False
+        if claim is not None:
+            record.claim(claim)
         self._insert(record)
+        return True
+
+    async def take(self, claim: Claim, now: datetime, limit: int = 100,
+                   max_attempts: int | None = None) -> Sequence[InboxRecord]:
+        return self._take(lambda r: True, claim, now, limit, max_attempts)
+
+    async def take_over(self, keys: Iterable[tuple[str, str]], claim: Claim, now: datetime,
+                        max_attempts: int | None = None) -> Sequence[InboxRecord]:
+        wanted = set(keys)
+        return self._take(lambda r: (r.channel, r.external_id) in wanted, claim, now, len(wanted), max_attempts)
+
+    def _take(self, keep: Callable[[InboxRecord], bool], claim: Claim, now: datetime, limit: int,
+              max_attempts: int | None) -> list[InboxRecord]:
+        def claimable(r: InboxRecord) -> bool:
+            due = r.state is InboxState.PENDING and (r.next_attempt_at is None or r.next_attempt_at <= now)
+            expired = r.state is InboxState.CLAIMED and r.lease_until is not None and r.lease_until < now
+            return keep(r) and (due or expired)
+
+        taken = []
+        for row in self._select(claimable)[:limit]:
+            if max_attempts is not None and row.state is InboxState.CLAIMED and row.attempts >= max_attempts:
+                self._change(row, state=InboxState.DEAD, claimed_by=None, lease_until=None,
+                             last_error="the lease ran out on every attempt")
+                continue
+            self._change(row, state=InboxState.CLAIMED, claimed_by=claim.worker, lease_until=claim.until,
+                         attempts=row.attempts + 1, next_attempt_at=None)
+            taken.append(copy.copy(row))
+        return taken
+
+    async def hold(self, keys: Iterable[tuple[str, str]], claim: Claim) -> set[tuple[str, str]]:
+        rows = self._mine(keys, claim.worker)
+        for row in rows:
+            self._change(row, lease_until=claim.until)
+        return {(r.channel, r.external_id) for r in rows}
+
+    async def mark_done(self, keys: Iterable[tuple[str, str]], worker: str, at: datetime) -> int:
+        rows = self._mine(keys, worker)
+        for row in rows:
+            self._change(row, state=InboxState.DONE, processed_at=at, lease_until=None)
+        return len(rows)
+
+    async def fail(self, key: tuple[str, str], worker: str, error: str, now: datetime,
+                   policy: RetryPolicy) -> InboxState | None:
+        rows = self._mine([key], worker)
+        if not rows:
+            return None
+        retry_at = policy.next_attempt(rows[0].attempts, now)
+        state = InboxState.PENDING if retry_at is not None else InboxState.DEAD
+        self._change(rows[0], state=state, claimed_by=None, lease_until=None, next_attempt_at=retry_at,
+                     last_error=error)
+        return state
+
+    async def release(self, keys: Iterable[tuple[str, str]], worker: str) -> int:
+        rows = self._mine(keys, worker)
+        for row in rows:
+            self._change(row, state=InboxState.PENDING, claimed_by=None, lease_until=None,
+                         next_attempt_at=None, attempts=max(0, row.attempts - 1))
+        return len(rows)
+
+    async def held_by(self, worker: str, limit: int = 500) -> Sequence[InboxRecord]:
+        return self._select(lambda r: r.claimed_by == worker and r.state is InboxState.CLAIMED)[:limit]
+
+    async def dead(self, limit: int = 100) -> Sequence[InboxRecord]:
+        return list(reversed(self._select(lambda r: r.state is InboxState.DEAD)))[:limit]
+
+    async def count_dead(self) -> int:
+        return len(self._select(lambda r: r.state is InboxState.DEAD))
+
+    async def retry_dead(self, record_id: int) -> bool:
+        row = self._rows.get(record_id)
+        if row is None or row.state is not InboxState.DEAD:
+            return False
+        self._change(row, state=InboxState.PENDING, attempts=0, next_attempt_at=None)
         return True
 
     async def mark_processed(self, channel: str, external_id: str, at: datetime) -> None:
         row = next((r for r in self._rows.values() if (r.channel, r.external_id) == (channel, external_id)),
                    None)
         if row is not None:  # an unknown message is ignored, like an UPDATE matching no row
-            row.processed_at = at
-            self._uow.dirty.add((self._table, row.id))
+            self._change(row, processed_at=at, state=InboxState.DONE, lease_until=None)
 
     async def mark_processed_many(self, keys: Iterable[tuple[str, str]], at: datetime) -> None:
         for channel, external_id in keys:
             await self.mark_processed(channel, external_id, at)
 
     async def unprocessed(self, limit: int = 100) -> Sequence[InboxRecord]:
-        """Oldest (first stored) first."""
-        return self._select(lambda r: r.processed_at is None)[:limit]
+        """Pending or claimed, oldest (first stored) first."""
+        return self._select(lambda r: r.state in (InboxState.PENDING, InboxState.CLAIMED))[:limit]
 
 
 class FakeOutboxRepository(_Table[OutboxItem]):
@@ -128,6 +214,19 @@ class FakeOutboxRepository(_Table[OutboxItem]):
 
     async def mark_failed(self, item_id: int, error: str) -> None:
         self._update(item_id, status=OutboxStatus.FAILED, last_error=error)
+
+    async def release(self, item_ids: Iterable[int]) -> int:
+        rows = [r for i in item_ids if (r := self._rows.get(i)) is not None and r.status is OutboxStatus.SENDING]
+        for row in rows:
+            self._update(row.id or 0, status=OutboxStatus.PENDING, attempts=max(0, row.attempts - 1))
+        return len(rows)
+
+    async def release_stale(self, claimed_before: datetime) -> int:
+        """The fake keeps no claim times: every sending item counts as stale."""
+        rows = self._select(lambda r: r.status is OutboxStatus.SENDING)
+        for row in rows:
+            self._update(row.id or 0, status=OutboxStatus.PENDING)
+        return len(rows)
 
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]:
         return self._select(

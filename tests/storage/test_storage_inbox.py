@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage_helpers import Factory
 
-from domain.messaging import InboxRecord
+from domain.messaging import Claim, InboxRecord
 from storage.inbox import GroupCommitInbox
 from storage.models import InboxRow
 
@@ -65,9 +65,9 @@ async def _rows_per_key(session_factory: async_sessionmaker[AsyncSession]) -> di
 async def test_group_commit_answers_each_of_200_concurrent_callers_correctly(
         engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], uow_factory: Factory,
         now: datetime) -> None:
-    async with uow_factory() as uow:  # already stored before: every put of these must say False
+    async with uow_factory() as uow:  # stored before and held by a live worker: every put says False
         for index in range(10):
-            await uow.inbox.add(_record(f"k{index}", now))
+            await uow.inbox.add(_record(f"k{index}", now), Claim("other", datetime.now(UTC) + timedelta(hours=1)))
         await uow.commit()
     rng = random.Random(7)
     keys = [f"k{i}" for i in range(120)] + [f"k{rng.randrange(120)}" for _ in range(80)]

@@ -28,6 +28,10 @@ async def connector(fake_wecom: FakeWeCom, clock: Clock) -> AsyncIterator[WeComC
         await conn.stop()
 
 
+# WeCom drops a resend of the same message within 30 minutes: the outbox delivers at least once
+DUPLICATE_CHECK = {"enable_duplicate_check": 1, "duplicate_check_interval": 1800}
+
+
 def out(text: str = "你好 hello", **kw: object) -> OutboundMessage:
     return OutboundMessage(channel="wecom", recipient="zhangsan", text=text, **kw)  # type: ignore[arg-type]
 
@@ -38,7 +42,7 @@ async def test_text_reaches_the_app_api_with_the_documented_json(
     [sent] = fake_wecom.received(SEND)
     assert sent.query == {"access_token": fake_wecom.issued[0]}
     assert sent.body == {"touser": "zhangsan", "msgtype": "text", "agentid": AGENT_ID,
-                         "text": {"content": "已记录 Saved"}}
+                         "text": {"content": "已记录 Saved"}, **DUPLICATE_CHECK}
 
 
 async def test_markdown_is_sent_as_markdown(connector: WeComConnector, fake_wecom: FakeWeCom) -> None:
@@ -55,7 +59,7 @@ async def test_textcard_from_extra_is_sent_as_textcard(
     await connector.send(out("fallback", extra={"textcard": card}))
     [sent] = fake_wecom.received(SEND)
     assert sent.body == {"touser": "zhangsan", "msgtype": "textcard", "agentid": AGENT_ID,
-                         "textcard": {**card, "btntxt": "详情"}}
+                         "textcard": {**card, "btntxt": "详情"}, **DUPLICATE_CHECK}
 
 
 async def test_token_is_fetched_once_and_reused(connector: WeComConnector, fake_wecom: FakeWeCom) -> None:

@@ -1,0 +1,135 @@
+"""The bot on the inbox work queue, on both engines: takeovers, redeliveries, retries, graceful stop."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.context import Directory
+from bot.service import to_record
+from connectors.base import InboundMessage
+from domain.messaging import Claim, OutboxItem
+from domain.ports import UnitOfWork
+from storage.models import CustomerRow, InboxRow, OutboxRow
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.e2e.harness import Clock, Console, start_console
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def console(db_url: str) -> AsyncIterator[Console]:
+    session = await start_console(db_url, "zhangwei", NOW)
+    yield session
+    await session.app.close()
+
+
+async def inbox_rows(console: Console) -> list[Any]:
+    async with console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        return list((await uow.session.execute(select(InboxRow.__table__).order_by(InboxRow.id))).all())
+
+
+async def count(console: Console, row: type[CustomerRow] | type[OutboxRow]) -> int:
+    async with console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        return int(await uow.session.scalar(select(func.count()).select_from(row)) or 0)
+
+
+async def store(console: Console, msg: InboundMessage, claim: Claim | None = None) -> None:
+    async with console.app.uow_factory() as uow:
+        await uow.inbox.add(to_record(msg), claim)
+        await uow.commit()
+
+
+async def test_the_expired_claim_of_a_dead_process_is_taken_over_and_processed_once(console: Console) -> None:
+    msg = console.connector.message("新客户 杭州明途信息技术有限公司")
+    await store(console, msg, Claim("dead-host:4242:abcdef", datetime.now(UTC) - timedelta(seconds=1)))
+    assert await console.app.bot.process_pending() == 1
+    await console.app.dispatcher.drain()
+    assert "已创建客户" in console.read()
+    [row] = await inbox_rows(console)
+    assert (row.state, row.claimed_by, row.attempts) == ("done", console.app.bot.queue.worker, 2)
+    assert await console.app.bot.process_pending() == 0
+    assert await count(console, CustomerRow) == 1
+
+
+async def test_a_claim_that_is_still_live_is_left_to_its_holder(console: Console) -> None:
+    msg = console.connector.message("新客户 杭州明途信息技术有限公司")
+    await store(console, msg, Claim("busy-host:1:abcdef", datetime.now(UTC) + timedelta(minutes=5)))
+    assert not await console.app.bot.accept(msg)  # redelivered while another process works on it
+    assert await console.app.bot.process_pending() == 0
+    [row] = await inbox_rows(console)
+    assert (row.state, row.claimed_by) == ("claimed", "busy-host:1:abcdef")
+
+
+async def test_a_redelivery_of_a_stored_but_unprocessed_message_queues_it(console: Console) -> None:
+    msg = console.connector.message("新客户 杭州明途信息技术有限公司")
+    await store(console, msg)  # stored pending (e.g. its claim was released), then the platform redelivers
+    await console.app.bot.receive(msg)
+    await console.app.dispatcher.drain()
+    assert "已创建客户" in console.read()
+    await console.app.bot.receive(msg)  # once more: done already, nothing happens
+    [row] = await inbox_rows(console)
+    assert (row.state, row.attempts) == ("done", 1)
+    assert await count(console, CustomerRow) == 1
+    assert await count(console, OutboxRow) == 1
+
+
+class FailingHandler:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def __call__(self, uow: UnitOfWork, directory: Directory, messages: Sequence[InboundMessage],
+                       now: datetime) -> list[OutboxItem]:
+        self.calls += 1
+        raise RuntimeError("boom: the handler broke")
+
+
+async def test_a_failing_message_is_retried_with_backoff_then_dead_lettered(console: Console) -> None:
+    bot, handler = console.app.bot, FailingHandler()
+    bot.batch_handlers["boom"] = handler
+    clock = bot.queue.clock = Clock(datetime.now(UTC))
+    await bot.receive(dataclasses.replace(console.connector.message("新客户 明途"), channel="boom"))
+    for attempt, delay in ((1, 2), (2, 4), (3, 8), (4, 16)):
+        [row] = await inbox_rows(console)
+        assert (row.state, row.attempts, row.claimed_by) == ("pending", attempt, None)
+        assert row.next_attempt_at == clock.now + timedelta(seconds=delay)
+        assert "boom: the handler broke" in row.last_error
+        assert await bot.process_pending() == 0  # not due yet
+        clock.now = row.next_attempt_at
+        assert await bot.process_pending() == 1
+    [row] = await inbox_rows(console)
+    assert (row.state, row.attempts, handler.calls) == ("dead", 5, 5)
+    clock.now += timedelta(days=1)
+    assert await bot.process_pending() == 0
+    async with console.app.uow_factory() as uow:
+        assert await uow.inbox.count_dead() == 1
+    assert await count(console, OutboxRow) == 0
+
+
+async def test_a_graceful_stop_gives_back_what_it_holds_and_another_process_finishes_it(
+        console: Console, db_url: str) -> None:
+    bot = console.app.bot
+    messages = [console.connector.message(f"新客户 测试{index}号科技有限公司") for index in range(3)]
+    for msg in messages:
+        assert await bot.accept(msg)
+    for msg in messages:
+        bot.submit(msg)  # queued in memory, not processed yet
+    await bot.close(grace=5.0)
+    rows = await inbox_rows(console)
+    assert [(r.state, r.claimed_by, r.attempts) for r in rows] == [("pending", None, 0)] * 3
+    with pytest.raises(RuntimeError):
+        await bot.accept(console.connector.message("新客户 太晚了"))
+    other = await start_console(db_url, "zhangwei", NOW)
+    try:
+        assert await other.app.bot.process_pending() == 3
+    finally:
+        await other.app.close()
+    assert {r.state for r in await inbox_rows(console)} == {"done"}
+    assert await count(console, CustomerRow) == 3

@@ -1,0 +1,114 @@
+"""The outbox under stops and crashes, on both engines: nothing is left `sending`, stale claims are resent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from connectors.base import OutboundMessage
+from domain.messaging import OutboxItem
+from domain.ports import UnitOfWork
+from scheduler.outbox import OutboxDispatcher
+from storage.models import OutboxRow
+from storage.uow import SqlAlchemyUnitOfWork
+
+Factory = Callable[[], SqlAlchemyUnitOfWork]
+
+
+class GatedConnector:
+    """Each send blocks until the gate opens (a slow platform)."""
+
+    channel = "console"
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.entered = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def send(self, message: OutboundMessage) -> None:
+        self.entered.set()
+        await self.gate.wait()
+        self.sent.append(message.text)
+
+    async def start(self, dispatch: object) -> None: ...
+    async def stop(self) -> None: ...
+
+
+async def queue(uow_factory: Factory, *texts: str) -> None:
+    async with uow_factory() as uow:
+        for text in texts:
+            await uow.outbox.add(OutboxItem("console", "zhangwei", text, created_at=datetime.now(UTC)))
+        await uow.commit()
+
+
+async def outbox_rows(uow_factory: Factory) -> dict[str, Any]:
+    async with uow_factory() as uow:
+        rows = (await uow.session.execute(select(OutboxRow.__table__))).all()
+    return {row.text: row for row in rows}
+
+
+def dispatcher(uow_factory: Factory, connector: GatedConnector) -> OutboxDispatcher:
+    factory: Callable[[], UnitOfWork] = uow_factory
+    return OutboxDispatcher(factory, {"console": connector}, lease_seconds=60)
+
+
+async def test_a_stop_waits_for_the_send_in_flight_and_gives_back_the_rest(uow_factory: Factory) -> None:
+    await queue(uow_factory, "first", "second")
+    connector = GatedConnector()
+    outbox = dispatcher(uow_factory, connector)
+    run = asyncio.create_task(outbox.run_once())
+    await connector.entered.wait()  # "first" is half-way out when the stop begins
+    stopping = asyncio.create_task(outbox.stop(grace=30.0))
+    await asyncio.sleep(0)
+    connector.gate.set()
+    await stopping
+    assert await run == 1
+    rows = await outbox_rows(uow_factory)
+    assert connector.sent == ["first"]
+    assert (rows["first"].status, rows["second"].status) == ("sent", "pending")
+    assert (rows["second"].attempts, rows["second"].claimed_by) == (0, None)
+    assert await outbox.run_once() == 0  # stopped: claims nothing more
+
+
+async def test_a_send_that_outlives_the_grace_is_given_back_and_never_left_sending(uow_factory: Factory) -> None:
+    await queue(uow_factory, "stuck", "next")
+    connector = GatedConnector()
+    outbox = dispatcher(uow_factory, connector)
+    run = asyncio.create_task(outbox.run_once())
+    await connector.entered.wait()
+    await outbox.stop(grace=0.05)
+    run.cancel()  # the scheduler shuts down: the send is abandoned
+    await asyncio.gather(run, return_exceptions=True)
+    rows = await outbox_rows(uow_factory)
+    assert {text: (row.status, row.attempts) for text, row in rows.items()} == {
+        "stuck": ("pending", 0), "next": ("pending", 0)}
+    assert connector.sent == []
+
+
+async def test_a_sending_claim_older_than_the_lease_is_released_and_sent(uow_factory: Factory) -> None:
+    await queue(uow_factory, "orphan")
+    async with uow_factory() as uow:  # a process claimed it two minutes ago, then was killed
+        assert len(await uow.outbox.claim(datetime.now(UTC) - timedelta(minutes=2))) == 1
+        await uow.commit()
+    connector = GatedConnector()
+    connector.gate.set()
+    outbox = dispatcher(uow_factory, connector)
+    assert await outbox.run_once() == 0  # still `sending`: not claimable
+    assert await outbox.release_stale() == 1
+    assert await outbox.run_once() == 1
+    rows = await outbox_rows(uow_factory)
+    assert (rows["orphan"].status, rows["orphan"].attempts) == ("sent", 2)
+    assert connector.sent == ["orphan"]
+
+
+async def test_a_fresh_sending_claim_is_not_released(uow_factory: Factory) -> None:
+    await queue(uow_factory, "busy")
+    async with uow_factory() as uow:
+        await uow.outbox.claim(datetime.now(UTC))
+        await uow.commit()
+    assert await dispatcher(uow_factory, GatedConnector()).release_stale() == 0
+    assert (await outbox_rows(uow_factory))["busy"].status == "sending"
