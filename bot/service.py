@@ -32,6 +32,8 @@ APOLOGY = Reply.text("抱歉，处理这条消息时出了问题，已记录下�
                      "Sorry, something went wrong with that message. It has been logged; please try again later.",
                      error=True)
 
+MAX_WINDOW = 1024
+
 ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
 
 
@@ -103,6 +105,7 @@ class Bot:
                                         on_failure=self._failed)
         self._queued: dict[Key, asyncio.Future[None]] = {}  # what waits in the processor (claimed by us)
         self._accepting = True
+        self._window = MAX_WINDOW  # messages held at the start of the next batch
         self._last_ingest = float("-inf")
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
@@ -194,14 +197,15 @@ class Bot:
         (on SQLite the batch holds the only connection); returns how many messages it processed.
         """
         started = time.perf_counter()
+        window = messages[:self._window]  # about what the budget allows: rows are held (written) up front
         async with self.uow_factory() as uow:
             # still ours? (renews the lease and, on PostgreSQL, row-locks them until the commit)
-            held = await uow.inbox.hold([(m.channel, m.external_id) for m in messages], self.queue.claim())
+            held = await uow.inbox.hold([(m.channel, m.external_id) for m in window], self.queue.claim())
             directory = await Directory.load(uow)
             outbox: list[OutboxItem] = []
             done: list[InboundMessage] = []
             consumed = 0
-            for msg in messages:
+            for msg in window:
                 consumed += 1
                 if (msg.channel, msg.external_id) not in held:  # taken over, or done, elsewhere: skip
                     continue
@@ -217,6 +221,7 @@ class Bot:
             await uow.outbox.add_many(outbox)
             await uow.inbox.mark_done([(m.channel, m.external_id) for m in done], self.queue.worker, self.clock())
             await uow.commit()
+        self._window = min(MAX_WINDOW, max(4, 2 * consumed))  # what fitted, doubled (grows while it all fits)
         return consumed
 
     async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:

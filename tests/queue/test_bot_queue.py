@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -133,3 +134,28 @@ async def test_a_graceful_stop_gives_back_what_it_holds_and_another_process_fini
         await other.app.close()
     assert {r.state for r in await inbox_rows(console)} == {"done"}
     assert await count(console, CustomerRow) == 3
+
+
+async def test_the_background_sweep_of_a_running_bot_takes_over_a_dead_process_s_work(console: Console) -> None:
+    bot = console.app.bot
+    bot.queue.settings = dataclasses.replace(bot.queue.settings, sweep_interval=0.02)
+    msg = console.connector.message("新客户 杭州明途信息技术有限公司")
+    await store(console, msg, Claim("dead-host:4242:abcdef", datetime.now(UTC) - timedelta(seconds=1)))
+    bot.start()
+    for _ in range(500):  # bounded wait for the background sweep (not a timing assertion)
+        if [r.state for r in await inbox_rows(console)] == ["done"]:
+            break
+        await asyncio.sleep(0.02)
+    await console.app.dispatcher.drain()
+    assert "已创建客户" in console.read()
+    assert await count(console, CustomerRow) == 1
+
+
+async def test_the_sweep_renews_the_leases_of_what_waits_in_memory(console: Console) -> None:
+    queue, start = console.app.bot.queue, datetime.now(UTC)
+    msg = console.connector.message("新客户 杭州明途信息技术有限公司")
+    await store(console, msg, Claim(queue.worker, start + timedelta(seconds=60)))
+    queue.clock = Clock(start + timedelta(seconds=30))
+    assert await queue.sweep({(msg.channel, msg.external_id)}, backlog=1) == []
+    [row] = await inbox_rows(console)
+    assert (row.state, row.claimed_by, row.lease_until) == ("claimed", queue.worker, start + timedelta(seconds=90))
