@@ -57,8 +57,7 @@ class App:
         the claims on what is left (inbox and outbox) are given back to other processes."""
         for task in self.tasks:
             task.cancel()
-        await self.bot.close(grace)
-        await self.dispatcher.stop(grace)
+        await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         for connector in self.connectors.values():

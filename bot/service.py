@@ -168,13 +168,14 @@ class Bot:
 
     async def close(self, grace: float = 0.0) -> None:
         """Graceful stop: accept nothing more, let the batch in progress finish (within `grace` seconds),
-        give back the claims of everything still queued in memory."""
+        give back the claims of everything still queued in memory or accepted and never queued."""
         self._accepting = False
         await self.queue.stop()
         left = await self.processor.close(grace)
         keys = {*self._queued, *((m.channel, m.external_id) for m in left)}
         self._queued.clear()
         try:
+            keys |= {(r.channel, r.external_id) for r in await self.queue.orphans((), 10_000)}
             await self.queue.release(keys)
         except Exception:  # the leases run out and other processes take the rows over
             log.exception("could not release %d inbox claims", len(keys))

@@ -145,7 +145,8 @@ class GroupCommitInbox:
         for record in records:  # the first of several callers with one key gets True
             unique.setdefault((record.channel, record.external_id), INBOX.columns(record, with_id=False) | born)
         async with self._sessions() as session, session.begin():
-            stmt = (dialect_insert(session, InboxRow).values(list(unique.values()))
+            rows = [unique[key] for key in sorted(unique)]  # one order in every process: no deadlocks
+            stmt = (dialect_insert(session, InboxRow).values(rows)
                     .on_conflict_do_nothing(index_elements=["channel", "external_id"])
                     .returning(InboxRow.id, InboxRow.channel, InboxRow.external_id))
             ours = {(row.channel, row.external_id): row.id for row in (await session.execute(stmt)).all()}
