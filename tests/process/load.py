@@ -143,6 +143,11 @@ async def wait_ready(server: ServeProcess, timeout: float = 90.0) -> None:
             await asyncio.sleep(0.2)
 
 
+def _is_event(payload: Any) -> bool:
+    extra = payload.get("extra", {}) if isinstance(payload, dict) else {}
+    return isinstance(extra, dict) and extra.get("msgtype") == "event"
+
+
 class Database:
     """Reads what the serve processes stored (its own engine, from the test process)."""
 
@@ -158,7 +163,7 @@ class Database:
         """external_id -> processed, for every inbox row of `channel` that is not a platform event."""
         found = await self.rows("SELECT external_id, processed_at, payload FROM inbox WHERE channel = :c",
                                 c=channel)
-        return {row[0]: row[1] is not None for row in found if '"event"' not in str(row[2])}
+        return {row[0]: row[1] is not None for row in found if not _is_event(row[2])}
 
     async def followup_markers(self, messages: Sequence[Message]) -> Counter[str]:
         notes = [row[0] for row in await self.rows("SELECT note FROM followups")]
@@ -168,6 +173,14 @@ class Database:
     async def outbox_statuses(self) -> Counter[str]:
         return Counter({row[0]: int(row[1]) for row in
                         await self.rows("SELECT status, count(*) FROM outbox GROUP BY status")})
+
+    async def inbox_states(self) -> dict[str, int]:
+        """Inbox rows per queue state (pending, claimed, done, dead), for failure messages; {} without states."""
+        try:
+            return {str(row[0]): int(row[1]) for row in
+                    await self.rows("SELECT state, count(*) FROM inbox GROUP BY state")}
+        except Exception:  # a schema without the work-queue columns
+            return {}
 
     async def deals(self) -> dict[str, int]:
         """rep's WeCom id -> the id of the deal `seed` opened for them (named 项目<rep>)."""
@@ -188,7 +201,8 @@ class Database:
                 logs = "\n".join(s.log_tail(1500) for s in servers)
                 raise AssertionError(f"{len(missing)} of {len(ids)} messages not processed after {timeout} s "
                                      f"({stored} of them stored in the inbox but never processed, "
-                                     f"{len(missing) - stored} never stored)\n{logs}")
+                                     f"{len(missing) - stored} never stored; inbox states "
+                                     f"{await self.inbox_states()})\n{logs}")
             await asyncio.sleep(0.2)
 
     async def close(self) -> None:

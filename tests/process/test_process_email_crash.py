@@ -32,7 +32,7 @@ def sales(dovecot: DovecotServer) -> Mailbox:
 def email_section(sales: Mailbox) -> dict[str, object]:
     return {"from_address": sales.address, "domain": "example.test", "imap_host": "127.0.0.1",
             "imap_port": sales.server.imap_port, "imap_user": sales.user, "imap_password": sales.password,
-            "imap_ssl": False, "imap_mailboxes": ["INBOX"], "poll_interval": 0.3, "batch_size": 2}
+            "imap_ssl": False, "imap_mailboxes": ["INBOX"], "poll_interval": 0.3, "batch_size": 1}
 
 
 def inquiries(count: int) -> list[tuple[str, str, bytes]]:
@@ -62,7 +62,7 @@ async def wait_captured(db: Database, count: int, timeout: float, log: Callable[
         if time.monotonic() > deadline:
             raise AssertionError(f"{sum(rows.values())} of {count} mails processed after {timeout} s "
                                  f"({len(rows)} captured)\n{log()}")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
 
 
 async def test_sigkill_mid_capture_then_restart_captures_every_mail_once(

@@ -40,7 +40,7 @@ async def test_two_processes_each_given_every_callback_process_and_answer_each_m
     wecom_api.fake.send_delay = 0.5  # a claimed batch now takes longer to send than the 3-second lease
     slow = followups(await db.deals(), 16)
     assert await deliver([a, b], slow) == {m.msg_id for m in slow}
-    await assert_exactly_once(db, wecom_api, slow, 60.0, a, b, repeats_allowed=False)
+    await assert_exactly_once(db, wecom_api, slow, 60.0, a, b, repeats_allowed=False)  # slow WeCom phase
     a.check_alive()
     b.check_alive()
 
