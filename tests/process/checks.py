@@ -21,7 +21,8 @@ async def assert_exactly_once(db: Database, api: WeComApi, messages: Sequence[Me
     await db.wait_processed(messages, timeout, *servers)
     inbox = await db.inbox()
     assert {m.msg_id for m in messages} <= set(inbox)
-    assert all(inbox.values()), "an inbox row is left unprocessed"
+    waiting = [external_id for external_id, done in inbox.items() if not done]
+    assert not waiting, f"inbox rows left unprocessed: {waiting[:5]}; states {await db.inbox_states()}"
     markers = await db.followup_markers(messages)
     doubled = {k: v for k, v in markers.items() if v > 1}
     lost = [m.marker for m in messages if markers[m.marker] == 0]

@@ -8,6 +8,7 @@ marker and one reply card quoting it, so rows and sends can be counted per messa
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import time
 from collections import Counter
@@ -144,6 +145,8 @@ async def wait_ready(server: ServeProcess, timeout: float = 90.0) -> None:
 
 
 def _is_event(payload: Any) -> bool:
+    if isinstance(payload, str):  # a raw JSON column read through text()
+        payload = json.loads(payload)
     extra = payload.get("extra", {}) if isinstance(payload, dict) else {}
     return isinstance(extra, dict) and extra.get("msgtype") == "event"
 
