@@ -3,7 +3,7 @@
     .venv/bin/python bench/queue_throughput.py [--messages 3000] [--engines postgresql]
 
 1. Claim overhead, same run, same engine: per message, the bot's batch bookkeeping now
-   (`hold` at the start of the batch + `mark_done` that checks the claim, 64 rows per transaction)
+   (`lock` at the start of the batch + `mark_done` that checks the claim, 64 rows per transaction)
    against the unconditional `mark_processed_many` it replaces; and the sweep's `take` (SKIP LOCKED).
 2. Throughput: N stored-but-unprocessed WeCom text messages (a mix of commands of 8 known reps) are
    processed by one worker process, then N others by two worker processes on the same database, each
@@ -53,14 +53,18 @@ def record(i: int, rng: random.Random, run: str) -> InboxRecord:
 # -- 1. claim overhead ----------------------------------------------------------------------------
 
 async def timed(sessions: Callable[[], SqlAlchemyUnitOfWork], rounds: int,
-                step: Callable[[SqlAlchemyUnitOfWork, int], Awaitable[None]]) -> float:
-    """Microseconds per message of `step` (one transaction of BATCH messages per round)."""
-    started = time.perf_counter()
+                steps: dict[str, Callable[[SqlAlchemyUnitOfWork, int], Awaitable[None]]]) -> dict[str, float]:
+    """Microseconds per message of each step (one transaction of BATCH messages per round); the steps
+    take turns round by round, so that a change in the machine's load hits them alike."""
+    spent = dict.fromkeys(steps, 0.0)
     for index in range(rounds):
-        async with sessions() as uow:
-            await step(uow, index)
-            await uow.commit()
-    return (time.perf_counter() - started) / (rounds * BATCH) * 1e6
+        for name, step in steps.items():
+            started = time.perf_counter()
+            async with sessions() as uow:
+                await step(uow, index)
+                await uow.commit()
+            spent[name] += time.perf_counter() - started
+    return {name: total / (rounds * BATCH) * 1e6 for name, total in spent.items()}
 
 
 async def claim_overhead(url: str, messages: int) -> tuple[float, float, float]:
@@ -84,15 +88,15 @@ async def claim_overhead(url: str, messages: int) -> tuple[float, float, float]:
         await uow.inbox.mark_processed_many(keys["old"][r], datetime.now(UTC))
 
     async def new(uow: SqlAlchemyUnitOfWork, r: int) -> None:
-        held = await uow.inbox.hold(keys["new"][r], claim)
+        held = await uow.inbox.lock(keys["new"][r], "bench")
         await uow.inbox.mark_done(held, "bench", datetime.now(UTC))
 
     async def swept(uow: SqlAlchemyUnitOfWork, r: int) -> None:
         await uow.inbox.take(claim, datetime.now(UTC), BATCH)
 
     try:
-        return await timed(sessions, rounds, old), await timed(sessions, rounds, new), \
-            await timed(sessions, rounds, swept)
+        result = await timed(sessions, rounds, {"old": old, "new": new, "swept": swept})
+        return result["old"], result["new"], result["swept"]
     finally:
         await engine.dispose()
 
@@ -174,7 +178,7 @@ async def main() -> None:
             await (await seeded_bot(url)).close()  # the schema, the reps and their deals
             old, new, swept = await claim_overhead(url, args.messages)
             print(f"[{engine}] claim overhead per message (batches of {BATCH}): unconditional done mark "
-                  f"{old:.1f} µs; hold + checked done mark {new:.1f} µs (+{new - old:.1f} µs); "
+                  f"{old:.1f} µs; lock + checked done mark {new:.1f} µs (+{new - old:.1f} µs); "
                   f"sweep take {swept:.1f} µs", flush=True)
             one, check1 = await throughput(url, 1, args.messages, "one")
             print(f"[{engine}] 1 process : {one:7.0f} messages/s  ({check1})", flush=True)

@@ -198,10 +198,10 @@ class Bot:
         (on SQLite the batch holds the only connection); returns how many messages it processed.
         """
         started = time.perf_counter()
-        window = messages[:self._window]  # about what the budget allows: rows are held (written) up front
+        window = messages[:self._window]  # about what the budget allows: these rows are locked up front
         async with self.uow_factory() as uow:
-            # still ours? (renews the lease and, on PostgreSQL, row-locks them until the commit)
-            held = await uow.inbox.hold([(m.channel, m.external_id) for m in window], self.queue.claim())
+            # still ours? (row-locked until the commit: no sweep takes them meanwhile; the sweep renews leases)
+            held = await uow.inbox.lock([(m.channel, m.external_id) for m in window], self.queue.worker)
             directory = await Directory.load(uow)
             outbox: list[OutboxItem] = []
             done: list[InboundMessage] = []

@@ -133,6 +133,9 @@ class InboxRepository(Protocol):
     async def hold(self, keys: Iterable[tuple[str, str]], claim: Claim) -> set[tuple[str, str]]:
         """Renew the lease of the keys still claimed by claim.worker (row-locked until commit); those keys."""
         ...
+    async def lock(self, keys: Iterable[tuple[str, str]], worker: str) -> set[tuple[str, str]]:
+        """The keys still claimed by `worker`, row-locked until commit (start of a batch); writes nothing."""
+        ...
     async def mark_done(self, keys: Iterable[tuple[str, str]], worker: str, at: datetime) -> int:
         """Done, only for rows still claimed by `worker`; how many."""
         ...

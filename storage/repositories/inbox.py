@@ -110,6 +110,17 @@ class SqlAlchemyInboxRepository:
             held.update((channel, external_id) for external_id in rows.scalars())
         return held
 
+    async def lock(self, keys: Iterable[Key], worker: str) -> set[Key]:
+        """The keys still claimed by `worker`, row-locked until the commit (PostgreSQL FOR UPDATE; SQLite's
+        transaction holds the write lock already): no sweep can take them over meanwhile. Writes nothing."""
+        held: set[Key] = set()
+        for channel, ids in _chunks(keys):
+            stmt = (select(InboxRow.external_id)
+                    .where(_keyed(channel, ids), InboxRow.claimed_by == worker, InboxRow.state == CLAIMED)
+                    .with_for_update())
+            held.update((channel, external_id) for external_id in await self.session.scalars(stmt))
+        return held
+
     async def mark_done(self, keys: Iterable[Key], worker: str, at: datetime) -> int:
         """Done, for the rows still claimed by `worker`; how many."""
         await before_write(self.session)

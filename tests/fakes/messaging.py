@@ -109,6 +109,9 @@ class FakeInboxRepository(_Table[InboxRecord]):
             self._change(row, lease_until=claim.until)
         return {(r.channel, r.external_id) for r in rows}
 
+    async def lock(self, keys: Iterable[tuple[str, str]], worker: str) -> set[tuple[str, str]]:
+        return {(r.channel, r.external_id) for r in self._mine(keys, worker)}
+
     async def mark_done(self, keys: Iterable[tuple[str, str]], worker: str, at: datetime) -> int:
         rows = self._mine(keys, worker)
         for row in rows:
