@@ -173,6 +173,15 @@ class ServeProcess:
             self.process.send_signal(signal.SIGKILL)
         self.wait(10)
 
+    def pause(self) -> None:
+        """SIGSTOP: the process stalls (a long GC pause, a frozen VM) while holding its claims."""
+        assert self.process is not None and self.alive()
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None and self.alive()
+        self.process.send_signal(signal.SIGCONT)
+
     def terminate(self, timeout: float = 30.0) -> int:
         """SIGTERM and wait (bounded) for the graceful stop; returns the exit code."""
         assert self.process is not None

@@ -65,15 +65,19 @@ def followups(deals: dict[str, int], count: int) -> list[Message]:
 
 
 async def deliver(servers: Sequence[ServeProcess], messages: Iterable[Message], concurrency: int = 8,
-                  on_accepted: Callable[[int], None] | None = None) -> set[str]:
+                  on_accepted: Callable[[int], None] | None = None, timeout: float = 15.0,
+                  give_up: Callable[[], bool] = lambda: False) -> set[str]:
     """Post every message to each of `servers` at once (WeCom's retries reaching every process);
     returns the MsgIds some server acknowledged with 200. `on_accepted(n)` runs after each
-    acknowledgement (to kill a process mid-load)."""
+    acknowledgement (to kill a process mid-load); a request gets no answer after `timeout` seconds
+    (WeCom itself waits 5); once `give_up()` is true no further message is posted."""
     queue = list(messages)
     accepted: set[str] = set()
-    async with aiohttp.ClientSession(timeout=TIMEOUT) as http:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as http:
         async def worker(offset: int) -> None:
             for msg in queue[offset::concurrency]:
+                if give_up():
+                    return
                 results = await asyncio.gather(*(post_one(http, server, msg) for server in servers))
                 if any(results):
                     accepted.add(msg.msg_id)
@@ -151,6 +155,33 @@ def _is_event(payload: Any) -> bool:
     return isinstance(extra, dict) and extra.get("msgtype") == "event"
 
 
+async def settled(server: ServeProcess, db: Database, timeout: float = 60.0) -> None:
+    """Until `server` has processed a marker event posted now: it is alive and has worked through
+    everything it had queued before (its processing queue is first in, first out)."""
+    user = f"probe{secrets.token_hex(4)}"
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        while not await post_event(http, server, user):
+            server.check_alive()
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{server.name} does not acknowledge callbacks:\n{server.log_tail()}")
+            await asyncio.sleep(0.2)
+    while not any(done for key, done in (await db.events()).items() if key.startswith(f"event:{user}:")):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{server.name} never processed its marker event:\n{server.log_tail()}")
+        await asyncio.sleep(0.1)
+
+
+async def post_event(http: aiohttp.ClientSession, server: ServeProcess, user: str) -> bool:
+    query, body = sealed(None, user)
+    try:
+        async with http.post(server.base_url + PATH, params=query, data=body) as resp:
+            await resp.read()
+            return resp.status == 200
+    except (TimeoutError, aiohttp.ClientError, ConnectionError):
+        return False
+
+
 class Database:
     """Reads what the serve processes stored (its own engine, from the test process)."""
 
@@ -167,6 +198,11 @@ class Database:
         found = await self.rows("SELECT external_id, processed_at, payload FROM inbox WHERE channel = :c",
                                 c=channel)
         return {row[0]: row[1] is not None for row in found if not _is_event(row[2])}
+
+    async def events(self) -> dict[str, bool]:
+        """external_id -> processed, for the platform events (readiness and marker probes)."""
+        found = await self.rows("SELECT external_id, processed_at, payload FROM inbox WHERE channel = 'wecom'")
+        return {row[0]: row[1] is not None for row in found if _is_event(row[2])}
 
     async def followup_markers(self, messages: Sequence[Message]) -> Counter[str]:
         notes = [row[0] for row in await self.rows("SELECT note FROM followups")]

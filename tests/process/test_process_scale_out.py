@@ -13,7 +13,7 @@ from tests.conftest import asyncpg_dsn
 from tests.process.checks import assert_exactly_once
 from tests.process.conftest import ServeFactory
 from tests.process.harness import ServeProcess, WeComApi
-from tests.process.load import Database, deliver, followups, redeliver, seed, spread, wait_ready
+from tests.process.load import Database, deliver, followups, redeliver, seed, settled, spread, wait_ready
 
 N = 300
 
@@ -102,3 +102,35 @@ async def test_database_connections_killed_mid_batch_lose_nothing_and_double_not
     assert await redeliver([server], retried) == {m.msg_id for m in retried}, server.log_tail()
     await assert_exactly_once(db, wecom_api, messages, 60.0, server)
     server.check_alive()
+
+
+async def test_a_stalled_process_that_resumes_after_its_lease_redoes_nothing_the_other_took_over(
+        serve: ServeFactory, pg_process_db_url: str, wecom_api: WeComApi,
+        database: Callable[[str], Database]) -> None:
+    """The first process is frozen (SIGSTOP) half-way through a load while it holds claims and queued
+    work; a second process starts, WeCom's retries reach it, and it takes the frozen one's work over once
+    the leases run out. Then the frozen one resumes with its stale in-memory queue: it must change
+    nothing (its claims are gone), so every message is still processed exactly once."""
+    a = serve("a", pg_process_db_url).start()
+    await wait_ready(a)
+    db = database(pg_process_db_url)
+    messages = followups(await seed(a, db), N)
+
+    def freeze_half_way(accepted: int) -> None:
+        if accepted >= N // 2 and a.alive() and not frozen:
+            a.pause()
+            frozen.append(True)
+
+    frozen: list[bool] = []
+    accepted = await deliver([a], messages, on_accepted=freeze_half_way, timeout=5.0, give_up=lambda: bool(frozen))
+    assert frozen and len(accepted) < N, "the freeze did not land mid-load"
+    b = serve("b", pg_process_db_url).start()
+    await wait_ready(b)
+    retried = [m for m in messages if m.msg_id not in accepted]
+    assert await redeliver([b], retried) == {m.msg_id for m in retried}
+    await db.wait_processed(messages, 60.0, b)
+    a.resume()
+    await settled(a, db)  # it is running again and has worked through what it had queued before
+    await assert_exactly_once(db, wecom_api, messages, 60.0, a, b)
+    a.check_alive()
+    b.check_alive()
