@@ -32,7 +32,7 @@ APOLOGY = Reply.text("抱歉，处理这条消息时出了问题，已记录下�
                      "Sorry, something went wrong with that message. It has been logged; please try again later.",
                      error=True)
 
-MAX_WINDOW = 1024
+MIN_WINDOW, MAX_WINDOW = 16, 1024  # rows locked at the start of a batch
 
 ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
 
@@ -105,8 +105,9 @@ class Bot:
                                         on_failure=self._failed)
         self._queued: dict[Key, asyncio.Future[None]] = {}  # what waits in the processor (claimed by us)
         self._accepting = True
-        self._window = MAX_WINDOW  # messages held at the start of the next batch
+        self._window = MAX_WINDOW  # messages locked at the start of the next batch
         self._last_ingest = float("-inf")
+        self._ingesting = 0  # webhook callbacks waiting for their row to be stored
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
 
@@ -133,7 +134,13 @@ class Bot:
     async def ingest(self, msg: InboundMessage) -> None:
         """The dispatch for webhook/polling channels: store (so the platform can be answered), process later."""
         self._last_ingest = time.monotonic()
-        if await self.accept(msg):
+        self._ingesting += 1
+        try:
+            accepted = await self.accept(msg)
+        finally:
+            self._ingesting -= 1
+            self._last_ingest = time.monotonic()
+        if accepted:
             self.submit(msg)
 
     def submit(self, msg: InboundMessage) -> None:
@@ -184,11 +191,12 @@ class Bot:
         await self.queue.fail((msg.channel, msg.external_id), f"{type(error).__name__}: {error}")
 
     def _acks_waiting(self) -> bool:
-        """A platform is waiting for acknowledgements (webhook traffic in the last 50 ms and the inbox is busy).
+        """A platform is waiting for acknowledgements (webhook callbacks waiting for the inbox, or webhook
+        traffic in the last 50 ms, and the inbox is busy).
 
         Senders through `receive` (the console) wait for the processed reply anyway: no reason to give way.
         """
-        recent = time.monotonic() - self._last_ingest < 0.05
+        recent = self._ingesting > 0 or time.monotonic() - self._last_ingest < 0.05
         return recent and self.inbox is not None and self.inbox.waiting
 
     async def handle_batch(self, messages: list[InboundMessage]) -> int:
@@ -222,7 +230,7 @@ class Bot:
             await uow.outbox.add_many(outbox)
             await uow.inbox.mark_done([(m.channel, m.external_id) for m in done], self.queue.worker, self.clock())
             await uow.commit()
-        self._window = min(MAX_WINDOW, max(4, 2 * consumed))  # what fitted, doubled (grows while it all fits)
+        self._window = min(MAX_WINDOW, max(MIN_WINDOW, 2 * consumed))  # what fitted, doubled
         return consumed
 
     async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:
