@@ -198,6 +198,9 @@ class OutboxRepository(Protocol):
     async def release(self, item_ids: Iterable[int]) -> int:
         """Give back this worker's unsent claims (pending again, attempt not counted); how many."""
         ...
+    async def renew(self, item_ids: Iterable[int], at: datetime) -> set[int]:
+        """Extend this worker's claims on items still sending (a long round); the ids it still holds."""
+        ...
     async def release_stale(self, claimed_before: datetime) -> int:
         """Items left sending by a claimer that died (claimed before `claimed_before`) back to pending."""
         ...

@@ -38,7 +38,8 @@ class OutboxDispatcher:
     async def run_once(self, limit: int = 50) -> int:
         """Claim due rows, send them, record the outcome. Returns how many were sent.
 
-        Once stopping, claims nothing; the claimed rows not tried yet are given back.
+        Once stopping, claims nothing; the claimed rows not tried yet are given back. A round that runs
+        longer than half the lease renews its claims, so no other process takes over rows still queued here.
         """
         if self._stopping:
             return 0
@@ -48,19 +49,35 @@ class OutboxDispatcher:
         ids = {item.id for item in items if item.id is not None}
         self._inflight |= ids
         self._idle.clear()
-        sent = 0
         try:
-            for item in items:
-                if self._stopping:
-                    break
-                sent += await self._deliver(item)
-                self._inflight.discard(item.id or 0)
+            return await self._send_all(items)
         finally:
             left, self._inflight = self._inflight & ids, self._inflight - ids
-            if not self._inflight:
-                self._idle.set()
             await self._release(left)
+            if not self._inflight:  # only once released: stop() may dispose of the engine right after
+                self._idle.set()
+
+    async def _send_all(self, items: list[OutboxItem]) -> int:
+        sent, renewed = 0, self.clock()
+        for item in items:
+            if self._stopping:
+                break
+            if item.id not in self._inflight:  # taken over by another process after our claim ran out
+                continue
+            if self.clock() - renewed > self.lease / 2:
+                renewed = self.clock()
+                await self._renew(renewed)
+                if item.id not in self._inflight:
+                    continue
+            sent += await self._deliver(item)
+            self._inflight.discard(item.id or 0)
         return sent
+
+    async def _renew(self, at: datetime) -> None:
+        async with self.uow_factory() as uow:
+            held = await uow.outbox.renew(set(self._inflight), at)
+            await uow.commit()
+        self._inflight &= held
 
     async def release_stale(self) -> int:
         """Rows left `sending` longer than the lease (their sender died) go back to pending."""

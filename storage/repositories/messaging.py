@@ -117,6 +117,18 @@ class SqlAlchemyOutboxRepository:
         result = await self.session.execute(stmt, execution_options=_NO_SYNC)
         return int(getattr(result, "rowcount", 0))
 
+    async def renew(self, item_ids: Iterable[int], at: datetime) -> set[int]:
+        """Move the claim time of this worker's items still sending to `at`: release_stale leaves them alone."""
+        ids = list(item_ids)
+        if not ids:
+            return set()
+        await before_write(self.session)
+        stmt = (update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
+                       OutboxRow.claimed_by == self.worker_id)
+                .values(claimed_at=at).returning(OutboxRow.id))
+        return set((await self.session.scalars(stmt, execution_options=_NO_SYNC)).all())
+
     async def _set(self, item_id: int, **values: Any) -> None:
         await before_write(self.session)
         stmt = update(OutboxRow).where(OutboxRow.id == item_id).values(**values)

@@ -224,6 +224,9 @@ class FakeOutboxRepository(_Table[OutboxItem]):
             self._update(row.id or 0, status=OutboxStatus.PENDING, attempts=max(0, row.attempts - 1))
         return len(rows)
 
+    async def renew(self, item_ids: Iterable[int], at: datetime) -> set[int]:
+        return {i for i in item_ids if (r := self._rows.get(i)) is not None and r.status is OutboxStatus.SENDING}
+
     async def release_stale(self, claimed_before: datetime) -> int:
         """The fake keeps no claim times: every sending item counts as stale."""
         rows = self._select(lambda r: r.status is OutboxStatus.SENDING)

@@ -112,3 +112,33 @@ async def test_a_fresh_sending_claim_is_not_released(uow_factory: Factory) -> No
         await uow.commit()
     assert await dispatcher(uow_factory, GatedConnector()).release_stale() == 0
     assert (await outbox_rows(uow_factory))["busy"].status == "sending"
+
+
+class SlowClockConnector(GatedConnector):
+    """Every send takes 40 s of the injected clock; halfway through the round, another process sweeps."""
+
+    def __init__(self, clock: list[datetime], sweep: Callable[[], Any]) -> None:
+        super().__init__()
+        self.clock = clock
+        self.sweep = sweep
+        self.released: list[int] = []
+
+    async def send(self, message: OutboundMessage) -> None:
+        self.clock[0] += timedelta(seconds=40)
+        self.released.append(await self.sweep())
+        self.sent.append(message.text)
+
+
+async def test_a_round_longer_than_the_lease_renews_its_claims_so_no_sweep_takes_them(uow_factory: Factory) -> None:
+    await queue(uow_factory, "one", "two", "three", "four")
+    clock = [datetime.now(UTC)]
+    factory: Callable[[], UnitOfWork] = uow_factory
+    other = OutboxDispatcher(factory, {}, clock=lambda: clock[0], lease_seconds=60)
+    connector = SlowClockConnector(clock, other.release_stale)
+    outbox = OutboxDispatcher(factory, {"console": connector}, clock=lambda: clock[0], lease_seconds=60)
+    assert await outbox.run_once() == 4  # 160 s of sends against a 60 s lease
+    assert connector.released == [0, 0, 0, 0]  # the sweep never found a stale claim of ours
+    assert connector.sent == ["one", "two", "three", "four"]
+    rows = await outbox_rows(uow_factory)
+    assert {text: (row.status, row.attempts) for text, row in rows.items()} == {
+        text: ("sent", 1) for text in ("one", "two", "three", "four")}
