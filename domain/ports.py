@@ -88,6 +88,11 @@ class OpportunityRepository(Repository[Opportunity], Protocol):
         """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
         ...
 
+    async def lock(self, item_id: int) -> None:
+        """Hold the deal's row until the commit (PostgreSQL FOR UPDATE; SQLite has one writer): numbering a
+        deal's children (quote versions) after this sees every number another transaction committed."""
+        ...
+
 
 class PerOpportunity(Repository[T], Protocol):
     async def for_opportunity(self, opportunity_id: int) -> Sequence[T]:

@@ -35,6 +35,7 @@ async def add_quote(ctx: Context, args: Args) -> Reply:
 async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str) -> Reply:
     assert opp.id is not None
     opp.require_not_lost("报价", "quote")
+    await ctx.uow.opportunities.lock(opp.id)  # another process quoting this deal now: one numbers after the other
     existing = list(await ctx.uow.quotes.for_opportunity(opp.id))
     quote = quoting.new_quote(opp.id, amount, existing, note=note, created_by=ctx.rep.id, at=ctx.now)
     quote = await ctx.uow.quotes.add(quote)

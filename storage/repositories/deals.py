@@ -15,7 +15,7 @@ from domain.lead import Lead, LeadStatus
 from domain.opportunity import Opportunity, Stage
 from storage.mapping import RowMapper
 from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
-from storage.repositories.base import SqlRepository, statement, table_of
+from storage.repositories.base import SqlRepository, before_write, statement, table_of
 from storage.repositories.deal_children import DealChildren, with_children
 
 LEADS = table_of(LeadRow)
@@ -69,6 +69,13 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         stmt = statement(type(self), "many", lambda: with_children(
             select(DEALS).where(DEALS.c.id.in_(bindparam("ids", expanding=True)))))
         return {item.id: item for item in await self._all(stmt, {"ids": wanted}) if item.id is not None}
+
+    async def lock(self, item_id: int) -> None:
+        """Row-lock the deal until the commit (PostgreSQL; a no-op statement on SQLite, which has one writer)."""
+        await before_write(self.session)
+        stmt = statement(type(self), "lock", lambda: select(DEALS.c.id).where(DEALS.c.id == bindparam("id"))
+                         .with_for_update())
+        await self.session.execute(stmt, {"id": item_id})
 
     def _find_statement(self) -> Select[Any]:
         return with_children(select(DEALS).where(DEALS.c.id == bindparam("id")))

@@ -136,6 +136,9 @@ class FakeOpportunityRepository(FakeRepository[Opportunity]):
 
         return self._select(keep)[:limit]
 
+    async def lock(self, item_id: int) -> None:
+        """One writer at a time in memory: nothing to lock."""
+
 
 class FakePerOpportunity(FakeRepository[P]):
     def __init__(self, uow: FakeUnitOfWork, table: str,
