@@ -111,7 +111,9 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     await check_database(url)
     if migrate:
         await upgrade(url)
-    engine = make_engine(url)
+    queue = QueueSettings.from_section(config.section("queue"))
+    # a stalled process's row locks end about when its leases do (at least 5 s: a busy batch is not cut short)
+    engine = make_engine(url, idle_in_transaction=max(queue.lease_seconds, 5.0))
     session_factory = make_session_factory(engine)
 
     def uow_factory() -> UnitOfWork:
@@ -125,7 +127,6 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     except BaseException:
         await engine.dispose()
         raise
-    queue = QueueSettings.from_section(config.section("queue"))
     worker = default_worker_id()
     inbox = GroupCommitInbox(engine, worker=worker, lease_seconds=queue.lease_seconds,
                              max_attempts=queue.max_attempts)

@@ -23,18 +23,24 @@ from storage.types import json_dumps
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 60.0,
-                busy_timeout: float = 30.0) -> AsyncEngine:
+                busy_timeout: float = 30.0, idle_in_transaction: float | None = None) -> AsyncEngine:
     """An async engine for `sqlite+aiosqlite:///path` or `postgresql+asyncpg://...` URLs.
 
     `pool_size` applies to PostgreSQL only. `pool_timeout` is how long a unit of work waits for a
     connection; `busy_timeout` how long SQLite waits for another process's write lock (seconds).
+    `idle_in_transaction` (PostgreSQL, seconds): the server ends a session that sits inside a transaction
+    this long without sending anything (a stalled process), so its row locks do not outlive its leases:
+    the other processes' sweeps skip locked rows and could otherwise never take them over.
     """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
     else:
+        settings = {} if idle_in_transaction is None else {
+            "idle_in_transaction_session_timeout": str(max(1, round(idle_in_transaction * 1000)))}
         engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
-                                     pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps)
+                                     pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps,
+                                     connect_args={"server_settings": settings} if settings else {})
     install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver (both engines)
     install_length_guard(engine, Base.metadata)  # over-long values: the same DomainError on both engines
     return engine

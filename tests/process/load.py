@@ -221,6 +221,18 @@ class Database:
         except Exception:  # a schema without the work-queue columns
             return {}
 
+    async def stuck(self, external_ids: Sequence[str]) -> str:
+        """For a failure message: who holds the unprocessed rows, and (PostgreSQL) the sessions left idle
+        inside a transaction (a stalled process holding row locks)."""
+        found = await self.rows("SELECT external_id, state, claimed_by, lease_until, attempts FROM inbox "
+                                "WHERE processed_at IS NULL")
+        lines = [str(tuple(row)) for row in found if row[0] in set(external_ids)][:8]
+        if self.engine.dialect.name == "postgresql":
+            lines += [f"idle in transaction: pid {row[0]} since {row[1]}: {row[2]}" for row in await self.rows(
+                "SELECT pid, state_change, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND state LIKE 'idle in transaction%'")]
+        return "\n".join(lines)
+
     async def deals(self) -> dict[str, int]:
         """rep's WeCom id -> the id of the deal `seed` opened for them (named 项目<rep>)."""
         found = await self.rows("SELECT id, name FROM opportunities")
@@ -241,7 +253,7 @@ class Database:
                 raise AssertionError(f"{len(missing)} of {len(ids)} messages not processed after {timeout} s "
                                      f"({stored} of them stored in the inbox but never processed, "
                                      f"{len(missing) - stored} never stored; inbox states "
-                                     f"{await self.inbox_states()})\n{logs}")
+                                     f"{await self.inbox_states()})\n{await self.stuck(missing)}\n{logs}")
             await asyncio.sleep(0.2)
 
     async def close(self) -> None:
