@@ -42,11 +42,18 @@ class BatchProcessor:
 
     def submit(self, msg: InboundMessage) -> asyncio.Future[None]:
         """Queue a message; the future is done once its batch is committed (or has failed and been logged)."""
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run(), name="dealbot-processor")
+        self.wake()
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait((msg, future))
         return future
+
+    def wake(self) -> None:
+        """Make sure the processing task runs (the inbox sweep calls this too: the leases of what waits here
+        are renewed, so a task that died must not leave its messages waiting while their claims live on)."""
+        if self._task is not None and self._task.done() and not self._task.cancelled() and self._task.exception():
+            log.error("the processing task stopped; restarting it", exc_info=self._task.exception())
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="dealbot-processor")
 
     async def close(self, grace: float = 0.0) -> list[InboundMessage]:
         """Stop: the batch in progress may finish within `grace` seconds; what was not processed is

@@ -162,6 +162,8 @@ class Bot:
     def _feed(self, records: list[InboxRecord]) -> None:
         for record in records:
             self._submit(from_record(record))
+        if self._queued:
+            self.processor.wake()
 
     async def process_pending(self, limit: int = 500) -> int:
         """Claim and process, now, what nobody is working on: rows this process accepted but never queued,
