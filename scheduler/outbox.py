@@ -38,8 +38,9 @@ class OutboxDispatcher:
     async def run_once(self, limit: int = 50) -> int:
         """Claim due rows, send them, record the outcome. Returns how many were sent.
 
-        Once stopping, claims nothing; the claimed rows not tried yet are given back. A round that runs
-        longer than half the lease renews its claims, so no other process takes over rows still queued here.
+        Once stopping, claims nothing; the claimed rows not tried yet are given back. While the round runs,
+        a heartbeat renews its claims every third of the lease (also during one slow send), and so does each
+        step once half the lease has passed, so no other process takes over rows still queued or sent here.
         """
         if self._stopping:
             return 0
@@ -49,9 +50,14 @@ class OutboxDispatcher:
         ids = {item.id for item in items if item.id is not None}
         self._inflight |= ids
         self._idle.clear()
+        heartbeat = asyncio.create_task(self._heartbeat(), name="outbox-claims") if ids else None
         try:
             return await self._send_all(items)
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
             left, self._inflight = self._inflight & ids, self._inflight - ids
             await self._release(left)
             if not self._inflight:  # only once released: stop() may dispose of the engine right after
@@ -62,22 +68,29 @@ class OutboxDispatcher:
         for item in items:
             if self._stopping:
                 break
-            if item.id not in self._inflight:  # taken over by another process after our claim ran out
-                continue
-            if self.clock() - renewed > self.lease / 2:
+            if self.clock() - renewed > self.lease / 2:  # as the heartbeat, by our clock (a loop that lagged)
                 renewed = self.clock()
                 await self._renew(renewed)
-                if item.id not in self._inflight:
-                    continue
+            if item.id not in self._inflight:  # taken over by another process after our claim ran out
+                continue
             sent += await self._deliver(item)
             self._inflight.discard(item.id or 0)
         return sent
 
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                await self._renew(self.clock())
+            except Exception:  # the database is away a moment: the next beat tries again
+                log.exception("could not renew outbox claims")
+
     async def _renew(self, at: datetime) -> None:
+        mine = set(self._inflight)
         async with self.uow_factory() as uow:
-            held = await uow.outbox.renew(set(self._inflight), at)
+            held = await uow.outbox.renew(mine, at)
             await uow.commit()
-        self._inflight &= held
+        self._inflight -= mine - held  # released by a sweep (we stalled) and maybe sent elsewhere: skip them
 
     async def release_stale(self) -> int:
         """Rows left `sending` longer than the lease (their sender died) go back to pending."""

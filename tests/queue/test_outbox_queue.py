@@ -142,3 +142,26 @@ async def test_a_round_longer_than_the_lease_renews_its_claims_so_no_sweep_takes
     rows = await outbox_rows(uow_factory)
     assert {text: (row.status, row.attempts) for text, row in rows.items()} == {
         text: ("sent", 1) for text in ("one", "two", "three", "four")}
+
+
+async def test_one_send_longer_than_the_lease_keeps_its_claim_alive_so_no_sweep_releases_it(
+        uow_factory: Factory) -> None:
+    """The heartbeat renews the claims while a single send hangs (a platform slower than the lease)."""
+    await queue(uow_factory, "slow")
+    factory: Callable[[], UnitOfWork] = uow_factory
+    connector = GatedConnector()
+    outbox = OutboxDispatcher(factory, {"console": connector}, lease_seconds=3.0)
+    other = OutboxDispatcher(factory, {}, lease_seconds=3.0)  # another process's sweep, on the wall clock
+    round_ = asyncio.ensure_future(outbox.run_once())
+    await asyncio.wait_for(connector.entered.wait(), 30)
+    first = (await outbox_rows(uow_factory))["slow"].claimed_at
+    deadline = asyncio.get_running_loop().time() + 30
+    while (await outbox_rows(uow_factory))["slow"].claimed_at <= first + timedelta(seconds=3):
+        assert asyncio.get_running_loop().time() < deadline, "the claim was never renewed during the send"
+        await asyncio.sleep(0.1)
+    assert await other.release_stale() == 0  # the first claim time is past the lease, the renewed one is not
+    connector.gate.set()
+    assert await round_ == 1
+    assert connector.sent == ["slow"]
+    row = (await outbox_rows(uow_factory))["slow"]
+    assert (row.status, row.attempts) == ("sent", 1)
