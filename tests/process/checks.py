@@ -27,7 +27,8 @@ async def assert_exactly_once(db: Database, api: WeComApi, messages: Sequence[Me
     doubled = {k: v for k, v in markers.items() if v > 1}
     lost = [m.marker for m in messages if markers[m.marker] == 0]
     assert not doubled, f"{len(doubled)} messages processed more than once, e.g. {list(doubled.items())[:3]}"
-    assert not lost, f"{len(lost)} messages processed but left no follow-up, e.g. {lost[:3]}"
+    assert not lost, f"{len(lost)} messages processed but left no follow-up, e.g. {lost[:3]}; " \
+        f"what they got: {await db.traces(lost[:3], messages)}"
 
     await wait_answered(db, api, messages, timeout)
     sends = sends_per_marker(api.delivered(), messages)

@@ -233,6 +233,16 @@ class Database:
                 "WHERE datname = current_database() AND state LIKE 'idle in transaction%'")]
         return "\n".join(lines)
 
+    async def traces(self, markers: Sequence[str], messages: Sequence[Message]) -> list[Any]:
+        """For a failure message: the inbox rows and the queued replies of these markers' messages."""
+        wanted = [m for m in messages if m.marker in markers]
+        inbox = [tuple(row) for row in await self.rows(
+            "SELECT external_id, state, claimed_by, attempts, last_error FROM inbox")
+            if row[0] in {m.msg_id for m in wanted}]
+        texts = [row[0] for row in await self.rows("SELECT text FROM outbox")]
+        odd = [text[:200] for text in texts if not any(m.marker in text for m in messages)][:3]  # e.g. errors
+        return inbox + [text[:300] for text in texts if any(m.marker in text for m in wanted)] + odd
+
     async def deals(self) -> dict[str, int]:
         """rep's WeCom id -> the id of the deal `seed` opened for them (named 项目<rep>)."""
         found = await self.rows("SELECT id, name FROM opportunities")
