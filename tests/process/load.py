@@ -237,11 +237,13 @@ class Database:
         """For a failure message: the inbox rows and the queued replies of these markers' messages."""
         wanted = [m for m in messages if m.marker in markers]
         inbox = [tuple(row) for row in await self.rows(
-            "SELECT external_id, state, claimed_by, attempts, last_error FROM inbox")
+            "SELECT external_id, state, claimed_by, attempts, last_error, text FROM inbox")
             if row[0] in {m.msg_id for m in wanted}]
-        texts = [row[0] for row in await self.rows("SELECT text FROM outbox")]
-        odd = [text[:200] for text in texts if not any(m.marker in text for m in messages)][:3]  # e.g. errors
-        return inbox + [text[:300] for text in texts if any(m.marker in text for m in wanted)] + odd
+        found = await self.rows("SELECT recipient, text FROM outbox")
+        users = {m.user for m in wanted}
+        odd = [f"{row[0]}: {row[1][:200]}" for row in found if row[0] in users  # their replies quoting no marker
+               and not any(m.marker in row[1] for m in messages) and "已创建" not in row[1]]
+        return inbox + [row[1][:300] for row in found if any(m.marker in row[1] for m in wanted)] + odd[:5]
 
     async def deals(self) -> dict[str, int]:
         """rep's WeCom id -> the id of the deal `seed` opened for them (named 项目<rep>)."""
