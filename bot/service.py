@@ -246,6 +246,7 @@ class Bot:
                 return await handler(uow, directory, msg, self.clock())
         if rep is None or not rep.active:
             err = UnknownSender(identity=f"{msg.channel}:{msg.sender_id}")
+            log.info("%s message %s from an unknown sender %s", msg.channel, msg.external_id, msg.sender_id)
             return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
         if kind not in (None, "text"):  # image, voice, file...: the router reads text only
             return [self._reply(msg, Reply.text(ONLY_TEXT.get(rep.locale), error=True), rep.locale)]
@@ -256,6 +257,7 @@ class Bot:
                 await uow.audit.add_many(ctx.audit_log)
             return [self._reply(msg, reply, rep.locale), *ctx.outbox]
         except DomainError as err:
+            log.info("%s message %s answered with an error: %s", msg.channel, msg.external_id, err.message("en"))
             reply = Reply.text(err.message(rep.locale), error=True)
         except Exception:
             log.exception("handler failed for %s message %s", msg.channel, msg.external_id)
