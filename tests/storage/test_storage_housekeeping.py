@@ -16,7 +16,7 @@ from domain.messaging import InboxRecord, InboxState, OutboxItem, OutboxStatus
 from domain.retention import RetentionPolicy, Target
 from scheduler.housekeeping import Housekeeper
 from storage.engine import make_engine, make_session_factory
-from storage.housekeeping import LEASE_KEY, Chunk, SqlAlchemyHousekeeping
+from storage.housekeeping import LEASE_KEY, Archive, Chunk, Lease, SqlAlchemyHousekeeping
 from storage.models import AuditRow, InboxRow, OutboxRow
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -112,12 +112,15 @@ async def test_a_redelivered_message_within_inbox_days_is_still_a_duplicate(
 
 
 class RecordingStore(SqlAlchemyHousekeeping):
-    def __init__(self, store: SqlAlchemyHousekeeping) -> None:
-        super().__init__(store.session_factory)
-        self.deleted: list[int] = []
+    """The real store, noting how many rows each chunk deleted."""
 
-    async def prune_chunk(self, *args: object, **kw: object) -> Chunk:
-        chunk = await super().prune_chunk(*args, **kw)  # type: ignore[arg-type]
+    deleted: list[int]
+
+    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
+                          lease: Lease | None = None, dry_run: bool = False,
+                          archive: Archive | None = None) -> Chunk:
+        chunk = await super().prune_chunk(target, cutoff, after, limit, lease=lease, dry_run=dry_run,
+                                          archive=archive)
         self.deleted.append(chunk.deleted)
         return chunk
 
@@ -125,8 +128,9 @@ class RecordingStore(SqlAlchemyHousekeeping):
 async def test_ten_rows_go_in_chunks_of_three(
         uow_factory: Factory, session_factory: Sessions, now: datetime) -> None:
     await _store(uow_factory, outbox=[_outbox(OutboxStatus.SENT, now - (10 + n) * DAY) for n in range(10)])
-    housekeeper = _housekeeper(session_factory, now)
-    store = housekeeper.store = RecordingStore(housekeeper.store)  # type: ignore[assignment]
+    store = RecordingStore(session_factory)
+    store.deleted = []
+    housekeeper = Housekeeper(store, POLICY, "w1", clock=lambda: now)
     report = await housekeeper.run_once()
     assert report.counts[Target.OUTBOX_SENT] == 10
     assert store.deleted == [0, 3, 3, 3, 1, 0, 0, 0]  # inbox: none; outbox: 3+3+3+1; failed, audit: none
