@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, select, update
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.messaging import InboxState, OutboxStatus
@@ -82,20 +82,25 @@ class SqlAlchemyHousekeeping:
 
     async def _chunk(self, session: AsyncSession, target: Target, cutoff: datetime, after: int, limit: int,
                      dry_run: bool, archive: Archive | None) -> Chunk:
+        """The ids stay in the database: only the chunk's last id, its actors (audit) and counts come back,
+        so a chunk costs the event loop next to nothing whatever its size."""
         table = _TABLES[target]
-        found = (await session.execute(
-            select(table.c.id, *_audit_columns(target)).where(expired(target, cutoff), table.c.id > after)
-            .order_by(table.c.id).limit(limit).with_for_update(skip_locked=True))).all()
-        if not found:
+        picked = (select(table.c.id).where(expired(target, cutoff), table.c.id > after)
+                  .order_by(table.c.id).limit(limit).subquery())
+        last = await session.scalar(select(func.max(picked.c.id)))
+        if last is None:
             return Chunk(0, None)
-        ids = await self._unprotected(session, found) if target is Target.AUDIT else [row.id for row in found]
-        if dry_run or not ids:
-            return Chunk(len(ids), found[-1].id)
+        where = [expired(target, cutoff), table.c.id > after, table.c.id <= last]
+        if target is Target.AUDIT and (kept := await self._protected(session, where)):
+            where.append(AuditRow.batch.not_in(kept))
+        if dry_run:
+            return Chunk(int(await session.scalar(select(func.count()).where(*where)) or 0), last)
+        ids = select(table.c.id).where(*where).with_for_update(skip_locked=True)  # PostgreSQL: never wait
         if archive is not None:
             rows = await session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
             archive(target, [dict(row._mapping) for row in rows])
         result = await session.execute(delete(table).where(table.c.id.in_(ids)), execution_options=_NO_SYNC)
-        return Chunk(int(getattr(result, "rowcount", 0) or 0), found[-1].id)
+        return Chunk(int(getattr(result, "rowcount", 0) or 0), last)
 
     async def release(self, worker: str) -> None:
         """Give the lease up (end of a run), if this worker holds it."""
@@ -106,20 +111,17 @@ class SqlAlchemyHousekeeping:
                                       .values(value={"holder": "", "until": ""}), execution_options=_NO_SYNC)
                 await session.commit()
 
-    async def _unprotected(self, session: AsyncSession, found: Sequence[Any]) -> list[int]:
-        """The audit ids of `found` that are not in their actor's last undoable batch."""
-        for actor in {row.actor_id for row in found if row.actor_id is not None} - set(self.protected):
+    async def _protected(self, session: AsyncSession, where: list[ColumnElement[bool]]) -> list[str]:
+        """The batches among the chunk's audit rows that undo would take back next (one per actor)."""
+        found = await session.scalars(select(AuditRow.actor_id).where(*where).distinct())
+        actors = {actor for actor in found if actor is not None}
+        for actor in actors - set(self.protected):
             latest = (select(AuditRow.batch)
                       .where(AuditRow.actor_id == actor, AuditRow.undone.is_(False), AuditRow.batch != "",
                              AuditRow.action != UNDO_ACTION)
                       .order_by(AuditRow.id.desc()).limit(1))
             self.protected[actor] = await session.scalar(latest)
-        return [row.id for row in found
-                if row.actor_id is None or row.batch == "" or self.protected.get(row.actor_id) != row.batch]
-
-
-def _audit_columns(target: Target) -> tuple[Any, ...]:
-    return (AuditRow.actor_id, AuditRow.batch) if target is Target.AUDIT else ()
+        return [batch for actor in actors if (batch := self.protected[actor])]
 
 
 async def _hold(session: AsyncSession, lease: Lease) -> bool:
