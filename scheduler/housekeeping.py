@@ -19,6 +19,7 @@ from storage.housekeeping import Archive, Chunk, Lease
 
 log = logging.getLogger(__name__)
 LEASE_TTL = timedelta(minutes=10)  # renewed with every chunk; a stopped pruner frees it after this
+FIRST_RUN = timedelta(minutes=5)  # after the start: not while the process is busy starting up
 
 
 class PruneStore(Protocol):
@@ -84,6 +85,8 @@ class Housekeeper:
 
 
 def add_housekeeping_job(scheduler: BaseScheduler, housekeeper: Housekeeper) -> None:
-    """Every `interval_hours`, first one interval after the start."""
+    """Every `interval_hours`, the first run FIRST_RUN after the start: a process restarted more often than
+    the interval still prunes, and with nothing expired a run costs a few small queries."""
     scheduler.add_job(housekeeper.job, "interval", hours=housekeeper.policy.interval_hours, id="housekeeping",
-                      max_instances=1, coalesce=True, misfire_grace_time=3600)
+                      next_run_time=housekeeper.clock() + FIRST_RUN, max_instances=1, coalesce=True,
+                      misfire_grace_time=3600)

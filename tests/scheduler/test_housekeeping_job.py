@@ -41,12 +41,16 @@ class FakePruneStore:
         self.released.append(worker)
 
 
-def test_the_scheduler_runs_housekeeping_every_interval_hours() -> None:
+async def test_the_scheduler_runs_housekeeping_every_interval_hours_first_soon_after_the_start() -> None:
     housekeeper = Housekeeper(FakePruneStore({}), RetentionPolicy(interval_hours=6), "w", clock=lambda: NOW)
     scheduler = build_scheduler(lambda: None, OutboxDispatcher(lambda: None, {}),  # type: ignore[arg-type,return-value]
                                 housekeeper=housekeeper)
     job = scheduler.get_job("housekeeping")
     assert job is not None and job.trigger.interval == timedelta(hours=6)
+    scheduler.start(paused=True)
+    started = scheduler.get_job("housekeeping")
+    assert started is not None and started.next_run_time == NOW + timedelta(minutes=5)
+    scheduler.shutdown(wait=False)
     assert build_scheduler(lambda: None, OutboxDispatcher(lambda: None, {})).get_job(  # type: ignore[arg-type,return-value]
         "housekeeping") is None
 
