@@ -36,12 +36,10 @@ NOW = datetime.now(UTC)
 class TimedStore(SqlAlchemyHousekeeping):
     longest = 0.0
 
-    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
-                          lease: Lease | None = None, dry_run: bool = False,
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk:
         started = time.perf_counter()
-        chunk = await super().prune_chunk(target, cutoff, after, limit, lease=lease, dry_run=dry_run,
-                                          archive=archive)
+        chunk = await super().prune_chunk(target, cutoff, limit, lease=lease, archive=archive)
         self.longest = max(self.longest, time.perf_counter() - started)
         return chunk
 

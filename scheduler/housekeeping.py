@@ -25,9 +25,10 @@ FIRST_RUN = timedelta(minutes=5)  # after the start: not while the process is bu
 class PruneStore(Protocol):
     def reset(self) -> None: ...
 
-    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
-                          lease: Lease | None = None, dry_run: bool = False,
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk: ...
+
+    async def count(self, target: Target, cutoff: datetime) -> int: ...
 
     async def release(self, worker: str) -> None: ...
 
@@ -62,18 +63,18 @@ class Housekeeper:
 
     async def _prune(self, target: Target, cutoff: datetime, report: PruneReport, archive: Archive | None) -> bool:
         """All chunks of one target; False when the lease is held by another process."""
-        after = 0
+        if report.dry_run:
+            report.counts[target] = await self.store.count(target, cutoff)
+            return True
         while True:
-            lease = None if report.dry_run else Lease(self.worker, self.clock(), LEASE_TTL)
-            chunk = await self.store.prune_chunk(target, cutoff, after, self.policy.chunk, lease=lease,
-                                                 dry_run=report.dry_run, archive=archive)
+            lease = Lease(self.worker, self.clock(), LEASE_TTL)
+            chunk = await self.store.prune_chunk(target, cutoff, self.policy.chunk, lease=lease, archive=archive)
             if not chunk.held:
                 return False
             report.counts[target] += chunk.deleted
             report.chunks += 1
-            if chunk.last_id is None:
+            if chunk.deleted < self.policy.chunk:  # the last one (rows another pruner holds: next run)
                 return True
-            after = chunk.last_id
             await asyncio.sleep(self.pause)  # let messages through between chunks
 
     async def job(self) -> None:

@@ -44,11 +44,10 @@ def expired(target: Target, cutoff: datetime) -> ColumnElement[bool]:
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
-    """One chunk's outcome: `deleted` rows; `last_id` the highest id looked at (None: nothing left);
-    `held` False when another process holds the lease (nothing was done)."""
+    """One chunk's outcome: `deleted` rows; `held` False when another process holds the lease (nothing
+    was done)."""
 
     deleted: int
-    last_id: int | None
     held: bool = True
 
 
@@ -70,37 +69,55 @@ class SqlAlchemyHousekeeping:
         """A new run: the actors' last batches are read afresh."""
         self.protected.clear()
 
-    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
-                          lease: Lease | None = None, dry_run: bool = False,
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk:
+        """Delete at most about `limit` expired rows of `target` in one transaction.
+
+        The ids never leave the database: DELETE ... WHERE id IN (SELECT id ... LIMIT n), the subquery in
+        the index's order (no sort), so a chunk costs the same at the first row and the millionth.
+        PostgreSQL locks the candidates FOR UPDATE SKIP LOCKED: a concurrent pruner never waits on them.
+        """
         async with self.session_factory() as session:
             if lease is not None and not await _hold(session, lease):
-                return Chunk(0, None, held=False)
-            chunk = await self._chunk(session, target, cutoff, after, limit, dry_run, archive)
+                return Chunk(0, held=False)
+            where = await self._where(session, target, cutoff, limit)
+            table = _TABLES[target]
+            ids = select(table.c.id).where(*where).limit(limit).with_for_update(skip_locked=True)
+            if archive is not None:
+                ids = select(table.c.id).where(table.c.id.in_(list(await session.scalars(ids))))
+                rows = await session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
+                archive(target, [dict(row._mapping) for row in rows])
+            result = await session.execute(delete(table).where(table.c.id.in_(ids)), execution_options=_NO_SYNC)
             await session.commit()  # also when nothing was deleted: the lease renewal
-            return chunk
+            return Chunk(int(getattr(result, "rowcount", 0) or 0))
 
-    async def _chunk(self, session: AsyncSession, target: Target, cutoff: datetime, after: int, limit: int,
-                     dry_run: bool, archive: Archive | None) -> Chunk:
-        """The ids stay in the database: only the chunk's last id, its actors (audit) and counts come back,
-        so a chunk costs the event loop next to nothing whatever its size."""
-        table = _TABLES[target]
-        picked = (select(table.c.id).where(expired(target, cutoff), table.c.id > after)
-                  .order_by(table.c.id).limit(limit).subquery())
-        last = await session.scalar(select(func.max(picked.c.id)))
-        if last is None:
-            return Chunk(0, None)
-        where = [expired(target, cutoff), table.c.id > after, table.c.id <= last]
-        if target is Target.AUDIT and (kept := await self._protected(session, where)):
-            where.append(AuditRow.batch.not_in(kept))
-        if dry_run:
-            return Chunk(int(await session.scalar(select(func.count()).where(*where)) or 0), last)
-        ids = select(table.c.id).where(*where).with_for_update(skip_locked=True)  # PostgreSQL: never wait
-        if archive is not None:
-            rows = await session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
-            archive(target, [dict(row._mapping) for row in rows])
-        result = await session.execute(delete(table).where(table.c.id.in_(ids)), execution_options=_NO_SYNC)
-        return Chunk(int(getattr(result, "rowcount", 0) or 0), last)
+    async def count(self, target: Target, cutoff: datetime) -> int:
+        """How many rows of `target` a run would delete now (the dry run)."""
+        async with self.session_factory() as session:
+            where = await self._where(session, target, cutoff, None)
+            return int(await session.scalar(select(func.count()).select_from(_TABLES[target]).where(*where)) or 0)
+
+    async def _where(self, session: AsyncSession, target: Target, cutoff: datetime,
+                     limit: int | None) -> list[ColumnElement[bool]]:
+        """The expired rows; for the audit, without the batches undo would take back next (one per actor)
+        among the actors of the next `limit` candidates (all of them when None)."""
+        where = [expired(target, cutoff)]
+        if target is not Target.AUDIT:
+            return where
+        while True:
+            kept = [batch for batch in self.protected.values() if batch]
+            where = [expired(target, cutoff), *([AuditRow.batch.not_in(kept)] if kept else [])]
+            candidates = select(AuditRow.actor_id).where(*where).limit(limit).subquery()
+            found = await session.scalars(select(candidates.c.actor_id).distinct())
+            new = {actor for actor in found if actor is not None} - set(self.protected)
+            if not new:
+                return where
+            for actor in new:  # their rows come back as candidates until their last batch is known
+                self.protected[actor] = await session.scalar(
+                    select(AuditRow.batch)
+                    .where(AuditRow.actor_id == actor, AuditRow.undone.is_(False), AuditRow.batch != "",
+                           AuditRow.action != UNDO_ACTION)
+                    .order_by(AuditRow.id.desc()).limit(1))
 
     async def release(self, worker: str) -> None:
         """Give the lease up (end of a run), if this worker holds it."""
@@ -110,18 +127,6 @@ class SqlAlchemyHousekeeping:
                 await session.execute(update(SettingRow).where(SettingRow.key == LEASE_KEY)
                                       .values(value={"holder": "", "until": ""}), execution_options=_NO_SYNC)
                 await session.commit()
-
-    async def _protected(self, session: AsyncSession, where: list[ColumnElement[bool]]) -> list[str]:
-        """The batches among the chunk's audit rows that undo would take back next (one per actor)."""
-        found = await session.scalars(select(AuditRow.actor_id).where(*where).distinct())
-        actors = {actor for actor in found if actor is not None}
-        for actor in actors - set(self.protected):
-            latest = (select(AuditRow.batch)
-                      .where(AuditRow.actor_id == actor, AuditRow.undone.is_(False), AuditRow.batch != "",
-                             AuditRow.action != UNDO_ACTION)
-                      .order_by(AuditRow.id.desc()).limit(1))
-            self.protected[actor] = await session.scalar(latest)
-        return [batch for actor in actors if (batch := self.protected[actor])]
 
 
 async def _hold(session: AsyncSession, lease: Lease) -> bool:

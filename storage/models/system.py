@@ -38,6 +38,7 @@ class InboxRow(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_inbox_state_next_attempt_at", "state", "next_attempt_at"),
         Index("ix_inbox_state_lease_until", "state", "lease_until"),
+        Index("ix_inbox_state_processed_at", "state", "processed_at"),  # housekeeping (migration 0009)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

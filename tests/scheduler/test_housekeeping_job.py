@@ -27,15 +27,17 @@ class FakePruneStore:
     def reset(self) -> None:
         pass
 
-    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
-                          lease: Lease | None = None, dry_run: bool = False,
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk:
         if self.broken:
             raise ConnectionError("database went away")
-        ids = [i for i in self.rows.get(target, []) if i > after][:limit]
-        if ids and not dry_run:
-            self.rows[target] = [i for i in self.rows[target] if i not in ids]
-        return Chunk(len(ids), ids[-1] if ids else None)
+        ids = self.rows.get(target, [])[:limit]
+        if ids:
+            self.rows[target] = self.rows[target][limit:]
+        return Chunk(len(ids))
+
+    async def count(self, target: Target, cutoff: datetime) -> int:
+        return len(self.rows.get(target, []))
 
     async def release(self, worker: str) -> None:
         self.released.append(worker)

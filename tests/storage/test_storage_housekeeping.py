@@ -116,11 +116,9 @@ class RecordingStore(SqlAlchemyHousekeeping):
 
     deleted: list[int]
 
-    async def prune_chunk(self, target: Target, cutoff: datetime, after: int, limit: int, *,
-                          lease: Lease | None = None, dry_run: bool = False,
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk:
-        chunk = await super().prune_chunk(target, cutoff, after, limit, lease=lease, dry_run=dry_run,
-                                          archive=archive)
+        chunk = await super().prune_chunk(target, cutoff, limit, lease=lease, archive=archive)
         self.deleted.append(chunk.deleted)
         return chunk
 
@@ -133,7 +131,7 @@ async def test_ten_rows_go_in_chunks_of_three(
     housekeeper = Housekeeper(store, POLICY, "w1", clock=lambda: now)
     report = await housekeeper.run_once()
     assert report.counts[Target.OUTBOX_SENT] == 10
-    assert store.deleted == [0, 3, 3, 3, 1, 0, 0, 0]  # inbox: none; outbox: 3+3+3+1; failed, audit: none
+    assert store.deleted == [0, 3, 3, 3, 1, 0, 0]  # inbox: none; outbox: 3+3+3+1; failed, audit: none
     assert (await _left(uow_factory))[1] == []
 
 
@@ -190,9 +188,9 @@ async def test_two_processes_pruning_at_once_both_finish_and_delete_each_row_onc
         cutoff = now - 7 * DAY
 
         async def drain(store: SqlAlchemyHousekeeping) -> int:
-            total, after = 0, 0
-            while (chunk := await store.prune_chunk(Target.OUTBOX_SENT, cutoff, after, 4)).last_id is not None:
-                total, after = total + chunk.deleted, chunk.last_id
+            total = 0
+            while deleted := (await store.prune_chunk(Target.OUTBOX_SENT, cutoff, 4)).deleted:
+                total += deleted
             return total
 
         assert sum(await asyncio.gather(*(drain(s) for s in stores))) == 60
