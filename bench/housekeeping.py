@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -34,13 +35,15 @@ NOW = datetime.now(UTC)
 
 
 class TimedStore(SqlAlchemyHousekeeping):
-    longest = 0.0
+    """Seconds each chunk transaction took."""
+
+    spent: list[float]
 
     async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
                           archive: Archive | None = None) -> Chunk:
         started = time.perf_counter()
         chunk = await super().prune_chunk(target, cutoff, limit, lease=lease, archive=archive)
-        self.longest = max(self.longest, time.perf_counter() - started)
+        self.spent.append(time.perf_counter() - started)
         return chunk
 
 
@@ -83,6 +86,7 @@ async def run(engine_name: str, rows: int, chunk: int) -> None:
         filled = time.perf_counter() - started
         engine = make_engine(url)
         store = TimedStore(make_session_factory(engine))
+        store.spent = []
         keeper = Housekeeper(store, RetentionPolicy(chunk=chunk), "bench", clock=lambda: NOW)
         stalls: list[float] = []
         stop = asyncio.Event()
@@ -96,7 +100,8 @@ async def run(engine_name: str, rows: int, chunk: int) -> None:
     pruned = report.counts[Target.OUTBOX_SENT]
     print(f"{engine_name:10} rows {pruned:>9,} (of {rows:,}; filled in {filled:.0f} s) chunk {chunk:>5}: "
           f"{pruned / spent:>9,.0f} rows/s, {spent:6.1f} s, {report.chunks} chunks, "
-          f"longest chunk {store.longest * 1000:6.1f} ms, worst loop stall {max(stalls, default=0) * 1000:6.1f} ms")
+          f"chunk median {statistics.median(store.spent) * 1000:5.1f} ms, longest {max(store.spent) * 1000:6.1f} ms, "
+          f"worst loop stall {max(stalls, default=0) * 1000:6.1f} ms")
 
 
 def main() -> None:
