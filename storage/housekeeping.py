@@ -1,9 +1,10 @@
 """Pruning of expired inbox, outbox and audit rows, one bounded chunk per transaction (domain.retention).
 
 Every chunk is one short transaction: renew the housekeeping lease (a row in `settings`, locked FOR UPDATE
-on PostgreSQL; SQLite's BEGIN IMMEDIATE serializes anyway), pick at most `limit` expired ids after the
-last one seen (keyset: a kept row is never looked at twice) FOR UPDATE SKIP LOCKED, optionally hand the
-rows to an archive, delete them by id, commit. Neither engine holds a lock for longer than one chunk, and
+on PostgreSQL; SQLite's BEGIN IMMEDIATE serializes anyway), pick at most `limit` expired ids in index
+order FOR UPDATE SKIP LOCKED, optionally hand the rows to an archive, delete them by id, commit. Deleted
+rows leave the index, so the next chunk starts where this one ended; the audit rows undo still needs are
+excluded in the query itself. Neither engine holds a lock for longer than one chunk, and
 two processes never prune at once: the second finds the lease held and stops. Even without the lease the
 deletes tolerate each other (SKIP LOCKED ids, DELETE by id of rows that may already be gone).
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Table, any_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.messaging import InboxState, OutboxStatus
@@ -73,21 +74,22 @@ class SqlAlchemyHousekeeping:
                           archive: Archive | None = None) -> Chunk:
         """Delete at most about `limit` expired rows of `target` in one transaction.
 
-        The ids never leave the database: DELETE ... WHERE id IN (SELECT id ... LIMIT n), the subquery in
-        the index's order (no sort), so a chunk costs the same at the first row and the millionth.
-        PostgreSQL locks the candidates FOR UPDATE SKIP LOCKED: a concurrent pruner never waits on them.
+        The candidates are walked in the index's order (no sort), so a chunk costs the same at the first row
+        and the millionth. SQLite: DELETE ... WHERE id IN (SELECT id ... LIMIT n), the ids never leave the
+        database. PostgreSQL: the ids are locked FOR UPDATE SKIP LOCKED (a concurrent pruner never waits
+        on them) and fetched, then deleted by primary key as one array parameter.
         """
         async with self.session_factory() as session:
             if lease is not None and not await _hold(session, lease):
                 return Chunk(0, held=False)
             where = await self._where(session, target, cutoff, limit)
             table = _TABLES[target]
-            ids = select(table.c.id).where(*where).limit(limit).with_for_update(skip_locked=True)
+            picked = select(table.c.id).where(*where).limit(limit).with_for_update(skip_locked=True)
+            ids = await _chosen(session, picked, table, archive is not None)
             if archive is not None:
-                ids = select(table.c.id).where(table.c.id.in_(list(await session.scalars(ids))))
-                rows = await session.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id))
+                rows = await session.execute(select(table).where(ids).order_by(table.c.id))
                 archive(target, [dict(row._mapping) for row in rows])
-            result = await session.execute(delete(table).where(table.c.id.in_(ids)), execution_options=_NO_SYNC)
+            result = await session.execute(delete(table).where(ids), execution_options=_NO_SYNC)
             await session.commit()  # also when nothing was deleted: the lease renewal
             return Chunk(int(getattr(result, "rowcount", 0) or 0))
 
@@ -127,6 +129,16 @@ class SqlAlchemyHousekeeping:
                 await session.execute(update(SettingRow).where(SettingRow.key == LEASE_KEY)
                                       .values(value={"holder": "", "until": ""}), execution_options=_NO_SYNC)
                 await session.commit()
+
+
+async def _chosen(session: AsyncSession, picked: Select[Any], table: Table, fetch: bool) -> ColumnElement[bool]:
+    """`id IN (picked)`, or on PostgreSQL (and to archive) `id = ANY(:ids)` with the ids fetched first: one
+    array parameter, whatever the chunk; an IN subquery there can turn into a scan of the whole table."""
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if not (fetch or postgresql):
+        return table.c.id.in_(picked)
+    ids = list(await session.scalars(picked))
+    return table.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer))) if postgresql else table.c.id.in_(ids)
 
 
 async def _hold(session: AsyncSession, lease: Lease) -> bool:
