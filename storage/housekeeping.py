@@ -124,7 +124,8 @@ class SqlAlchemyHousekeeping:
     async def release(self, worker: str) -> None:
         """Give the lease up (end of a run), if this worker holds it."""
         async with self.session_factory() as session:
-            value = await session.scalar(select(SettingRow.value).where(SettingRow.key == LEASE_KEY))
+            value = await session.scalar(select(SettingRow.value).where(SettingRow.key == LEASE_KEY)
+                                         .with_for_update())
             if isinstance(value, dict) and value.get("holder") == worker:
                 await session.execute(update(SettingRow).where(SettingRow.key == LEASE_KEY)
                                       .values(value={"holder": "", "until": ""}), execution_options=_NO_SYNC)
