@@ -200,3 +200,39 @@ async def test_two_processes_pruning_at_once_both_finish_and_delete_each_row_onc
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(OutboxRow)) == 0
         assert await uow.session.scalar(select(func.count()).select_from(AuditRow)) == 3
+
+
+class PausedStore(SqlAlchemyHousekeeping):
+    """Stops after its first chunk until `go` is set, with the lease held (another process mid-run)."""
+
+    first: asyncio.Event
+    go: asyncio.Event
+
+    async def prune_chunk(self, target: Target, cutoff: datetime, limit: int, *, lease: Lease | None = None,
+                          archive: Archive | None = None) -> Chunk:
+        chunk = await super().prune_chunk(target, cutoff, limit, lease=lease, archive=archive)
+        if not self.first.is_set():
+            self.first.set()
+            await self.go.wait()
+        return chunk
+
+
+async def test_a_second_process_skips_while_the_first_is_pruning_and_the_first_finishes_the_job(
+        db_url: str, uow_factory: Factory, now: datetime) -> None:
+    await _store(uow_factory, outbox=[_outbox(OutboxStatus.SENT, now - 20 * DAY) for _ in range(10)])
+    engines = [make_engine(db_url), make_engine(db_url)]
+    try:
+        paused = PausedStore(make_session_factory(engines[0]))
+        paused.first, paused.go = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(Housekeeper(paused, POLICY, "a", clock=lambda: now).run_once())
+        await paused.first.wait()
+        second = await Housekeeper(SqlAlchemyHousekeeping(make_session_factory(engines[1])), POLICY, "b",
+                                   clock=lambda: now).run_once()
+        paused.go.set()
+        report = await first
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert second.skipped and second.total == 0
+    assert not report.skipped and report.counts[Target.OUTBOX_SENT] == 10
+    assert (await _left(uow_factory))[1] == []
