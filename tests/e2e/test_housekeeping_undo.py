@@ -45,3 +45,22 @@ async def test_pruning_two_years_of_history_keeps_what_undo_needs(console_with_d
         assert await uow.quotes.for_opportunity(1) == []
         assert (await uow.opportunities.get(1)).amount.amount == 800000  # type: ignore[union-attr]
     assert "没有可以撤销的操作" in await console.say("撤销")
+
+
+async def test_a_message_redelivered_after_pruning_within_inbox_days_is_still_a_duplicate(
+        console_with_deal: Console) -> None:
+    console = console_with_deal
+    message = console.connector.message("报价 #1 52.8万")
+    await console.app.bot.receive(message)
+    await console.app.dispatcher.drain()
+    console.clock.now += timedelta(days=13)
+    housekeeper = build_housekeeper(console.app.engine, console.app.config, "test", clock=console.clock)
+    assert (await housekeeper.run_once()).counts[Target.OUTBOX_SENT] == 3  # the replies are pruned
+    replies_before = console.read()
+    await console.app.bot.receive(message)  # the platform delivers it again
+    await console.app.dispatcher.drain()
+    assert console.read() == "" and replies_before
+    async with console.app.uow_factory() as uow:
+        assert len(await uow.quotes.for_opportunity(1)) == 1  # not quoted twice
+    _, inbox, outbox = await _rows(console)
+    assert outbox == [] and inbox.count("报价 #1 52.8万") == 1  # no new reply; the stored row is what dedupes
