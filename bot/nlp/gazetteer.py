@@ -50,7 +50,7 @@ Bucket = KnownName | list[KnownName]  # a list only when several customers share
 class NameTable:
     """Spellings to customers. Filled by one thread (`add`), then only read: share it, never change it."""
 
-    __slots__ = ("keys", "heads")
+    __slots__ = ("heads", "keys")
 
     def __init__(self) -> None:
         self.keys: dict[str, Bucket] = {}
