@@ -50,7 +50,7 @@ Bucket = KnownName | list[KnownName]  # a list only when several customers share
 class NameTable:
     """Spellings to customers. Filled by one thread (`add`), then only read: share it, never change it."""
 
-    __slots__ = ("heads", "keys")
+    __slots__ = ("__weakref__", "heads", "keys")
 
     def __init__(self) -> None:
         self.keys: dict[str, Bucket] = {}
@@ -103,7 +103,7 @@ class Gazetteer:
     overlay, the customers of one spelling come in order of `ref` (the order of a fresh build by id).
     """
 
-    __slots__ = ("base", "overlay", "stale")
+    __slots__ = ("__weakref__", "base", "overlay", "stale")
 
     def __init__(self, known: Iterable[KnownName] = (), *, base: NameTable | None = None,
                  overlay: NameTable | None = None, stale: frozenset[int | str | None] = frozenset()) -> None:
