@@ -11,7 +11,7 @@ one), at a cost that depends on the message, not on the number of names.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from domain.customer import normalize_name
@@ -44,44 +44,86 @@ class KnownHit:
     matches: tuple[KnownName, ...]  # more than one: the written name is ambiguous
 
 
-Bucket = KnownName | list[KnownName]  # a list only when several customers share the spelling
+# A table holds the caller's KnownName objects, or, filled by `add_row` (the bot's 500,000 customers),
+# each customer packed into one string "ref\x1fname\x1falias..." (customers sharing a spelling: joined
+# by \x1e). A dict of strings and ints is not tracked by the garbage collector: the big table adds
+# nothing to the full collections, which would otherwise walk it for 100 ms and more under the GIL.
+_FIELD, _RECORD = "\x1f", "\x1e"
+_CONTROL = str.maketrans({_FIELD: " ", _RECORD: " "})
+Bucket = KnownName | list[KnownName] | str
 
 
 class NameTable:
-    """Spellings to customers. Filled by one thread (`add`), then only read: share it, never change it."""
+    """Spellings to customers. Filled by one thread (`add`, or `add_row` then `finish`), then only read:
+    share it, never change it."""
 
-    __slots__ = ("__weakref__", "heads", "keys")
+    __slots__ = ("__weakref__", "_shared", "heads", "keys")
 
     def __init__(self) -> None:
         self.keys: dict[str, Bucket] = {}
         self.heads: dict[str, int] = {}  # first two characters -> bit mask of the spellings' lengths
+        self._shared: dict[str, list[str]] = {}  # add_row: the other customers of a spelling, until finish
 
     def __len__(self) -> int:
         return len(self.keys)
 
     def add(self, entry: KnownName) -> None:
         """Add one customer's spellings. The caller gives each customer once (equal entries are one)."""
-        keys, heads = self.keys, self.heads
-        for spelling in entry.spellings:
-            key = spelling.strip().casefold()
-            if len(key) < 2:
-                continue
-            bucket = keys.get(key)
-            if bucket is None:
-                keys[key] = entry
-                head = key[:2]
-                heads[head] = heads.get(head, 0) | (1 << len(key))
-            elif type(bucket) is list:
+        for key in _keys(entry.spellings):
+            bucket = self._place(key, entry)
+            if type(bucket) is list:
                 if bucket[-1] is not entry:  # the same customer spelt twice (name "ABC", alias "abc")
                     bucket.append(entry)
-            elif bucket is not entry:
-                keys[key] = [bucket, entry]  # type: ignore[list-item]
+            elif bucket is not None and bucket is not entry:
+                self.keys[key] = [bucket, entry]  # type: ignore[list-item]
+
+    def add_row(self, ref: int, name: str, aliases: tuple[str, ...]) -> None:
+        """Add a customer as KnownName(name, aliases, ref) would be, packed (see above); `finish` after."""
+        packed = _FIELD.join([str(ref), *(n.translate(_CONTROL) for n in (name, *aliases))])
+        for key in _keys((name, *aliases)):
+            bucket = self._place(key, packed)
+            if bucket is None or bucket is packed:
+                continue
+            shared = self._shared.get(key)
+            if shared is None:
+                self._shared[key] = [packed]
+            elif shared[-1] is not packed:
+                shared.append(packed)
+
+    def finish(self) -> None:
+        keys = self.keys
+        for key, more in self._shared.items():
+            keys[key] = _RECORD.join((keys[key], *more))  # type: ignore[arg-type]
+        self._shared = {}
+
+    def _place(self, key: str, entry: KnownName | str) -> Bucket | None:
+        """Put `entry` under a new spelling; else the bucket already there."""
+        bucket = self.keys.get(key)
+        if bucket is None:
+            self.keys[key] = entry
+            head = key[:2]
+            self.heads[head] = self.heads.get(head, 0) | (1 << len(key))
+        return bucket
 
     def get(self, key: str) -> tuple[KnownName, ...]:
         bucket = self.keys.get(key)
         if bucket is None:
             return ()
+        if type(bucket) is str:
+            return tuple(_unpack(record) for record in bucket.split(_RECORD))
         return tuple(bucket) if type(bucket) is list else (bucket,)  # type: ignore[return-value]
+
+
+def _keys(spellings: Iterable[str]) -> Iterator[str]:
+    for spelling in spellings:
+        key = spelling.strip().casefold()
+        if len(key) >= 2:
+            yield key
+
+
+def _unpack(record: str) -> KnownName:
+    ref, *names = record.split(_FIELD)
+    return KnownName(names[0] if names else "", tuple(names[1:]), int(ref))
 
 
 def table_of(known: Iterable[KnownName]) -> NameTable:

@@ -37,9 +37,11 @@ def known_name(row: CustomerNames) -> KnownName:
 
 
 def fill(table: NameTable, rows: Sequence[CustomerNames]) -> None:
-    """Add a page of customers (run in a worker thread: a plain Python loop gives the GIL back often)."""
+    """Add a page of customers (run in a worker thread: a plain Python loop gives the GIL back often).
+    Packed strings, not KnownName objects: the garbage collector never walks them (see NameTable)."""
     for row in rows:
-        table.add(known_name(row))
+        name = row.name
+        table.add_row(row.id, name, tuple(a for a in (row.short_name, *row.aliases) if a and a != name))
 
 
 class KnownCustomers:
@@ -107,6 +109,7 @@ class KnownCustomers:
                     break
                 await asyncio.to_thread(fill, table, rows)
                 last = rows[-1].id
+            await asyncio.to_thread(table.finish)
         except asyncio.CancelledError:
             raise
         except Exception:

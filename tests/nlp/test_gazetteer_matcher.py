@@ -118,3 +118,18 @@ def test_changes_on_top_of_a_built_table_match_a_fresh_build_of_the_current_name
         for _ in range(30):
             text = _message(rng, [k for k in current.values() if k is not None])
             assert _as_tuples(layered.find(text)) == _as_tuples(fresh.find(text)), text
+
+
+def test_a_packed_table_of_rows_finds_what_the_regex_finds_over_the_same_customers() -> None:
+    rng = random.Random(13)
+    for _ in range(40):
+        names = [k for k in _names(rng, rng.randint(1, 40)) if isinstance(k.ref, int)]
+        table = NameTable()
+        for entry in names:
+            assert isinstance(entry.ref, int)
+            table.add_row(entry.ref, entry.name, entry.aliases)
+        table.finish()
+        packed, old = Gazetteer(base=table), RegexGazetteer(names)
+        for _ in range(40):
+            text = _message(rng, names)
+            assert _as_tuples(packed.find(text)) == _as_tuples(old.find(text)), text
