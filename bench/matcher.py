@@ -20,6 +20,7 @@ import itertools
 import random
 import sys
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -178,6 +179,22 @@ async def stalls(size: int) -> None:
         gc.collect()
 
 
+def swap_memory(size: int) -> None:
+    """RSS with one table, while a second is built, and after the first is dropped (the swap)."""
+    data = rows(size)
+    gc.collect()
+    start = rss_mb()
+    first = packed(data)
+    one = rss_mb() - start
+    second = packed(data)
+    both = rss_mb() - start
+    old = weakref.ref(first.base)
+    del first
+    gc.collect()
+    print(f"\nRSS at {size:,} customers: one table +{one:.0f} MB, two during a rebuild +{both:.0f} MB, after the "
+          f"swap +{rss_mb() - start:.0f} MB; old table freed: {old() is None}; {len(second.base):,} spellings")
+
+
 def main() -> None:
     options = argparse.ArgumentParser()
     options.add_argument("--sizes", default="10000,100000,500000")
@@ -193,6 +210,7 @@ def main() -> None:
     print("\n| build | customers | took | worst loop stall |")
     print("|---|---|---|---|")
     asyncio.run(stalls(max(sizes)))
+    swap_memory(max(sizes))
 
 
 if __name__ == "__main__":

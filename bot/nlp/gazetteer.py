@@ -51,21 +51,27 @@ class KnownHit:
 _FIELD, _RECORD = "\x1f", "\x1e"
 _CONTROL = str.maketrans({_FIELD: " ", _RECORD: " "})
 Bucket = KnownName | list[KnownName] | str
+SHARDS = 64
+MASK = SHARDS - 1
 
 
 class NameTable:
     """Spellings to customers. Filled by one thread (`add`, or `add_row` then `finish`), then only read:
     share it, never change it."""
 
-    __slots__ = ("__weakref__", "_shared", "heads", "keys")
+    __slots__ = ("__weakref__", "_shared", "heads", "keys", "size")
 
     def __init__(self) -> None:
-        self.keys: dict[str, Bucket] = {}
-        self.heads: dict[str, int] = {}  # first two characters -> bit mask of the spellings' lengths
+        # Both maps are split in SHARDS dicts by hash: growing one dict of a million keys copies it in one
+        # go (over 100 ms holding the GIL, a stall of the event loop); a shard grows 64 times smaller.
+        self.keys: tuple[dict[str, Bucket], ...] = tuple({} for _ in range(SHARDS))
+        # first two characters -> bit mask of the lengths of the spellings that start with them
+        self.heads: tuple[dict[str, int], ...] = tuple({} for _ in range(SHARDS))
+        self.size = 0  # spellings held
         self._shared: dict[str, list[str]] = {}  # add_row: the other customers of a spelling, until finish
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.size
 
     def add(self, entry: KnownName) -> None:
         """Add one customer's spellings. The caller gives each customer once (equal entries are one)."""
@@ -75,7 +81,7 @@ class NameTable:
                 if bucket[-1] is not entry:  # the same customer spelt twice (name "ABC", alias "abc")
                     bucket.append(entry)
             elif bucket is not None and bucket is not entry:
-                self.keys[key] = [bucket, entry]  # type: ignore[list-item]
+                self.keys[hash(key) & MASK][key] = [bucket, entry]  # type: ignore[list-item]
 
     def add_row(self, ref: int, name: str, aliases: tuple[str, ...]) -> None:
         """Add a customer as KnownName(name, aliases, ref) would be, packed (see above); `finish` after."""
@@ -91,22 +97,28 @@ class NameTable:
                 shared.append(packed)
 
     def finish(self) -> None:
-        keys = self.keys
         for key, more in self._shared.items():
+            keys = self.keys[hash(key) & MASK]
             keys[key] = _RECORD.join((keys[key], *more))  # type: ignore[arg-type]
         self._shared = {}
 
     def _place(self, key: str, entry: KnownName | str) -> Bucket | None:
         """Put `entry` under a new spelling; else the bucket already there."""
-        bucket = self.keys.get(key)
+        keys = self.keys[hash(key) & MASK]
+        bucket = keys.get(key)
         if bucket is None:
-            self.keys[key] = entry
+            keys[key] = entry
+            self.size += 1
             head = key[:2]
-            self.heads[head] = self.heads.get(head, 0) | (1 << len(key))
+            heads = self.heads[hash(head) & MASK]
+            heads[head] = heads.get(head, 0) | (1 << len(key))
         return bucket
 
+    def lengths(self, head: str) -> int:
+        return self.heads[hash(head) & MASK].get(head, 0)
+
     def get(self, key: str) -> tuple[KnownName, ...]:
-        bucket = self.keys.get(key)
+        bucket = self.keys[hash(key) & MASK].get(key)
         if bucket is None:
             return ()
         if type(bucket) is str:
@@ -161,15 +173,15 @@ class Gazetteer:
 
     def find(self, text: str) -> list[KnownHit]:
         low = text.translate(_ASCII_LOWER)  # one character for one: offsets stay those of `text`
-        heads = self.base.heads
-        extra = self.overlay.heads if self.overlay is not None else None
+        lengths = self.base.lengths
+        extra = self.overlay.lengths if self.overlay is not None else None
         hits: list[KnownHit] = []
         at, last = 0, len(low) - 1
         while at < last:
             head = low[at : at + 2]
-            mask = heads.get(head, 0)
+            mask = lengths(head)
             if extra is not None:
-                mask |= extra.get(head, 0)
+                mask |= extra(head)
             hit = self._longest(low, at, mask) if mask else None
             if hit is None:
                 at += 1
