@@ -27,21 +27,23 @@ from domain.customer import CustomerNames
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
-PAGE = 2000
+PAGE = 500  # rows decoded on the event loop per page: a few milliseconds
 RETRY = 60.0  # seconds before a failed rebuild is tried again
 
 
 def known_name(row: CustomerNames) -> KnownName:
-    aliases = tuple(a for a in (row.short_name, *row.aliases) if a and a != row.name)
-    return KnownName(row.name, aliases, row.id)
+    return KnownName(row.name, _aliases(row), row.id)
+
+
+def _aliases(row: CustomerNames) -> tuple[str, ...]:
+    return tuple(a for a in (row.short_name, *row.aliases) if a and a != row.name)
 
 
 def fill(table: NameTable, rows: Sequence[CustomerNames]) -> None:
     """Add a page of customers (run in a worker thread: a plain Python loop gives the GIL back often).
     Packed strings, not KnownName objects: the garbage collector never walks them (see NameTable)."""
     for row in rows:
-        name = row.name
-        table.add_row(row.id, name, tuple(a for a in (row.short_name, *row.aliases) if a and a != name))
+        table.add_row(row.id, row.name, _aliases(row))
 
 
 class KnownCustomers:
@@ -114,7 +116,7 @@ class KnownCustomers:
             raise
         except Exception:
             log.exception("known customers: the build failed; the names as they were are used meanwhile")
-            self._built_at = min(self._built_at, self.clock() - self.rebuild_every + RETRY)
+            self._built_at = self.clock() - self.rebuild_every + RETRY
             return
         async with self._lock:
             self._swap(table, last, audit_mark)

@@ -212,3 +212,28 @@ async def test_a_customer_deleted_or_renamed_without_an_audit_entry_is_never_mat
     feed.rows = [company(1, "杭州明途科技有限公司", "明途")]  # what undo does: no audit entry
     matcher = await known.names(feed.uow(), "明途和恒瑞的人来了")
     assert [[k.name for k in hit.matches] for hit in matcher.find("明途和恒瑞")] == [["杭州明途科技有限公司"]]
+
+
+class BrokenOnce(Feed):
+    def __init__(self, rows: Iterable[CustomerNames]) -> None:
+        super().__init__(rows)
+        self.broken = True
+
+    async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
+        if self.broken:
+            self.broken = False
+            raise OSError("connection reset")
+        return await super().names_after(after_id, limit)
+
+
+async def test_a_failed_build_is_logged_and_tried_again_by_a_later_message(caplog: pytest.LogCaptureFixture) -> None:
+    clock = Clock()
+    feed = BrokenOnce([company(1, "杭州明途信息技术有限公司", "明途")])
+    known = KnownCustomers(feed.uow, clock=clock)
+    assert len(await known.names(feed.uow(), "明途")) == 0  # served without the names, not an error
+    assert "the build failed" in caplog.text and not known.ready
+    clock.now += 5.0
+    await known.names(feed.uow(), "明途")
+    assert known._build is not None
+    await known._build
+    assert found(known, "明途") == [["杭州明途信息技术有限公司"]]
