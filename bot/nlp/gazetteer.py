@@ -52,6 +52,7 @@ _FIELD, _RECORD = "\x1f", "\x1e"
 _CONTROL = str.maketrans({_FIELD: " ", _RECORD: " "})
 Bucket = KnownName | list[KnownName] | str
 SHARDS = 64
+_CONCAT_LIMIT = 2000  # characters: past this a shared spelling's customers are listed until `finish`
 MASK = SHARDS - 1
 
 
@@ -88,12 +89,15 @@ class NameTable:
         packed = _FIELD.join([str(ref), *(n.translate(_CONTROL) for n in (name, *aliases))])
         for key in _keys((name, *aliases)):
             bucket = self._place(key, packed)
-            if bucket is None or bucket is packed:
+            if bucket is None or bucket is packed or type(bucket) is not str:
                 continue
-            shared = self._shared.get(key)
-            if shared is None:
-                self._shared[key] = [packed]
-            elif shared[-1] is not packed:
+            if bucket.endswith(_RECORD + packed):
+                continue  # the same customer spelt twice
+            if len(bucket) < _CONCAT_LIMIT:  # a few customers share the spelling: one string, untracked
+                self.keys[hash(key) & MASK][key] = bucket + _RECORD + packed
+                continue
+            shared = self._shared.setdefault(key, [])  # many: a list, joined by `finish`
+            if not shared or shared[-1] is not packed:
                 shared.append(packed)
 
     def finish(self) -> None:

@@ -133,3 +133,16 @@ def test_a_packed_table_of_rows_finds_what_the_regex_finds_over_the_same_custome
         for _ in range(40):
             text = _message(rng, names)
             assert _as_tuples(packed.find(text)) == _as_tuples(old.find(text)), text
+
+
+def test_a_spelling_shared_by_hundreds_of_customers_lists_them_all_in_order() -> None:
+    names = [KnownName(f"第{ref}科技有限公司", ("科技", f"科技{ref}", "科技"), ref) for ref in range(1, 400)]
+    table = NameTable()
+    for entry in names:
+        assert isinstance(entry.ref, int)
+        table.add_row(entry.ref, entry.name, entry.aliases)
+    table.finish()
+    packed, old = Gazetteer(base=table), RegexGazetteer(names)
+    for text in ("科技的王总", "第7科技有限公司和科技399", "科技1"):
+        assert _as_tuples(packed.find(text)) == _as_tuples(old.find(text)), text
+    assert len(packed.find("科技")[0].matches) == 399
