@@ -142,6 +142,13 @@ async def stall_during(build: Callable[[], Any]) -> tuple[float, float]:
     return max(b - a for a, b in itertools.pairwise(ticks)), took
 
 
+def burn(seconds: float) -> None:
+    end, total = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        for number in range(1000):
+            total += number
+
+
 def table_in_process(data: list[tuple[int, str, str, tuple[str, ...]]]) -> NameTable:
     table = NameTable()
     fill(table, [CustomerNames(*row) for row in data])
@@ -175,7 +182,12 @@ async def stalls(size: int) -> None:
     async def idle() -> None:  # the machine's own noise: the loop does nothing but tick for 5 s
         await asyncio.sleep(5.0)
 
+    async def busy_thread() -> None:  # any pure-Python work in a thread for 5 s: the GIL's own cost
+        for _ in range(50):
+            await asyncio.to_thread(burn, 0.1)
+
     for label, build in (("nothing (baseline: other processes on the machine)", idle),
+                         ("plain Python loop in a thread, 5 s (reference)", busy_thread),
                          ("worker thread, pages of 500", in_thread), ("process, table pickled back", in_process),
                          ("on the event loop (old way)", on_loop)):
         stall, took = await stall_during(build)
