@@ -16,6 +16,7 @@ from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
+from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
 from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
@@ -121,6 +122,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
         report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
         if report.errors:
             raise ConfigError("[[users]] " + "; ".join(report.errors))
+        await ensure_version(uow_factory)
         settings = await build_settings(config, uow_factory, warm=chat)
     except BaseException:
         await engine.dispose()
