@@ -150,6 +150,11 @@ class Bot:
         future.add_done_callback(lambda _: self._queued.pop(key, None))
         return future
 
+    async def warm_up(self) -> None:
+        """Read what every batch needs (the directory) now rather than on the first message."""
+        async with self.uow_factory() as uow:
+            await self.directory.get(uow)
+
     def start(self) -> None:
         """Sweep the inbox in the background (`[queue] sweep_interval`) until `close`."""
         self.queue.start(self._feed, lambda: self._queued.keys(), lambda: self.processor.backlog)
