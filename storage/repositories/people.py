@@ -14,12 +14,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.people import Rep, Team
 from storage.mapping import RowMapper
 from storage.models import IdentityRow, RepRow, SettingRow, TeamRow
-from storage.repositories.base import D, R, SqlRepository, before_write, dialect_insert, statement, table_of
+from storage.repositories.base import (
+    D,
+    R,
+    SqlRepository,
+    before_write,
+    dialect_insert,
+    savepoint_marker,
+    statement,
+    table_of,
+)
 
 REPS = table_of(RepRow)
 IDENTITIES = table_of(IdentityRow)
 TEAMS = table_of(TeamRow)
 DIRECTORY_VERSION = "directory_version"  # settings key: changes with every write to reps, identities, teams
+_BUMPED = "directory_version_bumped"
 
 
 async def bump_directory_version(session: AsyncSession) -> None:
@@ -29,9 +39,13 @@ async def bump_directory_version(session: AsyncSession) -> None:
     value, so a process that cached the directory at one writer's version always sees that it changed.
     Anything writing reps, identities or teams outside these repositories (bulk loaders) must call this.
     """
+    done_in = (savepoint_marker(session), session.get_transaction())  # once per transaction and block
+    if session.info.get(_BUMPED) == done_in:
+        return
     await before_write(session)
     stmt = dialect_insert(session, SettingRow).values(key=DIRECTORY_VERSION, value=uuid.uuid4().hex)
     await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+    session.info[_BUMPED] = (savepoint_marker(session), session.get_transaction())
 
 
 class _VersionedRepository(SqlRepository[D, R]):

@@ -119,3 +119,35 @@ async def test_without_a_stored_version_the_directory_is_read_every_time(uow_fac
         async with uow_factory() as uow:
             await cache.get(uow)
     assert (cache.hits, cache.misses) == (1, 3)
+
+
+async def test_many_writes_in_one_transaction_change_the_version_once(
+        uow_factory: Factory, engine: AsyncEngine) -> None:
+    seen = count_statements(engine)
+    async with uow_factory() as uow:
+        for n in range(5):
+            await uow.reps.add(Rep(f"销售{n}", identities={"wecom": f"rep{n}"}))
+        async with uow.savepoint():  # a block changes the version in its own right (it may roll back)
+            await uow.teams.add(Team("华南组"))
+        await uow.commit()
+    assert len([s for s in seen if "insert into settings" in s.lower()]) == 2
+    cache = DirectoryCache()
+    async with uow_factory() as uow:
+        assert len((await cache.get(uow)).reps) == 5
+
+
+async def test_a_change_in_a_rolled_back_block_does_not_hide_a_later_one(uow_factory: Factory) -> None:
+    await add_rep(uow_factory, "张三", "zhangsan")
+    cache = DirectoryCache()
+    async with uow_factory() as uow:
+        await cache.get(uow)
+    async with uow_factory() as uow:
+        with pytest.raises(RuntimeError):
+            async with uow.savepoint():
+                await uow.reps.add(Rep("王五", identities={"wecom": "wangwu"}))
+                raise RuntimeError("the message failed")
+        await uow.reps.add(Rep("赵六", identities={"wecom": "zhaoliu"}))
+        await uow.commit()
+    async with uow_factory() as uow:
+        directory = await cache.get(uow)
+    assert directory.identify("wecom", "zhaoliu") is not None and directory.identify("wecom", "wangwu") is None
