@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import uuid
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ IDENTITIES = table_of(IdentityRow)
 TEAMS = table_of(TeamRow)
 DIRECTORY_VERSION = "directory_version"  # settings key: changes with every write to reps, identities, teams
 _BUMPED = "directory_version_bumped"
+OFF_LOOP_ROWS = 200  # rows of reps × identities mapped inline; more go to a worker thread
 
 
 async def bump_directory_version(session: AsyncSession) -> None:
@@ -106,6 +108,13 @@ class SqlAlchemyRepRepository(_VersionedRepository[Rep, RepRow]):
         return await super()._all(stmt, params)
 
     async def _load_rows(self, rows: Sequence[Row[Any]]) -> builtins.list[Rep]:
+        """A big read (the whole directory: 2,000 people take ~50 ms to map) is mapped in a worker thread,
+        so that the event loop is not held meanwhile."""
+        if len(rows) > OFF_LOOP_ROWS:
+            return await asyncio.to_thread(self._reps_of, rows)
+        return self._reps_of(rows)
+
+    def _reps_of(self, rows: Sequence[Row[Any]]) -> builtins.list[Rep]:
         firsts: dict[int, Row[Any]] = {}
         identities: dict[int, dict[str, str]] = {}
         for row in rows:
