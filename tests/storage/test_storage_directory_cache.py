@@ -151,3 +151,16 @@ async def test_a_change_in_a_rolled_back_block_does_not_hide_a_later_one(uow_fac
     async with uow_factory() as uow:
         directory = await cache.get(uow)
     assert directory.identify("wecom", "zhaoliu") is not None and directory.identify("wecom", "wangwu") is None
+
+
+async def test_a_big_directory_is_read_whole_with_every_identity(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:  # more rows than are mapped inline: mapped in a worker thread
+        for n in range(150):
+            await uow.reps.add(Rep(f"销售{n}", regions=["华东"], identities={"wecom": f"w{n}", "console": f"c{n}"}))
+        await uow.commit()
+    async with uow_factory() as uow:
+        directory = await DirectoryCache().get(uow)
+    assert len(directory.reps) == 150 and [r.name for r in directory.reps][:2] == ["销售0", "销售1"]
+    assert all(directory.identify("console", f"c{n}") is directory.identify("wecom", f"w{n}") for n in range(150))
+    last = directory.rep(150)
+    assert last is not None and last.identities == {"wecom": "w149", "console": "c149"}
