@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -164,10 +165,10 @@ class FakeOpportunityRepository(FakeRepository[Opportunity]):
         return DealTotals(len(deals), amounts)
 
     def _in_scope(self, scope: ViewScope, stages: Iterable[Stage] | None,
-                  customer_id: int | None) -> list[Opportunity]:
+                  customer_id: int | None) -> builtins.list[Opportunity]:
         wanted = None if stages is None else set(stages)
-        return self._select(lambda o: scope.admits(o) and (wanted is None or o.stage in wanted)
-                            and (customer_id is None or o.customer_id == customer_id))
+        return builtins.list(self._select(lambda o: scope.admits(o) and (wanted is None or o.stage in wanted)
+                                          and (customer_id is None or o.customer_id == customer_id)))
 
 
 class FakePerOpportunity(FakeRepository[P]):
