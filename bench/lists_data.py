@@ -35,14 +35,16 @@ CHUNK = 5000
 @dataclass(frozen=True, slots=True)
 class Size:
     deals: int
+    people: int = 0  # reps; 0: one per 500 deals (at least 10)
+    groups: int = 0  # teams; 0: one per 20 reps
 
     @property
     def reps(self) -> int:
-        return max(10, self.deals // 500)
+        return self.people or max(10, self.deals // 500)
 
     @property
     def teams(self) -> int:
-        return max(1, self.reps // 20)
+        return self.groups or max(1, self.reps // 20)
 
     @property
     def customers(self) -> int:

@@ -1,8 +1,8 @@
 """Deal lists in SQL: the scope of domain.listing.ViewScope, most urgent first, true counts and totals.
 
-- A scope is a UNION of deal ids: owned by one of owner_ids (index owner_id, stage, next_at), of one of
+- A scope is a UNION of deals: owned by one of owner_ids (index owner_id, stage, next_at), of one of
   team_ids (index team_id, stage), shared with the sharee (index rep_id, opportunity_id). UNION removes the
-  deals found twice. No OR across tables, so each part uses its index.
+  deals found twice (same row). No OR across tables, so each part uses its index.
 - Order (domain.listing.urgency): band 1 = has a next step, by next_at; band 2 = none, by created_at; band 3 =
   neither; ties by id. For a scope the bands are expressions (the scope is small: a sort of its deals). For
   everyone's deals (admins) each band is its own index-ordered query with the limit, merged afterwards, so no
@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    CompoundSelect,
     DateTime,
     Select,
+    Subquery,
     bindparam,
     case,
     cast,
@@ -68,37 +68,33 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     return found
 
 
-def scope_ids(shape: tuple[str, ...]) -> CompoundSelect[Any] | Select[Any]:
-    """The ids of the deals in scope (stage and customer conditions pushed into each part)."""
+def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Subquery:
+    """`columns` of the deals in scope, each deal once: a UNION of one indexed select per part (owned, of a
+    team, shared), the stage and customer conditions pushed into each. The parts carry the columns, so no
+    part is joined back to the deals table (a planner could choose to scan it for that join)."""
     where = _conditions(shape)
     parts: list[Select[Any]] = []
     if "owners" in shape:
-        parts.append(select(DEALS.c.id).where(DEALS.c.owner_id.in_(bindparam("owners", expanding=True)), *where))
+        parts.append(select(*columns).where(DEALS.c.owner_id.in_(bindparam("owners", expanding=True)), *where))
     if "teams" in shape:
-        parts.append(select(DEALS.c.id).where(DEALS.c.team_id.in_(bindparam("teams", expanding=True)), *where))
+        parts.append(select(*columns).where(DEALS.c.team_id.in_(bindparam("teams", expanding=True)), *where))
     if "sharee" in shape:
-        shared = (select(SHARES.c.opportunity_id.label("id"))
-                  .join(DEALS, DEALS.c.id == SHARES.c.opportunity_id)
-                  .where(SHARES.c.rep_id == bindparam("sharee"), *where))
-        parts.append(shared)
-    if not parts:  # an empty scope: a query that finds nothing
-        return select(DEALS.c.id).where(literal(False))
-    return parts[0] if len(parts) == 1 else union(*parts)
-
-
-def _in_scope(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
+        parts.append(select(*columns).join(SHARES, SHARES.c.opportunity_id == DEALS.c.id)
+                     .where(SHARES.c.rep_id == bindparam("sharee"), *where))
     if "everything" in shape:
-        return _conditions(shape)
-    return [DEALS.c.id.in_(scope_ids(shape)), *_conditions(shape)]
+        parts = [select(*columns).where(*where)]
+    if not parts:  # an empty scope: a query that finds nothing
+        parts = [select(*columns).where(literal(False))]
+    return (parts[0] if len(parts) == 1 else union(*parts)).subquery("scope")
 
 
 def urgent_first(shape: tuple[str, ...]) -> Select[Any]:
     """The deals in scope, most urgent first, up to :limit (shape "everything" = all deals)."""
     if "everything" in shape:
         return _banded(shape)
-    band = case((DEALS.c.next_at.is_not(None), 1), (DEALS.c.created_at.is_not(None), 2), else_=3)
-    return (select(DEALS).where(*_in_scope(shape))
-            .order_by(band, func.coalesce(DEALS.c.next_at, DEALS.c.created_at), DEALS.c.id)
+    scope = scope_rows(shape, list(DEALS.c))
+    band = case((scope.c.next_at.is_not(None), 1), (scope.c.created_at.is_not(None), 2), else_=3)
+    return (select(scope).order_by(band, func.coalesce(scope.c.next_at, scope.c.created_at), scope.c.id)
             .limit(bindparam("limit")))
 
 
@@ -121,7 +117,7 @@ def _banded(shape: tuple[str, ...]) -> Select[Any]:
 
 def totals(shape: tuple[str, ...]) -> Select[Any]:
     """(currency, count, sum of amounts) per currency of the deals in scope."""
-    amount = type_coerce(func.sum(DEALS.c.amount), ExactDecimal(18, 2))
-    return (select(DEALS.c.amount_currency, func.count().label("deals"), amount.label("amount"))
-            .where(*_in_scope(shape)).group_by(DEALS.c.amount_currency))
-
+    scope = scope_rows(shape, [DEALS.c.id, DEALS.c.amount_currency, DEALS.c.amount])
+    amount = type_coerce(func.sum(scope.c.amount), ExactDecimal(18, 2))
+    return (select(scope.c.amount_currency, func.count().label("deals"), amount.label("amount"))
+            .group_by(scope.c.amount_currency))

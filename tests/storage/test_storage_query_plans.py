@@ -55,7 +55,7 @@ async def _plan(session: AsyncSession, sql: str, params: Any, walks: bool = True
 @pytest.fixture
 async def company(uow_factory: Factory) -> None:
     async with uow_factory() as uow:
-        await load_company(uow.session, Size(deals=4000))
+        await load_company(uow.session, Size(deals=4000, people=40, groups=8))  # 100 deals a rep, 5 reps a team
         await uow.commit()
     async with uow_factory() as uow:
         await analyze(uow.session)
@@ -80,7 +80,7 @@ def _scans_whole(plan: str, table: str) -> bool:
 async def test_deal_lists_and_totals_use_the_composite_indexes(
         engine: AsyncEngine, uow_factory: Factory, company: None) -> None:
     rep = ViewScope(owner_ids=frozenset({7}), sharee_id=7)
-    manager = ViewScope(owner_ids=frozenset({1, 2, 3}), team_ids=frozenset({1}), sharee_id=1)
+    manager = ViewScope(owner_ids=frozenset({1, 9, 17, 25, 33}), team_ids=frozenset({1}), sharee_id=1)
     for scope, indexes in ((rep, ["ix_opportunities_owner_id_stage_next_at",
                                   "ix_opportunity_shares_rep_id_opportunity_id"]),
                            (manager, ["ix_opportunities_team_id_stage"]),
