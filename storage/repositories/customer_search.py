@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy import Integer, bindparam, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Customer, normalize_name
@@ -82,8 +82,10 @@ async def _containing(session: AsyncSession, needle: str, limit: int) -> list[in
         phrase = '"' + needle.replace('"', '""') + '"'
         result = await session.execute(stmt, {"phrase": phrase, "limit": limit})
     else:
+        # Pattern and limit go into the SQL text (escaped by SQLAlchemy): with bound values PostgreSQL switches to
+        # a generic plan after five runs, which cannot know the pattern is selective and walks the whole table.
         like = statement(__name__, "like", lambda: select(CUSTOMERS.c.id).where(
-            CUSTOMERS.c.search_text.like(bindparam("pattern"), escape="\\"))
-            .order_by(CUSTOMERS.c.id).limit(bindparam("limit")))
+            CUSTOMERS.c.search_text.like(bindparam("pattern", literal_execute=True), escape="\\"))
+            .order_by(CUSTOMERS.c.id).limit(bindparam("limit", type_=Integer(), literal_execute=True)))
         result = await session.execute(like, {"pattern": like_pattern(needle), "limit": limit})
     return [int(customer_id) for customer_id in result.scalars()]
