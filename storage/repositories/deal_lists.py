@@ -1,8 +1,9 @@
 """Deal lists in SQL: the scope of domain.listing.ViewScope, most urgent first, true counts and totals.
 
-- A scope is a UNION of deals: owned by one of owner_ids (index owner_id, stage, next_at), of one of
-  team_ids (index team_id, stage), shared with the sharee (index rep_id, opportunity_id). UNION removes the
-  deals found twice (same row). No OR across tables, so each part uses its index.
+- A scope is a UNION ALL of disjoint parts: owned by one of owner_ids (index owner_id, stage, next_at), of
+  one of team_ids and not owned by those (index team_id, stage, owner_id), shared with the sharee and in
+  neither (index rep_id, opportunity_id). Each deal comes once; no OR across tables, so each part uses its
+  index.
 - Order (domain.listing.urgency): band 1 = has a next step, by next_at; band 2 = none, by created_at; band 3 =
   neither; ties by id. For a scope the bands are expressions (the scope is small: a sort of its deals). For
   everyone's deals (admins) each band is its own index-ordered query with the limit, merged afterwards, so no
@@ -26,9 +27,9 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     type_coerce,
-    union,
     union_all,
 )
 from sqlalchemy.sql.elements import ColumnElement
@@ -77,23 +78,36 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
 
 
 def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Subquery:
-    """`columns` of the deals in scope, each deal once: a UNION of one indexed select per part (owned, of a
-    team, shared), the stage and customer conditions pushed into each. The parts carry the columns, so no
-    part is joined back to the deals table (a planner could choose to scan it for that join)."""
+    """`columns` of the deals in scope, each deal once: a UNION ALL of one indexed select per part, made
+    disjoint (a deal of a managed team whose owner is listed counts as owned; a shared deal counts only if no
+    other part has it), so nothing has to be deduplicated, and no part is joined back to the deals table."""
     where = _conditions(shape)
+    owned = DEALS.c.owner_id.in_(bindparam("owners", expanding=True))
+    of_team = DEALS.c.team_id.in_(bindparam("teams", expanding=True))
     parts: list[Select[Any]] = []
     if "owners" in shape:
-        parts.append(select(*columns).where(DEALS.c.owner_id.in_(bindparam("owners", expanding=True)), *where))
+        parts.append(select(*columns).where(owned, *where))
     if "teams" in shape:
-        parts.append(select(*columns).where(DEALS.c.team_id.in_(bindparam("teams", expanding=True)), *where))
+        parts.append(select(*columns).where(of_team, *where, *_outside(shape, owners=True)))
     if "sharee" in shape:
         parts.append(select(*columns).join(SHARES, SHARES.c.opportunity_id == DEALS.c.id)
-                     .where(SHARES.c.rep_id == bindparam("sharee"), *where))
+                     .where(SHARES.c.rep_id == bindparam("sharee"), *where,
+                            *_outside(shape, owners=True, teams=True)))
     if "everything" in shape:
         parts = [select(*columns).where(*where)]
     if not parts:  # an empty scope: a query that finds nothing
         parts = [select(*columns).where(literal(False))]
-    return (parts[0] if len(parts) == 1 else union(*parts)).subquery("scope")
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("scope")
+
+
+def _outside(shape: tuple[str, ...], *, owners: bool = False, teams: bool = False) -> list[ColumnElement[bool]]:
+    """Conditions keeping a part clear of the deals the owner part (and the team part) already hold."""
+    found: list[ColumnElement[bool]] = []
+    if owners and "owners" in shape:
+        found.append(or_(DEALS.c.owner_id.is_(None), DEALS.c.owner_id.not_in(bindparam("owners", expanding=True))))
+    if teams and "teams" in shape:
+        found.append(or_(DEALS.c.team_id.is_(None), DEALS.c.team_id.not_in(bindparam("teams", expanding=True))))
+    return found
 
 
 def urgent_first(shape: tuple[str, ...]) -> Select[Any]:

@@ -30,7 +30,7 @@ depends_on: str | Sequence[str] | None = None
 
 NEW_INDEXES = {
     "ix_opportunities_owner_id_stage_next_at": ("opportunities", ["owner_id", "stage", "next_at"]),
-    "ix_opportunities_team_id_stage": ("opportunities", ["team_id", "stage"]),
+    "ix_opportunities_team_id_stage_owner_id": ("opportunities", ["team_id", "stage", "owner_id"]),
     "ix_opportunities_next_at_created_at": ("opportunities", ["next_at", "created_at"]),
     "ix_opportunities_stage_amount_currency_amount": ("opportunities", ["stage", "amount_currency", "amount"]),
     "ix_opportunity_shares_rep_id_opportunity_id": ("opportunity_shares", ["rep_id", "opportunity_id"]),
