@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Customer, normalize_name
 from domain.customer_names import PREFIX, SUBSTRING, exact_tier, name_keys, substring_needle
+from storage.clean import clean_text
 from storage.models import CustomerNameRow, CustomerRow
 from storage.repositories.base import like_pattern, statement, table_of
 
@@ -48,6 +49,7 @@ def name_rows(customer_id: int, customer: Customer) -> list[dict[str, Any]]:
 async def ranked_ids(session: AsyncSession, written: str, limit: int) -> list[int]:
     """Ids of the customers matching `written`, best first (at most `limit`)."""
     ranked: dict[int, int] = {}
+    written = clean_text(written)  # the substring pattern is written into the SQL text: no NUL bytes there
     key = normalize_name(written)
     if key:
         exact = statement(__name__, "exact", lambda: select(NAMES.c.customer_id, NAMES.c.kind).where(

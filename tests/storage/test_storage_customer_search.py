@@ -96,3 +96,12 @@ async def test_upgrading_a_database_with_customers_makes_them_searchable(db_url:
     await upgrade(db_url)
     for written, expected in CASES.items():
         assert await _search(uow_factory, written) == expected, written
+
+
+async def test_quotes_backslashes_and_wildcards_in_search_text_are_plain_characters(uow_factory: Factory) -> None:
+    await _store(uow_factory, [Customer("O'Brien \\ Sons 100%"), Customer("OBrien Sons")])
+    assert await _search(uow_factory, "'brien \\ s") == ["O'Brien \\ Sons 100%"]
+    assert await _search(uow_factory, "n \\ sons 1") == ["O'Brien \\ Sons 100%"]
+    assert await _search(uow_factory, "x'); DROP TABLE customers; --") == []
+    assert await _search(uow_factory, '"brien') == []
+    assert await _search(uow_factory, "s 100%") == ["O'Brien \\ Sons 100%"]
