@@ -21,7 +21,7 @@ DIRECT_SUM = """SELECT amount_currency, count(*), sum(amount) FROM opportunities
                 GROUP BY amount_currency"""
 
 
-def _deal(parents: Parents, n: int, owner: int, now: datetime, **extra: object) -> Opportunity:
+def _deal(parents: Parents, n: int, owner: int | None, now: datetime, **extra: object) -> Opportunity:
     """Deal n: amounts in CNY (every 7th in USD, every 11th none); next steps overdue, later or none."""
     amount = None if n % 11 == 0 else Money(Decimal(n * 1000) + Decimal("0.35"), USD if n % 7 == 0 else CNY)
     next_at = None if n % 3 == 0 else now + timedelta(hours=(n * 37) % 500 - 200)
@@ -85,7 +85,7 @@ async def test_each_role_lists_and_counts_exactly_the_deals_it_may_view(
     outsider = await _rep(uow_factory, "陈晨", west)
     async with uow_factory() as uow:
         for n in range(1, 121):
-            owner = (parents.rep_id, colleague, outsider, manager)[n % 4]
+            owner = None if n % 17 == 0 else (parents.rep_id, colleague, outsider, manager)[n % 4]
             team = (east, west, None)[n % 3]
             shared = [[], [outsider], [parents.rep_id], [colleague, manager]][n % 4 if n % 5 else 0]
             await uow.opportunities.add(_deal(parents, n, owner, now, team_id=team, shared_with=shared,
