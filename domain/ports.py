@@ -15,9 +15,10 @@ from typing import Any, Protocol, Self, TypeVar
 from domain.activity import FollowUp, Reminder
 from domain.audit import AuditEntry
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
-from domain.customer import Contact, Customer
+from domain.customer import Contact, Customer, CustomerNames
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
+from domain.listing import DealTotals, ViewScope
 from domain.mail import MailLink, MailThread, QuarantineEntry
 from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, RetryPolicy
 from domain.opportunity import Opportunity, Stage
@@ -55,7 +56,9 @@ class TeamRepository(Repository[Team], Protocol):
 
 class CustomerRepository(Repository[Customer], Protocol):
     async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
-        """Substring match (case-insensitive) on name, short name and aliases."""
+        """Customers whose name, short name or an alias matches, best first: the full name (normalized:
+        domain.customer.normalize_name), then a short name or alias, then a prefix of any of them, then a
+        case-insensitive substring (3 characters or more); within each, by id (prefixes by the name)."""
         ...
     async def by_name_key(self, key: str) -> Customer | None:
         """Match on domain.customer.normalize_name(name)."""
@@ -67,6 +70,12 @@ class CustomerRepository(Repository[Customer], Protocol):
         ...
     async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]: ...
     async def count(self) -> int: ...
+    async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
+        """The names of the customers with an id above `after_id`, by id (keyset paging)."""
+        ...
+    async def max_id(self) -> int:
+        """The highest customer id (0 when there are none): a new customer raises it."""
+        ...
 
 
 class ContactRepository(Repository[Contact], Protocol):
@@ -86,6 +95,14 @@ class OpportunityRepository(Repository[Opportunity], Protocol):
     async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
         """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
+        ...
+    async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                      customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
+        """The deals in `scope` (permissions.view_scope), most urgent first (domain.listing.urgency)."""
+        ...
+    async def totals(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                     customer_id: int | None = None) -> DealTotals:
+        """How many deals `visible` would list without a limit, and their amounts per currency."""
         ...
 
     async def lock(self, item_id: int) -> None:
@@ -133,6 +150,12 @@ class AuditRepository(Protocol):
         ...
     async def mark_undone(self, batch: str) -> None:
         """Flag every entry of `batch` as undone, so last_batch moves on to the batch before it."""
+        ...
+    async def max_id(self) -> int:
+        """The highest entry id (0 when there are none)."""
+        ...
+    async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
+        """(entry id, entity id) of the entries about `entity` with an id above `after_id`, by id."""
         ...
 
 
