@@ -5,8 +5,9 @@
 Each company is built once with `dealbot demo --deals N` into a database kept under --workdir (SQLite)
 or named scalebench_<N> (PostgreSQL) and reused by later runs; --clean drops them all. Per run: start
 serve, send the first free text, then 1,000 mixed commands (50 of them new customers, each followed by
-free text naming it; one in twenty with fewer --commands); report per command median and p95 (ms), the slowest /healthz answer (the worst
-event-loop stall seen from outside), and serve's peak RSS (VmHWM). Figures also go to --json.
+free text naming it; one in twenty with fewer --commands); report per command median and p95 (ms),
+the slowest /healthz answer (the worst event-loop stall seen from outside), and serve's peak RSS (VmHWM).
+Figures also go to --json.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -26,9 +28,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale_serve import ADMIN, REPO, HealthProbe, Serve  # noqa: E402
+from bench.scale_serve import ADMIN, REPO, HealthProbe, Serve
 
 PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+PG_PREFIX = os.environ.get("SCALE_BENCH_PG_PREFIX", "scalebench_")  # PostgreSQL databases: <prefix><N>
 KINDS = ("mine_rep", "mine_manager", "mine_admin", "card", "customer", "followup", "quote", "free_text")
 NEW_CUSTOMERS = 50
 
@@ -41,7 +44,7 @@ def size(text: str) -> int:
 def db_url(engine: str, deals: int, workdir: Path) -> str:
     if engine == "sqlite":
         return f"sqlite+aiosqlite:///{workdir / f'sqlite-{deals}.db'}"
-    return f"{PG_SERVER}/scalebench_{deals}"
+    return f"{PG_SERVER}/{PG_PREFIX}{deals}"
 
 
 async def _pg(sql: str) -> Any:
@@ -57,8 +60,8 @@ async def _pg(sql: str) -> Any:
 def build(engine: str, deals: int, workdir: Path) -> None:
     """`dealbot demo --deals N` unless the database is there already (the demo says "already loaded")."""
     url = db_url(engine, deals, workdir)
-    if engine == "postgres" and not asyncio.run(_pg(f"SELECT 1 FROM pg_database WHERE datname = 'scalebench_{deals}'")):
-        asyncio.run(_pg(f"CREATE DATABASE scalebench_{deals}"))
+    if engine == "postgres" and not asyncio.run(_pg(f"SELECT 1 FROM pg_database WHERE datname = '{PG_PREFIX}{deals}'")):
+        asyncio.run(_pg(f"CREATE DATABASE {PG_PREFIX}{deals}"))
     config = workdir / f"build-{engine}-{deals}.toml"
     config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
     started = time.monotonic()
@@ -130,7 +133,7 @@ def one_run(engine: str, deals: int, workdir: Path, commands: int, run: int) -> 
         startup = serve.wait_ready()
         probe = HealthProbe(serve.base + "/healthz")
         probe.start()
-        deal, owner, customer = sample["deals"][0]
+        _deal, owner, customer = sample["deals"][0]
         first, answer = serve.say(owner, f"今天拜访了{customer}，约了下周演示")
         replies["first_free_text"] = " | ".join(answer)[:160]
         for kind, user, text in workload(sample, commands, rng, f"{run}{time.time_ns() % 100_000:05d}"):
@@ -154,8 +157,9 @@ def p95(values: list[float]) -> float:
 
 
 def table(result: dict[str, Any]) -> str:
-    lines = [f"## {result['engine']} {result['deals']:,} deals, run {result['run']}: start {result['startup_s']:.1f} s, "
-             f"first free text {result['first_free_text_ms']:.0f} ms, worst /healthz {result['worst_healthz_ms']:.0f} ms "
+    r = result
+    lines = [f"## {r['engine']} {r['deals']:,} deals, run {r['run']}: start {r['startup_s']:.1f} s, "
+             f"first free text {r['first_free_text_ms']:.0f} ms, worst /healthz {r['worst_healthz_ms']:.0f} ms "
              f"({result['probes']} probes), logged stall {result['stall_logged_ms']:.0f} ms, "
              f"peak RSS {result['peak_rss_mb']:.0f} MB", "| command | n | median ms | p95 ms |", "|---|---|---|---|"]
     for kind, figures in sorted(result["commands"].items()):
@@ -175,7 +179,7 @@ def main() -> int:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.clean:
-        for row in asyncio.run(_pg("SELECT datname FROM pg_database WHERE datname LIKE 'scalebench_%'")):
+        for row in asyncio.run(_pg("SELECT datname FROM pg_database WHERE datname LIKE '{PG_PREFIX}%'")):
             asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{row[0]}" WITH (FORCE)'))
         shutil.rmtree(args.workdir, ignore_errors=True)
         return 0
