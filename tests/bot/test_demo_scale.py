@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 
+from bot.cli import build_parser
 from bot.demo_scale import load_scaled_demo
 from bot.demo_scale_plan import scaled_company
 from domain.people import Role
@@ -112,3 +114,14 @@ async def _names(db_url: str, query: str) -> list[str]:
             return [str(v) for v in (await conn.execute(text(query))).scalars()]
     finally:
         await engine.dispose()
+
+
+def test_deal_count_accepts_suffixes_and_rejects_nonsense(capsys: pytest.CaptureFixture[str]) -> None:
+    parser = build_parser()
+    assert [parser.parse_args(["demo", "--deals", n]).deals for n in ("2000", "10k", "1m", "1.5k")] == [
+        2_000, 10_000, 1_000_000, 1_500]
+    for bad in ("abc", "0", "5x"):
+        with pytest.raises(SystemExit):
+            parser.parse_args(["demo", "--deals", bad])
+        err = capsys.readouterr().err
+        assert "10k" in err and "商机数" in err
