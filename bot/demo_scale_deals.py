@@ -134,7 +134,7 @@ class DealRows:
 
     def _reminder(self, deal_id: int, rep: int, next_at: datetime, text: str) -> None:
         due = next_at - timedelta(hours=1)
-        if due > self.now and self.rng.random() < REMINDED * 3:
+        if self.rng.random() < REMINDED * 3 and due > self.now:  # draw first: the same rows whatever `now`
             followup = self.rows["followups"][-1][0]
             self.rows["reminders"].append(
                 (self.ids.next("reminders"), rep, due, text, deal_id, followup, "pending"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,6 +14,7 @@ from bot.demo_scale_plan import scaled_company
 from domain.people import Role
 from storage.bulk import open_bulk_writer
 from storage.engine import make_engine
+from storage.migrate import upgrade
 from tests.e2e.harness import start_console
 
 NOW = datetime(2024, 5, 6, 9, 30, tzinfo=UTC)
@@ -125,3 +127,19 @@ def test_deal_count_accepts_suffixes_and_rejects_nonsense(capsys: pytest.Capture
             parser.parse_args(["demo", "--deals", bad])
         err = capsys.readouterr().err
         assert "10k" in err and "商机数" in err
+
+
+async def test_scaled_demo_is_the_same_for_the_same_seed_whatever_the_time(tmp_path: Path) -> None:
+    shapes = []
+    for n, now in enumerate((NOW, NOW + timedelta(hours=7, minutes=13))):
+        url = f"sqlite+aiosqlite:///{tmp_path / f'{n}.db'}"
+        await upgrade(url)
+        writer = await open_bulk_writer(url)
+        try:
+            await load_scaled_demo(writer, deals=300, seed=SEED, now=now, report=lambda _: None)
+        finally:
+            await writer.close()
+        shapes.append(await _names(url, "SELECT name || '/' || stage || '/' || owner_id || '/' || "
+                                        "(SELECT count(*) FROM followups f WHERE f.opportunity_id = o.id) "
+                                        "FROM opportunities o ORDER BY id"))
+    assert shapes[0] == shapes[1] and len(shapes[0]) == 300
