@@ -146,7 +146,7 @@ def one_run(engine: str, deals: int, workdir: Path, commands: int, run: int) -> 
         serve.stop()
     return {"engine": engine, "deals": deals, "run": run, "startup_s": startup, "first_free_text_ms": first * 1e3,
             "worst_healthz_ms": probe.worst * 1e3, "probes": probe.count, "stall_logged_ms": stall_logged,
-            "peak_rss_mb": rss, "replies": replies,
+            "peak_rss_mb": rss, "replies": replies, "load_avg_1m": os.getloadavg()[0],
             "commands": {k: {"n": len(v), "median_ms": statistics.median(v) * 1e3, "p95_ms": p95(v) * 1e3}
                          for k, v in latencies.items()}}
 

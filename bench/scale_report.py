@@ -41,6 +41,8 @@ def section(runs: list[dict[str, Any]], baseline: dict[str, float]) -> list[str]
         verdict = "ok" if statistics.median(values) <= limit else f"MISS (> {limit:.0f})"
         lines.append(f"| {label} | | {spread(values)} | | {verdict} |")
     lines.append(f"| start-up to first /healthz, s | | {spread([r['startup_s'] for r in runs])} | | |")
+    loads = [float(r.get("load_avg_1m", float("nan"))) for r in runs]
+    lines.append(f"| machine load average (1 min, 2 cores) at the end | | {spread(loads)} | | |")
     return [*lines, ""]
 
 
