@@ -103,9 +103,13 @@ class Serve:
                 time.sleep(0.2)
         raise RuntimeError("serve did not answer /healthz in time")
 
-    def say(self, user: str, text: str) -> tuple[float, list[str]]:
+    def say(self, user: str, text: str, timeout: float = 300.0) -> tuple[float, list[str]]:
+        """(seconds, replies); a command that gets no answer in `timeout` counts as taking `timeout`."""
         started = time.perf_counter()
-        replies = _post(self.base + "/bench/console", {"user": user, "text": text})["replies"]
+        try:
+            replies = _post(self.base + "/bench/console", {"user": user, "text": text}, timeout)["replies"]
+        except TimeoutError:
+            return timeout, [f"TIMEOUT after {timeout:.0f} s"]
         return time.perf_counter() - started, [str(r) for r in replies]
 
     def peak_rss_mb(self) -> float:
