@@ -61,6 +61,8 @@ class App:
         for task in self.tasks:
             task.cancel()
         await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both
+        if isinstance(known := self.bot.settings.known, KnownCustomers):
+            await known.close()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         for connector in self.connectors.values():
@@ -153,6 +155,14 @@ async def ready_parser(tz: str, warm: bool = True) -> Parser:
     return parser
 
 
+def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool) -> KnownCustomers:
+    """`warm`: build the names now, in the background, so that the first free text finds them ready."""
+    known = KnownCustomers(uow_factory)
+    if warm:
+        known.start()
+    return known
+
+
 def build_router() -> Router:
     return Router(registry, free_text=understand, answers=(answer_plan_question,))
 
@@ -169,4 +179,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=KnownCustomers())
+                    known=known_customers(uow_factory, warm))

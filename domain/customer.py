@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Lifecycle(StrEnum):
@@ -31,6 +32,15 @@ class Customer:
     owner_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+
+
+class CustomerNames(NamedTuple):
+    """What name matching needs of a customer, read in bulk without the rest of the row."""
+
+    id: int
+    name: str
+    short_name: str
+    aliases: tuple[str, ...]
 
 
 @dataclass(slots=True)

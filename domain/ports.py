@@ -15,7 +15,7 @@ from typing import Any, Protocol, Self, TypeVar
 from domain.activity import FollowUp, Reminder
 from domain.audit import AuditEntry
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
-from domain.customer import Contact, Customer
+from domain.customer import Contact, Customer, CustomerNames
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.mail import MailLink, MailThread, QuarantineEntry
@@ -67,6 +67,12 @@ class CustomerRepository(Repository[Customer], Protocol):
         ...
     async def list(self, offset: int = 0, limit: int = 100) -> Sequence[Customer]: ...
     async def count(self) -> int: ...
+    async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
+        """The names of the customers with an id above `after_id`, by id (keyset paging)."""
+        ...
+    async def max_id(self) -> int:
+        """The highest customer id (0 when there are none): a new customer raises it."""
+        ...
 
 
 class ContactRepository(Repository[Contact], Protocol):
@@ -128,6 +134,12 @@ class AuditRepository(Protocol):
         ...
     async def mark_undone(self, batch: str) -> None:
         """Flag every entry of `batch` as undone, so last_batch moves on to the batch before it."""
+        ...
+    async def max_id(self) -> int:
+        """The highest entry id (0 when there are none)."""
+        ...
+    async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
+        """(entry id, entity id) of the entries about `entity` with an id above `after_id`, by id."""
         ...
 
 

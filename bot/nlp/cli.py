@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bot.nlp.gazetteer import KnownName
+from bot.nlp.gazetteer import Gazetteer, KnownName
 from bot.nlp.parser import Parser
 from bot.nlp.result import CONTRACT_KEYS, ParseResult
 from bot.nlp.when import DEFAULT_TZ, zone
@@ -35,10 +35,11 @@ def run_parse(
 ) -> Iterator[str]:
     """One JSON line per input line, in order; a line that breaks the parser still yields an object."""
     parser = parser or Parser()
+    known = Gazetteer(known_customers)  # built once for every line
     for line in lines:
         text = line.rstrip("\r\n")
         try:
-            result = parser.parse(text, now, known_customers)
+            result = parser.parse(text, now, known)
         except Exception:  # one bad line must not lose the rest of the batch
             log.exception("parse failed for %r", text[:200])
             yield _FALLBACK

@@ -8,7 +8,7 @@ from datetime import date, datetime, tzinfo
 
 from bot.nlp.amounts import CNY, USD, AmountMention
 from bot.nlp.cues import PAYMENT_WORDS, QUOTE_WORDS
-from bot.nlp.gazetteer import KnownName, gazetteer_for, same_company
+from bot.nlp.gazetteer import Gazetteer, KnownName, same_company
 from bot.nlp.intents import IntentGuess, classify
 from bot.nlp.pipeline import Findings, Pipelines, build_pipelines, run
 from bot.nlp.problems import PENALTY, Problem, problem
@@ -58,9 +58,12 @@ class Parser:
         self.parse("预算80万，明天下午3点见王总", datetime(2026, 1, 1, tzinfo=self.tz))
 
     def parse(
-        self, text: str, now: datetime, known_customers: Sequence[KnownName | str] = ()
+        self, text: str, now: datetime, known_customers: Sequence[KnownName | str] | Gazetteer = ()
     ) -> ParseResult:
-        """Read one message written at `now` (aware; a naive `now` is taken in the parser's zone)."""
+        """Read one message written at `now` (aware; a naive `now` is taken in the parser's zone).
+
+        `known_customers`: a list (read for this message only) or a `Gazetteer` built once for many
+        messages (the bot's is bot.understanding.known.KnownCustomers'); nothing is cached here."""
         if len(text) > MAX_CHARS:  # a paste, not a note: whatever rules found in it would be noise
             return ParseResult("unknown", problems=(problem("text_too_long", size=len(text), limit=MAX_CHARS),))
         if not text.strip():
@@ -68,12 +71,17 @@ class Parser:
         if not has_words(text):
             return ParseResult("unknown", problems=(problem("no_text"),))
         problems: list[Problem] = []
-        known = tuple(KnownName.of(k) for k in known_customers) if known_customers else ()
-        findings = Findings(fold(text), local_now(now, self.tz), gazetteer_for(known) if known else None)
+        findings = Findings(fold(text), local_now(now, self.tz), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
         run(self.pipelines, findings.cjk, text, findings, always_doc=self.always_doc)
         self._recycle()
         return _Assembly(findings, text, language, self.default_currency, problems).result()
+
+
+def _gazetteer(known: Sequence[KnownName | str] | Gazetteer) -> Gazetteer | None:
+    if isinstance(known, Gazetteer):
+        return known if len(known) else None
+    return Gazetteer(KnownName.of(k) for k in known) if known else None
 
 
 class _Assembly:

@@ -59,7 +59,7 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
     entries = await undoable(ctx)
     if not stored or not entries or entries[0].batch != stored.get("batch"):
         raise NothingToCorrect()
-    parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow)
+    parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, stored["text"], text)
     at = datetime.fromisoformat(stored["at"])
     original = apply(parser.parse(stored["text"], at, names), stored.get("fixes", {}))
     merged = merge(original, parser.parse(text, at, names), text)

@@ -39,7 +39,7 @@ async def understand(ctx: Context, text: str) -> Reply | None:
         return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
     if corrections.is_correction(text):
         return await corrections.correct(ctx, text, act)
-    result = parser.parse(text, ctx.now, await known.names(ctx.uow))
+    result = parser.parse(text, ctx.now, await known.names(ctx.uow, text))
     return await act(ctx, result, text)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from domain.customer import Contact, Customer, normalize_name, normalize_phone
+from domain.customer import Contact, Customer, CustomerNames, normalize_name, normalize_phone
 from storage.mapping import RowMapper
 from storage.models import ContactRow, CustomerRow
-from storage.repositories.base import SqlRepository, like_pattern
+from storage.repositories.base import SqlRepository, like_pattern, statement
 
 
 def search_text(customer: Customer) -> str:
@@ -81,6 +81,18 @@ class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(CustomerRow)) or 0)
+
+    async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
+        """Keyset paging on the primary key: each page costs the same, however deep."""
+        table = self.table()
+        stmt = statement(type(self), "names_after", lambda: (
+            select(table.c.id, table.c.name, table.c.short_name, table.c.aliases)
+            .where(table.c.id > bindparam("after")).order_by(table.c.id).limit(bindparam("limit"))))
+        rows = await self.session.execute(stmt, {"after": after_id, "limit": limit})
+        return [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows]
+
+    async def max_id(self) -> int:
+        return int(await self.session.scalar(select(func.max(CustomerRow.id))) or 0)
 
 
 class SqlAlchemyContactRepository(SqlRepository[Contact, ContactRow]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import AuditEntry
@@ -73,6 +73,16 @@ class SqlAlchemyAuditRepository:
         await before_write(self.session)
         stmt = update(AuditRow).where(AuditRow.batch == batch).values(undone=True)
         await self.session.execute(stmt, execution_options={"synchronize_session": False})
+
+    async def max_id(self) -> int:
+        return int(await self.session.scalar(select(func.max(AuditRow.id))) or 0)
+
+    async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
+        """A range scan of the primary key from `after_id`: cheap when asked often."""
+        await self.flush()
+        stmt = (select(AuditRow.id, AuditRow.entity_id).where(AuditRow.id > after_id, AuditRow.entity == entity)
+                .order_by(AuditRow.id).limit(limit))
+        return [(entry_id, entity_id) for entry_id, entity_id in await self.session.execute(stmt)]
 
 
 class SqlAlchemySettingsRepository:

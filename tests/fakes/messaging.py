@@ -50,6 +50,13 @@ class FakeAuditRepository(_Table[AuditEntry]):
                 self._uow.data["audit_undone"][row.id] = True
                 self._uow.dirty.add(("audit_undone", row.id))
 
+    async def max_id(self) -> int:
+        return max((row.id or 0 for row in self._rows.values()), default=0)
+
+    async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
+        found = self._select(lambda e: (e.id or 0) > after_id and e.entity == entity)
+        return [(e.id or 0, e.entity_id) for e in found[:limit]]
+
 
 class FakeInboxRepository(_Table[InboxRecord]):
     """The inbox work queue in memory (no row locks: one fake unit of work runs at a time)."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.activity import FollowUp, Reminder, ReminderStatus
 from domain.billing import PaymentMilestone
-from domain.customer import Contact, Customer, normalize_name, normalize_phone
+from domain.customer import Contact, Customer, CustomerNames, normalize_name, normalize_phone
 from domain.lead import Lead, LeadStatus
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
@@ -96,6 +96,13 @@ class FakeCustomerRepository(FakeRepository[Customer]):
 
     async def count(self) -> int:
         return len(self._rows)
+
+    async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
+        rows = sorted((c for c in self._rows.values() if (c.id or 0) > after_id), key=lambda c: c.id or 0)
+        return [CustomerNames(c.id or 0, c.name, c.short_name, tuple(c.aliases)) for c in rows[:limit]]
+
+    async def max_id(self) -> int:
+        return max((row.id or 0 for row in self._rows.values()), default=0)
 
 
 class FakeContactRepository(FakeRepository[Contact]):
