@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
 from domain.errors import DomainError, NotFound, PermissionDenied
+from domain.listing import ViewScope
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Role, Team
 
@@ -135,6 +136,19 @@ def visible_owner_ids(rep: Rep, reps: Iterable[Rep], teams: Iterable[Team] = ())
     own = {rep.id} if rep.id is not None and rep.active else set()
     managed = managed_team_ids(rep, teams) if rep.active else frozenset()
     return own | {r.id for r in reps if r.id is not None and r.team_id in managed}
+
+
+def view_scope(rep: Rep, reps: Iterable[Rep], teams: Iterable[Team] = ()) -> ViewScope:
+    """The deals `rep` may view, as a filter for lists: the circles of `right_on` (admin: everything;
+    owner; manager of the owner's team or of the deal's team; sharee). Kept equal to `can_view` by
+    tests/domain/test_view_scope.py."""
+    if not rep.active or rep.id is None:
+        return ViewScope()
+    if rep.role is Role.ADMIN:
+        return ViewScope(everything=True)
+    managed = managed_team_ids(rep, teams)
+    members = {r.id for r in reps if r.id is not None and r.team_id is not None and r.team_id in managed}
+    return ViewScope(owner_ids=frozenset({rep.id, *members}), team_ids=managed, sharee_id=rep.id)
 
 
 def split_visible(rep: Rep, deals: Iterable[Opportunity], team_of: Mapping[int, int | None],

@@ -18,6 +18,7 @@ from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
+from domain.listing import DealTotals, ViewScope
 from domain.mail import MailLink, MailThread, QuarantineEntry
 from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, RetryPolicy
 from domain.opportunity import Opportunity, Stage
@@ -55,7 +56,9 @@ class TeamRepository(Repository[Team], Protocol):
 
 class CustomerRepository(Repository[Customer], Protocol):
     async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
-        """Substring match (case-insensitive) on name, short name and aliases."""
+        """Customers whose name, short name or an alias matches, best first: the full name (normalized:
+        domain.customer.normalize_name), then a short name or alias, then a prefix of any of them, then a
+        case-insensitive substring (3 characters or more); within each, by id (prefixes by the name)."""
         ...
     async def by_name_key(self, key: str) -> Customer | None:
         """Match on domain.customer.normalize_name(name)."""
@@ -92,6 +95,14 @@ class OpportunityRepository(Repository[Opportunity], Protocol):
     async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
         """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
+        ...
+    async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                      customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
+        """The deals in `scope` (permissions.view_scope), most urgent first (domain.listing.urgency)."""
+        ...
+    async def totals(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                     customer_id: int | None = None) -> DealTotals:
+        """How many deals `visible` would list without a limit, and their amounts per currency."""
         ...
 
 

@@ -9,6 +9,7 @@ from bot.errors import AmbiguousMatch
 from domain import permissions
 from domain.customer import Customer, normalize_name
 from domain.errors import NotFound
+from domain.listing import ViewScope
 from domain.money import Money
 from domain.opportunity import Opportunity
 from domain.people import Rep
@@ -43,6 +44,11 @@ def require_right(ctx: Context, opp: Opportunity, need: Right, action: str = "")
 
 def visible_owner_ids(ctx: Context) -> set[int] | None:
     return permissions.visible_owner_ids(ctx.rep, ctx.directory.reps, ctx.directory.teams)
+
+
+def view_scope(ctx: Context) -> ViewScope:
+    """The deals this person may view, as a filter for lists (permissions.view_scope)."""
+    return permissions.view_scope(ctx.rep, ctx.directory.reps, ctx.directory.teams)
 
 
 async def find_customers(ctx: Context, text: str) -> list[Customer]:

@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
-from bot.handlers.common import load_deal, may_view, money, visible_owner_ids, when
+from bot.handlers.common import load_deal, money, view_scope, when
 from bot.handlers.deals import LOST_LABELS
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
 from domain.errors import NotFound
-from domain.money import Money
+from domain.listing import DealTotals
+from domain.money import CNY, Money
 from domain.opportunity import OPEN_STAGES
+
+SHOWN = 30  # deals listed; the header counts and adds up all of them
 
 
 @command("我的商机", "my deals", "商机列表", "deals", section="queries", writes=False,
@@ -21,13 +24,13 @@ from domain.opportunity import OPEN_STAGES
          usage_zh="我的商机 [谈判]", usage_en="my deals [negotiation]")
 async def my_deals(ctx: Context, args: Args) -> Reply:
     wanted = [STAGE_WORDS[t.casefold()] for t in args.tokens if t.casefold() in STAGE_WORDS]
-    owners = visible_owner_ids(ctx)
-    listed = await ctx.uow.opportunities.list(owner_ids=owners, stages=wanted or OPEN_STAGES, limit=200)
-    deals = [opp for opp in listed if may_view(ctx, opp)]  # shared with a member is not the manager's deal
-    if not deals:
+    scope = view_scope(ctx)
+    stages = wanted or OPEN_STAGES
+    shown = await ctx.uow.opportunities.visible(scope, stages=stages, limit=SHOWN)
+    if not shown:
         return Reply.text(ctx.t("没有进行中的商机。", "No open deals."))
+    totals = await ctx.uow.opportunities.totals(scope, stages=stages)
     names = {r.id: r.name for r in ctx.directory.reps}
-    shown = sorted(deals, key=lambda o: (o.next_at is None, o.next_at or o.created_at))[:30]
     customers = await ctx.uow.customers.many(opp.customer_id for opp in shown)
     lines = []
     for opp in shown:
@@ -37,11 +40,16 @@ async def my_deals(ctx: Context, args: Args) -> Reply:
         owner = f" @{names.get(opp.owner_id, '?')}" if opp.owner_id != ctx.rep.id else ""
         lines.append(f"#{opp.id} {customer.short_name or customer.name} · {opp.name} · "
                      f"{opp.stage.label(ctx.locale)} · {money(opp.amount, ctx.locale) or '-'}{owner}")
-    total = sum((o.amount.amount for o in deals if o.amount and o.amount.currency == "CNY"), Decimal(0))
-    title = ctx.t(f"进行中的商机 {len(deals)} 个，合计 {Money(total).format('zh')}",
-                  f"{len(deals)} open deals, {Money(total).format('en')} in total")
-    footer = ctx.t("仅显示前 30 个", "Showing the first 30") if len(deals) > 30 else ""
+    title = ctx.t(f"进行中的商机 {totals.count} 个，合计 {total_text(totals, 'zh')}",
+                  f"{totals.count} open deals, {total_text(totals, 'en')} in total")
+    footer = ctx.t(f"仅显示最紧急的 {SHOWN} 个", f"Showing the {SHOWN} most urgent") if totals.count > SHOWN else ""
     return Reply.card(title, lines=lines, footer=footer)
+
+
+def total_text(totals: DealTotals, locale: str) -> str:
+    """¥1,200,000.00, or per currency when there are several: ¥1,200,000.00 + US$30,000.00."""
+    currencies = sorted(totals.amounts, key=lambda c: (c != CNY, c)) or [CNY]
+    return " + ".join(Money(totals.amount(c), c).format(locale) for c in currencies)
 
 
 @command("商机", "deal", "查看", section="queries", writes=False,

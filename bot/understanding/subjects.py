@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.errors import AmbiguousMatch
-from bot.handlers.common import find_customers, load_deal, may_view, visible_owner_ids
+from bot.handlers.common import find_customers, load_deal, view_scope
 from bot.handlers.customers import add_customer
 from bot.nlp import ParseResult
 from domain.customer import Contact, Customer, derive_short_name
@@ -82,11 +82,11 @@ async def contact_of(ctx: Context, result: ParseResult, customer: Customer, subj
 
 async def open_deal_of(ctx: Context, customer: Customer) -> Opportunity | None:
     """The customer's one open deal this person can see; None if there is none; asks back if several."""
-    owners = visible_owner_ids(ctx)
-    deals = [d for d in await ctx.uow.opportunities.list(owner_ids=owners, customer_id=customer.id,
-                                                         stages=OPEN_STAGES) if may_view(ctx, d)]
+    scope = view_scope(ctx)
+    deals = await ctx.uow.opportunities.visible(scope, stages=OPEN_STAGES, customer_id=customer.id, limit=5)
     if len(deals) > 1:
-        raise WhichDeal(customer=customer.short_name or customer.name, count=len(deals),
+        count = (await ctx.uow.opportunities.totals(scope, stages=OPEN_STAGES, customer_id=customer.id)).count
+        raise WhichDeal(customer=customer.short_name or customer.name, count=count,
                         options="、".join(f"#{d.id} {d.name}" for d in deals[:5]), example=f"#{deals[0].id}")
     return deals[0] if deals else None
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from storage.engine import make_engine
 from storage.migrate import render_item
 from storage.models import Base
+from storage.search_schema import include_object
 
 target_metadata = Base.metadata
 
@@ -21,6 +22,7 @@ def _configure(connection: Connection) -> None:
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         render_item=render_item,
+        include_object=include_object,  # search tables and indexes outside the models (storage.search_schema)
     )
 
 

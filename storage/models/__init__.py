@@ -7,6 +7,7 @@ from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.sales import (
     ContactRow,
+    CustomerNameRow,
     CustomerRow,
     FollowUpRow,
     LeadRow,
@@ -19,7 +20,8 @@ from storage.models.sales import (
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 
 __all__ = [
-    "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerRow", "FollowUpRow",
+    "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow",
+    "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
     "RatingRow", "ReminderRow", "RepRow", "SettingRow", "StageChangeRow", "TaskRow", "TeamRow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, UniqueConstraint, false
+from sqlalchemy import Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Code, Currency, LongText, never_reused, optional_parent, parent
@@ -32,6 +32,27 @@ class CustomerRow(Base):
     name_key: Mapped[str] = mapped_column(index=True)  # domain.customer.normalize_name(name)
     phone_key: Mapped[Code] = mapped_column(index=True)  # domain.customer.normalize_phone(phone)
     search_text: Mapped[LongText]  # case-folded name, short name and aliases, one per line
+    # Substring search on search_text: SQLite FTS5 trigram table customers_fts, PostgreSQL pg_trgm GIN index
+    # ix_customers_search_trgm; both made by migration 0008, outside these models (storage.search_schema).
+
+
+# Byte (code point) order on both engines, so that a prefix is a range of the index whatever the database's
+# collation: SQLite compares bytes already; PostgreSQL gets COLLATE "C".
+NameKey = String(255).with_variant(String(255, collation="C"), "postgresql")
+
+
+class CustomerNameRow(Base):
+    """One way of writing a customer, normalized (domain.customer.normalize_name): its full name (kind
+    "name"), short name ("short") and each alias ("alias"). Written with the customer; searched by exact key
+    and by prefix (storage.repositories.customer_search)."""
+
+    __tablename__ = "customer_names"
+    __table_args__ = (Index("ix_customer_names_key_customer_id", "key", "customer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = parent("customers.id", cascade=True)
+    kind: Mapped[Code]
+    key: Mapped[str] = mapped_column(NameKey)
 
 
 class ContactRow(Base):
@@ -71,14 +92,21 @@ class LeadRow(Base):
 
 class OpportunityRow(Base):
     __tablename__ = "opportunities"
-    __table_args__ = never_reused()
+    __table_args__ = never_reused(
+        # Lists (storage.repositories.deal_lists): a person's deals by owner or team and stage; everyone's
+        # most urgent first by next_at, then created_at; everyone's totals from the index alone.
+        Index("ix_opportunities_owner_id_stage_next_at", "owner_id", "stage", "next_at"),
+        Index("ix_opportunities_team_id_stage_owner_id", "team_id", "stage", "owner_id"),
+        Index("ix_opportunities_next_at_created_at", "next_at", "created_at"),
+        Index("ix_opportunities_stage_amount_currency_amount", "stage", "amount_currency", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = parent("customers.id")
     name: Mapped[str]
-    owner_id: Mapped[int | None] = mapped_column(index=True)
+    owner_id: Mapped[int | None]
     team_id: Mapped[int | None]
-    stage: Mapped[Code] = mapped_column(index=True)
+    stage: Mapped[Code]
     amount: Mapped[Decimal | None]
     amount_currency: Mapped[Currency | None]
     contact_id: Mapped[int | None]
@@ -115,11 +143,12 @@ class OpportunityShareRow(Base):
     """A deal shared with a rep other than its owner."""
 
     __tablename__ = "opportunity_shares"
-    __table_args__ = (UniqueConstraint("opportunity_id", "rep_id"),)
+    __table_args__ = (UniqueConstraint("opportunity_id", "rep_id"),
+                      Index("ix_opportunity_shares_rep_id_opportunity_id", "rep_id", "opportunity_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id", cascade=True, index=False)
-    rep_id: Mapped[int] = mapped_column(index=True)
+    rep_id: Mapped[int]
 
 
 class FollowUpRow(Base):

@@ -1,4 +1,4 @@
-"""Customers (with derived search columns) and their contacts."""
+"""Customers (with derived search columns and names) and their contacts."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.customer import Contact, Customer, CustomerNames, normalize_name, normalize_phone
+from domain.customer_names import search_text
 from storage.mapping import RowMapper
 from storage.models import ContactRow, CustomerRow
-from storage.repositories.base import SqlRepository, like_pattern, statement
+from storage.repositories.base import SqlRepository, statement
+from storage.repositories.customer_search import ranked_ids, write_names
 
-
-def search_text(customer: Customer) -> str:
-    """Case-folded name, short name and aliases, one per line: what `search` matches against."""
-    parts = [customer.name, customer.short_name, *customer.aliases]
-    return "\n".join(part.casefold() for part in parts if part)
+__all__ = ["SqlAlchemyContactRepository", "SqlAlchemyCustomerRepository", "search_text"]
 
 
 class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
@@ -29,11 +27,14 @@ class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
     what = ("客户", "customer")
 
     async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
-        """Case-insensitive substring match on name, short name and aliases (Unicode case folding)."""
-        needle = text.casefold().replace("\n", " ").strip()
-        stmt = (select(CustomerRow).where(CustomerRow.search_text.like(like_pattern(needle), escape="\\"))
-                .order_by(CustomerRow.id).limit(limit))
-        return await self._all(stmt)
+        """Full name, then short name or alias, then prefix, then substring (domain.customer_names), by index
+        on both engines (storage.repositories.customer_search)."""
+        ids = await ranked_ids(self.session, text, limit)
+        found = await self.many(ids)
+        return [found[customer_id] for customer_id in ids if customer_id in found]
+
+    async def _write_children(self, item: Customer, *, created: bool) -> None:
+        await write_names(self.session, item, created=created)
 
     async def by_name_key(self, key: str) -> Customer | None:
         stmt = select(CustomerRow).where(CustomerRow.name_key == key).order_by(CustomerRow.id)

@@ -7,14 +7,16 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, select, union
 from sqlalchemy.engine import Row
 
 from domain.activity import Reminder, ReminderStatus
 from domain.lead import Lead, LeadStatus
+from domain.listing import DealTotals, ViewScope, urgency_sort_key
 from domain.opportunity import Opportunity, Stage
 from storage.mapping import RowMapper
 from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
+from storage.repositories import deal_lists
 from storage.repositories.base import SqlRepository, statement, table_of
 from storage.repositories.deal_children import DealChildren, with_children
 
@@ -62,6 +64,28 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         stmt = statement(type(self), f"list:{shape}", lambda: with_children(_deal_list(shape)))
         return await self._all(stmt, params)
 
+    async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                      customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
+        """The deals in `scope`, most urgent first, up to `limit` (storage.repositories.deal_lists)."""
+        if scope.empty:
+            return []
+        shape, params = deal_lists.filters(scope, _stage_values(stages), customer_id)
+        stmt = statement(type(self), f"visible:{shape}", lambda: with_children(deal_lists.urgent_first(shape)))
+        found = await self._all(stmt, {**params, "limit": limit})
+        return sorted(found, key=urgency_sort_key)  # with_children reads them back by id
+
+    async def totals(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                     customer_id: int | None = None) -> DealTotals:
+        """How many deals `visible` would list without a limit, and the sum of their amounts per currency."""
+        if scope.empty:
+            return DealTotals()
+        shape, params = deal_lists.filters(scope, _stage_values(stages), customer_id)
+        stmt = statement(type(self), f"totals:{shape}", lambda: deal_lists.totals(shape))
+        rows = (await self.session.execute(stmt, params)).all()
+        amounts = {row.amount_currency: row.amount for row in rows
+                   if row.amount_currency is not None and row.amount is not None}
+        return DealTotals(sum(int(row.deals) for row in rows), amounts)
+
     async def many(self, item_ids: Iterable[int]) -> dict[int, Opportunity]:
         wanted = sorted(set(item_ids))
         if not wanted:
@@ -80,13 +104,17 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         await DealChildren(self.session).write(item, created=created)
 
 
+def _stage_values(stages: Iterable[Stage] | None) -> list[str] | None:
+    return None if stages is None else [Stage(stage).value for stage in stages]
+
+
 def _deal_list(filters: tuple[str, ...]) -> Select[Any]:
     """Deals by id, filtered on the named bind parameters (owners, stages, customer), up to :limit."""
     stmt = select(DEALS).order_by(DEALS.c.id).limit(bindparam("limit"))
     if "owners" in filters:
         owners: BindParameter[int] = bindparam("owners", expanding=True)
         shared = select(SHARES.c.opportunity_id).where(SHARES.c.rep_id.in_(owners))
-        stmt = stmt.where(or_(DEALS.c.owner_id.in_(owners), DEALS.c.id.in_(shared)))
+        stmt = stmt.where(DEALS.c.id.in_(union(select(DEALS.c.id).where(DEALS.c.owner_id.in_(owners)), shared)))
     if "stages" in filters:
         stmt = stmt.where(DEALS.c.stage.in_(bindparam("stages", expanding=True)))
     if "customer" in filters:

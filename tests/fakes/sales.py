@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import builtins
 import copy
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from domain.activity import FollowUp, Reminder, ReminderStatus
 from domain.billing import PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames, normalize_name, normalize_phone
+from domain.customer_names import PREFIX, SUBSTRING, exact_tier, name_keys, search_text, substring_needle
 from domain.lead import Lead, LeadStatus
+from domain.listing import DealTotals, ViewScope, urgency_sort_key
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
 from tests.fakes.store import (
@@ -54,9 +58,20 @@ class FakeTeamRepository(FakeRepository[Team]):
 
 class FakeCustomerRepository(FakeRepository[Customer]):
     async def search(self, text: str, limit: int = 10) -> Sequence[Customer]:
-        needle = text.strip().casefold()
-        return self._select(
-            lambda c: any(needle in n.casefold() for n in (c.name, c.short_name, *c.aliases)))[:limit]
+        """The ranking of domain.customer_names, by brute force."""
+        key, needle = normalize_name(text), substring_needle(text)
+        ranked: list[tuple[int, str, int, Customer]] = []
+        for customer in self._select():
+            keys = name_keys(customer)
+            exact = [exact_tier(kind) for kind, k in keys if key and k == key]
+            prefixes = sorted(k for _, k in keys if key and k.startswith(key) and k != key)
+            if exact:
+                ranked.append((min(exact), "", customer.id or 0, customer))
+            elif prefixes:
+                ranked.append((PREFIX, prefixes[0], customer.id or 0, customer))
+            elif needle and needle in search_text(customer):
+                ranked.append((SUBSTRING, "", customer.id or 0, customer))
+        return [found for *_, found in sorted(ranked, key=lambda r: r[:3])][:limit]
 
     async def by_name_key(self, key: str) -> Customer | None:
         found = self._select(lambda c: normalize_name(c.name) == key)
@@ -142,6 +157,25 @@ class FakeOpportunityRepository(FakeRepository[Opportunity]):
                 customer_id is None or o.customer_id == customer_id)
 
         return self._select(keep)[:limit]
+
+    async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                      customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
+        return sorted(self._in_scope(scope, stages, customer_id), key=urgency_sort_key)[:limit]
+
+    async def totals(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
+                     customer_id: int | None = None) -> DealTotals:
+        deals = self._in_scope(scope, stages, customer_id)
+        amounts: dict[str, Decimal] = {}
+        for deal in deals:
+            if deal.amount is not None:
+                amounts[deal.amount.currency] = amounts.get(deal.amount.currency, Decimal(0)) + deal.amount.amount
+        return DealTotals(len(deals), amounts)
+
+    def _in_scope(self, scope: ViewScope, stages: Iterable[Stage] | None,
+                  customer_id: int | None) -> builtins.list[Opportunity]:
+        wanted = None if stages is None else set(stages)
+        return builtins.list(self._select(lambda o: scope.admits(o) and (wanted is None or o.stage in wanted)
+                                          and (customer_id is None or o.customer_id == customer_id)))
 
 
 class FakePerOpportunity(FakeRepository[P]):

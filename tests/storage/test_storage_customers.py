@@ -29,7 +29,8 @@ async def test_search_matches_substrings_of_name_short_name_and_aliases_ignoring
                      Customer("华为技术有限公司", aliases=["HUAWEI"]))
     assert await _names(uow_factory, "明途") == ["明途科技有限公司"]
     assert await _names(uow_factory, "mingtu") == ["明途科技有限公司"]
-    assert await _names(uow_factory, "信息") == ["明途科技有限公司"]
+    assert await _names(uow_factory, "途信息") == ["明途科技有限公司"]
+    assert await _names(uow_factory, "信息") == []  # two characters: by name or prefix only (trigram index)
     assert await _names(uow_factory, "bsl") == ["Blue Sea Logistics Ltd."]
     assert await _names(uow_factory, "SEA LOG") == ["Blue Sea Logistics Ltd."]
     assert await _names(uow_factory, "Huawei") == ["华为技术有限公司"]
@@ -41,8 +42,12 @@ async def test_search_folds_unicode_case_and_treats_wildcards_literally(uow_fact
     await _customers(uow_factory, Customer("Müller Straße GmbH"), Customer("100% Pure_Water"),
                      Customer("100 Pure Water"))
     assert await _names(uow_factory, "MÜLLER STRASSE") == ["Müller Straße GmbH"]
-    assert await _names(uow_factory, "100%") == ["100% Pure_Water"]
+    # Names are compared without punctuation ("100%" and "100 " are the same prefix, as for duplicates);
+    # substrings literally: % and _ are no wildcards.
+    assert await _names(uow_factory, "100%") == ["100% Pure_Water", "100 Pure Water"]
+    assert await _names(uow_factory, "0% p") == ["100% Pure_Water"]
     assert await _names(uow_factory, "e_w") == ["100% Pure_Water"]
+    assert await _names(uow_factory, "%%%") == []
 
 
 async def test_search_respects_the_limit(uow_factory: Factory) -> None:

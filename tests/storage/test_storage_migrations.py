@@ -13,10 +13,11 @@ from sqlalchemy.engine import Connection
 from storage.engine import make_engine
 from storage.migrate import MIGRATIONS_DIR, upgrade
 from storage.models import Base
+from storage.search_schema import include_object, model_tables
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -26,7 +27,7 @@ async def test_upgrade_on_an_empty_database_matches_the_models(empty_db_url: str
     try:
         async with engine.connect() as connection:
             diff = await connection.run_sync(_diff)
-            tables = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
+            tables = model_tables(set(await connection.run_sync(lambda sync: inspect(sync).get_table_names())))
             version = (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
     finally:
         await engine.dispose()
