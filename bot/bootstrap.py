@@ -16,11 +16,13 @@ from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
+from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
 from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
 from bot.router import Router
+from bot.runtime import DEFAULT_GC_THRESHOLD, DEFAULT_WARN_MS, GcWatch, LagMonitor, freeze_heap, tune_gc
 from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.route import understand
@@ -48,6 +50,17 @@ class App:
     inbox: GroupCommitInbox | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     scheduler: Any = None  # set by `serve`; shut down once the sends in flight are done
+    monitor: LagMonitor = field(default_factory=LagMonitor)  # started by `serve` (start_runtime)
+    gc_watch: GcWatch = field(default_factory=GcWatch)
+
+    async def start_runtime(self) -> None:
+        """For a long-running process: warm what every message needs, freeze the start-up heap out of the
+        garbage collector's way (`[runtime] gc_freeze`), and watch the event loop for stalls."""
+        await self.bot.warm_up()
+        if self.config.get("runtime", "gc_freeze", True):
+            log.info("start-up heap frozen: %d objects left out of collections", freeze_heap())
+        self.gc_watch.install()
+        self.monitor.start()
 
     async def start_channels(self, skip: tuple[str, ...] = ("console",)) -> None:
         """Start every channel but those in `skip` in the background; inbound messages go to bot.ingest."""
@@ -60,6 +73,8 @@ class App:
         the claims on what is left (inbox and outbox) are given back to other processes."""
         for task in self.tasks:
             task.cancel()
+        await self.monitor.stop()
+        self.gc_watch.uninstall()
         await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both
         if isinstance(known := self.bot.settings.known, KnownCustomers):
             await known.close()
@@ -123,6 +138,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
         report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
         if report.errors:
             raise ConfigError("[[users]] " + "; ".join(report.errors))
+        await ensure_version(uow_factory)
         settings = await build_settings(config, uow_factory, warm=chat)
     except BaseException:
         await engine.dispose()
@@ -137,8 +153,10 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds)
+    tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
+    monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
-    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox)
+    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox, monitor=monitor)
 
 
 _PARSERS: dict[str, Parser] = {}

@@ -46,6 +46,7 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
         float(config.get("scheduler", "reminder_interval", 30.0)),
         sweep_interval=float(config.get("queue", "sweep_interval", 5.0)))
     scheduler.start()
+    await app.start_runtime()  # directory warm, start-up heap frozen, event-loop lag monitor on
     app.bot.start()  # sweeps the inbox at once, then every sweep_interval: nothing accepted is stranded
     await app.start_channels()
     print(f"dealbot: http://{config.get('http', 'host')}:{config.get('http', 'port')}/healthz "

@@ -43,6 +43,7 @@ SCHEMA: dict[str, Table] = {
     "queue": Table({"lease_seconds": c.positive, "sweep_interval": c.positive, "max_attempts": c.whole(1),
                     "retry_base_delay": c.positive}),
     "console": Table({"user": c.name}),
+    "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),
                    hint="one [[teams]] block per team"),
     "users": Table(_PERSON, array=True, required=("name",), hint="one [[users]] block per person"),

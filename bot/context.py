@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -29,24 +30,40 @@ class Settings:
 
 @dataclass(frozen=True, slots=True)
 class Directory:
-    """People and teams, read once per batch of messages."""
+    """People and teams, with lookups by id and by (channel, sender id) built once.
+
+    Shared by every message of a process until the directory changes (`bot.directory_cache`): treat the
+    reps and teams as read-only (the context gets its own copy of the sender).
+    """
 
     reps: tuple[Rep, ...] = ()
     teams: tuple[Team, ...] = ()
+    _by_id: dict[int, Rep] = field(init=False, repr=False, compare=False)
+    _by_identity: dict[tuple[str, str], Rep] = field(init=False, repr=False, compare=False)
+    _team_of: dict[int, int | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_identity: dict[tuple[str, str], Rep] = {}
+        for rep in self.reps:  # the first rep holding an identity wins, as a scan in order would find
+            for channel, external_id in rep.identities.items():
+                by_identity.setdefault((channel, external_id), rep)
+        object.__setattr__(self, "_by_identity", by_identity)
+        object.__setattr__(self, "_by_id", {r.id: r for r in reversed(self.reps) if r.id is not None})
+        object.__setattr__(self, "_team_of", {r.id: r.team_id for r in self.reps if r.id is not None})
 
     @classmethod
     async def load(cls, uow: UnitOfWork) -> Directory:
         return cls(tuple(await uow.reps.list()), tuple(await uow.teams.list()))
 
     def identify(self, channel: str, external_id: str) -> Rep | None:
-        return next((r for r in self.reps if r.identities.get(channel) == external_id), None)
+        return self._by_identity.get((channel, external_id))
 
     def rep(self, rep_id: int | None) -> Rep | None:
-        return next((r for r in self.reps if r.id == rep_id), None)
+        return None if rep_id is None else self._by_id.get(rep_id)
 
     @property
-    def team_of(self) -> dict[int, int | None]:
-        return {r.id: r.team_id for r in self.reps if r.id is not None}
+    def team_of(self) -> Mapping[int, int | None]:
+        return self._team_of
 
 
 @dataclass(slots=True)

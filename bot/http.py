@@ -21,7 +21,8 @@ async def healthz(request: web.Request) -> web.Response:
             await uow.settings.get("healthz")
     except Exception as err:  # report, do not crash the probe
         return web.json_response({"status": "error", "error": type(err).__name__}, status=503)
-    return web.json_response({"status": "ok", "channels": sorted(app.connectors)})
+    return web.json_response({"status": "ok", "channels": sorted(app.connectors), "loop": app.monitor.report(),
+                              "gc": app.gc_watch.report()})
 
 
 async def bench_console(request: web.Request) -> web.Response:

@@ -7,12 +7,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.context import Context, Directory, Settings
+from bot.directory_cache import DirectoryCache
 from bot.errors import UnknownSender
 from bot.i18n import Text
 from bot.processing import BatchProcessor
@@ -109,6 +110,7 @@ class Bot:
         self._last_ingest = float("-inf")
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
+        self.directory = DirectoryCache()  # reread only when reps, identities or teams changed
 
     async def accept(self, msg: InboundMessage) -> bool:
         """Store the message (born claimed by this process) before the platform is acknowledged.
@@ -147,6 +149,11 @@ class Bot:
         future = self._queued[key] = self.processor.submit(msg)
         future.add_done_callback(lambda _: self._queued.pop(key, None))
         return future
+
+    async def warm_up(self) -> None:
+        """Read what every batch needs (the directory) now rather than on the first message."""
+        async with self.uow_factory() as uow:
+            await self.directory.get(uow)
 
     def start(self) -> None:
         """Sweep the inbox in the background (`[queue] sweep_interval`) until `close`."""
@@ -202,7 +209,7 @@ class Bot:
         async with self.uow_factory() as uow:
             # still ours? (row-locked until the commit: no sweep takes them meanwhile; the sweep renews leases)
             held = await uow.inbox.lock([(m.channel, m.external_id) for m in window], self.queue.worker)
-            directory = await Directory.load(uow)
+            directory = await self.directory.get(uow)
             outbox: list[OutboxItem] = []
             done: list[InboundMessage] = []
             consumed = 0
@@ -254,6 +261,7 @@ class Bot:
 
     def _context(self, uow: UnitOfWork, rep: Rep, directory: Directory, msg: InboundMessage) -> Context:
         now = msg.received_at.astimezone(ZoneInfo(rep.timezone))
+        rep = replace(rep, identities=dict(rep.identities), regions=list(rep.regions))  # the cache's stays as read
         return Context(uow=uow, rep=rep, now=now, channel=msg.channel, conversation_id=msg.conversation_id,
                        batch=uuid.uuid4().hex, settings=self.settings, directory=directory)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from domain import permissions
 from domain.activity import Reminder, ReminderStatus
 from domain.messaging import OutboxItem
+from domain.opportunity import Opportunity
 from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
 
@@ -25,9 +26,13 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
     """
     async with uow_factory() as uow:
         due = list(await uow.reminders.due(now))
-        reps: tuple[Rep, ...] = tuple(await uow.reps.list()) if due else ()
-        teams: tuple[Team, ...] = tuple(await uow.teams.list()) if due else ()
-        by_id = {r.id: r for r in reps}
+        if not due:
+            return 0
+        # one query each, whatever the number of reminders: their deals, then their recipients and deal owners
+        deals = await uow.opportunities.many(r.opportunity_id for r in due if r.opportunity_id is not None)
+        by_id = await uow.reps.many({r.rep_id for r in due} | {d.owner_id for d in deals.values() if d.owner_id})
+        teams = tuple(await uow.teams.list()) if deals else ()
+        team_of = {rep_id: rep.team_id for rep_id, rep in by_id.items()}
         for reminder in due:
             rep = by_id.get(reminder.rep_id)
             target = rep.preferred_channel(order) if rep else None
@@ -35,7 +40,7 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
                 log.warning("reminder %s: rep %s has no channel to deliver to; cancelled",
                             reminder.id, reminder.rep_id)
                 reminder.status = ReminderStatus.CANCELLED
-            elif (why := await _stale(uow, reminder, rep, reps, teams)) is not None:
+            elif (why := _stale(reminder, rep, deals, team_of, teams)) is not None:
                 log.info("reminder %s for rep %s cancelled at delivery: %s", reminder.id, reminder.rep_id, why)
                 reminder.status = ReminderStatus.CANCELLED
             else:
@@ -49,15 +54,14 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
     return len(due)
 
 
-async def _stale(uow: UnitOfWork, reminder: Reminder, rep: Rep, reps: Sequence[Rep],
-                 teams: Sequence[Team]) -> str | None:
+def _stale(reminder: Reminder, rep: Rep, deals: Mapping[int, Opportunity], team_of: Mapping[int, int | None],
+           teams: Sequence[Team]) -> str | None:
     """Why a reminder about a deal must not be sent to `rep` any more, or None when it may be."""
     if reminder.opportunity_id is None:
         return None
-    deal = await uow.opportunities.find(reminder.opportunity_id)
+    deal = deals.get(reminder.opportunity_id)
     if deal is None:
         return f"deal {reminder.opportunity_id} no longer exists"
-    team_of = {r.id: r.team_id for r in reps if r.id is not None}
     if not permissions.can_view(rep, deal, team_of, teams):
         return f"rep {rep.id} may no longer see deal {deal.id}"
     return None

@@ -35,6 +35,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from storage.repositories import deal_children
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.deals import (
@@ -164,6 +165,7 @@ class SqlAlchemyUnitOfWork:
             raise
         finally:
             self.session.info.pop("savepoint", None)
+            deal_children.forget(self.session)
         if lazy.open:
             await self.session.execute(RELEASE_SAVEPOINT)
 

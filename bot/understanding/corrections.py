@@ -18,6 +18,7 @@ from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
 from bot.reply import Reply
+from bot.understanding.offload import parse_text
 from domain.errors import DomainError
 
 Act = Callable[[Context, ParseResult, str], Awaitable[Reply | None]]
@@ -61,8 +62,8 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
         raise NothingToCorrect()
     parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, stored["text"], text)
     at = datetime.fromisoformat(stored["at"])
-    original = apply(parser.parse(stored["text"], at, names), stored.get("fixes", {}))
-    merged = merge(original, parser.parse(text, at, names), text)
+    original = apply(await parse_text(parser, stored["text"], at, names), stored.get("fixes", {}))
+    merged = merge(original, await parse_text(parser, text, at, names), text)
     if merged == original:
         raise NothingToCorrect()
     await refuse_if_changed_since(ctx, entries, CorrectionConflict)  # undo's check: keep a colleague's change

@@ -18,6 +18,7 @@ from bot.registry import registry
 from bot.reply import Reply
 from bot.understanding import corrections
 from bot.understanding.echo import not_understood, recorded_card, with_hint
+from bot.understanding.offload import parse_text
 from bot.understanding.subjects import Subjects, deal_in
 from bot.understanding.visit import budget, next_moment, record_lead, record_visit
 from domain.activity import Reminder
@@ -39,7 +40,7 @@ async def understand(ctx: Context, text: str) -> Reply | None:
         return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
     if corrections.is_correction(text):
         return await corrections.correct(ctx, text, act)
-    result = parser.parse(text, ctx.now, await known.names(ctx.uow, text))
+    result = await parse_text(parser, text, ctx.now, await known.names(ctx.uow, text))
     return await act(ctx, result, text)
 
 

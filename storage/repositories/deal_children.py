@@ -2,7 +2,9 @@
 
 Deals are read with both joined in (`with_children`); what was read is remembered for the savepoint block
 that read it, so that `save` writes only what changed (usually nothing) without reading the children again.
-A block's rollback can undo child writes, so a deal read in another block has its children read afresh.
+A block's rollback can undo child writes, so a deal read in another block has its children read afresh;
+what a block remembered is dropped when it ends (`forget`), and at most MAX_REMEMBERED deals are kept, so a
+long unit of work (a batch of messages, a scheduled job walking many deals) does not hold every deal it read.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ HISTORY = table_of(StageChangeRow)
 SHARES = table_of(OpportunityShareRow)
 STAGE_CHANGES = RowMapper(StageChange)
 _KEY = "deal_children"
+MAX_REMEMBERED = 256  # deals whose children are remembered at once (oldest dropped first)
 
 
 def with_children(deals: Select[Any]) -> Select[Any]:
@@ -129,5 +132,14 @@ class DealChildren:
         have.history = kept
 
     def _remember(self, deal_id: int, kids: Children) -> None:
-        self.session.info.setdefault(_KEY, {})[deal_id] = (savepoint_marker(self.session), kids)
+        remembered = self.session.info.setdefault(_KEY, {})
+        remembered.pop(deal_id, None)  # re-inserted last: the most recently read is dropped last
+        remembered[deal_id] = (savepoint_marker(self.session), kids)
+        while len(remembered) > MAX_REMEMBERED:
+            del remembered[next(iter(remembered))]
+
+
+def forget(session: AsyncSession) -> None:
+    """Drop what was remembered (a savepoint block ended: nothing it read can be trusted after it)."""
+    session.info.pop(_KEY, None)
 

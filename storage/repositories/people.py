@@ -2,21 +2,69 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.people import Rep, Team
 from storage.mapping import RowMapper
-from storage.models import IdentityRow, RepRow, TeamRow
-from storage.repositories.base import SqlRepository, statement, table_of
+from storage.models import IdentityRow, RepRow, SettingRow, TeamRow
+from storage.repositories.base import (
+    D,
+    R,
+    SqlRepository,
+    before_write,
+    dialect_insert,
+    savepoint_marker,
+    statement,
+    table_of,
+)
 
 REPS = table_of(RepRow)
 IDENTITIES = table_of(IdentityRow)
 TEAMS = table_of(TeamRow)
+DIRECTORY_VERSION = "directory_version"  # settings key: changes with every write to reps, identities, teams
+_BUMPED = "directory_version_bumped"
+OFF_LOOP_ROWS = 200  # rows of reps × identities mapped inline; more go to a worker thread
+
+
+async def bump_directory_version(session: AsyncSession) -> None:
+    """Give the directory a new version, in the transaction (and savepoint) of the write that changed it.
+
+    The version is a fresh random token, not a counter: two concurrent writers can never end on the same
+    value, so a process that cached the directory at one writer's version always sees that it changed.
+    Anything writing reps, identities or teams outside these repositories (bulk loaders) must call this.
+    """
+    done_in = (savepoint_marker(session), session.get_transaction())  # once per transaction and block
+    if session.info.get(_BUMPED) == done_in:
+        return
+    await before_write(session)
+    stmt = dialect_insert(session, SettingRow).values(key=DIRECTORY_VERSION, value=uuid.uuid4().hex)
+    await session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value}))
+    session.info[_BUMPED] = (savepoint_marker(session), session.get_transaction())
+
+
+class _VersionedRepository(SqlRepository[D, R]):
+    """Every add, save and delete changes the directory's version (see bump_directory_version)."""
+
+    async def add(self, item: D) -> D:
+        added = await super().add(item)
+        await bump_directory_version(self.session)
+        return added
+
+    async def save(self, item: D) -> None:
+        await super().save(item)
+        await bump_directory_version(self.session)
+
+    async def delete(self, item: D) -> None:
+        await super().delete(item)
+        await bump_directory_version(self.session)
 
 
 def with_identities(reps: Select[Any]) -> Select[Any]:
@@ -27,7 +75,7 @@ def with_identities(reps: Select[Any]) -> Select[Any]:
             .order_by(r.c.id, IDENTITIES.c.id))
 
 
-class SqlAlchemyRepRepository(SqlRepository[Rep, RepRow]):
+class SqlAlchemyRepRepository(_VersionedRepository[Rep, RepRow]):
     """Identities are one row per channel: `save` updates, adds and removes them to match `rep.identities`."""
 
     row = RepRow
@@ -60,6 +108,13 @@ class SqlAlchemyRepRepository(SqlRepository[Rep, RepRow]):
         return await super()._all(stmt, params)
 
     async def _load_rows(self, rows: Sequence[Row[Any]]) -> builtins.list[Rep]:
+        """A big read (the whole directory: 2,000 people take ~50 ms to map) is mapped in a worker thread,
+        so that the event loop is not held meanwhile."""
+        if len(rows) > OFF_LOOP_ROWS:
+            return await asyncio.to_thread(self._reps_of, rows)
+        return self._reps_of(rows)
+
+    def _reps_of(self, rows: Sequence[Row[Any]]) -> builtins.list[Rep]:
         firsts: dict[int, Row[Any]] = {}
         identities: dict[int, dict[str, str]] = {}
         for row in rows:
@@ -87,7 +142,7 @@ class SqlAlchemyRepRepository(SqlRepository[Rep, RepRow]):
                                            execution_options={"synchronize_session": False})
 
 
-class SqlAlchemyTeamRepository(SqlRepository[Team, TeamRow]):
+class SqlAlchemyTeamRepository(_VersionedRepository[Team, TeamRow]):
     row = TeamRow
     mapper = RowMapper(Team)
     what = ("团队", "team")
