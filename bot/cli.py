@@ -14,6 +14,11 @@ from bot.config import Config, ConfigError, load_config
 from bot.redaction import SECRET_FILTER, install_secret_filter
 
 
+def add_housekeeping(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="count what would be deleted / 只统计，不删除")
+    parser.add_argument("--archive", metavar="DIR", help="write pruned rows to DIR as JSON lines / 删除前导出")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)  # accepted before or after the subcommand
     common.add_argument("--config", default=argparse.SUPPRESS, help="TOML config file (default: embedded defaults)")
@@ -38,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--now", required=True, help="reference time, ISO 8601")
     parse.add_argument("--tz", default="Asia/Shanghai")
     inbox_cli.add_arguments(sub.add("inbox", help="failed inbox messages: list, retry / 处理失败的消息"))
+    add_housekeeping(sub.add("housekeeping", help="prune old inbox, outbox and audit rows once / 清理过期数据"))
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
@@ -114,11 +120,12 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
 
 async def run(args: argparse.Namespace, config: Config) -> int:
     from bot import commands_cli
+    from bot.housekeeping_cli import housekeeping
 
     handlers = {
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
-        "inbox": inbox_cli.inbox,
+        "inbox": inbox_cli.inbox, "housekeeping": housekeeping,
     }
     return await handlers[args.command](args, config)
 

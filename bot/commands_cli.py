@@ -12,6 +12,7 @@ from typing import Any
 from bot.bootstrap import App, bootstrap, database_url
 from bot.config import Config
 from bot.console_session import deliver_own
+from bot.housekeeping_cli import build_housekeeper
 from bot.http import make_web_app, start_http
 from connectors.console import ConsoleConnector
 from domain.people import Rep, Role
@@ -44,7 +45,8 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     scheduler = app.scheduler = build_scheduler(
         app.uow_factory, app.dispatcher, float(config.get("scheduler", "outbox_interval", 2.0)),
         float(config.get("scheduler", "reminder_interval", 30.0)),
-        sweep_interval=float(config.get("queue", "sweep_interval", 5.0)))
+        sweep_interval=float(config.get("queue", "sweep_interval", 5.0)),
+        housekeeper=build_housekeeper(app.engine, config, app.bot.queue.worker))
     scheduler.start()
     await app.start_runtime()  # directory warm, start-up heap frozen, event-loop lag monitor on
     app.bot.start()  # sweeps the inbox at once, then every sweep_interval: nothing accepted is stranded

@@ -22,6 +22,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "bot": {"locale": "zh", "timezone": "Asia/Shanghai", "max_message_chars": 4000, "default_team": ""},
     "scheduler": {"enabled": True, "outbox_interval": 2.0, "reminder_interval": 30.0, "shutdown_grace": 10.0},
     "queue": {"lease_seconds": 60, "sweep_interval": 5.0, "max_attempts": 5, "retry_base_delay": 2.0},
+    "retention": {"inbox_days": 14, "outbox_days": 7, "failed_days": 90, "audit_days": 730,
+                  "interval_hours": 24.0, "chunk": 1000},
 }
 
 

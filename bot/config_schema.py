@@ -42,6 +42,9 @@ SCHEMA: dict[str, Table] = {
                         "shutdown_grace": c.positive}),
     "queue": Table({"lease_seconds": c.positive, "sweep_interval": c.positive, "max_attempts": c.whole(1),
                     "retry_base_delay": c.positive}),
+    # days to keep each kind of row, 0 = forever; `chunk` rows per transaction (ids in one IN list)
+    "retention": Table({"inbox_days": c.whole(0), "outbox_days": c.whole(0), "failed_days": c.whole(0),
+                        "audit_days": c.whole(0), "interval_hours": c.positive, "chunk": c.whole(1, 30000)}),
     "console": Table({"user": c.name}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

@@ -16,6 +16,7 @@ class AuditRow(Base):
     __table_args__ = (
         Index("ix_audit_entity_entity_id", "entity", "entity_id"),
         Index("ix_audit_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_at", "at"),  # housekeeping (migration 0009)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,7 @@ class InboxRow(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_inbox_state_next_attempt_at", "state", "next_attempt_at"),
         Index("ix_inbox_state_lease_until", "state", "lease_until"),
+        Index("ix_inbox_state_processed_at", "state", "processed_at"),  # housekeeping (migration 0009)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,8 @@ class OutboxRow(Base):
     __table_args__ = (
         Index("ix_outbox_status_not_before", "status", "not_before"),
         Index("ix_outbox_channel_recipient", "channel", "recipient"),
+        Index("ix_outbox_status_sent_at", "status", "sent_at"),  # housekeeping (migration 0009)
+        Index("ix_outbox_status_created_at", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
