@@ -20,12 +20,14 @@ from bot.demo import LOADED_KEY, PROGRESS_KEY, _already_loaded
 from bot.demo_deals import work_time
 from bot.demo_scale_deals import DEAL_TABLES, Customer, DealRows, IdCounters
 from bot.demo_scale_plan import ScaledCompany, customer_names, scaled_company
+from domain.customer import Customer as CustomerRecord
 from domain.customer import Lifecycle, normalize_name, normalize_phone
+from domain.customer_names import name_keys
 from domain.people import Role
 from storage.bulk import BulkWriter
 
 CHUNK = 20_000  # deals generated and written at a time
-TABLES = ("teams", "reps", "identities", "customers", "contacts", *DEAL_TABLES)
+TABLES = ("teams", "reps", "identities", "customers", "customer_names", "contacts", *DEAL_TABLES)
 Report = Callable[[str], None]
 
 
@@ -132,6 +134,7 @@ async def _write_customers(writer: BulkWriter, company: ScaledCompany, rng: rand
                            people: _People, now: datetime) -> _Customers:
     found = _Customers(people)
     rows: list[tuple[Any, ...]] = []
+    names: list[tuple[Any, ...]] = []  # customer_names: how search finds them (storage.repositories.customer_search)
     contacts: list[tuple[Any, ...]] = []
     for planned in customer_names(rng, company):
         customer_id = ids.next("customers")
@@ -141,10 +144,12 @@ async def _write_customers(writer: BulkWriter, company: ScaledCompany, rng: rand
         email = f"{rng.choice(data.COMPANY_MAILBOXES)}@{planned.domain}" if rng.random() < 0.5 else ""
         created = work_time(now - timedelta(days=rng.uniform(240, 900)))
         tags = rng.sample(data.TAGS, rng.choices((0, 1, 2), (4, 4, 2))[0])
-        search = f"{planned.name.casefold()}\n{planned.short_name.casefold()}"
+        search = f"{planned.name.casefold()}\n{planned.short_name.casefold()}"  # domain.customer_names.search_text
         rows.append((customer_id, planned.name, planned.short_name, planned.industry, company.teams[planned.team]
                      .region, tags, [], Lifecycle.ACTIVE.value, phone, email, planned.domain, owner, created,
                      normalize_name(planned.name), normalize_phone(phone), search))
+        names += [(ids.next("customer_names"), customer_id, kind, key)
+                  for kind, key in name_keys(CustomerRecord(planned.name, planned.short_name))]
         calls = []
         for surname, surname_py in rng.sample(data.SURNAMES, rng.choice((1, 1, 2))):
             given, given_py = rng.choice(data.GIVEN_NAMES)
@@ -161,17 +166,18 @@ async def _write_customers(writer: BulkWriter, company: ScaledCompany, rng: rand
         found.industry.append(planned.industry)
         found.calls.append(tuple(calls))
         if len(rows) >= CHUNK:
-            await _flush_customers(writer, rows, contacts)
+            await _flush_customers(writer, rows, names, contacts)
             found.contacts += len(contacts)
-            rows, contacts = [], []
-    await _flush_customers(writer, rows, contacts)
+            rows, names, contacts = [], [], []
+    await _flush_customers(writer, rows, names, contacts)
     found.contacts += len(contacts)
     return found
 
 
-async def _flush_customers(writer: BulkWriter, rows: list[tuple[Any, ...]],
+async def _flush_customers(writer: BulkWriter, rows: list[tuple[Any, ...]], names: list[tuple[Any, ...]],
                            contacts: list[tuple[Any, ...]]) -> None:
     await writer.write("customers", CUSTOMER_COLUMNS, rows)
+    await writer.write("customer_names", ("id", "customer_id", "kind", "key"), names)
     await writer.write("contacts", CONTACT_COLUMNS, contacts)
 
 
