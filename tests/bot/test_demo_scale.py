@@ -91,10 +91,12 @@ async def test_bot_reads_the_bulk_data_and_new_rows_get_fresh_ids(db_url: str) -
     [deal_id] = await _counts(db_url, "SELECT min(o.id) FROM opportunities o JOIN identities i "
                                       f"ON i.rep_id = o.owner_id WHERE i.external_id = '{rep.ident}'")
     [customer_id] = await _counts(db_url, f"SELECT customer_id FROM opportunities WHERE id = {deal_id}")
+    [customer] = await _names(db_url, f"SELECT name FROM customers WHERE id = {customer_id}")
     console = await start_console(db_url, rep.ident, NOW)
     try:
         mine = await console.say("我的商机")
         card = await console.say(f"#{deal_id}")
+        found = await console.say(f"客户 {customer}")
         await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
         await console.say("新商机 杭州明途信息技术有限公司 MES 80万")
     finally:
@@ -102,6 +104,7 @@ async def test_bot_reads_the_bulk_data_and_new_rows_get_fresh_ids(db_url: str) -
     [name] = await _names(db_url, f"SELECT name FROM opportunities WHERE id = {deal_id}")
     assert name in card and f"#{deal_id}" in card
     assert f"#{deal_id}" in mine or name in mine
+    assert customer in found and f"C{customer_id}" in found
     new_customer, new_deal = await _counts(
         db_url, "SELECT id FROM customers WHERE name = '杭州明途信息技术有限公司'",
         "SELECT max(id) FROM opportunities WHERE customer_id = 1001")
