@@ -35,7 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     customers.add_argument("--commit", action="store_true", help="write the good rows")
     users = sub.group("users", "users_command", help="people and teams")
     users.add("import", help="users from .csv or .toml").add_argument("file")
-    sub.add("demo", help="load a realistic sample company").add_argument("--seed", type=int, default=7)
+    demo = sub.add("demo", help="load a realistic sample company")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--deals", type=_deal_count, default=None,
+                      help="a scaled company with N deals (bulk load), e.g. 10k, 1m / 按商机数生成大规模示例公司")
     parse = sub.add("parse", help="read messages on stdin, print what they mean as JSON lines")
     parse.add_argument("--now", required=True, help="reference time, ISO 8601")
     parse.add_argument("--tz", default="Asia/Shanghai")
@@ -44,6 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
+
+
+def _deal_count(text: str) -> int:
+    """`2000`, `10k`, `1m` -> a positive number of deals."""
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:].lower(), 1)
+    digits = text[:-1] if scale > 1 else text
+    try:
+        value = int(float(digits) * scale)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"商机数应为正整数，例如 2000、10k、1m / deals must be a positive "
+                                         f"number such as 2000, 10k or 1m, not {text!r}")
+    return value
 
 
 class Subcommands:

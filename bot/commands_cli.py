@@ -136,10 +136,30 @@ async def import_users(args: argparse.Namespace, config: Config) -> int:
 async def demo(args: argparse.Namespace, config: Config) -> int:
     from bot.demo import load_demo
 
+    if args.deals is not None:
+        return await scaled_demo(args, config)
     app = await bootstrap(config, chat=False)
     try:
         summary = await load_demo(app.uow_factory, seed=args.seed, now=app.bot.clock())
     finally:
         await app.close()
+    print(summary)
+    return 0
+
+
+async def scaled_demo(args: argparse.Namespace, config: Config) -> int:
+    """`dealbot demo --deals N`: migrate, then bulk-load the scaled company (progress on stderr)."""
+    from datetime import UTC, datetime
+
+    from bot.demo_scale import load_scaled_demo
+    from storage.bulk import open_bulk_writer
+
+    url = database_url(config)
+    await upgrade(url)
+    writer = await open_bulk_writer(url)
+    try:
+        summary = await load_scaled_demo(writer, deals=args.deals, seed=args.seed, now=datetime.now(UTC))
+    finally:
+        await writer.close()
     print(summary)
     return 0

@@ -35,7 +35,7 @@ _IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "addr
 
 SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),
-    "http": Table({"host": c.text, "port": c.whole(0, 65535)}),
+    "http": Table({"host": c.text, "port": c.whole(0, 65535), "bench_console": c.flag}),
     "bot": Table({"locale": c.choice("zh", "en"), "timezone": c.timezone, "max_message_chars": c.whole(1),
                   "default_team": c.name}),
     "scheduler": Table({"enabled": c.flag, "outbox_interval": c.positive, "reminder_interval": c.positive,

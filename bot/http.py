@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 from aiohttp import web
 
 from bot.bootstrap import App
 from bot.config import ConfigError
+from connectors.base import InboundMessage
 
 APP_KEY: web.AppKey[App] = web.AppKey("dealbot", App)
+BENCH_PATH = "/bench/console"
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -21,10 +25,30 @@ async def healthz(request: web.Request) -> web.Response:
                               "gc": app.gc_watch.report()})
 
 
+async def bench_console(request: web.Request) -> web.Response:
+    """Bench only (`[http] bench_console = true`, never in production: whoever reaches the port speaks as
+    any console user). POST {"user", "text"}: handle one console message now; answer its replies."""
+    app = request.app[APP_KEY]
+    body = await request.json()
+    user, text = str(body.get("user", "")), str(body.get("text", ""))
+    await app.bot.receive(InboundMessage(channel="console", external_id=uuid.uuid4().hex, conversation_id=user,
+                                         sender_id=user, sender_name=user, text=text,
+                                         received_at=app.bot.clock()))
+    async with app.uow_factory() as uow:
+        items = list(await uow.outbox.pending_for("console", user))
+        for item in items:
+            assert item.id is not None
+            await uow.outbox.mark_sent(item.id, app.bot.clock())
+        await uow.commit()
+    return web.json_response({"replies": [item.text for item in items]})
+
+
 def make_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
     web_app.router.add_get("/healthz", healthz)
+    if app.config.get("http", "bench_console", False):
+        web_app.router.add_post(BENCH_PATH, bench_console)
     for connector in app.connectors.values():
         add_routes = getattr(connector, "add_routes", None)
         if add_routes is not None:
