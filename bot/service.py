@@ -25,6 +25,7 @@ from domain.errors import DomainError
 from domain.messaging import InboxRecord, OutboxItem
 from domain.people import Rep
 from domain.ports import UnitOfWork
+from storage.errors import is_transient
 from storage.uow import default_worker_id
 
 log = logging.getLogger(__name__)
@@ -266,7 +267,10 @@ class Bot:
         except DomainError as err:
             log.info("%s message %s answered with an error: %s", msg.channel, msg.external_id, err.message("en"))
             reply = Reply.text(err.message(rep.locale), error=True)
-        except Exception:
+        except Exception as exc:
+            if is_transient(exc):  # a deadlock with another process: the batch rolls back and is retried
+                log.warning("%s message %s: %s; its batch is retried", msg.channel, msg.external_id, exc)
+                raise
             log.exception("handler failed for %s message %s", msg.channel, msg.external_id)
             reply = APOLOGY
         return [self._reply(msg, reply, rep.locale)]

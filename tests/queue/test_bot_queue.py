@@ -159,3 +159,49 @@ async def test_the_sweep_renews_the_leases_of_what_waits_in_memory(console: Cons
     assert await queue.sweep({(msg.channel, msg.external_id)}, backlog=1) == []
     [row] = await inbox_rows(console)
     assert (row.state, row.claimed_by, row.lease_until) == ("claimed", queue.worker, start + timedelta(seconds=90))
+
+
+class DeadlockDetected(Exception):
+    """What PostgreSQL's driver raises for the victim of a deadlock between two processes' batches."""
+
+    sqlstate = "40P01"
+
+
+async def test_a_deadlock_with_another_process_retries_the_batch_instead_of_apologising(console: Console) -> None:
+    bot = console.app.bot
+    route, failures = bot.router.route, [DeadlockDetected("deadlock detected")]
+
+    async def route_once_deadlocked(ctx: Any, text: str) -> Any:
+        reply = await route(ctx, text)  # its writes are rolled back with the batch
+        if failures:
+            raise failures.pop()
+        return reply
+
+    bot.router.route = route_once_deadlocked  # type: ignore[method-assign]
+    clock = bot.queue.clock = Clock(datetime.now(UTC))
+    await bot.receive(console.connector.message("新客户 杭州明途信息技术有限公司"))
+    [row] = await inbox_rows(console)  # rolled back, no apology queued: retried after the backoff
+    assert (row.state, row.attempts, await count(console, OutboxRow), await count(console, CustomerRow)) == (
+        "pending", 1, 0, 0)
+    clock.now = row.next_attempt_at
+    assert await bot.process_pending() == 1
+    await console.app.dispatcher.drain()
+    assert "已创建客户" in console.read()
+    assert await count(console, CustomerRow) == 1
+    async with console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        texts = list(await uow.session.scalars(select(OutboxRow.text)))
+    assert len(texts) == 1 and "抱歉" not in texts[0]
+    [row] = await inbox_rows(console)
+    assert row.state == "done"
+
+
+def test_only_deadlocks_serialization_failures_and_lock_timeouts_are_transient() -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.errors import is_transient
+
+    assert is_transient(DBAPIError("UPDATE", {}, DeadlockDetected()))
+    assert is_transient(DeadlockDetected())
+    assert not is_transient(DBAPIError("INSERT", {}, ValueError("bad value")))
+    assert not is_transient(RuntimeError("boom"))

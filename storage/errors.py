@@ -1,0 +1,15 @@
+"""Database errors that say "try the whole transaction again", not "this message is bad"."""
+
+from __future__ import annotations
+
+# PostgreSQL: serialization_failure, deadlock_detected, lock_not_available. The victim's transaction is
+# aborted; a retry of one message inside it would wait on the same locks, so the whole batch must go.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock, a serialization failure or a lock timeout (SQLAlchemy wraps the driver's error in `orig`)."""
+    for error in (exc, getattr(exc, "orig", None), exc.__cause__):
+        if getattr(error, "sqlstate", None) in TRANSIENT_SQLSTATES:
+            return True
+    return False
