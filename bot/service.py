@@ -35,6 +35,7 @@ APOLOGY = Reply.text("抱歉，处理这条消息时出了问题，已记录下�
                      error=True)
 
 MIN_WINDOW, MAX_WINDOW = 16, 1024  # rows locked at the start of a batch
+MIN_PER_BATCH = 8  # messages a batch processes before it gives way to waiting acknowledgements
 
 ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
 
@@ -103,7 +104,7 @@ class Bot:
         self.inbox = inbox
         self.batch_budget = batch_budget
         self.queue = InboxQueue(uow_factory, queue or QueueSettings(), worker or default_worker_id())
-        self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._acks_waiting,
+        self.processor = BatchProcessor(self.handle_batch, max_batch, give_way=self._webhook_busy,
                                         on_failure=self._failed)
         self._queued: dict[Key, asyncio.Future[None]] = {}  # what waits in the processor (claimed by us)
         self._accepting = True
@@ -200,6 +201,12 @@ class Bot:
     async def _failed(self, msg: InboundMessage, error: BaseException) -> None:
         await self.queue.fail((msg.channel, msg.external_id), f"{type(error).__name__}: {error}")
 
+    def _webhook_busy(self) -> bool:
+        """Webhook callbacks are arriving (one in the last 50 ms): a batch waits (at most the processor's
+        max_wait) before it starts, so that under load messages are processed in full batches instead of
+        one short transaction each, which on SQLite's single connection would starve the acknowledgements."""
+        return self._ingesting > 0 or time.monotonic() - self._last_ingest < 0.05
+
     def _acks_waiting(self) -> bool:
         """A platform is waiting for acknowledgements (webhook callbacks waiting for the inbox, or webhook
         traffic in the last 50 ms, and the inbox is busy).
@@ -232,7 +239,8 @@ class Bot:
                 if msg.channel in self.batch_handlers:  # handled below, all at once
                     continue
                 outbox += await self._handle(uow, directory, msg)
-                if time.perf_counter() - started > self.batch_budget or self._acks_waiting():
+                if time.perf_counter() - started > self.batch_budget or (
+                        self._acks_waiting() and len(done) >= MIN_PER_BATCH):  # under load: progress all the same
                     break
             for channel, handler in self.batch_handlers.items():
                 if mine := [msg for msg in done if msg.channel == channel]:
