@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PgDatabases, sqlite_url
+from tests.conftest import PgDatabases
 from tests.process.harness import ServeProcess, WeComApi
 from tests.process.load import Database
 
@@ -29,15 +29,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def process_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def process_db_url(empty_db_url: str) -> str:
     """An empty database of its own (the first serve process migrates it)."""
-    if db_backend == "sqlite":
-        yield sqlite_url(tmp_path / "dealbot.db")
-        return
-    databases: PgDatabases = request.getfixturevalue("pg_databases")
-    url = databases.create()
-    yield url
-    databases.drop(url)
+    return empty_db_url
 
 
 @pytest.fixture

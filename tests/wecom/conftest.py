@@ -4,7 +4,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 from wecom_fake_server import FakeWeCom
-from wecom_support import CORP_ID, ROBOT_KEY, SECRET, Clock
+from wecom_support import CORP_ID, ROBOT_KEY, SECRET, Clock, make_config
+
+from connectors.wecom.connector import WeComConnector
 
 
 @pytest.fixture
@@ -20,3 +22,13 @@ async def fake_wecom() -> AsyncIterator[FakeWeCom]:
         yield fake
     finally:
         await fake.close()
+
+
+@pytest.fixture
+async def connector(fake_wecom: FakeWeCom, clock: Clock) -> AsyncIterator[WeComConnector]:
+    conn = WeComConnector(make_config(api_base=fake_wecom.url, webhook_base=fake_wecom.url,
+                                      http_timeout=0.3), clock=clock)
+    try:
+        yield conn
+    finally:
+        await conn.stop()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 import wecom_crypto_ref as ref
@@ -29,16 +28,6 @@ from connectors.wecom.connector import WeComConnector
 SEND = "/cgi-bin/message/send"
 WEBHOOK = "/cgi-bin/webhook/send"
 CHINESE_LINE = "客户华为已确认第二阶段报价，下周三上午十点在深圳总部签约。"
-
-
-@pytest.fixture
-async def connector(fake_wecom: FakeWeCom, clock: Clock) -> AsyncIterator[WeComConnector]:
-    conn = WeComConnector(make_config(api_base=fake_wecom.url, webhook_base=fake_wecom.url,
-                                      http_timeout=0.3), clock=clock)
-    try:
-        yield conn
-    finally:
-        await conn.stop()
 
 
 def to_user(text: str = "hi") -> OutboundMessage:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from wecom_fake_server import FakeWeCom
-from wecom_support import Clock, make_config
 
 from bot.mail.cards import mail_card
 from bot.reply import render_markdown, render_text
@@ -16,16 +12,6 @@ from domain.customer import Customer
 
 SEND = "/cgi-bin/message/send"
 EVIL = '<font color="warning">紧急</font> [点此登录](http://evil.test/login)'
-
-
-@pytest.fixture
-async def connector(fake_wecom: FakeWeCom, clock: Clock) -> AsyncIterator[WeComConnector]:
-    conn = WeComConnector(make_config(api_base=fake_wecom.url, webhook_base=fake_wecom.url,
-                                      http_timeout=0.3), clock=clock)
-    try:
-        yield conn
-    finally:
-        await conn.stop()
 
 
 async def test_a_mail_card_with_markup_arrives_as_escaped_markdown(

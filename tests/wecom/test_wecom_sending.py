@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from wecom_fake_server import HTTP_500, SLOW, FakeWeCom
@@ -16,16 +15,6 @@ from connectors.wecom.transport import HttpTransport
 
 SEND = "/cgi-bin/message/send"
 GETTOKEN = "/cgi-bin/gettoken"
-
-
-@pytest.fixture
-async def connector(fake_wecom: FakeWeCom, clock: Clock) -> AsyncIterator[WeComConnector]:
-    conn = WeComConnector(make_config(api_base=fake_wecom.url, webhook_base=fake_wecom.url,
-                                      http_timeout=0.3), clock=clock)
-    try:
-        yield conn
-    finally:
-        await conn.stop()
 
 
 # WeCom drops a resend of the same message within 30 minutes: the outbox delivers at least once
