@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from domain.customer import Lifecycle, normalize_name, normalize_phone
 from domain.customer_names import name_keys
 from domain.people import Role
 from storage.bulk import BulkWriter
+from storage.repositories.people import DIRECTORY_VERSION
 
 CHUNK = 20_000  # deals generated and written at a time
 TABLES = ("teams", "reps", "identities", "customers", "customer_names", "contacts", *DEAL_TABLES)
@@ -64,7 +66,8 @@ async def load_scaled_demo(writer: BulkWriter, *, deals: int, seed: int, now: da
     totals.update(teams=len(company.teams), reps=len(people), customers=len(customers.ids),
                   contacts=customers.contacts)
     marker = {"seed": seed, "deals": deals, "at": now.isoformat(timespec="seconds"), **totals}
-    await writer.finish(TABLES, {LOADED_KEY: marker})
+    # a new directory version: running `serve` processes reread the people the load added
+    await writer.finish(TABLES, {LOADED_KEY: marker, DIRECTORY_VERSION: uuid.uuid4().hex})
     report(f"committed ({time.monotonic() - started:.0f} s)")
     return _summary(company, seed, totals)
 

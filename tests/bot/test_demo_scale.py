@@ -146,3 +146,10 @@ async def test_scaled_demo_is_the_same_for_the_same_seed_whatever_the_time(tmp_p
                                         "(SELECT count(*) FROM followups f WHERE f.opportunity_id = o.id) "
                                         "FROM opportunities o ORDER BY id"))
     assert shapes[0] == shapes[1] and len(shapes[0]) == 300
+
+
+async def test_scaled_demo_gives_the_directory_a_new_version_so_running_processes_reread_it(db_url: str) -> None:
+    query = "SELECT count(*) FROM settings WHERE key = 'directory_version'"
+    assert await _counts(db_url, query) == [0]
+    await _load(db_url)
+    assert await _counts(db_url, query) == [1]
