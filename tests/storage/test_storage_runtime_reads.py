@@ -80,7 +80,7 @@ async def test_deals_read_in_a_savepoint_block_are_forgotten_when_it_ends(uow_fa
             deal = await uow.opportunities.get(1)
             deal.shared_with.append(1)  # written from what this block remembered
             await uow.opportunities.save(deal)
-            assert 1 in uow.session.info["deal_children"]
+            assert deal.id in uow.session.info["deal_children"]
         assert "deal_children" not in uow.session.info
         await uow.commit()
     async with uow_factory() as uow:
