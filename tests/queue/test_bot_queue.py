@@ -177,7 +177,7 @@ async def test_a_deadlock_with_another_process_retries_the_batch_instead_of_apol
             raise failures.pop()
         return reply
 
-    bot.router.route = route_once_deadlocked  # type: ignore[method-assign]
+    bot.router.route = route_once_deadlocked  # type: ignore[method-assign,assignment]
     clock = bot.queue.clock = Clock(datetime.now(UTC))
     await bot.receive(console.connector.message("新客户 杭州明途信息技术有限公司"))
     [row] = await inbox_rows(console)  # rolled back, no apology queued: retried after the backoff
