@@ -139,7 +139,8 @@ def db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> s
 def _empty_tables_sql() -> str:
     """Delete every row and restart the ids at 1 (much faster than TRUNCATE on small tables)."""
     tables = Base.metadata.sorted_tables
-    deletes = [f'DELETE FROM "{table.name}";' for table in reversed(tables)]
+    # deal_totals last: deleting deals runs its triggers (storage.deal_totals)
+    deletes = [f'DELETE FROM "{table.name}";' for table in reversed(tables)] + ["DELETE FROM deal_totals;"]
     restarts = [f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), 1, false);"
                 for table in tables if "id" in table.c]
     return "".join(deletes + restarts)

@@ -9,6 +9,7 @@ from storage.models.sales import (
     ContactRow,
     CustomerNameRow,
     CustomerRow,
+    DealTotalRow,
     FollowUpRow,
     LeadRow,
     OpportunityRow,
@@ -21,6 +22,7 @@ from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 
 __all__ = [
     "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow",
+    "DealTotalRow",
     "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, String, UniqueConstraint, false
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, Code, Currency, LongText, never_reused, optional_parent, parent
@@ -94,11 +94,11 @@ class OpportunityRow(Base):
     __tablename__ = "opportunities"
     __table_args__ = never_reused(
         # Lists (storage.repositories.deal_lists): a person's deals by owner or team and stage; everyone's
-        # most urgent first by next_at, then created_at; everyone's totals from the index alone.
+        # most urgent first per stage by next_at, then created_at (totals: the deal_totals summary).
         Index("ix_opportunities_owner_id_stage_next_at", "owner_id", "stage", "next_at"),
         Index("ix_opportunities_team_id_stage_owner_id", "team_id", "stage", "owner_id"),
         Index("ix_opportunities_next_at_created_at", "next_at", "created_at"),
-        Index("ix_opportunities_stage_amount_currency_amount", "stage", "amount_currency", "amount"),
+        Index("ix_opportunities_stage_next_at_created_at", "stage", "next_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +126,23 @@ class OpportunityRow(Base):
     shares: Mapped[list[OpportunityShareRow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, lazy="selectin",
         order_by="OpportunityShareRow.id")
+
+
+class DealTotalRow(Base):
+    """How many deals, and the sum of their amounts, per team, owner, stage and currency: what list headers
+    add up without reading the deals. Kept by database triggers on `opportunities` (storage.deal_totals,
+    migration 0010), so every write counts, bulk loads included. No team / owner / currency is 0 / 0 / ''."""
+
+    __tablename__ = "deal_totals"
+    __table_args__ = (Index("ix_deal_totals_owner_id_stage", "owner_id", "stage"),)
+
+    team_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    owner_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    stage: Mapped[Code] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    deals: Mapped[int] = mapped_column(BigInteger)
+    priced: Mapped[int] = mapped_column(BigInteger)  # of them with an amount
+    cents: Mapped[int] = mapped_column(BigInteger)  # the sum of their amounts x 100 (exact on both engines)
 
 
 class StageChangeRow(Base):

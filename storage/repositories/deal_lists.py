@@ -8,7 +8,9 @@
   neither; ties by id. For a scope the bands are expressions (the scope is small: a sort of its deals). For
   everyone's deals (admins) each band is its own index-ordered query with the limit, merged afterwards, so no
   statement sorts a million rows.
-- Totals: count and sum of amounts per currency over the same scope, in one GROUP BY.
+- Totals: count and sum of amounts per currency over the same scope, in one GROUP BY; the owned, team and
+  everyone's parts read the deal_totals summary (storage.deal_totals) instead of the deals, so a header
+  costs the same at 1M deals as at 1k.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     BindParameter,
     DateTime,
     Integer,
+    Numeric,
     Select,
     Subquery,
     bindparam,
@@ -35,12 +39,12 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.listing import ViewScope
-from storage.models import OpportunityRow, OpportunityShareRow
+from storage.models import DealTotalRow, OpportunityRow, OpportunityShareRow
 from storage.repositories.base import table_of
-from storage.types import ExactDecimal
 
 DEALS = table_of(OpportunityRow)
 SHARES = table_of(OpportunityShareRow)
+TOTALS = table_of(DealTotalRow)
 
 
 def _limit() -> BindParameter[int]:
@@ -62,6 +66,8 @@ def filters(scope: ViewScope, stages: list[str] | None, customer_id: int | None)
             params["sharee"] = scope.sharee_id
     if stages is not None:
         params["stages"] = stages
+        if scope.everything:  # everyone's deals: one index walk per stage (_banded)
+            params.update({f"stage{n}": stage for n, stage in enumerate(stages)})
     if customer_id is not None:
         params["customer"] = customer_id
     return tuple(sorted([*params, *(["everything"] if scope.everything else [])])), params
@@ -90,14 +96,19 @@ def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Sub
     if "teams" in shape:
         parts.append(select(*columns).where(of_team, *where, *_outside(shape, owners=True)))
     if "sharee" in shape:
-        parts.append(select(*columns).join(SHARES, SHARES.c.opportunity_id == DEALS.c.id)
-                     .where(SHARES.c.rep_id == bindparam("sharee"), *where,
-                            *_outside(shape, owners=True, teams=True)))
+        parts.append(_shared(shape, columns))
     if "everything" in shape:
         parts = [select(*columns).where(*where)]
     if not parts:  # an empty scope: a query that finds nothing
         parts = [select(*columns).where(literal(False))]
     return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("scope")
+
+
+def _shared(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Select[Any]:
+    """The deals shared with the sharee that neither the owner part nor the team part holds."""
+    return (select(*columns).join(SHARES, SHARES.c.opportunity_id == DEALS.c.id)
+            .where(SHARES.c.rep_id == bindparam("sharee"), *_conditions(shape),
+                   *_outside(shape, owners=True, teams=True)))
 
 
 def _outside(shape: tuple[str, ...], *, owners: bool = False, teams: bool = False) -> list[ColumnElement[bool]]:
@@ -121,25 +132,62 @@ def urgent_first(shape: tuple[str, ...]) -> Select[Any]:
 
 
 def _banded(shape: tuple[str, ...]) -> Select[Any]:
-    """Each band an index-ordered query of its own (index next_at, created_at), merged and cut to :limit."""
-    where = _conditions(shape)
+    """Each band (and each wanted stage: stage0, stage1, ...) an index-ordered query of its own (index stage,
+    next_at, created_at; without stages next_at, created_at), merged and cut to :limit: every part stops
+    after :limit rows, however many deals the other stages hold."""
+    stage_keys = sorted(key for key in shape if key.startswith("stage") and key != "stages")
+    per_stage = [[DEALS.c.stage == bindparam(key)] for key in stage_keys] or [
+        [DEALS.c.stage.in_(bindparam("stages", expanding=True))] if "stages" in shape else []]  # none: all
+    customer = [DEALS.c.customer_id == bindparam("customer")] if "customer" in shape else []
     bands = [
         (1, DEALS.c.next_at, [DEALS.c.next_at.is_not(None)]),
         (2, DEALS.c.created_at, [DEALS.c.next_at.is_(None), DEALS.c.created_at.is_not(None)]),
         (3, cast(null(), DateTime(timezone=True)), [DEALS.c.next_at.is_(None), DEALS.c.created_at.is_(None)]),
     ]
     parts = [select(DEALS, literal(number).label("band"), key.label("band_at"))
-             .where(*where, *conditions).order_by(*([] if number == 3 else [key]), DEALS.c.id)
-             .limit(_limit()).subquery(f"band{number}").select()
-             for number, key, conditions in bands]
+             .where(*stage, *customer, *conditions).order_by(*([] if number == 3 else [key]), DEALS.c.id)
+             .limit(_limit()).subquery(f"band{number}_{n}").select()
+             for n, stage in enumerate(per_stage) for number, key, conditions in bands]
     merged = union_all(*parts).subquery("merged")
     return (select(*[merged.c[column.name] for column in DEALS.c])
             .order_by(merged.c.band, merged.c.band_at, merged.c.id).limit(_limit()))
 
 
 def totals(shape: tuple[str, ...]) -> Select[Any]:
-    """(currency, count, sum of amounts) per currency of the deals in scope."""
-    scope = scope_rows(shape, [DEALS.c.id, DEALS.c.amount_currency, DEALS.c.amount])
-    amount = type_coerce(func.sum(scope.c.amount), ExactDecimal(18, 2))
-    return (select(scope.c.amount_currency, func.count().label("deals"), amount.label("amount"))
-            .group_by(scope.c.amount_currency))
+    """(currency, deals, priced, cents) per currency of the deals in scope: owned, team and everyone's parts
+    from the deal_totals summary (a few rows per person and stage), shared deals and a customer's deals
+    from the deals themselves (few); cents = the sum of amounts x 100, priced = how many have an amount."""
+    if "customer" in shape:
+        return _summed(scope_rows(shape, _counted(DEALS)))
+    parts: list[Select[Any]] = []
+    stages = [TOTALS.c.stage.in_(bindparam("stages", expanding=True))] if "stages" in shape else []
+    if "everything" in shape:
+        parts.append(select(*_counted(TOTALS)).where(*stages))
+    if "owners" in shape:
+        parts.append(select(*_counted(TOTALS)).where(TOTALS.c.owner_id.in_(bindparam("owners", expanding=True)),
+                                                     *stages))
+    if "teams" in shape:
+        outside = [TOTALS.c.owner_id.not_in(bindparam("owners", expanding=True))] if "owners" in shape else []
+        parts.append(select(*_counted(TOTALS)).where(TOTALS.c.team_id.in_(bindparam("teams", expanding=True)),
+                                                     *outside, *stages))
+    if "sharee" in shape:
+        parts.append(_shared(shape, _counted(DEALS)))
+    if not parts:
+        return _summed(scope_rows(shape, _counted(DEALS)))
+    return _summed((parts[0] if len(parts) == 1 else union_all(*parts)).subquery("parts"))
+
+
+def _counted(source: Any) -> list[ColumnElement[Any]]:
+    """(currency, deals, priced, cents) of one summary row, or of one deal (1, has amount, its cents)."""
+    if source is TOTALS:
+        return [TOTALS.c.currency, TOTALS.c.deals, TOTALS.c.priced, TOTALS.c.cents]
+    amount = type_coerce(DEALS.c.amount, Numeric())
+    return [func.coalesce(DEALS.c.amount_currency, "").label("currency"), literal(1).label("deals"),
+            case((DEALS.c.amount.is_(None), 0), else_=1).label("priced"),
+            func.coalesce(cast(func.round(amount * 100), BigInteger), 0).label("cents")]
+
+
+def _summed(rows: Subquery) -> Select[Any]:
+    return (select(rows.c.currency, func.sum(rows.c.deals).label("deals"), func.sum(rows.c.priced).label("priced"),
+                   func.sum(rows.c.cents).label("cents"))
+            .group_by(rows.c.currency))

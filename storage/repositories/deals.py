@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, bindparam, select, union
@@ -82,8 +83,7 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         shape, params = deal_lists.filters(scope, _stage_values(stages), customer_id)
         stmt = statement(type(self), f"totals:{shape}", lambda: deal_lists.totals(shape))
         rows = (await self.session.execute(stmt, params)).all()
-        amounts = {row.amount_currency: row.amount for row in rows
-                   if row.amount_currency is not None and row.amount is not None}
+        amounts = {row.currency: Decimal(int(row.cents)).scaleb(-2) for row in rows if row.currency and row.priced}
         return DealTotals(sum(int(row.deals) for row in rows), amounts)
 
     async def many(self, item_ids: Iterable[int]) -> dict[int, Opportunity]:

@@ -1,0 +1,98 @@
+"""The deal_totals summary (storage.deal_totals) follows every write on both engines: it always equals a
+recount from the deals, and list headers read from it agree with the deals themselves."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import text
+from storage_helpers import Factory, Parents
+
+from domain.money import CNY, USD, Money
+from domain.opportunity import OPEN_STAGES, Opportunity, Stage
+from domain.people import Rep, Role, Team
+from domain.permissions import view_scope
+
+SUMMARY = "SELECT team_id, owner_id, stage, currency, deals, priced, cents FROM deal_totals WHERE deals <> 0"
+RECOUNT = """SELECT coalesce(team_id, 0), coalesce(owner_id, 0), stage, coalesce(amount_currency, ''),
+                    count(*), count(amount), coalesce(sum(CAST(round(amount * 100) AS BIGINT)), 0)
+             FROM opportunities
+             GROUP BY coalesce(team_id, 0), coalesce(owner_id, 0), stage, coalesce(amount_currency, '')"""
+
+
+async def _summary(uow_factory: Factory) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    async with uow_factory() as uow:
+        kept = {tuple(int(v) if isinstance(v, Decimal) else v for v in row)
+                for row in (await uow.session.execute(text(SUMMARY))).all()}
+        recount = {tuple(int(v) if isinstance(v, Decimal) else v for v in row)
+                   for row in (await uow.session.execute(text(RECOUNT))).all()}
+    return kept, recount
+
+
+async def test_the_summary_follows_adds_moves_amounts_owners_and_deletes(
+        uow_factory: Factory, parents: Parents) -> None:
+    async with uow_factory() as uow:
+        west = (await uow.teams.add(Team("西区"))).id
+        other = (await uow.reps.add(Rep("李四", team_id=west))).id
+        deals = [await uow.opportunities.add(Opportunity(
+            parents.customer_id, f"d{n}", owner_id=parents.rep_id if n % 4 else None,
+            team_id=parents.team_id if n % 3 else None,
+            amount=None if n % 5 == 0 else Money(Decimal(n) * 1000 + Decimal("0.07"), USD if n % 7 == 0 else CNY)))
+            for n in range(1, 41)]
+        await uow.commit()
+    kept, recount = await _summary(uow_factory)
+    assert kept == recount and sum(row[4] for row in kept) == 41  # + the parents fixture's deal
+    async with uow_factory() as uow:
+        for deal in deals[:10]:
+            deal.stage = Stage.PROPOSAL
+            await uow.opportunities.save(deal)
+        for deal in deals[10:15]:
+            deal.amount = Money(Decimal("12.34"), USD)
+            await uow.opportunities.save(deal)
+        for deal in deals[15:20]:
+            deal.owner_id, deal.team_id = other, west
+            await uow.opportunities.save(deal)
+        for deal in deals[20:25]:
+            deal.amount = None
+            await uow.opportunities.save(deal)
+        for deal in deals[25:30]:
+            await uow.opportunities.delete(deal)
+        deals[30].next_step = "only the next step changes: the summary stays"
+        await uow.opportunities.save(deals[30])
+        await uow.commit()
+    kept, recount = await _summary(uow_factory)
+    assert kept == recount and sum(row[4] for row in kept) == 36
+    assert sum(row[4] for row in kept if row[2] == "proposal") == 10
+
+
+async def test_a_rolled_back_write_leaves_the_summary_as_it_was(uow_factory: Factory, parents: Parents) -> None:
+    before, _ = await _summary(uow_factory)
+    async with uow_factory() as uow:
+        await uow.opportunities.add(Opportunity(parents.customer_id, "x", owner_id=parents.rep_id,
+                                                amount=Money(Decimal(5), CNY)))
+        deal = await uow.opportunities.get(parents.opportunity_id)
+        deal.stage = Stage.NEGOTIATION
+        await uow.opportunities.save(deal)
+        await uow.rollback()
+    after, recount = await _summary(uow_factory)
+    assert after == before == recount
+
+
+async def test_headers_from_the_summary_match_the_deals_for_admins_and_managers(
+        uow_factory: Factory, parents: Parents) -> None:
+    async with uow_factory() as uow:
+        admin = await uow.reps.add(Rep("管理员", role=Role.ADMIN))
+        manager = await uow.reps.add(Rep("王经理", role=Role.MANAGER, team_id=parents.team_id))
+        for n in range(1, 31):
+            await uow.opportunities.add(Opportunity(
+                parents.customer_id, f"d{n}", owner_id=(parents.rep_id, manager.id, None)[n % 3],
+                team_id=parents.team_id if n % 2 else None, stage=(*OPEN_STAGES, Stage.WON)[n % 4],
+                amount=Money(Decimal(n * 100), CNY)))
+        reps, teams = list(await uow.reps.list()), list(await uow.teams.list())
+        every = list((await uow.opportunities.many(range(1, 100))).values())
+        for rep in (admin, manager):
+            scope = view_scope(rep, reps, teams)
+            wanted = [d for d in every if d.stage in OPEN_STAGES and scope.admits(d)]
+            totals = await uow.opportunities.totals(scope, stages=OPEN_STAGES)
+            assert totals.count == len(wanted) > 0, rep.name
+            assert totals.amount(CNY) == sum((d.amount.amount for d in wanted if d.amount), Decimal(0))
