@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add("serve", help="run the bot: HTTP, channels, scheduler")
     chat = sub.add("chat", help="talk to the bot in this terminal")
     chat.add_argument("--as", dest="user", required=True, help="who you are (a console identity or name)")
-    sub.group("db", "db_command", help="database tasks").add("upgrade", help="apply migrations")
+    db = sub.group("db", "db_command", help="database tasks")
+    db.add("upgrade", help="apply migrations")
+    db.add("recount", help="recount the deal totals summary from the deals / 重新统计商机合计")
     customers = sub.group("import", "import_command", help="bulk import").add(
         "customers", help="customers from .xlsx or .csv (dry run unless --commit)")
     customers.add_argument("file")

@@ -98,6 +98,18 @@ async def chat(args: argparse.Namespace, config: Config) -> int:
 
 async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
     await upgrade(database_url(config))
+    if args.db_command == "recount":
+        from storage import deal_totals
+        from storage.engine import make_engine
+
+        engine = make_engine(database_url(config))
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(deal_totals.refill)
+        finally:
+            await engine.dispose()
+        print("deal totals recounted / 商机合计已重新统计", file=sys.stderr)
+        return 0
     print("database is up to date / 数据库已是最新", file=sys.stderr)
     return 0
 

@@ -3,11 +3,14 @@ recount from the deals, and list headers read from it agree with the deals thems
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import text
 from storage_helpers import Factory, Parents
 
+from bot.cli import main
 from domain.money import CNY, USD, Money
 from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from domain.people import Rep, Role, Team
@@ -96,3 +99,19 @@ async def test_headers_from_the_summary_match_the_deals_for_admins_and_managers(
             totals = await uow.opportunities.totals(scope, stages=OPEN_STAGES)
             assert totals.count == len(wanted) > 0, rep.name
             assert totals.amount(CNY) == sum((d.amount.amount for d in wanted if d.amount), Decimal(0))
+
+
+async def test_dealbot_db_recount_rebuilds_a_summary_that_went_wrong(
+        uow_factory: Factory, parents: Parents, db_url: str, tmp_path: Path) -> None:
+    async with uow_factory() as uow:
+        for n in range(5):
+            await uow.opportunities.add(Opportunity(parents.customer_id, f"d{n}", owner_id=parents.rep_id,
+                                                    amount=Money(Decimal(n), CNY)))
+        await uow.session.execute(text("DELETE FROM deal_totals"))  # as after a restore without triggers
+        await uow.commit()
+    assert (await _summary(uow_factory))[0] == set()
+    config = tmp_path / "dealbot.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    assert await asyncio.to_thread(main, ["db", "recount", "--config", str(config)]) == 0
+    kept, recount = await _summary(uow_factory)
+    assert kept == recount and sum(row[4] for row in kept) == 6
