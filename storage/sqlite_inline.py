@@ -5,9 +5,11 @@ aiosqlite hands every call to a worker thread and back: measured here, ~250 µs 
 file, so a statement takes microseconds and needs no thread. SQLAlchemy's aiosqlite dialect accepts
 any connection with aiosqlite's coroutine API through `async_creator`; this module provides one.
 
-The trade-off: while another *process* holds SQLite's write lock, `BEGIN IMMEDIATE` waits on the
-event loop (up to the busy timeout). Inside one bot process there is a single connection, so that
-only happens while a CLI command (import, demo) is writing. PostgreSQL is the store for scale.
+Two calls can wait on something other than the CPU, and go to a worker thread instead: `BEGIN IMMEDIATE`
+(it waits for SQLite's write lock while another connection writes: the inbox's group commit, another
+process, a CLI import) and `COMMIT` (an fsync of the write-ahead log, milliseconds to tens of milliseconds on
+a busy disk). The loop answers other requests meanwhile; the session is awaiting, so nothing else uses the
+connection until the call returns.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ class InlineCursor:
         self._cursor.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> InlineCursor:
-        self._cursor.execute(sql, parameters)
+        if sql.startswith("BEGIN"):  # may wait for the write lock (busy timeout): off the loop
+            await asyncio.get_running_loop().run_in_executor(None, self._cursor.execute, sql, parameters)
+        else:
+            self._cursor.execute(sql, parameters)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
@@ -101,7 +106,9 @@ class InlineConnection:
         return InlineCursor(self._conn.cursor())
 
     async def commit(self) -> None:
-        self._conn.commit()
+        connection = self._conn
+        if connection.in_transaction:  # an fsync: off the loop
+            await asyncio.get_running_loop().run_in_executor(None, connection.commit)
 
     async def rollback(self) -> None:
         self._conn.rollback()
