@@ -100,8 +100,11 @@ async def record_payment(ctx: Context, args: Args) -> Reply:
     if not args.tokens:  # `回款 #12`: what was received and what is still due
         return await show_payments(ctx, ref)
     opp = await load_deal(ctx, ref)
-    amount = args.amount()
-    assert amount is not None
+    amount = args.amount(required=False)
+    if amount is None:
+        words = " ".join(args.tokens)
+        raise args.fail(f"「{words}」里没有金额（只写商机号则查看回款明细：回款 #{ref}）",
+                        f"no amount in '{words}' (with only the deal number it shows the details: payments #{ref})")
     return await take_payment(ctx, opp, amount, day_of(args.when(), ctx.now), args.rest())
 
 
