@@ -66,8 +66,8 @@ def test_losing_records_reason_note_and_closes() -> None:
 
 
 def test_winning_clears_the_open_deals_next_step() -> None:
-    opp = deal(Stage.NEGOTIATION)
-    opp.next_at, opp.next_step = NOW + timedelta(days=1), "发合同终稿"
+    opp = Opportunity(customer_id=1, name="ERP 升级", owner_id=7, stage=Stage.NEGOTIATION, id=12,
+                      next_at=NOW + timedelta(days=1), next_step="发合同终稿")
     opp.win(by=7, at=NOW)
     assert (opp.next_at, opp.next_step) == (None, "")
 
