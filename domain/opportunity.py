@@ -134,9 +134,9 @@ class Opportunity:
         self.stage = target
         self.history.append(change)
         self.updated_at = at
-        if target.is_closed:
+        if target.is_closed:  # the open deal's next step is over: a later follow-up may set a new one
             self.closed_at = at
-            self.next_at = None
+            self.next_at, self.next_step = None, ""
         return change
 
 

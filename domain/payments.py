@@ -203,14 +203,17 @@ def overdue(milestones: Iterable[PaymentMilestone], today: date) -> list[Payment
 
 
 def invoiced_total(invoices: Iterable[Invoice], currency: str = CNY) -> Money:
-    """Requested + issued invoices; void ones do not count."""
-    return _sum((i.amount for i in invoices if i.status is not InvoiceStatus.VOID), currency)
+    """Requested + issued invoices in `currency`; void ones (and other currencies) do not count."""
+    return _sum((i.amount for i in invoices if i.status is not InvoiceStatus.VOID and i.amount.currency == currency),
+                currency)
 
 
 def check_invoice(amount: Money, contract_amount: Money, invoices: Iterable[Invoice]) -> None:
     """Refuse an invoice of `amount` that would take the non-void total above the contract amount."""
     if amount.amount <= 0:
         raise InvalidValue("开票金额", "必须大于 0", field_en="invoice amount", reason_en="must be above 0")
+    if amount.currency != contract_amount.currency:
+        raise _currency_mismatch(amount.currency, contract_amount.currency)
     after = invoiced_total(invoices, contract_amount.currency) + amount
     if after.amount > contract_amount.amount:
         raise InvoiceExceedsContract(**_money_params(invoiced=after, contract=contract_amount))

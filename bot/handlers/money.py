@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, when
+from bot.handlers.receivables import show_payments
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import horizon, payments, quoting
@@ -92,13 +92,32 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
 
 
 @command("回款", "payment", "paid", "收款", section="money",
-         help_zh="登记回款", help_en="Record a payment received",
+         help_zh="登记回款（只写商机号则查看回款明细）",
+         help_en="Record a payment received (with only the deal number: show the payment details)",
          usage_zh="回款 #12 30万 [2026-12-15]", usage_en="payment #12 300000 [2026-12-15]")
 async def record_payment(ctx: Context, args: Args) -> Reply:
-    opp = await load_deal(ctx, args.opportunity())
-    amount = args.amount()
-    assert amount is not None
+    ref = args.opportunity()
+    if not args.tokens:  # `回款 #12`: what was received and what is still due
+        return await show_payments(ctx, ref)
+    opp = await load_deal(ctx, ref)
+    amount = args.amount(required=False)
+    if amount is None:
+        words = " ".join(args.tokens)
+        raise args.fail(f"「{words}」里没有金额（只写商机号则查看回款明细：回款 #{ref}）",
+                        f"no amount in '{words}' (with only the deal number it shows the details: payments #{ref})")
     return await take_payment(ctx, opp, amount, day_of(args.when(), ctx.now), args.rest())
+
+
+@command("回款明细", "payments", "回款情况", "payment status", section="money", writes=False,
+         help_zh="查看合同、回款节点状态（已回款/部分回款/待回款/已逾期）、到账、待收和发票（也可以发：回款 #12）",
+         help_en="Show the contract, each milestone's state (paid / partly paid / due / overdue), money received, "
+                 "outstanding and invoices",
+         usage_zh="回款明细 #12（或 回款 #12）", usage_en="payments #12")
+async def list_payments(ctx: Context, args: Args) -> Reply:
+    ref = args.opportunity()
+    if extra := args.rest():
+        raise args.fail(f"多余的内容「{extra}」", f"unexpected '{extra}'")
+    return await show_payments(ctx, ref)
 
 
 async def contract_amount(ctx: Context, opp: Opportunity) -> tuple[Money | None, tuple[str, str]]:
@@ -128,10 +147,10 @@ async def take_payment(ctx: Context, opp: Opportunity, amount: Money, received: 
     milestones = [updated.get(m.id, m) for m in milestones]
     payment = await ctx.uow.payments.add(payment)
     await ctx.audit("payment", payment.id, "create", amount=str(amount.amount))
-    paid = sum((p.amount.amount for p in await ctx.uow.payments.for_opportunity(opp.id)), Decimal(0))
+    paid = payments.received_total(await ctx.uow.payments.for_opportunity(opp.id), amount.currency)
     card = CardBuilder(ctx.t(f"#{opp.id} 已登记回款", f"#{opp.id} payment recorded"), ctx.locale)
     card.add("本次", "This payment", money(amount, ctx.locale))
-    card.add("累计", "Total received", money(Money(paid, amount.currency), ctx.locale))
+    card.add("累计", "Total received", money(paid, ctx.locale))
     if milestones:
         card.add("待回款", "Outstanding", money(payments.outstanding(milestones), ctx.locale))
     return card.build()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
+from bot.handlers import receivables
 from bot.handlers.common import load_deal, money, view_scope, when
 from bot.handlers.deals import LOST_LABELS
 from bot.registry import SECTIONS, command, registry
@@ -69,19 +68,18 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
     card.add("客户", "Customer", customer.name).add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
     card.add("阶段", "Stage", opp.stage.label(ctx.locale)).add("金额", "Amount", money(opp.amount, ctx.locale))
     card.add("负责人", "Owner", owner and owner.name)
-    card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
+    if not opp.stage.is_closed or opp.next_at is not None:  # closing ends the open deal's next step
+        card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
     card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx))
     if opp.lost_reason:
         reason = LOST_LABELS[opp.lost_reason][ctx.locale == "en"]
         card.add("输单原因", "Lost reason", f"{reason} {opp.lost_note}".strip())
     quotes = await ctx.uow.quotes.for_opportunity(opp.id)
     card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}" for q in quotes))
-    paid = [p.amount.amount for p in await ctx.uow.payments.for_opportunity(opp.id)]
-    if paid:
-        card.add("已回款", "Received", money(Money(sum(paid, Decimal(0))), ctx.locale))
+    footer = receivables.card_section(ctx, opp, await receivables.deal_money(ctx, opp), card)
     for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
         card.line(f"· {when(f.at, ctx, date_only=True)} {f.note}")
-    return card.build()
+    return card.build(footer)
 
 
 @command("帮助", "help", "?", "？", section="general", writes=False,

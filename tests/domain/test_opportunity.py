@@ -59,10 +59,24 @@ def test_lost_needs_a_reason() -> None:
 
 def test_losing_records_reason_note_and_closes() -> None:
     opp = deal(Stage.INITIAL_CONTACT)
-    opp.next_at = NOW + timedelta(days=2)
+    opp.next_at, opp.next_step = NOW + timedelta(days=2), "再约一次演示"
     opp.lose(LostReason.PRICE, by=7, at=NOW, note="竞品低价")
     assert (opp.stage, opp.lost_reason, opp.lost_note) == (Stage.LOST, LostReason.PRICE, "竞品低价")
-    assert opp.closed_at == NOW and opp.next_at is None
+    assert opp.closed_at == NOW and opp.next_at is None and opp.next_step == ""
+
+
+def test_winning_clears_the_open_deals_next_step() -> None:
+    opp = Opportunity(customer_id=1, name="ERP 升级", owner_id=7, stage=Stage.NEGOTIATION, id=12,
+                      next_at=NOW + timedelta(days=1), next_step="发合同终稿")
+    opp.win(by=7, at=NOW)
+    assert (opp.next_at, opp.next_step) == (None, "")
+
+
+def test_an_open_move_keeps_the_next_step() -> None:
+    opp = deal(Stage.PROPOSAL)
+    opp.next_at, opp.next_step = NOW + timedelta(days=1), "报价"
+    opp.advance_to(Stage.NEGOTIATION, by=7, at=NOW)
+    assert (opp.next_at, opp.next_step) == (NOW + timedelta(days=1), "报价")
 
 
 def test_winning_from_negotiation_sets_final_amount() -> None:

@@ -173,3 +173,15 @@ def test_invoice_beyond_the_contract_amount_is_refused() -> None:
 def test_invoice_amount_must_be_positive() -> None:
     with pytest.raises(InvalidValue):
         check_invoice(cny("0"), cny("500000"), [])
+
+
+def test_invoices_in_another_currency_are_not_added_to_the_total() -> None:
+    invoices = [invoice("100000"), Invoice(5, Money(Decimal("20000"), USD))]
+    assert invoiced_total(invoices) == cny("100000")
+    assert invoiced_total(invoices, USD) == Money(Decimal("20000"), USD)
+
+
+def test_an_invoice_in_another_currency_than_the_contract_is_refused() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        check_invoice(cny("30000"), Money(Decimal("100000"), USD), [])
+    assert "CNY 与 USD 不一致" in raised.value.message("zh") and "does not match" in raised.value.message("en")
