@@ -63,10 +63,8 @@ def not_understood(ctx: Context, result: ParseResult, reason: Text | None = None
         lines.append(reason.get(ctx.locale))
     if not lines:  # never a refusal without a reason
         lines.append(UNCLEAR.get(ctx.locale))
-    for hint in dict.fromkeys(h for h in (how_to_write(p.code) for p in shown) if h is not None):
-        lines.append(hint.get(ctx.locale))
-    if not shown or reason is not None:
-        lines.append(EXAMPLE.get(ctx.locale))
+    hints = [how_to_write(p.code) for p in shown] + ([EXAMPLE] if not shown or reason is not None else [])
+    lines += [hint.get(ctx.locale) for hint in dict.fromkeys(h for h in hints if h is not None)]
     seen = [f"{e.text} → {e.value}" for e in result.spans]
     if seen:
         lines.append(ctx.t("我读到的：", "What I read: ") + "；".join(seen))
@@ -83,6 +81,8 @@ def how_to_write(code: str) -> Text | None:
         return HOW_DATE
     if code.startswith(("company", "contact", "name", "opportunity")):
         return HOW_NAME
+    if code.startswith("intent"):
+        return EXAMPLE
     return None
 
 
