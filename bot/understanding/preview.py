@@ -8,6 +8,7 @@ from bot.context import Context
 from bot.handlers.common import load_deal, money
 from bot.nlp import ParseResult, describe_when
 from bot.reply import CardBuilder, Reply
+from bot.understanding.visit import next_moment
 from bot.understanding.subjects import Subjects, WhichCustomer, customer_of, open_deal_of
 from domain.money import CNY, Money
 from domain.opportunity import Stage
@@ -30,8 +31,8 @@ async def preview_card(ctx: Context, result: ParseResult, text: str, expiry: tim
         card.add("金额", "Amount", money(Money(result.amount, result.currency or CNY), ctx.locale))
     if result.stage:
         card.add("阶段", "Stage", Stage(result.stage).label(ctx.locale))
-    if result.next_at is not None and "date_in_past" not in result.problem_codes():
-        card.add("下一步", "Next step", describe_when(result.next_at, ctx.now, ctx.locale))
+    if (due := next_moment(result, ctx.now)) is not None:  # the reminder's time, as the write will set it
+        card.add("下一步", "Next step", describe_when(due, ctx.now, ctx.locale) + ctx.t(" 提醒", " reminder"))
     if result.intent in NOTED:
         card.add("内容", "Note", text)
     card.line(ctx.t("这句话我没有十足把握，还没有记录。", "I am not sure I read this right, so nothing is recorded yet."))

@@ -50,13 +50,27 @@ async def test_cancel_drops_the_held_sentence(console_with_deal: Console) -> Non
 async def test_confirm_writes_exactly_the_date_that_was_shown(console_with_deal: Console) -> None:
     console = console_with_deal
     out = await console.say(LATER)
-    assert "下周三(12月2日)" in out and "#1 MES" in out and "50万" in out and "范围" in out
+    assert "下周三(12月2日) 09:00 提醒" in out and "#1 MES" in out and "50万" in out and "范围" in out
     assert (await state(console))["reminders"] == []
     await console.say("confirm")
     (deal,) = (await state(console))["deals"]
     assert deal[2] == 500000  # the lower bound, as shown
-    assert deal[3] is not None and deal[3].astimezone(SHANGHAI).date() == datetime(2026, 12, 2).date()
+    assert deal[3] == datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)  # the time shown
+    assert (await state(console))["reminders"] == [(f"#1 {LATER}", datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))]
     assert (await state(console))["notes"] == [LATER]
+
+
+async def test_a_confirmed_sentence_can_be_corrected_and_undone_like_any_other(console_with_deal: Console) -> None:
+    console = console_with_deal
+    before = await state(console)
+    await console.say(LATER)
+    await console.say("确认")
+    out = await console.say("金额是55万")
+    assert "已更正" in out and "55万" in out and "请确认" not in out  # a correction is not asked again
+    (deal,) = (await state(console))["deals"]
+    assert deal[2] == 550000 and deal[3] == datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)
+    assert "已撤销" in await console.say("撤销")
+    assert await state(console) == before
 
 
 async def test_a_held_sentence_survives_a_restart_and_is_written_as_shown(db_url: str) -> None:
