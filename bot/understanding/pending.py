@@ -74,7 +74,8 @@ async def answer(ctx: Context, text: str, write: Act) -> Reply | None:
         return None
     await close(ctx)
     if word in CANCEL:
-        return Reply.text(ctx.t(f"已取消，没有记录：{record['text']}", f"Cancelled; nothing was recorded: {record['text']}"))
+        held = record["text"]
+        return Reply.text(ctx.t(f"已取消，没有记录：{held}", f"Cancelled; nothing was recorded: {held}"))
     at = datetime.fromisoformat(record["at"])
     result = await restore(ctx, record, at)
     return await write(ctx, result, record["text"], at)

@@ -8,8 +8,8 @@ from bot.context import Context
 from bot.handlers.common import load_deal, money
 from bot.nlp import ParseResult, describe_when
 from bot.reply import CardBuilder, Reply
-from bot.understanding.visit import next_moment
 from bot.understanding.subjects import Subjects, WhichCustomer, customer_of, open_deal_of
+from bot.understanding.visit import next_moment
 from domain.money import CNY, Money
 from domain.opportunity import Stage
 
@@ -35,7 +35,8 @@ async def preview_card(ctx: Context, result: ParseResult, text: str, expiry: tim
         card.add("下一步", "Next step", describe_when(due, ctx.now, ctx.locale) + ctx.t(" 提醒", " reminder"))
     if result.intent in NOTED:
         card.add("内容", "Note", text)
-    card.line(ctx.t("这句话我没有十足把握，还没有记录。", "I am not sure I read this right, so nothing is recorded yet."))
+    card.line(ctx.t("这句话我没有十足把握，还没有记录。",
+                    "I am not sure I read this right, so nothing is recorded yet."))
     for problem in result.problems:
         if problem.severity != "info":
             card.line("⚠️ " + problem.message(ctx.locale))
@@ -51,8 +52,8 @@ async def _subject(ctx: Context, result: ParseResult, card: CardBuilder) -> None
     is refused here already."""
     if result.opportunity is not None:
         opp = await load_deal(ctx, result.opportunity)
-        customer = await ctx.uow.customers.get(opp.customer_id)
-        card.add("客户", "Customer", customer.name).add("商机", "Deal", f"#{opp.id} {opp.name}")
+        owner = await ctx.uow.customers.get(opp.customer_id)
+        card.add("客户", "Customer", owner.name).add("商机", "Deal", f"#{opp.id} {opp.name}")
         return
     if result.intent == "reminder":
         return  # a reminder without a deal number is the rep's own

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot import reminders
 from bot.args import Args

@@ -6,7 +6,8 @@ opens the door (until then the callback answers 500 and WeCom redelivers). Outbo
 the app. `markdown` selects the markdown msgtype (unless it equals `text`: then plain text, which
 WeChat users of the app can read too), `extra["textcard"]` (title, description, url,
 btntxt) a text card, otherwise plain text; `extra["buttons"]` ([{text, key}]) adds a button card after the
-text (app members only; a tap comes back as a text message carrying the key). Over WeCom's per-member limits, `send` raises
+text (app members only; a tap comes back as a text message carrying the key). Over WeCom's per-member
+limits, `send` raises
 `DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
 Long content is split into parts (app: 2,048 bytes each, robot markdown: 4,096) reserved against
 the throttle together; if a network fault interrupts a multi-part send, the outbox retry resends the

@@ -17,7 +17,8 @@ async def state(console: Console) -> dict[str, Any]:
     async with console.app.uow_factory() as uow:
         deals = await uow.opportunities.list()
         notes = [f.note for d in deals for f in await uow.followups.for_opportunity(d.id or 0)]
-        reminders = [(r.text, r.due_at) for rep in await uow.reps.list() for r in await uow.reminders.pending_for(rep.id or 0)]
+        reps = await uow.reps.list()
+        reminders = [(r.text, r.due_at) for rep in reps for r in await uow.reminders.pending_for(rep.id or 0)]
         return {"customers": await uow.customers.count(), "notes": notes, "reminders": reminders,
                 "deals": [(d.id, d.stage.value, d.amount.amount if d.amount else None, d.next_at) for d in deals]}
 
