@@ -3,7 +3,8 @@
 The held capture lives in the settings table (per person, channel and conversation), so it survives a
 restart; it expires after EXPIRY. `确认` / `confirm` writes exactly the fields that were shown (they are
 stored, not parsed again); `取消` / `cancel` drops it; another held sentence replaces it; any other
-message is handled as usual and leaves it waiting until it expires.
+message is handled as usual and leaves it waiting until it expires. When a payment-plan question
+(bot/plan_question.py) was asked after the sentence was held, 确认/取消 answer that question first.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ async def hold(ctx: Context, result: ParseResult, text: str) -> Reply:
     card = await preview_card(ctx, result, text, EXPIRY)
     replaced = await waiting(ctx) is not None
     record = {"text": text, "at": ctx.now.isoformat(), "expires": (ctx.now + EXPIRY).isoformat(),
-              "fields": dump(result)}
+              "fields": dump(result), "plan": await plan_question.pending(ctx)}  # the plan question open now
     await ctx.uow.settings.put(key(ctx), record)
     if replaced:
         card = card + Reply.text(ctx.t("（之前等待确认的内容已被这条替换。）",
@@ -70,7 +71,7 @@ async def answer(ctx: Context, text: str, write: Act) -> Reply | None:
     if word not in CONFIRM and word not in CANCEL:
         return None
     record = await waiting(ctx)
-    if record is None or await _plan_asked_later(ctx, record):
+    if record is None or await _plan_asked_since(ctx, record):
         return None
     await close(ctx)
     if word in CANCEL:
@@ -81,12 +82,10 @@ async def answer(ctx: Context, text: str, write: Act) -> Reply | None:
     return await write(ctx, result, record["text"], at)
 
 
-async def _plan_asked_later(ctx: Context, record: dict[str, Any]) -> bool:
-    """An open payment-plan question asked after this capture takes the answer (the latest question wins)."""
+async def _plan_asked_since(ctx: Context, record: dict[str, Any]) -> bool:
+    """A payment-plan question asked after this capture was held takes the answer (the latest question wins)."""
     plan = await plan_question.pending(ctx)
-    if plan is None:
-        return False
-    return datetime.fromisoformat(plan["expires"]) - plan_question.EXPIRY > datetime.fromisoformat(record["at"])
+    return plan is not None and plan != record.get("plan")
 
 
 def dump(result: ParseResult) -> dict[str, Any]:

@@ -141,3 +141,25 @@ async def test_a_sentence_without_customer_or_deal_is_refused_with_the_reason(co
     assert "哪个客户或商机" in out and "没有记录任何内容" in out and "可以这样写" in out
     await console.say("确认")
     assert await state(console) == before
+
+
+async def test_a_plan_question_asked_later_takes_the_first_confirm(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say("合同 #1 80万")
+    await console.say(PAUSED)
+    assert "尚未保存" in await console.say("回款计划 #1 30% 2026-12-15")  # the latest question
+    out = await console.say("确认")
+    assert "回款计划" in out and "已确认" not in out
+    assert (await state(console))["notes"] == []  # the sentence is still held
+    assert "已确认" in await console.say("确认")
+    assert (await state(console))["notes"] == [PAUSED]
+
+
+async def test_a_sentence_held_after_a_plan_question_takes_the_first_confirm(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say("合同 #1 80万")
+    await console.say("回款计划 #1 30% 2026-12-15")
+    await console.say(PAUSED)  # the latest question
+    assert "已确认" in await console.say("确认")
+    assert (await state(console))["notes"] == [PAUSED]
+    assert "回款计划" in await console.say("确认")  # then the plan question, still open

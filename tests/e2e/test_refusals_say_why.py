@@ -30,6 +30,11 @@ async def stored(console: Console) -> dict[str, Any]:
     ("chen", "budget 60", ("'60' has no unit", "Write amounts like", "Nothing was recorded")),
     ("zhangwei", "恒瑞 2月30日 再约", ("日期「2月30日」不存在", "时间请写成", "没有记录任何内容")),
     ("chen", "Initrode call on Feb 30", ("'Feb 30' is not a real date", "Write dates like", "Nothing was recorded")),
+    # a sentence that would be written but for one part that could not be read: the whole write stops
+    ("zhangwei", "今天拜访了恒瑞的周总，下周三再约，预算60", ("「60」没有单位", "金额请写成", "没有记录任何内容")),
+    ("zhangwei", "今天拜访了恒瑞的周总，13月5日再约", ("「13月5日」不存在", "时间请写成", "没有记录任何内容")),
+    ("chen", "Met Mark Chen of Initrode Systems Ltd today, budget 60, follow up next Thursday",
+     ("'60' has no unit", "Write amounts like", "Nothing was recorded")),
 ])
 async def test_an_unreadable_sentence_says_what_and_how(console: Console, user: str, text: str,
                                                         expected: tuple[str, ...]) -> None:
