@@ -21,6 +21,7 @@ from bot.context import Context
 from bot.i18n import Text
 from bot.nlp import ParseResult
 from bot.reply import Button, Reply
+from bot.understanding import corrections, unreadable
 from bot.understanding.offload import parse_text
 from bot.understanding.preview import preview_card
 
@@ -39,11 +40,12 @@ def key(ctx: Context) -> str:
     return f"pending:capture:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
 
 
-async def hold(ctx: Context, result: ParseResult, text: str) -> Reply:
-    """Keep the reading for this person and conversation and show what would be recorded."""
+async def hold(ctx: Context, result: ParseResult, text: str, at: datetime | None = None) -> Reply:
+    """Keep the reading for this person and conversation and show what would be recorded.
+    `at`: when the sentence was written (a held sentence corrected keeps its own time)."""
     card = await preview_card(ctx, result, text, EXPIRY)
-    replaced = await waiting(ctx) is not None
-    record = {"text": text, "at": ctx.now.isoformat(), "expires": (ctx.now + EXPIRY).isoformat(),
+    replaced = at is None and await waiting(ctx) is not None
+    record = {"text": text, "at": (at or ctx.now).isoformat(), "expires": (ctx.now + EXPIRY).isoformat(),
               "fields": dump(result), "plan": await plan_question.pending(ctx)}  # the plan question open now
     await ctx.uow.settings.put(key(ctx), record)
     if replaced:
@@ -86,6 +88,23 @@ async def _plan_asked_since(ctx: Context, record: dict[str, Any]) -> bool:
     """A payment-plan question asked after this capture was held takes the answer (the latest question wins)."""
     plan = await plan_question.pending(ctx)
     return plan is not None and plan != record.get("plan")
+
+
+async def amend(ctx: Context, record: dict[str, Any], text: str) -> Reply:
+    """A correction while a sentence is held ("改成周四", "金额是55万") changes the held reading and shows
+    it again; nothing is written until 确认."""
+    at = datetime.fromisoformat(record["at"])
+    held = await restore(ctx, record, at)
+    names = await ctx.settings.known.names(ctx.uow, record["text"], text)
+    fix = await parse_text(ctx.settings.parser, text, at, names)
+    unreadable.check(fix, text)
+    changed = corrections.merge(held, fix, text)
+    if changed == held:
+        raise unreadable.CorrectionNotUnderstood(
+            what=f"没有看出「{text}」要改什么", what_en=f"could not tell what '{text}' changes",
+            how=unreadable.CORRECTION_EXAMPLES.zh, how_en=unreadable.CORRECTION_EXAMPLES.en)
+    return Reply.text(ctx.t("已修改，仍未记录：", "Changed; still not recorded:")) + await hold(ctx, changed,
+                                                                                      record["text"], at)
 
 
 def dump(result: ParseResult) -> dict[str, Any]:

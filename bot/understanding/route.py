@@ -42,6 +42,8 @@ async def understand(ctx: Context, text: str) -> Reply | None:
     if looks_like_a_mistyped_command(text):
         return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
     if corrections.is_correction(text):
+        if (held := await pending.waiting(ctx)) is not None:
+            return await pending.amend(ctx, held, text)  # corrects the sentence waiting for 确认
         return await corrections.correct(ctx, text, redo)
     result = await parse_text(parser, text, ctx.now, await known.names(ctx.uow, text))
     return await act(ctx, result, text)

@@ -163,3 +163,28 @@ async def test_a_sentence_held_after_a_plan_question_takes_the_first_confirm(con
     assert "已确认" in await console.say("确认")
     assert (await state(console))["notes"] == [PAUSED]
     assert "回款计划" in await console.say("确认")  # then the plan question, still open
+
+
+async def test_a_correction_while_held_changes_what_is_shown_and_confirm_writes_the_change(
+        console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say(LATER)
+    out = await console.say("金额是55万")
+    assert "已修改，仍未记录" in out and "55万" in out and "请确认" in out
+    out = await console.say("改成周四")
+    assert "下周四(12月3日) 09:00 提醒" in out and "55万" in out
+    assert (await state(console))["notes"] == []
+    await console.say("确认")
+    (deal,) = (await state(console))["deals"]
+    assert deal[2] == 550000 and deal[3] == datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI)
+    assert (await state(console))["notes"] == [LATER]
+
+
+async def test_an_unreadable_correction_while_held_changes_nothing(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say(LATER)
+    out = await console.say("金额是abc")
+    assert "看不懂金额「abc」" in out
+    await console.say("确认")
+    (deal,) = (await state(console))["deals"]
+    assert deal[2] == 500000  # still what was shown first
