@@ -62,11 +62,6 @@ async def waiting(ctx: Context) -> dict[str, Any] | None:
     return found
 
 
-async def close(ctx: Context) -> None:
-    if await ctx.uow.settings.get(key(ctx)):
-        await ctx.uow.settings.put(key(ctx), None)
-
-
 async def answer(ctx: Context, text: str, write: Act) -> Reply | None:
     """The router's hook: 确认 writes the held capture, 取消 drops it; None for any other message."""
     word = _END.sub("", text.strip()).casefold()
@@ -75,7 +70,9 @@ async def answer(ctx: Context, text: str, write: Act) -> Reply | None:
     record = await waiting(ctx)
     if record is None or await _plan_asked_since(ctx, record):
         return None
-    await close(ctx)
+    record = await ctx.uow.settings.take(key(ctx))  # atomic: a double tap answers once
+    if not record:
+        return Reply.text(ctx.t("这条内容已经处理过了。", "That one was already answered."))
     if word in CANCEL:
         held = record["text"]
         return Reply.text(ctx.t(f"已取消，没有记录：{held}", f"Cancelled; nothing was recorded: {held}"))
