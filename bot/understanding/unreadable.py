@@ -32,7 +32,8 @@ def check(fix: ParseResult, text: str) -> None:
     if found is None:
         return
     found_problem, how = found
-    raise CorrectionNotUnderstood(what=found_problem.zh.rstrip("。"), what_en=found_problem.en.rstrip("."),
+    what_en = found_problem.en.rstrip(".")
+    raise CorrectionNotUnderstood(what=found_problem.zh.rstrip("。"), what_en=what_en[:1].lower() + what_en[1:],
                                   how=how.zh + CORRECTION_EXAMPLES.zh, how_en=how.en + " " + CORRECTION_EXAMPLES.en)
 
 
