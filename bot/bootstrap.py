@@ -25,7 +25,7 @@ from bot.router import Router
 from bot.runtime import DEFAULT_GC_THRESHOLD, DEFAULT_WARN_MS, GcWatch, LagMonitor, freeze_heap, tune_gc
 from bot.service import Bot
 from bot.understanding.known import KnownCustomers
-from bot.understanding.route import understand
+from bot.understanding.route import answer_held, understand
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -183,7 +183,7 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool) -> KnownC
 
 
 def build_router() -> Router:
-    return Router(registry, free_text=understand, answers=(answer_plan_question,))
+    return Router(registry, free_text=understand, answers=(answer_held, answer_plan_question))
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True) -> Settings:

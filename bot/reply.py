@@ -23,9 +23,19 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """A one-tap answer: channels with buttons show `label`; a tap arrives as the message `command`.
+    Channels without buttons show nothing more: the reply's text already says what to type."""
+
+    label: Text
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     cards: tuple[Card, ...] = ()
     is_error: bool = False
+    buttons: tuple[Button, ...] = ()
 
     @classmethod
     def text(cls, *lines: str, error: bool = False) -> Reply:
@@ -37,7 +47,10 @@ class Reply:
         return cls((Card(title, tuple(fields or ()), tuple(lines or ()), footer),))
 
     def __add__(self, other: Reply) -> Reply:
-        return Reply(self.cards + other.cards, self.is_error or other.is_error)
+        return Reply(self.cards + other.cards, self.is_error or other.is_error, self.buttons + other.buttons)
+
+    def with_buttons(self, *buttons: Button) -> Reply:
+        return Reply(self.cards, self.is_error, self.buttons + buttons)
 
 
 @dataclass(slots=True)
@@ -73,6 +86,11 @@ def render_text(reply: Reply, locale: str) -> str:
             parts.append(card.footer)
         blocks.append("\n".join(parts))
     return "\n\n".join(blocks)
+
+
+def render_buttons(reply: Reply, locale: str) -> list[dict[str, str]]:
+    """The buttons as channel-neutral data: [{"text": label, "key": command}]."""
+    return [{"text": b.label.get(locale), "key": b.command} for b in reply.buttons]
 
 
 def render_markdown(reply: Reply, locale: str) -> str:

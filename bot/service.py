@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.context import Context, Directory, Settings
@@ -17,7 +17,7 @@ from bot.directory_cache import DirectoryCache
 from bot.errors import UnknownSender
 from bot.i18n import Text
 from bot.processing import BatchProcessor
-from bot.reply import Reply, render_markdown, render_text
+from bot.reply import Reply, render_buttons, render_markdown, render_text
 from bot.router import Router
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
@@ -294,6 +294,8 @@ class Bot:
 
 
 def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:
-    extra = {k: v for k, v in msg.extra.items() if k in ("session_webhook", "in_reply_to")}
+    extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in ("session_webhook", "in_reply_to")}
+    if reply.buttons:
+        extra["buttons"] = render_buttons(reply, locale)
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
                       markdown=render_markdown(reply, locale), created_at=now, extra=extra)

@@ -125,6 +125,9 @@ async def advance_stage(ctx: Context, args: Args) -> Reply:
 
 async def move(ctx: Context, opp: Opportunity, target: Stage) -> Reply:
     source = opp.stage
+    if target is source:  # nothing to move: say where it is and change nothing
+        return Reply.text(ctx.t(f"#{opp.id} {opp.name} 已经在「{source.label('zh')}」阶段，没有更改。",
+                                f"#{opp.id} {opp.name} is already at '{source.label('en')}'; nothing was changed."))
     require_right(ctx, opp, stage_right(source, target), "stage")
     opp.advance_to(target, by=ctx.rep.id, at=ctx.now)
     await save_stage(ctx, opp, source)

@@ -85,9 +85,12 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
 @command("帮助", "help", "?", "？", section="general", writes=False,
          help_zh="查看命令说明", help_en="Show the commands", usage_zh="帮助 [命令]", usage_en="help [command]")
 async def show_help(ctx: Context, args: Args) -> Reply:
-    if args.tokens and (cmd := registry.lookup(args.rest())):
+    topic = args.rest()
+    if topic and (cmd := registry.lookup(topic)):
         words = " / ".join((cmd.name, *cmd.aliases))
         return Reply.text(f"{words}", cmd.help.get(ctx.locale), ctx.t("用法：", "Usage: ") + cmd.usage.get(ctx.locale))
+    if topic:
+        return unknown_topic(ctx, topic)
     cards = []
     for key, title in SECTIONS.items():
         lines = [f"{c.usage.get(ctx.locale)}  — {c.help.get(ctx.locale)}"
@@ -100,3 +103,15 @@ async def show_help(ctx: Context, args: Args) -> Reply:
     for card in cards:
         result = result + card
     return result
+
+
+def unknown_topic(ctx: Context, topic: str) -> Reply:
+    """`帮助 foo`: say foo is not a command, suggest close ones, point at the full list."""
+    word = topic[:30]
+    close = registry.suggest(word) or registry.suggest(word.split(" ", 1)[0])
+    lines = [ctx.t(f"没有「{word}」这个命令。", f"There is no command '{word}'.")]
+    if close:
+        lines.append(ctx.t("你是不是想查：", "Did you mean: ") + ctx.t("、", ", ").join(close)
+                     + ctx.t(f"？例如「帮助 {close[0]}」。", f"? For example 'help {close[0]}'."))
+    lines.append(ctx.t("发送「帮助」查看全部命令。", "Send 'help' for all commands."))
+    return Reply.text(*lines, error=True)

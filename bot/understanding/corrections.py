@@ -18,6 +18,7 @@ from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
 from bot.reply import Reply
+from bot.understanding import unreadable
 from bot.understanding.offload import parse_text
 from domain.errors import DomainError
 
@@ -57,13 +58,15 @@ async def remember(ctx: Context, text: str, fixes: dict[str, Any] | None = None,
 
 async def correct(ctx: Context, text: str, act: Act) -> Reply:
     stored = await ctx.uow.settings.get(key(ctx))
+    parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, *_texts(stored, text))
+    at = datetime.fromisoformat(stored["at"]) if stored else ctx.now
+    fix = await parse_text(parser, text, at, names)
+    unreadable.check(fix, text)  # "金额是abc", "改成2月30日": say what could not be read, even with no record
     entries = await undoable(ctx)
     if not stored or not entries or entries[0].batch != stored.get("batch"):
         raise NothingToCorrect()
-    parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, stored["text"], text)
-    at = datetime.fromisoformat(stored["at"])
     original = apply(await parse_text(parser, stored["text"], at, names), stored.get("fixes", {}))
-    merged = merge(original, await parse_text(parser, text, at, names), text)
+    merged = merge(original, fix, text)
     if merged == original:
         raise NothingToCorrect()
     await refuse_if_changed_since(ctx, entries, CorrectionConflict)  # undo's check: keep a colleague's change
@@ -71,6 +74,10 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
     reply = await act(ctx, merged, stored["text"])
     await remember(ctx, stored["text"], fixes(merged), at)
     return Reply.text(ctx.t("已更正：", "Corrected:")) + (reply or Reply()) + kept_reply(ctx, kept)
+
+
+def _texts(stored: dict[str, Any] | None, text: str) -> tuple[str, ...]:
+    return (stored["text"], text) if stored else (text,)
 
 
 def fixes(result: ParseResult) -> dict[str, Any]:

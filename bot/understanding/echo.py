@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.handlers.common import money
+from bot.i18n import Text
 from bot.nlp import ParseResult, describe_when
 from bot.reply import CardBuilder, Reply
 from bot.understanding.subjects import Subjects
 
+UNCLEAR = Text("没看懂这句话要记录什么：没有找到客户、商机号或要做的事。",
+               "Could not tell what to record: no customer, deal number or action was found.")
+EXAMPLE = Text("可以这样写：「今天拜访了明途的何总，预算80万，下周三上午10点再约」或「#12 报价36万」。",
+               "Write it like: 'Met Mark Chen of Initrode today, budget $90k, follow up next Thursday' "
+               "or '#12 quote 360k'.")
+HOW_AMOUNT = Text("金额请写成 80万、800000元、¥80万 或 $90k 这样的形式。",
+                  "Write amounts like 800k yuan, 80万, ¥800,000 or $90k.")
+HOW_DATE = Text("时间请写成 明天下午3点、12月8日 10:00、下周三 这样的形式。",
+                "Write dates like tomorrow 3pm, Dec 8 10:00 or next Wednesday.")
+HOW_NAME = Text("请写客户全称（例如「杭州明途信息技术有限公司」）或商机号（例如 #12）。",
+                "Write the customer's full name (e.g. 'Initrode Systems Ltd') or the deal number (e.g. #12).")
 UNDO_HINT = ("不对？回复「撤销」撤销这次记录，或直接更正，例如「改成周三」「金额是55万」",
              "Not right? Reply 'undo' to revert it, or correct it, e.g. 'change to Wednesday', 'amount is 550k'")
 
@@ -43,15 +55,35 @@ def recorded_card(ctx: Context, result: ParseResult, subjects: Subjects) -> Repl
     return card.build(ctx.t(*UNDO_HINT))
 
 
-def not_understood(ctx: Context, result: ParseResult) -> Reply:
-    """Nothing is written; say what was not understood and what was."""
-    lines = [p.message(ctx.locale) for p in result.problems if p.severity != "info"]
+def not_understood(ctx: Context, result: ParseResult, reason: Text | None = None) -> Reply:
+    """Nothing is written; say what was not understood, how to write it, and what was read."""
+    shown = [p for p in result.problems if p.severity != "info"]
+    lines = [p.message(ctx.locale) for p in shown]
+    if reason is not None:
+        lines.append(reason.get(ctx.locale))
+    if not lines:  # never a refusal without a reason
+        lines.append(UNCLEAR.get(ctx.locale))
+    hints = [how_to_write(p.code) for p in shown] + ([EXAMPLE] if not shown or reason is not None else [])
+    lines += [hint.get(ctx.locale) for hint in dict.fromkeys(h for h in hints if h is not None)]
     seen = [f"{e.text} → {e.value}" for e in result.spans]
     if seen:
         lines.append(ctx.t("我读到的：", "What I read: ") + "；".join(seen))
     lines.append(ctx.t("没有记录任何内容。可以补充后重发，或发送「帮助」查看命令写法。",
                        "Nothing was recorded. Send it again with the missing part, or send 'help' for commands."))
     return Reply.text(*lines, error=True)
+
+
+def how_to_write(code: str) -> Text | None:
+    """How to write the part a problem is about (by the problem code's family)."""
+    if code.startswith("amount"):
+        return HOW_AMOUNT
+    if code.startswith(("date", "time")):
+        return HOW_DATE
+    if code.startswith(("company", "contact", "name", "opportunity")):
+        return HOW_NAME
+    if code.startswith("intent"):
+        return EXAMPLE
+    return None
 
 
 def with_hint(ctx: Context, reply: Reply) -> Reply:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from bot import reminders
 from bot.args import Args
@@ -14,9 +15,10 @@ from bot.handlers.money import quote_deal, take_payment
 from bot.handlers.queries import my_deals, show_deal, show_help
 from bot.i18n import Text
 from bot.nlp import ParseResult, describe_when
+from bot.nlp.result import WRITE_THRESHOLD
 from bot.registry import registry
 from bot.reply import Reply
-from bot.understanding import corrections
+from bot.understanding import corrections, pending
 from bot.understanding.echo import not_understood, recorded_card, with_hint
 from bot.understanding.offload import parse_text
 from bot.understanding.subjects import Subjects, deal_in
@@ -29,6 +31,7 @@ NO_USAGE = Text("", "")
 _REMIND_ME = re.compile(r"^\s*(?:请|帮我)?(?:提醒我|提醒一下|提醒下|记得)\s*|^\s*(?:please\s+)?remind me (?:to\s+)?",
                         re.IGNORECASE)
 _REF = re.compile(r"^\s*#\d+\s*")
+WHICH = Text("没看出这条记录是关于哪个客户或商机的。", "Could not tell which customer or deal this is about.")
 
 
 async def understand(ctx: Context, text: str) -> Reply | None:
@@ -39,23 +42,59 @@ async def understand(ctx: Context, text: str) -> Reply | None:
     if looks_like_a_mistyped_command(text):
         return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
     if corrections.is_correction(text):
-        return await corrections.correct(ctx, text, act)
+        if (held := await pending.waiting(ctx)) is not None:
+            return await pending.amend(ctx, held, text)  # corrects the sentence waiting for 确认
+        return await corrections.correct(ctx, text, redo)
     result = await parse_text(parser, text, ctx.now, await known.names(ctx.uow, text))
     return await act(ctx, result, text)
 
 
-async def act(ctx: Context, result: ParseResult, text: str) -> Reply | None:
+async def act(ctx: Context, result: ParseResult, text: str, confirmed: bool = False) -> Reply | None:
+    """Refuse what could not be read, hold what was read with low confidence, write the rest.
+    `confirmed`: the rep already saw this reading (a correction of a recorded sentence): no asking."""
     if result.intent == "help":
         return await show_help(ctx, Args("", NO_USAGE, ctx.now))
     if result.intent == "query":
         return await answer(ctx, result)
-    if result.intent == "unknown":
-        return not_understood(ctx, result)
-    if not result.writable or (result.opportunity is None and "company_ambiguous" in result.problem_codes()):
+    if result.intent == "unknown" or cannot_write(result):
         return not_understood(ctx, result)  # ask back rather than guess
+    if not confirmed and result.confidence < WRITE_THRESHOLD:
+        if not has_subject(result):
+            return not_understood(ctx, result, WHICH)
+        return await pending.hold(ctx, result, text)
     reply = await ACTIONS[result.intent](ctx, result, text)
     await corrections.remember(ctx, text)
     return reply
+
+
+def cannot_write(result: ParseResult) -> bool:
+    """A part that looked like an amount, date or name could not be read, or a name fits several customers."""
+    codes = result.problem_codes()
+    return any(p.severity == "error" for p in result.problems) or (
+        result.opportunity is None and "company_ambiguous" in codes)
+
+
+def has_subject(result: ParseResult) -> bool:
+    """Something a held sentence can be recorded on (else it is refused, naming what is missing)."""
+    if result.intent == "reminder":
+        return result.next_at is not None
+    return result.opportunity is not None or bool(result.company)
+
+
+async def redo(ctx: Context, result: ParseResult, text: str) -> Reply | None:
+    return await act(ctx, result, text, confirmed=True)
+
+
+async def write_held(ctx: Context, result: ParseResult, text: str, at: datetime) -> Reply:
+    """确认 on a held sentence: write the fields that were shown, remembered for a later correction."""
+    reply = await ACTIONS[result.intent](ctx, result, text)
+    await corrections.remember(ctx, text, corrections.fixes(result), at)
+    return Reply.text(ctx.t("已确认。", "Confirmed.")) + reply
+
+
+async def answer_held(ctx: Context, text: str) -> Reply | None:
+    """The router's hook for 确认 / 取消 on a held sentence."""
+    return await pending.answer(ctx, text, write_held)
 
 
 def looks_like_a_mistyped_command(text: str) -> bool:

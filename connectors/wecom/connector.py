@@ -5,7 +5,9 @@ opens the door (until then the callback answers 500 and WeCom redelivers). Outbo
 `robot:<team>` goes to that team's group robot, anything else is a member userid reached through
 the app. `markdown` selects the markdown msgtype (unless it equals `text`: then plain text, which
 WeChat users of the app can read too), `extra["textcard"]` (title, description, url,
-btntxt) a text card, otherwise plain text. Over WeCom's per-member limits, `send` raises
+btntxt) a text card, otherwise plain text; `extra["buttons"]` ([{text, key}]) adds a button card after the
+text (app members only; a tap comes back as a text message carrying the key). Over WeCom's per-member
+limits, `send` raises
 `DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
 Long content is split into parts (app: 2,048 bytes each, robot markdown: 4,096) reserved against
 the throttle together; if a network fault interrupts a multi-part send, the outbox retry resends the
@@ -15,6 +17,7 @@ parts already delivered (at-least-once; `duplicate_check_interval` lets WeCom dr
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -43,6 +46,9 @@ ROBOT_PREFIX = "robot:"
 APP_MAX_PARTS = 4
 CARD_TITLE_LIMIT = 128  # bytes
 CARD_DESCRIPTION_LIMIT = 512
+BUTTON_LIMIT = 6  # WeCom's button_interaction card holds at most 6 buttons
+BUTTON_TITLE_LIMIT = 108  # bytes (36 characters)
+BUTTON_TEXT_LIMIT = 30  # bytes (10 characters)
 
 
 class NotStarted(Exception):
@@ -109,13 +115,16 @@ class WeComConnector:
             self._reserve(user, 1)
             await self.app_client.send_textcard(user, **_card_fields(card))
             return
+        buttons = _buttons(message.extra.get("buttons"))
         markdown = message.markdown if _wants_markdown(message) else None
         msgtype = "markdown" if markdown else "text"
         content = to_wecom_markdown(markdown) if markdown else message.text
         parts = split_markdown(content, APP_TEXT_LIMIT, APP_MAX_PARTS)
-        self._reserve(user, len(parts))
+        self._reserve(user, len(parts) + (1 if buttons else 0))
         for part in parts:
             await self.app_client.send(user, msgtype, {"content": part})
+        if buttons:  # the one-tap answers, after the text they answer
+            await self.app_client.send(user, "template_card", button_card(buttons))
 
     def _reserve(self, user: str, count: int) -> None:
         wait = self._throttle.reserve(user, self._clock(), count=count)
@@ -126,6 +135,23 @@ class WeComConnector:
 def _wants_markdown(message: OutboundMessage) -> bool:
     """Markdown only when it adds formatting: plain text also shows in WeChat, markdown does not."""
     return bool(message.markdown) and message.markdown != message.text
+
+
+def _buttons(value: Any) -> list[dict[str, str]]:
+    if not isinstance(value, list):
+        return []
+    return [{"text": str(b.get("text", "")), "key": str(b.get("key", ""))}
+            for b in value[:BUTTON_LIMIT] if isinstance(b, Mapping) and b.get("key")]
+
+
+def button_card(buttons: list[dict[str, str]]) -> dict[str, Any]:
+    """A button_interaction template card: a tap comes back as a template_card_event whose EventKey is the
+    button's key (connectors.wecom.inbound turns it into a text message). The first button is the main one."""
+    title = " / ".join(b["text"] for b in buttons)
+    return {"card_type": "button_interaction", "task_id": uuid.uuid4().hex,
+            "main_title": {"title": truncate_utf8(title, BUTTON_TITLE_LIMIT)},
+            "button_list": [{"text": truncate_utf8(b["text"], BUTTON_TEXT_LIMIT), "style": 1 if i == 0 else 2,
+                             "key": b["key"]} for i, b in enumerate(buttons)]}
 
 
 def _card_fields(card: Mapping[str, Any]) -> dict[str, str]:

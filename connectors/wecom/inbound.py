@@ -13,6 +13,7 @@ from connectors.base import InboundMessage
 from connectors.wecom.xmlsafe import check_xml_safe
 
 CHANNEL = "wecom"
+BUTTON_EVENT = "template_card_event"
 
 
 def _raw(message: Any) -> Mapping[str, Any]:
@@ -55,6 +56,8 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
         extra["event"] = _text(raw.get("Event"))
         if key := _text(raw.get("EventKey")):
             extra["event_key"] = key
+        if extra["event"] == BUTTON_EVENT and key:  # a tap on a reply's button: the button's command, as text
+            extra["msgtype"], extra["button"], text = "text", True, key
     return InboundMessage(
         channel=CHANNEL,
         external_id=external_id(raw),

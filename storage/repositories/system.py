@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import AuditEntry
@@ -99,3 +99,10 @@ class SqlAlchemySettingsRepository:
         stmt = dialect_insert(self.session, SettingRow).values(key=key, value=value)
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
         await self.session.execute(stmt)
+
+    async def take(self, key: str) -> Any | None:
+        """Remove the key and return its value, atomically: of two transactions taking the same key, the
+        second waits for the first and gets None (a pending question answered twice is answered once)."""
+        await before_write(self.session)
+        stmt = delete(SettingRow).where(SettingRow.key == key).returning(SettingRow.value)
+        return await self.session.scalar(stmt)

@@ -310,6 +310,11 @@ class FakeSettingsRepository:
         self._uow.data["settings"][key] = copy.deepcopy(value)
         self._uow.dirty.add(("settings", key))
 
+    async def take(self, key: str) -> Any | None:
+        value = self._uow.data["settings"].pop(key, None)
+        self._uow.dirty.add(("settings", key))
+        return value
+
 
 
 

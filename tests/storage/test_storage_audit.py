@@ -74,3 +74,16 @@ async def test_settings_are_upserted_json_values(uow_factory: Factory) -> None:
     async with uow_factory() as uow:
         assert await uow.settings.get("round_robin:华东") == {"next": 1, "note": "轮到张三"}
         assert await uow.settings.get("token:wecom") is None
+
+
+async def test_take_returns_the_value_once_and_removes_the_key(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:
+        await uow.settings.put("pending:capture:1:console:a", {"text": "#1 项目暂停了"})
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.settings.take("pending:capture:1:console:a") == {"text": "#1 项目暂停了"}
+        assert await uow.settings.take("pending:capture:1:console:a") is None
+        assert await uow.settings.take("never:there") is None
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.settings.get("pending:capture:1:console:a") is None
