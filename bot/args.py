@@ -33,6 +33,13 @@ def normalize(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+def after_marker(words: list[str], marker: int, now: datetime) -> str:
+    """The words after a 下次 / next marker. "next" stays when it begins the date itself, so
+    `follow #3 … next Friday demo` means the same Friday as "next Friday" in a sentence."""
+    keep = words[marker].casefold() == "next" and values.typed_when(words[marker:], now) is not None
+    return " ".join(words[marker if keep else marker + 1 :])
+
+
 class Args:
     """The words after the command. Getters consume what they read and raise UsageError if absent."""
 

@@ -93,6 +93,7 @@ class _Assembly:
         self.default_currency = currency or (CNY if language == "zh" else USD)
         self.problems = problems
         self.evidence: list[Evidence] = []
+        self.next_period = ""  # 下午 in 下周二下午: when a date-only next step is due (bot.nlp.resolve.due_at)
         self.firsts: dict[str, Found] = {}  # the first OPP, PHONE and EMAIL found
         for found in findings.refs:
             self.firsts.setdefault(found.label, found)
@@ -119,7 +120,7 @@ class _Assembly:
             phone=self._written(phone), email=self._written(email),
             amount=amount.amount if amount else None,
             currency=(amount.currency or self.default_currency) if amount else None,
-            stage=guess.stage, next_at=next_at, confidence=self._confidence(guess),
+            stage=guess.stage, next_at=next_at, next_period=self.next_period, confidence=self._confidence(guess),
             problems=tuple(self.problems), spans=_in_order(self.evidence),
             known_customer=known, language=self.language,
         )
@@ -195,6 +196,7 @@ class _Assembly:
         if chosen is None or chosen.value is None:
             return None
         self._note("WHEN", chosen.start, chosen.end, chosen.value.isoformat())
+        self.next_period = chosen.period
         return chosen.value
 
 

@@ -42,7 +42,8 @@ _HAPPENED = rx(
     r"(?:见|拜访|走访|拜会|去|开|聊|谈|通|打|发|签|来|吃|参观|考察|演示|交流|沟通|汇报|讲|面谈|碰)了|已经|刚才|刚刚|"
     r"(?i:\b(?:met|visited|had|called|spoke|talked|sent|signed|went|discussed|emailed|presented|demoed)\b)")
 _LATIN = rx(r"[A-Za-z]")
-_WHEN_CHARS = frozenset(string.digits + string.ascii_letters + "今明后昨前天周星礼拜月号日年底初中旬过点點时半早晚午内週禮後時號")
+_WHEN_CHARS = frozenset(
+    string.digits + string.ascii_letters + "今明后昨前天周星礼拜月号日年底初中旬过点點时半早晚午内" + "週禮後時號")
 _BARE_SLASH = rx(r"\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?(?!\S)")
 _DIGIT_SEP = rx(r"\d[-/.:]\d")
 
@@ -106,9 +107,9 @@ def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
             paired[at] = index
     for index, moment in enumerate(times):
         if index not in used and not moment.weak:
-            at = _sentence_date(moment, dates, paired | dict.fromkeys(reported, -1), text)
-            if at is not None:
-                paired[at] = index
+            chosen = _sentence_date(moment, dates, paired | dict.fromkeys(reported, -1), text)
+            if chosen is not None:
+                paired[chosen] = index
                 used.add(index)
     found = [_resolve(day, times[paired[at]] if at in paired else None, ctx) for at, day in enumerate(dates)]
     for index, moment in enumerate(times):
