@@ -9,8 +9,8 @@ Rules:
   the current week; a bare weekday (周五, Friday) the coming one, today included. Said on Tuesday
   24 Nov 2026: 下周三 = next Wednesday = 2 Dec, 周三 = Wednesday = 25 Nov, 下下周三 = 9 Dec.
 - A time of day is always kept: 下午3点, 上午10点半, 10:00, 3pm. A bare 1-6 o'clock (3点) is the
-  afternoon. A time written next to a date joins it (下周三 15:00, 3pm next Friday); a time elsewhere
-  in the same sentence joins the sentence's one date (下礼拜三去拜访王总 3点); alone it is today's,
+  afternoon. A time written next to a date joins it (下周三 15:00, 3pm next Friday); a time later
+  in the same sentence joins the one date before it (下礼拜三去拜访王总 3点); alone it is today's,
   or tomorrow's once passed.
 - A part of the day without a clock time (下周二下午, tomorrow morning) keeps the date as the
   value and the part as `period`; reminders are then due at PERIOD_TIMES (下午 14:00), otherwise
@@ -119,11 +119,12 @@ def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
 
 
 def _sentence_date(moment: TimePart, dates: list[DatePart], paired: dict[int, int], text: str) -> int | None:
-    """The one date without a time in the time's sentence (下礼拜三去拜访王总 3点), if there is one."""
-    free = [at for at, day in enumerate(dates)
-            if at not in paired and not day.anchor and day.at is None and day.day is not None
-            and not _SENTENCE_END.search(text, min(day.end, moment.end), max(day.start, moment.start))]
-    return free[0] if len(free) == 1 else None
+    """The date a later time in the same sentence belongs to (下礼拜三去拜访王总 3点): the sentence's
+    only date before the time, if it has no time of its own."""
+    before = [at for at, day in enumerate(dates) if day.end <= moment.start]
+    free = [at for at in before if at not in paired and not dates[at].anchor and dates[at].at is None
+            and dates[at].day is not None and not _SENTENCE_END.search(text, dates[at].end, moment.start)]
+    return free[0] if len(free) == 1 and len(before) == 1 else None
 
 
 def _partner(day: DatePart, times: list[TimePart], used: set[int], text: str) -> int | None:
