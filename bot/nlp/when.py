@@ -98,6 +98,7 @@ def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
     used: set[int] = set()
     paired: dict[int, int] = {}  # date index -> time index
     reported: set[int] = set()  # dates moved back (周一见了王总): they take no time from afar
+    far: set[int] = set()  # dates given a time from later in the sentence: their span stays their own
     for at, day in enumerate(dates):
         if day.back is not None and _HAPPENED.search(clause_of(text, day.start, day.end)):
             dates[at] = replace(day, day=day.back)
@@ -111,7 +112,9 @@ def _combine(parts: list[Part], text: str, ctx: Context) -> list[WhenMention]:
             if chosen is not None:
                 paired[chosen] = index
                 used.add(index)
-    found = [_resolve(day, times[paired[at]] if at in paired else None, ctx) for at, day in enumerate(dates)]
+                far.add(chosen)
+    found = [_resolve(day, times[paired[at]] if at in paired else None, ctx, at in far)
+             for at, day in enumerate(dates)]
     for index, moment in enumerate(times):
         if index not in used and not moment.weak:
             found.append(_time_only(moment, text, ctx))
@@ -154,9 +157,9 @@ def _at(day: date, moment: TimePart, period: str, ctx: Context) -> datetime | No
     return datetime.combine(day, time(*resolved), tzinfo=ctx.now.tzinfo)
 
 
-def _resolve(day: DatePart, moment: TimePart | None, ctx: Context) -> WhenMention:
-    end = max(day.end, moment.end) if moment else day.end
-    start = min(day.start, moment.start) if moment else day.start
+def _resolve(day: DatePart, moment: TimePart | None, ctx: Context, far: bool = False) -> WhenMention:
+    end = max(day.end, moment.end) if moment and not far else day.end
+    start = min(day.start, moment.start) if moment and not far else day.start
     if day.problem or day.day is None:
         return WhenMention(start, end, None, problem=day.problem or "date_invalid")
     if day.at is not None:
