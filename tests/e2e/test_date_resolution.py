@@ -91,3 +91,15 @@ async def test_a_weekday_correction_stays_in_the_corrected_week(console: Console
     assert "已更正" in await console.say(fix)
     next_at, _, reminders = await stored(console)
     assert (next_at, reminders) == (moved, [moved])
+
+
+@pytest.mark.parametrize(("text", "due", "echo"), [
+    ("提醒我下周二下午给何总打电话", at(12, 1, 14), "下周二(12月1日) 14:00"),
+    ("提醒我下礼拜三给何总打电话 3点", at(12, 2, 15), "下周三(12月2日) 15:00"),
+    ("提醒我下下週三 上午10點半 给何总打电话", at(12, 9, 10, 30), "下下周三(12月9日) 10:30"),
+])
+async def test_a_reminder_sentence_keeps_the_time_of_day(console: Console, text: str, due: datetime,
+                                                         echo: str) -> None:
+    out = await console.say(text)
+    assert echo in out
+    assert (await stored(console))[2] == [due]
