@@ -19,12 +19,18 @@ _DATE_HINT = re.compile(
     r"sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.IGNORECASE)
 
 
+_TIME_HINT = re.compile(
+    r"^(?:凌晨|早上|上午|中午|下午|傍晚|晚上)?\d{1,2}(?:[点點时時](?:半|\d{1,2}分?)?|:\d{2})$|^\d{1,2}(?::\d{2})?(?:am|pm)$",
+    re.IGNORECASE)
+
+
 def looks_like_amount(token: str) -> bool:
     return bool(_AMOUNT_HINT.search(token)) and not looks_like_date(token) and not token.endswith("%")
 
 
 def looks_like_date(token: str) -> bool:
-    return bool(_DATE_HINT.search(token))
+    """A date, or a time of day written as a whole word (下午3点, 10:00, 3pm: today's, or tomorrow's once past)."""
+    return bool(_DATE_HINT.search(token)) or bool(_TIME_HINT.match(token))
 
 
 def to_money(token: str) -> Money | None:

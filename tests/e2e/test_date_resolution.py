@@ -40,6 +40,8 @@ async def stored(console: Console) -> tuple[datetime | None, str, list[datetime]
     ("跟进 #1 电话 下次 下禮拜三 上午10点半 演示", at(12, 2, 10, 30), "演示"),
     ("跟进 #1 电话 下次 下下周三 演示", at(12, 9, 9), "演示"),
     ("follow #1 call next Friday 3pm demo", at(12, 4, 15), "demo"),
+    ("跟进 #1 电话 下次 下午3点 回电", at(11, 24, 15), "回电"),
+    ("follow #1 call next 3pm call back", at(11, 24, 15), "call back"),
 ])
 async def test_the_command_form_keeps_the_time_of_day(console: Console, command: str, due: datetime,
                                                       step: str) -> None:
