@@ -15,6 +15,8 @@ Rules:
 - A part of the day without a clock time (下周二下午, tomorrow morning) keeps the date as the
   value and the part as `period`; reminders are then due at PERIOD_TIMES (下午 14:00), otherwise
   at 09:00 (due_at).
+- The user's zone is the named zone of the message time (each rep's own, see user_zone): 明天 for a
+  rep in London is London's tomorrow, and 下午3点 is 15:00 there.
 - A correction naming only a weekday (改成周四, change to Thursday) moves the date within its own
   week and keeps the time of day; one naming only a time keeps the day (moved).
 """
@@ -68,9 +70,15 @@ def zone(name: str = DEFAULT_TZ) -> tzinfo:
     return ZoneInfo(name)
 
 
+def user_zone(now: datetime, fallback: tzinfo | None = None) -> tzinfo:
+    """The user's zone: the named zone `now` is written in (the bot passes each message's time in its
+    writer's zone), else `fallback` (a naive time, or a bare offset such as --now ...+08:00)."""
+    return now.tzinfo if isinstance(now.tzinfo, ZoneInfo) else fallback or zone()
+
+
 def local_now(now: datetime, tz: tzinfo | None = None) -> datetime:
-    """`now` in the user's zone; a naive `now` is taken to be in that zone already."""
-    target = tz or zone()
+    """`now` in the user's zone (`tz`, else user_zone); a naive `now` is taken to be in that zone already."""
+    target = tz or user_zone(now)
     return now.replace(tzinfo=target) if now.tzinfo is None else now.astimezone(target)
 
 

@@ -59,7 +59,7 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
     if not stored or not entries or entries[0].batch != stored.get("batch"):
         raise NothingToCorrect()
     parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, stored["text"], text)
-    at = datetime.fromisoformat(stored["at"])
+    at = datetime.fromisoformat(stored["at"]).astimezone(ctx.now.tzinfo)  # read in the writer's zone
     original = apply(await parse_text(parser, stored["text"], at, names), stored.get("fixes", {}))
     merged = merge(original, await parse_text(parser, text, at, names), text)
     if merged == original:

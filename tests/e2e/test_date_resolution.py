@@ -5,11 +5,12 @@ The clock is Tuesday 24 Nov 2026 10:00 Asia/Shanghai (tests/e2e/conftest.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import SHANGHAI
-from tests.e2e.harness import Console
+from tests.e2e.conftest import NOW, SHANGHAI
+from tests.e2e.harness import USERS, Console, start_console
 
 ZHANG = 2  # 张伟's rep id in the harness's [[users]] order
 
@@ -105,3 +106,20 @@ async def test_a_reminder_sentence_keeps_the_time_of_day(console: Console, text:
     out = await console.say(text)
     assert echo in out
     assert (await stored(console))[2] == [due]
+
+
+async def test_dates_resolve_in_the_users_own_time_zone(db_url: str) -> None:
+    users = [dict(u, timezone="Europe/London") if u["console"] == "zhangwei" else u for u in USERS]
+    london = ZoneInfo("Europe/London")
+    session = await start_console(db_url, "zhangwei", NOW, users=users)  # 02:00 on Tuesday in London
+    try:
+        await session.say("新客户 杭州明途信息技术有限公司 区域 华东")
+        await session.say("新商机 明途 MES 80万")
+        await session.say("跟进 #1 电话沟通 下次 明天 下午3点 发报价")
+        assert (await stored(session))[2] == [datetime(2026, 11, 25, 15, 0, tzinfo=london)]
+        await session.say("#1 下周二下午去演示")
+        assert (await stored(session))[2] == [datetime(2026, 12, 1, 14, 0, tzinfo=london)]
+        assert "已更正" in await session.say("改成周四")  # same week, same afternoon, still London's
+        assert (await stored(session))[2] == [datetime(2026, 12, 3, 14, 0, tzinfo=london)]
+    finally:
+        await session.app.close()
