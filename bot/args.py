@@ -33,6 +33,13 @@ def normalize(text: str) -> str:
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
+def after_marker(words: list[str], marker: int, now: datetime) -> str:
+    """The words after a 下次 / next marker. "next" stays when it begins the date itself, so
+    `follow #3 … next Friday demo` means the same Friday as "next Friday" in a sentence."""
+    keep = words[marker].casefold() == "next" and values.typed_when(words[marker:], now) is not None
+    return " ".join(words[marker if keep else marker + 1 :])
+
+
 class Args:
     """The words after the command. Getters consume what they read and raise UsageError if absent."""
 
@@ -83,15 +90,17 @@ class Args:
         return None
 
     def when(self, required: bool = False) -> date | datetime | None:
+        """The first date, with the time of day written after it over several words ("明天 下午3点",
+        "2026-12-10 10:00", "next Friday 3pm"), read by the free-text rules (bot.nlp.resolve)."""
         for i, token in enumerate(self.tokens):
             if not values.looks_like_date(token):
                 continue
-            resolved = values.to_when(token, self.now)
-            if resolved is None:
-                raise self.fail(f"日期「{token}」无效，请写成 2026-12-01、12月1日 或 下周三",
-                                f"invalid date '{token}'; write it like 2026-12-01, Dec 1 or next Wednesday")
-            del self.tokens[i]
-            return resolved
+            typed = values.typed_when(self.tokens[i:], self.now)
+            if typed is None:
+                raise self.fail(f"日期「{token}」无效，请写成 2026-12-01、12月1日 10:00 或 下周三 下午3点",
+                                f"invalid date '{token}'; write it like 2026-12-01, Dec 1 10:00 or next Wednesday 3pm")
+            self.tokens[i : i + typed.words] = [typed.rest] if typed.rest else []
+            return typed.value
         if required:
             raise self.fail("缺少日期", "missing date")
         return None

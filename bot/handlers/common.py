@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.context import Context
 from bot.errors import AmbiguousMatch
+from bot.nlp.describe import relative_zh
 from domain import permissions
 from domain.customer import Customer, normalize_name
 from domain.errors import NotFound
@@ -74,7 +75,8 @@ def money(value: Money | None, locale: str) -> str:
 
 
 def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -> str:
-    """A date, or a moment in the reader's time zone: 2026年12月1日(周二) 10:00 / Tue 1 Dec 2026 10:00."""
+    """A date, or a moment in the reader's time zone, written out with how a rep says it:
+    2026年12月1日(下周二) 10:00, 2026年11月25日(明天 周三), 2026年12月15日(周二) / Tue 1 Dec 2026 10:00."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -83,7 +85,10 @@ def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -
         return day if date_only else f"{day} {local:%H:%M}"
     if ctx.locale == "en":
         return f"{value:%a} {value.day} {value:%b} {value.year}"
-    return f"{value.year}年{value.month}月{value.day}日(周{WEEKDAYS_ZH[value.weekday()]})"
+    weekday = f"周{WEEKDAYS_ZH[value.weekday()]}"
+    label = relative_zh(value, ctx.now.date())
+    tag = label if label.startswith(("上", "本", "下")) else f"{label} {weekday}".strip()
+    return f"{value.year}年{value.month}月{value.day}日({tag})"
 
 
 def colleague(ctx: Context, name: str) -> tuple[int, Rep]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from bot import reminders
-from bot.args import Args
+from bot.args import Args, after_marker
 from bot.context import Context
 from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
 from bot.registry import command
@@ -77,7 +77,7 @@ async def record_followup(ctx: Context, args: Args) -> Reply:
     next_at = None
     next_step = ""
     if marker is not None:
-        tail = Args(" ".join(words[marker + 1:]), args.usage, ctx.now)
+        tail = Args(after_marker(words, marker, ctx.now), args.usage, ctx.now)
         resolved = tail.when(required=True)
         if resolved is not None and is_past(resolved, ctx.now):
             raise args.fail(f"下次时间 {when(resolved, ctx)} 已经过去", f"the next step's time {when(resolved, ctx)} "

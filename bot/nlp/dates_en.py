@@ -1,8 +1,9 @@
 """English date and time expressions: next Tuesday, in 2 weeks, Jan 15, at 2pm on Friday, tomorrow
 morning, end of the month, by 12/8.
 
-"next <weekday>" is that day in the next calendar week (as 下周三), "this <weekday>" the one in the
-current week, a bare weekday the coming one.
+"next <weekday>" is that day in the next calendar week (as 下周三), "<weekday> after next" the one in
+the week after (as 下下周三), "this <weekday>" the one in the current week, a bare weekday the coming
+one (see bot.nlp.when for the whole rule).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def _rel_day(m: re.Match[str], ctx: Context) -> Part:
 
 
 _WEEKDAY_PREFIX = rx(r"(?:this|next|coming|last|the\sfollowing)\s$")
+_AFTER_NEXT = rx(r"\safter\snext\b")
 _SHORT_DAYS = {"mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun"}
 
 
@@ -61,6 +63,8 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     pfx = found.group(0).strip() if found else ""
     start = found.start() if found else m.start()
     period = _PERIOD_WORDS.get(m.group("p") or "", "")
+    if not m.group("p") and (later := _AFTER_NEXT.match(m.string, m.end())) is not None:
+        return DatePart(start, later.end(), weekday_in_week(ctx.today, weekday, 2))  # Wednesday after next
     if pfx in ("next", "the following", "last", "this"):
         weeks = {"next": 1, "the following": 1, "last": -1}.get(pfx, 0)
         return DatePart(start, m.end(), weekday_in_week(ctx.today, weekday, weeks), period)
@@ -175,6 +179,9 @@ RULES = RuleBook([
     (("next ", "this ", "following ",),
      rx(r"(?P<pfx>next|this|the\sfollowing)\s(?P<unit>week|month|year|quarter)\b"),
      lambda m, c: _span(m, c, False)),
+    (("after next",),
+     rx(r"(?:the\s)?week\safter\snext\b"),
+     lambda m, c: DatePart(m.start(), m.end(), weekday_in_week(c.today, 0, 2))),
     (("eow", "eom", "eoy", "eod", "cob",),
      rx(r"(?P<abbr>eow|eom|eoy|eod|cob)\b"), lambda m, c: _span(m, c, True)),
     (("in ", "within ",),

@@ -22,10 +22,12 @@ from bot.nlp.numerals import small_number
 from bot.nlp.text import Scanned, rx
 
 _N = r"\d{1,2}|[零〇一二两三四五六七八九十]{1,3}"
-_PFX = r"下下个?|下个?|上上个?|上个?|本|这个?|今"
+_PFX = r"下下[个個]?|下[个個]?|上上[个個]?|上[个個]?|本|[这這][个個]?|今"
 _WEEKS = {"下": 1, "下个": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1, "上上": -2, "上上个": -2}
+_WEEK_WORD = r"(?:周|週|星期|礼拜|禮拜)"  # traditional forms too, in case they reach us unconverted
 _REL_DAYS = {
-    "大后天": (3, ""), "后天": (2, ""), "明天": (1, ""), "明日": (1, ""), "明儿": (1, ""),
+    "大后天": (3, ""), "后天": (2, ""), "大後天": (3, ""), "後天": (2, ""),
+    "明天": (1, ""), "明日": (1, ""), "明儿": (1, ""),
     "明早": (1, "am"), "明晨": (1, "am"), "明晚": (1, "night"), "今天": (0, ""), "今日": (0, ""),
     "今儿": (0, ""), "今早": (0, "am"), "今晚": (0, "night"), "今夜": (0, "night"), "昨天": (-1, ""),
     "昨日": (-1, ""), "昨晚": (-1, "night"), "前天": (-2, ""), "大前天": (-3, ""),
@@ -34,7 +36,8 @@ _PERIODS = {
     "凌晨": "am", "清晨": "am", "早上": "am", "早晨": "am", "上午": "am", "早": "am", "中午": "noon",
     "午后": "pm", "下午": "pm", "傍晚": "pm", "晚上": "night", "夜里": "night", "夜间": "night", "晚": "night",
 }
-_DAY_PART = rx(r"\s?(上午|中午|下午|傍晚|晚上)")
+_DAY_PART = rx(r"\s?(上午|中午|下午|傍晚|晚上|早上)")
+_HOUR_NEXT = rx(r"\s?[\d零一二两三四五六七八九十]")
 _MINUTES = {"半": 30, "一刻": 15, "三刻": 45, "整": 0}
 _DEADLINE = rx(r"\s?(?:之前|以前|前|之内|以内|内|截止)")
 
@@ -45,16 +48,34 @@ def _with_deadline(text: str, end: int) -> int:
     return m.end() if m else end
 
 
+def _weeks(pfx: str | None) -> int:
+    return _WEEKS.get((pfx or "").replace("個", "个").replace("這", "这"), 0)
+
+
+def _day_part(text: str, end: int) -> tuple[int, str]:
+    """The part of the day written after a date (下周二下午, 12月9日 上午): the date's end and period.
+    The date covers it unless an hour follows, which makes it a clock time of its own (下午3点)."""
+    later = _DAY_PART.match(text, end)
+    if later is None:
+        return end, ""
+    return (end if _HOUR_NEXT.match(text, later.end()) else later.end()), _PERIODS[later.group(1)]
+
+
+def _dated(m: re.Match[str], day: date | None, back: date | None = None) -> DatePart:
+    """A date ending at the match (and a following 前/之内), with its part of the day (_day_part)."""
+    end, period = _day_part(m.string, _with_deadline(m.string, m.end()))
+    problem = "" if day is not None else "date_invalid"
+    return DatePart(m.start(), end, day, period, problem=problem, back=back)
+
+
 def _rel_day(m: re.Match[str], ctx: Context) -> Part:
     """明天 / 后天 / 今晚; a bare 今天 only dates the report ("今天见了王总") unless a deadline or a
     part of the day follows (今天下午去拜访, 今天之内回复)."""
     offset, period = _REL_DAYS[m.group(0)]
     end = _with_deadline(m.string, m.end())
-    later = _DAY_PART.match(m.string, end)
-    if later:
-        period = _PERIODS[later.group(1)]
-    anchor = m.group(0) in ("今天", "今日", "今儿") and end == m.end() and later is None
-    return DatePart(m.start(), end, ctx.today + timedelta(days=offset), period, anchor)
+    with_part, later = _day_part(m.string, end)
+    anchor = m.group(0) in ("今天", "今日", "今儿") and end == m.end() and not later
+    return DatePart(m.start(), with_part, ctx.today + timedelta(days=offset), later or period, anchor)
 
 
 def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
@@ -64,13 +85,12 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
             return None  # 一周一次 / 两周
         day = next_weekday(ctx.today, weekday)
         back = day - timedelta(days=7) if day != ctx.today else None
-        return DatePart(m.start(), _with_deadline(m.string, m.end()), day, back=back)
-    day = weekday_in_week(ctx.today, weekday, _WEEKS.get(pfx, 0))
-    return DatePart(m.start(), _with_deadline(m.string, m.end()), day)
+        return _dated(m, day, back=back)
+    return _dated(m, weekday_in_week(ctx.today, weekday, _weeks(pfx)))
 
 
 def _week(m: re.Match[str], ctx: Context) -> Part:
-    weeks = _WEEKS.get(m.group("pfx"), 0)
+    weeks = _weeks(m.group("pfx"))
     # 下周 = next Monday; 本周(内) = by Friday
     day = weekday_in_week(ctx.today, 0, weeks) if weeks else max(ctx.today, weekday_in_week(ctx.today, 4, 0))
     return DatePart(m.start(), _with_deadline(m.string, m.end()), day)
@@ -155,30 +175,26 @@ def _year_part(m: re.Match[str], ctx: Context) -> Part:
 
 
 def _full_date(m: re.Match[str], ctx: Context) -> Part:
-    found = safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    end = _with_deadline(m.string, m.end())
-    return DatePart(m.start(), end, found, problem="" if found else "date_invalid")
+    return _dated(m, safe_date(int(m.group("y")), int(m.group("m")), int(m.group("d"))))
 
 
 def _month_day(m: re.Match[str], ctx: Context) -> Part | None:
     month, day = small_number(m.group("m")), small_number(m.group("d"))
     if month is None or day is None:
         return None
-    end = _with_deadline(m.string, m.end())
     if m.group("y"):
         found = safe_date(ctx.today.year + (1 if m.group("y") == "明" else 0), month, day)
     else:
         found = upcoming_month_day(ctx.today, month, day)
-    return DatePart(m.start(), end, found, problem="" if found else "date_invalid")
+    return _dated(m, found)
 
 
 def _month_rel_day(m: re.Match[str], ctx: Context) -> Part | None:
     day = small_number(m.group("d"))
     if day is None:
         return None
-    first = first_of_month(ctx.today, _WEEKS.get(m.group("pfx"), 0))
-    found = safe_date(first.year, first.month, day)
-    return DatePart(m.start(), _with_deadline(m.string, m.end()), found, problem="" if found else "date_invalid")
+    first = first_of_month(ctx.today, _weeks(m.group("pfx")))
+    return _dated(m, safe_date(first.year, first.month, day))
 
 
 def _day_only(m: re.Match[str], ctx: Context) -> Part | None:
@@ -187,8 +203,7 @@ def _day_only(m: re.Match[str], ctx: Context) -> Part | None:
         return None
     found = upcoming_day_of_month(ctx.today, day)
     back = safe_date(ctx.today.year, ctx.today.month, day) if found and found > ctx.today else None
-    end = _with_deadline(m.string, m.end())
-    return DatePart(m.start(), end, found, problem="" if found else "date_invalid", back=back)
+    return _dated(m, found, back=back)
 
 
 def _duration(m: re.Match[str], ctx: Context) -> Part | None:
@@ -232,18 +247,18 @@ _CLOCK_START = rx(r"[凌清早上中午下傍晚夜\s\d零一二两三四五六�
 _CLOCK = Scanned(_CLOCK_START, rx(
     r"(?P<period>凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|夜里|夜间|(?<![今明昨])早|(?<![今明昨])晚)?"
     r"\s?(?<![\d.:第])(?P<h>\d{1,2}|[零一二两三四五六七八九十]{1,3})\s?"
-    r"(?:[点點时](?P<m>半|一刻|三刻|整|\d{1,2}|[零一二三四五六七八九十]{1,3})?(?:分|(?P<zhong>钟))?"
+    r"(?:[点點时時](?P<m>半|一刻|三刻|整|\d{1,2}|[零一二三四五六七八九十]{1,3})?(?:分|(?P<zhong>钟))?"
     r"|:(?P<mm>\d{2}))"
     r"(?![万亿元块%\d零一二三四五六七八九十]|建议|意见|要求|原因|内容|问题|需求|注意|看法|想法)"))
 
 RULES = RuleBook([
     ("天明今昨",
-     rx(r"大后天|后天|明天|明日|明儿|明早|明晨|明晚|今天|今日|今儿|今早|今晚|今夜|昨天|昨日|昨晚|大前天|前天"),
+     rx(r"大后天|后天|大後天|後天|明天|明日|明儿|明早|明晨|明晚|今天|今日|今儿|今早|今晚|今夜|昨天|昨日|昨晚|大前天|前天"),
      _rel_day),
-    ("周星期礼拜",
-     rx(rf"(?P<pfx>{_PFX})?(?:周|星期|礼拜)(?P<d>[一二三四五六日天1-7末])"), _weekday),
-    ("周星期礼拜",
-     rx(r"(?P<pfx>下下个?|下个?|本|这个?)(?:周|星期|礼拜)(?![一二三四五六日天1-7末])"), _week),
+    ("周週星期礼禮拜",
+     rx(rf"(?P<pfx>{_PFX})?{_WEEK_WORD}(?P<d>[一二三四五六日天1-7末])"), _weekday),
+    ("周週星期礼禮拜",
+     rx(rf"(?P<pfx>下下[个個]?|下[个個]?|本|[这這][个個]?){_WEEK_WORD}(?![一二三四五六日天1-7末])"), _week),
     ("月",
      rx(rf"(?:(?P<y>\d{{4}})年)?(?<![\d个])(?P<m>{_N})月份?(?P<part>底|末|初|中旬|中|上旬|下旬)"),
      _month_numbered_part),
@@ -280,7 +295,7 @@ RULES = RuleBook([
     ("过",
      rx(r"过(?P<n>\d+|[一二两三四五六七八九十]{1,3})\s?(?P<ge>个)?(?P<half>)(?P<unit>天|周|星期|礼拜|月)(?P<dir>)"),
      _duration),
-    ("点點时:", _CLOCK, _clock),
+    ("点點时時:", _CLOCK, _clock),
 ])
 
 

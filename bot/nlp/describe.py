@@ -10,12 +10,13 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 _NEAR_DAYS = {-1: "昨天", 0: "今天", 1: "明天", 2: "后天"}
 
 
-def _relative_zh(day: date, today: date) -> str:
+def relative_zh(day: date, today: date) -> str:
+    """明天 / 下周三 / 下下周三 as a rep would say it, or "" when no short word fits."""
     offset = (day - today).days
     if offset in _NEAR_DAYS:
         return _NEAR_DAYS[offset]
     weeks = ((day.toordinal() - day.weekday()) - (today.toordinal() - today.weekday())) // 7
-    prefix = {-1: "上周", 0: "本周", 1: "下周"}.get(weeks)
+    prefix = {-1: "上周", 0: "本周", 1: "下周", 2: "下下周"}.get(weeks)
     return prefix + _WEEKDAYS_ZH[day.weekday()] if prefix else ""
 
 
@@ -32,5 +33,5 @@ def describe_when(value: date | datetime, now: datetime, locale: str = "zh") -> 
         return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}{year}{clock}"
     year = f"{day.year}年" if day.year != today.year else ""
     written = f"{year}{day.month}月{day.day}日"
-    label = _relative_zh(day, today)
+    label = relative_zh(day, today)
     return f"{label}({written}){clock}" if label else f"{written}{clock}"

@@ -15,7 +15,7 @@ from bot.nlp.problems import PENALTY, Problem, problem
 from bot.nlp.refs import Found
 from bot.nlp.result import Evidence, ParseResult
 from bot.nlp.text import MAX_CHARS, fold, has_words
-from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, zone
+from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, user_zone, zone
 
 _MONEY_INTENTS = ("stage_change", "quote", "payment")
 MAX_STRINGS = 500_000  # token strings the spaCy vocabularies may collect before they are rebuilt
@@ -60,7 +60,8 @@ class Parser:
     def parse(
         self, text: str, now: datetime, known_customers: Sequence[KnownName | str] | Gazetteer = ()
     ) -> ParseResult:
-        """Read one message written at `now` (aware; a naive `now` is taken in the parser's zone).
+        """Read one message written at `now`, in the zone `now` is named in (the writer's), else the
+        parser's (a naive `now` or a bare offset).
 
         `known_customers`: a list (read for this message only) or a `Gazetteer` built once for many
         messages (the bot's is bot.understanding.known.KnownCustomers'); nothing is cached here."""
@@ -71,7 +72,7 @@ class Parser:
         if not has_words(text):
             return ParseResult("unknown", problems=(problem("no_text"),))
         problems: list[Problem] = []
-        findings = Findings(fold(text), local_now(now, self.tz), _gazetteer(known_customers))
+        findings = Findings(fold(text), local_now(now, user_zone(now, self.tz)), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
         run(self.pipelines, findings.cjk, text, findings, always_doc=self.always_doc)
         self._recycle()
@@ -93,6 +94,7 @@ class _Assembly:
         self.default_currency = currency or (CNY if language == "zh" else USD)
         self.problems = problems
         self.evidence: list[Evidence] = []
+        self.next_period = ""  # 下午 in 下周二下午: when a date-only next step is due (bot.nlp.resolve.due_at)
         self.firsts: dict[str, Found] = {}  # the first OPP, PHONE and EMAIL found
         for found in findings.refs:
             self.firsts.setdefault(found.label, found)
@@ -119,7 +121,7 @@ class _Assembly:
             phone=self._written(phone), email=self._written(email),
             amount=amount.amount if amount else None,
             currency=(amount.currency or self.default_currency) if amount else None,
-            stage=guess.stage, next_at=next_at, confidence=self._confidence(guess),
+            stage=guess.stage, next_at=next_at, next_period=self.next_period, confidence=self._confidence(guess),
             problems=tuple(self.problems), spans=_in_order(self.evidence),
             known_customer=known, language=self.language,
         )
@@ -195,6 +197,7 @@ class _Assembly:
         if chosen is None or chosen.value is None:
             return None
         self._note("WHEN", chosen.start, chosen.end, chosen.value.isoformat())
+        self.next_period = chosen.period
         return chosen.value
 
 

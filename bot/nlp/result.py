@@ -42,6 +42,7 @@ class ParseResult:
     currency: str | None = None
     stage: str | None = None
     next_at: date | datetime | None = None
+    next_period: str = ""  # a part of the day written without a clock time (下周二下午 -> "pm"); not in the contract
     confidence: float = 0.0
     problems: tuple[Problem, ...] = ()
     spans: tuple[Evidence, ...] = ()

@@ -1,7 +1,8 @@
 """Short corrections to one's last free-text action: "改成周三", "金额是55万", "联系人是宋经理".
 
 The last action is undone and done again with the corrected fields, read against the original message's
-time, so "改成周三" means the Wednesday after the original message.
+time; a weekday alone moves the date within its week ("改成周四" / "change to Thursday" after "下周三" /
+"next Wednesday 3pm" is that week's Thursday, same time), by the one date resolver (bot.nlp.resolve.moved).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from bot.context import Context
 from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
+from bot.nlp.resolve import moved
 from bot.reply import Reply
 from bot.understanding import unreadable
 from bot.understanding.offload import parse_text
@@ -30,10 +32,6 @@ _CORRECTION = re.compile(
     r"|改成|改为|改到|换成|应该是|应为)"
     r"|^\s*(?:no,?\s*)?(?:change (?:it |the \w+ )?to|make it|(?:the )?(?:amount|date|time|contact) is|i meant)\b",
     re.IGNORECASE)
-_BARE_WEEKDAY = re.compile(r"(?<![下本这上])(?:周|星期|礼拜)([一二三四五六日天])(?![\d点:])")
-_WEEKDAYS = "一二三四五六日天"
-_DAY_WORDS = re.compile(r"[今明后昨日号月周天]|星期|礼拜|\d+[/-]\d+|today|tomorrow|day|mon|tue|wed|thu|fri|sat|sun|"
-                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|week", re.IGNORECASE)
 FIELDS = ("opportunity", "company", "contact", "phone", "email", "amount", "currency", "stage", "next_at")
 
 
@@ -59,7 +57,7 @@ async def remember(ctx: Context, text: str, fixes: dict[str, Any] | None = None,
 async def correct(ctx: Context, text: str, act: Act) -> Reply:
     stored = await ctx.uow.settings.get(key(ctx))
     parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, *_texts(stored, text))
-    at = datetime.fromisoformat(stored["at"]) if stored else ctx.now
+    at = datetime.fromisoformat(stored["at"]).astimezone(ctx.now.tzinfo) if stored else ctx.now  # writer's zone
     fix = await parse_text(parser, text, at, names)
     unreadable.check(fix, text)  # "金额是abc", "改成2月30日": say what could not be read, even with no record
     entries = await undoable(ctx)
@@ -103,23 +101,12 @@ def merge(original: ParseResult, fix: ParseResult, text: str) -> ParseResult:
         changes["known_customer"] = fix.known_customer
     if "amount" in changes and fix.currency is None:
         changes.pop("currency", None)
-    if "next_at" in changes and original.next_at is not None:
-        changes["next_at"] = _moved(original.next_at, changes["next_at"], text)
+    if "next_at" in changes:
+        changes["next_period"] = fix.next_period or original.next_period
+        if original.next_at is not None:
+            changes["next_at"] = moved(original.next_at, changes["next_at"], text)
     problems = tuple(p for p in original.problems if not _fixed(p.code, changes))
     return replace(original, problems=problems, **changes)
-
-
-def _moved(old: date | datetime, new: date | datetime, text: str) -> date | datetime:
-    """"改成周四" after "下周三" means the Thursday of that same week; a date alone keeps the time of day."""
-    if isinstance(new, datetime) and not _DAY_WORDS.search(text):  # "改为下午3点": same day, new time
-        old_day = old.date() if isinstance(old, datetime) else old
-        return new.replace(year=old_day.year, month=old_day.month, day=old_day.day)
-    if (bare := _BARE_WEEKDAY.search(text)) is not None:
-        old_day = old.date() if isinstance(old, datetime) else old
-        new = old_day + timedelta(days=_WEEKDAYS.index(bare.group(1)) % 7 - old_day.weekday())
-    if isinstance(old, datetime) and not isinstance(new, datetime):
-        return old.replace(year=new.year, month=new.month, day=new.day)
-    return new
 
 
 def _fixed(code: str, changes: dict[str, object]) -> bool:

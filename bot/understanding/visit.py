@@ -6,9 +6,10 @@ from datetime import date, datetime
 
 from bot.context import Context
 from bot.handlers.common import load_deal
-from bot.handlers.deals import as_datetime, save_followup
+from bot.handlers.deals import save_followup
 from bot.handlers.leads import create_lead
 from bot.nlp import ParseResult
+from bot.nlp.resolve import due_at
 from bot.understanding.subjects import (
     Subjects,
     WhichCustomer,
@@ -32,7 +33,7 @@ def next_moment(result: ParseResult, now: datetime) -> datetime | None:
     if result.next_at is None or "date_in_past" in result.problem_codes():
         return None
     value: date | datetime = result.next_at
-    return as_datetime(value, now)
+    return due_at(value, now, result.next_period)
 
 
 async def record_lead(ctx: Context, result: ParseResult) -> Subjects:

@@ -20,6 +20,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     (date(2026, 11, 26), "后天(11月26日)", "Thu 26 Nov"),
     (datetime(2026, 11, 27, 15, 30, tzinfo=SHANGHAI), "本周五(11月27日) 15:30", "Fri 27 Nov 15:30"),
     (date(2026, 11, 17), "上周二(11月17日)", "Tue 17 Nov"),
+    (date(2026, 12, 9), "下下周三(12月9日)", "Wed 9 Dec"),
     (date(2026, 12, 15), "12月15日", "Tue 15 Dec"),
     (date(2027, 1, 15), "2027年1月15日", "Fri 15 Jan 2027"),
 ])
