@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from bot import reminders
 from bot.args import Args
+from bot.capture.contact_update import is_contact_update
 from bot.context import Context
 from bot.handlers.customers import find_customer
 from bot.handlers.deals import lose, move, reason_in, win
@@ -49,6 +50,8 @@ async def act(ctx: Context, result: ParseResult, text: str) -> Reply | None:
         return await show_help(ctx, Args("", NO_USAGE, ctx.now))
     if result.intent == "query":
         return await answer(ctx, result)
+    if is_contact_update(result, text):  # only a contact's phone / mail / title: update it, open nothing
+        return await visit(ctx, result, text)
     if result.intent == "unknown":
         return not_understood(ctx, result)
     if not result.writable or (result.opportunity is None and "company_ambiguous" in result.problem_codes()):
