@@ -40,7 +40,7 @@ def is_contact_update(result: ParseResult, text: str) -> bool:
     """Only who (and whose) and their phone / mail / title: nothing happened, nothing is planned."""
     if not result.contact or result.opportunity is not None or result.amount is not None \
             or result.next_at is not None or result.stage is not None \
-            or any(p.severity == "error" for p in result.problems):
+            or any(p.severity == "error" and p.code != "intent_unclear" for p in result.problems):
         return False
     title = title_in(text)
     if not (result.phone or result.email or title):

@@ -87,3 +87,21 @@ async def test_the_same_contact_name_at_two_of_my_customers_is_asked_back(consol
     out = await console.say("何总的电话 13812345678")
     assert "多个客户的联系人" in out
     assert [phone for _, _, _, phone, _ in await contact_rows(console)] == ["", ""]
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("黄主任的手机换了 13900001111", (3, "13900001111")),
+    ("恒瑞的黄主任 huang@hengrui.cn", (4, "huang@hengrui.cn")),
+    ("恒瑞的黄主任职位改成信息中心副主任", (2, "信息中心副主任")),
+])
+async def test_contact_updates_land_on_the_matched_contact(console: Console, text: str,
+                                                           field: tuple[int, str]) -> None:
+    await console.say(HUANG)  # assigned to 张伟 by the 华东 rule
+    await console.say("线索 转商机 L1")
+    before = await stored(console)
+    out = await console.say(text)
+    assert "已更新联系人 · 黄子涵" in out
+    (row,) = await contact_rows(console)
+    assert row[field[0]] == field[1]
+    after = await stored(console)
+    assert (after.deals, after.followups) == (before.deals, before.followups)  # no deal, no follow-up
