@@ -47,7 +47,7 @@ def matching(contacts: Sequence[Contact], written: str) -> list[Contact]:
              or (c.name == name and (c.title == title or not c.title))]
     if exact or not title:
         return exact
-    return [c for c in contacts if c.name.startswith(name) and c.name != name and c.title
+    return [c for c in contacts if c.name.startswith(name) and c.title
             and _title_fits(c.title, title)]
 
 
