@@ -60,6 +60,13 @@ async def match_contact(ctx: Context, customer_id: int, written: str) -> Contact
     return found[0] if found else None
 
 
+async def named_in(ctx: Context, customer_id: int, text: str) -> Contact | None:
+    """The one stored contact of the customer the text names in full (黄子涵) when the reader found no one."""
+    found = [c for c in await ctx.uow.contacts.for_customer(customer_id)
+             if len(c.name) >= 2 and c.name in text and not is_colleague(ctx, c.name, text)]
+    return found[0] if len(found) == 1 else None
+
+
 async def create_contact(ctx: Context, customer_id: int, name: str, title: str = "", phone: str = "",
                          email: str = "", **audit: str) -> Contact:
     """A new contact and its audit entry (`audit` adds to what the entry records)."""

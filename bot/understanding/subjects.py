@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.capture.contacts import add_or_match, is_colleague
+from bot.capture.contacts import add_or_match, is_colleague, named_in
 from bot.context import Context
 from bot.errors import AmbiguousMatch
 from bot.handlers.common import find_customers, load_deal, view_scope
@@ -62,11 +62,11 @@ async def contact_of(ctx: Context, result: ParseResult, customer: Customer, subj
                      text: str = "") -> Contact | None:
     """The customer's contact the sentence names: matched first (黄主任 → 黄子涵 信息中心主任), else new;
     a colleague (带上王工, a name in the directory) is never stored as the customer's contact."""
+    assert customer.id is not None
     if not result.contact:
-        return None
+        return await named_in(ctx, customer.id, text) if text and "customer" not in subjects.created else None
     if is_colleague(ctx, result.contact, text):
         return None
-    assert customer.id is not None
     contact, created = await add_or_match(ctx, customer.id, result.contact, result.phone or "", result.email or "")
     if created:
         subjects.created.add("contact")

@@ -24,6 +24,16 @@ async def test_a_surname_and_title_match_the_existing_contact(console: Console) 
     assert (await stored(console)).deals == [(1, "张伟", 1)]  # the deal's contact is 黄子涵
 
 
+async def test_a_contact_named_in_full_is_linked_even_when_the_reader_missed_the_name(console: Console) -> None:
+    await console.say(HUANG)  # assigned to 张伟 by the 华东 rule
+    await console.say("线索 转商机 L1")
+    await console.say("新线索 苏州恒瑞智能装备有限公司 联系人 宋建")  # the deal's contact stays 黄子涵
+    out = await console.say("今天去恒瑞演示了方案，宋建很满意")
+    assert "宋建" in out.split("联系人")[1].split("\n")[0] and "（新）" not in out.split("联系人")[1].split("\n")[0]
+    assert [name for _, name, _, _, _ in await contact_rows(console)] == ["黄子涵", "宋建"]  # no new contact
+    assert (await stored(console)).followups == {1: ["张伟"]}
+
+
 async def test_a_title_the_contact_does_not_hold_is_a_new_contact(console: Console) -> None:
     await console.say(HUANG)
     await console.say("今天和恒瑞的黄总通了电话，下周二发方案")
