@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import bot.handlers  # noqa: F401  (registers the commands)
+from bot.capture.answer import answer_capture_offer
 from bot.channels import build_channels
 from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
@@ -183,7 +184,8 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool) -> KnownC
 
 
 def build_router() -> Router:
-    return Router(registry, free_text=understand, answers=(answer_held, answer_plan_question))
+    return Router(registry, free_text=understand,
+                  answers=(answer_held, answer_plan_question, answer_capture_offer))
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True) -> Settings:

@@ -92,6 +92,15 @@ def can_control(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
 can_edit = can_work  # the former name
 
 
+def can_add_note(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None], teams: Iterable[Team] = ()) -> bool:
+    """A follow-up note on a deal: whoever may work on it, and any active colleague on an OPEN deal (the
+    capture dedupe offer "add my note to #62"). A note only adds to the deal's history: it changes no
+    amount, stage, next step, owner or sharing, and gives no right to see the deal; the owner is notified."""
+    if can_work(rep, opp, team_of, teams):
+        return True
+    return rep.active and rep.id is not None and not opp.stage.is_closed
+
+
 def stage_right(source: Stage, target: Stage) -> Right:
     """Moving between open stages is work; closing (won/lost) or touching a closed deal is control."""
     return Right.CONTROL if source.is_closed or target.is_closed else Right.WORK

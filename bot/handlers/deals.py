@@ -6,11 +6,12 @@ from datetime import date, datetime, time
 
 from bot import reminders
 from bot.args import Args, after_marker
+from bot.capture import followups
+from bot.capture.deals import already_open_line, colleagues_open_deals, open_deal, tell_owners
 from bot.context import Context
 from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain.activity import FollowUp, FollowUpKind
 from domain.customer import Lifecycle
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
@@ -29,9 +30,6 @@ LOST_LABELS = {
     LostReason.REQUIREMENTS: ("需求不符", "requirements"), LostReason.NO_DECISION: ("无决策", "no decision"),
     LostReason.OTHER: ("其他", "other"),
 }
-KIND_WORDS = {"电话": FollowUpKind.CALL, "call": FollowUpKind.CALL, "拜访": FollowUpKind.VISIT,
-              "visit": FollowUpKind.VISIT, "会议": FollowUpKind.MEETING, "meeting": FollowUpKind.MEETING,
-              "微信": FollowUpKind.WECHAT, "邮件": FollowUpKind.EMAIL}
 DEFAULT_REMINDER_TIME = time(9, 0)
 
 
@@ -58,12 +56,14 @@ async def create_deal(ctx: Context, args: Args) -> Reply:
     words = args.required_rest("缺少客户和商机名称", "missing the customer and deal name").split(" ", 1)
     customer = await resolve_customer(ctx, words[0])
     name = words[1] if len(words) > 1 else ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
-    opp = await ctx.uow.opportunities.add(Opportunity(
-        customer_id=customer.id or 0, name=name, owner_id=ctx.rep.id, team_id=ctx.rep.team_id, amount=amount,
-        created_at=ctx.now, updated_at=ctx.now, last_contact_at=ctx.now))
-    await ctx.audit("opportunity", opp.id, "create", name=name)
-    return Reply.text(ctx.t(f"已创建商机 #{opp.id} {customer.name} {name} {money(amount, 'zh')}",
-                            f"Deal #{opp.id} created: {customer.name} {name} {money(amount, 'en')}").rstrip())
+    others = await colleagues_open_deals(ctx, customer)  # an explicit new deal is made, and said
+    opp = await open_deal(ctx, customer, name, amount)
+    reply = Reply.text(ctx.t(f"已创建商机 #{opp.id} {customer.name} {name} {money(amount, 'zh')}",
+                             f"Deal #{opp.id} created: {customer.name} {name} {money(amount, 'en')}").rstrip())
+    if others:
+        await tell_owners(ctx, others, customer, opp)
+        reply += Reply.text(already_open_line(ctx, others))
+    return reply
 
 
 @command("跟进", "follow", "followup", "follow-up", section="deals",
@@ -90,18 +90,7 @@ async def record_followup(ctx: Context, args: Args) -> Reply:
 
 async def save_followup(ctx: Context, opp: Opportunity, note: str, next_at: datetime | None,
                         next_step: str) -> Reply:
-    if next_at is not None:
-        reminders.check_time(next_at, ctx.now)  # before anything is written
-    kind = next((k for w, k in KIND_WORDS.items() if w in note.casefold()), FollowUpKind.NOTE)
-    followup = await ctx.uow.followups.add(FollowUp(
-        rep_id=ctx.rep.id, note=note, at=ctx.now, opportunity_id=opp.id, customer_id=opp.customer_id,
-        kind=kind, next_step=next_step, next_at=next_at))
-    await ctx.audit("followup", followup.id, "create")
-    opp.last_contact_at = ctx.now
-    if next_at is not None:
-        opp.next_at, opp.next_step = next_at, next_step or note
-        await reminders.schedule_next_step(ctx, opp, next_at, followup.id)
-    await ctx.update("opportunity", opp)
+    await followups.record_followup(ctx, opp, note, next_at, next_step)
     card = CardBuilder(ctx.t(f"已记录跟进 · #{opp.id} {opp.name}", f"Follow-up recorded · #{opp.id} {opp.name}"),
                        ctx.locale)
     card.add("内容", "Note", note).add("下一步", "Next step", next_step)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.args import Args
+from bot.capture.contacts import add_or_match
+from bot.capture.deals import open_deal
 from bot.context import Context
 from bot.handlers.common import money
 from bot.handlers.customers import CUSTOMER_OPTIONS, add_customer, customer_from_options
@@ -16,7 +18,6 @@ from domain.customer import Contact, Customer, normalize_name
 from domain.errors import NotFound
 from domain.lead import Lead, LeadStatus
 from domain.money import Money
-from domain.opportunity import Opportunity
 from domain.people import Rep, Role
 
 LEAD_OPTIONS = {**CUSTOMER_OPTIONS, "联系人": "contact", "contact": "contact", "职位": "title",
@@ -69,11 +70,9 @@ async def create_lead(ctx: Context, customer: Customer, budget: Money | None, op
                       source: str = "chat") -> tuple[Lead, Contact | None]:
     assert customer.id is not None
     contact = None
-    if name := opts.get("contact"):
-        contact = await ctx.uow.contacts.add(Contact(customer_id=customer.id, name=name,
-                                                     title=opts.get("title", ""), phone=opts.get("phone", ""),
-                                                     email=opts.get("email", "")))
-        await ctx.audit("contact", contact.id, "create", name=name)
+    if name := opts.get("contact"):  # an existing contact of the customer is matched, not doubled
+        contact, _ = await add_or_match(ctx, customer.id, name, opts.get("phone", ""), opts.get("email", ""),
+                                        opts.get("title", ""))
     lead = Lead(customer_id=customer.id, title=opts.get("note", ""), budget=budget,
                 contact_id=contact.id if contact else None, region=opts.get("region") or customer.region,
                 industry=opts.get("industry") or customer.industry, source=source, created_at=ctx.now)
@@ -117,12 +116,9 @@ async def convert_lead(ctx: Context, args: Args) -> Reply:
     ctx.remember("lead", lead)
     customer = await ctx.uow.customers.get(lead.customer_id)
     name = args.rest() or ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.name} project")
-    opp = await ctx.uow.opportunities.add(Opportunity(
-        customer_id=lead.customer_id, name=name, owner_id=lead.owner_id or ctx.rep.id,
-        team_id=lead.team_id or ctx.rep.team_id, amount=lead.budget, contact_id=lead.contact_id,
-        lead_id=lead.id, created_at=ctx.now, updated_at=ctx.now, last_contact_at=ctx.now))
+    opp = await open_deal(ctx, customer, name, lead.budget, owner_id=lead.owner_id, team_id=lead.team_id,
+                          contact_id=lead.contact_id, lead_id=lead.id)
     assert opp.id is not None
-    await ctx.audit("opportunity", opp.id, "create", name=name)
     lead.mark_converted(opp.id)
     await ctx.update("lead", lead, status=lead.status.value)
     return Reply.text(ctx.t(f"线索 L{lead.id} 已转为商机 #{opp.id} {name}",

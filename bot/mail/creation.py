@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.capture.contacts import create_contact
 from bot.context import Context
 from bot.handlers.customers import store_customer
 from bot.handlers.leads import create_lead
@@ -72,8 +73,7 @@ async def contact_for(ctx: Context, lookups: MailLookups, mail: Mail, customer_i
     contact = lookups.contacts.get(mail.sender)
     if contact is None:
         name = person_name(mail.msg.sender_name, mail.sender)
-        contact = await ctx.uow.contacts.add(Contact(customer_id=customer_id, name=name, email=mail.sender))
-        await ctx.audit("contact", contact.id, "create", name=name, source="email")
+        contact = await create_contact(ctx, customer_id, name, email=mail.sender, source="email")
         lookups.contacts[mail.sender] = contact
     elif contact.bouncing:  # they just wrote to us: the address works again
         ctx.remember("contact", contact)

@@ -29,6 +29,8 @@ def new(ctx: Context, subjects: Subjects, what: str) -> str:
 
 
 def recorded_card(ctx: Context, result: ParseResult, subjects: Subjects) -> Reply:
+    if subjects.reply is not None:  # the dedupe offer or a contact update: said as it is
+        return subjects.reply
     opp, lead = subjects.opportunity, subjects.lead
     title = ctx.t("已记录", "Recorded")
     if opp is not None:
@@ -52,6 +54,8 @@ def recorded_card(ctx: Context, result: ParseResult, subjects: Subjects) -> Repl
     for problem in result.problems:
         if problem.severity != "info":
             card.line("⚠️ " + problem.message(ctx.locale))
+    for line in subjects.lines:
+        card.line(line)
     return card.build(ctx.t(*UNDO_HINT))
 
 

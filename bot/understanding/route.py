@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot import reminders
 from bot.args import Args
+from bot.capture.contact_update import is_contact_update
 from bot.context import Context
 from bot.handlers.customers import find_customer
 from bot.handlers.deals import lose, move, reason_in, win
@@ -56,6 +57,8 @@ async def act(ctx: Context, result: ParseResult, text: str, confirmed: bool = Fa
         return await show_help(ctx, Args("", NO_USAGE, ctx.now))
     if result.intent == "query":
         return await answer(ctx, result)
+    if is_contact_update(result, text):  # only a contact's phone / mail / title: update it, open nothing
+        return await visit(ctx, result, text)
     if result.intent == "unknown" or cannot_write(result):
         return not_understood(ctx, result)  # ask back rather than guess
     if not confirmed and result.confidence < WRITE_THRESHOLD:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.capture.contacts import add_or_match, is_colleague, named_in
 from bot.context import Context
 from bot.errors import AmbiguousMatch
 from bot.handlers.common import find_customers, load_deal, view_scope
 from bot.handlers.customers import add_customer
 from bot.nlp import ParseResult
+from bot.reply import Reply
 from domain.customer import Contact, Customer, derive_short_name
 from domain.errors import DomainError
 from domain.lead import Lead
 from domain.opportunity import OPEN_STAGES, Opportunity
-
-TITLES = ("董事长", "总经理", "总监", "经理", "主任", "主管", "部长", "处长", "科长", "局长", "书记", "老师", "博士",
-          "总", "工", "总裁", "秘书", "助理")
 
 
 class WhichDeal(DomainError):
@@ -35,14 +34,8 @@ class Subjects:
     opportunity: Opportunity | None = None
     lead: Lead | None = None
     created: set[str] = field(default_factory=set)  # "customer", "contact", "opportunity", "lead"
-
-
-def split_contact(written: str) -> tuple[str, str]:
-    """何总 → (何, 总); 宋经理 → (宋, 经理); Mark Chen → (Mark Chen, "")."""
-    for title in TITLES:
-        if written.endswith(title) and len(written) > len(title):
-            return written[: -len(title)], title
-    return written, ""
+    lines: list[str] = field(default_factory=list)  # said under the recorded card
+    reply: Reply | None = None  # said instead of the recorded card (the dedupe offer); nothing was written
 
 
 async def customer_of(ctx: Context, result: ParseResult, subjects: Subjects, create: bool) -> Customer | None:
@@ -65,18 +58,18 @@ async def customer_of(ctx: Context, result: ParseResult, subjects: Subjects, cre
     return await add_customer(ctx, Customer(name=result.company, short_name=derive_short_name(result.company)))
 
 
-async def contact_of(ctx: Context, result: ParseResult, customer: Customer, subjects: Subjects) -> Contact | None:
-    if not result.contact:
-        return None
+async def contact_of(ctx: Context, result: ParseResult, customer: Customer, subjects: Subjects,
+                     text: str = "") -> Contact | None:
+    """The customer's contact the sentence names: matched first (黄主任 → 黄子涵 信息中心主任), else new;
+    a colleague (带上王工, a name in the directory) is never stored as the customer's contact."""
     assert customer.id is not None
-    name, title = split_contact(result.contact)
-    for contact in await ctx.uow.contacts.for_customer(customer.id):
-        if f"{contact.name}{contact.title}" == result.contact or (contact.name == name and name != result.contact):
-            return contact
-    contact = await ctx.uow.contacts.add(Contact(customer_id=customer.id, name=name, title=title,
-                                                 phone=result.phone or "", email=result.email or ""))
-    await ctx.audit("contact", contact.id, "create", name=result.contact)
-    subjects.created.add("contact")
+    if not result.contact:
+        return await named_in(ctx, customer.id, text) if text and "customer" not in subjects.created else None
+    if is_colleague(ctx, result.contact, text):
+        return None
+    contact, created = await add_or_match(ctx, customer.id, result.contact, result.phone or "", result.email or "")
+    if created:
+        subjects.created.add("contact")
     return contact
 
 

@@ -1,12 +1,17 @@
-"""A visit note or a new lead written as a sentence: customer, contact, deal, follow-up, reminder."""
+"""A visit note or a new lead written as a sentence: customer, contact, deal, follow-up, reminder.
+Every write goes through the capture use cases (bot.capture)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.capture import offer
+from bot.capture.contact_update import is_contact_update, update_from_sentence
+from bot.capture.contacts import split_contact
+from bot.capture.deals import already_open_line, colleagues_open_deals, open_deal, tell_owners
+from bot.capture.followups import record_followup
 from bot.context import Context
 from bot.handlers.common import load_deal
-from bot.handlers.deals import save_followup
 from bot.handlers.leads import create_lead
 from bot.nlp import ParseResult
 from bot.nlp.resolve import due_at
@@ -16,7 +21,6 @@ from bot.understanding.subjects import (
     contact_of,
     customer_of,
     open_deal_of,
-    split_contact,
 )
 from domain.money import CNY, Money
 from domain.opportunity import Opportunity
@@ -50,37 +54,52 @@ async def record_lead(ctx: Context, result: ParseResult) -> Subjects:
     return subjects
 
 
-async def record_visit(ctx: Context, result: ParseResult, text: str) -> Subjects:
+async def record_visit(ctx: Context, result: ParseResult, text: str, force: bool = False) -> Subjects:
+    """`force`: open a deal of one's own even when colleagues have open deals with the customer."""
     subjects = Subjects()
     if result.opportunity is not None:
         opp = await load_deal(ctx, result.opportunity)
         subjects.customer = await ctx.uow.customers.get(opp.customer_id)
     else:
+        if is_contact_update(result, text):
+            customer = await customer_of(ctx, result, subjects, create=False)
+            subjects.reply = await update_from_sentence(ctx, result, text, customer)
+            return subjects
         subjects.customer = await customer_of(ctx, result, subjects, create=True)
         if subjects.customer is None:
             raise WhichCustomer()
-        opp = await _deal_for_visit(ctx, result, subjects)
-    subjects.contact = await contact_of(ctx, result, subjects.customer, subjects)
+        found = await _deal_for_visit(ctx, result, subjects, text, force)
+        if found is None:
+            return subjects  # the dedupe offer: nothing written
+        opp = found
+    subjects.contact = await contact_of(ctx, result, subjects.customer, subjects, text)
     if subjects.contact is not None and opp.contact_id is None:
         opp.contact_id = subjects.contact.id
     if (amount := budget(result)) is not None and opp.amount != amount:
         opp.amount = amount
     subjects.opportunity = opp
-    await save_followup(ctx, opp, text, next_moment(result, ctx.now), "")
+    await record_followup(ctx, opp, text, next_moment(result, ctx.now), "")
     return subjects
 
 
-async def _deal_for_visit(ctx: Context, result: ParseResult, subjects: Subjects) -> Opportunity:
+async def _deal_for_visit(ctx: Context, result: ParseResult, subjects: Subjects, text: str,
+                          force: bool) -> Opportunity | None:
+    """The rep's open deal with the customer, else a new one; None when the dedupe offer was made instead."""
     customer = subjects.customer
     assert customer is not None and customer.id is not None
-    existing = None if "customer" in subjects.created else await open_deal_of(ctx, customer)
+    is_new = "customer" in subjects.created
+    existing = None if is_new else await open_deal_of(ctx, customer)
     if existing is not None:
         return await load_deal(ctx, existing.id or 0)
+    others = [] if is_new else await colleagues_open_deals(ctx, customer)
+    if others and not force:
+        subjects.reply = await offer.make_offer(ctx, text, customer, others)
+        return None
     name = ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.short_name or customer.name} project")
-    opp = await ctx.uow.opportunities.add(Opportunity(
-        customer_id=customer.id, name=name, owner_id=ctx.rep.id, team_id=ctx.rep.team_id, amount=budget(result),
-        created_at=ctx.now, updated_at=ctx.now, last_contact_at=ctx.now))
-    await ctx.audit("opportunity", opp.id, "create", name=name)
+    opp = await open_deal(ctx, customer, name, budget(result))
     subjects.created.add("opportunity")
     ctx.remember("opportunity", opp)
+    if others:
+        await tell_owners(ctx, others, customer, opp)
+        subjects.lines.append(already_open_line(ctx, others))
     return opp

@@ -6,6 +6,7 @@ from domain.people import Rep, Role, Team
 from domain.permissions import (
     ControlDenied,
     Right,
+    can_add_note,
     can_control,
     can_edit,
     can_view,
@@ -120,3 +121,13 @@ def test_closing_or_reopening_a_deal_is_control_moving_between_open_stages_is_wo
 def test_split_visible_counts_the_others() -> None:
     seen, hidden = split_visible(ALICE, [deal(10), deal(11), deal(20, shared=(10,))], TEAM_OF)
     assert [d.owner_id for d in seen] == [10, 20] and hidden == 1
+
+
+def test_a_note_may_be_added_to_any_open_deal_by_an_active_colleague_but_not_to_a_closed_one() -> None:
+    assert can_add_note(BOB, deal(10), TEAM_OF) and can_add_note(DAVE, deal(10), TEAM_OF)
+    assert not can_view(BOB, deal(10), TEAM_OF)  # adding a note gives no view of the deal
+    closed = deal(10)
+    closed.stage = Stage.WON
+    assert not can_add_note(BOB, closed, TEAM_OF) and can_add_note(ALICE, closed, TEAM_OF)  # the owner may
+    gone = Rep("Gone", team_id=EAST, active=False, id=12)
+    assert not can_add_note(gone, deal(10), TEAM_OF)

@@ -73,7 +73,9 @@ async def test_a_correction_after_a_colleague_moved_the_stage_is_refused(scenari
 
 async def test_undo_keeps_a_contact_and_customer_a_colleagues_deal_uses(console: Console) -> None:
     await console.say(VISIT)  # 张伟: customer, contact 周总, deal #1, follow-up, reminder
-    out = await console.say("今天拜访了恒瑞的周总，下周一再约", as_user="lina")  # her own deal, same contact
+    out = await console.say("今天拜访了恒瑞的周总，下周一再约", as_user="lina")  # 张伟's customer: offered #1
+    assert "记到 #1" in out
+    out = await console.say("新开商机", as_user="lina")  # her own deal anyway, same contact
     assert "#2" in out
     out = await console.say("撤销", as_user="zhangwei")
     assert "保留了客户 C1" in out and "保留了联系人 #1" in out and "商机" in out
