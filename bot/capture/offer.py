@@ -24,7 +24,7 @@ CANCEL = frozenset({"取消", "算了", "不用了", "cancel", "never mind"})
 
 
 def key(ctx: Context) -> str:
-    return f"pending:capture:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
+    return f"pending:offer:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
 
 
 async def pending(ctx: Context) -> dict[str, Any] | None:

@@ -149,7 +149,7 @@ async def test_a_next_step_set_after_winning_shows_on_the_card(console_with_deal
     await console_with_deal.say("赢单 #1 100万")
     await console_with_deal.say("跟进 #1 回访 下次 2026-12-03 催首付款")
     out = await console_with_deal.say("#1")
-    assert "下一步   催首付款 2026年12月3日(周四) 09:00" in out
+    assert "下一步   催首付款 2026年12月3日(下周四) 09:00" in out
     async with console_with_deal.app.uow_factory() as uow:
         opp = await uow.opportunities.find(1)
         assert opp is not None and opp.next_step == "催首付款"
