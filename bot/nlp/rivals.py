@@ -1,0 +1,54 @@
+"""Two readings that need more than a cue word: a customer who chose another vendor (客户选了华为,
+went with Siemens: the deal is lost to a competitor), and a quote that is only planned
+(下周一之前出报价, quote due Friday: a next step with a deadline, not a quote given)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.nlp.text import rx
+
+# 客户选了华为 / 对方最后选择了海康的方案 / 甲方签了西门子: a subject, a past choice, then who was chosen.
+_CHOSE_ZH = rx(
+    r"(?:客户|对方|甲方|业主|他们|用户|最终|最后|结果)(?:最终|最后|还是|已经|已)?"
+    r"(?:选了|选择了|选定了|选用了|签了|定了|找了|转投了?|改用了|换成了)"
+    r"(?P<who>[^，,。.;；!！?？\s]{2,16})")
+_CHOSE_EN = rx(
+    r"(?i:\b(?:went|gone|going|decided\sto\sgo)\swith|\b(?:chose|picked|selected|preferred)|\bsigned\swith|"
+    r"\bawarded\s(?:it|the\s(?:deal|contract|project|bid|tender))\sto|\bswitched\sto)"
+    r"\s(?P<who>[A-Z][\w&.'-]*(?:\s(?:[A-Z][\w&.'-]*|&))*)")
+# What a customer may choose that is not a vendor: our offer, a variant, a time, a contract.
+_NOT_RIVAL_ZH = re.compile(
+    r"^(?:[我咱你您贵本这那哪下上明今后每第一二两三四五六七八九十几\d]|方案|版本|型号|配置|套餐|模块|功能|时间|日期|地点|"
+    r"产品|服务|部署|标准|高配|低配|基础|旗舰|私有|公有|云|合同|协议|单|字|约|意向|保密|框架|供应商|厂商|竞品|别家|对手|"
+    r"友商|[A-Za-z]{1,2}(?:方案|版|套餐|$))|(?:方案|版|版本|套餐|配置|型号|模块|功能|合同|协议|时间|日期)$")
+_NOT_RIVAL_EN = frozenset(
+    "us our we option plan version package tier the a an it this that them proposal contract offer".split())
+_LATER = rx(
+    r"(?:没有?|未|不|还没|尚未|准备|计划|打算|可能|也许|或许|倾向于?|如果|要是|担心|怕|(?i:\bnot|n't|\bmight|\bmay|"
+    r"\bcould|\bwill|\bwould|\bif|\bconsider(?:ing)?|\bleaning|\bplan(?:ning)?\sto))[^,.;!?，。；！？]{0,6}$")
+# 下周一之前出报价 / 周五前把报价发给客户 / 三天内报价; quote due Monday / the quote by Friday.
+_DUE_BEFORE_ZH = rx(
+    r"(?:[一二三四五六七日天末底初号\d]\s?(?:之前|以前|前|内)|(?:需要|要|得|尽快|准备|计划|打算|争取)\s?)"
+    r"[^,，。;；!！?？\d万]{0,6}$")
+_DUE_AFTER_EN = rx(r"s?\s(?:is\s|was\s|to\sbe\s(?:sent\s)?)?(?:due|by|before|needed\sby|no\slater\sthan)\b",
+                   re.IGNORECASE)
+
+
+def rival_chosen(text: str) -> str | None:
+    """The vendor the customer chose instead of us, as written ("华为", "Siemens"), else None."""
+    for m in _CHOSE_ZH.finditer(text):
+        who = m.group("who").split("的")[0]
+        if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
+            return who
+    for m in _CHOSE_EN.finditer(text):
+        words = m.group("who").split()
+        if words[0].lower() not in _NOT_RIVAL_EN and not _LATER.search(text[max(0, m.start() - 20) : m.start()]):
+            return " ".join(words).rstrip(".,'")
+    return None
+
+
+def quote_planned(text: str, start: int, end: int) -> bool:
+    """The quote word at text[start:end] is a next step with a deadline or an intention, not a quote given."""
+    return _DUE_BEFORE_ZH.search(text[max(0, start - 10) : start]) is not None or (
+        _DUE_AFTER_EN.match(text, end) is not None)
