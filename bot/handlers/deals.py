@@ -7,7 +7,9 @@ from datetime import date, datetime, time
 from bot import reminders
 from bot.args import Args
 from bot.context import Context
-from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
+from bot.handlers.common import load_deal, money, require_right, when
+from bot.handlers.names import customer_and_rest
+from bot.nlp.rivals import rival_chosen
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain.activity import FollowUp, FollowUpKind
@@ -18,7 +20,9 @@ from domain.permissions import stage_right
 
 LOST_REASONS = {
     "价格": LostReason.PRICE, "price": LostReason.PRICE, "竞品": LostReason.COMPETITOR,
-    "competitor": LostReason.COMPETITOR, "预算": LostReason.BUDGET, "budget": LostReason.BUDGET,
+    "competitor": LostReason.COMPETITOR, "竞争对手": LostReason.COMPETITOR, "友商": LostReason.COMPETITOR,
+    "别家": LostReason.COMPETITOR, "rival": LostReason.COMPETITOR, "预算": LostReason.BUDGET,
+    "budget": LostReason.BUDGET,
     "时机": LostReason.TIMING, "timing": LostReason.TIMING, "需求": LostReason.REQUIREMENTS,
     "requirements": LostReason.REQUIREMENTS, "无决策": LostReason.NO_DECISION,
     "no_decision": LostReason.NO_DECISION, "其他": LostReason.OTHER, "other": LostReason.OTHER,
@@ -55,9 +59,9 @@ async def save_stage(ctx: Context, opp: Opportunity, source: Stage) -> None:
          usage_zh="新商机 客户简称 商机名称 [金额 80万]", usage_en="deal add <customer> <deal name> [amount]")
 async def create_deal(ctx: Context, args: Args) -> Reply:
     amount = args.amount(required=False)
-    words = args.required_rest("缺少客户和商机名称", "missing the customer and deal name").split(" ", 1)
-    customer = await resolve_customer(ctx, words[0])
-    name = words[1] if len(words) > 1 else ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
+    customer, name = await customer_and_rest(
+        ctx, args.required_rest("缺少客户和商机名称", "missing the customer and deal name"))
+    name = name or ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
     opp = await ctx.uow.opportunities.add(Opportunity(
         customer_id=customer.id or 0, name=name, owner_id=ctx.rep.id, team_id=ctx.rep.team_id, amount=amount,
         created_at=ctx.now, updated_at=ctx.now, last_contact_at=ctx.now))
@@ -177,7 +181,10 @@ def lost_reason(args: Args) -> tuple[LostReason, str]:
 
 
 def reason_in(text: str) -> LostReason:
-    """The lost-reason category a free sentence mentions (价格, 竞品, ...), else OTHER."""
+    """The lost-reason category a free sentence mentions (价格, 竞品, ...), else OTHER. A customer who chose
+    another vendor (客户选了华为, went with Siemens) is lost to a competitor."""
+    if rival_chosen(text) is not None:
+        return LostReason.COMPETITOR
     folded = text.casefold()
     return next((reason for word, reason in LOST_REASONS.items() if word in folded), LostReason.OTHER)
 

@@ -8,6 +8,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import money
 from bot.handlers.customers import CUSTOMER_OPTIONS, add_customer, customer_from_options
+from bot.handlers.names import split_person, unquote
 from bot.i18n import Text
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
@@ -93,8 +94,10 @@ async def create_lead(ctx: Context, customer: Customer, budget: Money | None, op
 async def add_lead(ctx: Context, args: Args) -> Reply:
     budget_text = args.options({"预算": "budget", "budget": "budget"}).get("budget")
     budget = Args(budget_text, args.usage, ctx.now).amount() if budget_text else None
-    opts = args.options(LEAD_OPTIONS)
-    name = args.required_rest("缺少公司名称", "missing the company name")
+    opts = args.options(LEAD_OPTIONS, long_values=frozenset({"note"}))
+    name, person = split_person(unquote(args.required_rest("缺少公司名称", "missing the company name")))
+    if person and not opts.get("contact"):
+        opts["contact"] = person  # Shanghai Zenith Robotics Co., Ltd. Mr He: the name ends at its legal form
     customer, created = await ensure_customer(ctx, name, opts)
     lead, contact = await create_lead(ctx, customer, budget, opts)
     owner = ctx.directory.rep(lead.owner_id)
