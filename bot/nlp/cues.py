@@ -105,7 +105,8 @@ LOST = Cue.of(
     "(?:选择了|选用了|用了|签了|签给了|给了|找了|转向|改用了?|换成了?)(?:竞品|别家|别人|友商|竞争对手|对手|其他家|其他厂商)|输给",
     r"closed[-\s]lost|\blost\b|\bdead\b|went\swith\s(?:a|the|another)\s(?:competitor|vendor)|"
     r"chose\s(?:a|the|another)\s(?:competitor|vendor)|no\slonger\sinterested|dropped\sout|"
-    r"(?:went|gone|signed)\swith\s(?:a\s|the\s|another\s)?(?:competitor|rival|vendor)s?\b")
+    r"(?:went|go|gone|going|signed)\swith\s(?:a\s|the\s|another\s)?(?:[a-z]+(?:er|est)?\s)?"
+    r"(?:competitor|rival|vendor|supplier|provider)s?\b")
 STAGE_WORDS = (
     ("negotiation", "商务谈判|价格谈判|商务洽谈|谈判|议价|洽谈", "negotiation|negotiating"),
     ("proposal", "方案提案|方案阶段|提案|方案|报价阶段", "proposal"),

@@ -56,10 +56,11 @@ _NAMED_BY = rx(
 # No leading \\b or optional group: `re` then scans for a capital letter fast; the left word boundary
 # is checked in Python.
 _EN_NAME = rx(
-    r"(?P<first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-z]+))?"
-    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited))"
+    r"(?P<first>[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-zà-öø-ÿ]+))?"
+    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?)(?![A-Za-zà-öø-ÿ])"
+    r"(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited|Company))"
 )
-_EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?"
 # After a title any capitalised word is a name ("Mr He", "Dr Will"), unless it is a day or a time word.
 _HONORIFIC = rx(rf"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>{_EN_WORD})(?:\s(?P<last>{_EN_WORD})\b)?")
 _NOT_AFTER_TITLE = frozenset(

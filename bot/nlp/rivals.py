@@ -13,6 +13,10 @@ _CHOSE_ZH = rx(
     r"(?:客户|对方|甲方|业主|他们|用户|最终|最后|结果)(?:最终|最后|还是|已经|已)?"
     r"(?:选了|选择了|选定了|选用了|签了|定了|找了|转投了?|改用了|换成了)"
     r"(?P<who>[^，,。.;；!！?？\s]{2,16})")
+# 项目给了东软 / 单子最后被金蝶抢走了: the deal went to someone else.
+_WENT_TO_ZH = rx(
+    r"(?:项目|单子|订单|标|这单|这个单)(?:最终|最后|还是)?给了(?P<who>[^，,。.;；!！?？\s]{2,12})|"
+    r"被(?P<by>[^，,。.;；!！?？\s被]{2,10}?)(?:抢走|拿走|截胡|抢了|撬走|拿下|抢去|夺走)")
 _CHOSE_EN = rx(
     r"(?i:\b(?:went|gone|going|decided\sto\sgo)\swith|\b(?:chose|picked|selected|preferred)|\bsigned\swith|"
     r"\bawarded\s(?:it|the\s(?:deal|contract|project|bid|tender))\sto|\bswitched\sto)"
@@ -31,16 +35,38 @@ _LATER = rx(
 _DUE_BEFORE_ZH = rx(
     r"(?:[一二三四五六七日天末底初号\d]\s?(?:之前|以前|前|内)|(?:需要|要|得|尽快|准备|计划|打算|争取)\s?)"
     r"[^,，。;；!！?？\d万]{0,6}$")
-_DUE_AFTER_EN = rx(r"s?\s(?:is\s|was\s|to\sbe\s(?:sent\s)?)?(?:due|by|before|needed\sby|no\slater\sthan)\b",
-                   re.IGNORECASE)
+_DUE_AFTER_ZH = rx(r"[^,，。;；!！?？\d万]{0,8}?[一二三四五六七日天末底初号\d](?:之前|以前|前|内)")
+_WILL_EN = rx(r"(?i:\b(?:need|needs|have|has|going|plan|planning|promised|want|wants|asked\sus)\sto|\bwill|'ll|"
+              r"\bmust|\bshould)\b[^,.;!?]{0,24}$")
+_DATE_WORD = (r"(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|tonight|today|end|eod|eow|eom|noon|the\s\d|\d|"
+              r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s(?:the\s)?{_DATE_WORD})")
+
+
+_EN_HINT = rx(r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched", re.IGNORECASE)
+_ZH_HINT = rx(r"选|签|定了|找了|转投|改用|换成|给了|被")
 
 
 def rival_chosen(text: str) -> str | None:
     """The vendor the customer chose instead of us, as written ("华为", "Siemens"), else None."""
+    if _ZH_HINT.search(text) is not None:
+        return _rival_zh(text)
+    return _rival_en(text) if _EN_HINT.search(text) is not None else None
+
+
+def _rival_zh(text: str) -> str | None:
     for m in _CHOSE_ZH.finditer(text):
         who = m.group("who").split("的")[0]
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
+    for m in _WENT_TO_ZH.finditer(text):
+        who = (m.group("who") or m.group("by")).split("的")[0]
+        if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
+            return who
+    return _rival_en(text) if _EN_HINT.search(text) is not None else None
+
+
+def _rival_en(text: str) -> str | None:
     for m in _CHOSE_EN.finditer(text):
         words = m.group("who").split()
         if words[0].lower() not in _NOT_RIVAL_EN and not _LATER.search(text[max(0, m.start() - 20) : m.start()]):
@@ -50,5 +76,8 @@ def rival_chosen(text: str) -> str | None:
 
 def quote_planned(text: str, start: int, end: int) -> bool:
     """The quote word at text[start:end] is a next step with a deadline or an intention, not a quote given."""
-    return _DUE_BEFORE_ZH.search(text[max(0, start - 10) : start]) is not None or (
-        _DUE_AFTER_EN.match(text, end) is not None)
+    before = text[max(0, start - 30) : start]
+    if _DUE_BEFORE_ZH.search(before[-10:]) is not None or _DUE_AFTER_ZH.match(text, end) is not None:
+        return True
+    return text[start:end].isascii() and (
+        _WILL_EN.search(before) is not None or _DUE_AFTER_EN.match(text, end) is not None)
