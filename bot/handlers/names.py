@@ -11,6 +11,7 @@ from bot.handlers.common import find_customers, resolve_customer
 from bot.nlp.companies import ZH_SUFFIX_RE
 from bot.nlp.people import find_contacts_zh
 from domain.customer import Customer
+from domain.errors import DomainError, NotFound
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "‘": "’", "'": "'", "《": "》", "«": "»"}
 # Legal forms that end an English company name; the name stops after the last of a run (Co., Ltd.).
@@ -21,6 +22,11 @@ _EN_LEGAL = re.compile(
 TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam)\.?"
 _EN_PERSON = re.compile(rf"^{TITLE}\s[A-Z][A-Za-z'’-]*(?:\s[A-Z][A-Za-z'’-]*)?$", re.IGNORECASE)
 MAX_NAME_WORDS = 6  # the longest customer name tried word by word
+
+
+class CustomerNotFound(DomainError):
+    zh = "找不到客户「{name}」。客户名称里有空格时请加引号，例如：新商机 \"Acme Data Systems\" ERP升级"
+    en = "No customer '{name}' found. Put a name with spaces in quotes, e.g. deal add \"Acme Data Systems\" ERP upgrade"
 
 
 def unquote(text: str) -> str:
@@ -83,4 +89,9 @@ async def customer_and_rest(ctx: Context, text: str) -> tuple[Customer, str]:
         found = await find_customers(ctx, " ".join(words[:count]))
         if len(found) == 1:
             return found[0], unquote(" ".join(words[count:]))
-    return await resolve_customer(ctx, words[0]), unquote(" ".join(words[1:]))
+    try:
+        return await resolve_customer(ctx, words[0]), unquote(" ".join(words[1:]))
+    except NotFound:
+        if len(words) == 1:
+            raise
+        raise CustomerNotFound(name=words[0]) from None
