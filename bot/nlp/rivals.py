@@ -19,13 +19,14 @@ _WENT_TO_ZH = rx(
     r"被(?P<by>[^，,。.;；!！?？\s被]{2,10}?)(?:抢走|拿走|截胡|抢了|撬走|拿下|抢去|夺走)")
 _CHOSE_EN = rx(
     r"(?i:\b(?:went|gone|going|decided\sto\sgo)\swith|\b(?:chose|picked|selected|preferred)|\bsigned\swith|"
-    r"\bawarded\s(?:it|the\s(?:deal|contract|project|bid|tender))\sto|\bswitched\sto)"
+    r"\bawarded\s(?:(?:it|the\s(?:deal|contract|project|bid|tender))\s)?to|\bswitched\sto)"
     r"\s(?P<who>[A-Z][\w&.'-]*(?:\s(?:[A-Z][\w&.'-]*|&))*)")
 # What a customer may choose that is not a vendor: our offer, a variant, a time, a contract.
 _NOT_RIVAL_ZH = re.compile(
-    r"^(?:[我咱你您贵本这那哪下上明今后每第一二两三四五六七八九十几\d]|方案|版本|型号|配置|套餐|模块|功能|时间|日期|地点|"
+    r"^(?:[我咱你您贵本这那哪下上明今后每第一二两三四五六七八九十几\d周星礼月年早晚]|中午|方案|版本|型号|配置|套餐|模块|功能|时间|日期|地点|"
     r"产品|服务|部署|标准|高配|低配|基础|旗舰|私有|公有|云|合同|协议|单|字|约|意向|保密|框架|供应商|厂商|竞品|别家|对手|"
-    r"友商|[A-Za-z]{1,2}(?:方案|版|套餐|$))|(?:方案|版|版本|套餐|配置|型号|模块|功能|合同|协议|时间|日期)$")
+    r"友商|[A-Za-z]{1,2}(?:方案|版|套餐|$))|(?:方案|版|版本|套餐|配置|型号|模块|功能|合同|协议|时间|日期)$|"
+    r"开会|见面|沟通|再做|再说|再议|再谈|签约|付款|上线|验收")
 _NOT_RIVAL_EN = frozenset(
     "us our we option plan version package tier the a an it this that them proposal contract offer".split())
 _LATER = rx(
@@ -35,7 +36,7 @@ _LATER = rx(
 _DUE_BEFORE_ZH = rx(
     r"(?:[一二三四五六七日天末底初号\d]\s?(?:之前|以前|前|内)|(?:需要|要|得|尽快|准备|计划|打算|争取)\s?)"
     r"[^,，。;；!！?？\d万]{0,6}$")
-_DUE_AFTER_ZH = rx(r"[^,，。;；!！?？\d万]{0,8}?[一二三四五六七日天末底初号\d](?:之前|以前|前|内)")
+_DUE_AFTER_ZH = rx(r"[^,，。;；!！?？万元块kKwW$¥]{0,10}?[一二三四五六七日天末底初号\d](?:之前|以前|前|内)")
 _WILL_EN = rx(r"(?i:\b(?:need|needs|have|has|going|plan|planning|promised|want|wants|asked\sus)\sto|\bwill|'ll|"
               r"\bmust|\bshould)\b[^,.;!?]{0,24}$")
 _DATE_WORD = (r"(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|tonight|today|end|eod|eow|eom|noon|the\s\d|\d|"
@@ -43,6 +44,7 @@ _DATE_WORD = (r"(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|tonight|today|
 _DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s(?:the\s)?{_DATE_WORD})")
 
 
+_WE = rx(r"(?i:\b(?:we|i|we've|i've|we\shave|i\shave)\s(?:finally\s|also\s|then\s)?)$")
 _EN_HINT = rx(r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched", re.IGNORECASE)
 _ZH_HINT = rx(r"选|签|定了|找了|转投|改用|换成|给了|被")
 
@@ -69,7 +71,8 @@ def _rival_zh(text: str) -> str | None:
 def _rival_en(text: str) -> str | None:
     for m in _CHOSE_EN.finditer(text):
         words = m.group("who").split()
-        if words[0].lower() not in _NOT_RIVAL_EN and not _LATER.search(text[max(0, m.start() - 20) : m.start()]):
+        before = text[max(0, m.start() - 20) : m.start()]
+        if words[0].lower() not in _NOT_RIVAL_EN and not _LATER.search(before) and not _WE.search(before):
             return " ".join(words).rstrip(".,'")
     return None
 
