@@ -174,8 +174,12 @@ async def lose_deal(ctx: Context, args: Args) -> Reply:
 def lost_reason(args: Args) -> tuple[LostReason, str]:
     note = args.options({"原因": "note", "reason": "note"}).get("note", "")
     found = [t for t in args.tokens if t.casefold() in LOST_REASONS]
-    if not found:
-        raise args.fail("缺少输单原因类别", "missing the reason category")
+    if not found:  # 输单 #12 客户选了华为: the sentence says which category
+        rest = args.rest()
+        reason = reason_in(rest)
+        if reason is LostReason.OTHER:
+            raise args.fail("缺少输单原因类别", "missing the reason category")
+        return reason, note or rest
     args.tokens.remove(found[0])
     return LOST_REASONS[found[0].casefold()], note or args.rest()
 

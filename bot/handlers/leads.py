@@ -119,7 +119,7 @@ async def convert_lead(ctx: Context, args: Args) -> Reply:
     await require_lead_access(ctx, lead)
     ctx.remember("lead", lead)
     customer = await ctx.uow.customers.get(lead.customer_id)
-    name = args.rest() or ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.name} project")
+    name = unquote(args.rest()) or ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.name} project")
     opp = await ctx.uow.opportunities.add(Opportunity(
         customer_id=lead.customer_id, name=name, owner_id=lead.owner_id or ctx.rep.id,
         team_id=lead.team_id or ctx.rep.team_id, amount=lead.budget, contact_id=lead.contact_id,

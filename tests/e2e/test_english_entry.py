@@ -148,3 +148,23 @@ async def test_a_customer_who_chose_a_rival_is_lost_to_a_competitor(console_with
 async def test_choosing_our_offer_is_not_a_loss(console_with_deal: Console, line: str) -> None:
     await console_with_deal.say(line)
     assert (await deal(console_with_deal, 1)).stage is Stage.INITIAL_CONTACT
+
+
+@pytest.mark.parametrize(("line", "rival"), [("输单 #1 客户选了华为", "华为"), ("lost #1 they went with SAP", "SAP")])
+async def test_the_lost_command_reads_a_rival_as_the_category(console_with_deal: Console, line: str,
+                                                              rival: str) -> None:
+    await console_with_deal.say(line)
+    opp = await deal(console_with_deal, 1)
+    assert opp.lost_reason is LostReason.COMPETITOR and rival in opp.lost_note
+
+
+async def test_the_lost_command_still_asks_for_a_category(console_with_deal: Console) -> None:
+    out = await console_with_deal.say("lost #1 just because")
+    assert "缺少输单原因类别" in out
+    assert (await deal(console_with_deal, 1)).stage is Stage.INITIAL_CONTACT
+
+
+async def test_quotes_around_a_new_customer_are_not_part_of_its_name(console: Console) -> None:
+    await console.say('customer add "Acme Data Systems Inc." region 华东')
+    await console.say("新客户 「苏州恒瑞智能装备有限公司」 区域 华东")
+    assert set(await customers(console)) == {"Acme Data Systems Inc.", "苏州恒瑞智能装备有限公司"}
