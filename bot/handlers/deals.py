@@ -200,5 +200,6 @@ async def lose(ctx: Context, opp: Opportunity, reason: LostReason, note: str) ->
     await save_stage(ctx, opp, source)
     await reminders.cancel_for_closed_deal(ctx, opp)
     label = LOST_LABELS[reason]
-    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}）",
-                            f"Deal #{opp.id} {opp.name} marked lost ({label[1]})"))
+    rival = rival_chosen(note) if reason is LostReason.COMPETITOR else None
+    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}{f'：{rival}' if rival else ''}）",
+                            f"Deal #{opp.id} {opp.name} marked lost ({label[1]}{f': {rival}' if rival else ''})"))

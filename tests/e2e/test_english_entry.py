@@ -138,7 +138,8 @@ async def test_a_quote_given_is_still_a_quote(console_with_deal: Console) -> Non
 ])
 async def test_a_customer_who_chose_a_rival_is_lost_to_a_competitor(console_with_deal: Console, line: str,
                                                                      rival: str) -> None:
-    await console_with_deal.say(line)
+    out = await console_with_deal.say(line)
+    assert "竞品" in out
     opp = await deal(console_with_deal, 1)
     assert opp.stage is Stage.LOST and opp.lost_reason is LostReason.COMPETITOR
     assert rival in opp.lost_note
@@ -153,7 +154,7 @@ async def test_choosing_our_offer_is_not_a_loss(console_with_deal: Console, line
 @pytest.mark.parametrize(("line", "rival"), [("输单 #1 客户选了华为", "华为"), ("lost #1 they went with SAP", "SAP")])
 async def test_the_lost_command_reads_a_rival_as_the_category(console_with_deal: Console, line: str,
                                                               rival: str) -> None:
-    await console_with_deal.say(line)
+    assert f"竞品：{rival}" in await console_with_deal.say(line)
     opp = await deal(console_with_deal, 1)
     assert opp.lost_reason is LostReason.COMPETITOR and rival in opp.lost_note
 
