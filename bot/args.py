@@ -82,19 +82,20 @@ class Args:
         return int(ref)
 
     def amount(self, required: bool = True) -> Money | None:
-        """The first amount (a label before it, 金额/amount, goes with it). When the amount is optional, a
-        bare number that is not one or follows phase/第/v, or a year, stays in the words (MES phase 2)."""
+        """The first amount (a label before it, 金额/amount, goes with it). When the amount is optional, an
+        unlabelled bare number that is not one, follows phase/第/v, or is a year stays in the words (MES phase 2)."""
         for i, token in enumerate(self.tokens):
-            labelled = _AMOUNT_LABEL.sub("", token.strip(_QUOTE_CHARS))
+            bare = token.strip(_QUOTE_CHARS)
+            labelled = _AMOUNT_LABEL.sub("", bare)
+            label_before = i > 0 and labelled == bare and _AMOUNT_LABEL.fullmatch(self.tokens[i - 1]) is not None
             if _LETTERS.match(labelled) or not values.looks_like_amount(labelled) or (
-                    not required and self._in_name(i, labelled)):
+                    not required and labelled == bare and not label_before and self._in_name(i, labelled)):
                 continue
             money = values.to_money(labelled)
             if money is None:
                 raise self.fail(f"金额「{token}」看不懂，请写成 52.8万、528000 或 $75k",
                                 f"cannot read the amount '{token}'; write it like 52.8万, 528000 or $75k")
-            label = i > 0 and labelled == token and _AMOUNT_LABEL.fullmatch(self.tokens[i - 1]) is not None
-            del self.tokens[i - 1 if label else i : i + 1]
+            del self.tokens[i - 1 if label_before else i : i + 1]
             return money
         if required:
             raise self.fail("缺少金额", "missing amount")

@@ -66,6 +66,13 @@ async def require_lead_access(ctx: Context, lead: Lead) -> None:
         raise NotFound("线索", f"L{lead.id}", "lead")
 
 
+def person_label(contact: Contact) -> str:
+    """何 + 总 → 何总; Mr He + CTO → Mr He (CTO)."""
+    if contact.title and contact.name.isascii():
+        return f"{contact.name} ({contact.title})"
+    return f"{contact.name}{contact.title}"
+
+
 async def create_lead(ctx: Context, customer: Customer, budget: Money | None, opts: dict[str, str],
                       source: str = "chat") -> tuple[Lead, Contact | None]:
     assert customer.id is not None
@@ -103,7 +110,7 @@ async def add_lead(ctx: Context, args: Args) -> Reply:
     owner = ctx.directory.rep(lead.owner_id)
     card = CardBuilder(ctx.t(f"已创建线索 L{lead.id}", f"Lead L{lead.id} created"), ctx.locale)
     card.add("客户", "Customer", customer.name + (ctx.t("（新客户）", " (new)") if created else ""))
-    card.add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
+    card.add("联系人", "Contact", contact and person_label(contact))
     card.add("预算", "Budget", money(budget, ctx.locale)).add("负责人", "Owner", owner and owner.name)
     return card.build(ctx.t(f"转商机：线索 转商机 L{lead.id}", f"Convert: lead convert L{lead.id}"))
 

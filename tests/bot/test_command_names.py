@@ -81,3 +81,9 @@ def test_an_unreadable_amount_is_refused() -> None:
         args("明途 MES abc万").amount(required=False)
     with pytest.raises(UsageError):
         args("#3 50").amount()
+
+
+@pytest.mark.parametrize("text", ["明途 MES 预算60", "明途 MES 金额 60", "Acme ERP amount 2"])
+def test_a_labelled_bare_number_is_an_amount_to_ask_about(text: str) -> None:
+    with pytest.raises(UsageError):
+        args(text).amount(required=False)

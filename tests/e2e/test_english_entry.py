@@ -169,3 +169,17 @@ async def test_quotes_around_a_new_customer_are_not_part_of_its_name(console: Co
     await console.say('customer add "Acme Data Systems Inc." region 华东')
     await console.say("新客户 「苏州恒瑞智能装备有限公司」 区域 华东")
     assert set(await customers(console)) == {"Acme Data Systems Inc.", "苏州恒瑞智能装备有限公司"}
+
+
+async def test_a_job_title_stays_apart_from_the_person(console: Console) -> None:
+    out = await console.say("lead add Zenith Robotics Ltd contact Mr He title CTO")
+    assert "Mr He (CTO)" in out
+    (_, contacts), = (await customers(console)).values()
+    assert [(c.name, c.title) for c in contacts] == [("Mr He", "CTO")]
+
+
+async def test_a_labelled_bare_number_is_asked_about_and_nothing_is_stored(console: Console) -> None:
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    out = await console.say("新商机 明途 MES 预算60")
+    assert "预算60" in out and "看不懂" in out
+    assert await deals(console) == []
