@@ -34,9 +34,9 @@ _LATER = rx(
     r"\bcould|\bwill|\bwould|\bif|\bconsider(?:ing)?|\bleaning|\bplan(?:ning)?\sto))[^,.;!?，。；！？]{0,6}$")
 # 下周一之前出报价 / 周五前把报价发给客户 / 三天内报价; quote due Monday / the quote by Friday.
 _DUE_BEFORE_ZH = rx(
-    r"(?:[一二三四五六七日天末底初号\d]\s?(?:之前|以前|前|内)|(?:需要|要(?!的)|得(?!到)|尽快|准备|计划|打算|争取)\s?)"
+    r"(?:[一二三四五六七日天末底初号]\s?(?:之前|以前|前|内)|(?:需要|要(?!的)|得(?!到)|尽快|准备|计划|打算|争取)\s?)"
     r"[^,，。;；!！?？\d万的]{0,6}$")
-_DUE_AFTER_ZH = rx(r"[^,，。;；!！?？万元块kKwW$¥]{0,10}?[一二三四五六七日天末底初号\d](?:之前|以前|前|内)")
+_DUE_AFTER_ZH = rx(r"[^,，。;；!！?？万元块kKwW$¥]{0,10}?[一二三四五六七日天末底初号](?:之前|以前|前|内)")
 _WILL_EN = rx(r"(?i:\b(?:need|needs|have|has|going|plan|planning|promised|want|wants|asked\sus)\sto|\bwill|'ll|"
               r"\bmust|\bshould)\b[^,.;!?]{0,24}$")
 _DATE_WORD = (r"(?:mon|tue|wed|thu|fri|sat|sun|next|this|tomorrow|tonight|today|end|eod|eow|eom|noon|the\s\d|\d|"
