@@ -183,3 +183,20 @@ async def test_a_labelled_bare_number_is_asked_about_and_nothing_is_stored(conso
     out = await console.say("新商机 明途 MES 预算60")
     assert "预算60" in out and "看不懂" in out
     assert await deals(console) == []
+
+
+@pytest.mark.parametrize(("line", "company", "person"), [
+    ("Met Mr He of Shanghai Zenith Robotics Co., Ltd. today, demo on Friday 3pm",
+     "Shanghai Zenith Robotics Co., Ltd.", "Mr He"),
+    ("Visited Procter & Gamble Co. and met Dr. Sarah O'Neil, call back on Dec 10", "Procter & Gamble Co.",
+     "Dr. Sarah O'Neil"),
+    ("拜访了“明途信息”的何总，下周三出方案", "明途信息", "何"),
+])
+async def test_a_sentence_stores_the_names_as_written(console: Console, line: str, company: str,
+                                                      person: str) -> None:
+    await console.say(line)
+    stored = await customers(console)
+    assert list(stored) == [company]
+    assert [c.name for c in stored[company][1]] == [person]
+    (opp,) = await deals(console)
+    assert opp.next_at is not None
