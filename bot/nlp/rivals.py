@@ -28,7 +28,10 @@ _NOT_RIVAL_ZH = re.compile(
     r"友商|[A-Za-z]{1,2}(?:方案|版|套餐|$))|(?:方案|版|版本|套餐|配置|型号|模块|功能|合同|协议|时间|日期)$|"
     r"开会|见面|沟通|再做|再说|再议|再谈|签约|付款|上线|验收")
 _NOT_RIVAL_EN = frozenset(
-    "us our we option plan version package tier the a an it this that them proposal contract offer".split())
+    "us our we option plan version package tier the a an it this that them proposal contract offer next i "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun today tomorrow "
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec q1 q2 q3 q4 phase stage pro standard premium basic enterprise cloud".split())
 _LATER = rx(
     r"(?:没有?|未|不|还没|尚未|准备|计划|打算|可能|也许|或许|倾向于?|如果|要是|担心|怕|(?i:\bnot|n't|\bmight|\bmay|"
     r"\bcould|\bwill|\bwould|\bif|\bconsider(?:ing)?|\bleaning|\bplan(?:ning)?\sto))[^,.;!?，。；！？]{0,6}$")

@@ -21,7 +21,8 @@ def test_a_rival_chosen_is_named(text: str, rival: str) -> None:
 @pytest.mark.parametrize("text", [
     "客户选了我们的方案", "客户选了方案B", "客户选了A方案", "客户选了标准版", "客户选了周五开会", "客户签了合同",
     "客户可能选华为", "客户还没选定了供应商", "the customer chose our proposal", "we chose Oracle as the database",
-    "they might go with Oracle", "项目给了我们", "客户选了二期再做",
+    "they might go with Oracle", "项目给了我们", "客户选了二期再做", "the customer selected Tuesday for the demo",
+    "they went with Enterprise edition",
 ])
 def test_no_rival(text: str) -> None:
     assert rival_chosen(text) is None
