@@ -92,8 +92,11 @@ def derive_short_name(name: str) -> str:
         if text.casefold().endswith(suffix):
             text = text[: -len(suffix)].strip(" ,.")
             break
-    if text.isascii():
-        return text.split()[0] if text.split() else name
+    if text.isascii():  # Shanghai Zenith Robotics → Zenith: a place opens many English names
+        words = text.split()
+        while len(words) > 1 and words[0].casefold() in _EN_PLACE_WORDS:
+            words.pop(0)
+        return words[0] if words else name
     text = re.sub(r"^(.{2,3}?)(省|市)", "", text)
     city = next((c for c in _CITY_PREFIXES if text.startswith(c) and len(text) - len(c) >= 2), "")
     text = text[len(city):]
@@ -106,6 +109,11 @@ def derive_short_name(name: str) -> str:
     return text or name
 
 
+_EN_PLACE_WORDS = frozenset("""
+    beijing shanghai shenzhen guangzhou hangzhou suzhou tianjin nanjing wuhan chengdu chongqing xiamen
+    qingdao ningbo dalian xian hefei changsha jinan zhengzhou fuzhou wuxi dongguan foshan macau
+    taiwan jiangsu zhejiang guangdong shandong
+""".split())
 _CITY_PREFIXES = frozenset("""
     北京 上海 天津 重庆 广州 深圳 杭州 南京 苏州 无锡 宁波 成都 武汉 西安 长沙 郑州 济南 青岛 合肥 福州
     厦门 南昌 昆明 贵阳 南宁 海口 沈阳 大连 长春 石家庄 太原 呼和浩特 兰州 西宁 银川 乌鲁木齐 拉萨 东莞 佛山 珠海

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import find_customers, money
+from bot.handlers.names import unquote
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import permissions
@@ -59,7 +60,7 @@ async def store_customer(ctx: Context, customer: Customer, **changes: str) -> Cu
          usage_en="customer add <full name> [industry X] [region Y] [tags a,b] [short X]")
 async def create_customer(ctx: Context, args: Args) -> Reply:
     opts = args.options(CUSTOMER_OPTIONS)
-    name = args.required_rest("缺少客户名称", "missing the customer name")
+    name = unquote(args.required_rest("缺少客户名称", "missing the customer name"))
     customer = await add_customer(ctx, customer_from_options(name, opts))
     return customer_card(ctx, customer, ctx.t("已创建客户", "Customer created"))
 

@@ -9,7 +9,9 @@ from bot.args import Args, after_marker
 from bot.capture import followups
 from bot.capture.deals import already_open_line, colleagues_open_deals, open_deal, tell_owners
 from bot.context import Context
-from bot.handlers.common import load_deal, money, require_right, resolve_customer, when
+from bot.handlers.common import load_deal, money, require_right, when
+from bot.handlers.names import customer_and_rest
+from bot.nlp.rivals import rival_chosen
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain.customer import Lifecycle
@@ -19,7 +21,9 @@ from domain.permissions import stage_right
 
 LOST_REASONS = {
     "价格": LostReason.PRICE, "price": LostReason.PRICE, "竞品": LostReason.COMPETITOR,
-    "competitor": LostReason.COMPETITOR, "预算": LostReason.BUDGET, "budget": LostReason.BUDGET,
+    "competitor": LostReason.COMPETITOR, "竞争对手": LostReason.COMPETITOR, "友商": LostReason.COMPETITOR,
+    "别家": LostReason.COMPETITOR, "rival": LostReason.COMPETITOR, "预算": LostReason.BUDGET,
+    "budget": LostReason.BUDGET,
     "时机": LostReason.TIMING, "timing": LostReason.TIMING, "需求": LostReason.REQUIREMENTS,
     "requirements": LostReason.REQUIREMENTS, "无决策": LostReason.NO_DECISION,
     "no_decision": LostReason.NO_DECISION, "其他": LostReason.OTHER, "other": LostReason.OTHER,
@@ -53,9 +57,9 @@ async def save_stage(ctx: Context, opp: Opportunity, source: Stage) -> None:
          usage_zh="新商机 客户简称 商机名称 [金额 80万]", usage_en="deal add <customer> <deal name> [amount]")
 async def create_deal(ctx: Context, args: Args) -> Reply:
     amount = args.amount(required=False)
-    words = args.required_rest("缺少客户和商机名称", "missing the customer and deal name").split(" ", 1)
-    customer = await resolve_customer(ctx, words[0])
-    name = words[1] if len(words) > 1 else ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
+    customer, name = await customer_and_rest(
+        ctx, args.required_rest("缺少客户和商机名称", "missing the customer and deal name"))
+    name = name or ctx.t(f"{customer.short_name}项目", f"{customer.name} project")
     others = await colleagues_open_deals(ctx, customer)  # an explicit new deal is made, and said
     opp = await open_deal(ctx, customer, name, amount)
     reply = Reply.text(ctx.t(f"已创建商机 #{opp.id} {customer.name} {name} {money(amount, 'zh')}",
@@ -162,14 +166,21 @@ async def lose_deal(ctx: Context, args: Args) -> Reply:
 def lost_reason(args: Args) -> tuple[LostReason, str]:
     note = args.options({"原因": "note", "reason": "note"}).get("note", "")
     found = [t for t in args.tokens if t.casefold() in LOST_REASONS]
-    if not found:
-        raise args.fail("缺少输单原因类别", "missing the reason category")
+    if not found:  # 输单 #12 客户选了华为: the sentence says which category
+        rest = args.rest()
+        reason = reason_in(rest)
+        if reason is LostReason.OTHER:
+            raise args.fail("缺少输单原因类别", "missing the reason category")
+        return reason, note or rest
     args.tokens.remove(found[0])
     return LOST_REASONS[found[0].casefold()], note or args.rest()
 
 
 def reason_in(text: str) -> LostReason:
-    """The lost-reason category a free sentence mentions (价格, 竞品, ...), else OTHER."""
+    """The lost-reason category a free sentence mentions (价格, 竞品, ...), else OTHER. A customer who chose
+    another vendor (客户选了华为, went with Siemens) is lost to a competitor."""
+    if rival_chosen(text) is not None:
+        return LostReason.COMPETITOR
     folded = text.casefold()
     return next((reason for word, reason in LOST_REASONS.items() if word in folded), LostReason.OTHER)
 
@@ -181,5 +192,6 @@ async def lose(ctx: Context, opp: Opportunity, reason: LostReason, note: str) ->
     await save_stage(ctx, opp, source)
     await reminders.cancel_for_closed_deal(ctx, opp)
     label = LOST_LABELS[reason]
-    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}）",
-                            f"Deal #{opp.id} {opp.name} marked lost ({label[1]})"))
+    rival = rival_chosen(note) if reason is LostReason.COMPETITOR else None
+    return Reply.text(ctx.t(f"已标记输单 #{opp.id} {opp.name}（{label[0]}{f'：{rival}' if rival else ''}）",
+                            f"Deal #{opp.id} {opp.name} marked lost ({label[1]}{f': {rival}' if rival else ''})"))

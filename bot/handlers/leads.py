@@ -10,6 +10,7 @@ from bot.capture.deals import open_deal
 from bot.context import Context
 from bot.handlers.common import money
 from bot.handlers.customers import CUSTOMER_OPTIONS, add_customer, customer_from_options
+from bot.handlers.names import split_person, unquote
 from bot.i18n import Text
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
@@ -66,6 +67,13 @@ async def require_lead_access(ctx: Context, lead: Lead) -> None:
         raise NotFound("线索", f"L{lead.id}", "lead")
 
 
+def person_label(contact: Contact) -> str:
+    """何 + 总 → 何总; Mr He + CTO → Mr He (CTO)."""
+    if contact.title and contact.name.isascii():
+        return f"{contact.name} ({contact.title})"
+    return f"{contact.name}{contact.title}"
+
+
 async def create_lead(ctx: Context, customer: Customer, budget: Money | None, opts: dict[str, str],
                       source: str = "chat") -> tuple[Lead, Contact | None]:
     assert customer.id is not None
@@ -92,14 +100,16 @@ async def create_lead(ctx: Context, customer: Customer, budget: Money | None, op
 async def add_lead(ctx: Context, args: Args) -> Reply:
     budget_text = args.options({"预算": "budget", "budget": "budget"}).get("budget")
     budget = Args(budget_text, args.usage, ctx.now).amount() if budget_text else None
-    opts = args.options(LEAD_OPTIONS)
-    name = args.required_rest("缺少公司名称", "missing the company name")
+    opts = args.options(LEAD_OPTIONS, long_values=frozenset({"note"}))
+    name, person = split_person(unquote(args.required_rest("缺少公司名称", "missing the company name")))
+    if person and not opts.get("contact"):
+        opts["contact"] = person  # Shanghai Zenith Robotics Co., Ltd. Mr He: the name ends at its legal form
     customer, created = await ensure_customer(ctx, name, opts)
     lead, contact = await create_lead(ctx, customer, budget, opts)
     owner = ctx.directory.rep(lead.owner_id)
     card = CardBuilder(ctx.t(f"已创建线索 L{lead.id}", f"Lead L{lead.id} created"), ctx.locale)
     card.add("客户", "Customer", customer.name + (ctx.t("（新客户）", " (new)") if created else ""))
-    card.add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
+    card.add("联系人", "Contact", contact and person_label(contact))
     card.add("预算", "Budget", money(budget, ctx.locale)).add("负责人", "Owner", owner and owner.name)
     return card.build(ctx.t(f"转商机：线索 转商机 L{lead.id}", f"Convert: lead convert L{lead.id}"))
 
@@ -115,7 +125,7 @@ async def convert_lead(ctx: Context, args: Args) -> Reply:
     await require_lead_access(ctx, lead)
     ctx.remember("lead", lead)
     customer = await ctx.uow.customers.get(lead.customer_id)
-    name = args.rest() or ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.name} project")
+    name = unquote(args.rest()) or ctx.t(f"{customer.short_name or customer.name}项目", f"{customer.name} project")
     opp = await open_deal(ctx, customer, name, lead.budget, owner_id=lead.owner_id, team_id=lead.team_id,
                           contact_id=lead.contact_id, lead_id=lead.id)
     assert opp.id is not None

@@ -28,20 +28,24 @@ WEAK_SUFFIX_RE = rx(
 _PERSON_AFTER = rx(r"的(?:人|老板|采购|领导|负责人|团队|技术|同事)")
 _NAME_TOKEN = rx(rf"[{CJK}A-Za-z0-9&·()\-]+")
 _EN_SUFFIX = (
-    r"Co\.,?\s?Ltd\.?|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|Incorporated|Corp\.?|Corporation"
+    r"Co\.,?\s?Ltd\.?|CO\.,?\s?LTD\.?|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|LTD\.?|Limited|LIMITED|Inc\.?|INC\.?"
+    r"|Incorporated|Corp\.?|CORP\.?|Corporation|CORPORATION|Co\.|Company|LLP|GROUP"
     r"|LLC|L\.L\.C\.|GmbH|PLC|plc|AG|S\.A\.|Group|Holdings|Technologies|Technology|Tech|Systems|Solutions"
     r"|Software|Labs|Partners|Industries|Bank|University|Hospital|Institute|Capital|Ventures|Networks"
 )
 _EN_SUFFIX_HINT = rx(_EN_SUFFIX)
+# A word of an English company name: capitalised (Acme, AT&T, Müller) or a number glued to letters (3M, 21Vianet).
+_EN_NAME_WORD = r"(?:[A-ZÀ-ÖØ-Þ]|\d+[A-Za-z])[A-Za-zÀ-ÖØ-öø-ÿ0-9&.'-]*"
 EN_COMPANY_RE = rx(
-    rf"(?<![A-Za-z0-9])(?P<name>(?:[A-Z][A-Za-z0-9&.'-]*|&)(?:\s(?:[A-Z][A-Za-z0-9&.'-]*|&|of|and|de))*?)"
-    rf",?\s(?P<suffix>{_EN_SUFFIX})(?:(?:,?\s)(?:{_EN_SUFFIX}))*(?![A-Za-z])"
+    rf"(?<![A-Za-z0-9])(?P<name>(?:{_EN_NAME_WORD}|&)(?:\s(?:{_EN_NAME_WORD}|&|of|and|de))*?)"
+    rf",?\s(?P<suffix>{_EN_SUFFIX})(?:(?:,?\s)(?:{_EN_SUFFIX}))*(?![A-Za-z])(?!\sof\s[A-Z])"
 )
 _ORG_HEADS = {"bank", "university", "institute", "ministry", "department", "college", "school", "academy",
               "council", "chamber", "society", "association", "board", "museum"}
 _MAX_CORE = 24
 _PLACES = tuple(ZH_PLACES)  # for one str.startswith call
-_LEADING_NOT_NAME = EN_NOT_NAMES - EN_PLACES  # "Met Initrode ..." loses Met, "Shenzhen Robotix ..." keeps Shenzhen
+_LEADING_NOT_NAME = EN_NOT_NAMES - EN_PLACES - _ORG_HEADS  # "Met Initrode ..." loses Met, "Shenzhen Robotix ..."
+# and "Bank of China Ltd" keep their first word
 
 
 def suffix_spans(text: str) -> list[tuple[int, int]]:
@@ -156,3 +160,22 @@ def _after_last_of(words: list[str]) -> list[str]:
         if words[index] == "of" and words[index - 1].lower() not in _ORG_HEADS:
             return words[index + 1 :]
     return words
+
+
+# A quoted name is a company where a person of it or a visit says so: 拜访了“明途信息”, 「恒瑞智能」的周总,
+# visited "Zenith" (a quoted project or product name has neither).
+_QUOTED = rx(
+    r"(?P<before>拜访了?|拜会了?|走访了?|见了|去了|约了|联系了?|对接了?|来自|客户|线索|(?i:visited|met|met\swith|called|"
+    r"customer|client|prospect|lead|from|at)\s?)?[:：]?\s?[\"“「『](?P<name>[^\"”」』\s，,。；;]{2,30})[\"”」』]"
+    r"(?P<after>的|\s?(?:那边|方面|公司))?")
+QUOTE_CHARS = "\"“「『"
+
+
+def find_quoted(text: str, taken: Sequence[Found]) -> list[Found]:
+    """Quoted company names (see _QUOTED) that no other company rule found."""
+    found = []
+    for m in _QUOTED.finditer(text):
+        start, end = m.start("name"), m.end("name")
+        if (m.group("before") or m.group("after")) and not any(f.start < end and start < f.end for f in taken):
+            found.append(Found("COMPANY", start, end, m.group("name")))
+    return found

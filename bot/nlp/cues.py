@@ -96,14 +96,17 @@ REMINDER = Cue.of(
     "提醒我|提醒下|提醒一下|帮我提醒|请提醒|设个提醒|设提醒|设置提醒|记得提醒|别忘了|不要忘了|别忘记|记得|闹钟|^提醒\\s?:",
     r"remind\sme|reminder|set\sa\sreminder|don'?t\sforget|ping\sme")
 WON = Cue.of(
-    "赢单|赢了|签约|签单|签了(?!保密|NDA|意向)|签下|签合同了|合同签了|已签|成交(?!价|额|率)|拿下|中标|下单了",
+    "赢单|赢了|签约|签单|签了(?!保密|NDA|意向|别家|别人|竞品|友商|对手|其他)|签下|签合同了|合同签了|已签|成交(?!价|额|率)|拿下|中标|下单了",
     r"closed[-\s]won|\bwon\b|\bsigned\b(?!\s(?:the\s|an\s|a\s)?(?:nda|msa|non-disclosure))|deal\sclosed|"
     r"closed\sthe\sdeal|\bpo\sreceived\b")
 LOST = Cue.of(
     "输单|输了|丢单|丢了|跟丢|流失|黄了|没戏|签约失败|投标失败|竞标失败|谈判失败|合作失败|放弃|不做了|不采购了|取消采购|"
-    "项目取消|项目终止|终止合作|落标|没中标|未中标|废标|飞单|选了竞品|选了别家|选了竞争对手|被竞品|被对手|被别家|被竞争对手",
+    "项目取消|项目终止|终止合作|落标|没中标|未中标|废标|飞单|选了竞品|选了别家|选了竞争对手|被竞品|被对手|被别家|被竞争对手|"
+    "(?:选择了|选用了|用了|签了|签给了|给了|找了|转向|改用了?|换成了?)(?:竞品|别家|别人|友商|竞争对手|对手|其他家|其他厂商)|输给",
     r"closed[-\s]lost|\blost\b|\bdead\b|went\swith\s(?:a|the|another)\s(?:competitor|vendor)|"
-    r"chose\s(?:a|the|another)\s(?:competitor|vendor)|no\slonger\sinterested|dropped\sout")
+    r"chose\s(?:a|the|another)\s(?:competitor|vendor)|no\slonger\sinterested|dropped\sout|"
+    r"(?:went|go|gone|going|signed)\swith\s(?:a\s|the\s|another\s)?(?:[a-z]+(?:er|est)?\s)?"
+    r"(?:competitor|rival|vendor|supplier|provider)s?\b")
 STAGE_WORDS = (
     ("negotiation", "商务谈判|价格谈判|商务洽谈|谈判|议价|洽谈", "negotiation|negotiating"),
     ("proposal", "方案提案|方案阶段|提案|方案|报价阶段", "proposal"),
@@ -136,12 +139,13 @@ QUOTE = Cue.of("报价|报了价|报了|报个价|出价|总价|单价|优惠到
 NEW_LEAD = Cue.of(
     "新线索|新客户|新商机|新项目|线索\\s?:|潜在客户|新认识|初次拜访|首次拜访|第一次拜访|第一次见|初次接触|首次接触|刚认识|"
     "新增客户|录入客户",
-    r"new\s(?:lead|customer|prospect|opportunity|account|client)|\blead\s?:|\bprospect\s?:|"
+    r"new\s(?:lead|customer|prospect|opportunity|account|client)|\blead\s?:|\bprospect\s?:|\blead\sadd\b|"
+    r"\badd\s(?:a\s)?(?:new\s)?lead\b|"
     r"first\s(?:meeting|call|visit)|intro(?:ductory)?\scall|introduced\sto")
 FOLLOW_UP = Cue.of(
     "拜访|拜会|见了|见面|碰面|开会|会议|沟通|电话|通话|聊|约|跟进|回访|交流|演示|汇报|发了|发送|提交|上门|参观|考察|吃饭|"
     "饭局|讨论|对接|确认|回复|答复|反馈|见|访|去|过去|联系|培训|调研|测试|试用|招标|投标|述标|评审|跟踪|催|安排|"
-    "落实|推进|出方案|写方案|改方案|送样|寄样|复盘",
+    "落实|推进|出方案|写方案|改方案|出报价|做报价|准备报价|送样|寄样|复盘",
     r"\bmet\b|meeting|visit|\bcall|spoke|talked|follow[-\s]?up|discussed|\bdemo|lunch|dinner|coffee|emailed|"
     r"\bsent\b|present|check\sin|touch\sbase|catch\sup|\bsync|kick-?off|workshop|training|review|onsite|"
     r"\bpoc\b|pilot|trial|\brfp\b|tender|\bbid\b|\bping\b|reach\sout|reached\sout|\bmeet\b|\bsee\b")

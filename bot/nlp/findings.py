@@ -92,6 +92,8 @@ def find_companies(findings: Findings, tokens: Sequence[tuple[int, int]] | None)
         taken += [(w.start, w.end) for w in findings.whens]
         found += companies.find_zh(findings.text, tokens, taken, [c.start for c in findings.contacts],
                                    findings.suffixes)
+    if any(q in findings.text for q in companies.QUOTE_CHARS):
+        found += companies.find_quoted(findings.text, found)
     findings.companies = sorted(found, key=lambda f: f.start) if len(found) > 1 else found
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.nlp import cues
 from bot.nlp.cues import Cue, Probe
+from bot.nlp.rivals import quote_planned, rival_chosen
 
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slow to build, and this is hot
@@ -39,7 +40,7 @@ def _affirmed(cue: Cue, probe: Probe) -> bool:
 def find_stage(text: str, probe: Probe | None = None) -> str | None:
     """The stage the message moves the deal to, if it says so (won/lost, or a move to a named stage)."""
     probe = probe or Probe.of(text)
-    if _affirmed(cues.LOST, probe):
+    if _affirmed(cues.LOST, probe) or rival_chosen(text) is not None:
         return "lost"
     if _affirmed(cues.WON, probe):
         return "won"
@@ -105,7 +106,7 @@ def _money_intent(probe: Probe, amount_word: str | None) -> IntentGuess | None:
     budget = bool(amount_word) and cues.BUDGET_WORDS.search(amount_word or "") is not None
     done = cues.PAYMENT_DONE.search(probe) is not None
     payment = cues.PAYMENT.search(probe) is not None and ((amount_word is not None and not budget) or done)
-    quote = amount_word is not None and not budget and cues.QUOTE.search(probe) is not None
+    quote = amount_word is not None and not budget and _quote_given(probe)
     if payment and quote and amount_word:
         payment = cues.PAYMENT_WORDS.search(amount_word) is not None or not cues.QUOTE_WORDS.search(amount_word)
         quote = not payment
@@ -114,3 +115,8 @@ def _money_intent(probe: Probe, amount_word: str | None) -> IntentGuess | None:
     if quote:
         return IntentGuess("quote", 0.9)
     return None
+
+
+def _quote_given(probe: Probe) -> bool:
+    """A quote word that reports a quote, not one planned for a deadline (下周一之前出报价)."""
+    return any(not quote_planned(probe.text, m.start(), m.end()) for m in cues.QUOTE.finditer(probe))

@@ -56,10 +56,15 @@ _NAMED_BY = rx(
 # No leading \\b or optional group: `re` then scans for a capital letter fast; the left word boundary
 # is checked in Python.
 _EN_NAME = rx(
-    r"(?P<first>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-z]+))?"
-    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited))"
+    r"(?P<first>[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-zà-öø-ÿ]+))?"
+    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?)(?![A-Za-zà-öø-ÿ])"
+    r"(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited|Company))"
 )
-_HONORIFIC = rx(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>[A-Z][a-z]+)(?:\s(?P<last>[A-Z][a-z]+)\b)?")
+_EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?"
+# After a title any capitalised word is a name ("Mr He", "Dr Will"), unless it is a day or a time word.
+_HONORIFIC = rx(rf"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>{_EN_WORD})(?:\s(?P<last>{_EN_WORD})\b)?")
+_NOT_AFTER_TITLE = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight next this last".split())
 
 
 _AFTER_VERB = rx(
@@ -113,7 +118,7 @@ def find_contacts_en(text: str, not_names: frozenset[str]) -> list[Found]:
     """Capitalised personal names; words in `not_names` (weekdays, verbs, company words) rule a match out."""
     found = []
     for m in _HONORIFIC.finditer(text):
-        if not _word_start(text, m.start()) or m.group("single").lower() in not_names:
+        if not _word_start(text, m.start()) or m.group("single").lower() in _NOT_AFTER_TITLE:
             continue
         end = m.end() if m.group("last") and m.group("last").lower() not in not_names else m.end("single")
         found.append(Found("CONTACT", m.start(), end, text[m.start() : end]))
