@@ -60,7 +60,7 @@ async def test_lead_add_keeps_the_whole_company_and_person(console: Console, lin
     await console.say(line)
     stored = await customers(console)
     assert list(stored) == [company]
-    assert [c.name for c in stored[company][1]] == [person]
+    assert [c.name + c.title for c in stored[company][1]] == [person]  # 周 + 总 (the visit path's split)
 
 
 async def test_a_lead_note_runs_to_the_next_keyword(console: Console) -> None:
@@ -197,6 +197,6 @@ async def test_a_sentence_stores_the_names_as_written(console: Console, line: st
     await console.say(line)
     stored = await customers(console)
     assert list(stored) == [company]
-    assert [c.name for c in stored[company][1]] == [person]
+    assert [c.name + c.title for c in stored[company][1]] == [person]  # 周 + 总 (the visit path's split)
     (opp,) = await deals(console)
     assert opp.next_at is not None
