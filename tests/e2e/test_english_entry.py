@@ -190,7 +190,7 @@ async def test_a_labelled_bare_number_is_asked_about_and_nothing_is_stored(conso
      "Shanghai Zenith Robotics Co., Ltd.", "Mr He"),
     ("Visited Procter & Gamble Co. and met Dr. Sarah O'Neil, call back on Dec 10", "Procter & Gamble Co.",
      "Dr. Sarah O'Neil"),
-    ("拜访了“明途信息”的何总，下周三出方案", "明途信息", "何"),
+    ("拜访了“明途信息”的何总，下周三出方案", "明途信息", "何总"),
 ])
 async def test_a_sentence_stores_the_names_as_written(console: Console, line: str, company: str,
                                                       person: str) -> None:
