@@ -1,13 +1,16 @@
-"""Text helpers shared by the rules: width folding, clauses, script tests.
+"""Text helpers shared by the rules: width folding, traditional to simplified, clauses, script tests.
 
 Every rule runs on `fold(text)`, which maps full-width ASCII (８０万, ＃9, ：) and odd spaces to plain
-ASCII one character for one character, so offsets found on the folded text are offsets into the
-original and values are always cut from what the rep actually wrote.
+ASCII and traditional characters to simplified ones (華潤 → 华润, 下週二 → 下周二, OpenCC's t2s), one
+character for one character, so offsets found on the folded text are offsets into the original and
+values are always cut from what the rep actually wrote. Folding is for understanding only: what is
+stored and sent keeps the rep's own characters and punctuation.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -59,8 +62,35 @@ class Scanned:
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII and exotic spaces to plain ASCII; same length as the input."""
-    return text.translate(_FOLD)
+    """Full-width ASCII and exotic spaces to plain ASCII, traditional characters to simplified; same
+    length as the input."""
+    folded = text.translate(_FOLD)
+    return simplified(folded) if _CJK_RE.search(folded) is not None else folded
+
+
+class _Converter:
+    """OpenCC t2s, loaded on first use (a few milliseconds)."""
+
+    convert: Callable[[str], str] | None = None
+
+    @classmethod
+    def get(cls) -> Callable[[str], str]:
+        if cls.convert is None:
+            import opencc
+
+            cls.convert = opencc.OpenCC("t2s").convert
+        return cls.convert
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters read as simplified (phrases first: 乾隆 stays, 乾淨 → 干净);
+    same length as the input (a conversion that would change the length goes character by character,
+    keeping any character that does not map to exactly one)."""
+    convert = _Converter.get()
+    out = convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
 
 
 def has_cjk(text: str) -> bool:
