@@ -23,12 +23,19 @@ STAGE_WORDS: dict[str, Stage] = {
 
 _REF = re.compile(r"^#(\d{1,9})$")
 _LEAD = re.compile(r"^[Ll](\d{1,9})$")
-_KV = re.compile(r"^([^\s:]{1,20}):(.*)$")
+_KV = re.compile(r"^([^\s:：]{1,20})[:：](.*)$")
+
+
+# The rep's own punctuation: kept in what is stored and sent (notes, mail). The rules read a folded copy
+# (bot.nlp.text.fold), the argument readers accept both forms.
+_KEEP = re.compile("([，：；！？（）￥～])")
 
 
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC), unify whitespace, strip control characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width letters and digits to half-width (NFKC) except Chinese punctuation (，：；！？（）￥～),
+    unify whitespace, strip control characters."""
+    text = "".join(part if len(part) == 1 and _KEEP.match(part) else unicodedata.normalize("NFKC", part)
+                   for part in _KEEP.split(text))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 

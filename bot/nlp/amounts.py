@@ -243,6 +243,8 @@ def _unreadable(text: str, found: list[AmountMention]) -> list[tuple[int, int, s
         for m in pattern.finditer(text):
             group = "bad" if m.group("bad") else "only"
             start, end = m.span(group)
+            while text[end - 1] in ".,":
+                end -= 1  # "budget 12abc, demo": the comma ends the clause
             letters = m.groupdict().get("letters")
             if letters and _UNIT_WORDS.match(letters):
                 continue  # 50k, 3pm, 5users: a unit or a measure, not garbage
