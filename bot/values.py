@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime
 
 from bot.nlp.amounts import parse_amount
+from bot.nlp.text import fold
 from bot.nlp.when import parse_when
 from domain.errors import DomainError
 from domain.money import Money
@@ -19,11 +20,12 @@ _DATE_HINT = re.compile(
 
 
 def looks_like_amount(token: str) -> bool:
-    return bool(_AMOUNT_HINT.search(token)) and not looks_like_date(token) and not token.endswith("%")
+    folded = fold(token)  # ＄７５ｋ, 80萬: read as the rules read them
+    return bool(_AMOUNT_HINT.search(folded)) and not looks_like_date(token) and not folded.endswith("%")
 
 
 def looks_like_date(token: str) -> bool:
-    return bool(_DATE_HINT.search(token))
+    return bool(_DATE_HINT.search(fold(token)))  # 下週二 is 下周二
 
 
 def to_money(token: str) -> Money | None:

@@ -108,3 +108,15 @@ async def test_a_command_note_keeps_full_width_punctuation(console_with_deal: Co
     async with console_with_deal.app.uow_factory() as uow:
         notes = [f.note for f in await uow.followups.for_opportunity(1)]
     assert notes == ["客户说价格偏高，要再谈！（含税）"]
+
+
+async def test_traditional_amounts_and_dates_in_commands(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say("新商机 明途 二期 80萬")
+    await console.say("跟进 #1 客戶要方案 下次 下週二 交方案")
+    async with console.app.uow_factory() as uow:
+        first, second = await uow.opportunities.get(1), await uow.opportunities.get(2)
+        notes = [f.note for f in await uow.followups.for_opportunity(1)]
+    assert second.amount == Money(Decimal(800000), "CNY")
+    assert first.next_at is not None and first.next_at.astimezone(NOW.tzinfo).date().isoformat() == "2026-12-01"
+    assert notes and notes[-1].startswith("客戶要方案")  # stored as written
