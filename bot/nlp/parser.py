@@ -178,8 +178,9 @@ class _Assembly:
 
     def _amount(self, intent: str) -> AmountMention | None:
         chosen = _choose_amount(self.valid, intent)
-        unreadable = [a.problem for a in self.f.amounts if a.problem is not None and a.problem.code == UNREADABLE]
-        self.problems.extend(unreadable)  # 预算abc万 stops the write even when another amount was read
+        # 预算abc万 stops the write even when another amount was read; quoted as written (abc萬)
+        self.problems.extend(problem(UNREADABLE, (a.start, a.end), text=self.text[a.start : a.end])
+                             for a in self.f.amounts if a.problem is not None and a.problem.code == UNREADABLE)
         if chosen is None:
             self.problems.extend(a.problem for a in self.f.amounts if a.problem is not None and a.amount is None
                                  and a.problem.code != UNREADABLE)
