@@ -214,8 +214,8 @@ def find_amounts(text: str) -> list[AmountMention]:
         mention = _mention(text, m, money_words)
         if mention is not None:
             found.append(mention)
-    if money_words:
-        bad = _unreadable(text, found)
+    if money_words and _LATIN_OR_DOTS.search(text) is not None:
+        bad = _unreadable(text, found)  # needs a letter (abc万, 12abc) or a broken number (1.2.3万)
         if bad:
             found = [f for f in found if f.amount is not None or all(f.end <= s or e <= f.start for s, e, _ in bad)]
             found += [AmountMention(s, e, None, None, word, problem=problem("amount_unreadable", (s, e),
@@ -233,13 +233,22 @@ _UNREADABLE_ZH = rx(
 _UNREADABLE_EN = rx(
     rf"(?i:\b(?P<word>{_MONEY_EN})(?:\s(?:is|of|around|about|at)|:)?)\s?(?:\$|US\$|¥)?"
     r"(?P<bad>\d+(?:\.\d+){2,}[A-Za-z]*|\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*))(?![A-Za-z0-9])")
+_LATIN_OR_DOTS = rx(r"[A-Za-z]|\d\.\d+\.\d")
+# Cheap tests before the patterns above run: something unreadable is there at all
+_DOTS = rx(r"\d\.\d+\.\d")
+_SUSPECT_ZH = rx(r"[A-Za-z][.,]?\s?[万亿千元块]|[是为:]\s?[A-Za-z]|\d\.\d+\.\d")
+_SUSPECT_EN = rx(r"\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*)")
 _UNIT_WORDS = rx(rf"(?:{_MULT}|{_CUR})$|(?i:x|st|nd|rd|th|pm|am|[a-z]*s)$")
 
 
 def _unreadable(text: str, found: list[AmountMention]) -> list[tuple[int, int, str]]:
     """(start, end, money word) of what looks like an amount after a money word but was not read as one."""
-    bad = []
-    for pattern in (_UNREADABLE_ZH, _UNREADABLE_EN):
+    bad: list[tuple[int, int, str]] = []
+    patterns = [_UNREADABLE_ZH] if _SUSPECT_ZH.search(text) is not None else []
+    if _DOTS.search(text) is not None or any(not _UNIT_WORDS.match(m.group("letters"))
+                                             for m in _SUSPECT_EN.finditer(text)):
+        patterns.append(_UNREADABLE_EN)
+    for pattern in patterns:
         for m in pattern.finditer(text):
             group = "bad" if m.group("bad") else "only"
             start, end = m.span(group)

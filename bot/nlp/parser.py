@@ -14,7 +14,7 @@ from bot.nlp.pipeline import Findings, Pipelines, build_pipelines, run
 from bot.nlp.problems import PENALTY, Problem, problem
 from bot.nlp.refs import Found
 from bot.nlp.result import Evidence, ParseResult
-from bot.nlp.text import MAX_CHARS, fold, has_words, simplified
+from bot.nlp.text import MAX_CHARS, has_words, read
 from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, zone
 
 _MONEY_INTENTS = ("stage_change", "quote", "payment")
@@ -72,11 +72,11 @@ class Parser:
         if not has_words(text):
             return ParseResult("unknown", problems=(problem("no_text"),))
         problems: list[Problem] = []
-        findings = Findings(fold(text), local_now(now, self.tz), _gazetteer(known_customers))
+        folded, segmented = read(text)
+        findings = Findings(folded, local_now(now, self.tz), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
         # jieba segments the simplified reading (華潤 → 华润); values are still cut from `text`
-        run(self.pipelines, findings.cjk, simplified(text) if findings.cjk else text, findings,
-            always_doc=self.always_doc)
+        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc)
         self._recycle()
         return _Assembly(findings, text, language, self.default_currency, problems).result()
 

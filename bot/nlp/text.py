@@ -68,6 +68,16 @@ def fold(text: str) -> str:
     return simplified(folded) if _CJK_RE.search(folded) is not None else folded
 
 
+def read(text: str) -> tuple[str, str]:
+    """(`fold(text)`, `text` with only its traditional characters simplified: what jieba segments), with
+    one conversion when nothing traditional was written (the common case)."""
+    width = text.translate(_FOLD)
+    if _CJK_RE.search(width) is None:
+        return width, text
+    folded = simplified(width)
+    return folded, text if folded == width else simplified(text)
+
+
 class _Converter:
     """OpenCC t2s, loaded on first use (a few milliseconds)."""
 
