@@ -17,6 +17,7 @@ from bot.context import Context
 from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
+from bot.nlp.text import fold
 from bot.reply import Reply
 from bot.understanding.offload import parse_text
 from domain.errors import DomainError
@@ -42,7 +43,7 @@ class NothingToCorrect(DomainError):
 
 
 def is_correction(text: str) -> bool:
-    return bool(_CORRECTION.search(text))
+    return bool(_CORRECTION.search(fold(text)))  # 金額是95萬 / 改成週四 read as simplified
 
 
 def key(ctx: Context) -> str:
@@ -97,7 +98,7 @@ def merge(original: ParseResult, fix: ParseResult, text: str) -> ParseResult:
     if "amount" in changes and fix.currency is None:
         changes.pop("currency", None)
     if "next_at" in changes and original.next_at is not None:
-        changes["next_at"] = _moved(original.next_at, changes["next_at"], text)
+        changes["next_at"] = _moved(original.next_at, changes["next_at"], fold(text))
     problems = tuple(p for p in original.problems if not _fixed(p.code, changes))
     return replace(original, problems=problems, **changes)
 

@@ -120,3 +120,12 @@ async def test_traditional_amounts_and_dates_in_commands(console_with_deal: Cons
     assert second.amount == Money(Decimal(800000), "CNY")
     assert first.next_at is not None and first.next_at.astimezone(NOW.tzinfo).date().isoformat() == "2026-12-01"
     assert notes and notes[-1].startswith("客戶要方案")  # stored as written
+
+
+async def test_a_traditional_correction_changes_the_amount(console: Console) -> None:
+    await console.say("今天去苏州拜访了恒瑞智能装备有限公司的周总，预算大概80万，下周三上午10点带方案过去")
+    out = await console.say("金額是95萬")
+    assert "已更正" in out and "95万" in out
+    async with console.app.uow_factory() as uow:
+        (deal,) = await uow.opportunities.list()
+    assert deal.amount == Money(Decimal(950000), "CNY")
