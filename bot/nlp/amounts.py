@@ -236,7 +236,7 @@ _UNREADABLE_EN = rx(
 _LATIN_OR_DOTS = rx(r"[A-Za-z]|\d\.\d+\.\d")
 # Cheap tests before the patterns above run: something unreadable is there at all
 _DOTS = rx(r"\d\.\d+\.\d")
-_SUSPECT_ZH = rx(r"[A-Za-z][.,]?\s?[万亿千元块]|[是为:]\s?[A-Za-z]|\d\.\d+\.\d")
+_SUSPECT_ZH = rx(r"[A-Za-z是为:\d](?:(?<=[A-Za-z])[.,]?\s?[万亿千元块]|(?<=[是为:])\s?[A-Za-z]|(?<=\d)\.\d+\.\d)")
 _SUSPECT_EN = rx(r"\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*)")
 _UNIT_WORDS = rx(rf"(?:{_MULT}|{_CUR})$|(?i:x|st|nd|rd|th|pm|am|[a-z]*s)$")
 
@@ -244,7 +244,7 @@ _UNIT_WORDS = rx(rf"(?:{_MULT}|{_CUR})$|(?i:x|st|nd|rd|th|pm|am|[a-z]*s)$")
 def _unreadable(text: str, found: list[AmountMention]) -> list[tuple[int, int, str]]:
     """(start, end, money word) of what looks like an amount after a money word but was not read as one."""
     bad: list[tuple[int, int, str]] = []
-    patterns = [_UNREADABLE_ZH] if _SUSPECT_ZH.search(text) is not None else []
+    patterns = [_UNREADABLE_ZH] if not text.isascii() and _SUSPECT_ZH.search(text) is not None else []
     if _DOTS.search(text) is not None or any(not _UNIT_WORDS.match(m.group("letters"))
                                              for m in _SUSPECT_EN.finditer(text)):
         patterns.append(_UNREADABLE_EN)
