@@ -8,7 +8,7 @@ import pytest
 
 from bot.nlp import Parser, parse_amount
 from bot.nlp.amounts import find_amounts
-from bot.nlp.text import fold, simplified
+from bot.nlp.text import GB2312_TRADITIONAL, fold, may_be_traditional, simplified
 from tests.nlp.conftest import NOW
 
 
@@ -77,3 +77,18 @@ def test_a_traditional_sentence_parses_like_the_simplified_one_and_keeps_what_wa
 def test_a_customer_stored_in_traditional_is_found_in_either_script(parser: Parser) -> None:
     for text in ("#3 華潤萬家 预算80万", "#3 华润万家 预算80万"):
         assert parser.parse(text, NOW, ["華潤萬家"]).company == "華潤萬家"
+
+
+def test_the_gb2312_shortcut_misses_no_character_that_opencc_converts() -> None:
+    gb2312 = [ch for code in range(0xB0A1, 0xF7FF) if (ch := _gb2312(code))]
+    changed = [ch for ch, out in zip(gb2312, simplified("\n".join(gb2312)).split("\n"), strict=True) if ch != out]
+    assert "".join(changed) == GB2312_TRADITIONAL
+    assert not may_be_traditional("今天拜访了华润的周总，预算80万") and may_be_traditional("後天見")
+    assert may_be_traditional("下週二") and may_be_traditional("預算¥80萬")
+
+
+def _gb2312(code: int) -> str:
+    try:
+        return bytes([code >> 8, code & 0xFF]).decode("gb2312")
+    except UnicodeDecodeError:
+        return ""
