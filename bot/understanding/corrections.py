@@ -16,7 +16,7 @@ from typing import Any
 from bot.context import Context
 from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
-from bot.nlp import ParseResult
+from bot.nlp import AmountNotUnderstood, ParseResult
 from bot.nlp.text import fold
 from bot.reply import Reply
 from bot.understanding.offload import parse_text
@@ -64,7 +64,10 @@ async def correct(ctx: Context, text: str, act: Act) -> Reply:
     parser, names = ctx.settings.parser, await ctx.settings.known.names(ctx.uow, stored["text"], text)
     at = datetime.fromisoformat(stored["at"])
     original = apply(await parse_text(parser, stored["text"], at, names), stored.get("fixes", {}))
-    merged = merge(original, await parse_text(parser, text, at, names), text)
+    fix = await parse_text(parser, text, at, names)
+    if (bad := next((p for p in fix.problems if p.code == "amount_unreadable"), None)) is not None:
+        raise AmountNotUnderstood(bad)  # 金额是abc: say what was not read and how to write it
+    merged = merge(original, fix, text)
     if merged == original:
         raise NothingToCorrect()
     await refuse_if_changed_since(ctx, entries, CorrectionConflict)  # undo's check: keep a colleague's change

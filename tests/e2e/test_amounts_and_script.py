@@ -129,3 +129,12 @@ async def test_a_traditional_correction_changes_the_amount(console: Console) -> 
     async with console.app.uow_factory() as uow:
         (deal,) = await uow.opportunities.list()
     assert deal.amount == Money(Decimal(950000), "CNY")
+
+
+async def test_an_unreadable_amount_in_a_correction_says_what_was_not_read(console: Console) -> None:
+    await console.say("今天去苏州拜访了恒瑞智能装备有限公司的周总，预算大概80万，下周三上午10点带方案过去")
+    out = await console.say("金额是abc")
+    assert "看不懂金额「abc」" in out and "80万" in out and "已更正" not in out
+    async with console.app.uow_factory() as uow:
+        (deal,) = await uow.opportunities.list()
+    assert deal.amount == Money(Decimal(800000), "CNY")
