@@ -226,6 +226,7 @@ def find_amounts(text: str) -> list[AmountMention]:
 
 # After a money word: letters or a broken number before a unit (预算abc万, 报价8O万, 1.2.3万), or only
 # letters after 是/为/: (金额是abc); in English a number run into letters that are no unit (budget 12abc).
+# The patterns run only where cheap tests (_LATIN_OR_DOTS, _DOTS, _SUSPECT_*) find something unreadable.
 _UNREADABLE_ZH = rx(
     rf"(?P<word>{_MONEY_ZH})(?:是|为|约|大约|大概|在|:)?\s?(?:(?P<bad>[A-Za-z0-9.,]*[A-Za-z][A-Za-z0-9.,]*\s?"
     rf"(?:万|亿|千|元|块)|\d+(?:\.\d+){{2,}}\s?(?:万|亿|元|[wWkKmM])?)|(?<=[是为:])\s?(?P<only>[A-Za-z]+)"
@@ -233,11 +234,10 @@ _UNREADABLE_ZH = rx(
 _UNREADABLE_EN = rx(
     rf"(?i:\b(?P<word>{_MONEY_EN})(?:\s(?:is|of|around|about|at)|:)?)\s?(?:\$|US\$|¥)?"
     r"(?P<bad>\d+(?:\.\d+){2,}[A-Za-z]*|\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*))(?![A-Za-z0-9])")
-_LATIN_OR_DOTS = rx(r"[A-Za-z]|\d\.\d+\.\d")
-# Cheap tests before the patterns above run: something unreadable is there at all
+_LATIN_OR_DOTS = rx(r"[A-Za-z0-9](?:(?<=[A-Za-z])|(?<=[0-9])\.[0-9]+\.[0-9])")
 _DOTS = rx(r"\d\.\d+\.\d")
 _SUSPECT_ZH = rx(r"[A-Za-z是为:\d](?:(?<=[A-Za-z])[.,]?\s?[万亿千元块]|(?<=[是为:])\s?[A-Za-z]|(?<=\d)\.\d+\.\d)")
-_SUSPECT_EN = rx(r"\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*)")
+_SUSPECT_EN = rx(r"\d[\d.,]*(?!(?:[kKmMwWxX]|bn|mn|pm|am|st|nd|rd|th)(?![A-Za-z]))(?P<letters>[A-Za-z][A-Za-z0-9.,]*)")
 _UNIT_WORDS = rx(rf"(?:{_MULT}|{_CUR})$|(?i:x|st|nd|rd|th|pm|am|[a-z]*s)$")
 
 
