@@ -23,7 +23,7 @@ STAGE_WORDS: dict[str, Stage] = {
 
 _REF = re.compile(r"^#(\d{1,9})$")
 _LEAD = re.compile(r"^[Ll](\d{1,9})$")
-_KV = re.compile(r"^([^\s:]{1,20}):(.*)$")
+_KV = re.compile(r"^([^\s:：]{1,20})[:：](.*)$")
 # A label written before an amount (金额 80万, 预算:60万, amount 800k): part of neither the amount nor a name.
 _AMOUNT_LABEL = re.compile(r"^(?:金额|预算|总额|合同额|合同金额|报价|价格|amount|budget|value|price)[:：=]?",
                            re.IGNORECASE)
@@ -38,10 +38,16 @@ _TITLE = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam)\.?$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^(?:Mc|Mac|O'|D')?[A-Z][A-Za-z'’-]*$")
 _NOT_NAME_WORD = re.compile(r"^(?:Co\.?,?|Ltd\.?|Inc\.?|Corp\.?|LLC|Limited|GmbH|PLC)$", re.IGNORECASE)
 
+# The rep's own punctuation: kept in what is stored and sent (notes, mail). The rules read a folded copy
+# (bot.nlp.text.fold), the argument readers accept both forms.
+_KEEP = re.compile("([，：；！？（）￥～])")
+
 
 def normalize(text: str) -> str:
-    """Full-width to half-width (NFKC), unify whitespace, strip control characters."""
-    text = unicodedata.normalize("NFKC", text)
+    """Full-width letters and digits to half-width (NFKC) except Chinese punctuation (，：；！？（）￥～),
+    unify whitespace, strip control characters."""
+    text = "".join(part if len(part) == 1 and _KEEP.match(part) else unicodedata.normalize("NFKC", part)
+                   for part in _KEEP.split(text))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from bot.nlp.amounts import parse_amount
 from bot.nlp.resolve import Typed, command_when
+from bot.nlp.text import fold
 from bot.nlp.when import parse_when
 from domain.errors import DomainError
 from domain.money import Money
@@ -25,12 +26,14 @@ _TIME_HINT = re.compile(
 
 
 def looks_like_amount(token: str) -> bool:
-    return bool(_AMOUNT_HINT.search(token)) and not looks_like_date(token) and not token.endswith("%")
+    folded = fold(token)  # ＄７５ｋ, 80萬: read as the rules read them
+    return bool(_AMOUNT_HINT.search(folded)) and not looks_like_date(token) and not folded.endswith("%")
 
 
 def looks_like_date(token: str) -> bool:
     """A date, or a time of day written as a whole word (下午3点, 10:00, 3pm: today's, or tomorrow's once past)."""
-    return bool(_DATE_HINT.search(token)) or bool(_TIME_HINT.match(token))
+    folded = fold(token)  # 下週二 is 下周二
+    return bool(_DATE_HINT.search(folded)) or bool(_TIME_HINT.match(folded))
 
 
 def to_money(token: str) -> Money | None:

@@ -1,5 +1,9 @@
-"""Money in free text and in typed arguments: 80万, 12.5万元, 8w, ¥2,480,000, 一百二十万, 3.5亿, $75k,
-4.2 million RMB, 2.6M CNY.
+"""Money in free text and in typed arguments: 80万, 12.5万元, 8w, ¥2,480,000, ￥5,0000 (Chinese four-digit
+grouping), 一百二十万, 3.5亿, $75k, 4.2 million RMB, 2.6M CNY.
+
+One currency rule for commands and free text: CNY unless a symbol or word says otherwise ($, US$, USD,
+美元, 美金, dollars). A money word followed by something amount-like that cannot be read (预算abc万,
+金额是abc) is reported (`amount_unreadable`), never skipped.
 
 A number is money when it carries a unit or currency, or when it follows a money word (预算, 报价,
 budget ...). A bare small number after a money word ("预算60") is ambiguous and reported, not guessed.
@@ -18,7 +22,8 @@ from bot.nlp.problems import AmountNotUnderstood, Problem, problem
 from bot.nlp.text import fold, rx, scan, window_before
 
 CNY, USD = "CNY", "USD"
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# 2,480,000 (groups of three) or 5,0000 / 12,3456,7890 (Chinese groups of four), else plain digits
+_NUM = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d{1,4}(?:,\d{4})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 _CN_FIRST = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
 _CN = rf"[{_CN_FIRST}][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
 _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
@@ -26,7 +31,7 @@ _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[m
 _CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
 AMOUNT_RE = rx(
     rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
-    rf"(?:(?<![A-Za-z0-9#])(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
+    rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
     rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
@@ -209,7 +214,53 @@ def find_amounts(text: str) -> list[AmountMention]:
         mention = _mention(text, m, money_words)
         if mention is not None:
             found.append(mention)
+    if money_words and _LATIN_OR_DOTS.search(text) is not None:
+        bad = _unreadable(text, found)  # needs a letter (abc万, 12abc) or a broken number (1.2.3万)
+        if bad:
+            found = [f for f in found if f.amount is not None or all(f.end <= s or e <= f.start for s, e, _ in bad)]
+            found += [AmountMention(s, e, None, None, word, problem=problem("amount_unreadable", (s, e),
+                                    text=text[s:e])) for s, e, word in bad]
+            return sorted(found, key=lambda x: x.start)
     return sorted(found, key=lambda x: x.start) if taken else found
+
+
+# After a money word: letters or a broken number before a unit (预算abc万, 报价8O万, 1.2.3万), or only
+# letters after 是/为/: (金额是abc); in English a number run into letters that are no unit (budget 12abc).
+# The patterns run only where cheap tests (_LATIN_OR_DOTS, _DOTS, _SUSPECT_*) find something unreadable.
+_UNREADABLE_ZH = rx(
+    rf"(?P<word>{_MONEY_ZH})(?:是|为|约|大约|大概|在|:)?\s?(?:(?P<bad>[A-Za-z0-9.,]*[A-Za-z][A-Za-z0-9.,]*\s?"
+    rf"(?:万|亿|千|元|块)|\d+(?:\.\d+){{2,}}\s?(?:万|亿|元|[wWkKmM])?)|(?<=[是为:])\s?(?P<only>[A-Za-z]+)"
+    r"(?=$|[\s,.;!?。，；！？]))")
+_UNREADABLE_EN = rx(
+    rf"(?i:\b(?P<word>{_MONEY_EN})(?:\s(?:is|of|around|about|at)|:)?)\s?(?:\$|US\$|¥)?"
+    r"(?P<bad>\d+(?:\.\d+){2,}[A-Za-z]*|\d[\d.,]*(?P<letters>[A-Za-z][A-Za-z0-9.,]*))(?![A-Za-z0-9])")
+_LATIN_OR_DOTS = rx(r"[A-Za-z0-9](?:(?<=[A-Za-z])|(?<=[0-9])\.[0-9]+\.[0-9])")
+_DOTS = rx(r"\d\.\d+\.\d")
+_SUSPECT_ZH = rx(r"[A-Za-z是为:\d](?:(?<=[A-Za-z])[.,]?\s?[万亿千元块]|(?<=[是为:])\s?[A-Za-z]|(?<=\d)\.\d+\.\d)")
+_SUSPECT_EN = rx(r"\d[\d.,]*(?!(?:[kKmMwWxX]|bn|mn|pm|am|st|nd|rd|th)(?![A-Za-z]))(?P<letters>[A-Za-z][A-Za-z0-9.,]*)")
+_UNIT_WORDS = rx(rf"(?:{_MULT}|{_CUR})$|(?i:x|st|nd|rd|th|pm|am|[a-z]*s)$")
+
+
+def _unreadable(text: str, found: list[AmountMention]) -> list[tuple[int, int, str]]:
+    """(start, end, money word) of what looks like an amount after a money word but was not read as one."""
+    bad: list[tuple[int, int, str]] = []
+    patterns = [_UNREADABLE_ZH] if not text.isascii() and _SUSPECT_ZH.search(text) is not None else []
+    if _DOTS.search(text) is not None or any(not _UNIT_WORDS.match(m.group("letters"))
+                                             for m in _SUSPECT_EN.finditer(text)):
+        patterns.append(_UNREADABLE_EN)
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            group = "bad" if m.group("bad") else "only"
+            start, end = m.span(group)
+            while text[end - 1] in ".,":
+                end -= 1  # "budget 12abc, demo": the comma ends the clause
+            letters = m.groupdict().get("letters")
+            if letters and _UNIT_WORDS.match(letters):
+                continue  # 50k, 3pm, 5users: a unit or a measure, not garbage
+            if any(f.amount is not None and f.start < end and start < f.end for f in found):
+                continue  # 报价RMB5万: read
+            bad.append((start, end, m.group("word")))
+    return bad
 
 
 def _has_money_word(text: str) -> bool:

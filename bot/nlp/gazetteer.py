@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bot.nlp.text import fold
 from domain.customer import normalize_name
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -132,7 +133,7 @@ class NameTable:
 
 def _keys(spellings: Iterable[str]) -> Iterator[str]:
     for spelling in spellings:
-        key = spelling.strip().casefold()
+        key = fold(spelling.strip()).casefold()  # 華潤 is found as 华润: messages are read folded too
         if len(key) >= 2:
             yield key
 

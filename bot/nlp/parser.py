@@ -6,7 +6,7 @@ import threading
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
-from bot.nlp.amounts import CNY, USD, AmountMention
+from bot.nlp.amounts import CNY, AmountMention
 from bot.nlp.cues import PAYMENT_WORDS, QUOTE_WORDS
 from bot.nlp.gazetteer import Gazetteer, KnownName, same_company
 from bot.nlp.intents import IntentGuess, classify
@@ -14,10 +14,11 @@ from bot.nlp.pipeline import Findings, Pipelines, build_pipelines, run
 from bot.nlp.problems import PENALTY, Problem, problem
 from bot.nlp.refs import Found
 from bot.nlp.result import Evidence, ParseResult
-from bot.nlp.text import MAX_CHARS, fold, has_words
+from bot.nlp.text import MAX_CHARS, has_words, read
 from bot.nlp.when import DEFAULT_TZ, local_now, pick_next, user_zone, zone
 
 _MONEY_INTENTS = ("stage_change", "quote", "payment")
+UNREADABLE = "amount_unreadable"
 MAX_STRINGS = 500_000  # token strings the spaCy vocabularies may collect before they are rebuilt
 
 
@@ -27,7 +28,7 @@ class Parser:
     def __init__(self, tz: str | tzinfo = DEFAULT_TZ, default_currency: str | None = None,
                  max_strings: int = MAX_STRINGS, *, always_doc: bool = False) -> None:
         self.tz = zone(tz) if isinstance(tz, str) else tz
-        self.default_currency = default_currency  # None: CNY for Chinese text, USD for English
+        self.default_currency = default_currency  # None: CNY (a $, USD, 美元 ... written says otherwise)
         self.max_strings = max_strings
         self.always_doc = always_doc  # build a spaCy Doc even where no rule needs tokens (same results)
         self._pipelines: Pipelines | None = None
@@ -72,9 +73,11 @@ class Parser:
         if not has_words(text):
             return ParseResult("unknown", problems=(problem("no_text"),))
         problems: list[Problem] = []
-        findings = Findings(fold(text), local_now(now, user_zone(now, self.tz)), _gazetteer(known_customers))
+        folded, segmented = read(text)
+        findings = Findings(folded, local_now(now, user_zone(now, self.tz)), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
-        run(self.pipelines, findings.cjk, text, findings, always_doc=self.always_doc)
+        # jieba segments the simplified reading (華潤 → 华润); values are still cut from `text`
+        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc)
         self._recycle()
         return _Assembly(findings, text, language, self.default_currency, problems).result()
 
@@ -91,7 +94,7 @@ class _Assembly:
     def __init__(self, findings: Findings, text: str, language: str, currency: str | None,
                  problems: list[Problem]) -> None:
         self.f, self.text, self.language = findings, text, language
-        self.default_currency = currency or (CNY if language == "zh" else USD)
+        self.default_currency = currency or CNY  # one rule with the commands: CNY unless written
         self.problems = problems
         self.evidence: list[Evidence] = []
         self.next_period = ""  # 下午 in 下周二下午: when a date-only next step is due (bot.nlp.resolve.due_at)
@@ -177,8 +180,12 @@ class _Assembly:
 
     def _amount(self, intent: str) -> AmountMention | None:
         chosen = _choose_amount(self.valid, intent)
+        # 预算abc万 stops the write even when another amount was read; quoted as written (abc萬)
+        self.problems.extend(problem(UNREADABLE, (a.start, a.end), text=self.text[a.start : a.end])
+                             for a in self.f.amounts if a.problem is not None and a.problem.code == UNREADABLE)
         if chosen is None:
-            self.problems.extend(a.problem for a in self.f.amounts if a.problem is not None)
+            self.problems.extend(a.problem for a in self.f.amounts if a.problem is not None and a.amount is None
+                                 and a.problem.code != UNREADABLE)
             return None
         if chosen.problem is not None:
             self.problems.append(chosen.problem)

@@ -27,6 +27,9 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
         "error", "金额「{text}」没有单位，请写明，例如 60万、60000元、$60k",
         "The amount '{text}' has no unit; write it as e.g. 60万, 60000 yuan or $60k"),
     "amount_invalid": ("error", "看不懂金额「{text}」", "Could not read the amount '{text}'"),
+    "amount_unreadable": (
+        "error", "看不懂金额「{text}」，请写成数字加单位，例如 80万、800000元、$75k",
+        "Could not read the amount '{text}'; write a number with a unit, e.g. 80万, 800000 yuan or $75k"),
     "amount_range": (
         "warning", "金额「{text}」是一个范围，先按下限记录", "'{text}' is a range; the lower bound was taken"),
     "currency_assumed": (

@@ -1,13 +1,16 @@
-"""Text helpers shared by the rules: width folding, clauses, script tests.
+"""Text helpers shared by the rules: width folding, traditional to simplified, clauses, script tests.
 
 Every rule runs on `fold(text)`, which maps full-width ASCII (８０万, ＃9, ：) and odd spaces to plain
-ASCII one character for one character, so offsets found on the folded text are offsets into the
-original and values are always cut from what the rep actually wrote.
+ASCII and traditional characters to simplified ones (華潤 → 华润, 下週二 → 下周二, OpenCC's t2s), one
+character for one character, so offsets found on the folded text are offsets into the original and
+values are always cut from what the rep actually wrote. Folding is for understanding only: what is
+stored and sent keeps the rep's own characters and punctuation.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
@@ -59,8 +62,61 @@ class Scanned:
 
 
 def fold(text: str) -> str:
-    """Full-width ASCII and exotic spaces to plain ASCII; same length as the input."""
-    return text.translate(_FOLD)
+    """Full-width ASCII and exotic spaces to plain ASCII, traditional characters to simplified; same
+    length as the input."""
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[str, str]:
+    """(`fold(text)`, `text` with only its traditional characters simplified: what jieba segments).
+    OpenCC runs only on text that may hold a traditional character (see `may_be_traditional`)."""
+    width = text.translate(_FOLD)
+    if width.isascii() or not may_be_traditional(width):  # isascii: a flag of the string, no scan
+        return width, text
+    folded = simplified(width)
+    return folded, text if folded == width else simplified(text)
+
+
+# The characters of GB2312 (the simplified character set) that OpenCC's t2s still changes, as derived from
+# OpenCC itself by tests/nlp/test_amounts_script.py: text that encodes in GB2312 without one of them has
+# nothing traditional to convert.
+GB2312_TRADITIONAL = "乾菸薹拚捱摺吒後徵夥榘於袷麴醣麽"
+_GB2312_TRADITIONAL_RE = re.compile(f"[{GB2312_TRADITIONAL}]")
+
+
+def may_be_traditional(text: str) -> bool:
+    """False when `text` surely has no traditional character: a fast check in C (the GB2312 codec), so
+    that OpenCC, whose dictionaries fall out of the CPU caches between messages, runs only where needed."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return _GB2312_TRADITIONAL_RE.search(text) is not None
+
+
+class _Converter:
+    """OpenCC t2s, loaded on first use (a few milliseconds)."""
+
+    convert: Callable[[str], str] | None = None
+
+    @classmethod
+    def get(cls) -> Callable[[str], str]:
+        if cls.convert is None:
+            import opencc
+
+            cls.convert = opencc.OpenCC("t2s").convert
+        return cls.convert
+
+
+def simplified(text: str) -> str:
+    """`text` with traditional characters read as simplified (phrases first: 乾隆 stays, 乾淨 → 干净);
+    same length as the input (a conversion that would change the length goes character by character,
+    keeping any character that does not map to exactly one)."""
+    convert = _Converter.get()
+    out = convert(text)
+    if len(out) == len(text):
+        return out
+    return "".join(c if len(c := convert(ch)) == 1 else ch for ch in text)
 
 
 def has_cjk(text: str) -> bool:

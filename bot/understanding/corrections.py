@@ -19,6 +19,7 @@ from bot.errors import CorrectionConflict
 from bot.handlers.undo import kept_reply, refuse_if_changed_since, revert, undoable
 from bot.nlp import ParseResult
 from bot.nlp.resolve import moved
+from bot.nlp.text import fold
 from bot.reply import Reply
 from bot.understanding import unreadable
 from bot.understanding.offload import parse_text
@@ -41,7 +42,7 @@ class NothingToCorrect(DomainError):
 
 
 def is_correction(text: str) -> bool:
-    return bool(_CORRECTION.search(text))
+    return bool(_CORRECTION.search(fold(text)))  # 金額是95萬 / 改成週四 read as simplified
 
 
 def key(ctx: Context) -> str:
@@ -104,7 +105,7 @@ def merge(original: ParseResult, fix: ParseResult, text: str) -> ParseResult:
     if "next_at" in changes:
         changes["next_period"] = fix.next_period or original.next_period
         if original.next_at is not None:
-            changes["next_at"] = moved(original.next_at, changes["next_at"], text)
+            changes["next_at"] = moved(original.next_at, changes["next_at"], fold(text))
     problems = tuple(p for p in original.problems if not _fixed(p.code, changes))
     return replace(original, problems=problems, **changes)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 import bot.handlers  # noqa: F401
@@ -12,6 +14,16 @@ from domain.errors import DomainError
 
 def test_full_width_text_is_normalized() -> None:
     assert normalize("报价　＃１２　５２．８万") == "报价 #12 52.8万"
+
+
+def test_chinese_punctuation_is_kept_as_written() -> None:
+    typed = "跟进 ＃１ 客户说价格偏高，要再谈！金额：８０万（含税）？"
+    assert normalize(typed) == "跟进 #1 客户说价格偏高，要再谈！金额：80万（含税）？"
+
+
+def test_options_read_a_full_width_colon() -> None:
+    args = Args("明途 金额：80万 区域:华东", Text("", ""), datetime(2026, 11, 24))
+    assert args.options({"金额": "amount", "区域": "region"}) == {"amount": "80万", "region": "华东"}
 
 
 def test_control_characters_are_dropped_but_emoji_kept() -> None:

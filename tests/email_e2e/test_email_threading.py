@@ -51,8 +51,8 @@ async def test_rep_answers_from_chat_and_the_outlook_reply_with_a_new_subject_la
     assert ours.endswith("@example.test>") and mail["In-Reply-To"] == "<q1@mingtu.test>"
     assert mail["Auto-Submitted"] is None  # a person's mail, not an automatic one
     assert str(mail["Reply-To"]).startswith(world.sales.user + "+") and "[#" in str(mail["Subject"])
-    lines = mail.get_content().splitlines()  # line breaks kept; the router's NFKC makes ，？ half-width
-    assert lines[:3] == ["何总您好,", "报价单见附件说明。", "下周二方便电话沟通吗?"]
+    lines = mail.get_content().splitlines()  # line breaks and the rep's punctuation kept
+    assert lines[:3] == ["何总您好，", "报价单见附件说明。", "下周二方便电话沟通吗？"]
     assert "张伟" in mail.get_content()  # signed by the rep
 
     await world.deliver(outlook_reply("hewei@mingtu.test", "何伟", "关于下周二的电话", "周二下午三点可以。",

@@ -102,9 +102,10 @@ def test_a_large_bare_number_after_a_money_word_is_taken_in_yuan(parser: Parser)
     assert (result.amount, result.currency) == (Decimal(380000), "CNY")
 
 
-def test_english_amount_without_currency_defaults_to_usd_and_says_so(parser: Parser) -> None:
+def test_english_amount_without_currency_is_yuan_as_in_the_commands_and_says_so(parser: Parser) -> None:
     result = parser.parse("#5 budget around 90k", NOW)
-    assert (result.amount, result.currency) == (Decimal(90000), "USD")
+    assert (result.amount, result.currency) == (Decimal(90000), "CNY")
+    assert parse_amount("90k") == (Decimal(90000), "CNY")  # `lead add ... 90k`: the same rule
     assert "currency_assumed" in result.problem_codes()
 
 
