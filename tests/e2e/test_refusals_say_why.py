@@ -25,7 +25,8 @@ async def stored(console: Console) -> dict[str, Any]:
 @pytest.mark.parametrize(("user", "text", "expected"), [
     ("zhangwei", "今天和客户通了电话", ("哪个客户或商机", "可以这样写", "没有记录任何内容")),
     ("chen", "called the client today", ("Could not tell which customer", "Write it like", "Nothing was recorded")),
-    ("zhangwei", "華潤項目進入談判階段", ("没看懂", "可以这样写", "没有记录任何内容")),
+    # traditional script is read (进入谈判阶段), but 華潤 is no customer: asked which one, nothing written
+    ("zhangwei", "華潤項目進入談判階段", ("哪个客户或商机", "商机号（例如 #12）")),
     ("zhangwei", "预算60", ("「60」没有单位", "金额请写成", "没有记录任何内容")),
     ("chen", "budget 60", ("'60' has no unit", "Write amounts like", "Nothing was recorded")),
     ("zhangwei", "恒瑞 2月30日 再约", ("日期「2月30日」不存在", "时间请写成", "没有记录任何内容")),
