@@ -119,3 +119,14 @@ def test_issue10_file_passes_through_dealbot_parse_with_the_shared_scorer(tmp_pa
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert set(FIELDS) <= {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
+
+
+def test_every_issue10_parse_keeps_the_contract_shape(parser: Parser) -> None:
+    """Ten keys; a currency with every amount and none without; next_at a day or a moment with the user's offset."""
+    moment = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}\+08:00)?")
+    for line in ISSUE10:
+        payload = parser.parse(line["text"], NOW).to_json()
+        assert tuple(payload) == CONTRACT_KEYS, line["text"]
+        assert (payload["amount"] is None) == (payload["currency"] is None), (line["text"], payload)
+        assert payload["next_at"] is None or moment.fullmatch(payload["next_at"]), (line["text"], payload)
+        json.dumps(payload, ensure_ascii=False)
