@@ -36,14 +36,14 @@ _BY_INTENT: dict[str, tuple[str, ...]] = {
     "query": ("我的商机", "my deals", "商机列表", "deals", "商机", "deal", "查看", "回款明细", "payments",
               "回款情况", "payment status", "发票列表", "invoices", "报价历史", "quotes", "quote history",
               "线索", "leads", "我的线索", "my leads", "客户", "customer", "查客户", "find customer",
-              "回款计划历史", "plan history"),
+              "回款计划历史", "plan history", "payment plan history"),
     "help": ("帮助", "help", "?", "？"),
 }
 COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.items() for word in words}
 # Command words whose messages keep the free-text reading: mail handling, invoices, contracts, payment
 # plans, sharing and undo have no intent of their own in the parse contract.
 NOT_MAPPED = frozenset({
-    "邮件", "email", "发邮件", "send email", "转给", "forward", "归档", "file", "归档邮件", "file mail",
+    "邮件", "email", "发邮件", "send email", "转给", "handover", "hand over", "归档", "file", "归档邮件", "file mail",
     "忽略", "ignore", "忽略邮件", "ignore mail", "核实邮箱", "verify email", "发票", "invoice", "红冲",
     "red reverse", "reverse invoice", "作废发票", "void invoice", "线索 转商机", "lead convert", "转商机",
     "隔离邮件", "quarantined mail", "mail quarantine", "合同", "contract", "回款计划", "payment plan", "plan",
@@ -59,7 +59,10 @@ def command_word(text: str) -> tuple[str, str] | None:
     the router finds it (two words, then one); None for a sentence."""
     words = fold(normalize(text)).split(" ")
     for n in (2, 1):
-        kind = COMMAND_INTENTS.get(" ".join(words[:n]).casefold())
+        word = " ".join(words[:n]).casefold()
+        if word in NOT_MAPPED:  # payment plan #3: not the payment command
+            return None
+        kind = COMMAND_INTENTS.get(word)
         if kind is not None and len(words) >= n:
             return kind, " ".join(normalize(text).split(" ")[n:])
     return None
