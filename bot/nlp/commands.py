@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.args import Args, normalize
+from bot import args as command_args  # a module: bot.args imports bot.nlp, which imports this
+from bot import name_args  # a module: it imports bot.nlp.companies, which loads this
 from bot.errors import UsageError
 from bot.i18n import Text
-from bot.name_args import opening_name
 from bot.nlp.result import ParseResult
 from bot.nlp.text import fold
 from domain.errors import DomainError
@@ -57,14 +57,14 @@ _USAGE = Text("", "")
 def command_word(text: str) -> tuple[str, str] | None:
     """(the command word's kind, the arguments) when the message opens with a mapped command word, as
     the router finds it (two words, then one); None for a sentence."""
-    words = fold(normalize(text)).split(" ")
+    words = fold(command_args.normalize(text)).split(" ")
     for n in (2, 1):
         word = " ".join(words[:n]).casefold()
         if word in NOT_MAPPED:  # payment plan #3: not the payment command
             return None
         kind = COMMAND_INTENTS.get(word)
         if kind is not None and len(words) >= n:
-            return kind, " ".join(normalize(text).split(" ")[n:])
+            return kind, " ".join(command_args.normalize(text).split(" ")[n:])
     return None
 
 
@@ -74,7 +74,7 @@ def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
     if found is None:
         return result
     kind, rest = found
-    args = Args(rest, _USAGE, now)
+    args = command_args.Args(rest, _USAGE, now)
     ref = args.optional_opportunity()
     opportunity = result.opportunity if result.opportunity is not None else ref
     if kind in _NO_FIELDS:
@@ -87,7 +87,7 @@ def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
             return result
         return _settled(result, "stage_change", opportunity=opportunity, stage=stage)
     if kind == "lead":
-        company = result.company or opening_name(args.rest())
+        company = result.company or name_args.opening_name(args.rest())
         return _settled(result, "new_lead", opportunity=opportunity, company=company or None)
     money = _amount(args)
     fields: dict[str, object] = {"amount": money.amount, "currency": money.currency} if money else {}
@@ -95,7 +95,7 @@ def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
         return _settled(result, "stage_change", opportunity=opportunity, stage=_STAGE_OF[kind], **fields)
     if kind == "payment" and money is None and not args.tokens:
         return _settled(result, "query", opportunity=opportunity, next_at=None)
-    if kind == "new_lead" and ref is None and (company := opening_name(args.rest())):
+    if kind == "new_lead" and ref is None and (company := name_args.opening_name(args.rest())):
         if result.company and (result.known_customer is not None or result.company.startswith(company)):
             company = result.company  # a known customer, or the sentence rules read more of the name
         fields["company"] = company
@@ -104,7 +104,7 @@ def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
     return _settled(result, kind, opportunity=opportunity, **fields)
 
 
-def _amount(args: Args) -> Money | None:
+def _amount(args: command_args.Args) -> Money | None:
     try:
         return args.amount(required=False)
     except (UsageError, DomainError):
