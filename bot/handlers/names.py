@@ -8,17 +8,14 @@ import re
 
 from bot.context import Context
 from bot.handlers.common import find_customers, resolve_customer
-from bot.nlp.companies import ZH_SUFFIX_RE
+from bot.name_args import company_end, leading_quoted, unquote
 from bot.nlp.people import find_contacts_zh
 from domain.customer import Customer
 from domain.errors import DomainError, NotFound
 
-QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "‘": "’", "'": "'", "《": "》", "«": "»"}
-# Legal forms that end an English company name; the name stops after the last of a run (Co., Ltd.).
-_EN_LEGAL = re.compile(
-    r"(?:,?\s(?:Co\.?,?\s?Ltd\.?|Co\.?\s?Limited|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|Limited|Inc\.?|"
-    r"Incorporated|Corp\.?|Corporation|LLC|L\.L\.C\.|LLP|GmbH|PLC|Plc|S\.A\.|S\.p\.A\.|B\.V\.|N\.V\.|K\.K\.))+"
-    r"(?=\s|$)", re.IGNORECASE)
+__all__ = ["CustomerNotFound", "company_end", "customer_and_rest", "is_person", "leading_quoted", "split_person",
+           "unquote"]
+
 TITLE = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam)\.?"
 _EN_PERSON = re.compile(rf"^{TITLE}\s[A-Z][A-Za-z'’-]*(?:\s[A-Z][A-Za-z'’-]*)?$", re.IGNORECASE)
 MAX_NAME_WORDS = 6  # the longest customer name tried word by word
@@ -27,36 +24,6 @@ MAX_NAME_WORDS = 6  # the longest customer name tried word by word
 class CustomerNotFound(DomainError):
     zh = "找不到客户「{name}」。客户名称里有空格时请加引号，例如：新商机 \"Acme Data Systems\" ERP升级"
     en = "No customer '{name}' found. Put a name with spaces in quotes, e.g. deal add \"Acme Data Systems\" ERP upgrade"
-
-
-def unquote(text: str) -> str:
-    """The text inside one pair of quotes around all of it; else the text."""
-    text = text.strip()
-    if len(text) >= 2 and QUOTES.get(text[0]) == text[-1]:
-        return text[1:-1].strip()
-    return text
-
-
-def leading_quoted(text: str) -> tuple[str, str] | None:
-    """(inside, after) when the text opens with a quoted part: "Acme Data Systems" MES → (Acme Data Systems, MES)."""
-    text = text.strip()
-    close = QUOTES.get(text[:1])
-    if close is None:
-        return None
-    end = text.find(close, 1)
-    if end <= 1:
-        return None
-    return text[1:end].strip(), text[end + 1 :].strip()
-
-
-def company_end(text: str) -> int | None:
-    """Where a company name written with its legal form ends (after "Co., Ltd.", "Inc.", or a first
-    word ending in 有限公司/集团), if words follow it; None otherwise."""
-    ends = [m.end() for m in _EN_LEGAL.finditer(text)]
-    first = text.split(" ", 1)[0]  # a Chinese name has no spaces: only its first word may end in 有限公司
-    ends += [m.end() for m in ZH_SUFFIX_RE.finditer(first) if m.end() == len(first)]
-    ends = [e for e in ends if e < len(text.rstrip())]
-    return min(ends) if ends else None
 
 
 def is_person(text: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
 from bot.nlp.amounts import CNY, AmountMention
+from bot.nlp.commands import read_command
 from bot.nlp.cues import PAYMENT_WORDS, QUOTE_WORDS
 from bot.nlp.gazetteer import Gazetteer, KnownName, same_company
 from bot.nlp.intents import IntentGuess, classify
@@ -79,7 +80,8 @@ class Parser:
         # jieba segments the simplified reading (華潤 → 华润); values are still cut from `text`
         run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc)
         self._recycle()
-        return _Assembly(findings, text, language, self.default_currency, problems).result()
+        result = _Assembly(findings, text, language, self.default_currency, problems).result()
+        return read_command(text, result, now)  # a command form typed as a message: its own reading
 
 
 def _gazetteer(known: Sequence[KnownName | str] | Gazetteer) -> Gazetteer | None:

@@ -1,0 +1,119 @@
+"""Command forms typed to the parser (`阶段 #18 初步接触`, `quote #23 528000`, `deal add "Zenith Robotics"
+"WMS phase 2" 600k`): the intent comes from the command word, the fields from the arguments read the way
+the command reads them (bot.args, bot.name_args). Everything else stays as the free-text rules read it.
+
+COMMAND_INTENTS is the one table from command words (bot.registry) to parse intents; NOT_MAPPED lists the
+command words that deliberately keep the free-text reading (tests/nlp/test_commands.py checks both
+against the registry)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot import args as command_args  # a module: bot.args imports bot.nlp, which imports this
+from bot import name_args  # a module: it imports bot.nlp.companies, which loads this
+from bot.errors import UsageError
+from bot.i18n import Text
+from bot.nlp.result import ParseResult
+from bot.nlp.text import fold
+from domain.errors import DomainError
+from domain.money import Money
+
+# Intents with a special reading of the arguments: "stage" (a target stage), "won"/"lost" (a stage
+# given by the word), "quote"/"payment" (an amount; a payment without one asks for the list: query),
+# "new_lead" (deal add: the customer opening the arguments, an amount), "lead" (lead add / customer add:
+# options such as 电话 139… and 预算 60万 are read by the sentence rules; only a missing customer is added).
+_BY_INTENT: dict[str, tuple[str, ...]] = {
+    "stage": ("阶段", "stage", "推进"),
+    "won": ("赢单", "won", "win", "成交"),
+    "lost": ("输单", "lost", "lose", "丢单"),
+    "quote": ("报价", "quote"),
+    "payment": ("回款", "payment", "paid", "收款"),
+    "new_lead": ("新商机", "deal add", "添加商机"),
+    "lead": ("新线索", "lead add", "添加线索", "add lead", "新客户", "customer add", "添加客户", "add customer"),
+    "follow_up": ("跟进", "follow", "followup", "follow-up"),
+    "query": ("我的商机", "my deals", "商机列表", "deals", "商机", "deal", "查看", "回款明细", "payments",
+              "回款情况", "payment status", "发票列表", "invoices", "报价历史", "quotes", "quote history",
+              "线索", "leads", "我的线索", "my leads", "客户", "customer", "查客户", "find customer",
+              "回款计划历史", "plan history", "payment plan history"),
+    "help": ("帮助", "help", "?", "？"),
+}
+COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.items() for word in words}
+# Command words whose messages keep the free-text reading: mail handling, invoices, contracts, payment
+# plans, sharing and undo have no intent of their own in the parse contract.
+NOT_MAPPED = frozenset({
+    "邮件", "email", "发邮件", "send email", "转给", "handover", "hand over", "归档", "file", "归档邮件", "file mail",
+    "忽略", "ignore", "忽略邮件", "ignore mail", "核实邮箱", "verify email", "发票", "invoice", "红冲",
+    "red reverse", "reverse invoice", "作废发票", "void invoice", "线索 转商机", "lead convert", "转商机",
+    "隔离邮件", "quarantined mail", "mail quarantine", "合同", "contract", "回款计划", "payment plan", "plan",
+    "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回",
+})
+_STAGE_OF = {"won": "won", "lost": "lost"}
+_NO_FIELDS = ("query", "help")
+_USAGE = Text("", "")
+
+
+def command_word(text: str) -> tuple[str, str] | None:
+    """(the command word's kind, the arguments) when the message opens with a mapped command word, as
+    the router finds it (two words, then one); None for a sentence."""
+    words = fold(command_args.normalize(text)).split(" ")
+    for n in (2, 1):
+        word = " ".join(words[:n]).casefold()
+        if word in NOT_MAPPED:  # payment plan #3: not the payment command
+            return None
+        kind = COMMAND_INTENTS.get(word)
+        if kind is not None and len(words) >= n:
+            return kind, " ".join(command_args.normalize(text).split(" ")[n:])
+    return None
+
+
+def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
+    """`result` (the free-text reading of `text`) with the intent and fields a command form gives."""
+    found = command_word(text)
+    if found is None:
+        return result
+    kind, rest = found
+    args = command_args.Args(rest, _USAGE, now)
+    ref = args.optional_opportunity()
+    opportunity = result.opportunity if result.opportunity is not None else ref
+    if kind in _NO_FIELDS:
+        return _settled(result, kind, opportunity=opportunity, amount=None, currency=None, stage=None,
+                        next_at=None)
+    if kind == "stage":
+        try:
+            stage = args.stage().value
+        except UsageError:
+            return result
+        return _settled(result, "stage_change", opportunity=opportunity, stage=stage)
+    if kind == "lead":
+        company = result.company or name_args.opening_name(args.rest())
+        return _settled(result, "new_lead", opportunity=opportunity, company=company or None)
+    money = _amount(args)
+    fields: dict[str, object] = {"amount": money.amount, "currency": money.currency} if money else {}
+    if kind in _STAGE_OF:
+        return _settled(result, "stage_change", opportunity=opportunity, stage=_STAGE_OF[kind], **fields)
+    if kind == "payment" and money is None and not args.tokens:
+        return _settled(result, "query", opportunity=opportunity, next_at=None)
+    if kind == "new_lead" and ref is None and (company := name_args.opening_name(args.rest())):
+        if result.company and (result.known_customer is not None or result.company.startswith(company)):
+            company = result.company  # a known customer, or the sentence rules read more of the name
+        fields["company"] = company
+        if result.contact and company and (result.contact in company or company in result.contact):
+            fields["contact"] = None  # deal add "Zenith Robotics" …: the customer, not a person
+    return _settled(result, kind, opportunity=opportunity, **fields)
+
+
+def _amount(args: command_args.Args) -> Money | None:
+    try:
+        return args.amount(required=False)
+    except (UsageError, DomainError):
+        return None
+
+
+def _settled(result: ParseResult, intent: str, **fields: object) -> ParseResult:
+    """The command's reading: the intent is no longer in doubt."""
+    problems = tuple(p for p in result.problems if p.code not in ("intent_unclear", "opportunity_missing"))
+    confidence = result.confidence if any(p.severity == "error" for p in problems) else max(result.confidence, 0.9)
+    return replace(result, intent=intent, problems=problems, confidence=confidence,
+                   **fields)  # type: ignore[arg-type]
