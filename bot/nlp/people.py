@@ -70,6 +70,7 @@ _EN_NAME = rx(
 _EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Za-z][a-zà-öø-ÿ]+)?"
 # After a title any capitalised word is a name ("Mr He", "Dr Will"), unless it is a day or a time word.
 _HONORIFIC = rx(rf"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>{_EN_WORD})(?:\s(?P<last>{_EN_WORD})\b)?")
+TITLED = rx(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s")
 _NOT_AFTER_TITLE = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight next this last".split())
 
