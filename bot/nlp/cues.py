@@ -133,7 +133,8 @@ BARE_STAGE = tuple(
 PAYMENT = Cue.of(
     "回款|收款|收到.{0,6}款|款.{0,4}到账|到账|到帐|入账|入帐|已付|付了|打款|汇款|首付|尾款|预付|定金|订金|进度款|验收款|质保金|结清",
     r"\bpaid\b|\bpayment\b|\breceived\b|\bdeposit\b|\bwire[ds]?\b|remittance|invoice\s(?:was\s)?paid|transferred")
-PAYMENT_DONE = Cue.of("到账|到帐|入账|入帐|已付|付了|结清|回款了|收到", r"\bpaid\b|payment\s(?:was\s|has\sbeen\s)?received")
+PAYMENT_DONE = Cue.of("到账|到帐|入账|入帐|已付|付了|结清|回款了|收到",
+                      r"\bpaid\b|payment\s(?:was\s|has\sbeen\s)?received")
 QUOTE = Cue.of("报价|报了价|报了|报个价|出价|总价|单价|优惠到|降到|降价|改价|价格",
                r"\bquot(?:e|ed|ation)\b|\bpric(?:e|ed|ing)\b|\boffer(?:ed)?\b")
 NEW_LEAD = Cue.of(

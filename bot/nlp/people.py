@@ -28,7 +28,8 @@ _TITLES = (
     "局长|部长|厅长|院长|校长|主管|秘书长|秘书|书记|主席|博士|教授|律师|医生|会计|助理|顾问|先生|女士|小姐|"
     "协理|师傅|站长|所长|行长|社长|厂长|馆长|组长|队长|镇长|县长|市长|区长|主编|总编|台长|司长|专员|总助"
 )
-_SHORT_TITLES = r"總(?!結|共|計|額)|总(?!结|共|计|额|体|数|量|部|价|包|之|而|算|归|线|账|表|值|经|监|裁|工|助|编)" \
+_SHORT_TITLES = r"總(?!結|共|計|額)|" \
+                r"总(?!结|共|计|额|体|数|量|部|价|包|之|而|算|归|线|账|表(?!示|态)|值|经|监|裁|工|助|编)" \
                 r"|工(?!作|资|程|厂|人|期|艺|具|业|地|会|序|单|时|号|位|种|商|科|行|信)|董(?!事)|姐|哥"
 _NOT_GIVEN = "的了和与跟在是给把被对向从到说见约及或等为"
 _ZH_CONTACT = rx(
@@ -58,7 +59,7 @@ _NAME_PAREN = rx(
     rf"(?P<name>(?:{_COMPOUND}|[{_PLAIN}{_AMBIGUOUS}])[{CJK}]{{1,2}}?)\s?[（(][^）)]{{0,12}}?(?:{_TITLES})[）)]"
 )
 # Our own people, not the customer's: 带上王工, 带我们的李工, 我司张工, 同事刘经理.
-_OURS = rx(r"(?:带上|带着|带领|带|我们的?|我司的?|我方的?|咱们的?|本公司的?|同事)\s?$")
+_OURS = rx(r"(?:带上|带着|带领|我们的?|我司的?|我方的?|咱们的?|本公司的?|同事)\s?$")
 _NOT_GIVEN_CHARS = frozenset("我你他她们咱")
 # No leading \\b or optional group: `re` then scans for a capital letter fast; the left word boundary
 # is checked in Python.
@@ -124,7 +125,21 @@ def find_contacts_zh(text: str) -> list[Found]:
         _add_named(found, _NAME_PAREN, text)
     if "人" in text or "contact" in text:
         _add_named(found, _NAMED_BY, text)
-    return [f for f in found if _OURS.search(text, max(0, f.start - 4), f.start) is None]
+    return _not_ours(found, text)
+
+
+def _not_ours(found: list[Found], text: str) -> list[Found]:
+    """Drop our own people: 带上王工, 我司张工, and whoever is listed with them (带上李工和王工)."""
+    kept: list[Found] = []
+    ours_end = -1
+    for f in sorted(found, key=lambda f: f.start):
+        if _OURS.search(text, max(0, f.start - 4), f.start) is not None or (
+                ours_end >= 0 and text[ours_end : f.start].strip() in ("和", "、", "与", "跟", "及", ",")):
+            ours_end = f.end
+        else:
+            kept.append(f)
+            ours_end = -1
+    return kept
 
 
 def _add_named(found: list[Found], pattern: re.Pattern[str], text: str) -> None:
