@@ -149,7 +149,7 @@ FOLLOW_UP = Cue.of(
     "落实|推进|出方案|写方案|改方案|出报价|做报价|准备报价|送样|寄样|复盘",
     r"\bmet\b|meeting|visit|\bcall|spoke|talked|follow[-\s]?up|discussed|\bdemo|lunch|dinner|coffee|emailed|"
     r"\bsent\b|present|check\sin|touch\sbase|catch\sup|\bsync|kick-?off|workshop|training|review|onsite|"
-    r"\bpoc\b|pilot|trial|\bproject\b|upgrade|rollout|migration|\brfp\b|tender|\bbid\b|\bping\b|reach\sout|reached\sout|\bmeet\b|\bsee\b")
+    r"\bpoc\b|pilot|trial|\brfp\b|tender|\bbid\b|\bping\b|reach\sout|reached\sout|\bmeet\b|\bsee\b")
 # News about a person (刘工的邮箱是…, 黄主任说…, Ms Lin's email changed): a note on the deal.
 CONTACT_NEWS = Cue.of(
     "邮箱|电话|手机|微信|座机|名片|联系方式|说|表示|提到|告诉|认为|觉得|透露",
