@@ -86,11 +86,11 @@ QUERY_START = rx(
     r"\s*(?:#\d+\s*)?(?:查一?下|查询|查看|看看|看一下|看下|列出|列一下|显示|统计|汇总|我的(?:商机|客户|待办|任务|线索)|"
     r"(?i:show|list|what|what's|whats|which|how\smany|how\smuch|how's|how\sis|how\sare|any|status|where|find|search)\b)")
 QUERY = Cue.of(
-    "有哪些|哪些|多少|几个|几单|进展如何|进展怎么样|进度如何|进度怎么样|什么情况|怎么样了|情况如何|如何了|到哪一步|什么进展",
+    "有哪些|哪些|多少|几个|几单|怎么样\\s*\\??\\s*$|如何\\s*\\??\\s*$|进展如何|进展怎么样|进度如何|进度怎么样|什么情况|怎么样了|情况如何|如何了|到哪一步|什么进展",
     r"\b(?:status|progress)\b\s*\??\s*$")
 QUERY_TOPIC = Cue.of(
-    "待办|商机|进展|进度|情况|客户|回款|报价|业绩|任务|提醒|会议|日程|线索|漏斗|合同|状态|单子",
-    r"deals?|pipeline|tasks?|to-?dos?|\bdue\b|status|payments?|quotes?|customers?|leads?|progress|update|meetings?")
+    "待办|商机|进展|进度|情况|客户|回款|收款|尾款|余款|款项|首付|首期款|发票|开票|报价|业绩|任务|提醒|会议|日程|线索|漏斗|合同|状态|单子",
+    r"deals?|pipeline|invoices?|tasks?|to-?dos?|\bdue\b|status|payments?|quotes?|customers?|leads?|progress|update|meetings?")
 REPORTED_QUESTION = Cue.of("客户问|对方问|他问|她问|问我|问了|问能|咨询", r"\basked\b|\bwants to know\b")
 REMINDER = Cue.of(
     "提醒我|提醒下|提醒一下|帮我提醒|请提醒|设个提醒|设提醒|设置提醒|记得提醒|别忘了|不要忘了|别忘记|记得|闹钟|^提醒\\s?:",
@@ -101,8 +101,8 @@ WON = Cue.of(
     r"closed\sthe\sdeal|\bpo\sreceived\b")
 LOST = Cue.of(
     "输单|输了|丢单|丢了|跟丢|流失|黄了|没戏|签约失败|投标失败|竞标失败|谈判失败|合作失败|放弃|不做了|不采购了|取消采购|"
-    "项目取消|项目终止|终止合作|落标|没中标|未中标|废标|飞单|选了竞品|选了别家|选了竞争对手|被竞品|被对手|被别家|被竞争对手|"
-    "(?:选择了|选用了|用了|签了|签给了|给了|找了|转向|改用了?|换成了?)(?:竞品|别家|别人|友商|竞争对手|对手|其他家|其他厂商)|输给",
+    "项目取消|项目终止|终止合作|落标|没中标|未中标|没有中标|(?:我们|我司|我方|咱们)(?:没有?|未|并没有?)(?:中|拿下|选上)|废标|飞单|选了竞品|选了别家|选了竞争对手|被竞品|被对手|被别家|被竞争对手|"
+    "(?:选了|选择了|选用了|用了|签了|签给了|给了|找了|转向|改用了?|换成了?)(?:竞品|别家|别人|友商|竞争对手|对手|其他家|其他厂商)|输给",
     r"closed[-\s]lost|\blost\b|\bdead\b|went\swith\s(?:a|the|another)\s(?:competitor|vendor)|"
     r"chose\s(?:a|the|another)\s(?:competitor|vendor)|no\slonger\sinterested|dropped\sout|"
     r"(?:went|go|gone|going|signed)\swith\s(?:a\s|the\s|another\s)?(?:[a-z]+(?:er|est)?\s)?"
@@ -123,7 +123,7 @@ _MOVE_EN = (r"moved?\s(?:it\s)?(?:in)?to|(?:start(?:ed|ing)?|beg[ai]n|enter(?:ed
 
 
 def _stage_cue(zh: str, en: str) -> Cue:
-    return Cue.of(rf"(?:{_MOVE_ZH})\s?(?:了\s?)?(?:{zh})|(?:{zh})\s?阶段",
+    return Cue.of(rf"(?:{_MOVE_ZH})\s?(?:了\s?)?(?:{zh}|(?i:{en}))|(?:{zh}|(?i:{en}))\s?阶段",
                   rf"(?:{_MOVE_EN})\s?(?:{en})s?\b|\b(?:{en})s?\s(?:stage|phase|started|begins|began|kicked\soff)\b")
 
 
@@ -131,9 +131,10 @@ STAGE_MOVES = tuple((stage, _stage_cue(zh, en)) for stage, zh, en in STAGE_WORDS
 BARE_STAGE = tuple(
     (stage, rx(rf"\s*#\d+\s*(?:{zh}|(?i:{en}))\s*$")) for stage, zh, en in STAGE_WORDS)
 PAYMENT = Cue.of(
-    "回款|收款|收到.{0,6}款|款.{0,4}到账|到账|已付|付了|打款|汇款|首付|尾款|预付|定金|订金|进度款|验收款|质保金|结清",
+    "回款|收款|收到.{0,6}款|款.{0,4}到账|到账|到帐|入账|入帐|已付|付了|打款|汇款|首付|尾款|预付|定金|订金|进度款|验收款|质保金|结清",
     r"\bpaid\b|\bpayment\b|\breceived\b|\bdeposit\b|\bwire[ds]?\b|remittance|invoice\s(?:was\s)?paid|transferred")
-PAYMENT_DONE = Cue.of("到账|已付|付了|结清|回款了|收到", r"\bpaid\b|payment\s(?:was\s|has\sbeen\s)?received")
+PAYMENT_DONE = Cue.of("到账|到帐|入账|入帐|已付|付了|结清|回款了|收到",
+                      r"\bpaid\b|payment\s(?:was\s|has\sbeen\s)?received")
 QUOTE = Cue.of("报价|报了价|报了|报个价|出价|总价|单价|优惠到|降到|降价|改价|价格",
                r"\bquot(?:e|ed|ation)\b|\bpric(?:e|ed|ing)\b|\boffer(?:ed)?\b")
 NEW_LEAD = Cue.of(
@@ -149,6 +150,11 @@ FOLLOW_UP = Cue.of(
     r"\bmet\b|meeting|visit|\bcall|spoke|talked|follow[-\s]?up|discussed|\bdemo|lunch|dinner|coffee|emailed|"
     r"\bsent\b|present|check\sin|touch\sbase|catch\sup|\bsync|kick-?off|workshop|training|review|onsite|"
     r"\bpoc\b|pilot|trial|\brfp\b|tender|\bbid\b|\bping\b|reach\sout|reached\sout|\bmeet\b|\bsee\b")
+# News about a person (刘工的邮箱是…, 黄主任说…, Ms Lin's email changed): a note on the deal.
+CONTACT_NEWS = Cue.of(
+    "邮箱|电话|手机|微信|座机|名片|联系方式|说|表示|提到|告诉|认为|觉得|透露",
+    r"e-?mail|phone|mobile|cell|wechat|whatsapp|linkedin|\bsaid\b|\bsays\b|\btold\b|\bmentioned\b")
+REACH = rx(r"[\w.+-]@[\w-]+\.[A-Za-z]|(?<!\d)1\d{2}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")  # an e-mail or a mobile number
 BUDGET_WORDS = rx(r"预算|投资|(?i:budget)")
 QUOTE_WORDS = rx(r"报|价|(?i:quot|pric|offer)")
 PAYMENT_WORDS = rx(r"款|付|账|(?i:paid|pay|deposit|invoice|received)")

@@ -107,6 +107,8 @@ def _rank(item: Found | AmountMention | WhenMention) -> int:
 
 def _without_overlaps(findings: Findings) -> None:
     """Keep the most specific reading of each stretch: e-mail > phone > #ref > money > date > bare number."""
+    if findings.whens and findings.contacts:
+        findings.whens = _outside_titled_names(findings)
     items: list[Found | AmountMention | WhenMention] = [*findings.refs, *findings.amounts, *findings.whens]
     if not items:
         return
@@ -117,6 +119,14 @@ def _without_overlaps(findings: Findings) -> None:
         findings.refs.sort(key=_start)  # amounts and dates come in order; refs come by kind
     if findings.contacts:
         findings.contacts = [c for c in findings.contacts if all(c.end <= a or b <= c.start for a, b in taken)]
+
+
+def _outside_titled_names(findings: Findings) -> list[WhenMention]:
+    """Dr. Sun Wei is a person, not a Sunday: a date inside a name after a title is no date."""
+    titled = [(c.start, c.end) for c in findings.contacts if people.TITLED.match(c.value)]
+    if not titled:
+        return findings.whens
+    return [w for w in findings.whens if not any(a <= w.start and w.end <= b for a, b in titled)]
 
 
 def _start(item: Found) -> int:

@@ -88,11 +88,16 @@ def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when:
         return IntentGuess("new_lead", 0.85)
     if cues.FOLLOW_UP.search(probe):
         return IntentGuess("follow_up", 0.8 if has_subject or has_when else 0.45)
-    if has_subject and (has_when or amount_word is not None):
+    if has_subject and (has_when or amount_word is not None or _contact_news(probe)):
         return IntentGuess("follow_up", 0.6)
     if has_when or (has_ref and _says_something(probe)):
         return IntentGuess("follow_up", 0.5)  # a note about a deal ("#22 项目暂停"): recorded, asked back
     return IntentGuess("unknown", 0.1)
+
+
+def _contact_news(probe: Probe) -> bool:
+    """Something about a person: their phone or e-mail, or what they said (a business card, 何总说…)."""
+    return cues.CONTACT_NEWS.search(probe) is not None or cues.REACH.search(probe.text) is not None
 
 
 def _says_something(probe: Probe) -> bool:

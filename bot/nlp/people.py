@@ -26,9 +26,10 @@ _BEFORE_PERSON = set("的和跟与同给找约见访了是及请问对让叫系�
 _TITLES = (
     "副总经理|总经理|副总裁|总裁|總經理|經理|總監|副总监|总监|总工|董事长|董事|副总|老总|老板|经理|主任|工程师|老师|处长|科长|"
     "局长|部长|厅长|院长|校长|主管|秘书长|秘书|书记|主席|博士|教授|律师|医生|会计|助理|顾问|先生|女士|小姐|"
-    "师傅|站长|所长|行长|社长|厂长|馆长|组长|队长|镇长|县长|市长|区长|主编|总编|台长|司长|专员|总助"
+    "协理|师傅|站长|所长|行长|社长|厂长|馆长|组长|队长|镇长|县长|市长|区长|主编|总编|台长|司长|专员|总助"
 )
-_SHORT_TITLES = r"總(?!結|共|計|額)|总(?!结|共|计|额|体|数|量|部|价|包|之|而|算|归|线|账|表|值|经|监|裁|工|助|编)" \
+_SHORT_TITLES = r"總(?!結|共|計|額)|" \
+                r"总(?!结|共|计|额|体|数|量|部|价|包|之|而|算|归|线|账|表(?!示|态)|值|经|监|裁|工|助|编)" \
                 r"|工(?!作|资|程|厂|人|期|艺|具|业|地|会|序|单|时|号|位|种|商|科|行|信)|董(?!事)|姐|哥"
 _NOT_GIVEN = "的了和与跟在是给把被对向从到说见约及或等为"
 _ZH_CONTACT = rx(
@@ -53,20 +54,32 @@ _NAMED_BY = rx(
     rf"(?P<name>(?:{_COMPOUND}|[{_PLAIN}{_AMBIGUOUS}])[{CJK}]{{1,2}}?)"
     r"(?=[\s,.;:()\d]|电话|手机|邮箱|微信|座机|的|是|负责|$)"
 )
+# 黄子涵（信息中心主任）: a full name with its title in brackets after it.
+_NAME_PAREN = rx(
+    rf"(?P<name>(?:{_COMPOUND}|[{_PLAIN}{_AMBIGUOUS}])[{CJK}]{{1,2}}?)\s?[（(][^）)]{{0,12}}?(?:{_TITLES})[）)]"
+)
+# Our own people, not the customer's: 带上王工, 带我们的李工, 我司张工, 同事刘经理.
+_OURS = rx(r"(?:带上|带着|带领|我们的?|我司的?|我方的?|咱们的?|本公司的?|同事)\s?$")
+_NOT_GIVEN_CHARS = frozenset("我你他她们咱")
 # No leading \\b or optional group: `re` then scans for a capital letter fast; the left word boundary
 # is checked in Python.
 _EN_NAME = rx(
     r"(?P<first>[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?|[A-Z]\.)(?:\s(?P<mid>[A-Z]\.|[A-Z][a-zà-öø-ÿ]+))?"
-    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?)(?![A-Za-zà-öø-ÿ])"
+    r"\s(?P<last>(?:Mc|Mac|O')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Za-z][a-zà-öø-ÿ]+)?)(?![A-Za-zà-öø-ÿ])"
     r"(?!\s?(?:Ltd|Inc|Corp|LLC|Co\b|Group|Limited|Company))"
 )
-_EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?"
+_EN_WORD = r"(?:Mc|Mac|O'|D')?[A-Z][a-zà-öø-ÿ]+(?:-[A-Za-z][a-zà-öø-ÿ]+)?"
 # After a title any capitalised word is a name ("Mr He", "Dr Will"), unless it is a day or a time word.
 _HONORIFIC = rx(rf"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s(?P<single>{_EN_WORD})(?:\s(?P<last>{_EN_WORD})\b)?")
+TITLED = rx(r"(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s")
 _NOT_AFTER_TITLE = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday tonight next this last".split())
 
 
+# Kevin说budget大概50万: a Latin first name that a Chinese verb of saying follows.
+_BEFORE_ZH_VERB = rx(
+    r"(?P<name>[A-Z][a-z]{2,})(?=\s?(?:说|讲|表示|反馈|提到|回复|告诉|觉得|认为|那边|的(?:邮箱|电话|手机|微信)))"
+)
 _AFTER_VERB = rx(
     r"(?i:\b(?:call|called|email|emailed|ping|pinged|meet|met|text|message|ask|asked|tell|told|contact|"
     r"see|saw|visit|visited|remind|chase|follow\sup\swith)\s)(?P<name>[A-Z][a-z]{2,})\b(?!\s[A-Z])"
@@ -88,6 +101,8 @@ def _zh_ok(m: re.Match[str], text: str) -> bool:
     given = m.group("given")
     if given is None:
         return True
+    if any(ch in _NOT_GIVEN_CHARS for ch in given):
+        return False  # 和我们老板: not a person named 和我们
     if given in _ROLE_WORDS or m.group("sn") + given in _ROLE_WORDS:
         return re.fullmatch(_TITLES, given + m.group("formal")) is not None  # 张 + 总经理
     return True
@@ -106,12 +121,31 @@ def find_contacts_zh(text: str) -> list[Found]:
         start = m.start("sn")
         if m.group("sn") not in _NOT_SURNAME and not any(f.start <= start < f.end for f in found):
             found.append(Found("CONTACT", start, m.end(), text[start : m.end()]))
-    if "人" not in text and "contact" not in text:
-        return found
-    for m in _NAMED_BY.finditer(text):
+    if "（" in text or "(" in text:
+        _add_named(found, _NAME_PAREN, text)
+    if "人" in text or "contact" in text:
+        _add_named(found, _NAMED_BY, text)
+    return _not_ours(found, text)
+
+
+def _not_ours(found: list[Found], text: str) -> list[Found]:
+    """Drop our own people: 带上王工, 我司张工, and whoever is listed with them (带上李工和王工)."""
+    kept: list[Found] = []
+    ours_end = -1
+    for f in sorted(found, key=lambda f: f.start):
+        if _OURS.search(text, max(0, f.start - 4), f.start) is not None or (
+                ours_end >= 0 and text[ours_end : f.start].strip() in ("和", "、", "与", "跟", "及", ",")):
+            ours_end = f.end
+        else:
+            kept.append(f)
+            ours_end = -1
+    return kept
+
+
+def _add_named(found: list[Found], pattern: re.Pattern[str], text: str) -> None:
+    for m in pattern.finditer(text):
         if not any(f.start <= m.start("name") < f.end for f in found):
             found.append(Found("CONTACT", m.start("name"), m.end("name"), m.group("name")))
-    return found
 
 
 def find_contacts_en(text: str, not_names: frozenset[str]) -> list[Found]:
@@ -137,11 +171,14 @@ def find_contacts_en(text: str, not_names: frozenset[str]) -> list[Found]:
 
 def find_first_names(text: str, not_names: frozenset[str], taken: list[Found]) -> list[Found]:
     """A lone first name after a verb: call Jack, meet Lisa (only where no full name was found)."""
-    found = []
-    for m in _AFTER_VERB.finditer(text):
-        start = m.start("name")
-        if m.group("name").lower() not in not_names and not any(f.start <= start < f.end for f in taken):
-            found.append(Found("CONTACT", start, m.end("name"), m.group("name")))
+    found: list[Found] = []
+    for pattern in (_AFTER_VERB, _BEFORE_ZH_VERB):
+        for m in pattern.finditer(text):
+            start = m.start("name")
+            if m.group("name").lower() in not_names or not _word_start(text, start):
+                continue
+            if not any(f.start <= start < f.end for f in (*taken, *found)):
+                found.append(Found("CONTACT", start, m.end("name"), m.group("name")))
     return found
 
 

@@ -11,12 +11,13 @@ from bot.nlp.text import rx
 # 客户选了华为 / 对方最后选择了海康的方案 / 甲方签了西门子: a subject, a past choice, then who was chosen.
 _CHOSE_ZH = rx(
     r"(?:客户|对方|甲方|业主|他们|用户|最终|最后|结果)(?:最终|最后|还是|已经|已)?"
-    r"(?:选了|选择了|选定了|选用了|签了|定了|找了|转投了?|改用了|换成了)"
+    r"(?:选了|选择了|选定了|选用了|采用了|签了|定了|找了|转投了?|改用了|换成了|决定(?:用|选|采用|选用|选择|签)了?)"
     r"(?P<who>[^，,。.;；!！?？\s]{2,16})")
 # 项目给了东软 / 单子最后被金蝶抢走了: the deal went to someone else.
 _WENT_TO_ZH = rx(
     r"(?:项目|单子|订单|标|这单|这个单)(?:最终|最后|还是)?给了(?P<who>[^，,。.;；!！?？\s]{2,12})|"
-    r"被(?P<by>[^，,。.;；!！?？\s被]{2,10}?)(?:抢走|拿走|截胡|抢了|撬走|拿下|抢去|夺走)")
+    r"被(?P<by>[^，,。.;；!！?？\s被]{2,10}?)(?:抢走|拿走|截胡|抢了|撬走|拿下|抢去|夺走)|"
+    r"中标(?:的|方|单位|厂商|者)?(?:是|为)(?P<winner>[^，,。.;；!！?？\s]{2,16})")
 _CHOSE_EN = rx(
     r"(?i:\b(?:went|gone|going|decided\sto\sgo)\swith|\b(?:chose|picked|selected|preferred)|\bsigned\swith|"
     r"\bawarded\s(?:(?:it|the\s(?:deal|contract|project|bid|tender))\s)?to|\bswitched\sto)"
@@ -49,7 +50,7 @@ _DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s
 
 _WE = rx(r"(?i:\b(?:we|i|we've|i've|we\shave|i\shave)\s(?:finally\s|also\s|then\s)?)$")
 _EN_HINT = rx(r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched", re.IGNORECASE)
-_ZH_HINT = rx(r"选|签|定了|找了|转投|改用|换成|给了|被")
+_ZH_HINT = rx(r"选|签|定了|决定|采用|找了|转投|改用|换成|给了|被|中标")
 
 
 def rival_chosen(text: str) -> str | None:
@@ -65,7 +66,7 @@ def _rival_zh(text: str) -> str | None:
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
     for m in _WENT_TO_ZH.finditer(text):
-        who = (m.group("who") or m.group("by")).split("的")[0]
+        who = (m.group("who") or m.group("by") or m.group("winner")).split("的")[0]
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
     return _rival_en(text) if _EN_HINT.search(text) is not None else None

@@ -12,7 +12,8 @@ from bot.nlp.rivals import quote_planned, rival_chosen
     ("客户转投了金蝶", "金蝶"), ("项目给了东软", "东软"), ("单子被金蝶抢走了", "金蝶"),
     ("the customer went with Siemens", "Siemens"), ("they picked Salesforce over us", "Salesforce"),
     ("the deal was awarded to IBM", "IBM"), ("the client signed with Accenture", "Accenture"),
-    ("客户最后选了SAP", "SAP"),
+    ("客户最后选了SAP", "SAP"), ("客户决定用中软国际", "中软国际"), ("客户最终决定采用浪潮的方案", "浪潮"),
+    ("中标的是神州数码，我们没中", "神州数码"), ("中标单位是东华软件", "东华软件"),
 ])
 def test_a_rival_chosen_is_named(text: str, rival: str) -> None:
     assert rival_chosen(text) == rival
@@ -22,7 +23,7 @@ def test_a_rival_chosen_is_named(text: str, rival: str) -> None:
     "客户选了我们的方案", "客户选了方案B", "客户选了A方案", "客户选了标准版", "客户选了周五开会", "客户签了合同",
     "客户可能选华为", "客户还没选定了供应商", "the customer chose our proposal", "we chose Oracle as the database",
     "they might go with Oracle", "项目给了我们", "客户选了二期再做", "the customer selected Tuesday for the demo",
-    "they went with Enterprise edition",
+    "they went with Enterprise edition", "客户决定用我们的方案", "客户决定用下个月再说", "中标的是我们",
 ])
 def test_no_rival(text: str) -> None:
     assert rival_chosen(text) is None
