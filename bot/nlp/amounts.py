@@ -28,11 +28,11 @@ _CN_FIRST = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖�
 _CN = rf"[{_CN_FIRST}][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
 _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
          r"|(?i:million|mln|mn|billion|bn)(?![A-Za-z])")
-_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
+_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?<=[万千亿kKwWmM\d])刀(?![片具口])|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
 AMOUNT_RE = rx(
     rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
-    rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
-    rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
+    rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来|几)?"
+    rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?P<fuzz2>多(?!少)|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
 # Where an AMOUNT_RE match can begin (see text.scan): a digit, a numeral or a currency mark, not after a letter.
@@ -42,7 +42,7 @@ _FACTORS = {
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3,
     "k": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9,
 }
-_USD_MARKS = {"$", "us$", "usd", "美元", "美金", "dollar", "dollars", "bucks"}
+_USD_MARKS = {"$", "us$", "usd", "美元", "美金", "刀", "dollar", "dollars", "bucks"}
 _IDIOMS = ("十万火急", "十万八千里", "一万个", "万一")
 _PLAUSIBLE = (Decimal(0), Decimal(10) ** 13)  # more than 10万亿 is a typo or not money
 _BIG_UNITS = {"千万", "百万", "十万", "万", "w", "亿"}
@@ -176,6 +176,9 @@ def _mention(text: str, m: re.Match[str], money_words: bool) -> AmountMention | 
     keyword = _keyword(window)
     if not _is_money(groups, reading, keyword):
         return None
+    if m.group("fuzz") or m.group("fuzz2"):  # 一百多万, 十几万, 3万多: no figure to record, asked back
+        bad = problem("amount_vague", (start, end), text=m.group(0))
+        return AmountMention(start, end, None, None, keyword, reading.has_unit, problem=bad)
     if not reading.has_unit and reading.value < 1000:
         bad = problem("amount_unit_missing", (start, end), text=m.group(0))
         return AmountMention(start, end, None, None, keyword, False, problem=bad)
