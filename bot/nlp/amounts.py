@@ -28,7 +28,8 @@ _CN_FIRST = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖�
 _CN = rf"[{_CN_FIRST}][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
 _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
          r"|(?i:million|mln|mn|billion|bn)(?![A-Za-z])")
-_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?<=[万千亿kKwWmM\d])刀(?![片具口])|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
+_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?<=[万千亿kKwWmM\d])刀(?![片具口])|"
+        r"(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
 AMOUNT_RE = rx(
     rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
     rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来|几)?"
