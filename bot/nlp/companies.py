@@ -82,10 +82,11 @@ def _short_forms(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[t
         before_person = (text.startswith("的", end) and (end + 1 in people or _PERSON_AFTER.match(text, end))
                          ) or end in people  # 明途科技的何总, 明途科技何总
         left = _walk_left(text, tokens, taken, start, set())
-        if left is None or len(text[left:start]) < 2 or text[left:start] in ZH_GENERIC_CORES:
-            continue
+        core = text[left:start] if left is not None else ""
+        if len(core) < 2 or core in ZH_GENERIC_CORES or WEAK_SUFFIX_RE.fullmatch(core):
+            continue  # 数据科技的王总: an industry, not a name
         if before_person or text.startswith(_PLACES, left):
-            found.append(Found("COMPANY", left, end, text[left:end]))
+            found.append(Found("COMPANY", start - len(core), end, text[start - len(core) : end]))
     return found
 
 

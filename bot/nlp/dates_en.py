@@ -58,6 +58,8 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     written = m.group("d")
     if written in _SHORT_DAYS and not ctx.text[m.start("d")].isupper():
         return None
+    if _MONTH_DAY_AFTER.match(m.string, m.end()) is not None:
+        return None  # Sat Dec 12, Friday, Dec 11: the written date says it
     if written in _SHORT_DAYS and _is_name(ctx.text, m.start("d"), m.end("d")):
         return None  # Dr. Sun Wei, Mr Sun: a surname, not Sunday
     weekday = _WEEKDAYS[written[:3]]
@@ -75,6 +77,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     return DatePart(start, m.end(), day, period, back=back)
 
 
+_MONTH_DAY_AFTER = rx(rf",?\s(?:{_MONTH})\.?\s\d")
 _TITLE_BEFORE = rx(r"(?:\b(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?|[A-Z][a-z]+)\s$")
 _NAME_AFTER = rx(r"\s[A-Z][a-z]+")
 _NOT_NAME_AFTER = rx(rf"\s(?i:{_MONTH}|morning|afternoon|evening|night|at|or|and|the|to|on|by)\b")
