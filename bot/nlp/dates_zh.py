@@ -93,6 +93,11 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
 _NOT_A_WEEKDAY = rx(r"[零〇八九十0890](?![\d零一二两三四五六七八九十]*\s?[点點时時:：])")
 
 
+def _no_weekday(m: re.Match[str], ctx: Context) -> Part:
+    """星期八 / 礼拜九 without 下/本: no such day, asked back."""
+    return DatePart(m.start(), m.end(), None, problem="date_unreadable")
+
+
 def _week(m: re.Match[str], ctx: Context) -> Part:
     if _NOT_A_WEEKDAY.match(m.string, m.end()):  # 下周八: a weekday that does not exist, asked back
         return DatePart(m.start(), m.end() + 1, None, problem="date_unreadable")
@@ -265,6 +270,9 @@ RULES = RuleBook([
      rx(rf"(?P<pfx>{_PFX})?{_WEEK_WORD}(?P<d>[一二三四五六日天1-7末])"), _weekday),
     ("周週星期礼禮拜",
      rx(rf"(?P<pfx>下下[个個]?|下[个個]?|本|[这這][个個]?){_WEEK_WORD}(?![一二三四五六日天1-7末])"), _week),
+    ("周週星期礼禮拜",
+     rx(rf"(?<![一二两三四五六七八九十几半每上下本这這个個\d]){_WEEK_WORD}[八九零〇](?![号日月个次天年人万千百十点點时時])"),
+     _no_weekday),
     ("月",
      rx(rf"(?:(?P<y>\d{{4}})年)?(?<![\d个])(?P<m>{_N})月份?(?P<part>底|末|初|中旬|中|上旬|下旬)"),
      _month_numbered_part),

@@ -17,7 +17,7 @@ def _fields(parser: Parser, text: str) -> dict[str, Any]:
     return {k: v for k, v in parser.parse(text, NOW).to_json().items() if v is not None}
 
 
-@pytest.mark.parametrize("text", ["下周八见面", "下礼拜九再约", "下个星期零开会"])
+@pytest.mark.parametrize("text", ["下周八见面", "下礼拜九再约", "下个星期零开会", "星期八见面", "周八下午见"])
 def test_a_weekday_that_does_not_exist_is_asked_back_not_dated(parser: Parser, text: str) -> None:
     result = parser.parse(text, NOW)
     assert result.next_at is None
@@ -133,3 +133,11 @@ def test_taiwan_mobiles_are_phones(parser: Parser, text: str, digits: str) -> No
 
 def test_xieli_is_a_title(parser: Parser) -> None:
     assert parser.parse("明天下午兩點半和鴻海精密工業股份有限公司的張協理開會", NOW).contact in ("張協理", "张协理")
+
+
+@pytest.mark.parametrize(("text", "next_at"), [("老周八号来", "2026-12-08"), ("每周八小时", None)])
+def test_zhou_before_a_numeral_that_is_no_weekday_is_left_alone(parser: Parser, text: str,
+                                                                  next_at: str | None) -> None:
+    result = parser.parse(text, NOW)
+    assert "date_unreadable" not in result.problem_codes()
+    assert _fields(parser, text).get("next_at") == next_at
