@@ -3,7 +3,8 @@ grouping), 一百二十万, 3.5亿, $75k, 4.2 million RMB, 2.6M CNY.
 
 One currency rule for commands and free text: CNY unless a symbol or word says otherwise ($, US$, USD,
 美元, 美金, dollars). A money word followed by something amount-like that cannot be read (预算abc万,
-金额是abc) is reported (`amount_unreadable`), never skipped.
+金额是abc) is reported (`amount_unreadable`), never skipped. A vague figure (一百多万, 十几万, 20来万, 3万多,
+3万余元) is reported as `amount_vague` and not recorded; a hedge around an exact one (100万左右, 大概80万) is.
 
 A number is money when it carries a unit or currency, or when it follows a money word (预算, 报价,
 budget ...). A bare small number after a money word ("预算60") is ambiguous and reported, not guessed.
@@ -298,6 +299,8 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[Decima
         if _AMOUNTISH.search(core):
             raise AmountNotUnderstood(problem("amount_invalid", text=raw))
         return None
+    if m.group("fuzz") or m.group("fuzz2"):
+        raise AmountNotUnderstood(problem("amount_vague", text=raw))
     if not reading.has_unit and reading.value < 1000:
         raise AmountNotUnderstood(problem("amount_unit_missing", text=raw))
     if reading.value >= _PLAUSIBLE[1]:

@@ -56,3 +56,11 @@ async def test_a_brand_with_a_function_word_is_stored_whole(console: Console) ->
     async with console.app.uow_factory() as uow:
         names = [c.name for c in await uow.customers.list()]
     assert names == ["苏州同元软控信息技术有限公司"]
+
+
+async def test_a_vague_amount_in_a_command_is_refused_and_stores_nothing(console_with_deal: Console) -> None:
+    console = console_with_deal
+    before = await stored_counts(console)
+    out = await console.say("新商机 明途 二期 一百多万")
+    assert "一百多万" in out
+    assert await stored_counts(console) == before

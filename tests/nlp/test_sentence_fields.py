@@ -141,3 +141,12 @@ def test_zhou_before_a_numeral_that_is_no_weekday_is_left_alone(parser: Parser, 
     result = parser.parse(text, NOW)
     assert "date_unreadable" not in result.problem_codes()
     assert _fields(parser, text).get("next_at") == next_at
+
+
+@pytest.mark.parametrize("written", ["一百多万", "3万余元", "20来万"])
+def test_a_vague_amount_typed_as_a_command_argument_is_refused(written: str) -> None:
+    from bot.nlp.amounts import parse_amount
+    from bot.nlp.problems import AmountNotUnderstood
+    with pytest.raises(AmountNotUnderstood) as caught:
+        parse_amount(written)
+    assert caught.value.code == "amount_vague"
