@@ -3,7 +3,8 @@ grouping), 一百二十万, 3.5亿, $75k, 4.2 million RMB, 2.6M CNY.
 
 One currency rule for commands and free text: CNY unless a symbol or word says otherwise ($, US$, USD,
 美元, 美金, dollars). A money word followed by something amount-like that cannot be read (预算abc万,
-金额是abc) is reported (`amount_unreadable`), never skipped.
+金额是abc) is reported (`amount_unreadable`), never skipped. A vague figure (一百多万, 十几万, 20来万, 3万多,
+3万余元) is reported as `amount_vague` and not recorded; a hedge around an exact one (100万左右, 大概80万) is.
 
 A number is money when it carries a unit or currency, or when it follows a money word (预算, 报价,
 budget ...). A bare small number after a money word ("预算60") is ambiguous and reported, not guessed.
@@ -28,11 +29,12 @@ _CN_FIRST = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖�
 _CN = rf"[{_CN_FIRST}][{CN_CHARS}]*(?:点[零〇一二三四五六七八九]+)?"
 _MULT = (r"千万|百万|十万|万|亿|千|[wW](?![A-Za-z])|[kK](?![A-Za-z])|[mM](?![A-Za-z])"
          r"|(?i:million|mln|mn|billion|bn)(?![A-Za-z])")
-_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
+_CUR = (r"元人民币|元(?!旦)|块钱|块|人民币|美元|美金|(?<=[万千亿kKwWmM\d])刀(?![片具口])|"
+        r"(?i:RMB|CNY|USD|dollars?|bucks|yuan)(?![A-Za-z])")
 AMOUNT_RE = rx(
     rf"(?<![A-Za-z])(?:(?P<pre>(?i:US\$|USD|RMB|CNY)|人民币|[¥$])\s?)?"
-    rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来)?"
-    rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?:多|余)?"
+    rf"(?:(?:(?<![A-Za-z0-9#])|(?<=[Rr][Mm][Bb]|[Uu][Ss][Dd]|[Cc][Nn][Yy]))(?<!\d[.,/:-])(?P<num>{_NUM})|(?<![{CN_CHARS}])(?P<cn>{_CN}))(?P<fuzz>多|余|来|几)?"
+    rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?P<fuzz2>多(?!少)|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
 # Where an AMOUNT_RE match can begin (see text.scan): a digit, a numeral or a currency mark, not after a letter.
@@ -42,7 +44,7 @@ _FACTORS = {
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3,
     "k": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9,
 }
-_USD_MARKS = {"$", "us$", "usd", "美元", "美金", "dollar", "dollars", "bucks"}
+_USD_MARKS = {"$", "us$", "usd", "美元", "美金", "刀", "dollar", "dollars", "bucks"}
 _IDIOMS = ("十万火急", "十万八千里", "一万个", "万一")
 _PLAUSIBLE = (Decimal(0), Decimal(10) ** 13)  # more than 10万亿 is a typo or not money
 _BIG_UNITS = {"千万", "百万", "十万", "万", "w", "亿"}
@@ -176,6 +178,9 @@ def _mention(text: str, m: re.Match[str], money_words: bool) -> AmountMention | 
     keyword = _keyword(window)
     if not _is_money(groups, reading, keyword):
         return None
+    if m.group("fuzz") or m.group("fuzz2"):  # 一百多万, 十几万, 3万多: no figure to record, asked back
+        bad = problem("amount_vague", (start, end), text=m.group(0))
+        return AmountMention(start, end, None, None, keyword, reading.has_unit, problem=bad)
     if not reading.has_unit and reading.value < 1000:
         bad = problem("amount_unit_missing", (start, end), text=m.group(0))
         return AmountMention(start, end, None, None, keyword, False, problem=bad)
@@ -294,6 +299,8 @@ def parse_amount(text: str, default_currency: str | None = None) -> tuple[Decima
         if _AMOUNTISH.search(core):
             raise AmountNotUnderstood(problem("amount_invalid", text=raw))
         return None
+    if m.group("fuzz") or m.group("fuzz2"):
+        raise AmountNotUnderstood(problem("amount_vague", text=raw))
     if not reading.has_unit and reading.value < 1000:
         raise AmountNotUnderstood(problem("amount_unit_missing", text=raw))
     if reading.value >= _PLAUSIBLE[1]:

@@ -26,6 +26,7 @@ WEAK_SUFFIX_RE = rx(
     r"证券|保险|地产|置业|汽车|电气|通信|光电|精密|重工|化工|生物|医疗|仪器|半导体|微电子"
 )
 _PERSON_AFTER = rx(r"的(?:人|老板|采购|领导|负责人|团队|技术|同事)")
+CJK_RE = rx(rf"[{CJK}]")
 _NAME_TOKEN = rx(rf"[{CJK}A-Za-z0-9&·()\-]+")
 _EN_SUFFIX = (
     r"Co\.,?\s?Ltd\.?|CO\.,?\s?LTD\.?|Pte\.?\s?Ltd\.?|Pty\.?\s?Ltd\.?|Ltd\.?|LTD\.?|Limited|LIMITED|Inc\.?|INC\.?"
@@ -78,12 +79,14 @@ def _short_forms(text: str, tokens: Sequence[tuple[int, int]], taken: Sequence[t
         start, end = m.start(), m.end()
         if any(a <= end and start < b for a, b in suffixes):
             continue  # 明途科技有限公司: the legal form decides
-        before_person = text.startswith("的", end) and (end + 1 in people or _PERSON_AFTER.match(text, end))
+        before_person = (text.startswith("的", end) and (end + 1 in people or _PERSON_AFTER.match(text, end))
+                         ) or end in people  # 明途科技的何总, 明途科技何总
         left = _walk_left(text, tokens, taken, start, set())
-        if left is None or len(text[left:start]) < 2 or text[left:start] in ZH_GENERIC_CORES:
-            continue
+        core = text[left:start] if left is not None else ""
+        if len(core) < 2 or core in ZH_GENERIC_CORES or WEAK_SUFFIX_RE.fullmatch(core):
+            continue  # 数据科技的王总: an industry, not a name
         if before_person or text.startswith(_PLACES, left):
-            found.append(Found("COMPANY", left, end, text[left:end]))
+            found.append(Found("COMPANY", start - len(core), end, text[start - len(core) : end]))
     return found
 
 
@@ -127,13 +130,22 @@ def _ends_with_verb(word: str) -> bool:
     return len(word) >= 2 and word[-1] in "给了到过在" and not word.isascii()
 
 
+_NAME_GLUE = frozenset("和与同及都为")  # function words that also occur inside brand names
+
+
 def _inside_name(text: str, tokens: Sequence[tuple[int, int]], index: int) -> bool:
-    """和/与 between a place and a brand belongs to the name: 上海|和|辉光电."""
+    """A function word inside a brand that jieba does not know belongs to the name: after a place that
+    opens it (上海|和|辉光电, 苏州|同|元软控) or after a lone character that opens it, itself after a place or a
+    function word (江苏|润|和|软件, 给|佳|都|科技)."""
     word = text[tokens[index][0] : tokens[index][1]]
-    if word not in ("和", "与") or index == 0:
+    if word not in _NAME_GLUE or index == 0:
         return False
     prev = text[tokens[index - 1][0] : tokens[index - 1][1]]
-    return prev in ZH_PLACES and (index == 1 or text[tokens[index - 2][0] : tokens[index - 2][1]] in ZH_NAME_STOPS)
+    opener = "" if index == 1 else text[tokens[index - 2][0] : tokens[index - 2][1]]
+    if prev in ZH_PLACES:
+        return index == 1 or opener in ZH_NAME_STOPS
+    lone = len(prev) == 1 and CJK_RE.match(prev) is not None and prev not in ZH_NAME_STOPS
+    return lone and (index == 1 or opener in ZH_NAME_STOPS or opener in ZH_PLACES)
 
 
 def find_en(text: str) -> list[Found]:

@@ -58,6 +58,10 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     written = m.group("d")
     if written in _SHORT_DAYS and not ctx.text[m.start("d")].isupper():
         return None
+    if _MONTH_DAY_AFTER.match(m.string, m.end()) is not None:
+        return None  # Sat Dec 12, Friday, Dec 11: the written date says it
+    if written in _SHORT_DAYS and _is_name(ctx.text, m.start("d"), m.end("d")):
+        return None  # Dr. Sun Wei, Mr Sun: a surname, not Sunday
     weekday = _WEEKDAYS[written[:3]]
     found = _WEEKDAY_PREFIX.search(m.string, max(0, m.start() - 14), m.start())
     pfx = found.group(0).strip() if found else ""
@@ -71,6 +75,21 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     day = next_weekday(ctx.today, weekday)
     back = day - timedelta(days=7) if day != ctx.today else None
     return DatePart(start, m.end(), day, period, back=back)
+
+
+_MONTH_DAY_AFTER = rx(rf",?\s(?:{_MONTH})\.?\s\d")
+_TITLE_BEFORE = rx(r"(?:\b(?:Dr|Mr|Mrs|Ms|Miss|Prof)\.?|[A-Z][a-z]+)\s$")
+_NAME_AFTER = rx(r"\s[A-Z][a-z]+")
+_NOT_NAME_AFTER = rx(rf"\s(?i:{_MONTH}|morning|afternoon|evening|night|at|or|and|the|to|on|by)\b")
+
+
+def _is_name(text: str, start: int, end: int) -> bool:
+    """A capitalised short weekday written as a name: after a title or a capitalised word, or before a
+    capitalised word that is no month (Sun Wei; not "Fri Dec 8")."""
+    if _TITLE_BEFORE.search(text, max(0, start - 8), start) is not None and not text[:start].rstrip().endswith(
+            ("on", "On", "next", "Next", "this", "This")):
+        return True
+    return _NAME_AFTER.match(text, end) is not None and _NOT_NAME_AFTER.match(text, end) is None
 
 
 def _span(m: re.Match[str], ctx: Context, end: bool) -> Part:
@@ -145,7 +164,14 @@ def _slash(m: re.Match[str], ctx: Context) -> Part:
     return DatePart(m.start(), m.end(), found, problem="" if found else "date_invalid")
 
 
-def _ordinal(m: re.Match[str], ctx: Context) -> Part:
+# "the 2nd draft", "the 3rd installment": an ordinal before a noun is no date ("the 2nd at 3pm" is)
+_ORDINAL_NOUN = rx(r"\s(?!(?:at|in|of|on|or|and|to|for|by|before|after|morning|afternoon|evening|night|"
+                   r"then|we|i|is|works?|please|if|as|next|this)\b)[a-z]")
+
+
+def _ordinal(m: re.Match[str], ctx: Context) -> Part | None:
+    if _ORDINAL_NOUN.match(m.string, m.end()) is not None:
+        return None
     found = upcoming_day_of_month(ctx.today, int(m.group("d")))
     return DatePart(m.start(), m.end(), found, problem="" if found else "date_invalid")
 
@@ -196,6 +222,9 @@ RULES = RuleBook([
      _month_day),
     (("/",),
      rx(r"(?:on|by|before|due|until|till)\s(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{2}|\d{4}))?\b"),
+     _slash),
+    (("/",),
+     rx(r"(?<![\d./])(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])(?P<y>)(?=\s(?:at\s)?\d{1,2}(?::\d{2}|\s?[ap]m\b))"),
      _slash),
     (("the ",),
      rx(r"the\s(?P<d>\d{1,2})(?:st|nd|rd|th)\b"), _ordinal),

@@ -89,7 +89,18 @@ def _weekday(m: re.Match[str], ctx: Context) -> Part | None:
     return _dated(m, weekday_in_week(ctx.today, weekday, _weeks(pfx)))
 
 
+# 下周八 / 礼拜九: a weekday that does not exist (not 下周8点, 下周十点: an hour follows)
+_NOT_A_WEEKDAY = rx(r"[零〇八九十0890](?![\d零一二两三四五六七八九十]*\s?[点點时時:：])")
+
+
+def _no_weekday(m: re.Match[str], ctx: Context) -> Part:
+    """星期八 / 礼拜九 without 下/本: no such day, asked back."""
+    return DatePart(m.start(), m.end(), None, problem="date_unreadable")
+
+
 def _week(m: re.Match[str], ctx: Context) -> Part:
+    if _NOT_A_WEEKDAY.match(m.string, m.end()):  # 下周八: a weekday that does not exist, asked back
+        return DatePart(m.start(), m.end() + 1, None, problem="date_unreadable")
     weeks = _weeks(m.group("pfx"))
     # 下周 = next Monday; 本周(内) = by Friday
     day = weekday_in_week(ctx.today, 0, weeks) if weeks else max(ctx.today, weekday_in_week(ctx.today, 4, 0))
@@ -259,6 +270,9 @@ RULES = RuleBook([
      rx(rf"(?P<pfx>{_PFX})?{_WEEK_WORD}(?P<d>[一二三四五六日天1-7末])"), _weekday),
     ("周週星期礼禮拜",
      rx(rf"(?P<pfx>下下[个個]?|下[个個]?|本|[这這][个個]?){_WEEK_WORD}(?![一二三四五六日天1-7末])"), _week),
+    ("周週星期礼禮拜",
+     rx(rf"(?<![一二两三四五六七八九十几半每上下本这這个個\d]){_WEEK_WORD}[八九零〇](?![号日月个次天年人万千百十点點时時])"),
+     _no_weekday),
     ("月",
      rx(rf"(?:(?P<y>\d{{4}})年)?(?<![\d个])(?P<m>{_N})月份?(?P<part>底|末|初|中旬|中|上旬|下旬)"),
      _month_numbered_part),
@@ -283,7 +297,8 @@ RULES = RuleBook([
     ("月",
      rx(rf"(?P<pfx>下下个?|下个?|本|这个?)月(?P<d>{_N})(?:日|号)"), _month_rel_day),
     ("./",
-     rx(r"(?<![\d.,/])(?P<y>)(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?=\s?(?:前|之前|以前|号|日|截止))"),
+     rx(r"(?<![\d.,/])(?P<y>)(?P<m>1[0-2]|0?[1-9])[./](?P<d>[12]\d|3[01]|0?[1-9])(?=\s?(?:前|之前|以前|号|日|截止)"
+        r"|\s?\d{1,2}[:：]\d{2}|\s?(?:上午|中午|下午|晚上|早上))"),
      _month_day),
     ("号",
      rx(rf"(?<![月\d.年#])(?P<d>{_N})号(?!楼|线|门|院|厅|馆|机|位|口|箱|桌|房|车|店|仓|柜|文|件|码|段)"),

@@ -30,6 +30,9 @@ CATALOGUE: dict[str, tuple[Severity, str, str]] = {
     "amount_unreadable": (
         "error", "看不懂金额「{text}」，请写成数字加单位，例如 80万、800000元、$75k",
         "Could not read the amount '{text}'; write a number with a unit, e.g. 80万, 800000 yuan or $75k"),
+    "amount_vague": (
+        "error", "金额「{text}」不是确切的数，请写具体金额，例如 120万",
+        "'{text}' is not an exact amount; write the figure, e.g. 1.2M or 120万"),
     "amount_range": (
         "warning", "金额「{text}」是一个范围，先按下限记录", "'{text}' is a range; the lower bound was taken"),
     "currency_assumed": (
