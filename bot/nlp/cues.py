@@ -142,7 +142,8 @@ NEW_LEAD = Cue.of(
     "新增客户|录入客户",
     r"new\s(?:lead|customer|prospect|opportunity|account|client)|\blead\s?:|\bprospect\s?:|\blead\sadd\b|"
     r"\badd\s(?:a\s)?(?:new\s)?lead\b|"
-    r"first\s(?:meeting|call|visit)|intro(?:ductory)?\scall|introduced\sto")
+    r"first\s(?:meeting|call|visit)|intro(?:ductory)?\scall|introduced\sto|"
+    r"\b(?:project|rfp|rfq|tender)\sfor\s")  # "Windows 11 upgrade project for Acme Corp": a new opportunity
 FOLLOW_UP = Cue.of(
     "拜访|拜会|见了|见面|碰面|开会|会议|沟通|电话|通话|聊|约|跟进|回访|交流|演示|汇报|发了|发送|提交|上门|参观|考察|吃饭|"
     "饭局|讨论|对接|确认|回复|答复|反馈|见|访|去|过去|联系|培训|调研|测试|试用|招标|投标|述标|评审|跟踪|催|安排|"

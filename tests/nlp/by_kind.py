@@ -1,6 +1,6 @@
 """Scores of a gold file grouped by each line's "kind": what is left to fix, failure by failure.
 
-    PYTHONPATH=$PWD .venv/bin/python -m tests.nlp.by_kind [tests/nlp/gold_issue10.jsonl] [--errors]
+    PYTHONPATH=$PWD .venv/bin/python -m tests.nlp.by_kind [tests/nlp/gold.jsonl] [--errors]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def scores_by_kind(path: Path) -> dict[str, Score]:
 
 
 def main(argv: list[str]) -> int:
-    path = Path(next((a for a in argv if not a.startswith("--")), Path(__file__).parent / "gold_issue10.jsonl"))
+    path = Path(next((a for a in argv if not a.startswith("--")), Path(__file__).parent / "gold.jsonl"))
     scores = scores_by_kind(path)
     for kind, score in sorted(scores.items(), key=lambda item: (item[0] == "ALL", item[1].f1)):
         print(f"{kind:20s} lines {score.messages:3d}  field_f1 {score.f1:.3f}  intent {score.intent_accuracy:.3f}"

@@ -1,4 +1,5 @@
-"""Issue #10's gold lines (gold_issue10.jsonl): the failures reproduced in the issue and every listed form.
+"""Issue #10's gold lines (those of gold.jsonl with a "kind"): the failures reproduced in the issue and every
+listed form.
 
 The file is scored like gold.jsonl but with the issue's bar: field F1 >= 0.97 and intent accuracy >= 0.97,
 in process and through `dealbot parse` with the shared scorer. Each line carries a "kind" (the failure or
@@ -19,15 +20,13 @@ from typing import Any
 from bot.nlp import Parser
 from bot.nlp.result import CONTRACT_KEYS, INTENTS, STAGES
 from tests.nlp.conftest import NOW
-from tests.nlp.scoring import FIELDS, Score, load
-from tests.nlp.test_gold import DEV, GOLD, HERE, ROOT
+from tests.nlp.scoring import FIELDS, Score
+from tests.nlp.test_gold import DEV, GOLD, ROOT
 
 
 def _issue10_lines() -> list[dict[str, Any]]:
-    """The issue's lines, wherever they are: gold_issue10.jsonl, or gold.jsonl once concatenated into it."""
-    separate = HERE / "gold_issue10.jsonl"
-    lines = [line for line in GOLD if "kind" in line] + (load(separate) if separate.exists() else [])
-    return list({line["text"]: line for line in lines}.values())
+    """The issue's lines: those of gold.jsonl that carry a "kind" (the scorers ignore the key)."""
+    return list({line["text"]: line for line in GOLD if "kind" in line}.values())
 
 
 ISSUE10 = _issue10_lines()
