@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.bootstrap import App, bootstrap
 from bot.config import Config, load_config
 from connectors.console import ConsoleConnector
+from domain.opportunity import Opportunity
 from scheduler.jobs import deliver_due_reminders
 
 TEAMS = [{"name": "华东一组", "region": "华东"}, {"name": "华南一组", "region": "华南"}]
@@ -68,3 +70,14 @@ async def start_console(db_url: str, user: str, now: datetime, **sections: Any) 
     connector = ConsoleConnector(user, stdin=io.StringIO(), stdout=out, clock=clock)
     app = await bootstrap(make_config(db_url, **sections), {"console": connector}, clock=clock)
     return Console(app, connector, out, clock)
+
+
+async def stored_state(console: Console, deal_fields: Callable[[Opportunity], tuple[Any, ...]]) -> dict[str, Any]:
+    """What a write would change: customers, deals (`deal_fields` of each), follow-up notes, pending reminders."""
+    async with console.app.uow_factory() as uow:
+        deals = await uow.opportunities.list()
+        notes = [f.note for d in deals for f in await uow.followups.for_opportunity(d.id or 0)]
+        reps = await uow.reps.list()
+        reminders = [(r.text, r.due_at) for rep in reps for r in await uow.reminders.pending_for(rep.id or 0)]
+        return {"customers": await uow.customers.count(), "notes": notes, "reminders": reminders,
+                "deals": [deal_fields(d) for d in deals]}

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.e2e.conftest import NOW, SHANGHAI
-from tests.e2e.harness import Console, start_console
+from tests.e2e.harness import Console, start_console, stored_state
 
 PAUSED = "#1 项目暂停了 客户内部调整"  # a note on a deal with no follow-up word: low confidence
 LATER = "明途 下周三 预算50-60万"  # a customer, a date and a range (a warning): low confidence
@@ -14,13 +14,8 @@ LATER = "明途 下周三 预算50-60万"  # a customer, a date and a range (a w
 
 async def state(console: Console) -> dict[str, Any]:
     """What is stored: deals (stage, amount, next step), follow-up notes and pending reminders."""
-    async with console.app.uow_factory() as uow:
-        deals = await uow.opportunities.list()
-        notes = [f.note for d in deals for f in await uow.followups.for_opportunity(d.id or 0)]
-        reps = await uow.reps.list()
-        reminders = [(r.text, r.due_at) for rep in reps for r in await uow.reminders.pending_for(rep.id or 0)]
-        return {"customers": await uow.customers.count(), "notes": notes, "reminders": reminders,
-                "deals": [(d.id, d.stage.value, d.amount.amount if d.amount else None, d.next_at) for d in deals]}
+    return await stored_state(console, lambda d: (d.id, d.stage.value, d.amount.amount if d.amount else None,
+                                                  d.next_at))
 
 
 async def test_a_low_confidence_note_is_held_shown_and_written_on_confirm(console_with_deal: Console) -> None:

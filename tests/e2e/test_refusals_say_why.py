@@ -6,20 +6,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import Console
+from tests.e2e.harness import Console, stored_state
 
 VISIT = "今天去苏州拜访了恒瑞智能装备有限公司的周总，预算大概80万，下周三上午10点带方案过去"
 
 
 async def stored(console: Console) -> dict[str, Any]:
     """Everything a refusal must leave alone: deals (stage, amount, next step, history), notes, reminders."""
-    async with console.app.uow_factory() as uow:
-        deals = await uow.opportunities.list()
-        notes = [f.note for d in deals for f in await uow.followups.for_opportunity(d.id or 0)]
-        reps = await uow.reps.list()
-        reminders = [(r.text, r.due_at) for rep in reps for r in await uow.reminders.pending_for(rep.id or 0)]
-        return {"customers": await uow.customers.count(), "notes": notes, "reminders": reminders,
-                "deals": [(d.id, d.name, d.stage, d.amount, d.next_at, len(d.history), d.updated_at) for d in deals]}
+    return await stored_state(console, lambda d: (d.id, d.name, d.stage, d.amount, d.next_at, len(d.history),
+                                                  d.updated_at))
 
 
 @pytest.mark.parametrize(("user", "text", "expected"), [
