@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.args import normalize
 from bot.context import Context, Directory, Settings
 from bot.directory_cache import DirectoryCache
 from bot.errors import UnknownSender
@@ -19,6 +20,7 @@ from bot.i18n import Text
 from bot.processing import BatchProcessor
 from bot.reply import Reply, render_buttons, render_markdown, render_text
 from bot.router import Router
+from bot.understanding.known import names_ready
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
 from domain.errors import DomainError
@@ -224,6 +226,8 @@ class Bot:
         """
         started = time.perf_counter()
         window = messages[:self._window]  # about what the budget allows: these rows are locked up front
+        await names_ready(self.settings.known, [m.text for m in window if m.text],  # outside the transaction
+                          lambda text: self.router.resolve(normalize(text)) is not None)
         async with self.uow_factory() as uow:
             # still ours? (row-locked until the commit: no sweep takes them meanwhile; the sweep renews leases)
             held = await uow.inbox.lock([(m.channel, m.external_id) for m in window], self.queue.worker)

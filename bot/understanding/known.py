@@ -79,7 +79,7 @@ class KnownCustomers:
         """The matcher for these messages (`uow`: the message's own, for the cheap change checks).
         The customers the texts name are read again, so a match is never one deleted or renamed since."""
         if not self.ready:
-            await self._first_build()
+            await self.first_build()
             if not self.ready:
                 return self.gazetteer
         async with self._lock:
@@ -91,7 +91,8 @@ class KnownCustomers:
             self.start()
         return self.gazetteer
 
-    async def _first_build(self) -> None:
+    async def first_build(self) -> None:
+        """Wait for the first table, at most `first_wait` after the start (then read without it)."""
         if self._build is None or (self._build.done() and self.clock() - self._started_at >= self.delta_every):
             self.start()  # never started, or failed a while ago: try again
         assert self._build is not None
@@ -176,3 +177,11 @@ async def _current(uow: UnitOfWork, ids: set[int]) -> dict[int, KnownName | None
         row = CustomerNames(customer_id, customer.name, customer.short_name, tuple(customer.aliases))
         current[customer_id] = known_name(row)
     return current
+
+
+async def names_ready(known: object, texts: list[str], is_command: Callable[[str], bool]) -> None:
+    """Free text right after a start waits (a moment) for the first table before its batch's transaction
+    opens, not inside it: on SQLite that transaction holds the only connection and the write lock, which
+    /healthz, the inbox and other processes need meanwhile. Commands do not wait."""
+    if isinstance(known, KnownCustomers) and not known.ready and not all(map(is_command, texts)):
+        await known.first_build()

@@ -237,3 +237,20 @@ async def test_a_failed_build_is_logged_and_tried_again_by_a_later_message(caplo
     assert known._build is not None
     await known._build
     assert found(known, "明途") == [["杭州明途信息技术有限公司"]]
+
+
+async def test_a_batch_of_free_text_waits_for_the_first_table_before_it_opens_its_transaction() -> None:
+    feed = Feed([company(1, "杭州明途信息技术有限公司", "明途")])
+    feed.gate = asyncio.Event()
+    known = KnownCustomers(feed.uow, first_wait=30.0)
+    known.start()
+    is_command = {"#12", "我的商机"}.__contains__
+    await asyncio.wait_for(known_module.names_ready(known, ["#12", "我的商机"], is_command), 1.0)  # no wait
+    waiting = asyncio.create_task(known_module.names_ready(known, ["#12", "拜访了明途的何总"], is_command))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # free text: waits for the table (the batch has not opened its transaction)
+    feed.gate.set()
+    await asyncio.wait_for(waiting, 5.0)
+    assert known.ready
+    await asyncio.wait_for(known_module.names_ready(known, ["拜访了明途的何总"], is_command), 1.0)  # ready: no wait
+    await known.close()
