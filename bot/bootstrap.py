@@ -23,7 +23,16 @@ from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
 from bot.router import Router
-from bot.runtime import DEFAULT_GC_THRESHOLD, DEFAULT_WARN_MS, GcWatch, LagMonitor, freeze_heap, tune_gc
+from bot.runtime import (
+    DEFAULT_GC_THRESHOLD,
+    DEFAULT_SWITCH_MS,
+    DEFAULT_WARN_MS,
+    GcWatch,
+    LagMonitor,
+    freeze_heap,
+    tune_gc,
+    tune_switching,
+)
 from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.route import answer_held, understand
@@ -58,6 +67,7 @@ class App:
         """For a long-running process: warm what every message needs, freeze the start-up heap out of the
         garbage collector's way (`[runtime] gc_freeze`), and watch the event loop for stalls."""
         await self.bot.warm_up()
+        tune_switching(float(self.config.get("runtime", "switch_interval_ms", DEFAULT_SWITCH_MS)))
         if self.config.get("runtime", "gc_freeze", True):
             log.info("start-up heap frozen: %d objects left out of collections", freeze_heap())
         self.gc_watch.install()
