@@ -50,7 +50,7 @@ NOT_MAPPED = frozenset({
     "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回",
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
-_FIRST = frozenset(word[0] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
+_OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
 HEAD = 40  # characters that can hold the longest two command words (every parse reads them: keep it short)
 _NO_FIELDS = ("query", "help")
 _USAGE = Text("", "")
@@ -59,9 +59,8 @@ _USAGE = Text("", "")
 def command_word(text: str) -> tuple[str, str] | None:
     """(the command word's kind, the arguments) when the message opens with a mapped command word, as
     the router finds it (two words, then one); None for a sentence."""
-    first = fold(command_args.normalize(text.lstrip()[:1])).casefold()
-    if first not in _FIRST:  # most sentences: one character read, not the head
-        return None
+    if fold(command_args.normalize(text.lstrip()[:2])).casefold()[:2] not in _OPENINGS:
+        return None  # most sentences: two characters read, not the head
     words = fold(command_args.normalize(text[:HEAD])).split(" ")  # command words are short: read the head only
     for n in (2, 1):
         word = " ".join(words[:n]).casefold()
