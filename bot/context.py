@@ -97,6 +97,17 @@ class Context:
         if obj.id is not None:
             self.before.setdefault((entity, obj.id), snapshot(obj))
 
+    def question_key(self, kind: str) -> str:
+        """The settings key of an open question (`kind`: plan, capture, offer) of this person here."""
+        return f"pending:{kind}:{self.rep_id}:{self.channel}:{self.conversation_id}"
+
+    async def open_question(self, kind: str) -> dict[str, Any] | None:
+        """That open question's record; None when there is none or it has expired (its "expires")."""
+        record = await self.uow.settings.get(self.question_key(kind))
+        if not record or datetime.fromisoformat(record["expires"]) <= self.now:
+            return None
+        return dict(record)
+
     async def audit(self, entity: str, entity_id: int | None, action: str, **changes: Any) -> None:
         assert entity_id is not None
         record = {k: _jsonable(v) for k, v in changes.items()}

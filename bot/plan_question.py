@@ -9,7 +9,7 @@ The answer itself is read by bot/handlers/plans.answer_plan_question (the router
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,7 @@ USAGE = Text("30% 2027-06-30（或 确认 / 取消）", "30% 2027-06-30 (or conf
 
 
 def key(ctx: Context) -> str:
-    return f"pending:plan:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
+    return ctx.question_key("plan")
 
 
 def _dump(part: PlanPart) -> dict[str, str]:
@@ -66,11 +66,7 @@ def question(ctx: Context, deal_id: int, total: Money, shortfall: PlanGap) -> Re
 
 
 async def pending(ctx: Context) -> dict[str, Any] | None:
-    record = await ctx.uow.settings.get(key(ctx))
-    if not record or datetime.fromisoformat(record["expires"]) < ctx.now:
-        return None
-    found: dict[str, Any] = record
-    return found
+    return await ctx.open_question("plan")
 
 
 def parts(record: dict[str, Any]) -> list[PlanPart]:

@@ -6,7 +6,7 @@ shared settings, like the payment-plan question (bot.plan_question)."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from bot.capture.deals import owner_name
@@ -24,15 +24,12 @@ CANCEL = frozenset({"取消", "算了", "不用了", "cancel", "never mind"})
 
 
 def key(ctx: Context) -> str:
-    return f"pending:offer:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
+    return ctx.question_key("offer")
 
 
 async def pending(ctx: Context) -> dict[str, Any] | None:
     """The open offer of this person in this conversation, None when there is none or it expired."""
-    record = await ctx.uow.settings.get(key(ctx))
-    if not record or datetime.fromisoformat(record["expires"]) <= ctx.now:
-        return None
-    return dict(record)
+    return await ctx.open_question("offer")
 
 
 async def close(ctx: Context) -> None:

@@ -37,7 +37,7 @@ _END = re.compile(r"[\s。.!！~～]+$")
 
 
 def key(ctx: Context) -> str:
-    return f"pending:capture:{ctx.rep_id}:{ctx.channel}:{ctx.conversation_id}"
+    return ctx.question_key("capture")
 
 
 async def hold(ctx: Context, result: ParseResult, text: str, at: datetime | None = None) -> Reply:
@@ -55,11 +55,7 @@ async def hold(ctx: Context, result: ParseResult, text: str, at: datetime | None
 
 
 async def waiting(ctx: Context) -> dict[str, Any] | None:
-    record = await ctx.uow.settings.get(key(ctx))
-    if not record or datetime.fromisoformat(record["expires"]) < ctx.now:
-        return None
-    found: dict[str, Any] = record
-    return found
+    return await ctx.open_question("capture")
 
 
 async def answer(ctx: Context, text: str, write: Act) -> Reply | None:

@@ -81,3 +81,11 @@ async def stored_state(console: Console, deal_fields: Callable[[Opportunity], tu
         reminders = [(r.text, r.due_at) for rep in reps for r in await uow.reminders.pending_for(rep.id or 0)]
         return {"customers": await uow.customers.count(), "notes": notes, "reminders": reminders,
                 "deals": [deal_fields(d) for d in deals]}
+
+
+async def stored_counts(console: Console) -> tuple[int, int, int]:
+    """(customers, deals, follow-ups on deals): what a refused write must leave as it was."""
+    async with console.app.uow_factory() as uow:
+        deals = await uow.opportunities.list()
+        followups = sum([len(await uow.followups.for_opportunity(d.id or 0)) for d in deals])
+        return await uow.customers.count(), len(deals), followups

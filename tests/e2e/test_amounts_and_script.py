@@ -6,19 +6,12 @@ from decimal import Decimal
 
 from domain.money import Money
 from tests.e2e.conftest import NOW
-from tests.e2e.harness import Console, start_console
+from tests.e2e.harness import Console, start_console, stored_counts
 
 
 async def deal_amounts(console: Console) -> dict[int, Money | None]:
     async with console.app.uow_factory() as uow:
         return {d.id or 0: d.amount for d in await uow.opportunities.list()}
-
-
-async def stored_counts(console: Console) -> tuple[int, int, int]:
-    async with console.app.uow_factory() as uow:
-        deals = await uow.opportunities.list()
-        followups = sum([len(await uow.followups.for_opportunity(d.id or 0)) for d in deals])
-        return await uow.customers.count(), len(deals), followups
 
 
 async def test_chinese_four_digit_grouping_in_a_command_and_in_a_sentence(console_with_deal: Console) -> None:

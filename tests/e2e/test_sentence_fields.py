@@ -7,14 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from domain.money import Money
-from tests.e2e.harness import Console
-
-
-async def stored_counts(console: Console) -> tuple[int, int, int]:
-    async with console.app.uow_factory() as uow:
-        deals = await uow.opportunities.list()
-        followups = sum([len(await uow.followups.for_opportunity(d.id or 0)) for d in deals])
-        return await uow.customers.count(), len(deals), followups
+from tests.e2e.harness import Console, stored_counts
 
 
 async def test_a_vague_amount_stops_the_write_and_asks_for_the_figure(console_with_deal: Console) -> None:
