@@ -1,13 +1,14 @@
 """Deal lists in SQL: the scope of domain.listing.ViewScope, most urgent first, true counts and totals.
 
 - A scope is a UNION ALL of disjoint parts: owned by one of owner_ids (index owner_id, stage, next_at), of
-  one of team_ids and not owned by those (index team_id, stage, owner_id), shared with the sharee and in
-  neither (index rep_id, opportunity_id). Each deal comes once; no OR across tables, so each part uses its
-  index.
+  one of team_ids and not owned by those (index team_id, stage, next_at, created_at), shared with the sharee
+  and in neither (index rep_id, opportunity_id). Each deal comes once; no OR across tables, so each part uses
+  its index.
 - Order (domain.listing.urgency): band 1 = has a next step, by next_at; band 2 = none, by created_at; band 3 =
-  neither; ties by id. For a scope the bands are expressions (the scope is small: a sort of its deals). For
-  everyone's deals (admins) each band is its own index-ordered query with the limit, merged afterwards, so no
-  statement sorts a million rows.
+  neither; ties by id. A rep's own and shared deals are few: the bands are expressions, a sort of them. A
+  team's deals (thousands for a manager) and everyone's deals (admins) are walked instead: each team, wanted
+  stage and band is its own index-ordered query with the limit, merged afterwards, so no statement sorts more
+  than a few hundred rows, however large the team or the company.
 - Totals: count and sum of amounts per currency over the same scope, in one GROUP BY; the owned, team and
   everyone's parts read the deal_totals summary (storage.deal_totals) instead of the deals, so a header
   costs the same at 1M deals as at 1k.
@@ -64,9 +65,11 @@ def filters(scope: ViewScope, stages: list[str] | None, customer_id: int | None)
             params["teams"] = sorted(scope.team_ids)
         if scope.sharee_id is not None:
             params["sharee"] = scope.sharee_id
+        if scope.team_ids:  # each team walked on its own (_banded)
+            params.update({f"team{n}": team for n, team in enumerate(params["teams"])})
     if stages is not None:
         params["stages"] = stages
-        if scope.everything:  # everyone's deals: one index walk per stage (_banded)
+        if scope.everything or scope.team_ids:  # everyone's or a team's deals: one index walk per stage
             params.update({f"stage{n}": stage for n, stage in enumerate(stages)})
     if customer_id is not None:
         params["customer"] = customer_id
@@ -83,7 +86,13 @@ def _conditions(shape: tuple[str, ...]) -> list[ColumnElement[bool]]:
     return found
 
 
-def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Subquery:
+def _keys(shape: tuple[str, ...], prefix: str) -> list[str]:
+    """The numbered parameters stage0, stage1, ... (or team0, ...) in order."""
+    return sorted((key for key in shape if key.startswith(prefix) and key[len(prefix):].isdigit()),
+                  key=lambda key: int(key[len(prefix):]))
+
+
+def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]], *, teams: bool = True) -> Subquery:
     """`columns` of the deals in scope, each deal once: a UNION ALL of one indexed select per part, made
     disjoint (a deal of a managed team whose owner is listed counts as owned; a shared deal counts only if no
     other part has it), so nothing has to be deduplicated, and no part is joined back to the deals table."""
@@ -93,7 +102,7 @@ def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Sub
     parts: list[Select[Any]] = []
     if "owners" in shape:
         parts.append(select(*columns).where(owned, *where))
-    if "teams" in shape:
+    if teams and "teams" in shape:
         parts.append(select(*columns).where(of_team, *where, *_outside(shape, owners=True)))
     if "sharee" in shape:
         parts.append(_shared(shape, columns))
@@ -123,31 +132,42 @@ def _outside(shape: tuple[str, ...], *, owners: bool = False, teams: bool = Fals
 
 def urgent_first(shape: tuple[str, ...]) -> Select[Any]:
     """The deals in scope, most urgent first, up to :limit (shape "everything" = all deals)."""
-    if "everything" in shape:
+    if "everything" in shape or _keys(shape, "team"):
         return _banded(shape)
-    scope = scope_rows(shape, list(DEALS.c))
+    small = _sorted(scope_rows(shape, list(DEALS.c))).subquery("small")
+    return select(*[small.c[column.name] for column in DEALS.c])  # callers order again (with_children)
+
+
+def _sorted(scope: Subquery) -> Select[Any]:
+    """A small scope sorted by urgency, up to :limit, with its band and the band's time."""
     band = case((scope.c.next_at.is_not(None), 1), (scope.c.created_at.is_not(None), 2), else_=3)
-    return (select(scope).order_by(band, func.coalesce(scope.c.next_at, scope.c.created_at), scope.c.id)
-            .limit(_limit()))
+    band_at = case((scope.c.next_at.is_not(None), scope.c.next_at), else_=scope.c.created_at)
+    return (select(*[scope.c[column.name] for column in DEALS.c], band.label("band"), band_at.label("band_at"))
+            .order_by(band, band_at, scope.c.id).limit(_limit()))
 
 
 def _banded(shape: tuple[str, ...]) -> Select[Any]:
-    """Each band (and each wanted stage: stage0, stage1, ...) an index-ordered query of its own (index stage,
-    next_at, created_at; without stages next_at, created_at), merged and cut to :limit: every part stops
-    after :limit rows, however many deals the other stages hold."""
-    stage_keys = sorted(key for key in shape if key.startswith("stage") and key != "stages")
-    per_stage = [[DEALS.c.stage == bindparam(key)] for key in stage_keys] or [
+    """Each walked part (everyone, or each team: team0, team1, ...), each wanted stage (stage0, ...) and each
+    band an index-ordered query of its own (index [team_id,] stage, next_at, created_at), merged with the
+    sorted small parts (own and shared deals) and cut to :limit: every walk stops after :limit rows, however
+    many deals the others hold."""
+    per_stage = [[DEALS.c.stage == bindparam(key)] for key in _keys(shape, "stage")] or [
         [DEALS.c.stage.in_(bindparam("stages", expanding=True))] if "stages" in shape else []]  # none: all
     customer = [DEALS.c.customer_id == bindparam("customer")] if "customer" in shape else []
+    walked: list[list[ColumnElement[bool]]] = [[]] if "everything" in shape else [
+        [DEALS.c.team_id == bindparam(key), *_outside(shape, owners=True)] for key in _keys(shape, "team")]
     bands = [
         (1, DEALS.c.next_at, [DEALS.c.next_at.is_not(None)]),
         (2, DEALS.c.created_at, [DEALS.c.next_at.is_(None), DEALS.c.created_at.is_not(None)]),
         (3, cast(null(), DateTime(timezone=True)), [DEALS.c.next_at.is_(None), DEALS.c.created_at.is_(None)]),
     ]
     parts = [select(DEALS, literal(number).label("band"), key.label("band_at"))
-             .where(*stage, *customer, *conditions).order_by(*([] if number == 3 else [key]), DEALS.c.id)
-             .limit(_limit()).subquery(f"band{number}_{n}").select()
-             for n, stage in enumerate(per_stage) for number, key, conditions in bands]
+             .where(*part, *stage, *customer, *conditions).order_by(*([] if number == 3 else [key]), DEALS.c.id)
+             .limit(_limit()).subquery(f"band{number}_{p}_{n}").select()
+             for p, part in enumerate(walked) for n, stage in enumerate(per_stage)
+             for number, key, conditions in bands]
+    if "everything" not in shape and ("owners" in shape or "sharee" in shape):
+        parts.append(_sorted(scope_rows(shape, list(DEALS.c), teams=False)).subquery("small").select())
     merged = union_all(*parts).subquery("merged")
     return (select(*[merged.c[column.name] for column in DEALS.c])
             .order_by(merged.c.band, merged.c.band_at, merged.c.id).limit(_limit()))

@@ -33,7 +33,7 @@ async def test_upgrade_on_an_empty_database_matches_the_models(empty_db_url: str
         await engine.dispose()
     assert diff == []
     assert tables == {*Base.metadata.tables, "alembic_version"}
-    assert version == "0010"
+    assert version == "0011"
 
 
 async def test_upgrading_twice_changes_nothing(empty_db_url: str) -> None:
