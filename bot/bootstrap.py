@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.capture.answer import answer_capture_offer
 from bot.channels import build_channels
@@ -185,9 +187,12 @@ async def ready_parser(tz: str, warm: bool = True) -> Parser:
     return parser
 
 
-def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool) -> KnownCustomers:
-    """`warm`: build the names now, in the background, so that the first free text finds them ready."""
-    known = KnownCustomers(uow_factory)
+def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str | None = None) -> KnownCustomers:
+    """`warm`: build the names now, in the background, so that the first free text finds them ready.
+    `url`: the database, so that a large company's names are built in a child process (not for an
+    in-memory SQLite database, which only this process sees)."""
+    private = url is None or (url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:"))
+    known = KnownCustomers(uow_factory, url=None if private else url)
     if warm:
         known.start()
     return known
@@ -210,4 +215,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=known_customers(uow_factory, warm))
+                    known=known_customers(uow_factory, warm, database_url(config)))

@@ -1,8 +1,10 @@
 """The customers the parser should recognise by full name, short name or alias, kept per process.
 
-One `Gazetteer` serves every message. It is built in the background (pages of names read by keyset
-on the event loop, the table filled in a worker thread, page by page) and swapped in whole; changes
-after that are layered on top of it as they come:
+One `Gazetteer` serves every message. It is built in the background and swapped in whole: for a small
+company in a worker thread (pages of names read by keyset on the event loop, the table filled page by
+page); from `process_from` customers on, in a child process (bot.understanding.names_build), which
+would otherwise share the GIL with the event loop for seconds. Changes after that are layered on top of
+it as they come:
 - a new customer: every message asks for the highest customer id (an index lookup) and reads the
   few names above the one it knows, so the bot knows a customer added a moment ago;
 - renames, new aliases, deleted customers: at most every `delta_every` seconds the audit entries about
@@ -23,12 +25,14 @@ from collections.abc import Callable, Sequence
 
 from bot.nlp.gazetteer import Gazetteer, KnownName, NameTable
 from bot.nlp.text import fold
+from bot.understanding import names_build
 from domain.customer import CustomerNames
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 PAGE = 500  # rows decoded on the event loop per page: a few milliseconds
 RETRY = 60.0  # seconds before a failed rebuild is tried again
+PROCESS_FROM = 20_000  # customers (by highest id) from which the table is built in a child process
 
 
 def known_name(row: CustomerNames) -> KnownName:
@@ -49,8 +53,11 @@ def fill(table: NameTable, rows: Sequence[CustomerNames]) -> None:
 class KnownCustomers:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], *, delta_every: float = 2.0,
                  rebuild_every: float = 900.0, first_wait: float = 1.5, overlay_limit: int = 1000,
-                 page: int = PAGE, clock: Callable[[], float] = time.monotonic) -> None:
+                 page: int = PAGE, clock: Callable[[], float] = time.monotonic, url: str | None = None,
+                 process_from: int = PROCESS_FROM) -> None:
+        """`url`: the database, for a build in a child process (None: always in a worker thread)."""
         self.uow_factory, self.clock, self.page = uow_factory, clock, page
+        self.url, self.process_from = url, process_from
         self.delta_every, self.rebuild_every, self.first_wait = delta_every, rebuild_every, first_wait
         self.overlay_limit = overlay_limit
         self.gazetteer = Gazetteer()  # what messages are read with; replaced, never changed
@@ -104,15 +111,11 @@ class KnownCustomers:
         try:
             async with self.uow_factory() as uow:
                 audit_mark = await uow.audit.max_id()  # changes after this are read again once built
-            table, last = NameTable(), 0
-            while True:
-                async with self.uow_factory() as uow:
-                    rows = await uow.customers.names_after(last, self.page)
-                if not rows:
-                    break
-                await asyncio.to_thread(fill, table, rows)
-                last = rows[-1].id
-            await asyncio.to_thread(table.finish)
+                top = await uow.customers.max_id()
+            if self.url is not None and top >= self.process_from:
+                table, last = await names_build.build(self.url)
+            else:
+                table, last = await self._build_here()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -121,6 +124,18 @@ class KnownCustomers:
             return
         async with self._lock:
             self._swap(table, last, audit_mark)
+
+    async def _build_here(self) -> tuple[NameTable, int]:
+        table, last = NameTable(), 0
+        while True:
+            async with self.uow_factory() as uow:
+                rows = await uow.customers.names_after(last, self.page)
+            if not rows:
+                break
+            await asyncio.to_thread(fill, table, rows)
+            last = rows[-1].id
+        await asyncio.to_thread(table.finish)
+        return table, last
 
     def _swap(self, table: NameTable, last: int, audit_mark: int) -> None:
         self._base, self._changed = table, {}

@@ -1,0 +1,148 @@
+"""The known-customer table built in a process of its own, for large companies.
+
+Built in a worker thread, a table of 500,000 customers holds the GIL for as much as the event loop for
+~20 s: every message meanwhile takes twice as long. Here a child process (`python -m
+bot.understanding.names_build URL OUT`, at a lower priority) reads the customers on its own connection,
+fills the table and writes it to OUT as frames: a header (the highest customer id read, the number of
+spellings), then the SHARDS spelling maps and the SHARDS head maps, each pickled by ONE pickler, so a
+customer's packed record shared by its spellings is written once and read back as one string. The bot
+reads the frames back one at a time between messages (`load`): each is a few milliseconds of work on the
+loop (unpickling it and spreading it over the bot's own shards), and the file is read in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import pickle
+import struct
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+from bot.nlp.gazetteer import MASK, SHARDS, NameTable
+
+FRAME = struct.Struct("<Q")  # each frame: its length, then its pickle
+PAGE = 5000  # customers read per statement in the child (nobody's event loop waits on it)
+NICE = 5  # the child gives way to the bot on a busy machine
+
+
+async def build(url: str) -> tuple[NameTable, int]:
+    """Run the child and read back its table: (table, highest customer id in it). Raises RuntimeError if
+    the child fails; the child is killed if this is cancelled."""
+    handle, name = tempfile.mkstemp(prefix="dealbot-names-", suffix=".bin")
+    os.close(handle)
+    out = Path(name)
+    try:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.understanding.names_build", url, str(out),
+            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        try:
+            _, err = await child.communicate()
+        finally:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
+        if child.returncode != 0:
+            reason = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise RuntimeError(f"names build exited with {child.returncode}: {reason[0]}")
+        return await load(out)
+    finally:
+        out.unlink(missing_ok=True)
+
+
+async def load(path: Path) -> tuple[NameTable, int]:
+    """Read a table written by the child: frames read in a worker thread, each unpickled on the loop (one
+    unpickler for all: the records shared between frames stay shared) and spread over this process's
+    shards (a string's hash differs between processes: the child's shards are not ours)."""
+    feed, table = _Feed(), NameTable()
+    unpickler = pickle.Unpickler(feed)
+    with path.open("rb") as file:
+
+        async def frame() -> Any:
+            feed.data = io.BytesIO(await asyncio.to_thread(_read_frame, file))
+            return unpickler.load()
+
+        last, size = await frame()
+        for into in [table.keys] * SHARDS + [table.heads] * SHARDS:
+            for key, value in (await frame()).items():
+                into[hash(key) & MASK][key] = value
+            await asyncio.sleep(0)  # let waiting messages through between frames
+    table.size = size
+    return table, last
+
+
+class _Feed:
+    """The file an Unpickler reads from: the current frame."""
+
+    def __init__(self) -> None:
+        self.data = io.BytesIO()
+
+    def read(self, size: int = -1) -> bytes:
+        return self.data.read(size)
+
+    def readinto(self, buffer: Any) -> int:
+        return self.data.readinto(buffer)
+
+    def readline(self) -> bytes:
+        return self.data.readline()
+
+
+def _read_frame(file: IO[bytes]) -> bytes:
+    head = file.read(FRAME.size)
+    if len(head) != FRAME.size:
+        raise RuntimeError("names build: the table file ends early")
+    return file.read(FRAME.unpack(head)[0])
+
+
+def write(table: NameTable, last: int, file: IO[bytes]) -> None:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    for part in ((last, len(table)), *table.keys, *table.heads):
+        pickler.dump(part)
+        file.write(FRAME.pack(buffer.tell()))
+        file.write(buffer.getbuffer()[: buffer.tell()])
+        buffer.seek(0)
+        buffer.truncate()
+
+
+async def _fill(url: str) -> tuple[NameTable, int]:
+    """Read every customer by keyset pages on a plain engine: no BEGIN IMMEDIATE, so on SQLite the child
+    never holds the write lock the bot needs (each page is a read of its own)."""
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.understanding.known import fill  # the child's imports, not the bot's
+    from domain.customer import CustomerNames
+    from storage.models import CustomerRow
+
+    customers = CustomerRow.__table__
+    page = (select(customers.c.id, customers.c.name, customers.c.short_name, customers.c.aliases)
+            .where(customers.c.id > bindparam("after")).order_by(customers.c.id).limit(PAGE))
+    engine = create_async_engine(url)
+    table, last = NameTable(), 0
+    try:
+        async with engine.connect() as connection:
+            while rows := (await connection.execute(page, {"after": last})).all():
+                fill(table, [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows])
+                last = rows[-1].id
+                await connection.rollback()  # end the read: PostgreSQL's snapshot, SQLite's WAL mark
+    finally:
+        await engine.dispose()
+    table.finish()
+    return table, last
+
+
+def main(argv: list[str]) -> int:
+    url, out = argv
+    os.nice(NICE)
+    table, last = asyncio.run(_fill(url))
+    with open(out, "wb") as file:
+        write(table, last, file)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
