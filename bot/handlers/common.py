@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.context import Context
-from bot.errors import AmbiguousMatch
 from bot.nlp.describe import relative_zh
 from domain import permissions
-from domain.customer import Customer, normalize_name
 from domain.errors import NotFound
 from domain.listing import ViewScope
 from domain.money import Money
@@ -50,24 +48,6 @@ def visible_owner_ids(ctx: Context) -> set[int] | None:
 def view_scope(ctx: Context) -> ViewScope:
     """The deals this person may view, as a filter for lists (permissions.view_scope)."""
     return permissions.view_scope(ctx.rep, ctx.directory.reps, ctx.directory.teams)
-
-
-async def find_customers(ctx: Context, text: str) -> list[Customer]:
-    exact = await ctx.uow.customers.by_name_key(normalize_name(text))
-    if exact is not None:
-        return [exact]
-    return list(await ctx.uow.customers.search(text, limit=10))
-
-
-async def resolve_customer(ctx: Context, text: str) -> Customer:
-    """One customer for a full or short name; asks back when several match."""
-    found = await find_customers(ctx, text)
-    if not found:
-        raise NotFound("客户", f"「{text}」", "customer")
-    if len(found) > 1:
-        options = "、".join(c.name for c in found[:5])
-        raise AmbiguousMatch(text=text, what="客户", what_en="customers", options=options)
-    return found[0]
 
 
 def money(value: Money | None, locale: str) -> str:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bot.args import Args
+from bot.capture.customers import add_customer, find_customers
 from bot.context import Context
-from bot.handlers.common import find_customers, money
+from bot.handlers.common import money
 from bot.handlers.names import unquote
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import permissions
-from domain.customer import Contact, Customer, derive_short_name, normalize_name
-from domain.errors import DomainError
+from domain.customer import Contact, Customer, derive_short_name
 from domain.opportunity import OPEN_STAGES
 
 CUSTOMER_OPTIONS = {
@@ -18,11 +18,6 @@ CUSTOMER_OPTIONS = {
     "标签": "tags", "tags": "tags", "tag": "tags", "简称": "short_name", "short": "short_name",
     "电话": "phone", "phone": "phone", "邮箱": "email", "email": "email", "别名": "aliases", "alias": "aliases",
 }
-
-
-class CustomerExists(DomainError):
-    zh = "客户「{name}」已存在（编号 C{id}）"
-    en = "Customer '{name}' already exists (C{id})"
 
 
 def split_list(value: str) -> list[str]:
@@ -36,22 +31,6 @@ def customer_from_options(name: str, opts: dict[str, str]) -> Customer:
         tags=split_list(opts.get("tags", "")), aliases=split_list(opts.get("aliases", "")),
         phone=opts.get("phone", ""), email=opts.get("email", ""),
     )
-
-
-async def add_customer(ctx: Context, customer: Customer) -> Customer:
-    existing = await ctx.uow.customers.by_name_key(normalize_name(customer.name))
-    if existing is not None:
-        raise CustomerExists(name=existing.name, id=existing.id)
-    customer.owner_id = ctx.rep.id
-    return await store_customer(ctx, customer)
-
-
-async def store_customer(ctx: Context, customer: Customer, **changes: str) -> Customer:
-    """Write a new customer and its audit entry (`changes` adds to what the entry records)."""
-    customer.created_at = ctx.now
-    customer = await ctx.uow.customers.add(customer)
-    await ctx.audit("customer", customer.id, "create", name=customer.name, **changes)
-    return customer
 
 
 @command("新客户", "customer add", "添加客户", "add customer", section="customers",

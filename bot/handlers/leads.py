@@ -6,16 +6,17 @@ from collections.abc import Iterable
 
 from bot.args import Args
 from bot.capture.contacts import add_or_match
+from bot.capture.customers import ensure_customer
 from bot.capture.deals import open_deal
 from bot.context import Context
 from bot.handlers.common import money
-from bot.handlers.customers import CUSTOMER_OPTIONS, add_customer, customer_from_options
+from bot.handlers.customers import CUSTOMER_OPTIONS, customer_from_options
 from bot.handlers.names import split_person, unquote
 from bot.i18n import Text
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import assignment, permissions
-from domain.customer import Contact, Customer, normalize_name
+from domain.customer import Contact, Customer
 from domain.errors import NotFound
 from domain.lead import Lead, LeadStatus
 from domain.money import Money
@@ -23,13 +24,6 @@ from domain.people import Rep, Role
 
 LEAD_OPTIONS = {**CUSTOMER_OPTIONS, "联系人": "contact", "contact": "contact", "职位": "title",
                 "title": "title", "备注": "note", "note": "note", "来源": "source", "source": "source"}
-
-
-async def ensure_customer(ctx: Context, name: str, opts: dict[str, str]) -> tuple[Customer, bool]:
-    existing = await ctx.uow.customers.by_name_key(normalize_name(name))
-    if existing is not None:
-        return existing, False
-    return await add_customer(ctx, customer_from_options(name, opts)), True
 
 
 async def assign(ctx: Context, lead: Lead) -> None:
@@ -104,7 +98,7 @@ async def add_lead(ctx: Context, args: Args) -> Reply:
     name, person = split_person(unquote(args.required_rest("缺少公司名称", "missing the company name")))
     if person and not opts.get("contact"):
         opts["contact"] = person  # Shanghai Zenith Robotics Co., Ltd. Mr He: the name ends at its legal form
-    customer, created = await ensure_customer(ctx, name, opts)
+    customer, created = await ensure_customer(ctx, customer_from_options(name, opts))
     lead, contact = await create_lead(ctx, customer, budget, opts)
     owner = ctx.directory.rep(lead.owner_id)
     card = CardBuilder(ctx.t(f"已创建线索 L{lead.id}", f"Lead L{lead.id} created"), ctx.locale)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
+from bot.capture.customers import find_customers, resolve_customer
 from bot.context import Context
-from bot.handlers.common import find_customers, resolve_customer
 from bot.name_args import company_end, leading_quoted, unquote
 from bot.nlp.people import find_contacts_zh
 from domain.customer import Customer

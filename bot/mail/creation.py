@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.capture.contacts import create_contact
+from bot.capture.customers import company_with_domain, known_customer, store_customer
 from bot.context import Context
-from bot.handlers.customers import store_customer
 from bot.handlers.leads import create_lead
 from bot.mail.lookups import Mail, MailLookups
 from bot.mail.senders import company_name, person_name
-from domain.customer import Contact, Customer, derive_short_name, normalize_name
+from domain.customer import Contact, Customer
 from domain.lead import Lead
 from domain.mail import MailLink
 
@@ -24,28 +24,17 @@ async def customer_for(ctx: Context, lookups: MailLookups, mail: Mail) -> Custom
     if mail.company:
         if (known := lookups.domains.get(mail.company)) is not None:
             return known
-        customer = await _company(ctx, company_name(mail.msg.text, mail.company)[:MAX_NAME], mail.company)
+        customer = await company_with_domain(ctx, company_name(mail.msg.text, mail.company)[:MAX_NAME], mail.company,
+                                             source="email")
         lookups.domains[mail.company] = customer
     else:  # free mail: the person is the customer
         name = person_name(mail.msg.sender_name, mail.sender)
-        if await ctx.uow.customers.by_name_key(normalize_name(name)) is not None:
+        if await known_customer(ctx, name) is not None:
             name = f"{name} ({mail.sender})"
         customer = await _add(ctx, Customer(name=name[:MAX_NAME], short_name=name[:MAX_NAME], email=mail.sender))
     assert customer.id is not None
     lookups.customers[customer.id] = customer
     return customer
-
-
-async def _company(ctx: Context, name: str, domain: str) -> Customer:
-    """A customer already known by that name learns its mail domain; else a new customer."""
-    existing = await ctx.uow.customers.by_name_key(normalize_name(name))
-    if existing is None:
-        return await _add(ctx, Customer(name=name, short_name=derive_short_name(name), domain=domain))
-    if not existing.domain:
-        ctx.remember("customer", existing)
-        existing.domain = domain
-        await ctx.update("customer", existing, domain=domain)
-    return existing
 
 
 async def _add(ctx: Context, customer: Customer) -> Customer:

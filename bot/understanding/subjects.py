@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.capture.contacts import add_or_match, is_colleague, named_in
+from bot.capture.customers import add_customer, find_customers
 from bot.context import Context
 from bot.errors import AmbiguousMatch
-from bot.handlers.common import find_customers, load_deal, view_scope
-from bot.handlers.customers import add_customer
+from bot.handlers.common import load_deal, view_scope
 from bot.nlp import ParseResult
 from bot.reply import Reply
 from domain.customer import Contact, Customer, derive_short_name
