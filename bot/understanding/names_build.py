@@ -4,8 +4,9 @@ Built in a worker thread, a table of 500,000 customers holds the GIL for as much
 ~20 s: every message meanwhile takes twice as long. Here a child process (`python -m
 bot.understanding.names_build URL OUT`, at a lower priority) reads the customers on its own connection,
 fills the table and writes it to OUT as frames: a header (the highest customer id read, the number of
-spellings), then the SHARDS spelling maps and the SHARDS head maps, each pickled by ONE pickler, so a
-customer's packed record shared by its spellings is written once and read back as one string. The bot
+spellings, the number of frames of each map), then the spellings and the heads in frames of FRAME_KEYS
+entries, each pickled by ONE pickler, so a customer's packed record shared by its spellings is written
+once and read back as one string. The bot
 reads the frames back one at a time between messages (`load`): each is a few milliseconds of work on the
 loop (unpickling it and spreading it over the bot's own shards), and the file is read in a worker thread.
 """
@@ -22,10 +23,11 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-from bot.nlp.gazetteer import MASK, SHARDS, NameTable
+from bot.nlp.gazetteer import MASK, NameTable
 
 FRAME = struct.Struct("<Q")  # each frame: its length, then its pickle
 PAGE = 5000  # customers read per statement in the child (nobody's event loop waits on it)
+FRAME_KEYS = 2000  # entries per frame: ~2 ms to unpickle and spread on the bot's loop
 NICE = 5  # the child gives way to the bot on a busy machine
 
 
@@ -65,8 +67,8 @@ async def load(path: Path) -> tuple[NameTable, int]:
             feed.data = io.BytesIO(await asyncio.to_thread(_read_frame, file))
             return unpickler.load()
 
-        last, size = await frame()
-        for into in [table.keys] * SHARDS + [table.heads] * SHARDS:
+        last, size, key_frames, head_frames = await frame()
+        for into in [table.keys] * key_frames + [table.heads] * head_frames:
             for key, value in (await frame()).items():
                 into[hash(key) & MASK][key] = value
             await asyncio.sleep(0)  # let waiting messages through between frames
@@ -98,14 +100,21 @@ def _read_frame(file: IO[bytes]) -> bytes:
 
 
 def write(table: NameTable, last: int, file: IO[bytes]) -> None:
+    keys, heads = _chunks(table.keys), _chunks(table.heads)
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    for part in ((last, len(table)), *table.keys, *table.heads):
+    for part in ((last, len(table), len(keys), len(heads)), *keys, *heads):
         pickler.dump(part)
         file.write(FRAME.pack(buffer.tell()))
         file.write(buffer.getbuffer()[: buffer.tell()])
         buffer.seek(0)
         buffer.truncate()
+
+
+def _chunks(shards: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """The maps in frames of at most FRAME_KEYS entries (each a few milliseconds to read back)."""
+    items = [item for shard in shards for item in shard.items()]
+    return [dict(items[at : at + FRAME_KEYS]) for at in range(0, len(items), FRAME_KEYS)]
 
 
 async def _fill(url: str) -> tuple[NameTable, int]:
