@@ -95,7 +95,7 @@ class OpportunityRow(Base):
     __table_args__ = never_reused(
         # Lists (storage.repositories.deal_lists): a person's deals by owner or team and stage; everyone's
         # most urgent first per stage by next_at, then created_at (totals: the deal_totals summary).
-        Index("ix_opportunities_owner_id_stage_next_at", "owner_id", "stage", "next_at"),
+        Index("ix_opportunities_owner_id_stage_next_at_team_id", "owner_id", "stage", "next_at", "team_id"),
         Index("ix_opportunities_team_id_stage_next_at_created_at", "team_id", "stage", "next_at", "created_at"),
         Index("ix_opportunities_next_at_created_at", "next_at", "created_at"),
         Index("ix_opportunities_stage_next_at_created_at", "stage", "next_at", "created_at"),

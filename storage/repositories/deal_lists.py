@@ -1,9 +1,10 @@
 """Deal lists in SQL: the scope of domain.listing.ViewScope, most urgent first, true counts and totals.
 
-- A scope is a UNION ALL of disjoint parts: owned by one of owner_ids (index owner_id, stage, next_at), of
-  one of team_ids and not owned by those (index team_id, stage, next_at, created_at), shared with the sharee
-  and in neither (index rep_id, opportunity_id). Each deal comes once; no OR across tables, so each part uses
-  its index.
+- A scope is a UNION ALL of disjoint parts: owned by one of owner_ids (index owner_id, stage, next_at,
+  team_id), of one of team_ids and not owned by those (index team_id, stage, next_at, created_at), shared
+  with the sharee and in neither (index rep_id, opportunity_id). Each deal comes once; no OR across tables,
+  so each part uses its index. Lists that walk the teams split the first two the other way: all of the
+  teams' deals, walked, and the owned deals outside those teams (found from the owner index alone).
 - Order (domain.listing.urgency): band 1 = has a next step, by next_at; band 2 = none, by created_at; band 3 =
   neither; ties by id. A rep's own and shared deals are few: the bands are expressions, a sort of them. A
   team's deals (thousands for a manager) and everyone's deals (admins) are walked instead: each team, wanted
@@ -95,13 +96,15 @@ def _keys(shape: tuple[str, ...], prefix: str) -> list[str]:
 def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]], *, teams: bool = True) -> Subquery:
     """`columns` of the deals in scope, each deal once: a UNION ALL of one indexed select per part, made
     disjoint (a deal of a managed team whose owner is listed counts as owned; a shared deal counts only if no
-    other part has it), so nothing has to be deduplicated, and no part is joined back to the deals table."""
+    other part has it), so nothing has to be deduplicated, and no part is joined back to the deals table.
+    `teams=False`: without the team part, which is walked on its own (_banded); the owned part then leaves
+    out the deals of the teams instead (a manager's team members own most of the team's deals)."""
     where = _conditions(shape)
     owned = DEALS.c.owner_id.in_(bindparam("owners", expanding=True))
     of_team = DEALS.c.team_id.in_(bindparam("teams", expanding=True))
     parts: list[Select[Any]] = []
     if "owners" in shape:
-        parts.append(select(*columns).where(owned, *where))
+        parts.append(select(*columns).where(owned, *where, *([] if teams else _outside(shape, teams=True))))
     if teams and "teams" in shape:
         parts.append(select(*columns).where(of_team, *where, *_outside(shape, owners=True)))
     if "sharee" in shape:
@@ -155,7 +158,7 @@ def _banded(shape: tuple[str, ...]) -> Select[Any]:
         [DEALS.c.stage.in_(bindparam("stages", expanding=True))] if "stages" in shape else []]  # none: all
     customer = [DEALS.c.customer_id == bindparam("customer")] if "customer" in shape else []
     walked: list[list[ColumnElement[bool]]] = [[]] if "everything" in shape else [
-        [DEALS.c.team_id == bindparam(key), *_outside(shape, owners=True)] for key in _keys(shape, "team")]
+        [DEALS.c.team_id == bindparam(key)] for key in _keys(shape, "team")]  # owned or not (scope_rows)
     bands = [
         (1, DEALS.c.next_at, [DEALS.c.next_at.is_not(None)]),
         (2, DEALS.c.created_at, [DEALS.c.next_at.is_(None), DEALS.c.created_at.is_not(None)]),

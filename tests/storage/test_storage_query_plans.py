@@ -81,7 +81,7 @@ async def test_deal_lists_and_totals_use_the_composite_indexes(
         engine: AsyncEngine, uow_factory: Factory, company: None) -> None:
     rep = ViewScope(owner_ids=frozenset({7}), sharee_id=7)
     manager = ViewScope(owner_ids=frozenset({1, 9, 17, 25, 33}), team_ids=frozenset({1}), sharee_id=1)
-    for scope, indexes in ((rep, ["ix_opportunities_owner_id_stage_next_at",
+    for scope, indexes in ((rep, ["ix_opportunities_owner_id_stage_next_at_team_id",
                                   "ix_opportunity_shares_rep_id_opportunity_id"]),
                            (manager, ["ix_opportunities_team_id_stage_next_at_created_at"]),
                            (ViewScope(everything=True), ["ix_opportunities_stage_next_at_created_at"])):

@@ -1,6 +1,7 @@
 """A team's deals walked most urgent first: the team index orders by stage, next step, creation time
 (storage.repositories.deal_lists walks each team, stage and band with a limit); the owner column it held
-served the team totals, which the deal_totals summary answers now.
+served the team totals, which the deal_totals summary answers now. The owner index carries the team, so
+a manager's list finds the members' deals outside the team from the index alone.
 
 Revision ID: 0011
 Revises: 0010
@@ -23,9 +24,14 @@ def upgrade() -> None:
     op.drop_index("ix_opportunities_team_id_stage_owner_id", table_name="opportunities")
     op.create_index("ix_opportunities_team_id_stage_next_at_created_at", "opportunities",
                     ["team_id", "stage", "next_at", "created_at"])
-    op.execute("ANALYZE opportunities")  # the planner weighs the new index
+    op.drop_index("ix_opportunities_owner_id_stage_next_at", table_name="opportunities")
+    op.create_index("ix_opportunities_owner_id_stage_next_at_team_id", "opportunities",
+                    ["owner_id", "stage", "next_at", "team_id"])
+    op.execute("ANALYZE opportunities")  # the planner weighs the new indexes
 
 
 def downgrade() -> None:
+    op.drop_index("ix_opportunities_owner_id_stage_next_at_team_id", table_name="opportunities")
+    op.create_index("ix_opportunities_owner_id_stage_next_at", "opportunities", ["owner_id", "stage", "next_at"])
     op.drop_index("ix_opportunities_team_id_stage_next_at_created_at", table_name="opportunities")
     op.create_index("ix_opportunities_team_id_stage_owner_id", "opportunities", ["team_id", "stage", "owner_id"])
