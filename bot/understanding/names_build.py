@@ -29,12 +29,14 @@ FRAME = struct.Struct("<Q")  # each frame: its length, then its pickle
 PAGE = 5000  # customers read per statement in the child (nobody's event loop waits on it)
 FRAME_KEYS = 2000  # entries per frame: ~2 ms to unpickle and spread on the bot's loop
 NICE = 5  # the child gives way to the bot on a busy machine
+PREFIX = "dealbot-names-"  # temporary files: dealbot-names-<bot pid>-<random>.bin
 
 
 async def build(url: str) -> tuple[NameTable, int]:
     """Run the child and read back its table: (table, highest customer id in it). Raises RuntimeError if
     the child fails; the child is killed if this is cancelled."""
-    handle, name = tempfile.mkstemp(prefix="dealbot-names-", suffix=".bin")
+    _sweep()
+    handle, name = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".bin")
     os.close(handle)
     out = Path(name)
     try:
@@ -53,6 +55,24 @@ async def build(url: str) -> tuple[NameTable, int]:
         return await load(out)
     finally:
         out.unlink(missing_ok=True)
+
+
+def _sweep() -> None:
+    """Delete the tables left by bots killed between the child's end and their reading it."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{PREFIX}*-*.bin"):
+        owner = stale.name[len(PREFIX):].split("-", 1)[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 async def load(path: Path) -> tuple[NameTable, int]:
@@ -117,7 +137,7 @@ def _chunks(shards: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
     return [dict(items[at : at + FRAME_KEYS]) for at in range(0, len(items), FRAME_KEYS)]
 
 
-async def _fill(url: str) -> tuple[NameTable, int]:
+async def _fill(url: str, parent: int) -> tuple[NameTable, int]:
     """Read every customer by keyset pages on a plain engine: no BEGIN IMMEDIATE, so on SQLite the child
     never holds the write lock the bot needs (each page is a read of its own)."""
     from sqlalchemy import bindparam, select
@@ -135,6 +155,8 @@ async def _fill(url: str) -> tuple[NameTable, int]:
     try:
         async with engine.connect() as connection:
             while rows := (await connection.execute(page, {"after": last})).all():
+                if os.getppid() != parent:  # the bot is gone (killed): nobody will read the table
+                    raise SystemExit(3)
                 fill(table, [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows])
                 last = rows[-1].id
                 await connection.rollback()  # end the read: PostgreSQL's snapshot, SQLite's WAL mark
@@ -147,9 +169,13 @@ async def _fill(url: str) -> tuple[NameTable, int]:
 def main(argv: list[str]) -> int:
     url, out = argv
     os.nice(NICE)
-    table, last = asyncio.run(_fill(url))
-    with open(out, "wb") as file:
-        write(table, last, file)
+    try:
+        table, last = asyncio.run(_fill(url, os.getppid()))
+        with open(out, "wb") as file:
+            write(table, last, file)
+    except SystemExit:
+        Path(out).unlink(missing_ok=True)  # the bot was killed before it could delete the file
+        raise
     return 0
 
 

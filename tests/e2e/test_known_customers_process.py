@@ -4,6 +4,8 @@ same matches as a build in this process, records shared between spellings, a fai
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,3 +74,22 @@ async def test_frames_round_trip_a_table_with_its_highest_id(tmp_path: Path) -> 
     loaded, last = await names_build.load(path)
     assert last == 5 and len(loaded) == 2
     assert [k.ref for k in loaded.get("蓝海")] == [5] and loaded.get("蓝海")[0].name == "蓝海科技"
+
+
+async def test_a_table_left_by_a_killed_bot_is_deleted_by_the_next_build(
+        db_url: str, uow_factory: Callable[[], UnitOfWork]) -> None:
+    dead = await asyncio.create_subprocess_exec("true")
+    await dead.wait()  # a pid nobody has now
+    left = Path(tempfile.gettempdir()) / f"{names_build.PREFIX}{dead.pid}-x.bin"
+    mine = Path(tempfile.gettempdir()) / f"{names_build.PREFIX}{os.getpid()}-y.bin"  # a live bot's: kept
+    left.write_bytes(b"stale")
+    mine.write_bytes(b"in use")
+    try:
+        await _stored(uow_factory)
+        table, last = await names_build.build(db_url)
+        assert len(table) == 6 and last > 0
+        assert not left.exists() and mine.exists()
+        assert not list(Path(tempfile.gettempdir()).glob(f"{names_build.PREFIX}{os.getpid()}-*[!y].bin"))
+    finally:
+        left.unlink(missing_ok=True)
+        mine.unlink(missing_ok=True)
