@@ -106,6 +106,7 @@ async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
         try:
             async with engine.begin() as connection:
                 await connection.run_sync(deal_totals.refill)
+            await deal_totals.vacuum(engine)
         finally:
             await engine.dispose()
         print("deal totals recounted / 商机合计已重新统计", file=sys.stderr)

@@ -32,6 +32,8 @@ class PruneStore(Protocol):
 
     async def release(self, worker: str) -> None: ...
 
+    async def compact(self) -> None: ...
+
 
 class Housekeeper:
     def __init__(self, store: PruneStore, policy: RetentionPolicy, worker: str,
@@ -54,6 +56,8 @@ class Housekeeper:
                     report.skipped = True
                     log.info("housekeeping skipped: another process holds the lease")
                     break
+            if not dry_run and not report.skipped:
+                await self.store.compact()
         finally:
             if not dry_run:
                 await self.store.release(self.worker)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy import JSON, Boolean
 from sqlalchemy.engine import make_url
 
+from storage import deal_totals
 from storage.models import Base
 from storage.types import ExactDecimal, UTCDateTime, json_dumps
 
@@ -170,6 +171,7 @@ class PostgresBulkWriter:
         self._tx = None
         for table in tables:
             await self._db.execute(f"ANALYZE {table}")
+        await self._db.execute(deal_totals.VACUUM)  # a dead summary row version per loaded deal
 
     async def close(self) -> None:
         if self._tx is not None:

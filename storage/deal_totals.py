@@ -5,6 +5,10 @@ an update that changes one of those or the amount moves it. Triggers rather than
 loads (COPY), migrations and every repository write are counted alike, and a rolled-back transaction rolls
 its counts back with it. Amounts are summed as integer cents: exact on SQLite too, whose NUMERIC is a REAL.
 
+On PostgreSQL every counted write leaves a dead version of a summary row: a bulk load of 1M deals leaves a
+million (90 MB read by every header until a VACUUM). Autovacuum clears them where it runs; `vacuum` does it
+at once and is called after bulk loads, by `dealbot db recount` and by every housekeeping run.
+
 Caution for later migrations: a SQLite batch ALTER of `opportunities` (copy, drop, rename) drops the
 triggers; such a migration must call `create_triggers` again.
 """
@@ -12,6 +16,7 @@ triggers; such a migration must call `create_triggers` again.
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 KEY = "team_id, owner_id, stage, currency"
 
@@ -89,3 +94,16 @@ def refill(connection: Connection) -> None:
         "SELECT coalesce(team_id, 0), coalesce(owner_id, 0), stage, coalesce(amount_currency, ''), "
         f"count(*), count(amount), coalesce(sum({cents}), 0) FROM opportunities "
         "GROUP BY coalesce(team_id, 0), coalesce(owner_id, 0), stage, coalesce(amount_currency, '')"))
+
+
+VACUUM = "VACUUM (ANALYZE) deal_totals"
+
+
+async def vacuum(engine: AsyncEngine) -> None:
+    """Reclaim the summary's dead row versions (PostgreSQL; SQLite rewrites rows in place: nothing to do).
+    VACUUM runs outside a transaction: on a connection of its own in autocommit."""
+    if engine.dialect.name == "sqlite":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text(VACUUM))

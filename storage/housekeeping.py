@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
+from storage import deal_totals
 from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow
 from storage.repositories.base import dialect_insert, table_of
 from storage.repositories.system import UNDO_ACTION
@@ -120,6 +121,12 @@ class SqlAlchemyHousekeeping:
                     .where(AuditRow.actor_id == actor, AuditRow.undone.is_(False), AuditRow.batch != "",
                            AuditRow.action != UNDO_ACTION)
                     .order_by(AuditRow.id.desc()).limit(1))
+
+    async def compact(self) -> None:
+        """Reclaim what counting writes left behind in the deal totals summary (storage.deal_totals)."""
+        async with self.session_factory() as session:
+            connection = await session.connection()
+            await deal_totals.vacuum(connection.engine)
 
     async def release(self, worker: str) -> None:
         """Give the lease up (end of a run), if this worker holds it."""

@@ -23,6 +23,7 @@ class FakePruneStore:
         self.rows = rows
         self.broken = broken
         self.released: list[str] = []
+        self.compacted = 0
 
     def reset(self) -> None:
         pass
@@ -38,6 +39,9 @@ class FakePruneStore:
 
     async def count(self, target: Target, cutoff: datetime) -> int:
         return len(self.rows.get(target, []))
+
+    async def compact(self) -> None:
+        self.compacted += 1
 
     async def release(self, worker: str) -> None:
         self.released.append(worker)
@@ -62,6 +66,9 @@ async def test_the_job_prunes_every_target_and_gives_the_lease_back() -> None:
     report = await Housekeeper(store, RetentionPolicy(chunk=2), "w", clock=lambda: NOW).run_once()
     assert report.counts[Target.INBOX] == 5 and report.counts[Target.AUDIT] == 1
     assert store.rows == {Target.INBOX: [], Target.AUDIT: []} and store.released == ["w"]
+    assert store.compacted == 1  # the deal totals summary is vacuumed once per run
+    await Housekeeper(store, RetentionPolicy(chunk=2), "w", clock=lambda: NOW).run_once(dry_run=True)
+    assert store.compacted == 1  # a dry run changes nothing
 
 
 async def test_a_kept_forever_target_is_not_touched() -> None:

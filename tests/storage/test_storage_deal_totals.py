@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from storage_helpers import Factory, Parents
 
 from bot.cli import main
@@ -15,7 +16,11 @@ from domain.money import CNY, USD, Money
 from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from domain.people import Rep, Role, Team
 from domain.permissions import view_scope
+from domain.retention import RetentionPolicy
+from scheduler.housekeeping import Housekeeper
+from storage.housekeeping import SqlAlchemyHousekeeping
 
+Sessions = async_sessionmaker[AsyncSession]
 SUMMARY = "SELECT team_id, owner_id, stage, currency, deals, priced, cents FROM deal_totals WHERE deals <> 0"
 RECOUNT = """SELECT coalesce(team_id, 0), coalesce(owner_id, 0), stage, coalesce(amount_currency, ''),
                     count(*), count(amount), coalesce(sum(CAST(round(amount * 100) AS BIGINT)), 0)
@@ -115,3 +120,35 @@ async def test_dealbot_db_recount_rebuilds_a_summary_that_went_wrong(
     assert await asyncio.to_thread(main, ["db", "recount", "--config", str(config)]) == 0
     kept, recount = await _summary(uow_factory)
     assert kept == recount and sum(row[4] for row in kept) == 6
+
+
+async def test_housekeeping_vacuums_the_dead_versions_counting_writes_leave_in_the_summary(
+        uow_factory: Factory, parents: Parents, engine: AsyncEngine, session_factory: Sessions) -> None:
+    async with uow_factory() as uow:
+        deal = await uow.opportunities.add(Opportunity(parents.customer_id, "d", owner_id=parents.rep_id,
+                                                       amount=Money(Decimal(1), CNY)))
+        await uow.commit()
+    for n in range(2, 40):  # each amount change moves the deal: one dead summary row version on PostgreSQL
+        async with uow_factory() as uow:
+            deal.amount = Money(Decimal(n), CNY)
+            await uow.opportunities.save(deal)
+            await uow.commit()
+    before = await _vacuums(engine)
+    report = await Housekeeper(SqlAlchemyHousekeeping(session_factory), RetentionPolicy(), "w").run_once()
+    assert not report.skipped
+    if engine.dialect.name == "sqlite":  # rows are rewritten in place: nothing to reclaim, nothing run
+        assert before is None and await _vacuums(engine) is None
+    else:
+        assert before is not None and await _vacuums(engine) == before + 1
+    kept, recount = await _summary(uow_factory)
+    assert kept == recount
+
+
+async def _vacuums(engine: AsyncEngine) -> int | None:
+    """How often deal_totals was vacuumed (PostgreSQL's statistics; None on SQLite)."""
+    if engine.dialect.name == "sqlite":
+        return None
+    async with engine.connect() as connection:
+        count = await connection.scalar(text(
+            "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'deal_totals'"))
+    return int(count or 0)
