@@ -171,7 +171,7 @@ class PostgresBulkWriter:
         self._tx = None
         for table in tables:
             await self._db.execute(f"ANALYZE {table}")
-        await self._db.execute(deal_totals.VACUUM)  # a dead summary row version per loaded deal
+        await self._db.execute(deal_totals.VACUUM_FULL)  # a dead summary row version per loaded deal
 
     async def close(self) -> None:
         if self._tx is not None:
