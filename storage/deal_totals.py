@@ -6,8 +6,9 @@ loads (COPY), migrations and every repository write are counted alike, and a rol
 its counts back with it. Amounts are summed as integer cents: exact on SQLite too, whose NUMERIC is a REAL.
 
 On PostgreSQL every counted write leaves a dead version of a summary row: a bulk load of 1M deals leaves a
-million (90 MB read by every header until a VACUUM). Autovacuum clears them where it runs; `vacuum` does it
-at once and is called after bulk loads, by `dealbot db recount` and by every housekeeping run.
+million (90 MB read by every header until VACUUM FULL rewrites the table: the bulk loader runs one). In
+steady use autovacuum clears them where it runs; `vacuum` does it too, by `dealbot db recount` and every
+housekeeping run, so that their space is reused.
 
 Caution for later migrations: a SQLite batch ALTER of `opportunities` (copy, drop, rename) drops the
 triggers; such a migration must call `create_triggers` again.
@@ -97,6 +98,7 @@ def refill(connection: Connection) -> None:
 
 
 VACUUM = "VACUUM (ANALYZE) deal_totals"
+VACUUM_FULL = "VACUUM (FULL, ANALYZE) deal_totals"  # after a bulk load: a table of dead pages rewritten
 
 
 async def vacuum(engine: AsyncEngine) -> None:
