@@ -1,4 +1,5 @@
-"""Record a follow-up: the one writer of follow-up rows for commands, free text and the dedupe offer."""
+"""Record a follow-up: the one writer of follow-up rows for commands, free text, the dedupe offer and mail
+sent from chat (inbound mail is written in bulk by bot.mail.batch)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 from bot import reminders
 from bot.context import Context
 from domain.activity import FollowUp, FollowUpKind, Reminder
+from domain.mail import MailLink
 from domain.opportunity import Opportunity
 
 KIND_WORDS = {"电话": FollowUpKind.CALL, "call": FollowUpKind.CALL, "拜访": FollowUpKind.VISIT,
@@ -26,6 +28,18 @@ async def add_followup(ctx: Context, opp: Opportunity, note: str, next_at: datet
         contact_id=contact_id, kind=kind_of(note), next_step=next_step, next_at=next_at))
     await ctx.audit("followup", followup.id, "create")
     opp.last_contact_at = ctx.now
+    return followup
+
+
+async def record_mail_sent(ctx: Context, link: MailLink, note: str, deal: Opportunity | None) -> FollowUp:
+    """A mail a rep sent from chat, on what it belongs to (a deal, a lead or only a customer)."""
+    followup = await ctx.uow.followups.add(FollowUp(
+        rep_id=ctx.rep.id, note=note, at=ctx.now, opportunity_id=link.opportunity_id,
+        customer_id=link.customer_id, lead_id=link.lead_id, contact_id=link.contact_id, kind=FollowUpKind.EMAIL))
+    await ctx.audit("followup", followup.id, "create")
+    if deal is not None:
+        deal.last_contact_at = ctx.now
+        await ctx.update("opportunity", deal)
     return followup
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot import reminders
 from bot.args import Args
+from bot.capture.followups import record_mail_sent
 from bot.context import Context
 from bot.handlers.common import colleague, load_deal
 from bot.handlers.leads import require_lead_access
@@ -16,7 +17,6 @@ from bot.mail.identity import stored_identity
 from bot.mail.outgoing import Letter, compose
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain.activity import FollowUp, FollowUpKind
 from domain.customer import Contact, Customer
 from domain.errors import DomainError, NotFound
 from domain.lead import Lead, LeadStatus
@@ -131,22 +131,12 @@ async def send_email(ctx: Context, args: Args) -> Reply:
     link = MailLink(target.link.customer_id, contact.id, target.link.lead_id, target.link.opportunity_id)
     item = await compose(ctx.uow, identity, link, letter, ctx.now)
     ctx.outbox.append(item)
-    await record_sent(ctx, target, link, item.subject, text)
+    await record_mail_sent(ctx, link, f"去信：{item.subject}\n{text}", target.deal)
     card = CardBuilder(ctx.t(f"邮件已排队发送 · {target.ref}", f"Mail queued · {target.ref}"), ctx.locale)
     card.add("收件人", "To", item.recipient).add("主题", "Subject", item.subject)
     if target.note:
         card.line(target.note)
     return card.build(ctx.t(f"客户回复会自动归到 {target.ref}。", f"The customer's answer will land on {target.ref}."))
-
-
-async def record_sent(ctx: Context, target: Target, link: MailLink, subject: str, text: str) -> None:
-    followup = await ctx.uow.followups.add(FollowUp(
-        rep_id=ctx.rep.id, note=f"去信：{subject}\n{text}", at=ctx.now, opportunity_id=link.opportunity_id,
-        customer_id=link.customer_id, lead_id=link.lead_id, contact_id=link.contact_id, kind=FollowUpKind.EMAIL))
-    await ctx.audit("followup", followup.id, "create")
-    if target.deal is not None:
-        target.deal.last_contact_at = ctx.now
-        await ctx.update("opportunity", target.deal)
 
 
 @command("转给", "handover", "hand over", section="deals",
