@@ -98,13 +98,16 @@ def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]], *, tea
     disjoint (a deal of a managed team whose owner is listed counts as owned; a shared deal counts only if no
     other part has it), so nothing has to be deduplicated, and no part is joined back to the deals table.
     `teams=False`: without the team part, which is walked on its own (_banded); the owned part then leaves
-    out the deals of the teams instead (a manager's team members own most of the team's deals)."""
+    out the deals of the teams instead (a manager's team members own most of the team's deals), and reads
+    only the owners the summary shows with deals elsewhere."""
     where = _conditions(shape)
     owned = DEALS.c.owner_id.in_(bindparam("owners", expanding=True))
     of_team = DEALS.c.team_id.in_(bindparam("teams", expanding=True))
     parts: list[Select[Any]] = []
-    if "owners" in shape:
-        parts.append(select(*columns).where(owned, *where, *([] if teams else _outside(shape, teams=True))))
+    if "owners" in shape and teams:
+        parts.append(select(*columns).where(owned, *where))
+    elif "owners" in shape:
+        parts.append(select(*columns).where(_owning_elsewhere(shape), *where, *_outside(shape, teams=True)))
     if teams and "teams" in shape:
         parts.append(select(*columns).where(of_team, *where, *_outside(shape, owners=True)))
     if "sharee" in shape:
@@ -114,6 +117,16 @@ def scope_rows(shape: tuple[str, ...], columns: list[ColumnElement[Any]], *, tea
     if not parts:  # an empty scope: a query that finds nothing
         parts = [select(*columns).where(literal(False))]
     return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("scope")
+
+
+def _owning_elsewhere(shape: tuple[str, ...]) -> ColumnElement[bool]:
+    """Owned by one of the owners who has deals outside the teams (usually none: a team's members work in
+    it), as the deal_totals summary knows, so the owners' deals inside the teams are never read here."""
+    stages = [TOTALS.c.stage.in_(bindparam("stages", expanding=True))] if "stages" in shape else []
+    elsewhere = select(TOTALS.c.owner_id).where(
+        TOTALS.c.owner_id.in_(bindparam("owners", expanding=True)),
+        TOTALS.c.team_id.not_in(bindparam("teams", expanding=True)), TOTALS.c.deals > 0, *stages)
+    return DEALS.c.owner_id.in_(elsewhere)
 
 
 def _shared(shape: tuple[str, ...], columns: list[ColumnElement[Any]]) -> Select[Any]:
