@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.context import Context
-from bot.nlp.describe import relative_zh
+from bot.nlp.describe import relative_en, relative_zh
 from domain import permissions
 from domain.errors import NotFound
 from domain.listing import ViewScope
@@ -64,7 +64,8 @@ def when(value: date | datetime | None, ctx: Context, date_only: bool = False) -
         day = when(local.date(), ctx)
         return day if date_only else f"{day} {local:%H:%M}"
     if ctx.locale == "en":
-        return f"{value:%a} {value.day} {value:%b} {value.year}"
+        label = relative_en(value, ctx.now.date())
+        return f"{value:%a} {value.day} {value:%b} {value.year}" + (f" ({label})" if label else "")
     weekday = f"周{WEEKDAYS_ZH[value.weekday()]}"
     label = relative_zh(value, ctx.now.date())
     tag = label if label.startswith(("上", "本", "下")) else f"{label} {weekday}".strip()

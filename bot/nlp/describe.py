@@ -1,4 +1,4 @@
-"""Resolved dates read back to the rep so a wrong guess is caught: 下周三(12月2日) 10:00 / Wed 2 Dec 10:00."""
+"""Resolved dates read back to the rep so a wrong guess is caught: 下周三(12月2日) 10:00 / next Wed (2 Dec) 10:00."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ _WEEKDAYS_ZH = "一二三四五六日"
 _WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _NEAR_DAYS = {-1: "昨天", 0: "今天", 1: "明天", 2: "后天"}
+_NEAR_DAYS_EN = {-1: "yesterday", 0: "today", 1: "tomorrow"}
 
 
 def relative_zh(day: date, today: date) -> str:
@@ -20,6 +21,17 @@ def relative_zh(day: date, today: date) -> str:
     return prefix + _WEEKDAYS_ZH[day.weekday()] if prefix else ""
 
 
+def relative_en(day: date, today: date) -> str:
+    """tomorrow / next Wed / Wed after next as a rep would say it, or "" when no short phrase fits."""
+    offset = (day - today).days
+    if offset in _NEAR_DAYS_EN:
+        return _NEAR_DAYS_EN[offset]
+    weeks = ((day.toordinal() - day.weekday()) - (today.toordinal() - today.weekday())) // 7
+    weekday = _WEEKDAYS_EN[day.weekday()]
+    return {-1: f"last {weekday}", 0: f"this {weekday}", 1: f"next {weekday}", 2: f"{weekday} after next"}.get(
+        weeks, "")
+
+
 def describe_when(value: date | datetime, now: datetime, locale: str = "zh") -> str:
     """A resolved date or time, relative to `now` where that helps (zh), with the calendar date."""
     moment = value
@@ -30,7 +42,11 @@ def describe_when(value: date | datetime, now: datetime, locale: str = "zh") -> 
     today = now.date()
     if locale == "en":
         year = f" {day.year}" if day.year != today.year else ""
-        return f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}{year}{clock}"
+        written = f"{day.day} {_MONTHS_EN[day.month - 1]}{year}"
+        label = relative_en(day, today)
+        if label in _NEAR_DAYS_EN.values():
+            return f"{label} ({_WEEKDAYS_EN[day.weekday()]} {written}){clock}"
+        return f"{label} ({written}){clock}" if label else f"{_WEEKDAYS_EN[day.weekday()]} {written}{clock}"
     year = f"{day.year}年" if day.year != today.year else ""
     written = f"{year}{day.month}月{day.day}日"
     label = relative_zh(day, today)

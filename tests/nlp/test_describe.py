@@ -14,13 +14,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.parametrize(("value", "zh", "en"), [
-    (datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI), "下周三(12月2日) 10:00", "Wed 2 Dec 10:00"),
-    (date(2026, 11, 24), "今天(11月24日)", "Tue 24 Nov"),
-    (date(2026, 11, 25), "明天(11月25日)", "Wed 25 Nov"),
-    (date(2026, 11, 26), "后天(11月26日)", "Thu 26 Nov"),
-    (datetime(2026, 11, 27, 15, 30, tzinfo=SHANGHAI), "本周五(11月27日) 15:30", "Fri 27 Nov 15:30"),
-    (date(2026, 11, 17), "上周二(11月17日)", "Tue 17 Nov"),
-    (date(2026, 12, 9), "下下周三(12月9日)", "Wed 9 Dec"),
+    (datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI), "下周三(12月2日) 10:00", "next Wed (2 Dec) 10:00"),
+    (date(2026, 11, 24), "今天(11月24日)", "today (Tue 24 Nov)"),
+    (date(2026, 11, 25), "明天(11月25日)", "tomorrow (Wed 25 Nov)"),
+    (date(2026, 11, 26), "后天(11月26日)", "this Thu (26 Nov)"),
+    (datetime(2026, 11, 27, 15, 30, tzinfo=SHANGHAI), "本周五(11月27日) 15:30", "this Fri (27 Nov) 15:30"),
+    (date(2026, 11, 17), "上周二(11月17日)", "last Tue (17 Nov)"),
+    (date(2026, 12, 9), "下下周三(12月9日)", "Wed after next (9 Dec)"),
     (date(2026, 12, 15), "12月15日", "Tue 15 Dec"),
     (date(2027, 1, 15), "2027年1月15日", "Fri 15 Jan 2027"),
 ])
