@@ -17,6 +17,9 @@ _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: 0x20, 0x200C: 0x20, 0x200D: 0x20, 0xFEFF: 0x20})
 _FOLD.update({0xFFE5: ord("¥"), 0x2014: ord("-"), 0x2013: ord("-"), 0x301C: ord("~")})
 
+# Any character _FOLD maps: text without one is its own width folding (translate looks every character up).
+_FOLDS_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
+
 CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_RE = re.compile(f"[{CJK}]")
 _WORDISH_RE = re.compile(f"[{CJK}A-Za-z0-9]")
@@ -70,7 +73,7 @@ def fold(text: str) -> str:
 def read(text: str) -> tuple[str, str]:
     """(`fold(text)`, `text` with only its traditional characters simplified: what jieba segments).
     OpenCC runs only on text that may hold a traditional character (see `may_be_traditional`)."""
-    width = text.translate(_FOLD)
+    width = text if text.isascii() or _FOLDS_RE.search(text) is None else text.translate(_FOLD)
     if width.isascii() or not may_be_traditional(width):  # isascii: a flag of the string, no scan
         return width, text
     folded = simplified(width)
@@ -90,7 +93,13 @@ def may_be_traditional(text: str) -> bool:
     try:
         text.encode("gb2312")
     except UnicodeEncodeError:
-        return True
+        # ¥ (what fold makes of ￥) is outside GB2312 but nothing OpenCC converts: the rest decides
+        if "¥" not in text:
+            return True
+        try:
+            text.replace("¥", "").encode("gb2312")
+        except UnicodeEncodeError:
+            return True
     return _GB2312_TRADITIONAL_RE.search(text) is not None
 
 
