@@ -78,7 +78,7 @@ class Parser:
         findings = Findings(folded, local_now(now, user_zone(now, self.tz)), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
         # jieba segments the simplified reading (華潤 → 华润); values are still cut from `text`
-        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc)
+        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc, want_doc=self.always_doc)
         self._recycle()
         result = _Assembly(findings, text, language, self.default_currency, problems).result()
         return read_command(text, result, now)  # a command form typed as a message: its own reading

@@ -195,14 +195,24 @@ def make_doc(pipelines: Pipelines, zh: bool, original: str, findings: Findings) 
     return doc
 
 
-def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False) -> Doc | None:
+def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False,
+        want_doc: bool = True) -> Doc | None:
     """Read `original` (whose folded form is `findings.text`); results land in `findings`. A Doc is
     built and the zh or en pipeline's components run on it only when the rules need tokens (or
-    `always_doc`); returns that Doc, else None."""
+    `always_doc`); returns that Doc, else None. Without `want_doc` (the parser: nothing reads the Doc's
+    spans) the company walk takes its tokens from the jieba pass and no Doc is built at all, unless the
+    pass's words do not add up to the text (then the tokenizer's Doc gives them, as with `want_doc`)."""
     extract_entities(findings)
     if not (always_doc or needs_tokens(findings)):
         find_companies(findings, None)
         return None
+    if zh and not (want_doc or always_doc):
+        made = words_and_spaces(pipelines.segment(original), original, entity_cuts(findings))
+        if made is not None:  # what organisations_component would read from the Doc make_doc builds
+            findings.split = True
+            findings.tokens = made[2]
+            find_companies(findings, made[2])
+            return None
     doc = make_doc(pipelines, zh, original, findings)
     for step in pipelines.zh_steps if zh else pipelines.en_steps:
         doc = step(doc)
