@@ -36,7 +36,8 @@ EMAIL_RE = rx(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(
 
 # Where matches can begin (see text.scan): both patterns open with a lookbehind.
 _OPP_START = rx(r"[#商DdOo](?:(?<=[#商])|(?<![A-Za-z0-9_][\s\S])(?:(?<=[Dd])[Ee]|(?<=[Oo])[Pp]))")
-_PHONE_START = rx(r"[\d+(](?<![\dA-Za-z+][\s\S])")
+# A number opens with three digits (138…, 0512…, 400…, 212…) or with 86 and a separator (86-138…, 86(0512)…).
+_PHONE_START = rx(r"[\d+(](?<![\dA-Za-z+][\s\S])(?:(?<=[+(])|(?=\d\d|6[-\s(]))")
 _DIGIT_RUN = re.compile(r"\d\d\d")
 _OPP_WORD = re.compile(r"(?i)deal|opp")
 
