@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from bot.nlp.companies import WEAK_SUFFIX_RE
 from bot.nlp.findings import Findings, entity_cuts, extract_entities, find_companies, needs_tokens
-from bot.nlp.segment import Segmenter
+from bot.nlp.segment import BLOCK_RUN, Segmenter
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -195,6 +196,17 @@ def make_doc(pipelines: Pipelines, zh: bool, original: str, findings: Findings) 
     return doc
 
 
+def walked_part(findings: Findings, original: str) -> str:
+    """`original` up to the end of the jieba block that holds the last company ending. The company walk
+    reads only tokens left of an ending, and jieba cuts each block on its own, so they are the same
+    tokens as those of the whole text (tests/nlp/test_parser.py compares the two)."""
+    last = max((start for start, _ in findings.suffixes), default=-1)
+    for m in WEAK_SUFFIX_RE.finditer(findings.text):
+        last = max(last, m.start())
+    block = BLOCK_RUN.match(original, last) if last >= 0 else None
+    return original[: block.end()] if block is not None else original
+
+
 def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False,
         want_doc: bool = True) -> Doc | None:
     """Read `original` (whose folded form is `findings.text`); results land in `findings`. A Doc is
@@ -207,7 +219,8 @@ def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, al
         find_companies(findings, None)
         return None
     if zh and not (want_doc or always_doc):
-        made = words_and_spaces(pipelines.segment(original), original, entity_cuts(findings))
+        part = walked_part(findings, original)
+        made = words_and_spaces(pipelines.segment(part), part, entity_cuts(findings))
         if made is not None:  # what organisations_component would read from the Doc make_doc builds
             findings.split = True
             findings.tokens = made[2]
