@@ -50,12 +50,13 @@ _DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s
 
 
 _WE = rx(r"(?i:\b(?:we|i|we've|i've|we\shave|i\shave)\s(?:finally\s|also\s|then\s)?)$")
-_EN_HINT = rx(r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched", re.IGNORECASE)
+_EN_HINT_WORDS = r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched"
+_EN_HINT = rx(_EN_HINT_WORDS, re.IGNORECASE)
 _ZH_HINT = rx(r"选|签|定了|决定|采用|找了|转投|改用|换成|给了|被|中标")
 
 
 # _EN_HINT without IGNORECASE (slow in `re`), for ASCII-lower-cased text
-_EN_HINT_LOWER = rx(_EN_HINT.pattern)
+_EN_HINT_LOWER = rx(_EN_HINT_WORDS)
 _KELVIN = "\u212a"  # the one character whose str.lower() is an ASCII letter (k) of the same length
 
 
