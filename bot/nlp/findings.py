@@ -54,7 +54,7 @@ def extract_entities(findings: Findings) -> None:
     text = findings.text
     findings.refs = find_refs(text)
     findings.amounts = find_amounts(text)
-    findings.whens = find_when(text, findings.now)
+    findings.whens = find_when(text, findings.now, findings.probe)
     findings.contacts = people.find_contacts_zh(text) if findings.cjk else []
     if findings.latin:
         findings.contacts += people.find_contacts_en(text, EN_NOT_NAMES)

@@ -133,7 +133,12 @@ class _Assembly:
 
     def _confidence(self, guess: IntentGuess) -> float:
         score = guess.strength - sum(PENALTY[p.severity] for p in self.problems) if self.problems else guess.strength
-        return round(min(1.0, max(0.0, score)), 2)
+        rounded = _ROUNDED.get(score)  # a few distinct scores: round() (slow on floats) once for each
+        if rounded is None:
+            rounded = round(min(1.0, max(0.0, score)), 2)
+            if len(_ROUNDED) < 1024:
+                _ROUNDED[score] = rounded
+        return rounded
 
     def _written(self, found: Found | None) -> str | None:
         return self.text[found.start : found.end] if found else None
@@ -208,6 +213,9 @@ class _Assembly:
         self._note("WHEN", chosen.start, chosen.end, chosen.value.isoformat())
         self.next_period = chosen.period
         return chosen.value
+
+
+_ROUNDED: dict[float, float] = {}
 
 
 def _in_order(evidence: list[Evidence]) -> tuple[Evidence, ...]:
