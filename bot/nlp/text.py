@@ -45,8 +45,11 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
     with a literal, a character class or an alternation of literals (not 没有?|(?:我们|我司)…|(?i:…)). The
     matches are the same (every match begins with one of c…); the pattern is returned as it is when it
     has a fast start already, can match empty text, or its first characters cannot be listed."""
+    source = pattern.pattern
+    if source[:1] not in ("(", "\\") and "|" not in source:
+        return pattern  # opens with a literal or a class (re's fast start) or a quantified one: not worth a parse
     try:
-        tree = _sre_parser.parse(pattern.pattern, pattern.flags)
+        tree = _sre_parser.parse(source, pattern.flags)
         flags = tree.state.flags
         if _sre_compiler._get_literal_prefix(tree, flags)[0] or _sre_compiler._get_charset_prefix(tree, flags):
             return pattern
@@ -54,7 +57,7 @@ def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
         if chars is None or empty or not chars:
             return pattern
         ahead = "".join(re.escape(ch) for ch in sorted(chars))
-        return re.compile(f"(?=[{ahead}])(?:{pattern.pattern})", pattern.flags)
+        return re.compile(f"(?=[{ahead}])(?:{source})", pattern.flags)
     except Exception:  # an optimisation only: any doubt keeps the pattern as it is
         return pattern
 
