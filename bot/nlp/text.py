@@ -243,9 +243,8 @@ def has_words(text: str) -> bool:
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between punctuation) around text[start:end]."""
-    left = start
-    while left > 0 and not _CLAUSE_END.match(text, left - 1):
-        left -= 1
+    last = _UP_TO_CLAUSE_END.match(text, 0, start)  # up to the last clause end before start, in one call
+    left = last.end() if last is not None else 0
     match = _CLAUSE_END.search(text, end)
     return left, match.start() if match else len(text)
 
