@@ -48,7 +48,8 @@ def normalize(text: str) -> str:
     unify whitespace, strip control characters."""
     text = "".join(part if len(part) == 1 and _KEEP.match(part) else unicodedata.normalize("NFKC", part)
                    for part in _KEEP.split(text))
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not text.isprintable():  # printable text holds no control (C*) character: nothing to strip
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 

@@ -37,9 +37,11 @@ AMOUNT_RE = rx(
     rf"(?:\s?(?:个(?=亿))?(?P<mult>{_MULT}))?(?P<tail>(?<=万)\d(?![\d.]))?(?P<fuzz2>多(?!少)|余)?"
     rf"(?:\s?(?P<cur>{_CUR}))?"
 )
-# Where an AMOUNT_RE match can begin (see text.scan): a digit, a numeral or a currency mark, not after a letter.
+# Where an AMOUNT_RE match can begin (see text.scan): a digit, a numeral or a currency mark, not after a letter;
+# a digit not inside a number (after a digit, #, or a digit and a separator) and a numeral not after another.
 _AMOUNT_START = rx(
-    rf"[\dUuRrCc人¥${_CN_FIRST}](?<![A-Za-z][\s\S])(?:(?<=[Uu])[Ss]|(?<=[Rr])[Mm]|(?<=[Cc])[Nn]|(?<![UuRrCc]))")
+    rf"[\dUuRrCc人¥${_CN_FIRST}](?<![A-Za-z][\s\S])(?<![\d#]\d)(?<!\d[.,/:-]\d)(?<![{CN_CHARS}][{_CN_FIRST}])"
+    r"(?:(?<=[Uu])[Ss]|(?<=[Rr])[Mm]|(?<=[Cc])[Nn]|(?<![UuRrCc]))")
 _FACTORS = {
     "千万": 10**7, "百万": 10**6, "十万": 10**5, "万": 10**4, "w": 10**4, "亿": 10**8, "千": 10**3,
     "k": 10**3, "m": 10**6, "million": 10**6, "mln": 10**6, "mn": 10**6, "billion": 10**9, "bn": 10**9,

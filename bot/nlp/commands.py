@@ -59,7 +59,7 @@ _USAGE = Text("", "")
 def command_word(text: str) -> tuple[str, str] | None:
     """(the command word's kind, the arguments) when the message opens with a mapped command word, as
     the router finds it (two words, then one); None for a sentence."""
-    if fold(command_args.normalize(text.lstrip()[:2])).casefold()[:2] not in _OPENINGS:
+    if not _may_open_command(text[:2] if text[:1] and not text[0].isspace() else text.lstrip()[:2]):
         return None  # most sentences: two characters read, not the head
     words = fold(command_args.normalize(text[:HEAD])).split(" ")  # command words are short: read the head only
     for n in (2, 1):
@@ -70,6 +70,22 @@ def command_word(text: str) -> tuple[str, str] | None:
         if kind is not None and len(words) >= n:
             return kind, " ".join(command_args.normalize(text).split(" ")[n:])
     return None
+
+
+_HEADS: dict[str, bool] = {}  # first two characters -> whether a command word can begin with them
+_HEADS_KEPT = 4096
+
+
+def _may_open_command(head: str) -> bool:
+    """Whether a message whose first two non-space characters are `head` can open with a command word
+    (normalised and folded as the router reads it); remembered per pair of characters."""
+    known = _HEADS.get(head)
+    if known is None:
+        known = fold(command_args.normalize(head)).casefold()[:2] in _OPENINGS
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()
+        _HEADS[head] = known
+    return known
 
 
 def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:

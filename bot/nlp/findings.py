@@ -8,6 +8,7 @@ needs a spaCy Doc at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +22,7 @@ from bot.nlp.refs import Found, find_refs
 from bot.nlp.when import WhenMention, find_when
 
 _PRIORITY = {"EMAIL": 0, "PHONE": 1, "OPP": 2}
+_QUOTE_RE = re.compile(f"[{re.escape(companies.QUOTE_CHARS)}]")
 
 
 @dataclass(slots=True)
@@ -54,7 +56,7 @@ def extract_entities(findings: Findings) -> None:
     text = findings.text
     findings.refs = find_refs(text)
     findings.amounts = find_amounts(text)
-    findings.whens = find_when(text, findings.now)
+    findings.whens = find_when(text, findings.now, findings.probe)
     findings.contacts = people.find_contacts_zh(text) if findings.cjk else []
     if findings.latin:
         findings.contacts += people.find_contacts_en(text, EN_NOT_NAMES)
@@ -92,7 +94,7 @@ def find_companies(findings: Findings, tokens: Sequence[tuple[int, int]] | None)
         taken += [(w.start, w.end) for w in findings.whens]
         found += companies.find_zh(findings.text, tokens, taken, [c.start for c in findings.contacts],
                                    findings.suffixes)
-    if any(q in findings.text for q in companies.QUOTE_CHARS):
+    if _QUOTE_RE.search(findings.text) is not None:  # any of companies.QUOTE_CHARS
         found += companies.find_quoted(findings.text, found)
     findings.companies = sorted(found, key=lambda f: f.start) if len(found) > 1 else found
 

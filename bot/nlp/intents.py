@@ -40,7 +40,7 @@ def _affirmed(cue: Cue, probe: Probe) -> bool:
 def find_stage(text: str, probe: Probe | None = None) -> str | None:
     """The stage the message moves the deal to, if it says so (won/lost, or a move to a named stage)."""
     probe = probe or Probe.of(text)
-    if _affirmed(cues.LOST, probe) or rival_chosen(text) is not None:
+    if _affirmed(cues.LOST, probe) or rival_chosen(text, probe) is not None:
         return "lost"
     if _affirmed(cues.WON, probe):
         return "won"

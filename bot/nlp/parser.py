@@ -78,7 +78,7 @@ class Parser:
         findings = Findings(folded, local_now(now, user_zone(now, self.tz)), _gazetteer(known_customers))
         language = "zh" if findings.cjk else "en"
         # jieba segments the simplified reading (華潤 → 华润); values are still cut from `text`
-        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc)
+        run(self.pipelines, findings.cjk, segmented, findings, always_doc=self.always_doc, want_doc=self.always_doc)
         self._recycle()
         result = _Assembly(findings, text, language, self.default_currency, problems).result()
         return read_command(text, result, now)  # a command form typed as a message: its own reading
@@ -133,7 +133,12 @@ class _Assembly:
 
     def _confidence(self, guess: IntentGuess) -> float:
         score = guess.strength - sum(PENALTY[p.severity] for p in self.problems) if self.problems else guess.strength
-        return round(min(1.0, max(0.0, score)), 2)
+        rounded = _ROUNDED.get(score)  # a few distinct scores: round() (slow on floats) once for each
+        if rounded is None:
+            rounded = round(min(1.0, max(0.0, score)), 2)
+            if len(_ROUNDED) < 1024:
+                _ROUNDED[score] = rounded
+        return rounded
 
     def _written(self, found: Found | None) -> str | None:
         return self.text[found.start : found.end] if found else None
@@ -208,6 +213,9 @@ class _Assembly:
         self._note("WHEN", chosen.start, chosen.end, chosen.value.isoformat())
         self.next_period = chosen.period
         return chosen.value
+
+
+_ROUNDED: dict[float, float] = {}
 
 
 def _in_order(evidence: list[Evidence]) -> tuple[Evidence, ...]:

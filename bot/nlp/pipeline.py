@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from bot.nlp.companies import WEAK_SUFFIX_RE
 from bot.nlp.findings import Findings, entity_cuts, extract_entities, find_companies, needs_tokens
-from bot.nlp.segment import Segmenter
+from bot.nlp.segment import BLOCK_RUN, Segmenter
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -195,14 +196,36 @@ def make_doc(pipelines: Pipelines, zh: bool, original: str, findings: Findings) 
     return doc
 
 
-def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False) -> Doc | None:
+def walked_part(findings: Findings, original: str) -> str:
+    """`original` up to the end of the jieba block that holds the last company ending. The company walk
+    reads only tokens left of an ending, and jieba cuts each block on its own, so they are the same
+    tokens as those of the whole text (tests/nlp/test_parser.py compares the two)."""
+    last = max((start for start, _ in findings.suffixes), default=-1)
+    for m in WEAK_SUFFIX_RE.finditer(findings.text):
+        last = max(last, m.start())
+    block = BLOCK_RUN.match(original, last) if last >= 0 else None
+    return original[: block.end()] if block is not None else original
+
+
+def run(pipelines: Pipelines, zh: bool, original: str, findings: Findings, *, always_doc: bool = False,
+        want_doc: bool = True) -> Doc | None:
     """Read `original` (whose folded form is `findings.text`); results land in `findings`. A Doc is
     built and the zh or en pipeline's components run on it only when the rules need tokens (or
-    `always_doc`); returns that Doc, else None."""
+    `always_doc`); returns that Doc, else None. Without `want_doc` (the parser: nothing reads the Doc's
+    spans) the company walk takes its tokens from the jieba pass and no Doc is built at all, unless the
+    pass's words do not add up to the text (then the tokenizer's Doc gives them, as with `want_doc`)."""
     extract_entities(findings)
     if not (always_doc or needs_tokens(findings)):
         find_companies(findings, None)
         return None
+    if zh and not (want_doc or always_doc):
+        part = walked_part(findings, original)
+        made = words_and_spaces(pipelines.segment(part), part, entity_cuts(findings))
+        if made is not None:  # what organisations_component would read from the Doc make_doc builds
+            findings.split = True
+            findings.tokens = made[2]
+            find_companies(findings, made[2])
+            return None
     doc = make_doc(pipelines, zh, original, findings)
     for step in pipelines.zh_steps if zh else pipelines.en_steps:
         doc = step(doc)

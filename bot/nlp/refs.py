@@ -36,7 +36,10 @@ EMAIL_RE = rx(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(
 
 # Where matches can begin (see text.scan): both patterns open with a lookbehind.
 _OPP_START = rx(r"[#商DdOo](?:(?<=[#商])|(?<![A-Za-z0-9_][\s\S])(?:(?<=[Dd])[Ee]|(?<=[Oo])[Pp]))")
-_PHONE_START = rx(r"[\d+(](?<![\dA-Za-z+][\s\S])")
+# How a number can open: + or (, a mobile's 1[3-9]x, a trunk 0xx, 400/800, a North American xxx followed by
+# a separator and three digits (212-555…, 212) 555…), or 86 (86-138…, 86(0512)…).
+_PHONE_START = rx(r"[\d+(](?<![\dA-Za-z+][\s\S])(?:(?<=[+(])|(?<=1)(?=[3-9]\d)|(?<=0)(?=\d\d)|(?<=[48])(?=00)"
+                  r"|(?<=[2-9])(?=\d\d\)?[-\s.]\d{3})|(?<=8)(?=6))")
 _DIGIT_RUN = re.compile(r"\d\d\d")
 _OPP_WORD = re.compile(r"(?i)deal|opp")
 

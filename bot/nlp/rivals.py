@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from bot.nlp.cues import Probe
 from bot.nlp.text import rx
 
 # 客户选了华为 / 对方最后选择了海康的方案 / 甲方签了西门子: a subject, a past choice, then who was chosen.
@@ -49,18 +50,32 @@ _DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s
 
 
 _WE = rx(r"(?i:\b(?:we|i|we've|i've|we\shave|i\shave)\s(?:finally\s|also\s|then\s)?)$")
-_EN_HINT = rx(r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched", re.IGNORECASE)
+_EN_HINT_WORDS = r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched"
+_EN_HINT = rx(_EN_HINT_WORDS, re.IGNORECASE)
 _ZH_HINT = rx(r"选|签|定了|决定|采用|找了|转投|改用|换成|给了|被|中标")
 
 
-def rival_chosen(text: str) -> str | None:
-    """The vendor the customer chose instead of us, as written ("华为", "Siemens"), else None."""
+# _EN_HINT without IGNORECASE (slow in `re`), for ASCII-lower-cased text
+_EN_HINT_LOWER = rx(_EN_HINT_WORDS)
+_KELVIN = "\u212a"  # the one character whose str.lower() is an ASCII letter (k) of the same length
+
+
+def _en_hinted(text: str, probe: Probe | None) -> bool:
+    """`_EN_HINT.search(text) is not None`, on the probe's lower-cased text when it is the same text."""
+    if probe is None or probe.text != text or _KELVIN in text:
+        return _EN_HINT.search(text) is not None
+    return probe.lower is not None and _EN_HINT_LOWER.search(probe.lower) is not None  # None: no Latin letter
+
+
+def rival_chosen(text: str, probe: Probe | None = None) -> str | None:
+    """The vendor the customer chose instead of us, as written ("华为", "Siemens"), else None
+    (`probe`: `Probe.of(text)` if already made)."""
     if _ZH_HINT.search(text) is not None:
-        return _rival_zh(text)
-    return _rival_en(text) if _EN_HINT.search(text) is not None else None
+        return _rival_zh(text, probe)
+    return _rival_en(text) if _en_hinted(text, probe) else None
 
 
-def _rival_zh(text: str) -> str | None:
+def _rival_zh(text: str, probe: Probe | None) -> str | None:
     for m in _CHOSE_ZH.finditer(text):
         who = m.group("who").split("的")[0]
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
@@ -69,7 +84,7 @@ def _rival_zh(text: str) -> str | None:
         who = (m.group("who") or m.group("by") or m.group("winner")).split("的")[0]
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
-    return _rival_en(text) if _EN_HINT.search(text) is not None else None
+    return _rival_en(text) if _en_hinted(text, probe) else None
 
 
 def _rival_en(text: str) -> str | None:

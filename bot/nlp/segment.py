@@ -16,6 +16,7 @@ from typing import Any
 
 # jieba's own block patterns (jieba.re_han_default, jieba.re_skip_default, jieba.re_eng)
 _HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+BLOCK_RUN = re.compile(_HAN.pattern[1:-1])  # a run of block characters (jieba cuts each block on its own)
 _SKIP = re.compile(r"(\r\n|\s)")
 _ENG = re.compile("[a-zA-Z0-9]")
 _LOGS: dict[int, float] = {}  # frequency -> log(frequency): a few thousand distinct values

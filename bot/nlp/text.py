@@ -12,10 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from re import _compiler as _sre_compiler  # type: ignore[attr-defined]
+from re import _constants as _sre_constants  # type: ignore[attr-defined]
+from re import _parser as _sre_parser  # type: ignore[attr-defined]
+from typing import Any
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: 0x20, 0x200C: 0x20, 0x200D: 0x20, 0xFEFF: 0x20})
 _FOLD.update({0xFFE5: ord("¥"), 0x2014: ord("-"), 0x2013: ord("-"), 0x301C: ord("~")})
+
+# Any character _FOLD maps: text without one is its own width folding (translate looks every character up).
+_FOLDS_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
 
 CJK = r"\u4e00-\u9fff\u3400-\u4dbf"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -27,8 +34,108 @@ MAX_CHARS = 2000  # longer texts are pastes: rules on a 10,000-character paste o
 
 
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile with ASCII semantics: \\b and \\w must treat CJK as a boundary (了Initrode, Monday回复)."""
-    return re.compile(pattern, flags | re.ASCII)
+    """Compile with ASCII semantics: \\b and \\w must treat CJK as a boundary (了Initrode, Monday回复);
+    behind a lookahead of its possible first characters where `re` has no fast start of its own (`guarded`)."""
+    return guarded(re.compile(pattern, flags | re.ASCII))
+
+
+def guarded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` as `(?=[c…])(?:pattern)`, where c… are the characters a match can begin with, when `re`
+    would otherwise try the whole pattern at every position: it skips ahead only for a pattern that opens
+    with a literal, a character class or an alternation of literals (not 没有?|(?:我们|我司)…|(?i:…)). The
+    matches are the same (every match begins with one of c…); the pattern is returned as it is when it
+    has a fast start already, can match empty text, or its first characters cannot be listed."""
+    source = pattern.pattern
+    if source[:1] not in ("(", "\\") and "|" not in source:
+        return pattern  # opens with a literal or a class (re's fast start) or a quantified one: not worth a parse
+    try:
+        tree = _sre_parser.parse(source, pattern.flags)
+        flags = tree.state.flags
+        if _sre_compiler._get_literal_prefix(tree, flags)[0] or _sre_compiler._get_charset_prefix(tree, flags):
+            return pattern
+        chars, empty = _firsts(tree.data, flags)
+        if chars is None or empty or not chars:
+            return pattern
+        ahead = "".join(re.escape(ch) for ch in sorted(chars))
+        return re.compile(f"(?=[{ahead}])(?:{source})", pattern.flags)
+    except Exception:  # an optimisation only: any doubt keeps the pattern as it is
+        return pattern
+
+
+def _firsts(items: Any, flags: int) -> tuple[set[str] | None, bool]:
+    """(characters a match of the sequence `items` can begin with or None if unknown, whether it can be empty)."""
+    chars: set[str] = set()
+    for op, av in items:
+        some, empty = _first_of(op, av, flags)
+        if some is None:
+            return None, False
+        chars |= some
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _first_of(op: Any, av: Any, flags: int) -> tuple[set[str] | None, bool]:
+    c = _sre_constants
+    if op is c.LITERAL:
+        return _cased(av, flags), False
+    if op is c.IN:
+        return _in_class(av, flags), False
+    if op is c.BRANCH:
+        chars: set[str] = set()
+        can_be_empty = False
+        for branch in av[1]:
+            some, empty = _firsts(branch.data, flags)
+            if some is None:
+                return None, False
+            chars |= some
+            can_be_empty |= empty
+        return chars, can_be_empty
+    if op is c.SUBPATTERN:
+        return _firsts(av[3].data, (flags | av[1]) & ~av[2])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        some, empty = _firsts(av[2].data, flags)
+        return some, empty or av[0] == 0
+    if op is c.ATOMIC_GROUP:
+        return _firsts(av.data, flags)
+    if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+        return set(), True  # zero width: the characters after it decide
+    return None, False
+
+
+def _cased(code: int, flags: int) -> set[str] | None:
+    ch = chr(code)
+    if not flags & re.IGNORECASE or ch.lower() == ch.upper():
+        return {ch}
+    if not (ch.isascii() and flags & re.ASCII):
+        return None  # Unicode case folding (K, ſ, İ ...): not listed here
+    return {ch.lower(), ch.upper()}
+
+
+def _in_class(items: Any, flags: int) -> set[str] | None:
+    c = _sre_constants
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            some = _cased(av, flags)
+        elif op is c.RANGE and av[1] - av[0] <= 0x3000:
+            some = set()
+            for code in range(av[0], av[1] + 1):
+                cased = _cased(code, flags)
+                if cased is None:
+                    return None
+                some |= cased
+        elif op is c.CATEGORY and flags & re.ASCII and av in _ASCII_CATEGORIES:
+            some = set(_ASCII_CATEGORIES[av])
+        else:
+            return None
+        if some is None:
+            return None
+        chars |= some
+    return chars
+
+
+_ASCII_CATEGORIES = {_sre_constants.CATEGORY_DIGIT: "0123456789", _sre_constants.CATEGORY_SPACE: " \t\n\r\f\v"}
 
 
 def scan(starts: re.Pattern[str], pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
@@ -70,7 +177,7 @@ def fold(text: str) -> str:
 def read(text: str) -> tuple[str, str]:
     """(`fold(text)`, `text` with only its traditional characters simplified: what jieba segments).
     OpenCC runs only on text that may hold a traditional character (see `may_be_traditional`)."""
-    width = text.translate(_FOLD)
+    width = text if text.isascii() or _FOLDS_RE.search(text) is None else text.translate(_FOLD)
     if width.isascii() or not may_be_traditional(width):  # isascii: a flag of the string, no scan
         return width, text
     folded = simplified(width)
@@ -90,7 +197,13 @@ def may_be_traditional(text: str) -> bool:
     try:
         text.encode("gb2312")
     except UnicodeEncodeError:
-        return True
+        # ¥ (what fold makes of ￥) is outside GB2312 but nothing OpenCC converts: the rest decides
+        if "¥" not in text:
+            return True
+        try:
+            text.replace("¥", "").encode("gb2312")
+        except UnicodeEncodeError:
+            return True
     return _GB2312_TRADITIONAL_RE.search(text) is not None
 
 
@@ -130,9 +243,8 @@ def has_words(text: str) -> bool:
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause (between punctuation) around text[start:end]."""
-    left = start
-    while left > 0 and not _CLAUSE_END.match(text, left - 1):
-        left -= 1
+    last = _UP_TO_CLAUSE_END.match(text, 0, start)  # up to the last clause end before start, in one call
+    left = last.end() if last is not None else 0
     match = _CLAUSE_END.search(text, end)
     return left, match.start() if match else len(text)
 

@@ -30,9 +30,10 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.nlp import dates_en, dates_zh
+from bot.nlp.cues import Probe
 from bot.nlp.moments import Context, DatePart, Part, TimePart, clock, keep_longest, run_rules
 from bot.nlp.problems import DateNotUnderstood, Problem, problem
-from bot.nlp.text import clause_of, fold, has_cjk, rx
+from bot.nlp.text import clause_of, fold, rx
 
 DEFAULT_TZ = "Asia/Shanghai"
 _GAP = rx(r"[\s,、的]*(?:(?i:at|on|by|around|about)\b)?[\s,]*")
@@ -43,7 +44,7 @@ _REPORT = rx(
 _HAPPENED = rx(
     r"(?:见|拜访|走访|拜会|去|开|聊|谈|通|打|发|签|来|吃|参观|考察|演示|交流|沟通|汇报|讲|面谈|碰)了|已经|刚才|刚刚|"
     r"(?i:\b(?:met|visited|had|called|spoke|talked|sent|signed|went|discussed|emailed|presented|demoed)\b)")
-_LATIN = rx(r"[A-Za-z]")
+_DOTTED_I = "\u0130"  # the one character whose str.lower() is longer (i + a combining dot)
 _WHEN_CHARS = frozenset(
     string.digits + string.ascii_letters + "今明后昨前天周星礼拜月号日年底初中旬过点點时半早晚午内" + "週禮後時號")
 _BARE_SLASH = rx(r"\d{1,2}/\d{1,2}(?:/\d{2}|/\d{4})?(?!\S)")
@@ -82,19 +83,21 @@ def local_now(now: datetime, tz: tzinfo | None = None) -> datetime:
     return now.replace(tzinfo=target) if now.tzinfo is None else now.astimezone(target)
 
 
-def find_when(text: str, now: datetime) -> list[WhenMention]:
-    """Every date/time expression in (folded) text, resolved; `now` must be local (see local_now)."""
+def find_when(text: str, now: datetime, probe: Probe | None = None) -> list[WhenMention]:
+    """Every date/time expression in (folded) text, resolved; `now` must be local (see local_now);
+    `probe`: `Probe.of(text)` if already made (its script tests and lower-cased text are reused)."""
     ctx = Context(now, text)
     parts: list[Part] = []
     if _WHEN_CHARS.isdisjoint(text):
         return []  # no digit, no date word character, no Latin letter: nothing to find
-    if has_cjk(text):
+    if probe is None or probe.text != text:
+        probe = Probe.of(text)
+    if probe.cjk:
         parts += run_rules(dates_zh.RULES, text, ctx)
     elif _DIGIT_SEP.search(text):
         parts += run_rules(dates_zh.NUMERIC_RULES, text, ctx)
-    if _LATIN.search(text):
-        lower = text.lower()
-        parts += run_rules(dates_en.RULES, lower if len(lower) == len(text) else text, ctx, word_start=True)
+    if probe.lower is not None:  # Latin letters; the probe's lower-casing is str.lower() unless İ grows it
+        parts += run_rules(dates_en.RULES, text if _DOTTED_I in text else probe.lower, ctx, word_start=True)
     return _combine(keep_longest(parts), text, ctx)
 
 

@@ -85,6 +85,8 @@ def test_the_gb2312_shortcut_misses_no_character_that_opencc_converts() -> None:
     assert "".join(changed) == GB2312_TRADITIONAL
     assert not may_be_traditional("今天拜访了华润的周总，预算80万") and may_be_traditional("後天見")
     assert may_be_traditional("下週二") and may_be_traditional("預算¥80萬")
+    assert simplified("¥") == "¥" and simplified("報價¥80萬") == "报价¥80万"  # ¥ is no traditional character
+    assert not may_be_traditional("预算¥2,480,000") and may_be_traditional("¥80萬") and may_be_traditional("¥後天")
 
 
 def _gb2312(code: int) -> str:

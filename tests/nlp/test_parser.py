@@ -238,3 +238,37 @@ def test_the_doc_built_from_one_jieba_pass_equals_the_tokenizer_split_at_the_ent
     split_tokens(reference, entity_cuts(findings))
     assert [(t.text, t.whitespace_) for t in built] == [(t.text, t.whitespace_) for t in reference]
     assert built.text == text
+
+
+def test_the_company_walk_reads_the_same_tokens_from_the_walked_part_as_from_the_whole_text(parser: Parser) -> None:
+    from bot.nlp.companies import WEAK_SUFFIX_RE
+    from bot.nlp.findings import entity_cuts, extract_entities, needs_tokens
+    from bot.nlp.pipeline import walked_part, words_and_spaces
+    from bot.nlp.text import read
+    from bot.nlp.when import local_now
+    from tests.nlp.test_gold import GOLD
+
+    texts = [line["text"] for line in GOLD] + ["苏州明途科技有限公司和杭州宇通重工，明天见何总 再说",
+                                               "明途科技的何总说 ABB中国有限公司 好"]
+    checked = 0
+    for text in texts:
+        folded, segmented = read(text)
+        findings = Findings(folded, local_now(NOW))
+        extract_entities(findings)
+        if not (findings.cjk and needs_tokens(findings)):
+            continue
+        part = walked_part(findings, segmented)
+        whole = words_and_spaces(parser.pipelines.segment(segmented), segmented, entity_cuts(findings))
+        some = words_and_spaces(parser.pipelines.segment(part), part, entity_cuts(findings))
+        assert whole is not None and some is not None
+        assert some[2] == [t for t in whole[2] if t[1] <= len(part)], text
+        ends = [s for s, _ in findings.suffixes] + [m.start() for m in WEAK_SUFFIX_RE.finditer(folded)]
+        assert all(start < len(part) for start in ends), text
+        checked += 1
+    assert checked >= 50
+
+
+def test_the_parser_builds_no_doc_yet_reads_like_the_doc_path(parser: Parser) -> None:
+    text = "#9 明天拜访杭州明途信息技术有限公司的何总，预算80万"
+    with_doc = Parser(always_doc=True).parse(text, NOW)
+    assert parser.parse(text, NOW) == with_doc and with_doc.company == "杭州明途信息技术有限公司"

@@ -55,3 +55,44 @@ def test_legal_form_endings_match_as_the_optional_group_form_did() -> None:
 def test_money_word_check_agrees_with_the_money_word_pattern() -> None:
     for text in [*TEXTS, "_budget 80", "Budget: 80", "prepaid 5k", "the price is 5k", "İprice 3"]:
         assert amounts._has_money_word(text) == (amounts._MONEY_WORD.search(text) is not None), text
+
+
+def _guarded_patterns() -> list[re.Pattern[str]]:
+    """Every pattern of bot.nlp that `text.guarded` put behind a lookahead (module constants, cues, date rules)."""
+    import importlib
+    import pkgutil
+
+    import bot.nlp
+    from bot.nlp.cues import Cue
+    from bot.nlp.moments import RuleBook
+
+    found: dict[int, re.Pattern[str]] = {}
+    for module in pkgutil.iter_modules(bot.nlp.__path__):
+        for value in vars(importlib.import_module(f"bot.nlp.{module.name}")).values():
+            items = [value.zh, value.en] if isinstance(value, Cue) else [value]
+            if isinstance(value, RuleBook):
+                items = [rule[1] for rule in value.rules]
+            items += [p for item in items if isinstance(item, Scanned) for p in (item.starts, item.pattern)]
+            found.update((id(p), p) for p in items if isinstance(p, re.Pattern) and p.pattern.startswith("(?=["))
+    return list(found.values())
+
+
+def test_a_guarded_pattern_matches_what_the_pattern_alone_matches() -> None:
+    guarded = _guarded_patterns()
+    assert len(guarded) >= 40
+    texts = [*TEXTS[:1500], *(t.lower() for t in TEXTS[:300]), *(t.upper() for t in TEXTS[:300]), "Kſİ went"]
+    for pattern in guarded:
+        plain = re.compile(pattern.pattern[pattern.pattern.index("])(?:") + 5 : -1], pattern.flags)
+        for text in texts:
+            assert _spans(pattern.finditer(text)) == _spans(plain.finditer(text)), (plain.pattern, text)
+            assert (pattern.match(text) is None) == (plain.match(text) is None), (plain.pattern, text)
+
+
+def test_guarded_leaves_fast_or_possibly_empty_patterns_alone() -> None:
+    from bot.nlp.text import guarded, rx
+
+    for source in ("预算|报价", "[0-9]x+", "a?", "(?:x|y)*", "\\w+z", "(?i:ſ|b)c"):
+        pattern = re.compile(source, re.ASCII)
+        assert guarded(pattern) is pattern, source
+    assert rx("(我们|我司)没|不").pattern == "(?=[不我])(?:(我们|我司)没|不)"
+    assert rx("(?i:\\bnot)|了").pattern == "(?=[Nn了])(?:(?i:\\bnot)|了)"
