@@ -49,15 +49,17 @@ class Parser:
         bound, so the pipelines are rebuilt (a fraction of a second: jieba stays loaded) past a limit."""
         self._parsed += 1
         pipelines = self._pipelines
-        if self._parsed % 1000 or pipelines is None:
+        if self._parsed % 1000 or pipelines is None or not pipelines.built:
             return
         if len(pipelines.zh.vocab.strings) + len(pipelines.en.vocab.strings) > self.max_strings:
             with self._lock:
                 self._pipelines = build_pipelines()
 
     def warm_up(self) -> None:
-        """Build the pipelines now (e.g. at bot start) instead of on the first message."""
+        """Build the pipelines now (e.g. at bot start) instead of on the first message: jieba, spaCy's
+        (which only some English messages need) and every rule's first use."""
         self.parse("预算80万，明天下午3点见王总", datetime(2026, 1, 1, tzinfo=self.tz))
+        self.pipelines.spacy  # noqa: B018  (built now, not on the first English message that needs it)
 
     def parse(
         self, text: str, now: datetime, known_customers: Sequence[KnownName | str] | Gazetteer = ()
