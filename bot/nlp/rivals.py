@@ -14,11 +14,15 @@ _CHOSE_ZH = rx(
     r"(?:客户|对方|甲方|业主|他们|用户|最终|最后|结果)(?:最终|最后|还是|已经|已)?"
     r"(?:选了|选择了|选定了|选用了|采用了|签了|定了|找了|转投了?|改用了|换成了|决定(?:用|选|采用|选用|选择|签)了?)"
     r"(?P<who>[^，,。.;；!！?？\s]{2,16})")
-# 项目给了东软 / 单子最后被金蝶抢走了: the deal went to someone else.
+# 项目给了东软 / 单子最后被金蝶抢走了 / 华为中标了: the deal went to someone else.
 _WENT_TO_ZH = rx(
     r"(?:项目|单子|订单|标|这单|这个单)(?:最终|最后|还是)?给了(?P<who>[^，,。.;；!！?？\s]{2,12})|"
     r"被(?P<by>[^，,。.;；!！?？\s被]{2,10}?)(?:抢走|拿走|截胡|抢了|撬走|拿下|抢去|夺走)|"
-    r"中标(?:的|方|单位|厂商|者)?(?:是|为)(?P<winner>[^，,。.;；!！?？\s]{2,16})")
+    r"中标(?:的|方|单位|厂商|者)?(?:是|为)(?P<winner>[^，,。.;；!！?？\s]{2,16})|"
+    r"(?:^|(?<=[，,。.;；!！?？\s]))(?:听说|据说|得知|获悉|结果|最后|最终|这次|这回|本次)?"
+    r"(?P<bidder>[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]{1,11}?)(?:最终|最后|已经|已|还是)?(?:中标|中了标)")
+# 华为中标了 names the winner; 我们中标了 / 明途项目中标了 / 客户通知我们中标了 are our own win.
+_OURS = re.compile(r"[我咱你您]|(?:项目|标段|单子|这单|方案|客户|甲方|业主|对方|他们|通知|告诉|确认|宣布|公布)")
 _CHOSE_EN = rx(
     r"(?i:\b(?:went|gone|going|decided\sto\sgo)\swith|\b(?:chose|picked|selected|preferred)|\bsigned\swith|"
     r"\bawarded\s(?:(?:it|the\s(?:deal|contract|project|bid|tender))\s)?to|\bswitched\sto)"
@@ -52,7 +56,7 @@ _DUE_AFTER_EN = rx(rf"(?i:[^,.;!?]{{0,24}}?\b(?:due|by|before|no\slater\sthan)\s
 _WE = rx(r"(?i:\b(?:we|i|we've|i've|we\shave|i\shave)\s(?:finally\s|also\s|then\s)?)$")
 _EN_HINT_WORDS = r"went|gone|going|go\swith|chose|picked|selected|preferred|signed\swith|awarded|switched"
 _EN_HINT = rx(_EN_HINT_WORDS, re.IGNORECASE)
-_ZH_HINT = rx(r"选|签|定了|决定|采用|找了|转投|改用|换成|给了|被|中标")
+_ZH_HINT = rx(r"选|签|定了|决定|采用|找了|转投|改用|换成|给了|被|中标|中了标")
 
 
 # _EN_HINT without IGNORECASE (slow in `re`), for ASCII-lower-cased text
@@ -81,7 +85,9 @@ def _rival_zh(text: str, probe: Probe | None) -> str | None:
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
     for m in _WENT_TO_ZH.finditer(text):
-        who = (m.group("who") or m.group("by") or m.group("winner")).split("的")[0]
+        if (bidder := m.group("bidder")) is not None and _OURS.search(bidder):
+            continue
+        who = (m.group("who") or m.group("by") or m.group("winner") or bidder or "").split("的")[0]
         if len(who) >= 2 and not _NOT_RIVAL_ZH.search(who) and not _LATER.search(text, 0, m.start()):
             return who
     return _rival_en(text) if _en_hinted(text, probe) else None

@@ -135,6 +135,7 @@ async def test_a_quote_given_is_still_a_quote(console_with_deal: Console) -> Non
 @pytest.mark.parametrize(("line", "rival"), [
     ("#1 客户选了华为", "华为"), ("#1 客户最后选择了海康的方案", "海康"), ("#1 客户签了别家", "别家"),
     ("#1 客户用了竞品", "竞品"), ("#1 the customer went with Siemens", "Siemens"), ("#1 they chose SAP", "SAP"),
+    ("#1 华为中标了", "华为"), ("#1 听说最终海康威视中标，我们没戏了", "海康威视"),
 ])
 async def test_a_customer_who_chose_a_rival_is_lost_to_a_competitor(console_with_deal: Console, line: str,
                                                                      rival: str) -> None:
@@ -149,6 +150,16 @@ async def test_a_customer_who_chose_a_rival_is_lost_to_a_competitor(console_with
 async def test_choosing_our_offer_is_not_a_loss(console_with_deal: Console, line: str) -> None:
     await console_with_deal.say(line)
     assert (await deal(console_with_deal, 1)).stage is Stage.INITIAL_CONTACT
+
+
+@pytest.mark.parametrize("line", ["#1 我们中标了", "#1 客户通知我们中标了", "#1 明途项目中标了"])
+async def test_our_own_winning_bid_is_a_win(console_with_deal: Console, line: str) -> None:
+    for stage in ("方案提案", "谈判"):
+        await console_with_deal.say(f"阶段 #1 {stage}")
+    assert (await deal(console_with_deal, 1)).stage is Stage.NEGOTIATION
+    await console_with_deal.say(line)
+    opp = await deal(console_with_deal, 1)
+    assert opp.stage is Stage.WON and opp.lost_reason is None
 
 
 @pytest.mark.parametrize(("line", "rival"), [("输单 #1 客户选了华为", "华为"), ("lost #1 they went with SAP", "SAP")])
