@@ -28,7 +28,7 @@ from bot.nlp.gazetteer import MASK, NameTable
 FRAME = struct.Struct("<Q")  # each frame: its length, then its pickle
 PAGE = 5000  # customers read per statement in the child (nobody's event loop waits on it)
 FRAME_KEYS = 2000  # entries per frame: ~2 ms to unpickle and spread on the bot's loop
-NICE = 5  # the child gives way to the bot on a busy machine
+NICE = 10  # the child gives way to the bot on a busy machine (a tenth of its share of a contended core)
 PREFIX = "dealbot-names-"  # temporary files: dealbot-names-<bot pid>-<random>.bin
 
 
