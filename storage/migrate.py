@@ -10,6 +10,8 @@ from typing import Any, Literal
 from alembic import command
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.types import TypeDecorator
@@ -47,12 +49,22 @@ async def _migrate(url: str, step: Callable[[Connection, str], None], revision: 
         event.listen(engine.sync_engine, "connect", _foreign_keys_off)
     try:
         async with engine.begin() as connection:
+            if step is _upgrade_on and await connection.run_sync(_at, revision):
+                return  # nothing to do: no reference check either (seconds on a large SQLite file)
             broken = await connection.run_sync(_broken_references) if sqlite else 0
             await connection.run_sync(step, revision)
             if sqlite and (now := await connection.run_sync(_broken_references)) > broken:
                 raise RuntimeError(f"migrating to {revision} broke {now - broken} references; rolled back")
     finally:
         await engine.dispose()
+
+
+def _at(connection: Connection, revision: str) -> bool:
+    """Is the database exactly at `revision` ("head": every head of the scripts)?"""
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    wanted = {script.revision for script in ScriptDirectory.from_config(alembic_config()).get_revisions(revision)
+              if script is not None}
+    return bool(wanted) and current == wanted
 
 
 def _foreign_keys_off(dbapi_connection: Any, _record: Any) -> None:
