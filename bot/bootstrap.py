@@ -154,7 +154,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
         if report.errors:
             raise ConfigError("[[users]] " + "; ".join(report.errors))
         await ensure_version(uow_factory)
-        settings = await build_settings(config, uow_factory, warm=chat)
+        settings = await build_settings(config, uow_factory, warm=chat, url=url)
     except BaseException:
         await engine.dispose()
         raise
@@ -203,7 +203,9 @@ def build_router() -> Router:
                   answers=(answer_held, answer_plan_question, answer_capture_offer))
 
 
-async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True) -> Settings:
+async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True,
+                         url: str | None = None) -> Settings:
+    """`url`: the database, for a large company's known-customer build in a child process."""
     rules = await assignment_rules(uow_factory, config.list("assignment"))
     default_team = None
     if name := config.get("bot", "default_team"):
@@ -215,4 +217,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=known_customers(uow_factory, warm, database_url(config)))
+                    known=known_customers(uow_factory, warm, url))

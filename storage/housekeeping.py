@@ -124,9 +124,7 @@ class SqlAlchemyHousekeeping:
 
     async def compact(self) -> None:
         """Reclaim what counting writes left behind in the deal totals summary (storage.deal_totals)."""
-        async with self.session_factory() as session:
-            connection = await session.connection()
-            await deal_totals.vacuum(connection.engine)
+        await deal_totals.vacuum(self.session_factory.kw["bind"])  # no session: VACUUM runs outside one
 
     async def release(self, worker: str) -> None:
         """Give the lease up (end of a run), if this worker holds it."""

@@ -16,8 +16,7 @@ def relative_zh(day: date, today: date) -> str:
     offset = (day - today).days
     if offset in _NEAR_DAYS:
         return _NEAR_DAYS[offset]
-    weeks = ((day.toordinal() - day.weekday()) - (today.toordinal() - today.weekday())) // 7
-    prefix = {-1: "上周", 0: "本周", 1: "下周", 2: "下下周"}.get(weeks)
+    prefix = {-1: "上周", 0: "本周", 1: "下周", 2: "下下周"}.get(_weeks_apart(day, today))
     return prefix + _WEEKDAYS_ZH[day.weekday()] if prefix else ""
 
 
@@ -26,10 +25,14 @@ def relative_en(day: date, today: date) -> str:
     offset = (day - today).days
     if offset in _NEAR_DAYS_EN:
         return _NEAR_DAYS_EN[offset]
-    weeks = ((day.toordinal() - day.weekday()) - (today.toordinal() - today.weekday())) // 7
     weekday = _WEEKDAYS_EN[day.weekday()]
     return {-1: f"last {weekday}", 0: f"this {weekday}", 1: f"next {weekday}", 2: f"{weekday} after next"}.get(
-        weeks, "")
+        _weeks_apart(day, today), "")
+
+
+def _weeks_apart(day: date, today: date) -> int:
+    """Calendar weeks (Monday to Sunday) from today's week to day's: 0 this week, 1 next week, -1 last."""
+    return ((day.toordinal() - day.weekday()) - (today.toordinal() - today.weekday())) // 7
 
 
 def describe_when(value: date | datetime, now: datetime, locale: str = "zh") -> str:

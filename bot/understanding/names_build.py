@@ -79,12 +79,16 @@ async def load(path: Path) -> tuple[NameTable, int]:
     """Read a table written by the child: frames read in a worker thread, each unpickled on the loop (one
     unpickler for all: the records shared between frames stay shared) and spread over this process's
     shards (a string's hash differs between processes: the child's shards are not ours)."""
-    feed, table = _Feed(), NameTable()
+    feed, table = io.BytesIO(), NameTable()  # the current frame: one buffer, refilled (the unpickler keeps it)
     unpickler = pickle.Unpickler(feed)
     with path.open("rb") as file:
 
         async def frame() -> Any:
-            feed.data = io.BytesIO(await asyncio.to_thread(_read_frame, file))
+            data = await asyncio.to_thread(_read_frame, file)
+            feed.seek(0)
+            feed.truncate()
+            feed.write(data)
+            feed.seek(0)
             return unpickler.load()
 
         last, size, key_frames, head_frames = await frame()
@@ -94,22 +98,6 @@ async def load(path: Path) -> tuple[NameTable, int]:
             await asyncio.sleep(0)  # let waiting messages through between frames
     table.size = size
     return table, last
-
-
-class _Feed:
-    """The file an Unpickler reads from: the current frame."""
-
-    def __init__(self) -> None:
-        self.data = io.BytesIO()
-
-    def read(self, size: int = -1) -> bytes:
-        return self.data.read(size)
-
-    def readinto(self, buffer: Any) -> int:
-        return self.data.readinto(buffer)
-
-    def readline(self) -> bytes:
-        return self.data.readline()
 
 
 def _read_frame(file: IO[bytes]) -> bytes:
@@ -140,24 +128,20 @@ def _chunks(shards: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
 async def _fill(url: str, parent: int) -> tuple[NameTable, int]:
     """Read every customer by keyset pages on a plain engine: no BEGIN IMMEDIATE, so on SQLite the child
     never holds the write lock the bot needs (each page is a read of its own)."""
-    from sqlalchemy import bindparam, select
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from bot.understanding.known import fill  # the child's imports, not the bot's
-    from domain.customer import CustomerNames
-    from storage.models import CustomerRow
+    from storage.repositories.customers import names_of, names_page
 
-    customers = CustomerRow.__table__
-    page = (select(customers.c.id, customers.c.name, customers.c.short_name, customers.c.aliases)
-            .where(customers.c.id > bindparam("after")).order_by(customers.c.id).limit(PAGE))
+    page = names_page()
     engine = create_async_engine(url)
     table, last = NameTable(), 0
     try:
         async with engine.connect() as connection:
-            while rows := (await connection.execute(page, {"after": last})).all():
+            while rows := (await connection.execute(page, {"after": last, "limit": PAGE})).all():
                 if os.getppid() != parent:  # the bot is gone (killed): nobody will read the table
                     raise SystemExit(3)
-                fill(table, [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows])
+                fill(table, names_of(rows))
                 last = rows[-1].id
                 await connection.rollback()  # end the read: PostgreSQL's snapshot, SQLite's WAL mark
     finally:

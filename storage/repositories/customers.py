@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.customer import Contact, Customer, CustomerNames, normalize_name, normalize_phone
@@ -85,15 +86,23 @@ class SqlAlchemyCustomerRepository(SqlRepository[Customer, CustomerRow]):
 
     async def names_after(self, after_id: int, limit: int = 1000) -> Sequence[CustomerNames]:
         """Keyset paging on the primary key: each page costs the same, however deep."""
-        table = self.table()
-        stmt = statement(type(self), "names_after", lambda: (
-            select(table.c.id, table.c.name, table.c.short_name, table.c.aliases)
-            .where(table.c.id > bindparam("after")).order_by(table.c.id).limit(bindparam("limit"))))
-        rows = await self.session.execute(stmt, {"after": after_id, "limit": limit})
-        return [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows]
+        stmt = statement(type(self), "names_after", names_page)
+        return names_of(await self.session.execute(stmt, {"after": after_id, "limit": limit}))
 
     async def max_id(self) -> int:
         return int(await self.session.scalar(select(func.max(CustomerRow.id))) or 0)
+
+
+def names_page() -> Select[Any]:
+    """The names of the customers after :after by id, :limit of them (also read by the known-customer build's
+    child process, on an engine of its own)."""
+    table = CustomerRow.__table__
+    return (select(table.c.id, table.c.name, table.c.short_name, table.c.aliases)
+            .where(table.c.id > bindparam("after")).order_by(table.c.id).limit(bindparam("limit")))
+
+
+def names_of(rows: Iterable[Any]) -> list[CustomerNames]:
+    return [CustomerNames(id, name, short, tuple(aliases or ())) for id, name, short, aliases in rows]
 
 
 class SqlAlchemyContactRepository(SqlRepository[Contact, ContactRow]):
