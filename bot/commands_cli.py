@@ -41,7 +41,11 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     user = str(config.get("console", "user", ADMIN))
     console = ConsoleConnector(user)
     app = await bootstrap(config, {"console": console})
-    runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
+    try:
+        runner = await start_http(make_web_app(app), str(config.get("http", "host")), int(config.get("http", "port")))
+    except BaseException:  # a port in use: close what bootstrap started (its threads, the database) before exiting
+        await app.close()
+        raise
     scheduler = app.scheduler = build_scheduler(
         app.uow_factory, app.dispatcher, float(config.get("scheduler", "outbox_interval", 2.0)),
         float(config.get("scheduler", "reminder_interval", 30.0)),
