@@ -33,8 +33,15 @@ class FollowUp:
 
 class ReminderStatus(StrEnum):
     PENDING = "pending"
-    SENT = "sent"
+    SENT = "sent"  # pushed to the recipient; waits for 完成 / 延后 (or escalates)
+    DONE = "done"
     CANCELLED = "cancelled"
+
+
+class ReminderKind(StrEnum):
+    NEXT_STEP = "next_step"  # a deal's next step (bot.reminders)
+    FOLLOWUP = "followup"  # a follow-up due
+    CUSTOM = "custom"  # set by hand
 
 
 @dataclass(slots=True)
@@ -45,4 +52,8 @@ class Reminder:
     opportunity_id: int | None = None
     followup_id: int | None = None
     status: ReminderStatus = ReminderStatus.PENDING
+    kind: ReminderKind = ReminderKind.NEXT_STEP
+    sent_at: datetime | None = None
+    done_at: datetime | None = None
+    escalated_at: datetime | None = None
     id: int | None = None

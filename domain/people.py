@@ -33,6 +33,7 @@ class Rep:
     regions: list[str] = field(default_factory=list)
     locale: str = "zh"
     timezone: str = "Asia/Shanghai"
+    quiet_hours: str = ""  # "21:00-08:00" in `timezone`; "" = the configured default
     active: bool = True
     identities: dict[str, str] = field(default_factory=dict)  # {"wecom": "zhangsan", "email": "a@b.cn"}
     email: str = ""

@@ -5,6 +5,7 @@ from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow,
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
 from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
+from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow
 from storage.models.sales import (
     ContactRow,
     CustomerNameRow,
@@ -22,9 +23,9 @@ from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 
 __all__ = [
     "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow",
-    "DealTotalRow",
-    "FollowUpRow",
+    "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
-    "RatingRow", "ReminderRow", "RepRow", "SettingRow", "StageChangeRow", "TaskRow", "TeamRow",
+    "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow", "TaskRow",
+    "TeamRow",
 ]

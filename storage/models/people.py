@@ -27,6 +27,7 @@ class RepRow(Base):
     regions: Mapped[list[str]]
     locale: Mapped[Code]
     timezone: Mapped[str]
+    quiet_hours: Mapped[str] = mapped_column(server_default="")  # "21:00-08:00"; "" = the configured default
     active: Mapped[bool]
     email: Mapped[str]
     identities: Mapped[list[IdentityRow]] = relationship(

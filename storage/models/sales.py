@@ -87,7 +87,7 @@ class LeadRow(Base):
     owner_id: Mapped[int | None] = mapped_column(index=True)
     team_id: Mapped[int | None]
     opportunity_id: Mapped[int | None]
-    created_at: Mapped[datetime | None]
+    created_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class OpportunityRow(Base):
@@ -99,6 +99,9 @@ class OpportunityRow(Base):
         Index("ix_opportunities_team_id_stage_next_at_created_at", "team_id", "stage", "next_at", "created_at"),
         Index("ix_opportunities_next_at_created_at", "next_at", "created_at"),
         Index("ix_opportunities_stage_next_at_created_at", "stage", "next_at", "created_at"),
+        # Analytics and digests (migration 0012): what closed or was opened in a period.
+        Index("ix_opportunities_closed_at_stage", "closed_at", "stage"),
+        Index("ix_opportunities_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -147,6 +150,7 @@ class DealTotalRow(Base):
 
 class StageChangeRow(Base):
     __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_at", "at"),)  # a period's stage movements (migration 0012)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     opportunity_id: Mapped[int] = parent("opportunities.id", cascade=True)
@@ -196,6 +200,10 @@ class ReminderRow(Base):
     opportunity_id: Mapped[int | None] = optional_parent("opportunities.id")
     followup_id: Mapped[int | None]
     status: Mapped[Code]
+    kind: Mapped[Code] = mapped_column(server_default="next_step")  # next_step, followup, custom
+    sent_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
 
 
 class QuoteRow(Base):

@@ -1,0 +1,65 @@
+"""What the bot says unasked and what managers measure against (issue #11): risk warnings already
+sent (so one is never repeated while its deal's state stays the same), sales targets, daily reports."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, Code, Currency, LongText
+
+
+class RiskAlertRow(Base):
+    """One risk warning about one subject in one state: unique on (rule, subject, state), so a warning is
+    stored, and sent, once until the subject's state (the `state` fingerprint) changes."""
+
+    __tablename__ = "risk_alerts"
+    __table_args__ = (UniqueConstraint("rule", "subject_kind", "subject_id", "state"),
+                      Index("ix_risk_alerts_rep_id_created_at", "rep_id", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[Code]
+    subject_kind: Mapped[Code]  # deal, lead, milestone, invoice
+    subject_id: Mapped[int]
+    state: Mapped[str]  # what the subject looked like when warned about (stage, dates, amounts)
+    rep_id: Mapped[int | None]
+    team_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class TargetRow(Base):
+    """A sales target for one team or rep over one month ("2027-01") or quarter ("2027Q1")."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("scope_kind", "scope_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_kind: Mapped[Code]  # team, rep
+    scope_id: Mapped[int]
+    period: Mapped[Code]
+    amount: Mapped[Decimal]
+    amount_currency: Mapped[Currency]
+    set_by: Mapped[int | None]
+    updated_at: Mapped[datetime | None]
+
+
+class DailyReportRow(Base):
+    """A rep's daily report: drafted by the bot in the evening, confirmed (and added to) by the rep."""
+
+    __tablename__ = "daily_reports"
+    __table_args__ = (UniqueConstraint("rep_id", "day"), Index("ix_daily_reports_day_status", "day", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int]
+    team_id: Mapped[int | None]
+    day: Mapped[date]
+    status: Mapped[Code]  # draft, submitted
+    lines: Mapped[list[str]]
+    plan: Mapped[list[str]]
+    note: Mapped[LongText] = mapped_column(server_default="")
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
