@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
@@ -16,6 +16,7 @@ from domain.activity import FollowUp, Reminder
 from domain.audit import AuditEntry
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames
+from domain.daily_report import DailyReport
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope
@@ -121,6 +122,9 @@ class FollowUpRepository(PerOpportunity[FollowUp], Protocol):
     async def add_many(self, items: Sequence[FollowUp]) -> None:
         """Several follow-ups in one statement (captured mail); their ids are not set."""
         ...
+    async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
+        """The rep's follow-ups with `since` <= at < `until`, oldest first, at most `limit` (daily reports)."""
+        ...
 
 
 class MilestoneRepository(PerOpportunity[PaymentMilestone], Protocol):
@@ -136,6 +140,10 @@ class ReminderRepository(Repository[Reminder], Protocol):
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]: ...
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         """Pending reminders about one deal, whoever they are for, earliest first."""
+        ...
+    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+        """The rep's reminders not done or cancelled (pending, or sent and waiting) with `since` <= due_at <
+        `until`, earliest first, at most `limit` (morning lists, a daily report's plan)."""
         ...
 
 
@@ -156,6 +164,11 @@ class AuditRepository(Protocol):
         ...
     async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
         """(entry id, entity id) of the entries about `entity` with an id above `after_id`, by id."""
+        ...
+    async def by_actor(self, actor_id: int, since: datetime, until: datetime,
+                       limit: int = 200) -> Sequence[AuditEntry]:
+        """The actor's entries with `since` <= at < `until` that were not undone, oldest first, at most
+        `limit` (daily reports: what a rep recorded that day)."""
         ...
 
 
@@ -233,6 +246,9 @@ class OutboxRepository(Protocol):
         """Items left sending by a claimer that died (claimed before `claimed_before`) back to pending."""
         ...
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
+    async def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these dedupe keys are already queued (or sent): what a proactive job has done."""
+        ...
 
 
 class MailThreadRepository(Protocol):
@@ -282,6 +298,21 @@ class SettingsRepository(Protocol):
     async def take(self, key: str) -> Any | None: ...
 
 
+class DailyReportRepository(Protocol):
+    """Daily reports (domain.daily_report), one per rep and local day."""
+
+    async def get(self, rep_id: int, day: date) -> DailyReport | None: ...
+    async def add(self, report: DailyReport) -> DailyReport | None:
+        """Insert; None (nothing written) when that rep already has a report for that day."""
+        ...
+    async def save(self, report: DailyReport) -> None:
+        """Write back status, lines, plan, note and submitted_at of a report read earlier."""
+        ...
+    async def for_reps(self, rep_ids: Iterable[int], day: date) -> Sequence[DailyReport]:
+        """The reports of these reps for that day, by rep id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     reps: RepRepository
     teams: TeamRepository
@@ -303,6 +334,7 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     mail_threads: MailThreadRepository
     mail_quarantine: MailQuarantineRepository
+    daily_reports: DailyReportRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -19,6 +19,7 @@ from domain.ports import (
     AuditRepository,
     ContactRepository,
     CustomerRepository,
+    DailyReportRepository,
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
@@ -38,6 +39,7 @@ from domain.quote import Quote
 from storage.repositories import deal_children
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
+from storage.repositories.daily_reports import SqlAlchemyDailyReportRepository
 from storage.repositories.deals import (
     SqlAlchemyLeadRepository,
     SqlAlchemyOpportunityRepository,
@@ -101,6 +103,7 @@ class SqlAlchemyUnitOfWork:
     settings: SettingsRepository
     mail_threads: MailThreadRepository
     mail_quarantine: MailQuarantineRepository
+    daily_reports: DailyReportRepository
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -139,6 +142,7 @@ class SqlAlchemyUnitOfWork:
         self.settings = SqlAlchemySettingsRepository(session)
         self.mail_threads = SqlAlchemyMailThreadRepository(session)
         self.mail_quarantine = SqlAlchemyMailQuarantineRepository(session)
+        self.daily_reports = SqlAlchemyDailyReportRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

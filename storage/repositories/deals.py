@@ -147,6 +147,16 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
                 .order_by(REMINDERS.c.due_at, REMINDERS.c.id))
         return await self._all(stmt)
 
+    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+        """The rep's pending or sent reminders due in [since, until), earliest first."""
+        stmt = statement(type(self), "open_for", lambda: (
+            select(REMINDERS).where(
+                REMINDERS.c.rep_id == bindparam("rep"),
+                REMINDERS.c.status.in_((ReminderStatus.PENDING.value, ReminderStatus.SENT.value)),
+                REMINDERS.c.due_at >= bindparam("since"), REMINDERS.c.due_at < bindparam("until"))
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(bindparam("limit"))))
+        return await self._all(stmt, {"rep": rep_id, "since": since, "until": until, "limit": limit})
+
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         """Pending reminders about one deal, whoever they are for, earliest first."""
         stmt = statement(type(self), "pending_for_deal", lambda: (

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.messaging import OutboxItem, OutboxStatus
@@ -94,6 +94,17 @@ class SqlAlchemyOutboxRepository:
                        OutboxRow.status == OutboxStatus.PENDING.value)
                 .order_by(OutboxRow.id))
         return [OUTBOX.load(row) for row in await self.session.scalars(stmt)]
+
+    async def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of these dedupe keys are stored (unique index), looked up in chunks of 500."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        stmt = statement(__name__, "existing_keys", lambda: select(OutboxRow.dedupe_key).where(
+            OutboxRow.dedupe_key.in_(bindparam("keys", expanding=True))))
+        for start in range(0, len(wanted), 500):
+            rows = await self.session.scalars(stmt, {"keys": wanted[start:start + 500]})
+            found.update(key for key in rows if key is not None)
+        return found
 
     async def release_stale(self, claimed_before: datetime) -> int:
         """Return items stuck in sending (their claimer died) to pending; how many were released."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, insert, select
@@ -36,6 +37,17 @@ class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRo
         if items:
             await before_write(self.session)
             await self.session.execute(insert(FollowUpRow), [self.mapper.columns(f, with_id=False) for f in items])
+
+    async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
+        """The rep's follow-ups of [since, until), oldest first (index wanted: rep_id, at)."""
+        def build() -> Select[Any]:
+            table = self.table()
+            return (select(table).where(table.c.rep_id == bindparam("rep"), table.c.at >= bindparam("since"),
+                                        table.c.at < bindparam("until"))
+                    .order_by(table.c.at, table.c.id).limit(bindparam("limit")))
+
+        return await self._all(statement(type(self), "by_rep", build),
+                               {"rep": rep_id, "since": since, "until": until, "limit": limit})
 
 
 class SqlAlchemyQuoteRepository(PerOpportunityRepository[Quote, QuoteRow]):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.audit import AuditEntry
@@ -76,6 +77,18 @@ class SqlAlchemyAuditRepository:
 
     async def max_id(self) -> int:
         return int(await self.session.scalar(select(func.max(AuditRow.id))) or 0)
+
+    async def by_actor(self, actor_id: int, since: datetime, until: datetime,
+                       limit: int = 200) -> Sequence[AuditEntry]:
+        """The actor's entries of [since, until) not undone, oldest first (index wanted: actor_id, at)."""
+        await self.flush()
+        stmt = statement(__name__, "by_actor", lambda: select(AUDIT).where(
+            AUDIT.c.actor_id == bindparam("actor"), AUDIT.c.at >= bindparam("since"),
+            AUDIT.c.at < bindparam("until"), AUDIT.c.undone.is_(False))
+            .order_by(AUDIT.c.id).limit(bindparam("limit")))
+        result = await self.session.execute(stmt, {"actor": actor_id, "since": since, "until": until,
+                                                   "limit": limit})
+        return [self.mapper.load(row) for row in result.all()]
 
     async def changes_after(self, entity: str, after_id: int, limit: int = 1000) -> Sequence[tuple[int, int]]:
         """A range scan of the primary key from `after_id`: cheap when asked often."""

@@ -57,6 +57,12 @@ class FakeAuditRepository(_Table[AuditEntry]):
         found = self._select(lambda e: (e.id or 0) > after_id and e.entity == entity)
         return [(e.id or 0, e.entity_id) for e in found[:limit]]
 
+    async def by_actor(self, actor_id: int, since: datetime, until: datetime,
+                       limit: int = 200) -> Sequence[AuditEntry]:
+        undone = self._uow.data["audit_undone"]
+        return self._select(lambda e: e.actor_id == actor_id and since <= e.at < until
+                            and e.id not in undone)[:limit]
+
 
 class FakeInboxRepository(_Table[InboxRecord]):
     """The inbox work queue in memory (no row locks: one fake unit of work runs at a time)."""
@@ -185,6 +191,11 @@ class FakeOutboxRepository(_Table[OutboxItem]):
     async def add_many(self, items: Sequence[OutboxItem]) -> None:
         for item in items:
             await self.add(copy.copy(item))
+
+    async def existing_keys(self, keys: Iterable[str]) -> set[str]:
+        wanted = set(keys)
+        rows = (*self._rows.values(), *self._uow.store.tables[self._table].values())
+        return {r.dedupe_key for r in rows if r.dedupe_key in wanted}
 
     async def claim(self, now: datetime, limit: int = 50,
                     channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:

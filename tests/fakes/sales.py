@@ -205,6 +205,10 @@ class FakeFollowUpRepository(FakePerOpportunity[FollowUp]):
         for item in items:
             self._insert(copy.copy(item))
 
+    async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
+        return self._select(lambda f: f.rep_id == rep_id and since <= f.at < until,
+                            key=lambda f: (f.at, f.id))[:limit]
+
 
 class FakeReminderRepository(FakeRepository[Reminder]):
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]:
@@ -218,5 +222,10 @@ class FakeReminderRepository(FakeRepository[Reminder]):
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         return self._select(lambda r: r.status is ReminderStatus.PENDING and r.opportunity_id == opportunity_id,
                             key=lambda r: (r.due_at, r.id))
+
+    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+        open_ = (ReminderStatus.PENDING, ReminderStatus.SENT)
+        return self._select(lambda r: r.rep_id == rep_id and r.status in open_ and since <= r.due_at < until,
+                            key=lambda r: (r.due_at, r.id))[:limit]
 
 

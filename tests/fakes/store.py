@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 Rows = dict[Hashable, Any]
 _TABLES = ("reps", "teams", "customers", "contacts", "leads", "opportunities", "followups", "quotes",
            "contracts", "milestones", "payments", "invoices", "projects", "reminders", "audit", "inbox",
-           "audit_undone", "outbox", "settings", "mail_threads", "mail_quarantine")
+           "audit_undone", "outbox", "settings", "mail_threads", "mail_quarantine", "daily_reports")
 _WHAT = {
     "reps": ("销售", "rep"), "teams": ("团队", "team"), "customers": ("客户", "customer"),
     "contacts": ("联系人", "contact"), "leads": ("线索", "lead"), "opportunities": ("商机", "deal"),
@@ -28,6 +28,7 @@ _UNIQUE: dict[str, Callable[[Any], Hashable]] = {
     "inbox": lambda r: (r.channel, r.external_id),
     "outbox": lambda r: r.dedupe_key,  # None is never a duplicate
     "mail_threads": lambda r: (r.kind, r.key),
+    "daily_reports": lambda r: (r.rep_id, r.day),
 }
 _tokens = itertools.count(1)
 UNDO_ACTION = "undo"

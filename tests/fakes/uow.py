@@ -14,6 +14,7 @@ from domain.ports import (
     AuditRepository,
     ContactRepository,
     CustomerRepository,
+    DailyReportRepository,
     FollowUpRepository,
     InboxRepository,
     LeadRepository,
@@ -30,6 +31,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from tests.fakes.daily import FakeDailyReportRepository
 from tests.fakes.messaging import (
     FakeAuditRepository,
     FakeInboxRepository,
@@ -89,6 +91,7 @@ class FakeUnitOfWork:
         self.settings: SettingsRepository = FakeSettingsRepository(self)
         self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
         self.mail_quarantine: MailQuarantineRepository = FakeMailQuarantineRepository(self, "mail_quarantine")
+        self.daily_reports: DailyReportRepository = FakeDailyReportRepository(self, "daily_reports")
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)
