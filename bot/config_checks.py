@@ -108,3 +108,12 @@ def inferred(default: Any) -> Check:
     if isinstance(default, int | float):
         return positive
     return text
+
+
+def time_of_day(value: Any) -> str | None:
+    """A local time of day written "18:30"."""
+    parts = value.split(":") if isinstance(value, str) else []
+    ok = len(parts) == 2 and all(p.strip().isdigit() for p in parts) and len(parts[1].strip()) == 2
+    if ok and int(parts[0]) <= 23 and int(parts[1]) <= 59:
+        return None
+    return 'must be a time of day in quotes like "18:30"'

@@ -46,6 +46,10 @@ SCHEMA: dict[str, Table] = {
     "retention": Table({"inbox_days": c.whole(0), "outbox_days": c.whole(0), "failed_days": c.whole(0),
                         "audit_days": c.whole(0), "interval_hours": c.positive, "chunk": c.whole(1, 30000)}),
     "console": Table({"user": c.name}),
+    # daily reports and morning lists, in each person's time zone (slice daily)
+    "daily_report": Table({"draft_at": c.time_of_day, "deadline": c.time_of_day, "morning_at": c.time_of_day,
+                           "morning_limit": c.whole(1, 50), "overdue_days": c.whole(0, 60),
+                           "message_chars": c.whole(300, 20000)}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

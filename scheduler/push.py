@@ -7,7 +7,7 @@ twice after a clock jump, or a crash and a retry never send it twice; the dispat
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,3 +52,11 @@ async def push(uow: UnitOfWork, rep: Rep, message: Push, now: datetime, *, defau
     return await uow.outbox.add(OutboxItem(
         channel=target[0], recipient=target[1], text=message.text, created_at=now, markdown=message.markdown,
         subject=message.subject, not_before=not_before, extra=extra, dedupe_key=dedupe_key(message, rep.id)))
+
+
+async def not_pushed(uow: UnitOfWork, kind: str, wanted: Iterable[tuple[Rep, str]]) -> list[tuple[Rep, str]]:
+    """Of these (recipient, period) pairs, those with no `kind` push queued yet: what a job that runs on
+    every tick still has to do (one indexed lookup of the dedupe keys)."""
+    keyed = {dedupe_key(Push(kind, period, ""), rep.id): (rep, period) for rep, period in wanted if rep.id is not None}
+    done = await uow.outbox.existing_keys(keyed)
+    return [pair for key, pair in keyed.items() if key not in done]

@@ -2,6 +2,7 @@
 
 from bot.handlers import (
     customers,
+    daily_reports,
     deals,
     email,
     held_mail,
@@ -15,5 +16,5 @@ from bot.handlers import (
     undo,
 )
 
-__all__ = ["customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "queries",
-           "sharing", "undo"]
+__all__ = ["customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
+           "plans", "queries", "sharing", "undo"]
