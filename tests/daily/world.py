@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.activity import FollowUp, FollowUpKind, Reminder, ReminderKind, ReminderStatus
@@ -64,8 +65,8 @@ async def record_day(factory: Factory, w: World) -> None:
                                          kind=FollowUpKind.VISIT))
         await uow.followups.add(FollowUp(w.li, "李娜的电话", at(10, 30), w.deal, w.customer, kind=FollowUpKind.CALL))
         await uow.followups.add(FollowUp(w.zhang, "昨天的事", at(17) - timedelta(days=1), w.deal, w.customer))
-        quote = await uow.quotes.add(Quote(w.deal, 1, Money(800000), created_by=w.zhang, created_at=at(14)))
-        paid = await uow.payments.add(Payment(w.deal, Money(100000), DAY, recorded_by=w.zhang))
+        quote = await uow.quotes.add(Quote(w.deal, 1, Money(Decimal(800000)), created_by=w.zhang, created_at=at(14)))
+        paid = await uow.payments.add(Payment(w.deal, Money(Decimal(100000)), DAY, recorded_by=w.zhang))
         assert quote.id is not None and paid.id is not None
         await uow.audit.add_many([
             AuditEntry(w.zhang, "opportunity", w.deal, "update", at(11),

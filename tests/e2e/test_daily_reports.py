@@ -104,7 +104,7 @@ async def test_the_morning_list_arrives_once(console_with_deal: Console) -> None
     c = console_with_deal
     await c.say("跟进 #1 电话沟通 下次 明天 9:00 发方案")
     c.clock.now = NOW + timedelta(days=1, hours=-1)  # Wednesday 09:00
-    assert await send_morning_lists(c.app.uow_factory, c.clock.now, SETTINGS) == 4  # 3 reps and the manager (not the admin)
+    assert await send_morning_lists(c.app.uow_factory, c.clock.now, SETTINGS) == 4  # reps and manager
     assert await send_morning_lists(c.app.uow_factory, c.clock.now, SETTINGS) == 0
     await c.app.dispatcher.drain()
     out = c.read()
