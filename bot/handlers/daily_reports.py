@@ -34,7 +34,9 @@ BACK_DAYS = 7  # a report up to this many days back may still be shown or confir
          usage_en="daily report | daily report submit | daily report add <text> | daily report team")
 async def daily_report(ctx: Context, args: Args) -> Reply:
     word, rest = _split(args.rest())
-    if word in TEAM and not rest:
+    if word in TEAM:
+        if rest:
+            raise args.fail(f"「{word}」后面不需要别的内容（「{rest}」）", f"nothing goes after '{word}' ('{rest}')")
         return await team_status(ctx)
     if word in ADD:
         return await add_line(ctx, rest)

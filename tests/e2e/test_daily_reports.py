@@ -56,6 +56,7 @@ async def test_bad_input_is_explained_and_changes_nothing(console: Console) -> N
     assert "不认识「删除」。用法：日报 ｜ 日报 确认" in await console.say("日报 删除")
     assert "日期「2020-01-01」不对" in await console.say("日报 确认 2020-01-01")
     assert "只有经理可以查看团队日报" in await console.say("日报 团队")
+    assert "「团队」后面不需要别的内容（「华南」）" in await console.say("日报 团队 华南", as_user="wang")
     out = await console.say("daily report add", as_user="chen")
     assert out.startswith("Invalid added line: it is empty")
     assert "'remove' is not something a daily report does" in await console.say("daily report remove")
@@ -88,7 +89,7 @@ async def test_the_jobs_draft_send_the_team_once_and_tell_a_late_submission(cons
     await c.app.dispatcher.drain()
     out = c.read()
     assert "📝 张伟 11月24日 日报（草稿）" in out and "[→ lina] 📝 李娜 11月24日 日报（草稿）" in out
-    await c.say("日报 确认")
+    assert "✅ 日报已提交。" in await c.say("日报 确认 2026-11-24")  # the draft's button
     c.clock.now = NOW.replace(hour=20, minute=0)
     assert await send_team_reports(c.app.uow_factory, c.clock.now, SETTINGS) == 1  # 华东一组 to 王经理
     assert await send_team_reports(c.app.uow_factory, c.clock.now + timedelta(minutes=1), SETTINGS) == 0
