@@ -135,6 +135,9 @@ async def _send_team(uow: UnitOfWork, manager: Rep, team: Team, members: list[Re
     if not is_past(now, manager.timezone, settings.deadline) and not all(
             (report := by_rep.get(m.id or 0)) is not None and report.submitted for m in members):
         return 0
+    for member in members:  # a draft brought up to date: records made since it was pushed count too
+        if (draft := by_rep.get(member.id or 0)) is not None and not draft.submitted:
+            by_rep[draft.rep_id] = await current_report(uow, member, day, now)
     texts = team_messages(team.name, day, [(m.name, by_rep.get(m.id or 0)) for m in members], manager.locale,
                           settings.message_chars)
     subject = t(manager.locale, f"{team.name} 日报", f"{team.name} daily reports")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.activity import ReminderKind
+from domain.activity import FollowUp, FollowUpKind, ReminderKind
 from domain.daily_report import DailyReportSettings, ReportStatus
 from scheduler.daily_reports import current_report, draft_daily_reports, send_team_reports
 from tests.daily.conftest import Factory
@@ -89,6 +89,9 @@ async def test_the_manager_gets_the_teams_reports_once_after_the_deadline(factor
     await record_day(factory, w)
     await draft_daily_reports(factory, at(18, 30), SETTINGS)
     await submit(factory, w.zhang, 19)
+    async with factory() as uow:  # 李娜 records a call after her draft went out
+        await uow.followups.add(FollowUp(w.li, "晚上回电", at(19, 30), w.deal, w.customer, kind=FollowUpKind.CALL))
+        await uow.commit()
     assert await send_team_reports(factory, at(19, 59), SETTINGS) == 0  # 李娜 has not submitted yet
     assert await send_team_reports(factory, at(20), SETTINGS) == 1
     assert await send_team_reports(factory, at(20, 1), SETTINGS) == 0
@@ -100,6 +103,7 @@ async def test_the_manager_gets_the_teams_reports_once_after_the_deadline(factor
     assert "【张伟】\n今日工作：\n1. 拜访 · #1 MES（明途）：现场演示，客户认可" in text
     assert "补充：\n- 张伟补充的一行" in text
     assert "【李娜】（未确认，草稿）" in text
+    assert "3. 电话 · #1 MES（明途）：晚上回电" in text  # her draft, brought up to date
 
 
 async def test_the_teams_reports_go_early_once_everyone_has_submitted(factory: Factory) -> None:
