@@ -27,7 +27,7 @@ TODAY = ("", "今天", "today")
 BACK_DAYS = 7  # a report up to this many days back may still be shown or confirmed (a late tap)
 
 
-@command("日报", "daily report", "daily", section="general",
+@command("日报", "daily report", section="general",
          help_zh="今天的日报：查看、确认提交、补充一行；经理查看团队提交情况",
          help_en="Today's daily report: show, submit, add a line; managers see who has not submitted",
          usage_zh="日报 ｜ 日报 确认 ｜ 日报 补充 下午和客户开了电话会 ｜ 日报 团队",
