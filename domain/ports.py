@@ -97,6 +97,10 @@ class OpportunityRepository(Repository[Opportunity], Protocol):
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
         """owner_ids None = everyone's. Deals shared with one of owner_ids are included."""
         ...
+    async def next_steps_due(self, owner_id: int, since: datetime, until: datetime,
+                             limit: int = 100) -> Sequence[Opportunity]:
+        """The owner's open deals whose next step falls in [since, until), earliest first (morning lists)."""
+        ...
     async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
                       customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
         """The deals in `scope` (permissions.view_scope), most urgent first (domain.listing.urgency)."""

@@ -25,8 +25,7 @@ from domain.daily_text import (
     stage_line,
     t,
 )
-from domain.listing import ViewScope
-from domain.opportunity import OPEN_STAGES, Opportunity, Stage
+from domain.opportunity import Opportunity, Stage
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from domain.quote import Quote
@@ -126,10 +125,10 @@ async def agenda(uow: UnitOfWork, rep: Rep, since: datetime, until: datetime, da
     deal's next-step reminder is left out when the deal's next step is listed already."""
     assert rep.id is not None
     reminders = await uow.reminders.open_for(rep.id, since, until, FETCH)
-    deals = await uow.opportunities.visible(ViewScope(owner_ids=frozenset({rep.id})), OPEN_STAGES, limit=FETCH)
+    deals = await uow.opportunities.next_steps_due(rep.id, since, until, FETCH)
     sep = t(rep.locale, "：", ": ")
     steps = [AgendaItem(d.next_at, f"#{d.id} {d.name}{sep}{d.next_step}".rstrip(sep), d.id)
-             for d in deals if d.next_at is not None and since <= d.next_at < until]
+             for d in deals if d.next_at is not None]
     listed = {s.opportunity_id for s in steps}
     items = steps + [AgendaItem(r.due_at, r.text, r.opportunity_id) for r in reminders
                      if not (r.kind is ReminderKind.NEXT_STEP and r.opportunity_id in listed)]

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Row
 from domain.activity import Reminder, ReminderStatus
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope, urgency_sort_key
-from domain.opportunity import Opportunity, Stage
+from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from storage.mapping import RowMapper
 from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
 from storage.repositories import deal_lists
@@ -64,6 +64,21 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         shape = tuple(sorted(params))  # one prebuilt statement per combination of filters
         stmt = statement(type(self), f"list:{shape}", lambda: with_children(_deal_list(shape)))
         return await self._all(stmt, params)
+
+    async def next_steps_due(self, owner_id: int, since: datetime, until: datetime,
+                             limit: int = 100) -> Sequence[Opportunity]:
+        """The owner's open deals with a next step in [since, until), earliest first (index owner_id, stage,
+        next_at: one range per open stage)."""
+        def build() -> Select[Any]:
+            found = (select(DEALS).where(
+                DEALS.c.owner_id == bindparam("owner"), DEALS.c.stage.in_([s.value for s in OPEN_STAGES]),
+                DEALS.c.next_at >= bindparam("since"), DEALS.c.next_at < bindparam("until"))
+                .order_by(DEALS.c.next_at, DEALS.c.id).limit(bindparam("limit")))
+            return with_children(found)
+
+        stmt = statement(type(self), "next_steps_due", build)
+        deals = await self._all(stmt, {"owner": owner_id, "since": since, "until": until, "limit": limit})
+        return sorted(deals, key=lambda d: (d.next_at or since, d.id or 0))
 
     async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
                       customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:

@@ -9,6 +9,7 @@ from domain.activity import FollowUp, ReminderStatus
 from domain.audit import AuditEntry
 from domain.daily_report import DailyReport, DailyReportSettings
 from domain.messaging import OutboxItem
+from domain.opportunity import Opportunity, Stage
 from scheduler.daily_reports import draft_daily_reports
 from tests.daily.conftest import Factory
 from tests.daily.world import DAY, at, make_world, outbox, remind
@@ -91,3 +92,20 @@ async def test_two_processes_drafting_at_once_send_each_draft_once(factory: Fact
     counts = await asyncio.gather(*(draft_daily_reports(factory, at(18, 30), settings) for _ in range(2)))
     assert sum(counts) == 2
     assert sorted(i.recipient for i in await outbox(factory)) == ["lina", "zhangwei"]
+
+
+async def test_next_steps_due_are_the_owners_open_deals_in_the_window(factory: Factory) -> None:
+    w = await make_world(factory)
+    async with factory() as uow:
+        for n in range(5):  # stale next steps a month old do not crowd out today's
+            await uow.opportunities.add(Opportunity(w.customer, f"old{n}", owner_id=w.zhang,
+                                                    next_at=at(9) - timedelta(days=30)))
+        for name, when, stage, owner in (("today", at(15), Stage.PROPOSAL, w.zhang),
+                                         ("early", at(8), Stage.NEGOTIATION, w.zhang),
+                                         ("won", at(10), Stage.WON, w.zhang), ("hers", at(10), Stage.PROPOSAL, w.li),
+                                         ("tomorrow", at(0) + timedelta(days=1), Stage.PROPOSAL, w.zhang)):
+            await uow.opportunities.add(Opportunity(w.customer, name, owner_id=owner, stage=stage, next_at=when))
+        await uow.commit()
+    async with factory() as uow:
+        found = await uow.opportunities.next_steps_due(w.zhang, at(0), at(0) + timedelta(days=1), limit=3)
+    assert [d.name for d in found] == ["early", "today"]

@@ -146,6 +146,11 @@ class FakeLeadRepository(FakeRepository[Lead]):
 
 
 class FakeOpportunityRepository(FakeRepository[Opportunity]):
+    async def next_steps_due(self, owner_id: int, since: datetime, until: datetime,
+                             limit: int = 100) -> Sequence[Opportunity]:
+        return self._select(lambda o: o.owner_id == owner_id and not o.stage.is_closed and o.next_at is not None
+                            and since <= o.next_at < until, key=lambda o: (o.next_at, o.id))[:limit]
+
     async def list(self, owner_ids: Iterable[int] | None = None, stages: Iterable[Stage] | None = None,
                    customer_id: int | None = None, limit: int = 200) -> Sequence[Opportunity]:
         owners = None if owner_ids is None else set(owner_ids)
