@@ -129,9 +129,12 @@ class DailyReportSettings:
     channel_order: tuple[str, ...] = CHANNEL_ORDER
 
     @classmethod
-    def from_section(cls, section: Mapping[str, Any]) -> DailyReportSettings:
+    def from_section(cls, section: Mapping[str, Any], *, default_quiet: str = DEFAULT_QUIET,
+                     channel_order: tuple[str, ...] = CHANNEL_ORDER) -> DailyReportSettings:
+        """From the [daily_report] config section; quiet hours and channel order come from their own."""
         base = cls()
         return cls(
+            default_quiet=default_quiet, channel_order=channel_order,
             draft_at=parse_hhmm(section.get("draft_at", "18:30"), "日报草稿时间", "draft_at"),
             deadline=parse_hhmm(section.get("deadline", "20:00"), "日报截止时间", "deadline"),
             morning_at=parse_hhmm(section.get("morning_at", "08:30"), "早间清单时间", "morning_at"),
