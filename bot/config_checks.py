@@ -7,6 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.errors import DomainError
+from domain.quiet import QuietHours
+
 Check = Callable[[Any], str | None]
 
 NAME_CHARS = 255
@@ -108,3 +111,14 @@ def inferred(default: Any) -> Check:
     if isinstance(default, int | float):
         return positive
     return text
+
+
+def quiet_hours(value: Any) -> str | None:
+    """"21:00-08:00" (spans midnight when the start is later), or "off"."""
+    if not isinstance(value, str):
+        return "must be text in quotes, like \"21:00-08:00\" or \"off\""
+    try:
+        QuietHours.parse(value)
+    except DomainError:
+        return "must look like \"21:00-08:00\" (or \"off\")"
+    return None

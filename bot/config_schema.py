@@ -27,7 +27,8 @@ class Table:
 
 
 _PERSON = {"name": c.name, "role": c.choice("rep", "manager", "admin"), "team": c.name, "regions": c.words,
-           "locale": c.choice("zh", "en"), "timezone": c.timezone, **{ch: c.name for ch in CHANNELS}}
+           "locale": c.choice("zh", "en"), "timezone": c.timezone, "quiet_hours": c.quiet_hours,
+           **{ch: c.name for ch in CHANNELS}}
 
 _IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "address": c.text,
                        "port": c.whole(1, 65535), "ssl": c.flag, "starttls": c.flag, "mailboxes": c.folders},
@@ -46,6 +47,9 @@ SCHEMA: dict[str, Table] = {
     "retention": Table({"inbox_days": c.whole(0), "outbox_days": c.whole(0), "failed_days": c.whole(0),
                         "audit_days": c.whole(0), "interval_hours": c.positive, "chunk": c.whole(1, 30000)}),
     "console": Table({"user": c.name}),
+    # what the bot sends unasked (slice delivery): default quiet hours, daily-job tick, outbox patience
+    "proactive": Table({"quiet_hours": c.quiet_hours, "tick": c.positive, "outbox_give_up_hours": c.positive,
+                        "outbox_retry_seconds": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

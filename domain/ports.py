@@ -20,7 +20,7 @@ from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope
 from domain.mail import MailLink, MailThread, QuarantineEntry
-from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, RetryPolicy
+from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, OutboxStatus, RetryPolicy
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
 from domain.quote import Quote
@@ -233,6 +233,12 @@ class OutboxRepository(Protocol):
         """Items left sending by a claimer that died (claimed before `claimed_before`) back to pending."""
         ...
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
+    async def existing_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these dedupe keys an item carries (whatever its status)."""
+        ...
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100) -> Sequence[OutboxItem]:
+        """Items in any of `statuses`, oldest first (`dealbot outbox`)."""
+        ...
 
 
 class MailThreadRepository(Protocol):
