@@ -221,4 +221,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=known_customers(uow_factory, warm, url))
+                    known=known_customers(uow_factory, warm, url),
+                    quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours)
