@@ -236,8 +236,9 @@ class OutboxRepository(Protocol):
     async def existing_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of these dedupe keys an item carries (whatever its status)."""
         ...
-    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100) -> Sequence[OutboxItem]:
-        """Items in any of `statuses`, oldest first (`dealbot outbox`)."""
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
+        """Items in any of `statuses` (`with_error`: that failed at least once), oldest first (`dealbot outbox`)."""
         ...
 
 

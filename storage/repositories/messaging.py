@@ -110,9 +110,12 @@ class SqlAlchemyOutboxRepository:
             found |= {key for key in await self.session.scalars(stmt) if key is not None}
         return found
 
-    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100) -> Sequence[OutboxItem]:
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
         wanted = [OutboxStatus(s).value for s in statuses]
         stmt = select(OutboxRow).where(OutboxRow.status.in_(wanted)).order_by(OutboxRow.id).limit(limit)
+        if with_error:
+            stmt = stmt.where(OutboxRow.last_error != "")
         return [OUTBOX.load(row) for row in await self.session.scalars(stmt)]
 
     async def mark_sent(self, item_id: int, at: datetime) -> None:

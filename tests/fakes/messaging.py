@@ -257,9 +257,10 @@ class FakeOutboxRepository(_Table[OutboxItem]):
         wanted = set(keys)
         return {r.dedupe_key for r in self._select(lambda r: r.dedupe_key in wanted) if r.dedupe_key}
 
-    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100) -> Sequence[OutboxItem]:
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
         wanted = set(statuses)
-        return self._select(lambda r: r.status in wanted)[:limit]
+        return self._select(lambda r: r.status in wanted and (bool(r.last_error) or not with_error))[:limit]
 
 
 def _in_line(item: OutboxItem, now: datetime) -> bool:
