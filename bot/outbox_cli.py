@@ -48,7 +48,7 @@ def state_of(item: OutboxItem, now: datetime) -> str:
     return "held 暂缓" if waiting else "due 待发"
 
 
-def render(items: Sequence[OutboxItem], what: str, now: datetime) -> str:
+def render(items: Sequence[OutboxItem], what: tuple[str, str], now: datetime) -> str:
     if not items:
         return f"没有{what[0]}的消息。/ No {what[1]} messages.\n"
     lines = [f"{what[0]}的消息 {len(items)} 条 / {len(items)} {what[1]} message(s) (UTC)"]
