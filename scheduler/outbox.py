@@ -144,7 +144,8 @@ class OutboxDispatcher:
     async def _deliver(self, item: OutboxItem) -> int:
         assert item.id is not None
         message = OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
-                                  markdown=item.markdown, subject=item.subject, extra=item.extra)
+                                  markdown=item.markdown, subject=item.subject,
+                                  extra={**item.extra, "delivery_key": delivery_key(item)})
         try:
             await self.connectors[item.channel].send(message)
         except DeliveryError as err:
@@ -177,3 +178,9 @@ class OutboxDispatcher:
                 delay = max(retry_after, self.patient_delay if worn else 0.0, 0.0)
                 await uow.outbox.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error, attempted=counts)
             await uow.commit()
+
+
+def delivery_key(item: OutboxItem) -> str:
+    """The same on every attempt to send `item` (and different for any other item): connectors hand it to
+    the platform where it can drop a repeat (email: the Message-ID)."""
+    return f"dealbot-outbox-{item.id}-{int(item.created_at.timestamp())}"
