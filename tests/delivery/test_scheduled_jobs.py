@@ -123,3 +123,40 @@ async def test_two_processes_running_a_daily_job_at_once_queue_it_once(
     async with factory() as uow:
         keys = sorted(o.dedupe_key or "" for o in await uow.outbox.listing([OutboxStatus.PENDING]))
     assert [k.split(":")[0::2] for k in keys] == [["hello", "2026-12-07"], ["hello", "2026-12-07"]]
+
+
+class WallClock:
+    """The wall clock the scheduler's watcher reads; `back` sets it back, as NTP or a restored VM does."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) - self.offset
+
+    def back(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+async def test_after_the_clock_is_set_back_the_jobs_run_at_once_instead_of_waiting_for_it() -> None:
+    ran = asyncio.Event()
+
+    async def delivery(now: datetime) -> int:
+        ran.set()
+        return 0
+
+    wall = WallClock()
+    scheduler = build_scheduler(lambda: None, OutboxDispatcher(lambda: None, {}),  # type: ignore[arg-type,return-value]
+                                jobs=[Job("delivery", 60, delivery)], clock=wall, outbox_interval=3600,
+                                sweep_interval=3600, watch_every=0.05)
+    scheduler.start()
+    try:
+        job = scheduler.get_job("delivery")
+        job.modify(next_run_time=datetime.now(UTC) + timedelta(hours=1))  # where a jump back an hour leaves it
+        await asyncio.sleep(0.2)
+        assert not ran.is_set()
+        wall.back(timedelta(hours=1))
+        await asyncio.wait_for(ran.wait(), 30)  # the watcher saw the jump and brought the job forward
+        assert scheduler.get_job("outbox").next_run_time <= datetime.now(UTC) + timedelta(hours=1)
+    finally:
+        scheduler.shutdown(wait=False)
