@@ -42,6 +42,7 @@ from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher
+from scheduler.proactive import ProactiveSettings
 from storage.engine import make_engine, make_session_factory
 from storage.inbox import GroupCommitInbox
 from storage.migrate import upgrade
@@ -166,7 +167,10 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
               queue=queue, worker=worker)
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
-    dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds)
+    proactive = ProactiveSettings.from_section(config.section("proactive"))
+    dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds,
+                                  give_up_after=proactive.outbox_give_up_hours * 3600,
+                                  patient_delay=proactive.outbox_retry_seconds)
     tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
     monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
@@ -217,4 +221,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=known_customers(uow_factory, warm, url))
+                    known=known_customers(uow_factory, warm, url),
+                    quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours)

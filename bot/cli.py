@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot import inbox_cli
+from bot import inbox_cli, outbox_cli
 from bot.config import Config, ConfigError, load_config
 from bot.redaction import SECRET_FILTER, install_secret_filter
 
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--now", required=True, help="reference time, ISO 8601")
     parse.add_argument("--tz", default="Asia/Shanghai")
     inbox_cli.add_arguments(sub.add("inbox", help="failed inbox messages: list, retry / 处理失败的消息"))
+    outbox_cli.add_arguments(sub.add("outbox", help="undelivered messages: pending, failed, dead / 未送达的消息"))
     add_housekeeping(sub.add("housekeeping", help="prune old inbox, outbox and audit rows once / 清理过期数据"))
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
@@ -127,7 +128,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     handlers = {
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
-        "inbox": inbox_cli.inbox, "housekeeping": housekeeping,
+        "inbox": inbox_cli.inbox, "outbox": outbox_cli.outbox, "housekeeping": housekeeping,
     }
     return await handlers[args.command](args, config)
 

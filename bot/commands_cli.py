@@ -16,6 +16,7 @@ from bot.housekeeping_cli import build_housekeeper
 from bot.http import make_web_app, start_http
 from connectors.console import ConsoleConnector
 from domain.people import Rep, Role
+from scheduler.proactive import ProactiveSettings, proactive_jobs
 from scheduler.runner import build_scheduler
 from storage.migrate import upgrade
 
@@ -46,11 +47,12 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
     except BaseException:  # a port in use: close what bootstrap started (its threads, the database) before exiting
         await app.close()
         raise
+    jobs = proactive_jobs(app.uow_factory, ProactiveSettings.from_section(config.section("proactive")),
+                          float(config.get("scheduler", "reminder_interval", 30.0)), config.section)
     scheduler = app.scheduler = build_scheduler(
         app.uow_factory, app.dispatcher, float(config.get("scheduler", "outbox_interval", 2.0)),
-        float(config.get("scheduler", "reminder_interval", 30.0)),
         sweep_interval=float(config.get("queue", "sweep_interval", 5.0)),
-        housekeeper=build_housekeeper(app.engine, config, app.bot.queue.worker))
+        housekeeper=build_housekeeper(app.engine, config, app.bot.queue.worker), jobs=jobs)
     scheduler.start()
     await app.start_runtime()  # directory warm, start-up heap frozen, event-loop lag monitor on
     app.bot.start()  # sweeps the inbox at once, then every sweep_interval: nothing accepted is stranded

@@ -7,6 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.errors import DomainError
+from domain.quiet import QuietHours
+
 Check = Callable[[Any], str | None]
 
 NAME_CHARS = 255
@@ -117,3 +120,13 @@ def time_of_day(value: Any) -> str | None:
     if ok and int(parts[0]) <= 23 and int(parts[1]) <= 59:
         return None
     return 'must be a time of day in quotes like "18:30"'
+
+def quiet_hours(value: Any) -> str | None:
+    """"21:00-08:00" (spans midnight when the start is later), or "off"."""
+    if not isinstance(value, str):
+        return "must be text in quotes, like \"21:00-08:00\" or \"off\""
+    try:
+        QuietHours.parse(value)
+    except DomainError:
+        return "must look like \"21:00-08:00\" (or \"off\")"
+    return None

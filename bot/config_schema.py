@@ -27,7 +27,8 @@ class Table:
 
 
 _PERSON = {"name": c.name, "role": c.choice("rep", "manager", "admin"), "team": c.name, "regions": c.words,
-           "locale": c.choice("zh", "en"), "timezone": c.timezone, **{ch: c.name for ch in CHANNELS}}
+           "locale": c.choice("zh", "en"), "timezone": c.timezone, "quiet_hours": c.quiet_hours,
+           **{ch: c.name for ch in CHANNELS}}
 
 _IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "address": c.text,
                        "port": c.whole(1, 65535), "ssl": c.flag, "starttls": c.flag, "mailboxes": c.folders},
@@ -50,6 +51,9 @@ SCHEMA: dict[str, Table] = {
     "daily_report": Table({"draft_at": c.time_of_day, "deadline": c.time_of_day, "morning_at": c.time_of_day,
                            "morning_limit": c.whole(1, 50), "overdue_days": c.whole(0, 60),
                            "message_chars": c.whole(300, 20000)}),
+    # what the bot sends unasked (slice delivery): default quiet hours, daily-job tick, outbox patience
+    "proactive": Table({"quiet_hours": c.quiet_hours, "tick": c.positive, "outbox_give_up_hours": c.positive,
+                        "outbox_retry_seconds": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

@@ -13,6 +13,7 @@ from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
+from domain.quiet import DEFAULT_QUIET
 from domain.snapshot import snapshot
 
 
@@ -26,6 +27,7 @@ class Settings:
     max_message_chars: int = 4000
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
+    quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from domain.assignment import AssignmentRule
 from domain.errors import InvalidValue
 from domain.people import Rep, Role, Team
 from domain.ports import UnitOfWork
+from domain.quiet import QuietHours
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
 
@@ -124,6 +125,8 @@ async def _upsert_user(uow: UnitOfWork, row: Mapping[str, Any], team_ids: dict[s
     if not _is_timezone(rep.timezone):
         raise InvalidValue("时区", f"「{rep.timezone}」无效", field_en="timezone",
                            reason_en=f"'{rep.timezone}' is not a time zone")
+    if quiet := str(row.get("quiet_hours") or "").strip():  # the admin's setting; absent: the person's own
+        rep.quiet_hours = QuietHours.parse(quiet).render()
     rep.identities.update({c: str(row[c]).strip() for c in CHANNELS if str(row.get(c) or "").strip()})
     rep.email = rep.identities.get("email", rep.email)
     if is_new:

@@ -59,7 +59,10 @@ _CLEANED = ("external_id", "conversation_id", "sender_id", "text", "sender_name"
 
 @dataclass(frozen=True, slots=True)
 class OutboundMessage:
-    """One message to deliver. `markdown` is the rendered card; `text` the plain fallback."""
+    """One message to deliver. `markdown` is the rendered card; `text` the plain fallback.
+
+    `extra["delivery_key"]` (set by the outbox) is the same on every retry of one queued message:
+    a connector may give it to its platform to drop a repeat (email: the Message-ID)."""
 
     channel: str
     recipient: str  # channel identity or conversation id

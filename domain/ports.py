@@ -21,7 +21,7 @@ from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope
 from domain.mail import MailLink, MailThread, QuarantineEntry
-from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, RetryPolicy
+from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, OutboxStatus, RetryPolicy
 from domain.opportunity import Opportunity, Stage
 from domain.people import Rep, Team
 from domain.quote import Quote
@@ -252,6 +252,10 @@ class OutboxRepository(Protocol):
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
     async def existing_keys(self, keys: Iterable[str]) -> set[str]:
         """Which of these dedupe keys are already queued (or sent): what a proactive job has done."""
+        ...
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
+        """Items in any of `statuses` (`with_error`: that failed at least once), oldest first (`dealbot outbox`)."""
         ...
 
 

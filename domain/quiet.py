@@ -32,6 +32,14 @@ class QuietHours:
                                reason_en=f"'{text}' should look like 21:00-08:00")
         return cls(time(hours[0], hours[1]), time(hours[2], hours[3]))
 
+    @property
+    def off(self) -> bool:
+        return self.start == self.end
+
+    def render(self) -> str:
+        """"21:00-08:00", or "off": what is stored for a person ("" there means the configured default)."""
+        return "off" if self.off else f"{self.start:%H:%M}-{self.end:%H:%M}"
+
     def covers(self, local: time) -> bool:
         if self.start == self.end:
             return False

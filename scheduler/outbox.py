@@ -18,11 +18,17 @@ log = logging.getLogger(__name__)
 class OutboxDispatcher:
     """Delivery is at least once: a row claimed `sending` by a process that died is released after
     `lease_seconds` (`release_stale`, a scheduler job) and sent again; the channels' own duplicate
-    guards (WeCom `enable_duplicate_check`, our Message-ID on mail) catch most repeats."""
+    guards (WeCom `enable_duplicate_check`, our Message-ID on mail) catch most repeats.
+
+    A failing item is retried when the channel says (`retry_after`); after `max_attempts` it is a dead
+    letter (status failed, `dealbot outbox --dead`), unless it was queued less than `give_up_after` ago:
+    then it keeps waiting, tried every `patient_delay` seconds at least, so a channel down for an hour
+    delivers its backlog afterwards. The claim keeps each recipient's items in order (one at a time)."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], connectors: Mapping[str, Connector],
                  clock: Callable[[], datetime] | None = None, max_attempts: int = 10,
-                 base_delay: float = 5.0, max_delay: float = 3600.0, lease_seconds: float = 60.0) -> None:
+                 base_delay: float = 5.0, max_delay: float = 3600.0, lease_seconds: float = 60.0,
+                 give_up_after: float = 0.0, patient_delay: float = 60.0) -> None:
         self.uow_factory = uow_factory
         self.connectors = connectors
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -30,6 +36,8 @@ class OutboxDispatcher:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.lease = timedelta(seconds=lease_seconds)
+        self.give_up_after = timedelta(seconds=give_up_after)
+        self.patient_delay = patient_delay
         self._stopping = False
         self._inflight: set[int] = set()  # claimed by this process, outcome not recorded yet
         self._idle = asyncio.Event()
@@ -64,16 +72,22 @@ class OutboxDispatcher:
                 self._idle.set()
 
     async def _send_all(self, items: list[OutboxItem]) -> int:
+        """In claim order; once an item to a recipient fails, the later ones to them are given back (they
+        wait behind it: the claim keeps each recipient's items in order)."""
         sent, renewed = 0, self.clock()
+        failed: set[tuple[str, str]] = set()
         for item in items:
             if self._stopping:
                 break
             if self.clock() - renewed > self.lease / 2:  # as the heartbeat, by our clock (a loop that lagged)
                 renewed = self.clock()
                 await self._renew(renewed)
-            if item.id not in self._inflight:  # taken over by another process after our claim ran out
-                continue
-            sent += await self._deliver(item)
+            if item.id not in self._inflight or (item.channel, item.recipient) in failed:
+                continue  # taken over by another process after our claim ran out, or held back: released
+            delivered = await self._deliver(item)
+            if not delivered:
+                failed.add((item.channel, item.recipient))
+            sent += delivered
             self._inflight.discard(item.id or 0)
         return sent
 
@@ -130,7 +144,8 @@ class OutboxDispatcher:
     async def _deliver(self, item: OutboxItem) -> int:
         assert item.id is not None
         message = OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
-                                  markdown=item.markdown, subject=item.subject, extra=item.extra)
+                                  markdown=item.markdown, subject=item.subject,
+                                  extra={**item.extra, "delivery_key": delivery_key(item)})
         try:
             await self.connectors[item.channel].send(message)
         except DeliveryError as err:
@@ -155,10 +170,17 @@ class OutboxDispatcher:
         """
         assert item.id is not None
         async with self.uow_factory() as uow:
-            if retry_after is None or (counts and item.attempts >= self.max_attempts):
+            worn = counts and item.attempts >= self.max_attempts
+            if retry_after is None or (worn and self.clock() - item.created_at >= self.give_up_after):
                 log.error("giving up on outbox item %s: %s", item.id, error)
                 await uow.outbox.mark_failed(item.id, error)
             else:
-                delay = max(retry_after, 0.0)
+                delay = max(retry_after, self.patient_delay if worn else 0.0, 0.0)
                 await uow.outbox.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error, attempted=counts)
             await uow.commit()
+
+
+def delivery_key(item: OutboxItem) -> str:
+    """The same on every attempt to send `item` (and different for any other item): connectors hand it to
+    the platform where it can drop a repeat (email: the Message-ID)."""
+    return f"dealbot-outbox-{item.id}-{int(item.created_at.timestamp())}"

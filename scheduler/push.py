@@ -33,7 +33,12 @@ class Push:
 
 
 def dedupe_key(push: Push, rep_id: int) -> str:
-    return f"{push.kind}:{rep_id}:{push.period}"
+    return dedupe_key_of(push.kind, rep_id, push.period)
+
+
+def dedupe_key_of(kind: str, rep_id: int, period: str) -> str:
+    """The outbox dedupe key of the push `kind` to `rep_id` for `period` (e.g. "digest:12:2026-12-07")."""
+    return f"{kind}:{rep_id}:{period}"
 
 
 async def push(uow: UnitOfWork, rep: Rep, message: Push, now: datetime, *, default_quiet: str = DEFAULT_QUIET,

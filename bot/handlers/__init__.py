@@ -12,9 +12,10 @@ from bot.handlers import (
     money,
     plans,
     queries,
+    quiet,
     sharing,
     undo,
 )
 
 __all__ = ["customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
-           "plans", "queries", "sharing", "undo"]
+           "plans", "queries", "quiet", "sharing", "undo"]

@@ -2,6 +2,8 @@
 
 OutboundMessage.extra keys read here (all optional):
   message_id   "<id@our.domain>" to reuse across retries (else one is made with our domain)
+  delivery_key set by the outbox, the same on every retry of one item: without message_id, the
+               Message-ID is <delivery_key@our.domain>, so a repeat after a crash is the same mail
   in_reply_to  Message-ID we answer; references: list (or space-separated str) of earlier IDs
   reply_token  sets Reply-To: <local>+<token>@<domain> so the answer finds its thread
   automatic    True adds Auto-Submitted: auto-generated (reminders, digests); never for human replies
@@ -30,6 +32,7 @@ from .headers import parse_msgids
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9._=-]{1,64}$")
+_KEY = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 MAX_REFERENCES = 20
 
 
@@ -83,7 +86,9 @@ class SmtpSender:
         mail["Subject"] = " ".join(message.subject.split())
         mail["Date"] = format_datetime(self.clock())
         given_id = parse_msgids(str(extra.get("message_id") or ""))
-        mail["Message-ID"] = given_id[0] if given_id else make_msgid(domain=cfg.mail_domain)
+        key = str(extra.get("delivery_key") or "")  # the same on every retry of one outbox item
+        mail["Message-ID"] = given_id[0] if given_id else (
+            f"<{key}@{cfg.mail_domain}>" if _KEY.match(key) else make_msgid(domain=cfg.mail_domain))
         self._thread_headers(mail, extra)
         token = extra.get("reply_token")
         if token:

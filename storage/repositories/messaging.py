@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.messaging import OutboxItem, OutboxStatus
@@ -53,20 +53,27 @@ class SqlAlchemyOutboxRepository:
                     channels: Iterable[str] | None = None) -> Sequence[OutboxItem]:
         """Take due pending items and mark them sending (attempts + 1), oldest first.
 
+        In order per recipient: an item is taken only if every older item to the same recipient on the
+        same channel that is being sent, is due, or waits for a retry is taken with it (items held for quiet
+        hours and never tried let later ones pass). So another process sending a recipient's earlier items,
+        or an earlier item waiting for its retry (a channel that is down), holds the later ones back, and a
+        backlog goes out in the order it was queued, whichever process claims it.
+
         PostgreSQL: the candidate rows are locked FOR UPDATE SKIP LOCKED, so concurrent claimers get
         disjoint rows without waiting. SQLite: transactions start with BEGIN IMMEDIATE (storage.engine),
         so claimers take turns. The ids are selected first and updated second: an UPDATE ... WHERE id IN
         (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) may re-run its subquery and take more than n rows.
         """
-        due = (select(OutboxRow.id)
+        due = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
                .where(OutboxRow.status == OutboxStatus.PENDING.value,
                       or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
-               .order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True))
+               .order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True, of=OutboxRow))
         if channels is not None:
             due = due.where(OutboxRow.channel.in_(list(channels)))
-        ids = list(await self.session.scalars(due))
-        if not ids:
+        candidates = (await self.session.execute(due)).all()
+        if not candidates:
             return []
+        ids = await self._first_in_line(candidates, now)
         stmt = (update(OutboxRow)
                 .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING.value)
                 .values(status=OutboxStatus.SENDING.value, claimed_by=self.worker_id, claimed_at=now,
@@ -74,6 +81,34 @@ class SqlAlchemyOutboxRepository:
                 .returning(*OutboxRow.__table__.columns))
         rows = (await self.session.execute(stmt, execution_options=_NO_SYNC)).all()
         return sorted((OUTBOX.load(row) for row in rows), key=lambda item: item.id or 0)
+
+    async def _first_in_line(self, candidates: Sequence[Any], now: datetime) -> list[int]:
+        """The candidates (id, channel, recipient) with nobody else's item ahead of them in their line."""
+        mine = {row.id for row in candidates}
+        line = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
+                .where(OutboxRow.channel.in_({row.channel for row in candidates}),
+                       OutboxRow.recipient.in_({row.recipient for row in candidates}),
+                       OutboxRow.id <= max(mine), _in_line(OutboxRow, now))
+                .order_by(OutboxRow.id))
+        blocked: set[tuple[str, str]] = set()
+        taken: list[int] = []
+        for row in (await self.session.execute(line)).all():
+            key = (row.channel, row.recipient)
+            if key in blocked:
+                continue
+            if row.id in mine:
+                taken.append(row.id)
+            else:
+                blocked.add(key)
+        return taken
+
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
+        wanted = [OutboxStatus(s).value for s in statuses]
+        stmt = select(OutboxRow).where(OutboxRow.status.in_(wanted)).order_by(OutboxRow.id).limit(limit)
+        if with_error:
+            stmt = stmt.where(OutboxRow.last_error != "")
+        return [OUTBOX.load(row) for row in await self.session.scalars(stmt)]
 
     async def mark_sent(self, item_id: int, at: datetime) -> None:
         await self._set(item_id, status=OutboxStatus.SENT.value, sent_at=at, last_error="")
@@ -144,3 +179,9 @@ class SqlAlchemyOutboxRepository:
         await before_write(self.session)
         stmt = update(OutboxRow).where(OutboxRow.id == item_id).values(**values)
         await self.session.execute(stmt, execution_options=_NO_SYNC)
+
+
+def _in_line(table: Any, now: datetime) -> Any:
+    """Items that keep later ones to their recipient waiting: sending, due, or waiting for a retry."""
+    tried = or_(table.attempts > 0, table.last_error != "", table.not_before.is_(None), table.not_before <= now)
+    return or_(table.status == OutboxStatus.SENDING.value, and_(table.status == OutboxStatus.PENDING.value, tried))

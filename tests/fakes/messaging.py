@@ -210,7 +210,15 @@ class FakeOutboxRepository(_Table[OutboxItem]):
                     and store.locks.get((self._table, r.id), self._uow.token) == self._uow.token
                     and (committed is None or committed.status is OutboxStatus.PENDING))
 
-        taken = self._select(claimable)[:limit]
+        taken: list[OutboxItem] = []
+        blocked: set[tuple[str, str]] = set()  # in order per recipient, as the SQL claim
+        for r in self._select(lambda r: True):
+            if (r.channel, r.recipient) in blocked:
+                continue
+            if claimable(r) and len(taken) < limit:
+                taken.append(r)
+            elif _in_line(r, now):
+                blocked.add((r.channel, r.recipient))
         for item in taken:
             item.status, item.attempts = OutboxStatus.SENDING, item.attempts + 1
             store.locks[(self._table, item.id)] = self._uow.token
@@ -255,6 +263,19 @@ class FakeOutboxRepository(_Table[OutboxItem]):
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]:
         return self._select(
             lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient))
+
+    async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
+                      with_error: bool = False) -> Sequence[OutboxItem]:
+        wanted = set(statuses)
+        return self._select(lambda r: r.status in wanted and (bool(r.last_error) or not with_error))[:limit]
+
+
+def _in_line(item: OutboxItem, now: datetime) -> bool:
+    """Later items to the same recipient wait for this one: sending, due, or waiting for a retry."""
+    if item.status is OutboxStatus.SENDING:
+        return True
+    return item.status is OutboxStatus.PENDING and (
+        item.attempts > 0 or bool(item.last_error) or item.not_before is None or item.not_before <= now)
 
 
 class FakeMailThreadRepository(_Table[MailThread]):

@@ -44,6 +44,7 @@ class SlowFakeWeCom(FakeWeCom):
 
     send_delay: float = 0.0
     delivered: list[dict[str, Any]] = field(default_factory=list)
+    delivered_at: list[float] = field(default_factory=list)  # time.monotonic() of each delivered body
     in_flight: int = 0
 
     async def message_send(self, request: web.Request) -> web.Response:
@@ -58,7 +59,23 @@ class SlowFakeWeCom(FakeWeCom):
             return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
         assert rec.body is not None
         self.delivered.append(rec.body)
+        self.delivered_at.append(time.monotonic())
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+
+    def shown(self) -> list[dict[str, Any]]:
+        """What the members saw: WeCom accepts but does not show an app message identical to one the same
+        member got within `duplicate_check_interval` seconds when it carries `enable_duplicate_check`."""
+        last: dict[str, float] = {}
+        seen = []
+        for body, at in zip(list(self.delivered), list(self.delivered_at), strict=False):
+            key = json.dumps([body.get("touser"), body.get("msgtype"), body.get(str(body.get("msgtype")))],
+                             sort_keys=True, ensure_ascii=False)
+            window = float(body.get("duplicate_check_interval", 1800))
+            if body.get("enable_duplicate_check") == 1 and key in last and at - last[key] < window:
+                continue
+            last[key] = at
+            seen.append(body)
+        return seen
 
 
 class WeComApi:

@@ -1,0 +1,59 @@
+"""The table of proactive jobs `dealbot serve` runs, and the [proactive] settings they share.
+
+One line per job: `Job(id, every_seconds, lambda now: some_job(uow_factory, now, ...))`, where the job is
+a plain `async def some_job(uow_factory, now, ...) -> int` that queues its messages with scheduler.push.
+Daily jobs run every `settings.tick` seconds and use scheduler.daily.local_day_due (see there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from domain.daily_report import DailyReportSettings
+from domain.ports import UnitOfWork
+from domain.quiet import DEFAULT_QUIET, QuietHours
+from scheduler.daily_reports import draft_daily_reports, send_team_reports
+from scheduler.morning import send_morning_lists
+from scheduler.runner import Job, reminder_job
+
+DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,
+                            "outbox_retry_seconds": 60.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ProactiveSettings:
+    """`quiet_hours`: everyone's default (a person's own setting wins); `tick`: seconds between the runs
+    of daily jobs; an outbox item is dead-lettered after its attempts only once `outbox_give_up_hours`
+    have passed since it was queued, retried meanwhile at least every `outbox_retry_seconds`."""
+
+    quiet_hours: str = DEFAULT_QUIET
+    tick: float = 60.0
+    outbox_give_up_hours: float = 6.0
+    outbox_retry_seconds: float = 60.0
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any]) -> ProactiveSettings:
+        values = {**DEFAULTS, **section}
+        QuietHours.parse(str(values["quiet_hours"]))  # validated at load; fails loudly here otherwise
+        return cls(quiet_hours=str(values["quiet_hours"]), tick=float(values["tick"]),
+                   outbox_give_up_hours=float(values["outbox_give_up_hours"]),
+                   outbox_retry_seconds=float(values["outbox_retry_seconds"]))
+
+
+Sections = Callable[[str], Mapping[str, Any]]  # a config section by name (Config.section)
+
+
+def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSettings,
+                   reminder_interval: float = 30.0, sections: Sections = lambda _name: {}) -> list[Job]:
+    """Every proactive job, one line each; daily ones tick every `settings.tick` seconds and check the
+    local time of each person themselves."""
+    daily = DailyReportSettings.from_section(sections("daily_report"), default_quiet=settings.quiet_hours)
+    tick = settings.tick
+    return [
+        reminder_job(uow_factory, reminder_interval),
+        Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
+        Job("daily-report-team", tick, lambda now: send_team_reports(uow_factory, now, daily)),
+        Job("morning-lists", tick, lambda now: send_morning_lists(uow_factory, now, daily)),
+    ]
