@@ -275,7 +275,8 @@ class Bot:
             async with uow.savepoint():
                 reply = await self.router.route(ctx, msg.text)
                 await uow.audit.add_many(ctx.audit_log)
-            return [self._reply(msg, reply, rep.locale), *ctx.outbox]
+            return [*settle_item(msg, reply, rep.locale, self.clock()), self._reply(msg, reply, rep.locale),
+                    *ctx.outbox]
         except DomainError as err:
             log.info("%s message %s answered with an error: %s", msg.channel, msg.external_id, err.message("en"))
             reply = Reply.text(err.message(rep.locale), error=True)
@@ -303,3 +304,14 @@ def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) ->
         extra["buttons"] = render_buttons(reply, locale)
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
                       markdown=render_markdown(reply, locale), created_at=now, extra=extra)
+
+
+def settle_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> list[OutboxItem]:
+    """The update of a tapped card (its buttons become `reply.settles`), when the tap carries the code the
+    channel needs for it (WeCom: the template_card_event's ResponseCode, single use)."""
+    code = msg.extra.get("response_code")
+    if reply.settles is None or not msg.extra.get("button") or not isinstance(code, str) or not code:
+        return []
+    label = reply.settles.get(locale)
+    return [OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=label, created_at=now,
+                       extra={"card_update": {"response_code": code, "replace_name": label}})]

@@ -137,6 +137,12 @@ class ReminderRepository(Repository[Reminder], Protocol):
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         """Pending reminders about one deal, whoever they are for, earliest first."""
         ...
+    async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
+        """One person's reminders still to act on (pending or sent, not done or cancelled), earliest first."""
+        ...
+    async def overdue(self, sent_before: datetime, limit: int = 100) -> Sequence[Reminder]:
+        """Sent reminders neither done nor escalated, pushed at or before `sent_before`, earliest first."""
+        ...
 
 
 class AuditRepository(Protocol):
