@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from domain.activity import ReminderStatus
 from storage.models import ReminderRow
+from scheduler.reminder_escalation import escalate_overdue_reminders
 from tests.e2e.harness import Console
 
 HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
@@ -111,3 +112,27 @@ async def test_undo_brings_a_completed_reminder_back(console: Console) -> None:
     await console.say("1")
     await console.say("撤销")
     assert await rows(console) == [(1, ReminderStatus.SENT, DUE, None)]
+
+
+async def escalate(console: Console, delta: timedelta) -> tuple[int, str]:
+    console.clock.now += delta
+    count = await escalate_overdue_reminders(console.app.uow_factory, console.clock.now, timedelta(hours=24))
+    await console.app.dispatcher.drain()
+    return count, console.read()
+
+
+async def test_an_overdue_reminder_is_told_to_the_manager_once(console: Console) -> None:
+    await pushed(console)
+    assert await escalate(console, timedelta(hours=23, minutes=59)) == (0, "")
+    count, out = await escalate(console, timedelta(hours=3, minutes=1))  # 14:00 the next day
+    assert count == 1
+    assert out == ("[→ wang] ⚠️ 逾期提醒：张伟 的提醒 R1「#1 发方案」应于 2026-11-24 11:00 处理，已逾期 1天3小时，仍未完成。\n")
+    assert await escalate(console, timedelta(hours=6)) == (0, "")
+    async with console.app.uow_factory() as uow:
+        assert (await uow.reminders.get(1)).escalated_at == DUE + timedelta(hours=27)
+
+
+async def test_a_completed_reminder_is_not_escalated(console: Console) -> None:
+    await pushed(console)
+    await console.say("1")
+    assert await escalate(console, timedelta(days=2)) == (0, "")
