@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from domain.activity import ReminderStatus
-from storage.models import ReminderRow
 from scheduler.reminder_escalation import escalate_overdue_reminders
+from storage.models import ReminderRow
 from tests.e2e.harness import Console
 
 HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
@@ -126,7 +126,8 @@ async def test_an_overdue_reminder_is_told_to_the_manager_once(console: Console)
     assert await escalate(console, timedelta(hours=23, minutes=59)) == (0, "")
     count, out = await escalate(console, timedelta(hours=3, minutes=1))  # 14:00 the next day
     assert count == 1
-    assert out == ("[→ wang] ⚠️ 逾期提醒：张伟 的提醒 R1「#1 发方案」应于 2026-11-24 11:00 处理，已逾期 1天3小时，仍未完成。\n")
+    assert out == ("[→ wang] ⚠️ 逾期提醒：张伟 的提醒 R1「#1 发方案」应于 2026-11-24 11:00 处理，"
+                   "已逾期 1天3小时，仍未完成。\n")
     assert await escalate(console, timedelta(hours=6)) == (0, "")
     async with console.app.uow_factory() as uow:
         assert (await uow.reminders.get(1)).escalated_at == DUE + timedelta(hours=27)
