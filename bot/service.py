@@ -20,6 +20,7 @@ from bot.i18n import Text
 from bot.processing import BatchProcessor
 from bot.reply import Reply, render_buttons, render_markdown, render_text
 from bot.router import Router
+from bot.settle import settle_item
 from bot.understanding.known import names_ready
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
@@ -305,13 +306,3 @@ def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) ->
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
                       markdown=render_markdown(reply, locale), created_at=now, extra=extra)
 
-
-def settle_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> list[OutboxItem]:
-    """The update of a tapped card (its buttons become `reply.settles`), when the tap carries the code the
-    channel needs for it (WeCom: the template_card_event's ResponseCode, single use)."""
-    code = msg.extra.get("response_code")
-    if reply.settles is None or not msg.extra.get("button") or not isinstance(code, str) or not code:
-        return []
-    label = reply.settles.get(locale)
-    return [OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=label, created_at=now,
-                       extra={"card_update": {"response_code": code, "replace_name": label}})]

@@ -137,6 +137,9 @@ class ReminderRepository(Repository[Reminder], Protocol):
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         """Pending reminders about one deal, whoever they are for, earliest first."""
         ...
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Reminders about one deal still to act on (pending or sent), whoever they are for, earliest first."""
+        ...
     async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
         """One person's reminders still to act on (pending or sent, not done or cancelled), earliest first."""
         ...

@@ -155,6 +155,14 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
             .order_by(REMINDERS.c.due_at, REMINDERS.c.id)))
         return await self._all(stmt, {"deal": opportunity_id})
 
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Reminders about one deal still to act on (pending or sent), whoever they are for, earliest first."""
+        stmt = statement(type(self), "open_for_deal", lambda: (
+            select(REMINDERS).where(REMINDERS.c.status.in_([ReminderStatus.PENDING.value, ReminderStatus.SENT.value]),
+                                    REMINDERS.c.opportunity_id == bindparam("deal"))
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id)))
+        return await self._all(stmt, {"deal": opportunity_id})
+
     async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
         """One person's reminders still to act on (pending or sent), earliest first."""
         stmt = (select(REMINDERS)

@@ -137,3 +137,20 @@ async def test_a_completed_reminder_is_not_escalated(console: Console) -> None:
     await pushed(console)
     await console.say("1")
     assert await escalate(console, timedelta(days=2)) == (0, "")
+
+
+async def test_winning_the_deal_closes_its_pushed_card_so_nothing_escalates(console: Console) -> None:
+    await pushed(console)
+    await console.say("阶段 #1 方案")
+    await console.say("阶段 #1 谈判")
+    await console.say("赢单 #1")
+    assert [r[1] for r in await rows(console)] == [ReminderStatus.CANCELLED]
+    assert "R1 已经取消了" in await console.say("1")
+    assert await escalate(console, timedelta(days=2)) == (0, "")
+
+
+async def test_an_english_speaker_gets_english_answers(console: Console) -> None:
+    assert "You have no open reminders." in await console.say("reminders", as_user="chen")
+    out = await console.say("1", as_user="chen")
+    assert "there is no reminder card to answer with a number" in out and "reminder done R12" in out
+    assert "No reminder R9 found" in await console.say("reminder done R9", as_user="chen")

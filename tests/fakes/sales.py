@@ -219,6 +219,10 @@ class FakeReminderRepository(FakeRepository[Reminder]):
         return self._select(lambda r: r.status is ReminderStatus.PENDING and r.opportunity_id == opportunity_id,
                             key=lambda r: (r.due_at, r.id))
 
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status in OPEN and r.opportunity_id == opportunity_id,
+                            key=lambda r: (r.due_at, r.id))
+
     async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
         return self._select(lambda r: r.status in OPEN and r.rep_id == rep_id, key=lambda r: (r.due_at, r.id))[:limit]
 

@@ -177,10 +177,15 @@ async def test_open_reminders_of_a_rep_are_pending_and_sent_ones(
         for status in (ReminderStatus.DONE, ReminderStatus.CANCELLED):
             await uow.reminders.add(Reminder(rep, now, status.value, status=status))
         await uow.reminders.add(Reminder(other, now, "别人的"))
+        theirs = await uow.reminders.add(Reminder(other, now, "别人的商机提醒", opportunity_id=parents.opportunity_id,
+                                                  status=ReminderStatus.SENT))
+        await uow.reminders.add(Reminder(rep, now, "完成的商机提醒", opportunity_id=parents.opportunity_id,
+                                         status=ReminderStatus.DONE))
         await uow.commit()
     async with uow_factory() as uow:
         assert list(await uow.reminders.open_for(rep)) == [sent, later]
         assert list(await uow.reminders.open_for(rep, limit=1)) == [sent]
+        assert list(await uow.reminders.open_for_deal(parents.opportunity_id)) == [theirs]
 
 
 async def test_overdue_reminders_are_sent_long_enough_ago_and_not_escalated(
