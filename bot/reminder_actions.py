@@ -51,6 +51,7 @@ async def _change(ctx: Context, reminder: Reminder, status: ReminderStatus, *, d
     if due_at is not None:  # re-armed: pushed again at its new time, and may escalate again after it
         reminder.due_at, reminder.escalated_at = due_at, None
     reminder.done_at = done_at if done_at is not None else reminder.done_at
+    await close_question(ctx)  # an open 改时间 question is answered by any action
     await ctx.update("reminder", reminder, status=[before[0], status.value], due_at=[before[1], reminder.due_at],
                      done_at=[before[2], reminder.done_at], escalated_at=[before[3], reminder.escalated_at])
 
@@ -83,7 +84,6 @@ async def reschedule(ctx: Context, ref: CardRef, value: date | datetime) -> Repl
         raise InvalidValue("提醒时间", f"{when(value, ctx)} 已经过去了", field_en="reminder time",
                            reason_en=f"{when(value, ctx)} is in the past")
     reminders.check_time(value, ctx.now)
-    await close_question(ctx)
     return await _rearm(ctx, reminder, as_datetime(value, ctx.now), Text("已改时间", "Rescheduled"))
 
 
