@@ -21,6 +21,7 @@ from bot.context import Settings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
+from bot.handlers.reminders import answer_reminder
 from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
@@ -204,7 +205,7 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str 
 
 def build_router() -> Router:
     return Router(registry, free_text=understand,
-                  answers=(answer_held, answer_plan_question, answer_capture_offer))
+                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer))
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True,

@@ -41,6 +41,7 @@ SCHEMA: dict[str, Table] = {
                   "default_team": c.name}),
     "scheduler": Table({"enabled": c.flag, "outbox_interval": c.positive, "reminder_interval": c.positive,
                         "shutdown_grace": c.positive}),
+    "reminders": Table({"escalate_after_hours": c.positive}),
     "queue": Table({"lease_seconds": c.positive, "sweep_interval": c.positive, "max_attempts": c.whole(1),
                     "retry_base_delay": c.positive}),
     # days to keep each kind of row, 0 = forever; `chunk` rows per transaction (ids in one IN list)

@@ -26,6 +26,7 @@ class Command:
     section: str
     handler: Handler
     writes: bool  # False for read-only commands (queries, help)
+    prefix: bool = True  # False: its words only count standing alone, never glued to what follows
 
 
 SECTIONS: dict[str, Text] = {
@@ -34,6 +35,7 @@ SECTIONS: dict[str, Text] = {
     "deals": Text("商机", "Deals"),
     "money": Text("报价与回款", "Quotes and payments"),
     "queries": Text("查询", "Queries"),
+    "reminders": Text("提醒", "Reminders"),
     "general": Text("通用", "General"),
 }
 
@@ -44,10 +46,10 @@ class Registry:
         self._by_word: dict[str, Command] = {}
 
     def command(self, name: str, *aliases: str, help_zh: str, help_en: str, usage_zh: str, usage_en: str,
-                section: str = "general", writes: bool = True) -> Callable[[Handler], Handler]:
+                section: str = "general", writes: bool = True, prefix: bool = True) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             cmd = Command(name, aliases, Text(help_zh, help_en), Text(usage_zh, usage_en), section,
-                          handler, writes)
+                          handler, writes, prefix)
             for word in (name, *aliases):
                 key = word.casefold()
                 if key in self._by_word:
@@ -69,7 +71,7 @@ class Registry:
         """Chinese commands are often written without a space: "客户明途" → (客户, "明途")."""
         folded = text.casefold()
         for word in sorted(self._by_word, key=len, reverse=True):
-            if folded.startswith(word) and not word.isascii():
+            if folded.startswith(word) and not word.isascii() and self._by_word[word].prefix:
                 return self._by_word[word], text[len(word):]
         return None
 

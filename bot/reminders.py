@@ -1,5 +1,7 @@
-"""Reminders follow their deal: one pending next-step reminder per deal, cancelled when the deal closes,
-moved when it changes hands. Every change goes through `ctx.update`, so undo restores it.
+"""Reminders follow their deal: one open next-step reminder per deal, cancelled when the deal closes,
+moved when it changes hands. "Open" is pending or sent and not acted on yet (a pushed card whose owner has
+not answered would otherwise stay open, and escalate to the manager, about a closed or handed-over deal).
+Every change goes through `ctx.update`, so undo restores it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ async def schedule_next_step(ctx: Context, opp: Opportunity, due: datetime, foll
     the deal are cancelled (replaced), so a deal never stacks several."""
     assert opp.id is not None
     check_time(due, ctx.now)
-    for old in await ctx.uow.reminders.pending_for_deal(opp.id):
+    for old in await ctx.uow.reminders.open_for_deal(opp.id):
         if old.followup_id is not None:
             await _set(ctx, old, status=ReminderStatus.CANCELLED)
     reminder = await ctx.uow.reminders.add(Reminder(
@@ -35,7 +37,7 @@ async def schedule_next_step(ctx: Context, opp: Opportunity, due: datetime, foll
 async def cancel_for_closed_deal(ctx: Context, opp: Opportunity) -> int:
     """Won or lost: every pending reminder about the deal is cancelled. Returns how many."""
     assert opp.id is not None
-    pending = list(await ctx.uow.reminders.pending_for_deal(opp.id))
+    pending = list(await ctx.uow.reminders.open_for_deal(opp.id))
     for reminder in pending:
         await _set(ctx, reminder, status=ReminderStatus.CANCELLED)
     return len(pending)
@@ -46,7 +48,7 @@ async def follow_owner(ctx: Context, opp: Opportunity, previous_owner: int | Non
     assert opp.id is not None
     if opp.owner_id is None or previous_owner == opp.owner_id:
         return 0
-    moved = [r for r in await ctx.uow.reminders.pending_for_deal(opp.id) if r.rep_id == previous_owner]
+    moved = [r for r in await ctx.uow.reminders.open_for_deal(opp.id) if r.rep_id == previous_owner]
     for reminder in moved:
         await _set(ctx, reminder, rep_id=opp.owner_id)
     return len(moved)

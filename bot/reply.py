@@ -33,9 +33,13 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """`settles`: the reply answers a tap, and the tapped card is settled: channels that can update a card
+    replace its buttons with this label (WeCom update_template_card); others ignore it."""
+
     cards: tuple[Card, ...] = ()
     is_error: bool = False
     buttons: tuple[Button, ...] = ()
+    settles: Text | None = None
 
     @classmethod
     def text(cls, *lines: str, error: bool = False) -> Reply:
@@ -47,10 +51,14 @@ class Reply:
         return cls((Card(title, tuple(fields or ()), tuple(lines or ()), footer),))
 
     def __add__(self, other: Reply) -> Reply:
-        return Reply(self.cards + other.cards, self.is_error or other.is_error, self.buttons + other.buttons)
+        return Reply(self.cards + other.cards, self.is_error or other.is_error, self.buttons + other.buttons,
+                     self.settles or other.settles)
 
     def with_buttons(self, *buttons: Button) -> Reply:
-        return Reply(self.cards, self.is_error, self.buttons + buttons)
+        return Reply(self.cards, self.is_error, self.buttons + buttons, self.settles)
+
+    def settling(self, label: Text) -> Reply:
+        return Reply(self.cards, self.is_error, self.buttons, label)
 
 
 @dataclass(slots=True)

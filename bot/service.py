@@ -20,6 +20,7 @@ from bot.i18n import Text
 from bot.processing import BatchProcessor
 from bot.reply import Reply, render_buttons, render_markdown, render_text
 from bot.router import Router
+from bot.settle import settle_item
 from bot.understanding.known import names_ready
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
@@ -275,7 +276,8 @@ class Bot:
             async with uow.savepoint():
                 reply = await self.router.route(ctx, msg.text)
                 await uow.audit.add_many(ctx.audit_log)
-            return [self._reply(msg, reply, rep.locale), *ctx.outbox]
+            return [*settle_item(msg, reply, rep.locale, self.clock()), self._reply(msg, reply, rep.locale),
+                    *ctx.outbox]
         except DomainError as err:
             log.info("%s message %s answered with an error: %s", msg.channel, msg.external_id, err.message("en"))
             reply = Reply.text(err.message(rep.locale), error=True)
@@ -303,3 +305,4 @@ def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) ->
         extra["buttons"] = render_buttons(reply, locale)
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
                       markdown=render_markdown(reply, locale), created_at=now, extra=extra)
+

@@ -145,9 +145,18 @@ class ReminderRepository(Repository[Reminder], Protocol):
     async def pending_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
         """Pending reminders about one deal, whoever they are for, earliest first."""
         ...
-    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+    async def open_due(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
         """The rep's reminders not done or cancelled (pending, or sent and waiting) with `since` <= due_at <
         `until`, earliest first, at most `limit` (morning lists, a daily report's plan)."""
+        ...
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Reminders about one deal still to act on (pending or sent), whoever they are for, earliest first."""
+        ...
+    async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
+        """One person's reminders still to act on (pending or sent, not done or cancelled), earliest first."""
+        ...
+    async def overdue(self, sent_before: datetime, limit: int = 100) -> Sequence[Reminder]:
+        """Sent reminders neither done nor escalated, pushed at or before `sent_before`, earliest first."""
         ...
 
 

@@ -124,7 +124,7 @@ async def agenda(uow: UnitOfWork, rep: Rep, since: datetime, until: datetime, da
     """The rep's open reminders and own open deals' next steps due in [since, until), earliest first; a
     deal's next-step reminder is left out when the deal's next step is listed already."""
     assert rep.id is not None
-    reminders = await uow.reminders.open_for(rep.id, since, until, FETCH)
+    reminders = await uow.reminders.open_due(rep.id, since, until, FETCH)
     deals = await uow.opportunities.next_steps_due(rep.id, since, until, FETCH)
     sep = t(rep.locale, "：", ": ")
     steps = [AgendaItem(d.next_at, f"#{d.id} {d.name}{sep}{d.next_step}".rstrip(sep), d.id)

@@ -8,17 +8,22 @@ from datetime import datetime
 
 from domain import permissions
 from domain.activity import Reminder, ReminderStatus
-from domain.messaging import OutboxItem
 from domain.opportunity import Opportunity
 from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
+from domain.reminder_card import card_key, card_of
+from scheduler.push import push
+from scheduler.reminder_push import BUTTON_CHANNELS, reminder_push
 
 log = logging.getLogger(__name__)
 
 
 async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
-                                order: Sequence[str] = CHANNEL_ORDER) -> int:
-    """Turn due reminders into outbox rows, in one transaction with marking them sent.
+                                order: Sequence[str] = CHANNEL_ORDER,
+                                button_channels: Sequence[str] = BUTTON_CHANNELS) -> int:
+    """Push due reminders (urgent: at the time asked, quiet hours or not) and mark them sent, in one
+    transaction. Each push is a card with 完成 / 延后一天 / 改时间 / 查看: buttons on `button_channels`,
+    numbered replies elsewhere; it is also remembered as the person's latest card (what "1".."4" answer).
 
     A reminder about a deal is checked at delivery: if the deal is gone or no longer visible to the
     recipient (handed over, unshared), it is cancelled and logged instead of sent. (Closing a deal cancels
@@ -44,11 +49,10 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
                 log.info("reminder %s for rep %s cancelled at delivery: %s", reminder.id, reminder.rep_id, why)
                 reminder.status = ReminderStatus.CANCELLED
             else:
-                prefix = "⏰ 提醒：" if rep.locale != "en" else "⏰ Reminder: "
-                await uow.outbox.add(OutboxItem(channel=target[0], recipient=target[1],
-                                                text=prefix + reminder.text, created_at=now,
-                                                dedupe_key=f"reminder:{reminder.id}"))
-                reminder.status = ReminderStatus.SENT
+                await push(uow, rep, reminder_push(reminder, rep.locale, target[0] in button_channels), now,
+                           order=order)
+                await uow.settings.put(card_key(reminder.rep_id), {"card": str(card_of(reminder))})
+                reminder.status, reminder.sent_at = ReminderStatus.SENT, now
             await uow.reminders.save(reminder)
         await uow.commit()
     return len(due)

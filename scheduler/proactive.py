@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from domain.daily_report import DailyReportSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
+from scheduler.jobs import escalate_overdue_reminders
 from scheduler.morning import send_morning_lists
 from scheduler.runner import Job, reminder_job
 
@@ -42,6 +44,7 @@ class ProactiveSettings:
                    outbox_retry_seconds=float(values["outbox_retry_seconds"]))
 
 
+ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
 Sections = Callable[[str], Mapping[str, Any]]  # a config section by name (Config.section)
 
 
@@ -49,10 +52,13 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
                    reminder_interval: float = 30.0, sections: Sections = lambda _name: {}) -> list[Job]:
     """Every proactive job, one line each; daily ones tick every `settings.tick` seconds and check the
     local time of each person themselves."""
+    escalate_after = timedelta(hours=float(sections("reminders").get("escalate_after_hours", 24)))
     daily = DailyReportSettings.from_section(sections("daily_report"), default_quiet=settings.quiet_hours)
     tick = settings.tick
     return [
         reminder_job(uow_factory, reminder_interval),
+        Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
+            uow_factory, now, escalate_after, default_quiet=settings.quiet_hours)),
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
         Job("daily-report-team", tick, lambda now: send_team_reports(uow_factory, now, daily)),
         Job("morning-lists", tick, lambda now: send_morning_lists(uow_factory, now, daily)),

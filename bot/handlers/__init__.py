@@ -13,9 +13,10 @@ from bot.handlers import (
     plans,
     queries,
     quiet,
+    reminders,
     sharing,
     undo,
 )
 
 __all__ = ["customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
-           "plans", "queries", "quiet", "sharing", "undo"]
+           "plans", "queries", "quiet", "reminders", "sharing", "undo"]

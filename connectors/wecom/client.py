@@ -1,4 +1,5 @@
-"""App messages: `POST {api_base}/cgi-bin/message/send?access_token=...` (text, markdown, textcard).
+"""App messages: `POST {api_base}/cgi-bin/message/send?access_token=...` (text, markdown, textcard), and
+the update of a tapped button card (`/cgi-bin/message/update_template_card`).
 
 Talks to WeCom with aiohttp directly rather than wechatpy's `WeChatClient` (see `token.py` for why).
 Token faults (40001/40014/42001) refresh the token and retry, at most `max_token_retries` times;
@@ -23,6 +24,7 @@ class WeComAppClient:
         self._transport = transport
         self._tokens = tokens
         self._url = api_base.rstrip("/") + "/cgi-bin/message/send"
+        self._update_url = api_base.rstrip("/") + "/cgi-bin/message/update_template_card"
         self._agent_id = agent_id
         self._max_token_retries = max_token_retries
         self._dedupe = duplicate_check_interval
@@ -43,19 +45,29 @@ class WeComAppClient:
                                 msgtype: payload}
         if self._dedupe > 0:
             body |= {"enable_duplicate_check": 1, "duplicate_check_interval": self._dedupe}
+        data = await self._post(self._url, body, "wecom message/send")
+        self._check_recipient(data, touser)
+
+    async def update_buttons(self, userid: str, response_code: str, replace_name: str) -> None:
+        """A tapped button_interaction card's buttons become one disabled button reading `replace_name`
+        (`POST /cgi-bin/message/update_template_card`; the tap's ResponseCode works once, within 72 h)."""
+        body = {"userids": [userid], "agentid": self._agent_id, "response_code": response_code,
+                "button": {"replace_name": replace_name}}
+        await self._post(self._update_url, body, "wecom update_template_card")
+
+    async def _post(self, url: str, body: dict[str, Any], what: str) -> dict[str, Any]:
+        """POST with the access token; token faults refresh it (at most `max_token_retries` times)."""
         token = await self._tokens.token()
         refreshes = 0
         while True:
-            data = await self._transport.request_json(
-                "POST", self._url, params={"access_token": token}, body=body)
+            data = await self._transport.request_json("POST", url, params={"access_token": token}, body=body)
             code = errcode(data)
             if code == 0:
-                self._check_recipient(data, touser)
-                return
+                return data
             if code not in TOKEN_FAULTS:
-                raise api_error(data, "wecom message/send", self._transport.secrets)
+                raise api_error(data, what, self._transport.secrets)
             if refreshes >= self._max_token_retries:
-                raise DeliveryError(f"wecom message/send: access token refused {refreshes + 1} times "
+                raise DeliveryError(f"{what}: access token refused {refreshes + 1} times "
                                     f"(errcode {code}); giving up for now", retry_after=RETRY_TOKEN_FAULT)
             refreshes += 1
             token = await self._tokens.refresh(token)

@@ -6,7 +6,8 @@ opens the door (until then the callback answers 500 and WeCom redelivers). Outbo
 the app. `markdown` selects the markdown msgtype (unless it equals `text`: then plain text, which
 WeChat users of the app can read too), `extra["textcard"]` (title, description, url,
 btntxt) a text card, otherwise plain text; `extra["buttons"]` ([{text, key}]) adds a button card after the
-text (app members only; a tap comes back as a text message carrying the key). Over WeCom's per-member
+text (app members only; a tap comes back as a text message carrying the key); `extra["card_update"]`
+({response_code, replace_name}) settles a tapped card instead of sending anything. Over WeCom's per-member
 limits, `send` raises
 `DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
 Long content is split into parts (app: 2,048 bytes each, robot markdown: 4,096) reserved against
@@ -110,6 +111,13 @@ class WeComConnector:
             await self.robot.send_text(team, message.text)
 
     async def _send_app(self, user: str, message: OutboundMessage) -> None:
+        update = message.extra.get("card_update")
+        if isinstance(update, Mapping):  # a tapped card settles: its buttons become one disabled label
+            code, label = str(update.get("response_code") or ""), str(update.get("replace_name") or "")
+            if not code or not label:
+                raise DeliveryError("wecom card update without response_code or replace_name", retry_after=None)
+            await self.app_client.update_buttons(user, code, truncate_utf8(label, BUTTON_TEXT_LIMIT))
+            return
         card = message.extra.get("textcard")
         if isinstance(card, Mapping):
             self._reserve(user, 1)

@@ -32,9 +32,11 @@ def external_id(raw: Mapping[str, Any]) -> str:
     msg_id = _text(raw.get("MsgId"))
     if msg_id and msg_id != "0":
         return msg_id
-    parts = (_text(raw.get("FromUserName")), _text(raw.get("CreateTime")), _text(raw.get("Event")))
+    parts: tuple[str, ...] = (_text(raw.get("FromUserName")), _text(raw.get("CreateTime")), _text(raw.get("Event")))
     if not all(parts[:2]):
         raise ValueError("message has neither MsgId nor sender and time")
+    if parts[2] == BUTTON_EVENT:  # taps on two cards (or two buttons) in the same second are two messages
+        parts += (_text(raw.get("TaskId")), _text(raw.get("EventKey")))
     return "event:" + ":".join(parts)
 
 
@@ -58,6 +60,9 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
             extra["event_key"] = key
         if extra["event"] == BUTTON_EVENT and key:  # a tap on a reply's button: the button's command, as text
             extra["msgtype"], extra["button"], text = "text", True, key
+            # ResponseCode: what updating the tapped card needs (update_template_card; single use, 72 h)
+            extra |= {name: value for name, field in (("task_id", "TaskId"), ("response_code", "ResponseCode"))
+                      if (value := _text(raw.get(field)))}
     return InboundMessage(
         channel=CHANNEL,
         external_id=external_id(raw),

@@ -162,9 +162,9 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
                 .order_by(REMINDERS.c.due_at, REMINDERS.c.id))
         return await self._all(stmt)
 
-    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+    async def open_due(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
         """The rep's pending or sent reminders due in [since, until), earliest first."""
-        stmt = statement(type(self), "open_for", lambda: (
+        stmt = statement(type(self), "open_due", lambda: (
             select(REMINDERS).where(
                 REMINDERS.c.rep_id == bindparam("rep"),
                 REMINDERS.c.status.in_((ReminderStatus.PENDING.value, ReminderStatus.SENT.value)),
@@ -179,3 +179,28 @@ class SqlAlchemyReminderRepository(SqlRepository[Reminder, ReminderRow]):
                                     REMINDERS.c.opportunity_id == bindparam("deal"))
             .order_by(REMINDERS.c.due_at, REMINDERS.c.id)))
         return await self._all(stmt, {"deal": opportunity_id})
+
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        """Reminders about one deal still to act on (pending or sent), whoever they are for, earliest first."""
+        stmt = statement(type(self), "open_for_deal", lambda: (
+            select(REMINDERS).where(REMINDERS.c.status.in_([ReminderStatus.PENDING.value, ReminderStatus.SENT.value]),
+                                    REMINDERS.c.opportunity_id == bindparam("deal"))
+            .order_by(REMINDERS.c.due_at, REMINDERS.c.id)))
+        return await self._all(stmt, {"deal": opportunity_id})
+
+    async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
+        """One person's reminders still to act on (pending or sent), earliest first."""
+        stmt = (select(REMINDERS)
+                .where(REMINDERS.c.rep_id == rep_id,
+                       REMINDERS.c.status.in_([ReminderStatus.PENDING.value, ReminderStatus.SENT.value]))
+                .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(limit))
+        return await self._all(stmt)
+
+    async def overdue(self, sent_before: datetime, limit: int = 100) -> Sequence[Reminder]:
+        """Sent, not done, not escalated, pushed at or before `sent_before`. A reminder is pushed at or after
+        its due time, so `due_at <= sent_before` holds too: it lets the (status, due_at) index narrow the scan."""
+        stmt = (select(REMINDERS)
+                .where(REMINDERS.c.status == ReminderStatus.SENT.value, REMINDERS.c.due_at <= sent_before,
+                       REMINDERS.c.escalated_at.is_(None), REMINDERS.c.sent_at <= sent_before)
+                .order_by(REMINDERS.c.due_at, REMINDERS.c.id).limit(limit))
+        return await self._all(stmt)

@@ -71,7 +71,7 @@ async def test_open_reminders_are_pending_or_sent_ones_in_the_window(factory: Fa
         await remind(uow, w.li, at(12), "hers")
         await uow.commit()
     async with factory() as uow:
-        found = await uow.reminders.open_for(w.zhang, at(0), at(0) + timedelta(days=1))
+        found = await uow.reminders.open_due(w.zhang, at(0), at(0) + timedelta(days=1))
     assert [r.text for r in found] == ["sent", "pending"]
 
 

@@ -23,8 +23,9 @@ def test_proactive_settings_are_read_with_defaults(tmp_path: Path) -> None:
     assert settings == ProactiveSettings(quiet_hours="22:00-07:30", tick=30.0)
     assert ProactiveSettings.from_section({}).quiet_hours == "21:00-08:00"
     jobs = proactive_jobs(lambda: None, settings)  # type: ignore[arg-type,return-value]
-    assert [job.id for job in jobs] == ["reminders", "daily-report-drafts", "daily-report-team", "morning-lists"]
-    assert all(job.every == 30.0 for job in jobs[1:])  # daily jobs tick every [proactive] tick
+    assert [job.id for job in jobs] == ["reminders", "reminder-escalation", "daily-report-drafts", "daily-report-team",
+                                        "morning-lists"]
+    assert all(job.every == 30.0 for job in jobs[2:])  # daily jobs tick every [proactive] tick
 
 
 @pytest.mark.parametrize("text", ['[proactive]\nquiet_hours = "9pm-8am"\n',

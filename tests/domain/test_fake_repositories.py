@@ -90,6 +90,16 @@ async def test_reminders_due_and_pending(store: FakeStore) -> None:
         await uow.reminders.add(Reminder(7, NOW - timedelta(hours=2), "sent", status=ReminderStatus.SENT))
         assert [r.text for r in await uow.reminders.due(NOW)] == ["due"]
         assert [r.text for r in await uow.reminders.pending_for(7)] == ["due", "later"]
+        assert [r.text for r in await uow.reminders.open_for(7)] == ["sent", "due", "later"]
+
+
+async def test_overdue_reminders_are_sent_not_escalated_ones(store: FakeStore) -> None:
+    async with store.uow() as uow:
+        for text, sent_hours, escalated in (("old", 30, False), ("new", 2, False), ("told", 30, True)):
+            at = NOW - timedelta(hours=sent_hours)
+            await uow.reminders.add(Reminder(7, at, text, status=ReminderStatus.SENT, sent_at=at,
+                                             escalated_at=NOW if escalated else None))
+        assert [r.text for r in await uow.reminders.overdue(NOW - timedelta(hours=24))] == ["old"]
 
 
 async def add_audit(uow: FakeUnitOfWork, actor: int, batch: str, action: str = "update") -> None:

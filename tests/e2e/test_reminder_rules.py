@@ -13,6 +13,7 @@ from storage.models import OutboxRow, ReminderRow
 from tests.e2e.harness import Console
 
 ZHANG, LI = 2, 3  # rep ids in the harness's [[users]] order
+HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ async def test_a_new_next_step_replaces_the_pending_reminder(console: Console) -
                                             (ZHANG, ReminderStatus.PENDING, "#1 上门演示")]
     assert await console.tick(timedelta(days=3)) == ""  # 26th: the replaced one stays quiet
     assert "#1 上门演示" in await console.tick(timedelta(days=2))
-    assert await reminder_outbox(console) == [("zhangwei", "⏰ 提醒：#1 上门演示")]
+    assert await reminder_outbox(console) == [("zhangwei", f"⏰ 提醒 R2：#1 上门演示\n{HINT}")]
 
 
 @pytest.mark.parametrize("close", ["赢单 #1 96万", "输单 #1 价格 原因:竞品低价"])
@@ -71,7 +72,7 @@ async def test_a_handover_moves_the_reminder_to_the_new_owner(console: Console) 
     assert await reminder_rows(console) == [(LI, ReminderStatus.PENDING, "#1 发方案")]
     delivered = await console.tick(timedelta(days=3))
     assert "[→ lina]" in delivered and "#1 发方案" in delivered
-    assert await reminder_outbox(console) == [("lina", "⏰ 提醒：#1 发方案")]
+    assert await reminder_outbox(console) == [("lina", f"⏰ 提醒 R1：#1 发方案\n{HINT}")]
 
 
 async def test_nothing_is_sent_about_a_deal_the_recipient_can_no_longer_see(console: Console) -> None:

@@ -228,9 +228,24 @@ class FakeReminderRepository(FakeRepository[Reminder]):
         return self._select(lambda r: r.status is ReminderStatus.PENDING and r.opportunity_id == opportunity_id,
                             key=lambda r: (r.due_at, r.id))
 
-    async def open_for(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
+    async def open_due(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[Reminder]:
         open_ = (ReminderStatus.PENDING, ReminderStatus.SENT)
         return self._select(lambda r: r.rep_id == rep_id and r.status in open_ and since <= r.due_at < until,
                             key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def open_for_deal(self, opportunity_id: int) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status in OPEN and r.opportunity_id == opportunity_id,
+                            key=lambda r: (r.due_at, r.id))
+
+    async def open_for(self, rep_id: int, limit: int = 50) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status in OPEN and r.rep_id == rep_id, key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def overdue(self, sent_before: datetime, limit: int = 100) -> Sequence[Reminder]:
+        return self._select(lambda r: r.status is ReminderStatus.SENT and r.escalated_at is None
+                            and r.sent_at is not None and r.sent_at <= sent_before,
+                            key=lambda r: (r.due_at, r.id))[:limit]
+
+
+OPEN = (ReminderStatus.PENDING, ReminderStatus.SENT)
 
 

@@ -14,6 +14,7 @@ from scheduler.jobs import deliver_due_reminders
 from tests.fakes import FakeStore
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
 
 
 async def setup(store: FakeStore, identities: dict[str, str], due: datetime) -> None:
@@ -33,7 +34,7 @@ async def test_a_due_reminder_goes_to_the_preferred_channel_once() -> None:
     await setup(store, {"console": "zhangwei", "wecom": "zhangwei"}, NOW - timedelta(minutes=1))
     assert await deliver_due_reminders(store.uow, NOW) == 1
     assert await deliver_due_reminders(store.uow, NOW + timedelta(minutes=5)) == 0
-    assert await outbox(store) == [("wecom", "zhangwei", "⏰ 提醒：#1 发方案")]
+    assert await outbox(store) == [("wecom", "zhangwei", "⏰ 提醒 R1：#1 发方案")]  # buttons on WeCom
 
 
 async def test_a_reminder_not_yet_due_waits() -> None:
@@ -70,7 +71,7 @@ async def test_a_reminder_about_a_deal_the_recipient_still_sees_is_sent() -> Non
     store = FakeStore()
     await deal_reminder(store, owner_is_recipient=False, shared=True)
     await deliver_due_reminders(store.uow, NOW)
-    assert await outbox(store) == [("console", "zhangwei", "⏰ 提醒：#1 发方案")]
+    assert await outbox(store) == [("console", "zhangwei", "⏰ 提醒 R1：#1 发方案\n" + HINT)]
     (reminder,) = store.tables["reminders"].values()
     assert reminder.status is ReminderStatus.SENT
 

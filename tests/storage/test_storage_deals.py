@@ -165,3 +165,44 @@ async def test_pending_reminders_for_a_rep(uow_factory: Factory, parents: Parent
         await uow.commit()
     async with uow_factory() as uow:
         assert list(await uow.reminders.pending_for(parents.rep_id)) == [first, second]
+
+
+async def test_open_reminders_of_a_rep_are_pending_and_sent_ones(
+        uow_factory: Factory, parents: Parents, now: datetime) -> None:
+    [other] = await _reps(uow_factory, "别人")
+    rep = parents.rep_id
+    async with uow_factory() as uow:
+        later = await uow.reminders.add(Reminder(rep, now + timedelta(days=1), "待发"))
+        sent = await uow.reminders.add(Reminder(rep, now - timedelta(hours=1), "已发", status=ReminderStatus.SENT))
+        for status in (ReminderStatus.DONE, ReminderStatus.CANCELLED):
+            await uow.reminders.add(Reminder(rep, now, status.value, status=status))
+        await uow.reminders.add(Reminder(other, now, "别人的"))
+        theirs = await uow.reminders.add(Reminder(other, now, "别人的商机提醒", opportunity_id=parents.opportunity_id,
+                                                  status=ReminderStatus.SENT))
+        await uow.reminders.add(Reminder(rep, now, "完成的商机提醒", opportunity_id=parents.opportunity_id,
+                                         status=ReminderStatus.DONE))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert list(await uow.reminders.open_for(rep)) == [sent, later]
+        assert list(await uow.reminders.open_for(rep, limit=1)) == [sent]
+        assert list(await uow.reminders.open_for_deal(parents.opportunity_id)) == [theirs]
+
+
+async def test_overdue_reminders_are_sent_long_enough_ago_and_not_escalated(
+        uow_factory: Factory, parents: Parents, now: datetime) -> None:
+    rep, day = parents.rep_id, timedelta(days=1)
+
+    def sent(text: str, at: datetime, **more: object) -> Reminder:
+        return Reminder(rep, at, text, status=ReminderStatus.SENT, sent_at=at, **more)  # type: ignore[arg-type]
+
+    async with uow_factory() as uow:
+        old = await uow.reminders.add(sent("久", now - 3 * day))
+        edge = await uow.reminders.add(sent("刚好", now - day))
+        await uow.reminders.add(sent("太新", now - day + timedelta(minutes=1)))
+        await uow.reminders.add(sent("已上报", now - 3 * day, escalated_at=now - day))
+        await uow.reminders.add(Reminder(rep, now - 3 * day, "完成", status=ReminderStatus.DONE, sent_at=now - 3 * day))
+        await uow.reminders.add(Reminder(rep, now - 3 * day, "待发"))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert list(await uow.reminders.overdue(now - day)) == [old, edge]
+        assert list(await uow.reminders.overdue(now - day, limit=1)) == [old]

@@ -1,10 +1,15 @@
-"""A local fake of WeCom's API: gettoken, message/send, webhook/send. Records every request and
-answers scripted faults (errcodes, HTTP 500, slow answers) in order, then success."""
+"""A local fake of WeCom's API: gettoken, message/send, webhook/send, message/update_template_card. Records
+every request and answers scripted faults (errcodes, HTTP 500, slow answers) in order, then success.
+
+Button cards: `tap(...)` builds the template_card_event WeCom posts to the app's callback when a member taps a
+button of a button_interaction card it delivered, with a fresh ResponseCode; update_template_card accepts each
+such code once (WeCom: single use, 72 h) and refuses unknown or used codes."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +41,9 @@ class FakeWeCom:
     issued: list[str] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     server: TestServer | None = None
+    response_codes: dict[str, str] = field(default_factory=dict)  # issued in taps: code -> task_id
+    used_codes: set[str] = field(default_factory=set)
+    _codes: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def url(self) -> str:
@@ -90,11 +98,44 @@ class FakeWeCom:
             return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    async def update_template_card(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if not self.issued or rec.query.get("access_token") != self.issued[-1]:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        body = rec.body or {}
+        code = body.get("response_code")
+        button = body.get("button")
+        if not isinstance(button, dict) or not button.get("replace_name") or not body.get("userids"):
+            return web.json_response({"errcode": 40058, "errmsg": "invalid parameter"})
+        if code not in self.response_codes or code in self.used_codes:
+            return web.json_response({"errcode": 40058, "errmsg": "invalid response_code"})
+        self.used_codes.add(code)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})
+
+    def cards(self, user: str) -> list[dict[str, Any]]:
+        """The template cards delivered to `user`, oldest first."""
+        return [r.body["template_card"] for r in self.received("/cgi-bin/message/send")
+                if r.body and r.body.get("msgtype") == "template_card" and r.body.get("touser") == user]
+
+    def tap(self, card: dict[str, Any], key: str, *, user: str, corp_id: str, agent_id: int,
+            create_time: int) -> bytes:
+        """The (decrypted) template_card_event for `user` tapping the button `key` of `card`."""
+        assert key in [b["key"] for b in card["button_list"]], f"no button {key!r} on the card"
+        code = f"RC{next(self._codes):06d}"
+        self.response_codes[code] = card["task_id"]
+        return (f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><FromUserName><![CDATA[{user}]]>"
+                f"</FromUserName><CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+                f"<Event><![CDATA[template_card_event]]></Event><EventKey><![CDATA[{key}]]></EventKey>"
+                f"<TaskId><![CDATA[{card['task_id']}]]></TaskId><CardType><![CDATA[button_interaction]]>"
+                f"</CardType><ResponseCode><![CDATA[{code}]]></ResponseCode><AgentID>{agent_id}</AgentID>"
+                f"</xml>").encode()
+
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self.gettoken)
         app.router.add_post("/cgi-bin/message/send", self.message_send)
         app.router.add_post("/cgi-bin/webhook/send", self.webhook_send)
+        app.router.add_post("/cgi-bin/message/update_template_card", self.update_template_card)
         return app
 
     async def start(self) -> None:

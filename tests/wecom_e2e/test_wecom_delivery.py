@@ -28,8 +28,9 @@ async def test_due_reminder_is_delivered_to_the_reps_wecom(wecom: WeComSession) 
     await wecom.say("新商机 恒瑞 产线改造 80万")
     await wecom.say("跟进 #1 拜访了周总 下次 2026-11-25 发送方案")
     assert await wecom.tick(timedelta(hours=1)) == []
-    [reminder] = await wecom.tick(timedelta(days=1))
+    reminder, buttons = await wecom.tick(timedelta(days=1))  # the text, then its button card
     assert reminder.body is not None and reminder.body["touser"] == "zhangwei"
+    assert buttons.body is not None and buttons.body["msgtype"] == "template_card"
     assert "提醒" in content(reminder) and "#1" in content(reminder)
     assert await wecom.tick(timedelta(days=1)) == []  # once only
 

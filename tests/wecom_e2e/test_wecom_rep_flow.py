@@ -59,8 +59,9 @@ async def test_free_text_records_a_follow_up_and_echoes_the_resolved_date(wecom:
     assert "#1" in echo and "12月2日" in echo  # 下周三 from Tuesday 2026-11-24
     async with wecom.app.uow_factory() as uow:
         assert len(await uow.followups.for_opportunity(1)) == 1
-    [reminder] = await wecom.tick(timedelta(days=8))  # the next step's reminder arrives in WeCom
+    reminder, buttons = await wecom.tick(timedelta(days=8))  # the next step's reminder arrives in WeCom
     assert "提醒" in content(reminder)
+    assert buttons.body is not None and buttons.body["msgtype"] == "template_card"  # 完成 / 延后一天 / 改时间 / 查看
 
 
 async def test_english_rep_gets_english_replies(wecom: WeComSession) -> None:
