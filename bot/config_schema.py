@@ -46,6 +46,9 @@ SCHEMA: dict[str, Table] = {
     "retention": Table({"inbox_days": c.whole(0), "outbox_days": c.whole(0), "failed_days": c.whole(0),
                         "audit_days": c.whole(0), "interval_hours": c.positive, "chunk": c.whole(1, 30000)}),
     "console": Table({"user": c.name}),
+    # questions and the numbers commands (slice analytics)
+    "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
+                        "list_size": c.whole(1, 50)}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

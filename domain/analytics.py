@@ -30,6 +30,12 @@ class Period:
         return cls(day, day + timedelta(days=1), "day")
 
     @classmethod
+    def week(cls, day: date) -> Period:
+        """Monday to Sunday around `day`."""
+        start = day - timedelta(days=day.weekday())
+        return cls(start, start + timedelta(days=7), "week")
+
+    @classmethod
     def month(cls, day: date) -> Period:
         start = day.replace(day=1)
         return cls(start, _add_months(start, 1), "month")

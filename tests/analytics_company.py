@@ -75,11 +75,24 @@ NAMES = {"D1": "云平台", "D2": "ERP", "D3": "CRM", "D4": "数据中台", "D5"
          "D8": "物流", "D9": "仓储", "D10": "海外"}
 
 
-async def build_company(uow_factory: Callable[[], Any], identities: bool = False) -> Company:
-    """Store the company (with `identities`, each person gets a console identity: their name)."""
+# The people as `dealbot serve` config ([[teams]], [[users]]; console identity = the name).
+CONFIG_TEAMS = [{"name": "华东一组", "region": "华东"}, {"name": "华北组", "region": "华北"}]
+CONFIG_USERS = [{"name": name, "role": role, **({"team": team} if team else {}), "console": name,
+                 **({"locale": "en"} if name == "王强" else {})}
+                for name, role, team in (("赵敏", "manager", "华东一组"), ("钱进", "manager", "华北组"),
+                                         ("张伟", "rep", "华东一组"), ("李娜", "rep", "华东一组"),
+                                         ("王强", "rep", "华北组"), ("管理员", "admin", None))]
+
+
+async def build_company(uow_factory: Callable[[], Any], people: bool = True) -> Company:
+    """Store the company; `people=False`: the teams and people exist already (from config), by name."""
     company = Company()
     async with uow_factory() as uow:
-        await _people(uow, company, identities)
+        if people:
+            await _people(uow, company)
+        else:
+            company.teams = {t.name: t.id for t in await uow.teams.list()}
+            company.reps = {r.name: r.id for r in await uow.reps.list()}
         customer = await uow.customers.add(Customer("明途信息技术有限公司", created_at=at(1, 5)))
         company.customer_id = customer.id
         for key, (owner, stage, amount, code, created, moves, extra) in DEALS.items():
@@ -97,15 +110,14 @@ async def build_company(uow_factory: Callable[[], Any], identities: bool = False
     return company
 
 
-async def _people(uow: UnitOfWork, company: Company, identities: bool) -> None:
+async def _people(uow: UnitOfWork, company: Company) -> None:
     for name, region in (("华东一组", "华东"), ("华北组", "华北")):
         team = await uow.teams.add(Team(name, region=region))
         company.teams[name] = team.id or 0
     people = (("赵敏", Role.MANAGER, "华东一组"), ("钱进", Role.MANAGER, "华北组"), ("张伟", Role.REP, "华东一组"),
               ("李娜", Role.REP, "华东一组"), ("王强", Role.REP, "华北组"), ("管理员", Role.ADMIN, None))
     for name, role, team_name in people:
-        rep = await uow.reps.add(Rep(name, role=role, team_id=company.teams.get(team_name or ""),
-                                     identities={"console": name} if identities else {}))
+        rep = await uow.reps.add(Rep(name, role=role, team_id=company.teams.get(team_name or "")))
         company.reps[name] = rep.id or 0
     for team_name, manager in (("华东一组", "赵敏"), ("华北组", "钱进")):
         team = await uow.teams.get(company.teams[team_name])

@@ -1,6 +1,7 @@
 """Command handlers. Importing this package registers every command, in a fixed order."""
 
 from bot.handlers import (
+    analytics,
     customers,
     deals,
     email,
@@ -15,5 +16,5 @@ from bot.handlers import (
     undo,
 )
 
-__all__ = ["customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "queries",
-           "sharing", "undo"]
+__all__ = ["analytics", "customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
+           "plans", "queries", "sharing", "undo"]

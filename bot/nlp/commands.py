@@ -36,7 +36,8 @@ _BY_INTENT: dict[str, tuple[str, ...]] = {
     "query": ("我的商机", "my deals", "商机列表", "deals", "商机", "deal", "查看", "回款明细", "payments",
               "回款情况", "payment status", "发票列表", "invoices", "报价历史", "quotes", "quote history",
               "线索", "leads", "我的线索", "my leads", "客户", "customer", "查客户", "find customer",
-              "回款计划历史", "plan history", "payment plan history"),
+              "回款计划历史", "plan history", "payment plan history",
+              "业绩", "results", "漏斗", "funnel", "预测", "forecast", "排行", "leaderboard", "排行榜"),
     "help": ("帮助", "help", "?", "？"),
 }
 COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.items() for word in words}

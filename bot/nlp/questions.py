@@ -148,6 +148,11 @@ def _period(probe: Probe) -> str:
     return "" if found is None else re.sub(r"\s+", "", found.group(0).lower().removeprefix("in "))
 
 
+def subject_words(text: str) -> str:
+    """What is left of `text` once period, topic and question words are taken out (command arguments)."""
+    return _subject(Probe.of(text), "", "results")
+
+
 def _subject(probe: Probe, period: str, topic: str) -> str:
     if topic in ("deals_of", "history"):
         return (_named(probe, topic) or "").strip()
