@@ -25,6 +25,10 @@ def amounts_text(amounts: Mapping[str, Decimal], locale: str) -> str:
     return " + ".join(Money(amounts[c], c).format(locale) for c in codes)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.0f}%"
 
@@ -82,7 +86,7 @@ async def results_answer(ctx: Context, asked: Asked, period: Period) -> Reply:
     numbers = await ctx.uow.analytics.results(asked.scope, period)
     won = amounts_text(numbers.won_amounts, ctx.locale)
     lines = [
-        ctx.t(f"赢单 {numbers.won} 个 · {won}", f"Won {numbers.won} deals · {won}"),
+        ctx.t(f"赢单 {numbers.won} 个 · {won}", f"Won {plural(numbers.won, 'deal')} · {won}"),
         ctx.t(f"输单 {numbers.lost} 个 · 赢率 {percent(numbers.win_rate)}",
               f"Lost {numbers.lost} · win rate {percent(numbers.win_rate)}"),
         ctx.t(f"新商机 {numbers.new_deals} 个 · 新线索 {numbers.new_leads} 条",

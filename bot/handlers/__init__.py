@@ -13,8 +13,9 @@ from bot.handlers import (
     plans,
     queries,
     sharing,
+    targets,
     undo,
 )
 
 __all__ = ["analytics", "customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
-           "plans", "queries", "sharing", "undo"]
+           "plans", "queries", "sharing", "targets", "undo"]

@@ -48,7 +48,7 @@ NOT_MAPPED = frozenset({
     "忽略", "ignore", "忽略邮件", "ignore mail", "核实邮箱", "verify email", "发票", "invoice", "红冲",
     "red reverse", "reverse invoice", "作废发票", "void invoice", "线索 转商机", "lead convert", "转商机",
     "隔离邮件", "quarantined mail", "mail quarantine", "合同", "contract", "回款计划", "payment plan", "plan",
-    "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回",
+    "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回", "目标", "target",
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
