@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 
 from bot.nlp.cues import REPORTED_QUESTION, Probe
+from bot.nlp.text import rx
 
 # Topic words, zh and en. One alternation each: the gate.
-_GATE_ZH = re.compile(r"业绩|赢单|成交|签单|漏斗|预测|排行|排名|卡住|停滞|没进展|逾期|超期|过期|的商机|的单子|"
-                      r"历史|往来")
-_GATE_EN = re.compile(r"result|perform|\bgo\b|\bdo\b|going|\bwon\b|\bwin\b|funnel|forecast|leaderboard|ranking|\btop\b|"
-                      r"stuck|stalled|overdue|late\b|'s deals|deals of|history")
+_GATE_ZH = rx("业绩|赢单|成交|签单|漏斗|预测|排行|排名|卡住|停滞|没进展|逾期|超期|过期|的商机|的单子|历史|往来")
+_GATE_EN = rx("result|perform|how |won|win|funnel|forecast|leaderboard|ranking|top rep|stuck|stalled|overdue|late|"
+              "'s deals|deals of|history")
 _TOPICS_ZH = (
     ("history", re.compile(r"的(?:历史|历史记录|往来|跟进记录)")),
     ("deals_of", re.compile(r"的(?:商机|单子)")),
@@ -79,10 +79,10 @@ def read_question(text: str, probe: Probe | None = None) -> Question | None:
     probe = probe or Probe.of(text)
     zh = probe.cjk and _GATE_ZH.search(text) is not None
     en = probe.lower is not None and _GATE_EN.search(probe.lower) is not None
-    if not (zh or en) or "#" in text or REPORTED_QUESTION.search(probe) is not None:
+    if not (zh or en) or "#" in text:
         return None
     topic = _topic(probe, zh, en)
-    if topic is None or not _asked(probe, topic):
+    if topic is None or not _asked(probe, topic) or REPORTED_QUESTION.search(probe) is not None:
         return None
     period = _period(probe)
     subject = _subject(probe, period, topic)
