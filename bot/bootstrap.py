@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
 import bot.handlers  # noqa: F401  (registers the commands)
+from bot.analytics_settings import AnalyticsSettings
 from bot.capture.answer import answer_capture_offer
 from bot.channels import build_channels
 from bot.channels import email as email_channel
@@ -148,8 +150,10 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     engine = make_engine(url, idle_in_transaction=max(queue.lease_seconds, 5.0))
     session_factory = make_session_factory(engine)
 
+    zone = ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai")))  # the analytics' days
+
     def uow_factory() -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
+        return SqlAlchemyUnitOfWork(session_factory, zone=zone)
 
     try:
         report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
@@ -223,4 +227,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
                     known=known_customers(uow_factory, warm, url),
-                    quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours)
+                    quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
+                    analytics=AnalyticsSettings.from_section(config.section("analytics")))

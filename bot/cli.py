@@ -31,10 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.group("db", "db_command", help="database tasks")
     db.add("upgrade", help="apply migrations")
     db.add("recount", help="recount the deal totals summary from the deals / 重新统计商机合计")
-    customers = sub.group("import", "import_command", help="bulk import").add(
-        "customers", help="customers from .xlsx or .csv (dry run unless --commit)")
+    imports = sub.group("import", "import_command", help="bulk import")
+    customers = imports.add("customers", help="customers from .xlsx or .csv (dry run unless --commit)")
     customers.add_argument("file")
     customers.add_argument("--commit", action="store_true", help="write the good rows")
+    targets = imports.add("targets", help="sales targets from .xlsx or .csv: team or rep, period, target "
+                          "(dry run unless --commit) / 业绩目标")
+    targets.add_argument("file")
+    targets.add_argument("--commit", action="store_true", help="write the good rows")
     users = sub.group("users", "users_command", help="people and teams")
     users.add("import", help="users from .csv or .toml").add_argument("file")
     demo = sub.add("demo", help="load a realistic sample company")

@@ -55,6 +55,9 @@ SCHEMA: dict[str, Table] = {
     # what the bot sends unasked (slice delivery): default quiet hours, daily-job tick, outbox patience
     "proactive": Table({"quiet_hours": c.quiet_hours, "tick": c.positive, "outbox_give_up_hours": c.positive,
                         "outbox_retry_seconds": c.positive}),
+    # questions and the numbers commands (slice analytics)
+    "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
+                        "list_size": c.whole(1, 50)}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.analytics_settings import AnalyticsSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
 from domain.audit import AuditEntry
@@ -28,6 +29,7 @@ class Settings:
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
+    analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,14 +59,19 @@ _LOOKUP = {header_key(name): fld for fld, names in HEADERS.items() for name in n
 
 def read_table(path: str | Path) -> Table:
     """Read the first sheet of an .xlsx, or a .csv (UTF-8, else GB18030). Raises UnreadableFile."""
+    return to_table(read_rows(path))
+
+
+def read_rows(path: str | Path) -> list[Sequence[object]]:
+    """The raw rows of the first sheet of an .xlsx, or of a .csv (any spreadsheet: customers, targets)."""
     path = Path(path)
     if not path.is_file():
         raise UnreadableFile(f"找不到文件：{path}", f"file not found: {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return to_table(_xlsx_rows(path))
+        return _xlsx_rows(path)
     if suffix in (".csv", ".txt"):
-        return to_table(_csv_rows(path))
+        return _csv_rows(path)
     if suffix == ".xls":
         raise UnreadableFile("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 .csv",
                              "old .xls files are not supported: save the file as .xlsx or .csv in Excel")

@@ -6,7 +6,7 @@ from loading every deal: memory stays flat in the number of deals. Amounts are s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +28,12 @@ class Period:
     @classmethod
     def day(cls, day: date) -> Period:
         return cls(day, day + timedelta(days=1), "day")
+
+    @classmethod
+    def week(cls, day: date) -> Period:
+        """Monday to Sunday around `day`."""
+        start = day - timedelta(days=day.weekday())
+        return cls(start, start + timedelta(days=7), "week")
 
     @classmethod
     def month(cls, day: date) -> Period:
@@ -206,3 +212,7 @@ class TargetRepository(Protocol):
     async def get(self, scope_kind: str, scope_id: int, period: str) -> Target | None: ...
 
     async def for_period(self, period: str) -> Sequence[Target]: ...
+
+    async def for_scopes(self, scope_kind: str, scope_ids: Iterable[int], period: str) -> Sequence[Target]:
+        """The targets of these teams (or reps) for one period."""
+        ...

@@ -16,8 +16,8 @@ from domain.daily_report import DailyReportSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
-from scheduler.jobs import escalate_overdue_reminders
 from scheduler.morning import send_morning_lists
+from scheduler.reminder_escalation import escalate_overdue_reminders
 from scheduler.runner import Job, reminder_job
 
 DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,

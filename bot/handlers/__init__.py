@@ -1,6 +1,7 @@
 """Command handlers. Importing this package registers every command, in a fixed order."""
 
 from bot.handlers import (
+    analytics,
     customers,
     daily_reports,
     deals,
@@ -15,8 +16,9 @@ from bot.handlers import (
     quiet,
     reminders,
     sharing,
+    targets,
     undo,
 )
 
-__all__ = ["customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money",
-           "plans", "queries", "quiet", "reminders", "sharing", "undo"]
+__all__ = ["analytics", "customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin",
+           "money", "plans", "queries", "quiet", "reminders", "sharing", "targets", "undo"]

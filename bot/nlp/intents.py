@@ -1,4 +1,5 @@
-"""Intent and stage by rules: help > query > reminder > stage_change > payment > quote > new_lead >
+"""Intent and stage by rules: help > question about the numbers (bot.nlp.questions) > query >
+reminder > stage_change > payment > quote > new_lead >
 follow_up > unknown. Each rule gives a strength used for the parse's confidence."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.nlp import cues
 from bot.nlp.cues import Cue, Probe
+from bot.nlp.questions import read_question
 from bot.nlp.rivals import quote_planned, rival_chosen
 
 
@@ -74,6 +76,8 @@ def classify(text: str, *, amount_word: str | None, has_subject: bool, has_when:
     probe = probe or Probe.of(text)
     if cues.HELP.match(text):
         return IntentGuess("help", 0.95)
+    if read_question(text, probe) is not None:  # 这个月业绩如何, how did Q4 go: numbers asked, nothing to record
+        return IntentGuess("query", 0.9)
     stage = find_stage(text, probe)
     if stage is None and _is_query(probe):
         return IntentGuess("query", 0.85)

@@ -22,6 +22,7 @@ from bot.reply import Reply
 from bot.understanding import corrections, pending
 from bot.understanding.echo import not_understood, recorded_card, with_hint
 from bot.understanding.offload import parse_text
+from bot.understanding.questions import answer_question
 from bot.understanding.subjects import Subjects, deal_in
 from bot.understanding.visit import budget, next_moment, record_lead, record_visit
 from domain.activity import Reminder
@@ -37,6 +38,8 @@ WHICH = Text("没看出这条记录是关于哪个客户或商机的。", "Could
 
 async def understand(ctx: Context, text: str) -> Reply | None:
     """The router's last route. None: not a sentence the bot can act on (the router suggests commands)."""
+    if (reply := await answer_question(ctx, text)) is not None:
+        return reply  # 这个月业绩如何, how did Q4 go: numbers asked, nothing recorded
     parser, known = ctx.settings.parser, ctx.settings.known
     if parser is None or known is None:
         return None

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
+from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.ports import (
@@ -31,6 +32,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from tests.fakes.analytics import FakeAnalyticsReader, FakeTargetRepository
 from tests.fakes.daily import FakeDailyReportRepository
 from tests.fakes.messaging import (
     FakeAuditRepository,
@@ -92,6 +94,8 @@ class FakeUnitOfWork:
         self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
         self.mail_quarantine: MailQuarantineRepository = FakeMailQuarantineRepository(self, "mail_quarantine")
         self.daily_reports: DailyReportRepository = FakeDailyReportRepository(self, "daily_reports")
+        self.analytics: AnalyticsReader = FakeAnalyticsReader()
+        self.targets: TargetRepository = FakeTargetRepository(self)
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)

@@ -32,7 +32,7 @@ def _issue10_lines() -> list[dict[str, Any]]:
 ISSUE10 = _issue10_lines()
 KINDS = {"time_cmd", "weekday_rule", "time_of_day", "amount_grouping", "amount_units", "unreadable", "traditional",
          "english_names", "mixed", "deadline_not_quote", "competitor_lost", "contacts", "command_forms", "post_sale",
-         "known_customer", "not_amount"}
+         "known_customer", "not_amount", "question"}  # question: issue #11 (recognized, nothing recorded)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TRADITIONAL_ONLY = re.compile(r"[們說週禮進談階價報萬貳億單競選戶聯絡電話帳開會幫麼項簽額處區]")
 
