@@ -43,14 +43,16 @@ _BY_INTENT: dict[str, tuple[str, ...]] = {
 }
 COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.items() for word in words}
 # Command words whose messages keep the free-text reading: mail handling, invoices, contracts, payment
-# plans, sharing, undo, daily reports, targets, quiet hours and reminder actions have no intent of their own in the parse contract.
+# plans, sharing, undo, daily reports, targets, quiet hours and reminder actions have no intent of their
+# own in the parse contract.
 NOT_MAPPED = frozenset({
     "邮件", "email", "发邮件", "send email", "转给", "handover", "hand over", "归档", "file", "归档邮件", "file mail",
     "忽略", "ignore", "忽略邮件", "ignore mail", "核实邮箱", "verify email", "发票", "invoice", "红冲",
     "red reverse", "reverse invoice", "作废发票", "void invoice", "线索 转商机", "lead convert", "转商机",
     "隔离邮件", "quarantined mail", "mail quarantine", "合同", "contract", "回款计划", "payment plan", "plan",
     "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回", "日报", "daily report", "目标", "target",
-    "免打扰", "quiet", "quiet hours", "提醒 取消", "提醒 完成", "提醒 延后", "提醒 延后一天", "提醒 改时间", "提醒 查看",
+    "免打扰", "quiet", "quiet hours", "提醒 取消", "提醒 完成", "提醒 延后", "提醒 延后一天", "提醒 改时间",
+    "提醒 查看",
     "reminder cancel", "reminder done", "reminder reschedule", "reminder show", "reminder snooze",
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}

@@ -102,6 +102,7 @@ class OpportunityRow(Base):
         # Analytics and digests (migration 0012): what closed or was opened in a period.
         Index("ix_opportunities_closed_at_stage", "closed_at", "stage"),
         Index("ix_opportunities_created_at", "created_at"),
+        Index("ix_opportunities_expected_close_stage", "expected_close", "stage"),  # forecasts (migration 0013)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,10 +175,10 @@ class OpportunityShareRow(Base):
 
 class FollowUpRow(Base):
     __tablename__ = "followups"
-    __table_args__ = never_reused()
+    __table_args__ = never_reused(Index("ix_followups_rep_id_at", "rep_id", "at"))  # a rep's day (migration 0013)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int | None] = mapped_column(index=True)
+    rep_id: Mapped[int | None]
     note: Mapped[LongText]
     at: Mapped[datetime]
     opportunity_id: Mapped[int | None] = parent("opportunities.id")
@@ -191,10 +192,14 @@ class FollowUpRow(Base):
 
 class ReminderRow(Base):
     __tablename__ = "reminders"
-    __table_args__ = never_reused(Index("ix_reminders_status_due_at", "status", "due_at"))
+    __table_args__ = never_reused(
+        Index("ix_reminders_status_due_at", "status", "due_at"),
+        # one person's open reminders by time; reminders sent and not yet escalated (migration 0013)
+        Index("ix_reminders_rep_id_status_due_at", "rep_id", "status", "due_at"),
+        Index("ix_reminders_status_escalated_at_due_at", "status", "escalated_at", "due_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = parent("reps.id", cascade=True)
+    rep_id: Mapped[int] = parent("reps.id", cascade=True, index=False)
     due_at: Mapped[datetime]
     text: Mapped[LongText]
     opportunity_id: Mapped[int | None] = optional_parent("opportunities.id")

@@ -16,6 +16,7 @@ class AuditRow(Base):
     __table_args__ = (
         Index("ix_audit_entity_entity_id", "entity", "entity_id"),
         Index("ix_audit_actor_id_id", "actor_id", "id"),
+        Index("ix_audit_actor_id_at", "actor_id", "at"),  # a rep's day for the daily report (migration 0013)
         Index("ix_audit_at", "at"),  # housekeeping (migration 0009)
     )
 
@@ -63,7 +64,8 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_status_not_before", "status", "not_before"),
-        Index("ix_outbox_channel_recipient", "channel", "recipient"),
+        # a recipient's line (claims keep each person's order) and the console's pending reads (migration 0013)
+        Index("ix_outbox_channel_recipient_status_id", "channel", "recipient", "status", "id"),
         Index("ix_outbox_status_sent_at", "status", "sent_at"),  # housekeeping (migration 0009)
         Index("ix_outbox_status_created_at", "status", "created_at"),
     )

@@ -184,4 +184,6 @@ class SqlAlchemyOutboxRepository:
 def _in_line(table: Any, now: datetime) -> Any:
     """Items that keep later ones to their recipient waiting: sending, due, or waiting for a retry."""
     tried = or_(table.attempts > 0, table.last_error != "", table.not_before.is_(None), table.not_before <= now)
-    return or_(table.status == OutboxStatus.SENDING.value, and_(table.status == OutboxStatus.PENDING.value, tried))
+    waiting = table.status.in_((OutboxStatus.SENDING.value, OutboxStatus.PENDING.value))  # the index's third column
+    pending_and_tried = and_(table.status == OutboxStatus.PENDING.value, tried)
+    return and_(waiting, or_(table.status == OutboxStatus.SENDING.value, pending_and_tried))
