@@ -61,6 +61,8 @@ class DealBundle:
         children += [c for c in (self.contract, self.reminder) if c is not None]
         for child in children:
             child.opportunity_id = opportunity_id
+        if self.reminder is not None:  # "#259 苏州卫健委 · 约客户开会", as the bot writes them (bot.reminders)
+            self.reminder.text = f"#{opportunity_id} {self.reminder.text}"
 
 
 def work_time(moment: datetime) -> datetime:
@@ -215,7 +217,7 @@ def _next_step(rng: random.Random, bundle: DealBundle, now: datetime, words: _Wo
     if next_at - timedelta(hours=1) > now:
         assert opp.owner_id is not None
         bundle.reminder = Reminder(rep_id=opp.owner_id, due_at=next_at - timedelta(hours=1),
-                                   text=f"{opp.name}：{step}", opportunity_id=0)
+                                   text=f"{words.short} · {step}", opportunity_id=0)
 
 
 def _billing(rng: random.Random, bundle: DealBundle, index: int, now: datetime) -> None:

@@ -96,7 +96,7 @@ class DealRows:
             next_step = rng.choice(data.NEXT_STEPS[stage]).format(call=call)
             next_at = work_time(self.now + DAY * rng.uniform(-3, 14))
             expected = work_time(self.now + DAY * rng.uniform(5, 120))
-            self._reminder(deal_id, owner, next_at, f"{short}{topic}：{next_step}")
+            self._reminder(deal_id, owner, next_at, f"#{deal_id} {short} · {next_step}")
         last = notes[-1]
         self.rows["opportunities"].append((
             deal_id, customer_id, f"{short}{topic}", owner, team_id, stage.value, amount, CNY, contact_id, expected,

@@ -35,7 +35,7 @@ async def bench_console(request: web.Request) -> web.Response:
                                          sender_id=user, sender_name=user, text=text,
                                          received_at=app.bot.clock()))
     async with app.uow_factory() as uow:
-        items = list(await uow.outbox.pending_for("console", user))
+        items = list(await uow.outbox.pending_for("console", user, app.bot.clock()))
         for item in items:
             assert item.id is not None
             await uow.outbox.mark_sent(item.id, app.bot.clock())

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.config import Config
 
@@ -36,8 +37,8 @@ def _limit(text: str) -> int:
     return int(text)
 
 
-def state_of(item: OutboxItem, now: datetime) -> str:
-    """dead / sending / retrying / held (quiet hours) / due."""
+def state_of(item: OutboxItem, now: datetime, zone: str = "UTC") -> str:
+    """dead / sending / retrying / held until HH:MM (quiet hours, in the recipient's `zone`) / due."""
     if item.status == "failed":
         return "dead 死信"
     if item.status == "sending":
@@ -45,10 +46,16 @@ def state_of(item: OutboxItem, now: datetime) -> str:
     waiting = item.not_before is not None and item.not_before > now
     if item.last_error:
         return "retrying 待重试" if waiting else "retry due 即将重试"
-    return "held 暂缓" if waiting else "due 待发"
+    if not waiting or item.not_before is None:
+        return "due 待发"
+    local = item.not_before.astimezone(ZoneInfo(zone))
+    until = f"{local:%H:%M}" if item.not_before - now < timedelta(days=1) else f"{local:%m-%d %H:%M}"
+    return f"held until {until} (quiet hours, {zone}) 免打扰暂缓至 {until}"
 
 
-def render(items: Sequence[OutboxItem], what: tuple[str, str], now: datetime) -> str:
+def render(items: Sequence[OutboxItem], what: tuple[str, str], now: datetime,
+           zones: Mapping[tuple[str, str], str] | None = None) -> str:
+    """`zones`: (channel, recipient) -> the recipient's time zone, for when a held message goes out."""
     if not items:
         return f"没有{what[0]}的消息。/ No {what[1]} messages.\n"
     lines = [f"{what[0]}的消息 {len(items)} 条 / {len(items)} {what[1]} message(s) (UTC)"]
@@ -57,7 +64,8 @@ def render(items: Sequence[OutboxItem], what: tuple[str, str], now: datetime) ->
         preview = text[:PREVIEW] + ("…" if len(text) > PREVIEW else "")
         next_try = "-" if item.status == "failed" else (
             f"{item.not_before:%Y-%m-%d %H:%M}" if item.not_before and item.not_before > now else "now 现在")
-        lines += [f"#{item.id}  {state_of(item, now)}  {item.channel} → {item.recipient}  "
+        zone = (zones or {}).get((item.channel, item.recipient), "UTC")
+        lines += [f"#{item.id}  {state_of(item, now, zone)}  {item.channel} → {item.recipient}  "
                   f"尝试 attempts {item.attempts}  下次 next {next_try}  "
                   f"排队 queued {item.created_at:%Y-%m-%d %H:%M}"]
         if item.last_error:
@@ -88,7 +96,9 @@ async def outbox(args: argparse.Namespace, config: Config, out: TextIO | None = 
     try:
         async with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
             items = await uow.outbox.listing(statuses, args.limit, with_error=bool(args.failed))
+            zones = {(channel, ident): rep.timezone for rep in await uow.reps.list()
+                     for channel, ident in rep.identities.items()}
     finally:
         await engine.dispose()
-    out.write(render(items, what, now or datetime.now(UTC)))
+    out.write(render(items, what, now or datetime.now(UTC), zones))
     return 0

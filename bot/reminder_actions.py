@@ -61,8 +61,10 @@ async def complete(ctx: Context, ref: CardRef) -> Reply:
     if not card_is_open(reminder, ref):
         return _closed(ctx, reminder)
     await _change(ctx, reminder, ReminderStatus.DONE, done_at=ctx.now)
-    return Reply.text(ctx.t(f"✅ 已完成 R{reminder.id}：{reminder.text}", f"✅ Done R{reminder.id}: {reminder.text}")
-                      ).settling(Text("✅ 已完成", "✅ Done"))
+    done = Reply.text(ctx.t(f"✅ 已完成 R{reminder.id}：{reminder.text}", f"✅ Done R{reminder.id}: {reminder.text}"))
+    if (opp := await reminders.finish_step(ctx, reminder)) is not None:
+        done += Reply.text(ctx.t(f"商机 #{opp.id} 的下一步已完成。", f"Deal #{opp.id}'s next step is done."))
+    return done.settling(Text("✅ 已完成", "✅ Done"))
 
 
 async def snooze(ctx: Context, ref: CardRef) -> Reply:
@@ -88,11 +90,17 @@ async def reschedule(ctx: Context, ref: CardRef, value: date | datetime) -> Repl
 
 
 async def _rearm(ctx: Context, reminder: Reminder, due: datetime, verb: Text) -> Reply:
+    """The reminder moves to `due`; the deal's next step it stands for moves by as much."""
+    delta = due - reminder.due_at
     await _change(ctx, reminder, ReminderStatus.PENDING, due_at=due)
     at = when(due, ctx)
-    return Reply.text(ctx.t(f"⏰ {verb.zh} R{reminder.id}，{at} 再提醒你：{reminder.text}",
-                            f"⏰ {verb.en} R{reminder.id}; you will be reminded {at}: {reminder.text}")
-                      ).settling(Text(f"{verb.zh}至 {due.astimezone(ctx.now.tzinfo):%m-%d %H:%M}",
+    moved = Reply.text(ctx.t(f"⏰ {verb.zh} R{reminder.id}，{at} 再提醒你：{reminder.text}",
+                             f"⏰ {verb.en} R{reminder.id}; you will be reminded {at}: {reminder.text}"))
+    if (opp := await reminders.move_step(ctx, reminder, delta)) is not None:
+        step_at = when(opp.next_at, ctx)
+        moved += Reply.text(ctx.t(f"商机 #{opp.id} 的下一步改到 {step_at}。",
+                                  f"Deal #{opp.id}'s next step moved to {step_at}."))
+    return moved.settling(Text(f"{verb.zh}至 {due.astimezone(ctx.now.tzinfo):%m-%d %H:%M}",
                                       f"{verb.en} to {due.astimezone(ctx.now.tzinfo):%m-%d %H:%M}"))
 
 
@@ -131,6 +139,23 @@ async def show(ctx: Context, ref: CardRef) -> Reply:
     if reminder.opportunity_id is None:
         return line
     return line + await show_deal(ctx, reminder.opportunity_id)
+
+
+STATES = {ReminderStatus.PENDING: ("待提醒", "pending"), ReminderStatus.SENT: ("已提醒，待处理", "sent, waiting"),
+          ReminderStatus.DONE: ("已完成", "done"), ReminderStatus.CANCELLED: ("已取消", "cancelled")}
+
+
+async def overview(ctx: Context, ref: CardRef) -> Reply:
+    """`提醒 R12`: the reminder, its state and, while it is open, the commands that act on it."""
+    reminder = await own_reminder(ctx, CardRef(ref.reminder_id))
+    rid, state = f"R{reminder.id}", STATES[reminder.status]
+    lines = [f"{when(reminder.due_at, ctx)}  {reminder.text}", ctx.t(f"状态：{state[0]}", f"State: {state[1]}")]
+    if reminder.status in (ReminderStatus.PENDING, ReminderStatus.SENT):
+        lines.append(ctx.t(f"操作：提醒 完成 {rid} / 提醒 延后 {rid} / 提醒 改时间 {rid} 明天下午3点 / "
+                           f"提醒 查看 {rid} / 提醒 取消 {rid}",
+                           f"Actions: reminder done {rid} / reminder snooze {rid} / reminder reschedule {rid} "
+                           f"tomorrow 3pm / reminder show {rid} / reminder cancel {rid}"))
+    return Reply.card(ctx.t(f"提醒 {rid}", f"Reminder {rid}"), lines=lines)
 
 
 async def list_open(ctx: Context) -> Reply:

@@ -6,11 +6,12 @@ Every change goes through `ctx.update`, so undo restores it.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.context import Context
-from domain import horizon
-from domain.activity import Reminder, ReminderStatus
+from domain import horizon, permissions
+from domain.activity import Reminder, ReminderKind, ReminderStatus
+from domain.daily_text import deal_item
 from domain.opportunity import Opportunity
 
 
@@ -28,10 +29,55 @@ async def schedule_next_step(ctx: Context, opp: Opportunity, due: datetime, foll
         if old.followup_id is not None:
             await _set(ctx, old, status=ReminderStatus.CANCELLED)
     reminder = await ctx.uow.reminders.add(Reminder(
-        rep_id=ctx.rep_id, due_at=due, text=f"#{opp.id} {opp.next_step}", opportunity_id=opp.id,
+        rep_id=ctx.rep_id, due_at=due, text=await deal_text(ctx, opp, opp.next_step), opportunity_id=opp.id,
         followup_id=followup_id))
     await ctx.audit("reminder", reminder.id, "create")
     return reminder
+
+
+async def deal_text(ctx: Context, opp: Opportunity, step: str) -> str:
+    """"#259 苏州卫健委 · 约客户开会": how a reminder about a deal reads (the morning list reads the same)."""
+    assert opp.id is not None
+    customer = await ctx.uow.customers.find(opp.customer_id) if opp.customer_id is not None else None
+    return deal_item(opp.id, (customer.short_name or customer.name) if customer else "", step)
+
+
+async def step_of(ctx: Context, reminder: Reminder) -> Opportunity | None:
+    """The open deal whose current next step `reminder` is (a next-step reminder made with a follow-up;
+    there is one open per deal), when the person acting may work on it; else None."""
+    if reminder.kind is not ReminderKind.NEXT_STEP or reminder.followup_id is None \
+            or reminder.opportunity_id is None:
+        return None
+    opp = await ctx.uow.opportunities.find(reminder.opportunity_id)
+    if opp is None or opp.stage.is_closed or opp.next_at is None \
+            or not permissions.can_work(ctx.rep, opp, ctx.directory.team_of, ctx.directory.teams):
+        return None
+    return opp
+
+
+async def finish_step(ctx: Context, reminder: Reminder) -> Opportunity | None:
+    """Its reminder done: the deal's next step is done too (cleared, as when a deal closes)."""
+    opp = await step_of(ctx, reminder)
+    if opp is not None:
+        await _move_step(ctx, opp, None)
+    return opp
+
+
+async def move_step(ctx: Context, reminder: Reminder, delta: timedelta) -> Opportunity | None:
+    """Its reminder snoozed or rescheduled by `delta`: the deal's next step moves by as much."""
+    opp = await step_of(ctx, reminder)
+    if opp is not None and opp.next_at is not None:
+        await _move_step(ctx, opp, opp.next_at + delta)
+    return opp
+
+
+async def _move_step(ctx: Context, opp: Opportunity, next_at: datetime | None) -> None:
+    ctx.remember("opportunity", opp)
+    before = (opp.next_at, opp.next_step)
+    opp.next_at = next_at
+    if next_at is None:
+        opp.next_step = ""
+    await ctx.update("opportunity", opp, next_at=[before[0], opp.next_at], next_step=[before[1], opp.next_step])
 
 
 async def cancel_for_closed_deal(ctx: Context, opp: Opportunity) -> int:

@@ -24,6 +24,12 @@ def t(locale: str, zh: str, en: str) -> str:
     return en if locale == "en" else zh
 
 
+def deal_item(deal_id: int, customer: str, step: str) -> str:
+    """"#259 苏州卫健委 · 约客户开会": a deal's next step, in reminders and in the morning list alike."""
+    head = f"#{deal_id} {customer}".rstrip()
+    return f"{head} · {step}" if step else head
+
+
 def day_label(day: date, locale: str) -> str:
     return f"{day:%a} {day.day} {day:%b}" if locale == "en" else f"{day.month}月{day.day}日"
 
@@ -96,15 +102,16 @@ def report_text(report: DailyReport, name: str, locale: str) -> str:
              f"📝 {name}'s daily report, {day_label(report.day, locale)} ({state})")
     lines = [head, *report_body(report, locale)]
     if not report.submitted:
-        lines.append(t(locale, "确认提交：回复「日报 确认」；补充一行：「日报 补充 内容」",
-                       "To submit: 'daily report submit'; to add a line: 'daily report add <text>'"))
+        day = f"{report.day:%m-%d}"  # a draft read after midnight (held for quiet hours) still confirms its day
+        lines.append(t(locale, f"确认提交：回复「日报 确认 {day}」；补充一行：「日报 补充 内容」",
+                       f"To submit: 'daily report submit {day}'; to add a line: 'daily report add <text>'"))
     return "\n".join(lines)
 
 
 def member_block(name: str, report: DailyReport | None, locale: str) -> list[str]:
     if report is None:
         return [t(locale, f"【{name}】未提交（没有日报）", f"[{name}] not submitted (no report)")]
-    state = "" if report.submitted else t(locale, "（未确认，草稿）", " (not confirmed, draft)")
+    state = "" if report.submitted else t(locale, "未提交（草稿未确认）", " not submitted (draft not confirmed)")
     return [f"{t(locale, '【', '[')}{name}{t(locale, '】', ']')}{state}", *report_body(report, locale)]
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from domain.errors import InvalidValue
 
 DEFAULT_QUIET = "21:00-08:00"
+OFF_WORDS = ("", "off", "none", "无", "关闭")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~至到]\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -23,7 +24,7 @@ class QuietHours:
     @classmethod
     def parse(cls, text: str) -> QuietHours:
         """"21:00-08:00" (also 21:00～08:00, 21:00至08:00); "" or "off"/"无" means no quiet hours."""
-        if text.strip().casefold() in ("", "off", "none", "无", "关闭"):
+        if text.strip().casefold() in OFF_WORDS:
             return cls(time(0), time(0))
         match = _SPAN.match(text)
         hours = [int(g) for g in match.groups()] if match else []

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from domain.activity import Reminder, ReminderStatus
 
 OPEN = (ReminderStatus.PENDING, ReminderStatus.SENT)
+RECENT = timedelta(hours=12)  # cards pushed this long ago still count when a bare number could mean several
 _REF = re.compile(r"^[Rr](\d{1,9})(?:@(\d{12}))?$")
 
 
@@ -79,12 +80,36 @@ def buttons(reminder: Reminder, locale: str) -> list[dict[str, str]]:
     return [{"text": LABELS[a][1 if locale == "en" else 0], "key": action_key(a, ref)} for a in NUMBERED]
 
 
-def numbered_hint(locale: str) -> str:
+def numbered_hint(locale: str, reminder_id: int | None = None) -> str:
+    """"回复 1 完成 R74 / 2 延后一天 / 3 改时间 / 4 查看": the numbered replies, naming the card they answer."""
+    ref = f" R{reminder_id}" if reminder_id is not None else ""
     if locale == "en":
-        return "Reply " + " / ".join(f"{n} {LABELS[a][1]}" for n, a in enumerate(NUMBERED, 1))
-    return "回复 " + " / ".join(f"{n} {LABELS[a][0]}" for n, a in enumerate(NUMBERED, 1))
+        return "Reply " + " / ".join(f"{n} {LABELS[a][1]}" + (ref if n == 1 else "") for n, a in enumerate(NUMBERED, 1))
+    return "回复 " + " / ".join(f"{n} {LABELS[a][0]}" + (ref if n == 1 else "") for n, a in enumerate(NUMBERED, 1))
 
 
 def card_key(rep_id: int) -> str:
     """The settings key of the last reminder card pushed to a person (what a bare "1".."4" answers)."""
     return f"reminder:card:{rep_id}"
+
+
+def remember_card(record: object, ref: CardRef, now: datetime) -> dict[str, object]:
+    """The person's card record after `ref` was pushed at `now`: it is the latest card, and one of the recent
+    ones (those pushed within RECENT; older ones are dropped)."""
+    cards = [[card, at] for card, at in _recent(record, now) if card != str(ref)]
+    return {"card": str(ref), "recent": [*cards, [str(ref), now.isoformat()]]}
+
+
+def latest_card(record: object) -> CardRef | None:
+    return CardRef.parse(str(record.get("card", ""))) if isinstance(record, dict) else None
+
+
+def recent_cards(record: object, now: datetime) -> list[CardRef]:
+    """The cards pushed within RECENT before `now`, oldest first."""
+    return [ref for card, _ in _recent(record, now) if (ref := CardRef.parse(card)) is not None]
+
+
+def _recent(record: object, now: datetime) -> list[tuple[str, str]]:
+    pairs = record.get("recent", []) if isinstance(record, dict) else []
+    return [(str(card), str(at)) for card, at in pairs
+            if now - RECENT <= datetime.fromisoformat(str(at)) <= now]

@@ -14,10 +14,12 @@ from datetime import date, datetime, timedelta
 from domain.activity import FollowUp, ReminderKind
 from domain.audit import AuditEntry
 from domain.billing import Contract, Payment
+from domain.customer import Customer
 from domain.daily_report import AgendaItem, day_bounds
 from domain.daily_text import (
     agenda_line,
     contract_line,
+    deal_item,
     followup_line,
     new_deal_line,
     payment_line,
@@ -126,13 +128,22 @@ async def agenda(uow: UnitOfWork, rep: Rep, since: datetime, until: datetime, da
     assert rep.id is not None
     reminders = await uow.reminders.open_due(rep.id, since, until, FETCH)
     deals = await uow.opportunities.next_steps_due(rep.id, since, until, FETCH)
-    sep = t(rep.locale, "：", ": ")
-    steps = [AgendaItem(d.next_at, f"#{d.id} {d.name}{sep}{d.next_step}".rstrip(sep), d.id)
-             for d in deals if d.next_at is not None]
+    customers = await uow.customers.many({d.customer_id for d in deals if d.customer_id is not None})
+    steps = [AgendaItem(d.next_at, deal_item(d.id or 0, _short(customers.get(d.customer_id or 0)), d.next_step),
+                        d.id) for d in deals if d.next_at is not None]
     listed = {s.opportunity_id for s in steps}
-    items = steps + [AgendaItem(r.due_at, r.text, r.opportunity_id) for r in reminders
+    items = steps + [AgendaItem(r.due_at, _with_ref(r.text, r.opportunity_id), r.opportunity_id) for r in reminders
                      if not (r.kind is ReminderKind.NEXT_STEP and r.opportunity_id in listed)]
     return Agenda(sorted(items, key=lambda i: i.due_at), day_start)
+
+
+def _short(customer: Customer | None) -> str:
+    return (customer.short_name or customer.name) if customer is not None else ""
+
+
+def _with_ref(text: str, opportunity_id: int | None) -> str:
+    """A reminder about a deal names it by #id (reminders stored before they all did get it here)."""
+    return text if opportunity_id is None or text.startswith("#") else f"#{opportunity_id} {text}"
 
 
 async def plan_lines(uow: UnitOfWork, rep: Rep, day: date, limit: int = 10) -> list[str]:

@@ -11,7 +11,7 @@ from domain.activity import Reminder, ReminderStatus
 from domain.opportunity import Opportunity
 from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
-from domain.reminder_card import card_key, card_of
+from domain.reminder_card import card_key, card_of, remember_card
 from scheduler.push import push
 from scheduler.reminder_push import BUTTON_CHANNELS, reminder_push
 
@@ -51,7 +51,8 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
             else:
                 await push(uow, rep, reminder_push(reminder, rep.locale, target[0] in button_channels), now,
                            order=order)
-                await uow.settings.put(card_key(reminder.rep_id), {"card": str(card_of(reminder))})
+                key = card_key(reminder.rep_id)  # the latest card, and the recent ones: what "1".."4" answer
+                await uow.settings.put(key, remember_card(await uow.settings.get(key), card_of(reminder), now))
                 reminder.status, reminder.sent_at = ReminderStatus.SENT, now
             await uow.reminders.save(reminder)
         await uow.commit()

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from domain.people import CHANNEL_ORDER, Rep, Team
+from domain.people import CHANNEL_ORDER, Rep, Role, Team
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from scheduler.push import push
@@ -20,34 +20,46 @@ async def escalate_overdue_reminders(uow_factory: Callable[[], UnitOfWork], now:
                                      delay: timedelta = DEFAULT_DELAY, *, default_quiet: str = DEFAULT_QUIET,
                                      order: Sequence[str] = CHANNEL_ORDER, limit: int = 500) -> int:
     """Escalate (at most `limit`) reminders sent at or before `now - delay` and not done; each once
-    (`escalated_at` is set in the same transaction as the push). Returns how many were handled.
+    (`escalated_at` is set in the same transaction as the push). Returns how many escalations were queued.
 
-    The manager is the manager of the owner's team; a reminder whose owner has no manager but themself,
-    or whose manager cannot be reached, is marked escalated all the same (and logged) so it is not looked
-    at again. Postponing or rescheduling re-arms a reminder: it may escalate again after its new time.
+    Who is told: the manager of the owner's team; when the owner manages their own team (or the team has no
+    manager), an admin. A reminder with nobody to tell (no admin, nobody reachable) is marked escalated all
+    the same, and logged, so it is not looked at again. Postponing or rescheduling re-arms a reminder: it may
+    escalate again after its new time.
     """
     async with uow_factory() as uow:
         overdue = list(await uow.reminders.overdue(now - delay, limit))
         if not overdue:
             return 0
         teams = {t.id: t for t in await uow.teams.list()}
-        owners = await uow.reps.many({r.rep_id for r in overdue})
-        managers = await uow.reps.many({m for o in owners.values() if (m := _manager_id(o, teams)) is not None})
+        reps = {r.id: r for r in await uow.reps.list()}
+        admins = [r for r in sorted(reps.values(), key=lambda r: r.id or 0)
+                  if r.role is Role.ADMIN and r.active and r.preferred_channel(order) is not None]
+        queued = 0
         for reminder in overdue:
-            owner = owners.get(reminder.rep_id)
-            manager = managers.get(_manager_id(owner, teams) or 0) if owner else None
-            if owner is None or manager is None or manager.id == owner.id:
-                log.info("reminder %s is overdue but rep %s has no manager to tell", reminder.id, reminder.rep_id)
-            elif await push(uow, manager, escalation_push(reminder, owner, manager, now), now,
+            owner = reps.get(reminder.rep_id)
+            told = _told(owner, reps, teams, admins) if owner is not None else None
+            if owner is None or told is None:
+                log.warning("reminder %s is overdue but nobody can be told (no manager but the owner, no admin)",
+                            reminder.id)
+            elif await push(uow, told, escalation_push(reminder, owner, told, now), now,
                             default_quiet=default_quiet, order=order) is None:
                 log.info("reminder %s: escalation to rep %s not queued (no channel, or queued before)",
-                         reminder.id, manager.id)
+                         reminder.id, told.id)
+            else:
+                queued += 1
             reminder.escalated_at = now
             await uow.reminders.save(reminder)
         await uow.commit()
-    return len(overdue)
+    return queued
 
 
-def _manager_id(rep: Rep | None, teams: Mapping[int | None, Team]) -> int | None:
-    team = teams.get(rep.team_id) if rep is not None and rep.team_id is not None else None
-    return team.manager_id if team is not None else None
+def _told(owner: Rep, reps: Mapping[int | None, Rep], teams: Mapping[int | None, Team],
+          admins: Sequence[Rep]) -> Rep | None:
+    """The owner's team manager, unless that is the owner (or there is none): then the first admin who is
+    not the owner."""
+    team = teams.get(owner.team_id) if owner.team_id is not None else None
+    manager = reps.get(team.manager_id) if team is not None and team.manager_id is not None else None
+    if manager is not None and manager.id != owner.id and manager.active:
+        return manager
+    return next((a for a in admins if a.id != owner.id), None)

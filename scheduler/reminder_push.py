@@ -18,7 +18,7 @@ def reminder_push(reminder: Reminder, locale: str, with_buttons: bool) -> Push:
     postponed reminder is pushed again at its new time. Without buttons, the text says what to reply."""
     assert reminder.id is not None
     head = (f"⏰ Reminder R{reminder.id}: " if locale == "en" else f"⏰ 提醒 R{reminder.id}：") + reminder.text
-    text = head if with_buttons else f"{head}\n{numbered_hint(locale)}"
+    text = head if with_buttons else f"{head}\n{numbered_hint(locale, reminder.id)}"
     return Push(kind="reminder", period=f"{reminder.id}:{reminder.due_at.isoformat()}", text=text, urgent=True,
                 buttons=buttons(reminder, locale) if with_buttons else (), extra={"card": str(card_of(reminder))})
 

@@ -66,7 +66,7 @@ async def record_note(ctx: Context, opp: Opportunity, note: str, next_at: dateti
     followup = await add_followup(ctx, opp, note, next_at, "", contact_id)
     await ctx.update("opportunity", opp, last_contact_at=ctx.now.isoformat())
     if next_at is not None:
-        reminder = await ctx.uow.reminders.add(Reminder(rep_id=ctx.rep_id, due_at=next_at, text=f"#{opp.id} {note}",
-                                                        opportunity_id=opp.id))
+        reminder = await ctx.uow.reminders.add(Reminder(
+            rep_id=ctx.rep_id, due_at=next_at, text=await reminders.deal_text(ctx, opp, note), opportunity_id=opp.id))
         await ctx.audit("reminder", reminder.id, "create")
     return followup

@@ -42,7 +42,7 @@ async def daily_report(ctx: Context, args: Args) -> Reply:
         return await add_line(ctx, rest)
     if word in SUBMIT:
         return await submit(ctx, _day(ctx, args, rest))
-    if word in TODAY or _is_date(word):
+    if word in TODAY or _written_day(word, local_day(ctx.now, ctx.rep.timezone)) is not None:
         return await show(ctx, _day(ctx, args, rest if word in TODAY else word))
     raise args.fail(f"不认识「{word}」", f"'{word}' is not something a daily report does")
 
@@ -65,15 +65,28 @@ def _is_date(word: str) -> bool:
 
 
 def _day(ctx: Context, args: Args, text: str) -> date:
-    """Today in the person's time zone, or a date written 2026-12-05 (from a button) up to a week back."""
+    """Today in the person's time zone, or a date written 2026-12-05 (a button) or 12-05 (a draft's text: the
+    latest such day) up to a week back."""
     today = local_day(ctx.now, ctx.rep.timezone)
     if not text:
         return today
-    if not _is_date(text) or not today - timedelta(days=BACK_DAYS) <= date.fromisoformat(text) <= today:
-        raise args.fail(f"日期「{text}」不对，只能是今天或最近 {BACK_DAYS} 天内（写成 2026-12-05），或者不写",
+    day = _written_day(text, today)
+    if day is None or not today - timedelta(days=BACK_DAYS) <= day <= today:
+        raise args.fail(f"日期「{text}」不对，只能是今天或最近 {BACK_DAYS} 天内（写成 12-05 或 2026-12-05），或者不写",
                         f"the date '{text}' is wrong: leave it out for today, or write one of the last "
-                        f"{BACK_DAYS} days as 2026-12-05")
-    return date.fromisoformat(text)
+                        f"{BACK_DAYS} days as 12-05 or 2026-12-05")
+    return day
+
+
+def _written_day(text: str, today: date) -> date | None:
+    if _is_date(text):
+        return date.fromisoformat(text)
+    if not _is_date(f"{today.year}-{text}") or len(text) != 5:
+        return None
+    day = date.fromisoformat(f"{today.year}-{text}")
+    if day <= today:
+        return day
+    return date.fromisoformat(f"{today.year - 1}-{text}") if _is_date(f"{today.year - 1}-{text}") else None
 
 
 def _submit_button(ctx: Context, report: DailyReport) -> tuple[Button, ...]:

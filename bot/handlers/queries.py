@@ -89,20 +89,31 @@ async def show_help(ctx: Context, args: Args) -> Reply:
     if topic and (cmd := registry.lookup(topic)):
         words = " / ".join((cmd.name, *cmd.aliases))
         return Reply.text(f"{words}", cmd.help.get(ctx.locale), ctx.t("用法：", "Usage: ") + cmd.usage.get(ctx.locale))
+    if topic and (section := section_named(topic)) is not None:  # 帮助 提醒: that section's commands
+        return section_card(ctx, section)
     if topic:
         return unknown_topic(ctx, topic)
-    cards = []
-    for key, title in SECTIONS.items():
-        lines = [f"{c.usage.get(ctx.locale)}  — {c.help.get(ctx.locale)}"
-                 for c in registry.commands if c.section == key]
-        if lines:
-            cards.append(Reply.card(title.get(ctx.locale), lines=lines))
+    cards = [section_card(ctx, key) for key in SECTIONS if any(c.section == key for c in registry.commands)]
     intro = Reply.text(ctx.t("dealbot 命令（也可以直接用一句话描述发生了什么）：",
                              "dealbot commands (or just describe what happened in a sentence):"))
     result = intro
     for card in cards:
         result = result + card
     return result
+
+
+def section_named(topic: str) -> str | None:
+    """The help section a word names (提醒, reminders, Reminders, reminder), if any."""
+    word = topic.strip().casefold()
+    for key, title in SECTIONS.items():
+        if word in (key, key.rstrip("s"), title.zh.casefold(), title.en.casefold()):
+            return key
+    return None
+
+
+def section_card(ctx: Context, key: str) -> Reply:
+    lines = [f"{c.usage.get(ctx.locale)}  — {c.help.get(ctx.locale)}" for c in registry.commands if c.section == key]
+    return Reply.card(SECTIONS[key].get(ctx.locale), lines=lines)
 
 
 def unknown_topic(ctx: Context, topic: str) -> Reply:

@@ -6,7 +6,8 @@ from bot.args import Args
 from bot.context import Context
 from bot.registry import command
 from bot.reply import Reply
-from domain.quiet import QuietHours
+from domain.errors import InvalidValue
+from domain.quiet import OFF_WORDS, QuietHours
 
 DEFAULT_WORDS = ("默认", "default", "reset", "恢复默认")
 
@@ -23,11 +24,22 @@ async def set_quiet_hours(ctx: Context, args: Args) -> Reply:
     rep = await ctx.uow.reps.get(ctx.rep_id)
     if not text:
         return Reply.text(_describe(ctx, rep.quiet_hours, rep.timezone))
-    own = "" if text.casefold() in DEFAULT_WORDS else QuietHours.parse(text).render()  # bad input: InvalidValue
+    own = "" if text.casefold() in DEFAULT_WORDS else _own(text)  # bad input: InvalidValue, nothing changed
     if own != rep.quiet_hours:
         rep.quiet_hours = own
         await ctx.uow.reps.save(rep)  # a new directory version: every process sees it
     return Reply.text(_describe(ctx, own, rep.timezone, changed=True))
+
+
+def _own(text: str) -> str:
+    """What to store for `text`; a span that starts where it ends (08:00-08:00) is refused: it means none."""
+    hours = QuietHours.parse(text)
+    if hours.off and text.strip().casefold() not in OFF_WORDS:
+        raise InvalidValue("免打扰时段", f"「{text}」开始和结束相同，等于没有免打扰时段；要关闭请发「免打扰 关闭」，"
+                                          "要设置请写成 22:00-07:30",
+                           field_en="quiet hours", reason_en=f"'{text}' starts where it ends, which means no quiet "
+                           "hours; to turn them off send 'quiet hours off', to set them write 22:00-07:30")
+    return hours.render()
 
 
 def _describe(ctx: Context, own: str, timezone: str, changed: bool = False) -> str:

@@ -122,12 +122,15 @@ class SqlAlchemyOutboxRepository:
     async def mark_failed(self, item_id: int, error: str) -> None:
         await self._set(item_id, status=OutboxStatus.FAILED.value, last_error=error)
 
-    async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]:
-        """Items still waiting to be sent to this recipient, oldest first."""
+    async def pending_for(self, channel: str, recipient: str, due_by: datetime | None = None) -> Sequence[OutboxItem]:
+        """Items still waiting to be sent to this recipient, oldest first; with `due_by`, only those due by then
+        (not held for quiet hours or a retry's wait)."""
         stmt = (select(OutboxRow)
                 .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient,
                        OutboxRow.status == OutboxStatus.PENDING.value)
                 .order_by(OutboxRow.id))
+        if due_by is not None:
+            stmt = stmt.where(or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= due_by))
         return [OUTBOX.load(row) for row in await self.session.scalars(stmt)]
 
     async def existing_keys(self, keys: Iterable[str]) -> set[str]:

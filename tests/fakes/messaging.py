@@ -260,9 +260,10 @@ class FakeOutboxRepository(_Table[OutboxItem]):
             self._update(row.id or 0, status=OutboxStatus.PENDING)
         return len(rows)
 
-    async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]:
+    async def pending_for(self, channel: str, recipient: str, due_by: datetime | None = None) -> Sequence[OutboxItem]:
         return self._select(
-            lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient))
+            lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient)
+            and (due_by is None or r.not_before is None or r.not_before <= due_by))
 
     async def listing(self, statuses: Iterable[OutboxStatus], limit: int = 100,
                       with_error: bool = False) -> Sequence[OutboxItem]:
