@@ -46,13 +46,11 @@ def card_ref(args: Args) -> CardRef:
 def time_of(args: Args) -> date | datetime | None:
     """The time written, also one in the past ("昨天下午3点", which a date argument does not look for):
     the action then refuses it as past, rather than as unreadable."""
-    value = args.when()
-    if value is None and args.tokens:
-        typed = values.typed_when(args.tokens, args.now)
-        if typed is not None and typed.words == len(args.tokens) and not typed.rest:
-            args.tokens = []
-            return typed.value
-    return value
+    typed = values.typed_when(args.tokens, args.now) if args.tokens else None
+    if typed is not None and typed.words == len(args.tokens) and not typed.rest:
+        args.tokens = []
+        return typed.value
+    return args.when()
 
 
 @command("我的提醒", "reminders", "提醒列表", section="reminders", writes=False,
@@ -135,9 +133,11 @@ async def _numbered(ctx: Context, action: Action) -> Reply:
                                     "works on a reminder you received)",
                          usage="提醒 完成 R12（发送「提醒」查看你的提醒）",
                          usage_en="reminder done R12 (send 'reminders' to see yours)")
-    still_open = [found for card in recent_cards(record, ctx.now) if (found := await _open_card(ctx, card))]
+    still_open = [(card, found) for card in recent_cards(record, ctx.now) if (found := await _open_card(ctx, card))]
     if len(still_open) > 1:
-        return _which(ctx, action, still_open)
+        return _which(ctx, action, [found for _, found in still_open])
+    if still_open:  # the one recent card still open (the latest may have been answered already)
+        ref = still_open[0][0]
     if action is Action.DONE:
         return await act.complete(ctx, ref)
     if action is Action.SNOOZE:

@@ -37,7 +37,7 @@ async def test_the_draft_holds_the_days_records_and_tomorrows_plan(factory: Fact
     sent = {i.recipient: i for i in await outbox(factory)}
     assert set(sent) == {"zhangwei", "lina"}
     assert "1. 拜访 · #1 MES（明途）：现场演示，客户认可" in sent["zhangwei"].text
-    assert "确认提交：回复「日报 确认」" in sent["zhangwei"].text
+    assert "确认提交：回复「日报 确认 11-24」" in sent["zhangwei"].text
     assert sent["zhangwei"].extra["buttons"] == [{"text": "确认提交", "key": "日报 确认 2026-11-24"}]
     assert sent["zhangwei"].not_before is None  # 18:30 is outside the quiet hours
 
@@ -47,7 +47,7 @@ async def test_an_empty_day_says_so_and_still_asks_to_confirm(factory: Factory) 
     await draft_daily_reports(factory, at(19), SETTINGS)
     text = {i.recipient: i.text for i in await outbox(factory)}["lina"]
     assert "今天没有记录到拜访、跟进、阶段变化、报价或回款。" in text
-    assert "确认提交：回复「日报 确认」" in text
+    assert "确认提交：回复「日报 确认 11-24」" in text
     async with factory() as uow:
         report = await uow.daily_reports.get(w.li, DAY)
     assert report is not None and report.lines == [] and report.plan == []
@@ -102,7 +102,7 @@ async def test_the_manager_gets_the_teams_reports_once_after_the_deadline(factor
     assert text.startswith("📋 华东一组 11月24日 日报（已提交 1/2）")
     assert "【张伟】\n今日工作：\n1. 拜访 · #1 MES（明途）：现场演示，客户认可" in text
     assert "补充：\n- 张伟补充的一行" in text
-    assert "【李娜】（未确认，草稿）" in text
+    assert "【李娜】未提交（草稿未确认）" in text
     assert "3. 电话 · #1 MES（明途）：晚上回电" in text  # her draft, brought up to date
 
 

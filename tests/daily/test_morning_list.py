@@ -44,7 +44,7 @@ async def test_the_morning_list_shows_todays_items_most_urgent_first(factory: Fa
         "☀️ 早上好，张伟！11月24日 今天要做：",
         "1. ⚠ 逾期 11-23 16:00 回访华信",
         "2. 09:00 整理名片",
-        "3. 11:00 #1 MES：电话确认需求",
+        "3. 11:00 #1 明途 · 电话确认需求",
         "4. 15:00 发报价单",
     ]
 

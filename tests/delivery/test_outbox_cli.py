@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain.messaging import OutboxItem
+from domain.people import Rep
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.queue.test_inbox_cli import cli, config_file
 
@@ -39,7 +41,7 @@ async def test_outbox_lists_everything_undelivered_with_state_and_reason(
     assert await cli("outbox", "--config", config_file(tmp_path, db_url)) == 0
     out = capsys.readouterr().out
     assert "未送达的消息 3 条 / 3 undelivered message(s)" in out and "sent 消息" not in out
-    assert f"#{ids['held']}  held 暂缓  wecom → lina  尝试 attempts 0" in out
+    assert f"#{ids['held']}  held until " in out and "(quiet hours, UTC) 免打扰暂缓至" in out
     assert (f"#{ids['retrying']}  retrying 待重试  wecom → zhangwei  尝试 attempts 1  下次 next 2099-01-01 08:00"
             in out)
     assert "原因 reason: wecom: HTTP 502" in out
@@ -73,3 +75,20 @@ async def test_outbox_limit_and_an_empty_outbox(uow_factory: Factory, db_url: st
     with pytest.raises(SystemExit):
         await cli("outbox", "--limit", "zero", "--config", config)
     assert "--limit must be a positive number" in capsys.readouterr().err
+
+
+async def test_a_held_message_says_until_when_in_the_recipients_time_zone(
+        uow_factory: Factory, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Held for quiet hours: "held until 08:00 (quiet hours, Asia/Shanghai)", the not_before in the zone of the
+    person it is for (UTC when the recipient is nobody known)."""
+    now = datetime.now(UTC)
+    morning = now + timedelta(hours=2)
+    async with uow_factory() as uow:
+        await uow.reps.add(Rep("李娜", identities={"wecom": "lina"}, timezone="Asia/Shanghai"))
+        held = await uow.outbox.add(OutboxItem("wecom", "lina", "今日摘要", created_at=now, not_before=morning))
+        await uow.commit()
+    assert held is not None
+    assert await cli("outbox", "--pending", "--config", config_file(tmp_path, db_url)) == 0
+    local = morning.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert (f"#{held.id}  held until {local:%H:%M} (quiet hours, Asia/Shanghai) 免打扰暂缓至 {local:%H:%M}  "
+            "wecom → lina") in capsys.readouterr().out

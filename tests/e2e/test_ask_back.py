@@ -52,7 +52,7 @@ async def test_confirm_writes_exactly_the_date_that_was_shown(console_with_deal:
     (deal,) = (await state(console))["deals"]
     assert deal[2] == 500000  # the lower bound, as shown
     assert deal[3] == datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI)  # the time shown
-    assert (await state(console))["reminders"] == [(f"#1 {LATER}", datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))]
+    assert (await state(console))["reminders"] == [(f"#1 明途 · {LATER}", datetime(2026, 12, 2, 9, 0, tzinfo=SHANGHAI))]
     assert (await state(console))["notes"] == [LATER]
 
 

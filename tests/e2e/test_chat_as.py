@@ -49,8 +49,8 @@ async def test_chat_as_a_user_shows_only_that_users_messages(console_with_deal: 
     done = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--as", "lina"], input="", text=True,
                           capture_output=True, env=env, cwd=ROOT, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
-    assert "张伟 把商机 #1 MES 共享给了你" in done.stdout and "#2 约演示" in done.stdout
-    assert "#1 发方案" not in done.stdout and "已共享给" not in done.stdout and "进行中的商机" not in done.stdout
+    assert "张伟 把商机 #1 MES 共享给了你" in done.stdout and "#2 明途 · 约演示" in done.stdout
+    assert "#1 明途 · 发方案" not in done.stdout and "已共享给" not in done.stdout and "进行中的商机" not in done.stdout
     assert "[→" not in done.stdout
     rows = await outbox(db_url)
     assert rows["lina"] == {OutboxStatus.SENT.value}

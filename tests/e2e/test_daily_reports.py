@@ -33,7 +33,7 @@ async def test_the_days_records_appear_in_todays_report(console_with_deal: Conso
     assert out.split("\n")[:8] == [
         "📝 张伟 11月24日 日报（草稿）", "今日工作：", "1. 拜访 · #1 MES（明途）：拜访客户 现场演示",
         "2. 新商机 #1 MES", "3. #1 MES：初步接触 → 方案提案", "4. #1 MES 报价 v1：75万",
-        "明日计划：", "1. 10:00 #1 MES：发合同"]
+        "明日计划：", "1. 10:00 #1 明途 · 发合同"]
     report = await stored(console_with_deal, "张伟")
     assert report is not None and report.status is ReportStatus.DRAFT and len(report.lines) == 4
 
@@ -109,5 +109,5 @@ async def test_the_morning_list_arrives_once(console_with_deal: Console) -> None
     assert await send_morning_lists(c.app.uow_factory, c.clock.now, SETTINGS) == 0
     await c.app.dispatcher.drain()
     out = c.read()
-    assert "☀️ 早上好，张伟！11月25日 今天要做：\n1. 09:00 #1 MES：发方案" in out
+    assert "☀️ 早上好，张伟！11月25日 今天要做：\n1. 09:00 #1 明途 · 发方案" in out
     assert out.count("☀️ 早上好，张伟") == 1

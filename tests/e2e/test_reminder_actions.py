@@ -14,7 +14,7 @@ from scheduler.reminder_escalation import escalate_overdue_reminders
 from storage.models import ReminderRow
 from tests.e2e.harness import Console
 
-HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
+HINT = "回复 1 完成 R1 / 2 延后一天 / 3 改时间 / 4 查看"
 DUE = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)  # 11:00 in Shanghai; the console starts at 10:00
 
 
@@ -35,7 +35,7 @@ async def pushed(console: Console) -> str:
     await console.say("跟进 #1 电话沟通 下次 2026-11-24 11:00 发方案")
     assert await console.tick(timedelta(minutes=59)) == ""
     out = await console.tick(timedelta(minutes=1))
-    assert out == f"⏰ 提醒 R1：#1 发方案\n{HINT}\n"
+    assert out == f"⏰ 提醒 R1：#1 明途 · 发方案\n{HINT}\n"
     return out
 
 
@@ -54,7 +54,7 @@ async def test_2_snoozes_a_day_and_the_card_comes_again(console: Console) -> Non
     assert "这张提醒卡片已经处理过" in await console.say("2")  # the same card: nothing more
     assert await rows(console) == [(1, ReminderStatus.PENDING, DUE + timedelta(days=1), None)]
     assert await console.tick(timedelta(hours=23, minutes=59)) == ""
-    assert await console.tick(timedelta(minutes=1)) == f"⏰ 提醒 R1：#1 发方案\n{HINT}\n"
+    assert await console.tick(timedelta(minutes=1)) == f"⏰ 提醒 R1：#1 明途 · 发方案\n{HINT}\n"
 
 
 async def test_3_asks_for_the_time_and_the_answer_moves_it(console: Console) -> None:
@@ -88,7 +88,7 @@ async def test_someone_elses_reminder_is_refused_like_a_missing_one(console: Con
 async def test_list_and_cancel_ones_own(console: Console) -> None:
     await console.say("跟进 #1 电话沟通 下次 2026-11-24 11:00 发方案")
     out = await console.say("提醒")
-    assert "我的提醒（1）" in out and "R1" in out and "#1 发方案" in out
+    assert "我的提醒（1）" in out and "R1" in out and "#1 明途 · 发方案" in out
     assert "已取消提醒 R1" in await console.say("提醒 取消 R1")
     assert "R1 已经取消了" in await console.say("提醒 取消 R1")
     assert "你没有待处理的提醒" in await console.say("reminders")
@@ -126,7 +126,7 @@ async def test_an_overdue_reminder_is_told_to_the_manager_once(console: Console)
     assert await escalate(console, timedelta(hours=23, minutes=59)) == (0, "")
     count, out = await escalate(console, timedelta(hours=3, minutes=1))  # 14:00 the next day
     assert count == 1
-    assert out == ("[→ wang] ⚠️ 逾期提醒：张伟 的提醒 R1「#1 发方案」应于 2026-11-24 11:00 处理，"
+    assert out == ("[→ wang] ⚠️ 逾期提醒：张伟 的提醒 R1「#1 明途 · 发方案」应于 2026-11-24 11:00 处理，"
                    "已逾期 1天3小时，仍未完成。\n")
     assert await escalate(console, timedelta(hours=6)) == (0, "")
     async with console.app.uow_factory() as uow:

@@ -13,7 +13,7 @@ from storage.models import OutboxRow, ReminderRow
 from tests.e2e.harness import Console
 
 ZHANG, LI = 2, 3  # rep ids in the harness's [[users]] order
-HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
+HINT = "回复 1 完成 R1 / 2 延后一天 / 3 改时间 / 4 查看"
 
 
 @pytest.fixture
@@ -41,11 +41,12 @@ async def to_negotiation(console: Console) -> None:
 async def test_a_new_next_step_replaces_the_pending_reminder(console: Console) -> None:
     await console.say("跟进 #1 电话沟通 下次 2026-11-26 发方案")
     await console.say("跟进 #1 客户改期 下次 2026-11-28 上门演示")
-    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.CANCELLED, "#1 发方案"),
-                                            (ZHANG, ReminderStatus.PENDING, "#1 上门演示")]
+    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.CANCELLED, "#1 明途 · 发方案"),
+                                            (ZHANG, ReminderStatus.PENDING, "#1 明途 · 上门演示")]
     assert await console.tick(timedelta(days=3)) == ""  # 26th: the replaced one stays quiet
-    assert "#1 上门演示" in await console.tick(timedelta(days=2))
-    assert await reminder_outbox(console) == [("zhangwei", f"⏰ 提醒 R2：#1 上门演示\n{HINT}")]
+    assert "#1 明途 · 上门演示" in await console.tick(timedelta(days=2))
+    second = HINT.replace("R1", "R2")
+    assert await reminder_outbox(console) == [("zhangwei", f"⏰ 提醒 R2：#1 明途 · 上门演示\n{second}")]
 
 
 @pytest.mark.parametrize("close", ["赢单 #1 96万", "输单 #1 价格 原因:竞品低价"])
@@ -53,7 +54,7 @@ async def test_winning_or_losing_cancels_the_deals_pending_reminders(console: Co
     await to_negotiation(console)
     await console.say("跟进 #1 电话沟通 下次 2026-11-26 发方案")
     assert "#1" in await console.say(close)
-    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.CANCELLED, "#1 发方案")]
+    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.CANCELLED, "#1 明途 · 发方案")]
     assert await console.tick(timedelta(days=5)) == ""
     assert await reminder_outbox(console) == []
 
@@ -63,16 +64,16 @@ async def test_undo_of_a_win_brings_the_reminder_back(console: Console) -> None:
     await console.say("跟进 #1 电话沟通 下次 2026-11-26 发方案")
     assert "赢单" in await console.say("赢单 #1")
     await console.say("撤销")
-    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.PENDING, "#1 发方案")]
+    assert await reminder_rows(console) == [(ZHANG, ReminderStatus.PENDING, "#1 明途 · 发方案")]
 
 
 async def test_a_handover_moves_the_reminder_to_the_new_owner(console: Console) -> None:
     await console.say("跟进 #1 电话沟通 下次 2026-11-26 发方案")
     await console.say("转给 #1 李娜")
-    assert await reminder_rows(console) == [(LI, ReminderStatus.PENDING, "#1 发方案")]
+    assert await reminder_rows(console) == [(LI, ReminderStatus.PENDING, "#1 明途 · 发方案")]
     delivered = await console.tick(timedelta(days=3))
-    assert "[→ lina]" in delivered and "#1 发方案" in delivered
-    assert await reminder_outbox(console) == [("lina", f"⏰ 提醒 R1：#1 发方案\n{HINT}")]
+    assert "[→ lina]" in delivered and "#1 明途 · 发方案" in delivered
+    assert await reminder_outbox(console) == [("lina", f"⏰ 提醒 R1：#1 明途 · 发方案\n{HINT}")]
 
 
 async def test_nothing_is_sent_about_a_deal_the_recipient_can_no_longer_see(console: Console) -> None:
@@ -80,7 +81,7 @@ async def test_nothing_is_sent_about_a_deal_the_recipient_can_no_longer_see(cons
     await console.say("跟进 #1 和何总通了电话 下次 2026-11-26 回访", as_user="lina")
     await console.say("取消共享 #1 李娜", as_user="zhangwei")
     assert await console.tick(timedelta(days=3)) == ""
-    assert await reminder_rows(console) == [(LI, ReminderStatus.CANCELLED, "#1 回访")]
+    assert await reminder_rows(console) == [(LI, ReminderStatus.CANCELLED, "#1 明途 · 回访")]
     assert await reminder_outbox(console) == []
 
 

@@ -48,7 +48,8 @@ async def test_a_card_comes_at_its_minute_even_in_quiet_hours_with_buttons_on_we
     assert [(b["text"], b["key"]) for b in item.extra["buttons"]] == list(zip(
         ["完成", "延后一天", "改时间", "查看"], KEYS, strict=True))
     assert (reminder(store).status, reminder(store).sent_at) == (ReminderStatus.SENT, DUE)
-    assert store.tables["settings"]["reminder:card:2"] == {"card": "R1@202611241400"}
+    assert store.tables["settings"]["reminder:card:2"] == {
+        "card": "R1@202611241400", "recent": [["R1@202611241400", DUE.isoformat()]]}
 
 
 async def test_a_postponed_reminder_is_pushed_again_at_its_new_time() -> None:
@@ -93,7 +94,8 @@ async def test_a_done_reminder_does_not_escalate_and_one_without_manager_is_mark
     store = FakeStore()
     await setup(store, {"console": "zhangwei"}, manager=False)
     await deliver_due_reminders(store.uow, DUE)
-    assert await escalate_overdue_reminders(store.uow, DUE + timedelta(days=2)) == 1
+    assert await escalate_overdue_reminders(store.uow, DUE + timedelta(days=2)) == 0  # nobody to tell: none queued
+    assert reminder(store).escalated_at == DUE + timedelta(days=2)  # but marked, so it is looked at once
     assert await escalate_overdue_reminders(store.uow, DUE + timedelta(days=3)) == 0
     assert [i.recipient for i in outbox(store)] == ["zhangwei"]
     done = FakeStore()

@@ -14,7 +14,7 @@ from scheduler.jobs import deliver_due_reminders
 from tests.fakes import FakeStore
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
-HINT = "回复 1 完成 / 2 延后一天 / 3 改时间 / 4 查看"
+HINT = "回复 1 完成 R1 / 2 延后一天 / 3 改时间 / 4 查看"
 
 
 async def setup(store: FakeStore, identities: dict[str, str], due: datetime) -> None:

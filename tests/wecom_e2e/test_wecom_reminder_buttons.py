@@ -27,7 +27,7 @@ async def pushed_card(wecom: WeComSession) -> dict[str, Any]:
     assert await wecom.tick(timedelta(minutes=59)) == []
     bodies = [r.body for r in await wecom.tick(timedelta(minutes=1)) if r.body is not None]
     assert [b["msgtype"] for b in bodies] == ["text", "template_card"]
-    assert bodies[0]["text"]["content"] == "⏰ 提醒 R1：#1 发方案"
+    assert bodies[0]["text"]["content"] == "⏰ 提醒 R1：#1 明途 · 发方案"
     card: dict[str, Any] = bodies[1]["template_card"]
     assert [(b["text"], b["key"]) for b in card["button_list"]] == [
         ("完成", DONE), ("延后一天", SNOOZE), ("改时间", "reminder reschedule R1@202611240300"),
