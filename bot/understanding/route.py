@@ -160,7 +160,8 @@ async def remind(ctx: Context, result: ParseResult, text: str) -> Reply:
     opp = await deal_in(ctx, result, Subjects()) if result.opportunity else None
     reminders.check_time(due, ctx.now)
     what = _REMIND_ME.sub("", text).strip() or text
-    reminder = await ctx.uow.reminders.add(Reminder(rep_id=ctx.rep_id, due_at=due, text=what,
+    text = await reminders.deal_text(ctx, opp, what) if opp else what  # "#12 明途 · 回电", as the list reads
+    reminder = await ctx.uow.reminders.add(Reminder(rep_id=ctx.rep_id, due_at=due, text=text,
                                                     opportunity_id=opp.id if opp else None))
     await ctx.audit("reminder", reminder.id, "create")
     return with_hint(ctx, Reply.text(ctx.t(f"⏰ 好的，{describe_when(due, ctx.now, 'zh')} 提醒你：{what}",
