@@ -17,6 +17,7 @@ from domain.money import CNY, Money
 TARGET_KINDS = ("month", "quarter")  # targets are set per month and per quarter
 MAIN_CURRENCY = CNY  # the company's currency: targets are set in it, and compared with what is won in it
 COMPANY = 0  # scope_id of the company-wide target (scope_kind "company")
+COMPANY_WORDS = frozenset({"全公司", "公司", "company", "whole company", "the company"})
 
 
 def amounts_text(amounts: Mapping[str, Decimal], locale: str) -> str:
