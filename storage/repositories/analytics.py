@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.analytics import Forecast, Funnel, Period, RepResult, Results, Scope, StageConversion, StageCount
@@ -55,6 +55,23 @@ def within(column: ColumnElement[Any], window: Window) -> list[ColumnElement[boo
     return [column >= since] if until is None else [column >= since, column < until]
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 _LADDER_INDEX = {stage.value: index for index, stage in enumerate(LADDER)}
+
+
+def _held_before_end(window: Window) -> list[ColumnElement[bool]]:
+    """A change's source was held in a window that ends before now: the change came before the end, or it
+    is the deal's first change (its source is the stage the deal was created at, in the window)."""
+    if window[1] is None:
+        return []
+    earlier = CHANGES.alias("earlier")
+    first = ~exists().where(earlier.c.opportunity_id == CHANGES.c.opportunity_id, earlier.c.at < CHANGES.c.at)
+    return [or_(CHANGES.c.at < window[1], first)]
+
+
+def _unchanged_after_end(window: Window) -> list[ColumnElement[bool]]:
+    """A deal's current stage was held in a window that ends before now only if it has not moved since."""
+    if window[1] is None:
+        return []
+    return [~exists().where(CHANGES.c.opportunity_id == DEALS.c.id, CHANGES.c.at >= window[1])]
 
 
 class SqlAlchemyAnalyticsReader(AnalyticsLists):
@@ -112,9 +129,10 @@ class SqlAlchemyAnalyticsReader(AnalyticsLists):
         changed = select(CHANGES.c.opportunity_id.label("deal"), CHANGES.c.target.label("stage")).join(
             DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(*within(CHANGES.c.at, window), *scoped)
         born_from = select(CHANGES.c.opportunity_id.label("deal"), CHANGES.c.source.label("stage")).join(
-            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(*within(DEALS.c.created_at, window), *scoped)
+            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(
+            *within(DEALS.c.created_at, window), *scoped, *_held_before_end(window))
         born = select(DEALS.c.id.label("deal"), DEALS.c.stage.label("stage")).where(
-            *within(DEALS.c.created_at, window), *scoped)
+            *within(DEALS.c.created_at, window), *scoped, *_unchanged_after_end(window))
         events = union_all(changed, born_from, born).subquery("events")
         index = case(*((events.c.stage == name, literal(i)) for name, i in _LADDER_INDEX.items()), else_=-1)
         highest = (select(func.max(index).label("top")).group_by(events.c.deal)).subquery("highest")
