@@ -20,9 +20,11 @@ from bot.nlp.text import rx
 # Topic words, zh and en. One alternation each: the gate.
 _GATE_ZH = rx("业绩|赢单|成交|签单|漏斗|预测|排行|排名|卡住|停滞|没进展|逾期|超期|过期|的商机|的单子|历史|往来|"
               "赢率|胜率|"
-              "转化|新增|新商机|排第|第几|跟进|赢了|签了|几单|多少单|怎么样|如何|咋样")
+              "转化|新增|新商机|排第|第几|赢了|签了|几单|多少单|怎么样|如何|咋样|"
+              "跟进(?:哪|什么|谁|的|计划|安排|客户|商机)")
 _GATE_EN = rx("result|perform|how |won|win|funnel|forecast|leaderboard|ranking|top rep|stuck|stalled|overdue|late|"
-              "'s deals|deals of|history|rate|conversion|new deal|new opportunit|behind|rank|follow|best|most|doing")
+              "'s deals|deals of|history|win rate|win-rate|close rate|conversion|new deal|new opportunit|behind|"
+              "rank|follow-ups|follow ups|next steps|best rep|best seller|who won|who sold|who closed")
 _DUE_ZH = (r"(?:要|需要|该|得|应该)?跟进(?:哪些|什么|谁|的(?:客户|商机)?有哪些|(?:的)?(?:客户|商机)(?:有)?哪些)|"
            r"跟进(?:计划|安排)")
 _TOPICS_ZH = (
@@ -112,10 +114,14 @@ def read_question(text: str, probe: Probe | None = None) -> Question | None:
                     by_rep=by_rep, other_periods=tuple(p for p in periods[1:] if p != periods[0]))
 
 
+_WHOLE_WORDS = re.compile(r"的(?:商机|单子|历史|往来|跟进记录)|'s deals|deals of|history")
+
+
 def _topic(probe: Probe, zh: bool, en: bool) -> str | None:
-    for topic in _WHOLE:
-        if (name := _named(probe, topic)) is not None and name.casefold() not in _MINE:
-            return topic
+    if _WHOLE_WORDS.search(probe.lower or probe.text) is not None:
+        for topic in _WHOLE:
+            if (name := _named(probe, topic)) is not None and name.casefold() not in _MINE:
+                return topic
     if zh:
         for name, pattern in _TOPICS_ZH:
             if pattern.search(probe.text):
