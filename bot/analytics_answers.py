@@ -15,6 +15,9 @@ from domain.analytics import Period, Target
 from domain.money import CNY, Money
 
 TARGET_KINDS = ("month", "quarter")  # targets are set per month and per quarter
+MAIN_CURRENCY = CNY  # the company's currency: targets are set in it, and compared with what is won in it
+COMPANY = 0  # scope_id of the company-wide target (scope_kind "company")
+COMPANY_WORDS = frozenset({"全公司", "公司", "company", "whole company", "the company"})
 
 
 def amounts_text(amounts: Mapping[str, Decimal], locale: str) -> str:
@@ -38,17 +41,24 @@ def footer(ctx: Context, asked: Asked, period: Period | None, extra: str = "") -
     scope = ctx.t(f"范围：{asked.scope.label}", f"Scope: {asked.scope.label_en}")
     parts = [scope]
     if period is not None:
-        when = f"{period_label(period, ctx.locale)}（{period_range(period, ctx.locale)}）" if ctx.locale != "en" else \
-            f"{period_label(period, 'en')} ({period_range(period, 'en')})"
-        parts.append(ctx.t(f"期间：{when}", f"Period: {when}"))
+        parts.append(ctx.t(f"期间：{period_words(period, 'zh')}", f"Period: {period_words(period, 'en')}"))
     if extra:
         parts.append(extra)
     return " · ".join(parts)
 
 
+def period_words(period: Period, locale: str) -> str:
+    """2026年12月（2026-12-01 至 2026-12-31）; a week or a range only once: 2026-11-30 至 2026-12-06."""
+    label, days = period_label(period, locale), period_range(period, locale)
+    if label == days:
+        return days
+    return f"{label} ({days})" if locale == "en" else f"{label}（{days}）"
+
+
 async def targets_for(ctx: Context, asked: Asked, period: Period) -> dict[str, Decimal]:
     """The target amounts (per currency) set for the scope and period: a rep's own, the teams' summed,
-    the whole company's = every team's. Empty when none is set (or the period is not a month/quarter)."""
+    the whole company's own (目标 全公司 …), else every team's summed. Empty when none is set (or the period
+    is not a month/quarter)."""
     if period.kind not in TARGET_KINDS:
         return {}
     found: list[Target]
@@ -56,7 +66,8 @@ async def targets_for(ctx: Context, asked: Asked, period: Period) -> dict[str, D
         target = await ctx.uow.targets.get("rep", asked.rep_id, period.code)
         found = [target] if target else []
     elif asked.kind == "all":
-        found = [t for t in await ctx.uow.targets.for_period(period.code) if t.scope_kind == "team"]
+        every = list(await ctx.uow.targets.for_period(period.code))
+        found = [t for t in every if t.scope_kind == "company"] or [t for t in every if t.scope_kind == "team"]
     else:
         found = list(await ctx.uow.targets.for_scopes("team", asked.team_ids, period.code))
     total: dict[str, Decimal] = {}
@@ -66,8 +77,9 @@ async def targets_for(ctx: Context, asked: Asked, period: Period) -> dict[str, D
 
 
 def target_lines(ctx: Context, target: Mapping[str, Decimal], actual: Mapping[str, Decimal],
-                 period: Period) -> list[str]:
-    """目标 150万 · 已完成 33% · 时间已过 48% (one line per currency with a target)."""
+                 period: Period, forecast: bool = False) -> list[str]:
+    """目标 150万 · 已完成 33% · 时间已过 48% (one line per currency with a target; only amounts in the same
+    currency are compared). `forecast`: 预测可达成目标的 120% — 已完成 is said of actuals only."""
     elapsed = percent(period.elapsed(ctx.now.date()))
     if period.kind not in TARGET_KINDS:
         return []
@@ -75,10 +87,18 @@ def target_lines(ctx: Context, target: Mapping[str, Decimal], actual: Mapping[st
         return [ctx.t(f"目标：未设置 · 时间已过 {elapsed}", f"Target: not set · {elapsed} of the period gone")]
     lines = []
     for code, amount in sorted(target.items(), key=lambda item: (item[0] != CNY, item[0])):
-        done = float(actual.get(code, Decimal(0)) / amount) if amount else None
         written = Money(amount, code).format(ctx.locale)
-        lines.append(ctx.t(f"目标 {written} · 已完成 {percent(done)} · 时间已过 {elapsed}",
-                           f"Target {written} · {percent(done)} reached · {elapsed} of the period gone"))
+        if code != MAIN_CURRENCY and any(v for c, v in actual.items() if c != code):
+            lines.append(ctx.t(f"目标 {written} · 币种不同，无法对比 · 时间已过 {elapsed}",
+                               f"Target {written} · no comparison: different currency · {elapsed} of the period gone"))
+            continue
+        done = percent(float(actual.get(code, Decimal(0)) / amount) if amount else None)
+        if forecast:
+            lines.append(ctx.t(f"目标 {written} · 预测可达成目标的 {done} · 时间已过 {elapsed}",
+                               f"Target {written} · forecast is {done} of target · {elapsed} of the period gone"))
+        else:
+            lines.append(ctx.t(f"目标 {written} · 已完成 {done} · 时间已过 {elapsed}",
+                               f"Target {written} · {done} reached · {elapsed} of the period gone"))
     return lines
 
 
@@ -112,7 +132,7 @@ async def forecast_answer(ctx: Context, asked: Asked, period: Period) -> Reply:
         ctx.t(f"合计（已赢单 + 加权预测）{amounts_text(total, 'zh')}",
               f"Total (won + weighted) {amounts_text(total, 'en')}"),
     ]
-    lines += target_lines(ctx, await targets_for(ctx, asked, period), total, period)
+    lines += target_lines(ctx, await targets_for(ctx, asked, period), total, period, forecast=True)
     title = ctx.t(f"{asked.scope.label} · {period_label(period, 'zh')} 预测",
                   f"{asked.scope.label_en} · forecast for {period_label(period, 'en')}")
     return Reply.card(title, lines=lines, footer=footer(ctx, asked, period))

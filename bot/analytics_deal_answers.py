@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from bot.analytics_answers import amounts_text, footer, percent, plural
+from bot.analytics_periods import period_label
 from bot.analytics_scope import Asked
 from bot.capture.customers import find_customers
 from bot.context import Context
@@ -18,30 +19,52 @@ from domain.customer import Customer
 from domain.insights import DEFAULT_STALL_DAYS
 from domain.listing import ViewScope
 from domain.opportunity import OPEN_STAGES, Opportunity
-from domain.people import Rep
 
 HISTORY_DEALS = 10  # deals of a customer's history
 HISTORY_NOTES = 8  # follow-ups shown, newest first
 
 
 async def funnel_answer(ctx: Context, asked: Asked, period: Period | None) -> Reply:
-    """Open deals per stage now; conversion and cycle time since the period's start (default: the last
-    [analytics] funnel_days days)."""
+    """Open deals per stage now; conversion and cycle time over the period (a past one up to its end, the
+    current one up to now; default: the last [analytics] funnel_days days)."""
+    until: datetime | None = None
     if period is not None:
         since = datetime.combine(period.start, time(), tzinfo=ctx.now.tzinfo)
+        end = datetime.combine(period.end, time(), tzinfo=ctx.now.tzinfo)
+        until = end if end <= ctx.now else None
     else:
         since = ctx.now - timedelta(days=ctx.settings.analytics.funnel_days)
-    funnel = await ctx.uow.analytics.funnel(asked.scope, since)
+    funnel = await ctx.uow.analytics.funnel(asked.scope, since, until)
     lines = [ctx.t(f"{s.stage.label('zh')} {s.count} 个 · {amounts_text(s.amounts, 'zh')}",
                    f"{s.stage.label('en')} {s.count} · {amounts_text(s.amounts, 'en')}") for s in funnel.stages]
     for c in funnel.conversions:
         arrow = f"{c.source.label(ctx.locale)} → {c.target.label(ctx.locale)}"
         lines.append(f"{arrow} {c.reached_target}/{c.reached_source} ({percent(c.rate)})")
-    cycle = "-" if funnel.avg_cycle_days is None else f"{funnel.avg_cycle_days:.1f}"
-    lines.append(ctx.t(f"平均成交周期 {cycle} 天", f"Average cycle time {cycle} days"))
-    window = ctx.t(f"转化统计自 {since.date().isoformat()} 起", f"Conversion since {since.date().isoformat()}")
-    title = ctx.t(f"{asked.scope.label} · 销售漏斗", f"{asked.scope.label_en} · sales funnel")
-    return Reply.card(title, lines=lines, footer=footer(ctx, asked, None, window))
+    if funnel.avg_cycle_days is None:
+        lines.append(ctx.t("平均成交周期：无（期间内没有赢单）",
+                           "Average cycle time: none (no deals won in the window)"))
+    else:
+        days = f"{funnel.avg_cycle_days:.1f}"
+        lines.append(ctx.t(f"平均成交周期 {days} 天", f"Average cycle time {days} days"))
+    return Reply.card(_funnel_title(ctx, asked, period), lines=lines, footer=_funnel_footer(ctx, asked, since, until))
+
+
+def _funnel_title(ctx: Context, asked: Asked, period: Period | None) -> str:
+    if period is None:
+        return ctx.t(f"{asked.scope.label} · 销售漏斗", f"{asked.scope.label_en} · sales funnel")
+    return ctx.t(f"{asked.scope.label} · {period_label(period, 'zh')} 销售漏斗",
+                 f"{asked.scope.label_en} · sales funnel for {period_label(period, 'en')}")
+
+
+def _funnel_footer(ctx: Context, asked: Asked, since: datetime, until: datetime | None) -> str:
+    """Which window the conversion and cycle time cover; the stages are open deals now."""
+    start = since.date().isoformat()
+    if until is None:
+        window = ctx.t(f"转化统计：{start} 至今", f"Conversion: {start} to today")
+    else:
+        last = (until - timedelta(days=1)).date().isoformat()
+        window = ctx.t(f"转化统计：{start} 至 {last}", f"Conversion: {start} – {last}")
+    return footer(ctx, asked, None, window + ctx.t(" · 各阶段为当前进行中的商机", " · stages: open deals now"))
 
 
 async def stalled_answer(ctx: Context, asked: Asked) -> Reply:
@@ -51,7 +74,7 @@ async def stalled_answer(ctx: Context, asked: Asked) -> Reply:
                   f"{asked.scope.label_en} · {plural(count, 'stalled deal')}")
     rule = ctx.t("在同一阶段停留超过：初步接触 14 天、方案提案 10 天、谈判 7 天",
                  "In the same stage for at least 14 days (initial contact), 10 (proposal), 7 (negotiation)")
-    return _listed(ctx, asked, title, count, deals, ctx.t("在此阶段自", "in this stage since"), rule)
+    return listed(ctx, asked, title, count, deals, ctx.t("在此阶段自", "in this stage since"), rule)
 
 
 async def overdue_answer(ctx: Context, asked: Asked, payments: bool) -> Reply:
@@ -60,17 +83,17 @@ async def overdue_answer(ctx: Context, asked: Asked, payments: bool) -> Reply:
         count, deals = await ctx.uow.analytics.overdue_payments(asked.scope, ctx.now.date(), limit=size)
         title = ctx.t(f"{asked.scope.label} · 逾期回款 {count} 个商机",
                       f"{asked.scope.label_en} · {plural(count, 'deal')} with overdue payments")
-        return _listed(ctx, asked, title, count, deals, ctx.t("最早到期", "due since"), "")
+        return listed(ctx, asked, title, count, deals, ctx.t("最早到期", "due since"), "")
     count, deals = await ctx.uow.analytics.overdue_next_steps(asked.scope, ctx.now, limit=size)
     title = ctx.t(f"{asked.scope.label} · 逾期的跟进 {count} 个",
                   f"{asked.scope.label_en} · {plural(count, 'overdue follow-up')}")
-    return _listed(ctx, asked, title, count, deals, ctx.t("应于", "due"), "")
+    return listed(ctx, asked, title, count, deals, ctx.t("应于", "due"), "")
 
 
-def _listed(ctx: Context, asked: Asked, title: str, count: int, deals: Sequence[DealLine], since_word: str,
-            rule: str) -> Reply:
+def listed(ctx: Context, asked: Asked, title: str, count: int, deals: Sequence[DealLine], since_word: str,
+            rule: str, period: Period | None = None) -> Reply:
     if not count:
-        return Reply.card(title, lines=[ctx.t("没有。", "None.")], footer=footer(ctx, asked, None, rule))
+        return Reply.card(title, lines=[ctx.t("没有。", "None.")], footer=footer(ctx, asked, period, rule))
     lines = []
     for deal in deals:
         owner = ctx.directory.rep(deal.owner_id)
@@ -79,18 +102,24 @@ def _listed(ctx: Context, asked: Asked, title: str, count: int, deals: Sequence[
                      f"{f' · @{owner.name}' if owner else ''}")
     more = ctx.t(f"另有 {count - len(deals)} 个未列出", f"{count - len(deals)} more not listed") \
         if count > len(deals) else ""
-    return Reply.card(title, lines=lines + ([more] if more else []), footer=footer(ctx, asked, None, rule))
+    return Reply.card(title, lines=lines + ([more] if more else []), footer=footer(ctx, asked, period, rule))
 
 
-async def rep_deals_answer(ctx: Context, asked: Asked, rep: Rep) -> Reply:
-    """张伟的商机: the rep's open deals (the asker may see them: asked comes from resolve_scope)."""
-    assert rep.id is not None
-    scope = ViewScope(owner_ids=frozenset({rep.id}))
+async def rep_deals_answer(ctx: Context, asked: Asked) -> Reply:
+    """张伟的商机 / 华北一组的商机: the rep's or the teams' open deals (the asker may see them: asked comes
+    from resolve_scope)."""
+    if asked.kind == "rep" and asked.rep_id is not None:
+        scope = ViewScope(owner_ids=frozenset({asked.rep_id}))
+    else:
+        scope = ViewScope(team_ids=frozenset(asked.team_ids))
     shown = await ctx.uow.opportunities.visible(scope, stages=OPEN_STAGES, limit=ctx.settings.analytics.list_size)
     totals = await ctx.uow.opportunities.totals(scope, stages=OPEN_STAGES)
-    lines = [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale) or '-'}" for o in shown]
-    title = ctx.t(f"{rep.name}的进行中商机 {totals.count} 个 · {amounts_text(totals.amounts, 'zh')}",
-                  f"{rep.name}'s open deals: {totals.count} · {amounts_text(totals.amounts, 'en')}")
+    lines = [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale) or '-'}"
+             + (f" · @{owner.name}" if asked.kind != "rep" and (owner := ctx.directory.rep(o.owner_id)) else "")
+             for o in shown]
+    name, name_en = asked.scope.label, asked.scope.label_en
+    title = ctx.t(f"{name}的进行中商机 {totals.count} 个 · {amounts_text(totals.amounts, 'zh')}",
+                  f"{name_en}'s open deals: {totals.count} · {amounts_text(totals.amounts, 'en')}")
     if totals.count > len(shown):
         more = totals.count - len(shown)
         lines.append(ctx.t(f"另有 {more} 个未列出", f"{more} more not listed"))

@@ -40,6 +40,7 @@ from bot.runtime import (
 )
 from bot.service import Bot
 from bot.understanding.known import KnownCustomers
+from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
@@ -209,7 +210,8 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str 
 
 def build_router() -> Router:
     return Router(registry, free_text=understand,
-                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer))
+                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer),
+                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}))
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True,

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot import values
+from bot.analytics_answers import COMPANY, COMPANY_WORDS, MAIN_CURRENCY
 from bot.analytics_periods import UnknownPeriod, resolve_period
 from bot.importing_table import UnreadableFile, cell_text, header_key, read_rows
 from domain.analytics import Target
@@ -84,6 +85,7 @@ def _check(rows: Sequence[Sequence[object]], teams: dict[str, int], reps: dict[s
     for number, cells in filled[1:]:
         cell = {fld: cells[i] if i < len(cells) else "" for fld, i in columns.items()}
         _row(number, cell, teams, reps, now, report)
+    _drop_duplicates(report)
 
 
 def _row(number: int, cell: dict[str, str], teams: dict[str, int], reps: dict[str, int], now: datetime,
@@ -92,22 +94,52 @@ def _row(number: int, cell: dict[str, str], teams: dict[str, int], reps: dict[st
     if bool(team) == bool(rep):
         report.errors.append((number, "每行写团队或销售其中一个", "write either a team or a rep on each row"))
         return
-    scope = ("team", teams.get(team.casefold())) if team else ("rep", reps.get(rep.casefold()))
+    scope = ("company", COMPANY) if team.casefold() in COMPANY_WORDS else \
+        ("team", teams.get(team.casefold())) if team else ("rep", reps.get(rep.casefold()))
     if scope[1] is None:
         report.errors.append((number, f"不认识「{team or rep}」", f"unknown {scope[0]} '{team or rep}'"))
         return
+    if (problem := _period_problem(cell["period"], now)) is not None:
+        report.errors.append((number, *problem))
+        return
+    period = resolve_period(cell["period"], now.date(), future=True)
+    money = values.to_money(cell["amount"])
+    if money is None or money.amount <= 0:
+        report.errors.append((number, f"目标金额「{cell['amount']}」看不懂或不大于 0（如 500万、5000000）",
+                              f"cannot read the target '{cell['amount']}' or it is not above 0 (e.g. 500万, 5000000)"))
+        return
+    currency = (cell.get("currency") or money.currency).strip().upper()
+    if currency != MAIN_CURRENCY:
+        report.errors.append((number, f"目标只能用主币种 {MAIN_CURRENCY} 设置（这一行是 {currency}）",
+                              f"targets are set in the main currency {MAIN_CURRENCY} (this row is {currency})"))
+        return
+    assert period is not None
+    report.targets.append((number, team or rep, Target(scope[0], scope[1], period.code, money.amount, currency)))
+
+
+def _period_problem(text: str, now: datetime) -> tuple[str, str] | None:
+    """Why the period cell cannot take a target (not a month or quarter, or over), or None."""
     try:
-        period = resolve_period(cell["period"], now.date(), future=True)
+        period = resolve_period(text, now.date(), future=True)
     except UnknownPeriod:
         period = None
     if period is None or period.kind not in ("month", "quarter"):
-        report.errors.append((number, f"期间「{cell['period']}」不是月份或季度（如 2027Q1、2027-01）",
-                              f"period '{cell['period']}' is not a month or quarter (e.g. 2027Q1, 2027-01)"))
-        return
-    money = values.to_money(cell["amount"])
-    if money is None:
-        report.errors.append((number, f"目标金额「{cell['amount']}」看不懂（如 500万、5000000）",
-                              f"cannot read the target '{cell['amount']}' (e.g. 500万, 5000000)"))
-        return
-    currency = (cell.get("currency") or money.currency).strip().upper()
-    report.targets.append((number, team or rep, Target(scope[0], scope[1], period.code, money.amount, currency)))
+        return (f"期间「{text}」不是月份或季度（如 2027Q1、2027-01）",
+                f"period '{text}' is not a month or quarter (e.g. 2027Q1, 2027-01)")
+    if period.end <= now.date():
+        return f"期间「{text}」已经结束", f"period '{text}' is over"
+    return None
+
+
+def _drop_duplicates(report: TargetImport) -> None:
+    """Two rows for the same team or rep and period: neither is written, both are reported."""
+    rows: dict[tuple[str, int, str], list[int]] = {}
+    for number, _, target in report.targets:
+        rows.setdefault((target.scope_kind, target.scope_id, target.period), []).append(number)
+    twice = {number: numbers for numbers in rows.values() if len(numbers) > 1 for number in numbers}
+    for number in sorted(twice):
+        others = "、".join(str(n) for n in twice[number] if n != number)
+        report.errors.append((number, f"与第 {others} 行重复（同一团队或销售、同一期间）",
+                              f"duplicate of row {others.replace('、', ', ')} (same team or rep and period)"))
+    report.targets = [row for row in report.targets if row[0] not in twice]
+    report.errors.sort(key=lambda error: error[0])

@@ -19,10 +19,15 @@ _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 
 class Router:
     def __init__(self, registry: Registry, free_text: FreeTextRoute | None = None,
-                 answers: tuple[FreeTextRoute, ...] = ()) -> None:
+                 answers: tuple[FreeTextRoute, ...] = (), questions: FreeTextRoute | None = None,
+                 own_questions: frozenset[str] = frozenset()) -> None:
         self.registry = registry
         self.free_text = free_text
         self.answers = answers  # open questions (a plan asking for the rest), tried before free text
+        # A question about the numbers opening with another command's word (win rate…, deals of 张伟,
+        # 成交率怎么样) is answered as a question; commands named in `own_questions` (业绩, 漏斗…) answer theirs.
+        self.questions = questions
+        self.own_questions = own_questions
 
     def resolve(self, text: str) -> tuple[Command, str] | None:
         words = text.split(" ")
@@ -45,6 +50,9 @@ class Router:
                                     "No text received. Send 'help' to see what I can do."), error=True)
         if found := self.resolve(text):
             cmd, rest = found
+            if self.questions is not None and cmd.name not in self.own_questions and \
+                    (reply := await self.questions(ctx, text)) is not None:
+                return reply
             return await cmd.handler(ctx, Args(rest, cmd.usage, ctx.now))
         for route in (*self.answers, self.free_text):
             if route is not None and (reply := await route(ctx, text)) is not None:

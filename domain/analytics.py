@@ -127,6 +127,7 @@ class Funnel:
     conversions: tuple[StageConversion, ...]  # over the window (default: the last 90 days)
     avg_cycle_days: float | None  # created -> won, deals won in the window
     since: datetime
+    until: datetime | None = None  # the window's end (a past period's); None = up to now
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +189,7 @@ class AnalyticsReader(Protocol):
 
     async def results(self, scope: Scope, period: Period) -> Results: ...
 
-    async def funnel(self, scope: Scope, since: datetime) -> Funnel: ...
+    async def funnel(self, scope: Scope, since: datetime, until: datetime | None = None) -> Funnel: ...
 
     async def forecast(self, scope: Scope, period: Period) -> Forecast: ...
 
@@ -204,6 +205,21 @@ class AnalyticsReader(Protocol):
 
     async def overdue_payments(self, scope: Scope, today: date,
                                limit: int = 10) -> tuple[int, Sequence[DealLine]]: ...
+
+    async def overdue_by_owner(self, scope: Scope, now: datetime,
+                               limit: int = 10) -> tuple[int, Sequence[tuple[int | None, int]]]:
+        """Open deals with a next step past due, per owner: (how many owners, [(owner, deals)] most first)."""
+        ...
+
+    async def next_steps_between(self, scope: Scope, since: datetime, until: datetime,
+                                 limit: int = 10) -> tuple[int, Sequence[DealLine]]:
+        """Open deals whose next step falls in [since, until), soonest first (明天要跟进哪些)."""
+        ...
+
+    async def rank_of(self, scope: Scope, period: Period, rep_id: int) -> tuple[int | None, int]:
+        """The rep's place on the leaderboard of `scope` for the period (None: nothing won), and how many
+        reps won anything in it."""
+        ...
 
 
 class TargetRepository(Protocol):

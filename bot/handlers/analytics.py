@@ -3,39 +3,36 @@ scope is what the asker may see (bot.analytics_scope), the period words are read
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 
 from bot.analytics_answers import forecast_answer, leaderboard_answer, results_answer
 from bot.analytics_deal_answers import funnel_answer
-from bot.analytics_periods import resolve_period
+from bot.analytics_periods import one_period
 from bot.analytics_scope import Asked, resolve_scope
 from bot.args import Args
 from bot.context import Context
-from bot.nlp.questions import PERIOD_EN, PERIOD_ZH, subject_words
+from bot.nlp.period_words import period_mentions
+from bot.nlp.questions import subject_words
 from bot.registry import command
 from bot.reply import Reply
 from domain.analytics import Period
 
-_SCOPE_HELP_ZH = "[团队/区域/同事] [期间：这个月、上个月、本季度、Q4、2026Q4、今年]"
-_SCOPE_HELP_EN = "[team/region/rep] [period: this month, last month, this quarter, Q4, 2026Q4, this year]"
+_SCOPE_HELP_ZH = "[团队/区域/同事] [期间：这个月、上个月、本季度、Q4、2026Q4、今年、上半年、近30天]"
+_SCOPE_HELP_EN = "[team/region/rep] [period: this month, last month, this quarter, Q4, 2026Q4, this year, last 30 days]"
 
 
 def split_period(text: str) -> tuple[str, str]:
     """(the period words, who: the rest without question words) of a command's arguments."""
-    found = PERIOD_ZH.search(text) or PERIOD_EN.search(text.lower())
-    if found is None:
-        return "", subject_words(text)
-    rest = f"{text[:found.start()]} {text[found.end():]}"
-    return found.group(0), subject_words(re.sub(r"\s+", " ", rest).strip())
+    found = period_mentions(text)
+    return (found[0] if found else ""), subject_words(text)
 
 
 def asked_for(ctx: Context, words: str, default: Callable[[date], Period] | None) -> tuple[Asked, Period | None]:
-    """Scope and period named by `words` (the asker's own scope, and `default` period, when not named)."""
-    period_words, subject = split_period(words)
-    asked = resolve_scope(ctx, subject)
-    period = resolve_period(period_words, ctx.now.date())
+    """Scope and period named by `words` (the asker's own scope, and `default` period, when not named);
+    two different periods are refused (业绩 2026Q4 2026Q3)."""
+    period = one_period(period_mentions(words), ctx.now.date())
+    asked = resolve_scope(ctx, subject_words(words))
     if period is None and default is not None:
         period = default(ctx.now.date())
     return asked, period

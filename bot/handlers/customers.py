@@ -45,7 +45,7 @@ async def create_customer(ctx: Context, args: Args) -> Reply:
 
 
 def customer_card(ctx: Context, customer: Customer, heading: str) -> Reply:
-    card = CardBuilder(f"{heading}：C{customer.id} {customer.name}", ctx.locale)
+    card = CardBuilder(f"{heading}{ctx.t('：', ': ')}C{customer.id} {customer.name}", ctx.locale)
     card.add("简称", "Short name", customer.short_name).add("行业", "Industry", customer.industry)
     card.add("区域", "Region", customer.region).add("标签", "Tags", "、".join(customer.tags))
     card.add("电话", "Phone", customer.phone).add("邮箱", "Email", customer.email)

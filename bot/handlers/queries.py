@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.handlers import receivables
 from bot.handlers.common import load_deal, money, view_scope, when
 from bot.handlers.deals import LOST_LABELS
+from bot.i18n import Text
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
 from domain.errors import NotFound
@@ -97,7 +98,7 @@ async def show_help(ctx: Context, args: Args) -> Reply:
     intro = Reply.text(ctx.t("dealbot 命令（也可以直接用一句话描述发生了什么）：",
                              "dealbot commands (or just describe what happened in a sentence):"))
     result = intro
-    for card in cards:
+    for card in [*cards, _questions_card(ctx)]:
         result = result + card
     return result
 
@@ -114,6 +115,23 @@ def section_named(topic: str) -> str | None:
 def section_card(ctx: Context, key: str) -> Reply:
     lines = [f"{c.usage.get(ctx.locale)}  — {c.help.get(ctx.locale)}" for c in registry.commands if c.section == key]
     return Reply.card(SECTIONS[key].get(ctx.locale), lines=lines)
+
+
+QUESTION_EXAMPLES = Text(
+    "这个月业绩如何 · 华东一组这个季度赢单多少 · 这个季度赢率多少 · 本月新增多少商机 · 谁的业绩最好 · "
+    "张伟这个季度排第几 · 哪些商机卡住了 · 谁的跟进逾期了 · 明天要跟进哪些 · 张伟的商机 · 明途信息的历史",
+    "how did Q4 go · win rate this quarter · new deals this month · leaderboard this month · "
+    "where does Zhang Wei rank this quarter · which deals are stuck? · who is behind on follow-ups · "
+    "tomorrow's follow-ups · Zhang Wei's deals · history of Zenith Robotics")
+
+
+def _questions_card(ctx: Context) -> Reply:
+    """你也可以直接问: questions about the numbers answered in free text (bot.nlp.questions)."""
+    lines = [QUESTION_EXAMPLES.get(ctx.locale),
+             ctx.t("期间可写：今天、明天、本周、这个月、上个月、下季度、Q4、2026Q4、上半年、近30天、2026-11-15",
+                   "Periods: today, tomorrow, this week, this month, last month, next quarter, Q4, 2026Q4, H1, "
+                   "last 30 days, 2026-11-15")]
+    return Reply.card(ctx.t("你也可以直接问", "You can also just ask"), lines=lines)
 
 
 def unknown_topic(ctx: Context, topic: str) -> Reply:

@@ -15,6 +15,7 @@ from bot import args as command_args  # a module: bot.args imports bot.nlp, whic
 from bot import name_args  # a module: it imports bot.nlp.companies, which loads this
 from bot.errors import UsageError
 from bot.i18n import Text
+from bot.nlp.questions import read_question
 from bot.nlp.result import ParseResult
 from bot.nlp.text import fold
 from domain.errors import DomainError
@@ -95,9 +96,11 @@ def _may_open_command(head: str) -> bool:
 
 
 def read_command(text: str, result: ParseResult, now: datetime) -> ParseResult:
-    """`result` (the free-text reading of `text`) with the intent and fields a command form gives."""
+    """`result` (the free-text reading of `text`) with the intent and fields a command form gives; a
+    question about the numbers opening with a command word (win rate…, 成交率…) stays a question, as the
+    router answers it."""
     found = command_word(text)
-    if found is None:
+    if found is None or (found[0] != "query" and result.intent == "query" and read_question(text) is not None):
         return result
     kind, rest = found
     args = command_args.Args(rest, _USAGE, now)

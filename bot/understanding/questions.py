@@ -1,5 +1,6 @@
 """Questions about the numbers in free text (bot.nlp.questions): answered, never recorded. Tried by the
-free-text route before the parser runs; one cheap regex scan lets every other message through."""
+free-text route before the parser runs, and by the router before a command whose word opens a question
+(win rate…, deals of…, 成交率…); one cheap regex scan lets every other message through."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ from bot.analytics_deal_answers import (
     rep_deals_answer,
     stalled_answer,
 )
-from bot.analytics_periods import resolve_period
-from bot.analytics_scope import NotYours, may_see_rep, resolve_scope
+from bot.analytics_people_answers import (
+    behind_answer,
+    due_answer,
+    new_deals_answer,
+    rank_answer,
+    win_rate_answer,
+)
+from bot.analytics_periods import one_period
+from bot.analytics_scope import NotYours, UnknownSubject, may_see_rep, own_scope, resolve_scope
 from bot.context import Context
 from bot.nlp.questions import Question, read_question
 from bot.reply import Reply
 from domain.analytics import Period
+
+_PERIODIC = {"results": results_answer, "win_rate": win_rate_answer, "new_deals": new_deals_answer,
+             "forecast": forecast_answer, "leaderboard": leaderboard_answer}
 
 
 async def answer_question(ctx: Context, text: str) -> Reply | None:
@@ -28,29 +39,44 @@ async def answer_question(ctx: Context, text: str) -> Reply | None:
         return await history_answer(ctx, question.subject)
     if question.topic == "deals_of":
         return await _deals_of(ctx, question)
+    today = ctx.now.date()
+    period = one_period([question.period, *question.other_periods] if question.period else [], today)
+    if question.topic == "rank":
+        return await _rank(ctx, question, period or Period.month(today))
     asked = resolve_scope(ctx, question.subject)
-    period = resolve_period(question.period, ctx.now.date())
     if question.topic == "funnel":
         return await funnel_answer(ctx, asked, period)
     if question.topic == "stalled":
         return await stalled_answer(ctx, asked)
     if question.topic == "overdue":
+        if question.by_rep and not question.overdue_payments:
+            return await behind_answer(ctx, asked)
         return await overdue_answer(ctx, asked, question.overdue_payments)
-    period = period or Period.month(ctx.now.date())
-    if question.topic == "forecast":
-        return await forecast_answer(ctx, asked, period)
-    if question.topic == "leaderboard":
-        return await leaderboard_answer(ctx, asked, period)
-    return await results_answer(ctx, asked, period)
+    if question.topic == "due":
+        return await due_answer(ctx, asked, period or Period.day(today))
+    return await _PERIODIC.get(question.topic, results_answer)(ctx, asked, period or Period.month(today))
 
 
 async def _deals_of(ctx: Context, question: Question) -> Reply:
-    """张伟的商机: a colleague's open deals if the asker may see them; a customer's otherwise (明途的商机)."""
+    """张伟的商机: a colleague's open deals if the asker may see them; 华北一组的商机: a team's (or a
+    region's); a customer's otherwise (明途的商机)."""
     name = question.subject
     rep = next((r for r in ctx.directory.reps if r.name.casefold() == name.casefold()), None)
-    if rep is None:
-        return await history_answer(ctx, name)
-    if not may_see_rep(ctx, rep):
-        own = resolve_scope(ctx, "").scope
+    if rep is not None and not may_see_rep(ctx, rep):
+        own = own_scope(ctx).scope
         raise NotYours(name=name, own=f"（{own.label}）", own_en=f"your own ({own.label_en})")
-    return await rep_deals_answer(ctx, resolve_scope(ctx, name), rep)
+    try:
+        asked = resolve_scope(ctx, name)
+    except UnknownSubject:
+        return await history_answer(ctx, name)
+    return await rep_deals_answer(ctx, asked)
+
+
+async def _rank(ctx: Context, question: Question, period: Period) -> Reply:
+    """梁宇这个季度排第几 (我排第几: the asker): among the reps the asker may see."""
+    asked = resolve_scope(ctx, question.subject) if question.subject else None
+    rep = ctx.directory.rep(asked.rep_id) if asked is not None and asked.rep_id is not None else \
+        ctx.rep if asked is None else None
+    if rep is None:
+        return await leaderboard_answer(ctx, asked or own_scope(ctx), period)  # 华东一组排第几: the team's board
+    return await rank_answer(ctx, own_scope(ctx), rep, period)

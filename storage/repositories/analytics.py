@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.analytics import Forecast, Funnel, Period, RepResult, Results, Scope, StageConversion, StageCount
@@ -46,8 +46,32 @@ from storage.repositories.analytics_sql import (
 from storage.repositories.base import table_of
 
 TOTALS = table_of(DealTotalRow)
+
+Window = tuple[datetime, datetime | None]  # [since, until); until None = up to now
+
+
+def within(column: ColumnElement[Any], window: Window) -> list[ColumnElement[bool]]:
+    since, until = window
+    return [column >= since] if until is None else [column >= since, column < until]
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 _LADDER_INDEX = {stage.value: index for index, stage in enumerate(LADDER)}
+
+
+def _held_before_end(window: Window) -> list[ColumnElement[bool]]:
+    """A change's source was held in a window that ends before now: the change came before the end, or it
+    is the deal's first change (its source is the stage the deal was created at, in the window)."""
+    if window[1] is None:
+        return []
+    earlier = CHANGES.alias("earlier")
+    first = ~exists().where(earlier.c.opportunity_id == CHANGES.c.opportunity_id, earlier.c.at < CHANGES.c.at)
+    return [or_(CHANGES.c.at < window[1], first)]
+
+
+def _unchanged_after_end(window: Window) -> list[ColumnElement[bool]]:
+    """A deal's current stage was held in a window that ends before now only if it has not moved since."""
+    if window[1] is None:
+        return []
+    return [~exists().where(CHANGES.c.opportunity_id == DEALS.c.id, CHANGES.c.at >= window[1])]
 
 
 class SqlAlchemyAnalyticsReader(AnalyticsLists):
@@ -82,9 +106,10 @@ class SqlAlchemyAnalyticsReader(AnalyticsLists):
                        new_deals=int(await self.session.scalar(new_deals) or 0),
                        new_leads=int(await self.session.scalar(new_leads) or 0))
 
-    async def funnel(self, scope: Scope, since: datetime) -> Funnel:
-        return Funnel(stages=await self._open_stages(scope), conversions=await self._conversions(scope, since),
-                      avg_cycle_days=await self._cycle_days(scope, since), since=since)
+    async def funnel(self, scope: Scope, since: datetime, until: datetime | None = None) -> Funnel:
+        window = (since, until)
+        return Funnel(stages=await self._open_stages(scope), conversions=await self._conversions(scope, window),
+                      avg_cycle_days=await self._cycle_days(scope, window), since=since, until=until)
 
     async def _open_stages(self, scope: Scope) -> tuple[StageCount, ...]:
         """Open deals per stage from the deal_totals summary (team / owner 0 = none)."""
@@ -98,15 +123,16 @@ class SqlAlchemyAnalyticsReader(AnalyticsLists):
             add_cents(amounts.setdefault(stage, {}), code, summed)
         return tuple(StageCount(s, counts.get(s.value, 0), amounts.get(s.value, {})) for s in OPEN_STAGES)
 
-    async def _conversions(self, scope: Scope, since: datetime) -> tuple[StageConversion, ...]:
+    async def _conversions(self, scope: Scope, window: Window) -> tuple[StageConversion, ...]:
         """One row: how many deals reached each ladder stage in the window (highest stage per deal)."""
         scoped = in_scope(scope)
         changed = select(CHANGES.c.opportunity_id.label("deal"), CHANGES.c.target.label("stage")).join(
-            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(CHANGES.c.at >= since, *scoped)
+            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(*within(CHANGES.c.at, window), *scoped)
         born_from = select(CHANGES.c.opportunity_id.label("deal"), CHANGES.c.source.label("stage")).join(
-            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(DEALS.c.created_at >= since, *scoped)
+            DEALS, DEALS.c.id == CHANGES.c.opportunity_id).where(
+            *within(DEALS.c.created_at, window), *scoped, *_held_before_end(window))
         born = select(DEALS.c.id.label("deal"), DEALS.c.stage.label("stage")).where(
-            DEALS.c.created_at >= since, *scoped)
+            *within(DEALS.c.created_at, window), *scoped, *_unchanged_after_end(window))
         events = union_all(changed, born_from, born).subquery("events")
         index = case(*((events.c.stage == name, literal(i)) for name, i in _LADDER_INDEX.items()), else_=-1)
         highest = (select(func.max(index).label("top")).group_by(events.c.deal)).subquery("highest")
@@ -117,10 +143,10 @@ class SqlAlchemyAnalyticsReader(AnalyticsLists):
         return tuple(StageConversion(LADDER[i], LADDER[i + 1], counts[i], counts[i + 1])
                      for i in range(len(LADDER) - 1))
 
-    async def _cycle_days(self, scope: Scope, since: datetime) -> float | None:
+    async def _cycle_days(self, scope: Scope, window: Window) -> float | None:
         days = days_between(self.dialect, DEALS.c.closed_at, DEALS.c.created_at)
         query = select(func.avg(days)).where(
-            DEALS.c.stage == Stage.WON.value, DEALS.c.closed_at >= since, DEALS.c.created_at.is_not(None),
+            DEALS.c.stage == Stage.WON.value, *within(DEALS.c.closed_at, window), DEALS.c.created_at.is_not(None),
             *in_scope(scope))
         value = await self.session.scalar(query)
         return None if value is None else round(float(value), 2)

@@ -72,6 +72,32 @@ class AnalyticsLists:
         where = [DEALS.c.stage.in_([s.value for s in OPEN_STAGES]), DEALS.c.next_at < now, *in_scope(scope)]
         return await self._listed(where, DEALS.c.next_at, limit)
 
+    async def overdue_by_owner(self, scope: Scope, now: datetime,
+                               limit: int = 10) -> tuple[int, Sequence[tuple[int | None, int]]]:
+        where = [DEALS.c.stage.in_([s.value for s in OPEN_STAGES]), DEALS.c.next_at < now, *in_scope(scope)]
+        per_owner = select(DEALS.c.owner_id.label("owner"), func.count().label("n")).where(*where).group_by(
+            DEALS.c.owner_id).subquery("late")
+        owners = int(await self.session.scalar(select(func.count()).select_from(per_owner)) or 0)
+        top = select(per_owner.c.owner, per_owner.c.n).order_by(per_owner.c.n.desc(), per_owner.c.owner).limit(limit)
+        return owners, [(None if owner is None else int(owner), int(n))
+                        for owner, n in (await self.session.execute(top)).all()]
+
+    async def next_steps_between(self, scope: Scope, since: datetime, until: datetime,
+                                 limit: int = 10) -> tuple[int, Sequence[DealLine]]:
+        where = [DEALS.c.stage.in_([s.value for s in OPEN_STAGES]), DEALS.c.next_at >= since,
+                 DEALS.c.next_at < until, *in_scope(scope)]
+        return await self._listed(where, DEALS.c.next_at, limit)
+
+    async def rank_of(self, scope: Scope, period: Period, rep_id: int) -> tuple[int | None, int]:
+        """Ordered as the leaderboard (amount won, then count, then owner); one id per rep with a win."""
+        where = [DEALS.c.stage == Stage.WON.value, DEALS.c.owner_id.is_not(None),
+                 *between(DEALS.c.closed_at, period, self.zone), *in_scope(scope)]
+        total = func.sum(cents(DEALS.c.amount))
+        ranked = (select(DEALS.c.owner_id).where(*where).group_by(DEALS.c.owner_id)
+                  .order_by(total.desc(), func.count().desc(), DEALS.c.owner_id))
+        owners = [int(owner) for owner in (await self.session.scalars(ranked)).all()]
+        return (owners.index(rep_id) + 1 if rep_id in owners else None), len(owners)
+
     async def _listed(self, where: list[ColumnElement[bool]], since: ColumnElement[Any],
                       limit: int) -> tuple[int, Sequence[DealLine]]:
         count = int(await self.session.scalar(select(func.count()).select_from(DEALS).where(*where)) or 0)

@@ -108,7 +108,7 @@ async def test_funnel_forecast_and_leaderboard_commands(company: Console) -> Non
     english = await company.say("forecast this month", as_user="王强")
     assert "谈判 2 个 · 150万" in funnel and "方案提案 2 个 · 10万 + $20,000" in funnel
     assert "初步接触 → 方案提案 8/9 (89%)" in funnel and "谈判 → 赢单 3/5 (60%)" in funnel
-    assert "平均成交周期 47.7 天" in funnel and "转化统计自 2026-09-16 起" in funnel and "范围：全公司" in funnel
+    assert "平均成交周期 47.7 天" in funnel and "转化统计：2026-09-16 至今" in funnel and "范围：全公司" in funnel
     assert "加权预测 90.5万 + $6,000" in forecast and "已赢单 50万" in forecast
     assert "合计（已赢单 + 加权预测）140.5万 + $6,000" in forecast
     assert board.index("1. 王强 · 赢单 1 个 · 40万") < board.index("2. 张伟") < board.index("3. 李娜")

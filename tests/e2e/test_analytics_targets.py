@@ -71,7 +71,7 @@ async def test_bad_target_input_says_how_to_write_it_and_stores_nothing(session:
     a_year = await console.say("目标 华东一组 2027 150万", as_user="赵敏")
     no_amount = await console.say("目标 华东一组 2027Q1", as_user="赵敏")
     nobody = await console.say("目标 火星组 2027Q1 150万", as_user="赵敏")
-    assert "缺少月份或季度" in no_period and "用法：目标 华东一组 2027Q1 500万" in no_period
+    assert "缺少月份或季度" in no_period and "如：目标 华东一组 2027Q1 500万" in no_period
     assert "目标按月或按季度设置" in a_year
     assert "缺少金额" in no_amount
     assert "不认识「火星组」" in nobody
