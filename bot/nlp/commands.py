@@ -54,7 +54,8 @@ NOT_MAPPED = frozenset({
     "共享", "share", "取消共享", "unshare", "撤销", "undo", "撤回", "日报", "daily report", "目标", "target",
     "免打扰", "quiet", "quiet hours", "提醒 取消", "提醒 完成", "提醒 延后", "提醒 延后一天", "提醒 改时间",
     "提醒 查看",
-    "reminder cancel", "reminder done", "reminder reschedule", "reminder show", "reminder snooze",
+    "reminder cancel", "reminder done", "reminder reschedule", "reminder show", "reminder snooze", "提醒 删除",
+    "reminder delete",
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
