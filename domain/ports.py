@@ -233,6 +233,9 @@ class OutboxRepository(Protocol):
         """Items left sending by a claimer that died (claimed before `claimed_before`) back to pending."""
         ...
     async def pending_for(self, channel: str, recipient: str) -> Sequence[OutboxItem]: ...
+    async def count_failed(self) -> int:
+        """Items the dispatcher gave up on (status failed) and still kept: the digest's line for admins."""
+        ...
 
 
 class MailThreadRepository(Protocol):

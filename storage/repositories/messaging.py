@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.messaging import OutboxItem, OutboxStatus
@@ -94,6 +94,10 @@ class SqlAlchemyOutboxRepository:
                        OutboxRow.status == OutboxStatus.PENDING.value)
                 .order_by(OutboxRow.id))
         return [OUTBOX.load(row) for row in await self.session.scalars(stmt)]
+
+    async def count_failed(self) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value)
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def release_stale(self, claimed_before: datetime) -> int:
         """Return items stuck in sending (their claimer died) to pending; how many were released."""

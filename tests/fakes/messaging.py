@@ -245,6 +245,9 @@ class FakeOutboxRepository(_Table[OutboxItem]):
         return self._select(
             lambda r: r.status is OutboxStatus.PENDING and (r.channel, r.recipient) == (channel, recipient))
 
+    async def count_failed(self) -> int:
+        return len(self._select(lambda r: r.status is OutboxStatus.FAILED))
+
 
 class FakeMailThreadRepository(_Table[MailThread]):
     async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:
