@@ -6,7 +6,7 @@ from loading every deal: memory stays flat in the number of deals. Amounts are s
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -206,3 +206,7 @@ class TargetRepository(Protocol):
     async def get(self, scope_kind: str, scope_id: int, period: str) -> Target | None: ...
 
     async def for_period(self, period: str) -> Sequence[Target]: ...
+
+    async def for_scopes(self, scope_kind: str, scope_ids: Iterable[int], period: str) -> Sequence[Target]:
+        """The targets of these teams (or reps) for one period."""
+        ...

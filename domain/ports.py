@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 
 from domain.activity import FollowUp, Reminder
+from domain.analytics import AnalyticsReader, TargetRepository
 from domain.audit import AuditEntry
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames
@@ -306,6 +307,8 @@ class UnitOfWork(Protocol):
     settings: SettingsRepository
     mail_threads: MailThreadRepository
     mail_quarantine: MailQuarantineRepository
+    analytics: AnalyticsReader  # read-only aggregates (issue #11)
+    targets: TargetRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -8,11 +8,13 @@ import secrets
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import tzinfo
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.ports import (
@@ -36,6 +38,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from storage.repositories import deal_children
+from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.deals import (
@@ -60,6 +63,7 @@ from storage.repositories.records import (
     SqlAlchemyTaskRepository,
 )
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
+from storage.repositories.targets import SqlAlchemyTargetRepository
 
 
 class _LazySavepoint:
@@ -101,6 +105,8 @@ class SqlAlchemyUnitOfWork:
     settings: SettingsRepository
     mail_threads: MailThreadRepository
     mail_quarantine: MailQuarantineRepository
+    analytics: AnalyticsReader
+    targets: TargetRepository
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -109,8 +115,10 @@ class SqlAlchemyUnitOfWork:
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
-                 worker_id: str | None = None) -> None:
+                 worker_id: str | None = None, zone: tzinfo = DEFAULT_ZONE) -> None:
+        """`zone`: the company's time zone, whose days make the analytics periods."""
         self._session_factory = session_factory
+        self.zone = zone
         self.worker_id = worker_id or default_worker_id()
 
     async def __aenter__(self) -> Self:
@@ -139,6 +147,8 @@ class SqlAlchemyUnitOfWork:
         self.settings = SqlAlchemySettingsRepository(session)
         self.mail_threads = SqlAlchemyMailThreadRepository(session)
         self.mail_quarantine = SqlAlchemyMailQuarantineRepository(session)
+        self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
+        self.targets = SqlAlchemyTargetRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

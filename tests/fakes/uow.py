@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Self
 
+from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.ports import (
@@ -30,6 +31,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from tests.fakes.analytics import FakeAnalyticsReader, FakeTargetRepository
 from tests.fakes.messaging import (
     FakeAuditRepository,
     FakeInboxRepository,
@@ -89,6 +91,8 @@ class FakeUnitOfWork:
         self.settings: SettingsRepository = FakeSettingsRepository(self)
         self.mail_threads: MailThreadRepository = FakeMailThreadRepository(self, "mail_threads")
         self.mail_quarantine: MailQuarantineRepository = FakeMailQuarantineRepository(self, "mail_quarantine")
+        self.analytics: AnalyticsReader = FakeAnalyticsReader()
+        self.targets: TargetRepository = FakeTargetRepository(self)
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)
