@@ -116,16 +116,18 @@ def trend_png(d: Digest, locale: str, font: Path) -> bytes:
     with cjk_style(font):
         fig = Figure(figsize=CHART_SIZE, dpi=DPI)
         ax = fig.add_subplot()
-        ax.bar(weeks, won, color=COLORS[0], label=say("week_won", locale))
+        spots = list(range(len(weeks)))
+        ax.bar(spots, won, color=COLORS[0], label=say("week_won", locale))
+        ax.set_xticks(spots, weeks)
         ax.set_ylabel(f"{say('week_won', locale)}（万元）" if locale == "zh" else "Won (¥10k)")
         right = ax.twinx()
-        right.plot(weeks, new, color=COLORS[2], marker="o", label=say("week_new", locale))
+        right.plot(spots, new, color=COLORS[2], marker="o", label=say("week_new", locale))
         right.set_ylabel(say("week_new", locale))
         right.set_ylim(bottom=0)
         ax.set_title(f"{say('trend', locale, weeks=len(weeks))} — {d.team_name}", fontsize=12)
         handles = [*ax.get_legend_handles_labels()[0], *right.get_legend_handles_labels()[0]]
-        ax.legend(handles=handles, loc="upper left", fontsize=8)
-        fig.tight_layout()
+        fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=8, frameon=False)
+        fig.tight_layout(rect=(0, 0.06, 1, 1))
         return _png(fig)
 
 
