@@ -27,7 +27,8 @@ async def test_markdown_has_every_section_in_both_languages() -> None:
     d = await digest()
     zh, en = render_markdown(d, "zh"), render_markdown(d, "en")
     for word in ("每日简报", "新线索 7", "阶段推进", "赢单 / 输单", "销售漏斗", "近 90 天阶段转化",
-                 "平均成交周期 37.5 天", "加权预测", "本月销售排行", "停滞商机 (12)", "…另有 2 个", "逾期跟进 (1)", "价格 — 竞品低价"):
+                 "平均成交周期 37.5 天", "加权预测", "本月销售排行", "停滞商机 (12)", "…另有 2 个",
+                 "逾期跟进 (1)", "价格 — 竞品低价"):
         assert word in zh
     for word in ("daily digest", "new leads 7", "Stage movements", "Funnel", "Average cycle 37.5 days",
                  "Weighted forecast", "Top reps this month", "Stalled deals (12)", "… and 2 more", "price"):
