@@ -1,4 +1,4 @@
-"""FakeAnalyticsReader / FakeTargets: fixed numbers, recording what was asked (for digest unit tests)."""
+"""FakeAnalyticsReader: fixed numbers, recording what was asked (for digest unit tests)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from domain.analytics import (
     Scope,
     StageConversion,
     StageCount,
-    Target,
+    TargetRepository,
 )
 from domain.opportunity import LostReason, Stage
 from domain.ports import OutboxRepository, RepRepository
@@ -92,25 +92,15 @@ class FakeAnalyticsReader:
         return 0, []
 
 
-class FakeTargets:
-    def __init__(self, *targets: Target) -> None:
-        self.rows = {(t.scope_kind, t.scope_id, t.period): t for t in targets}
-
-    async def set(self, target: Target, by: int | None, at: datetime) -> None:
-        self.rows[(target.scope_kind, target.scope_id, target.period)] = target
-
-    async def get(self, scope_kind: str, scope_id: int, period: str) -> Target | None:
-        return self.rows.get((scope_kind, scope_id, period))
-
-    async def for_period(self, period: str) -> Sequence[Target]:
-        return [t for t in self.rows.values() if t.period == period]
-
-
 class FakeSources:
-    """DigestSources over a FakeUnitOfWork's reps and outbox, with the stub analytics."""
+    """DigestSources over a FakeUnitOfWork's reps, targets and outbox, with the stub analytics."""
 
-    def __init__(self, uow: FakeUnitOfWork, reader: FakeAnalyticsReader, targets: FakeTargets) -> None:
-        self.uow, self.analytics, self.targets = uow, reader, targets
+    def __init__(self, uow: FakeUnitOfWork, reader: FakeAnalyticsReader) -> None:
+        self.uow, self.analytics = uow, reader
+
+    @property
+    def targets(self) -> TargetRepository:
+        return self.uow.targets
 
     @property
     def reps(self) -> RepRepository:

@@ -20,7 +20,7 @@ from bot.digest.settings import DigestSettings
 from bot.digest.words import LABELS
 from domain.opportunity import STAGE_LABELS
 from domain.people import Rep, Team
-from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources, FakeTargets
+from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources
 from tests.fakes.uow import FakeUnitOfWork
 
 DEJAVU = Path(font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans")))
@@ -31,7 +31,7 @@ async def digest() -> Digest:
     async with uow:
         await uow.reps.add(Rep("张伟"))
         await uow.commit()
-    src = FakeSources(uow, FakeAnalyticsReader(), FakeTargets())
+    src = FakeSources(uow, FakeAnalyticsReader())
     return await compose_digest(src, Team("华东一组", id=5), DAY, AT, DigestSettings())
 
 
@@ -52,9 +52,10 @@ def glyph(text: str, font: Path) -> bytes:
     with cjk_style(font):
         fig = Figure(figsize=(1, 0.5), dpi=100)
         fig.text(0.1, 0.2, text, fontsize=20)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        return bytes(canvas.buffer_rgba())
+        FigureCanvasAgg(fig)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
 
 
 async def test_charts_are_720_by_360_pngs_with_colour_in_them() -> None:

@@ -14,7 +14,7 @@ from domain.errors import InvalidValue
 from domain.messaging import OutboxItem
 from domain.opportunity import Stage
 from domain.people import Rep, Team
-from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources, FakeTargets
+from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources
 from tests.fakes.uow import FakeUnitOfWork
 
 TEAM = Team("华东一组", id=5)
@@ -25,13 +25,15 @@ async def sources(*targets: Target, failed: int = 0) -> tuple[FakeSources, FakeA
     async with uow:
         await uow.reps.add(Rep("张伟"))
         await uow.reps.add(Rep("李娜"))
+        for target in targets:
+            await uow.targets.set(target, by=None, at=AT)
         for n in range(failed):
             item = await uow.outbox.add(OutboxItem("wecom", f"u{n}", "hi", AT, dedupe_key=f"k{n}"))
             assert item is not None and item.id is not None
             await uow.outbox.mark_failed(item.id, "boom")
         await uow.commit()
     reader = FakeAnalyticsReader()
-    return FakeSources(uow, reader, FakeTargets(*targets)), reader
+    return FakeSources(uow, reader), reader
 
 
 async def test_every_question_is_asked_for_the_team_only() -> None:

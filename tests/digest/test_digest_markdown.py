@@ -9,7 +9,7 @@ from bot.digest.model import Digest
 from bot.digest.settings import DigestSettings
 from connectors.wecom.markdown import ROBOT_MARKDOWN_LIMIT, utf8_len
 from domain.people import Rep, Team
-from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources, FakeTargets
+from tests.digest.stub import AT, DAY, FakeAnalyticsReader, FakeSources
 from tests.fakes.uow import FakeUnitOfWork
 
 
@@ -19,7 +19,7 @@ async def digest(stalled: int = 12, list_limit: int = 10) -> Digest:
         await uow.reps.add(Rep("张伟"))
         await uow.reps.add(Rep("李娜"))
         await uow.commit()
-    src = FakeSources(uow, FakeAnalyticsReader(stalled_count=stalled), FakeTargets())
+    src = FakeSources(uow, FakeAnalyticsReader(stalled_count=stalled))
     return await compose_digest(src, Team("华东一组", id=5), DAY, AT, DigestSettings(list_limit=list_limit))
 
 
