@@ -1,20 +1,27 @@
 """The digest's numbers as one JSON-ready object (`dealbot digest --json`; keys in the README section).
-Amounts are {currency: "decimal string"} (exact); rates are fractions (0.4 = 40%) or null."""
+Amounts are {currency: "decimal string with two places"}; rates are fractions (0.4 = 40%) or null."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from bot.digest.model import DealList, Digest
 from domain.analytics import Amounts, DealLine, Forecast, Movement
 
+CENTS = Decimal("0.01")
 TOP_KEYS = ("team", "date", "at", "today", "movements", "won_deals", "lost_deals", "funnel", "forecast", "targets",
             "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries")
 
 
+def decimal(value: Decimal) -> str:
+    """Two places, whatever the engine returned ("200000.00")."""
+    return str(value.quantize(CENTS))
+
+
 def amounts(value: Amounts) -> dict[str, str]:
-    return {currency: str(amount) for currency, amount in sorted(value.items())}
+    return {currency: decimal(amount) for currency, amount in sorted(value.items())}
 
 
 def _when(value: datetime | None) -> str | None:
@@ -55,8 +62,8 @@ def as_json(d: Digest) -> dict[str, Any]:
                                     "reached_to": c.reached_target, "rate": c.rate} for c in f.conversions],
                    "avg_cycle_days": f.avg_cycle_days, "since": f.since.isoformat()},
         "forecast": {"month": _forecast(d.forecast_month), "quarter": _forecast(d.forecast_quarter)},
-        "targets": [{"period": x.period.code, "target": str(x.target), "currency": x.currency, "actual": str(x.actual),
-                     "achieved": x.achieved, "elapsed": x.elapsed, "on_track": x.on_track} for x in d.targets],
+        "targets": [{"period": x.period.code, "target": decimal(x.target), "currency": x.currency,
+                     "actual": decimal(x.actual), "achieved": x.achieved, "elapsed": x.elapsed, "on_track": x.on_track} for x in d.targets],
         "top_reps": [{"rep_id": r.rep_id, "name": r.name, "won": r.won, "won_amounts": amounts(r.won_amounts)}
                      for r in d.top_reps],
         "stalled": _list(d, d.stalled), "overdue_followups": _list(d, d.overdue_followups),
