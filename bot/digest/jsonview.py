@@ -63,7 +63,8 @@ def as_json(d: Digest) -> dict[str, Any]:
                    "avg_cycle_days": f.avg_cycle_days, "since": f.since.isoformat()},
         "forecast": {"month": _forecast(d.forecast_month), "quarter": _forecast(d.forecast_quarter)},
         "targets": [{"period": x.period.code, "target": decimal(x.target), "currency": x.currency,
-                     "actual": decimal(x.actual), "achieved": x.achieved, "elapsed": x.elapsed, "on_track": x.on_track} for x in d.targets],
+                     "actual": decimal(x.actual), "achieved": x.achieved, "elapsed": x.elapsed,
+                     "on_track": x.on_track} for x in d.targets],
         "top_reps": [{"rep_id": r.rep_id, "name": r.name, "won": r.won, "won_amounts": amounts(r.won_amounts)}
                      for r in d.top_reps],
         "stalled": _list(d, d.stalled), "overdue_followups": _list(d, d.overdue_followups),
