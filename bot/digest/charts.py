@@ -101,7 +101,7 @@ def funnel_png(d: Digest, locale: str, font: Path) -> bytes:
             ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
         rates = " · ".join(f"{c.source.label(locale)}→{c.target.label(locale)} {percent(c.rate)}"
                            for c in d.funnel.conversions)
-        ax.set_title(f"{say('funnel', locale)} — {d.team_name}", fontsize=12)
+        ax.set_title(f"{say('funnel', locale)} — {d.scope_name(locale)}", fontsize=12)
         ax.set_xlabel(rates or say("deals", locale), fontsize=9)
         ax.margins(x=0.35)
         fig.tight_layout()
@@ -124,7 +124,7 @@ def trend_png(d: Digest, locale: str, font: Path) -> bytes:
         right.plot(spots, new, color=COLORS[2], marker="o", label=say("week_new", locale))
         right.set_ylabel(say("week_new", locale))
         right.set_ylim(bottom=0)
-        ax.set_title(f"{say('trend', locale, weeks=len(weeks))} — {d.team_name}", fontsize=12)
+        ax.set_title(f"{say('trend', locale, weeks=len(weeks))} — {d.scope_name(locale)}", fontsize=12)
         handles = [*ax.get_legend_handles_labels()[0], *right.get_legend_handles_labels()[0]]
         fig.legend(handles=handles, loc="lower center", ncols=2, fontsize=8, frameon=False)
         fig.tight_layout(rect=(0, 0.06, 1, 1))

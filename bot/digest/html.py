@@ -22,7 +22,7 @@ def _environment() -> Environment:
 
 
 def title(d: Digest, locale: str) -> str:
-    return say("title", locale, team=d.team_name, day=d.day.isoformat())
+    return say("title", locale, team=d.scope_name(locale), day=d.day.isoformat())
 
 
 def render_html(d: Digest, locale: str, images: Mapping[str, str] | None = None) -> str:

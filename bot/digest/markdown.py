@@ -59,7 +59,7 @@ def pack(sections: Sequence[str], limit: int, separator: str = "\n\n") -> list[s
 
 def _header(d: Digest, locale: str) -> str:
     t = d.today
-    title = say("title", locale, team=escape_markdown(d.team_name), day=d.day.isoformat())
+    title = say("title", locale, team=escape_markdown(d.scope_name(locale)), day=d.day.isoformat())
     won = f"{say('won', locale)} {t.won}" + (f" ({money(t.won_amounts, locale)})" if t.won else "")
     line = " · ".join([f"{say('new_leads', locale)} {t.new_leads}", f"{say('new_deals', locale)} {t.new_deals}",
                        won, f"{say('lost', locale)} {t.lost}"])

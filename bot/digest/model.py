@@ -98,5 +98,11 @@ class Digest:
     def lost(self) -> tuple[Movement, ...]:
         return tuple(m for m in self.movements if m.target is Stage.LOST)
 
+    def scope_name(self, locale: str) -> str:
+        """The team's name, or the company's in the reader's language."""
+        if self.team_id is not None:
+            return self.team_name
+        return "全公司" if locale == "zh" else "Company"
+
     def owner(self, rep_id: int | None) -> str:
         return self.names.get(rep_id, "") if rep_id is not None else ""
