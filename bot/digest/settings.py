@@ -27,6 +27,7 @@ class DigestSettings:
     trend_weeks: int = 8
     stall_days: Mapping[Stage, int] = field(default_factory=lambda: dict(DEFAULT_STALL_DAYS))
     font: str = ""  # a CJK font file for the charts; "" = the bundled Noto Sans CJK SC
+    interval: float = 300.0  # seconds between runs of the job (for scheduler.runner)
 
     @classmethod
     def from_section(cls, section: Mapping[str, Any], timezone: str = "Asia/Shanghai") -> DigestSettings:
@@ -41,7 +42,8 @@ class DigestSettings:
             list_limit=int(section.get("list_limit", base.list_limit)),
             movement_limit=int(section.get("movement_limit", base.movement_limit)),
             trend_weeks=int(section.get("trend_weeks", base.trend_weeks)),
-            stall_days=stall, font=str(section.get("font", "")))
+            stall_days=stall, font=str(section.get("font", "")),
+            interval=float(section.get("interval", base.interval)))
 
 
 def parse_time(text: str) -> time:
