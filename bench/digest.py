@@ -57,7 +57,11 @@ class Digests:
         self.url, self.day, self.settings = url, day, settings
         self.engine = make_engine(url)
         factory = make_session_factory(self.engine)
-        self.uow_factory = lambda: SqlAlchemyUnitOfWork(factory, zone=ZONE)
+
+        def uow_factory() -> SqlAlchemyUnitOfWork:
+            return SqlAlchemyUnitOfWork(factory, zone=ZONE)
+
+        self.uow_factory = uow_factory
         self.at = datetime.combine(day, settings.time, ZONE)
         self.teams: list[Team] = []
         self.recorded: list[Statement] = []
