@@ -51,12 +51,10 @@ async def send_digests(uow_factory: Callable[[], UnitOfWork], now: datetime, set
         return 0
     async with uow_factory() as uow:
         teams, reps = list(await uow.teams.list()), list(await uow.reps.list())
-    font = _font(settings)
+    due = [(team, rep, day) for team, rep in recipients(teams, reps) if (day := due_day(rep, now, settings))]
+    font = _font(settings) if due else None
     queued = 0
-    for team, rep in recipients(teams, reps):
-        day = due_day(rep, now, settings)
-        if day is None:
-            continue
+    for team, rep, day in due:
         try:
             queued += await send_one(uow_factory, team, rep, day, now, settings, font)
         except Exception:
