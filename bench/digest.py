@@ -9,7 +9,8 @@ Reads an existing company (e.g. `dealbot demo --deals 1m`: 2,000 reps in 100 tea
    asyncpg, fetching every row, no ORM, no domain objects); the digest builds every team's digest the way
    scheduler.digest does (compose_digest in its own unit of work, then the chat markdown split for WeCom).
    With --charts the email version's two PNG charts and HTML are rendered too, timed on their own.
-3. Peak memory: one more pass of each under tracemalloc (Python heap; peak over the whole pass).
+3. Peak memory: one more pass of each under tracemalloc (Python heap; peak over the whole pass, and the
+   largest peak of one team's digest above what was held before it: the number to compare across sizes).
 Prints one JSON line per engine (seconds min/median/max, ratio of medians, peak MiB) and a markdown table.
 The risk scan (scheduler.risks.scan_risks, slice risks) is run only with --with-risks, once that module is
 merged: it WRITES warnings and outbox rows, so point it at a throw-away copy.
@@ -71,12 +72,20 @@ class Digests:
             self.teams = list(await uow.teams.list())
 
     async def build_all(self, charts: bool = False) -> float:
-        """Every team's digest as the job builds it; returns the seconds spent on charts (0 without)."""
+        """Every team's digest as the job builds it; returns the seconds spent on charts (0 without).
+        Under tracemalloc, `team_peaks` gets each team's peak above what was held when it started."""
         chart_seconds = 0.0
+        self.team_peaks: list[int] = []
         for team in self.teams:
+            tracing = tracemalloc.is_tracing()
+            if tracing:
+                tracemalloc.reset_peak()
+                held = tracemalloc.get_traced_memory()[0]
             async with self.uow_factory() as uow:
                 digest = await compose_digest(uow, team, self.day, self.at, self.settings, admin=True)
             split_for_channel(digest, "zh", "wecom")
+            if tracing:
+                self.team_peaks.append(tracemalloc.get_traced_memory()[1] - held)
             if charts:
                 start = time.perf_counter()
                 await asyncio.to_thread(email_push, digest, "zh", find_cjk_font())
@@ -133,6 +142,8 @@ async def peak_mib(job: Callable[[], Awaitable[Any]]) -> float:
 
 
 def spread(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
     return {"min": round(min(values), 3), "median": round(statistics.median(values), 3), "max": round(max(values), 3)}
 
 
@@ -153,9 +164,10 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
         result = {
             "engine": name, "url": make_url(url).render_as_string(hide_password=True), "teams": len(digests.teams),
             "statements": len(statements), "baseline_s": spread(baseline), "digest_s": spread(built),
-            "ratio": round(statistics.median(built) / statistics.median(baseline), 2),
+            "ratio": round(statistics.median(built) / statistics.median(baseline), 2) if baseline else None,
             "baseline_peak_mib": round(await peak_mib(lambda: bare(url, statements)), 2),
             "digest_peak_mib": round(await peak_mib(digests.build_all), 2),
+            "digest_team_peak_mib": round(max(digests.team_peaks) / 2**20, 3),
         }
         if args.charts:
             result["charts_s"] = spread(charts)
@@ -178,13 +190,16 @@ async def risk_scan(digests: Digests) -> float | str:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = ["| engine | teams | SQL statements | bare SQL s (min/med/max) | digests s (min/med/max) | ratio | "
-             "peak MiB bare / digests |", "|---|---|---|---|---|---|---|"]
+             "peak MiB bare / digests / one team |", "|---|---|---|---|---|---|---|"]
     for r in results:
-        b, d = r["baseline_s"], r["digest_s"]
-        lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b['min']}/{b['median']}/{b['max']} | "
-                     f"{d['min']}/{d['median']}/{d['max']} | {r['ratio']}× | "
-                     f"{r['baseline_peak_mib']} / {r['digest_peak_mib']} |")
+        b, d = (_three(r["baseline_s"]), _three(r["digest_s"]))
+        lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b} | {d} | {r['ratio']}× | "
+                     f"{r['baseline_peak_mib']} / {r['digest_peak_mib']} / {r['digest_team_peak_mib']} |")
     return "\n".join(lines)
+
+
+def _three(values: dict[str, float]) -> str:
+    return "/".join(str(values.get(key, "-")) for key in ("min", "median", "max"))
 
 
 async def main() -> None:
@@ -192,7 +207,7 @@ async def main() -> None:
     parser.add_argument("--sqlite", help="an existing SQLite company file")
     parser.add_argument("--pg", help="an existing PostgreSQL company URL (postgresql+asyncpg://…)")
     parser.add_argument("--day", type=date.fromisoformat, default=datetime.now(ZONE).date())
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs (0: memory only)")
     parser.add_argument("--charts", action="store_true", help="also render the email charts (timed apart)")
     parser.add_argument("--with-risks", action="store_true", help="also one full risk scan (writes!)")
     args = parser.parse_args()
