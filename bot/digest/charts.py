@@ -21,7 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from bot.digest.model import Digest
-from bot.digest.words import percent, say
+from bot.digest.words import one_amount, percent, say
 
 SYSTEM_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
                 "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf")
@@ -96,8 +96,7 @@ def funnel_png(d: Digest, locale: str, font: Path) -> bytes:
         ax = fig.add_subplot()
         bars = ax.barh(labels[::-1], counts[::-1], color=COLORS[: len(stages)][::-1])
         for bar, stage in zip(bars, stages[::-1], strict=True):
-            amount = stage.amounts.get("CNY", Decimal(0))
-            text = f" {stage.count} · ¥{_wan(amount):,.1f}万" if locale == "zh" else f" {stage.count} · ¥{amount:,.0f}"
+            text = f" {stage.count} · {one_amount(stage.amounts.get('CNY', Decimal(0)), 'CNY', locale)}"
             ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
         rates = " · ".join(f"{c.source.label(locale)}→{c.target.label(locale)} {percent(c.rate)}"
                            for c in d.funnel.conversions)
