@@ -19,13 +19,23 @@ async def _build(url: str) -> None:
     engine = make_engine(url)
     try:
         factory = make_session_factory(engine)
-        await build_company(lambda: SqlAlchemyUnitOfWork(factory))
+        await build_company(lambda: SqlAlchemyUnitOfWork(factory), identities=True)
+    finally:
+        await engine.dispose()
+
+
+async def _queued(url: str, recipient: str) -> list[str]:
+    engine = make_engine(url)
+    try:
+        async with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
+            return [item.text for item in await uow.outbox.pending_for("console", recipient)]
     finally:
         await engine.dispose()
 
 
 @pytest.fixture
 def config(db_url: str, tmp_path: Path) -> str:
+    """The fixture company, everyone reachable on the console under their own name."""
     asyncio.run(_build(db_url))
     path = tmp_path / "dealbot.toml"
     path.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
@@ -63,3 +73,13 @@ def test_an_unknown_team_or_date_is_refused_saying_what_to_write(config: str,
     assert code == 2 and out == "" and "华南组" in err and "华东一组" in err and "known" in err
     code, out, err = run(capsys, "--config", config, "--team", "华东一组", "--date", "12/10", "--preview")
     assert code == 2 and "2026-12-04" in err and "should look like" in err
+
+
+def test_without_preview_the_digest_is_queued_to_the_manager_once(config: str, db_url: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--config", config, "--team", "华北组", "--date", "2026-12-10")
+    assert code == 0 and "queued: 1" in out and "钱进" in out
+    code, out, _ = run(capsys, "--config", config, "--team", "华北组", "--date", "2026-12-10")
+    assert code == 0 and "queued already" in out
+    [text] = asyncio.run(_queued(db_url, "钱进"))
+    assert text.startswith("华北组 每日简报 2026-12-10")
