@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import inbox_cli, outbox_cli
 from bot.config import Config, ConfigError, load_config
+from bot.digest.cli_args import add_arguments as add_digest_arguments
 from bot.redaction import SECRET_FILTER, install_secret_filter
 
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     inbox_cli.add_arguments(sub.add("inbox", help="failed inbox messages: list, retry / 处理失败的消息"))
     outbox_cli.add_arguments(sub.add("outbox", help="undelivered messages: pending, failed, dead / 未送达的消息"))
     add_housekeeping(sub.add("housekeeping", help="prune old inbox, outbox and audit rows once / 清理过期数据"))
+    add_digest_arguments(sub.add("digest", help="a team's daily digest: preview, --json, --html / 每日简报"))
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
@@ -129,6 +131,10 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     from bot import commands_cli
     from bot.housekeeping_cli import housekeeping
 
+    if args.command == "digest":  # matplotlib is imported only for this command
+        from bot.digest.cli import digest
+
+        return await digest(args, config)
     handlers = {
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,

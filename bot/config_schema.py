@@ -34,6 +34,21 @@ _IMAP_ACCOUNT = Table({"host": c.text, "user": c.text, "password": c.text, "addr
                        "port": c.whole(1, 65535), "ssl": c.flag, "starttls": c.flag, "mailboxes": c.folders},
                       array=True, required=("host", "user", "password"))
 
+
+
+def _clock(value: Any) -> str | None:
+    """"18:00": a local time of day."""
+    hours, _, minutes = str(value).partition(":") if isinstance(value, str) else ("", "", "")
+    ok = hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(hours) < 24 and int(minutes) < 60
+    return None if ok else "must be a time of day in quotes, like \"18:00\""
+
+
+# The managers' daily digest (slice digest; bot.digest.settings.DigestSettings).
+_DIGEST = Table({"enabled": c.flag, "time": _clock, "conversion_days": c.whole(1, 3650), "top_reps": c.whole(1, 50),
+                 "list_limit": c.whole(1, 200), "movement_limit": c.whole(0, 500), "trend_weeks": c.whole(1, 52),
+                 "stalled_initial_contact": c.whole(1), "stalled_proposal": c.whole(1),
+                 "stalled_negotiation": c.whole(1), "font": c.text, "interval": c.positive})
+
 SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),
     "http": Table({"host": c.text, "port": c.whole(0, 65535), "bench_console": c.flag}),
@@ -58,6 +73,7 @@ SCHEMA: dict[str, Table] = {
     # questions and the numbers commands (slice analytics)
     "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
                         "list_size": c.whole(1, 50)}),
+    "digest": _DIGEST,
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

@@ -270,6 +270,9 @@ class OutboxRepository(Protocol):
                       with_error: bool = False) -> Sequence[OutboxItem]:
         """Items in any of `statuses` (`with_error`: that failed at least once), oldest first (`dealbot outbox`)."""
         ...
+    async def count_failed(self) -> int:
+        """Items the dispatcher gave up on (status failed) and still kept: the digest's line for admins."""
+        ...
 
 
 class MailThreadRepository(Protocol):

@@ -8,14 +8,16 @@ Daily jobs run every `settings.tick` seconds and use scheduler.daily.local_day_d
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from bot.digest.settings import DigestSettings
 from domain.daily_report import DailyReportSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
+from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
 from scheduler.reminder_escalation import escalate_overdue_reminders
 from scheduler.runner import Job, reminder_job
@@ -44,6 +46,7 @@ class ProactiveSettings:
                    outbox_retry_seconds=float(values["outbox_retry_seconds"]))
 
 
+DEFAULT_ZONE = "Asia/Shanghai"
 ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
 Sections = Callable[[str], Mapping[str, Any]]  # a config section by name (Config.section)
 
@@ -55,6 +58,8 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     escalate_after = timedelta(hours=float(sections("reminders").get("escalate_after_hours", 24)))
     daily = DailyReportSettings.from_section(sections("daily_report"), default_quiet=settings.quiet_hours)
     tick = settings.tick
+    zone = str(sections("bot").get("timezone", DEFAULT_ZONE))
+    digest = replace(DigestSettings.from_section(sections("digest"), zone), quiet_hours=settings.quiet_hours)
     return [
         reminder_job(uow_factory, reminder_interval),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -62,4 +67,5 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
         Job("daily-report-team", tick, lambda now: send_team_reports(uow_factory, now, daily)),
         Job("morning-lists", tick, lambda now: send_morning_lists(uow_factory, now, daily)),
+        Job("digests", digest.interval, lambda now: send_digests(uow_factory, now, digest)),
     ]

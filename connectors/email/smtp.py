@@ -8,6 +8,7 @@ OutboundMessage.extra keys read here (all optional):
   reply_token  sets Reply-To: <local>+<token>@<domain> so the answer finds its thread
   automatic    True adds Auto-Submitted: auto-generated (reminders, digests); never for human replies
   cc           list of addresses
+  html, inline_images, attachments   an HTML body with inline images, and attachments (see .rich)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import aiosmtplib
 from connectors.base import DeliveryError, OutboundMessage
 
 from .headers import parse_msgids
+from .rich import add_rich_parts
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9._=-]{1,64}$")
@@ -73,7 +75,7 @@ class SmtpSender:
             raise DeliveryError("email without recipient", retry_after=None)
         try:
             return self._build(message, cfg, extra)
-        except (ValueError, TypeError, IndexError) as err:  # the header registry rejects bad addresses
+        except (ValueError, TypeError, IndexError) as err:  # bad addresses, bad html/image items
             raise DeliveryError(f"email not buildable: {err}", retry_after=None) from None
 
     def _build(self, message: OutboundMessage, cfg: SmtpConfig, extra: dict[str, Any]) -> EmailMessage:
@@ -98,6 +100,7 @@ class SmtpSender:
             mail["X-Auto-Response-Suppress"] = "All"  # keeps Exchange out-of-office answers away
         text = message.text or ""
         mail.set_content(text, charset="utf-8", cte="7bit" if text.isascii() else "base64")
+        add_rich_parts(mail, extra)
         return mail
 
     def reply_address(self, token: str) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.messaging import OutboxItem, OutboxStatus
@@ -143,6 +143,10 @@ class SqlAlchemyOutboxRepository:
             rows = await self.session.scalars(stmt, {"keys": wanted[start:start + 500]})
             found.update(key for key in rows if key is not None)
         return found
+
+    async def count_failed(self) -> int:
+        stmt = select(func.count()).select_from(OutboxRow).where(OutboxRow.status == OutboxStatus.FAILED.value)
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def release_stale(self, claimed_before: datetime) -> int:
         """Return items stuck in sending (their claimer died) to pending; how many were released."""

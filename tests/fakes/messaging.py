@@ -278,6 +278,9 @@ def _in_line(item: OutboxItem, now: datetime) -> bool:
     return item.status is OutboxStatus.PENDING and (
         item.attempts > 0 or bool(item.last_error) or item.not_before is None or item.not_before <= now)
 
+    async def count_failed(self) -> int:
+        return len(self._select(lambda r: r.status is OutboxStatus.FAILED))
+
 
 class FakeMailThreadRepository(_Table[MailThread]):
     async def find(self, keys: Iterable[str]) -> Sequence[MailThread]:

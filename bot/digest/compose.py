@@ -1,0 +1,108 @@
+"""Build a `Digest` from SQL aggregates: one team's (or the company's) day, at a given moment.
+
+Every number comes from `AnalyticsReader` (bounded lists, true counts): the cost does not grow with
+the number of deals beyond what the aggregate queries themselves cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from bot.digest.model import DealList, Digest, RepLine, TargetLine, TrendPoint
+from bot.digest.settings import DigestSettings
+from domain.analytics import AnalyticsReader, DealLine, Forecast, Period, Scope, TargetRepository
+from domain.people import Team
+from domain.ports import OutboxRepository, RepRepository
+
+
+class DigestSources(Protocol):
+    """What the digest reads: a unit of work once the analytics layer is wired (`uow.analytics`, ...)."""
+
+    @property
+    def analytics(self) -> AnalyticsReader: ...
+
+    @property
+    def targets(self) -> TargetRepository: ...
+
+    @property
+    def reps(self) -> RepRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+
+def team_scope(team: Team | None) -> Scope:
+    if team is None or team.id is None:
+        return Scope(label="全公司", label_en="company")
+    return Scope(team_ids=frozenset({team.id}), label=team.name, label_en=team.name)
+
+
+async def compose_digest(src: DigestSources, team: Team | None, day: date, at: datetime,
+                         settings: DigestSettings, *, admin: bool = False) -> Digest:
+    """The digest of `team` (None: the company) for local `day`, judged at `at` (aware)."""
+    reader, scope = src.analytics, team_scope(team)
+    month, quarter = Period.month(day), Period.quarter(day)
+    limit = settings.list_limit
+    forecast_month = await reader.forecast(scope, month)
+    forecast_quarter = await reader.forecast(scope, quarter)
+    leaders = await reader.leaderboard(scope, month, settings.top_reps)
+    movements = tuple(await reader.movements(scope, Period.day(day), settings.movement_limit))
+    stalled = DealList(*_lines(await reader.stalled(scope, at, settings.stall_days, limit)))
+    followups = DealList(*_lines(await reader.overdue_next_steps(scope, at, limit)))
+    payments = DealList(*_lines(await reader.overdue_payments(scope, day, limit)))
+    owners = {m.owner_id for m in movements} | {r.rep_id for r in leaders}
+    owners |= {line.owner_id for lst in (stalled, followups, payments) for line in lst.lines}
+    names = await _names(src.reps, owners)
+    return Digest(
+        team_id=team.id if team else None, team_name=scope.label, day=day, at=at,
+        today=await reader.results(scope, Period.day(day)), movements=movements,
+        funnel=await reader.funnel(scope, at - timedelta(days=settings.conversion_days)),
+        forecast_month=forecast_month, forecast_quarter=forecast_quarter,
+        targets=await _targets(src.targets, team, day, (forecast_month, forecast_quarter)),
+        top_reps=tuple(RepLine(r.rep_id, names.get(r.rep_id, f"#{r.rep_id}"), r.won, r.won_amounts)
+                       for r in leaders),
+        stalled=stalled, overdue_followups=followups, overdue_payments=payments,
+        trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
+        failed_deliveries=await src.outbox.count_failed() if admin else None)
+
+
+def _lines(found: tuple[int, Iterable[DealLine]]) -> tuple[int, tuple[DealLine, ...]]:
+    return found[0], tuple(found[1])
+
+
+async def _names(reps: RepRepository, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = sorted({i for i in ids if i is not None})
+    return {rep_id: rep.name for rep_id, rep in (await reps.many(wanted)).items()} if wanted else {}
+
+
+async def _targets(targets: TargetRepository, team: Team | None, day: date,
+                   forecasts: Iterable[Forecast]) -> tuple[TargetLine, ...]:
+    """Team targets of this month and quarter; the actual is what is won in the period (forecast.won_amounts)."""
+    if team is None or team.id is None:
+        return ()
+    lines = []
+    for forecast in forecasts:
+        target = await targets.get("team", team.id, forecast.period.code)
+        if target is not None:
+            actual = forecast.won_amounts.get(target.currency, Decimal(0))
+            lines.append(TargetLine(forecast.period, target.amount, target.currency, actual,
+                                    forecast.period.elapsed(day)))
+    return tuple(lines)
+
+
+def trend_weeks(day: date, weeks: int) -> list[Period]:
+    """The last `weeks` Monday-to-Sunday weeks, oldest first, the last one holding `day`."""
+    monday = day - timedelta(days=day.weekday())
+    starts = [monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    return [Period(start, start + timedelta(days=7), "week") for start in starts]
+
+
+async def _trend(reader: AnalyticsReader, scope: Scope, day: date, weeks: int) -> tuple[TrendPoint, ...]:
+    points = []
+    for week in trend_weeks(day, weeks):
+        result = await reader.results(scope, week)
+        points.append(TrendPoint(week.start, result.won, result.won_amounts, result.new_deals))
+    return tuple(points)

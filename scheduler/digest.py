@@ -1,0 +1,90 @@
+"""The managers' daily digest job: at `[digest] time` in each manager's time zone, their team's digest
+(admins who manage no team: the company's, with the failed-delivery count) is queued through
+scheduler.push (kind "digest", period = the local date): once per manager and day, whatever the number
+of processes or runs. Run it every few minutes; it does nothing before the time or once the day is queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.digest.charts import ChartFontMissing, find_cjk_font
+from bot.digest.compose import compose_digest
+from bot.digest.messages import digest_pushes
+from bot.digest.settings import DigestSettings
+from domain.people import Rep, Role, Team
+from domain.ports import UnitOfWork
+from scheduler.push import push
+
+log = logging.getLogger(__name__)
+SENT_KEY = "digest.sent.{rep_id}"  # settings row: the last local day queued for this manager
+
+
+def due_day(rep: Rep, now: datetime, settings: DigestSettings) -> date | None:
+    """The local day whose digest is due for `rep` at `now`, or None before the digest time."""
+    local = now.astimezone(ZoneInfo(rep.timezone))
+    return local.date() if local.time().replace(tzinfo=None) >= settings.time else None
+
+
+def recipients(teams: list[Team], reps: list[Rep]) -> list[tuple[Team | None, Rep]]:
+    """Each team's active manager with that team; each active admin who manages no team with None."""
+    by_id = {rep.id: rep for rep in reps}
+    found: list[tuple[Team | None, Rep]] = []
+    for team in teams:
+        manager = by_id.get(team.manager_id)
+        if manager is not None and manager.active:
+            found.append((team, manager))
+    managing = {rep.id for _, rep in found}
+    found += [(None, rep) for rep in reps if rep.role is Role.ADMIN and rep.active and rep.id not in managing]
+    return found
+
+
+async def send_digests(uow_factory: Callable[[], UnitOfWork], now: datetime, settings: DigestSettings) -> int:
+    """Queue every due digest; how many messages were queued. A failing team is logged and skipped
+    (it is tried again on the next run)."""
+    if not settings.enabled:
+        return 0
+    async with uow_factory() as uow:
+        teams, reps = list(await uow.teams.list()), list(await uow.reps.list())
+    due = [(team, rep, day) for team, rep in recipients(teams, reps) if (day := due_day(rep, now, settings))]
+    font = _font(settings) if due else None
+    queued = 0
+    for team, rep, day in due:
+        try:
+            queued += await send_one(uow_factory, team, rep, day, now, settings, font)
+        except Exception:
+            log.exception("digest for %s (%s) failed; retried on the next run", rep.name, team.name if team else "-")
+    return queued
+
+
+async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep: Rep, day: date, now: datetime,
+                   settings: DigestSettings, font: Path | None) -> int:
+    """Compose and queue one manager's digest of `day` unless it was queued already."""
+    assert rep.id is not None
+    key = SENT_KEY.format(rep_id=rep.id)
+    target = rep.preferred_channel()
+    async with uow_factory() as uow:
+        if target is None or await uow.settings.get(key) == day.isoformat():
+            return 0
+        digest = await compose_digest(uow, team, day, now, settings, admin=rep.role is Role.ADMIN)
+    messages = await asyncio.to_thread(digest_pushes, digest, rep.locale, target[0], font)
+    queued = 0
+    async with uow_factory() as uow:
+        for message in messages:
+            queued += await push(uow, rep, message, now, default_quiet=settings.quiet_hours) is not None
+        await uow.settings.put(key, day.isoformat())
+        await uow.commit()
+    return queued
+
+
+def _font(settings: DigestSettings) -> Path | None:
+    try:
+        return find_cjk_font(settings.font)
+    except ChartFontMissing as err:
+        log.warning("digest charts are off: %s", err)
+        return None
