@@ -84,12 +84,13 @@ CONFIG_USERS = [{"name": name, "role": role, **({"team": team} if team else {}),
                                          ("王强", "rep", "华北组"), ("管理员", "admin", None))]
 
 
-async def build_company(uow_factory: Callable[[], Any], people: bool = True) -> Company:
-    """Store the company; `people=False`: the teams and people exist already (from config), by name."""
+async def build_company(uow_factory: Callable[[], Any], people: bool = True, identities: bool = False) -> Company:
+    """Store the company; `people=False`: the teams and people exist already (from config), by name;
+    `identities`: each person stored here gets a console identity (their name)."""
     company = Company()
     async with uow_factory() as uow:
         if people:
-            await _people(uow, company)
+            await _people(uow, company, identities)
         else:
             company.teams = {t.name: t.id for t in await uow.teams.list()}
             company.reps = {r.name: r.id for r in await uow.reps.list()}
@@ -110,14 +111,15 @@ async def build_company(uow_factory: Callable[[], Any], people: bool = True) -> 
     return company
 
 
-async def _people(uow: UnitOfWork, company: Company) -> None:
+async def _people(uow: UnitOfWork, company: Company, identities: bool) -> None:
     for name, region in (("华东一组", "华东"), ("华北组", "华北")):
         team = await uow.teams.add(Team(name, region=region))
         company.teams[name] = team.id or 0
     people = (("赵敏", Role.MANAGER, "华东一组"), ("钱进", Role.MANAGER, "华北组"), ("张伟", Role.REP, "华东一组"),
               ("李娜", Role.REP, "华东一组"), ("王强", Role.REP, "华北组"), ("管理员", Role.ADMIN, None))
     for name, role, team_name in people:
-        rep = await uow.reps.add(Rep(name, role=role, team_id=company.teams.get(team_name or "")))
+        rep = await uow.reps.add(Rep(name, role=role, team_id=company.teams.get(team_name or ""),
+                                     identities={"console": name} if identities else {}))
         company.reps[name] = rep.id or 0
     for team_name, manager in (("华东一组", "赵敏"), ("华北组", "钱进")):
         team = await uow.teams.get(company.teams[team_name])

@@ -270,6 +270,9 @@ class FakeOutboxRepository(_Table[OutboxItem]):
         wanted = set(statuses)
         return self._select(lambda r: r.status in wanted and (bool(r.last_error) or not with_error))[:limit]
 
+    async def count_failed(self) -> int:
+        return len(self._select(lambda r: r.status is OutboxStatus.FAILED))
+
 
 def _in_line(item: OutboxItem, now: datetime) -> bool:
     """Later items to the same recipient wait for this one: sending, due, or waiting for a retry."""
