@@ -59,6 +59,7 @@ from storage.repositories.records import (
     SqlAlchemyRatingRepository,
     SqlAlchemyTaskRepository,
 )
+from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 
 
@@ -106,6 +107,7 @@ class SqlAlchemyUnitOfWork:
     tasks: SqlAlchemyTaskRepository
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
+    risks: SqlAlchemyRiskRepository  # domain.risk_ports.RiskRepository (issue #11 risk warnings)
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -139,6 +141,7 @@ class SqlAlchemyUnitOfWork:
         self.settings = SqlAlchemySettingsRepository(session)
         self.mail_threads = SqlAlchemyMailThreadRepository(session)
         self.mail_quarantine = SqlAlchemyMailQuarantineRepository(session)
+        self.risks = SqlAlchemyRiskRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
