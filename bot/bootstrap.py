@@ -24,6 +24,7 @@ from bot.handlers.plans import answer_plan_question
 from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
+from bot.risk_config import risk_settings
 from bot.router import Router
 from bot.runtime import (
     DEFAULT_GC_THRESHOLD,
@@ -217,4 +218,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
     return Settings(assignment_rules=rules, default_team_id=default_team,
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
-                    known=known_customers(uow_factory, warm, url))
+                    known=known_customers(uow_factory, warm, url), risks=risk_settings(config))

@@ -26,6 +26,7 @@ class Settings:
     max_message_chars: int = 4000
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
+    risks: Any = None  # domain.risks.RiskSettings ([risks]); None: the defaults
 
 
 @dataclass(frozen=True, slots=True)

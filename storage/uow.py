@@ -35,6 +35,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from domain.risk_ports import RiskRepository
 from storage.repositories import deal_children
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
@@ -107,7 +108,7 @@ class SqlAlchemyUnitOfWork:
     tasks: SqlAlchemyTaskRepository
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
-    risks: SqlAlchemyRiskRepository  # domain.risk_ports.RiskRepository (issue #11 risk warnings)
+    risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,

@@ -11,9 +11,10 @@ from bot.handlers import (
     money,
     plans,
     queries,
+    risks,
     sharing,
     undo,
 )
 
 __all__ = ["customers", "deals", "email", "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "queries",
-           "sharing", "undo"]
+           "risks", "sharing", "undo"]

@@ -62,7 +62,7 @@ class SqlAlchemyRiskLedger:
         stmt = (select(ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))
                 .where(*_unsent(team_id)).group_by(ALERTS.c.rep_id, ALERTS.c.rule))
         return [UnsentGroup(team_id, rep_id, rule, count, max_id)
-                for rep_id, rule, count, max_id in (await self.session.execute(stmt)).tuples()]
+                for rep_id, rule, count, max_id in await self.session.execute(stmt)]
 
     async def first_unsent(self, team_id: int | None, rep_id: int | None, rule: str, max_id: int,
                            limit: int) -> Sequence[RiskAlert]:

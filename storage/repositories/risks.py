@@ -138,9 +138,9 @@ class SqlAlchemyRiskScanner:
         if not wanted:
             return []
         rows = (await self.session.execute(select(*DEAL_COLUMNS).where(DEALS.c.id.in_(wanted)))).all()
-        entered = dict((await self.session.execute(
+        entered = {deal: at for deal, at in await self.session.execute(
             select(CHANGES.c.opportunity_id, func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id.in_(wanted))
-            .group_by(CHANGES.c.opportunity_id))).tuples().all())
+            .group_by(CHANGES.c.opportunity_id))}
         signed = set((await self.session.execute(select(CONTRACTS.c.opportunity_id).where(
             CONTRACTS.c.opportunity_id.in_(wanted)).distinct())).scalars())
         quotes: dict[int, list[tuple[int, Money]]] = {}
