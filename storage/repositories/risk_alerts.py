@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from domain.risk_ports import RiskAlert, UnsentGroup
 from domain.risks import Warning
 from storage.models import RiskAlertRow
-from storage.repositories.base import before_write, dialect_insert, table_of
+from storage.repositories.base import before_write, dialect_insert, statement, table_of
 from storage.repositories.risks import SqlAlchemyRiskScanner
 
 ALERTS = table_of(RiskAlertRow)
@@ -50,9 +50,10 @@ class SqlAlchemyRiskLedger:
         if not rows:
             return []
         await before_write(self.session)
-        stmt = (dialect_insert(self.session, RiskAlertRow).values(list(rows.values()))
-                .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id))
-        return list((await self.session.execute(stmt)).scalars())
+        dialect = self.session.get_bind().dialect.name
+        stmt = statement(__name__, f"record:{dialect}", lambda: dialect_insert(self.session, ALERTS)
+                         .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id))
+        return list((await self.session.execute(stmt, list(rows.values()))).scalars())
 
     async def unsent_teams(self) -> Sequence[int | None]:
         stmt = select(ALERTS.c.team_id).where(ALERTS.c.sent_at.is_(None)).distinct()
