@@ -15,8 +15,8 @@ import random
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, event, func, insert, select, update
@@ -139,9 +139,11 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         print(f"{name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
         settings = RiskSettings(timezone="Asia/Shanghai")
         statements = explain_first(engine, sessions) if explain else None
-        for label, run in (("first scan", lambda: record_risks(factory, NOW, settings)),
-                           ("second scan", lambda: record_risks(factory, NOW, settings)),
-                           ("first delivery", lambda: deliver_risks(factory, NOW, settings))):
+        runs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
+            ("first scan", lambda: record_risks(factory, NOW, settings)),
+            ("second scan", lambda: record_risks(factory, NOW, settings)),
+            ("first delivery", lambda: deliver_risks(factory, NOW, settings))]
+        for label, run in runs:
             start = time.perf_counter()
             count = await run()
             print(f"| {name} | {size.deals} | {label} | {time.perf_counter() - start:.2f} s | {count} |")
@@ -182,5 +184,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    _ = date
     asyncio.run(main())
