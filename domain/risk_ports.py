@@ -56,21 +56,18 @@ class RiskLedger(Protocol):
         """Store the warnings not stored before (same rule, subject and state); the new rows' ids."""
         ...
 
-    async def unsent_teams(self) -> Sequence[int | None]:
-        """Teams (None: no team) with warnings not sent yet."""
-        ...
-
-    async def unsent(self, team_id: int | None) -> Sequence[UnsentGroup]:
-        """That team's unsent warnings, counted per recipient and rule."""
+    async def unsent(self) -> Sequence[UnsentGroup]:
+        """Warnings not sent yet, counted per team, recipient and rule (one aggregate, however many)."""
         ...
 
     async def first_unsent(self, team_id: int | None, rep_id: int | None, rule: str, max_id: int,
                            limit: int) -> Sequence[RiskAlert]:
-        """The oldest unsent warnings of one recipient and rule (up to `max_id`)."""
+        """The oldest unsent warnings of one team, recipient and rule (up to `max_id`)."""
         ...
 
-    async def mark_sent(self, team_id: int | None, max_id: int, now: datetime) -> int:
-        """Mark the team's unsent warnings up to `max_id` sent; how many (fewer: another process did)."""
+    async def mark_sent(self, team_id: int | None, rep_id: int | None, max_id: int, now: datetime) -> int:
+        """Mark one team's and recipient's unsent warnings up to `max_id` sent; how many (fewer or more than
+        counted: another process got there in between)."""
         ...
 
     async def recent(self, rep_ids: Iterable[int] | None, team_ids: Iterable[int] = (),

@@ -2,9 +2,10 @@
 
 1. Record: the candidate scans (storage, bounded batches) -> domain.risk_rules -> the ledger; one commit per
    batch. A warning already stored (same rule, subject, state) is not stored again, so it is never repeated.
-2. Deliver: per team with unsent warnings, in ONE transaction: each rep's message (at most
-   `per_message` warnings, the rest counted), the managers' roll-up, and marking those warnings sent. Only
-   rows still unsent are marked; if another process got there first the transaction is rolled back.
+2. Deliver: one aggregate counts the unsent warnings per team, recipient and rule; then per team, in ONE
+   transaction: each rep's message (at most `per_message` warnings, the rest counted), the managers'
+   roll-up, and marking those warnings sent. Only rows still unsent are marked; if the count differs from
+   what was counted (another process got there first) the transaction is rolled back.
    Dedupe keys carry the team and the newest warning id, so two processes never queue the same message.
 Messages are not urgent: push holds them through the recipient's quiet hours.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.people import CHANNEL_ORDER, Rep, Role, Team
@@ -63,36 +64,54 @@ async def deliver_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime
                         default_quiet: str = DEFAULT_QUIET, order: Sequence[str] = CHANNEL_ORDER) -> int:
     """Push every unsent warning, team by team; how many warnings were marked sent."""
     async with uow_factory() as uow:
-        teams = await uow.risks.unsent_teams()
+        groups = await uow.risks.unsent()
+        if not groups:
+            return 0
+        people = Directory(tuple(await uow.reps.list()), tuple(await uow.teams.list()))
+    by_team: dict[int | None, list[UnsentGroup]] = {}
+    for group in groups:
+        by_team.setdefault(group.team_id, []).append(group)
     sent = 0
-    for team_id in teams:
+    for team_id, team_groups in sorted(by_team.items(), key=lambda item: (item[0] is None, item[0] or 0)):
         async with uow_factory() as uow:
-            sent += await _deliver_team(uow, team_id, now, settings, default_quiet, order)
+            sent += await _deliver_team(uow, team_id, team_groups, people, now, settings, default_quiet, order)
     return sent
 
 
-async def _deliver_team(uow: RiskUnitOfWork, team_id: int | None, now: datetime, settings: RiskSettings,
-                        quiet: str, order: Sequence[str]) -> int:
-    groups = await uow.risks.unsent(team_id)
-    if not groups:
-        return 0
-    max_id, total = max(g.max_id for g in groups), sum(g.count for g in groups)
-    reps = {r.id: r for r in await uow.reps.list() if r.id is not None}
-    teams = list(await uow.teams.list())
-    period = f"t{team_id or 0}-{max_id}"
+@dataclass(frozen=True, slots=True)
+class Directory:
+    """Everyone, read once per delivery."""
+
+    reps: tuple[Rep, ...]
+    teams: tuple[Team, ...]
+    by_id: dict[int, Rep] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id.update({r.id: r for r in self.reps if r.id is not None})
+
+    def rep(self, rep_id: int | None) -> Rep | None:
+        return self.by_id.get(rep_id) if rep_id is not None else None
+
+
+async def _deliver_team(uow: RiskUnitOfWork, team_id: int | None, groups: Sequence[UnsentGroup], people: Directory,
+                        now: datetime, settings: RiskSettings, quiet: str, order: Sequence[str]) -> int:
+    """One transaction: the team's reps' messages, the managers' roll-up, the warnings marked sent."""
+    period = f"t{team_id or 0}-{max(g.max_id for g in groups)}"
     day = RiskDay.of(now, settings.timezone)
     shown_all: list[Warning] = []
+    marked = 0
     for rep_id, mine in _by_rep(groups).items():
         shown = await _shown(uow.risks, team_id, rep_id, mine, day, settings)
         shown_all += shown
-        rep = reps.get(rep_id) if rep_id is not None else None
+        rep = people.rep(rep_id)
         if rep is not None and rep.active:
             await push(uow, rep, rep_push(rep, shown, sum(g.count for g in mine), period), now,
                        default_quiet=quiet, order=order)
-    await _roll_up(uow, team_id, groups, shown_all, reps, teams, settings, now, period, quiet, order)
-    marked = await uow.risks.mark_sent(team_id, max_id, now)
+        marked += await uow.risks.mark_sent(team_id, rep_id, max(g.max_id for g in mine), now)
+    await _roll_up(uow, team_id, groups, shown_all, people, settings, now, period, quiet, order)
+    total = sum(g.count for g in groups)
     if marked != total:  # another process delivered (some of) them meanwhile: its messages stand, not ours
-        log.info("risk delivery for team %s: %s of %s still unsent; left to the other process", team_id,
+        log.info("risk delivery for team %s: %s marked of %s counted; left to the other process", team_id,
                  marked, total)
         await uow.rollback()
         return 0
@@ -122,18 +141,18 @@ async def _shown(risks: RiskRepository, team_id: int | None, rep_id: int | None,
 
 
 async def _roll_up(uow: RiskUnitOfWork, team_id: int | None, groups: Sequence[UnsentGroup], shown: list[Warning],
-                   reps: Mapping[int, Rep], teams: Sequence[Team], settings: RiskSettings, now: datetime,
-                   period: str, quiet: str, order: Sequence[str]) -> None:
+                   people: Directory, settings: RiskSettings, now: datetime, period: str, quiet: str,
+                   order: Sequence[str]) -> None:
     """Each manager of the team gets the team's new warnings: counts per rule and the top items."""
-    team = next((t for t in teams if t.id == team_id), None)
+    team = next((t for t in people.teams if t.id == team_id), None)
     if team is None:
         return
     counts: Counter[RiskRule] = Counter()
     for group in groups:
         counts[RiskRule(group.rule)] += group.count
     top = top_items(shown, settings.top_items)
-    owners = {rep_id: rep.name for rep_id, rep in reps.items()}
-    for manager in reps.values():
-        if manager.active and manager.role is Role.MANAGER and team_id in managed_team_ids(manager, teams):
+    owners = {rep.id: rep.name for rep in people.reps if rep.id is not None}
+    for manager in people.reps:
+        if manager.active and manager.role is Role.MANAGER and team_id in managed_team_ids(manager, people.teams):
             await push(uow, manager, team_push(manager, team.name, counts, top, owners, period), now,
                        default_quiet=quiet, order=order)

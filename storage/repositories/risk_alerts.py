@@ -26,12 +26,13 @@ ALERTS = table_of(RiskAlertRow)
 KEY = ["rule", "subject_kind", "subject_id", "state"]
 
 
-def _team(team_id: int | None) -> ColumnElement[bool]:
-    return ALERTS.c.team_id.is_(None) if team_id is None else ALERTS.c.team_id == team_id
+def _equal(column: ColumnElement[Any], value: int | None) -> ColumnElement[bool]:
+    return column.is_(None) if value is None else column == value
 
 
-def _unsent(team_id: int | None) -> list[ColumnElement[bool]]:
-    return [ALERTS.c.sent_at.is_(None), _team(team_id)]
+def _unsent(team_id: int | None, rep_id: int | None) -> list[ColumnElement[bool]]:
+    """One recipient's unsent warnings of one team (walked on ix_risk_alerts_rep_id_created_at)."""
+    return [_equal(ALERTS.c.rep_id, rep_id), ALERTS.c.sent_at.is_(None), _equal(ALERTS.c.team_id, team_id)]
 
 
 def _alert(row: Any) -> RiskAlert:
@@ -55,26 +56,21 @@ class SqlAlchemyRiskLedger:
                          .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id))
         return list((await self.session.execute(stmt, list(rows.values()))).scalars())
 
-    async def unsent_teams(self) -> Sequence[int | None]:
-        stmt = select(ALERTS.c.team_id).where(ALERTS.c.sent_at.is_(None)).distinct()
-        return sorted((await self.session.execute(stmt)).scalars(), key=lambda t: (t is None, t or 0))
-
-    async def unsent(self, team_id: int | None) -> Sequence[UnsentGroup]:
-        stmt = (select(ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))
-                .where(*_unsent(team_id)).group_by(ALERTS.c.rep_id, ALERTS.c.rule))
+    async def unsent(self) -> Sequence[UnsentGroup]:
+        stmt = (select(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))
+                .where(ALERTS.c.sent_at.is_(None)).group_by(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule))
         return [UnsentGroup(team_id, rep_id, rule, count, max_id)
-                for rep_id, rule, count, max_id in await self.session.execute(stmt)]
+                for team_id, rep_id, rule, count, max_id in await self.session.execute(stmt)]
 
     async def first_unsent(self, team_id: int | None, rep_id: int | None, rule: str, max_id: int,
                            limit: int) -> Sequence[RiskAlert]:
-        rep = ALERTS.c.rep_id.is_(None) if rep_id is None else ALERTS.c.rep_id == rep_id
-        stmt = (select(ALERTS).where(*_unsent(team_id), rep, ALERTS.c.rule == rule, ALERTS.c.id <= max_id)
+        stmt = (select(ALERTS).where(*_unsent(team_id, rep_id), ALERTS.c.rule == rule, ALERTS.c.id <= max_id)
                 .order_by(ALERTS.c.id).limit(limit))
         return [_alert(row) for row in await self.session.execute(stmt)]
 
-    async def mark_sent(self, team_id: int | None, max_id: int, now: datetime) -> int:
+    async def mark_sent(self, team_id: int | None, rep_id: int | None, max_id: int, now: datetime) -> int:
         await before_write(self.session)
-        stmt = update(ALERTS).where(*_unsent(team_id), ALERTS.c.id <= max_id).values(sent_at=now)
+        stmt = update(ALERTS).where(*_unsent(team_id, rep_id), ALERTS.c.id <= max_id).values(sent_at=now)
         result: Any = await self.session.execute(stmt, execution_options={"synchronize_session": False})
         return int(result.rowcount)
 
