@@ -23,7 +23,7 @@ from domain.permissions import managed_team_ids
 from domain.quiet import DEFAULT_QUIET
 from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, UnsentGroup
 from domain.risk_rules import evaluate, evaluate_all
-from domain.risks import RiskDay, RiskRule, RiskSettings, Warning, importance
+from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
 from scheduler.push import push
 from scheduler.risk_messages import rep_push, team_push, top_items
 
@@ -120,8 +120,10 @@ async def _deliver_team(uow: RiskUnitOfWork, team_id: int | None, groups: Sequen
 
 
 def _by_rep(groups: Sequence[UnsentGroup]) -> dict[int | None, list[UnsentGroup]]:
+    """Per recipient in a fixed order (so two processes lock rows in the same order, never a deadlock), each
+    recipient's rules most important first."""
     found: dict[int | None, list[UnsentGroup]] = {}
-    for group in sorted(groups, key=lambda g: list(RiskRule).index(RiskRule(g.rule))):
+    for group in sorted(groups, key=lambda g: (g.rep_id is None, g.rep_id or 0, RULE_ORDER[RiskRule(g.rule)])):
         found.setdefault(group.rep_id, []).append(group)
     return found
 
