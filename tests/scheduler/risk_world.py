@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, InvoiceStatus, Payment, PaymentMilestone
 from domain.customer import Customer
 from domain.lead import Lead, LeadStatus
@@ -141,6 +142,12 @@ async def add_lead(w: World, owner: int, created: datetime, status: LeadStatus =
         await uow.commit()
     assert lead.id is not None
     return lead.id
+
+
+async def add_followup(w: World, at: datetime) -> None:
+    async with w.uow() as uow:
+        await uow.followups.add(FollowUp(rep_id=w.zhang, note="电话", at=at, customer_id=w.customer))
+        await uow.commit()
 
 
 async def alerts(w: World) -> list[tuple[str, str, int, str]]:

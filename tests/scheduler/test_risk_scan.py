@@ -13,6 +13,7 @@ from risk_world import (
     World,
     add_contract,
     add_deal,
+    add_followup,
     add_invoice,
     add_lead,
     add_milestone,
@@ -130,16 +131,19 @@ async def test_payment_due_soon_then_overdue_then_paid(world: World) -> None:
                                      ("payment_overdue", milestone)]
 
 
-async def test_an_invoice_unpaid_past_terms_warns_once_and_stops_when_paid(world: World) -> None:
+async def test_an_invoice_unpaid_past_terms_warns_again_after_a_part_payment_and_stops_when_paid(world: World) -> None:
     deal = await add_deal(world, world.zhang, stage=Stage.WON, entered=NOW - days(60), closed_at=NOW - days(60))
     await add_contract(world, deal)
     invoice = await add_invoice(world, deal, 300000, date(2026, 10, 25))  # 30 days on the 24th
     assert await scan(world, NOW) == 0
     assert await scan(world, NOW + days(1)) == 1
     assert await scan(world, NOW + days(2)) == 0
-    await add_payment(world, deal, 300000, date(2026, 11, 26))
-    assert await scan(world, NOW + days(3)) == 0
-    assert await rules_of(world) == [("invoice_unpaid", invoice)]
+    await add_payment(world, deal, 100000, date(2026, 11, 26))  # part of it: a new state, still unpaid
+    assert await scan(world, NOW + days(3)) == 1
+    await add_payment(world, deal, 200000, date(2026, 11, 27))
+    assert await scan(world, NOW + days(4)) == 0
+    assert [state for *_, state in await alerts(world)] == ["2026-10-25|300000.00", "2026-10-25|200000.00"]
+    assert await rules_of(world) == [("invoice_unpaid", invoice)] * 2
 
 
 async def test_payments_pay_the_oldest_invoice_first(world: World) -> None:
@@ -164,14 +168,17 @@ async def test_a_won_deal_without_contract_warns_after_seven_days_and_stops_with
     assert await rules_of(world) == [("won_no_contract", deal)]
 
 
-async def test_a_lead_not_followed_up_in_three_days_warns_once_and_not_once_converted(world: World) -> None:
+async def test_a_lead_not_followed_up_in_three_days_warns_once_per_quiet_spell_and_not_once_converted(world: World) -> None:
     lead = await add_lead(world, world.zhang, NOW - days(2))
     assert await scan(world, NOW) == 0
     assert await scan(world, NOW + days(1)) == 1
     assert await scan(world, NOW + days(2)) == 0
-    await add_lead(world, world.zhang, NOW - days(10), LeadStatus.CONVERTED)
+    await add_followup(world, NOW + days(2))  # followed up: fixed
     assert await scan(world, NOW + days(3)) == 0
-    assert await rules_of(world) == [("lead_no_followup", lead)]
+    assert await scan(world, NOW + days(5)) == 1  # three days after that follow-up
+    await add_lead(world, world.zhang, NOW - days(10), LeadStatus.CONVERTED)
+    assert await scan(world, NOW + days(6)) == 0
+    assert await rules_of(world) == [("lead_no_followup", lead)] * 2
 
 
 async def test_thresholds_come_from_the_settings(world: World) -> None:
