@@ -168,7 +168,8 @@ async def test_a_won_deal_without_contract_warns_after_seven_days_and_stops_with
     assert await rules_of(world) == [("won_no_contract", deal)]
 
 
-async def test_a_lead_not_followed_up_in_three_days_warns_once_per_quiet_spell_and_not_once_converted(world: World) -> None:
+async def test_a_lead_not_followed_up_for_three_days_warns_once_per_silence_not_once_converted(
+        world: World) -> None:
     lead = await add_lead(world, world.zhang, NOW - days(2))
     assert await scan(world, NOW) == 0
     assert await scan(world, NOW + days(1)) == 1
