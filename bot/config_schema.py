@@ -47,7 +47,7 @@ SCHEMA: dict[str, Table] = {
                         "audit_days": c.whole(0), "interval_hours": c.positive, "chunk": c.whole(1, 30000)}),
     "console": Table({"user": c.name}),
     # risk warnings (issue #11, scheduler.risks): thresholds in days; a stalled_* of 0 turns that stage off
-    "risks": Table({"enabled": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
+    "risks": Table({"enabled": c.flag, "incremental": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
                     "stalled_initial_contact_days": c.whole(0), "stalled_proposal_days": c.whole(0),
                     "stalled_negotiation_days": c.whole(0), "payment_soon_days": c.whole(0),
                     "invoice_terms_days": c.whole(1), "contract_days": c.whole(1), "lookback_days": c.whole(1),

@@ -26,7 +26,8 @@ def risk_settings(config: Config) -> RiskSettings:
     values: dict[str, Any] = {key: int(section[key]) for key in PLAIN_KEYS if key in section}
     return RiskSettings(**values, stage_days={s: d for s, d in stage_days.items() if d > 0},
                         timezone=str(config.get("bot", "timezone", defaults.timezone)),
-                        enabled=bool(section.get("enabled", True)))
+                        enabled=bool(section.get("enabled", True)),
+                        incremental=bool(section.get("incremental", True)))
 
 
 def scan_interval_minutes(config: Config) -> float:

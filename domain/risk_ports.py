@@ -50,6 +50,10 @@ class RiskScanner(Protocol):
         """The facts of these (subject_kind, subject_id) subjects now; missing ones are left out."""
         ...
 
+    async def deals_of_quotes(self, quote_ids: Iterable[int]) -> Sequence[int]:
+        """The deals these quotes belong to."""
+        ...
+
 
 class RiskLedger(Protocol):
     async def record(self, warnings: Sequence[Warning], now: datetime) -> list[int]:

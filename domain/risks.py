@@ -76,6 +76,7 @@ class RiskSettings:
     top_items: int = 3
     timezone: str = "Asia/Shanghai"
     enabled: bool = True
+    incremental: bool = True  # between a day's first (full) scan and the next day's, re-check only changes
 
 
 @dataclass(frozen=True, slots=True)

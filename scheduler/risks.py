@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain.people import CHANNEL_ORDER, Rep, Role, Team
@@ -25,6 +25,7 @@ from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, UnsentG
 from domain.risk_rules import evaluate, evaluate_all
 from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
 from scheduler.push import push
+from scheduler.risk_changes import WATERMARK, needs_full_scan, record_changes, with_team
 from scheduler.risk_messages import rep_push, team_push, top_items
 
 log = logging.getLogger(__name__)
@@ -33,10 +34,21 @@ log = logging.getLogger(__name__)
 async def scan_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, settings: RiskSettings, *,
                      default_quiet: str = DEFAULT_QUIET, order: Sequence[str] = CHANNEL_ORDER,
                      batch: int = 500) -> int:
-    """Run every risk rule as of `now`; store and push the new warnings. Returns how many were new."""
+    """Run the risk rules as of `now`; store and push the new warnings. Returns how many were new.
+    The first scan of a local day checks every candidate; later ones only what changed since
+    (scheduler.risk_changes), unless `settings.incremental` is off."""
     if not settings.enabled:
         return 0
-    created = await record_risks(uow_factory, now, settings, batch)
+    day = RiskDay.of(now, settings.timezone)
+    async with uow_factory() as uow:
+        mark, newest = await uow.settings.get(WATERMARK), await uow.audit.max_id()
+    if needs_full_scan(mark, day, settings) or mark is None:
+        created = await record_risks(uow_factory, now, settings, batch)
+    else:
+        created = await record_changes(uow_factory, now, settings, int(mark["audit"]), newest, batch)
+    async with uow_factory() as uow:
+        await uow.settings.put(WATERMARK, {"day": day.today.isoformat(), "audit": newest})
+        await uow.commit()
     await deliver_risks(uow_factory, now, settings, default_quiet=default_quiet, order=order)
     return created
 
@@ -48,16 +60,11 @@ async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime,
     async with uow_factory() as uow:
         team_of = {rep.id: rep.team_id for rep in await uow.reps.list()}
         async for facts in uow.risks.candidates(day, settings, batch):
-            warnings = [_with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
+            warnings = [with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
             if warnings:
                 created += len(await uow.risks.record(warnings, now))
                 await uow.commit()
     return created
-
-
-def _with_team(warning: Warning, team_of: Mapping[int | None, int | None]) -> Warning:
-    """The team a warning rolls up to: the subject's team, else its owner's."""
-    return warning if warning.team_id is not None else replace(warning, team_id=team_of.get(warning.rep_id))
 
 
 async def deliver_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, settings: RiskSettings, *,

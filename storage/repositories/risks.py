@@ -77,6 +77,18 @@ async def walk(session: AsyncSession, base: Select[Any], order: Sequence[ColumnE
         last = [rows[-1]._mapping[c] for c in order]
 
 
+def padded(ids: Iterable[int]) -> list[int]:
+    """The ids, sorted, padded (the last one repeated) to a power of two: an IN list then has one of a few
+    lengths, so the statements stay few (PostgreSQL prepares each length once; the caches stay small)."""
+    found = sorted(set(ids))
+    if not found:
+        return found
+    size = 8
+    while size < len(found):
+        size *= 2
+    return found + [found[-1]] * (size - len(found))
+
+
 def _ref(row: Any) -> DealRef:
     m = row._mapping
     return DealRef(m[DEALS.c.id], m[DEALS.c.name], m[DEALS.c.owner_id], m[DEALS.c.team_id], Stage(m[DEALS.c.stage]))
@@ -134,7 +146,7 @@ class SqlAlchemyRiskScanner:
 
     async def _deals(self, ids: Iterable[int]) -> list[Facts]:
         """Deal facts for these deals: the deal, its latest stage change, contract and two latest quotes."""
-        wanted = sorted(set(ids))
+        wanted = padded(ids)
         if not wanted:
             return []
         rows = (await self.session.execute(select(*DEAL_COLUMNS).where(DEALS.c.id.in_(wanted)))).all()
@@ -228,6 +240,12 @@ class SqlAlchemyRiskScanner:
         return LeadFacts(row.id, row.title, row.owner_id, row.team_id, LeadStatus(row.status), row.created_at,
                          row.last_followup)
 
+    async def deals_of_quotes(self, quote_ids: Iterable[int]) -> Sequence[int]:
+        if not (ids := padded(quote_ids)):
+            return []
+        stmt = select(QUOTES.c.opportunity_id).where(QUOTES.c.id.in_(ids)).distinct()
+        return list((await self.session.execute(stmt)).scalars())
+
     async def facts(self, subjects: Iterable[tuple[str, int]]) -> Sequence[Facts]:
         by_kind: dict[str, list[int]] = {}
         for kind, subject_id in subjects:
@@ -237,7 +255,7 @@ class SqlAlchemyRiskScanner:
                    ("invoice", self._invoice_query(), INVOICES.c.id, self._invoice),
                    ("lead", self._lead_query(), LEADS.c.id, self._lead))
         for kind, query, key, make in queries:
-            if ids := sorted(set(by_kind.get(kind, []))):
+            if ids := padded(by_kind.get(kind, [])):
                 rows = (await self.session.execute(query.where(key.in_(ids)))).all()
                 found.extend(make(row) for row in rows)
         return found

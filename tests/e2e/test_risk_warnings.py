@@ -71,3 +71,15 @@ async def test_a_handed_over_deal_leaves_the_former_owners_list(console: Console
     await scan(console, timedelta(days=2))
     await console.say("转给 #1 陈晨", as_user="wang")
     assert "目前没有风险提醒" in await console.say("风险", as_user="zhangwei")
+
+
+async def test_a_quote_cut_during_the_day_is_warned_about_at_the_next_scan(console: Console) -> None:
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东", as_user="zhangwei")
+    await console.say("新商机 明途 MES 80万", as_user="zhangwei")
+    await scan(console, timedelta(hours=1))  # the day's full scan: nothing yet
+    await console.say("报价 #1 100万", as_user="zhangwei")
+    await console.say("报价 #1 85万 让利", as_user="zhangwei")
+    pushed = await scan(console, timedelta(hours=1))  # a later scan the same day: only what changed
+    assert "#1 MES：报价从 v1 100万 降到 v2 85万（降 15%）" in pushed
+    assert "发送：报价历史 #1" in pushed
+    assert await scan(console, timedelta(hours=1)) == ""

@@ -4,7 +4,7 @@ stops once the state is fixed."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from risk_world import (
@@ -28,12 +28,13 @@ from risk_world import (
     rules_of,
 )
 
+from domain.audit import AuditEntry
 from domain.lead import LeadStatus
 from domain.opportunity import Stage
 from domain.risks import RiskSettings
 from scheduler.risks import scan_risks
 
-SETTINGS = RiskSettings()
+SETTINGS = RiskSettings(incremental=False)  # every scan a full one: these tests change rows directly
 
 
 @pytest.fixture
@@ -187,3 +188,19 @@ async def test_thresholds_come_from_the_settings(world: World) -> None:
     strict = RiskSettings(stage_days={Stage.NEGOTIATION: 2})
     assert await scan_risks(world.uow_factory, NOW, strict) == 1
     assert await scan_risks(world.uow_factory, NOW, RiskSettings(enabled=False)) == 0
+
+
+async def test_later_scans_of_a_day_recheck_only_what_the_audit_trail_shows_changed(world: World) -> None:
+    settings = RiskSettings()
+    assert await scan_risks(world.uow_factory, NOW, settings) == 0  # the day's full scan
+    quiet = await add_deal(world, world.zhang, next_at=NOW - days(2), name="unaudited")
+    audited = await add_deal(world, world.zhang, next_at=NOW - days(3), name="audited")
+    async with world.uow() as uow:
+        await uow.audit.add(AuditEntry(world.zhang, "opportunity", audited, "update", NOW, {}, "b1"))
+        await uow.commit()
+    assert await scan_risks(world.uow_factory, NOW + timedelta(hours=1), settings) == 1
+    assert await rules_of(world) == [("next_step_overdue", audited)]
+    assert await scan_risks(world.uow_factory, NOW + timedelta(hours=2), settings) == 0  # nothing new since
+    assert await scan_risks(world.uow_factory, NOW + days(1), settings) == 1  # the next day's full scan
+    assert await rules_of(world) == [("next_step_overdue", audited), ("next_step_overdue", quiet)]
+
