@@ -26,7 +26,8 @@ from bench.common import database
 from bench.lists_data import Size, load_company
 from domain.opportunity import OPEN_STAGES, Stage
 from domain.risks import RiskSettings
-from scheduler.risks import deliver_risks, record_risks
+from scheduler.risk_changes import WATERMARK
+from scheduler.risks import deliver_risks, record_risks, scan_risks
 from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import (
@@ -142,7 +143,8 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         runs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
             ("first scan", lambda: record_risks(factory, NOW, settings)),
             ("second scan", lambda: record_risks(factory, NOW, settings)),
-            ("first delivery", lambda: deliver_risks(factory, NOW, settings))]
+            ("first delivery", lambda: deliver_risks(factory, NOW, settings)),
+            ("later scan that day (nothing changed)", lambda: later_scan(factory, settings))]
         for label, run in runs:
             start = time.perf_counter()
             count = await run()
@@ -160,6 +162,14 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         async with factory() as uow:
             print(await uow.session.scalar(select(func.count()).select_from(RiskAlertRow)), "alerts", file=sys.stderr)
         await engine.dispose()
+
+
+async def later_scan(factory: Callable[[], SqlAlchemyUnitOfWork], settings: RiskSettings) -> int:
+    """scan_risks an hour after the day's full scan: only what the audit trail shows changed."""
+    async with factory() as uow:
+        await uow.settings.put(WATERMARK, {"day": "2026-12-01", "audit": await uow.audit.max_id()})
+        await uow.commit()
+    return await scan_risks(factory, NOW + timedelta(hours=1), settings)
 
 
 async def _explain(factory: Callable[[], SqlAlchemyUnitOfWork], statements: list[tuple[str, Any]]) -> None:
