@@ -24,7 +24,10 @@ WATCHED = {"opportunity": "deal", "quote": "deal", "milestone": "milestone", "in
 
 
 def needs_full_scan(mark: Any, day: RiskDay, settings: RiskSettings) -> bool:
-    return not settings.incremental or not isinstance(mark, dict) or mark.get("day") != day.today.isoformat()
+    """Yes unless incremental scans are on and a full scan already ran on this local day."""
+    if not settings.incremental or not isinstance(mark, dict) or not isinstance(mark.get("audit"), int):
+        return True
+    return bool(mark.get("day") != day.today.isoformat())
 
 
 def with_team(warning: Warning, team_of: Mapping[int | None, int | None]) -> Warning:
