@@ -24,6 +24,7 @@ from storage.repositories.risks import SqlAlchemyRiskScanner
 
 ALERTS = table_of(RiskAlertRow)
 KEY = ["rule", "subject_kind", "subject_id", "state"]
+PAGE = 512  # rows per INSERT statement (insertmanyvalues pages)
 
 
 def _equal(column: ColumnElement[Any], value: int | None) -> ColumnElement[bool]:
@@ -40,6 +41,18 @@ def _alert(row: Any) -> RiskAlert:
                      row.created_at, row.sent_at)
 
 
+def _padded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows, the last one repeated up to a power of two (then a multiple of PAGE): the multi-row INSERT
+    then has one of a few shapes, so few statements are prepared and cached. A repeated row is a conflict
+    with itself, which ON CONFLICT DO NOTHING skips (one id returned)."""
+    size = 8
+    while size < min(len(rows), PAGE):
+        size *= 2
+    if len(rows) > PAGE:
+        size = -(-len(rows) // PAGE) * PAGE
+    return rows + [rows[-1]] * (size - len(rows))
+
+
 class SqlAlchemyRiskLedger:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -53,8 +66,9 @@ class SqlAlchemyRiskLedger:
         await before_write(self.session)
         dialect = self.session.get_bind().dialect.name
         stmt = statement(__name__, f"record:{dialect}", lambda: dialect_insert(self.session, ALERTS)
-                         .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id))
-        return list((await self.session.execute(stmt, list(rows.values()))).scalars())
+                         .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id)
+                         .execution_options(insertmanyvalues_page_size=PAGE))
+        return list((await self.session.execute(stmt, _padded(list(rows.values())))).scalars())
 
     async def unsent(self) -> Sequence[UnsentGroup]:
         stmt = (select(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))
