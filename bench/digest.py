@@ -38,8 +38,8 @@ import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from bot.digest.charts import find_cjk_font
 from bot.digest.compose import compose_digest
+from bot.digest.fonts import find_cjk_font
 from bot.digest.markdown import split_for_channel
 from bot.digest.messages import email_push
 from bot.digest.settings import DigestSettings

@@ -48,7 +48,7 @@ async def serve(args: argparse.Namespace, config: Config) -> int:
         await app.close()
         raise
     jobs = proactive_jobs(app.uow_factory, ProactiveSettings.from_section(config.section("proactive")),
-                          float(config.get("scheduler", "reminder_interval", 30.0)), config.section)
+                          float(config.get("scheduler", "reminder_interval", 30.0)), config)
     scheduler = app.scheduler = build_scheduler(
         app.uow_factory, app.dispatcher, float(config.get("scheduler", "outbox_interval", 2.0)),
         sweep_interval=float(config.get("queue", "sweep_interval", 5.0)),

@@ -74,6 +74,12 @@ SCHEMA: dict[str, Table] = {
     "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
                         "list_size": c.whole(1, 50)}),
     "digest": _DIGEST,
+    # risk warnings (issue #11, scheduler.risks): thresholds in days; a stalled_* of 0 turns that stage off
+    "risks": Table({"enabled": c.flag, "incremental": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
+                    "stalled_initial_contact_days": c.whole(0), "stalled_proposal_days": c.whole(0),
+                    "stalled_negotiation_days": c.whole(0), "payment_soon_days": c.whole(0),
+                    "invoice_terms_days": c.whole(1), "contract_days": c.whole(1), "lookback_days": c.whole(1),
+                    "per_message": c.whole(1, 10), "top_items": c.whole(1, 20)}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

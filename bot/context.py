@@ -15,6 +15,7 @@ from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
+from domain.risks import RiskSettings
 from domain.snapshot import snapshot
 
 
@@ -30,6 +31,7 @@ class Settings:
     known: Any = None  # bot.understanding.known.KnownCustomers
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
+    risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.digest.charts import ChartFontMissing, find_cjk_font
 from bot.digest.compose import compose_digest
+from bot.digest.fonts import ChartFontMissing, find_cjk_font
 from bot.digest.messages import digest_pushes
 from bot.digest.settings import DigestSettings
 from domain.people import Rep, Role, Team

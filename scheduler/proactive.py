@@ -10,16 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from bot.digest.settings import DigestSettings
+from bot.config import Config
+from bot.digest.cli import settings_from
+from bot.risk_config import risk_settings, scan_interval_minutes
 from domain.daily_report import DailyReportSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
+from domain.risk_ports import RiskUnitOfWork
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
 from scheduler.reminder_escalation import escalate_overdue_reminders
+from scheduler.risk_current import morning_risk_lines
+from scheduler.risks import scan_risks
 from scheduler.runner import Job, reminder_job
 
 DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,
@@ -48,24 +53,29 @@ class ProactiveSettings:
 
 DEFAULT_ZONE = "Asia/Shanghai"
 ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
-Sections = Callable[[str], Mapping[str, Any]]  # a config section by name (Config.section)
 
 
 def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSettings,
-                   reminder_interval: float = 30.0, sections: Sections = lambda _name: {}) -> list[Job]:
+                   reminder_interval: float = 30.0, config: Config | None = None) -> list[Job]:
     """Every proactive job, one line each; daily ones tick every `settings.tick` seconds and check the
-    local time of each person themselves."""
-    escalate_after = timedelta(hours=float(sections("reminders").get("escalate_after_hours", 24)))
-    daily = DailyReportSettings.from_section(sections("daily_report"), default_quiet=settings.quiet_hours)
+    local time of each person themselves. `config`: the other sections ([reminders], [daily_report],
+    [digest], [risks], [bot] timezone); None: their defaults."""
+    config = config or Config()
+    quiet = settings.quiet_hours
+    escalate_after = timedelta(hours=float(config.get("reminders", "escalate_after_hours", 24)))
+    daily = DailyReportSettings.from_section(config.section("daily_report"), default_quiet=quiet)
+    digest = replace(settings_from(config), quiet_hours=quiet)
+    risks, risk_uow = risk_settings(config), cast(Callable[[], RiskUnitOfWork], uow_factory)
+    morning_risks = morning_risk_lines(risks)
     tick = settings.tick
-    zone = str(sections("bot").get("timezone", DEFAULT_ZONE))
-    digest = replace(DigestSettings.from_section(sections("digest"), zone), quiet_hours=settings.quiet_hours)
     return [
         reminder_job(uow_factory, reminder_interval),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
-            uow_factory, now, escalate_after, default_quiet=settings.quiet_hours)),
+            uow_factory, now, escalate_after, default_quiet=quiet)),
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
         Job("daily-report-team", tick, lambda now: send_team_reports(uow_factory, now, daily)),
-        Job("morning-lists", tick, lambda now: send_morning_lists(uow_factory, now, daily)),
+        Job("morning-lists", tick, lambda now: send_morning_lists(uow_factory, now, daily, morning_risks)),
         Job("digests", digest.interval, lambda now: send_digests(uow_factory, now, digest)),
+        Job("risks", scan_interval_minutes(config) * 60, lambda now: scan_risks(
+            risk_uow, now, risks, default_quiet=quiet)),
     ]

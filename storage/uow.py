@@ -38,6 +38,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from domain.risk_ports import RiskRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
@@ -64,6 +65,7 @@ from storage.repositories.records import (
     SqlAlchemyRatingRepository,
     SqlAlchemyTaskRepository,
 )
+from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
 
@@ -115,6 +117,7 @@ class SqlAlchemyUnitOfWork:
     tasks: SqlAlchemyTaskRepository
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
+    risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -153,6 +156,7 @@ class SqlAlchemyUnitOfWork:
         self.daily_reports = SqlAlchemyDailyReportRepository(session)
         self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
         self.targets = SqlAlchemyTargetRepository(session)
+        self.risks = SqlAlchemyRiskRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from matplotlib import font_manager, rc_context
@@ -23,40 +22,10 @@ from matplotlib.figure import Figure
 from bot.digest.model import Digest
 from bot.digest.words import one_amount, percent, say
 
-SYSTEM_FONTS = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-                "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf")
-BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 CHART_SIZE = (7.2, 3.6)  # inches; at DPI 100 a 720 × 360 PNG
 DPI = 100
 _LOCK = threading.Lock()  # rc_context changes matplotlib's global rcParams: one chart at a time
 COLORS = ("#4C78A8", "#72B7B2", "#F58518", "#54A24B", "#E45756")
-
-
-class ChartFontMissing(RuntimeError):
-    """No CJK font: Chinese would come out as boxes, so no chart is drawn."""
-
-
-def bundled_font() -> Path | None:
-    try:
-        path = resources.files(BUNDLED_FONT[0]).joinpath(BUNDLED_FONT[1])
-    except ModuleNotFoundError:
-        return None
-    return Path(str(path)) if path.is_file() else None
-
-
-def find_cjk_font(configured: str = "") -> Path:
-    """The font file the charts use; raises ChartFontMissing (saying what to install) when there is none."""
-    if configured:
-        if not Path(configured).is_file():
-            raise ChartFontMissing(f"[digest] font {configured!r} is not a file")
-        return Path(configured)
-    for candidate in SYSTEM_FONTS:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    found = bundled_font()
-    if found is None:
-        raise ChartFontMissing("no CJK font: pip install mplfonts (a dependency) or apt-get install fonts-noto-cjk")
-    return found
 
 
 @lru_cache(maxsize=8)

@@ -17,8 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
-from bot.digest.charts import ChartFontMissing, find_cjk_font
 from bot.digest.compose import compose_digest
+from bot.digest.fonts import ChartFontMissing, find_cjk_font
 from bot.digest.jsonview import as_json
 from bot.digest.markdown import render_markdown
 from bot.digest.messages import html_file

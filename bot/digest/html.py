@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from bot.digest.model import Digest
 from bot.digest.words import money, one_amount, percent, say
 from bot.handlers.deals import LOST_LABELS
 from domain.analytics import Movement
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape  # loaded with the first page drawn
+
     return Environment(loader=PackageLoader("bot.digest", "templates"), autoescape=select_autoescape(["html"]),
                        trim_blocks=True, lstrip_blocks=True)
 

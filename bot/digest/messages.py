@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.digest.charts import charts
 from bot.digest.html import render_html, title
 from bot.digest.markdown import render_markdown, split_for_channel
 from bot.digest.model import Digest
@@ -37,6 +36,7 @@ def chat_pushes(d: Digest, locale: str, channel: str) -> list[Push]:
 
 def email_push(d: Digest, locale: str, font: Path | None) -> Push:
     """HTML with the charts as inline PNGs (none without a CJK font). CPU work: call it in a thread."""
+    from bot.digest.charts import charts  # matplotlib is loaded when the first chart is drawn
     images = charts(d, locale, font) if font is not None else []
     cids = {name: f"{name}-{d.team_id or 0}-{d.day:%Y%m%d}@dealbot" for name, _ in images}
     inline = [{"cid": cids[name], "data": encode(png), "content_type": "image/png", "filename": f"{name}.png"}
@@ -48,6 +48,7 @@ def email_push(d: Digest, locale: str, font: Path | None) -> Push:
 
 def html_file(d: Digest, locale: str, font: Path | None) -> str:
     """A standalone HTML page (charts as data: URIs), for `dealbot digest --html FILE`."""
+    from bot.digest.charts import charts
     images = charts(d, locale, font) if font is not None else []
     return render_html(d, locale, {name: f"data:image/png;base64,{encode(png)}" for name, png in images})
 

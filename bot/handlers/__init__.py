@@ -15,10 +15,11 @@ from bot.handlers import (
     queries,
     quiet,
     reminders,
+    risks,
     sharing,
     targets,
     undo,
 )
 
 __all__ = ["analytics", "customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin",
-           "money", "plans", "queries", "quiet", "reminders", "sharing", "targets", "undo"]
+           "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "targets", "undo"]

@@ -13,8 +13,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from bot.digest.charts import ChartFontMissing, cjk_style, find_cjk_font, font_family, funnel_png, trend_png
+from bot.digest.charts import cjk_style, font_family, funnel_png, trend_png
 from bot.digest.compose import compose_digest
+from bot.digest.fonts import ChartFontMissing, find_cjk_font
 from bot.digest.model import Digest
 from bot.digest.settings import DigestSettings
 from bot.digest.words import LABELS
