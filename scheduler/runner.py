@@ -23,6 +23,7 @@ from domain.ports import UnitOfWork
 from scheduler.housekeeping import Housekeeper, add_housekeeping_job
 from scheduler.jobs import deliver_due_reminders
 from scheduler.outbox import OutboxDispatcher
+from storage.sqlite_inline import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ async def run_job(job: Job, now: datetime) -> bool:
     """Run `job` once. A failure is logged (with its traceback) and swallowed: the next tick runs it again.
     Returns whether it succeeded."""
     try:
-        await job.run(now)
+        with off_loop():  # SQLite: the job's statements run in a worker thread, not on the event loop
+            await job.run(now)
     except Exception:
         log.exception("scheduled job %r failed at %s; it runs again at its next tick", job.id, now.isoformat())
         return False

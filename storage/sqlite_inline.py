@@ -10,14 +10,41 @@ Two calls can wait on something other than the CPU, and go to a worker thread in
 process, a CLI import) and `COMMIT` (an fsync of the write-ahead log, milliseconds to tens of milliseconds on
 a busy disk). The loop answers other requests meanwhile; the session is awaiting, so nothing else uses the
 connection until the call returns.
+
+Scheduled jobs (digests, risk scans, daily reports) run aggregates over the whole company: at a million
+deals one statement can take tens or hundreds of milliseconds. Code that runs them sets `OFF_LOOP`
+(`off_loop()`, scheduler.runner does it for every job): then every call of that task goes to a worker
+thread, and the loop keeps answering chat and /healthz while the statement runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+OFF_LOOP: ContextVar[bool] = ContextVar("sqlite_off_loop", default=False)
+
+
+@contextmanager
+def off_loop() -> Iterator[None]:
+    """Within this block (this task and the tasks it starts), SQLite calls run in a worker thread."""
+    token = OFF_LOOP.set(True)
+    try:
+        yield
+    finally:
+        OFF_LOOP.reset(token)
+
+
+async def _call(function: Callable[..., T], *args: Any, always: bool = False) -> T:
+    """`function(*args)` inline, or in a worker thread when `always` or the task asked for OFF_LOOP."""
+    if always or OFF_LOOP.get():
+        return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+    return function(*args)
 
 
 class _Immediately:
@@ -42,24 +69,22 @@ class InlineCursor:
         self._cursor.close()
 
     async def execute(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> InlineCursor:
-        if sql.startswith("BEGIN"):  # may wait for the write lock (busy timeout): off the loop
-            await asyncio.get_running_loop().run_in_executor(None, self._cursor.execute, sql, parameters)
-        else:
-            self._cursor.execute(sql, parameters)
+        # BEGIN may wait for the write lock (busy timeout): always off the loop
+        await _call(self._cursor.execute, sql, parameters, always=sql.startswith("BEGIN"))
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Sequence[Any]]) -> InlineCursor:
-        self._cursor.executemany(sql, parameters)
+        await _call(self._cursor.executemany, sql, parameters)
         return self
 
     async def fetchone(self) -> Any:
-        return self._cursor.fetchone()
+        return await _call(self._cursor.fetchone)
 
     async def fetchmany(self, size: int | None = None) -> list[Any]:
-        return self._cursor.fetchmany(size if size is not None else self._cursor.arraysize)
+        return await _call(self._cursor.fetchmany, size if size is not None else self._cursor.arraysize)
 
     async def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall()
+        return await _call(self._cursor.fetchall)
 
     async def close(self) -> None:
         self._cursor.close()
@@ -108,7 +133,7 @@ class InlineConnection:
     async def commit(self) -> None:
         connection = self._conn
         if connection.in_transaction:  # an fsync: off the loop
-            await asyncio.get_running_loop().run_in_executor(None, connection.commit)
+            await _call(connection.commit, always=True)
 
     async def rollback(self) -> None:
         self._conn.rollback()
