@@ -5,21 +5,8 @@ deals of…), not through the parser."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, build_company
-from tests.e2e.harness import Console, start_console
-from tests.e2e.test_analytics_questions import stored
-
-
-@pytest.fixture
-async def company(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    await build_company(session.app.uow_factory, people=False)
-    yield session
-    await session.app.close()
+from tests.e2e.analytics_world import stored
+from tests.e2e.harness import Console
 
 
 async def test_win_rate_and_new_deals(company: Console) -> None:

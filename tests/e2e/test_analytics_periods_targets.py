@@ -3,7 +3,6 @@ engines (fixture company of tests/analytics_company.py; now is Tuesday 2026-12-1
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,22 +10,9 @@ import pytest
 
 from bot.importing_targets import import_targets_file
 from domain.analytics import Target
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, build_company
-from tests.e2e.harness import Console, start_console
-from tests.e2e.test_analytics_questions import stored
-
-
-@pytest.fixture
-async def company(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    await build_company(session.app.uow_factory, people=False)
-    yield session
-    await session.app.close()
-
-
-async def targets(console: Console, period: str) -> list[Target]:
-    async with console.app.uow_factory() as uow:
-        return list(await uow.targets.for_period(period))
+from tests.analytics_company import NOW
+from tests.e2e.analytics_world import stored, targets
+from tests.e2e.harness import Console
 
 
 @pytest.mark.parametrize(("words", "title", "numbers", "when"), [

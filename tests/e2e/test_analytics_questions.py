@@ -4,33 +4,8 @@ asking never stores anything; asking about someone one may not see answers "not 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy import text
-
-from storage.uow import SqlAlchemyUnitOfWork
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, build_company
-from tests.e2e.harness import Console, start_console
-
-TABLES = ("customers", "opportunities", "stage_changes", "followups", "leads", "reminders", "audit", "targets",
-          "payment_milestones")
-
-
-@pytest.fixture
-async def company(db_url: str) -> AsyncIterator[Console]:
-    """赵敏 (manager of 华东一组) at a terminal; everyone of the company can speak (as_user=name)."""
-    session = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    await build_company(session.app.uow_factory, people=False)
-    yield session
-    await session.app.close()
-
-
-async def stored(console: Console) -> dict[str, int]:
-    """Rows of every table a question might write to."""
-    async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
-        return {t: int((await uow.session.execute(text(f"SELECT count(*) FROM {t}"))).scalar_one()) for t in TABLES}
+from tests.e2e.analytics_world import stored
+from tests.e2e.harness import Console
 
 
 async def test_manager_asks_how_the_month_goes_and_gets_the_teams_numbers(company: Console) -> None:
