@@ -120,6 +120,32 @@ def explain_first(engine: Any, sessions: Any) -> Callable[[], list[tuple[str, An
     return lambda: seen
 
 
+async def load(factory: Callable[[], SqlAlchemyUnitOfWork], name: str, size: Size) -> None:
+    """The company and what the risk rules read, then the planner's statistics."""
+    start = time.perf_counter()
+    async with factory() as uow:
+        await load_company(uow.session, size, NOW)
+        await load_extras(uow.session, random.Random(3))
+        await uow.commit()
+    async with factory() as uow:
+        await analyze(uow.session)
+        await uow.commit()
+    print(f"{name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+
+async def peak_scan(factory: Callable[[], SqlAlchemyUnitOfWork], name: str, size: Size,
+                    settings: RiskSettings) -> None:
+    """A full scan of an emptied ledger under tracemalloc: its peak Python memory."""
+    async with factory() as uow:
+        await uow.session.execute(delete(RiskAlertRow))
+        await uow.commit()
+    tracemalloc.start()
+    count = await record_risks(factory, NOW, settings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"| {name} | {size.deals} | scan under tracemalloc | peak {peak / 2**20:.1f} MiB | {count} |")
+
+
 async def bench_engine(name: str, size: Size, explain: bool) -> None:
     async with database(name) as url:
         await upgrade(url)
@@ -129,15 +155,7 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         def factory() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(sessions, worker_id="bench")
 
-        start = time.perf_counter()
-        async with factory() as uow:
-            await load_company(uow.session, size, NOW)
-            await load_extras(uow.session, random.Random(3))
-            await uow.commit()
-        async with factory() as uow:
-            await analyze(uow.session)
-            await uow.commit()
-        print(f"{name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        await load(factory, name, size)
         settings = RiskSettings(timezone="Asia/Shanghai")
         statements = explain_first(engine, sessions) if explain else None
         runs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
@@ -149,14 +167,7 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
             start = time.perf_counter()
             count = await run()
             print(f"| {name} | {size.deals} | {label} | {time.perf_counter() - start:.2f} s | {count} |")
-        async with factory() as uow:
-            await uow.session.execute(delete(RiskAlertRow))
-            await uow.commit()
-        tracemalloc.start()
-        count = await record_risks(factory, NOW, settings)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(f"| {name} | {size.deals} | scan under tracemalloc | peak {peak / 2**20:.1f} MiB | {count} |")
+        await peak_scan(factory, name, size, settings)
         if statements is not None:
             await _explain(factory, statements())
         async with factory() as uow:
