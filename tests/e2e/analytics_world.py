@@ -5,6 +5,7 @@ The fixtures are made available to tests/e2e by tests/e2e/conftest.py."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy import text
@@ -38,6 +39,14 @@ async def stored(console: Console) -> dict[str, int]:
     async with console.app.uow_factory() as uow:
         assert isinstance(uow, SqlAlchemyUnitOfWork)
         return {t: int((await uow.session.execute(text(f"SELECT count(*) FROM {t}"))).scalar_one()) for t in TABLES}
+
+
+@asynccontextmanager
+async def nothing_stored(console: Console) -> AsyncIterator[None]:
+    """Asserts that what runs inside (questions asked) stored nothing: no table gained or lost a row."""
+    before = await stored(console)
+    yield
+    assert await stored(console) == before
 
 
 async def targets(console: Console, period: str) -> list[Target]:
