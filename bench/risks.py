@@ -23,7 +23,7 @@ from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import database
-from bench.lists_data import Size, load_company
+from bench.lists_data import Size, load_analyzed
 from domain.opportunity import OPEN_STAGES, Stage
 from domain.risks import RiskSettings
 from scheduler.risk_changes import WATERMARK
@@ -42,7 +42,6 @@ from storage.models import (
     RiskAlertRow,
     StageChangeRow,
 )
-from storage.search_schema import analyze
 from storage.uow import SqlAlchemyUnitOfWork
 
 NOW = datetime(2026, 12, 1, 1, tzinfo=UTC)  # bench.lists_data's clock
@@ -120,19 +119,6 @@ def explain_first(engine: Any, sessions: Any) -> Callable[[], list[tuple[str, An
     return lambda: seen
 
 
-async def load(factory: Callable[[], SqlAlchemyUnitOfWork], name: str, size: Size) -> None:
-    """The company and what the risk rules read, then the planner's statistics."""
-    start = time.perf_counter()
-    async with factory() as uow:
-        await load_company(uow.session, size, NOW)
-        await load_extras(uow.session, random.Random(3))
-        await uow.commit()
-    async with factory() as uow:
-        await analyze(uow.session)
-        await uow.commit()
-    print(f"{name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-
-
 async def peak_scan(factory: Callable[[], SqlAlchemyUnitOfWork], name: str, size: Size,
                     settings: RiskSettings) -> None:
     """A full scan of an emptied ledger under tracemalloc: its peak Python memory."""
@@ -155,7 +141,7 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         def factory() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(sessions, worker_id="bench")
 
-        await load(factory, name, size)
+        await load_analyzed(factory, name, size, NOW, lambda session: load_extras(session, random.Random(3)))
         settings = RiskSettings(timezone="Asia/Shanghai")
         statements = explain_first(engine, sessions) if explain else None
         runs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
