@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import or_, select
 
 from bench.common import database
-from bench.lists_data import Size, company_name, load_company, team_of
+from bench.lists_data import Size, company_name, load_analyzed, team_of
 from domain.listing import ViewScope
 from domain.opportunity import OPEN_STAGES
 from domain.people import Rep, Role, Team
@@ -40,7 +40,6 @@ from storage.models import CustomerRow, OpportunityRow, OpportunityShareRow
 from storage.repositories.base import like_pattern
 from storage.repositories.deal_children import with_children
 from storage.repositories.deals import SqlAlchemyOpportunityRepository
-from storage.search_schema import analyze
 from storage.uow import SqlAlchemyUnitOfWork
 
 Job = Callable[[SqlAlchemyUnitOfWork], Awaitable[Any]]
@@ -118,14 +117,7 @@ async def bench_engine(engine_name: str, size: Size, runs: int) -> list[str]:
 
         def factory() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(sessions, worker_id="bench")
-        start = time.perf_counter()
-        async with factory() as uow:
-            await load_company(uow.session, size)
-            await uow.commit()
-        async with factory() as uow:
-            await analyze(uow.session)
-            await uow.commit()
-        print(f"{engine_name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        await load_analyzed(factory, engine_name, size)
         rows = []
         for label, old, new in cases(size):
             await timed(factory, old, 3)  # warm caches and statements

@@ -8,7 +8,9 @@ names like 杭州明途信息技术有限公司 with a short name and, for one i
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +26,8 @@ from storage.models import CustomerNameRow, CustomerRow, OpportunityRow, Opportu
 from storage.repositories.customer_search import name_rows
 from storage.repositories.customers import SqlAlchemyCustomerRepository
 from storage.repositories.deals import SqlAlchemyOpportunityRepository
+from storage.search_schema import analyze
+from storage.uow import SqlAlchemyUnitOfWork
 
 CITIES = "杭州 上海 北京 深圳 成都 武汉 南京 苏州 西安 长沙".split()
 SYLLABLES = "明 途 华 为 海 洋 星 辰 蓝 天 云 智 远 恒 达 信 安 泰 瑞 祥 鑫 源 博 创 新 宏 盛 嘉 和 联".split()
@@ -103,6 +107,23 @@ async def load_company(session: AsyncSession, size: Size, now: datetime | None =
         for table in ("teams", "reps", "customers", "opportunities"):
             await session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                        f"(SELECT max(id) FROM {table}))"))
+
+
+async def load_analyzed(factory: Callable[[], SqlAlchemyUnitOfWork], engine_name: str, size: Size,
+                        now: datetime | None = None,
+                        extras: Callable[[AsyncSession], Awaitable[None]] | None = None) -> None:
+    """load_company (and `extras`, in the same transaction), committed, then the planner's statistics;
+    says on stderr how long it took."""
+    start = time.perf_counter()
+    async with factory() as uow:
+        await load_company(uow.session, size, now)
+        if extras is not None:
+            await extras(uow.session)
+        await uow.commit()
+    async with factory() as uow:
+        await analyze(uow.session)
+        await uow.commit()
+    print(f"{engine_name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
 
 async def _insert(session: AsyncSession, row: type[Any], values: Any) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.common import database
-from bench.lists_data import Size, load_company
+from bench.lists_data import Size, load_analyzed
 from domain.opportunity import OPEN_STAGES, Stage
 from domain.risks import RiskSettings
 from scheduler.risk_changes import WATERMARK
@@ -42,7 +42,6 @@ from storage.models import (
     RiskAlertRow,
     StageChangeRow,
 )
-from storage.search_schema import analyze
 from storage.uow import SqlAlchemyUnitOfWork
 
 NOW = datetime(2026, 12, 1, 1, tzinfo=UTC)  # bench.lists_data's clock
@@ -120,6 +119,19 @@ def explain_first(engine: Any, sessions: Any) -> Callable[[], list[tuple[str, An
     return lambda: seen
 
 
+async def peak_scan(factory: Callable[[], SqlAlchemyUnitOfWork], name: str, size: Size,
+                    settings: RiskSettings) -> None:
+    """A full scan of an emptied ledger under tracemalloc: its peak Python memory."""
+    async with factory() as uow:
+        await uow.session.execute(delete(RiskAlertRow))
+        await uow.commit()
+    tracemalloc.start()
+    count = await record_risks(factory, NOW, settings)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"| {name} | {size.deals} | scan under tracemalloc | peak {peak / 2**20:.1f} MiB | {count} |")
+
+
 async def bench_engine(name: str, size: Size, explain: bool) -> None:
     async with database(name) as url:
         await upgrade(url)
@@ -129,15 +141,7 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
         def factory() -> SqlAlchemyUnitOfWork:
             return SqlAlchemyUnitOfWork(sessions, worker_id="bench")
 
-        start = time.perf_counter()
-        async with factory() as uow:
-            await load_company(uow.session, size, NOW)
-            await load_extras(uow.session, random.Random(3))
-            await uow.commit()
-        async with factory() as uow:
-            await analyze(uow.session)
-            await uow.commit()
-        print(f"{name}: loaded {size.deals} deals in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        await load_analyzed(factory, name, size, NOW, lambda session: load_extras(session, random.Random(3)))
         settings = RiskSettings(timezone="Asia/Shanghai")
         statements = explain_first(engine, sessions) if explain else None
         runs: list[tuple[str, Callable[[], Awaitable[int]]]] = [
@@ -149,14 +153,7 @@ async def bench_engine(name: str, size: Size, explain: bool) -> None:
             start = time.perf_counter()
             count = await run()
             print(f"| {name} | {size.deals} | {label} | {time.perf_counter() - start:.2f} s | {count} |")
-        async with factory() as uow:
-            await uow.session.execute(delete(RiskAlertRow))
-            await uow.commit()
-        tracemalloc.start()
-        count = await record_risks(factory, NOW, settings)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        print(f"| {name} | {size.deals} | scan under tracemalloc | peak {peak / 2**20:.1f} MiB | {count} |")
+        await peak_scan(factory, name, size, settings)
         if statements is not None:
             await _explain(factory, statements())
         async with factory() as uow:

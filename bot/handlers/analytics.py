@@ -38,14 +38,19 @@ def asked_for(ctx: Context, words: str, default: Callable[[date], Period] | None
     return asked, period
 
 
+def asked_by_month(ctx: Context, words: str) -> tuple[Asked, Period]:
+    """`asked_for` with this month when no period is named."""
+    asked, period = asked_for(ctx, words, Period.month)
+    assert period is not None
+    return asked, period
+
+
 @command("业绩", "results", section="queries", writes=False,
          help_zh="业绩：赢单金额和数量、输单、新商机、新线索，对比目标和时间进度",
          help_en="Results: won amount and count, lost, new deals and leads, against target and time elapsed",
          usage_zh=f"业绩 {_SCOPE_HELP_ZH}", usage_en=f"results {_SCOPE_HELP_EN}")
 async def show_results(ctx: Context, args: Args) -> Reply:
-    asked, period = asked_for(ctx, args.raw, Period.month)
-    assert period is not None
-    return await results_answer(ctx, asked, period)
+    return await results_answer(ctx, *asked_by_month(ctx, args.raw))
 
 
 @command("漏斗", "funnel", section="queries", writes=False,
@@ -62,15 +67,11 @@ async def show_funnel(ctx: Context, args: Args) -> Reply:
          help_en="Weighted forecast: deals expected to close × stage probability, plus won, against target",
          usage_zh=f"预测 {_SCOPE_HELP_ZH}", usage_en=f"forecast {_SCOPE_HELP_EN}")
 async def show_forecast(ctx: Context, args: Args) -> Reply:
-    asked, period = asked_for(ctx, args.raw, Period.month)
-    assert period is not None
-    return await forecast_answer(ctx, asked, period)
+    return await forecast_answer(ctx, *asked_by_month(ctx, args.raw))
 
 
 @command("排行", "leaderboard", "排行榜", section="queries", writes=False,
          help_zh="赢单排行：按赢单金额排列同事", help_en="Leaderboard: reps by amount won",
          usage_zh=f"排行 {_SCOPE_HELP_ZH}", usage_en=f"leaderboard {_SCOPE_HELP_EN}")
 async def show_leaderboard(ctx: Context, args: Args) -> Reply:
-    asked, period = asked_for(ctx, args.raw, Period.month)
-    assert period is not None
-    return await leaderboard_answer(ctx, asked, period)
+    return await leaderboard_answer(ctx, *asked_by_month(ctx, args.raw))

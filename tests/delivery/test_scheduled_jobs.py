@@ -13,9 +13,9 @@ import pytest
 from domain.messaging import OutboxStatus
 from domain.people import Rep
 from domain.ports import UnitOfWork
-from scheduler.daily import already_pushed, local_day_due, parse_local_time
+from scheduler.daily import local_day_due, parse_local_time
 from scheduler.outbox import OutboxDispatcher
-from scheduler.push import Push, push
+from scheduler.push import Push, not_pushed, push
 from scheduler.runner import Job, build_scheduler, run_job
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.fakes import FakeStore
@@ -78,7 +78,7 @@ async def morning_hello(uow_factory: Callable[[], UnitOfWork], now: datetime, at
         for rep in await uow.reps.list():
             assert rep.id is not None
             day = local_day_due(now, at, rep.timezone)
-            if day is None or await already_pushed(uow, "hello", day.isoformat(), [rep.id]):
+            if day is None or not await not_pushed(uow, "hello", [(rep, day.isoformat())]):
                 continue
             if await push(uow, rep, Push("hello", day.isoformat(), f"早上好 {day}"), now):
                 sent += 1

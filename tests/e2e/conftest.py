@@ -28,3 +28,7 @@ async def console_with_deal(console: Console) -> Console:
     await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
     await console.say("新商机 明途 MES 80万")
     return console
+
+
+# The analytics tests' fixture company (tests/e2e/analytics_world.py).
+from tests.e2e.analytics_world import company, company_session  # noqa: E402, F401

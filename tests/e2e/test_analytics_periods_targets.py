@@ -3,7 +3,6 @@ engines (fixture company of tests/analytics_company.py; now is Tuesday 2026-12-1
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,22 +10,9 @@ import pytest
 
 from bot.importing_targets import import_targets_file
 from domain.analytics import Target
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, build_company
-from tests.e2e.harness import Console, start_console
-from tests.e2e.test_analytics_questions import stored
-
-
-@pytest.fixture
-async def company(db_url: str) -> AsyncIterator[Console]:
-    session = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    await build_company(session.app.uow_factory, people=False)
-    yield session
-    await session.app.close()
-
-
-async def targets(console: Console, period: str) -> list[Target]:
-    async with console.app.uow_factory() as uow:
-        return list(await uow.targets.for_period(period))
+from tests.analytics_company import NOW
+from tests.e2e.analytics_world import nothing_stored, targets
+from tests.e2e.harness import Console
 
 
 @pytest.mark.parametrize(("words", "title", "numbers", "when"), [
@@ -44,11 +30,10 @@ async def targets(console: Console, period: str) -> list[Target]:
     ("本周", "2026-12-14 至 2026-12-20 业绩", "赢单 0 个", "2026-12-14 至 2026-12-20"),
 ])
 async def test_period_words_in_results(company: Console, words: str, title: str, numbers: str, when: str) -> None:
-    before = await stored(company)
-    out = await company.say(f"业绩 {words}", as_user="管理员")
-    assert f"全公司 · {title}" in out and numbers in out, out
-    assert f"期间：{when}\n" in out or out.endswith(f"期间：{when}"), out
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        out = await company.say(f"业绩 {words}", as_user="管理员")
+        assert f"全公司 · {title}" in out and numbers in out, out
+        assert f"期间：{when}\n" in out or out.endswith(f"期间：{when}"), out
 
 
 @pytest.mark.parametrize(("words", "label", "days"), [
@@ -92,18 +77,17 @@ async def test_forecast_is_said_against_target_not_as_done(company: Console) -> 
 
 
 async def test_target_checks_say_what_is_wrong_and_store_nothing(company: Console) -> None:
-    before = await stored(company)
-    dollars = await company.say("target 王强 this quarter $75k", as_user="钱进")
-    bad = await company.say("目标 华东一组 2027Q5 500万", as_user="赵敏")
-    bare = await company.say("目标", as_user="赵敏")
-    over = await company.say("目标 华东一组 2020Q1 100万", as_user="赵敏")
-    not_admin = await company.say("target company 2027Q1 50m", as_user="赵敏")
-    assert "目标只能用公司的主币种（CNY）设置，「$75,000」是 USD" in dollars
-    assert "期间「2027Q5」无效" in bad and "缺少月份或季度" not in bad
-    assert "请写团队或同事" in bare and "用法：目标" in bare
-    assert "「2020年第1季度」已经结束，不能再设目标" in over
-    assert "只有管理员可以设置全公司目标" in not_admin
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        dollars = await company.say("target 王强 this quarter $75k", as_user="钱进")
+        bad = await company.say("目标 华东一组 2027Q5 500万", as_user="赵敏")
+        bare = await company.say("目标", as_user="赵敏")
+        over = await company.say("目标 华东一组 2020Q1 100万", as_user="赵敏")
+        not_admin = await company.say("target company 2027Q1 50m", as_user="赵敏")
+        assert "目标只能用公司的主币种（CNY）设置，「$75,000」是 USD" in dollars
+        assert "期间「2027Q5」无效" in bad and "缺少月份或季度" not in bad
+        assert "请写团队或同事" in bare and "用法：目标" in bare
+        assert "「2020年第1季度」已经结束，不能再设目标" in over
+        assert "只有管理员可以设置全公司目标" in not_admin
 
 
 async def test_company_wide_target_is_shown_to_the_company_only(company: Console) -> None:

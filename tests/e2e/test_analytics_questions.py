@@ -4,72 +4,43 @@ asking never stores anything; asking about someone one may not see answers "not 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy import text
-
-from storage.uow import SqlAlchemyUnitOfWork
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, build_company
-from tests.e2e.harness import Console, start_console
-
-TABLES = ("customers", "opportunities", "stage_changes", "followups", "leads", "reminders", "audit", "targets",
-          "payment_milestones")
-
-
-@pytest.fixture
-async def company(db_url: str) -> AsyncIterator[Console]:
-    """赵敏 (manager of 华东一组) at a terminal; everyone of the company can speak (as_user=name)."""
-    session = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    await build_company(session.app.uow_factory, people=False)
-    yield session
-    await session.app.close()
-
-
-async def stored(console: Console) -> dict[str, int]:
-    """Rows of every table a question might write to."""
-    async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
-        return {t: int((await uow.session.execute(text(f"SELECT count(*) FROM {t}"))).scalar_one()) for t in TABLES}
+from tests.e2e.analytics_world import nothing_stored
+from tests.e2e.harness import Console
 
 
 async def test_manager_asks_how_the_month_goes_and_gets_the_teams_numbers(company: Console) -> None:
-    before = await stored(company)
-    out = await company.say("这个月业绩如何", as_user="赵敏")
-    # 华东一组 in December: won D1 30万 + D2 20万, lost D3, new D5, leads 12-02 and 12-12.
-    assert "华东一组 · 2026年12月 业绩" in out
-    assert "赢单 2 个 · 50万" in out and "输单 1 个 · 赢率 67%" in out and "新商机 1 个 · 新线索 2 条" in out
-    assert "范围：华东一组 · 期间：2026年12月（2026-12-01 至 2026-12-31）" in out
-    assert "时间已过 48%" in out  # 15 of 31 days
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        out = await company.say("这个月业绩如何", as_user="赵敏")
+        # 华东一组 in December: won D1 30万 + D2 20万, lost D3, new D5, leads 12-02 and 12-12.
+        assert "华东一组 · 2026年12月 业绩" in out
+        assert "赢单 2 个 · 50万" in out and "输单 1 个 · 赢率 67%" in out and "新商机 1 个 · 新线索 2 条" in out
+        assert "范围：华东一组 · 期间：2026年12月（2026-12-01 至 2026-12-31）" in out
+        assert "时间已过 48%" in out  # 15 of 31 days
 
 
 async def test_admin_asks_about_a_region_for_the_quarter(company: Console) -> None:
-    before = await stored(company)
-    out = await company.say("华东团队这个季度赢单多少", as_user="管理员")
-    # Q4 for 华东 (= 华东一组): D1 + D2; D8 (40万) belongs to 华北组.
-    assert "华东一组 · 2026年第4季度 业绩" in out and "赢单 2 个 · 50万" in out
-    assert "期间：2026年第4季度（2026-10-01 至 2026-12-31）" in out and "40万" not in out
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        out = await company.say("华东团队这个季度赢单多少", as_user="管理员")
+        # Q4 for 华东 (= 华东一组): D1 + D2; D8 (40万) belongs to 华北组.
+        assert "华东一组 · 2026年第4季度 业绩" in out and "赢单 2 个 · 50万" in out
+        assert "期间：2026年第4季度（2026-10-01 至 2026-12-31）" in out and "40万" not in out
 
 
 async def test_rep_asks_in_english_and_gets_only_their_own_numbers(company: Console) -> None:
-    before = await stored(company)
-    out = await company.say("how did Q4 go", as_user="王强")
-    assert "王强 · results for Q4 2026" in out and "Won 1 deal · ¥400,000" in out
-    assert "Scope: 王强 · Period: Q4 2026 (2026-10-01 – 2026-12-31)" in out
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        out = await company.say("how did Q4 go", as_user="王强")
+        assert "王强 · results for Q4 2026" in out and "Won 1 deal · ¥400,000" in out
+        assert "Scope: 王强 · Period: Q4 2026 (2026-10-01 – 2026-12-31)" in out
 
 
 async def test_asking_about_another_team_or_rep_is_not_yours_without_numbers(company: Console) -> None:
-    before = await stored(company)
-    other_team = await company.say("华北组这个季度赢单多少", as_user="赵敏")
-    other_rep = await company.say("李娜这个月业绩", as_user="张伟")
-    deals = await company.say("张伟's deals", as_user="王强")
-    assert "「华北组」不在你的查看范围内" in other_team and "万" not in other_team
-    assert "「李娜」不在你的查看范围内" in other_rep and "万" not in other_rep
-    assert deals.startswith("Not yours") and "¥" not in deals and "数据中台" not in deals
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        other_team = await company.say("华北组这个季度赢单多少", as_user="赵敏")
+        other_rep = await company.say("李娜这个月业绩", as_user="张伟")
+        deals = await company.say("张伟's deals", as_user="王强")
+        assert "「华北组」不在你的查看范围内" in other_team and "万" not in other_team
+        assert "「李娜」不在你的查看范围内" in other_rep and "万" not in other_rep
+        assert deals.startswith("Not yours") and "¥" not in deals and "数据中台" not in deals
 
 
 async def test_unknown_period_or_team_gets_a_clear_answer(company: Console) -> None:
@@ -82,14 +53,14 @@ async def test_unknown_period_or_team_gets_a_clear_answer(company: Console) -> N
 
 
 async def test_one_reps_deals_and_a_customers_history(company: Console) -> None:
-    before = await stored(company)
-    deals = await company.say("张伟的商机", as_user="赵敏")
-    history = await company.say("明途信息的历史", as_user="赵敏")
-    assert "张伟的进行中商机 1 个 · 50万" in deals and "#4 数据中台 · 谈判 · 50万" in deals  # D4 is his only open one
-    assert "明途信息技术有限公司 的历史" in history
-    assert "#1 云平台 · 赢单 · 30万 · 创建于" in history and "#3 CRM · 输单" in history
-    assert "仓储" not in history and "另有 3 个商机由同事负责" in history  # D8, D9, D10 are 华北组's
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        deals = await company.say("张伟的商机", as_user="赵敏")
+        history = await company.say("明途信息的历史", as_user="赵敏")
+        # D4 is his only open one
+        assert "张伟的进行中商机 1 个 · 50万" in deals and "#4 数据中台 · 谈判 · 50万" in deals
+        assert "明途信息技术有限公司 的历史" in history
+        assert "#1 云平台 · 赢单 · 30万 · 创建于" in history and "#3 CRM · 输单" in history
+        assert "仓储" not in history and "另有 3 个商机由同事负责" in history  # D8, D9, D10 are 华北组's
 
 
 async def test_stalled_and_overdue_lists_carry_true_counts(company: Console) -> None:
@@ -117,9 +88,8 @@ async def test_funnel_forecast_and_leaderboard_commands(company: Console) -> Non
 
 
 async def test_questions_are_read_as_questions_not_as_records(company: Console) -> None:
-    before = await stored(company)
-    for question in ("本季度漏斗", "上个月业绩", "今年赢单多少", "排行榜", "this month's results",
-                     "which deals are stuck?", "leaderboard this month"):
-        out = await company.say(question, as_user="管理员")
-        assert "范围：全公司" in out or "Scope: whole company" in out, question
-    assert await stored(company) == before
+    async with nothing_stored(company):
+        for question in ("本季度漏斗", "上个月业绩", "今年赢单多少", "排行榜", "this month's results",
+                         "which deals are stuck?", "leaderboard this month"):
+            out = await company.say(question, as_user="管理员")
+            assert "范围：全公司" in out or "Scope: whole company" in out, question

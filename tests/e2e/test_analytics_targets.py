@@ -3,33 +3,18 @@ the targets shown against actual and time elapsed (fixture company of tests/anal
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from bot.importing_targets import import_targets_file
 from domain.analytics import Target
-from tests.analytics_company import CONFIG_TEAMS, CONFIG_USERS, NOW, Company, build_company
-from tests.e2e.harness import Console, start_console
+from tests.analytics_company import NOW, Company
+from tests.e2e.analytics_world import targets
+from tests.e2e.harness import Console
 
 
-@pytest.fixture
-async def session(db_url: str) -> AsyncIterator[tuple[Console, Company]]:
-    console = await start_console(db_url, "赵敏", NOW, teams=CONFIG_TEAMS, users=CONFIG_USERS, assignment=[])
-    company = await build_company(console.app.uow_factory, people=False)
-    yield console, company
-    await console.app.close()
-
-
-async def targets(console: Console, period: str) -> list[Target]:
-    async with console.app.uow_factory() as uow:
-        return list(await uow.targets.for_period(period))
-
-
-async def test_manager_sets_the_teams_target_and_results_show_it(session: tuple[Console, Company]) -> None:
-    console, company = session
+async def test_manager_sets_the_teams_target_and_results_show_it(company_session: tuple[Console, Company]) -> None:
+    console, company = company_session
     out = await console.say("目标 华东一组 2026Q4 150万", as_user="赵敏")
     east = company.teams["华东一组"]
     assert await targets(console, "2026Q4") == [Target("team", east, "2026Q4", Decimal(1_500_000))]
@@ -43,8 +28,8 @@ async def test_manager_sets_the_teams_target_and_results_show_it(session: tuple[
 
 
 async def test_admin_sets_any_target_in_english_and_the_company_sums_team_targets(
-        session: tuple[Console, Company]) -> None:
-    console, company = session
+        company_session: tuple[Console, Company]) -> None:
+    console, company = company_session
     await console.say("target 华北组 2026-12 1m", as_user="管理员")
     await console.say("target 华东一组 2026-12 1m", as_user="管理员")
     out = await console.say("results", as_user="管理员")
@@ -55,8 +40,8 @@ async def test_admin_sets_any_target_in_english_and_the_company_sums_team_target
     assert (await targets(console, "2027Q1")) == [Target("rep", company.reps["王强"], "2027Q1", Decimal(500_000))]
 
 
-async def test_reps_and_other_teams_managers_may_not_set_targets(session: tuple[Console, Company]) -> None:
-    console, _ = session
+async def test_reps_and_other_teams_managers_may_not_set_targets(company_session: tuple[Console, Company]) -> None:
+    console, _ = company_session
     rep = await console.say("目标 张伟 2026Q4 100万", as_user="张伟")
     other = await console.say("目标 华北组 2026Q4 100万", as_user="赵敏")
     english = await console.say("target 华东一组 2026Q4 1m", as_user="王强")
@@ -65,8 +50,9 @@ async def test_reps_and_other_teams_managers_may_not_set_targets(session: tuple[
     assert await targets(console, "2026Q4") == []
 
 
-async def test_bad_target_input_says_how_to_write_it_and_stores_nothing(session: tuple[Console, Company]) -> None:
-    console, _ = session
+async def test_bad_target_input_says_how_to_write_it_and_stores_nothing(
+        company_session: tuple[Console, Company]) -> None:
+    console, _ = company_session
     no_period = await console.say("目标 华东一组 150万", as_user="赵敏")
     a_year = await console.say("目标 华东一组 2027 150万", as_user="赵敏")
     no_amount = await console.say("目标 华东一组 2027Q1", as_user="赵敏")
@@ -79,8 +65,8 @@ async def test_bad_target_input_says_how_to_write_it_and_stores_nothing(session:
 
 
 async def test_targets_import_checks_every_row_and_writes_only_with_commit(
-        session: tuple[Console, Company], tmp_path: Path) -> None:
-    console, company = session
+        company_session: tuple[Console, Company], tmp_path: Path) -> None:
+    console, company = company_session
     sheet = tmp_path / "targets.csv"
     sheet.write_text("团队,销售,期间,目标\n华东一组,,2027Q1,500万\n,张伟,2027-01,80万\n火星组,,2027Q1,1万\n"
                      "华北组,,2027,1万\n华北组,,2027Q1,很多\n", encoding="utf-8")

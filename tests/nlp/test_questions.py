@@ -35,6 +35,26 @@ TODAY = date(2026, 12, 15)
     ("本季度漏斗", "funnel", "本季度", ""),
     ("华北组 Q4 排名", "leaderboard", "q4", "华北组"),
     ("leaderboard this month", "leaderboard", "thismonth", ""),
+    # misread by a tester once
+    ("win rate this quarter", "win_rate", "thisquarter", ""),
+    ("这个季度赢率多少", "win_rate", "这个季度", ""),
+    ("本月新增多少商机", "new_deals", "本月", ""),
+    ("new deals this month", "new_deals", "thismonth", ""),
+    ("deals of 张伟", "deals_of", "", "张伟"),
+    ("华北一组的商机", "deals_of", "", "华北一组"),
+    ("how is 吴婷 doing this quarter", "results", "thisquarter", "吴婷"),
+    ("上个月赢了多少单", "results", "上个月", ""),
+    ("马超这个月签了几单", "results", "这个月", "马超"),
+    ("Q4怎么样", "results", "q4", ""),
+    ("明天要跟进哪些", "due", "明天", ""),
+    ("what are tomorrow's follow-ups", "due", "tomorrow", ""),
+    ("谁的业绩最好", "leaderboard", "", ""),
+    ("转化率怎么样", "funnel", "", ""),
+    ("梁宇这个季度排第几", "rank", "这个季度", "梁宇"),
+    ("where does 梁宇 rank this quarter", "rank", "thisquarter", "梁宇"),
+    ("卡住的商机 华南一组", "stalled", "", "华南一组"),
+    ("上半年业绩怎么样", "results", "上半年", ""),
+    ("近30天赢单多少", "results", "近30天", ""),
 ])
 def test_questions_are_read_with_topic_period_and_subject(text: str, topic: str, period: str, subject: str) -> None:
     assert read_question(text) == Question(topic, period, subject)
@@ -54,6 +74,12 @@ def test_overdue_payments_are_told_from_overdue_follow_ups() -> None:
     "#12 历史记录",  # a deal's own commands stay with the deal
     "what deals are closing this month?",  # the existing deal list query
     "下周三上午10点去明途信息拜访",
+    "我的商机",  # the command
+    "明途怎么样",  # no period word: not a question about the numbers
+    "明天跟进一下明途信息的报价",
+    "follow up tomorrow with Zenith about the quote",
+    "新商机 明途 50万",
+    "赢单 明途 50万",
 ])
 def test_records_and_other_queries_are_not_questions_about_the_numbers(text: str) -> None:
     assert read_question(text) is None
