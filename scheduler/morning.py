@@ -41,13 +41,17 @@ async def morning_list(uow: UnitOfWork, rep: Rep, day: date, now: datetime, sett
     return morning_text(rep.name, day, shown, more, list(await risk_lines(uow, rep, now)), rep.locale)
 
 
+MORNING_WINDOW = timedelta(hours=4)  # a morning list not sent by then (serve was down) is skipped that day
+
+
 async def send_morning_lists(uow_factory: Callable[[], UnitOfWork], now: datetime, settings: DailyReportSettings,
                              risk_lines: RiskLines = no_risk_lines) -> int:
     """Push each due person's morning list once per local date; how many were pushed."""
     async with uow_factory() as uow:
         people = reachable(await uow.reps.list(), settings, (Role.REP, Role.MANAGER))
+        late = (datetime.combine(date.min, settings.morning_at) + MORNING_WINDOW).time()
         due = [(r, local_day(now, r.timezone).isoformat()) for r in people
-               if is_past(now, r.timezone, settings.morning_at)]
+               if is_past(now, r.timezone, settings.morning_at) and not is_past(now, r.timezone, late)]
         todo = await not_pushed(uow, MORNING_KIND, due)
     sent = 0
     for rep, period in todo:

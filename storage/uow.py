@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import secrets
@@ -68,6 +69,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.sqlite_inline import OFF_LOOP
 
 
 class _LazySavepoint:
@@ -166,6 +168,8 @@ class SqlAlchemyUnitOfWork:
             await self.session.rollback()
         finally:
             await self.session.close()
+            if OFF_LOOP.get():  # a scheduled job: let a request waiting for the (SQLite: only) connection
+                await asyncio.sleep(0)  # take it before the job's next unit of work does
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:

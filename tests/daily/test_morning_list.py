@@ -105,3 +105,12 @@ async def test_an_english_rep_gets_the_list_in_english(factory: Factory) -> None
     text = {i.recipient: i.text for i in await outbox(factory)}["lina"]
     assert text.split("\n") == ["☀️ Good morning, 李娜! Due today, Tue 24 Nov:",
                                 "1. ⚠ overdue 22 Nov 14:00 send the deck", "2. 14:00 call Initrode"]
+
+
+async def test_a_morning_list_not_sent_by_the_end_of_the_morning_is_skipped_that_day(factory: Factory) -> None:
+    """serve started at 18:00: nobody gets "today's list" in the evening; the next morning they do."""
+    await make_world(factory)
+    assert await send_morning_lists(factory, at(12, 31), SETTINGS) == 0  # 08:30 + 4 h has passed
+    assert await send_morning_lists(factory, at(18, 0), SETTINGS) == 0
+    assert await outbox(factory) == []
+    assert await send_morning_lists(factory, at(8, 30) + timedelta(days=1), SETTINGS) == 3
