@@ -16,6 +16,7 @@ from domain.daily_text import report_text, t, team_messages
 from domain.people import Rep, Role, Team
 from domain.ports import UnitOfWork
 from scheduler.daily_records import day_lines, plan_lines
+from scheduler.people import cached_reps
 from scheduler.push import Push, not_pushed, push
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ async def draft_daily_reports(uow_factory: Callable[[], UnitOfWork], now: dateti
     """Each rep past `draft_at` local time whose draft of today was not pushed gets it (stored, then
     pushed; a report submitted already is not drafted again). Returns how many drafts were pushed."""
     async with uow_factory() as uow:
-        reps = reachable(await uow.reps.list(), settings, (Role.REP,))
+        reps = reachable(await cached_reps(uow), settings, (Role.REP,))
         due = [(r, local_day(now, r.timezone).isoformat()) for r in reps if is_past(now, r.timezone, settings.draft_at)]
         todo = await not_pushed(uow, DRAFT_KIND, due)
     sent = 0
@@ -110,7 +111,7 @@ async def send_team_reports(uow_factory: Callable[[], UnitOfWork], now: datetime
     or earlier once every member has submitted. Submitted, draft and missing reports are all shown.
     Returns how many managers were sent their team's reports."""
     async with uow_factory() as uow:
-        reps = list(await uow.reps.list())
+        reps = list(await cached_reps(uow))
         reachable_managers = {r.id for r in reachable(reps, settings, (Role.MANAGER, Role.ADMIN))}
         wanted: list[tuple[Rep, str]] = []
         teams: dict[str, tuple[Team, list[Rep]]] = {}

@@ -19,6 +19,7 @@ from bot.digest.messages import digest_pushes
 from bot.digest.settings import DigestSettings
 from domain.people import Rep, Role, Team
 from domain.ports import UnitOfWork
+from scheduler.people import cached_reps, cached_teams
 from scheduler.push import push
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ async def send_digests(uow_factory: Callable[[], UnitOfWork], now: datetime, set
     if not settings.enabled:
         return 0
     async with uow_factory() as uow:
-        teams, reps = list(await uow.teams.list()), list(await uow.reps.list())
+        teams, reps = list(await cached_teams(uow)), list(await cached_reps(uow))
     due = [(team, rep, day) for team, rep in recipients(teams, reps) if (day := due_day(rep, now, settings))]
     font = _font(settings) if due else None
     queued = 0

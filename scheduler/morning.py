@@ -17,6 +17,7 @@ from domain.people import Rep, Role
 from domain.ports import UnitOfWork
 from scheduler.daily_records import agenda, lines_of
 from scheduler.daily_reports import reachable
+from scheduler.people import cached_reps
 from scheduler.push import Push, not_pushed, push
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ async def send_morning_lists(uow_factory: Callable[[], UnitOfWork], now: datetim
                              risk_lines: RiskLines = no_risk_lines) -> int:
     """Push each due person's morning list once per local date; how many were pushed."""
     async with uow_factory() as uow:
-        people = reachable(await uow.reps.list(), settings, (Role.REP, Role.MANAGER))
+        people = reachable(await cached_reps(uow), settings, (Role.REP, Role.MANAGER))
         late = (datetime.combine(date.min, settings.morning_at) + MORNING_WINDOW).time()
         due = [(r, local_day(now, r.timezone).isoformat()) for r in people
                if is_past(now, r.timezone, settings.morning_at) and not is_past(now, r.timezone, late)]

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from domain.people import CHANNEL_ORDER, Rep, Role, Team
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
+from scheduler.people import cached_reps
 from scheduler.push import push
 from scheduler.reminder_push import escalation_push
 
@@ -32,7 +33,7 @@ async def escalate_overdue_reminders(uow_factory: Callable[[], UnitOfWork], now:
         if not overdue:
             return 0
         teams = {t.id: t for t in await uow.teams.list()}
-        reps = {r.id: r for r in await uow.reps.list()}
+        reps = {r.id: r for r in await cached_reps(uow)}
         admins = [r for r in sorted(reps.values(), key=lambda r: r.id or 0)
                   if r.role is Role.ADMIN and r.active and r.preferred_channel(order) is not None]
         queued = 0

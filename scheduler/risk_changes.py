@@ -17,6 +17,7 @@ from typing import Any
 from domain.risk_ports import RiskUnitOfWork
 from domain.risk_rules import evaluate_all
 from domain.risks import RiskDay, RiskSettings, Warning
+from scheduler.people import cached_reps
 
 WATERMARK = "risks:scanned"  # settings key: {"day": local day of the last full scan, "audit": newest id seen}
 WATCHED = {"opportunity": "deal", "quote": "deal", "milestone": "milestone", "invoice": "invoice",
@@ -41,7 +42,7 @@ async def record_changes(uow_factory: Callable[[], RiskUnitOfWork], now: datetim
     day = RiskDay.of(now, settings.timezone)
     created = 0
     async with uow_factory() as uow:
-        team_of = {rep.id: rep.team_id for rep in await uow.reps.list()}
+        team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
         for entity, kind in WATCHED.items():
             mark = after
             while True:

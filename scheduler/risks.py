@@ -15,15 +15,16 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from domain.people import CHANNEL_ORDER, Rep, Role, Team
+from bot.context import Directory
+from domain.people import CHANNEL_ORDER, Role
 from domain.permissions import managed_team_ids
 from domain.quiet import DEFAULT_QUIET
 from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, UnsentGroup
 from domain.risk_rules import evaluate, evaluate_all
 from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
+from scheduler.people import cached_directory, cached_reps
 from scheduler.push import push
 from scheduler.risk_changes import WATERMARK, needs_full_scan, record_changes, with_team
 from scheduler.risk_messages import rep_push, team_push, top_items
@@ -58,7 +59,7 @@ async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime,
     day = RiskDay.of(now, settings.timezone)
     created = 0
     async with uow_factory() as uow:
-        team_of = {rep.id: rep.team_id for rep in await uow.reps.list()}
+        team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
         async for facts in uow.risks.candidates(day, settings, batch):
             warnings = [with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
             if warnings:
@@ -74,7 +75,7 @@ async def deliver_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime
         groups = await uow.risks.unsent()
         if not groups:
             return 0
-        people = Directory(tuple(await uow.reps.list()), tuple(await uow.teams.list()))
+        people = await cached_directory(uow)
     by_team: dict[int | None, list[UnsentGroup]] = {}
     for group in groups:
         by_team.setdefault(group.team_id, []).append(group)
@@ -83,21 +84,6 @@ async def deliver_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime
         async with uow_factory() as uow:
             sent += await _deliver_team(uow, team_id, team_groups, people, now, settings, default_quiet, order)
     return sent
-
-
-@dataclass(frozen=True, slots=True)
-class Directory:
-    """Everyone, read once per delivery."""
-
-    reps: tuple[Rep, ...]
-    teams: tuple[Team, ...]
-    by_id: dict[int, Rep] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_id.update({r.id: r for r in self.reps if r.id is not None})
-
-    def rep(self, rep_id: int | None) -> Rep | None:
-        return self.by_id.get(rep_id) if rep_id is not None else None
 
 
 async def _deliver_team(uow: RiskUnitOfWork, team_id: int | None, groups: Sequence[UnsentGroup], people: Directory,
