@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
+from domain.funnel import Conversion
 from domain.opportunity import LostReason, Stage
 
 Amounts = Mapping[str, Decimal]  # currency -> sum
@@ -107,18 +108,8 @@ class StageCount:
     amounts: Amounts = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class StageConversion:
-    """Of the deals that reached `source` in the window, how many reached `target` (stage history)."""
-
-    source: Stage
-    target: Stage
-    reached_source: int
-    reached_target: int
-
-    @property
-    def rate(self) -> float | None:
-        return self.reached_target / self.reached_source if self.reached_source else None
+# Of the deals that reached `source` in the window, how many reached `target`: the funnel's own record.
+StageConversion = Conversion
 
 
 @dataclass(frozen=True, slots=True)
