@@ -12,8 +12,9 @@ Reads an existing company (e.g. `dealbot demo --deals 1m`: 2,000 reps in 100 tea
 3. Peak memory: one more pass of each under tracemalloc (Python heap; peak over the whole pass, and the
    largest peak of one team's digest above what was held before it: the number to compare across sizes).
 Prints one JSON line per engine (seconds min/median/max, ratio of medians, peak MiB) and a markdown table.
-The risk scan (scheduler.risks.scan_risks, slice risks) is run only with --with-risks, once that module is
-merged: it WRITES warnings and outbox rows, so point it at a throw-away copy.
+With --with-risks each run also times one full risk scan (bench/digest_risks.py: scan_risks from an empty
+ledger, the first delivery included) against the bare SQL it sends. It WRITES (and clears before each run)
+the warning ledger, its watermark and the outbox rows it queued: point it at a copy.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import asyncpg
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from bench.digest_risks import RiskRuns
 from bot.digest.compose import compose_digest
 from bot.digest.fonts import find_cjk_font
 from bot.digest.markdown import split_for_channel
@@ -172,20 +174,30 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
         if args.charts:
             result["charts_s"] = spread(charts)
         if args.with_risks:
-            result["risk_scan_s"] = await risk_scan(digests)
+            result.update(await risk_figures(digests, args.runs, spread(baseline), spread(built)))
         return result
     finally:
         await digests.engine.dispose()
 
 
-async def risk_scan(digests: Digests) -> float | str:
-    """TODO(risks): one full scan_risks as of the digest moment, once scheduler.risks is merged (it writes)."""
-    try:
-        from domain.risks import RiskSettings  # type: ignore[import-not-found, unused-ignore]
-        from scheduler.risks import scan_risks  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return "not available: scheduler.risks is not merged"
-    return await timed(lambda: scan_risks(digests.uow_factory, digests.at, RiskSettings()))
+async def risk_figures(digests: Digests, runs: int, bare_digest: dict[str, float],
+                       digest: dict[str, float]) -> dict[str, Any]:
+    """One full risk scan per run against its own bare SQL, alternating; the target's ratios of medians:
+    (digests + scan) against the digests' bare SQL alone, and against both bare halves."""
+    risks = RiskRuns(digests)
+    await risks.record()
+    bare, scans = [], []
+    for _ in range(runs):
+        bare.append(await risks.bare())
+        scans.append(await risks.scan())
+    figures: dict[str, Any] = {"risk_statements": len(risks.recorded), "risk_warnings": risks.warnings,
+                               "risk_bare_s": spread(bare), "risk_scan_s": spread(scans)}
+    if scans:
+        both = digest["median"] + statistics.median(scans)
+        figures["ratio_with_scan"] = round(both / bare_digest["median"], 2)
+        figures["ratio_with_scan_vs_both_bare"] = round(both / (bare_digest["median"] + statistics.median(bare)), 2)
+    figures["risk_scan_peak_mib"] = round(await risks.peak_mib(), 2)
+    return figures
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -195,6 +207,13 @@ def table(results: list[dict[str, Any]]) -> str:
         b, d = (_three(r["baseline_s"]), _three(r["digest_s"]))
         lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b} | {d} | {r['ratio']}× | "
                      f"{r['baseline_peak_mib']} / {r['digest_peak_mib']} / {r['digest_team_peak_mib']} |")
+    if any("risk_scan_s" in r for r in results):
+        lines += ["", "| engine | warnings | statements | bare scan SQL s | risk scan s | (digests + scan) / bare "
+                  "digest SQL | / both bare | scan peak MiB |", "|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['engine']} | {r['risk_warnings']} | {r['risk_statements']} | {_three(r['risk_bare_s'])} | "
+                  f"{_three(r['risk_scan_s'])} | {r.get('ratio_with_scan')}× | "
+                  f"{r.get('ratio_with_scan_vs_both_bare')}× | {r['risk_scan_peak_mib']} |"
+                  for r in results if "risk_scan_s" in r]
     return "\n".join(lines)
 
 

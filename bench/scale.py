@@ -122,11 +122,12 @@ def workload(sample: dict[str, Any], commands: int, rng: random.Random, tag: str
     return plan
 
 
-def one_run(engine: str, deals: int, workdir: Path, commands: int, run: int) -> dict[str, Any]:
-    url = db_url(engine, deals, workdir)
+def one_run(engine: str, deals: int, workdir: Path, commands: int, run: int,
+            risk_minutes: float | None = None) -> dict[str, Any]:
+    url = db_url(engine, deals, workdir) if risk_minutes is None else scratch_copy(engine, deals, workdir)
     sample = asyncio.run(_sample(url))
     rng = random.Random(f"{engine}:{deals}:{run}:{time.time_ns()}")
-    serve = Serve(workdir / f"serve-{engine}-{deals}-{run}", url)
+    serve = Serve(workdir / f"serve-{engine}-{deals}-{run}", url, risk_minutes)
     latencies: dict[str, list[float]] = defaultdict(list)
     replies: dict[str, str] = {}
     try:
@@ -144,11 +145,42 @@ def one_run(engine: str, deals: int, workdir: Path, commands: int, run: int) -> 
         rss, stall_logged = serve.peak_rss_mb(), serve.logged_stall()
     finally:
         serve.stop()
-    return {"engine": engine, "deals": deals, "run": run, "startup_s": startup, "first_free_text_ms": first * 1e3,
+    risks = asyncio.run(_risk_state(url)) if risk_minutes is not None else {}
+    return {**risks, "engine": engine, "deals": deals, "run": run, "startup_s": startup,
+            "first_free_text_ms": first * 1e3,
             "worst_healthz_ms": probe.worst * 1e3, "probes": probe.count, "stall_logged_ms": stall_logged,
             "peak_rss_mb": rss, "replies": replies, "load_avg_1m": os.getloadavg()[0],
             "commands": {k: {"n": len(v), "median_ms": statistics.median(v) * 1e3, "p95_ms": p95(v) * 1e3}
                          for k, v in latencies.items()}}
+
+
+def scratch_copy(engine: str, deals: int, workdir: Path) -> str:
+    """A fresh copy of the company for a run whose risk scan writes warnings (the original stays as built)."""
+    if engine == "sqlite":
+        target = workdir / f"scratch-sqlite-{deals}.db"
+        shutil.copyfile(workdir / f"sqlite-{deals}.db", target)
+        return f"sqlite+aiosqlite:///{target}"
+    name = f"{PG_PREFIX}scratch_{deals}"
+    asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_pg(f'CREATE DATABASE "{name}" TEMPLATE "{PG_PREFIX}{deals}"'))
+    return f"{PG_SERVER}/{name}"
+
+
+async def _risk_state(url: str) -> dict[str, Any]:
+    """How far the risk scan got while the commands ran: warnings stored, sent, and whether a full scan ended."""
+    from sqlalchemy import text
+
+    from storage.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            stored, sent = (await conn.execute(text(
+                "SELECT count(*), count(sent_at) FROM risk_alerts"))).one()
+            done = (await conn.execute(text("SELECT count(*) FROM settings WHERE key = 'risks:scanned'"))).scalar()
+    finally:
+        await engine.dispose()
+    return {"risk_warnings_stored": stored, "risk_warnings_sent": sent, "risk_full_scan_done": bool(done)}
 
 
 def p95(values: list[float]) -> float:
@@ -162,6 +194,9 @@ def table(result: dict[str, Any]) -> str:
              f"first free text {r['first_free_text_ms']:.0f} ms, worst /healthz {r['worst_healthz_ms']:.0f} ms "
              f"({result['probes']} probes), logged stall {result['stall_logged_ms']:.0f} ms, "
              f"peak RSS {result['peak_rss_mb']:.0f} MB", "| command | n | median ms | p95 ms |", "|---|---|---|---|"]
+    if "risk_warnings_stored" in r:
+        lines.insert(1, f"risk scan during the run: {r['risk_warnings_stored']:,} warnings stored, "
+                        f"{r['risk_warnings_sent']:,} sent, full scan finished: {r['risk_full_scan_done']}")
     for kind, figures in sorted(result["commands"].items()):
         lines.append(f"| {kind} | {figures['n']} | {figures['median_ms']:.1f} | {figures['p95_ms']:.1f} |")
     return "\n".join(lines)
@@ -176,6 +211,9 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/dealbot-scale"))
     parser.add_argument("--json", type=Path, default=None, help="append each run's figures (JSON lines)")
     parser.add_argument("--clean", action="store_true", help="drop the bench databases and files, then exit")
+    parser.add_argument("--risk-minutes", type=float, default=None,
+                        help="run serve's risk scan every M minutes (first run M minutes after start) on a copy of "
+                             "the company, so a full scan runs during the commands")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.clean:
@@ -187,7 +225,7 @@ def main() -> int:
         for deals in map(size, args.sizes.split(",")):
             build(engine, deals, args.workdir)
             for run in range(1, args.runs + 1):
-                result = one_run(engine, deals, args.workdir, args.commands, run)
+                result = one_run(engine, deals, args.workdir, args.commands, run, args.risk_minutes)
                 print(table(result), flush=True)
                 if args.json is not None:
                     with args.json.open("a", encoding="utf-8") as out:

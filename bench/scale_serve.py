@@ -31,11 +31,14 @@ def free_port() -> int:
         return port
 
 
-def write_config(path: Path, db_url: str, port: int) -> None:
+def write_config(path: Path, db_url: str, port: int, risk_minutes: float | None = None) -> None:
+    """The bench's serve config; `risk_minutes`: run the risk scan that often (its first run: that long
+    after the start), so a full scan of the company runs while the commands come in."""
+    risks = ["[risks]", f"interval_minutes = {risk_minutes}"] if risk_minutes else []
     path.write_text("\n".join([
         "[database]", f'url = "{db_url}"',
         "[http]", 'host = "127.0.0.1"', f"port = {port}", "bench_console = true",
-        "[scheduler]", "outbox_interval = 3600.0", "reminder_interval = 3600.0",
+        "[scheduler]", "outbox_interval = 3600.0", "reminder_interval = 3600.0", *risks,
         "[[users]]", 'name = "基准管理员"', 'role = "admin"', f'console = "{ADMIN}"',
     ]) + "\n", encoding="utf-8")
 
@@ -76,11 +79,11 @@ class HealthProbe(threading.Thread):
 class Serve:
     """`python -m bot.cli serve` (sys.executable, PYTHONPATH = this repository) on a free port."""
 
-    def __init__(self, workdir: Path, db_url: str) -> None:
+    def __init__(self, workdir: Path, db_url: str, risk_minutes: float | None = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.config = workdir / "serve.toml"
-        write_config(self.config, db_url, self.port)
+        write_config(self.config, db_url, self.port, risk_minutes)
         self.log_path = workdir / "serve.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("DEALBOT_")}
         env["PYTHONPATH"] = str(REPO)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from domain.ports import UnitOfWork
 from domain.risks import Facts, RiskDay, RiskSettings, Warning
@@ -41,9 +41,21 @@ class UnsentGroup:
     max_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScanCursor:
+    """Where a full scan stands: which candidate scan, and the last key read in it (None: at its start).
+    A scan is walked one page at a time, each in its own unit of work, so no transaction (and on SQLite
+    no connection) is held for the whole scan."""
+
+    scan: int = 0
+    last: tuple[Any, ...] | None = None
+
+
 class RiskScanner(Protocol):
-    def candidates(self, day: RiskDay, settings: RiskSettings, batch: int = 500) -> AsyncIterator[Sequence[Facts]]:
-        """Subjects that may break a rule today, in bounded batches (never every deal at once)."""
+    async def candidates(self, day: RiskDay, settings: RiskSettings, cursor: ScanCursor,
+                         batch: int = 2000) -> tuple[Sequence[Facts], ScanCursor | None]:
+        """One page (at most `batch` subjects) of the subjects that may break a rule today, from `cursor`
+        on, and where the next page starts (None: the scan is complete)."""
         ...
 
     async def facts(self, subjects: Iterable[tuple[str, int]]) -> Sequence[Facts]:
@@ -56,8 +68,8 @@ class RiskScanner(Protocol):
 
 
 class RiskLedger(Protocol):
-    async def record(self, warnings: Sequence[Warning], now: datetime) -> list[int]:
-        """Store the warnings not stored before (same rule, subject and state); the new rows' ids."""
+    async def record(self, warnings: Sequence[Warning], now: datetime) -> int:
+        """Store the warnings not stored before (same rule, subject and state); how many were new."""
         ...
 
     async def unsent(self) -> Sequence[UnsentGroup]:

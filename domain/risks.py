@@ -12,7 +12,7 @@ local midnight, so a scan shortly after midnight finds the day's new warnings in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -168,9 +168,22 @@ Facts = DealFacts | LeadFacts | MilestoneFacts | InvoiceFacts
 
 
 @dataclass(frozen=True, slots=True)
+class Words:
+    """What a warning says, in both languages: why, what to do, and an action (a command to send as is)."""
+
+    why_zh: str
+    why_en: str
+    todo_zh: str
+    todo_en: str
+    action_zh: str
+    action_en: str
+
+
+@dataclass(frozen=True, slots=True)
 class Warning:
-    """One risk about one subject in one state, with why (zh, en), what to do (zh, en) and an action: a
-    command the recipient can send (or tap) as is. `weight` orders warnings of a rule (days, mostly)."""
+    """One risk about one subject in one state. `words` writes why, what to do and the action when they are
+    shown: a full scan judges every open deal, and only the few warnings a message shows need their text.
+    `weight` orders warnings of a rule (days, mostly)."""
 
     rule: RiskRule
     subject_kind: str  # deal, lead, milestone, invoice
@@ -180,12 +193,7 @@ class Warning:
     team_id: int | None
     ref: str  # "#12" or "L3": what the reader knows the subject by
     title: str
-    why_zh: str
-    why_en: str
-    todo_zh: str
-    todo_en: str
-    action_zh: str
-    action_en: str
+    words: Callable[[], Words] = field(compare=False, repr=False)
     weight: int = 0
 
     @property
@@ -193,19 +201,23 @@ class Warning:
         return self.rule.value, self.subject_kind, self.subject_id, self.state
 
     def why(self, locale: str) -> str:
-        return self.why_en if locale == "en" else self.why_zh
+        words = self.words()
+        return words.why_en if locale == "en" else words.why_zh
 
     def todo(self, locale: str) -> str:
-        return self.todo_en if locale == "en" else self.todo_zh
+        words = self.words()
+        return words.todo_en if locale == "en" else words.todo_zh
 
     def action(self, locale: str) -> str:
-        return self.action_en if locale == "en" else self.action_zh
+        words = self.words()
+        return words.action_en if locale == "en" else words.action_zh
 
     def lines(self, locale: str) -> tuple[str, str]:
         """"#12 MES: why" and "→ what to do (action)"."""
+        w = self.words()
         if locale == "en":
-            return f"{self.ref} {self.title}: {self.why_en}", f"→ {self.todo_en} Send: {self.action_en}"
-        return f"{self.ref} {self.title}：{self.why_zh}", f"→ {self.todo_zh} 发送：{self.action_zh}"
+            return f"{self.ref} {self.title}: {w.why_en}", f"→ {w.todo_en} Send: {w.action_en}"
+        return f"{self.ref} {self.title}：{w.why_zh}", f"→ {w.todo_zh} 发送：{w.action_zh}"
 
 
 def importance(warning: Warning) -> tuple[int, int, int]:

@@ -54,7 +54,7 @@ async def record_changes(uow_factory: Callable[[], RiskUnitOfWork], now: datetim
                 facts = await uow.risks.facts([(kind, subject) for subject in sorted(ids)])
                 warnings = [with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
                 if warnings:
-                    created += len(await uow.risks.record(warnings, now))
+                    created += await uow.risks.record(warnings, now)
                     await uow.commit()
                 if len(found) < batch or len(entries) < len(found):
                     break

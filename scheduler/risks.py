@@ -21,7 +21,7 @@ from bot.context import Directory
 from domain.people import CHANNEL_ORDER, Role
 from domain.permissions import managed_team_ids
 from domain.quiet import DEFAULT_QUIET
-from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, UnsentGroup
+from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, ScanCursor, UnsentGroup
 from domain.risk_rules import evaluate, evaluate_all
 from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
 from scheduler.people import cached_directory, cached_reps
@@ -30,11 +30,12 @@ from scheduler.risk_changes import WATERMARK, needs_full_scan, record_changes, w
 from scheduler.risk_messages import rep_push, team_push, top_items
 
 log = logging.getLogger(__name__)
+FLUSH = 5000  # new warnings written (and committed) at a time during a full scan
 
 
 async def scan_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, settings: RiskSettings, *,
                      default_quiet: str = DEFAULT_QUIET, order: Sequence[str] = CHANNEL_ORDER,
-                     batch: int = 500) -> int:
+                     batch: int = 2000) -> int:
     """Run the risk rules as of `now`; store and push the new warnings. Returns how many were new.
     The first scan of a local day checks every candidate; later ones only what changed since
     (scheduler.risk_changes), unless `settings.incremental` is off."""
@@ -55,16 +56,24 @@ async def scan_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, s
 
 
 async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, settings: RiskSettings,
-                       batch: int = 500) -> int:
+                       batch: int = 2000) -> int:
+    """One full scan: every candidate page in its own unit of work (on SQLite the connection goes back to
+    chat between pages); new warnings are written FLUSH at a time, one commit each. How many were new."""
     day = RiskDay.of(now, settings.timezone)
-    created = 0
-    async with uow_factory() as uow:
-        team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
-        async for facts in uow.risks.candidates(day, settings, batch):
-            warnings = [with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
-            if warnings:
-                created += len(await uow.risks.record(warnings, now))
+    created, team_of = 0, None
+    pending: dict[tuple[str, str, int, str], Warning] = {}
+    cursor: ScanCursor | None = ScanCursor()
+    while cursor is not None:
+        async with uow_factory() as uow:
+            if team_of is None:
+                team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
+            facts, cursor = await uow.risks.candidates(day, settings, cursor, batch)
+            for warning in evaluate_all(facts, day, settings):
+                pending.setdefault(warning.key, with_team(warning, team_of))
+            if pending and (len(pending) >= FLUSH or cursor is None):
+                created += await uow.risks.record(list(pending.values()), now)
                 await uow.commit()
+                pending.clear()
     return created
 
 

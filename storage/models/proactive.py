@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, Code, Currency, LongText
@@ -18,7 +18,9 @@ class RiskAlertRow(Base):
 
     __tablename__ = "risk_alerts"
     __table_args__ = (UniqueConstraint("rule", "subject_kind", "subject_id", "state"),
-                      Index("ix_risk_alerts_rep_id_created_at", "rep_id", "created_at"))
+                      Index("ix_risk_alerts_rep_id_created_at", "rep_id", "created_at"),
+                      Index("ix_risk_alerts_unsent", "team_id", "rep_id", "rule", "id",
+                            sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[Code]

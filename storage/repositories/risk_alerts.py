@@ -1,6 +1,6 @@
 """The risk ledger (domain.risk_ports.RiskLedger): table risk_alerts, unique on (rule, subject, state).
 
-`record` inserts with ON CONFLICT DO NOTHING and returns only the rows it created, so two processes
+`record` inserts with ON CONFLICT DO NOTHING and counts only the rows it created, so two processes
 scanning at once each store (and later send) a disjoint part, and a warning already stored is never
 stored again. `mark_sent` only marks rows still unsent: a process that lost a race sees fewer rows than
 it counted and rolls its messages back.
@@ -8,23 +8,23 @@ it counted and rolls its messages back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.risk_ports import RiskAlert, UnsentGroup
 from domain.risks import Warning
 from storage.models import RiskAlertRow
-from storage.repositories.base import before_write, dialect_insert, statement, table_of
+from storage.repositories.base import before_write, table_of
 from storage.repositories.risks import SqlAlchemyRiskScanner
 
 ALERTS = table_of(RiskAlertRow)
-KEY = ["rule", "subject_kind", "subject_id", "state"]
-PAGE = 512  # rows per INSERT statement (insertmanyvalues pages)
+PAGE = 5000  # warnings per INSERT statement
 
 
 def _equal(column: ColumnElement[Any], value: int | None) -> ColumnElement[bool]:
@@ -41,34 +41,44 @@ def _alert(row: Any) -> RiskAlert:
                      row.created_at, row.sent_at)
 
 
-def _padded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows, the last one repeated up to a power of two (then a multiple of PAGE): the multi-row INSERT
-    then has one of a few shapes, so few statements are prepared and cached. A repeated row is a conflict
-    with itself, which ON CONFLICT DO NOTHING skips (one id returned)."""
-    size = 8
-    while size < min(len(rows), PAGE):
-        size *= 2
-    if len(rows) > PAGE:
-        size = -(-len(rows) // PAGE) * PAGE
-    return rows + [rows[-1]] * (size - len(rows))
+_COLUMNS = "rule, subject_kind, subject_id, state, rep_id, team_id, created_at"
+_CONFLICT = "ON CONFLICT (rule, subject_kind, subject_id, state) DO NOTHING"
+# One statement per PAGE warnings, whatever their number: the rows travel as one JSON document (SQLite) or
+# as one array per column (PostgreSQL), so there is one statement shape to prepare and one rowcount to read.
+_BULK = {
+    "sqlite": text(f"INSERT INTO risk_alerts ({_COLUMNS}) SELECT value ->> 0, value ->> 1, value ->> 2, "
+                   f"value ->> 3, value ->> 4, value ->> 5, :created_at FROM json_each(:rows) WHERE true {_CONFLICT}"),
+    "postgresql": text(f"INSERT INTO risk_alerts ({_COLUMNS}) SELECT *, :created_at FROM unnest("
+                       "CAST(:rule AS varchar[]), CAST(:kind AS varchar[]), CAST(:subject AS integer[]), "
+                       f"CAST(:state AS varchar[]), CAST(:rep AS integer[]), CAST(:team AS integer[])) {_CONFLICT}"),
+}
+
+
+def _bulk_params(dialect: str, rows: Sequence[tuple[Any, ...]], now: datetime) -> dict[str, Any]:
+    if dialect == "sqlite":
+        return {"rows": json.dumps(rows, ensure_ascii=False), "created_at": now}
+    rule, kind, subject, state, rep, team = (list(column) for column in zip(*rows, strict=True))
+    return {"rule": rule, "kind": kind, "subject": subject, "state": state, "rep": rep, "team": team,
+            "created_at": now}
 
 
 class SqlAlchemyRiskLedger:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def record(self, warnings: Sequence[Warning], now: datetime) -> list[int]:
-        rows = {w.key: {"rule": w.rule.value, "subject_kind": w.subject_kind, "subject_id": w.subject_id,
-                        "state": w.state[:255], "rep_id": w.rep_id, "team_id": w.team_id, "created_at": now}
-                for w in warnings}
+    async def record(self, warnings: Sequence[Warning], now: datetime) -> int:
+        rows = list({w.key: (w.rule.value, w.subject_kind, w.subject_id, w.state[:255], w.rep_id, w.team_id)
+                     for w in warnings}.values())
         if not rows:
-            return []
+            return 0
         await before_write(self.session)
         dialect = self.session.get_bind().dialect.name
-        stmt = statement(__name__, f"record:{dialect}", lambda: dialect_insert(self.session, ALERTS)
-                         .on_conflict_do_nothing(index_elements=KEY).returning(ALERTS.c.id)
-                         .execution_options(insertmanyvalues_page_size=PAGE))
-        return list((await self.session.execute(stmt, _padded(list(rows.values())))).scalars())
+        stmt = _BULK[dialect].bindparams(bindparam("created_at", type_=ALERTS.c.created_at.type))
+        created = 0
+        for start in range(0, len(rows), PAGE):
+            result: Any = await self.session.execute(stmt, _bulk_params(dialect, rows[start:start + PAGE], now))
+            created += int(result.rowcount)
+        return created
 
     async def unsent(self) -> Sequence[UnsentGroup]:
         stmt = (select(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))

@@ -1,26 +1,24 @@
-"""Risk candidates in SQL (domain.risk_ports.RiskScanner): each rule's scan finds only the subjects that
-may break it today, walked in keyset batches, so memory stays flat however many deals there are.
+"""Risk candidates in SQL (domain.risk_ports.RiskScanner): a full scan walks a few keyset scans one page
+at a time (ScanCursor), each page in its own unit of work, so memory stays flat however many deals there
+are and no transaction lasts the whole scan.
 
-Scans and the indexes they walk:
-- next step overdue: per open stage, next_at in [lookback, today) — ix_opportunities_stage_next_at_created_at.
-- won without contract: closed_at in [lookback, today - N) — ix_opportunities_closed_at_stage.
-- stalled: per open stage, created before the stage's cut and no stage change since (stage_changes by deal)
-  — the stage prefix of ix_opportunities_stage_next_at_created_at, walked by id.
-- close date passed: open deals with expected_close in [lookback, today), walked by id (no index on
-  expected_close: the walk reads every open deal once, in batches).
-- quote dropped: quotes (by id) whose version is the deal's latest and lower than the version before
-  (uq quotes opportunity_id, version).
+The scans, in order, and what they walk:
+- open deals: every open deal by id (the primary key), with when it entered its stage (correlated max over
+  ix_stage_changes_opportunity_id) and, per page, the quotes of its id range (uq quotes opportunity_id,
+  version). The stalled, close-date, next-step and quote rules read nothing else, so each open deal is
+  read and judged once, however many rules it breaks.
+- won without contract: closed_at in [lookback, today - N), no contract — ix_opportunities_closed_at_stage.
 - payments: current plan milestones not paid, due_on in [lookback, today + N] — ix_payment_milestones_due_on.
 - invoices: issued, issued_on in [lookback, today - terms), walked by id.
 - leads: new / assigned (ix_leads_status), created before the cut, no follow-up with the customer since
   (ix_followups_customer_id).
-A batch of deals is then completed with three indexed queries (latest stage change, contract, quotes).
+`facts` (delivery, and the incremental scans between full ones) reads given subjects with padded IN lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import date, timedelta
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, exists, func, or_, select, true
@@ -32,6 +30,7 @@ from domain.billing import InvoiceStatus, MilestoneStatus, PaymentMilestone
 from domain.lead import LeadStatus
 from domain.money import Money
 from domain.opportunity import OPEN_STAGES, Stage
+from domain.risk_ports import ScanCursor
 from domain.risks import DealFacts, DealRef, Facts, InvoiceFacts, LeadFacts, MilestoneFacts, RiskDay, RiskSettings
 from storage.models import (
     ContractRow,
@@ -52,7 +51,9 @@ PLANS, PAYMENTS, INVOICES = table_of(PaymentMilestoneRow), table_of(PaymentRow),
 DEAL_COLUMNS = (DEALS.c.id, DEALS.c.name, DEALS.c.owner_id, DEALS.c.team_id, DEALS.c.stage, DEALS.c.created_at,
                 DEALS.c.expected_close, DEALS.c.next_at, DEALS.c.next_step, DEALS.c.closed_at)
 OPEN = [s.value for s in OPEN_STAGES]
+STAGE_OF = {s.value: s for s in Stage}
 COUNTED_INVOICES = [InvoiceStatus.ISSUED.value, InvoiceStatus.REVERSED.value, InvoiceStatus.RED.value]
+Make = Callable[[Sequence[Row[Any]]], Awaitable[list[Facts]]]
 
 def _after(columns: Sequence[ColumnElement[Any]], last: Sequence[Any] | None) -> ColumnElement[bool]:
     """Keyset condition: rows after `last` in the order of `columns` (the last column is unique)."""
@@ -64,17 +65,14 @@ def _after(columns: Sequence[ColumnElement[Any]], last: Sequence[Any] | None) ->
     return or_(first, and_(columns[0] == last[0], columns[1] > last[1]))
 
 
-async def walk(session: AsyncSession, base: Select[Any], order: Sequence[ColumnElement[Any]],
-               batch: int) -> AsyncIterator[Sequence[Row[Any]]]:
-    """Every row of `base` in batches of `batch`, by `order` (keyset); one bounded statement per batch."""
-    last: Sequence[Any] | None = None
-    while True:
-        rows = (await session.execute(base.where(_after(order, last)).order_by(*order).limit(batch))).all()
-        if rows:
-            yield rows
-        if len(rows) < batch:
-            return
-        last = [rows[-1]._mapping[c] for c in order]
+async def page(session: AsyncSession, base: Select[Any], order: Sequence[ColumnElement[Any]],
+               last: Sequence[Any] | None, batch: int) -> tuple[Sequence[Row[Any]], tuple[Any, ...] | None]:
+    """The next `batch` rows of `base` after `last` in the order of `order` (keyset), and the key of the
+    last row when there may be more (None: this was the last page)."""
+    rows = (await session.execute(base.where(_after(order, last)).order_by(*order).limit(batch))).all()
+    if len(rows) < batch:
+        return rows, None
+    return rows, tuple(rows[-1]._mapping[c] for c in order)
 
 
 def padded(ids: Iterable[int]) -> list[int]:
@@ -94,58 +92,87 @@ def _ref(row: Any) -> DealRef:
     return DealRef(m[DEALS.c.id], m[DEALS.c.name], m[DEALS.c.owner_id], m[DEALS.c.team_id], Stage(m[DEALS.c.stage]))
 
 
+def _deal_facts(row: Any, entered: Any, signed: bool, quotes: list[tuple[int, Money]]) -> DealFacts:
+    """A row that starts with DEAL_COLUMNS (read by position: a full scan turns every open deal into facts)."""
+    latest = quotes[-2:]
+    deal_id, name, owner, team, stage, created, close, next_at, next_step, closed = row[:10]
+    return DealFacts(DealRef(deal_id, name, owner, team, STAGE_OF[stage]), created, entered, close, next_at,
+                     next_step, closed, signed, tuple(m for _, m in latest), latest[-1][0] if latest else 0)
+
+
 class SqlAlchemyRiskScanner:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def candidates(self, day: RiskDay, settings: RiskSettings,
-                         batch: int = 500) -> AsyncIterator[Sequence[Facts]]:
-        since = day.today - timedelta(days=settings.lookback_days)
-        for name, base, order in self._deal_scans(day, settings, since):
-            async for rows in walk(self.session, base, order, batch):
-                ids = [row.opportunity_id if name == "quotes" else row.id for row in rows]
-                yield await self._deals(ids)
-        async for facts in self._milestones(day, settings, since, batch):
-            yield facts
-        async for invoices in self._invoices(day, settings, since, batch):
-            yield invoices
-        async for leads in self._leads(day, settings, batch):
-            yield leads
+    async def candidates(self, day: RiskDay, settings: RiskSettings, cursor: ScanCursor,
+                         batch: int = 2000) -> tuple[Sequence[Facts], ScanCursor | None]:
+        scans = self._scans(day, settings)
+        base, order, make = scans[cursor.scan]
+        rows, last = await page(self.session, base, order, cursor.last, batch)
+        facts = await make(rows)
+        if last is not None:
+            return facts, ScanCursor(cursor.scan, last)
+        return facts, ScanCursor(cursor.scan + 1) if cursor.scan + 1 < len(scans) else None
 
-    def _deal_scans(self, day: RiskDay, s: RiskSettings, since: date) -> list[tuple[str, Select[Any], list[Any]]]:
-        today, back = day.start_of(day.today), day.start_of(since)
-        by_next = [DEALS.c.next_at, DEALS.c.id]
-        scans: list[tuple[str, Select[Any], list[Any]]] = [
-            ("next", select(DEALS.c.id, DEALS.c.next_at).where(
-                DEALS.c.stage == stage, DEALS.c.next_at < today, DEALS.c.next_at >= back), by_next)
-            for stage in OPEN]
-        scans.append(("won", select(DEALS.c.id, DEALS.c.closed_at).where(
+    def _scans(self, day: RiskDay, s: RiskSettings) -> list[tuple[Select[Any], list[Any], Make]]:
+        """(query, keyset order, rows -> facts) of each candidate scan, in the order they are walked."""
+        since = day.today - timedelta(days=s.lookback_days)
+        back = day.start_of(since)
+        won = select(*DEAL_COLUMNS).where(
             DEALS.c.closed_at >= back, DEALS.c.closed_at < day.before(s.contract_days), DEALS.c.stage == Stage.WON,
-            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id)), [DEALS.c.closed_at, DEALS.c.id]))
-        for stage, limit in s.stage_days.items():
-            cut = day.before(limit + 1)
-            scans.append(("stalled", select(DEALS.c.id).where(
-                DEALS.c.stage == stage.value, DEALS.c.created_at < cut,
-                ~exists().where(CHANGES.c.opportunity_id == DEALS.c.id, CHANGES.c.at >= cut)), [DEALS.c.id]))
-        scans.append(("close", select(DEALS.c.id).where(
-            DEALS.c.stage.in_(OPEN), DEALS.c.expected_close < today, DEALS.c.expected_close >= back), [DEALS.c.id]))
-        scans.append(("quotes", self._dropped_quotes(), [QUOTES.c.id]))
-        return scans
+            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id))
+        invoices = self._invoice_query().where(
+            INVOICES.c.status == InvoiceStatus.ISSUED.value, INVOICES.c.issued_on >= since,
+            INVOICES.c.issued_on < day.today - timedelta(days=s.invoice_terms_days))
+        leads = self._lead_query().where(
+            LEADS.c.status.in_([LeadStatus.NEW.value, LeadStatus.ASSIGNED.value]), LEADS.c.created_at < (
+                cut := day.before(s.lead_days)),
+            ~exists().where(FOLLOWUPS.c.customer_id == LEADS.c.customer_id, FOLLOWUPS.c.at >= cut))
+        milestones = self._milestone_query().where(
+            PLANS.c.due_on >= since, PLANS.c.due_on <= day.today + timedelta(days=s.payment_soon_days))
+        return [(self._open_query(), [DEALS.c.id], self._open_deals),
+                (won, [DEALS.c.closed_at, DEALS.c.id], self._won_deals),
+                (milestones, [PLANS.c.due_on, PLANS.c.id], self._rows_as(self._milestone)),
+                (invoices, [INVOICES.c.id], self._rows_as(self._invoice)),
+                (leads, [LEADS.c.id], self._rows_as(self._lead))]
 
     @staticmethod
-    def _dropped_quotes() -> Select[Any]:
-        previous, newer = QUOTES.alias("previous"), QUOTES.alias("newer")
-        return (select(QUOTES.c.id, QUOTES.c.opportunity_id)
-                .join(previous, and_(previous.c.opportunity_id == QUOTES.c.opportunity_id,
-                                     previous.c.version == QUOTES.c.version - 1))
-                .join(DEALS, DEALS.c.id == QUOTES.c.opportunity_id)
-                .where(QUOTES.c.amount < previous.c.amount,
-                       QUOTES.c.amount_currency == previous.c.amount_currency, DEALS.c.stage.in_(OPEN),
-                       ~exists().where(newer.c.opportunity_id == QUOTES.c.opportunity_id,
-                                       newer.c.version > QUOTES.c.version)))
+    def _open_query() -> Select[Any]:
+        """Every open deal, with when it entered its stage: the rules on open deals (stalled, close date,
+        next step, quote) read nothing else but the deal's quotes. Walked on the primary key (both engines
+        plan it so: a page reads about twice its size in rows, half of a company's deals being open)."""
+        entered = select(func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id == DEALS.c.id).scalar_subquery()
+        return select(*DEAL_COLUMNS, entered.label("entered_at")).where(DEALS.c.stage.in_(OPEN))
+
+    async def _open_deals(self, rows: Sequence[Row[Any]]) -> list[Facts]:
+        if not rows:
+            return []
+        quotes = await self._quotes(QUOTES.c.opportunity_id.between(rows[0].id, rows[-1].id))
+        return [_deal_facts(row, row.entered_at, False, quotes.get(row.id, [])) for row in rows]
+
+    @staticmethod
+    async def _won_deals(rows: Sequence[Row[Any]]) -> list[Facts]:
+        """Won deals without a contract (the query says so): the contract rule reads nothing else."""
+        return [_deal_facts(row, None, False, []) for row in rows]
+
+    @staticmethod
+    def _rows_as(make: Callable[[Any], Facts]) -> Make:
+        async def facts(rows: Sequence[Row[Any]]) -> list[Facts]:
+            return [make(row) for row in rows]
+        return facts
+
+    async def _quotes(self, *where: ColumnElement[bool]) -> dict[int, list[tuple[int, Money]]]:
+        """Quotes (version, amount) per deal, oldest version first."""
+        stmt = (select(QUOTES.c.opportunity_id, QUOTES.c.version, QUOTES.c.amount, QUOTES.c.amount_currency)
+                .where(*where)
+                .order_by(QUOTES.c.opportunity_id, QUOTES.c.version))
+        quotes: dict[int, list[tuple[int, Money]]] = {}
+        for q in await self.session.execute(stmt):
+            quotes.setdefault(q.opportunity_id, []).append((q.version, Money(q.amount, q.amount_currency)))
+        return quotes
 
     async def _deals(self, ids: Iterable[int]) -> list[Facts]:
-        """Deal facts for these deals: the deal, its latest stage change, contract and two latest quotes."""
+        """Deal facts for these deals: the deal, its latest stage change, contract and quotes."""
         wanted = padded(ids)
         if not wanted:
             return []
@@ -155,30 +182,12 @@ class SqlAlchemyRiskScanner:
             .group_by(CHANGES.c.opportunity_id))}
         signed = set((await self.session.execute(select(CONTRACTS.c.opportunity_id).where(
             CONTRACTS.c.opportunity_id.in_(wanted)).distinct())).scalars())
-        quotes: dict[int, list[tuple[int, Money]]] = {}
-        for q in await self.session.execute(select(QUOTES.c.opportunity_id, QUOTES.c.version, QUOTES.c.amount,
-                                                   QUOTES.c.amount_currency).where(QUOTES.c.opportunity_id.in_(
-                                                       wanted)).order_by(QUOTES.c.opportunity_id, QUOTES.c.version)):
-            quotes.setdefault(q.opportunity_id, []).append((q.version, Money(q.amount, q.amount_currency)))
-        found: list[Facts] = []
-        for row in rows:
-            latest = quotes.get(row.id, [])[-2:]
-            found.append(DealFacts(_ref(row), row.created_at, entered.get(row.id), row.expected_close, row.next_at,
-                                   row.next_step, row.closed_at, row.id in signed, tuple(m for _, m in latest),
-                                   latest[-1][0] if latest else 0))
-        return found
+        quotes = await self._quotes(QUOTES.c.opportunity_id.in_(wanted))
+        return [_deal_facts(row, entered.get(row.id), row.id in signed, quotes.get(row.id, [])) for row in rows]
 
     def _milestone_query(self) -> Select[Any]:
         return (select(PLANS, *DEAL_COLUMNS[:5]).join(DEALS, DEALS.c.id == PLANS.c.opportunity_id)
                 .where(PLANS.c.replaced_at.is_(None), PLANS.c.status != MilestoneStatus.PAID.value))
-
-    async def _milestones(self, day: RiskDay, s: RiskSettings, since: date,
-                          batch: int) -> AsyncIterator[Sequence[Facts]]:
-        until = day.today + timedelta(days=s.payment_soon_days)
-        order = [PLANS.c.due_on, PLANS.c.id]
-        base = self._milestone_query().where(PLANS.c.due_on >= since, PLANS.c.due_on <= until)
-        async for rows in walk(self.session, base, order, batch):
-            yield [self._milestone(row) for row in rows]
 
     @staticmethod
     def _milestone(row: Any) -> MilestoneFacts:
@@ -206,14 +215,6 @@ class SqlAlchemyRiskScanner:
                        through.label("through"), *DEAL_COLUMNS[:5])
                 .join(DEALS, DEALS.c.id == INVOICES.c.opportunity_id))
 
-    async def _invoices(self, day: RiskDay, s: RiskSettings, since: date,
-                        batch: int) -> AsyncIterator[Sequence[Facts]]:
-        base = self._invoice_query().where(INVOICES.c.status == InvoiceStatus.ISSUED.value,
-                                           INVOICES.c.issued_on >= since,
-                                           INVOICES.c.issued_on < day.today - timedelta(days=s.invoice_terms_days))
-        async for rows in walk(self.session, base, [INVOICES.c.id], batch):
-            yield [self._invoice(row) for row in rows]
-
     @staticmethod
     def _invoice(row: Any) -> InvoiceFacts:
         m = row._mapping
@@ -226,14 +227,6 @@ class SqlAlchemyRiskScanner:
         last = select(func.max(FOLLOWUPS.c.at)).where(FOLLOWUPS.c.customer_id == LEADS.c.customer_id)
         return select(LEADS.c.id, LEADS.c.title, LEADS.c.owner_id, LEADS.c.team_id, LEADS.c.status,
                       LEADS.c.created_at, last.scalar_subquery().label("last_followup"))
-
-    async def _leads(self, day: RiskDay, s: RiskSettings, batch: int) -> AsyncIterator[Sequence[Facts]]:
-        cut = day.before(s.lead_days)
-        base = self._lead_query().where(
-            LEADS.c.status.in_([LeadStatus.NEW.value, LeadStatus.ASSIGNED.value]), LEADS.c.created_at < cut,
-            ~exists().where(FOLLOWUPS.c.customer_id == LEADS.c.customer_id, FOLLOWUPS.c.at >= cut))
-        async for rows in walk(self.session, base, [LEADS.c.id], batch):
-            yield [self._lead(row) for row in rows]
 
     @staticmethod
     def _lead(row: Any) -> LeadFacts:

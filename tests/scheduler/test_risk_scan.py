@@ -27,12 +27,14 @@ from risk_world import (
     pay_milestone,
     rules_of,
 )
+from sqlalchemy import delete
 
 from domain.audit import AuditEntry
 from domain.lead import LeadStatus
 from domain.opportunity import Stage
 from domain.risks import RiskSettings
-from scheduler.risks import scan_risks
+from scheduler.risks import record_risks, scan_risks
+from storage.models import RiskAlertRow
 
 SETTINGS = RiskSettings(incremental=False)  # every scan a full one: these tests change rows directly
 
@@ -204,3 +206,37 @@ async def test_later_scans_of_a_day_recheck_only_what_the_audit_trail_shows_chan
     assert await scan_risks(world.uow_factory, NOW + days(1), settings) == 1  # the next day's full scan
     assert await rules_of(world) == [("next_step_overdue", audited), ("next_step_overdue", quiet)]
 
+
+
+async def test_a_scan_walked_in_small_pages_finds_what_one_page_finds_and_never_holds_one_transaction(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of candidate, several pages of each: the same warnings as one big page, written a few at a
+    time, each page in a unit of work of its own."""
+    for n in range(5):
+        await add_deal(world, world.zhang, created=NOW - days(30), name=f"stalled {n}")
+        await add_deal(world, world.li, stage=Stage.PROPOSAL, entered=NOW, next_at=NOW - days(2),
+                       expected_close=NOW - days(1), name=f"late {n}")
+        won = await add_deal(world, world.chen, stage=Stage.WON, entered=NOW - days(20),
+                             closed_at=NOW - days(20), name=f"won {n}")
+        await add_milestone(world, won, date(2026, 11, 20))
+        await add_invoice(world, won, 300000, date(2026, 9, 1))
+        await add_lead(world, world.zhang, NOW - days(10))
+    opened = 0
+
+    def counting() -> object:
+        nonlocal opened
+        opened += 1
+        return world.uow_factory()
+
+    monkeypatch.setattr("scheduler.risks.FLUSH", 3)
+    assert await record_risks(counting, NOW, SETTINGS, batch=2) == 5 * 7  # type: ignore[arg-type]
+    paged = await alerts(world)
+    assert opened >= 5 * 6 // 2  # 30 candidate subjects in pages of 2
+    async with world.uow() as uow:
+        await uow.session.execute(delete(RiskAlertRow))
+        await uow.commit()
+    assert await record_risks(world.uow_factory, NOW, SETTINGS, batch=2000) == 5 * 7
+    assert sorted(await alerts(world)) == sorted(paged)
+    assert {rule for rule, _ in await rules_of(world)} == {
+        "stage_stalled", "next_step_overdue", "close_date_passed", "won_no_contract", "payment_overdue",
+        "invoice_unpaid", "lead_no_followup"}

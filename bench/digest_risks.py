@@ -1,0 +1,137 @@
+"""The risk half of `bench/digest.py --with-risks`: one full risk scan per run, and the bare SQL it sends.
+
+The scan is `scheduler.risks.scan_risks` as the hourly job runs it at the first tick of a day: every
+candidate page, the rules, the ledger (risk_alerts) written, then the first delivery (each rep's message,
+the managers' roll-ups, every warning marked sent). It writes, so every run starts from the same state:
+the ledger emptied, the scan's watermark and the outbox rows it wrote deleted (not timed).
+The baseline replays every statement one scan sent to the driver (reads and writes, recorded during a
+warm-up scan) on a bare sqlite3 / asyncpg connection, fetching every row, committing where the scan
+committed (the same transactions, the same durable writes); the reset before the next run removes them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+import asyncpg
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.risks import RiskSettings
+from scheduler.risk_changes import WATERMARK
+from scheduler.risks import scan_risks
+from storage.uow import SqlAlchemyUnitOfWork
+
+Recorded = tuple[str, Any, bool]  # statement, parameters, executemany; ("COMMIT", None, False) marks a commit
+KEPT = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
+COMMIT: Recorded = ("COMMIT", None, False)
+
+
+class Company(Protocol):
+    url: str
+    engine: AsyncEngine
+    at: datetime
+    uow_factory: Callable[[], SqlAlchemyUnitOfWork]
+
+
+class RiskRuns:
+    def __init__(self, company: Company) -> None:
+        self.company = company
+        self.recorded: list[Recorded] = []
+        self.outbox_mark: int | None = None
+        self.warnings = 0
+
+    async def reset(self) -> None:
+        """Back to the state before any scan: no warnings stored or queued, no watermark."""
+        async with self.company.engine.begin() as conn:
+            if self.outbox_mark is None:
+                self.outbox_mark = int((await conn.execute(text("SELECT max(id) FROM outbox"))).scalar() or 0)
+            await conn.execute(text("DELETE FROM risk_alerts"))
+            await conn.execute(text("DELETE FROM settings WHERE key = :key"), {"key": WATERMARK})
+            await conn.execute(text("DELETE FROM outbox WHERE id > :mark"), {"mark": self.outbox_mark})
+
+    async def scan(self) -> float:
+        """One full scan from the reset state; its seconds."""
+        await self.reset()
+        start = time.perf_counter()
+        self.warnings = await scan_risks(self.company.uow_factory, self.company.at, RiskSettings())
+        return time.perf_counter() - start
+
+    async def record(self) -> None:
+        """One scan, keeping each statement (and its parameters) the driver is sent."""
+        def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+            self.recorded.append((statement, parameters, many))
+
+        def commit(conn: Any) -> None:
+            self.recorded.append(COMMIT)
+
+        sync = self.company.engine.sync_engine
+        event.listen(sync, "before_cursor_execute", keep)
+        event.listen(sync, "commit", commit)
+        try:
+            await self.scan()
+        finally:
+            event.remove(sync, "before_cursor_execute", keep)
+            event.remove(sync, "commit", commit)
+        self.recorded = [r for r in self.recorded if r is COMMIT or r[0].lstrip().upper().startswith(KEPT)]
+
+    async def bare(self) -> float:
+        """The recorded statements on a bare connection, with the scan's commits; its seconds."""
+        await self.reset()
+        start = time.perf_counter()
+        if self.company.url.startswith("sqlite"):
+            _bare_sqlite(self.company.url, self.recorded)
+        else:
+            await _bare_postgres(self.company.url, self.recorded)
+        return time.perf_counter() - start
+
+    async def peak_mib(self) -> float:
+        tracemalloc.start()
+        try:
+            await self.scan()
+            return tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+
+
+def _bare_sqlite(url: str, statements: list[Recorded]) -> int:
+    connection = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+    rows = 0
+    try:
+        connection.execute("BEGIN")
+        for sql, params, many in statements:
+            if sql == COMMIT[0] and params is None:
+                connection.execute("COMMIT")
+                connection.execute("BEGIN")
+            elif many:
+                connection.executemany(sql, params)
+            else:
+                rows += len(connection.execute(sql, params or ()).fetchall())
+        connection.execute("COMMIT")
+        return rows
+    finally:
+        connection.close()
+
+
+async def _bare_postgres(url: str, statements: list[Recorded]) -> int:
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    rows = 0
+    try:
+        await connection.execute("BEGIN")
+        for sql, params, many in statements:
+            if sql == COMMIT[0] and params is None:
+                await connection.execute("COMMIT; BEGIN")
+            elif many:
+                await connection.executemany(sql, params)
+            else:
+                rows += len(await connection.fetch(sql, *(params or ())))
+        await connection.execute("COMMIT")
+        return rows
+    finally:
+        await connection.close()
