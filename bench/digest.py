@@ -12,9 +12,10 @@ Reads an existing company (e.g. `dealbot demo --deals 1m`: 2,000 reps in 100 tea
 3. Peak memory: one more pass of each under tracemalloc (Python heap; peak over the whole pass, and the
    largest peak of one team's digest above what was held before it: the number to compare across sizes).
 Prints one JSON line per engine (seconds min/median/max, ratio of medians, peak MiB) and a markdown table.
-With --with-risks each run also times one full risk scan (bench/digest_risks.py: scan_risks from an empty
-ledger, the first delivery included) against the bare SQL it sends. It WRITES (and clears before each run)
-the warning ledger, its watermark and the outbox rows it queued: point it at a copy.
+With --with-risks each run also times two full risk scans (bench/digest_risks.py), each against the bare
+SQL it sends: a first scan from an empty ledger (every warning stored and delivered), then the next day's
+full scan (every candidate judged again; only what crossed a threshold overnight is new). It WRITES (and
+clears before each run) the warning ledger, its watermark and the outbox rows it queued: use a copy.
 """
 
 from __future__ import annotations
@@ -182,20 +183,24 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
 
 async def risk_figures(digests: Digests, runs: int, bare_digest: dict[str, float],
                        digest: dict[str, float]) -> dict[str, Any]:
-    """One full risk scan per run against its own bare SQL, alternating; the target's ratios of medians:
-    (digests + scan) against the digests' bare SQL alone, and against both bare halves."""
+    """Per run, alternating with their bare SQL: a first full risk scan, then the next day's full scan. The
+    target's ratios of medians: (digests + first scan) against the digests' bare SQL alone, and against
+    both bare halves; the same with the next day's scan."""
     risks = RiskRuns(digests)
     await risks.record()
-    bare, scans = [], []
+    times: dict[str, list[float]] = {"bare_first": [], "first": [], "bare_next_day": [], "next_day": []}
     for _ in range(runs):
-        bare.append(await risks.bare())
-        scans.append(await risks.scan())
-    figures: dict[str, Any] = {"risk_statements": len(risks.recorded), "risk_warnings": risks.warnings,
-                               "risk_bare_s": spread(bare), "risk_scan_s": spread(scans)}
-    if scans:
-        both = digest["median"] + statistics.median(scans)
-        figures["ratio_with_scan"] = round(both / bare_digest["median"], 2)
-        figures["ratio_with_scan_vs_both_bare"] = round(both / (bare_digest["median"] + statistics.median(bare)), 2)
+        times["bare_first"].append(await risks.bare("first"))
+        times["first"].append(await risks.first())
+        times["bare_next_day"].append(await risks.bare("next_day"))
+        times["next_day"].append(await risks.next_day())
+    figures: dict[str, Any] = {"risk_statements": {k: len(v) for k, v in risks.recorded.items()},
+                               "risk_warnings": risks.warnings, **{f"risk_{k}_s": spread(v) for k, v in times.items()}}
+    for kind in ("first", "next_day") if runs else ():
+        both = digest["median"] + statistics.median(times[kind])
+        figures[f"ratio_with_{kind}"] = round(both / bare_digest["median"], 2)
+        figures[f"ratio_with_{kind}_vs_both_bare"] = round(
+            both / (bare_digest["median"] + statistics.median(times[f"bare_{kind}"])), 2)
     figures["risk_scan_peak_mib"] = round(await risks.peak_mib(), 2)
     return figures
 
@@ -207,13 +212,13 @@ def table(results: list[dict[str, Any]]) -> str:
         b, d = (_three(r["baseline_s"]), _three(r["digest_s"]))
         lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b} | {d} | {r['ratio']}× | "
                      f"{r['baseline_peak_mib']} / {r['digest_peak_mib']} / {r['digest_team_peak_mib']} |")
-    if any("risk_scan_s" in r for r in results):
-        lines += ["", "| engine | warnings | statements | bare scan SQL s | risk scan s | (digests + scan) / bare "
-                  "digest SQL | / both bare | scan peak MiB |", "|---|---|---|---|---|---|---|---|"]
-        lines += [f"| {r['engine']} | {r['risk_warnings']} | {r['risk_statements']} | {_three(r['risk_bare_s'])} | "
-                  f"{_three(r['risk_scan_s'])} | {r.get('ratio_with_scan')}× | "
-                  f"{r.get('ratio_with_scan_vs_both_bare')}× | {r['risk_scan_peak_mib']} |"
-                  for r in results if "risk_scan_s" in r]
+    if any("risk_first_s" in r for r in results):
+        lines += ["", "| engine | scan | new warnings | bare scan SQL s | scan s | (digests + scan) / bare digest SQL "
+                  "| / both bare |", "|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['engine']} | {kind} | {r['risk_warnings'][kind]} | {_three(r[f'risk_bare_{kind}_s'])} | "
+                  f"{_three(r[f'risk_{kind}_s'])} | {r.get(f'ratio_with_{kind}')}× | "
+                  f"{r.get(f'ratio_with_{kind}_vs_both_bare')}× |"
+                  for r in results if "risk_first_s" in r for kind in ("first", "next_day")]
     return "\n".join(lines)
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlite3
 import time
 import tracemalloc
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import asyncpg
@@ -41,11 +41,15 @@ class Company(Protocol):
 
 
 class RiskRuns:
+    """`first`: a scan from an empty ledger (every warning new, stored and delivered). `next_day`: the full
+    scan of the following day, after a first one: every candidate judged again, only what crossed a
+    threshold overnight is new (the daily cost once the ledger holds the company's warnings)."""
+
     def __init__(self, company: Company) -> None:
         self.company = company
-        self.recorded: list[Recorded] = []
+        self.recorded: dict[str, list[Recorded]] = {}
         self.outbox_mark: int | None = None
-        self.warnings = 0
+        self.warnings: dict[str, int] = {}
 
     async def reset(self) -> None:
         """Back to the state before any scan: no warnings stored or queued, no watermark."""
@@ -56,48 +60,65 @@ class RiskRuns:
             await conn.execute(text("DELETE FROM settings WHERE key = :key"), {"key": WATERMARK})
             await conn.execute(text("DELETE FROM outbox WHERE id > :mark"), {"mark": self.outbox_mark})
 
-    async def scan(self) -> float:
-        """One full scan from the reset state; its seconds."""
+    async def first(self) -> float:
         await self.reset()
+        return await self._scan("first", self.company.at)
+
+    async def next_day(self) -> float:
+        """Run after `first`."""
+        return await self._scan("next_day", self.company.at + timedelta(days=1))
+
+    async def _scan(self, kind: str, at: datetime) -> float:
         start = time.perf_counter()
-        self.warnings = await scan_risks(self.company.uow_factory, self.company.at, RiskSettings())
+        self.warnings[kind] = await scan_risks(self.company.uow_factory, at, RiskSettings())
         return time.perf_counter() - start
 
     async def record(self) -> None:
-        """One scan, keeping each statement (and its parameters) the driver is sent."""
-        def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-            self.recorded.append((statement, parameters, many))
+        """A first scan and a next day's, keeping each statement (and its parameters) the driver is sent."""
+        for kind, scan in (("first", self.first), ("next_day", self.next_day)):
+            self.recorded[kind] = await _recording(self.company.engine, scan)
 
-        def commit(conn: Any) -> None:
-            self.recorded.append(COMMIT)
-
-        sync = self.company.engine.sync_engine
-        event.listen(sync, "before_cursor_execute", keep)
-        event.listen(sync, "commit", commit)
-        try:
-            await self.scan()
-        finally:
-            event.remove(sync, "before_cursor_execute", keep)
-            event.remove(sync, "commit", commit)
-        self.recorded = [r for r in self.recorded if r is COMMIT or r[0].lstrip().upper().startswith(KEPT)]
-
-    async def bare(self) -> float:
-        """The recorded statements on a bare connection, with the scan's commits; its seconds."""
-        await self.reset()
+    async def bare(self, kind: str) -> float:
+        """The recorded statements on a bare connection; its seconds. `first`: from the reset state, with the
+        scan's commits. `next_day` (run right after `first`): its reads only, so the state stays as it is."""
+        statements = self.recorded[kind]
+        if kind == "first":
+            await self.reset()
+        else:
+            statements = [r for r in statements if r[0].lstrip().upper().startswith(("SELECT", "WITH"))]
         start = time.perf_counter()
         if self.company.url.startswith("sqlite"):
-            _bare_sqlite(self.company.url, self.recorded)
+            _bare_sqlite(self.company.url, statements)
         else:
-            await _bare_postgres(self.company.url, self.recorded)
+            await _bare_postgres(self.company.url, statements)
         return time.perf_counter() - start
 
     async def peak_mib(self) -> float:
         tracemalloc.start()
         try:
-            await self.scan()
+            await self.first()
             return tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
+
+
+async def _recording(engine: AsyncEngine, job: Callable[[], Awaitable[float]]) -> list[Recorded]:
+    recorded: list[Recorded] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        recorded.append((statement, parameters, many))
+
+    def commit(conn: Any) -> None:
+        recorded.append(COMMIT)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", keep)
+    event.listen(engine.sync_engine, "commit", commit)
+    try:
+        await job()
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", keep)
+        event.remove(engine.sync_engine, "commit", commit)
+    return [r for r in recorded if r is COMMIT or r[0].lstrip().upper().startswith(KEPT)]
 
 
 def _bare_sqlite(url: str, statements: list[Recorded]) -> int:

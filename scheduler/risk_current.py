@@ -25,9 +25,16 @@ def _admits(scope: ViewScope, warning: Warning) -> bool:
 
 async def current_warnings(risks: RiskRepository, scope: ViewScope, day: RiskDay,
                            settings: RiskSettings) -> list[Warning]:
-    """The stored warnings in `scope` that still hold on `day`, most important first."""
+    """The stored warnings in `scope` that still hold on `day`, most important first (of the newest
+    RECENT ledger rows: `newest_warnings` says whether there were more)."""
+    return (await newest_warnings(risks, scope, day, settings))[0]
+
+
+async def newest_warnings(risks: RiskRepository, scope: ViewScope, day: RiskDay,
+                          settings: RiskSettings) -> tuple[list[Warning], bool]:
+    """`current_warnings`, and whether the ledger held more rows in scope than the RECENT it read."""
     if scope.empty:
-        return []
+        return [], False
     owners = None if scope.everything else scope.owner_ids
     alerts = await risks.recent(owners, scope.team_ids, limit=RECENT)
     newest: dict[tuple[str, str, int], tuple[str, str, int, str]] = {}
@@ -36,7 +43,7 @@ async def current_warnings(risks: RiskRepository, scope: ViewScope, day: RiskDay
     facts = await risks.facts({(kind, subject) for _, kind, subject in newest})
     wanted = set(newest.values())
     found = [w for f in facts for w in evaluate(f, day, settings) if w.key in wanted and _admits(scope, w)]
-    return sorted(found, key=importance)
+    return sorted(found, key=importance), len(alerts) >= RECENT
 
 
 def morning_risk_lines(settings: RiskSettings) -> Callable[[UnitOfWork, Rep, datetime], Awaitable[Sequence[str]]]:

@@ -57,8 +57,9 @@ async def scan_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, s
 
 async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime, settings: RiskSettings,
                        batch: int = 2000) -> int:
-    """One full scan: every candidate page in its own unit of work (on SQLite the connection goes back to
-    chat between pages); new warnings are written FLUSH at a time, one commit each. How many were new."""
+    """One full scan: each candidate page read in a unit of work of its own and judged after it closed (on
+    SQLite the connection goes back to chat in between); new warnings written FLUSH at a time, one commit
+    each. How many were new."""
     day = RiskDay.of(now, settings.timezone)
     created, team_of = 0, None
     pending: dict[tuple[str, str, int, str], Warning] = {}
@@ -68,12 +69,13 @@ async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime,
             if team_of is None:
                 team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
             facts, cursor = await uow.risks.candidates(day, settings, cursor, batch)
-            for warning in evaluate_all(facts, day, settings):
-                pending.setdefault(warning.key, with_team(warning, team_of))
-            if pending and (len(pending) >= FLUSH or cursor is None):
+        for warning in evaluate_all(facts, day, settings):
+            pending.setdefault(warning.key, with_team(warning, team_of))
+        if pending and (len(pending) >= FLUSH or cursor is None):
+            async with uow_factory() as uow:
                 created += await uow.risks.record(list(pending.values()), now)
                 await uow.commit()
-                pending.clear()
+            pending.clear()
     return created
 
 

@@ -17,7 +17,8 @@ from bot.registry import command
 from bot.reply import Button, Reply
 from domain.risk_ports import RiskRepository
 from domain.risks import RiskDay, RiskRule, RiskSettings
-from scheduler.risk_current import current_warnings
+from scheduler import risk_current
+from scheduler.risk_current import newest_warnings
 from scheduler.risk_messages import numbered
 
 SHOWN = 10
@@ -33,14 +34,16 @@ async def show_risks(ctx: Context, args: Args) -> Reply:
     if risks is None:
         return Reply.text(ctx.t("风险提醒还没有启用。", "Risk warnings are not set up."), error=True)
     scope = view_scope(ctx)
-    warnings = await current_warnings(risks, scope, RiskDay.of(ctx.now, settings.timezone), settings)
+    warnings, more = await newest_warnings(risks, scope, RiskDay.of(ctx.now, settings.timezone), settings)
     if not warnings:
         return Reply.text(ctx.t("目前没有风险提醒。", "No risk warnings right now."))
     counts = Counter(w.rule for w in warnings)
     per_rule = " · ".join(f"{rule.label(ctx.locale)} {counts[rule]}" for rule in RiskRule if counts[rule])
     shown = warnings[:SHOWN]
     owners = {r.id: r.name for r in ctx.directory.reps if r.id is not None and r.id != ctx.rep.id}
-    title = ctx.t(f"当前风险 {len(warnings)} 条", f"{len(warnings)} current risk warnings")
+    title = ctx.t(f"当前风险 {len(warnings)} 条", f"{len(warnings)} current risk warnings") if not more else ctx.t(
+        f"最新 {risk_current.RECENT} 条风险提醒中仍成立的 {len(warnings)} 条",
+        f"{len(warnings)} of the newest {risk_current.RECENT} risk warnings still hold")
     footer = ctx.t(f"仅显示最重要的 {SHOWN} 条", f"Showing the {SHOWN} most important") \
         if len(warnings) > SHOWN else ""
     reply = Reply.card(title, lines=[per_rule, *numbered(shown, ctx.locale, owners)], footer=footer)

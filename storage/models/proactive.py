@@ -20,7 +20,9 @@ class RiskAlertRow(Base):
     __table_args__ = (UniqueConstraint("rule", "subject_kind", "subject_id", "state"),
                       Index("ix_risk_alerts_rep_id_created_at", "rep_id", "created_at"),
                       Index("ix_risk_alerts_unsent", "team_id", "rep_id", "rule", "id",
-                            sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")))
+                            sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")),
+                      Index("ix_risk_alerts_created_at_id", "created_at", "id"),
+                      Index("ix_risk_alerts_team_id_created_at_id", "team_id", "created_at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rule: Mapped[Code]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -100,13 +100,19 @@ class SqlAlchemyRiskLedger:
 
     async def recent(self, rep_ids: Iterable[int] | None, team_ids: Iterable[int] = (),
                      limit: int = 200) -> Sequence[RiskAlert]:
-        stmt = select(ALERTS).order_by(ALERTS.c.created_at.desc(), ALERTS.c.id.desc()).limit(limit)
-        if rep_ids is not None:
-            reps, teams = sorted(set(rep_ids)), sorted(set(team_ids))
-            if not reps and not teams:
-                return []
-            stmt = stmt.where(or_(ALERTS.c.rep_id.in_(reps), ALERTS.c.team_id.in_(teams)))
-        return [_alert(row) for row in await self.session.execute(stmt)]
+        """Newest first. Everyone's: one walk of ix_risk_alerts_created_at_id; a scope: the recipients' and
+        the teams' newest apart (ix_risk_alerts_rep_id_created_at, ix_risk_alerts_team_id_created_at_id),
+        merged here, so no query sorts the whole ledger."""
+        newest = select(ALERTS).order_by(ALERTS.c.created_at.desc(), ALERTS.c.id.desc()).limit(limit)
+        if rep_ids is None:
+            return [_alert(row) for row in await self.session.execute(newest)]
+        reps, teams = sorted(set(rep_ids)), sorted(set(team_ids))
+        found: dict[int, RiskAlert] = {}
+        for column, ids in ((ALERTS.c.rep_id, reps), (ALERTS.c.team_id, teams)):
+            if ids:
+                for row in await self.session.execute(newest.where(column.in_(ids))):
+                    found.setdefault(row.id, _alert(row))
+        return sorted(found.values(), key=lambda a: (a.created_at, a.id), reverse=True)[:limit]
 
 
 class SqlAlchemyRiskRepository(SqlAlchemyRiskScanner, SqlAlchemyRiskLedger):

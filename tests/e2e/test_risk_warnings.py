@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from domain.risks import RiskSettings
 from scheduler.risks import scan_risks
 from tests.e2e.harness import Console
@@ -56,6 +58,17 @@ async def test_risks_lists_only_what_the_asker_may_see(console: Console) -> None
     english = await console.say("risks", as_user="chen")
     assert "1 current risk warnings" in english and "#3 WMS: the next step (demo) is 1 days overdue" in english
     assert "#1" not in english
+
+
+async def test_when_the_ledger_holds_more_than_is_read_the_header_says_of_how_many(
+        console: Console, monkeypatch: pytest.MonkeyPatch) -> None:
+    await three_overdue_deals(console)
+    await scan(console, timedelta(days=2))
+    monkeypatch.setattr("scheduler.risk_current.RECENT", 2)
+    everyone = await console.say("风险", as_user="admin")
+    assert "最新 2 条风险提醒中仍成立的 2 条" in everyone and "当前风险" not in everyone
+    assert "#3 WMS" in everyone and "#2 二期" in everyone and "#1 MES" not in everyone  # the newest two
+    assert "1 current risk warnings" in await console.say("risks", as_user="chen")  # one row: all of it read
 
 
 async def test_a_fixed_risk_leaves_the_list(console: Console) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from storage_helpers import SHANGHAI, Factory
@@ -64,3 +64,20 @@ async def test_a_stored_warning_keeps_every_column_as_given(uow_factory: Factory
     assert stored_rows == [
         ("next_step_overdue", "deal", 1, "2026-11-23T02:00:00Z", 2, 1, NOW, None),
         ("next_step_overdue", "deal", 7, odd.state, None, None, NOW, None)]
+
+
+async def test_the_newest_warnings_of_recipients_and_teams_merge_newest_first(uow_factory: Factory) -> None:
+    rows = [replace(BASE, subject_id=n, rep_id=rep, team_id=team)
+            for n, (rep, team) in enumerate([(2, 1), (3, 1), (4, 2), (None, 1), (2, 1), (5, 3)], start=1)]
+    async with uow_factory() as uow:
+        for hours, warning in enumerate(rows):  # subject n stored at hour n - 1
+            await uow.risks.record([warning], NOW + timedelta(hours=hours))
+        await uow.commit()
+    async with uow_factory() as uow:
+        everyone = [a.subject_id for a in await uow.risks.recent(None, limit=4)]
+        rep_and_team = [a.subject_id for a in await uow.risks.recent([2, 4], [1], limit=10)]
+        limited = [a.subject_id for a in await uow.risks.recent([2, 4], [1], limit=2)]
+        nobody = await uow.risks.recent([], [], limit=10)
+    assert everyone == [6, 5, 4, 3]
+    assert rep_and_team == [5, 4, 3, 2, 1]  # rep 2's and 4's, and team 1's (subject 4 has no recipient)
+    assert limited == [5, 4] and list(nobody) == []
