@@ -3,10 +3,10 @@ at a time (ScanCursor), each page in its own unit of work, so memory stays flat 
 are and no transaction lasts the whole scan.
 
 The scans, in order, and what they walk:
-- open deals: every open deal by id (the primary key), with when it entered its stage (correlated max over
-  ix_stage_changes_opportunity_id) and, per page, the quotes of its id range (uq quotes opportunity_id,
-  version). The stalled, close-date, next-step and quote rules read nothing else, so each open deal is
-  read and judged once, however many rules it breaks.
+- open deals: every open deal by id (the primary key); per page, the stage changes and the quotes of its
+  id range (ix_stage_changes_opportunity_id, uq quotes opportunity_id, version). The stalled, close-date,
+  next-step and quote rules read nothing else, so each open deal is read and judged once, however many
+  rules it breaks.
 - won without contract: closed_at in [lookback, today - N), no contract — ix_opportunities_closed_at_stage.
 - payments: current plan milestones not paid, due_on in [lookback, today + N] — ix_payment_milestones_due_on.
 - invoices: issued, issued_on in [lookback, today - terms), walked by id.
@@ -138,17 +138,22 @@ class SqlAlchemyRiskScanner:
 
     @staticmethod
     def _open_query() -> Select[Any]:
-        """Every open deal, with when it entered its stage: the rules on open deals (stalled, close date,
-        next step, quote) read nothing else but the deal's quotes. Walked on the primary key (both engines
-        plan it so: a page reads about twice its size in rows, half of a company's deals being open)."""
-        entered = select(func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id == DEALS.c.id).scalar_subquery()
-        return select(*DEAL_COLUMNS, entered.label("entered_at")).where(DEALS.c.stage.in_(OPEN))
+        """Every open deal: the rules on open deals (stalled, close date, next step, quote) read nothing else
+        but when it entered its stage and its quotes, read per page by id range. Walked on the primary key
+        (both engines plan it so: a page reads about twice its size in rows, half of the deals being open)."""
+        return select(*DEAL_COLUMNS).where(DEALS.c.stage.in_(OPEN))
 
     async def _open_deals(self, rows: Sequence[Row[Any]]) -> list[Facts]:
+        """A page of open deals as facts: two range reads (stage changes, quotes) over the page's ids, not a
+        correlated lookup per deal (PostgreSQL runs those one by one: ~40 µs each, 20 s at 1M deals)."""
         if not rows:
             return []
-        quotes = await self._quotes(QUOTES.c.opportunity_id.between(rows[0].id, rows[-1].id))
-        return [_deal_facts(row, row.entered_at, False, quotes.get(row.id, [])) for row in rows]
+        first, last = rows[0].id, rows[-1].id
+        entered = {deal: at for deal, at in await self.session.execute(
+            select(CHANGES.c.opportunity_id, func.max(CHANGES.c.at))
+            .where(CHANGES.c.opportunity_id.between(first, last)).group_by(CHANGES.c.opportunity_id))}
+        quotes = await self._quotes(QUOTES.c.opportunity_id.between(first, last))
+        return [_deal_facts(row, entered.get(row.id), False, quotes.get(row.id, [])) for row in rows]
 
     @staticmethod
     async def _won_deals(rows: Sequence[Row[Any]]) -> list[Facts]:
@@ -172,18 +177,17 @@ class SqlAlchemyRiskScanner:
         return quotes
 
     async def _deals(self, ids: Iterable[int]) -> list[Facts]:
-        """Deal facts for these deals: the deal, its latest stage change, contract and quotes."""
+        """Deal facts for these (few) deals: the deal with its latest stage change and whether it has a
+        contract in one statement, then its quotes."""
         wanted = padded(ids)
         if not wanted:
             return []
-        rows = (await self.session.execute(select(*DEAL_COLUMNS).where(DEALS.c.id.in_(wanted)))).all()
-        entered = {deal: at for deal, at in await self.session.execute(
-            select(CHANGES.c.opportunity_id, func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id.in_(wanted))
-            .group_by(CHANGES.c.opportunity_id))}
-        signed = set((await self.session.execute(select(CONTRACTS.c.opportunity_id).where(
-            CONTRACTS.c.opportunity_id.in_(wanted)).distinct())).scalars())
+        entered = select(func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id == DEALS.c.id).scalar_subquery()
+        signed = exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id)
+        rows = (await self.session.execute(select(*DEAL_COLUMNS, entered.label("entered"), signed.label("signed"))
+                                           .where(DEALS.c.id.in_(wanted)))).all()
         quotes = await self._quotes(QUOTES.c.opportunity_id.in_(wanted))
-        return [_deal_facts(row, entered.get(row.id), row.id in signed, quotes.get(row.id, [])) for row in rows]
+        return [_deal_facts(row, row.entered, bool(row.signed), quotes.get(row.id, [])) for row in rows]
 
     def _milestone_query(self) -> Select[Any]:
         return (select(PLANS, *DEAL_COLUMNS[:5]).join(DEALS, DEALS.c.id == PLANS.c.opportunity_id)
