@@ -53,6 +53,17 @@ def own_scope(ctx: Context) -> Asked:
     return _rep_scope(rep)
 
 
+def rank_scope(ctx: Context) -> Asked:
+    """Whom a place on the leaderboard counts among: what the asker may see, and for a rep, their team (a
+    rank among oneself says nothing). The answer shows the place, the number ranked and the asked rep's own
+    numbers only, never a colleague's."""
+    asked = own_scope(ctx)
+    team = next((t for t in ctx.directory.teams if t.id == ctx.rep.team_id), None)
+    if asked.kind != "rep" or team is None or team.id is None:
+        return asked
+    return Asked(Scope(team_ids=frozenset({team.id}), label=team.name, label_en=team.name), "teams", (team.id,))
+
+
 def resolve_scope(ctx: Context, subject: str) -> Asked:
     """The scope `subject` names ("" = the asker's own), or NotYours / UnknownSubject."""
     name = subject.strip()

@@ -20,7 +20,7 @@ from bot.analytics_people_answers import (
     win_rate_answer,
 )
 from bot.analytics_periods import one_period
-from bot.analytics_scope import NotYours, UnknownSubject, may_see_rep, own_scope, resolve_scope
+from bot.analytics_scope import NotYours, UnknownSubject, may_see_rep, own_scope, rank_scope, resolve_scope
 from bot.context import Context
 from bot.nlp.questions import Question, read_question
 from bot.reply import Reply
@@ -73,10 +73,10 @@ async def _deals_of(ctx: Context, question: Question) -> Reply:
 
 
 async def _rank(ctx: Context, question: Question, period: Period) -> Reply:
-    """梁宇这个季度排第几 (我排第几: the asker): among the reps the asker may see."""
+    """梁宇这个季度排第几 (我排第几: the asker): among the reps the asker may see; a rep among their team."""
     asked = resolve_scope(ctx, question.subject) if question.subject else None
     rep = ctx.directory.rep(asked.rep_id) if asked is not None and asked.rep_id is not None else \
         ctx.rep if asked is None else None
     if rep is None:
         return await leaderboard_answer(ctx, asked or own_scope(ctx), period)  # 华东一组排第几: the team's board
-    return await rank_answer(ctx, own_scope(ctx), rep, period)
+    return await rank_answer(ctx, rank_scope(ctx), rep, period)

@@ -48,6 +48,17 @@ async def test_leaderboard_and_a_reps_place(company: Console) -> None:
     assert "「王强」不在你的查看范围内" in other and "万" not in other
 
 
+async def test_a_rep_asking_their_own_place_is_ranked_within_their_team_without_colleagues_numbers(
+        company: Console) -> None:
+    async with nothing_stored(company):
+        mine = await company.say("我这个季度排第几", as_user="李娜")
+        first = await company.say("where do I rank this quarter", as_user="张伟")  # 张伟 reads Chinese
+        # Q4 in 华东一组: 张伟 30万 first, 李娜 20万 second (王强, 40万, is in another team).
+        assert "李娜 2026年第4季度 排第 2 名（共 2 位有赢单的同事）" in mine and "范围：华东一组" in mine
+        assert "赢单 1 个 · 20万" in mine and "30万" not in mine and "张伟" not in mine
+        assert "张伟 2026年第4季度 排第 1 名（共 2 位有赢单的同事）" in first and "20万" not in first
+
+
 async def test_who_is_behind_and_what_is_due(company: Console) -> None:
     async with nothing_stored(company):
         behind = await company.say("who is behind on follow-ups", as_user="管理员")
