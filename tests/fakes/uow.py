@@ -34,14 +34,8 @@ from domain.ports import (
 from domain.quote import Quote
 from tests.fakes.analytics import FakeAnalyticsReader, FakeTargetRepository
 from tests.fakes.daily import FakeDailyReportRepository
-from tests.fakes.messaging import (
-    FakeAuditRepository,
-    FakeInboxRepository,
-    FakeMailQuarantineRepository,
-    FakeMailThreadRepository,
-    FakeOutboxRepository,
-    FakeSettingsRepository,
-)
+from tests.fakes.mail import FakeMailQuarantineRepository, FakeMailThreadRepository, FakeSettingsRepository
+from tests.fakes.messaging import FakeAuditRepository, FakeInboxRepository, FakeOutboxRepository
 from tests.fakes.sales import (
     FakeContactRepository,
     FakeCustomerRepository,
