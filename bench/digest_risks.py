@@ -80,17 +80,16 @@ class RiskRuns:
 
     async def bare(self, kind: str) -> float:
         """The recorded statements on a bare connection; its seconds. `first`: from the reset state, with the
-        scan's commits. `next_day` (run right after `first`): its reads only, so the state stays as it is."""
-        statements = self.recorded[kind]
-        if kind == "first":
+        scan's commits. `next_day` (run right after `first`): every statement (its inserts mostly find the
+        warning stored already) in one transaction that is rolled back, so the state stays as it is."""
+        statements, keep = self.recorded[kind], kind == "first"
+        if keep:
             await self.reset()
-        else:
-            statements = [r for r in statements if r[0].lstrip().upper().startswith(("SELECT", "WITH"))]
         start = time.perf_counter()
         if self.company.url.startswith("sqlite"):
-            _bare_sqlite(self.company.url, statements)
+            _bare_sqlite(self.company.url, statements, keep)
         else:
-            await _bare_postgres(self.company.url, statements)
+            await _bare_postgres(self.company.url, statements, keep)
         return time.perf_counter() - start
 
     async def peak_mib(self) -> float:
@@ -121,38 +120,42 @@ async def _recording(engine: AsyncEngine, job: Callable[[], Awaitable[float]]) -
     return [r for r in recorded if r is COMMIT or r[0].lstrip().upper().startswith(KEPT)]
 
 
-def _bare_sqlite(url: str, statements: list[Recorded]) -> int:
+def _bare_sqlite(url: str, statements: list[Recorded], keep: bool) -> int:
+    """Replay; `keep`: commit where the scan committed, else roll everything back at the end."""
     connection = sqlite3.connect(make_url(url).database or "", isolation_level=None)
     rows = 0
     try:
         connection.execute("BEGIN")
         for sql, params, many in statements:
             if sql == COMMIT[0] and params is None:
-                connection.execute("COMMIT")
-                connection.execute("BEGIN")
+                if keep:
+                    connection.execute("COMMIT")
+                    connection.execute("BEGIN")
             elif many:
                 connection.executemany(sql, params)
             else:
                 rows += len(connection.execute(sql, params or ()).fetchall())
-        connection.execute("COMMIT")
+        connection.execute("COMMIT" if keep else "ROLLBACK")
         return rows
     finally:
         connection.close()
 
 
-async def _bare_postgres(url: str, statements: list[Recorded]) -> int:
+async def _bare_postgres(url: str, statements: list[Recorded], keep: bool) -> int:
+    """Replay; `keep`: commit where the scan committed, else roll everything back at the end."""
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     rows = 0
     try:
         await connection.execute("BEGIN")
         for sql, params, many in statements:
             if sql == COMMIT[0] and params is None:
-                await connection.execute("COMMIT; BEGIN")
+                if keep:
+                    await connection.execute("COMMIT; BEGIN")
             elif many:
                 await connection.executemany(sql, params)
             else:
                 rows += len(await connection.fetch(sql, *(params or ())))
-        await connection.execute("COMMIT")
+        await connection.execute("COMMIT" if keep else "ROLLBACK")
         return rows
     finally:
         await connection.close()
