@@ -59,6 +59,12 @@ class RiskRuns:
             await conn.execute(text("DELETE FROM risk_alerts"))
             await conn.execute(text("DELETE FROM settings WHERE key = :key"), {"key": WATERMARK})
             await conn.execute(text("DELETE FROM outbox WHERE id > :mark"), {"mark": self.outbox_mark})
+        if not self.company.url.startswith("sqlite"):  # no run pays for the dead rows of the one before
+            connection = await asyncpg.connect(self.company.url.replace("postgresql+asyncpg://", "postgresql://"))
+            try:
+                await connection.execute("VACUUM ANALYZE risk_alerts, outbox, settings")
+            finally:
+                await connection.close()
 
     async def first(self) -> float:
         await self.reset()
