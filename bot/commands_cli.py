@@ -122,29 +122,19 @@ async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
 
 
 async def import_customers(args: argparse.Namespace, config: Config) -> int:
-    if getattr(args, "import_command", "customers") == "targets":
-        return await import_targets(args, config)
+    """`dealbot import customers FILE` and `dealbot import targets FILE`: a dry run unless --commit."""
     from bot.importing import import_customers_file
-
-    app = await bootstrap(config, chat=False)
-    try:
-        report = await import_customers_file(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
-    finally:
-        await app.close()
-    print(report.render())
-    return 0 if not report.fatal else 2
-
-
-async def import_targets(args: argparse.Namespace, config: Config) -> int:
     from bot.importing_targets import import_targets_file
 
+    targets = getattr(args, "import_command", "customers") == "targets"
     app = await bootstrap(config, chat=False)
     try:
-        report = await import_targets_file(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
+        load = import_targets_file if targets else import_customers_file
+        report = await load(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
     finally:
         await app.close()
     print(report.render())
-    return 2 if report.fatal is not None else 0
+    return 2 if report.fatal else 0
 
 
 async def import_users(args: argparse.Namespace, config: Config) -> int:
