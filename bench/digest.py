@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sqlite3
 import statistics
 import sys
 import time
@@ -36,11 +35,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import asyncpg
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from bench.digest_risks import RiskRuns
+from bench.replay import READS, Recorded, recording, replay
 from bot.digest.compose import compose_digest
 from bot.digest.fonts import find_cjk_font
 from bot.digest.markdown import split_for_channel
@@ -51,7 +49,6 @@ from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 
 ZONE = ZoneInfo("Asia/Shanghai")
-Statement = tuple[str, Any]
 
 
 class Digests:
@@ -68,7 +65,7 @@ class Digests:
         self.uow_factory = uow_factory
         self.at = datetime.combine(day, settings.time, ZONE)
         self.teams: list[Team] = []
-        self.recorded: list[Statement] = []
+        self.recorded: list[Recorded] = []
 
     async def load(self) -> None:
         async with self.uow_factory() as uow:
@@ -97,36 +94,7 @@ class Digests:
 
     async def record(self) -> None:
         """Build every digest once, keeping each statement the driver is sent."""
-        def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-            self.recorded.append((statement, parameters))
-
-        event.listen(self.engine.sync_engine, "before_cursor_execute", keep)
-        try:
-            await self.build_all()
-        finally:
-            event.remove(self.engine.sync_engine, "before_cursor_execute", keep)
-        self.recorded = [(sql, params) for sql, params in self.recorded
-                         if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
-
-
-async def bare_sqlite(url: str, statements: list[Statement]) -> int:
-    path = make_url(url).database
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return sum(len(connection.execute(sql, params or ()).fetchall()) for sql, params in statements)
-    finally:
-        connection.close()
-
-
-async def bare_postgres(url: str, statements: list[Statement]) -> int:
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        rows = 0
-        for sql, params in statements:
-            rows += len(await connection.fetch(sql, *(params or ())))
-        return rows
-    finally:
-        await connection.close()
+        self.recorded = await recording(self.engine, self.build_all, READS)
 
 
 async def timed(job: Callable[[], Awaitable[Any]]) -> float:
@@ -152,14 +120,13 @@ def spread(values: list[float]) -> dict[str, float]:
 
 async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     digests = Digests(url, args.day, DigestSettings())
-    bare = bare_sqlite if name == "sqlite" else bare_postgres
     try:
         await digests.load()
         await digests.record()
         statements = digests.recorded
         baseline, built, charts = [], [], []
         for _ in range(args.runs):
-            baseline.append(await timed(lambda: bare(url, statements)))
+            baseline.append(await timed(lambda: replay(url, statements, keep=False)))
             start = time.perf_counter()
             chart_seconds = await digests.build_all(args.charts)
             built.append(time.perf_counter() - start - chart_seconds)
@@ -168,7 +135,7 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
             "engine": name, "url": make_url(url).render_as_string(hide_password=True), "teams": len(digests.teams),
             "statements": len(statements), "baseline_s": spread(baseline), "digest_s": spread(built),
             "ratio": round(statistics.median(built) / statistics.median(baseline), 2) if baseline else None,
-            "baseline_peak_mib": round(await peak_mib(lambda: bare(url, statements)), 2),
+            "baseline_peak_mib": round(await peak_mib(lambda: replay(url, statements, keep=False)), 2),
             "digest_peak_mib": round(await peak_mib(digests.build_all), 2),
             "digest_team_peak_mib": round(max(digests.team_peaks) / 2**20, 3),
         }

@@ -11,26 +11,21 @@ committed (the same transactions, the same durable writes); the reset before the
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 import asyncpg
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.replay import Recorded, recording, replay
 from domain.risks import RiskSettings
 from scheduler.risk_changes import WATERMARK
 from scheduler.risks import scan_risks
 from storage.uow import SqlAlchemyUnitOfWork
-
-Recorded = tuple[str, Any, bool]  # statement, parameters, executemany; ("COMMIT", None, False) marks a commit
-KEPT = ("SELECT", "WITH", "INSERT", "UPDATE", "DELETE")
-COMMIT: Recorded = ("COMMIT", None, False)
 
 
 class Company(Protocol):
@@ -82,7 +77,7 @@ class RiskRuns:
     async def record(self) -> None:
         """A first scan and a next day's, keeping each statement (and its parameters) the driver is sent."""
         for kind, scan in (("first", self.first), ("next_day", self.next_day)):
-            self.recorded[kind] = await _recording(self.company.engine, scan)
+            self.recorded[kind] = await recording(self.company.engine, scan)
 
     async def bare(self, kind: str) -> float:
         """The recorded statements on a bare connection; its seconds. `first`: from the reset state, with the
@@ -92,10 +87,7 @@ class RiskRuns:
         if keep:
             await self.reset()
         start = time.perf_counter()
-        if self.company.url.startswith("sqlite"):
-            _bare_sqlite(self.company.url, statements, keep)
-        else:
-            await _bare_postgres(self.company.url, statements, keep)
+        await replay(self.company.url, statements, keep)
         return time.perf_counter() - start
 
     async def peak_mib(self) -> float:
@@ -105,63 +97,3 @@ class RiskRuns:
             return tracemalloc.get_traced_memory()[1] / 2**20
         finally:
             tracemalloc.stop()
-
-
-async def _recording(engine: AsyncEngine, job: Callable[[], Awaitable[float]]) -> list[Recorded]:
-    recorded: list[Recorded] = []
-
-    def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
-        recorded.append((statement, parameters, many))
-
-    def commit(conn: Any) -> None:
-        recorded.append(COMMIT)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", keep)
-    event.listen(engine.sync_engine, "commit", commit)
-    try:
-        await job()
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", keep)
-        event.remove(engine.sync_engine, "commit", commit)
-    return [r for r in recorded if r is COMMIT or r[0].lstrip().upper().startswith(KEPT)]
-
-
-def _bare_sqlite(url: str, statements: list[Recorded], keep: bool) -> int:
-    """Replay; `keep`: commit where the scan committed, else roll everything back at the end."""
-    connection = sqlite3.connect(make_url(url).database or "", isolation_level=None)
-    rows = 0
-    try:
-        connection.execute("BEGIN")
-        for sql, params, many in statements:
-            if sql == COMMIT[0] and params is None:
-                if keep:
-                    connection.execute("COMMIT")
-                    connection.execute("BEGIN")
-            elif many:
-                connection.executemany(sql, params)
-            else:
-                rows += len(connection.execute(sql, params or ()).fetchall())
-        connection.execute("COMMIT" if keep else "ROLLBACK")
-        return rows
-    finally:
-        connection.close()
-
-
-async def _bare_postgres(url: str, statements: list[Recorded], keep: bool) -> int:
-    """Replay; `keep`: commit where the scan committed, else roll everything back at the end."""
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    rows = 0
-    try:
-        await connection.execute("BEGIN")
-        for sql, params, many in statements:
-            if sql == COMMIT[0] and params is None:
-                if keep:
-                    await connection.execute("COMMIT; BEGIN")
-            elif many:
-                await connection.executemany(sql, params)
-            else:
-                rows += len(await connection.fetch(sql, *(params or ())))
-        await connection.execute("COMMIT" if keep else "ROLLBACK")
-        return rows
-    finally:
-        await connection.close()
