@@ -11,27 +11,20 @@ import pytest
 
 from bot.cli import main
 from domain.analytics import Target
-from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.analytics_company import build_company
+from tests.db_access import in_uow, with_uow_factory
 
 
 async def _build(url: str) -> dict[str, int]:
-    engine = make_engine(url)
-    try:
-        company = await build_company(lambda: SqlAlchemyUnitOfWork(make_session_factory(engine)))
-        return dict(company.teams)
-    finally:
-        await engine.dispose()
+    company = await with_uow_factory(url, build_company)
+    return dict(company.teams)
 
 
 async def _stored(url: str, period: str) -> list[Target]:
-    engine = make_engine(url)
-    try:
-        async with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
-            return list(await uow.targets.for_period(period))
-    finally:
-        await engine.dispose()
+    async def read(uow: SqlAlchemyUnitOfWork) -> list[Target]:
+        return list(await uow.targets.for_period(period))
+    return await in_uow(url, read)
 
 
 def test_the_cli_imports_targets_only_with_commit(db_url: str, tmp_path: Path,

@@ -10,27 +10,19 @@ import pytest
 
 from bot.cli import main
 from bot.digest.jsonview import TOP_KEYS
-from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.analytics_company import build_company
+from tests.db_access import in_uow, with_uow_factory
 
 
 async def _build(url: str) -> None:
-    engine = make_engine(url)
-    try:
-        factory = make_session_factory(engine)
-        await build_company(lambda: SqlAlchemyUnitOfWork(factory), identities=True)
-    finally:
-        await engine.dispose()
+    await with_uow_factory(url, lambda factory: build_company(factory, identities=True))
 
 
 async def _queued(url: str, recipient: str) -> list[str]:
-    engine = make_engine(url)
-    try:
-        async with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
-            return [item.text for item in await uow.outbox.pending_for("console", recipient)]
-    finally:
-        await engine.dispose()
+    async def read(uow: SqlAlchemyUnitOfWork) -> list[str]:
+        return [item.text for item in await uow.outbox.pending_for("console", recipient)]
+    return await in_uow(url, read)
 
 
 @pytest.fixture
