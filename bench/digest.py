@@ -135,6 +135,7 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
             "engine": name, "url": make_url(url).render_as_string(hide_password=True), "teams": len(digests.teams),
             "statements": len(statements), "baseline_s": spread(baseline), "digest_s": spread(built),
             "ratio": round(statistics.median(built) / statistics.median(baseline), 2) if baseline else None,
+            "ratio_runs": spread([b / a for a, b in zip(baseline, built, strict=True)]),
             "baseline_peak_mib": round(await peak_mib(lambda: replay(url, statements, keep=False)), 2),
             "digest_peak_mib": round(await peak_mib(digests.build_all), 2),
             "digest_team_peak_mib": round(max(digests.team_peaks) / 2**20, 3),
@@ -142,17 +143,16 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
         if args.charts:
             result["charts_s"] = spread(charts)
         if args.with_risks:
-            result.update(await risk_figures(digests, args.runs, spread(baseline), spread(built)))
+            result.update(await risk_figures(digests, args.runs, baseline, built))
         return result
     finally:
         await digests.engine.dispose()
 
 
-async def risk_figures(digests: Digests, runs: int, bare_digest: dict[str, float],
-                       digest: dict[str, float]) -> dict[str, Any]:
+async def risk_figures(digests: Digests, runs: int, bare_digest: list[float], digest: list[float]) -> dict[str, Any]:
     """Per run, alternating with their bare SQL: a first full risk scan, then the next day's full scan. The
-    target's ratios of medians: (digests + first scan) against the digests' bare SQL alone, and against
-    both bare halves; the same with the next day's scan."""
+    target's ratios, each within one run (min / median / max over the runs): (digests + scan) against the
+    digests' bare SQL alone, and against both bare halves."""
     risks = RiskRuns(digests)
     await risks.record()
     times: dict[str, list[float]] = {"bare_first": [], "first": [], "bare_next_day": [], "next_day": []}
@@ -163,11 +163,10 @@ async def risk_figures(digests: Digests, runs: int, bare_digest: dict[str, float
         times["next_day"].append(await risks.next_day())
     figures: dict[str, Any] = {"risk_statements": {k: len(v) for k, v in risks.recorded.items()},
                                "risk_warnings": risks.warnings, **{f"risk_{k}_s": spread(v) for k, v in times.items()}}
-    for kind in ("first", "next_day") if runs else ():
-        both = digest["median"] + statistics.median(times[kind])
-        figures[f"ratio_with_{kind}"] = round(both / bare_digest["median"], 2)
-        figures[f"ratio_with_{kind}_vs_both_bare"] = round(
-            both / (bare_digest["median"] + statistics.median(times[f"bare_{kind}"])), 2)
+    for kind in ("first", "next_day"):
+        runs_of = list(zip(bare_digest, digest, times[f"bare_{kind}"], times[kind], strict=True))
+        figures[f"ratio_with_{kind}"] = spread([(d + scan) / b for b, d, _, scan in runs_of])
+        figures[f"ratio_with_{kind}_vs_both_bare"] = spread([(d + scan) / (b + bare) for b, d, bare, scan in runs_of])
     figures["risk_scan_peak_mib"] = round(await risks.peak_mib(), 2)
     return figures
 
@@ -177,14 +176,14 @@ def table(results: list[dict[str, Any]]) -> str:
              "peak MiB bare / digests / one team |", "|---|---|---|---|---|---|---|"]
     for r in results:
         b, d = (_three(r["baseline_s"]), _three(r["digest_s"]))
-        lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b} | {d} | {r['ratio']}× | "
+        lines.append(f"| {r['engine']} | {r['teams']} | {r['statements']} | {b} | {d} | {_three(r['ratio_runs'])}× | "
                      f"{r['baseline_peak_mib']} / {r['digest_peak_mib']} / {r['digest_team_peak_mib']} |")
     if any("risk_first_s" in r for r in results):
         lines += ["", "| engine | scan | new warnings | bare scan SQL s | scan s | (digests + scan) / bare digest SQL "
                   "| / both bare |", "|---|---|---|---|---|---|---|"]
         lines += [f"| {r['engine']} | {kind} | {r['risk_warnings'][kind]} | {_three(r[f'risk_bare_{kind}_s'])} | "
-                  f"{_three(r[f'risk_{kind}_s'])} | {r.get(f'ratio_with_{kind}')}× | "
-                  f"{r.get(f'ratio_with_{kind}_vs_both_bare')}× |"
+                  f"{_three(r[f'risk_{kind}_s'])} | {_three(r[f'ratio_with_{kind}'])}× | "
+                  f"{_three(r[f'ratio_with_{kind}_vs_both_bare'])}× |"
                   for r in results if "risk_first_s" in r for kind in ("first", "next_day")]
     return "\n".join(lines)
 
