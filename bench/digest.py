@@ -16,6 +16,8 @@ With --with-risks each run also times two full risk scans (bench/digest_risks.py
 SQL it sends: a first scan from an empty ledger (every warning stored and delivered), then the next day's
 full scan (every candidate judged again; only what crossed a threshold overnight is new). It WRITES (and
 clears before each run) the warning ledger, its watermark and the outbox rows it queued: use a copy.
+The process runs with `serve`'s garbage-collector settings (bot.runtime: tune_gc, then freeze_heap once the
+company is loaded), as the jobs do inside `serve`; the bare replays run in the same process.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from bot.digest.fonts import find_cjk_font
 from bot.digest.markdown import split_for_channel
 from bot.digest.messages import email_push
 from bot.digest.settings import DigestSettings
+from bot.runtime import freeze_heap, tune_gc
 from domain.people import Team
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
@@ -122,6 +125,7 @@ async def bench_engine(name: str, url: str, args: argparse.Namespace) -> dict[st
     digests = Digests(url, args.day, DigestSettings())
     try:
         await digests.load()
+        freeze_heap()  # as `serve` does once started (bot.bootstrap): the start-up heap out of collections
         await digests.record()
         statements = digests.recorded
         baseline, built, charts = [], [], []
@@ -162,7 +166,8 @@ async def risk_figures(digests: Digests, runs: int, bare_digest: list[float], di
         times["bare_next_day"].append(await risks.bare("next_day"))
         times["next_day"].append(await risks.next_day())
     figures: dict[str, Any] = {"risk_statements": {k: len(v) for k, v in risks.recorded.items()},
-                               "risk_warnings": risks.warnings, **{f"risk_{k}_s": spread(v) for k, v in times.items()}}
+                               "risk_warnings": risks.warnings, "risk_bare_first_marked_sent": risks.bare_marked,
+                               **{f"risk_{k}_s": spread(v) for k, v in times.items()}}
     for kind in ("first", "next_day"):
         runs_of = list(zip(bare_digest, digest, times[f"bare_{kind}"], times[kind], strict=True))
         figures[f"ratio_with_{kind}"] = spread([(d + scan) / b for b, d, _, scan in runs_of])
@@ -201,6 +206,7 @@ async def main() -> None:
     parser.add_argument("--charts", action="store_true", help="also render the email charts (timed apart)")
     parser.add_argument("--with-risks", action="store_true", help="also one full risk scan (writes!)")
     args = parser.parse_args()
+    tune_gc()  # the collector as `serve` sets it (bot.bootstrap): the jobs run there
     targets = [("sqlite", f"sqlite+aiosqlite:///{Path(args.sqlite).resolve()}")] if args.sqlite else []
     targets += [("postgresql", args.pg)] if args.pg else []
     results = []

@@ -45,6 +45,7 @@ class RiskRuns:
         self.recorded: dict[str, list[Recorded]] = {}
         self.outbox_mark: int | None = None
         self.warnings: dict[str, int] = {}
+        self.bare_marked = 0
 
     async def reset(self) -> None:
         """Back to the state before any scan: no warnings stored or queued, no watermark."""
@@ -57,6 +58,12 @@ class RiskRuns:
         if not self.company.url.startswith("sqlite"):  # no run pays for the dead rows of the one before
             connection = await asyncpg.connect(self.company.url.replace("postgresql+asyncpg://", "postgresql://"))
             try:
+                # Every run hands out the same ids (SQLite reuses them once the table is empty; a PostgreSQL
+                # sequence does not go back by itself): the replayed statements name warnings by id
+                # (`id <= :max_id` when marking sent), so with other ids they would match nothing.
+                await connection.execute("SELECT setval(pg_get_serial_sequence('risk_alerts', 'id'), 1, false)")
+                await connection.execute("SELECT setval(pg_get_serial_sequence('outbox', 'id'), $1, false)",
+                                         (self.outbox_mark or 0) + 1)
                 await connection.execute("VACUUM ANALYZE risk_alerts, outbox, settings")
             finally:
                 await connection.close()
@@ -88,7 +95,12 @@ class RiskRuns:
             await self.reset()
         start = time.perf_counter()
         await replay(self.company.url, statements, keep)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if keep:  # the replay did the scan's work: every warning stored and marked sent, as the scan did
+            async with self.company.engine.connect() as conn:
+                self.bare_marked = int((await conn.execute(
+                    text("SELECT count(*) FROM risk_alerts WHERE sent_at IS NOT NULL"))).scalar_one())
+        return seconds
 
     async def peak_mib(self) -> float:
         tracemalloc.start()
