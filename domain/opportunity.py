@@ -19,7 +19,7 @@ class Stage(StrEnum):
 
     @property
     def is_closed(self) -> bool:
-        return self in (Stage.WON, Stage.LOST)
+        return self is Stage.WON or self is Stage.LOST
 
     def label(self, locale: str = "zh") -> str:
         return STAGE_LABELS[self][0 if locale == "zh" else 1]

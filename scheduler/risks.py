@@ -22,7 +22,7 @@ from domain.people import CHANNEL_ORDER, Role
 from domain.permissions import managed_team_ids
 from domain.quiet import DEFAULT_QUIET
 from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, ScanCursor, UnsentGroup
-from domain.risk_rules import evaluate, evaluate_all
+from domain.risk_rules import evaluate
 from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
 from scheduler.people import cached_directory, cached_reps
 from scheduler.push import push
@@ -69,7 +69,7 @@ async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime,
             if team_of is None:
                 team_of = {rep.id: rep.team_id for rep in await cached_reps(uow)}
             facts, cursor = await uow.risks.candidates(day, settings, cursor, batch)
-        for warning in evaluate_all(facts, day, settings):
+        for warning in (w for f in facts for w in evaluate(f, day, settings)):
             pending.setdefault(warning.key, with_team(warning, team_of))
         if pending and (len(pending) >= FLUSH or cursor is None):
             async with uow_factory() as uow:

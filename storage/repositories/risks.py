@@ -54,15 +54,18 @@ OPEN = [s.value for s in OPEN_STAGES]
 STAGE_OF = {s.value: s for s in Stage}
 COUNTED_INVOICES = [InvoiceStatus.ISSUED.value, InvoiceStatus.REVERSED.value, InvoiceStatus.RED.value]
 Make = Callable[[Sequence[Row[Any]]], Awaitable[list[Facts]]]
+Scan = tuple[Select[Any], list[Any], Make]
 
 def _after(columns: Sequence[ColumnElement[Any]], last: Sequence[Any] | None) -> ColumnElement[bool]:
-    """Keyset condition: rows after `last` in the order of `columns` (the last column is unique)."""
+    """Keyset condition: rows after `last` in the order of `columns` (the last column is unique). The
+    leading `>=` is what both engines use as the index range: without it each page walked the index from
+    the start of the scan's range (the OR alone is only a filter), so a scan cost pages² / 2."""
     if last is None:
         return true()
     first: ColumnElement[bool] = columns[0] > last[0]
     if len(columns) == 1:
         return first
-    return or_(first, and_(columns[0] == last[0], columns[1] > last[1]))
+    return and_(columns[0] >= last[0], or_(first, and_(columns[0] == last[0], columns[1] > last[1])))
 
 
 async def page(session: AsyncSession, base: Select[Any], order: Sequence[ColumnElement[Any]],
@@ -106,42 +109,48 @@ class SqlAlchemyRiskScanner:
 
     async def candidates(self, day: RiskDay, settings: RiskSettings, cursor: ScanCursor,
                          batch: int = 2000) -> tuple[Sequence[Facts], ScanCursor | None]:
-        scans = self._scans(day, settings)
-        base, order, make = scans[cursor.scan]
+        scans = (self._open_scan, self._won_scan, self._milestone_scan, self._invoice_scan, self._lead_scan)
+        base, order, make = scans[cursor.scan](day, settings)  # only the scan walked: built once per page
         rows, last = await page(self.session, base, order, cursor.last, batch)
         facts = await make(rows)
         if last is not None:
             return facts, ScanCursor(cursor.scan, last)
         return facts, ScanCursor(cursor.scan + 1) if cursor.scan + 1 < len(scans) else None
 
-    def _scans(self, day: RiskDay, s: RiskSettings) -> list[tuple[Select[Any], list[Any], Make]]:
-        """(query, keyset order, rows -> facts) of each candidate scan, in the order they are walked."""
-        since = day.today - timedelta(days=s.lookback_days)
-        back = day.start_of(since)
-        won = select(*DEAL_COLUMNS).where(
-            DEALS.c.closed_at >= back, DEALS.c.closed_at < day.before(s.contract_days), DEALS.c.stage == Stage.WON,
-            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id))
-        invoices = self._invoice_query().where(
-            INVOICES.c.status == InvoiceStatus.ISSUED.value, INVOICES.c.issued_on >= since,
-            INVOICES.c.issued_on < day.today - timedelta(days=s.invoice_terms_days))
-        leads = self._lead_query().where(
-            LEADS.c.status.in_([LeadStatus.NEW.value, LeadStatus.ASSIGNED.value]), LEADS.c.created_at < (
-                cut := day.before(s.lead_days)),
-            ~exists().where(FOLLOWUPS.c.customer_id == LEADS.c.customer_id, FOLLOWUPS.c.at >= cut))
-        milestones = self._milestone_query().where(
-            PLANS.c.due_on >= since, PLANS.c.due_on <= day.today + timedelta(days=s.payment_soon_days))
-        return [(self._open_query(), [DEALS.c.id], self._open_deals),
-                (won, [DEALS.c.closed_at, DEALS.c.id], self._won_deals),
-                (milestones, [PLANS.c.due_on, PLANS.c.id], self._rows_as(self._milestone)),
-                (invoices, [INVOICES.c.id], self._rows_as(self._invoice)),
-                (leads, [LEADS.c.id], self._rows_as(self._lead))]
+    # Each candidate scan, in the order they are walked: (query, keyset order, rows -> facts).
 
-    @staticmethod
-    def _open_query() -> Select[Any]:
+    def _open_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
         """Every open deal: the rules on open deals (stalled, close date, next step, quote) read nothing else
         but when it entered its stage and its quotes, read per page by id range. Walked on the primary key
         (both engines plan it so: a page reads about twice its size in rows, half of the deals being open)."""
-        return select(*DEAL_COLUMNS).where(DEALS.c.stage.in_(OPEN))
+        return select(*DEAL_COLUMNS).where(DEALS.c.stage.in_(OPEN)), [DEALS.c.id], self._open_deals
+
+    def _won_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
+        won = select(*DEAL_COLUMNS).where(
+            DEALS.c.closed_at >= day.start_of(day.today - timedelta(days=s.lookback_days)),
+            DEALS.c.closed_at < day.before(s.contract_days), DEALS.c.stage == Stage.WON,
+            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id))
+        return won, [DEALS.c.closed_at, DEALS.c.id], self._won_deals
+
+    def _milestone_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
+        milestones = self._milestone_query().where(
+            PLANS.c.due_on >= day.today - timedelta(days=s.lookback_days),
+            PLANS.c.due_on <= day.today + timedelta(days=s.payment_soon_days))
+        return milestones, [PLANS.c.due_on, PLANS.c.id], self._rows_as(self._milestone)
+
+    def _invoice_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
+        invoices = self._invoice_query().where(
+            INVOICES.c.status == InvoiceStatus.ISSUED.value,
+            INVOICES.c.issued_on >= day.today - timedelta(days=s.lookback_days),
+            INVOICES.c.issued_on < day.today - timedelta(days=s.invoice_terms_days))
+        return invoices, [INVOICES.c.id], self._rows_as(self._invoice)
+
+    def _lead_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
+        cut = day.before(s.lead_days)
+        leads = self._lead_query().where(
+            LEADS.c.status.in_([LeadStatus.NEW.value, LeadStatus.ASSIGNED.value]), LEADS.c.created_at < cut,
+            ~exists().where(FOLLOWUPS.c.customer_id == LEADS.c.customer_id, FOLLOWUPS.c.at >= cut))
+        return leads, [LEADS.c.id], self._rows_as(self._lead)
 
     async def _open_deals(self, rows: Sequence[Row[Any]]) -> list[Facts]:
         """A page of open deals as facts: two range reads (stage changes, quotes) over the page's ids, not a

@@ -46,6 +46,29 @@ async def test_datetimes_are_stored_as_utc_so_comparisons_across_zones_work(
     assert "01:00:00" in str(stored)
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("2025-03-03 01:00:00", datetime(2025, 3, 3, 1, 0, tzinfo=UTC)),
+    ("2025-03-03 01:00:00.25", datetime(2025, 3, 3, 1, 0, 0, 250000, tzinfo=UTC)),
+    ("2025-03-03 09:00:00+08:00", datetime(2025, 3, 3, 1, 0, tzinfo=UTC)),
+    ("2025-03-03", datetime(2025, 3, 3, 0, 0, tzinfo=UTC)),
+])
+async def test_timestamps_written_by_hand_in_other_shapes_read_back_aware_in_utc(
+        uow_factory: Factory, parents: Parents, written: str, read: datetime) -> None:
+    """Raw SQL (an import, an admin's fix) may store a timestamp as other text than ours: each still reads
+    back aware, in UTC, as the engine understood it (on PostgreSQL a bare time of day is the server's UTC)."""
+    async with uow_factory() as uow:
+        value = ":at"
+        if uow.session.get_bind().dialect.name != "sqlite":
+            await uow.session.execute(text("SET TIME ZONE 'UTC'"))
+            value = "CAST(CAST(:at AS TEXT) AS TIMESTAMPTZ)"
+        await uow.session.execute(text(f"UPDATE opportunities SET created_at = {value} WHERE id = :id"),
+                                  {"at": written, "id": parents.opportunity_id})
+        await uow.commit()
+    async with uow_factory() as uow:
+        loaded = await uow.opportunities.get(parents.opportunity_id)
+    assert loaded.created_at == read and loaded.created_at is not None and loaded.created_at.tzinfo is UTC
+
+
 async def test_naive_datetimes_are_refused(uow_factory: Factory, parents: Parents) -> None:
     async with uow_factory() as uow:
         with pytest.raises(StatementError, match="naive datetime"):
