@@ -7,9 +7,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.args import normalize
@@ -17,8 +17,9 @@ from bot.context import Context, Directory, Settings
 from bot.directory_cache import DirectoryCache
 from bot.errors import UnknownSender
 from bot.i18n import Text
+from bot.message_records import from_record, reply_item, to_record
 from bot.processing import BatchProcessor
-from bot.reply import Reply, render_buttons, render_markdown, render_text
+from bot.reply import Reply
 from bot.router import Router
 from bot.settle import settle_item
 from bot.understanding.known import names_ready
@@ -74,23 +75,6 @@ class BatchChannelHandler(Protocol):
 
     async def __call__(self, uow: UnitOfWork, directory: Directory, messages: Sequence[InboundMessage],
                        now: datetime) -> list[OutboxItem]: ...
-
-
-def to_record(msg: InboundMessage) -> InboxRecord:
-    payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
-               "attachments": [asdict(a) for a in msg.attachments], "extra": msg.extra}
-    return InboxRecord(channel=msg.channel, external_id=msg.external_id, conversation_id=msg.conversation_id,
-                       sender_id=msg.sender_id, text=msg.text, received_at=msg.received_at,
-                       sender_name=msg.sender_name, payload=payload)
-
-
-def from_record(record: InboxRecord) -> InboundMessage:
-    return InboundMessage(channel=record.channel, external_id=record.external_id,
-                          conversation_id=record.conversation_id, sender_id=record.sender_id, text=record.text,
-                          received_at=record.received_at, sender_name=record.sender_name,
-                          subject=record.payload.get("subject", ""),
-                          thread_refs=tuple(record.payload.get("thread_refs", ())),
-                          extra=record.payload.get("extra", {}))
 
 
 class Bot:
@@ -297,12 +281,4 @@ class Bot:
 
     def _reply(self, msg: InboundMessage, reply: Reply, locale: str) -> OutboxItem:
         return reply_item(msg, reply, locale, self.clock())
-
-
-def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:
-    extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in ("session_webhook", "in_reply_to")}
-    if reply.buttons:
-        extra["buttons"] = render_buttons(reply, locale)
-    return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
-                      markdown=render_markdown(reply, locale), created_at=now, extra=extra)
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.context import Directory
-from bot.service import to_record
+from bot.message_records import to_record
 from connectors.base import InboundMessage
 from domain.messaging import Claim, OutboxItem
 from domain.ports import UnitOfWork

@@ -1,0 +1,37 @@
+"""Messages as the inbox stores them, and replies as the outbox sends them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from bot.reply import Reply, render_buttons, render_markdown, render_text
+from connectors.base import InboundMessage
+from domain.messaging import InboxRecord, OutboxItem
+
+
+def to_record(msg: InboundMessage) -> InboxRecord:
+    payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
+               "attachments": [asdict(a) for a in msg.attachments], "extra": msg.extra}
+    return InboxRecord(channel=msg.channel, external_id=msg.external_id, conversation_id=msg.conversation_id,
+                       sender_id=msg.sender_id, text=msg.text, received_at=msg.received_at,
+                       sender_name=msg.sender_name, payload=payload)
+
+
+def from_record(record: InboxRecord) -> InboundMessage:
+    return InboundMessage(channel=record.channel, external_id=record.external_id,
+                          conversation_id=record.conversation_id, sender_id=record.sender_id, text=record.text,
+                          received_at=record.received_at, sender_name=record.sender_name,
+                          subject=record.payload.get("subject", ""),
+                          thread_refs=tuple(record.payload.get("thread_refs", ())),
+                          extra=record.payload.get("extra", {}))
+
+
+def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:
+    extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in ("session_webhook", "in_reply_to")}
+    if reply.buttons:
+        extra["buttons"] = render_buttons(reply, locale)
+    return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
+                      markdown=render_markdown(reply, locale), created_at=now, extra=extra)
+
