@@ -21,7 +21,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.replay import Recorded, recording, replay
+from bench.replay import Recorded, pg_dsn, recording, replay
 from domain.risks import RiskSettings
 from scheduler.risk_changes import WATERMARK
 from scheduler.risks import scan_risks
@@ -55,15 +55,16 @@ class RiskRuns:
             await conn.execute(text("DELETE FROM risk_alerts"))
             await conn.execute(text("DELETE FROM settings WHERE key = :key"), {"key": WATERMARK})
             await conn.execute(text("DELETE FROM outbox WHERE id > :mark"), {"mark": self.outbox_mark})
-        if not self.company.url.startswith("sqlite"):  # no run pays for the dead rows of the one before
-            connection = await asyncpg.connect(self.company.url.replace("postgresql+asyncpg://", "postgresql://"))
-            try:
+            if not self.company.url.startswith("sqlite"):
                 # Every run hands out the same ids (SQLite reuses them once the table is empty; a PostgreSQL
                 # sequence does not go back by itself): the replayed statements name warnings by id
                 # (`id <= :max_id` when marking sent), so with other ids they would match nothing.
-                await connection.execute("SELECT setval(pg_get_serial_sequence('risk_alerts', 'id'), 1, false)")
-                await connection.execute("SELECT setval(pg_get_serial_sequence('outbox', 'id'), $1, false)",
-                                         (self.outbox_mark or 0) + 1)
+                await conn.execute(text("SELECT setval(pg_get_serial_sequence('risk_alerts', 'id'), 1, false)"))
+                await conn.execute(text("SELECT setval(pg_get_serial_sequence('outbox', 'id'), :next, false)"),
+                                   {"next": self.outbox_mark + 1})
+        if not self.company.url.startswith("sqlite"):  # no run pays for the dead rows of the one before
+            connection = await asyncpg.connect(pg_dsn(self.company.url))
+            try:
                 await connection.execute("VACUUM ANALYZE risk_alerts, outbox, settings")
             finally:
                 await connection.close()

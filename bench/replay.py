@@ -42,55 +42,61 @@ async def recording(engine: AsyncEngine, job: Callable[[], Awaitable[object]],
     return [r for r in recorded if r is COMMIT or r[0].lstrip().upper().startswith(tuple(kept))]
 
 
+def pg_dsn(url: str) -> str:
+    """An application URL (postgresql+asyncpg://…) as asyncpg's DSN."""
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
 async def replay(url: str, statements: Sequence[Recorded], keep: bool) -> int:
     """The statements on a bare sqlite3 / asyncpg connection; how many rows came back."""
-    if url.startswith("sqlite"):
-        return _replay_sqlite(url, statements, keep)
-    return await _replay_postgres(url, statements, keep)
-
-
-def _is_commit(sql: str, params: Any) -> bool:
-    return sql == COMMIT[0] and params is None
-
-
-def _replay_sqlite(url: str, statements: Sequence[Recorded], keep: bool) -> int:
-    connection = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+    bare = _Sqlite(url) if url.startswith("sqlite") else await _Postgres.open(url)
     rows = 0
     try:
-        connection.execute("BEGIN")
+        await bare.run("BEGIN")
         for sql, params, many in statements:
-            if _is_commit(sql, params):
+            if sql == COMMIT[0] and params is None:
                 if keep:
-                    connection.execute("COMMIT")
-                    connection.execute("BEGIN")
-            elif many:
-                connection.executemany(sql, params)
+                    await bare.run("COMMIT")
+                    await bare.run("BEGIN")
             else:
-                rows += len(connection.execute(sql, params or ()).fetchall())
-        connection.execute("COMMIT" if keep else "ROLLBACK")
+                rows += await bare.run(sql, params, many)
+        await bare.run("COMMIT" if keep else "ROLLBACK")
         return rows
     finally:
-        connection.close()
+        await bare.close()
 
 
-async def _replay_postgres(url: str, statements: Sequence[Recorded], keep: bool) -> int:
+class _Sqlite:
+    def __init__(self, url: str) -> None:
+        self.connection = sqlite3.connect(make_url(url).database or "", isolation_level=None)
+
+    async def run(self, sql: str, params: Any = None, many: bool = False) -> int:
+        if many:
+            self.connection.executemany(sql, params)
+            return 0
+        return len(self.connection.execute(sql, params or ()).fetchall())
+
+    async def close(self) -> None:
+        self.connection.close()
+
+
+class _Postgres:
     """With the session settings the application's connections have (storage.engine.SERVER_SETTINGS: no
     parallel workers): the same SQL planned the same way, so the ratio measures the code, not the planner's
     settings (with parallel workers allowed, the digests' SQL alone runs ~25% faster on 2 cores)."""
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"),
-                                       server_settings=SERVER_SETTINGS)
-    rows = 0
-    try:
-        await connection.execute("BEGIN")
-        for sql, params, many in statements:
-            if _is_commit(sql, params):
-                if keep:
-                    await connection.execute("COMMIT; BEGIN")
-            elif many:
-                await connection.executemany(sql, params)
-            else:
-                rows += len(await connection.fetch(sql, *(params or ())))
-        await connection.execute("COMMIT" if keep else "ROLLBACK")
-        return rows
-    finally:
-        await connection.close()
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+
+    @classmethod
+    async def open(cls, url: str) -> _Postgres:
+        return cls(await asyncpg.connect(pg_dsn(url), server_settings=SERVER_SETTINGS))
+
+    async def run(self, sql: str, params: Any = None, many: bool = False) -> int:
+        if many:
+            await self.connection.executemany(sql, params)
+            return 0
+        return len(await self.connection.fetch(sql, *(params or ())))
+
+    async def close(self) -> None:
+        await self.connection.close()
