@@ -36,7 +36,7 @@ OPEN_LEADS = (LeadStatus.NEW, LeadStatus.ASSIGNED)
 
 def stamp(moment: datetime) -> str:
     """A moment in a state fingerprint: UTC to the second, the same whichever engine stored it."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"  # isoformat: ~2× strftime
+    return moment.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"  # ~1.7× as fast as strftime
 
 
 def _money(value: Money) -> Pair:
