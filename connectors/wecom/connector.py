@@ -26,6 +26,8 @@ import aiohttp
 from aiohttp import web
 
 from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage
+from connectors.http import HttpTransport
+from connectors.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.callback import add_routes as add_callback_routes
 from connectors.wecom.client import WeComAppClient
 from connectors.wecom.config import WeComConfig
@@ -37,9 +39,7 @@ from connectors.wecom.markdown import (
     truncate_utf8,
 )
 from connectors.wecom.robot import WeComRobot
-from connectors.wecom.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.token import AccessTokenProvider, InMemoryTokenStore, TokenStore
-from connectors.wecom.transport import HttpTransport
 
 __all__ = ["WeComConfig", "WeComConnector"]
 

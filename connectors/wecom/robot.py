@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from connectors.base import DeliveryError
+from connectors.throttle import ROBOT_LIMITS, Throttle
 from connectors.wecom.markdown import APP_TEXT_LIMIT, ROBOT_MARKDOWN_LIMIT, split_markdown
-from connectors.wecom.throttle import ROBOT_LIMITS, Throttle
 from connectors.wecom.transport import HttpTransport, api_error, errcode
 
 Clock = Callable[[], float]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import DeliveryError, OutboundMessage
-from connectors.wecom.throttle import RateLimit, Throttle
+from connectors.throttle import RateLimit, Throttle
 from domain.messaging import OutboxItem, OutboxStatus
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher

@@ -9,9 +9,9 @@ from wecom_fake_server import HTTP_500, SLOW, FakeWeCom
 from wecom_support import AGENT_ID, Clock, make_config
 
 from connectors.base import DeliveryError, OutboundMessage
+from connectors.http import HttpTransport
 from connectors.wecom.connector import WeComConnector
 from connectors.wecom.token import AccessTokenProvider, InMemoryTokenStore
-from connectors.wecom.transport import HttpTransport
 
 SEND = "/cgi-bin/message/send"
 GETTOKEN = "/cgi-bin/gettoken"

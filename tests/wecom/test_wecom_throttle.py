@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.wecom.throttle import MEMBER_LIMITS, ROBOT_LIMITS, RateLimit, Throttle
+from connectors.throttle import MEMBER_LIMITS, ROBOT_LIMITS, RateLimit, Throttle
 
 T0 = 1_000.0
 

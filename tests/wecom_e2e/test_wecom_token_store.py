@@ -13,8 +13,8 @@ import pytest
 
 from bot.channels.tokens import LOCK_PREFIX, DatabaseTokenStore, TokenLockTimeout
 from connectors.base import DeliveryError
+from connectors.http import HttpTransport
 from connectors.wecom.token import AccessTokenProvider
-from connectors.wecom.transport import HttpTransport
 from domain.ports import UnitOfWork
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork

@@ -1,4 +1,5 @@
-"""Sliding-window send limits. WeCom silently drops what exceeds them, so we never exceed them.
+"""Sliding-window send limits. WeCom silently drops what exceeds them and DingTalk bans a robot for 10
+minutes, so we never exceed them.
 
 Pure and clock-injected: `reserve(recipient, now)` either records the send(s) and returns 0, or
 records nothing and returns how many seconds to wait. Counts are per process: run WeCom delivery
@@ -19,7 +20,7 @@ class RateLimit:
 
 
 MEMBER_LIMITS = (RateLimit(30, 60.0), RateLimit(1000, 3600.0))  # per member per app
-ROBOT_LIMITS = (RateLimit(20, 60.0),)  # per group robot
+ROBOT_LIMITS = (RateLimit(20, 60.0),)  # per group robot (WeCom webhook, DingTalk custom robot)
 _SWEEP_EVERY = 1024
 
 
