@@ -91,6 +91,15 @@ def text_table(value: Any) -> str | None:
     return 'must be a table of names to text, like "华东一组" = "key"'
 
 
+def robot_table(value: Any) -> str | None:
+    """[dingtalk.robots]: team name = { token = "…", secret = "…" }."""
+    if isinstance(value, Mapping) and all(
+            isinstance(v, Mapping) and set(v) == {"token", "secret"} and all(isinstance(x, str) for x in v.values())
+            for v in value.values()):
+        return None
+    return 'must be a table of team names to robots, like "华东一组" = { token = "…", secret = "SEC…" }'
+
+
 def database_url(value: Any) -> str | None:
     if not isinstance(value, str) or "://" not in value:
         return "must be a database URL like sqlite+aiosqlite:///var/dealbot.db or postgresql+asyncpg://user@host/db"

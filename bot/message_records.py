@@ -10,6 +10,9 @@ from bot.reply import Reply, render_buttons, render_markdown, render_text
 from connectors.base import InboundMessage
 from domain.messaging import InboxRecord, OutboxItem
 
+# what a reply keeps of the message it answers: DingTalk's sessionWebhook (and its expiry), mail threading
+REPLY_KEYS = ("session_webhook", "session_webhook_expires", "in_reply_to")
+
 
 def to_record(msg: InboundMessage) -> InboxRecord:
     payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
@@ -29,7 +32,7 @@ def from_record(record: InboxRecord) -> InboundMessage:
 
 
 def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:
-    extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in ("session_webhook", "in_reply_to")}
+    extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in REPLY_KEYS}
     if reply.buttons:
         extra["buttons"] = render_buttons(reply, locale)
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),

@@ -21,7 +21,7 @@ from bot.message_records import from_record, reply_item, to_record
 from bot.processing import BatchProcessor
 from bot.reply import Reply
 from bot.router import Router
-from bot.settle import settle_item
+from bot.settle import NOT_YOUR_CARD, foreign_tap, settle_item
 from bot.understanding.known import names_ready
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
@@ -255,6 +255,8 @@ class Bot:
             return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
         if kind not in (None, "text"):  # image, voice, file...: the router reads text only
             return [self._reply(msg, Reply.text(ONLY_TEXT.get(rep.locale), error=True), rep.locale)]
+        if foreign_tap(msg):
+            return [self._reply(msg, Reply.text(NOT_YOUR_CARD.get(rep.locale), error=True), rep.locale)]
         ctx = self._context(uow, rep, directory, msg)
         try:
             async with uow.savepoint():

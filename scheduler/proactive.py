@@ -23,6 +23,7 @@ from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
 from scheduler.reminder_escalation import escalate_overdue_reminders
+from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
 from scheduler.risks import scan_risks
 from scheduler.runner import Job, reminder_job
@@ -55,6 +56,12 @@ DEFAULT_ZONE = "Asia/Shanghai"
 ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
 
 
+def button_channels(config: Config) -> tuple[str, ...]:
+    """Channels whose reminder cards carry buttons: WeCom, and DingTalk once a card template is set."""
+    cards = bool(str(config.get("dingtalk", "card_template_id", "") or "").strip())
+    return (*BUTTON_CHANNELS, "dingtalk") if cards else BUTTON_CHANNELS
+
+
 def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSettings,
                    reminder_interval: float = 30.0, config: Config | None = None) -> list[Job]:
     """Every proactive job, one line each; daily ones tick every `settings.tick` seconds and check the
@@ -69,7 +76,7 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     morning_risks = morning_risk_lines(risks)
     tick = settings.tick
     return [
-        reminder_job(uow_factory, reminder_interval),
+        reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
             uow_factory, now, escalate_after, default_quiet=quiet)),
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),

@@ -23,6 +23,7 @@ from domain.ports import UnitOfWork
 from scheduler.housekeeping import Housekeeper, add_housekeeping_job
 from scheduler.jobs import deliver_due_reminders
 from scheduler.outbox import OutboxDispatcher
+from scheduler.reminder_push import BUTTON_CHANNELS
 from storage.sqlite_inline import off_loop
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,10 @@ def core_jobs(dispatcher: OutboxDispatcher, outbox_interval: float = 2.0, sweep_
     return [Job("outbox", outbox_interval, drain), Job("outbox-sweep", sweep_interval, sweep)]
 
 
-def reminder_job(uow_factory: Callable[[], UnitOfWork], every: float = 30.0) -> Job:
+def reminder_job(uow_factory: Callable[[], UnitOfWork], every: float = 30.0,
+                 button_channels: Sequence[str] = BUTTON_CHANNELS) -> Job:
     async def reminders(now: datetime) -> int:
-        return await deliver_due_reminders(uow_factory, now)
+        return await deliver_due_reminders(uow_factory, now, button_channels=button_channels)
 
     return Job("reminders", every, reminders)
 

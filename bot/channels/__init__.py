@@ -14,11 +14,13 @@ from domain.ports import UnitOfWork
 
 def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dict[str, Connector]:
     """The connectors the config enables (a channel is enabled by having its section)."""
-    from bot.channels import email, wecom  # local import: each channel's edit stays inside this body
+    from bot.channels import dingtalk, email, wecom  # local import: each channel's edit stays inside this body
 
     channels: dict[str, Connector] = {}
     if (wecom_connector := wecom.build_default(config, uow_factory)) is not None:
         channels["wecom"] = wecom_connector
+    if (dingtalk_connector := dingtalk.build_default(config, uow_factory)) is not None:
+        channels["dingtalk"] = dingtalk_connector
     if (email_connector := email.build(config, uow_factory)) is not None:
         channels["email"] = email_connector
     return channels

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from connectors.text import ELLIPSIS, split_markdown, truncate_utf8, utf8_len
+
 ROBOT_MARKDOWN_LIMIT = 4096
 APP_TEXT_LIMIT = 2048
-ELLIPSIS = "…"
+__all__ = ["ELLIPSIS", "escape_html", "escape_markdown", "split_markdown", "to_wecom_markdown",
+           "truncate_utf8", "utf8_len"]
 FontColor = Literal["info", "comment", "warning"]
 
 _HEADING = re.compile(r"^(#{4,})(\s)")
@@ -21,56 +24,6 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _FONT = re.compile(r'<font\s+color\s*=\s*["\']?([#\w]+)["\']?\s*>', re.IGNORECASE)
 _COLORS = {"info": "info", "green": "info", "comment": "comment", "gray": "comment", "grey": "comment",
            "warning": "warning", "red": "warning", "orange": "warning"}
-
-
-def utf8_len(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def truncate_utf8(text: str, limit: int = ROBOT_MARKDOWN_LIMIT, marker: str = ELLIPSIS) -> str:
-    """`text` if it fits in `limit` bytes, else its longest prefix that fits with `marker` appended."""
-    data = text.encode("utf-8")
-    if len(data) <= limit:
-        return text
-    budget = limit - utf8_len(marker)
-    if budget < 0:
-        raise ValueError("marker longer than limit")
-    # The prefix of valid UTF-8 can only end inside its last character: drop that partial character.
-    head = data[:budget].decode("utf-8", errors="ignore")
-    return head + marker
-
-
-def _hard_split(line: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    data = line.encode("utf-8")
-    while len(data) > limit:
-        piece = data[:limit].decode("utf-8", errors="ignore")
-        pieces.append(piece)
-        data = data[len(piece.encode("utf-8")):]
-    pieces.append(data.decode("utf-8"))
-    return pieces
-
-
-def split_markdown(text: str, limit: int = ROBOT_MARKDOWN_LIMIT, max_parts: int | None = None) -> list[str]:
-    """Split at line boundaries into parts of at most `limit` bytes each (over-long lines are cut
-    at character boundaries). With `max_parts`, the last part is truncated with an ellipsis."""
-    if limit < 4:
-        raise ValueError("limit too small")
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        for piece in _hard_split(line, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if current and utf8_len(candidate) > limit:
-                parts.append(current)
-                candidate = piece
-            current = candidate
-    if current or not parts:
-        parts.append(current)
-    if max_parts is not None and len(parts) > max_parts:
-        rest = "\n".join(parts[max_parts - 1:])
-        parts = [*parts[: max_parts - 1], truncate_utf8(rest, limit)]
-    return parts
 
 
 def _font(match: re.Match[str]) -> str:

@@ -79,7 +79,10 @@ BAD_CONFIGS = [
     ('[email]\nsmtp_port = "abc"\n', "[email] smtp_port must be a whole number from 1 to 65535"),
     ('[email]\nimap_pasword = "x"\n', "unknown key 'imap_pasword' (did you mean 'imap_password'?)"),
     ('[[email.accounts]]\nhost = "h"\nuser = "u"\n', "[[email.accounts]] #1 is missing password"),
-    ('[dingtalk]\nclient_id = "x"\n', "DingTalk is not built yet"),
+    ('[dingtalk]\nmode = "websocket"\n', "[dingtalk] mode must be one of stream, http"),
+    ('[dingtalk]\nwatchdog_seconds = 0\n', "[dingtalk] watchdog_seconds must be"),
+    ('[dingtalk.robots]\n"华东一组" = "token"\n', "[dingtalk] robots must be a table of team names to robots"),
+    ('[dingtalk]\nclient_secert = "x"\n', "unknown key 'client_secert' (did you mean 'client_secret'?)"),
     (f'[[users]]\nname = "{"张" * 300}"\n', "name is longer than 255 characters (300)"),
 ]
 

@@ -1,0 +1,329 @@
+"""A local fake of DingTalk, in its own thread and event loop, speaking the documented wire protocol:
+the stream gateway (`connections/open` + websocket: CALLBACK frames, SYSTEM ping/disconnect, ACKs), the
+OpenAPI (accessToken, robot batchSend / groupMessages, card createAndDeliver / update), sessionWebhooks and
+custom group robots (signed, 20 a minute, then a 10-minute ban with errcode 130101).
+
+The gateway keeps every frame until it is ACKed and sends what is pending again on each new connection
+(and, with `redeliver_after`, on the same one), as DingTalk does. Its faults: refuse connections, drop
+ACKs, go `silent` (no frame, no pong) or `zombie` (pongs, no frame), send `disconnect`, answer scripted
+HTTP faults per path, expire sessionWebhooks (errcode 300001)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import WSMsgType, web
+
+CHATBOT = "/v1.0/im/bot/messages/get"
+CARD = "/v1.0/card/instances/callback"
+T = TypeVar("T")
+
+
+@dataclass
+class Recorded:
+    path: str
+    query: dict[str, str]
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Pending:
+    frame: dict[str, Any]
+    sent_at: float = 0.0
+
+
+class FakeDingTalk:
+    def __init__(self, client_id: str = "dingfakeclient", client_secret: str = "fake-secret", *,
+                 robots: dict[str, str] | None = None, ping_every: float | None = None,
+                 redeliver_after: float | None = None) -> None:
+        self.client_id, self.client_secret = client_id, client_secret
+        self.robots = dict(robots or {})  # custom robot access_token -> secret
+        self.ping_every, self.redeliver_after = ping_every, redeliver_after
+        self.refuse_open = False
+        self.silent = False  # no frames and no pongs: a dead peer
+        self.zombie = False  # pongs, but no frames: an open connection that delivers nothing
+        self.drop_acks = 0
+        self.opens: list[float] = []  # time.monotonic() of each connections/open
+        self.connects = 0
+        self.acks: Counter[str] = Counter()
+        self.dropped_acks: list[str] = []
+        self.pending: dict[str, Pending] = {}  # messageId -> frame not ACKed yet
+        self.frames: dict[str, dict[str, Any]] = {}  # every CALLBACK frame pushed
+        self.requests: list[Recorded] = []
+        self.faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self.expired_sessions: set[str] = set()
+        self.cards: dict[str, dict[str, Any]] = {}  # outTrackId -> createAndDeliver body
+        self.banned_until: dict[str, float] = {}
+        self.robot_sends: dict[str, deque[float]] = {}
+        self.tokens: list[str] = []
+        self._ids = itertools.count(1)
+        self._socket: web.WebSocketResponse | None = None
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="fake-dingtalk", daemon=True)
+        self._runner: web.AppRunner | None = None
+        self._ticking: asyncio.Future[None] = asyncio.Future(loop=self._loop)
+        self.url = ""
+
+    # -- life ------------------------------------------------------------------------------------
+    def start(self) -> FakeDingTalk:
+        self._thread.start()
+        self.call(self._start())
+        return self
+
+    def close(self) -> None:
+        self.call(self._stop())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
+        """Run `coro` on the fake's loop from any thread and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    async def _start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/v1.0/gateway/connections/open", self._open)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_post("/v1.0/oauth2/accessToken", self._token)
+        app.router.add_post("/robot/sendBySession", self._session)
+        app.router.add_post("/robot/send", self._robot)
+        app.router.add_route("*", "/v1.0/{tail:.*}", self._api)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._ticking = asyncio.ensure_future(self._ticker())
+
+    async def _stop(self) -> None:
+        self._ticking.cancel()
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- stream gateway --------------------------------------------------------------------------
+    async def _open(self, request: web.Request) -> web.Response:
+        self.opens.append(time.monotonic())
+        body = await request.json()
+        if self.refuse_open:
+            return web.json_response({"code": "ServiceUnavailable", "message": "refused"}, status=503)
+        if body.get("clientId") != self.client_id or body.get("clientSecret") != self.client_secret:
+            return web.json_response({"code": "InvalidAuthentication", "message": "bad client"}, status=401)
+        topics = sorted(s["topic"] for s in body.get("subscriptions", []))
+        assert topics == sorted([CHATBOT, CARD]), topics
+        return web.json_response({"endpoint": self.url.replace("http", "ws") + "/gateway", "ticket": uuid.uuid4().hex})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=False)
+        await ws.prepare(request)
+        if self._socket is not None:  # one connection at a time, as one client
+            await self._socket.close()
+        self._socket, self.connects = ws, self.connects + 1
+        for pending in list(self.pending.values()):
+            await self._send(pending)
+        async for msg in ws:
+            if msg.type == WSMsgType.PING and not self.silent:
+                await ws.pong(msg.data)
+            elif msg.type == WSMsgType.TEXT:
+                self._ack(json.loads(msg.data))
+        if self._socket is ws:
+            self._socket = None
+        return ws
+
+    def _ack(self, ack: dict[str, Any]) -> None:
+        message_id = ack.get("headers", {}).get("messageId", "")
+        if self.drop_acks > 0 and message_id in self.pending:
+            self.drop_acks -= 1
+            self.dropped_acks.append(message_id)
+            return
+        if ack.get("code") == 200:
+            self.acks[message_id] += 1
+            self.pending.pop(message_id, None)
+
+    async def _send(self, pending: Pending) -> None:
+        ws = self._socket
+        if ws is None or ws.closed or self.silent or self.zombie:
+            return
+        pending.sent_at = time.monotonic()
+        await ws.send_str(json.dumps(pending.frame))
+
+    async def _ticker(self) -> None:
+        last_ping = time.monotonic()
+        while True:
+            await asyncio.sleep(0.05)
+            now = time.monotonic()
+            if self.ping_every and now - last_ping >= self.ping_every:
+                last_ping = now
+                await self._system("ping", {"opaque": uuid.uuid4().hex})
+            if self.redeliver_after:
+                for pending in list(self.pending.values()):
+                    if pending.sent_at and now - pending.sent_at >= self.redeliver_after:
+                        await self._send(pending)
+
+    async def _system(self, topic: str, data: dict[str, Any]) -> None:
+        frame = {"specVersion": "1.0", "type": "SYSTEM", "data": json.dumps(data),
+                 "headers": {"messageId": f"sys-{next(self._ids)}", "topic": topic, "contentType": "application/json",
+                             "time": str(int(time.time() * 1000))}}
+        await self._send(Pending(frame))
+
+    def push(self, topic: str, data: dict[str, Any], message_id: str | None = None) -> str:
+        """Deliver one CALLBACK frame (kept until ACKed); returns its messageId."""
+        message_id = message_id or f"msg-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
+        frame = {"specVersion": "1.0", "type": "CALLBACK", "data": json.dumps(data, ensure_ascii=False),
+                 "headers": {"messageId": message_id, "topic": topic, "contentType": "application/json",
+                             "appId": self.client_id, "time": str(int(time.time() * 1000))}}
+        self.frames[message_id] = frame
+        pending = self.pending[message_id] = Pending(frame)
+        self.call(self._send(pending))
+        return message_id
+
+    def resend(self, message_id: str) -> None:
+        """The gateway delivers a frame again, ACKed or not (same messageId)."""
+        self.call(self._send(Pending(self.frames[message_id])))
+
+    def disconnect(self) -> None:
+        self.call(self._system("disconnect", {"reason": "rebalance"}))
+
+    def connected(self) -> bool:
+        return self._socket is not None and not self._socket.closed
+
+    # -- chatbot payloads --------------------------------------------------------------------------
+    def session_url(self, expired: bool = False) -> str:
+        session = uuid.uuid4().hex
+        if expired:
+            self.expired_sessions.add(session)
+        return f"{self.url}/robot/sendBySession?session={session}"
+
+    def chatbot(self, text: str, staff: str = "zhangwei", *, msg_id: str | None = None, group: str | None = None,
+                msgtype: str = "text", content: dict[str, Any] | None = None, expired: bool = False,
+                nick: str = "", created_ms: int | None = None, lapsed: bool = False) -> dict[str, Any]:
+        """A chatbot message as DingTalk sends it (stream data or outgoing-robot body). `expired`: its
+        sessionWebhook answers 300001 although its stated expiry is still ahead; `lapsed`: that expiry has
+        passed."""
+        wall_ms = int(time.time() * 1000)  # the webhook's expiry is real time, whatever the message's createAt
+        payload: dict[str, Any] = {
+            "msgId": msg_id or f"msg{uuid.uuid4().hex}", "conversationId": group or f"cid{staff}",
+            "conversationType": "2" if group else "1", "senderStaffId": staff, "senderNick": nick or staff,
+            "senderId": f"$:LWCP_v1:${staff}", "chatbotUserId": "$:bot", "robotCode": self.client_id,
+            "createAt": created_ms or wall_ms, "msgtype": msgtype, "sessionWebhook": self.session_url(expired),
+            "sessionWebhookExpiredTime": wall_ms + (-1000 if lapsed else 90 * 60_000),
+            "isInAtList": bool(group), "conversationTitle": "销售群" if group else ""}
+        if msgtype == "text":
+            payload["text"] = {"content": (" " + text) if group else text}
+        else:
+            payload["content"] = content or {}
+        return payload
+
+    def say(self, text: str, staff: str = "zhangwei", **kwargs: Any) -> str:
+        return self.push(CHATBOT, self.chatbot(text, staff, **kwargs))
+
+    def tap(self, out_track_id: str, user: str, button: int = 0) -> str:
+        """A tap on button `button` of a card we hold, by `user`, as the card callback topic carries it."""
+        params = self.cards[out_track_id]["cardData"]["cardParamMap"]
+        key = json.loads(params["buttons"])[button]["key"]
+        space = self.cards[out_track_id]["openSpaceId"].split("//", 1)[1]
+        space_type, space_id = space.split(".", 1)
+        private = {"actionIds": [f"button{button}"], "params": {"key": key, "owner": params["owner"]}}
+        content = {"cardPrivateData": private}
+        data = {"type": "actionCallback", "userId": user, "outTrackId": out_track_id, "corpId": "dingcorp",
+                "spaceType": space_type, "spaceId": space_id, "content": json.dumps(content, ensure_ascii=False),
+                "extension": "{}"}
+        return self.push(CARD, data)
+
+    # -- HTTP APIs ---------------------------------------------------------------------------------
+    async def _record(self, request: web.Request) -> Recorded:
+        try:
+            body = await request.json() if request.can_read_body else {}
+        except ValueError:
+            body = {}
+        rec = Recorded(request.path, dict(request.query), body if isinstance(body, dict) else {}, dict(request.headers))
+        self.requests.append(rec)
+        return rec
+
+    def received(self, path: str) -> list[Recorded]:
+        return [r for r in self.requests if r.path == path]
+
+    def _fault(self, path: str) -> web.Response | None:
+        queue = self.faults.get(path)
+        if not queue:
+            return None
+        status, body = queue.pop(0)
+        return web.json_response(body, status=status)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if rec.body.get("appKey") != self.client_id or rec.body.get("appSecret") != self.client_secret:
+            return web.json_response({"code": "invalidClientIdOrSecret", "message": "bad"}, status=400)
+        self.tokens.append(token := f"tok{len(self.tokens) + 1}{uuid.uuid4().hex[:6]}")
+        return web.json_response({"accessToken": token, "expireIn": 7200})
+
+    async def _api(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := self._fault(rec.path)) is not None:
+            return fault
+        if rec.headers.get("x-acs-dingtalk-access-token") not in self.tokens[-1:]:
+            return web.json_response({"code": "InvalidAuthentication", "message": "token"}, status=401)
+        if rec.path == "/v1.0/card/instances/createAndDeliver":
+            self.cards[rec.body["outTrackId"]] = rec.body
+            return web.json_response({"success": True, "result": {"outTrackId": rec.body["outTrackId"]}})
+        if rec.path == "/v1.0/card/instances" and request.method == "PUT":
+            card = self.cards.get(rec.body.get("outTrackId", ""))
+            if card is None:
+                return web.json_response({"code": "cardNotExist", "message": "no card"}, status=400)
+            card["cardData"]["cardParamMap"].update(rec.body["cardData"]["cardParamMap"])
+            return web.json_response({"success": True})
+        return web.json_response({"processQueryKey": uuid.uuid4().hex, "invalidStaffIdList": [],
+                                  "flowControlledStaffIdList": []})
+
+    async def _session(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := self._fault(rec.path)) is not None:
+            return fault
+        if rec.query.get("session") in self.expired_sessions:
+            return web.json_response({"errcode": 300001, "errmsg": "session webhook expired"})
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _robot(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        token, stamp, sign = (rec.query.get(k, "") for k in ("access_token", "timestamp", "sign"))
+        secret = self.robots.get(token)
+        if secret is None:
+            return web.json_response({"errcode": 300000, "errmsg": "token is not exist"})
+        expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
+                                             hashlib.sha256).digest()).decode()
+        if sign != expected or abs(time.time() - int(stamp or 0) / 1000) > 3600:
+            return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
+        now = time.monotonic()
+        if self.banned_until.get(token, 0) > now:
+            return web.json_response({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})
+        sent = self.robot_sends.setdefault(token, deque())
+        while sent and now - sent[0] >= 60:
+            sent.popleft()
+        if len(sent) >= 20:
+            self.banned_until[token] = now + 600
+            return web.json_response({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})
+        sent.append(now)
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+
+async def eventually(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
+    """Poll until `predicate()` holds (the bot keeps running on this loop meanwhile); fails after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"{what} not reached within {timeout} s"
+        await asyncio.sleep(0.02)
