@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 CHATBOT_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 OPEN_PATH = "/v1.0/gateway/connections/open"
+STOP_GRACE = 5.0  # seconds the frames in flight get to finish when a connection ends
 Consume = Callable[[Mapping[str, Any]], Awaitable[None]]
 
 
@@ -103,12 +104,14 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=delay)
 
-    async def stop(self, grace: float = 5.0) -> None:
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """No new frames; those in flight finish and are ACKed on the still-open socket (within `grace`
+        seconds); then the socket closes. Frames not taken are redelivered to the next process."""
         self._stopping.set()
-        if self._socket is not None:
-            await self._socket.close()
         if self._inflight:
             await asyncio.wait(set(self._inflight), timeout=grace)
+        if self._socket is not None:
+            await self._socket.close()
 
     async def open_connection_async(self) -> tuple[str, str]:
         """POST connections/open (what the SDK's `open_connection` sends) with a timeout: (endpoint, ticket)."""
@@ -142,11 +145,15 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
                     break
                 except websockets.ConnectionClosed:
                     break
+                if self._stopping.is_set():
+                    break  # not taken, not ACKed: the gateway gives it to the next connection
                 healthy = True
                 self.stats.frames += 1
                 task = asyncio.create_task(self._frame(ws, raw))
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
+            if self._inflight:  # their ACKs go out on this socket before it closes
+                await asyncio.wait(set(self._inflight), timeout=STOP_GRACE)
         self._socket = None
         return healthy
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import itertools
@@ -54,8 +55,10 @@ class FakeDingTalk:
         self.robots = dict(robots or {})  # custom robot access_token -> secret
         self.ping_every, self.redeliver_after = ping_every, redeliver_after
         self.refuse_open = False
-        self.silent = False  # no frames and no pongs: a dead peer
-        self.zombie = False  # pongs, but no frames: an open connection that delivers nothing
+        self.open_delay = 0.0  # seconds connections/open takes to answer
+        self.close_at_once = False  # accept each websocket and close it cleanly at once
+        self.modes: dict[int, str] = {}  # id(socket) -> "silent" (no frame, no pong) | "zombie" (pongs only)
+        self.robot_time: Callable[[], float] = time.time  # custom robots' clock (signature age, 20/min)
         self.drop_acks = 0
         self.opens: list[float] = []  # time.monotonic() of each connections/open
         self.connects = 0
@@ -75,6 +78,7 @@ class FakeDingTalk:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fake-dingtalk", daemon=True)
         self._runner: web.AppRunner | None = None
+        self._closing = asyncio.Event()
         self._ticking: asyncio.Future[None] = asyncio.Future(loop=self._loop)
         self.url = ""
 
@@ -110,6 +114,7 @@ class FakeDingTalk:
         self._ticking = asyncio.ensure_future(self._ticker())
 
     async def _stop(self) -> None:
+        self._closing.set()
         self._ticking.cancel()
         if self._socket is not None:
             await self._socket.close()
@@ -120,6 +125,9 @@ class FakeDingTalk:
     async def _open(self, request: web.Request) -> web.Response:
         self.opens.append(time.monotonic())
         body = await request.json()
+        if self.open_delay:
+            with contextlib.suppress(TimeoutError):  # cut short when the fake closes
+                await asyncio.wait_for(self._closing.wait(), self.open_delay)
         if self.refuse_open:
             return web.json_response({"code": "ServiceUnavailable", "message": "refused"}, status=503)
         if body.get("clientId") != self.client_id or body.get("clientSecret") != self.client_secret:
@@ -134,10 +142,13 @@ class FakeDingTalk:
         if self._socket is not None:  # one connection at a time, as one client
             await self._socket.close()
         self._socket, self.connects = ws, self.connects + 1
+        if self.close_at_once:
+            await ws.close()
+            return ws
         for pending in list(self.pending.values()):
             await self._send(pending)
         async for msg in ws:
-            if msg.type == WSMsgType.PING and not self.silent:
+            if msg.type == WSMsgType.PING and self.modes.get(id(ws)) != "silent":
                 await ws.pong(msg.data)
             elif msg.type == WSMsgType.TEXT:
                 self._ack(json.loads(msg.data))
@@ -157,7 +168,7 @@ class FakeDingTalk:
 
     async def _send(self, pending: Pending) -> None:
         ws = self._socket
-        if ws is None or ws.closed or self.silent or self.zombie:
+        if ws is None or ws.closed or id(ws) in self.modes:
             return
         pending.sent_at = time.monotonic()
         await ws.send_str(json.dumps(pending.frame))
@@ -195,6 +206,12 @@ class FakeDingTalk:
     def resend(self, message_id: str) -> None:
         """The gateway delivers a frame again, ACKed or not (same messageId)."""
         self.call(self._send(Pending(self.frames[message_id])))
+
+    def degrade(self, mode: str) -> None:
+        """The current connection goes "silent" (a dead peer) or "zombie" (answers pings, delivers nothing);
+        the next one is healthy."""
+        assert self._socket is not None and mode in ("silent", "zombie")
+        self.modes[id(self._socket)] = mode
 
     def disconnect(self) -> None:
         self.call(self._system("disconnect", {"reason": "rebalance"}))
@@ -306,9 +323,9 @@ class FakeDingTalk:
             return web.json_response({"errcode": 300000, "errmsg": "token is not exist"})
         expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
                                              hashlib.sha256).digest()).decode()
-        if sign != expected or abs(time.time() - int(stamp or 0) / 1000) > 3600:
+        now = self.robot_time()
+        if sign != expected or abs(now - int(stamp or 0) / 1000) > 3600:
             return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
-        now = time.monotonic()
         if self.banned_until.get(token, 0) > now:
             return web.json_response({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})
         sent = self.robot_sends.setdefault(token, deque())
