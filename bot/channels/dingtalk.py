@@ -90,12 +90,15 @@ def dingtalk_config(section: Mapping[str, Any]) -> DingTalkConfig:
 
 def build(config: Config, clock: Callable[[], float], uow_factory: Callable[[], UnitOfWork],
           *, token_store: DatabaseTokenStore | None = None,
-          rand: Callable[[], float] = random.random, **tuning: float) -> DingTalkConnector | None:
+          rand: Callable[[], float] = random.random,
+          backoff: tuple[float, float] | None = None) -> DingTalkConnector | None:
     """The DingTalk connector, or None when [dingtalk] has no client_id. `clock` gives epoch seconds;
-    `tuning` sets DingTalkConfig fields no config key reaches (tests: backoff_base, backoff_max)."""
+    `backoff`: (base, cap) seconds of the stream's reconnect backoff (tests; no config key reaches it)."""
     if not enabled(config):
         return None
-    cfg = replace(dingtalk_config(config.section(SECTION)), **tuning)
+    cfg = dingtalk_config(config.section(SECTION))
+    if backoff is not None:
+        cfg = replace(cfg, backoff_base=backoff[0], backoff_max=backoff[1])
     store = token_store or DatabaseTokenStore(uow_factory, lease=max(30.0, 3 * cfg.http_timeout),
                                               wait=2 * cfg.http_timeout)
     return DingTalkConnector(cfg, token_store=store, clock=clock, rand=rand)

@@ -40,7 +40,7 @@ USERS = [
     {"name": "陈晨", "role": "rep", "team": "华南一组", "dingtalk": "chenchen", "locale": "en"},
 ]
 RULES = [{"regions": ["华东"], "team": "华东一组"}, {"regions": ["华南"], "rep": "陈晨"}]
-FAST = {"backoff_base": 0.05, "backoff_max": 0.5}  # reconnect quickly in tests
+FAST = (0.05, 0.5)  # reconnect backoff in tests: base, cap (seconds)
 
 
 class Clock:
@@ -145,7 +145,7 @@ async def start_session(db_url: str, fake: FakeDingTalk, now: datetime, cards: b
     the connector on the wall clock (sessionWebhook expiry, robot signatures)."""
     config = make_config(db_url, fake.url, cards, **more)
     apps: list[App] = []
-    connector = build(config, time.time, lambda: apps[0].uow_factory(), **FAST)
+    connector = build(config, time.time, lambda: apps[0].uow_factory(), backoff=FAST)
     assert connector is not None
     clock = Clock(now)
     app = await bootstrap(config, {"dingtalk": connector}, clock=clock)
