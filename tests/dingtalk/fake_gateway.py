@@ -58,7 +58,7 @@ class FakeDingTalk:
         self.open_delay = 0.0  # seconds connections/open takes to answer
         self.close_at_once = False  # accept each websocket and close it cleanly at once
         self.modes: dict[int, str] = {}  # id(socket) -> "silent" (no frame, no pong) | "zombie" (pongs only)
-        self.robot_time: Callable[[], float] = time.time  # custom robots' clock (signature age, 20/min)
+        self.now: Callable[[], float] = time.time  # message times, webhook expiry, robots' signature age and 20/min
         self.drop_acks = 0
         self.opens: list[float] = []  # time.monotonic() of each connections/open
         self.connects = 0
@@ -213,6 +213,11 @@ class FakeDingTalk:
         assert self._socket is not None and mode in ("silent", "zombie")
         self.modes[id(self._socket)] = mode
 
+    def replay(self, message_id: str) -> str:
+        """The same payload pushed again under a new messageId (a double tap, a platform retry)."""
+        frame = self.frames[message_id]
+        return self.push(frame["headers"]["topic"], json.loads(frame["data"]))
+
     def disconnect(self) -> None:
         self.call(self._system("disconnect", {"reason": "rebalance"}))
 
@@ -232,13 +237,13 @@ class FakeDingTalk:
         """A chatbot message as DingTalk sends it (stream data or outgoing-robot body). `expired`: its
         sessionWebhook answers 300001 although its stated expiry is still ahead; `lapsed`: that expiry has
         passed."""
-        wall_ms = int(time.time() * 1000)  # the webhook's expiry is real time, whatever the message's createAt
+        now_ms = int(self.now() * 1000)
         payload: dict[str, Any] = {
             "msgId": msg_id or f"msg{uuid.uuid4().hex}", "conversationId": group or f"cid{staff}",
             "conversationType": "2" if group else "1", "senderStaffId": staff, "senderNick": nick or staff,
             "senderId": f"$:LWCP_v1:${staff}", "chatbotUserId": "$:bot", "robotCode": self.client_id,
-            "createAt": created_ms or wall_ms, "msgtype": msgtype, "sessionWebhook": self.session_url(expired),
-            "sessionWebhookExpiredTime": wall_ms + (-1000 if lapsed else 90 * 60_000),
+            "createAt": created_ms or now_ms, "msgtype": msgtype, "sessionWebhook": self.session_url(expired),
+            "sessionWebhookExpiredTime": now_ms + (-1000 if lapsed else 90 * 60_000),
             "isInAtList": bool(group), "conversationTitle": "销售群" if group else ""}
         if msgtype == "text":
             payload["text"] = {"content": (" " + text) if group else text}
@@ -323,7 +328,7 @@ class FakeDingTalk:
             return web.json_response({"errcode": 300000, "errmsg": "token is not exist"})
         expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
                                              hashlib.sha256).digest()).decode()
-        now = self.robot_time()
+        now = self.now()
         if sign != expected or abs(now - int(stamp or 0) / 1000) > 3600:
             return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
         if self.banned_until.get(token, 0) > now:

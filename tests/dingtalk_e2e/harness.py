@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,6 +50,9 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
+    def epoch(self) -> float:
+        return self.now.timestamp()
+
 
 def dingtalk_section(url: str, cards: bool = True, **more: Any) -> dict[str, Any]:
     section = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "openapi_base": url, "oapi_base": url,
@@ -87,11 +90,12 @@ class DingTalkSession:
     fake: FakeDingTalk
     connector: DingTalkConnector
     clock: Clock
+    taps: list[str] = field(default_factory=list)  # messageIds of the card taps pushed
     _seen: int = 0
 
     async def say(self, text: str, staff: str = "zhangwei", **kwargs: Any) -> list[Recorded]:
         """One chatbot message; returns what DingTalk received because of it (replies and notices)."""
-        message_id = self.fake.say(text, staff, created_ms=int(self.clock().timestamp() * 1000), **kwargs)
+        message_id = self.fake.say(text, staff, **kwargs)
         await self.acked(message_id)
         return await self.flush()
 
@@ -141,13 +145,14 @@ class DingTalkSession:
 
 async def start_session(db_url: str, fake: FakeDingTalk, now: datetime, cards: bool = True,
                         **more: Any) -> DingTalkSession:
-    """The bot with its DingTalk channel in stream mode, connected to `fake`; the bot runs on a test clock,
-    the connector on the wall clock (sessionWebhook expiry, robot signatures)."""
+    """The bot with its DingTalk channel in stream mode, connected to `fake`. One test clock for the bot, the
+    connector and the fake (message times, sessionWebhook expiry, robot signatures and limits)."""
     config = make_config(db_url, fake.url, cards, **more)
     apps: list[App] = []
-    connector = build(config, time.time, lambda: apps[0].uow_factory(), backoff=FAST)
-    assert connector is not None
     clock = Clock(now)
+    fake.now = clock.epoch
+    connector = build(config, clock.epoch, lambda: apps[0].uow_factory(), backoff=FAST)
+    assert connector is not None
     app = await bootstrap(config, {"dingtalk": connector}, clock=clock)
     apps.append(app)
     await app.start_channels()

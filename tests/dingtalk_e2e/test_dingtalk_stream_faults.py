@@ -19,7 +19,7 @@ async def _one_customer_one_reply(dingtalk: DingTalkSession) -> None:
 async def test_a_frame_delivered_three_times_and_under_a_new_message_id_is_one_record_one_reply(
         dingtalk: DingTalkSession) -> None:
     fake = dingtalk.fake
-    payload = fake.chatbot(NEW_CUSTOMER, created_ms=int(dingtalk.clock().timestamp() * 1000))
+    payload = fake.chatbot(NEW_CUSTOMER)
     first = fake.push(CHATBOT, payload)
     fake.resend(first)
     fake.resend(first)
