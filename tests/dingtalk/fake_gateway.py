@@ -273,7 +273,8 @@ class FakeDingTalk:
             body = await request.json() if request.can_read_body else {}
         except ValueError:
             body = {}
-        rec = Recorded(request.path, dict(request.query), body if isinstance(body, dict) else {}, dict(request.headers))
+        rec = Recorded(request.path, dict(request.query), body if isinstance(body, dict) else {}, dict(request.headers),
+                       at=self.now())
         self.requests.append(rec)
         return rec
 

@@ -84,6 +84,19 @@ def shown(rec: Recorded) -> str:
     return str(part.get("text") or part.get("content") or "")
 
 
+async def unprocessed(app: App) -> int:
+    async with app.uow_factory() as uow:
+        return len(await uow.inbox.unprocessed(1000))
+
+
+async def settle(app: App, timeout: float = 15.0) -> None:
+    """Wait until the bot has processed everything in its inbox (it works in the background)."""
+    deadline = time.monotonic() + timeout
+    while await unprocessed(app):
+        assert time.monotonic() < deadline, "the bot did not process its inbox"
+        await asyncio.sleep(0.01)
+
+
 @dataclass
 class DingTalkSession:
     app: App
@@ -108,10 +121,7 @@ class DingTalkSession:
         return self.new_sends()
 
     async def settle(self, timeout: float = 15.0) -> None:
-        deadline = time.monotonic() + timeout
-        while await self.unprocessed():
-            assert time.monotonic() < deadline, "the bot did not process its inbox"
-            await asyncio.sleep(0.01)
+        await settle(self.app, timeout)
 
     def new_sends(self) -> list[Recorded]:
         sends = [r for r in self.fake.requests if r.path in (SESSION, TO_USERS, TO_GROUP, CARD_CREATE, CARD_UPDATE,
@@ -128,8 +138,7 @@ class DingTalkSession:
         return self.new_sends()
 
     async def unprocessed(self) -> int:
-        async with self.app.uow_factory() as uow:
-            return len(await uow.inbox.unprocessed(1000))
+        return await unprocessed(self.app)
 
     async def row_counts(self, *models: type[Base]) -> tuple[int, ...]:
         async with self.app.uow_factory() as uow:
