@@ -22,6 +22,14 @@ RETRY_SERVER = 15.0  # HTTP 5xx, timeouts, network errors
 RETRY_UNKNOWN = 300.0  # unexpected answer: likely configuration, keep the message and retry slowly
 
 
+def errcode(data: Mapping[str, Any]) -> int:
+    """The `errcode` of a `{errcode, errmsg}` answer (WeCom, DingTalk webhooks): 0 when absent, -2 when odd."""
+    try:
+        return int(data.get("errcode", 0))
+    except (TypeError, ValueError, OverflowError):
+        return -2
+
+
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """Replace every secret value and every token-bearing query parameter with `***`."""
     for secret in secrets:

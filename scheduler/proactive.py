@@ -57,8 +57,9 @@ ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered 
 
 
 def button_channels(config: Config) -> tuple[str, ...]:
-    """Channels whose reminder cards carry buttons: WeCom, and DingTalk once a card template is set."""
-    cards = bool(str(config.get("dingtalk", "card_template_id", "") or "").strip())
+    """Channels whose reminder cards carry buttons: WeCom, and DingTalk in stream mode with a card template."""
+    cards = bool(str(config.get("dingtalk", "card_template_id", "") or "").strip()) and str(
+        config.get("dingtalk", "mode", "stream") or "stream") == "stream"
     return (*BUTTON_CHANNELS, "dingtalk") if cards else BUTTON_CHANNELS
 
 

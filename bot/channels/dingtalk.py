@@ -108,7 +108,3 @@ def build_default(config: Config, uow_factory: Callable[[], UnitOfWork]) -> Ding
     """`build` with the wall clock: what `build_channels` uses."""
     return build(config, time.time, uow_factory)
 
-
-def buttons_as_cards(config: Config) -> bool:
-    """Whether DingTalk shows buttons (a card template is configured); else replies say what to type."""
-    return enabled(config) and bool(str(config.get(SECTION, "card_template_id") or "").strip())

@@ -18,6 +18,11 @@ class RobotKey:
     token: str
     secret: str
 
+    def __repr__(self) -> str:
+        return f"RobotKey(token={_HIDDEN}, secret={_HIDDEN})"
+
+    __str__ = __repr__
+
 
 @dataclass(frozen=True, slots=True)
 class DingTalkConfig:

@@ -68,8 +68,9 @@ class DingTalkConnector:
 
     @property
     def cards(self) -> bool:
-        """Whether buttons become interactive cards (a card template is configured)."""
-        return bool(self.cfg.card_template_id)
+        """Whether buttons become interactive cards: a card template is configured and taps can come back
+        (they arrive on the stream only)."""
+        return bool(self.cfg.card_template_id) and self.cfg.mode == "stream"
 
     def add_routes(self, app: web.Application) -> None:
         """HTTP mode: mount `POST cfg.callback_path` on `app` (call before the app starts)."""

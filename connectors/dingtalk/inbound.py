@@ -9,6 +9,7 @@ politely. A card tap becomes a text message carrying the tapped button's command
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from connectors.base import InboundMessage
 CHANNEL = "dingtalk"
 GROUP_PREFIX = "group:"
 GROUP_CONVERSATION = "2"
+MAX_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z
 
 
 def _text(value: Any) -> str:
@@ -29,8 +31,10 @@ def _text(value: Any) -> str:
 
 
 def _received(create_at: Any, clock: Callable[[], float]) -> datetime:
-    stamp = create_at / 1000 if isinstance(create_at, int | float) and create_at > 0 else clock()
-    return datetime.fromtimestamp(stamp, tz=UTC)
+    """createAt (epoch ms) when it is a plausible time, else now."""
+    if isinstance(create_at, int | float) and not isinstance(create_at, bool) and 0 < create_at < MAX_MS:
+        return datetime.fromtimestamp(create_at / 1000, tz=UTC)
+    return datetime.fromtimestamp(clock(), tz=UTC)
 
 
 def _content(message: ChatbotMessage) -> tuple[str, str]:
@@ -49,7 +53,8 @@ def chatbot_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = tim
     ValueError when it has no msgId or no sender."""
     try:
         message = ChatbotMessage.from_dict(dict(data))
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        kind, text = _content(message)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:  # the SDK trusts the payload's shape
         raise ValueError(f"unreadable DingTalk message ({type(exc).__name__})") from None
     msg_id = _text(message.message_id)
     sender = _text(message.sender_staff_id)
@@ -57,7 +62,6 @@ def chatbot_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = tim
         raise ValueError("DingTalk message without msgId")
     if not sender:  # not a member of the organisation (no staffId): answered as an unknown sender
         sender = "unknown:" + (_text(message.sender_id) or msg_id)
-    kind, text = _content(message)
     group = _text(message.conversation_type) == GROUP_CONVERSATION
     conversation = GROUP_PREFIX + _text(message.conversation_id) if group else sender
     extra: dict[str, Any] = {"msgtype": kind, "conversation_type": "group" if group else "single"}
@@ -71,8 +75,8 @@ def chatbot_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = tim
 
 def card_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = time.time) -> InboundMessage:
     """One `/v1.0/card/instances/callback` payload: a tap on one of our cards. The button's params carry
-    its command (`key`) and the card's recipient (`owner`); one tap per person and card counts (a
-    replayed or second tap is the same message)."""
+    its command (`key`) and the card's recipient (`owner`); one tap per person, card and button counts (a
+    replayed or double tap is the same message)."""
     user, track = _text(data.get("userId")), _text(data.get("outTrackId"))
     try:
         content = json.loads(data.get("content") or "{}")
@@ -83,7 +87,9 @@ def card_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = time.t
         raise ValueError("DingTalk card callback without user, card or button key")
     space_type, space = _text(data.get("spaceType")), _text(data.get("spaceId"))
     conversation = GROUP_PREFIX + space if space_type == "IM_GROUP" and space else user
+    key = _text(params["key"])
     extra = {"msgtype": "text", "button": True, "out_track_id": track, "card_owner": _text(params.get("owner"))}
-    return InboundMessage(channel=CHANNEL, external_id=f"card:{track}:{user}", conversation_id=conversation,
-                          sender_id=user, text=_text(params["key"]), received_at=_received(None, clock),
+    button = hashlib.sha256(key.encode()).hexdigest()[:12]  # 查看 then 完成 on one card: two taps
+    return InboundMessage(channel=CHANNEL, external_id=f"card:{track}:{user}:{button}", conversation_id=conversation,
+                          sender_id=user, text=key, received_at=_received(None, clock),
                           extra=extra)

@@ -19,7 +19,7 @@ def wants_markdown(message: OutboundMessage) -> bool:
 
 def title_of(message: OutboundMessage) -> str:
     """The notification title: the subject, else the first words of the text."""
-    first = (message.subject or message.text).strip().split("\n", 1)[0].lstrip("#⏰⚠️ ").strip()
+    first = (message.subject.strip() or message.text.strip()).split("\n", 1)[0].lstrip("#⏰⚠️ ").strip()
     return first[:TITLE_CHARS] or "dealbot"
 
 
@@ -33,8 +33,8 @@ def parts(message: OutboundMessage) -> list[tuple[str, str | None]]:
     """(text, markdown or None) of each message to send, in order."""
     if wants_markdown(message):
         assert message.markdown is not None
-        return [(message.text, to_dingtalk_markdown(part))
-                for part in split_markdown(message.markdown, PART_LIMIT, MAX_PARTS)]
+        return [(message.text, part)
+                for part in split_markdown(to_dingtalk_markdown(message.markdown), PART_LIMIT, MAX_PARTS)]
     return [(part, None) for part in split_markdown(message.text, PART_LIMIT, MAX_PARTS)]
 
 

@@ -21,7 +21,7 @@ def signature(secret: str, timestamp_ms: int | str) -> str:
 
 def check(secret: str, timestamp: str, sign: str, now: float, window: float = FRESHNESS) -> str | None:
     """Why an outgoing-robot request must be refused, or None when it is genuine and fresh."""
-    if not timestamp.isdigit() or not sign:
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 16) or not sign:
         return "missing timestamp or sign"
     if abs(now - int(timestamp) / 1000) > window:
         return "timestamp more than the freshness window off"

@@ -14,7 +14,7 @@ from typing import Any
 from connectors.base import DeliveryError
 from connectors.dingtalk.config import RobotKey
 from connectors.dingtalk.sign import signature
-from connectors.http import RETRY_UNKNOWN, HttpTransport, scrub
+from connectors.http import RETRY_UNKNOWN, HttpTransport, errcode, scrub
 from connectors.throttle import ROBOT_LIMITS, Throttle
 from connectors.tokens import Clock
 
@@ -23,12 +23,6 @@ BANNED = 130101  # a custom robot sent too much: 10 minutes of silence
 BAN_SECONDS = 600.0
 RETRY_BUSY = 10.0
 
-
-def errcode(data: Mapping[str, Any]) -> int:
-    try:
-        return int(data.get("errcode", 0))
-    except (TypeError, ValueError):
-        return -2
 
 
 async def post(transport: HttpTransport, url: str, body: Mapping[str, Any], what: str,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from connectors.base import DeliveryError
-from connectors.http import RETRY_UNKNOWN, HttpTransport, scrub
+from connectors.http import RETRY_UNKNOWN, HttpTransport, errcode, scrub
 
 __all__ = ["HttpTransport", "api_error", "errcode", "scrub"]
 
@@ -29,9 +29,3 @@ def api_error(data: Mapping[str, Any], what: str, secrets: Iterable[str] = ()) -
         return DeliveryError(reason, retry_after=None)
     return DeliveryError(reason, retry_after=RETRY_UNKNOWN)
 
-
-def errcode(data: Mapping[str, Any]) -> int:
-    try:
-        return int(data.get("errcode", 0))
-    except (TypeError, ValueError):
-        return -2

@@ -145,7 +145,7 @@ def write_config(path: Path, db_url: str, port: int, api_base: str,
     lines += ["[[teams]]", f"name = {_toml(TEAM)}"]
     for i, rep in enumerate(REPS):
         lines += ["[[users]]", f"name = {_toml(f'销售{i}')}", 'role = "rep"', f"team = {_toml(TEAM)}",
-                  f"wecom = {_toml(rep)}"]
+                  f"wecom = {_toml(rep)}", f"dingtalk = {_toml(rep)}"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

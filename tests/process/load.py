@@ -250,12 +250,13 @@ class Database:
         found = await self.rows("SELECT id, name FROM opportunities")
         return {name.removeprefix("项目"): int(deal_id) for deal_id, name in found}
 
-    async def wait_processed(self, messages: Sequence[Message], timeout: float, *servers: ServeProcess) -> None:
+    async def wait_processed(self, messages: Sequence[Message], timeout: float, *servers: ServeProcess,
+                             channel: str = "wecom") -> None:
         """Until each message has an inbox row marked processed (bounded; fails naming what is missing)."""
         deadline = time.monotonic() + timeout
         ids = {m.msg_id for m in messages}
         while True:
-            inbox = await self.inbox()
+            inbox = await self.inbox(channel)
             missing = [i for i in ids if not inbox.get(i)]
             if not missing:
                 return
