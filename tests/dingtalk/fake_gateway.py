@@ -23,7 +23,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from aiohttp import WSMsgType, web
 
@@ -83,7 +83,7 @@ class FakeDingTalk:
         self.url = ""
 
     # -- life ------------------------------------------------------------------------------------
-    def start(self) -> FakeDingTalk:
+    def start(self) -> Self:
         self._thread.start()
         self.call(self._start())
         return self
