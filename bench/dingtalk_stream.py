@@ -38,10 +38,9 @@ from typing import Any
 sys.path.pop(0)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database, p99
+from bench.common import database, p99, seed_deals
 from bot.bootstrap import App, bootstrap
 from bot.config import load_config
-from connectors.base import InboundMessage
 from connectors.dingtalk import DingTalkConfig, DingTalkConnector, DingTalkStream
 from domain.messaging import InboxRecord
 from storage.engine import make_engine
@@ -172,13 +171,7 @@ async def seeded_bot(url: str, gateway_url: str) -> tuple[App, DingTalkConnector
     config.sections.update({"teams": [{"name": "华东一组"}], "users": REPS})
     connector = DingTalkConnector(connector_config(gateway_url))
     app = await bootstrap(config, {"dingtalk": connector})
-    for rep in range(len(REPS)):
-        for d in range(1, DEALS_PER_REP + 1):
-            n = rep * DEALS_PER_REP + d
-            for text in (f"新客户 公司{n}有限公司", f"新商机 公司{n} 项目{n} 50万"):
-                await app.bot.receive(InboundMessage(
-                    channel="dingtalk", external_id=f"seed-{rep}-{d}-{len(text)}", conversation_id=f"rep{rep}",
-                    sender_id=f"rep{rep}", text=text, received_at=datetime.now(UTC)))
+    await seed_deals(app.bot.receive, "dingtalk", len(REPS), DEALS_PER_REP)
     return app, connector
 
 

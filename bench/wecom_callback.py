@@ -36,11 +36,10 @@ import aiohttp
 from aiohttp import web
 from wechatpy.enterprise.crypto import WeChatCrypto
 
-from bench.common import database, p99
+from bench.common import database, p99, seed_deals
 from bot.bootstrap import App, bootstrap
 from bot.config import load_config
 from bot.http import make_web_app, start_http
-from connectors.base import InboundMessage
 from domain.messaging import InboxRecord
 from storage.engine import make_engine
 from storage.inbox import GroupCommitInbox
@@ -166,13 +165,7 @@ async def seeded_bot(url: str) -> App:
         "corp_id": CORP_ID, "agent_id": AGENT_ID, "secret": "bench-secret", "token": TOKEN,
         "encoding_aes_key": AES_KEY, "api_base": "http://127.0.0.1:9"}})
     app = await bootstrap(config)
-    for rep in range(len(REPS)):
-        for d in range(1, DEALS_PER_REP + 1):
-            n = rep * DEALS_PER_REP + d
-            for text in (f"新客户 公司{n}有限公司", f"新商机 公司{n} 项目{n} 50万"):
-                await app.bot.receive(InboundMessage(
-                    channel="wecom", external_id=f"seed-{rep}-{d}-{len(text)}", conversation_id=f"rep{rep}",
-                    sender_id=f"rep{rep}", text=text, received_at=datetime.now(UTC)))
+    await seed_deals(app.bot.receive, "wecom", len(REPS), DEALS_PER_REP)
     return app
 
 

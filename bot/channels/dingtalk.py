@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from bot.channels.section import read_values
 from bot.channels.tokens import DatabaseTokenStore
 from bot.config import Config, ConfigError
 from connectors.dingtalk import DingTalkConfig, DingTalkConnector, RobotKey
@@ -61,26 +62,10 @@ def _robots(value: Any) -> dict[str, RobotKey]:
     return robots
 
 
-def _convert(name: str, value: Any, kind: Callable[[Any], Any]) -> Any:
-    if isinstance(value, bool):
-        raise DingTalkConfigError(f"[dingtalk] {name} has the wrong type")
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise DingTalkConfigError(f"[dingtalk] {name} has the wrong type") from None
-
 
 def dingtalk_config(section: Mapping[str, Any]) -> DingTalkConfig:
     """Turn the [dingtalk] table into a `DingTalkConfig`; raises DingTalkConfigError naming the bad key."""
-    missing = [name for name in REQUIRED if not str(section.get(name) or "").strip()]
-    if missing:
-        raise DingTalkConfigError(f"[dingtalk] is missing {', '.join(missing)} "
-                                  f"(or DEALBOT_DINGTALK_{missing[0].upper()})")
-    values: dict[str, Any] = {name: str(section[name]).strip() for name in REQUIRED}
-    for names, kind in ((_FLOATS, float), (_STRINGS, str)):
-        for name in names:
-            if section.get(name) not in (None, ""):
-                values[name] = _convert(name, section[name], kind)
+    values = read_values(SECTION, section, REQUIRED, ((_FLOATS, float), (_STRINGS, str)), DingTalkConfigError)
     values["robots"] = _robots(section.get("robots"))
     try:
         return DingTalkConfig(**values)

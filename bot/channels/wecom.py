@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.channels.section import read_values
 from bot.channels.tokens import DatabaseTokenStore
 from bot.config import Config, ConfigError
 from connectors.wecom import WeComConfig, WeComConnector
@@ -55,27 +56,11 @@ def _robots(value: Any) -> dict[str, str]:
     return {team: key.strip() for team, key in value.items()}
 
 
-def _convert(name: str, value: Any, kind: Callable[[Any], Any]) -> Any:
-    if isinstance(value, bool):
-        raise WeComConfigError(f"[wecom] {name} has the wrong type")
-    try:
-        return kind(value)
-    except (TypeError, ValueError):
-        raise WeComConfigError(f"[wecom] {name} has the wrong type") from None
-
 
 def wecom_config(section: Mapping[str, Any]) -> WeComConfig:
     """Turn the [wecom] table into a `WeComConfig`; raises WeComConfigError naming the bad key."""
-    missing = [name for name in REQUIRED if not str(section.get(name) or "").strip()]
-    if missing:
-        raise WeComConfigError(f"[wecom] is missing {', '.join(missing)} "
-                               f"(or DEALBOT_WECOM_{missing[0].upper()})")
-    values: dict[str, Any] = {name: str(section[name]).strip() for name in REQUIRED if name != "agent_id"}
-    values["agent_id"] = _convert("agent_id", section["agent_id"], int)
-    for names, kind in ((_FLOATS, float), (_INTS, int), (_STRINGS, str)):
-        for name in names:
-            if section.get(name) not in (None, ""):
-                values[name] = _convert(name, section[name], kind)
+    values = read_values(SECTION, section, REQUIRED, ((("agent_id",), int), (_FLOATS, float), (_INTS, int),
+                                                      (_STRINGS, str)), WeComConfigError)
     values.setdefault("webhook_base", values.get("api_base", DEFAULT_API_BASE))
     values["webhook_keys"] = _robots(section.get("robots"))
     try:

@@ -11,34 +11,24 @@ HTTP faults per path, expire sessionWebhooks (errcode 300001)."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
-import hashlib
-import hmac
 import itertools
 import json
 import threading
 import time
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 
 from aiohttp import WSMsgType, web
 
+from tests.dingtalk.fake_api import FakeDingTalkApi
+
 CHATBOT = "/v1.0/im/bot/messages/get"
 CARD = "/v1.0/card/instances/callback"
 T = TypeVar("T")
-
-
-@dataclass
-class Recorded:
-    path: str
-    query: dict[str, str]
-    body: dict[str, Any]
-    headers: dict[str, str]
-    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -47,18 +37,16 @@ class Pending:
     sent_at: float = 0.0
 
 
-class FakeDingTalk:
+class FakeDingTalk(FakeDingTalkApi):
     def __init__(self, client_id: str = "dingfakeclient", client_secret: str = "fake-secret", *,
                  robots: dict[str, str] | None = None, ping_every: float | None = None,
                  redeliver_after: float | None = None) -> None:
-        self.client_id, self.client_secret = client_id, client_secret
-        self.robots = dict(robots or {})  # custom robot access_token -> secret
+        super().__init__(client_id, client_secret, robots)
         self.ping_every, self.redeliver_after = ping_every, redeliver_after
         self.refuse_open = False
         self.open_delay = 0.0  # seconds connections/open takes to answer
         self.close_at_once = False  # accept each websocket and close it cleanly at once
         self.modes: dict[int, str] = {}  # id(socket) -> "silent" (no frame, no pong) | "zombie" (pongs only)
-        self.now: Callable[[], float] = time.time  # message times, webhook expiry, robots' signature age and 20/min
         self.drop_acks = 0
         self.opens: list[float] = []  # time.monotonic() of each connections/open
         self.connects = 0
@@ -66,13 +54,6 @@ class FakeDingTalk:
         self.dropped_acks: list[str] = []
         self.pending: dict[str, Pending] = {}  # messageId -> frame not ACKed yet
         self.frames: dict[str, dict[str, Any]] = {}  # every CALLBACK frame pushed
-        self.requests: list[Recorded] = []
-        self.faults: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        self.expired_sessions: set[str] = set()
-        self.cards: dict[str, dict[str, Any]] = {}  # outTrackId -> createAndDeliver body
-        self.banned_until: dict[str, float] = {}
-        self.robot_sends: dict[str, deque[float]] = {}
-        self.tokens: list[str] = []
         self._ids = itertools.count(1)
         self._socket: web.WebSocketResponse | None = None
         self._loop = asyncio.new_event_loop()
@@ -101,10 +82,7 @@ class FakeDingTalk:
         app = web.Application()
         app.router.add_post("/v1.0/gateway/connections/open", self._open)
         app.router.add_get("/gateway", self._gateway)
-        app.router.add_post("/v1.0/oauth2/accessToken", self._token)
-        app.router.add_post("/robot/sendBySession", self._session)
-        app.router.add_post("/robot/send", self._robot)
-        app.router.add_route("*", "/v1.0/{tail:.*}", self._api)
+        self.add_api_routes(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -266,82 +244,6 @@ class FakeDingTalk:
                 "spaceType": space_type, "spaceId": space_id, "content": json.dumps(content, ensure_ascii=False),
                 "extension": "{}"}
         return self.push(CARD, data)
-
-    # -- HTTP APIs ---------------------------------------------------------------------------------
-    async def _record(self, request: web.Request) -> Recorded:
-        try:
-            body = await request.json() if request.can_read_body else {}
-        except ValueError:
-            body = {}
-        rec = Recorded(request.path, dict(request.query), body if isinstance(body, dict) else {}, dict(request.headers),
-                       at=self.now())
-        self.requests.append(rec)
-        return rec
-
-    def received(self, path: str) -> list[Recorded]:
-        return [r for r in self.requests if r.path == path]
-
-    def _fault(self, path: str) -> web.Response | None:
-        queue = self.faults.get(path)
-        if not queue:
-            return None
-        status, body = queue.pop(0)
-        return web.json_response(body, status=status)
-
-    async def _token(self, request: web.Request) -> web.Response:
-        rec = await self._record(request)
-        if rec.body.get("appKey") != self.client_id or rec.body.get("appSecret") != self.client_secret:
-            return web.json_response({"code": "invalidClientIdOrSecret", "message": "bad"}, status=400)
-        self.tokens.append(token := f"tok{len(self.tokens) + 1}{uuid.uuid4().hex[:6]}")
-        return web.json_response({"accessToken": token, "expireIn": 7200})
-
-    async def _api(self, request: web.Request) -> web.Response:
-        rec = await self._record(request)
-        if (fault := self._fault(rec.path)) is not None:
-            return fault
-        if rec.headers.get("x-acs-dingtalk-access-token") not in self.tokens[-1:]:
-            return web.json_response({"code": "InvalidAuthentication", "message": "token"}, status=401)
-        if rec.path == "/v1.0/card/instances/createAndDeliver":
-            self.cards[rec.body["outTrackId"]] = rec.body
-            return web.json_response({"success": True, "result": {"outTrackId": rec.body["outTrackId"]}})
-        if rec.path == "/v1.0/card/instances" and request.method == "PUT":
-            card = self.cards.get(rec.body.get("outTrackId", ""))
-            if card is None:
-                return web.json_response({"code": "cardNotExist", "message": "no card"}, status=400)
-            card["cardData"]["cardParamMap"].update(rec.body["cardData"]["cardParamMap"])
-            return web.json_response({"success": True})
-        return web.json_response({"processQueryKey": uuid.uuid4().hex, "invalidStaffIdList": [],
-                                  "flowControlledStaffIdList": []})
-
-    async def _session(self, request: web.Request) -> web.Response:
-        rec = await self._record(request)
-        if (fault := self._fault(rec.path)) is not None:
-            return fault
-        if rec.query.get("session") in self.expired_sessions:
-            return web.json_response({"errcode": 300001, "errmsg": "session webhook expired"})
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
-
-    async def _robot(self, request: web.Request) -> web.Response:
-        rec = await self._record(request)
-        token, stamp, sign = (rec.query.get(k, "") for k in ("access_token", "timestamp", "sign"))
-        secret = self.robots.get(token)
-        if secret is None:
-            return web.json_response({"errcode": 300000, "errmsg": "token is not exist"})
-        expected = base64.b64encode(hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(),
-                                             hashlib.sha256).digest()).decode()
-        now = self.now()
-        if sign != expected or abs(now - int(stamp or 0) / 1000) > 3600:
-            return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
-        if self.banned_until.get(token, 0) > now:
-            return web.json_response({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})
-        sent = self.robot_sends.setdefault(token, deque())
-        while sent and now - sent[0] >= 60:
-            sent.popleft()
-        if len(sent) >= 20:
-            self.banned_until[token] = now + 600
-            return web.json_response({"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"})
-        sent.append(now)
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
 
 
 async def eventually(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:

@@ -20,7 +20,9 @@ from connectors.dingtalk import DingTalkConnector
 from scheduler.jobs import deliver_due_reminders
 from scheduler.proactive import button_channels
 from storage.models import Base, InboxRow
-from tests.dingtalk.fake_gateway import FakeDingTalk, Recorded, eventually
+from tests.chat_world import RULES, TEAMS, Clock, users
+from tests.dingtalk.fake_api import Recorded
+from tests.dingtalk.fake_gateway import FakeDingTalk, eventually
 
 CLIENT_ID, CLIENT_SECRET = "dingfakeclient", "fake-secret"
 ROBOT_TOKEN, ROBOT_SECRET = "robot-token-east", "SECrobotsecret"
@@ -32,26 +34,9 @@ CARD_UPDATE = "/v1.0/card/instances"
 ROBOT = "/robot/send"
 TEMPLATE = "dealbot-card.schema"
 
-TEAMS = [{"name": "华东一组", "region": "华东"}, {"name": "华南一组", "region": "华南"}]
-USERS = [
-    {"name": "王经理", "role": "manager", "team": "华东一组", "dingtalk": "manager01"},
-    {"name": "张伟", "role": "rep", "team": "华东一组", "dingtalk": "zhangwei"},
-    {"name": "李娜", "role": "rep", "team": "华东一组", "dingtalk": "lina"},
-    {"name": "陈晨", "role": "rep", "team": "华南一组", "dingtalk": "chenchen", "locale": "en"},
-]
-RULES = [{"regions": ["华东"], "team": "华东一组"}, {"regions": ["华南"], "rep": "陈晨"}]
+USERS = users("dingtalk", "manager01")
 FAST = (0.05, 0.5)  # reconnect backoff in tests: base, cap (seconds)
 
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
 
 
 def dingtalk_section(url: str, cards: bool = True, **more: Any) -> dict[str, Any]:

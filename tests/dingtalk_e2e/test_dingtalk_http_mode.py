@@ -16,9 +16,10 @@ from bot.bootstrap import App, bootstrap
 from bot.http import make_web_app, start_http
 from connectors.dingtalk import signature
 from storage.models import CustomerRow, InboxRow
+from tests.chat_world import Clock
 from tests.dingtalk.fake_gateway import FakeDingTalk
 from tests.dingtalk_e2e.conftest import NOW
-from tests.dingtalk_e2e.harness import CLIENT_SECRET, SESSION, Clock, make_config, settle, shown
+from tests.dingtalk_e2e.harness import CLIENT_SECRET, SESSION, make_config, settle, shown
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from storage.models import CustomerRow, FollowUpRow, InboxRow, OpportunityRow
-from tests.dingtalk.fake_gateway import Recorded
+from tests.dingtalk.fake_api import Recorded
 from tests.dingtalk_e2e.harness import SESSION, TO_GROUP, TO_USERS, DingTalkSession, shown
 
 

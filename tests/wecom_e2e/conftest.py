@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.wecom_e2e.harness import Clock, TimedFakeWeCom, WeComSession, new_fake, start_session
+from tests.chat_world import Clock
+from tests.wecom_e2e.harness import TimedFakeWeCom, WeComSession, new_fake, start_session
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

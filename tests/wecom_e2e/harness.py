@@ -23,6 +23,7 @@ from bot.http import make_web_app, start_http
 from connectors.base import Connector
 from scheduler.jobs import deliver_due_reminders
 from storage.models import Base, InboxRow
+from tests.chat_world import RULES, TEAMS, Clock, users
 from tests.wecom import wecom_crypto_ref as ref
 from tests.wecom.wecom_fake_server import FakeWeCom, Recorded
 from tests.wecom.wecom_support import AES_KEY, AGENT_ID, CORP_ID, ROBOT_KEY, SECRET, TOKEN
@@ -32,30 +33,8 @@ GETTOKEN = "/cgi-bin/gettoken"
 WEBHOOK = "/cgi-bin/webhook/send"
 PATH = "/wecom/callback"
 
-TEAMS = [{"name": "华东一组", "region": "华东"}, {"name": "华南一组", "region": "华南"}]
-USERS = [
-    {"name": "王经理", "role": "manager", "team": "华东一组", "wecom": "wangjingli"},
-    {"name": "张伟", "role": "rep", "team": "华东一组", "wecom": "zhangwei"},
-    {"name": "李娜", "role": "rep", "team": "华东一组", "wecom": "lina"},
-    {"name": "陈晨", "role": "rep", "team": "华南一组", "wecom": "chenchen", "locale": "en"},
-]
-RULES = [{"regions": ["华东"], "team": "华东一组"}, {"regions": ["华南"], "rep": "陈晨"}]
+USERS = users("wecom", "wangjingli")
 
-
-class Clock:
-    """One time source: datetimes for the bot and the outbox, epoch seconds for the connector."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def epoch(self) -> float:
-        return self.now.timestamp()
-
-    def advance(self, delta: timedelta) -> None:
-        self.now += delta
 
 
 @dataclass
