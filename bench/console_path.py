@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.pop(0)  # not bench/ itself: bench/dingtalk_stream.py would hide the `dingtalk_stream` SDK
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import database, p99, run_concurrently

@@ -34,8 +34,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-# The repository root instead of bench/ itself: this file's name would hide the `dingtalk_stream` SDK.
-sys.path.pop(0)
+sys.path.pop(0)  # not bench/ itself: bench/dingtalk_stream.py would hide the `dingtalk_stream` SDK
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import database, p99, seed_deals

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+sys.path.pop(0)  # not bench/ itself: bench/dingtalk_stream.py would hide the `dingtalk_stream` SDK
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import or_, select
