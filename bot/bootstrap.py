@@ -92,6 +92,9 @@ class App:
         the claims on what is left (inbox and outbox) are given back to other processes."""
         for task in self.tasks:
             task.cancel()
+        for connector in self.connectors.values():  # inbound that pushes (DingTalk's stream) stops first
+            if (stop_intake := getattr(connector, "stop_intake", None)) is not None:
+                await stop_intake()
         await self.monitor.stop()
         self.gc_watch.uninstall()
         await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both

@@ -64,7 +64,7 @@ class DingTalkConnector:
                                    throttle=robot_throttle, clock=clock)
         self.stream = (DingTalkStream(cfg, on_chatbot=self._chatbot, on_card=self._card, rand=rand)
                        if cfg.mode == "stream" else None)
-        self._running: Any = None
+        self._running: asyncio.Task[None] | None = None
 
     @property
     def cards(self) -> bool:
@@ -82,9 +82,13 @@ class DingTalkConnector:
         if self.stream is not None and self._running is None:
             self._running = asyncio.create_task(self.stream.start(), name="dingtalk-stream")
 
-    async def stop(self) -> None:
+    async def stop_intake(self) -> None:
+        """No new frames; those in flight are stored and ACKed, then the stream closes (before the bot stops)."""
         if self.stream is not None:
             await self.stream.stop()
+
+    async def stop(self) -> None:
+        await self.stop_intake()
         if self._running is not None:
             self._running.cancel()
             self._running = None

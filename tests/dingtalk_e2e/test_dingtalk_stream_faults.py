@@ -3,6 +3,8 @@ answered exactly once. (Watchdog: 2 s here; the gateway pings every 0.5 s.)"""
 
 from __future__ import annotations
 
+import asyncio
+
 from storage.models import CustomerRow, InboxRow
 from tests.dingtalk.fake_gateway import CHATBOT, eventually
 from tests.dingtalk_e2e.harness import SESSION, DingTalkSession, shown
@@ -66,3 +68,17 @@ async def test_a_disconnect_frame_moves_the_stream_to_a_new_connection(dingtalk:
     await dingtalk.acked(message_id)
     await _one_customer_one_reply(dingtalk)
     assert len(fake.opens) == 2  # one open per connection: no tight loop after the clean close
+
+
+async def test_closing_the_bot_closes_the_stream_and_leaves_later_frames_to_the_next_process(
+        dingtalk: DingTalkSession) -> None:
+    fake = dingtalk.fake
+    first = fake.say(NEW_CUSTOMER)
+    await dingtalk.acked(first)
+    await dingtalk.settle()
+    await dingtalk.app.close()
+    assert not fake.connected()
+    later = fake.say("客户 明途")
+    await asyncio.sleep(0.5)
+    assert fake.acks[later] == 0 and later in fake.pending  # kept by the gateway for the next connection
+    await dingtalk.app.close()  # the fixture closes again: harmless
