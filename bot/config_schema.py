@@ -47,7 +47,8 @@ def _clock(value: Any) -> str | None:
 _DIGEST = Table({"enabled": c.flag, "time": _clock, "conversion_days": c.whole(1, 3650), "top_reps": c.whole(1, 50),
                  "list_limit": c.whole(1, 200), "movement_limit": c.whole(0, 500), "trend_weeks": c.whole(1, 52),
                  "stalled_initial_contact": c.whole(1), "stalled_proposal": c.whole(1),
-                 "stalled_negotiation": c.whole(1), "font": c.text, "interval": c.positive})
+                 "stalled_negotiation": c.whole(1), "font": c.text, "interval": c.positive,
+                 "team_groups": c.flag})
 
 SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot.digest.compose import compose_digest
 from bot.digest.fonts import ChartFontMissing, find_cjk_font
-from bot.digest.messages import digest_pushes
+from bot.digest.messages import chat_pushes, digest_pushes
+from bot.digest.model import Digest
 from bot.digest.settings import DigestSettings
+from domain.messaging import OutboxItem
 from domain.people import Rep, Role, Team
 from domain.ports import UnitOfWork
 from scheduler.people import cached_reps, cached_teams
@@ -74,13 +76,26 @@ async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep
             return 0
         digest = await compose_digest(uow, team, day, now, settings, admin=rep.role is Role.ADMIN)
     messages = await asyncio.to_thread(digest_pushes, digest, rep.locale, target[0], font)
+    groups = group_items(digest, team, now, settings)
     queued = 0
     async with uow_factory() as uow:
         for message in messages:
             queued += await push(uow, rep, message, now, default_quiet=settings.quiet_hours) is not None
+        for item in groups:
+            queued += await uow.outbox.add(item) is not None
         await uow.settings.put(key, day.isoformat())
         await uow.commit()
     return queued
+
+
+def group_items(digest: Digest, team: Team | None, now: datetime, settings: DigestSettings) -> list[OutboxItem]:
+    """The team's digest for its group robots (`[digest] team_groups`), in the bot's language, once per team,
+    channel and day; it goes with the manager's, at their digest time."""
+    channels = settings.group_channels.get(team.name, ()) if team is not None else ()
+    return [OutboxItem(channel=channel, recipient=f"robot:{team.name}", text=message.text, markdown=message.markdown,
+                       subject=message.subject, created_at=now,
+                       dedupe_key=f"digest-group:{channel}:{team.id}:{message.period}")
+            for channel in channels if team is not None for message in chat_pushes(digest, settings.locale, channel)]
 
 
 def _font(settings: DigestSettings) -> Path | None:

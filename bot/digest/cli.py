@@ -12,6 +12,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,10 +29,25 @@ from domain.people import Rep, Team
 from domain.ports import UnitOfWork
 
 COMPANY = ("all", "company", "全公司")
+GROUP_CHANNELS = ("wecom", "dingtalk")  # channels whose teams can have a group robot
 
 
 def settings_from(config: Config) -> DigestSettings:
-    return DigestSettings.from_section(config.section("digest"), str(config.get("bot", "timezone", "Asia/Shanghai")))
+    zone = str(config.get("bot", "timezone", "Asia/Shanghai"))
+    settings = DigestSettings.from_section(config.section("digest"), zone)
+    if not config.get("digest", "team_groups", False):
+        return settings
+    return replace(settings, group_channels=group_robots(config), locale=str(config.get("bot", "locale", "zh")))
+
+
+def group_robots(config: Config) -> dict[str, tuple[str, ...]]:
+    """Team name -> the chat channels with a group robot for that team ([wecom.robots], [dingtalk.robots])."""
+    found: dict[str, tuple[str, ...]] = {}
+    for channel in GROUP_CHANNELS:
+        robots = config.get(channel, "robots", None)
+        for team in robots if isinstance(robots, dict) else {}:
+            found[str(team)] = (*found.get(str(team), ()), channel)
+    return found
 
 
 def parse_day(text: str | None, today: date) -> date:

@@ -30,6 +30,9 @@ class DigestSettings:
     font: str = ""  # a CJK font file for the charts; "" = the bundled Noto Sans CJK SC
     interval: float = 300.0  # seconds between runs of the job (for scheduler.runner)
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: the default for managers without their own
+    # [digest] team_groups: team name -> the chat channels whose group robot of that team also gets its digest
+    group_channels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    locale: str = "zh"  # [bot] locale: the language of what a team's group gets
 
     @classmethod
     def from_section(cls, section: Mapping[str, Any], timezone: str = "Asia/Shanghai") -> DigestSettings:

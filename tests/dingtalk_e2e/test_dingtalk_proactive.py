@@ -7,11 +7,12 @@ import json
 from datetime import timedelta
 from typing import Any
 
+from bot.digest.cli import settings_from
 from bot.digest.settings import DigestSettings
 from domain.risks import RiskSettings
 from scheduler.digest import send_digests
 from scheduler.risks import scan_risks
-from tests.dingtalk_e2e.harness import CARD_CREATE, TO_USERS, DingTalkSession, shown
+from tests.dingtalk_e2e.harness import CARD_CREATE, ROBOT, ROBOT_TOKEN, TO_USERS, DingTalkSession, shown
 
 
 async def overdue_deal(dingtalk: DingTalkSession) -> None:
@@ -52,3 +53,20 @@ async def test_the_managers_daily_digest_arrives_as_markdown(dingtalk: DingTalkS
     text = "".join(shown(r) for r in digests)
     assert "每日简报" in text and "华东一组" in text
     assert all(len(json.loads(r.body["msgParam"])["text"].encode()) <= 4096 for r in digests)
+
+
+async def test_with_team_groups_the_teams_digest_also_goes_to_its_group_robot(dingtalk: DingTalkSession) -> None:
+    await overdue_deal(dingtalk)
+    dingtalk.app.config.sections["digest"] = {"team_groups": True}
+    settings = settings_from(dingtalk.app.config)
+    assert settings.group_channels == {"华东一组": ("dingtalk",)}  # 华南一组 has no robot configured
+    dingtalk.clock.now = dingtalk.clock.now.replace(hour=18, minute=0)
+    uow_factory: Any = dingtalk.app.uow_factory
+    await send_digests(uow_factory, dingtalk.clock(), settings)
+    await send_digests(uow_factory, dingtalk.clock() + timedelta(minutes=5), settings)  # the next run: nothing new
+    await dingtalk.app.dispatcher.drain()
+    sends = dingtalk.new_sends()
+    group = [r for r in sends if r.path == ROBOT]
+    assert group and all(r.query["access_token"] == ROBOT_TOKEN for r in group)
+    assert "华东一组 每日简报" in "".join(shown(r) for r in group) and group[0].body["msgtype"] == "markdown"
+    assert [r for r in sends if r.path == TO_USERS and r.body["userIds"] == ["manager01"]]  # the manager's too
