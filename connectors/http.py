@@ -16,7 +16,7 @@ import aiohttp
 from connectors.base import DeliveryError
 
 MASK = "***"
-_QUERY_SECRET = re.compile(r"(access_token|corpsecret|key|sign)=[^&\s'\"]+", re.IGNORECASE)
+_QUERY_SECRET = re.compile(r"(access_token|corpsecret|key|sign|ticket)=[^&\s'\"]+", re.IGNORECASE)
 
 RETRY_SERVER = 15.0  # HTTP 5xx, timeouts, network errors
 RETRY_UNKNOWN = 300.0  # unexpected answer: likely configuration, keep the message and retry slowly

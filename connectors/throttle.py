@@ -20,7 +20,9 @@ class RateLimit:
 
 
 MEMBER_LIMITS = (RateLimit(30, 60.0), RateLimit(1000, 3600.0))  # per member per app
-ROBOT_LIMITS = (RateLimit(20, 60.0),)  # per group robot (WeCom webhook, DingTalk custom robot)
+ROBOT_LIMITS = (RateLimit(20, 60.0),)  # per WeCom group robot (webhook)
+# per DingTalk custom robot: its limit is 20 a minute, then a 10-minute ban; one below, a second's margin
+DINGTALK_ROBOT_LIMITS = (RateLimit(19, 61.0),)
 _SWEEP_EVERY = 1024
 
 

@@ -26,6 +26,7 @@ from scheduler.push import push
 
 log = logging.getLogger(__name__)
 SENT_KEY = "digest.sent.{rep_id}"  # settings row: the last local day queued for this manager
+GROUP_KEY = "digest.group.sent.{team_id}"  # settings row: the last day queued for this team's group robots
 
 
 def due_day(rep: Rep, now: datetime, settings: DigestSettings) -> date | None:
@@ -62,6 +63,39 @@ async def send_digests(uow_factory: Callable[[], UnitOfWork], now: datetime, set
             queued += await send_one(uow_factory, team, rep, day, now, settings, font)
         except Exception:
             log.exception("digest for %s (%s) failed; retried on the next run", rep.name, team.name if team else "-")
+    return queued + await send_group_digests(uow_factory, teams, now, settings)
+
+
+async def send_group_digests(uow_factory: Callable[[], UnitOfWork], teams: list[Team], now: datetime,
+                             settings: DigestSettings) -> int:
+    """`[digest] team_groups`: each team's digest to its group robots, at the digest time in the bot's time
+    zone, once a day per team (whoever manages it, and whether or not the manager can be reached)."""
+    local = now.astimezone(ZoneInfo(settings.timezone))
+    if not settings.group_channels or local.time().replace(tzinfo=None) < settings.time:
+        return 0
+    queued = 0
+    for team in teams:
+        if settings.group_channels.get(team.name):
+            try:
+                queued += await send_group(uow_factory, team, local.date(), now, settings)
+            except Exception:
+                log.exception("group digest of %s failed; retried on the next run", team.name)
+    return queued
+
+
+async def send_group(uow_factory: Callable[[], UnitOfWork], team: Team, day: date, now: datetime,
+                     settings: DigestSettings) -> int:
+    key = GROUP_KEY.format(team_id=team.id)
+    async with uow_factory() as uow:
+        if await uow.settings.get(key) == day.isoformat():
+            return 0
+        digest = await compose_digest(uow, team, day, now, settings, admin=False)
+    queued = 0
+    async with uow_factory() as uow:
+        for item in group_items(digest, team, now, settings):
+            queued += await uow.outbox.add(item) is not None
+        await uow.settings.put(key, day.isoformat())
+        await uow.commit()
     return queued
 
 
@@ -76,26 +110,22 @@ async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep
             return 0
         digest = await compose_digest(uow, team, day, now, settings, admin=rep.role is Role.ADMIN)
     messages = await asyncio.to_thread(digest_pushes, digest, rep.locale, target[0], font)
-    groups = group_items(digest, team, now, settings)
     queued = 0
     async with uow_factory() as uow:
         for message in messages:
             queued += await push(uow, rep, message, now, default_quiet=settings.quiet_hours) is not None
-        for item in groups:
-            queued += await uow.outbox.add(item) is not None
         await uow.settings.put(key, day.isoformat())
         await uow.commit()
     return queued
 
 
-def group_items(digest: Digest, team: Team | None, now: datetime, settings: DigestSettings) -> list[OutboxItem]:
-    """The team's digest for its group robots (`[digest] team_groups`), in the bot's language, once per team,
-    channel and day; it goes with the manager's, at their digest time."""
-    channels = settings.group_channels.get(team.name, ()) if team is not None else ()
+def group_items(digest: Digest, team: Team, now: datetime, settings: DigestSettings) -> list[OutboxItem]:
+    """The team's digest for its group robots, in the bot's language, unique per team, channel and day."""
     return [OutboxItem(channel=channel, recipient=f"robot:{team.name}", text=message.text, markdown=message.markdown,
                        subject=message.subject, created_at=now,
                        dedupe_key=f"digest-group:{channel}:{team.id}:{message.period}")
-            for channel in channels if team is not None for message in chat_pushes(digest, settings.locale, channel)]
+            for channel in settings.group_channels.get(team.name, ())
+            for message in chat_pushes(digest, settings.locale, channel)]
 
 
 def _font(settings: DigestSettings) -> Path | None:

@@ -29,7 +29,6 @@ from domain.people import Rep, Team
 from domain.ports import UnitOfWork
 
 COMPANY = ("all", "company", "全公司")
-GROUP_CHANNELS = ("wecom", "dingtalk")  # channels whose teams can have a group robot
 
 
 def settings_from(config: Config) -> DigestSettings:
@@ -41,10 +40,13 @@ def settings_from(config: Config) -> DigestSettings:
 
 
 def group_robots(config: Config) -> dict[str, tuple[str, ...]]:
-    """Team name -> the chat channels with a group robot for that team ([wecom.robots], [dingtalk.robots])."""
+    """Team name -> the enabled chat channels with a group robot for that team ([wecom.robots],
+    [dingtalk.robots])."""
+    from bot.channels import dingtalk, wecom  # the channels' own test of being switched on
+
     found: dict[str, tuple[str, ...]] = {}
-    for channel in GROUP_CHANNELS:
-        robots = config.get(channel, "robots", None)
+    for channel, module in (("wecom", wecom), ("dingtalk", dingtalk)):
+        robots = config.get(channel, "robots", None) if module.enabled(config) else None
         for team in robots if isinstance(robots, dict) else {}:
             found[str(team)] = (*found.get(str(team), ()), channel)
     return found

@@ -21,7 +21,7 @@ from connectors.dingtalk.sign import check
 
 log = logging.getLogger(__name__)
 
-Consume = Callable[[Mapping[str, Any]], Awaitable[None]]
+Consume = Callable[[Mapping[str, Any], str], Awaitable[None]]  # (payload, frame id: none over HTTP)
 
 
 def add_callback_route(app: web.Application, cfg: DingTalkConfig, consume: Consume,
@@ -41,7 +41,7 @@ def add_callback_route(app: web.Application, cfg: DingTalkConfig, consume: Consu
         if not isinstance(data, dict):
             return web.json_response({"errcode": 400, "errmsg": "body is not a JSON object"}, status=400)
         try:
-            await consume(data)
+            await consume(data, "")
         except Exception:
             log.exception("dingtalk callback could not be stored")
             return web.json_response({"errcode": 500, "errmsg": "try again"}, status=500)

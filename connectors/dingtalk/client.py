@@ -3,8 +3,8 @@
 Every call carries `x-acs-dingtalk-access-token`. The token (`POST /v1.0/oauth2/accessToken`, 7,200 s)
 lives in the shared `TokenStore`, so all bot processes use one and refresh it once. Answers are HTTP
 statuses with `{code, message}` bodies: 401 or an authentication code refreshes the token and retries
-once; 403 (QPS throttling) and 429/5xx raise a retryable `DeliveryError` so the outbox sends later;
-other 4xx are faults of the message itself (permanent).
+once; 403 for QPS throttling and 429/5xx raise a retryable `DeliveryError` so the outbox sends later;
+other 4xx (a 403 for a missing permission included) are permanent, with DingTalk's code in the reason.
 """
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ RETRY_THROTTLED = 60.0  # HTTP 403: the app's QPS quota
 RETRY_TOKEN = 60.0
 MAX_USERS = 20  # userIds per batchSend
 _AUTH_CODES = ("InvalidAuthentication", "invalidAuthentication", "Unauthorized")
+
+
+def _throttled(code: str) -> bool:
+    """A 403 that says "too fast" (QPS / flow control), as against a missing permission (permanent)."""
+    lowered = code.lower()
+    return not code or any(word in lowered for word in ("qps", "limit", "throttl", "flowcontrol"))
 
 
 def message_param(text: str, markdown: str | None, title: str) -> tuple[str, str]:
@@ -76,7 +82,7 @@ class DingTalkApi:
     def _error(self, path: str, status: int, data: Mapping[str, Any]) -> DeliveryError:
         reason = scrub(f"dingtalk {path}: HTTP {status} {str(data.get('code', ''))[:80]} "
                        f"{str(data.get('message', ''))[:160]}", self._transport.secrets)
-        if status == 403:
+        if status == 403 and _throttled(str(data.get("code", ""))):
             return DeliveryError(reason, retry_after=RETRY_THROTTLED)
         if status >= 500 or status in (401, 429):
             return DeliveryError(reason, retry_after=RETRY_SERVER)

@@ -100,7 +100,7 @@ class DingTalkConnector:
             raise NotStarted("dingtalk connector not started")
         await self._dispatch(message)
 
-    async def _chatbot(self, data: Mapping[str, Any]) -> None:
+    async def _chatbot(self, data: Mapping[str, Any], message_id: str = "") -> None:
         try:
             message = chatbot_inbound(data, clock=self._clock)
         except ValueError as err:  # never readable: acknowledged and dropped, not redelivered forever
@@ -108,9 +108,9 @@ class DingTalkConnector:
             return
         await self._accept(message)
 
-    async def _card(self, data: Mapping[str, Any]) -> None:
+    async def _card(self, data: Mapping[str, Any], message_id: str) -> None:
         try:
-            message = card_inbound(data, clock=self._clock)
+            message = card_inbound(data, message_id, clock=self._clock)
         except ValueError as err:
             log.warning("dingtalk card callback dropped: %s", err)
             return
@@ -131,26 +131,29 @@ class DingTalkConnector:
                                    [webhook_body(text, md, title) for text, md in parts(message)])
         elif self.cards and (buttons := _buttons(message.extra.get("buttons"))):
             await self._send_card(message, buttons)
-        elif not await self._via_session(message):
-            await self._via_api(message)
+        else:
+            pieces = parts(message)
+            sent = await self._via_session(message, pieces)
+            await self._via_api(message, pieces[sent:])
 
-    async def _via_session(self, message: OutboundMessage) -> bool:
-        """Through the message's sessionWebhook: False when there is none, it has expired or is about to."""
+    async def _via_session(self, message: OutboundMessage, pieces: list[tuple[str, str | None]]) -> int:
+        """Through the message's sessionWebhook: how many parts went (0 when there is none, it has expired
+        or is about to; fewer than all when DingTalk says it expired midway: the rest take the OpenAPI)."""
         url = message.extra.get("session_webhook")
         expires = message.extra.get("session_webhook_expires") or 0
         if not isinstance(url, str) or not url or not isinstance(expires, int | float):
-            return False
+            return 0
         if expires and expires - WEBHOOK_MARGIN_MS <= self._clock() * 1000:
-            return False
+            return 0
         title = title_of(message)
-        for text, markdown in parts(message):
+        for sent, (text, markdown) in enumerate(pieces):
             if not await session_reply(self._transport, url, webhook_body(text, markdown, title)):
-                return False  # 300001: expired after all; the rest goes through the OpenAPI
-        return True
+                return sent  # 300001
+        return len(pieces)
 
-    async def _via_api(self, message: OutboundMessage) -> None:
+    async def _via_api(self, message: OutboundMessage, pieces: list[tuple[str, str | None]]) -> None:
         title = title_of(message)
-        for text, markdown in parts(message):
+        for text, markdown in pieces:
             key, param = message_param(text, markdown, title)
             if message.recipient.startswith(GROUP_PREFIX):
                 await self.api.to_group(message.recipient[len(GROUP_PREFIX):], key, param)

@@ -9,7 +9,6 @@ politely. A card tap becomes a text message carrying the tapped button's command
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -73,23 +72,24 @@ def chatbot_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = tim
                           sender_name=_text(message.sender_nick), extra=extra)
 
 
-def card_inbound(data: Mapping[str, Any], *, clock: Callable[[], float] = time.time) -> InboundMessage:
+def card_inbound(data: Mapping[str, Any], message_id: str, *,
+                 clock: Callable[[], float] = time.time) -> InboundMessage:
     """One `/v1.0/card/instances/callback` payload: a tap on one of our cards. The button's params carry
-    its command (`key`) and the card's recipient (`owner`); one tap per person, card and button counts (a
-    replayed or double tap is the same message)."""
+    its command (`key`) and the card's recipient (`owner`). A frame redelivered (same `message_id`) is the
+    same message; a second tap is another one, and the command itself makes it change nothing (a reminder
+    already done says so)."""
     user, track = _text(data.get("userId")), _text(data.get("outTrackId"))
     try:
         content = json.loads(data.get("content") or "{}")
         params = content.get("cardPrivateData", {}).get("params", {})
     except (TypeError, ValueError, AttributeError):
         params = None
-    if not user or not track or not isinstance(params, Mapping) or not _text(params.get("key")):
-        raise ValueError("DingTalk card callback without user, card or button key")
+    if not user or not track or not message_id or not isinstance(params, Mapping) or not _text(params.get("key")):
+        raise ValueError("DingTalk card callback without user, card, frame id or button key")
     space_type, space = _text(data.get("spaceType")), _text(data.get("spaceId"))
     conversation = GROUP_PREFIX + space if space_type == "IM_GROUP" and space else user
     key = _text(params["key"])
     extra = {"msgtype": "text", "button": True, "out_track_id": track, "card_owner": _text(params.get("owner"))}
-    button = hashlib.sha256(key.encode()).hexdigest()[:12]  # 查看 then 完成 on one card: two taps
-    return InboundMessage(channel=CHANNEL, external_id=f"card:{track}:{user}:{button}", conversation_id=conversation,
+    return InboundMessage(channel=CHANNEL, external_id=f"card:{track}:{message_id}", conversation_id=conversation,
                           sender_id=user, text=key, received_at=_received(None, clock),
                           extra=extra)

@@ -25,6 +25,6 @@ def check(secret: str, timestamp: str, sign: str, now: float, window: float = FR
         return "missing timestamp or sign"
     if abs(now - int(timestamp) / 1000) > window:
         return "timestamp more than the freshness window off"
-    if not hmac.compare_digest(signature(secret, timestamp), sign):
+    if not hmac.compare_digest(signature(secret, timestamp).encode(), sign.encode("utf-8", "replace")):
         return "bad signature"
     return None

@@ -37,7 +37,11 @@ CHATBOT_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 OPEN_PATH = "/v1.0/gateway/connections/open"
 STOP_GRACE = 5.0  # seconds the frames in flight get to finish when a connection ends
-Consume = Callable[[Mapping[str, Any]], Awaitable[None]]
+MAX_INFLIGHT = 256  # frames being stored at once; beyond, the socket is not read (the gateway waits)
+CONSUME_TIMEOUT = 30.0  # a frame not stored by then is not ACKed (the gateway redelivers it)
+# a tap's answer: nothing changes yet (the card is updated later, by the tap's outbox item)
+CARD_RESPONSE: dict[str, Any] = {"cardData": {"cardParamMap": {}}}
+Consume = Callable[[Mapping[str, Any], str], Awaitable[None]]  # (payload, the frame's messageId)
 
 
 class OpenFailed(Exception):
@@ -57,16 +61,17 @@ class StreamStats:
 
 
 class _Topic(CallbackHandler):  # type: ignore[misc]
-    """One callback topic: the payload goes to `consume`; its return is the ACK's go-ahead."""
+    """One callback topic: the payload goes to `consume`; its return is the ACK's go-ahead, with `response`."""
 
-    def __init__(self, consume: Consume) -> None:
+    def __init__(self, consume: Consume, response: Any = "OK") -> None:
         super().__init__()
         self._consume = consume
+        self._response = response
 
-    async def process(self, message: CallbackMessage) -> tuple[int, str]:
+    async def process(self, message: CallbackMessage) -> tuple[int, Any]:
         data = message.data if isinstance(message.data, Mapping) else {}
-        await self._consume(data)
-        return AckMessage.STATUS_OK, "OK"
+        await asyncio.wait_for(self._consume(data, str(message.headers.message_id or "")), CONSUME_TIMEOUT)
+        return AckMessage.STATUS_OK, self._response
 
 
 def backoff_delay(failures: int, base: float, cap: float, rand: Callable[[], float] = random.random) -> float:
@@ -82,11 +87,12 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
         super().__init__(Credential(cfg.client_id, cfg.client_secret), logger=log)
         self.cfg = cfg
         self.register_callback_handler(CHATBOT_TOPIC, _Topic(on_chatbot))
-        self.register_callback_handler(CARD_TOPIC, _Topic(on_card))
+        self.register_callback_handler(CARD_TOPIC, _Topic(on_card, CARD_RESPONSE))
         self.stats = StreamStats()
         self._rand = rand
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(MAX_INFLIGHT)
         self._socket: Any = None
 
     async def start(self) -> None:
@@ -97,8 +103,10 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
             healthy = False
             try:
                 healthy = await self._serve(await self.open_connection_async())
-            except (OpenFailed, OSError, TimeoutError, aiohttp.ClientError, websockets.WebSocketException) as exc:
-                log.warning("dingtalk stream: %s (%s)", type(exc).__name__, str(exc)[:120])
+            except OpenFailed as exc:
+                log.warning("dingtalk stream: %s", exc)
+            except Exception as exc:  # whatever the network or the gateway did: back off and reconnect
+                log.warning("dingtalk stream: %s", type(exc).__name__)  # its text may carry the ticket
             failures = 0 if healthy else failures + 1
             delay = backoff_delay(failures, self.cfg.backoff_base, self.cfg.backoff_max, self._rand)
             with contextlib.suppress(TimeoutError):
@@ -122,7 +130,10 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
         url = self.cfg.openapi_base.rstrip("/") + OPEN_PATH
         timeout = aiohttp.ClientTimeout(total=self.cfg.http_timeout)
         async with aiohttp.ClientSession(timeout=timeout) as session, session.post(url, json=body) as resp:
-            data = await resp.json(content_type=None) if resp.status == 200 else None
+            try:
+                data = await resp.json(content_type=None) if resp.status == 200 else None
+            except ValueError:  # a maintenance page instead of JSON
+                data = None
         if not isinstance(data, dict) or not data.get("endpoint") or not data.get("ticket"):
             raise OpenFailed(f"connections/open answered HTTP {resp.status}")
         return str(data["endpoint"]), str(data["ticket"])
@@ -137,25 +148,47 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
             self._socket = self.websocket = ws
             self.stats.connects += 1
             while not self._stopping.is_set():
+                await self._slots.acquire()  # at most MAX_INFLIGHT frames being stored
                 try:
-                    raw = await asyncio.wait_for(ws.recv(), timeout=self.cfg.watchdog_seconds)
-                except TimeoutError:
-                    self.stats.watchdog_trips += 1
-                    log.warning("dingtalk stream: no frame for %.0f s; reconnecting", self.cfg.watchdog_seconds)
+                    raw = await self._next_frame(ws)
+                except BaseException:
+                    self._slots.release()
+                    raise
+                if raw is None or self._stopping.is_set():  # a frame read while stopping is not ACKed: redelivered
+                    self._slots.release()
                     break
-                except websockets.ConnectionClosed:
-                    break
-                if self._stopping.is_set():
-                    break  # not taken, not ACKed: the gateway gives it to the next connection
                 healthy = True
                 self.stats.frames += 1
                 task = asyncio.create_task(self._frame(ws, raw))
                 self._inflight.add(task)
-                task.add_done_callback(self._inflight.discard)
+                task.add_done_callback(self._done)
             if self._inflight:  # their ACKs go out on this socket before it closes
                 await asyncio.wait(set(self._inflight), timeout=STOP_GRACE)
         self._socket = None
         return healthy
+
+    async def _next_frame(self, ws: Any) -> str | bytes | None:
+        """The next frame; None when the socket closed or the watchdog found it silent too long."""
+        try:
+            raw: str | bytes = await asyncio.wait_for(ws.recv(), timeout=self.cfg.watchdog_seconds)
+            return raw
+        except TimeoutError:
+            self.stats.watchdog_trips += 1
+            log.warning("dingtalk stream: no frame for %.0f s; reconnecting", self.cfg.watchdog_seconds)
+        except websockets.ConnectionClosed:
+            pass
+        return None
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        self._slots.release()
+
+    async def _close_when_done(self, ws: Any) -> None:
+        """`disconnect`: the frames in flight still get their ACKs on this socket, then it closes."""
+        others = self._inflight - {asyncio.current_task()}
+        if others:
+            await asyncio.wait(others, timeout=STOP_GRACE)
+        await ws.close()
 
     async def _frame(self, ws: Any, raw: str | bytes) -> None:
         """Route one frame with the SDK's handlers and ACK it on its own socket."""
@@ -166,8 +199,8 @@ class DingTalkStream(DingTalkStreamClient):  # type: ignore[misc]
                 message = SystemMessage.from_dict(frame)
                 ack = await self.system_handler.raw_process(message)
                 await ws.send(json.dumps(ack.to_dict()))
-                if message.headers.topic == SystemMessage.TOPIC_DISCONNECT:
-                    await ws.close()  # the gateway is moving us: reconnect (after a short, jittered pause)
+                if message.headers.topic == SystemMessage.TOPIC_DISCONNECT:  # the gateway moves us elsewhere
+                    await self._close_when_done(ws)
                 return
             if kind != CallbackMessage.TYPE:
                 return

@@ -15,7 +15,7 @@ from connectors.base import DeliveryError
 from connectors.dingtalk.config import RobotKey
 from connectors.dingtalk.sign import signature
 from connectors.http import RETRY_UNKNOWN, HttpTransport, errcode, scrub
-from connectors.throttle import ROBOT_LIMITS, Throttle
+from connectors.throttle import DINGTALK_ROBOT_LIMITS, Throttle
 from connectors.tokens import Clock
 
 EXPIRED = 300001  # the sessionWebhook is no longer valid
@@ -51,7 +51,7 @@ class CustomRobots:
         self._transport = transport
         self._url = oapi_base.rstrip("/") + "/robot/send"
         self._robots = dict(robots)
-        self._throttle = throttle or Throttle(ROBOT_LIMITS)
+        self._throttle = throttle or Throttle(DINGTALK_ROBOT_LIMITS)
         self._clock = clock
 
     async def send(self, team: str, bodies: list[dict[str, Any]]) -> None:

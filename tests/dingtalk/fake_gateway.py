@@ -46,6 +46,7 @@ class FakeDingTalk(FakeDingTalkApi):
         self.refuse_open = False
         self.open_delay = 0.0  # seconds connections/open takes to answer
         self.close_at_once = False  # accept each websocket and close it cleanly at once
+        self.open_html = False  # connections/open answers 200 with an HTML page (a maintenance proxy)
         self.modes: dict[int, str] = {}  # id(socket) -> "silent" (no frame, no pong) | "zombie" (pongs only)
         self.drop_acks = 0
         self.opens: list[float] = []  # time.monotonic() of each connections/open
@@ -108,6 +109,8 @@ class FakeDingTalk(FakeDingTalkApi):
                 await asyncio.wait_for(self._closing.wait(), self.open_delay)
         if self.refuse_open:
             return web.json_response({"code": "ServiceUnavailable", "message": "refused"}, status=503)
+        if self.open_html:
+            return web.Response(text="<html>维护中</html>", content_type="text/html")
         if body.get("clientId") != self.client_id or body.get("clientSecret") != self.client_secret:
             return web.json_response({"code": "InvalidAuthentication", "message": "bad client"}, status=401)
         topics = sorted(s["topic"] for s in body.get("subscriptions", []))

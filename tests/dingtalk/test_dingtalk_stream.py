@@ -133,3 +133,29 @@ async def test_stop_lets_a_frame_in_flight_finish_and_be_acknowledged(
     await stopping
     assert fake.acks[message_id] == 1 and len(recorder.messages) == 1
     await eventually(lambda: not fake.connected(), 3, "closed connection")
+
+
+async def test_a_gateway_answering_html_is_retried_and_the_ticket_never_logged(
+        fake: FakeDingTalk, caplog: pytest.LogCaptureFixture) -> None:
+    conn = connector(fake, backoff_base=0.05, backoff_max=0.2)
+    fake.open_html = True
+    await conn.start(Recorder())
+    await eventually(lambda: len(fake.opens) >= 3, 5, "retries of connections/open")
+    fake.open_html = False
+    await eventually(fake.connected, 5, "a connection once the gateway answers JSON")
+    await conn.stop()
+    assert "ticket" not in caplog.text and fake.client_secret not in caplog.text
+
+
+async def test_a_disconnect_lets_the_frame_in_flight_be_acknowledged_first(
+        fake: FakeDingTalk, running: tuple[DingTalkConnector, Recorder]) -> None:
+    _, recorder = running
+    recorder.gate = asyncio.Event()
+    message_id = fake.say("跟进 #1 电话沟通")
+    await asyncio.sleep(0.3)
+    fake.disconnect()  # the gateway moves us while the frame is being stored
+    await asyncio.sleep(0.2)
+    recorder.gate.set()
+    await eventually(lambda: fake.acks[message_id] == 1, what="ACK on the old connection")
+    await eventually(lambda: fake.connects == 2, 5, "the new connection")
+    assert len(recorder.messages) == 1  # stored once, acknowledged once: not redelivered

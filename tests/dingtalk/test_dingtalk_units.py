@@ -156,15 +156,14 @@ def tap(**changes: Any) -> dict[str, Any]:
 
 
 def test_card_tap_becomes_the_buttons_command_in_a_chat_or_a_group() -> None:
-    m = card_inbound(tap(), clock=lambda: 1_600_000_000.0)
-    button = hashlib.sha256("完成 12".encode()).hexdigest()[:12]
-    assert (m.external_id, m.conversation_id, m.sender_id, m.text) == (f"card:trk-1:staff01:{button}", "staff01",
+    m = card_inbound(tap(), "frame-1", clock=lambda: 1_600_000_000.0)
+    assert (m.external_id, m.conversation_id, m.sender_id, m.text) == ("card:trk-1:frame-1", "staff01",
                                                                        "staff01", "完成 12")
-    other = card_inbound(tap(content=json.dumps({"cardPrivateData": {"params": {"key": "查看 12"}}})))
-    assert other.external_id != m.external_id  # another button of the same card is another tap
+    assert card_inbound(tap(), "frame-1").external_id == m.external_id  # the frame redelivered: the same message
+    assert card_inbound(tap(), "frame-2").external_id != m.external_id  # a second tap: another one
     assert m.extra == {"msgtype": "text", "button": True, "out_track_id": "trk-1", "card_owner": "staff02"}
     assert m.received_at == datetime(2020, 9, 13, 12, 26, 40, tzinfo=UTC)
-    assert card_inbound(tap(spaceType="IM_GROUP", spaceId="cidG")).conversation_id == "group:cidG"
+    assert card_inbound(tap(spaceType="IM_GROUP", spaceId="cidG"), "f").conversation_id == "group:cidG"
 
 
 @pytest.mark.parametrize("changes", [
@@ -173,7 +172,9 @@ def test_card_tap_becomes_the_buttons_command_in_a_chat_or_a_group() -> None:
     {"content": json.dumps({"cardPrivateData": {"params": {"key": 7}}})}, {"content": None}])
 def test_unreadable_card_taps_raise_value_error(changes: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
-        card_inbound(tap(**changes))
+        card_inbound(tap(**changes), "frame-1")
+    with pytest.raises(ValueError):  # no frame id to tell a redelivery from a second tap
+        card_inbound(tap(), "")
 
 
 # --- markdown.py and client.py ---------------------------------------------------------------------------
@@ -253,3 +254,16 @@ def test_backoff_never_exceeds_the_cap() -> None:
     ({"errcode": float("nan")}, -2), ({"errcode": float("inf")}, -2)])
 def test_errcode_on_odd_values(data: dict[str, Any], code: int) -> None:
     assert errcode(data) == code
+
+
+def test_a_sign_that_is_not_ascii_is_refused_not_a_crash() -> None:
+    stamp = "1700000000000"
+    assert check("SECx", stamp, "签名", 1_700_000_000.0) == "bad signature"
+
+
+@pytest.mark.parametrize(("code", "retried"), [
+    ("Forbidden.AccessDenied.QpsLimitForApi", True), ("Forbidden.AccessDenied.AccessTokenPermissionDenied", False),
+    ("", True)])
+def test_a_403_is_retried_only_when_it_says_too_fast(code: str, retried: bool) -> None:
+    from connectors.dingtalk.client import _throttled
+    assert _throttled(code) is retried

@@ -74,11 +74,15 @@ async def test_a_tap_on_done_completes_it_once_and_updates_the_card(dingtalk: Di
     assert updates(dingtalk) == [{"outTrackId": card["outTrackId"], "cardData": {"cardParamMap": {
         "result": "✅ 已完成", "buttons": "[]"}}, "cardUpdateOptions": {"updateCardDataByKey": True}}]
     assert dingtalk.fake.cards[card["outTrackId"]]["cardData"]["cardParamMap"]["result"] == "✅ 已完成"
-    message_id = dingtalk.fake.replay(dingtalk.taps[-1])  # a double tap: the same tap again
-    await dingtalk.acked(message_id)
+    dingtalk.fake.resend(dingtalk.taps[-1])  # the gateway delivers the tap's frame again: the same message
+    await dingtalk.acked(dingtalk.taps[-1])
     assert await dingtalk.flush() == []
+    message_id = dingtalk.fake.replay(dingtalk.taps[-1])  # a second tap: answered, and nothing changes
+    await dingtalk.acked(message_id)
+    [again] = [shown(r) for r in await dingtalk.flush()]
+    assert "R1 已经完成了，这次没有改动" in again
     assert await row(dingtalk) == (ReminderStatus.DONE, DUE, True)
-    assert len(updates(dingtalk)) == 1 and await dingtalk.inbox_count() == 4
+    assert len(updates(dingtalk)) == 1 and await dingtalk.inbox_count() == 5
 
 
 async def test_a_tap_on_snooze_postpones_it_a_day(dingtalk: DingTalkSession) -> None:

@@ -14,7 +14,16 @@ from sqlalchemy import select
 from bot.channels.dingtalk import build
 from domain.messaging import OutboxItem, OutboxStatus
 from storage.models import OutboxRow
-from tests.dingtalk_e2e.harness import CLIENT_ID, ROBOT, ROBOT_SECRET, ROBOT_TOKEN, TO_USERS, DingTalkSession, shown
+from tests.dingtalk_e2e.harness import (
+    CLIENT_ID,
+    ROBOT,
+    ROBOT_SECRET,
+    ROBOT_TOKEN,
+    SESSION,
+    TO_USERS,
+    DingTalkSession,
+    shown,
+)
 
 TOKEN = "/v1.0/oauth2/accessToken"
 
@@ -94,3 +103,23 @@ async def test_one_access_token_in_the_database_serves_every_process(dingtalk: D
     dingtalk.fake.tokens.append("rotated")  # DingTalk no longer accepts the stored token: 401
     await dingtalk.say("客户 恒瑞", lapsed=True)
     assert len(dingtalk.fake.received(TOKEN)) == 2 and await outbox(dingtalk) == [(OutboxStatus.SENT, 1)] * 2
+
+
+async def test_a_webhook_expiring_midway_sends_only_the_rest_through_the_openapi(dingtalk: DingTalkSession) -> None:
+    lines = "\n".join(f"**第 {i} 行**：{'明途智能工厂' * 8}" for i in range(60))  # 3 markdown parts
+    url = dingtalk.fake.session_url()
+    dingtalk.fake.faults[SESSION] = [(200, {"errcode": 0}), (200, {"errcode": 300001, "errmsg": "expired"})]
+    async with dingtalk.app.uow_factory() as uow:
+        await uow.outbox.add(OutboxItem(channel="dingtalk", recipient="zhangwei", text="长回复", markdown=lines,
+                                        created_at=dingtalk.clock(), extra={
+                                            "session_webhook": url,
+                                            "session_webhook_expires": int(dingtalk.clock.epoch() * 1000) + 3_600_000}))
+        await uow.commit()
+    await dingtalk.app.dispatcher.drain()
+    sends = dingtalk.new_sends()
+    webhook = [r for r in sends if r.path == SESSION]
+    api = [r for r in sends if r.path == TO_USERS]
+    assert len(webhook) == 2 and len(api) >= 2  # part 1 by webhook, part 2 refused there, parts 2… by the API
+    texts = [shown(r) for r in webhook[:1] + api]
+    assert "".join(texts).count("**第 0 行**") == 1 and "第 59 行" in texts[-1]  # every part once, in order
+    assert shown(webhook[1]) == shown(api[0])  # the refused part went through the OpenAPI

@@ -70,3 +70,17 @@ async def test_with_team_groups_the_teams_digest_also_goes_to_its_group_robot(di
     assert group and all(r.query["access_token"] == ROBOT_TOKEN for r in group)
     assert "华东一组 每日简报" in "".join(shown(r) for r in group) and group[0].body["msgtype"] == "markdown"
     assert [r for r in sends if r.path == TO_USERS and r.body["userIds"] == ["manager01"]]  # the manager's too
+
+
+async def test_the_group_digest_does_not_depend_on_the_managers(dingtalk: DingTalkSession) -> None:
+    await overdue_deal(dingtalk)
+    dingtalk.clock.now = dingtalk.clock.now.replace(hour=18, minute=0)
+    uow_factory: Any = dingtalk.app.uow_factory
+    await send_digests(uow_factory, dingtalk.clock(), DigestSettings())  # the manager's, groups off
+    dingtalk.app.config.sections["digest"] = {"team_groups": True}
+    dingtalk.app.config.sections["wecom"] = {"robots": {"华南一组": "key"}}  # WeCom is not switched on
+    settings = settings_from(dingtalk.app.config)
+    assert settings.group_channels == {"华东一组": ("dingtalk",)}
+    assert await send_digests(uow_factory, dingtalk.clock() + timedelta(minutes=5), settings) >= 1  # the group's
+    await dingtalk.app.dispatcher.drain()
+    assert [r for r in dingtalk.new_sends() if r.path == ROBOT]
