@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.activity import ReminderStatus
-from storage.models import ReminderRow
+from storage.models import FollowUpRow, ReminderRow
 from tests.dingtalk.fake_gateway import FakeDingTalk
 from tests.dingtalk_e2e.conftest import NOW
 from tests.dingtalk_e2e.harness import (
@@ -120,3 +120,16 @@ async def test_without_a_card_template_the_reminder_says_what_to_reply(db_url: s
         assert fake.received(CARD_CREATE) == [] and fake.received(SESSION)
     finally:
         await session.close()
+
+
+async def test_a_held_sentence_comes_as_a_card_and_a_tap_on_confirm_writes_it(dingtalk: DingTalkSession) -> None:
+    await dingtalk.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    await dingtalk.say("新商机 明途 MES 80万")
+    [card] = await dingtalk.say("#1 项目暂停了 客户内部调整")
+    assert card.path == CARD_CREATE and "请确认" in shown(card)
+    assert json.loads(card.body["cardData"]["cardParamMap"]["buttons"]) == [
+        {"text": "确认", "key": "confirm"}, {"text": "取消", "key": "cancel"}]
+    assert await dingtalk.row_counts(FollowUpRow) == (0,)
+    replies = await tap(dingtalk, card.body, 0)
+    assert len(replies) == 1 and "已确认" in replies[0]
+    assert await dingtalk.row_counts(FollowUpRow) == (1,)
