@@ -144,11 +144,11 @@ async def baseline(url: str, gateway_url: str, pipe: Connection, args: argparse.
     await upgrade(url)
     engine = make_engine(url)
     async with GroupCommitInbox(engine) as inbox:
-        async def store(data: Mapping[str, Any]) -> None:
+        async def store(data: Mapping[str, Any], message_id: str) -> None:
             await inbox.put(InboxRecord("dingtalk", str(data.get("msgId")), "raw", "raw", json.dumps(
                 dict(data), ensure_ascii=False), datetime.now(UTC)))
 
-        async def ignore(data: Mapping[str, Any]) -> None:
+        async def ignore(data: Mapping[str, Any], message_id: str) -> None:
             return None
 
         stream = DingTalkStream(connector_config(gateway_url), on_chatbot=store, on_card=ignore)
