@@ -35,7 +35,7 @@ test: install system-deps postgres
 
 lint: install
 	$(BIN)/ruff check bot connectors domain storage scheduler tests bench
-	$(BIN)/mypy bot connectors domain storage scheduler
+	$(BIN)/mypy bot connectors domain storage scheduler bench
 
 bench: install
 	$(BIN)/python bench/console_path.py
