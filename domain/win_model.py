@@ -1,0 +1,138 @@
+"""Win probability learned from a company's own closed deals: naive Bayes over categorical facts, with
+Laplace smoothing, a per-stage prior, per-team tables once a team has enough history (pooled otherwise),
+and the per-stage base rates while history is short. Every score carries its strongest reasons.
+
+A deal is described by `features`: name -> category (e.g. {"stage": "negotiation", "idle": "over_2x",
+"industry": "制造"}), built from what was known at the moment scored (see issue #13: no later events).
+P(won) = prior(stage) × Π P(value | won) / normaliser, each P(value | class) = (count + α) / (n_class + α·k)
+with k the values seen for that feature. The log-likelihood ratio of each value is its weight of evidence:
+the factors are the values that moved the score most, in either direction. Pure; standard library only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from domain.insights import STAGE_BASE_RATES
+from domain.opportunity import Stage
+
+MIN_HISTORY = 30  # closed deals before the model speaks; fewer: the per-stage base rates, said so
+TEAM_MIN_HISTORY = 60  # closed deals of one team before it gets tables of its own
+ALPHA = 1.0  # Laplace smoothing
+HORIZON_DAYS = 30
+MIN_OPEN, MAX_OPEN = 0.02, 0.95  # an open deal is never certain either way
+UNKNOWN_STAGE_RATE = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One closed deal as it looked while still open: its facts then, whether it was won, and (won deals)
+    how many days after that moment it was won."""
+
+    features: Mapping[str, str]
+    won: bool
+    team: str = ""
+    days_to_win: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    feature: str
+    value: str
+    weight: float  # natural log of P(value | won) / P(value | lost): > 0 raises the chance
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    p_win: float
+    p_win_horizon: float  # P(won within HORIZON_DAYS)
+    factors: tuple[Factor, ...]
+    source: str  # "team" | "pooled" | "stage_rates" (history too short)
+
+
+@dataclass
+class Tables:
+    """Counts of one naive Bayes: per class, per feature, per value."""
+
+    totals: Counter[bool] = field(default_factory=Counter)
+    stage_totals: dict[str, Counter[bool]] = field(default_factory=lambda: defaultdict(Counter))
+    values: dict[str, dict[bool, Counter[str]]] = field(default_factory=lambda: defaultdict(
+        lambda: {True: Counter(), False: Counter()}))
+
+    def add(self, example: Example) -> None:
+        self.totals[example.won] += 1
+        self.stage_totals[example.features.get("stage", "")][example.won] += 1
+        for name, value in example.features.items():
+            if name != "stage":
+                self.values[name][example.won][value] += 1
+
+    @property
+    def size(self) -> int:
+        return self.totals[True] + self.totals[False]
+
+    def prior(self, stage: str, alpha: float = ALPHA) -> float:
+        """P(won | stage), smoothed towards the base rate of the stage."""
+        counts = self.stage_totals.get(stage, Counter())
+        base = base_rate(stage)
+        return (counts[True] + alpha * 2 * base) / (counts[True] + counts[False] + alpha * 2)
+
+    def likelihood(self, name: str, value: str, won: bool, alpha: float = ALPHA) -> float:
+        counts = self.values[name][won]
+        kinds = len(set(self.values[name][True]) | set(self.values[name][False]) | {value})
+        return (counts[value] + alpha) / (sum(counts.values()) + alpha * kinds)
+
+
+def base_rate(stage: str) -> float:
+    """The per-stage rate dealbot assumes without history (domain.insights.STAGE_BASE_RATES)."""
+    try:
+        return STAGE_BASE_RATES[Stage(stage)]
+    except ValueError:
+        return UNKNOWN_STAGE_RATE
+
+
+def fit(examples: Iterable[Example]) -> WinModel:
+    """Tables for all examples (pooled) and for each team with enough of its own."""
+    pooled: Tables = Tables()
+    teams: dict[str, Tables] = defaultdict(Tables)
+    horizons: dict[str, list[int]] = defaultdict(list)
+    for example in examples:
+        pooled.add(example)
+        teams[example.team].add(example)
+        if example.won and example.days_to_win is not None:
+            horizons[example.features.get("stage", "")].append(example.days_to_win)
+    own = {team: tables for team, tables in teams.items() if team and tables.size >= TEAM_MIN_HISTORY}
+    return WinModel(pooled, own, {stage: sorted(days) for stage, days in horizons.items()})
+
+
+@dataclass(frozen=True)
+class WinModel:
+    pooled: Tables
+    teams: Mapping[str, Tables]
+    horizons: Mapping[str, Sequence[int]]  # stage -> days from a won deal's moment in that stage to the win
+
+    def score(self, features: Mapping[str, str], team: str = "", top: int = 3) -> Score:
+        stage = features.get("stage", "")
+        if self.pooled.size < MIN_HISTORY:
+            p = base_rate(stage)
+            return Score(p, round(p * self.within_horizon(stage), 3), (), "stage_rates")
+        tables, source = (self.teams[team], "team") if team in self.teams else (self.pooled, "pooled")
+        prior = tables.prior(stage)
+        log_odds = math.log(prior / (1 - prior))
+        factors = []
+        for name, value in features.items():
+            if name == "stage":
+                continue
+            weight = math.log(tables.likelihood(name, value, True) / tables.likelihood(name, value, False))
+            log_odds += weight
+            factors.append(Factor(name, value, weight))
+        p = round(min(max(1 / (1 + math.exp(-log_odds)), MIN_OPEN), MAX_OPEN), 3)
+        strongest = sorted(factors, key=lambda f: -abs(f.weight))[:top]
+        return Score(p, round(p * self.within_horizon(stage), 3), tuple(strongest), source)
+
+    def within_horizon(self, stage: str, days: int = HORIZON_DAYS) -> float:
+        """Of the won deals seen in `stage`, the share won within `days` of that moment (none seen: half)."""
+        seen = self.horizons.get(stage, ())
+        return sum(1 for d in seen if d <= days) / len(seen) if seen else 0.5
