@@ -152,10 +152,8 @@ class FakeDingTalk(FakeDingTalkApi):
         if ws is None or ws.closed or id(ws) in self.modes:
             return
         pending.sent_at = time.monotonic()
-        try:
+        with contextlib.suppress(ConnectionError):  # the client just went away: the frame stays pending
             await ws.send_str(json.dumps(pending.frame))
-        except ConnectionError:  # the client just went away (killed): the frame stays pending for the next one
-            pass
 
     async def _ticker(self) -> None:
         last_ping = time.monotonic()
