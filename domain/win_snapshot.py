@@ -1,0 +1,116 @@
+"""A deal as it was at a moment, from its records, and the training examples known at a date (issue #13).
+
+Nothing later than the moment is read: the stage is replayed from the stage changes up to it, follow-ups and
+quote versions are counted up to it, and a deal closed after the moment is still open then. Training examples
+at `as_of` are the deals closed before it, each seen at the middle of every open stage it passed through.
+Pure; standard library only.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.opportunity import OPEN_STAGES, Opportunity, Stage
+from domain.win_features import DealFacts, features
+from domain.win_model import Example
+
+
+@dataclass(frozen=True, slots=True)
+class DealRecord:
+    """One deal with what the model reads about it (times of follow-ups and quote versions, close-date moves)."""
+
+    deal: Opportunity
+    followups: Sequence[datetime] = ()
+    quotes: Sequence[datetime] = ()
+    close_moves: Sequence[datetime] = ()  # when the expected close date was moved later
+    industry: str = ""
+    region: str = ""
+    source: str = ""
+    team: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    stage: Stage
+    start: datetime
+    end: datetime | None  # None: still there at the moment
+
+
+def stays(deal: Opportunity, moment: datetime) -> list[Stay]:
+    """The stages the deal was in up to `moment`, in order ([] if it did not exist yet)."""
+    if deal.created_at is None or deal.created_at > moment:
+        return []
+    path, stage, start = [], Stage.INITIAL_CONTACT, deal.created_at
+    for change in sorted(deal.history, key=lambda c: c.at):
+        if change.at > moment:
+            break
+        path.append(Stay(stage, start, change.at))
+        stage, start = change.target, change.at
+    path.append(Stay(stage, start, None))
+    return path
+
+
+def facts_at(record: DealRecord, moment: datetime,
+             won_stay: Mapping[Stage, int] | None = None) -> DealFacts | None:
+    """The deal's facts at `moment`, or None when it was not open then."""
+    path = stays(record.deal, moment)
+    if not path or path[-1].stage.is_closed:
+        return None
+    current = path[-1]
+    touched = [t for t in record.followups if t <= moment]
+    amount = record.deal.amount.amount if record.deal.amount is not None else 0
+    return DealFacts(stage=current.stage, days_in_stage=(moment - current.start).days,
+                     idle_days=(moment - max(touched)).days if touched else None, activities=len(touched),
+                     amount=int(amount), industry=record.industry, region=record.region, source=record.source,
+                     quote_versions=sum(1 for t in record.quotes if t <= moment),
+                     close_slips=sum(1 for t in record.close_moves if t <= moment),
+                     won_days_in_stage=(won_stay or {}).get(current.stage))
+
+
+def closed_before(records: Iterable[DealRecord], as_of: datetime) -> list[tuple[DealRecord, list[Stay], bool]]:
+    """Deals won or lost before `as_of`: each with its stays and whether it was won."""
+    found = []
+    for record in records:
+        path = stays(record.deal, as_of - timedelta(microseconds=1))
+        if path and path[-1].stage.is_closed:
+            found.append((record, path, path[-1].stage is Stage.WON))
+    return found
+
+
+def won_stays(closed: Sequence[tuple[DealRecord, list[Stay], bool]]) -> dict[Stage, int]:
+    """Median whole days won deals spent in each open stage."""
+    days: dict[Stage, list[int]] = defaultdict(list)
+    for _, path, won in closed:
+        for stay in path:
+            if won and stay.end is not None and stay.stage in OPEN_STAGES:
+                days[stay.stage].append((stay.end - stay.start).days)
+    return {stage: int(statistics.median(v)) for stage, v in days.items()}
+
+
+@dataclass(frozen=True)
+class History:
+    """What a model may learn from at `as_of`."""
+
+    examples: list[Example] = field(default_factory=list)
+    won_stay: dict[Stage, int] = field(default_factory=dict)
+
+
+def history_at(records: Iterable[DealRecord], as_of: datetime) -> History:
+    """Training examples from the deals closed before `as_of`, each seen in the middle of each open stage."""
+    closed = closed_before(records, as_of)
+    typical = won_stays(closed)
+    examples = []
+    for record, path, won in closed:
+        closed_at = path[-1].start
+        for stay in path[:-1]:
+            if stay.stage in OPEN_STAGES and stay.end is not None:
+                middle = stay.start + (stay.end - stay.start) / 2
+                facts = facts_at(record, middle, typical)
+                if facts is not None:
+                    examples.append(Example(features(facts), won, record.team,
+                                            (closed_at - middle).days if won else None))
+    return History(examples, typical)
