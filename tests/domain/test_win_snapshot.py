@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
-from domain.win_features import features
-from domain.win_model import fit
+from domain.win_features import DealFacts, features
+from domain.win_model import Example, Score, fit
 from domain.win_snapshot import DealRecord, facts_at, history_at, stays
 
 DATE = datetime(2026, 6, 1, tzinfo=UTC)
@@ -60,7 +60,7 @@ def later_changed(original: list[DealRecord]) -> list[DealRecord]:
     return changed
 
 
-def scores_at(data: list[DealRecord]) -> tuple[object, ...]:
+def scores_at(data: list[DealRecord]) -> tuple[list[Example], dict[Stage, int], DealFacts, Score]:
     history = history_at(data, DATE)
     model = fit(history.examples)
     facts = facts_at(next(r for r in data if r.deal.id == 100), DATE, history.won_stay)
