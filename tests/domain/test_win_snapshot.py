@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
@@ -21,7 +22,7 @@ def day(n: int) -> datetime:
 
 
 def deal(n: int, created: int, moves: list[tuple[Stage, int]], amount: int = 500_000) -> Opportunity:
-    opp = Opportunity(customer_id=1, name=f"项目{n}", stage=Stage.INITIAL_CONTACT, amount=Money(amount),
+    opp = Opportunity(customer_id=1, name=f"项目{n}", stage=Stage.INITIAL_CONTACT, amount=Money(Decimal(amount)),
                       created_at=day(created), id=n)
     for target, when in moves:
         if target is Stage.WON:
