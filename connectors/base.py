@@ -72,6 +72,20 @@ class OutboundMessage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def wants_markdown(message: OutboundMessage) -> bool:
+    """Markdown only when it adds formatting: plain text also shows where markdown does not (WeChat users)."""
+    return bool(message.markdown) and message.markdown != message.text
+
+
+def buttons_of(message: OutboundMessage, limit: int) -> list[dict[str, str]]:
+    """`extra["buttons"]` ([{text, key}]) as clean dicts, those without a key left out, at most `limit`."""
+    value = message.extra.get("buttons")
+    if not isinstance(value, list):
+        return []
+    return [{"text": str(b.get("text", "")), "key": str(b.get("key", ""))}
+            for b in value[:limit] if isinstance(b, dict) and b.get("key")]
+
+
 Dispatch = Callable[[InboundMessage], Awaitable[None]]
 
 

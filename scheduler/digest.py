@@ -27,6 +27,7 @@ from scheduler.push import push
 log = logging.getLogger(__name__)
 SENT_KEY = "digest.sent.{rep_id}"  # settings row: the last local day queued for this manager
 GROUP_KEY = "digest.group.sent.{team_id}"  # settings row: the last day queued for this team's group robots
+Composed = dict[tuple[int | None, date, bool], Digest]  # (team id, day, admin view) -> the digest
 
 
 def due_day(rep: Rep, now: datetime, settings: DigestSettings) -> date | None:
@@ -57,17 +58,18 @@ async def send_digests(uow_factory: Callable[[], UnitOfWork], now: datetime, set
         teams, reps = list(await cached_teams(uow)), list(await cached_reps(uow))
     due = [(team, rep, day) for team, rep in recipients(teams, reps) if (day := due_day(rep, now, settings))]
     font = _font(settings) if due else None
+    composed: Composed = {}  # a team's digest is composed once a run, for its manager and its group alike
     queued = 0
     for team, rep, day in due:
         try:
-            queued += await send_one(uow_factory, team, rep, day, now, settings, font)
+            queued += await send_one(uow_factory, team, rep, day, now, settings, font, composed)
         except Exception:
             log.exception("digest for %s (%s) failed; retried on the next run", rep.name, team.name if team else "-")
-    return queued + await send_group_digests(uow_factory, teams, now, settings)
+    return queued + await send_group_digests(uow_factory, teams, now, settings, composed)
 
 
 async def send_group_digests(uow_factory: Callable[[], UnitOfWork], teams: list[Team], now: datetime,
-                             settings: DigestSettings) -> int:
+                             settings: DigestSettings, composed: Composed) -> int:
     """`[digest] team_groups`: each team's digest to its group robots, at the digest time in the bot's time
     zone, once a day per team (whoever manages it, and whether or not the manager can be reached)."""
     local = now.astimezone(ZoneInfo(settings.timezone))
@@ -77,19 +79,19 @@ async def send_group_digests(uow_factory: Callable[[], UnitOfWork], teams: list[
     for team in teams:
         if settings.group_channels.get(team.name):
             try:
-                queued += await send_group(uow_factory, team, local.date(), now, settings)
+                queued += await send_group(uow_factory, team, local.date(), now, settings, composed)
             except Exception:
                 log.exception("group digest of %s failed; retried on the next run", team.name)
     return queued
 
 
 async def send_group(uow_factory: Callable[[], UnitOfWork], team: Team, day: date, now: datetime,
-                     settings: DigestSettings) -> int:
+                     settings: DigestSettings, composed: Composed) -> int:
     key = GROUP_KEY.format(team_id=team.id)
     async with uow_factory() as uow:
         if await uow.settings.get(key) == day.isoformat():
             return 0
-        digest = await compose_digest(uow, team, day, now, settings, admin=False)
+        digest = await compose_once(uow, composed, team, day, now, settings, admin=False)
     queued = 0
     async with uow_factory() as uow:
         for item in group_items(digest, team, now, settings):
@@ -100,7 +102,7 @@ async def send_group(uow_factory: Callable[[], UnitOfWork], team: Team, day: dat
 
 
 async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep: Rep, day: date, now: datetime,
-                   settings: DigestSettings, font: Path | None) -> int:
+                   settings: DigestSettings, font: Path | None, composed: Composed | None = None) -> int:
     """Compose and queue one manager's digest of `day` unless it was queued already."""
     assert rep.id is not None
     key = SENT_KEY.format(rep_id=rep.id)
@@ -108,7 +110,8 @@ async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep
     async with uow_factory() as uow:
         if target is None or await uow.settings.get(key) == day.isoformat():
             return 0
-        digest = await compose_digest(uow, team, day, now, settings, admin=rep.role is Role.ADMIN)
+        digest = await compose_once(uow, {} if composed is None else composed, team, day, now, settings,
+                                    admin=rep.role is Role.ADMIN)
     messages = await asyncio.to_thread(digest_pushes, digest, rep.locale, target[0], font)
     queued = 0
     async with uow_factory() as uow:
@@ -117,6 +120,15 @@ async def send_one(uow_factory: Callable[[], UnitOfWork], team: Team | None, rep
         await uow.settings.put(key, day.isoformat())
         await uow.commit()
     return queued
+
+
+async def compose_once(uow: UnitOfWork, composed: Composed, team: Team | None, day: date, now: datetime,
+                       settings: DigestSettings, *, admin: bool) -> Digest:
+    """The digest of `team` for `day`, composed at most once per run (`composed` holds what was)."""
+    key = (team.id if team is not None else None, day, admin)
+    if key not in composed:
+        composed[key] = await compose_digest(uow, team, day, now, settings, admin=admin)
+    return composed[key]
 
 
 def group_items(digest: Digest, team: Team, now: datetime, settings: DigestSettings) -> list[OutboxItem]:

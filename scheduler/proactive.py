@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, cast
 
+from bot.channels.dingtalk import shows_cards
 from bot.config import Config
 from bot.digest.cli import settings_from
 from bot.risk_config import risk_settings, scan_interval_minutes
@@ -57,10 +58,8 @@ ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered 
 
 
 def button_channels(config: Config) -> tuple[str, ...]:
-    """Channels whose reminder cards carry buttons: WeCom, and DingTalk in stream mode with a card template."""
-    cards = bool(str(config.get("dingtalk", "card_template_id", "") or "").strip()) and str(
-        config.get("dingtalk", "mode", "stream") or "stream") == "stream"
-    return (*BUTTON_CHANNELS, "dingtalk") if cards else BUTTON_CHANNELS
+    """Channels whose reminder cards carry buttons: WeCom, and DingTalk when it shows cards."""
+    return (*BUTTON_CHANNELS, "dingtalk") if shows_cards(config) else BUTTON_CHANNELS
 
 
 def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSettings,

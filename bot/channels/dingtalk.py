@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.channels.section import read_values
-from bot.channels.tokens import DatabaseTokenStore
+from bot.channels.tokens import DatabaseTokenStore, shared_store
 from bot.config import Config, ConfigError
 from connectors.dingtalk import DingTalkConfig, DingTalkConnector, RobotKey
 from domain.ports import UnitOfWork
@@ -84,8 +84,7 @@ def build(config: Config, clock: Callable[[], float], uow_factory: Callable[[], 
     cfg = dingtalk_config(config.section(SECTION))
     if backoff is not None:
         cfg = replace(cfg, backoff_base=backoff[0], backoff_max=backoff[1])
-    store = token_store or DatabaseTokenStore(uow_factory, lease=max(30.0, 3 * cfg.http_timeout),
-                                              wait=2 * cfg.http_timeout)
+    store = token_store or shared_store(uow_factory, cfg.http_timeout)
     return DingTalkConnector(cfg, token_store=store, clock=clock, rand=rand)
 
 
@@ -93,3 +92,12 @@ def build_default(config: Config, uow_factory: Callable[[], UnitOfWork]) -> Ding
     """`build` with the wall clock: what `build_channels` uses."""
     return build(config, time.time, uow_factory)
 
+
+
+def shows_cards(config: Config) -> bool:
+    """Buttons become interactive cards (`DingTalkConnector.cards`): a card template, and stream mode (taps
+    come back on the stream only). Otherwise messages say what to reply."""
+    if not enabled(config):
+        return False
+    return bool(str(config.get(SECTION, "card_template_id") or "").strip()) and str(
+        config.get(SECTION, "mode") or "stream") == "stream"

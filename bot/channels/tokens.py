@@ -74,7 +74,7 @@ def _lease_expired(value: Any, now: float) -> bool:
 
 
 class DatabaseTokenStore:
-    """A `connectors.wecom.TokenStore` backed by `uow.settings`, shared by all bot processes.
+    """A `connectors.tokens.TokenStore` backed by `uow.settings`, shared by all bot processes.
 
     `lease`: seconds a refresher may hold the lock before others may take it over (longer than one
     gettoken call). `wait`: how long `lock()` waits for another holder before raising
@@ -172,3 +172,9 @@ class DatabaseTokenStore:
                     await uow.commit()
         except Exception as exc:  # the lease runs out on its own; never fail the send for this
             log.warning("could not release %s (%s); it expires by itself", lock_key, type(exc).__name__)
+
+
+def shared_store(uow_factory: Callable[[], UnitOfWork], http_timeout: float) -> DatabaseTokenStore:
+    """The token store of a channel whose calls time out after `http_timeout` seconds: a refresher holds
+    the lock for three calls at least 30 s, others wait two."""
+    return DatabaseTokenStore(uow_factory, lease=max(30.0, 3 * http_timeout), wait=2 * http_timeout)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.channels.section import read_values
-from bot.channels.tokens import DatabaseTokenStore
+from bot.channels.tokens import DatabaseTokenStore, shared_store
 from bot.config import Config, ConfigError
 from connectors.wecom import WeComConfig, WeComConnector
 from connectors.wecom.config import DEFAULT_API_BASE
@@ -75,8 +75,7 @@ def build(config: Config, clock: Callable[[], float], uow_factory: Callable[[], 
     if not enabled(config):
         return None
     cfg = wecom_config(config.section(SECTION))
-    store = token_store or DatabaseTokenStore(uow_factory, lease=max(30.0, 3 * cfg.http_timeout),
-                                              wait=2 * cfg.http_timeout)
+    store = token_store or shared_store(uow_factory, cfg.http_timeout)
     return WeComConnector(cfg, token_store=store, clock=clock)
 
 

@@ -107,13 +107,11 @@ class DingTalkApi:
         """An interactive card delivered to `space` (`dtv1.card//IM_ROBOT.<staffId>` or IM_GROUP.<cid>);
         its buttons call back on the stream's card topic."""
         robot = space.startswith("dtv1.card//IM_ROBOT.")
-        body: dict[str, Any] = {
-            "cardTemplateId": self._cfg.card_template_id, "outTrackId": out_track_id,
-            "cardData": {"cardParamMap": dict(params)}, "callbackType": "STREAM", "openSpaceId": space,
-            "imRobotOpenDeliverModel" if robot else "imGroupOpenDeliverModel": {
-                "spaceType": "IM_ROBOT", "robotCode": self._cfg.robot_code_or_id} if robot else {
-                "robotCode": self._cfg.robot_code_or_id},
-            "imRobotOpenSpaceModel" if robot else "imGroupOpenSpaceModel": {"supportForward": False}}
+        kind, deliver = ("Robot", {"spaceType": "IM_ROBOT"}) if robot else ("Group", {})
+        body = {"cardTemplateId": self._cfg.card_template_id, "outTrackId": out_track_id,
+                "cardData": {"cardParamMap": dict(params)}, "callbackType": "STREAM", "openSpaceId": space,
+                f"im{kind}OpenDeliverModel": {**deliver, "robotCode": self._cfg.robot_code_or_id},
+                f"im{kind}OpenSpaceModel": {"supportForward": False}}
         await self.call("POST", CARD_CREATE, body)
 
     async def update_card(self, out_track_id: str, params: Mapping[str, str]) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from aiohttp import web
 
-from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage
+from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of
 from connectors.dingtalk.callback import add_callback_route
 from connectors.dingtalk.client import DingTalkApi, message_param
 from connectors.dingtalk.config import DingTalkConfig
@@ -101,18 +101,16 @@ class DingTalkConnector:
         await self._dispatch(message)
 
     async def _chatbot(self, data: Mapping[str, Any], message_id: str = "") -> None:
-        try:
-            message = chatbot_inbound(data, clock=self._clock)
-        except ValueError as err:  # never readable: acknowledged and dropped, not redelivered forever
-            log.warning("dingtalk message dropped: %s", err)
-            return
-        await self._accept(message)
+        await self._take(lambda: chatbot_inbound(data, clock=self._clock), "message")
 
     async def _card(self, data: Mapping[str, Any], message_id: str) -> None:
+        await self._take(lambda: card_inbound(data, message_id, clock=self._clock), "card callback")
+
+    async def _take(self, read: Callable[[], InboundMessage], what: str) -> None:
         try:
-            message = card_inbound(data, message_id, clock=self._clock)
-        except ValueError as err:
-            log.warning("dingtalk card callback dropped: %s", err)
+            message = read()
+        except ValueError as err:  # never readable: acknowledged and dropped, not redelivered forever
+            log.warning("dingtalk %s dropped: %s", what, err)
             return
         await self._accept(message)
 
@@ -129,7 +127,7 @@ class DingTalkConnector:
             title = title_of(message)
             await self.robots.send(message.recipient[len(ROBOT_PREFIX):],
                                    [webhook_body(text, md, title) for text, md in parts(message)])
-        elif self.cards and (buttons := _buttons(message.extra.get("buttons"))):
+        elif self.cards and (buttons := buttons_of(message, BUTTON_LIMIT)):
             await self._send_card(message, buttons)
         else:
             pieces = parts(message)
@@ -183,9 +181,3 @@ def _track_id(message: OutboundMessage) -> str:
     seed = str(key) if key else uuid.uuid4().hex
     return "dealbot-" + hashlib.sha256(seed.encode()).hexdigest()[:32]
 
-
-def _buttons(value: Any) -> list[dict[str, str]]:
-    if not isinstance(value, list):
-        return []
-    return [{"text": str(b.get("text", "")), "key": str(b.get("key", ""))}
-            for b in value[:BUTTON_LIMIT] if isinstance(b, Mapping) and b.get("key")]

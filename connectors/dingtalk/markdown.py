@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.base import OutboundMessage
+from connectors.base import OutboundMessage, wants_markdown
 from connectors.text import split_markdown
 
 PART_LIMIT = 4096  # bytes of one markdown or text message
 MAX_PARTS = 4
 TITLE_CHARS = 20  # what a notification shows
 
-
-def wants_markdown(message: OutboundMessage) -> bool:
-    """Markdown only when it adds formatting."""
-    return bool(message.markdown) and message.markdown != message.text
 
 
 def title_of(message: OutboundMessage) -> str:

@@ -24,7 +24,6 @@ BAN_SECONDS = 600.0
 RETRY_BUSY = 10.0
 
 
-
 async def post(transport: HttpTransport, url: str, body: Mapping[str, Any], what: str,
                params: Mapping[str, str] | None = None) -> int:
     """POST one webhook message: its errcode (0 = delivered). HTTP faults raise a retryable DeliveryError."""

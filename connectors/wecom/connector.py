@@ -25,7 +25,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage
+from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of, wants_markdown
 from connectors.http import HttpTransport
 from connectors.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.callback import add_routes as add_callback_routes
@@ -105,7 +105,7 @@ class WeComConnector:
             await self._send_app(message.recipient, message)
 
     async def _send_robot(self, team: str, message: OutboundMessage) -> None:
-        if _wants_markdown(message) and message.markdown:
+        if wants_markdown(message) and message.markdown:
             await self.robot.send_markdown(team, to_wecom_markdown(message.markdown))
         else:
             await self.robot.send_text(team, message.text)
@@ -123,8 +123,8 @@ class WeComConnector:
             self._reserve(user, 1)
             await self.app_client.send_textcard(user, **_card_fields(card))
             return
-        buttons = _buttons(message.extra.get("buttons"))
-        markdown = message.markdown if _wants_markdown(message) else None
+        buttons = buttons_of(message, BUTTON_LIMIT)
+        markdown = message.markdown if wants_markdown(message) else None
         msgtype = "markdown" if markdown else "text"
         content = to_wecom_markdown(markdown) if markdown else message.text
         parts = split_markdown(content, APP_TEXT_LIMIT, APP_MAX_PARTS)
@@ -140,16 +140,6 @@ class WeComConnector:
             raise DeliveryError("wecom per-member send limit reached", retry_after=wait, deferred=True)
 
 
-def _wants_markdown(message: OutboundMessage) -> bool:
-    """Markdown only when it adds formatting: plain text also shows in WeChat, markdown does not."""
-    return bool(message.markdown) and message.markdown != message.text
-
-
-def _buttons(value: Any) -> list[dict[str, str]]:
-    if not isinstance(value, list):
-        return []
-    return [{"text": str(b.get("text", "")), "key": str(b.get("key", ""))}
-            for b in value[:BUTTON_LIMIT] if isinstance(b, Mapping) and b.get("key")]
 
 
 def button_card(buttons: list[dict[str, str]]) -> dict[str, Any]:
