@@ -201,11 +201,14 @@ def test_long_text_is_split_under_4096_bytes_into_at_most_4_parts() -> None:
 
 
 def test_long_markdown_parts_stay_under_4096_bytes_after_the_hard_breaks() -> None:
-    md = "\n".join(f"**{i}** 跟进" for i in range(1200))
+    md = "\n".join(f"**{i}** 跟进" for i in range(1200))  # ~19 KB once each line ends in a hard break
     result = parts(out("跟进", md))
-    assert 1 < len(result) <= 4
+    assert len(result) == 4  # MAX_PARTS: the rest is cut with an ellipsis
     sizes = [len(markdown.encode()) for _, markdown in result if markdown]
-    assert len(sizes) == len(result) and max(sizes) <= 4096, sizes
+    assert len(sizes) == 4 and all(3500 < size <= 4096 for size in sizes), sizes
+    first, last = result[0][1], result[-1][1]
+    assert first is not None and first.startswith("**0** 跟进  \n**1** 跟进  \n")
+    assert last is not None and last.endswith("…")
 
 
 def test_title_of() -> None:

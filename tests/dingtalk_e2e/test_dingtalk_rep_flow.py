@@ -39,6 +39,7 @@ async def test_group_mention_is_answered_in_the_group(dingtalk: DingTalkSession)
     await dingtalk.say("新客户 杭州明途信息技术有限公司 区域 华东")
     [reply] = await dingtalk.say("新商机 明途 智能工厂MES 80万", group="cidGroup01")
     assert reply.path == SESSION and "#1" in shown(reply)
+    assert await dingtalk.row_counts(OpportunityRow) == (1,)  # recorded from the group, as from a chat
     # a webhook DingTalk says has expired (errcode 300001): the reply goes to the group through the OpenAPI
     tried, api = await dingtalk.say("#1", group="cidGroup01", expired=True)
     assert tried.path == SESSION and api.path == TO_GROUP and api.body["openConversationId"] == "cidGroup01"
