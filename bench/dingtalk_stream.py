@@ -45,7 +45,7 @@ from domain.messaging import InboxRecord
 from storage.engine import make_engine
 from storage.inbox import GroupCommitInbox
 from storage.migrate import upgrade
-from tests.dingtalk.fake_gateway import CHATBOT, FakeDingTalk, Pending
+from tests.dingtalk.fake_gateway import CHATBOT, FakeDingTalk
 
 CLIENT_ID, CLIENT_SECRET = "dingbench", "bench-secret"
 REPS = [{"name": f"销售{i}", "role": "rep", "team": "华东一组", "dingtalk": f"rep{i}"} for i in range(8)]
@@ -91,9 +91,7 @@ class BenchGateway(FakeDingTalk):
         for i, data in enumerate(frames):
             await self._slots.acquire()
             message_id = f"bench-{i}-{data['msgId']}"
-            frame = {"specVersion": "1.0", "type": "CALLBACK", "data": json.dumps(data, ensure_ascii=False),
-                     "headers": {"messageId": message_id, "topic": CHATBOT, "contentType": "application/json"}}
-            self.pending[message_id] = pending = Pending(frame)
+            pending = self.enqueue(CHATBOT, data, message_id)
             sent[message_id] = time.perf_counter()
             await self._send(pending)
         while len(self.acked_at) < len(sent) or (

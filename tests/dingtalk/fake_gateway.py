@@ -169,21 +169,19 @@ class FakeDingTalk(FakeDingTalkApi):
                         await self._send(pending)
 
     async def _system(self, topic: str, data: dict[str, Any]) -> None:
-        frame = {"specVersion": "1.0", "type": "SYSTEM", "data": json.dumps(data),
-                 "headers": {"messageId": f"sys-{next(self._ids)}", "topic": topic, "contentType": "application/json",
-                             "time": str(int(time.time() * 1000))}}
-        await self._send(Pending(frame))
+        await self._send(Pending(frame("SYSTEM", topic, data, f"sys-{next(self._ids)}")))
 
     def push(self, topic: str, data: dict[str, Any], message_id: str | None = None) -> str:
         """Deliver one CALLBACK frame (kept until ACKed); returns its messageId."""
         message_id = message_id or f"msg-{next(self._ids)}-{uuid.uuid4().hex[:8]}"
-        frame = {"specVersion": "1.0", "type": "CALLBACK", "data": json.dumps(data, ensure_ascii=False),
-                 "headers": {"messageId": message_id, "topic": topic, "contentType": "application/json",
-                             "appId": self.client_id, "time": str(int(time.time() * 1000))}}
-        self.frames[message_id] = frame
-        pending = self.pending[message_id] = Pending(frame)
-        self.call(self._send(pending))
+        self.call(self._send(self.enqueue(topic, data, message_id)))
         return message_id
+
+    def enqueue(self, topic: str, data: dict[str, Any], message_id: str) -> Pending:
+        """A CALLBACK frame kept until ACKed (not sent yet: `_send` it on the fake's loop)."""
+        self.frames[message_id] = callback = frame("CALLBACK", topic, data, message_id, appId=self.client_id)
+        pending = self.pending[message_id] = Pending(callback)
+        return pending
 
     def resend(self, message_id: str) -> None:
         """The gateway delivers a frame again, ACKed or not (same messageId)."""
@@ -248,6 +246,13 @@ class FakeDingTalk(FakeDingTalkApi):
                 "spaceType": space_type, "spaceId": space_id, "content": json.dumps(content, ensure_ascii=False),
                 "extension": "{}"}
         return self.push(CARD, data)
+
+
+def frame(kind: str, topic: str, data: dict[str, Any], message_id: str, **headers: str) -> dict[str, Any]:
+    """A gateway frame as the stream protocol has it: the payload is a JSON string."""
+    return {"specVersion": "1.0", "type": kind, "data": json.dumps(data, ensure_ascii=False),
+            "headers": {"messageId": message_id, "topic": topic, "contentType": "application/json",
+                        "time": str(int(time.time() * 1000)), **headers}}
 
 
 async def eventually(predicate: Callable[[], bool], timeout: float = 10.0, what: str = "condition") -> None:
