@@ -56,6 +56,14 @@ async def running(fake: FakeDingTalk) -> AsyncIterator[tuple[DingTalkConnector, 
     await conn.stop()
 
 
+async def held_frame(fake: FakeDingTalk, recorder: Recorder) -> str:
+    """A frame pushed and received, its store held until `recorder.gate` is set; its messageId."""
+    recorder.gate = asyncio.Event()
+    message_id = fake.say("跟进 #1 电话沟通")
+    await asyncio.sleep(0.3)
+    return message_id
+
+
 async def test_ack_only_after_dispatch_returned(fake: FakeDingTalk,
                                                 running: tuple[DingTalkConnector, Recorder]) -> None:
     _, recorder = running
@@ -124,9 +132,7 @@ async def test_connections_open_is_off_the_event_loop_and_times_out(fake: FakeDi
 async def test_stop_lets_a_frame_in_flight_finish_and_be_acknowledged(
         fake: FakeDingTalk, running: tuple[DingTalkConnector, Recorder]) -> None:
     conn, recorder = running
-    recorder.gate = asyncio.Event()
-    message_id = fake.say("跟进 #1 电话沟通")
-    await asyncio.sleep(0.3)
+    message_id = await held_frame(fake, recorder)
     stopping = asyncio.create_task(conn.stop())
     await asyncio.sleep(0.2)
     recorder.gate.set()
@@ -150,9 +156,7 @@ async def test_a_gateway_answering_html_is_retried_and_the_ticket_never_logged(
 async def test_a_disconnect_lets_the_frame_in_flight_be_acknowledged_first(
         fake: FakeDingTalk, running: tuple[DingTalkConnector, Recorder]) -> None:
     _, recorder = running
-    recorder.gate = asyncio.Event()
-    message_id = fake.say("跟进 #1 电话沟通")
-    await asyncio.sleep(0.3)
+    message_id = await held_frame(fake, recorder)
     fake.disconnect()  # the gateway moves us while the frame is being stored
     await asyncio.sleep(0.2)
     recorder.gate.set()
