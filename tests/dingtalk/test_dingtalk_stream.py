@@ -56,12 +56,12 @@ async def running(fake: FakeDingTalk) -> AsyncIterator[tuple[DingTalkConnector, 
     await conn.stop()
 
 
-async def held_frame(fake: FakeDingTalk, recorder: Recorder) -> str:
-    """A frame pushed and received, its store held until `recorder.gate` is set; its messageId."""
-    recorder.gate = asyncio.Event()
+async def held_frame(fake: FakeDingTalk, recorder: Recorder) -> tuple[str, asyncio.Event]:
+    """A frame pushed and received, its store held until the returned gate is set; its messageId."""
+    gate = recorder.gate = asyncio.Event()
     message_id = fake.say("跟进 #1 电话沟通")
     await asyncio.sleep(0.3)
-    return message_id
+    return message_id, gate
 
 
 async def test_ack_only_after_dispatch_returned(fake: FakeDingTalk,
@@ -132,10 +132,10 @@ async def test_connections_open_is_off_the_event_loop_and_times_out(fake: FakeDi
 async def test_stop_lets_a_frame_in_flight_finish_and_be_acknowledged(
         fake: FakeDingTalk, running: tuple[DingTalkConnector, Recorder]) -> None:
     conn, recorder = running
-    message_id = await held_frame(fake, recorder)
+    message_id, gate = await held_frame(fake, recorder)
     stopping = asyncio.create_task(conn.stop())
     await asyncio.sleep(0.2)
-    recorder.gate.set()
+    gate.set()
     await stopping
     assert fake.acks[message_id] == 1 and len(recorder.messages) == 1
     await eventually(lambda: not fake.connected(), 3, "closed connection")
@@ -156,10 +156,10 @@ async def test_a_gateway_answering_html_is_retried_and_the_ticket_never_logged(
 async def test_a_disconnect_lets_the_frame_in_flight_be_acknowledged_first(
         fake: FakeDingTalk, running: tuple[DingTalkConnector, Recorder]) -> None:
     _, recorder = running
-    message_id = await held_frame(fake, recorder)
+    message_id, gate = await held_frame(fake, recorder)
     fake.disconnect()  # the gateway moves us while the frame is being stored
     await asyncio.sleep(0.2)
-    recorder.gate.set()
+    gate.set()
     await eventually(lambda: fake.acks[message_id] == 1, what="ACK on the old connection")
     await eventually(lambda: fake.connects == 2, 5, "the new connection")
     assert len(recorder.messages) == 1  # stored once, acknowledged once: not redelivered
