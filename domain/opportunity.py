@@ -95,6 +95,7 @@ class Opportunity:
     lost_reason: LostReason | None = None
     lost_note: str = ""
     shared_with: list[int] = field(default_factory=list)
+    ref: str = ""  # the deal's id in the system it was imported from (`dealbot import deals`)
     history: list[StageChange] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None

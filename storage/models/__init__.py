@@ -5,7 +5,7 @@ from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow,
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
 from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
-from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow
+from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow, WinScoreRow
 from storage.models.sales import (
     ContactRow,
     CustomerNameRow,
@@ -27,5 +27,5 @@ __all__ = [
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
     "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow", "TaskRow",
-    "TeamRow",
+    "TeamRow", "WinScoreRow",
 ]

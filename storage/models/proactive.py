@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, Code, Currency, LongText
+from storage.models.base import Base, Code, Currency, LongText, Ratio
+from storage.types import ExactDecimal
 
 
 class RiskAlertRow(Base):
@@ -67,3 +69,20 @@ class DailyReportRow(Base):
     note: Mapped[LongText] = mapped_column(server_default="")
     created_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
+
+
+class WinScoreRow(Base):
+    """The latest win probability of an open deal (issue #13), from the nightly scoring job: P(won), P(won
+    within 30 days), the P(won) of the run before (what the digest's movers compare), its factors in words."""
+
+    __tablename__ = "win_scores"
+
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(index=True)
+    p_win: Mapped[Ratio]
+    p_win_30d: Mapped[Ratio]
+    previous: Mapped[Decimal | None] = mapped_column(ExactDecimal(9, 4))
+    source: Mapped[Code]
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    scored_at: Mapped[datetime]

@@ -108,6 +108,7 @@ class OpportunityRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = parent("customers.id")
     name: Mapped[str]
+    ref: Mapped[str] = mapped_column(String(64), server_default="", index=True)  # id in an imported system
     owner_id: Mapped[int | None]
     team_id: Mapped[int | None]
     stage: Mapped[Code]
