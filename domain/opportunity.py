@@ -96,6 +96,7 @@ class Opportunity:
     lost_note: str = ""
     shared_with: list[int] = field(default_factory=list)
     ref: str = ""  # the deal's id in the system it was imported from (`dealbot import deals`)
+    source: str = ""  # where the deal came from: 招投标, 转介绍, 官网…
     history: list[StageChange] = field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None

@@ -109,6 +109,7 @@ class OpportunityRow(Base):
     customer_id: Mapped[int] = parent("customers.id")
     name: Mapped[str]
     ref: Mapped[str] = mapped_column(String(64), server_default="", index=True)  # id in an imported system
+    source: Mapped[str] = mapped_column(String(100), server_default="")  # 招投标, 转介绍, 官网…
     owner_id: Mapped[int | None]
     team_id: Mapped[int | None]
     stage: Mapped[Code]

@@ -1,5 +1,6 @@
 """Win probability (issue #13): a deal's id in the system it was imported from (`opportunities.ref`, kept and
-searchable, so re-importing a file updates instead of duplicating), and the latest score of every open deal
+searchable, so re-importing a file updates instead of duplicating), where the deal came from
+(`opportunities.source`: 招投标, 转介绍, 官网…), and the latest score of every open deal
 (`win_scores`: P(won), P(won within 30 days), the score before it, its factors), written by the nightly
 scoring job and read by the deal card, `建议 #12` and the manager digest.
 
@@ -26,6 +27,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("opportunities") as batch:
         batch.add_column(sa.Column("ref", sa.String(length=64), server_default="", nullable=False))
+        batch.add_column(sa.Column("source", sa.String(length=100), server_default="", nullable=False))
     op.create_index("ix_opportunities_ref", "opportunities", ["ref"])
     op.create_table(
         "win_scores",
@@ -49,4 +51,5 @@ def downgrade() -> None:
     op.drop_table("win_scores")
     op.drop_index("ix_opportunities_ref", table_name="opportunities")
     with op.batch_alter_table("opportunities") as batch:
+        batch.drop_column("source")
         batch.drop_column("ref")
