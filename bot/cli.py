@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot import inbox_cli, outbox_cli
+from bot import inbox_cli, outbox_cli, win_cli_args
 from bot.config import Config, ConfigError, load_config
 from bot.digest.cli_args import add_arguments as add_digest_arguments
 from bot.redaction import SECRET_FILTER, install_secret_filter
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox_cli.add_arguments(sub.add("outbox", help="undelivered messages: pending, failed, dead / 未送达的消息"))
     add_housekeeping(sub.add("housekeeping", help="prune old inbox, outbox and audit rows once / 清理过期数据"))
     add_digest_arguments(sub.add("digest", help="a team's daily digest: preview, --json, --html / 每日简报"))
+    win_cli_args.add_arguments(sub)
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
@@ -128,7 +129,7 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    from bot import commands_cli
+    from bot import commands_cli, win_cli
     from bot.housekeeping_cli import housekeeping
 
     if args.command == "digest":  # matplotlib is imported only for this command
@@ -139,6 +140,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
         "inbox": inbox_cli.inbox, "outbox": outbox_cli.outbox, "housekeeping": housekeeping,
+        "score": win_cli.score, "model": win_cli.model,
     }
     return await handlers[args.command](args, config)
 

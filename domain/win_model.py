@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.insights import STAGE_BASE_RATES
@@ -95,23 +95,36 @@ def base_rate(stage: str) -> float:
 
 def fit(examples: Iterable[Example]) -> WinModel:
     """Tables for all examples (pooled) and for each team with enough of its own."""
-    pooled: Tables = Tables()
-    teams: dict[str, Tables] = defaultdict(Tables)
-    horizons: dict[str, list[int]] = defaultdict(list)
+    builder = ModelBuilder()
     for example in examples:
-        pooled.add(example)
-        teams[example.team].add(example)
+        builder.add(example)
+    return builder.model()
+
+
+class ModelBuilder:
+    """Counts examples one at a time: memory is the tables' (values seen), never the examples'."""
+
+    def __init__(self) -> None:
+        self.pooled = Tables()
+        self.teams: dict[str, Tables] = defaultdict(Tables)
+        self.horizons: dict[str, Counter[int]] = defaultdict(Counter)  # stage -> days to the win -> deals
+
+    def add(self, example: Example) -> None:
+        self.pooled.add(example)
+        self.teams[example.team].add(example)
         if example.won and example.days_to_win is not None:
-            horizons[example.features.get("stage", "")].append(example.days_to_win)
-    own = {team: tables for team, tables in teams.items() if team and tables.size >= TEAM_MIN_HISTORY}
-    return WinModel(pooled, own, {stage: sorted(days) for stage, days in horizons.items()})
+            self.horizons[example.features.get("stage", "")][example.days_to_win] += 1
+
+    def model(self) -> WinModel:
+        own = {team: tables for team, tables in self.teams.items() if team and tables.size >= TEAM_MIN_HISTORY}
+        return WinModel(self.pooled, own, dict(self.horizons))
 
 
 @dataclass(frozen=True)
 class WinModel:
     pooled: Tables
     teams: Mapping[str, Tables]
-    horizons: Mapping[str, Sequence[int]]  # stage -> days from a won deal's moment in that stage to the win
+    horizons: Mapping[str, Counter[int]]  # stage -> days from a won deal's moment in that stage to the win -> deals
 
     def score(self, features: Mapping[str, str], team: str = "", top: int = 3) -> Score:
         stage = features.get("stage", "")
@@ -134,5 +147,6 @@ class WinModel:
 
     def within_horizon(self, stage: str, days: int = HORIZON_DAYS) -> float:
         """Of the won deals seen in `stage`, the share won within `days` of that moment (none seen: half)."""
-        seen = self.horizons.get(stage, ())
-        return sum(1 for d in seen if d <= days) / len(seen) if seen else 0.5
+        seen = self.horizons.get(stage)
+        total = sum(seen.values()) if seen else 0
+        return sum(n for d, n in seen.items() if d <= days) / total if seen and total else 0.5

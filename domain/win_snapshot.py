@@ -8,8 +8,7 @@ Pure; standard library only.
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -71,24 +70,67 @@ def facts_at(record: DealRecord, moment: datetime,
                      won_days_in_stage=(won_stay or {}).get(current.stage))
 
 
+def closed_path(record: DealRecord, as_of: datetime) -> tuple[list[Stay], bool] | None:
+    """The stays of a deal won or lost before `as_of` and whether it was won; None if it was open then."""
+    path = stays(record.deal, as_of - timedelta(microseconds=1))
+    if path and path[-1].stage.is_closed:
+        return path, path[-1].stage is Stage.WON
+    return None
+
+
 def closed_before(records: Iterable[DealRecord], as_of: datetime) -> list[tuple[DealRecord, list[Stay], bool]]:
     """Deals won or lost before `as_of`: each with its stays and whether it was won."""
-    found = []
-    for record in records:
-        path = stays(record.deal, as_of - timedelta(microseconds=1))
-        if path and path[-1].stage.is_closed:
-            found.append((record, path, path[-1].stage is Stage.WON))
-    return found
+    return [(record, *found) for record in records if (found := closed_path(record, as_of)) is not None]
+
+
+class StayMedians:
+    """The median whole days won deals spent in each open stage, counted one deal at a time (a histogram
+    of days per stage: memory does not grow with the number of deals)."""
+
+    def __init__(self) -> None:
+        self.days: dict[Stage, Counter[int]] = defaultdict(Counter)
+
+    def add(self, path: Sequence[Stay], won: bool) -> None:
+        for stay in path:
+            if won and stay.end is not None and stay.stage in OPEN_STAGES:
+                self.days[stay.stage][(stay.end - stay.start).days] += 1
+
+    def medians(self) -> dict[Stage, int]:
+        return {stage: _median(counts) for stage, counts in self.days.items() if counts}
+
+
+def _median(counts: Counter[int]) -> int:
+    """statistics.median of the multiset, as whole days."""
+    total, seen, ordered = sum(counts.values()), 0, sorted(counts.items())
+    middle: list[int] = []
+    for value, n in ordered:
+        for position in {(total - 1) // 2, total // 2}:
+            if seen <= position < seen + n:
+                middle.append(value)
+        seen += n
+    return int(sum(middle) / len(middle))
 
 
 def won_stays(closed: Sequence[tuple[DealRecord, list[Stay], bool]]) -> dict[Stage, int]:
     """Median whole days won deals spent in each open stage."""
-    days: dict[Stage, list[int]] = defaultdict(list)
+    counter = StayMedians()
     for _, path, won in closed:
-        for stay in path:
-            if won and stay.end is not None and stay.stage in OPEN_STAGES:
-                days[stay.stage].append((stay.end - stay.start).days)
-    return {stage: int(statistics.median(v)) for stage, v in days.items()}
+        counter.add(path, won)
+    return counter.medians()
+
+
+def examples_of(record: DealRecord, path: Sequence[Stay], won: bool,
+                won_stay: Mapping[Stage, int]) -> list[Example]:
+    """A closed deal as training examples: seen in the middle of each open stage it passed through."""
+    closed_at, examples = path[-1].start, []
+    for stay in path[:-1]:
+        if stay.stage in OPEN_STAGES and stay.end is not None:
+            middle = stay.start + (stay.end - stay.start) / 2
+            facts = facts_at(record, middle, won_stay)
+            if facts is not None:
+                examples.append(Example(features(facts), won, record.team,
+                                        (closed_at - middle).days if won else None))
+    return examples
 
 
 @dataclass(frozen=True)
@@ -103,14 +145,4 @@ def history_at(records: Iterable[DealRecord], as_of: datetime) -> History:
     """Training examples from the deals closed before `as_of`, each seen in the middle of each open stage."""
     closed = closed_before(records, as_of)
     typical = won_stays(closed)
-    examples = []
-    for record, path, won in closed:
-        closed_at = path[-1].start
-        for stay in path[:-1]:
-            if stay.stage in OPEN_STAGES and stay.end is not None:
-                middle = stay.start + (stay.end - stay.start) / 2
-                facts = facts_at(record, middle, typical)
-                if facts is not None:
-                    examples.append(Example(features(facts), won, record.team,
-                                            (closed_at - middle).days if won else None))
-    return History(examples, typical)
+    return History([e for record, path, won in closed for e in examples_of(record, path, won, typical)], typical)

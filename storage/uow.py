@@ -40,6 +40,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
+from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
@@ -69,6 +70,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.repositories.win_data import SqlAlchemyWinDataRepository
 from storage.sqlite_inline import OFF_LOOP
 
 
@@ -120,6 +122,7 @@ class SqlAlchemyUnitOfWork:
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
     risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
+    wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -159,6 +162,7 @@ class SqlAlchemyUnitOfWork:
         self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
         self.targets = SqlAlchemyTargetRepository(session)
         self.risks = SqlAlchemyRiskRepository(session)
+        self.wins = SqlAlchemyWinDataRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

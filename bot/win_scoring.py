@@ -1,0 +1,99 @@
+"""The win model on the company's own data (issue #13): fitted from the deals closed before a date, then
+scoring the deals open at that date, one page of deals at a time.
+
+Fitting reads the closed deals twice (first the days won deals spent in each stage, then the examples, whose
+"time in stage" is relative to those days); the model keeps only its count tables, so memory does not grow
+with the closed history. Scoring reads the open deals once, a page at a time. Every page is its own unit
+of work: no transaction lasts the whole run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.opportunity import Stage
+from domain.win_features import DealFacts, describe, features
+from domain.win_model import ModelBuilder, Score, WinModel
+from domain.win_ports import StoredScore, WinUnitOfWork
+from domain.win_snapshot import DealRecord, StayMedians, closed_path, examples_of, facts_at
+
+PAGE = 2000
+UowFactory = Callable[[], WinUnitOfWork]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A model and the days won deals spent in each stage, as known at `as_of`."""
+
+    as_of: datetime
+    model: WinModel
+    won_stay: Mapping[Stage, int]
+    closed: int = 0  # deals closed before as_of
+
+    def score(self, record: DealRecord, at: datetime) -> DealScore | None:
+        """The deal as it was at `at`, scored; None when it was not open then."""
+        facts = facts_at(record, at, self.won_stay)
+        if facts is None:
+            return None
+        return DealScore(record, facts, self.model.score(features(facts), team=record.team))
+
+
+@dataclass(frozen=True)
+class DealScore:
+    record: DealRecord
+    facts: DealFacts
+    score: Score
+
+    def factors(self) -> list[dict[str, Any]]:
+        """The top factors, each with its weight and its words in zh and en."""
+        return [{"feature": f.feature, "value": f.value, "weight": round(f.weight, 3),
+                 "zh": describe(f.feature, self.facts, "zh"), "en": describe(f.feature, self.facts, "en")}
+                for f in self.score.factors]
+
+    def stored(self, at: datetime) -> StoredScore:
+        deal = self.record.deal
+        assert deal.id is not None
+        return StoredScore(deal.id, deal.team_id, self.score.p_win, self.score.p_win_horizon, self.score.source,
+                           at, tuple(self.factors()))
+
+
+async def pages(uow_factory: UowFactory, closed: bool, at: datetime,
+                page: int = PAGE) -> AsyncIterator[list[DealRecord]]:
+    """Closed-before-`at` (closed=True) or open-at-`at` deals, a page at a time, each in its own unit of work."""
+    after = 0
+    while True:
+        async with uow_factory() as uow:
+            found = await (uow.wins.closed_page if closed else uow.wins.open_page)(at, after, page)
+        if not found:
+            return
+        yield found
+        assert found[-1].deal.id is not None
+        after = found[-1].deal.id
+
+
+async def fit_at(uow_factory: UowFactory, as_of: datetime, page: int = PAGE) -> Fitted:
+    """The model of the deals closed before `as_of`: nothing later is read."""
+    medians, closed = StayMedians(), 0
+    async for records in pages(uow_factory, True, as_of, page):
+        for record in records:
+            if (found := closed_path(record, as_of)) is not None:
+                medians.add(*found)
+                closed += 1
+    typical = medians.medians()
+    builder = ModelBuilder()
+    async for records in pages(uow_factory, True, as_of, page):
+        for record in records:
+            if (found := closed_path(record, as_of)) is not None:
+                for example in examples_of(record, *found, typical):
+                    builder.add(example)
+    return Fitted(as_of, builder.model(), typical, closed)
+
+
+async def score_open(uow_factory: UowFactory, fitted: Fitted, at: datetime,
+                     page: int = PAGE) -> AsyncIterator[list[DealScore]]:
+    """Every deal open at `at`, scored as it was then, a page at a time."""
+    async for records in pages(uow_factory, False, at, page):
+        yield [scored for record in records if (scored := fitted.score(record, at)) is not None]

@@ -1,0 +1,79 @@
+"""The win model's figures in words, zh or en: a scored deal, the model behind it, a backtest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from bot.win_scoring import DealScore, Fitted
+from domain.win_backtest import Summary
+from domain.win_model import MIN_HISTORY, TEAM_MIN_HISTORY
+
+
+def percent(p: float) -> str:
+    return f"{round(p * 100)}%"
+
+
+def fitted_line(fitted: Fitted, locale: str = "zh") -> str:
+    """What the scores rest on."""
+    zh, day = locale != "en", f"{fitted.as_of:%Y-%m-%d}"
+    size, teams = fitted.model.pooled.size, len(fitted.model.teams)
+    if size < MIN_HISTORY:
+        return (f"历史太少（{day} 前关闭 {fitted.closed} 个商机，样本 {size} 个，少于 {MIN_HISTORY} 个）："
+                "按各阶段的基准赢单率估算" if zh else
+                f"Too little history ({fitted.closed} deals closed before {day}, {size} samples, fewer than "
+                f"{MIN_HISTORY}): stage base rates")
+    if zh:
+        own = f"，{teams} 个团队各自建模（≥{TEAM_MIN_HISTORY} 个样本），其余合并" if teams else "，各团队合并建模"
+    else:
+        own = (f"; {teams} teams with tables of their own (≥{TEAM_MIN_HISTORY} samples), the rest pooled" if teams
+               else "; all teams pooled")
+    return (f"模型：{day} 前关闭的 {fitted.closed} 个商机（{size} 个样本）{own}" if zh else
+            f"Model: {fitted.closed} deals closed before {day} ({size} samples){own}")
+
+
+def reasons(scored: DealScore, locale: str = "zh") -> str:
+    key = "en" if locale == "en" else "zh"
+    return ("; " if key == "en" else "；").join(str(f[key]) for f in scored.factors())
+
+
+def score_line(scored: DealScore, locale: str = "zh") -> str:
+    deal, score = scored.record.deal, scored.score
+    ref = f" [{deal.ref}]" if deal.ref else ""
+    why = reasons(scored, locale)
+    if locale == "en":
+        return (f"#{deal.id}{ref} {deal.name} · {deal.stage.label('en')} · P(won) {percent(score.p_win)}, "
+                f"within 30 days {percent(score.p_win_horizon)}" + (f" · {why}" if why else ""))
+    return (f"#{deal.id}{ref} {deal.name} · {deal.stage.label('zh')} · 赢单概率 {percent(score.p_win)}，"
+            f"30天内 {percent(score.p_win_horizon)}" + (f" · {why}" if why else ""))
+
+
+def evaluation_text(summaries: Sequence[Summary], cuts: Sequence[datetime], teams: Mapping[str, str],
+                    locale: str = "zh") -> str:
+    zh = locale != "en"
+    if not cuts or not summaries[0].count:
+        return (f"历史太少，无法回测：需要至少 {MIN_HISTORY} 个已关闭的商机，且截止日之后还有商机关闭。" if zh else
+                f"Too little history to backtest: at least {MIN_HISTORY} closed deals are needed, and deals "
+                "closing after the first cut-off.")
+    lines = [f"回测：{cuts[0]:%Y-%m-%d} 起共 {len(cuts)} 个截止日；每个截止日用此前关闭的商机建模，给当时未关闭、"
+             "后来已关闭的商机打分，与实际结果对比。基准：各阶段的历史赢单率。" if zh else
+             f"Backtest: {len(cuts)} cut-offs from {cuts[0]:%Y-%m-%d}; at each, a model of the deals closed before "
+             "it scores the deals open then that have closed since, against how they ended. Baseline: each stage's "
+             "won share."]
+    for summary in summaries:
+        name = (teams.get(summary.team, summary.team) or "-") if summary.team else ("全部" if zh else "All teams")
+        lines.append(_summary_line(name, summary, zh))
+        lines += [("    预测 {0:.1f}–{1:.1f}：{2} 次，平均预测 {3:.2f}，实际赢单 {4:.2f}" if zh else
+                   "    predicted {0:.1f}–{1:.1f}: n={2}, mean predicted {3:.2f}, won {4:.2f}").format(
+                      c.low, c.high, c.count, c.predicted, c.observed) for c in summary.calibration]
+    lines.append("AUC 越接近 1 越好（0.5 等于随机）；Brier 越小越好（总猜 50% 是 0.25）。" if zh else
+                 "AUC: closer to 1 is better (0.5 is chance); Brier: lower is better (always 50% scores 0.25).")
+    return "\n".join(lines)
+
+
+def _summary_line(name: str, s: Summary, zh: bool) -> str:
+    if zh:
+        return (f"{name}：打分 {s.count} 次（赢单 {s.won}） AUC 模型 {s.auc:.3f} / 按阶段 {s.auc_baseline:.3f}  "
+                f"Brier 模型 {s.brier:.3f} / 按阶段 {s.brier_baseline:.3f}")
+    return (f"{name}: {s.count} scores ({s.won} won)  AUC model {s.auc:.3f} / per-stage {s.auc_baseline:.3f}  "
+            f"Brier model {s.brier:.3f} / per-stage {s.brier_baseline:.3f}")
