@@ -86,3 +86,16 @@ def test_the_stage_is_replayed_up_to_the_moment() -> None:
     assert stays(opp, day(-1)) == []
     record = DealRecord(opp)
     assert facts_at(record, day(25)) is not None and facts_at(record, day(31)) is None  # lost by then
+
+
+def test_the_streamed_stay_medians_are_the_medians_of_the_days() -> None:
+    import random
+    import statistics
+    from collections import Counter
+
+    from domain.win_snapshot import _median
+
+    rng = random.Random(5)
+    for size in (1, 2, 3, 10, 51):
+        days = [rng.randint(0, 40) for _ in range(size)]
+        assert _median(Counter(days)) == int(statistics.median(days))

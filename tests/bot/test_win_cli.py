@@ -1,0 +1,118 @@
+"""`dealbot score --as-of DATE --json` and `dealbot model evaluate` through the CLI on both engines (issue #13).
+
+The as-of test is the issue's: score at DATE, then change only what happened after DATE (follow-ups, stage
+moves, wins and losses, new deals, quotes) and score again: every line is identical.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from domain.activity import FollowUp
+from domain.money import Money
+from domain.opportunity import LostReason, Opportunity, Stage
+from domain.quote import Quote
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.db_access import with_uow_factory
+from tests.win_world import DATE, World, build_world
+
+Factory = Callable[[], SqlAlchemyUnitOfWork]
+
+
+def _config(db_url: str, tmp_path: Path) -> str:
+    config = tmp_path / "dealbot.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n[bot]\ntimezone = "UTC"\n', encoding="utf-8")
+    return str(config)
+
+
+def _score(config: str, capsys: pytest.CaptureFixture[str], *extra: str) -> list[dict[str, Any]]:
+    capsys.readouterr()
+    assert main(["score", "--as-of", f"{DATE:%Y-%m-%d}", "--json", "--config", config, *extra]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+
+
+async def _change_only_the_future(factory: Factory, world: World) -> None:
+    """Everything after DATE: new follow-ups and quotes on every deal, open deals moved, won and lost, and
+    new deals."""
+    later = DATE + timedelta(days=3)
+    async with factory() as uow:
+        for deal_id in world.deals:
+            deal = await uow.opportunities.get(deal_id)
+            await uow.followups.add(FollowUp(deal.owner_id, "之后的跟进", later, opportunity_id=deal_id))
+            await uow.quotes.add(Quote(deal_id, 9, Money(Decimal(1)), created_at=later))
+            if deal.stage is Stage.INITIAL_CONTACT:
+                deal.advance_to(Stage.PROPOSAL, by=None, at=later)
+            elif deal.stage is Stage.PROPOSAL:
+                deal.lose(LostReason.COMPETITOR, by=None, at=later)
+            elif deal.stage is Stage.NEGOTIATION:
+                deal.win(by=None, at=later)
+            await uow.opportunities.save(deal)
+        await uow.opportunities.add(Opportunity(world.customers[0], "新商机", created_at=later))
+        await uow.commit()
+
+
+def test_scores_as_of_a_date_never_read_what_happened_after_it(db_url: str, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    world = asyncio.run(with_uow_factory(db_url, build_world))
+    config = _config(db_url, tmp_path)
+    before = _score(config, capsys)
+    assert len(before) > 10 and all(0 < line["p_win"] < 1 and 0 <= line["p_win_30d"] <= line["p_win"]
+                                    for line in before)
+    assert {line["source"] for line in before} <= {"team", "pooled"}
+    assert all(line["ref"].startswith("OLD-") and line["factors"] and line["factors"][0]["zh"] for line in before)
+    assert len({line["p_win"] for line in before}) > 3  # the deals are told apart
+    asyncio.run(with_uow_factory(db_url, lambda f: _change_only_the_future(f, world)))
+    assert _score(config, capsys) == before
+    later = _score(config, capsys, "--as-of", f"{DATE + timedelta(days=5):%Y-%m-%d}")  # the last --as-of wins
+    assert later != before
+
+
+def test_the_text_output_says_what_the_model_rests_on(db_url: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(with_uow_factory(db_url, build_world))
+    config = _config(db_url, tmp_path)
+    assert main(["score", "--as-of", "2025-01-20", "--config", config]) == 0
+    head, *lines = capsys.readouterr().out.splitlines()
+    assert head.startswith("历史太少") and "按各阶段的基准赢单率估算" in head
+    assert lines and all("赢单概率" in line for line in lines)
+    assert main(["score", "--as-of", f"{DATE:%Y-%m-%d}", "--locale", "en", "--config", config]) == 0
+    head, *lines = capsys.readouterr().out.splitlines()
+    assert head.startswith("Model: ") and "deals closed before 2026-03-01" in head and "P(won)" in lines[0]
+
+
+def test_a_bad_date_is_refused_with_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["score", "--as-of", "3月1日"])
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_model_evaluate_backtests_per_team_against_the_stage_baseline(db_url: str, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(with_uow_factory(db_url, lambda f: build_world(f, deals=200)))
+    config = _config(db_url, tmp_path)
+    assert main(["model", "evaluate", "--json", "--every", "60", "--config", config]) == 0
+    report = json.loads(capsys.readouterr().out)
+    everyone, *teams = report["teams"]
+    assert everyone["team"] is None and {t["team"] for t in teams} == {"华东一组", "华南一组"}
+    assert everyone["count"] == sum(t["count"] for t in teams) > 50
+    assert 0.5 < everyone["auc"] <= 1 and 0 <= everyone["brier"] < 0.25
+    assert sum(row["count"] for row in everyone["calibration"]) == everyone["count"]
+    assert main(["model", "evaluate", "--config", config]) == 0
+    text = capsys.readouterr().out
+    assert "华东一组：打分" in text and "按阶段" in text and "预测 0." in text
+
+
+def test_model_evaluate_without_history_says_so(db_url: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    asyncio.run(with_uow_factory(db_url, lambda f: build_world(f, deals=10)))
+    assert main(["model", "evaluate", "--config", _config(db_url, tmp_path)]) == 1
+    assert "历史太少，无法回测" in capsys.readouterr().out
