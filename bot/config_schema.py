@@ -81,6 +81,8 @@ SCHEMA: dict[str, Table] = {
                     "stalled_negotiation_days": c.whole(0), "payment_soon_days": c.whole(0),
                     "invoice_terms_days": c.whole(1), "contract_days": c.whole(1), "lookback_days": c.whole(1),
                     "per_message": c.whole(1, 10), "top_items": c.whole(1, 20)}),
+    # win probability (issue #13, scheduler.win_scores): the nightly scoring, local time in `timezone`
+    "win": Table({"enabled": c.flag, "score_at": c.time_of_day, "timezone": c.timezone, "interval": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

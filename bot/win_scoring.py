@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.opportunity import Stage
 from domain.win_features import DealFacts, describe, features
-from domain.win_model import ModelBuilder, Score, WinModel
-from domain.win_ports import StoredScore, WinUnitOfWork
+from domain.win_model import ModelBuilder, Score, WinModel, model_from_json, model_to_json
+from domain.win_ports import StoredScore, WinDataRepository, WinUnitOfWork
 from domain.win_snapshot import DealRecord, StayMedians, closed_path, examples_of, facts_at
 
 PAGE = 2000
 UowFactory = Callable[[], WinUnitOfWork]
+Source = UowFactory | WinDataRepository
+MODEL_KEY = "win_model"  # settings: the model the nightly job fitted, for `建议 #12`
+STALE = timedelta(days=3)  # an older stored model is fitted again
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,16 @@ class DealScore:
                            at, tuple(self.factors()))
 
 
-async def pages(uow_factory: UowFactory, closed: bool, at: datetime,
-                page: int = PAGE) -> AsyncIterator[list[DealRecord]]:
-    """Closed-before-`at` (closed=True) or open-at-`at` deals, a page at a time, each in its own unit of work."""
+async def pages(source: Source, closed: bool, at: datetime, page: int = PAGE) -> AsyncIterator[list[DealRecord]]:
+    """Closed-before-`at` (closed=True) or open-at-`at` deals, a page at a time: each page in its own unit of
+    work from a factory, or all through one repository (a chat command's unit of work)."""
     after = 0
     while True:
-        async with uow_factory() as uow:
-            found = await (uow.wins.closed_page if closed else uow.wins.open_page)(at, after, page)
+        if callable(source):
+            async with source() as uow:
+                found = await _page(uow.wins, closed, at, after, page)
+        else:
+            found = await _page(source, closed, at, after, page)
         if not found:
             return
         yield found
@@ -74,7 +80,11 @@ async def pages(uow_factory: UowFactory, closed: bool, at: datetime,
         after = found[-1].deal.id
 
 
-async def fit_at(uow_factory: UowFactory, as_of: datetime, page: int = PAGE) -> Fitted:
+async def _page(wins: WinDataRepository, closed: bool, at: datetime, after: int, limit: int) -> list[DealRecord]:
+    return await (wins.closed_page if closed else wins.open_page)(at, after, limit)
+
+
+async def fit_at(uow_factory: Source, as_of: datetime, page: int = PAGE) -> Fitted:
     """The model of the deals closed before `as_of`: nothing later is read."""
     medians, closed = StayMedians(), 0
     async for records in pages(uow_factory, True, as_of, page):
@@ -97,3 +107,23 @@ async def score_open(uow_factory: UowFactory, fitted: Fitted, at: datetime,
     """Every deal open at `at`, scored as it was then, a page at a time."""
     async for records in pages(uow_factory, False, at, page):
         yield [scored for record in records if (scored := fitted.score(record, at)) is not None]
+
+
+def fitted_to_json(fitted: Fitted) -> dict[str, Any]:
+    return {"as_of": fitted.as_of.isoformat(), "closed": fitted.closed, "model": model_to_json(fitted.model),
+            "won_stay": {stage.value: days for stage, days in fitted.won_stay.items()}}
+
+
+def fitted_from_json(data: Mapping[str, Any]) -> Fitted:
+    return Fitted(datetime.fromisoformat(data["as_of"]), model_from_json(data["model"]),
+                  {Stage(stage): int(days) for stage, days in data["won_stay"].items()}, int(data["closed"]))
+
+
+async def current_model(uow: WinUnitOfWork, now: datetime) -> Fitted:
+    """The model the nightly job stored, unless it is older than STALE; else one fitted now through `uow`."""
+    stored = await uow.settings.get(MODEL_KEY)
+    if stored is not None:
+        fitted = fitted_from_json(stored)
+        if now - STALE <= fitted.as_of <= now:
+            return fitted
+    return await fit_at(uow.wins, now)

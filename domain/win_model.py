@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.insights import STAGE_BASE_RATES
 from domain.opportunity import Stage
@@ -150,3 +151,33 @@ class WinModel:
         seen = self.horizons.get(stage)
         total = sum(seen.values()) if seen else 0
         return sum(n for d, n in seen.items() if d <= days) / total if seen and total else 0.5
+
+
+def tables_to_json(tables: Tables) -> dict[str, Any]:
+    """Plain JSON of the counts (what the nightly job stores for `建议 #12`)."""
+    return {"totals": [tables.totals[True], tables.totals[False]],
+            "stages": {stage: [c[True], c[False]] for stage, c in tables.stage_totals.items()},
+            "values": {name: {"won": dict(by[True]), "lost": dict(by[False])} for name, by in tables.values.items()}}
+
+
+def tables_from_json(data: Mapping[str, Any]) -> Tables:
+    tables = Tables()
+    tables.totals.update({True: int(data["totals"][0]), False: int(data["totals"][1])})
+    for stage, (won, lost) in data["stages"].items():
+        tables.stage_totals[stage].update({True: int(won), False: int(lost)})
+    for name, by in data["values"].items():
+        tables.values[name][True].update({k: int(v) for k, v in by["won"].items()})
+        tables.values[name][False].update({k: int(v) for k, v in by["lost"].items()})
+    return tables
+
+
+def model_to_json(model: WinModel) -> dict[str, Any]:
+    return {"pooled": tables_to_json(model.pooled),
+            "teams": {team: tables_to_json(t) for team, t in model.teams.items()},
+            "horizons": {stage: {str(d): n for d, n in c.items()} for stage, c in model.horizons.items()}}
+
+
+def model_from_json(data: Mapping[str, Any]) -> WinModel:
+    return WinModel(tables_from_json(data["pooled"]),
+                    {team: tables_from_json(t) for team, t in data["teams"].items()},
+                    {stage: Counter({int(d): int(n) for d, n in c.items()}) for stage, c in data["horizons"].items()})

@@ -20,6 +20,7 @@ from domain.daily_report import DailyReportSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from domain.risk_ports import RiskUnitOfWork
+from domain.win_ports import WinUnitOfWork
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
@@ -28,6 +29,7 @@ from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
 from scheduler.risks import scan_risks
 from scheduler.runner import Job, reminder_job
+from scheduler.win_scores import WinSettings, refresh_win_scores
 
 DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,
                             "outbox_retry_seconds": 60.0}
@@ -75,6 +77,8 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     risks, risk_uow = risk_settings(config), cast(Callable[[], RiskUnitOfWork], uow_factory)
     morning_risks = morning_risk_lines(risks)
     tick = settings.tick
+    win = WinSettings.from_sections(config.section("win"), config.section("bot"))
+    win_uow = cast(Callable[[], WinUnitOfWork], uow_factory)
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -85,4 +89,5 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
         Job("digests", digest.interval, lambda now: send_digests(uow_factory, now, digest)),
         Job("risks", scan_interval_minutes(config) * 60, lambda now: scan_risks(
             risk_uow, now, risks, default_quiet=quiet)),
+        Job("win-scores", win.interval, lambda now: refresh_win_scores(win_uow, now, win)),
     ]

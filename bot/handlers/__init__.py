@@ -17,9 +17,11 @@ from bot.handlers import (
     reminders,
     risks,
     sharing,
+    suggest,
     targets,
     undo,
 )
 
 __all__ = ["analytics", "customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin",
-           "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "targets", "undo"]
+           "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
+           "targets", "undo"]

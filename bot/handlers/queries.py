@@ -14,6 +14,7 @@ from domain.errors import NotFound
 from domain.listing import DealTotals
 from domain.money import CNY, Money
 from domain.opportunity import OPEN_STAGES
+from domain.win_ports import WinDataRepository
 
 SHOWN = 30  # deals listed; the header counts and adds up all of them
 
@@ -69,6 +70,9 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
     card.add("客户", "Customer", customer.name).add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
     card.add("阶段", "Stage", opp.stage.label(ctx.locale)).add("金额", "Amount", money(opp.amount, ctx.locale))
     card.add("负责人", "Owner", owner and owner.name)
+    if not opp.stage.is_closed:
+        card.add("赢单概率", "Win chance", await chance(ctx, opp.id))
+    card.add("编号", "Ref", opp.ref)
     if not opp.stage.is_closed or opp.next_at is not None:  # closing ends the open deal's next step
         card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
     card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx))
@@ -81,6 +85,17 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
     for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
         card.line(f"· {when(f.at, ctx, date_only=True)} {f.note}")
     return card.build(footer)
+
+
+async def chance(ctx: Context, deal_id: int) -> str:
+    """The nightly score of an open deal: "62%（30天内 18%）· 建议 #12 看原因"; "" before its first score."""
+    wins: WinDataRepository | None = getattr(ctx.uow, "wins", None)
+    score = (await wins.scores([deal_id])).get(deal_id) if wins is not None else None
+    if score is None:
+        return ""
+    p, soon = round(score.p_win * 100), round(score.p_win_30d * 100)
+    return ctx.t(f"{p}%（30天内 {soon}%）· 发送「建议 #{deal_id}」查看原因",
+                 f"{p}% (within 30 days {soon}%) · send \"suggest #{deal_id}\" for why")
 
 
 @command("帮助", "help", "?", "？", section="general", writes=False,

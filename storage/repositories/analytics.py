@@ -9,8 +9,8 @@ Meanings (domain/analytics.py):
   negotiation → won) up to the highest one it reached in the window — by a stage change in the window, or,
   when it was created in the window, by the stage it was created at; average cycle time = created → won over
   the deals won in the window.
-- forecast: open deals whose expected close falls in the period, amount × domain.insights.STAGE_BASE_RATES,
-  plus what was won in the period.
+- forecast: open deals whose expected close falls in the period, amount × the deal's win probability (the
+  nightly win_scores, issue #13; unscored: domain.insights.STAGE_BASE_RATES), plus what was won in the period.
 - leaderboard: won deals closed in the period per owner, most won amount first (all currencies added as
   numbers, then count); each rep's amounts per currency.
 """
@@ -30,7 +30,7 @@ from domain.analytics import Forecast, Funnel, Period, RepResult, Results, Scope
 from domain.funnel import LADDER
 from domain.insights import STAGE_BASE_RATES
 from domain.opportunity import OPEN_STAGES, Stage
-from storage.models import DealTotalRow
+from storage.models import DealTotalRow, WinScoreRow
 from storage.repositories.analytics_lists import AnalyticsLists
 from storage.repositories.analytics_sql import (
     CHANGES,
@@ -45,7 +45,7 @@ from storage.repositories.analytics_sql import (
 )
 from storage.repositories.base import table_of
 
-TOTALS = table_of(DealTotalRow)
+TOTALS, SCORES = table_of(DealTotalRow), table_of(WinScoreRow)
 
 Window = tuple[datetime, datetime | None]  # [since, until); until None = up to now
 
@@ -152,15 +152,20 @@ class SqlAlchemyAnalyticsReader(AnalyticsLists):
         return None if value is None else round(float(value), 2)
 
     async def forecast(self, scope: Scope, period: Period) -> Forecast:
-        query = (select(DEALS.c.stage, currency(DEALS.c.amount_currency), func.count(), func.sum(cents(DEALS.c.amount)))
+        """Open deals expected to close in the period, each amount × its win probability: the nightly score
+        (win_scores) where there is one, else its stage's base rate. Rounded to the cent per deal."""
+        base = case({s.value: STAGE_BASE_RATES[s] for s in OPEN_STAGES}, value=DEALS.c.stage, else_=0)
+        weighted_cents = func.round(cents(DEALS.c.amount) * func.coalesce(SCORES.c.p_win, base))
+        query = (select(currency(DEALS.c.amount_currency), func.count(), func.sum(weighted_cents))
+                 .select_from(DEALS.outerjoin(SCORES, SCORES.c.opportunity_id == DEALS.c.id))
                  .where(DEALS.c.stage.in_([s.value for s in OPEN_STAGES]),
                         *between(DEALS.c.expected_close, period, self.zone), *in_scope(scope))
-                 .group_by(DEALS.c.stage, currency(DEALS.c.amount_currency)))
+                 .group_by(currency(DEALS.c.amount_currency)))
         weighted: dict[str, Decimal] = {}
         deals = 0
-        for stage, code, count, summed in (await self.session.execute(query)).all():
+        for code, count, summed in (await self.session.execute(query)).all():
             deals += int(count)
-            add_cents(weighted, code, summed, Decimal(str(STAGE_BASE_RATES[Stage(stage)])))
+            add_cents(weighted, code, summed)
         won = await self.results(scope, period)
         return Forecast(period, weighted=weighted, open_deals=deals, won_amounts=won.won_amounts)
 

@@ -113,6 +113,13 @@ class SqlAlchemySettingsRepository:
         stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
         await self.session.execute(stmt)
 
+    async def claim(self, key: str, value: Any) -> bool:
+        """Insert unless the key exists (of two processes claiming one key, the second gets False)."""
+        await before_write(self.session)
+        stmt = dialect_insert(self.session, SettingRow).values(key=key, value=value).on_conflict_do_nothing()
+        result = await self.session.execute(stmt)
+        return bool(getattr(result, "rowcount", 0))
+
     async def take(self, key: str) -> Any | None:
         """Remove the key and return its value, atomically: of two transactions taking the same key, the
         second waits for the first and gets None (a pending question answered twice is answered once)."""

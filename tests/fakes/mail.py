@@ -88,6 +88,12 @@ class FakeSettingsRepository:
         self._uow.dirty.add(("settings", key))
         return value
 
+    async def claim(self, key: str, value: Any) -> bool:
+        if key in self._uow.data["settings"]:
+            return False
+        await self.put(key, value)
+        return True
+
 
 
 

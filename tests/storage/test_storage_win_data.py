@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 
-from domain.opportunity import LostReason
+from domain.analytics import Period, Scope
+from domain.insights import STAGE_BASE_RATES
+from domain.money import Money
+from domain.opportunity import LostReason, Opportunity, Stage
 from domain.win_ports import StoredScore
 from domain.win_snapshot import DealRecord
 from storage.uow import SqlAlchemyUnitOfWork
@@ -102,3 +106,20 @@ async def test_scores_of_deals_that_closed_are_dropped(uow_factory: Factory) -> 
     async with uow_factory() as uow:
         left = await uow.wins.scores(d.id or 0 for d in still_open)
     assert deal.id not in left and len(left) == len(still_open) - 1
+
+
+async def test_the_weighted_forecast_uses_a_deals_score_and_else_its_stage_rate(uow_factory: Factory) -> None:
+    world = await build_world(uow_factory, deals=0)
+    close = DATE + timedelta(days=10)
+    async with uow_factory() as uow:
+        scored, unscored = [await uow.opportunities.add(Opportunity(
+            world.customers[0], name, stage=Stage.NEGOTIATION, amount=Money(Decimal(amount)), created_at=DATE,
+            expected_close=close)) for name, amount in (("甲", 100_000), ("乙", 300_000))]
+        assert scored.id is not None and unscored.id is not None
+        await uow.wins.save_scores([StoredScore(scored.id, None, 0.8123, 0.3, "pooled", DATE)])
+        await uow.commit()
+    async with uow_factory() as uow:
+        forecast = await uow.analytics.forecast(Scope(), Period.month(close.date()))
+    expected = Decimal("81230.00") + (Decimal(300_000) * Decimal(str(STAGE_BASE_RATES[Stage.NEGOTIATION]))).quantize(
+        Decimal("0.01"))
+    assert forecast.open_deals == 2 and forecast.weighted == {"CNY": expected}

@@ -1,0 +1,69 @@
+"""The nightly win scoring (issue #13): once a local day after `[win] score_at`, fit the model on every deal
+closed so far, score every open deal, store the scores (win_scores: the score before each is kept, for the
+digest's movers) and the model (settings `win_model`, for `建议 #12`), and forget the scores of deals that
+closed. One process does it: the day is claimed first (settings `win_scoring:<day>`), so two `serve`
+processes on one database never score a day twice (the second run would overwrite the day-before scores
+the movers compare with). Every page of deals is its own unit of work.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from bot.win_scoring import MODEL_KEY, fit_at, fitted_to_json, score_open
+from domain.win_ports import WinUnitOfWork
+from scheduler.daily import local_day_due, parse_local_time
+
+log = logging.getLogger(__name__)
+CLAIM = "win_scoring:"
+
+
+@dataclass(frozen=True, slots=True)
+class WinSettings:
+    """`[win]`: `enabled`, `score_at` (local HH:MM, default 05:00: before the morning lists and digests),
+    `timezone` (default: [bot] timezone), `interval` (seconds between looks, default 300)."""
+
+    enabled: bool = True
+    score_at: time = time(5, 0)
+    timezone: str = "Asia/Shanghai"
+    interval: float = 300.0
+
+    @classmethod
+    def from_sections(cls, win: Mapping[str, Any], bot: Mapping[str, Any]) -> WinSettings:
+        return cls(bool(win.get("enabled", True)), parse_local_time(str(win.get("score_at", "05:00"))),
+                   str(win.get("timezone", bot.get("timezone", "Asia/Shanghai"))), float(win.get("interval", 300.0)))
+
+
+async def refresh_win_scores(uow_factory: Callable[[], WinUnitOfWork], now: datetime, settings: WinSettings) -> int:
+    """Score every open deal once a local day; how many were scored (0: not due, or another process did)."""
+    day = local_day_due(now, settings.score_at, settings.timezone) if settings.enabled else None
+    if day is None:
+        return 0
+    async with uow_factory() as uow:
+        if not await uow.settings.claim(f"{CLAIM}{day.isoformat()}", {"at": now.isoformat()}):
+            return 0
+        await uow.settings.take(f"{CLAIM}{(day - timedelta(days=1)).isoformat()}")
+        await uow.commit()
+    return await score_all(uow_factory, now)
+
+
+async def score_all(uow_factory: Callable[[], WinUnitOfWork], now: datetime) -> int:
+    """Fit at `now`, store every open deal's score and the model."""
+    fitted = await fit_at(uow_factory, now)
+    scored = 0
+    async for page in score_open(uow_factory, fitted, now):
+        async with uow_factory() as uow:
+            await uow.wins.save_scores([deal.stored(now) for deal in page])
+            await uow.commit()
+        scored += len(page)
+    async with uow_factory() as uow:
+        dropped = await uow.wins.drop_closed()
+        await uow.settings.put(MODEL_KEY, fitted_to_json(fitted))
+        await uow.commit()
+    log.info("win scores: %d open deals scored from %d closed, %d closed since dropped",
+             scored, fitted.closed, dropped)
+    return scored
