@@ -29,7 +29,7 @@ def fitted_line(fitted: Fitted, locale: str = "zh") -> str:
         own = (f"; {teams} teams with tables of their own (≥{TEAM_MIN_HISTORY} samples), the rest pooled" if teams
                else "; all teams pooled")
     return (f"模型：截至 {day} 已关闭的 {fitted.closed} 个商机（{size} 个样本）{own}" if zh else
-            f"Model: {fitted.closed} deals closed before {day} ({size} samples){own}")
+            f"Model: {fitted.closed} deals closed by {day} ({size} samples){own}")
 
 
 def reasons(scored: DealScore, locale: str = "zh") -> str:

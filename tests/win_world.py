@@ -48,15 +48,21 @@ def _plan(rng: random.Random, n: int) -> tuple[datetime, list[tuple[Stage, datet
     return created, moves, follow
 
 
-async def build_world(factory: Callable[[], SqlAlchemyUnitOfWork], deals: int = 120, seed: int = 3) -> World:
+async def build_world(factory: Callable[[], SqlAlchemyUnitOfWork], deals: int = 120, seed: int = 3,
+                      reps: tuple[str, str] | None = None) -> World:
+    """`reps`: two people already stored, one per team, who own the deals (default: two teams made here)."""
     rng, world = random.Random(seed), World()
     async with factory() as uow:
-        for name in ("华东一组", "华南一组"):
-            team = await uow.teams.add(Team(name))
-            assert team.id is not None
-            world.teams[name] = team.id
-            rep = await uow.reps.add(Rep(f"{name}销售", team_id=team.id))
-            assert rep.id is not None
+        for n, name in enumerate(("华东一组", "华南一组")):
+            if reps is None:
+                team = await uow.teams.add(Team(name))
+                rep = await uow.reps.add(Rep(f"{name}销售", team_id=team.id))
+            else:
+                found = await uow.reps.by_name(reps[n])
+                assert found is not None and found.team_id is not None
+                rep, team = found, await uow.teams.get(found.team_id)
+            assert team.id is not None and rep.id is not None
+            world.teams[team.name] = team.id
             world.reps.append(rep.id)
         for i in range(20):
             customer = await uow.customers.add(Customer(f"客户{i:02d}科技有限公司", industry=INDUSTRIES[i % 3],

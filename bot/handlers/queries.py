@@ -68,11 +68,11 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
     contact = await ctx.uow.contacts.find(opp.contact_id) if opp.contact_id else None
     card = CardBuilder(f"#{opp.id} {opp.name}", ctx.locale)
     card.add("客户", "Customer", customer.name).add("联系人", "Contact", contact and f"{contact.name}{contact.title}")
+    card.add("编号", "Ref", opp.ref)  # the deal's id in the system it was imported from
     card.add("阶段", "Stage", opp.stage.label(ctx.locale)).add("金额", "Amount", money(opp.amount, ctx.locale))
     card.add("负责人", "Owner", owner and owner.name)
     if not opp.stage.is_closed:
         card.add("赢单概率", "Win chance", await chance(ctx, opp.id))
-    card.add("编号", "Ref", opp.ref)
     if not opp.stage.is_closed or opp.next_at is not None:  # closing ends the open deal's next step
         card.add("下一步", "Next step", f"{opp.next_step} {when(opp.next_at, ctx)}".strip())
     card.add("最近联系", "Last contact", when(opp.last_contact_at, ctx))

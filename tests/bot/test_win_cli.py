@@ -86,7 +86,7 @@ def test_the_text_output_says_what_the_model_rests_on(db_url: str, tmp_path: Pat
     assert lines and all("赢单概率" in line for line in lines)
     assert main(["score", "--as-of", f"{DATE:%Y-%m-%d}", "--locale", "en", "--config", config]) == 0
     head, *lines = capsys.readouterr().out.splitlines()
-    assert head.startswith("Model: ") and "deals closed before 2026-03-01" in head and "P(won)" in lines[0]
+    assert head.startswith("Model: ") and "deals closed by 2026-03-01" in head and "P(won)" in lines[0]
 
 
 def test_a_bad_date_is_refused_with_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

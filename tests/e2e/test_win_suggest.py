@@ -1,0 +1,117 @@
+"""Win probability in chat, end to end on SQLite and PostgreSQL (issue #13): `建议 #N` says the chance, the
+reasons and the next best action exactly as the model computes them from what is stored; another team's deal
+is not found; won and lost deals are answered for what they are; the nightly job stores every open deal's
+score once a day (the card shows it) and keeps the day before's for the digest's movers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import cast
+
+import pytest
+
+from bot.win_scoring import MODEL_KEY, fit_at
+from domain.next_action import DealGaps, next_actions
+from domain.opportunity import Stage
+from domain.win_ports import WinUnitOfWork
+from scheduler.win_scores import WinSettings, refresh_win_scores
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.e2e.conftest import NOW
+from tests.e2e.harness import Console, start_console
+from tests.win_world import World, build_world
+
+SETTINGS = WinSettings(timezone="Asia/Shanghai")
+
+
+@pytest.fixture
+async def world(db_url: str) -> AsyncIterator[tuple[Console, World]]:
+    console = await start_console(db_url, "zhangwei", NOW)
+    factory = cast(Callable[[], SqlAlchemyUnitOfWork], console.app.uow_factory)
+    built = await build_world(factory, deals=150, reps=("张伟", "陈晨"))
+    yield console, built
+    await console.app.close()
+
+
+def uows(console: Console) -> Callable[[], WinUnitOfWork]:
+    return cast(Callable[[], WinUnitOfWork], console.app.uow_factory)
+
+
+async def open_deals(console: Console, world: World, owner: int) -> list[int]:
+    async with console.app.uow_factory() as uow:
+        deals = await uow.opportunities.many(world.deals)
+    return [i for i, d in deals.items() if d.owner_id == owner and not d.stage.is_closed]
+
+
+async def test_suggest_says_the_models_chance_reasons_and_next_action(world: tuple[Console, World]) -> None:
+    console, built = world
+    deal_id = (await open_deals(console, built, built.reps[0]))[0]
+    fitted = await fit_at(uows(console), NOW)
+    async with uows(console)() as uow:
+        [record] = await uow.wins.records([deal_id])
+    scored = fitted.score(record, NOW)
+    assert scored is not None and scored.score.source in ("team", "pooled")
+    out = await console.say(f"建议 #{deal_id}")
+    chance = re.search(r"赢单概率 (\d+)%，30天内签约的概率 (\d+)%", out)
+    assert chance and (int(chance[1]), int(chance[2])) == (
+        round(scored.score.p_win * 100), round(scored.score.p_win_horizon * 100))
+    for factor in scored.factors():
+        assert f"{'↑' if factor['weight'] > 0 else '↓'} {factor['zh']}" in out
+    action = next_actions(scored.facts, DealGaps(), deal_id)[0]
+    assert f"建议下一步：\n1. {action.zh}" in out.replace("\r", "")
+    assert f"截至 {NOW:%Y-%m-%d} 已关闭的 {fitted.closed} 个商机" in out
+
+
+async def test_another_teams_deal_is_not_found_and_closed_deals_are_said_so(world: tuple[Console, World]) -> None:
+    console, built = world
+    theirs = (await open_deals(console, built, built.reps[1]))[0]
+    assert f"找不到商机 #{theirs}" in await console.say(f"建议 #{theirs}")
+    async with console.app.uow_factory() as uow:
+        deals = await uow.opportunities.many(built.deals)
+    won = next(i for i, d in deals.items() if d.stage is Stage.WON and d.owner_id == built.reps[0])
+    lost = next(i for i, d in deals.items() if d.stage is Stage.LOST and d.owner_id == built.reps[0])
+    out = await console.say(f"建议 #{won}")
+    assert "这个商机已赢单" in out and "赢单概率" not in out
+    assert "这个商机已输单（价格）" in await console.say(f"建议 #{lost}")
+    assert "多余的内容「明天」" in await console.say(f"建议 #{won} 明天")
+
+
+async def test_the_nightly_job_scores_once_a_day_and_the_card_shows_it(world: tuple[Console, World]) -> None:
+    console, built = world
+    mine = (await open_deals(console, built, built.reps[0]))[0]
+    assert "赢单概率" not in await console.say(f"#{mine}")
+    early = NOW.replace(hour=4)
+    assert await refresh_win_scores(uows(console), early, SETTINGS) == 0  # before 05:00
+    count = await refresh_win_scores(uows(console), NOW, SETTINGS)
+    every_open = await open_deals(console, built, built.reps[0]) + await open_deals(console, built, built.reps[1])
+    assert count == len(every_open)
+    assert await refresh_win_scores(uows(console), NOW + timedelta(hours=1), SETTINGS) == 0  # claimed today
+    async with uows(console)() as uow:
+        stored = await uow.wins.scores(every_open)
+        model = await uow.settings.get(MODEL_KEY)
+    assert model is not None and model["closed"] > 30
+    assert set(stored) == set(every_open)
+    score = stored[mine]
+    card = await console.say(f"#{mine}")
+    shown = re.search(r"赢单概率\s+(\d+)%（30天内 (\d+)%）· 发送「建议 #\d+」查看原因", card)
+    assert shown and (int(shown[1]), int(shown[2])) == (round(score.p_win * 100), round(score.p_win_30d * 100))
+    assert await refresh_win_scores(uows(console), NOW + timedelta(days=1), SETTINGS) == count
+    async with uows(console)() as uow:
+        again = await uow.wins.scores([mine])
+    assert again[mine].previous == score.p_win
+
+
+async def test_in_english_and_a_won_deals_overdue_payment_is_chased(world: tuple[Console, World]) -> None:
+    console, built = world
+    theirs = (await open_deals(console, built, built.reps[1]))[0]
+    out = await console.say(f"suggest #{theirs}", as_user="chen")
+    assert re.search(r"Chance of winning \d+%; of signing within 30 days \d+%", out)
+    assert "Why:" in out and "Next best action:\n1. " in out and "deals closed by" in out
+    async with console.app.uow_factory() as uow:
+        deals = await uow.opportunities.many(built.deals)
+    won = next(i for i, d in deals.items() if d.stage is Stage.WON and d.owner_id == built.reps[0])
+    for text in (f"合同 #{won} 10万", f"回款计划 #{won} 50% 2026-11-01 50% 2027-03-01"):
+        await console.say(text, as_user="zhangwei")
+    out = await console.say(f"建议 #{won}")
+    assert "这个商机已赢单" in out and f"1. 催收逾期的回款（发送「回款明细 #{won}」查看）" in out
