@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from domain.insights import STAGE_BASE_RATES
 from domain.opportunity import Stage
+from domain.win_calibration import Calibrator
 
 MIN_HISTORY = 30  # closed deals before the model speaks; fewer: the per-stage base rates, said so
 TEAM_MIN_HISTORY = 60  # closed deals of one team before it gets tables of its own
@@ -95,11 +96,23 @@ def base_rate(stage: str) -> float:
 
 
 def fit(examples: Iterable[Example]) -> WinModel:
-    """Tables for all examples (pooled) and for each team with enough of its own."""
-    builder = ModelBuilder()
-    for example in examples:
+    """Tables for all examples (pooled) and for each team with enough of its own, then calibrated on them."""
+    seen, builder = list(examples), ModelBuilder()
+    for example in seen:
         builder.add(example)
-    return builder.model()
+    model = builder.model()
+    calibrator = Calibrator()
+    for example in seen:
+        calibrator.add(model.log_odds(example.features, example.team)[0], example.won)
+    return calibrated(model, calibrator)
+
+
+def calibrated(model: WinModel, calibrator: Calibrator) -> WinModel:
+    """`model` with the Platt scaling `calibrator` fits (none while the model does not speak)."""
+    if not model.speaks:
+        return model
+    scale, shift = calibrator.fit()
+    return replace(model, scale=scale, shift=shift)
 
 
 class ModelBuilder:
@@ -126,14 +139,18 @@ class WinModel:
     pooled: Tables
     teams: Mapping[str, Tables]
     horizons: Mapping[str, Counter[int]]  # stage -> days from a won deal's moment in that stage to the win -> deals
+    scale: float = 1.0  # Platt scaling of the log-odds (domain.win_calibration): P = σ(scale · log-odds + shift)
+    shift: float = 0.0
 
-    def score(self, features: Mapping[str, str], team: str = "", top: int = 3) -> Score:
-        stage = features.get("stage", "")
-        if self.pooled.size < MIN_HISTORY:
-            p = base_rate(stage)
-            return Score(p, round(p * self.within_horizon(stage), 3), (), "stage_rates")
+    @property
+    def speaks(self) -> bool:
+        """Enough history for the tables; else the per-stage base rates."""
+        return self.pooled.size >= MIN_HISTORY
+
+    def log_odds(self, features: Mapping[str, str], team: str = "") -> tuple[float, list[Factor], str]:
+        """The raw naive Bayes log-odds, each feature's weight of evidence, and which tables said it."""
         tables, source = (self.teams[team], "team") if team in self.teams else (self.pooled, "pooled")
-        prior = tables.prior(stage)
+        prior = tables.prior(features.get("stage", ""))
         log_odds = math.log(prior / (1 - prior))
         factors = []
         for name, value in features.items():
@@ -142,7 +159,16 @@ class WinModel:
             weight = math.log(tables.likelihood(name, value, True) / tables.likelihood(name, value, False))
             log_odds += weight
             factors.append(Factor(name, value, weight))
-        p = round(min(max(1 / (1 + math.exp(-log_odds)), MIN_OPEN), MAX_OPEN), 3)
+        return log_odds, factors, source
+
+    def score(self, features: Mapping[str, str], team: str = "", top: int = 3) -> Score:
+        stage = features.get("stage", "")
+        if not self.speaks:
+            p = base_rate(stage)
+            return Score(p, round(p * self.within_horizon(stage), 3), (), "stage_rates")
+        log_odds, factors, source = self.log_odds(features, team)
+        calibrated = 1 / (1 + math.exp(-(self.scale * log_odds + self.shift)))
+        p = round(min(max(calibrated, MIN_OPEN), MAX_OPEN), 3)
         strongest = sorted(factors, key=lambda f: -abs(f.weight))[:top]
         return Score(p, round(p * self.within_horizon(stage), 3), tuple(strongest), source)
 
@@ -172,7 +198,7 @@ def tables_from_json(data: Mapping[str, Any]) -> Tables:
 
 
 def model_to_json(model: WinModel) -> dict[str, Any]:
-    return {"pooled": tables_to_json(model.pooled),
+    return {"pooled": tables_to_json(model.pooled), "scale": model.scale, "shift": model.shift,
             "teams": {team: tables_to_json(t) for team, t in model.teams.items()},
             "horizons": {stage: {str(d): n for d, n in c.items()} for stage, c in model.horizons.items()}}
 
@@ -180,4 +206,5 @@ def model_to_json(model: WinModel) -> dict[str, Any]:
 def model_from_json(data: Mapping[str, Any]) -> WinModel:
     return WinModel(tables_from_json(data["pooled"]),
                     {team: tables_from_json(t) for team, t in data["teams"].items()},
-                    {stage: Counter({int(d): int(n) for d, n in c.items()}) for stage, c in data["horizons"].items()})
+                    {stage: Counter({int(d): int(n) for d, n in c.items()}) for stage, c in data["horizons"].items()},
+                    float(data.get("scale", 1.0)), float(data.get("shift", 0.0)))

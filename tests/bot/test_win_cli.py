@@ -12,15 +12,20 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from bot.cli import main
+from bot.win_scoring import fit_at
 from domain.activity import FollowUp
 from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
 from domain.quote import Quote
+from domain.win_features import features
+from domain.win_model import fit
+from domain.win_ports import WinUnitOfWork
+from domain.win_snapshot import DealRecord, facts_at, history_at
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.db_access import with_uow_factory
 from tests.win_world import DATE, World, build_world
@@ -116,3 +121,23 @@ def test_model_evaluate_without_history_says_so(db_url: str, tmp_path: Path,
     asyncio.run(with_uow_factory(db_url, lambda f: build_world(f, deals=10)))
     assert main(["model", "evaluate", "--config", _config(db_url, tmp_path)]) == 1
     assert "历史太少，无法回测" in capsys.readouterr().out
+
+
+def test_the_database_fit_is_the_domains_fit_of_the_same_history(db_url: str) -> None:
+    """fit_at streams pages (three passes, bounded memory); it must equal fitting the whole history at once."""
+    async def both(factory: Factory) -> tuple[list[float], list[float]]:
+        await build_world(factory, deals=150)
+        streamed = await fit_at(cast(Callable[[], WinUnitOfWork], factory), DATE, page=9)
+        records: list[DealRecord] = []
+        async with factory() as uow:
+            records = await uow.wins.records(range(1, 1000))
+        history = history_at(records, DATE)
+        whole = fit(history.examples)
+        assert streamed.won_stay == history.won_stay and streamed.model.pooled.size == whole.pooled.size
+        scored = [(streamed.score(r, DATE), facts_at(r, DATE, history.won_stay)) for r in records]
+        return ([s.score.p_win for s, _ in scored if s is not None],
+                [whole.score(features(f), team=r.team).p_win for r, (_, f) in zip(records, scored, strict=True)
+                 if f is not None])
+
+    streamed, whole = asyncio.run(with_uow_factory(db_url, both))
+    assert streamed == whole and len(streamed) > 10

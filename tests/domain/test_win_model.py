@@ -4,6 +4,7 @@ short; per-team tables once a team has enough; the horizon from won deals' own t
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from domain.win_model import MIN_HISTORY, TEAM_MIN_HISTORY, Example, fit
 
@@ -32,13 +33,18 @@ def by_hand(idle: str, industry: str) -> float:
     return 1 / (1 + math.exp(-log_odds))
 
 
-def test_scores_are_naive_bayes_computed_by_hand() -> None:
+def test_scores_are_naive_bayes_computed_by_hand_then_platt_scaled() -> None:
     model = fit(table())
+    raw = replace(model, scale=1.0, shift=0.0)
+    assert (model.scale, model.shift) != (1.0, 0.0)
     for idle in ("fresh", "stale"):
         for industry in ("制造", "零售"):
-            score = model.score({"stage": "negotiation", "idle": idle, "industry": industry})
-            assert score.p_win == round(by_hand(idle, industry), 3), (idle, industry)
-            assert score.source == "pooled"
+            features = {"stage": "negotiation", "idle": idle, "industry": industry}
+            assert raw.score(features).p_win == round(by_hand(idle, industry), 3), (idle, industry)
+            p = by_hand(idle, industry)
+            scaled = 1 / (1 + math.exp(-(model.scale * math.log(p / (1 - p)) + model.shift)))
+            score = model.score(features)
+            assert score.p_win == round(scaled, 3) and score.source == "pooled"
     stale = model.score({"stage": "negotiation", "idle": "stale", "industry": "制造"})
     assert [(f.feature, f.value) for f in stale.factors] == [("idle", "stale"), ("industry", "制造")]
     assert stale.factors[0].weight == math.log((5 / 18) / (19 / 26)) < 0 < stale.factors[1].weight
@@ -73,3 +79,20 @@ def test_the_horizon_share_comes_from_when_won_deals_were_won() -> None:
     assert model.within_horizon("proposal") == 0.5  # no won deal seen there: half
     score = model.score({"stage": "negotiation", "idle": "fresh", "industry": "制造"})
     assert score.p_win_horizon == round(score.p_win * 15 / 16, 3)
+
+
+def test_platt_scaling_recovers_a_known_over_confidence() -> None:
+    """Outcomes drawn with P(won) = σ(0.5·x - 0.3) for raw log-odds x: the fit finds ≈ (0.5, -0.3)."""
+    import random
+
+    from domain.win_calibration import Calibrator
+
+    rng, calibrator = random.Random(1), Calibrator()
+    for _ in range(20_000):
+        x = rng.uniform(-6, 6)
+        calibrator.add(x, rng.random() < 1 / (1 + math.exp(-(0.5 * x - 0.3))))
+    scale, shift = calibrator.fit()
+    assert abs(scale - 0.5) < 0.05 and abs(shift + 0.3) < 0.08
+    few = Calibrator()
+    few.add(1.0, True)
+    assert few.fit() == (1.0, 0.0)  # too few examples: left alone
