@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.opportunity import Stage
-from domain.win_calibration import Calibrator
 from domain.win_features import DealFacts, describe, features
-from domain.win_model import ModelBuilder, Score, WinModel, calibrated, model_from_json, model_to_json
+from domain.win_model import Score, WinModel, model_from_json, model_to_json
 from domain.win_ports import StoredScore, WinDataRepository, WinUnitOfWork
-from domain.win_snapshot import DealRecord, Stay, StayMedians, closed_path, examples_of, facts_at
+from domain.win_snapshot import DealRecord, Stay, closed_path, facts_at
+from domain.win_training import Trainer
 
 PAGE = 2000
 UowFactory = Callable[[], WinUnitOfWork]
@@ -86,23 +86,13 @@ async def _page(wins: WinDataRepository, closed: bool, at: datetime, after: int,
 
 
 async def fit_at(uow_factory: Source, as_of: datetime, page: int = PAGE) -> Fitted:
-    """The model of the deals closed before `as_of`: nothing later is read. Three passes over the closed deals:
-    the days won deals spent in each stage, the count tables, the calibration of the tables' log-odds."""
-    medians, closed = StayMedians(), 0
-    async for _, path, won in _closed(uow_factory, as_of, page):
-        medians.add(path, won)
-        closed += 1
-    typical = medians.medians()
-    builder = ModelBuilder()
+    """The model of the deals closed before `as_of`: nothing later is read. One pass over the closed deals,
+    a page at a time (domain.win_training: bounded memory)."""
+    trainer = Trainer()
     async for record, path, won in _closed(uow_factory, as_of, page):
-        for example in examples_of(record, path, won, typical):
-            builder.add(example)
-    model, calibrator = builder.model(), Calibrator()
-    if model.speaks:
-        async for record, path, won in _closed(uow_factory, as_of, page):
-            for example in examples_of(record, path, won, typical):
-                calibrator.add(model.log_odds(example.features, example.team)[0], example.won)
-    return Fitted(as_of, calibrated(model, calibrator), typical, closed)
+        trainer.add(record, path, won)
+    model, typical = trainer.fit()
+    return Fitted(as_of, model, typical, trainer.closed)
 
 
 async def _closed(source: Source, as_of: datetime, page: int) -> AsyncIterator[tuple[DealRecord, list[Stay], bool]]:

@@ -32,11 +32,11 @@ class DealFacts:
     won_days_in_stage: int | None = None
 
 
-def _stay(facts: DealFacts) -> str:
-    usual = facts.won_days_in_stage
+def stay_band(days: int, usual: int | None) -> str:
+    """Days in the stage against the median of won deals there: short, long (up to twice), very_long."""
     if usual is None or usual <= 0:
         return "unknown"
-    ratio = facts.days_in_stage / usual
+    ratio = days / usual
     return "short" if ratio <= 1 else "long" if ratio <= 2 else "very_long"
 
 
@@ -56,8 +56,8 @@ def _amount(amount: int) -> str:
 
 def features(facts: DealFacts) -> dict[str, str]:
     """The categories of `facts` (empty industry, region or source: "unknown")."""
-    return {"stage": facts.stage.value, "stay": _stay(facts), "idle": _idle(facts.idle_days),
-            "activity": _activity(facts.activities), "amount": _amount(facts.amount),
+    return {"stage": facts.stage.value, "stay": stay_band(facts.days_in_stage, facts.won_days_in_stage),
+            "idle": _idle(facts.idle_days), "activity": _activity(facts.activities), "amount": _amount(facts.amount),
             "industry": facts.industry or "unknown", "region": facts.region or "unknown",
             "source": facts.source or "unknown", "quotes": "none" if facts.quote_versions == 0 else
             "one" if facts.quote_versions == 1 else "revised",

@@ -63,6 +63,7 @@ class Tables:
     stage_totals: dict[str, Counter[bool]] = field(default_factory=lambda: defaultdict(Counter))
     values: dict[str, dict[bool, Counter[str]]] = field(default_factory=lambda: defaultdict(
         lambda: {True: Counter(), False: Counter()}))
+    _weights: dict[tuple[str, str], float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, example: Example) -> None:
         self.totals[example.won] += 1
@@ -70,6 +71,21 @@ class Tables:
         for name, value in example.features.items():
             if name != "stage":
                 self.values[name][example.won][value] += 1
+        self._weights.clear()
+
+    def add_value(self, name: str, value: str, won: bool, count: int) -> None:
+        """Count a feature's value for examples already added (a value known only after all were seen)."""
+        self.values[name][won][value] += count
+        self._weights.clear()
+
+    def weight(self, name: str, value: str) -> float:
+        """log P(value | won) / P(value | lost), cached until the counts change."""
+        key = (name, value)
+        found = self._weights.get(key)
+        if found is None:
+            found = self._weights[key] = math.log(self.likelihood(name, value, True) /
+                                                  self.likelihood(name, value, False))
+        return found
 
     @property
     def size(self) -> int:
@@ -156,7 +172,7 @@ class WinModel:
         for name, value in features.items():
             if name == "stage":
                 continue
-            weight = math.log(tables.likelihood(name, value, True) / tables.likelihood(name, value, False))
+            weight = tables.weight(name, value)
             log_odds += weight
             factors.append(Factor(name, value, weight))
         return log_odds, factors, source
