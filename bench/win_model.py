@@ -1,108 +1,97 @@
-"""The win model against the per-stage baseline on a synthetic company's history (issue #13).
+"""The win model against the per-stage baseline on a synthetic company, end to end (issue #13).
 
-    .venv/bin/python bench/win_model.py [--deals 4000] [--seeds 7,8,9]
+    .venv/bin/python bench/win_model.py [--deals 4000] [--seeds 7,8,9] [--every 91]
 
-Time split: at each quarter from the second year on, a model fitted on the deals closed before the quarter
-scores the deals closed during it, as they looked while open (bench/win_company.py). The baseline is each
-stage's won share among the same history. Printed per seed: AUC and Brier score of both, overall and per team,
-and the model's calibration table; then min / median / max over the seeds.
+For each seed: bench/win_company.py writes the company's three years of deals as a spreadsheet (.csv);
+`dealbot import deals FILE --commit` loads it into a fresh SQLite database (its 8 reps in 4 teams come from
+the config); `dealbot model evaluate --json` backtests on it: at a cut-off every `--every` days, a model of
+the deals closed before it scores every deal open at it, each against how the deal ended. The baseline, in
+the same run, is each stage's won share in the same history. Printed per seed: AUC and Brier score of both,
+overall and per team, and the model's calibration table; then min / median / max over the seeds.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.pop(0)  # not bench/ itself: bench/dingtalk_stream.py would hide the `dingtalk_stream` SDK
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from bench.win_company import START, ClosedDeal, company
-from domain.opportunity import Stage
-from domain.win_eval import Backtest, auc, backtest, brier, calibration
-from domain.win_features import features
-from domain.win_model import Example, WinModel, fit
+from bench.win_company import REPS, TEAMS, company, rows  # noqa: E402
 
-CUTOFFS = [float((START + timedelta(days=365 + 91 * q)).toordinal()) for q in range(8)]
-OPEN = (Stage.INITIAL_CONTACT, Stage.PROPOSAL, Stage.NEGOTIATION)
+DEALBOT = str(ROOT / ".venv" / "bin" / "dealbot")
 
 
-def won_stays(history: Sequence[ClosedDeal]) -> dict[Stage, int]:
-    """Median days won deals spent in each stage."""
-    days: dict[Stage, list[int]] = defaultdict(list)
-    for d in history:
-        if d.won:
-            for stage, stay in zip(OPEN, d.stage_days, strict=False):
-                days[stage].append(stay)
-    return {stage: int(statistics.median(v)) for stage, v in days.items()}
+def config(work: Path) -> Path:
+    people = "\n".join(f'[[users]]\nname = "{rep}"\nrole = "rep"\nteam = "{TEAMS[n // 2]}"\n'
+                       for n, rep in enumerate(REPS))
+    teams = "\n".join(f'[[teams]]\nname = "{team}"\n' for team in TEAMS)
+    path = work / "dealbot.toml"
+    path.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{work}/company.db"\n\n{teams}\n{people}', "utf-8")
+    return path
 
 
-class ModelPredictor:
-    """Fits once per history (each cut-off), then scores that quarter's deals."""
-
-    def __init__(self) -> None:
-        self._fitted: tuple[int, WinModel, dict[Stage, int]] | None = None
-
-    def __call__(self, history: Sequence[ClosedDeal], deal: ClosedDeal) -> float:
-        if self._fitted is None or self._fitted[0] != len(history):
-            stays = won_stays(history)
-            model = fit(Example(features(replace(d.facts, won_days_in_stage=stays.get(d.facts.stage))), d.won,
-                                d.team, d.days_to_close if d.won else None) for d in history)
-            self._fitted = (len(history), model, stays)
-        _, model, stays = self._fitted
-        facts = replace(deal.facts, won_days_in_stage=stays.get(deal.facts.stage))
-        return model.score(features(facts), team=deal.team).p_win
+def dealbot(*argv: str) -> str:
+    done = subprocess.run([DEALBOT, *argv], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"dealbot {' '.join(argv)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return done.stdout
 
 
-def baseline_predict(history: Sequence[ClosedDeal], deal: ClosedDeal) -> float:
-    same = [d.won for d in history if d.facts.stage is deal.facts.stage]
-    return (sum(same) + 1) / (len(same) + 2)
+def one_seed(deals: int, seed: int, every: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        sheet = work / "deals.csv"
+        with sheet.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rows(company(deals, seed)))
+        cfg = str(config(work))
+        started = time.perf_counter()
+        dealbot("import", "deals", str(sheet), "--commit", "--config", cfg)
+        imported = time.perf_counter() - started
+        started = time.perf_counter()
+        printed = dealbot("model", "evaluate", "--json", "--every", str(every), "--config", cfg)
+        report: dict[str, Any] = json.loads(printed)
+        report["seconds"] = {"import": imported, "evaluate": time.perf_counter() - started}
+        return report
 
 
-def run(deals: list[ClosedDeal], predict: Callable[[Sequence[ClosedDeal], ClosedDeal], float]) -> Backtest:
-    return backtest(deals, lambda d: float(d.closed.toordinal()), lambda d: d.won, predict, CUTOFFS)
-
-
-def per_team(deals: list[ClosedDeal], model: Backtest, base: Backtest) -> list[str]:
-    scored = sorted((d for d in deals if d.closed.toordinal() >= CUTOFFS[0]), key=lambda d: d.closed.toordinal())
-    lines = []
-
-    def pick(result: Backtest, idx: list[int]) -> tuple[list[float], list[bool]]:
-        return [result.scores[j] for j in idx], [result.outcomes[j] for j in idx]
-
-    for team in sorted({d.team for d in scored}):
-        idx = [i for i, d in enumerate(scored) if d.team == team]
-        m, b = pick(model, idx), pick(base, idx)
-        lines.append(f"    {team}: n={len(idx)}  AUC model {auc(*m):.3f} / stage {auc(*b):.3f}  "
-                     f"Brier model {brier(*m):.3f} / stage {brier(*b):.3f}")
-    return lines
+def show(seed: int, deals: int, report: dict[str, Any]) -> None:
+    everyone, *teams = report["teams"]
+    took = report["seconds"]
+    print(f"[seed {seed}] {deals} deals imported in {took['import']:.1f} s, evaluated in {took['evaluate']:.1f} s "
+          f"({len(report['cutoffs'])} cut-offs): {everyone['count']} scores; AUC model {everyone['auc']:.3f} vs "
+          f"per-stage {everyone['auc_baseline']:.3f}; Brier model {everyone['brier']:.3f} vs per-stage "
+          f"{everyone['brier_baseline']:.3f}")
+    for t in teams:
+        print(f"    {t['team']}: n={t['count']}  AUC model {t['auc']:.3f} / stage {t['auc_baseline']:.3f}  "
+              f"Brier model {t['brier']:.3f} / stage {t['brier_baseline']:.3f}")
+    for row in everyone["calibration"]:
+        print(f"    predicted {row['low']:.1f}–{row['high']:.1f}: n={row['count']:4d}  mean {row['predicted']:.3f}  "
+              f"won {row['observed']:.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--deals", type=int, default=4000)
     parser.add_argument("--seeds", default="7,8,9")
+    parser.add_argument("--every", type=int, default=91, help="days between the backtest's cut-offs")
     args = parser.parse_args()
     results = []
     for seed in (int(s) for s in args.seeds.split(",")):
-        deals = company(args.deals, seed)
-        started = time.perf_counter()
-        model, base = run(deals, ModelPredictor()), run(deals, baseline_predict)
-        elapsed = time.perf_counter() - started
-        results.append((model.auc, base.auc, model.brier, base.brier))
-        print(f"[seed {seed}] {args.deals} deals, {len(model.scores)} scored out of sample ({elapsed:.1f} s): "
-              f"AUC model {model.auc:.3f} vs per-stage {base.auc:.3f}; Brier model {model.brier:.3f} vs "
-              f"per-stage {base.brier:.3f}")
-        print("\n".join(per_team(deals, model, base)))
-        for row in calibration(model.scores, model.outcomes):
-            print(f"    predicted {row.low:.1f}–{row.high:.1f}: n={row.count:4d}  mean {row.predicted:.3f}  "
-                  f"won {row.observed:.3f}")
+        report = one_seed(args.deals, seed, args.every)
+        show(seed, args.deals, report)
+        everyone = report["teams"][0]
+        results.append((everyone["auc"], everyone["auc_baseline"], everyone["brier"], everyone["brier_baseline"]))
     for i, name in enumerate(("AUC model", "AUC per-stage", "Brier model", "Brier per-stage")):
         values = sorted(r[i] for r in results)
         print(f"{name}: min / median / max {values[0]:.3f} / {statistics.median(values):.3f} / {values[-1]:.3f}")
