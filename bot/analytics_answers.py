@@ -125,9 +125,9 @@ async def forecast_answer(ctx: Context, asked: Asked, period: Period) -> Reply:
         total[code] = total.get(code, Decimal(0)) + value
     weighted, won = amounts_text(numbers.weighted, ctx.locale), amounts_text(numbers.won_amounts, ctx.locale)
     lines = [
-        ctx.t(f"加权预测 {weighted}（{numbers.open_deals} 个进行中商机预计本期成交，按阶段赢率加权）",
+        ctx.t(f"加权预测 {weighted}（{numbers.open_deals} 个进行中商机预计本期成交，按各商机的赢单概率加权）",
               f"Weighted forecast {weighted} ({numbers.open_deals} open deals expected to close, "
-              "weighted by stage)"),
+              "each weighted by its win probability)"),
         ctx.t(f"已赢单 {won}", f"Already won {won}"),
         ctx.t(f"合计（已赢单 + 加权预测）{amounts_text(total, 'zh')}",
               f"Total (won + weighted) {amounts_text(total, 'en')}"),

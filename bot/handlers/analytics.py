@@ -63,8 +63,8 @@ async def show_funnel(ctx: Context, args: Args) -> Reply:
 
 
 @command("预测", "forecast", section="queries", writes=False,
-         help_zh="加权预测：预计本期成交的商机 × 阶段赢率，加上已赢单，对比目标",
-         help_en="Weighted forecast: deals expected to close × stage probability, plus won, against target",
+         help_zh="加权预测：预计本期成交的商机 × 赢单概率，加上已赢单，对比目标",
+         help_en="Weighted forecast: deals expected to close × win probability, plus won, against target",
          usage_zh=f"预测 {_SCOPE_HELP_ZH}", usage_en=f"forecast {_SCOPE_HELP_EN}")
 async def show_forecast(ctx: Context, args: Args) -> Reply:
     return await forecast_answer(ctx, *asked_by_month(ctx, args.raw))
