@@ -32,8 +32,8 @@ from domain.people import Rep
 from domain.ports import UnitOfWork
 
 ACTION = "import"
-_NAMES = {"ref": "编号 / ref", "customer": "客户 / customer", "owner": "负责人 / owner",
-          "created": "创建日期 / created", "stage": "阶段 / stage"}
+_NAMES = {"ref": ("编号", "ref"), "customer": ("客户", "customer"), "owner": ("负责人", "owner"),
+          "created": ("创建日期", "created"), "stage": ("阶段", "stage")}
 
 
 @dataclass(slots=True)
@@ -95,9 +95,9 @@ async def import_deals_file(uow_factory: Callable[[], UnitOfWork], path: str | P
 def _read(path: str | Path) -> Table:
     table = read_table(path, LOOKUP)
     if missing := [fld for fld in REQUIRED if fld not in table.columns]:
-        names = "、".join(_NAMES[fld] for fld in missing)
-        raise UnreadableFile(f"第 {table.header_row} 行表头缺少这些列：{names}",
-                             f"the header (row {table.header_row}) lacks these columns: {names}")
+        raise UnreadableFile(f"第 {table.header_row} 行表头缺少这些列：{'、'.join(_NAMES[f][0] for f in missing)}",
+                             f"the header (row {table.header_row}) lacks these columns: "
+                             f"{', '.join(_NAMES[f][1] for f in missing)}")
     return table
 
 
