@@ -85,7 +85,7 @@ async def import_deals_file(uow_factory: Callable[[], UnitOfWork], path: str | P
         customers = _Customers(uow, now)
         plans = await _plan(uow, rows, customers, report)
         report.notes.append(f"新客户 {len(customers.new)} 个 / {len(customers.new)} new customers")
-        if commit and plans:
+        if commit and (plans or any(customers.changes.values())):  # unchanged deals may still fill a customer
             batch = f"{ACTION}:{now:%Y%m%dT%H%M%S}:{uuid.uuid4().hex[:8]}"
             await _Writer(uow, now, batch, report.file).write(plans, customers)
             await uow.commit()
