@@ -40,6 +40,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "(dry run unless --commit) / 业绩目标")
     targets.add_argument("file")
     targets.add_argument("--commit", action="store_true", help="write the good rows")
+    deals = imports.add("deals", help="an existing pipeline from .xlsx or .csv: ref, customer, owner, amount, "
+                        "stage, dates, stage history, follow-ups (dry run unless --commit) / 导入商机")
+    deals.add_argument("file")
+    deals.add_argument("--commit", action="store_true", help="write the good rows")
+    exports = sub.group("export", "export_command", help="bulk export")
+    exports.add("deals", help="every deal to .xlsx or .csv, in the columns import deals reads / 导出商机").add_argument(
+        "file")
     users = sub.group("users", "users_command", help="people and teams")
     users.add("import", help="users from .csv or .toml").add_argument("file")
     demo = sub.add("demo", help="load a realistic sample company")
@@ -139,8 +146,8 @@ async def run(args: argparse.Namespace, config: Config) -> int:
     handlers = {
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
-        "inbox": inbox_cli.inbox, "outbox": outbox_cli.outbox, "housekeeping": housekeeping,
-        "score": win_cli.score, "model": win_cli.model,
+        "export": commands_cli.export_deals, "inbox": inbox_cli.inbox, "outbox": outbox_cli.outbox,
+        "housekeeping": housekeeping, "score": win_cli.score, "model": win_cli.model,
     }
     return await handlers[args.command](args, config)
 

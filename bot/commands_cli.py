@@ -8,6 +8,7 @@ import contextlib
 import signal
 import sys
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.bootstrap import App, bootstrap, database_url
 from bot.config import Config
@@ -121,20 +122,45 @@ async def db_upgrade(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _timezone(config: Config) -> ZoneInfo:
+    return ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai")))
+
+
 async def import_customers(args: argparse.Namespace, config: Config) -> int:
-    """`dealbot import customers FILE` and `dealbot import targets FILE`: a dry run unless --commit."""
+    """`dealbot import customers|targets|deals FILE`: a dry run unless --commit."""
     from bot.importing import import_customers_file
+    from bot.importing_deals import import_deals_file
     from bot.importing_targets import import_targets_file
 
-    targets = getattr(args, "import_command", "customers") == "targets"
+    what = getattr(args, "import_command", "customers")
     app = await bootstrap(config, chat=False)
     try:
-        load = import_targets_file if targets else import_customers_file
-        report = await load(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
+        if what == "deals":
+            report: Any = await import_deals_file(app.uow_factory, args.file, commit=args.commit,
+                                                  now=app.bot.clock(), tz=_timezone(config))
+        else:
+            load = import_targets_file if what == "targets" else import_customers_file
+            report = await load(app.uow_factory, args.file, commit=args.commit, now=app.bot.clock())
     finally:
         await app.close()
     print(report.render())
     return 2 if report.fatal else 0
+
+
+async def export_deals(args: argparse.Namespace, config: Config) -> int:
+    """`dealbot export deals FILE`: every deal, in the columns `import deals` reads."""
+    from bot.exporting_deals import UnwritableFile, export_deals_file
+
+    app = await bootstrap(config, chat=False)
+    try:
+        count = await export_deals_file(app.uow_factory, args.file, tz=_timezone(config))
+    except UnwritableFile as err:
+        print(f"无法导出：{err.zh}\nCannot export: {err.en}", file=sys.stderr)
+        return 2
+    finally:
+        await app.close()
+    print(f"已导出 {count} 个商机到 {args.file} / Exported {count} deals to {args.file}")
+    return 0
 
 
 async def import_users(args: argparse.Namespace, config: Config) -> int:

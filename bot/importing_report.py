@@ -1,4 +1,4 @@
-"""What a customer import did (or, in a dry run, would do), rendered in Chinese and English."""
+"""What a customer or deal import did (or, in a dry run, would do), rendered in Chinese and English."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ DUPLICATE_REASONS = {
     "phone": ("电话相同", "same phone"),
     "email": ("邮箱相同", "same email"),
     "customer": ("对应同一个已有客户", "matches the same existing customer"),
+    "ref": ("编号相同", "same ref"),
 }
 
 
@@ -27,6 +28,18 @@ class RowOutcome:
 
     def render(self) -> str:
         ref = f"C{self.customer_id} " if self.customer_id is not None else ""
+        extra = f"（{'、'.join(self.fields)}）" if self.fields else ""
+        return f"第 {self.row} 行 row {self.row}: {ref}{self.name}{extra}"
+
+
+@dataclass(slots=True)
+class DealOutcome(RowOutcome):
+    """A row that creates or updates a deal (`dealbot import deals`); `deal_id` as `customer_id` above."""
+
+    deal_id: int | None = None
+
+    def render(self) -> str:
+        ref = f"#{self.deal_id} " if self.deal_id is not None else ""
         extra = f"（{'、'.join(self.fields)}）" if self.fields else ""
         return f"第 {self.row} 行 row {self.row}: {ref}{self.name}{extra}"
 
@@ -57,6 +70,7 @@ class ImportReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # more counts, one line each in both languages
     fatal_zh: str = ""
     fatal_en: str = ""
 
@@ -83,6 +97,7 @@ class ImportReport:
             "读取 {} 行：新建 {}，更新 {}，无变化 {}，重复 {}，错误 {} 行".format(self.rows_read, *counts),
             "{} rows read: {} new, {} updated, {} unchanged, {} duplicates, {} with errors".format(
                 self.rows_read, *counts),
+            *self.notes,
         ]
         if self.ignored_columns:
             lines.append(f"忽略的列 / Ignored columns: {', '.join(self.ignored_columns)}")

@@ -102,10 +102,9 @@ def split_values(text: str) -> tuple[str, ...]:
 
 def parse_row(number: int, cells: Mapping[str, str]) -> ImportRow | list[RowError]:
     """The cleaned row, or every problem found in it."""
-    values = {key: "" if value.strip().casefold() in _PLACEHOLDERS else " ".join(value.split())
-              for key, value in cells.items()}
+    values = clean_cells(cells)
     name = values.get("name", "")
-    errors = list(_check_name(number, name))
+    errors = list(check_name(number, name))
     email, phone = values.get("email", ""), values.get("phone", "")
     if email and (len(email) > MAX_EMAIL or not _EMAIL.match(email)):
         errors.append(RowError(number, f"邮箱格式不正确：{email}", f"invalid email: {email}"))
@@ -113,7 +112,7 @@ def parse_row(number: int, cells: Mapping[str, str]) -> ImportRow | list[RowErro
     if phone and not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
         errors.append(RowError(number, f"电话号码应为 7–15 位数字：{phone}",
                                f"a phone number needs 7–15 digits: {phone}"))
-    errors += _check_lengths(number, values, _LABELS)
+    errors += check_lengths(number, values, _LABELS)
     if errors:
         return errors
     return ImportRow(
@@ -123,7 +122,14 @@ def parse_row(number: int, cells: Mapping[str, str]) -> ImportRow | list[RowErro
         contact=values.get("contact", ""), title=values.get("title", ""))
 
 
-def _check_name(number: int, name: str) -> Iterable[RowError]:
+def clean_cells(cells: Mapping[str, str]) -> dict[str, str]:
+    """Whitespace runs become one space; placeholders ("-", "无", "n/a"…) become empty."""
+    return {key: "" if value.strip().casefold() in _PLACEHOLDERS else " ".join(value.split())
+            for key, value in cells.items()}
+
+
+def check_name(number: int, name: str) -> Iterable[RowError]:
+    """What is wrong with a customer name (missing, too long, no letters or digits)."""
     if not name:
         yield RowError(number, "缺少客户名称", "the customer name is missing")
     elif len(name) > MAX_NAME:
@@ -133,7 +139,7 @@ def _check_name(number: int, name: str) -> Iterable[RowError]:
         yield RowError(number, f"客户名称无效：{name}", f"the customer name has no letters or digits: {name}")
 
 
-def _check_lengths(number: int, values: Mapping[str, str],
+def check_lengths(number: int, values: Mapping[str, str],
                    labels: Mapping[str, tuple[str, str]]) -> list[RowError]:
     return [RowError(number, f"{zh}超过 {MAX_TEXT} 个字符", f"the {en} is longer than {MAX_TEXT} characters")
             for key, (zh, en) in labels.items() if len(values.get(key, "")) > MAX_TEXT]

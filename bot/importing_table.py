@@ -1,4 +1,4 @@
-"""Reading a customer spreadsheet (.xlsx or .csv) into a header and numbered rows of text cells."""
+"""Reading a spreadsheet (.xlsx or .csv) into a header and numbered rows of text cells (customers, deals)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,12 +54,19 @@ def header_key(text: str) -> str:
     return re.sub(r"[\s_\-*:.·]+", "", key)
 
 
-_LOOKUP = {header_key(name): fld for fld, names in HEADERS.items() for name in names}
+def header_lookup(headers: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """header_key(accepted name) -> field, for `to_table`."""
+    return {header_key(name): fld for fld, names in headers.items() for name in names}
 
 
-def read_table(path: str | Path) -> Table:
-    """Read the first sheet of an .xlsx, or a .csv (UTF-8, else GB18030). Raises UnreadableFile."""
-    return to_table(read_rows(path))
+_LOOKUP = header_lookup(HEADERS)
+
+
+def read_table(path: str | Path, lookup: Mapping[str, str] | None = None) -> Table:
+    """Read the first sheet of an .xlsx, or a .csv (UTF-8, else GB18030). Raises UnreadableFile.
+
+    `lookup` (header_lookup) names the columns; None reads a customer sheet, which needs a name column."""
+    return to_table(read_rows(path), lookup)
 
 
 def read_rows(path: str | Path) -> list[Sequence[object]]:
@@ -132,8 +139,11 @@ def cell_text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).replace("\u3000", " ").strip()
 
 
-def to_table(raw: Iterable[Sequence[object]]) -> Table:
-    """The first non-blank row is the header; rows are numbered from 1 as a spreadsheet shows them."""
+def to_table(raw: Iterable[Sequence[object]], lookup: Mapping[str, str] | None = None) -> Table:
+    """The first non-blank row is the header; rows are numbered from 1 as a spreadsheet shows them.
+
+    Columns are named by `lookup` (header_lookup); None means the customer columns (HEADERS), and then a
+    name column is required. Other callers check their own required columns (`Table.columns`)."""
     numbered = [(number, [cell_text(v) for v in row]) for number, row in enumerate(raw, start=1)]
     filled = [(number, cells) for number, cells in numbered if any(cells)]
     if not filled:
@@ -142,13 +152,13 @@ def to_table(raw: Iterable[Sequence[object]]) -> Table:
     columns: dict[str, int] = {}
     ignored: list[str] = []
     for index, title in enumerate(header):
-        fld = _LOOKUP.get(header_key(title))
+        fld = (_LOOKUP if lookup is None else lookup).get(header_key(title))
         if fld is None:
             if title:
                 ignored.append(title)
         else:
             columns.setdefault(fld, index)
-    if "name" not in columns:
+    if lookup is None and "name" not in columns:
         raise UnreadableFile(
             f"第 {header_row} 行表头中没有客户名称列（可用：客户名称、公司名称、名称、name、company）",
             f"the header (row {header_row}) has no name column "

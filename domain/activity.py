@@ -14,6 +14,7 @@ class FollowUpKind(StrEnum):
     MEETING = "meeting"  # 会议
     EMAIL = "email"  # 邮件
     WECHAT = "wechat"
+    IMPORTED = "imported"  # 导入: a follow-up date from another system (`dealbot import deals`), kind unknown
 
 
 @dataclass(slots=True)

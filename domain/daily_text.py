@@ -17,6 +17,7 @@ KIND_LABELS: dict[FollowUpKind, tuple[str, str]] = {
     FollowUpKind.NOTE: ("跟进", "Follow-up"), FollowUpKind.CALL: ("电话", "Call"),
     FollowUpKind.VISIT: ("拜访", "Visit"), FollowUpKind.MEETING: ("会议", "Meeting"),
     FollowUpKind.EMAIL: ("邮件", "Email"), FollowUpKind.WECHAT: ("微信", "WeChat"),
+    FollowUpKind.IMPORTED: ("导入的跟进", "Imported follow-up"),
 }
 
 

@@ -126,6 +126,13 @@ class OpportunityRepository(Repository[Opportunity], Protocol):
         """How many deals `visible` would list without a limit, and their amounts per currency."""
         ...
 
+    async def by_refs(self, refs: Iterable[str]) -> dict[str, Opportunity]:
+        """The deals with these refs (their ids in an imported system), by ref; empty refs are never looked up."""
+        ...
+    async def after(self, after_id: int, limit: int = 500) -> Sequence[Opportunity]:
+        """The deals with an id above `after_id`, by id, at most `limit` (keyset paging: exports)."""
+        ...
+
     async def lock(self, item_id: int) -> None:
         """Hold the deal's row until the commit (PostgreSQL FOR UPDATE; SQLite has one writer): numbering a
         deal's children (quote versions) after this sees every number another transaction committed."""
@@ -141,6 +148,9 @@ class PerOpportunity(Repository[T], Protocol):
 class FollowUpRepository(PerOpportunity[FollowUp], Protocol):
     async def add_many(self, items: Sequence[FollowUp]) -> None:
         """Several follow-ups in one statement (captured mail); their ids are not set."""
+        ...
+    async def for_opportunities(self, opportunity_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
+        """for_opportunity for many deals at once, by deal id (deals without follow-ups are left out)."""
         ...
     async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
         """The rep's follow-ups with `since` <= at < `until`, oldest first, at most `limit` (daily reports)."""

@@ -32,6 +32,7 @@ R = TypeVar("R", bound=Base)
 E = TypeVar("E", bound=Executable)
 
 _STATEMENTS: dict[tuple[object, str], Any] = {}
+CHUNK = 500  # values per IN list of a bulk read (well under SQLite's and asyncpg's bind parameter limits)
 _NO_SYNC = {"synchronize_session": False}
 
 

@@ -18,7 +18,7 @@ from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from storage.mapping import RowMapper
 from storage.models import LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
 from storage.repositories import deal_lists
-from storage.repositories.base import SqlRepository, before_write, statement, table_of
+from storage.repositories.base import CHUNK, SqlRepository, before_write, statement, table_of
 from storage.repositories.deal_children import DealChildren, with_children
 
 LEADS = table_of(LeadRow)
@@ -108,6 +108,22 @@ class SqlAlchemyOpportunityRepository(SqlRepository[Opportunity, OpportunityRow]
         stmt = statement(type(self), "many", lambda: with_children(
             select(DEALS).where(DEALS.c.id.in_(bindparam("ids", expanding=True)))))
         return {item.id: item for item in await self._all(stmt, {"ids": wanted}) if item.id is not None}
+
+    async def by_refs(self, refs: Iterable[str]) -> dict[str, Opportunity]:
+        """The deals with these refs (ids in an imported system), by ref; the oldest deal when two share one."""
+        wanted, found = sorted({ref for ref in refs if ref}), dict[str, Opportunity]()
+        stmt = statement(type(self), "by_refs", lambda: with_children(
+            select(DEALS).where(DEALS.c.ref.in_(bindparam("refs", expanding=True)))))
+        for start in range(0, len(wanted), CHUNK):
+            for deal in sorted(await self._all(stmt, {"refs": wanted[start:start + CHUNK]}), key=lambda d: d.id or 0):
+                found.setdefault(deal.ref, deal)
+        return found
+
+    async def after(self, after_id: int, limit: int = 500) -> Sequence[Opportunity]:
+        """The deals with an id above `after_id`, by id, at most `limit` (keyset paging: exports)."""
+        stmt = statement(type(self), "after", lambda: with_children(
+            select(DEALS).where(DEALS.c.id > bindparam("after")).order_by(DEALS.c.id).limit(bindparam("limit"))))
+        return await self._all(stmt, {"after": after_id, "limit": limit})
 
     async def lock(self, item_id: int) -> None:
         """Row-lock the deal until the commit (PostgreSQL; a no-op statement on SQLite, which has one writer)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from storage.models import (
     RatingRow,
     TaskRow,
 )
-from storage.repositories.base import PerOpportunityRepository, PerProjectRepository, before_write, statement
+from storage.repositories.base import CHUNK, PerOpportunityRepository, PerProjectRepository, before_write, statement
 
 
 class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRow]):
@@ -37,6 +37,23 @@ class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRo
         if items:
             await before_write(self.session)
             await self.session.execute(insert(FollowUpRow), [self.mapper.columns(f, with_id=False) for f in items])
+
+    async def for_opportunities(self, opportunity_ids: Iterable[int]) -> dict[int, list[FollowUp]]:
+        """The follow-ups of these deals, oldest first, by deal id (deals without any are left out)."""
+        wanted, found = sorted(set(opportunity_ids)), dict[int, list[FollowUp]]()
+
+        def build() -> Select[Any]:
+            table = self.table()
+            return (select(table).where(table.c.opportunity_id.in_(bindparam("deals", expanding=True)))
+                    .order_by(table.c.opportunity_id, table.c.at, table.c.id))
+
+        for start in range(0, len(wanted), CHUNK):
+            chunk = await self._all(statement(type(self), "for_opportunities", build),
+                                    {"deals": wanted[start:start + CHUNK]})
+            for followup in chunk:
+                assert followup.opportunity_id is not None
+                found.setdefault(followup.opportunity_id, []).append(followup)
+        return found
 
     async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
         """The rep's follow-ups of [since, until), oldest first (index wanted: rep_id, at)."""

@@ -166,6 +166,15 @@ class FakeOpportunityRepository(FakeRepository[Opportunity]):
     async def lock(self, item_id: int) -> None:
         """One writer at a time in memory: nothing to lock."""
 
+    async def by_refs(self, refs: Iterable[str]) -> dict[str, Opportunity]:
+        wanted, found = {ref for ref in refs if ref}, dict[str, Opportunity]()
+        for deal in self._select(lambda o: o.ref in wanted):
+            found.setdefault(deal.ref, deal)
+        return found
+
+    async def after(self, after_id: int, limit: int = 500) -> Sequence[Opportunity]:
+        return self._select(lambda o: (o.id or 0) > after_id)[:limit]
+
     async def visible(self, scope: ViewScope, stages: Iterable[Stage] | None = None,
                       customer_id: int | None = None, limit: int = 30) -> Sequence[Opportunity]:
         return sorted(self._in_scope(scope, stages, customer_id), key=urgency_sort_key)[:limit]
@@ -209,6 +218,13 @@ class FakeFollowUpRepository(FakePerOpportunity[FollowUp]):
     async def add_many(self, items: Sequence[FollowUp]) -> None:
         for item in items:
             self._insert(copy.copy(item))
+
+    async def for_opportunities(self, opportunity_ids: Iterable[int]) -> dict[int, builtins.list[FollowUp]]:
+        wanted, found = set(opportunity_ids), dict[int, builtins.list[FollowUp]]()
+        for followup in self._select(lambda f: f.opportunity_id in wanted, key=lambda f: (f.at, f.id)):
+            assert followup.opportunity_id is not None
+            found.setdefault(followup.opportunity_id, []).append(followup)
+        return found
 
     async def by_rep(self, rep_id: int, since: datetime, until: datetime, limit: int = 100) -> Sequence[FollowUp]:
         return self._select(lambda f: f.rep_id == rep_id and since <= f.at < until,
