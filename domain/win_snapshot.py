@@ -8,6 +8,7 @@ Pure; standard library only.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from datetime import datetime, timedelta
 from domain.opportunity import OPEN_STAGES, Opportunity, Stage
 from domain.win_features import DealFacts, features
 from domain.win_model import Example
+
+SNAPSHOT = timedelta(days=14)  # a training example every two weeks of a closed deal's open life
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,17 +122,31 @@ def won_stays(closed: Sequence[tuple[DealRecord, list[Stay], bool]]) -> dict[Sta
     return counter.medians()
 
 
-def examples_of(record: DealRecord, path: Sequence[Stay], won: bool,
-                won_stay: Mapping[Stage, int]) -> list[Example]:
-    """A closed deal as training examples: seen in the middle of each open stage it passed through."""
-    closed_at, examples = path[-1].start, []
+def moments(path: Sequence[Stay]) -> list[tuple[datetime, Stay]]:
+    """When a closed deal is looked at for training, and the stay it was in then: every SNAPSHOT_DAYS while it
+    was open (from half a step after creation), and at least once in each open stage (its middle), so that
+    the examples are spread over the deal's open life as the scores of open deals are."""
+    found: list[tuple[datetime, Stay]] = []
     for stay in path[:-1]:
-        if stay.stage in OPEN_STAGES and stay.end is not None:
-            middle = stay.start + (stay.end - stay.start) / 2
-            facts = facts_at(record, middle, won_stay)
-            if facts is not None:
-                examples.append(Example(features(facts), won, record.team,
-                                        (closed_at - middle).days if won else None))
+        if stay.stage not in OPEN_STAGES or stay.end is None:
+            continue
+        first = path[0].start + SNAPSHOT / 2
+        steps = max(0, math.ceil((stay.start - first) / SNAPSHOT))
+        ticks = (first + SNAPSHOT * k for k in range(steps, steps + 1 + (stay.end - stay.start) // SNAPSHOT))
+        inside = [t for t in ticks if stay.start <= t < stay.end]
+        found += [(t, stay) for t in inside or [stay.start + (stay.end - stay.start) / 2]]
+    return found
+
+
+def examples_of(record: DealRecord, path: Sequence[Stay], won: bool,
+                won_stay: Mapping[Stage, int]) -> list[tuple[Example, Stay, int]]:
+    """A closed deal as training examples, each with the stay it was in and its whole days there."""
+    closed_at, examples = path[-1].start, []
+    for moment, stay in moments(path):
+        facts = facts_at(record, moment, won_stay)
+        if facts is not None:
+            examples.append((Example(features(facts), won, record.team, (closed_at - moment).days if won else None),
+                             stay, facts.days_in_stage))
     return examples
 
 
@@ -145,4 +162,5 @@ def history_at(records: Iterable[DealRecord], as_of: datetime) -> History:
     """Training examples from the deals closed before `as_of`, each seen in the middle of each open stage."""
     closed = closed_before(records, as_of)
     typical = won_stays(closed)
-    return History([e for record, path, won in closed for e in examples_of(record, path, won, typical)], typical)
+    return History([e for record, path, won in closed for e, _, _ in examples_of(record, path, won, typical)],
+                   typical)

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from domain.opportunity import OPEN_STAGES, Stage
+from domain.opportunity import Stage
 from domain.win_calibration import Calibrator
 from domain.win_features import stay_band
 from domain.win_model import Example, ModelBuilder, WinModel, calibrated
@@ -46,10 +46,10 @@ class Trainer:
         """One deal closed before the training date: its stays and whether it was won."""
         self.closed += 1
         self._medians.add(path, won)
-        for example, (stage, days) in zip(examples_of(record, path, won, {}), _moments(path), strict=True):
+        for example, stay, days in examples_of(record, path, won, {}):
             self._builder.add(replace(example, features={k: v for k, v in example.features.items() if k != STAY}))
-            self._stays[(example.team, stage, days, won)] += 1
-            self._keep(_Held(example, stage, days))
+            self._stays[(example.team, stay.stage, days, won)] += 1
+            self._keep(_Held(example, stay.stage, days))
 
     def _keep(self, held: _Held) -> None:
         self._seen += 1
@@ -73,13 +73,3 @@ class Trainer:
                 features = {**held.example.features, STAY: stay_band(held.days, typical.get(held.stage))}
                 calibrator.add(model.log_odds(features, held.example.team)[0], held.example.won)
         return calibrated(model, calibrator), typical
-
-
-def _moments(path: Sequence[Stay]) -> list[tuple[Stage, int]]:
-    """The (stage, whole days in it) of each example `examples_of` makes of this path, in its order."""
-    found: list[tuple[Stage, int]] = []
-    for stay in path[:-1]:
-        if stay.stage in OPEN_STAGES and stay.end is not None:
-            middle = stay.start + (stay.end - stay.start) / 2
-            found.append((stay.stage, (middle - stay.start).days))
-    return found

@@ -74,7 +74,8 @@ def test_changing_only_what_happened_after_the_date_changes_nothing_at_the_date(
     after = scores_at(later_changed(records()))
     assert before == after
     examples, won_stay, facts, _ = before
-    assert len(examples) == 20 * 3 + 20 * 2 and won_stay == {Stage.INITIAL_CONTACT: 5, Stage.PROPOSAL: 10,
+    # every 14 days from day 7, at least once per stage: won (25 days) 1 + 1 + 1, lost (60 days) 1 + 3
+    assert len(examples) == 20 * 3 + 20 * 4 and won_stay == {Stage.INITIAL_CONTACT: 5, Stage.PROPOSAL: 10,
                                                              Stage.NEGOTIATION: 10}
     assert (facts.stage, facts.days_in_stage, facts.idle_days, facts.activities, facts.quote_versions) == (
         Stage.PROPOSAL, 21, 11, 2, 1)
@@ -99,3 +100,13 @@ def test_the_streamed_stay_medians_are_the_medians_of_the_days() -> None:
     for size in (1, 2, 3, 10, 51):
         days = [rng.randint(0, 40) for _ in range(size)]
         assert _median(Counter(days)) == int(statistics.median(days))
+
+
+def test_a_closed_deal_is_seen_every_two_weeks_and_once_in_each_stage_at_least() -> None:
+    from domain.win_snapshot import moments
+
+    record = deal(1, 0, [(Stage.PROPOSAL, 3), (Stage.NEGOTIATION, 40), (Stage.LOST, 44)])
+    path = stays(record, day(50))
+    seen = [((t - day(0)).total_seconds() / 86400, stay.stage) for t, stay in moments(path)]
+    assert seen == [(1.5, Stage.INITIAL_CONTACT), (7, Stage.PROPOSAL), (21, Stage.PROPOSAL), (35, Stage.PROPOSAL),
+                    (42, Stage.NEGOTIATION)]
