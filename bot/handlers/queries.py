@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
 from bot.handlers import receivables
-from bot.handlers.common import load_deal, money, view_scope, when
+from bot.handlers.common import load_deal, may_view, money, view_scope, when
 from bot.handlers.deals import LOST_LABELS
 from bot.i18n import Text
 from bot.registry import SECTIONS, command, registry
@@ -54,10 +54,25 @@ def total_text(totals: DealTotals, locale: str) -> str:
 
 
 @command("商机", "deal", "查看", section="queries", writes=False,
-         help_zh="查看商机卡片（也可以直接发 #12）", help_en="Show a deal card (or just send #12)",
+         help_zh="查看商机卡片（也可以直接发 #12；导入的商机也可以用原系统的编号：商机 CRM-0042）",
+         help_en="Show a deal card (or just send #12; an imported deal also by its old id: deal CRM-0042)",
          usage_zh="商机 #12", usage_en="deal #12")
 async def deal_card(ctx: Context, args: Args) -> Reply:
-    return await show_deal(ctx, args.opportunity())
+    number = args.optional_opportunity()
+    if number is None and (ref := args.rest().strip()):
+        return await show_deal(ctx, await by_ref(ctx, args, ref))
+    return await show_deal(ctx, number if number is not None else args.opportunity())
+
+
+async def by_ref(ctx: Context, args: Args, ref: str) -> int:
+    """The id of the deal imported with this ref (its id in the old system); one the asker may not see is
+    answered exactly like a missing one."""
+    found = (await ctx.uow.opportunities.by_refs([ref])).get(ref)
+    if found is None or found.id is None or not may_view(ctx, found):
+        raise args.fail(f"找不到编号为「{ref}」的商机（商机号写作 #12，导入的商机也可以用原系统的编号）",
+                        f"no deal with the ref '{ref}' (deal numbers look like #12; imported deals also go by "
+                        "their old id)")
+    return found.id
 
 
 async def show_deal(ctx: Context, ref: int) -> Reply:

@@ -115,3 +115,16 @@ async def test_in_english_and_a_won_deals_overdue_payment_is_chased(world: tuple
         await console.say(text, as_user="zhangwei")
     out = await console.say(f"建议 #{won}")
     assert "这个商机已赢单" in out and f"1. 催收逾期的回款（发送「回款明细 #{won}」查看）" in out
+
+
+async def test_an_imported_deal_is_found_by_its_old_id_only_by_who_may_see_it(world: tuple[Console, World]) -> None:
+    console, built = world
+    mine = (await open_deals(console, built, built.reps[0]))[0]
+    theirs = (await open_deals(console, built, built.reps[1]))[0]
+    async with console.app.uow_factory() as uow:
+        refs = {d: (await uow.opportunities.get(d)).ref for d in (mine, theirs)}
+    card = await console.say(f"商机 {refs[mine]}")
+    assert card.startswith(f"#{mine} ") and re.search(rf"编号\s+{refs[mine]}", card)
+    refused = await console.say(f"商机 {refs[theirs]}")
+    assert f"找不到编号为「{refs[theirs]}」的商机" in refused and f"#{theirs}" not in refused
+    assert "找不到编号为「NOPE-1」的商机" in await console.say("商机 NOPE-1")
