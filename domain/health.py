@@ -6,9 +6,11 @@ says so. The score is the sum of the points (the maxima add up to 100); `Band` n
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from domain.complaints import count_complaints
 from domain.health_words import day_words, num, years_words
@@ -111,6 +113,24 @@ class Health:
         else:
             ranked = sorted(told, key=lambda c: c.points - c.max_points)
         return [c.text(locale) for c in ranked[:limit]]
+
+
+class HealthReader(Protocol):
+    """What health needs from storage (storage.repositories.health)."""
+
+    async def facts(self, customer_id: int, now: datetime) -> HealthFacts: ...
+
+    async def facts_many(self, customer_ids: Iterable[int], now: datetime) -> Mapping[int, HealthFacts]: ...
+
+    async def candidates(self, now: datetime, team_ids: Iterable[int] = (), owner_ids: Iterable[int] = (),
+                         limit: int = 5000) -> list[int]:
+        """Customers with an open deal, or one won in the last year, of these teams or owners."""
+        ...
+
+
+def at_risk(healths: Iterable[Health], limit: int) -> list[Health]:
+    """The `limit` lowest scores below AT_RISK_BELOW, lowest first (then by customer id)."""
+    return sorted((h for h in healths if h.band is Band.AT_RISK), key=lambda h: (h.score, h.customer_id))[:limit]
 
 
 def assess(facts: HealthFacts, now: datetime) -> Health:

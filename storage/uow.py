@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
+from domain.health import HealthReader
 from domain.ports import (
     AuditRepository,
     ContactRepository,
@@ -50,6 +51,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
@@ -120,6 +122,7 @@ class SqlAlchemyUnitOfWork:
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
     risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
+    health: HealthReader  # issue #13 customer health facts
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -159,6 +162,7 @@ class SqlAlchemyUnitOfWork:
         self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
         self.targets = SqlAlchemyTargetRepository(session)
         self.risks = SqlAlchemyRiskRepository(session)
+        self.health = SqlAlchemyHealthReader(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
