@@ -127,6 +127,10 @@ class HealthReader(Protocol):
         """Customers with an open deal, or one won in the last year, of these teams or owners."""
         ...
 
+    async def names(self, customer_ids: Iterable[int]) -> Mapping[int, str]:
+        """Customer id -> name, for the ids that exist."""
+        ...
+
 
 def at_risk(healths: Iterable[Health], limit: int) -> list[Health]:
     """The `limit` lowest scores below AT_RISK_BELOW, lowest first (then by customer id)."""
@@ -184,9 +188,12 @@ def response(f: HealthFacts, now: datetime) -> Component:
         average = sum(answered) / len(answered)
         zh.append(f"我们的邮件平均 {num(average)} 天才得到回复")
         en.append(f"Our mails get an answer after {num(average)} days on average")
-    if unanswered:
-        zh.append(f"{unanswered} 封超过 {SLOW_REPLY_DAYS} 天没有回复")
-        en.append(f"{unanswered} unanswered for over {SLOW_REPLY_DAYS} days")
+    if unanswered and answered:
+        zh.append(f"另有 {unanswered} 封超过 {SLOW_REPLY_DAYS} 天没有回复")
+        en.append(f"{unanswered} more unanswered for over {SLOW_REPLY_DAYS} days")
+    elif unanswered:
+        zh.append(f"我们的 {unanswered} 封邮件超过 {SLOW_REPLY_DAYS} 天没有回复")
+        en.append(f"{unanswered} of our mails unanswered for over {SLOW_REPLY_DAYS} days")
     return Component("response", points, RESPONSE_MAX, "，".join(zh), "; ".join(en))
 
 

@@ -22,6 +22,7 @@ from domain.mail import MailKey
 from domain.opportunity import OPEN_STAGES, Stage
 from storage.models import (
     ChangeRequestRow,
+    CustomerRow,
     FollowUpRow,
     MailThreadRow,
     OpportunityRow,
@@ -97,6 +98,14 @@ class SqlAlchemyHealthReader:
                    and_(deals.stage == _WON, deals.closed_at >= now - timedelta(days=WON_DAYS)))
         stmt = select(deals.customer_id).where(or_(*scope), live).distinct().limit(limit)
         return sorted(int(cid) for cid in await self.session.scalars(stmt))
+
+    async def names(self, customer_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(customer_ids))
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), CHUNK):
+            stmt = select(CustomerRow.id, CustomerRow.name).where(CustomerRow.id.in_(wanted[start : start + CHUNK]))
+            found.update({int(cid): name for cid, name in (await self.session.execute(stmt)).all()})
+        return found
 
     async def _followups(self, chunk: Sequence[int], since: datetime, into: dict[int, _Gathered]) -> None:
         f = FollowUpRow

@@ -55,8 +55,8 @@ def test_response_time_averages_answers_and_counts_old_unanswered_mails_as_slow(
     part = response(facts(sent_mails=mails), NOW)
     # judged: 3, 1, 7 -> 11/3 = 3.67 days; (7 - 3.67) / 6 x 15 = 8.33 -> 8
     assert part.points == 8
-    assert part.zh == "我们的邮件平均 2 天才得到回复，1 封超过 7 天没有回复"
-    assert part.en == "Our mails get an answer after 2 days on average; 1 unanswered for over 7 days"
+    assert part.zh == "我们的邮件平均 2 天才得到回复，另有 1 封超过 7 天没有回复"
+    assert part.en == "Our mails get an answer after 2 days on average; 1 more unanswered for over 7 days"
     assert response(facts(sent_mails=(SentMail(days_ago(5), days_ago(4.9)),)), NOW).points == 15
 
 
