@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
+from domain.health import HealthReader
 from domain.ports import (
     AuditRepository,
     ContactRepository,
@@ -51,6 +52,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
@@ -123,6 +125,7 @@ class SqlAlchemyUnitOfWork:
     ratings: SqlAlchemyRatingRepository
     risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
     wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
+    health: HealthReader  # issue #13 customer health facts
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -163,6 +166,7 @@ class SqlAlchemyUnitOfWork:
         self.targets = SqlAlchemyTargetRepository(session)
         self.risks = SqlAlchemyRiskRepository(session)
         self.wins = SqlAlchemyWinDataRepository(session)
+        self.health = SqlAlchemyHealthReader(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -11,9 +11,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from bot.digest.model import DealList, Digest, RepLine, TargetLine, TrendPoint
+from bot.digest.model import AtRiskCustomer, DealList, Digest, RepLine, TargetLine, TrendPoint
 from bot.digest.settings import DigestSettings
 from domain.analytics import AnalyticsReader, DealLine, Forecast, Period, Scope, TargetRepository
+from domain.health import HealthReader, assess, at_risk
 from domain.people import Team
 from domain.ports import OutboxRepository, RepRepository
 
@@ -66,7 +67,21 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
                        for r in leaders),
         stalled=stalled, overdue_followups=followups, overdue_payments=payments,
         trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
-        failed_deliveries=await src.outbox.count_failed() if admin else None)
+        failed_deliveries=await src.outbox.count_failed() if admin else None,
+        at_risk=await _at_risk(src, team, at, settings.at_risk_limit))
+
+
+async def _at_risk(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[AtRiskCustomer, ...]:
+    """The team's customers with the lowest health below the at-risk line. Candidates: customers with an open
+    deal of the team or one it won in the last year (storage bounds them by team, then reads facts by id)."""
+    reader: HealthReader | None = getattr(src, "health", None)
+    if reader is None or team is None or team.id is None or limit <= 0:
+        return ()
+    candidates = await reader.candidates(at, team_ids=[team.id])
+    worst = at_risk((assess(f, at) for f in (await reader.facts_many(candidates, at)).values()), limit)
+    names = await reader.names([h.customer_id for h in worst])
+    return tuple(AtRiskCustomer(h.customer_id, names.get(h.customer_id, ""), h.score, h.reasons("zh", 1)[0],
+                                h.reasons("en", 1)[0]) for h in worst)
 
 
 def _lines(found: tuple[int, Iterable[DealLine]]) -> tuple[int, tuple[DealLine, ...]]:

@@ -12,7 +12,8 @@ from domain.analytics import Amounts, DealLine, Forecast, Movement
 
 CENTS = Decimal("0.01")
 TOP_KEYS = ("team", "date", "at", "today", "movements", "won_deals", "lost_deals", "funnel", "forecast", "targets",
-            "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries")
+            "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries",
+            "at_risk_customers")
 
 
 def decimal(value: Decimal) -> str:
@@ -72,4 +73,6 @@ def as_json(d: Digest) -> dict[str, Any]:
         "trend": [{"week_start": p.start.isoformat(), "won": p.won, "won_amounts": amounts(p.won_amounts),
                    "new_deals": p.new_deals} for p in d.trend],
         "failed_deliveries": d.failed_deliveries,
+        "at_risk_customers": [{"id": c.customer_id, "name": c.name, "score": c.score, "reason_zh": c.reason_zh,
+                               "reason_en": c.reason_en} for c in d.at_risk],
     }

@@ -23,7 +23,7 @@ def render_sections(d: Digest, locale: str) -> list[str]:
                 _forecast(d, locale), _targets(d, locale), _top_reps(d, locale),
                 _deal_list("stalled", d.stalled, d, locale, "since"),
                 _deal_list("overdue_followups", d.overdue_followups, d, locale, "due"),
-                _deal_list("overdue_payments", d.overdue_payments, d, locale, "due")]
+                _deal_list("overdue_payments", d.overdue_payments, d, locale, "due"), _at_risk(d, locale)]
     if d.failed_deliveries:
         sections.append(f"**{say('failed', locale)}**\n{say('failed_line', locale, n=d.failed_deliveries)}")
     return [s for s in sections if s]
@@ -128,6 +128,12 @@ def _top_reps(d: Digest, locale: str) -> str:
 
 def _when(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
+
+
+def _at_risk(d: Digest, locale: str) -> str:
+    lines = ["- " + say("at_risk_line", locale, id=c.customer_id, name=escape_markdown(c.name), score=c.score,
+                        reason=escape_markdown(c.reason(locale))) for c in d.at_risk]
+    return f"**{say('at_risk', locale)}**\n" + "\n".join(lines) if lines else ""
 
 
 def _deal_list(key: str, deals: DealList, d: Digest, locale: str, when: str) -> str:

@@ -63,6 +63,20 @@ class TrendPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class AtRiskCustomer:
+    """A customer of the team whose health (domain.health) is in the at-risk band, with its main reason."""
+
+    customer_id: int
+    name: str
+    score: int
+    reason_zh: str
+    reason_en: str
+
+    def reason(self, locale: str) -> str:
+        return self.reason_zh if locale == "zh" else self.reason_en
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """One team's day (team_id None: the whole company). `at`: the moment it describes (stalled and
     overdue are judged then); `failed_deliveries` is None unless the reader is an admin."""
@@ -84,6 +98,7 @@ class Digest:
     trend: tuple[TrendPoint, ...]
     names: Mapping[int, str] = field(default_factory=dict)  # rep id -> name, for owners in the lists
     failed_deliveries: int | None = None
+    at_risk: tuple[AtRiskCustomer, ...] = ()  # lowest health first (team digests only)
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

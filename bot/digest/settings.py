@@ -24,6 +24,7 @@ class DigestSettings:
     conversion_days: int = 90  # stage-to-stage conversion and cycle time over this window
     top_reps: int = 5
     list_limit: int = 10  # lines listed per stalled / overdue section (counts are always complete)
+    at_risk_limit: int = 5  # customers listed under 客户健康预警 (lowest health first)
     movement_limit: int = 30
     trend_weeks: int = 8
     stall_days: Mapping[Stage, int] = field(default_factory=lambda: dict(DEFAULT_STALL_DAYS))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from bot.args import Args
 from bot.capture.customers import add_customer, find_customers
 from bot.context import Context
+from bot.customer_health import customer_health, health_lines, may_see_health
 from bot.handlers.common import money
 from bot.handlers.names import unquote
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import permissions
 from domain.customer import Contact, Customer, derive_short_name
-from domain.opportunity import OPEN_STAGES
+from domain.opportunity import OPEN_STAGES, Opportunity
 
 CUSTOMER_OPTIONS = {
     "行业": "industry", "industry": "industry", "区域": "region", "地区": "region", "region": "region",
@@ -76,13 +77,21 @@ async def customer_overview(ctx: Context, customer: Customer) -> Reply:
     seen, _ = permissions.split_visible(ctx.rep, deals, ctx.directory.team_of, ctx.directory.teams)
     shown = {o.id for o in seen}
     private = {o.contact_id for o in deals if o.id not in shown} - {o.contact_id for o in seen}
-    lines = [contact_line(c, c.id in private) for c in await ctx.uow.contacts.for_customer(customer.id)]
+    lines = await _health(ctx, customer, seen)
+    lines += [contact_line(c, c.id in private) for c in await ctx.uow.contacts.for_customer(customer.id)]
     lines += [f"#{o.id} {o.name} · {o.stage.label(ctx.locale)} · {money(o.amount, ctx.locale)}"
               for o in seen if o.stage in OPEN_STAGES]
     others = sum(1 for o in deals if o.stage in OPEN_STAGES and o.id not in shown)
     if others:
         lines.append(ctx.t(f"另有 {others} 个商机由同事负责", f"{others} more deals are handled by colleagues"))
     return reply + Reply.card("", lines=lines) if lines else reply
+
+
+async def _health(ctx: Context, customer: Customer, seen: list[Opportunity]) -> list[str]:
+    if customer.id is None or not may_see_health(ctx, customer, seen):
+        return []
+    health = await customer_health(ctx, customer.id)
+    return health_lines(ctx, health) if health is not None else []
 
 
 def contact_line(contact: Contact, private: bool) -> str:

@@ -19,6 +19,7 @@ class MailThreadRow(Base):
         Index("ix_mail_threads_sender_at", "sender", "at"),
         Index("ix_mail_threads_opportunity_id_at", "opportunity_id", "at"),
         Index("ix_mail_threads_lead_id_at", "lead_id", "at"),
+        Index("ix_mail_threads_customer_id_at", "customer_id", "at"),  # customer health (migration 0016)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

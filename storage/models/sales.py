@@ -177,14 +177,15 @@ class OpportunityShareRow(Base):
 
 class FollowUpRow(Base):
     __tablename__ = "followups"
-    __table_args__ = never_reused(Index("ix_followups_rep_id_at", "rep_id", "at"))  # a rep's day (migration 0013)
+    __table_args__ = never_reused(Index("ix_followups_rep_id_at", "rep_id", "at"),  # a rep's day (migration 0013)
+                                  Index("ix_followups_customer_id_at", "customer_id", "at"))  # health (0016)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int | None]
     note: Mapped[LongText]
     at: Mapped[datetime]
     opportunity_id: Mapped[int | None] = parent("opportunities.id")
-    customer_id: Mapped[int | None] = parent("customers.id")
+    customer_id: Mapped[int | None] = parent("customers.id", index=False)
     lead_id: Mapped[int | None]
     contact_id: Mapped[int | None]
     kind: Mapped[Code]

@@ -11,7 +11,7 @@ The scans, in order, and what they walk:
 - payments: current plan milestones not paid, due_on in [lookback, today + N] — ix_payment_milestones_due_on.
 - invoices: issued, issued_on in [lookback, today - terms), walked by id.
 - leads: new / assigned (ix_leads_status), created before the cut, no follow-up with the customer since
-  (ix_followups_customer_id).
+  (ix_followups_customer_id_at).
 `facts` (delivery, and the incremental scans between full ones) reads given subjects with padded IN lists.
 """
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -109,3 +110,17 @@ async def test_customer_search_uses_the_names_index_and_the_trigram_index(
         index = "ix_customers_search_trgm"
     assert index in plan, plan
     assert not _scans_whole(plan, "customers") and not _scans_whole(plan, "customer_names"), plan
+
+
+async def test_customer_health_reads_one_teams_customers_through_indexes(
+        engine: AsyncEngine, uow_factory: Factory, company: None) -> None:
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    async with uow_factory() as uow:
+        customers = await uow.health.candidates(now, team_ids=[1])
+        assert customers
+        pick = await _plans(engine, uow, partial(uow.health.candidates, now, team_ids=[1]), walks=False)
+        plan = await _plans(engine, uow, partial(uow.health.facts_many, customers, now), walks=False)
+    assert "ix_opportunities_team_id_stage_next_at_created_at" in pick, pick
+    for table in ("opportunities", "followups", "mail_threads", "payment_milestones", "projects", "customers"):
+        assert not _scans_whole(pick + plan, table), plan
+    assert "ix_followups_customer_id_at" in plan, plan  # (the bench company has no mails: no plan to judge)
