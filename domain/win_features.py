@@ -81,7 +81,11 @@ def describe(feature: str, facts: DealFacts, locale: str = "zh") -> str:
     if feature == "activity":
         return f"共跟进{facts.activities}次" if zh else f"{facts.activities} follow-ups so far"
     if feature == "quotes":
-        return (f"报价已改{facts.quote_versions}版" if zh else f"{facts.quote_versions} quote versions")
+        if facts.quote_versions == 0:
+            return "还没有报价" if zh else "no quote yet"
+        if facts.quote_versions == 1:
+            return "已报价1版" if zh else "one quote sent"
+        return f"报价已改{facts.quote_versions}版" if zh else f"{facts.quote_versions} quote versions"
     if feature == "slips":
         return (f"预计签约日期推迟过{facts.close_slips}次" if zh else f"close date moved {facts.close_slips} times")
     if feature == "amount":

@@ -30,6 +30,15 @@ class StoredScore:
         return 0.0 if self.previous is None else self.p_win - self.previous
 
 
+@dataclass(frozen=True, slots=True)
+class Mover:
+    """A deal whose P(won) moved since the score before, with its name and owner (the digest's lines)."""
+
+    score: StoredScore
+    name: str
+    owner_id: int | None
+
+
 class WinDataRepository(Protocol):
     async def closed_page(self, before: datetime, after_id: int, limit: int) -> list[DealRecord]:
         """Deals won or lost before `before`, by id after `after_id`, at most `limit`."""
@@ -45,7 +54,7 @@ class WinDataRepository(Protocol):
 
     async def scores(self, deal_ids: Iterable[int]) -> dict[int, StoredScore]: ...
 
-    async def movers(self, team_ids: Sequence[int] | None, since: datetime, limit: int) -> list[StoredScore]:
+    async def movers(self, team_ids: Sequence[int] | None, since: datetime, limit: int) -> list[Mover]:
         """Scores written since `since` (of these teams; None: all) that moved most, largest move first."""
 
     async def drop_closed(self) -> int:

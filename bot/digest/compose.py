@@ -6,17 +6,20 @@ the number of deals beyond what the aggregate queries themselves cost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
-from bot.digest.model import AtRiskCustomer, DealList, Digest, RepLine, TargetLine, TrendPoint
+from bot.digest.model import AtRiskCustomer, DealList, Digest, RepLine, TargetLine, TrendPoint, WinMover
 from bot.digest.settings import DigestSettings
 from domain.analytics import AnalyticsReader, DealLine, Forecast, Period, Scope, TargetRepository
 from domain.health import HealthReader, assess, at_risk
 from domain.people import Team
 from domain.ports import OutboxRepository, RepRepository
+from domain.win_ports import WinDataRepository
+
+MOVERS_WINDOW = timedelta(hours=36)  # scores written since: last night's run, not older ones
 
 
 class DigestSources(Protocol):
@@ -54,7 +57,8 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
     stalled = DealList(*_lines(await reader.stalled(scope, at, settings.stall_days, limit)))
     followups = DealList(*_lines(await reader.overdue_next_steps(scope, at, limit)))
     payments = DealList(*_lines(await reader.overdue_payments(scope, day, limit)))
-    owners = {m.owner_id for m in movements} | {r.rep_id for r in leaders}
+    movers = await _movers(src, team, at, settings.movers_limit)
+    owners = {m.owner_id for m in movements} | {r.rep_id for r in leaders} | {m.owner_id for m in movers}
     owners |= {line.owner_id for lst in (stalled, followups, payments) for line in lst.lines}
     names = await _names(src.reps, owners)
     return Digest(
@@ -68,7 +72,22 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
         stalled=stalled, overdue_followups=followups, overdue_payments=payments,
         trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
         failed_deliveries=await src.outbox.count_failed() if admin else None,
-        at_risk=await _at_risk(src, team, at, settings.at_risk_limit))
+        at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers)
+
+
+async def _movers(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[WinMover, ...]:
+    """The team's (None: everyone's) open deals whose win probability moved most in the last scoring (the
+    nightly job's scores of the last MOVERS_WINDOW)."""
+    wins: WinDataRepository | None = getattr(src, "wins", None)
+    if wins is None or limit <= 0:
+        return ()
+    found = await wins.movers([team.id] if team and team.id is not None else None, at - MOVERS_WINDOW, limit)
+    return tuple(WinMover(m.score.opportunity_id, m.name, m.owner_id, m.score.p_win, m.score.previous or 0.0,
+                          *_top_reason(m.score.factors)) for m in found)
+
+
+def _top_reason(factors: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+    return (str(factors[0].get("zh", "")), str(factors[0].get("en", ""))) if factors else ("", "")
 
 
 async def _at_risk(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[AtRiskCustomer, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.digest.model import DealList, Digest
+from bot.digest.model import DealList, Digest, WinMover
 from bot.digest.words import count_of, money, one_amount, percent, say
 from bot.handlers.deals import LOST_LABELS
 from connectors.wecom.markdown import APP_TEXT_LIMIT, escape_markdown, split_markdown, utf8_len
@@ -23,7 +23,8 @@ def render_sections(d: Digest, locale: str) -> list[str]:
                 _forecast(d, locale), _targets(d, locale), _top_reps(d, locale),
                 _deal_list("stalled", d.stalled, d, locale, "since"),
                 _deal_list("overdue_followups", d.overdue_followups, d, locale, "due"),
-                _deal_list("overdue_payments", d.overdue_payments, d, locale, "due"), _at_risk(d, locale)]
+                _deal_list("overdue_payments", d.overdue_payments, d, locale, "due"), _movers(d, locale),
+                _at_risk(d, locale)]
     if d.failed_deliveries:
         sections.append(f"**{say('failed', locale)}**\n{say('failed_line', locale, n=d.failed_deliveries)}")
     return [s for s in sections if s]
@@ -66,7 +67,7 @@ def _header(d: Digest, locale: str) -> str:
     return f"### {title}\n**{say('today', locale)}** {line}"
 
 
-def _deal(m: Movement | DealLine, d: Digest) -> str:
+def _deal(m: Movement | DealLine | WinMover, d: Digest) -> str:
     owner = d.owner(m.owner_id)
     return f"#{m.opportunity_id} {escape_markdown(m.name)}" + (f" ({escape_markdown(owner)})" if owner else "")
 
@@ -128,6 +129,13 @@ def _top_reps(d: Digest, locale: str) -> str:
 
 def _when(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment else ""
+
+
+def _movers(d: Digest, locale: str) -> str:
+    lines = ["- " + say("mover_line", locale, deal=_deal(m, d), before=percent(m.previous), after=percent(m.p_win),
+                        reason=(" · " + escape_markdown(m.reason(locale))) if m.reason(locale) else "")
+             for m in d.movers]
+    return f"**{say('movers', locale)}**\n" + "\n".join(lines) if lines else ""
 
 
 def _at_risk(d: Digest, locale: str) -> str:

@@ -77,6 +77,22 @@ class AtRiskCustomer:
 
 
 @dataclass(frozen=True, slots=True)
+class WinMover:
+    """An open deal whose win probability moved most since the night before (issue #13), with its main reason."""
+
+    opportunity_id: int
+    name: str
+    owner_id: int | None
+    p_win: float
+    previous: float
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    def reason(self, locale: str) -> str:
+        return self.reason_zh if locale == "zh" else self.reason_en
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
     """One team's day (team_id None: the whole company). `at`: the moment it describes (stalled and
     overdue are judged then); `failed_deliveries` is None unless the reader is an admin."""
@@ -99,6 +115,7 @@ class Digest:
     names: Mapping[int, str] = field(default_factory=dict)  # rep id -> name, for owners in the lists
     failed_deliveries: int | None = None
     at_risk: tuple[AtRiskCustomer, ...] = ()  # lowest health first (team digests only)
+    movers: tuple[WinMover, ...] = ()  # largest move of P(won) first
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

@@ -25,6 +25,7 @@ class DigestSettings:
     top_reps: int = 5
     list_limit: int = 10  # lines listed per stalled / overdue section (counts are always complete)
     at_risk_limit: int = 5  # customers listed under 客户健康预警 (lowest health first)
+    movers_limit: int = 5  # deals listed under 赢单概率变化 (largest move first)
     movement_limit: int = 30
     trend_weeks: int = 8
     stall_days: Mapping[Stage, int] = field(default_factory=lambda: dict(DEFAULT_STALL_DAYS))

@@ -36,6 +36,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "due": ("应于 {when}", "due {when}"),
     "more": ("…另有 {n} 个", "… and {n} more"),
     "none": ("无", "none"),
+    "movers": ("赢单概率变化最大", "Biggest moves in win probability"),
+    "mover_line": ("{deal} {before} → {after}{reason}", "{deal} {before} → {after}{reason}"),
     "at_risk": ("客户健康预警", "Customers at risk"),
     "at_risk_line": ("C{id} {name}（{score} 分）：{reason}", "C{id} {name} ({score}/100): {reason}"),
     "failed": ("发送失败的消息", "Failed deliveries"),

@@ -24,7 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from domain.money import Money
 from domain.opportunity import OPEN_STAGES, Opportunity, Stage, StageChange
-from domain.win_ports import StoredScore
+from domain.win_ports import Mover, StoredScore
 from domain.win_snapshot import DealRecord
 from storage.models import CustomerRow, FollowUpRow, OpportunityRow, QuoteRow, StageChangeRow, WinScoreRow
 from storage.repositories.base import dialect_insert, table_of
@@ -104,13 +104,14 @@ class SqlAlchemyWinDataRepository:
         rows = await self._rows(select(SCORES).where(SCORES.c.opportunity_id.in_(ids)))
         return {row.opportunity_id: _score_of(row) for row in rows}
 
-    async def movers(self, team_ids: Sequence[int] | None, since: datetime, limit: int) -> list[StoredScore]:
+    async def movers(self, team_ids: Sequence[int] | None, since: datetime, limit: int) -> list[Mover]:
         moved = func.abs(SCORES.c.p_win - SCORES.c.previous)
-        stmt = select(SCORES).where(SCORES.c.previous.is_not(None), SCORES.c.scored_at >= since, moved > 0)
+        stmt = (select(SCORES, DEALS.c.name, DEALS.c.owner_id).join(DEALS, DEALS.c.id == SCORES.c.opportunity_id)
+                .where(SCORES.c.previous.is_not(None), SCORES.c.scored_at >= since, moved > 0))
         if team_ids is not None:
             stmt = stmt.where(SCORES.c.team_id.in_(list(team_ids)))
         rows = await self._rows(stmt.order_by(moved.desc(), SCORES.c.opportunity_id).limit(limit))
-        return [_score_of(row) for row in rows]
+        return [Mover(_score_of(row), row.name, row.owner_id) for row in rows]
 
     async def drop_closed(self) -> int:
         still_open = select(DEALS.c.id).where(DEALS.c.stage.in_(OPEN))

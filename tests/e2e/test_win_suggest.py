@@ -12,6 +12,12 @@ from typing import cast
 
 import pytest
 
+from bot.digest.compose import compose_digest
+from bot.digest.html import render_html
+from bot.digest.jsonview import as_json
+from bot.digest.markdown import render_markdown
+from bot.digest.messages import plain
+from bot.digest.settings import DigestSettings
 from bot.win_scoring import MODEL_KEY, fit_at
 from domain.next_action import DealGaps, next_actions
 from domain.opportunity import Stage
@@ -128,3 +134,36 @@ async def test_an_imported_deal_is_found_by_its_old_id_only_by_who_may_see_it(wo
     refused = await console.say(f"商机 {refs[theirs]}")
     assert f"找不到编号为「{refs[theirs]}」的商机" in refused and f"#{theirs}" not in refused
     assert "找不到编号为「NOPE-1」的商机" in await console.say("商机 NOPE-1")
+
+
+async def test_the_digest_lists_the_deals_whose_chance_moved_most(world: tuple[Console, World]) -> None:
+    console, built = world
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    assert "已创建商机" in await console.say("新商机 明途 MES 80万")
+    mine = max((await open_deals(console, built, built.reps[0])) + [max(built.deals) + 1])
+    assert await refresh_win_scores(uows(console), NOW, SETTINGS) > 0
+    await console.say(f"跟进 #{mine} 客户确认了预算，下周演示")  # the new deal's first follow-up
+    later = NOW + timedelta(days=1)
+    assert await refresh_win_scores(uows(console), later, SETTINGS) > 0
+    async with uows(console)() as uow:
+        team = await uow.teams.get(built.teams["华东一组"])
+        digest = await compose_digest(cast(SqlAlchemyUnitOfWork, uow), team, later.date(), later, DigestSettings())
+        company = await compose_digest(cast(SqlAlchemyUnitOfWork, uow), None, later.date(), later, DigestSettings())
+        stored = await uow.wins.scores(m.opportunity_id for m in digest.movers)
+        everyone = await uow.wins.movers(None, later - timedelta(hours=36), 5)
+    assert 0 < len(digest.movers) <= 5 and mine in [m.opportunity_id for m in digest.movers]
+    moves = [abs(m.p_win - m.previous) for m in digest.movers]
+    assert moves == sorted(moves, reverse=True) and all(
+        (m.p_win, m.previous) == (stored[m.opportunity_id].p_win, stored[m.opportunity_id].previous)
+        and stored[m.opportunity_id].team_id == team.id for m in digest.movers)
+    assert [m.opportunity_id for m in company.movers] == [  # the company digest: every team's, same order
+        m.score.opportunity_id for m in everyone]
+    first = digest.movers[0]
+    text = plain(render_markdown(digest, "zh"))
+    assert "赢单概率变化最大" in text and f"#{first.opportunity_id} {first.name} (张伟) " \
+        f"{round(first.previous * 100)}% → {round(first.p_win * 100)}%" in text
+    assert "Biggest moves in win probability" in plain(render_markdown(digest, "en"))
+    assert "<h3>赢单概率变化最大</h3>" in render_html(digest, "zh")
+    listed = as_json(digest)["win_movers"]
+    assert [(m["id"], m["p_win"], m["previous"]) for m in listed] == [
+        (m.opportunity_id, m.p_win, m.previous) for m in digest.movers] and listed[0]["owner"] == "张伟"

@@ -85,8 +85,11 @@ async def test_saving_a_score_again_keeps_the_one_before_and_movers_rank_by_the_
         assert await uow.wins.movers(None, later + timedelta(seconds=1), 10) == []
     assert (stored[a].p_win, stored[a].previous, stored[a].factors) == (0.8, 0.5, ())
     assert round(stored[c].moved, 4) == -0.4 and stored[c].team_id is None
-    assert [s.opportunity_id for s in movers] == [c, a, b]
-    assert [s.opportunity_id for s in team_movers] == [a, b]
+    assert [m.score.opportunity_id for m in movers] == [c, a, b]
+    assert [m.score.opportunity_id for m in team_movers] == [a, b]
+    async with uow_factory() as uow:
+        deal = await uow.opportunities.get(c)
+    assert (movers[0].name, movers[0].owner_id) == (deal.name, deal.owner_id)
 
 
 async def test_scores_of_deals_that_closed_are_dropped(uow_factory: Factory) -> None:
