@@ -9,6 +9,7 @@ Pure; standard library only.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ class DealRecord:
     region: str = ""
     source: str = ""
     team: str = ""
+
+    def __post_init__(self) -> None:  # sorted once: counts up to a moment are then a bisection
+        for name in ("followups", "quotes", "close_moves"):
+            object.__setattr__(self, name, tuple(sorted(getattr(self, name))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +67,20 @@ def facts_at(record: DealRecord, moment: datetime,
     path = stays(record.deal, moment)
     if not path or path[-1].stage.is_closed:
         return None
-    current = path[-1]
-    touched = [t for t in record.followups if t <= moment]
+    return facts_in(record, path[-1], moment, won_stay)
+
+
+def facts_in(record: DealRecord, stay: Stay, moment: datetime,
+             won_stay: Mapping[Stage, int] | None = None) -> DealFacts:
+    """The deal's facts at `moment`, known to fall in the open `stay`."""
+    touched = bisect_right(record.followups, moment)
     amount = record.deal.amount.amount if record.deal.amount is not None else 0
-    return DealFacts(stage=current.stage, days_in_stage=(moment - current.start).days,
-                     idle_days=(moment - max(touched)).days if touched else None, activities=len(touched),
-                     amount=int(amount), industry=record.industry, region=record.region, source=record.source,
-                     quote_versions=sum(1 for t in record.quotes if t <= moment),
-                     close_slips=sum(1 for t in record.close_moves if t <= moment),
-                     won_days_in_stage=(won_stay or {}).get(current.stage))
+    return DealFacts(stage=stay.stage, days_in_stage=(moment - stay.start).days,
+                     idle_days=(moment - record.followups[touched - 1]).days if touched else None,
+                     activities=touched, amount=int(amount), industry=record.industry, region=record.region,
+                     source=record.source, quote_versions=bisect_right(record.quotes, moment),
+                     close_slips=bisect_right(record.close_moves, moment),
+                     won_days_in_stage=(won_stay or {}).get(stay.stage))
 
 
 def closed_path(record: DealRecord, as_of: datetime) -> tuple[list[Stay], bool] | None:
@@ -128,8 +138,8 @@ def moments(path: Sequence[Stay]) -> list[tuple[datetime, Stay]]:
     the examples are spread over the deal's open life as the scores of open deals are."""
     found: list[tuple[datetime, Stay]] = []
     for stay in path[:-1]:
-        if stay.stage not in OPEN_STAGES or stay.end is None:
-            continue
+        if stay.stage not in OPEN_STAGES or stay.end is None or stay.end <= stay.start:
+            continue  # closed, still open, or left the same moment (imported same-day stages)
         first = path[0].start + SNAPSHOT / 2
         steps = max(0, math.ceil((stay.start - first) / SNAPSHOT))
         ticks = (first + SNAPSHOT * k for k in range(steps, steps + 1 + (stay.end - stay.start) // SNAPSHOT))
@@ -138,15 +148,18 @@ def moments(path: Sequence[Stay]) -> list[tuple[datetime, Stay]]:
     return found
 
 
-def examples_of(record: DealRecord, path: Sequence[Stay], won: bool,
-                won_stay: Mapping[Stage, int]) -> list[tuple[Example, Stay, int]]:
-    """A closed deal as training examples, each with the stay it was in and its whole days there."""
+def examples_of(record: DealRecord, path: Sequence[Stay], won: bool, won_stay: Mapping[Stage, int],
+                with_stay: bool = True) -> list[tuple[Example, Stay, int]]:
+    """A closed deal as training examples, each with the stay it was in and its whole days there (without
+    the "stay" band unless `with_stay`: a trainer counting it once the medians are known)."""
     closed_at, examples = path[-1].start, []
     for moment, stay in moments(path):
-        facts = facts_at(record, moment, won_stay)
-        if facts is not None:
-            examples.append((Example(features(facts), won, record.team, (closed_at - moment).days if won else None),
-                             stay, facts.days_in_stage))
+        facts = facts_in(record, stay, moment, won_stay)
+        named = features(facts)
+        if not with_stay:
+            del named["stay"]
+        examples.append((Example(named, won, record.team, (closed_at - moment).days if won else None),
+                         stay, facts.days_in_stage))
     return examples
 
 

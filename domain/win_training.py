@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from domain.opportunity import Stage
 from domain.win_calibration import Calibrator
@@ -46,8 +46,8 @@ class Trainer:
         """One deal closed before the training date: its stays and whether it was won."""
         self.closed += 1
         self._medians.add(path, won)
-        for example, stay, days in examples_of(record, path, won, {}):
-            self._builder.add(replace(example, features={k: v for k, v in example.features.items() if k != STAY}))
+        for example, stay, days in examples_of(record, path, won, {}, with_stay=False):
+            self._builder.add(example)
             self._stays[(example.team, stay.stage, days, won)] += 1
             self._keep(_Held(example, stay.stage, days))
 
