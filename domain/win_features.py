@@ -30,6 +30,7 @@ class DealFacts:
     quote_versions: int = 0
     close_slips: int = 0  # times the expected close date was moved later
     won_days_in_stage: int | None = None
+    owner: str = ""  # who owns the deal (an id): each rep's own record counts
 
 
 def stay_band(days: int, usual: int | None) -> str:
@@ -61,7 +62,7 @@ def features(facts: DealFacts) -> dict[str, str]:
             "industry": facts.industry or "unknown", "region": facts.region or "unknown",
             "source": facts.source or "unknown", "quotes": "none" if facts.quote_versions == 0 else
             "one" if facts.quote_versions == 1 else "revised",
-            "slips": "none" if facts.close_slips == 0 else "slipped"}
+            "slips": "none" if facts.close_slips == 0 else "slipped", "owner": facts.owner or "unknown"}
 
 
 def describe(feature: str, facts: DealFacts, locale: str = "zh") -> str:
@@ -88,6 +89,8 @@ def describe(feature: str, facts: DealFacts, locale: str = "zh") -> str:
         return f"报价已改{facts.quote_versions}版" if zh else f"{facts.quote_versions} quote versions"
     if feature == "slips":
         return (f"预计签约日期推迟过{facts.close_slips}次" if zh else f"close date moved {facts.close_slips} times")
+    if feature == "owner":
+        return "负责人过往的赢单情况" if zh else "the owner's record"
     if feature == "amount":
         return f"金额{facts.amount / 10_000:g}万" if zh else f"amount ¥{facts.amount:,}"
     value = {"industry": facts.industry, "region": facts.region, "source": facts.source}.get(feature) or "-"

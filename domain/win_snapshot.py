@@ -80,7 +80,8 @@ def facts_in(record: DealRecord, stay: Stay, moment: datetime,
                      activities=touched, amount=int(amount), industry=record.industry, region=record.region,
                      source=record.source, quote_versions=bisect_right(record.quotes, moment),
                      close_slips=bisect_right(record.close_moves, moment),
-                     won_days_in_stage=(won_stay or {}).get(stay.stage))
+                     won_days_in_stage=(won_stay or {}).get(stay.stage),
+                     owner=str(record.deal.owner_id) if record.deal.owner_id is not None else "")
 
 
 def closed_path(record: DealRecord, as_of: datetime) -> tuple[list[Stay], bool] | None:

@@ -10,7 +10,8 @@ from domain.win_model import Example, fit
 def facts(**changes: object) -> DealFacts:
     values: dict[str, object] = {"stage": Stage.NEGOTIATION, "days_in_stage": 21, "idle_days": 12,
                                  "activities": 4, "amount": 600_000, "industry": "制造", "region": "华东",
-                                 "source": "", "quote_versions": 2, "close_slips": 1, "won_days_in_stage": 9}
+                                 "source": "", "quote_versions": 2, "close_slips": 1, "won_days_in_stage": 9,
+                                 "owner": "7"}
     values.update(changes)
     return DealFacts(**values)  # type: ignore[arg-type]
 
@@ -18,13 +19,14 @@ def facts(**changes: object) -> DealFacts:
 def test_facts_become_categories_relative_to_won_deals() -> None:
     assert features(facts()) == {"stage": "negotiation", "stay": "very_long", "idle": "month", "activity": "some",
                                  "amount": "50w_200w", "industry": "制造", "region": "华东", "source": "unknown",
-                                 "quotes": "revised", "slips": "slipped"}
+                                 "quotes": "revised", "slips": "slipped", "owner": "7"}
     assert features(facts(days_in_stage=9))["stay"] == "short"
     assert features(facts(days_in_stage=18))["stay"] == "long"
     assert features(facts(won_days_in_stage=None))["stay"] == "unknown"
     assert features(facts(idle_days=None, activities=0, amount=99_999, quote_versions=0, close_slips=0)) == {
         "stage": "negotiation", "stay": "very_long", "idle": "never", "activity": "none", "amount": "under_10w",
-        "industry": "制造", "region": "华东", "source": "unknown", "quotes": "none", "slips": "none"}
+        "industry": "制造", "region": "华东", "source": "unknown", "quotes": "none", "slips": "none", "owner": "7"}
+    assert features(facts(owner=""))["owner"] == "unknown"
 
 
 def test_factors_read_as_a_manager_would_say_them() -> None:
@@ -33,6 +35,9 @@ def test_factors_read_as_a_manager_would_say_them() -> None:
     assert describe("idle", facts()) == "12天没有跟进"
     assert describe("idle", facts(idle_days=None), "en") == "no follow-up yet"
     assert describe("quotes", facts()) == "报价已改2版"
+    assert describe("quotes", facts(quote_versions=0), "en") == "no quote yet"
+    assert describe("quotes", facts(quote_versions=1)) == "已报价1版"
+    assert describe("owner", facts()) == "负责人过往的赢单情况"
     assert describe("slips", facts(), "en") == "close date moved 1 times"
     assert describe("amount", facts()) == "金额60万"
     assert describe("industry", facts()) == "行业：制造"
