@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.importing_report import Duplicate, ImportReport, RowOutcome
 from bot.importing_rows import ImportRow, RowError, parse_row
-from bot.importing_table import UnreadableFile, read_table
+from bot.importing_table import read_table
 from domain.audit import AuditEntry
 from domain.customer import Customer, normalize_name
 from domain.ports import UnitOfWork
@@ -69,12 +69,9 @@ class _Seen:
 async def import_customers_file(uow_factory: Callable[[], UnitOfWork], path: str | Path, *,
                                 commit: bool, now: datetime) -> ImportReport:
     """Import customers from `path`. Dry run unless `commit`; the report says what was (or would be) done."""
-    report = ImportReport(file=Path(path).name, dry_run=not commit)
-    try:
-        table = read_table(path)
-    except UnreadableFile as err:
-        return report.fail(err.zh, err.en)
-    report.rows_read, report.ignored_columns = len(table.rows), table.ignored
+    report, table = ImportReport.reading(path, commit, read_table)
+    if table is None:
+        return report
     good: list[ImportRow] = []
     for number, cells in table.rows:
         parsed = parse_row(number, cells)

@@ -74,12 +74,9 @@ async def import_deals_file(uow_factory: Callable[[], UnitOfWork], path: str | P
                             now: datetime, tz: tzinfo) -> ImportReport:
     """Import deals from `path` (dates read in `tz`). Dry run unless `commit`; the report says what was (or would
     be) done."""
-    report = ImportReport(file=Path(path).name, dry_run=not commit)
-    try:
-        table = _read(path)
-    except UnreadableFile as err:
-        return report.fail(err.zh, err.en)
-    report.rows_read, report.ignored_columns = len(table.rows), table.ignored
+    report, table = ImportReport.reading(path, commit, _read)
+    if table is None:
+        return report
     rows = _unique(_parsed(table, now, tz, report), report)
     async with uow_factory() as uow:
         customers = _Customers(uow, now)

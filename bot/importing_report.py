@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.importing_rows import RowError
+from bot.importing_table import Table, UnreadableFile
 
 DETAIL_LIMIT = 50  # created/updated/duplicate lines shown; errors are always shown in full
 
@@ -86,6 +89,19 @@ class ImportReport:
     def fail(self, zh: str, en: str) -> ImportReport:
         self.fatal_zh, self.fatal_en = zh, en
         return self
+
+    @classmethod
+    def reading(cls, path: str | Path, commit: bool, read: Callable[[str | Path], Table]) -> tuple[ImportReport,
+                                                                                               Table | None]:
+        """A report on the file at `path`, and its table (None: unreadable, the report says why)."""
+        report = cls(file=Path(path).name, dry_run=not commit)
+        try:
+            table = read(path)
+        except UnreadableFile as err:
+            report.fail(err.zh, err.en)
+            return report, None
+        report.rows_read, report.ignored_columns = len(table.rows), table.ignored
+        return report, table
 
     def render(self) -> str:
         if self.fatal:
