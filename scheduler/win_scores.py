@@ -20,6 +20,7 @@ from scheduler.daily import local_day_due, parse_local_time
 
 log = logging.getLogger(__name__)
 CLAIM = "win_scoring:"
+PAGE = 500  # deals per unit of work inside `serve`: a page holds the event loop for tens of milliseconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,9 @@ async def refresh_win_scores(uow_factory: Callable[[], WinUnitOfWork], now: date
 
 async def score_all(uow_factory: Callable[[], WinUnitOfWork], now: datetime) -> int:
     """Fit at `now`, store every open deal's score and the model."""
-    fitted = await fit_at(uow_factory, now)
+    fitted = await fit_at(uow_factory, now, PAGE)
     scored = 0
-    async for page in score_open(uow_factory, fitted, now):
+    async for page in score_open(uow_factory, fitted, now, PAGE):
         async with uow_factory() as uow:
             await uow.wins.save_scores([deal.stored(now) for deal in page])
             await uow.commit()
