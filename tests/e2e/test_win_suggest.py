@@ -5,9 +5,11 @@ score once a day (the card shows it) and keeps the day before's for the digest's
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from functools import partial
 from typing import cast
 
 import pytest
@@ -23,6 +25,7 @@ from domain.next_action import DealGaps, next_actions
 from domain.opportunity import Stage
 from domain.win_ports import WinUnitOfWork
 from scheduler.win_scores import WinSettings, refresh_win_scores
+from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import Console, start_console
@@ -167,3 +170,16 @@ async def test_the_digest_lists_the_deals_whose_chance_moved_most(world: tuple[C
     listed = as_json(digest)["win_movers"]
     assert [(m["id"], m["p_win"], m["previous"]) for m in listed] == [
         (m.opportunity_id, m.p_win, m.previous) for m in digest.movers] and listed[0]["owner"] == "张伟"
+
+
+async def test_two_processes_scoring_the_same_night_score_it_once(world: tuple[Console, World], db_url: str) -> None:
+    """Two engines (as two `serve` processes have) race for the day: the database's claim lets one through."""
+    engines = [make_engine(db_url) for _ in range(2)]
+    try:
+        factories = [cast(Callable[[], WinUnitOfWork], partial(SqlAlchemyUnitOfWork, make_session_factory(e)))
+                     for e in engines]
+        counts = await asyncio.gather(*(refresh_win_scores(f, NOW, SETTINGS) for f in factories))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sorted(counts)[0] == 0 < sorted(counts)[1]
