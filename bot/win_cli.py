@@ -30,9 +30,9 @@ from domain.win_snapshot import DealRecord
 
 
 def _moment(day: date | None, app: App, config: Config) -> datetime:
-    if day is None:
-        return app.bot.clock()
-    return datetime.combine(day, time(), ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai"))))
+    """The start of `day` (None: now) in the company's time zone."""
+    zone = ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai")))
+    return app.bot.clock().astimezone(zone) if day is None else datetime.combine(day, time(), zone)
 
 
 async def score(args: argparse.Namespace, config: Config) -> int:

@@ -19,7 +19,7 @@ from domain.win_features import DealFacts, describe, features
 from domain.win_model import Score, WinModel, model_from_json, model_to_json
 from domain.win_ports import StoredScore, WinDataRepository, WinUnitOfWork
 from domain.win_snapshot import DealRecord, Stay, closed_path, facts_at
-from domain.win_training import Trainer
+from domain.win_training import HELD_SHARE, NOT_CHECKED, Check, GuardedTrainer
 
 PAGE = 2000
 UowFactory = Callable[[], WinUnitOfWork]
@@ -36,6 +36,7 @@ class Fitted:
     model: WinModel
     won_stay: Mapping[Stage, int]
     closed: int = 0  # deals closed before as_of
+    check: Check = NOT_CHECKED  # how it did on the last 90 days of closures (domain.win_training)
 
     def score(self, record: DealRecord, at: datetime) -> DealScore | None:
         """The deal as it was at `at`, scored; None when it was not open then."""
@@ -88,11 +89,16 @@ async def _page(wins: WinDataRepository, closed: bool, at: datetime, after: int,
 async def fit_at(uow_factory: Source, as_of: datetime, page: int = PAGE) -> Fitted:
     """The model of the deals closed before `as_of`: nothing later is read. One pass over the closed deals,
     a page at a time (domain.win_training: bounded memory)."""
-    trainer = Trainer()
+    if callable(uow_factory):
+        async with uow_factory() as uow:
+            latest = await uow.wins.closed_quantile(as_of, 1 - HELD_SHARE)
+    else:
+        latest = await uow_factory.closed_quantile(as_of, 1 - HELD_SHARE)
+    trainer = GuardedTrainer(as_of, latest)
     async for record, path, won in _closed(uow_factory, as_of, page):
         trainer.add(record, path, won)
-    model, typical = trainer.fit()
-    return Fitted(as_of, model, typical, trainer.closed)
+    model, typical, check = trainer.fit()
+    return Fitted(as_of, model, typical, trainer.closed, check)
 
 
 async def _closed(source: Source, as_of: datetime, page: int) -> AsyncIterator[tuple[DealRecord, list[Stay], bool]]:
@@ -111,12 +117,15 @@ async def score_open(uow_factory: UowFactory, fitted: Fitted, at: datetime,
 
 def fitted_to_json(fitted: Fitted) -> dict[str, Any]:
     return {"as_of": fitted.as_of.isoformat(), "closed": fitted.closed, "model": model_to_json(fitted.model),
-            "won_stay": {stage.value: days for stage, days in fitted.won_stay.items()}}
+            "won_stay": {stage.value: days for stage, days in fitted.won_stay.items()},
+            "check": [fitted.check.count, fitted.check.brier, fitted.check.brier_stages, fitted.check.worse]}
 
 
 def fitted_from_json(data: Mapping[str, Any]) -> Fitted:
+    count, model_brier, stages_brier, worse = data.get("check", (0, 0.0, 0.0, False))
     return Fitted(datetime.fromisoformat(data["as_of"]), model_from_json(data["model"]),
-                  {Stage(stage): int(days) for stage, days in data["won_stay"].items()}, int(data["closed"]))
+                  {Stage(stage): int(days) for stage, days in data["won_stay"].items()}, int(data["closed"]),
+                  Check(int(count), float(model_brier), float(stages_brier), bool(worse)))
 
 
 async def current_model(uow: WinUnitOfWork, now: datetime) -> Fitted:

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from bot.win_scoring import DealScore, Fitted
-from domain.win_backtest import Summary
+from domain.win_backtest import MIN_CLOSED, Summary
 from domain.win_model import MIN_HISTORY, TEAM_MIN_HISTORY
+from domain.win_training import Check
 
 
 def percent(p: float) -> str:
@@ -15,7 +16,7 @@ def percent(p: float) -> str:
 
 
 def fitted_line(fitted: Fitted, locale: str = "zh") -> str:
-    """What the scores rest on."""
+    """What the scores rest on, and how the model did on the recent history."""
     zh, day = locale != "en", f"{fitted.as_of:%Y-%m-%d}"
     size, teams = fitted.model.pooled.size, len(fitted.model.teams)
     if size < MIN_HISTORY:
@@ -24,12 +25,26 @@ def fitted_line(fitted: Fitted, locale: str = "zh") -> str:
                 f"Too little history ({fitted.closed} deals closed before {day}, {size} samples, fewer than "
                 f"{MIN_HISTORY}): stage base rates")
     if zh:
-        own = f"，{teams} 个团队各自建模（≥{TEAM_MIN_HISTORY} 个样本），其余合并" if teams else "，各团队合并建模"
+        own = (f"，{teams} 个团队各自建模（≥{TEAM_MIN_HISTORY} 个样本）" if teams else "，各团队合并建模")
     else:
-        own = (f"; {teams} teams with tables of their own (≥{TEAM_MIN_HISTORY} samples), the rest pooled" if teams
-               else "; all teams pooled")
-    return (f"模型：截至 {day} 已关闭的 {fitted.closed} 个商机（{size} 个样本）{own}" if zh else
+        own = f"; {teams} teams with tables of their own (≥{TEAM_MIN_HISTORY} samples)" if teams else "; teams pooled"
+    head = (f"模型：截至 {day} 已关闭的 {fitted.closed} 个商机（{size} 个样本）{own}" if zh else
             f"Model: {fitted.closed} deals closed by {day} ({size} samples){own}")
+    return head + _check_words(fitted.check, zh)
+
+
+def _check_words(check: Check, zh: bool) -> str:
+    if not check.conclusive:
+        return ""
+    if check.model_wins:
+        return (f"；在最近关闭的商机上检验（{check.count} 个样本）：Brier {check.brier:.3f}（按阶段 "
+                f"{check.brier_stages:.3f}，越小越准）" if zh else f"; checked on the latest closed deals "
+                f"({check.count} samples): Brier {check.brier:.3f} (per-stage {check.brier_stages:.3f}; "
+                "lower is better)")
+    return (f"。注意：模型在最近关闭的商机上明显不如按阶段的历史赢单率（Brier {check.brier:.3f} 对 "
+            f"{check.brier_stages:.3f}），暂按各阶段的历史赢单率估算" if zh else
+            f". Note: on the latest closed deals the model did clearly worse than the per-stage rates "
+            f"(Brier {check.brier:.3f} vs {check.brier_stages:.3f}): the per-stage rates are used for now")
 
 
 def reasons(scored: DealScore, locale: str = "zh") -> str:
@@ -52,8 +67,8 @@ def evaluation_text(summaries: Sequence[Summary], cuts: Sequence[datetime], team
                     locale: str = "zh") -> str:
     zh = locale != "en"
     if not cuts or not summaries[0].count:
-        return (f"历史太少，无法回测：需要至少 {MIN_HISTORY} 个已关闭的商机，且截止日之后还有商机关闭。" if zh else
-                f"Too little history to backtest: at least {MIN_HISTORY} closed deals are needed, and deals "
+        return (f"历史太少，无法回测：需要至少 {MIN_CLOSED} 个已关闭的商机，且截止日之后还有商机关闭。" if zh else
+                f"Too little history to backtest: at least {MIN_CLOSED} closed deals are needed, and deals "
                 "closing after the first cut-off.")
     lines = [f"回测：{cuts[0]:%Y-%m-%d} 起共 {len(cuts)} 个截止日；每个截止日用此前关闭的商机建模，给当时未关闭、"
              "后来已关闭的商机打分，与实际结果对比。基准：各阶段的历史赢单率。" if zh else

@@ -1,22 +1,24 @@
 """`dealbot model evaluate` on the company's own history (issue #13): at each cut-off date a model fitted on
 the deals closed before it scores the deals open at it, as they were then; each score is checked against
 how the deal ended (deals still open now are left out). The baseline is each stage's won share in the same
-history. Pure; standard library only.
+history (what the model falls back to). The model is the one `dealbot score` fits (domain.win_training.train_at).
+Pure; standard library only.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.win_eval import Calibration, auc, brier, calibration
 from domain.win_features import features
-from domain.win_model import MIN_HISTORY, Example, fit
-from domain.win_snapshot import DealRecord, closed_path, facts_at, history_at
+from domain.win_model import base_rate
+from domain.win_snapshot import DealRecord, closed_path, facts_at
+from domain.win_training import train_at
 
 EVERY_DAYS = 91  # a cut-off each quarter
+MIN_CLOSED = 30  # closed deals before the first cut-off
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,23 +43,15 @@ class Summary:
     calibration: list[Calibration]
 
 
-def stage_rates(examples: Iterable[Example]) -> dict[str, float]:
-    """Each stage's won share among the examples, Laplace-smoothed: the per-stage baseline."""
-    counts: dict[str, Counter[bool]] = defaultdict(Counter)
-    for example in examples:
-        counts[example.features.get("stage", "")][example.won] += 1
-    return {stage: (c[True] + 1) / (c[True] + c[False] + 2) for stage, c in counts.items()}
-
-
 def cutoffs(records: Sequence[DealRecord], now: datetime, every: int = EVERY_DAYS,
             start: datetime | None = None) -> list[datetime]:
-    """From `start` (default: once a quarter of the closed deals, and at least MIN_HISTORY, had closed)
+    """From `start` (default: once a quarter of the closed deals, and at least MIN_CLOSED, had closed)
     every `every` days up to `now`."""
     closed = sorted(found[0][-1].start for r in records if (found := closed_path(r, now)) is not None)
     if start is None:
-        if len(closed) <= MIN_HISTORY:
+        if len(closed) <= MIN_CLOSED:
             return []
-        start = closed[max(MIN_HISTORY, len(closed) // 4)]
+        start = closed[max(MIN_CLOSED, len(closed) // 4)]
     cuts, cut = [], start
     while cut < now:
         cuts.append(cut)
@@ -70,14 +64,15 @@ def backtest_records(records: Sequence[DealRecord], cuts: Sequence[datetime], no
     outcomes = {id(r): found[1] for r in records if (found := closed_path(r, now)) is not None}
     scored = []
     for cut in cuts:
-        history = history_at(records, cut)
-        model, base = fit(history.examples), stage_rates(history.examples)
+        model, won_stay, _ = train_at(records, cut)
         for record in records:
-            if id(record) not in outcomes or (facts := facts_at(record, cut, history.won_stay)) is None:
+            if id(record) not in outcomes or (facts := facts_at(record, cut, won_stay)) is None:
                 continue
             named = features(facts)
-            scored.append(Scored(record.team, model.score(named, team=record.team).p_win,
-                                 base.get(named["stage"], 0.5), outcomes[id(record)]))
+            stage = named["stage"]
+            base = model.pooled.prior(stage) if model.speaks else base_rate(stage)
+            scored.append(Scored(record.team, model.score(named, team=record.team).p_win, base,
+                                 outcomes[id(record)]))
     return scored
 
 

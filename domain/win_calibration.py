@@ -14,6 +14,13 @@ BIN = 0.05  # log-odds resolution of the counts
 MIN_EXAMPLES = 30  # fewer, or one class only: no scaling (1, 0)
 RIDGE = 1.0  # pulls (scale, shift) towards (1, 0): a few examples cannot swing it far
 ITERATIONS = 25
+MAX_STEP = 2.0
+
+
+def sigmoid(z: float) -> float:
+    """1 / (1 + e^-z), without overflow for any z."""
+    z = max(-35.0, min(35.0, z))
+    return 1 / (1 + math.exp(-z))
 
 
 class Calibrator:
@@ -35,7 +42,7 @@ class Calibrator:
             ga, gb = -RIDGE * (a - 1), -RIDGE * b  # gradient of the log-likelihood minus the ridge
             haa, hab, hbb = RIDGE, 0.0, RIDGE  # minus the Hessian
             for x, y, n in rows:
-                p = 1 / (1 + math.exp(-(a * x + b)))
+                p = sigmoid(a * x + b)
                 ga += n * (y - p) * x
                 gb += n * (y - p)
                 w = n * p * (1 - p)
@@ -43,7 +50,8 @@ class Calibrator:
             det = haa * hbb - hab * hab
             if det <= 0:
                 break
-            step_a, step_b = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+            step_a = max(-MAX_STEP, min(MAX_STEP, (hbb * ga - hab * gb) / det))  # damped: separable data
+            step_b = max(-MAX_STEP, min(MAX_STEP, (haa * gb - hab * ga) / det))  # cannot throw it off
             a, b = a + step_a, b + step_b
             if abs(step_a) + abs(step_b) < 1e-9:
                 break

@@ -11,6 +11,7 @@ the factors are the values that moved the score most, in either direction. Pure;
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -19,10 +20,10 @@ from typing import Any
 
 from domain.insights import STAGE_BASE_RATES
 from domain.opportunity import Stage
-from domain.win_calibration import Calibrator
+from domain.win_calibration import Calibrator, sigmoid
 
-MIN_HISTORY = 30  # closed deals before the model speaks; fewer: the per-stage base rates, said so
-TEAM_MIN_HISTORY = 60  # closed deals of one team before it gets tables of its own
+MIN_HISTORY = 100  # training samples (~30 closed deals) before the model speaks; fewer: the stage base rates, said so
+TEAM_MIN_HISTORY = 600  # samples of one team (~150 closed deals) before it gets tables of its own
 ALPHA = 1.0  # Laplace smoothing
 HORIZON_DAYS = 30
 MIN_OPEN, MAX_OPEN = 0.02, 0.95  # an open deal is never certain either way
@@ -71,6 +72,16 @@ class Tables:
         for name, value in example.features.items():
             if name != "stage":
                 self.values[name][example.won][value] += 1
+        self._weights.clear()
+
+    def merge(self, other: Tables) -> None:
+        """Add `other`'s counts to these."""
+        self.totals.update(other.totals)
+        for stage, counts in other.stage_totals.items():
+            self.stage_totals[stage].update(counts)
+        for name, by in other.values.items():
+            for won, seen in by.items():
+                self.values[name][won].update(seen)
         self._weights.clear()
 
     def add_value(self, name: str, value: str, won: bool, count: int) -> None:
@@ -145,9 +156,19 @@ class ModelBuilder:
         if example.won and example.days_to_win is not None:
             self.horizons[example.features.get("stage", "")][example.days_to_win] += 1
 
+    def merge(self, other: ModelBuilder) -> None:
+        self.pooled.merge(other.pooled)
+        for team, tables in other.teams.items():
+            self.teams[team].merge(tables)
+        for stage, days in other.horizons.items():
+            self.horizons[stage].update(days)
+
     def model(self) -> WinModel:
-        own = {team: tables for team, tables in self.teams.items() if team and tables.size >= TEAM_MIN_HISTORY}
-        return WinModel(self.pooled, own, dict(self.horizons))
+        """A model of the counts so far (copies: counting on does not change it)."""
+        own = {team: copy.deepcopy(tables) for team, tables in self.teams.items()
+               if team and tables.size >= TEAM_MIN_HISTORY}
+        horizons = {stage: Counter(days) for stage, days in self.horizons.items()}
+        return WinModel(copy.deepcopy(self.pooled), own, horizons)
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,7 @@ class WinModel:
     horizons: Mapping[str, Counter[int]]  # stage -> days from a won deal's moment in that stage to the win -> deals
     scale: float = 1.0  # Platt scaling of the log-odds (domain.win_calibration): P = σ(scale · log-odds + shift)
     shift: float = 0.0
+    trusted: bool = True  # False: it did not beat the per-stage rates on recent history; they answer instead
 
     @property
     def speaks(self) -> bool:
@@ -179,11 +201,11 @@ class WinModel:
 
     def score(self, features: Mapping[str, str], team: str = "", top: int = 3) -> Score:
         stage = features.get("stage", "")
-        if not self.speaks:
-            p = base_rate(stage)
+        if not self.speaks or not self.trusted:
+            p = round(self.pooled.prior(stage), 3) if self.speaks else base_rate(stage)
             return Score(p, round(p * self.within_horizon(stage), 3), (), "stage_rates")
         log_odds, factors, source = self.log_odds(features, team)
-        calibrated = 1 / (1 + math.exp(-(self.scale * log_odds + self.shift)))
+        calibrated = sigmoid(self.scale * log_odds + self.shift)
         p = round(min(max(calibrated, MIN_OPEN), MAX_OPEN), 3)
         strongest = sorted(factors, key=lambda f: -abs(f.weight))[:top]
         return Score(p, round(p * self.within_horizon(stage), 3), tuple(strongest), source)
@@ -215,6 +237,7 @@ def tables_from_json(data: Mapping[str, Any]) -> Tables:
 
 def model_to_json(model: WinModel) -> dict[str, Any]:
     return {"pooled": tables_to_json(model.pooled), "scale": model.scale, "shift": model.shift,
+            "trusted": model.trusted,
             "teams": {team: tables_to_json(t) for team, t in model.teams.items()},
             "horizons": {stage: {str(d): n for d, n in c.items()} for stage, c in model.horizons.items()}}
 
@@ -223,4 +246,4 @@ def model_from_json(data: Mapping[str, Any]) -> WinModel:
     return WinModel(tables_from_json(data["pooled"]),
                     {team: tables_from_json(t) for team, t in data["teams"].items()},
                     {stage: Counter({int(d): int(n) for d, n in c.items()}) for stage, c in data["horizons"].items()},
-                    float(data.get("scale", 1.0)), float(data.get("shift", 0.0)))
+                    float(data.get("scale", 1.0)), float(data.get("shift", 0.0)), bool(data.get("trusted", True)))

@@ -21,7 +21,8 @@ from domain.payments import overdue
 from domain.win_ports import WinUnitOfWork
 
 
-@command("建议", "suggest", "下一步建议", "next best action", section="queries", writes=False,
+@command("建议", "suggest", "下一步建议", "赢单概率", "赢单率", "成交概率", "next best action", "win probability",
+         "win chance", "chance of winning", section="queries", writes=False,
          help_zh="商机的赢单概率、原因和下一步建议",
          help_en="A deal's win probability, the reasons, and what to do next",
          usage_zh="建议 #12", usage_en="suggest #12")

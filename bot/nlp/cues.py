@@ -96,7 +96,8 @@ REMINDER = Cue.of(
     "提醒我|提醒下|提醒一下|帮我提醒|请提醒|设个提醒|设提醒|设置提醒|记得提醒|别忘了|不要忘了|别忘记|记得|闹钟|^提醒\\s?:",
     r"remind\sme|reminder|set\sa\sreminder|don'?t\sforget|ping\sme")
 WON = Cue.of(
-    "赢单|赢了|签约|签单|签了(?!保密|NDA|意向|别家|别人|竞品|友商|对手|其他)|签下|签合同了|合同签了|已签|成交(?!价|额|率)|拿下|中标|下单了",
+    "赢单(?!概率|率|的?可能)|赢了|签约(?!概率|的?可能)|签单|签了(?!保密|NDA|意向|别家|别人|竞品|友商|对手|其他)|签下|签合同了|"
+    "合同签了|已签|成交(?!价|额|率|概率|的?可能)|拿下|中标|下单了",
     r"closed[-\s]won|\bwon\b|\bsigned\b(?!\s(?:the\s|an\s|a\s)?(?:nda|msa|non-disclosure))|deal\sclosed|"
     r"closed\sthe\sdeal|\bpo\sreceived\b")
 LOST = Cue.of(

@@ -47,6 +47,15 @@ class SqlAlchemyWinDataRepository:
         where = and_(DEALS.c.closed_at < before, DEALS.c.stage.in_(CLOSED))
         return await self._page(where, after_id, limit)
 
+    async def closed_quantile(self, before: datetime, share: float) -> datetime | None:
+        where = and_(DEALS.c.closed_at < before, DEALS.c.stage.in_(CLOSED))
+        count = int(await self.session.scalar(select(func.count()).select_from(DEALS).where(where)) or 0)
+        if not count:
+            return None
+        stmt = select(DEALS.c.closed_at).where(where).order_by(DEALS.c.closed_at)
+        found: datetime | None = await self.session.scalar(stmt.offset(min(count - 1, int(count * share))).limit(1))
+        return found
+
     async def open_page(self, at: datetime, after_id: int, limit: int) -> list[DealRecord]:
         where = and_(DEALS.c.created_at <= at, or_(DEALS.c.closed_at.is_(None), DEALS.c.closed_at >= at))
         return await self._page(where, after_id, limit)

@@ -23,9 +23,9 @@ from domain.money import Money
 from domain.opportunity import LostReason, Opportunity, Stage
 from domain.quote import Quote
 from domain.win_features import features
-from domain.win_model import fit
 from domain.win_ports import WinUnitOfWork
 from domain.win_snapshot import DealRecord, facts_at, history_at
+from domain.win_training import train_at
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.db_access import with_uow_factory
 from tests.win_world import DATE, World, build_world
@@ -97,7 +97,7 @@ def test_the_text_output_says_what_the_model_rests_on(db_url: str, tmp_path: Pat
 def test_a_bad_date_is_refused_with_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["score", "--as-of", "3月1日"])
-    assert "YYYY-MM-DD" in capsys.readouterr().err
+    assert "日期格式应为 2026-06-30" in capsys.readouterr().err
 
 
 def test_model_evaluate_backtests_per_team_against_the_stage_baseline(db_url: str, tmp_path: Path,
@@ -124,17 +124,17 @@ def test_model_evaluate_without_history_says_so(db_url: str, tmp_path: Path,
 
 
 def test_the_database_fit_is_the_domains_fit_of_the_same_history(db_url: str) -> None:
-    """fit_at streams pages (three passes, bounded memory); it must equal fitting the whole history at once."""
+    """fit_at streams pages (one pass, bounded memory); it must equal fitting the whole history at once."""
     async def both(factory: Factory) -> tuple[list[float], list[float]]:
         await build_world(factory, deals=150)
         streamed = await fit_at(cast(Callable[[], WinUnitOfWork], factory), DATE, page=9)
         records: list[DealRecord] = []
         async with factory() as uow:
             records = await uow.wins.records(range(1, 1000))
-        history = history_at(records, DATE)
-        whole = fit(history.examples)
-        assert streamed.won_stay == history.won_stay and streamed.model.pooled.size == whole.pooled.size
-        scored = [(streamed.score(r, DATE), facts_at(r, DATE, history.won_stay)) for r in records]
+        whole, won_stay, check = train_at(records, DATE)
+        assert streamed.won_stay == won_stay == history_at(records, DATE).won_stay and streamed.check == check
+        assert streamed.model.pooled.size == whole.pooled.size == len(history_at(records, DATE).examples)
+        scored = [(streamed.score(r, DATE), facts_at(r, DATE, won_stay)) for r in records]
         return ([s.score.p_win for s, _ in scored if s is not None],
                 [whole.score(features(f), team=r.team).p_win for r, (_, f) in zip(records, scored, strict=True)
                  if f is not None])

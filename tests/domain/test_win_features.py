@@ -45,8 +45,8 @@ def test_factors_read_as_a_manager_would_say_them() -> None:
 
 
 def test_a_model_over_these_features_learns_that_long_stays_lose() -> None:
-    won = [Example(features(facts(days_in_stage=d)), True) for d in (5, 7, 8, 9, 6) * 8]
-    lost = [Example(features(facts(days_in_stage=d)), False) for d in (20, 25, 30, 8, 40) * 8]
+    won = [Example(features(facts(days_in_stage=d)), True) for d in (5, 7, 8, 9, 6) * 20]
+    lost = [Example(features(facts(days_in_stage=d)), False) for d in (20, 25, 30, 8, 40) * 20]
     model = fit(won + lost)
     slow, quick = model.score(features(facts(days_in_stage=30))), model.score(features(facts(days_in_stage=5)))
     assert slow.p_win < quick.p_win

@@ -6,7 +6,16 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from domain.win_model import MIN_HISTORY, TEAM_MIN_HISTORY, Example, fit
+import pytest
+
+from domain import win_model
+from domain.win_model import TEAM_MIN_HISTORY, Example, fit
+
+
+@pytest.fixture(autouse=True)
+def small_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-computed table has 40 samples: let the model speak from 30 (the product waits for more)."""
+    monkeypatch.setattr(win_model, "MIN_HISTORY", 30)
 
 
 def table() -> list[Example]:
@@ -56,7 +65,7 @@ def test_a_value_never_seen_is_smoothed_not_fatal() -> None:
 
 
 def test_with_little_history_the_stage_rates_answer_and_say_so() -> None:
-    model = fit(table()[:MIN_HISTORY - 1])
+    model = fit(table()[:win_model.MIN_HISTORY - 1])
     score = model.score({"stage": "proposal", "idle": "stale"})
     assert (score.p_win, score.source, score.factors) == (0.3, "stage_rates", ())
 
