@@ -10,6 +10,8 @@ from domain.win_backtest import MIN_CLOSED, Summary
 from domain.win_model import MIN_HISTORY, TEAM_MIN_HISTORY
 from domain.win_training import Check
 
+FEW_SCORES = 100  # a backtest figure on fewer scores is marked as too few to go by
+
 
 def percent(p: float) -> str:
     return f"{round(p * 100)}%"
@@ -48,18 +50,23 @@ def _check_words(check: Check, zh: bool) -> str:
 
 
 def reasons(scored: DealScore, locale: str = "zh") -> str:
+    """The factors in words, each marked ↑ (raises the chance) or ↓ (lowers it)."""
     key = "en" if locale == "en" else "zh"
-    return ("; " if key == "en" else "；").join(str(f[key]) for f in scored.factors())
+    return ("; " if key == "en" else "；").join(f"{arrow(f['weight'])}{f[key]}" for f in scored.factors())
+
+
+def arrow(weight: float) -> str:
+    return "↑" if weight > 0 else "↓"
 
 
 def score_line(scored: DealScore, locale: str = "zh") -> str:
-    deal, score = scored.record.deal, scored.score
+    deal, score, stage = scored.record.deal, scored.score, scored.facts.stage  # the stage at the moment scored
     ref = f" [{deal.ref}]" if deal.ref else ""
     why = reasons(scored, locale)
     if locale == "en":
-        return (f"#{deal.id}{ref} {deal.name} · {deal.stage.label('en')} · P(won) {percent(score.p_win)}, "
+        return (f"#{deal.id}{ref} {deal.name} · {stage.label('en')} · P(won) {percent(score.p_win)}, "
                 f"within 30 days {percent(score.p_win_horizon)}" + (f" · {why}" if why else ""))
-    return (f"#{deal.id}{ref} {deal.name} · {deal.stage.label('zh')} · 赢单概率 {percent(score.p_win)}，"
+    return (f"#{deal.id}{ref} {deal.name} · {stage.label('zh')} · 赢单概率 {percent(score.p_win)}，"
             f"30天内 {percent(score.p_win_horizon)}" + (f" · {why}" if why else ""))
 
 
@@ -72,9 +79,9 @@ def evaluation_text(summaries: Sequence[Summary], cuts: Sequence[datetime], team
                 "closing after the first cut-off.")
     lines = [f"回测：{cuts[0]:%Y-%m-%d} 起共 {len(cuts)} 个截止日；每个截止日用此前关闭的商机建模，给当时未关闭、"
              "后来已关闭的商机打分，与实际结果对比。基准：各阶段的历史赢单率。" if zh else
-             f"Backtest: {len(cuts)} cut-offs from {cuts[0]:%Y-%m-%d}; at each, a model of the deals closed before "
-             "it scores the deals open then that have closed since, against how they ended. Baseline: each stage's "
-             "won share."]
+             f"Backtest: {len(cuts)} cut-off{'s' if len(cuts) != 1 else ''} from {cuts[0]:%Y-%m-%d}; at each, a "
+             "model of the deals closed before it scores the deals open then that have closed since, against how "
+             "they ended. Baseline: each stage's won share."]
     for summary in summaries:
         name = (teams.get(summary.team, summary.team) or "-") if summary.team else ("全部" if zh else "All teams")
         lines.append(_summary_line(name, summary, zh))
@@ -87,8 +94,9 @@ def evaluation_text(summaries: Sequence[Summary], cuts: Sequence[datetime], team
 
 
 def _summary_line(name: str, s: Summary, zh: bool) -> str:
+    few = s.count < FEW_SCORES
     if zh:
         return (f"{name}：打分 {s.count} 次（赢单 {s.won}） AUC 模型 {s.auc:.3f} / 按阶段 {s.auc_baseline:.3f}  "
-                f"Brier 模型 {s.brier:.3f} / 按阶段 {s.brier_baseline:.3f}")
+                f"Brier 模型 {s.brier:.3f} / 按阶段 {s.brier_baseline:.3f}" + ("（样本太少，仅供参考）" if few else ""))
     return (f"{name}: {s.count} scores ({s.won} won)  AUC model {s.auc:.3f} / per-stage {s.auc_baseline:.3f}  "
-            f"Brier model {s.brier:.3f} / per-stage {s.brier_baseline:.3f}")
+            f"Brier model {s.brier:.3f} / per-stage {s.brier_baseline:.3f}" + (" (too few to go by)" if few else ""))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from domain.opportunity import Stage
 from domain.win_features import DealFacts
 
-STALE_CONTACT_DAYS = 14  # no follow-up for longer: call first
+STALE_CONTACT_DAYS = 14  # no follow-up for this long: call first
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def _long_stay(facts: DealFacts) -> bool:
 
 Rule = tuple[Callable[[DealFacts, DealGaps], bool], Action]
 RULES: tuple[Rule, ...] = (
-    (lambda f, g: f.idle_days is None or f.idle_days > STALE_CONTACT_DAYS,
+    (lambda f, g: f.idle_days is None or f.idle_days >= STALE_CONTACT_DAYS,
      Action("call", "今天给客户打个电话，了解项目的最新进展",
             "Call the customer today to hear where the project stands")),
     (lambda f, g: not g.has_contact,

@@ -73,14 +73,16 @@ def describe(feature: str, facts: DealFacts, locale: str = "zh") -> str:
         usual = facts.won_days_in_stage
         if usual is None:
             return f"{stage}阶段已停留{facts.days_in_stage}天" if zh else f"{facts.days_in_stage} days in {stage}"
-        return (f"{stage}阶段已停留{facts.days_in_stage}天，赢单商机平均{usual}天" if zh else
-                f"{facts.days_in_stage} days in {stage}; won deals took {usual}")
+        return (f"{stage}阶段已停留{_days_zh(facts.days_in_stage)}，赢单商机一般只需{usual}天" if zh else
+                f"{_days_en(facts.days_in_stage)} in {stage}; won deals typically took {_days_en(usual)}")
     if feature == "idle":
         if facts.idle_days is None:
             return "还没有任何跟进" if zh else "no follow-up yet"
-        return f"{facts.idle_days}天没有跟进" if zh else f"no follow-up for {facts.idle_days} days"
+        if facts.idle_days == 0:
+            return "今天刚跟进过" if zh else "followed up today"
+        return f"{facts.idle_days}天没有跟进" if zh else f"no follow-up for {_days_en(facts.idle_days)}"
     if feature == "activity":
-        return f"共跟进{facts.activities}次" if zh else f"{facts.activities} follow-ups so far"
+        return f"共跟进{facts.activities}次" if zh else _count_en(facts.activities, "follow-up") + " so far"
     if feature == "quotes":
         if facts.quote_versions == 0:
             return "还没有报价" if zh else "no quote yet"
@@ -88,12 +90,25 @@ def describe(feature: str, facts: DealFacts, locale: str = "zh") -> str:
             return "已报价1版" if zh else "one quote sent"
         return f"报价已改{facts.quote_versions}版" if zh else f"{facts.quote_versions} quote versions"
     if feature == "slips":
-        return (f"预计签约日期推迟过{facts.close_slips}次" if zh else f"close date moved {facts.close_slips} times")
+        return (f"预计签约日期推迟过{facts.close_slips}次" if zh else
+                f"close date moved {_count_en(facts.close_slips, 'time')}")
     if feature == "owner":
-        return "负责人过往的赢单情况" if zh else "the owner's record"
+        return "这位负责人以往同类商机的输赢" if zh else "how this owner's deals have ended before"
     if feature == "amount":
         return f"金额{facts.amount / 10_000:g}万" if zh else f"amount ¥{facts.amount:,}"
     value = {"industry": facts.industry, "region": facts.region, "source": facts.source}.get(feature) or "-"
     names = {"industry": ("行业", "industry"), "region": ("区域", "region"), "source": ("来源", "source")}
     zh_name, en_name = names.get(feature, (feature, feature))
     return f"{zh_name}：{value}" if zh else f"{en_name}: {value}"
+
+
+def _days_zh(days: int) -> str:
+    return "不到1天" if days == 0 else f"{days}天"
+
+
+def _days_en(days: int) -> str:
+    return "less than a day" if days == 0 else _count_en(days, "day")
+
+
+def _count_en(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

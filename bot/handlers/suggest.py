@@ -14,7 +14,7 @@ from bot.handlers.deals import LOST_LABELS
 from bot.registry import command
 from bot.reply import Reply
 from bot.win_scoring import DealScore, current_model
-from bot.win_text import fitted_line, percent
+from bot.win_text import arrow, fitted_line, percent
 from domain.next_action import Action, DealGaps, next_actions, won_deal_actions
 from domain.opportunity import Opportunity, Stage
 from domain.payments import overdue
@@ -72,7 +72,7 @@ def _reasons(ctx: Context, scored: DealScore) -> list[str]:
     if not factors:
         return [ctx.t("（历史数据还不够，按阶段的基准赢单率估算）", "(Too little history yet: the stage's base rate)")]
     key = "en" if ctx.locale == "en" else "zh"
-    return [ctx.t("原因：", "Why:"), *(f"{'↑' if f['weight'] > 0 else '↓'} {f[key]}" for f in factors)]
+    return [ctx.t("原因：", "Why:"), *(f"{arrow(f['weight'])} {f[key]}" for f in factors)]
 
 
 def _action_lines(ctx: Context, actions: list[Action]) -> list[str]:

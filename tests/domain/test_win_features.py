@@ -30,15 +30,19 @@ def test_facts_become_categories_relative_to_won_deals() -> None:
 
 
 def test_factors_read_as_a_manager_would_say_them() -> None:
-    assert describe("stay", facts()) == "谈判阶段已停留21天，赢单商机平均9天"
-    assert describe("stay", facts(), "en") == "21 days in Negotiation; won deals took 9"
+    assert describe("stay", facts()) == "谈判阶段已停留21天，赢单商机一般只需9天"
+    assert describe("stay", facts(), "en") == "21 days in Negotiation; won deals typically took 9 days"
+    assert describe("stay", facts(days_in_stage=0, won_days_in_stage=1), "en") == (
+        "less than a day in Negotiation; won deals typically took 1 day")
+    assert describe("idle", facts(idle_days=1), "en") == "no follow-up for 1 day"
+    assert describe("idle", facts(idle_days=0)) == "今天刚跟进过"
     assert describe("idle", facts()) == "12天没有跟进"
     assert describe("idle", facts(idle_days=None), "en") == "no follow-up yet"
     assert describe("quotes", facts()) == "报价已改2版"
     assert describe("quotes", facts(quote_versions=0), "en") == "no quote yet"
     assert describe("quotes", facts(quote_versions=1)) == "已报价1版"
-    assert describe("owner", facts()) == "负责人过往的赢单情况"
-    assert describe("slips", facts(), "en") == "close date moved 1 times"
+    assert describe("owner", facts()) == "这位负责人以往同类商机的输赢"
+    assert describe("slips", facts(), "en") == "close date moved 1 time"
     assert describe("amount", facts()) == "金额60万"
     assert describe("industry", facts()) == "行业：制造"
     assert describe("source", facts(), "en") == "source: -"
@@ -51,4 +55,4 @@ def test_a_model_over_these_features_learns_that_long_stays_lose() -> None:
     slow, quick = model.score(features(facts(days_in_stage=30))), model.score(features(facts(days_in_stage=5)))
     assert slow.p_win < quick.p_win
     assert slow.factors[0].feature == "stay" and slow.factors[0].weight < 0
-    assert describe(slow.factors[0].feature, facts(days_in_stage=30)) == "谈判阶段已停留30天，赢单商机平均9天"
+    assert describe(slow.factors[0].feature, facts(days_in_stage=30)) == "谈判阶段已停留30天，赢单商机一般只需9天"
