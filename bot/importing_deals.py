@@ -10,6 +10,7 @@ one audit batch. Reps, stored deals and their follow-ups are read in bulk, not r
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -129,7 +130,10 @@ async def _plan(uow: UnitOfWork, rows: Sequence[DealRow], customers: _Customers,
     for rep in await uow.reps.list():
         reps.setdefault(rep.name.casefold(), rep)
     stored = await uow.opportunities.by_refs(row.ref for row in rows)
-    followups = await uow.followups.for_opportunities(d.id for d in stored.values() if d.id is not None)
+    by_id = await uow.opportunities.many(
+        int(r.ref[1:]) for r in rows if r.ref not in stored and _OWN_ID.fullmatch(r.ref))
+    followups = await uow.followups.for_opportunities(
+        d.id for d in (*stored.values(), *by_id.values()) if d.id is not None)
     plans = []
     for row in rows:
         owner = reps.get(row.owner.casefold())
@@ -139,6 +143,11 @@ async def _plan(uow: UnitOfWork, rows: Sequence[DealRow], customers: _Customers,
             continue
         customer = await customers.resolve(row.customer)
         deal = stored.get(row.ref)
+        if deal is None and _OWN_ID.fullmatch(row.ref) and (same := by_id.get(int(row.ref[1:]))) is not None:
+            if same.ref or same.customer_id != customer.id:
+                report.errors.append(_clash(row.row, row.ref))
+                continue
+            deal = same  # exported from this database (a deal made in dealbot): the same deal, updated
         planned = _plan_row(row, owner, customer, deal, followups.get(deal.id or 0, []) if deal else [])
         target = report.created if planned.is_new else report.updated if planned.changes.names else report.unchanged
         target.append(planned.outcome)
@@ -146,6 +155,14 @@ async def _plan(uow: UnitOfWork, rows: Sequence[DealRow], customers: _Customers,
             plans.append(planned)
     report.errors.sort(key=lambda error: error.row)
     return plans
+
+
+_OWN_ID = re.compile(r"#\d{1,18}")  # what `export deals` writes for a deal made in dealbot
+
+
+def _clash(row: int, ref: str) -> RowError:
+    return RowError(row, f"编号「{ref}」是本系统另一个商机的商机号（客户不同）：请改用原系统的编号",
+                    f"the ref '{ref}' is the number of another deal here (another customer): use the old system's id")
 
 
 def _plan_row(row: DealRow, owner: Rep, customer: Customer, deal: Opportunity | None,

@@ -205,3 +205,24 @@ async def test_export_then_import_into_an_empty_database_is_the_same_pipeline(
     after = await pipeline(uow_factory)
     assert after == before
     assert after[2][15][-1] == call.replace(microsecond=0) == after[2][16]
+
+
+async def test_a_deal_made_in_dealbot_comes_back_as_itself_and_a_clashing_number_is_refused(
+        uow_factory: Factory, tmp_path: Path) -> None:
+    reps = await people(uow_factory)
+    async with uow_factory() as uow:
+        customer = await uow.customers.add(Customer(name="杭州明途信息技术有限公司"))
+        made = await uow.opportunities.add(Opportunity(customer.id or 0, "明途CRM", owner_id=reps["王磊"].id,
+                                                       team_id=reps["王磊"].team_id, created_at=NOW))
+        await uow.commit()
+    exported = tmp_path / "export.csv"
+    assert await export_deals_file(uow_factory, exported, tz=TZ) == 1
+    assert f"#{made.id}," in exported.read_text(encoding="utf-8-sig")
+    again = await imported(uow_factory, exported)
+    assert (len(again.created), len(again.unchanged), again.errors) == (0, 1, [])
+    other = tmp_path / "other.csv"
+    sheet(other, [f"#{made.id},,上海瑞丰医疗,医疗,,王磊,,10万,,2026-01-01,谈判,,,,"])
+    refused = await imported(uow_factory, other)
+    assert refused.created == [] and [e.row for e in refused.errors] == [2]
+    assert "是本系统另一个商机的商机号" in refused.errors[0].zh
+    assert await count(uow_factory, "opportunities") == 1
