@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -76,6 +76,7 @@ class HealthFacts:
     last_won_at: datetime | None = None
     newest_deal_at: datetime | None = None
     open_deals: int = 0
+    created_at: datetime | None = None  # when the customer was added: a new one is not judged on silence yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,7 @@ def at_risk(healths: Iterable[Health], limit: int) -> list[Health]:
 def assess(facts: HealthFacts, now: datetime) -> Health:
     """The customer's health at `now` (aware)."""
     return Health(facts.customer_id, (
-        recency(facts, now), frequency(facts), response(facts, now), complaints(facts), payments(facts, now),
+        recency(facts, now), frequency(facts, now), response(facts, now), complaints(facts), payments(facts, now),
         delivery(facts), renewal(facts, now)))
 
 
@@ -150,8 +151,16 @@ def _scaled(maximum: int, value: float, full_at: float, zero_at: float) -> int:
     return round(maximum * min(max(share, 0.0), 1.0))
 
 
+def is_new(f: HealthFacts, now: datetime) -> bool:
+    """Added within FRESH_DAYS: silence says nothing yet."""
+    return f.created_at is not None and now - f.created_at <= timedelta(days=FRESH_DAYS)
+
+
 def recency(f: HealthFacts, now: datetime) -> Component:
     if f.last_contact is None:
+        if is_new(f, now):
+            return Component("recency", RECENCY_MAX // 2, RECENCY_MAX, "新客户，还没有跟进（按中性计）",
+                             "New customer, no contact yet (neutral)")
         return Component("recency", 0, RECENCY_MAX, "还没有任何跟进或来信", "No follow-up or mail yet")
     days = max((now - f.last_contact).days, 0)
     points = _scaled(RECENCY_MAX, days, FRESH_DAYS, STALE_DAYS)
@@ -163,8 +172,11 @@ def recency(f: HealthFacts, now: datetime) -> Component:
                      f"No contact for {days} days (last {when_en})")
 
 
-def frequency(f: HealthFacts) -> Component:
+def frequency(f: HealthFacts, now: datetime) -> Component:
     points = _scaled(FREQUENCY_MAX, f.contacts, BUSY_CONTACTS, 0)
+    if f.contacts == 0 and is_new(f, now):
+        return Component("frequency", FREQUENCY_MAX // 2, FREQUENCY_MAX, "新客户（按中性计）",
+                         "New customer (neutral)")
     if f.contacts == 0:
         return Component("frequency", 0, FREQUENCY_MAX, f"近 {WINDOW_DAYS} 天没有任何跟进",
                          f"No contact in the last {WINDOW_DAYS} days")

@@ -180,3 +180,6 @@ class SqlAlchemyHealthReader:
         for cid, first_won, last_won, newest, open_deals in (await self.session.execute(stmt)).all():
             into[cid].values.update(first_won_at=_aware(first_won), last_won_at=_aware(last_won),
                                     newest_deal_at=_aware(newest), open_deals=int(open_deals or 0))
+        customers = select(CustomerRow.id, CustomerRow.created_at).where(CustomerRow.id.in_(chunk))
+        for cid, created in (await self.session.execute(customers)).all():
+            into[cid].values["created_at"] = _aware(created)

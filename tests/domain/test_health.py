@@ -40,11 +40,15 @@ def test_recency_is_full_within_two_weeks_and_fades_to_nothing_at_120_days() -> 
     assert recency(facts(last_contact=days_ago(200)), NOW).points == 0
     never = recency(facts(), NOW)
     assert (never.points, never.neutral, never.zh) == (0, False, "还没有任何跟进或来信")
+    new = recency(facts(created_at=days_ago(3)), NOW)  # added three days ago: not judged on silence yet
+    assert (new.points, new.zh) == (10, "新客户，还没有跟进（按中性计）")
+    assert recency(facts(created_at=days_ago(30)), NOW).points == 0
 
 
 def test_frequency_counts_contacts_of_the_last_90_days() -> None:
-    assert [frequency(facts(contacts=n)).points for n in (0, 1, 3, 6, 20)] == [0, 2, 8, 15, 15]
-    assert frequency(facts(contacts=4)).zh == "近 90 天跟进 4 次"
+    assert [frequency(facts(contacts=n), NOW).points for n in (0, 1, 3, 6, 20)] == [0, 2, 8, 15, 15]
+    assert frequency(facts(contacts=4), NOW).zh == "近 90 天跟进 4 次"
+    assert frequency(facts(created_at=days_ago(3)), NOW).points == 7
 
 
 def test_response_time_averages_answers_and_counts_old_unanswered_mails_as_slow() -> None:

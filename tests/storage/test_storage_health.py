@@ -81,7 +81,7 @@ async def test_facts_of_one_customer_are_aggregated_from_every_source(
         notes=("一切顺利，没有投诉", "客户投诉交付太慢"),
         payments_due=2, overdue=(date(2025, 1, 15),), open_change_requests=1, ratings=(2, 4),
         first_won_at=datetime(2024, 2, 1, tzinfo=now.tzinfo), last_won_at=datetime(2024, 2, 1, tzinfo=now.tzinfo),
-        newest_deal_at=now, open_deals=1)
+        newest_deal_at=now, open_deals=1, created_at=now)
 
 
 async def test_facts_of_many_customers_and_the_digest_candidates(
