@@ -40,8 +40,8 @@ _BY_INTENT: dict[str, tuple[str, ...]] = {
               "回款计划历史", "plan history", "payment plan history",
               "业绩", "results", "漏斗", "funnel", "预测", "forecast", "排行", "leaderboard", "排行榜",
               "reminders", "我的提醒", "提醒列表", "风险", "risks", "风险提醒", "risk warnings",
-              "建议", "suggest", "赢单概率", "赢单率", "成交概率", "win probability", "win chance",
-              "chance of winning"),
+              "建议", "suggest", "下一步建议", "next best action", "赢单概率", "赢单率", "成交概率",
+              "win probability", "win chance", "chance of winning"),
     "help": ("帮助", "help", "?", "？"),
 }
 COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.items() for word in words}
