@@ -183,3 +183,15 @@ async def test_two_processes_scoring_the_same_night_score_it_once(world: tuple[C
         for engine in engines:
             await engine.dispose()
     assert sorted(counts)[0] == 0 < sorted(counts)[1]
+
+
+async def test_asking_for_the_win_probability_never_wins_the_deal(world: tuple[Console, World]) -> None:
+    console, built = world
+    mine = (await open_deals(console, built, built.reps[0]))[0]
+    async with console.app.uow_factory() as uow:
+        before = await uow.opportunities.get(mine)
+    for text in (f"赢单概率 #{mine}", f"赢单率 #{mine}", f"win probability #{mine}", f"成交概率 #{mine}"):
+        assert re.search(r"(赢单概率 \d+%|Chance of winning \d+%)", await console.say(text)), text
+    async with console.app.uow_factory() as uow:
+        after = await uow.opportunities.get(mine)
+    assert (after.stage, len(after.history)) == (before.stage, len(before.history))
