@@ -32,21 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.group("db", "db_command", help="database tasks")
     db.add("upgrade", help="apply migrations")
     db.add("recount", help="recount the deal totals summary from the deals / 重新统计商机合计")
-    imports = sub.group("import", "import_command", help="bulk import")
-    customers = imports.add("customers", help="customers from .xlsx or .csv (dry run unless --commit)")
-    customers.add_argument("file")
-    customers.add_argument("--commit", action="store_true", help="write the good rows")
-    targets = imports.add("targets", help="sales targets from .xlsx or .csv: team or rep, period, target "
-                          "(dry run unless --commit) / 业绩目标")
-    targets.add_argument("file")
-    targets.add_argument("--commit", action="store_true", help="write the good rows")
-    deals = imports.add("deals", help="an existing pipeline from .xlsx or .csv: ref, customer, owner, amount, "
-                        "stage, dates, stage history, follow-ups (dry run unless --commit) / 导入商机")
-    deals.add_argument("file")
-    deals.add_argument("--commit", action="store_true", help="write the good rows")
-    exports = sub.group("export", "export_command", help="bulk export")
-    exports.add("deals", help="every deal to .xlsx or .csv, in the columns import deals reads / 导出商机").add_argument(
-        "file")
+    add_bulk(sub)
     users = sub.group("users", "users_command", help="people and teams")
     users.add("import", help="users from .csv or .toml").add_argument("file")
     demo = sub.add("demo", help="load a realistic sample company")
@@ -64,6 +50,24 @@ def build_parser() -> argparse.ArgumentParser:
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
+
+
+def add_bulk(sub: Subcommands) -> None:
+    """`import customers|targets|deals FILE [--commit]` and `export deals FILE`."""
+    imports = sub.group("import", "import_command", help="bulk import")
+    sheets = {
+        "customers": "customers from .xlsx or .csv (dry run unless --commit)",
+        "targets": "sales targets from .xlsx or .csv: team or rep, period, target (dry run unless --commit) / 业绩目标",
+        "deals": "an existing pipeline from .xlsx or .csv: ref, customer, owner, amount, stage, dates, stage "
+                 "history, follow-ups (dry run unless --commit) / 导入商机",
+    }
+    for name, text in sheets.items():
+        sheet = imports.add(name, help=text)
+        sheet.add_argument("file")
+        sheet.add_argument("--commit", action="store_true", help="write the good rows")
+    exports = sub.group("export", "export_command", help="bulk export")
+    exports.add("deals", help="every deal to .xlsx or .csv, in the columns import deals reads / 导出商机").add_argument(
+        "file")
 
 
 def _deal_count(text: str) -> int:
