@@ -49,7 +49,7 @@ async def suggest(ctx: Context, args: Args) -> Reply:
     scored = fitted.score(record, ctx.now)
     if scored is None:  # created in the future by a clock skew: nothing known yet
         return Reply.text(ctx.t("这个商机还没有可用的数据。", "Nothing is known about this deal yet."), error=True)
-    lines = [_chance(ctx, scored), *_reasons(ctx, scored),
+    lines = [_chance(ctx, scored), *_reasons(ctx, scored, fitted.model.speaks),
              *_action_lines(ctx, next_actions(scored.facts, gaps, opp.id))]
     return Reply.card(title, lines=lines, footer=fitted_line(fitted, ctx.locale))
 
@@ -67,8 +67,10 @@ def _chance(ctx: Context, scored: DealScore) -> str:
     return ctx.t(f"赢单概率 {p}，30天内签约的概率 {soon}", f"Chance of winning {p}; of signing within 30 days {soon}")
 
 
-def _reasons(ctx: Context, scored: DealScore) -> list[str]:
+def _reasons(ctx: Context, scored: DealScore, enough_history: bool) -> list[str]:
     factors = scored.factors()
+    if not factors and enough_history:  # the model was not trusted (see the model line)
+        return [ctx.t("（按这个阶段的历史赢单率估算）", "(This stage's historical win rate)")]
     if not factors:
         return [ctx.t("（历史数据还不够，按阶段的基准赢单率估算）", "(Too little history yet: the stage's base rate)")]
     key = "en" if ctx.locale == "en" else "zh"

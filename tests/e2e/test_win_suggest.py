@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 from typing import cast
@@ -20,10 +21,11 @@ from bot.digest.jsonview import as_json
 from bot.digest.markdown import render_markdown
 from bot.digest.messages import plain
 from bot.digest.settings import DigestSettings
-from bot.win_scoring import MODEL_KEY, fit_at
+from bot.win_scoring import MODEL_KEY, fit_at, fitted_to_json
 from domain.next_action import DealGaps, next_actions
 from domain.opportunity import Stage
 from domain.win_ports import WinUnitOfWork
+from domain.win_training import Check
 from scheduler.win_scores import WinSettings, refresh_win_scores
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
@@ -195,3 +197,20 @@ async def test_asking_for_the_win_probability_never_wins_the_deal(world: tuple[C
     async with console.app.uow_factory() as uow:
         after = await uow.opportunities.get(mine)
     assert (after.stage, len(after.history)) == (before.stage, len(before.history))
+
+
+async def test_an_untrusted_model_answers_with_the_stage_rate_and_says_why(world: tuple[Console, World]) -> None:
+    console, built = world
+    fitted = await fit_at(uows(console), NOW)
+    untrusted = replace(fitted, model=replace(fitted.model, trusted=False), check=Check(300, 0.3, 0.2, True))
+    async with uows(console)() as uow:
+        await uow.settings.put(MODEL_KEY, fitted_to_json(untrusted))
+        await uow.commit()
+    mine = (await open_deals(console, built, built.reps[0]))[0]
+    out = await console.say(f"建议 #{mine}")
+    async with uows(console)() as uow:
+        [record] = await uow.wins.records([mine])
+    stage = record.deal.stage.value
+    assert f"赢单概率 {round(round(fitted.model.pooled.prior(stage), 3) * 100)}%" in out
+    assert "（按这个阶段的历史赢单率估算）" in out and "原因：" not in out
+    assert "注意：模型在最近关闭的商机上明显不如按阶段的历史赢单率（Brier 0.300 对 0.200）" in out
