@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.opportunity import Stage
 from domain.win_features import DealFacts, describe, features
-from domain.win_model import Score, WinModel, model_from_json, model_to_json
+from domain.win_model import ModelBuilder, Score, WinModel, model_from_json, model_to_json
 from domain.win_ports import StoredScore, WinDataRepository, WinUnitOfWork
 from domain.win_snapshot import DealRecord, Stay, closed_path, facts_at
 from domain.win_training import HELD_SHARE, NOT_CHECKED, Check, GuardedTrainer
@@ -26,6 +26,7 @@ UowFactory = Callable[[], WinUnitOfWork]
 Source = UowFactory | WinDataRepository
 MODEL_KEY = "win_model"  # settings: the model the nightly job fitted, for `建议 #12`
 STALE = timedelta(days=3)  # an older stored model is fitted again
+IN_REQUEST = 5_000  # closed deals a chat request may fit a model on (when none is stored yet)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Fitted:
     won_stay: Mapping[Stage, int]
     closed: int = 0  # deals closed before as_of
     check: Check = NOT_CHECKED  # how it did on the last 90 days of closures (domain.win_training)
+    pending: bool = False  # too much history to fit during a chat request: the stage base rates, until tonight
 
     def score(self, record: DealRecord, at: datetime) -> DealScore | None:
         """The deal as it was at `at`, scored; None when it was not open then."""
@@ -129,10 +131,14 @@ def fitted_from_json(data: Mapping[str, Any]) -> Fitted:
 
 
 async def current_model(uow: WinUnitOfWork, now: datetime) -> Fitted:
-    """The model the nightly job stored, unless it is older than STALE; else one fitted now through `uow`."""
+    """The model the nightly job stored, unless it is older than STALE; else one fitted now through `uow` when
+    the history is small enough to fit within a chat request (IN_REQUEST closed deals, about a second);
+    else the stage base rates, `pending` (the nightly job fits the model)."""
     stored = await uow.settings.get(MODEL_KEY)
     if stored is not None:
         fitted = fitted_from_json(stored)
         if now - STALE <= fitted.as_of <= now:
             return fitted
+    if await uow.wins.count_closed(now) > IN_REQUEST:
+        return Fitted(now, ModelBuilder().model(), {}, pending=True)
     return await fit_at(uow.wins, now)

@@ -21,6 +21,10 @@ def fitted_line(fitted: Fitted, locale: str = "zh") -> str:
     """What the scores rest on, and how the model did on the recent history."""
     zh, day = locale != "en", f"{fitted.as_of:%Y-%m-%d}"
     size, teams = fitted.model.pooled.size, len(fitted.model.teams)
+    if fitted.pending:
+        return ("模型尚未生成（每晚按全部已关闭商机更新，`dealbot score` 可随时查看）：暂按各阶段的基准赢单率估算" if zh
+                else "The model is not fitted yet (every night, on all closed deals; `dealbot score` any time): "
+                "stage base rates for now")
     if size < MIN_HISTORY:
         return (f"历史太少（{day} 前关闭 {fitted.closed} 个商机，样本 {size} 个，少于 {MIN_HISTORY} 个）："
                 "按各阶段的基准赢单率估算" if zh else

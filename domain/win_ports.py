@@ -43,6 +43,9 @@ class WinDataRepository(Protocol):
     async def closed_page(self, before: datetime, after_id: int, limit: int) -> list[DealRecord]:
         """Deals won or lost before `before`, by id after `after_id`, at most `limit`."""
 
+    async def count_closed(self, before: datetime) -> int:
+        """How many deals were won or lost before `before`."""
+
     async def closed_quantile(self, before: datetime, share: float) -> datetime | None:
         """When the first `share` (0..1) of the deals closed before `before` had closed (None: none had)."""
 

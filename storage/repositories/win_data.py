@@ -47,9 +47,13 @@ class SqlAlchemyWinDataRepository:
         where = and_(DEALS.c.closed_at < before, DEALS.c.stage.in_(CLOSED))
         return await self._page(where, after_id, limit)
 
+    async def count_closed(self, before: datetime) -> int:
+        where = and_(DEALS.c.closed_at < before, DEALS.c.stage.in_(CLOSED))
+        return int(await self.session.scalar(select(func.count()).select_from(DEALS).where(where)) or 0)
+
     async def closed_quantile(self, before: datetime, share: float) -> datetime | None:
         where = and_(DEALS.c.closed_at < before, DEALS.c.stage.in_(CLOSED))
-        count = int(await self.session.scalar(select(func.count()).select_from(DEALS).where(where)) or 0)
+        count = await self.count_closed(before)
         if not count:
             return None
         stmt = select(DEALS.c.closed_at).where(where).order_by(DEALS.c.closed_at)

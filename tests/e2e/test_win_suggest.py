@@ -15,6 +15,7 @@ from typing import cast
 
 import pytest
 
+from bot import win_scoring
 from bot.digest.compose import compose_digest
 from bot.digest.html import render_html
 from bot.digest.jsonview import as_json
@@ -22,6 +23,7 @@ from bot.digest.markdown import render_markdown
 from bot.digest.messages import plain
 from bot.digest.settings import DigestSettings
 from bot.win_scoring import MODEL_KEY, fit_at, fitted_to_json
+from domain.insights import STAGE_BASE_RATES
 from domain.next_action import DealGaps, next_actions
 from domain.opportunity import Stage
 from domain.win_ports import WinUnitOfWork
@@ -214,3 +216,15 @@ async def test_an_untrusted_model_answers_with_the_stage_rate_and_says_why(world
     assert f"赢单概率 {round(round(fitted.model.pooled.prior(stage), 3) * 100)}%" in out
     assert "（按这个阶段的历史赢单率估算）" in out and "原因：" not in out
     assert "注意：模型在最近关闭的商机上明显不如按阶段的历史赢单率（Brier 0.300 对 0.200）" in out
+
+
+async def test_without_a_stored_model_a_big_history_is_not_fitted_in_the_chat_request(
+        world: tuple[Console, World], monkeypatch: pytest.MonkeyPatch) -> None:
+    console, built = world
+    monkeypatch.setattr(win_scoring, "IN_REQUEST", 10)  # the world has ~100 closed deals: "too many"
+    mine = (await open_deals(console, built, built.reps[0]))[0]
+    out = await console.say(f"建议 #{mine}")
+    assert "模型尚未生成" in out and "（历史数据还不够" in out
+    async with uows(console)() as uow:
+        stage = (await uow.opportunities.get(mine)).stage
+    assert f"赢单概率 {round(STAGE_BASE_RATES[stage] * 100)}%" in out
