@@ -8,7 +8,7 @@ from domain.activity import FollowUp, Reminder
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.lead import Lead
-from domain.opportunity import Opportunity
+from domain.opportunity import CloseDateMove, Opportunity
 from domain.ports import UnitOfWork
 from domain.quote import Quote
 
@@ -17,7 +17,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "opportunity": ("opportunities", Opportunity), "followup": ("followups", FollowUp),
     "reminder": ("reminders", Reminder), "quote": ("quotes", Quote), "contract": ("contracts", Contract),
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
-    "invoice": ("invoices", Invoice),
+    "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
 }
 
 

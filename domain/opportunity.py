@@ -150,3 +150,15 @@ def _hint(source: Stage, target: Stage) -> dict[str, str]:
         "hint": "下一步可以是 " + "、".join(s.label("zh") for s in allowed),
         "hint_en": "next can be " + ", ".join(s.label("en") for s in allowed),
     }
+
+
+@dataclass(slots=True)
+class CloseDateMove:
+    """The expected close date moved later (a slip): what the win model counts (issue #13)."""
+
+    opportunity_id: int
+    before: datetime
+    after: datetime
+    at: datetime
+    by: int | None = None
+    id: int | None = None

@@ -20,7 +20,7 @@ from domain.daily_report import DailyReport
 from domain.delivery import Project
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope
-from domain.opportunity import Opportunity, Stage
+from domain.opportunity import CloseDateMove, Opportunity, Stage
 from domain.people import Rep, Team
 from domain.quote import Quote
 from domain.system_ports import (
@@ -210,6 +210,7 @@ class UnitOfWork(Protocol):
     opportunities: OpportunityRepository
     followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
+    close_moves: PerOpportunity[CloseDateMove]
     contracts: PerOpportunity[Contract]
     milestones: MilestoneRepository
     payments: PerOpportunity[Payment]

@@ -19,6 +19,7 @@ from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.health import HealthReader
+from domain.opportunity import CloseDateMove
 from domain.ports import (
     AuditRepository,
     ContactRepository,
@@ -58,6 +59,7 @@ from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemy
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
 from storage.repositories.records import (
     SqlAlchemyChangeRequestRepository,
+    SqlAlchemyCloseDateMoveRepository,
     SqlAlchemyContractRepository,
     SqlAlchemyFollowUpRepository,
     SqlAlchemyInvoiceRepository,
@@ -103,6 +105,7 @@ class SqlAlchemyUnitOfWork:
     opportunities: OpportunityRepository
     followups: FollowUpRepository
     quotes: PerOpportunity[Quote]
+    close_moves: PerOpportunity[CloseDateMove]  # expected close dates moved later (issue #13)
     contracts: PerOpportunity[Contract]
     milestones: MilestoneRepository
     payments: PerOpportunity[Payment]
@@ -145,6 +148,7 @@ class SqlAlchemyUnitOfWork:
         self.opportunities = SqlAlchemyOpportunityRepository(session)
         self.followups = SqlAlchemyFollowUpRepository(session)
         self.quotes = SqlAlchemyQuoteRepository(session)
+        self.close_moves = SqlAlchemyCloseDateMoveRepository(session)
         self.contracts = SqlAlchemyContractRepository(session)
         self.milestones = SqlAlchemyPaymentMilestoneRepository(session)
         self.payments = SqlAlchemyPaymentRepository(session)

@@ -2,6 +2,7 @@
 
 from bot.handlers import (
     analytics,
+    close_date,
     customers,
     daily_reports,
     deals,
@@ -22,6 +23,6 @@ from bot.handlers import (
     undo,
 )
 
-__all__ = ["analytics", "customers", "daily_reports", "deals", "email", "held_mail", "invoices", "leads", "mail_admin",
-           "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
+__all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
+           "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
            "targets", "undo"]

@@ -49,6 +49,7 @@ COMMAND_INTENTS: dict[str, str] = {word: kind for kind, words in _BY_INTENT.item
 # plans, sharing, undo, daily reports, targets, quiet hours and reminder actions have no intent of their
 # own in the parse contract.
 NOT_MAPPED = frozenset({
+    "预计签约", "签约日期", "预计成交", "close date", "expected close",
     "邮件", "email", "发邮件", "send email", "转给", "handover", "hand over", "归档", "file", "归档邮件", "file mail",
     "忽略", "ignore", "忽略邮件", "ignore mail", "核实邮箱", "verify email", "发票", "invoice", "红冲",
     "red reverse", "reverse invoice", "作废发票", "void invoice", "线索 转商机", "lead convert", "转商机",

@@ -7,6 +7,7 @@ from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow, WinScoreRow
 from storage.models.sales import (
+    CloseDateMoveRow,
     ContactRow,
     CustomerNameRow,
     CustomerRow,
@@ -22,7 +23,8 @@ from storage.models.sales import (
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 
 __all__ = [
-    "AuditRow", "Base", "ChangeRequestRow", "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow",
+    "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow", "CustomerNameRow",
+    "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",

@@ -226,3 +226,16 @@ class QuoteRow(Base):
     note: Mapped[LongText]
     created_by: Mapped[int | None]
     created_at: Mapped[datetime | None]
+
+
+class CloseDateMoveRow(Base):
+    """An open deal's expected close date moved later (migration 0017)."""
+
+    __tablename__ = "close_date_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = parent("opportunities.id", cascade=True)
+    before: Mapped[datetime]
+    after: Mapped[datetime]
+    at: Mapped[datetime]
+    by: Mapped[int | None]

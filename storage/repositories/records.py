@@ -11,10 +11,12 @@ from sqlalchemy import Select, bindparam, insert, select
 from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.delivery import ChangeRequest, Milestone, Project, Rating, Task
+from domain.opportunity import CloseDateMove
 from domain.quote import Quote
 from storage.mapping import RowMapper
 from storage.models import (
     ChangeRequestRow,
+    CloseDateMoveRow,
     ContractRow,
     FollowUpRow,
     InvoiceRow,
@@ -65,6 +67,10 @@ class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRo
 
         return await self._all(statement(type(self), "by_rep", build),
                                {"rep": rep_id, "since": since, "until": until, "limit": limit})
+
+
+class SqlAlchemyCloseDateMoveRepository(PerOpportunityRepository[CloseDateMove, CloseDateMoveRow]):
+    row, mapper, what, order = CloseDateMoveRow, RowMapper(CloseDateMove), ("签约日期调整", "close date move"), ("at",)
 
 
 class SqlAlchemyQuoteRepository(PerOpportunityRepository[Quote, QuoteRow]):

@@ -26,11 +26,20 @@ from domain.money import Money
 from domain.opportunity import OPEN_STAGES, Opportunity, Stage, StageChange
 from domain.win_ports import Mover, StoredScore
 from domain.win_snapshot import DealRecord
-from storage.models import CustomerRow, FollowUpRow, OpportunityRow, QuoteRow, StageChangeRow, WinScoreRow
+from storage.models import (
+    CloseDateMoveRow,
+    CustomerRow,
+    FollowUpRow,
+    OpportunityRow,
+    QuoteRow,
+    StageChangeRow,
+    WinScoreRow,
+)
 from storage.repositories.base import dialect_insert, table_of
 
 DEALS, CHANGES, FOLLOWUPS = table_of(OpportunityRow), table_of(StageChangeRow), table_of(FollowUpRow)
 QUOTES, CUSTOMERS, SCORES = table_of(QuoteRow), table_of(CustomerRow), table_of(WinScoreRow)
+MOVES = table_of(CloseDateMoveRow)
 COLUMNS = (DEALS.c.id, DEALS.c.customer_id, DEALS.c.name, DEALS.c.ref, DEALS.c.source, DEALS.c.owner_id,
            DEALS.c.team_id, DEALS.c.stage, DEALS.c.amount, DEALS.c.amount_currency, DEALS.c.created_at,
            DEALS.c.closed_at)
@@ -88,10 +97,11 @@ class SqlAlchemyWinDataRepository:
             changes[c.opportunity_id].append(StageChange(Stage(c.source), Stage(c.target), c.at, None))
         followups = await self._times(FOLLOWUPS.c.opportunity_id, FOLLOWUPS.c.at, ids)
         quotes = await self._times(QUOTES.c.opportunity_id, QUOTES.c.created_at, ids)
+        slips = await self._times(MOVES.c.opportunity_id, MOVES.c.at, ids)
         customers = {c.id: c for c in await self._rows(select(CUSTOMERS.c.id, CUSTOMERS.c.industry, CUSTOMERS.c.region)
                                                        .where(CUSTOMERS.c.id.in_({r.customer_id for r in rows})))}
-        return [_record(row, changes[row.id], followups[row.id], quotes[row.id], customers.get(row.customer_id))
-                for row in rows]
+        return [_record(row, changes[row.id], (followups[row.id], quotes[row.id], slips[row.id]),
+                        customers.get(row.customer_id)) for row in rows]
 
     async def _times(self, parent: Any, at: Any, ids: list[int]) -> dict[int, list[datetime]]:
         found: dict[int, list[datetime]] = defaultdict(list)
@@ -132,13 +142,14 @@ class SqlAlchemyWinDataRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-def _record(row: Row[Any], history: list[StageChange], followups: list[datetime], quotes: list[datetime],
+def _record(row: Row[Any], history: list[StageChange], times: tuple[list[datetime], list[datetime], list[datetime]],
             customer: Row[Any] | None) -> DealRecord:
+    """`times`: of the follow-ups, the quote versions and the close-date slips."""
     amount = Money(row.amount, row.amount_currency or "CNY") if row.amount is not None else None
     deal = Opportunity(customer_id=row.customer_id, name=row.name, owner_id=row.owner_id, team_id=row.team_id,
                        stage=Stage(row.stage), amount=amount, ref=row.ref, source=row.source, history=history,
                        created_at=row.created_at, closed_at=row.closed_at, id=row.id)
-    return DealRecord(deal, sorted(followups), sorted(quotes), (), customer.industry if customer else "",
+    return DealRecord(deal, *times, customer.industry if customer else "",
                       customer.region if customer else "", row.source, str(row.team_id or ""))
 
 

@@ -16,7 +16,7 @@ Rows = dict[Hashable, Any]
 _TABLES = ("reps", "teams", "customers", "contacts", "leads", "opportunities", "followups", "quotes",
            "contracts", "milestones", "payments", "invoices", "projects", "reminders", "audit", "inbox",
            "audit_undone", "outbox", "settings", "mail_threads", "mail_quarantine", "daily_reports",
-           "targets")
+           "targets", "close_moves")
 _WHAT = {
     "reps": ("销售", "rep"), "teams": ("团队", "team"), "customers": ("客户", "customer"),
     "contacts": ("联系人", "contact"), "leads": ("线索", "lead"), "opportunities": ("商机", "deal"),

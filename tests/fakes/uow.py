@@ -11,6 +11,7 @@ from typing import Self
 from domain.analytics import AnalyticsReader, TargetRepository
 from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
+from domain.opportunity import CloseDateMove
 from domain.ports import (
     AuditRepository,
     ContactRepository,
@@ -73,6 +74,7 @@ class FakeUnitOfWork:
         self.opportunities: OpportunityRepository = FakeOpportunityRepository(self, "opportunities")
         self.followups: FollowUpRepository = FakeFollowUpRepository(self, "followups", lambda f: (f.at, f.id))
         self.quotes: PerOpportunity[Quote] = FakePerOpportunity(self, "quotes", lambda q: (q.version, q.id))
+        self.close_moves: PerOpportunity[CloseDateMove] = FakePerOpportunity(self, "close_moves")
         self.contracts: PerOpportunity[Contract] = FakePerOpportunity(self, "contracts")
         self.milestones: MilestoneRepository = FakeMilestoneRepository(
             self, "milestones", lambda m: (m.plan, m.seq, m.id))
