@@ -179,6 +179,7 @@ class WinModel:
     scale: float = 1.0  # Platt scaling of the log-odds (domain.win_calibration): P = σ(scale · log-odds + shift)
     shift: float = 0.0
     trusted: bool = True  # False: it did not beat the per-stage rates on recent history; they answer instead
+    _shares: dict[tuple[str, int], float] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def speaks(self) -> bool:
@@ -212,9 +213,12 @@ class WinModel:
 
     def within_horizon(self, stage: str, days: int = HORIZON_DAYS) -> float:
         """Of the won deals seen in `stage`, the share won within `days` of that moment (none seen: half)."""
-        seen = self.horizons.get(stage)
-        total = sum(seen.values()) if seen else 0
-        return sum(n for d, n in seen.items() if d <= days) / total if seen and total else 0.5
+        key = (stage, days)
+        if (found := self._shares.get(key)) is None:
+            seen = self.horizons.get(stage)
+            total = sum(seen.values()) if seen else 0
+            found = self._shares[key] = sum(n for d, n in seen.items() if d <= days) / total if seen and total else 0.5
+        return found
 
 
 def tables_to_json(tables: Tables) -> dict[str, Any]:
