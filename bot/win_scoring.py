@@ -9,10 +9,11 @@ of work: no transaction lasts the whole run.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from domain.opportunity import Stage
 from domain.win_features import DealFacts, describe, features
@@ -22,6 +23,7 @@ from domain.win_snapshot import DealRecord, Stay, closed_path, facts_at
 from domain.win_training import HELD_SHARE, NOT_CHECKED, Check, GuardedTrainer
 
 PAGE = 2000
+T = TypeVar("T")
 UowFactory = Callable[[], WinUnitOfWork]
 Source = UowFactory | WinDataRepository
 MODEL_KEY = "win_model"  # settings: the model the nightly job fitted, for `建议 #12`
@@ -72,11 +74,7 @@ async def pages(source: Source, closed: bool, at: datetime, page: int = PAGE) ->
     work from a factory, or all through one repository (a chat command's unit of work)."""
     after = 0
     while True:
-        if callable(source):
-            async with source() as uow:
-                found = await _page(uow.wins, closed, at, after, page)
-        else:
-            found = await _page(source, closed, at, after, page)
+        found = await _read(source, partial(_page, closed=closed, at=at, after=after, limit=page))
         if not found:
             return
         yield found
@@ -84,18 +82,22 @@ async def pages(source: Source, closed: bool, at: datetime, page: int = PAGE) ->
         after = found[-1].deal.id
 
 
-async def _page(wins: WinDataRepository, closed: bool, at: datetime, after: int, limit: int) -> list[DealRecord]:
+async def _page(wins: WinDataRepository, *, closed: bool, at: datetime, after: int, limit: int) -> list[DealRecord]:
     return await (wins.closed_page if closed else wins.open_page)(at, after, limit)
+
+
+async def _read(source: Source, read: Callable[[WinDataRepository], Awaitable[T]]) -> T:
+    """`read` on the repository: in a unit of work of its own from a factory, or on the one given."""
+    if callable(source):
+        async with source() as uow:
+            return await read(uow.wins)
+    return await read(source)
 
 
 async def fit_at(uow_factory: Source, as_of: datetime, page: int = PAGE) -> Fitted:
     """The model of the deals closed before `as_of`: nothing later is read. One pass over the closed deals,
     a page at a time (domain.win_training: bounded memory)."""
-    if callable(uow_factory):
-        async with uow_factory() as uow:
-            latest = await uow.wins.closed_quantile(as_of, 1 - HELD_SHARE)
-    else:
-        latest = await uow_factory.closed_quantile(as_of, 1 - HELD_SHARE)
+    latest = await _read(uow_factory, lambda wins: wins.closed_quantile(as_of, 1 - HELD_SHARE))
     trainer = GuardedTrainer(as_of, latest)
     async for record, path, won in _closed(uow_factory, as_of, page):
         trainer.add(record, path, won)

@@ -1,16 +1,12 @@
 """How good a win model is, on the company's own history: AUC, Brier score and a calibration table.
 
-`backtest` splits closed deals by when they closed: a model fitted on those closed before each cut-off scores
-those closed after it (as they looked while open), so no score has seen its own outcome. Pure.
+The time-split backtest that uses them is domain.win_backtest. Pure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,33 +55,3 @@ def calibration(scores: Sequence[float], outcomes: Sequence[bool], bands: int = 
             rows.append(Calibration(low, high, len(inside), sum(p for p, _ in inside) / len(inside),
                                     sum(1 for _, o in inside if o) / len(inside)))
     return rows
-
-
-@dataclass(frozen=True, slots=True)
-class Backtest:
-    scores: list[float]
-    outcomes: list[bool]
-
-    @property
-    def auc(self) -> float:
-        return auc(self.scores, self.outcomes)
-
-    @property
-    def brier(self) -> float:
-        return brier(self.scores, self.outcomes)
-
-
-def backtest(deals: Sequence[T], closed_at: Callable[[T], float], won: Callable[[T], bool],
-                predict: Callable[[Sequence[T], T], float], cutoffs: Sequence[float]) -> Backtest:
-    """For each cut-off, `predict(history, deal)` scores each deal closed in [cut-off, next cut-off) from the
-    deals closed before the cut-off only."""
-    ordered = sorted(deals, key=closed_at)
-    scores: list[float] = []
-    outcomes: list[bool] = []
-    for i, cut in enumerate(cutoffs):
-        end = cutoffs[i + 1] if i + 1 < len(cutoffs) else float("inf")
-        history = [d for d in ordered if closed_at(d) < cut]
-        for deal in (d for d in ordered if cut <= closed_at(d) < end):
-            scores.append(predict(history, deal))
-            outcomes.append(won(deal))
-    return Backtest(scores, outcomes)

@@ -137,8 +137,8 @@ class SqlAlchemyWinDataRepository:
         return [Mover(_score_of(row), row.name, row.owner_id) for row in rows]
 
     async def drop_closed(self) -> int:
-        still_open = select(DEALS.c.id).where(DEALS.c.stage.in_(OPEN))
-        result = await self.session.execute(delete(SCORES).where(SCORES.c.opportunity_id.not_in(still_open)))
+        closed = select(DEALS.c.id).where(DEALS.c.id == SCORES.c.opportunity_id, DEALS.c.stage.in_(CLOSED))
+        result = await self.session.execute(delete(SCORES).where(closed.exists()))  # by primary key, per score
         return int(getattr(result, "rowcount", 0) or 0)
 
 

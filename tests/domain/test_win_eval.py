@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from pytest import approx
 
-from domain.win_eval import Calibration, auc, backtest, brier, calibration
+from domain.win_eval import Calibration, auc, brier, calibration
 
 
 def test_auc_counts_the_pairs_a_won_deal_outranks() -> None:
@@ -25,17 +23,3 @@ def test_brier_is_the_mean_squared_error() -> None:
 def test_calibration_compares_bands_of_predictions_with_what_happened() -> None:
     rows = calibration([0.1, 0.15, 0.5, 0.55, 1.0], [False, True, True, True, True], bands=2)
     assert rows == [Calibration(0.0, 0.5, 2, 0.125, 0.5), Calibration(0.5, 1.0, 3, (0.5 + 0.55 + 1.0) / 3, 1.0)]
-
-
-def test_the_backtest_scores_each_deal_from_deals_closed_before_its_cut_off_only() -> None:
-    deals = [(1.0, True), (2.0, False), (3.0, True), (4.0, True), (5.0, False)]
-    seen: list[tuple[float, list[float]]] = []
-
-    def predict(history: Sequence[tuple[float, bool]], deal: tuple[float, bool]) -> float:
-        seen.append((deal[0], [h[0] for h in history]))
-        return sum(won for _, won in history) / len(history) if history else 0.5
-
-    result = backtest(deals, lambda d: d[0], lambda d: d[1], predict, cutoffs=[3.0, 4.5])
-    assert seen == [(3.0, [1.0, 2.0]), (4.0, [1.0, 2.0]), (5.0, [1.0, 2.0, 3.0, 4.0])]
-    assert result.scores == [0.5, 0.5, 0.75] and result.outcomes == [True, True, False]
-    assert result.brier == approx((0.25 + 0.25 + 0.75 ** 2) / 3)
