@@ -10,6 +10,7 @@ from bot.handlers.deals import LOST_LABELS
 from bot.i18n import Text
 from bot.registry import SECTIONS, command, registry
 from bot.reply import CardBuilder, Reply
+from bot.win_text import percent
 from domain.errors import NotFound
 from domain.listing import DealTotals
 from domain.money import CNY, Money
@@ -108,9 +109,9 @@ async def chance(ctx: Context, deal_id: int) -> str:
     score = (await wins.scores([deal_id])).get(deal_id) if wins is not None else None
     if score is None:
         return ""
-    p, soon = round(score.p_win * 100), round(score.p_win_30d * 100)
-    return ctx.t(f"{p}%（30天内 {soon}%）· 发送「建议 #{deal_id}」查看原因",
-                 f"{p}% (within 30 days {soon}%) · send \"suggest #{deal_id}\" for why")
+    p, soon = percent(score.p_win), percent(score.p_win_30d)
+    return ctx.t(f"{p}（30天内 {soon}）· 发送「建议 #{deal_id}」查看原因",
+                 f"{p} (within 30 days {soon}) · send \"suggest #{deal_id}\" for why")
 
 
 @command("帮助", "help", "?", "？", section="general", writes=False,
