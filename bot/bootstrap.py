@@ -27,6 +27,7 @@ from bot.handlers.reminders import answer_reminder
 from bot.nlp import Parser
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
+from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings
 from bot.router import Router
 from bot.runtime import (
@@ -235,4 +236,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     known=known_customers(uow_factory, warm, url),
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
-                    risks=risk_settings(config))
+                    risks=risk_settings(config), pool=pool_settings(config))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import config_checks as c
+from bot.pool_config import team_pool
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
 
@@ -83,9 +84,15 @@ SCHEMA: dict[str, Table] = {
                     "per_message": c.whole(1, 10), "top_items": c.whole(1, 20)}),
     # win probability (issue #13, scheduler.win_scores): the nightly scoring, local time in `timezone`
     "win": Table({"enabled": c.flag, "score_at": c.time_of_day, "timezone": c.timezone, "interval": c.positive}),
+    # the lead pool (issue #14, bot.pool_config): reclaim rules in days (0 = off), claims, the nightly scan
+    "pool": Table({"no_followup_days": c.whole(0, 3650), "no_open_deal_days": c.whole(0, 3650),
+                   "no_win_days": c.whole(0, 3650), "warn_days": c.whole(0, 3650), "daily_claims": c.whole(0, 3650),
+                   "cooldown_days": c.whole(0, 3650), "scope": c.choice("team", "company"),
+                   "protected_tags": c.words, "enabled": c.flag, "scan_at": c.time_of_day,
+                   "timezone": c.timezone, "interval": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
-    "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),
+    "teams": Table({"name": c.name, "region": c.name, "pool": team_pool}, array=True, required=("name",),
                    hint="one [[teams]] block per team"),
     "users": Table(_PERSON, array=True, required=("name",), hint="one [[users]] block per person"),
     "assignment": Table({"team": c.name, "rep": c.name, "regions": c.words, "region": c.words,

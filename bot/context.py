@@ -13,6 +13,7 @@ from bot.i18n import Text, pick
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
+from domain.pool import PoolSettings
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.risks import RiskSettings
@@ -32,6 +33,7 @@ class Settings:
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
+    pool: PoolSettings = field(default_factory=PoolSettings)  # [pool] and [[teams]] pool (issue #14)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.lead import Lead
 from domain.opportunity import CloseDateMove, Opportunity
+from domain.pool_ports import PoolEvent
 from domain.ports import UnitOfWork
 from domain.quote import Quote
 
@@ -18,6 +19,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "reminder": ("reminders", Reminder), "quote": ("quotes", Quote), "contract": ("contracts", Contract),
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
     "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
+    "pool_event": ("pool", PoolEvent),  # the lead pool's log (issue #14): undo removes a claim's line with it
 }
 
 

@@ -32,6 +32,12 @@ class Customer:
     owner_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+    # The lead pool (公海, domain.pool): no owner = in the pool of team `pool_team_id` (None: company-wide);
+    # `claimed_at`: when its owner took it (None: it was theirs from the start, see created_at);
+    # `protected`: never reclaimed (a key account marked by a manager).
+    claimed_at: datetime | None = None
+    protected: bool = False
+    pool_team_id: int | None = None
 
 
 class CustomerNames(NamedTuple):

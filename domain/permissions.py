@@ -57,6 +57,24 @@ def managed_team_ids(rep: Rep, teams: Iterable[Team] = ()) -> frozenset[int]:
     return frozenset(ids)
 
 
+def pool_team_ids(rep: Rep, teams: Iterable[Team] = ()) -> frozenset[int] | None:
+    """The lead pool (公海): the team pools one may see and claim from, beside the company's pool, which
+    everyone active sees. Admin: every pool (None); a manager: the teams they manage; a rep: their team's."""
+    if rep.role is Role.ADMIN:
+        return None
+    if rep.role is Role.MANAGER:
+        return managed_team_ids(rep, teams)
+    return frozenset({rep.team_id}) if rep.team_id is not None else frozenset()
+
+
+def may_protect(rep: Rep, team_id: int | None, teams: Iterable[Team] = ()) -> bool:
+    """Marking a customer protected (never reclaimed): an admin, or a manager of the team it belongs to
+    (its owner's team, or the pool it is in)."""
+    if not rep.active:
+        return False
+    return rep.role is Role.ADMIN or (team_id is not None and team_id in managed_team_ids(rep, teams))
+
+
 def right_on(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
              teams: Iterable[Team] = ()) -> Right | None:
     """The widest right `rep` has on `opp`, None if they may not even see it.

@@ -10,7 +10,8 @@ from them less than `cooldown_days` ago.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -111,7 +112,38 @@ def may_claim(claims_today: int, taken_from_me_at: datetime | None, rules: Recla
     if taken_from_me_at is not None and rules.cooldown_days:
         free = taken_from_me_at + timedelta(days=rules.cooldown_days)
         if now < free:
-            return ClaimRefused(f"这个客户 {taken_from_me_at:%Y-%m-%d} 从你名下收回，{free:%Y-%m-%d} 之后才能再领取",
-                                f"this customer was taken back from you on {taken_from_me_at:%Y-%m-%d}; you may "
-                                f"claim it again from {free:%Y-%m-%d}")
+            return ClaimRefused(f"这个客户 {taken_from_me_at:%Y-%m-%d} 从你名下回到公海，"
+                                f"{free:%Y-%m-%d} 之后才能再领取",
+                                f"this customer went back to the pool from you on {taken_from_me_at:%Y-%m-%d}; "
+                                f"you may claim it again from {free:%Y-%m-%d}")
     return None
+
+
+class Scope(StrEnum):
+    TEAM = "team"  # a customer goes back to the pool of its last owner's team
+    COMPANY = "company"  # one pool for everyone
+
+
+DEFAULT_PROTECTED_TAGS = ("重点客户", "key account")
+
+
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """`[pool]`: the company's rules, `scope`, the tags that protect a customer; `[[teams]] pool = {...}`:
+    a team's own rules (by team name), each key falling back to the company's."""
+
+    rules: ReclaimRules = ReclaimRules()
+    scope: Scope = Scope.TEAM
+    protected_tags: tuple[str, ...] = DEFAULT_PROTECTED_TAGS
+    teams: Mapping[str, ReclaimRules] = field(default_factory=dict)
+
+    def rules_for(self, team_name: str | None) -> ReclaimRules:
+        return self.teams.get(team_name or "", self.rules)
+
+    def pool_of(self, team_id: int | None) -> int | None:
+        """The pool a customer of a team's rep goes back to (None: the company's)."""
+        return team_id if self.scope is Scope.TEAM else None
+
+    def tag_protects(self, tags: Iterable[str]) -> bool:
+        wanted = {t.casefold() for t in self.protected_tags}
+        return any(t.casefold() in wanted for t in tags)

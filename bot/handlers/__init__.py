@@ -13,6 +13,7 @@ from bot.handlers import (
     mail_admin,
     money,
     plans,
+    pool,
     queries,
     quiet,
     reminders,
@@ -24,5 +25,5 @@ from bot.handlers import (
 )
 
 __all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
-           "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
+           "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
            "targets", "undo"]

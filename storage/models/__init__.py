@@ -4,6 +4,7 @@ from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
 from storage.models.mail import MailThreadRow
+from storage.models.pool import PoolEventRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow, WinScoreRow
 from storage.models.sales import (
@@ -27,7 +28,7 @@ __all__ = [
     "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
-    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
+    "OpportunityShareRow", "OutboxRow", "PoolEventRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
     "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow", "TaskRow",
     "TeamRow", "WinScoreRow",
 ]

@@ -13,7 +13,8 @@ from storage.models.base import Base, Code, Currency, LongText, never_reused, op
 
 class CustomerRow(Base):
     __tablename__ = "customers"
-    __table_args__ = never_reused()
+    # the pool list: unowned customers of some pools, by id (migration 0018)
+    __table_args__ = never_reused(Index("ix_customers_owner_id_pool_team_id_id", "owner_id", "pool_team_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str]
@@ -28,6 +29,9 @@ class CustomerRow(Base):
     domain: Mapped[str] = mapped_column(index=True)
     owner_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]  # the lead pool (migration 0018)
+    protected: Mapped[bool] = mapped_column(server_default=false())
+    pool_team_id: Mapped[int | None]
     # Derived on every write (see storage.repositories.customers):
     name_key: Mapped[str] = mapped_column(index=True)  # domain.customer.normalize_name(name)
     phone_key: Mapped[Code] = mapped_column(index=True)  # domain.customer.normalize_phone(phone)

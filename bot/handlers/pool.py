@@ -1,0 +1,168 @@
+"""The lead pool (公海, issue #14): `公海` lists what one may claim, `领取 C12` / `领取 L5` takes it, `放弃 C12`
+puts it back, `保护 C12` / `取消保护 C12` (managers) keeps it from the reclaim scan, `保留 C12` (the 跟进 button
+of a warning) says how to keep it. The rules are in domain.pool, the use cases in bot.pool_actions."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.args import Args
+from bot.capture.customers import resolve_customer
+from bot.context import Context
+from bot.handlers.common import when
+from bot.handlers.names import unquote
+from bot.i18n import Text
+from bot.pool_actions import (
+    claim_customer,
+    claim_lead,
+    pool_of,
+    release_customer,
+    release_lead,
+    rules_for,
+    set_protected,
+)
+from bot.registry import command
+from bot.reply import Reply
+from domain import permissions
+from domain.customer import Customer
+from domain.errors import NotFound
+from domain.lead import Lead
+from domain.opportunity import OPEN_STAGES
+from domain.pool import Deadline, Reason, judge
+from domain.pool_ports import PoolFilter
+
+PAGE = 20
+_CUSTOMER = re.compile(r"^[Cc](\d{1,9})$")
+_LEAD = re.compile(r"^[Ll](\d{1,9})$")
+_IDLE = re.compile(r"(\d{1,4})\s*天(?:未|没有?)跟进|(?i:idle)\s*(\d{1,4})")
+_PAGE = re.compile(r"第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4})")
+FILTERS = {"地区": "region", "区域": "region", "region": "region", "行业": "industry", "industry": "industry"}
+
+
+async def target(ctx: Context, args: Args) -> Customer | Lead:
+    """C12, L5, or a customer's name."""
+    text = unquote(args.required_rest("请写客户（如 C12 或客户名）或线索（如 L5）",
+                                      "write a customer (like C12 or its name) or a lead (like L5)"))
+    if m := _LEAD.match(text):
+        lead = await ctx.uow.leads.find(int(m.group(1)))
+        if lead is None:
+            raise NotFound("线索", text.upper(), "lead")
+        return lead
+    if m := _CUSTOMER.match(text):
+        customer = await ctx.uow.customers.find(int(m.group(1)))
+        if customer is None:
+            raise NotFound("客户", text.upper(), "customer")
+        return customer
+    return await resolve_customer(ctx, text)
+
+
+@command("公海", "pool", "客户公海", "lead pool", section="customers", writes=False,
+         help_zh="公海里可以领取的客户和线索（可按地区、行业、未跟进天数筛选）",
+         help_en="Customers and leads in the pool you may claim (filter by region, industry, days idle)",
+         usage_zh="公海 [地区 华东] [行业 制造] [30天未跟进] [第2页]",
+         usage_en="pool [region East] [industry Manufacturing] [idle 30] [page 2]")
+async def list_pool(ctx: Context, args: Args) -> Reply:
+    opts = args.options(FILTERS)
+    rest = args.rest()
+    idle, page = _IDLE.search(rest), _PAGE.search(rest)
+    leftover = _PAGE.sub("", _IDLE.sub("", rest)).strip()
+    if leftover:
+        raise args.fail(f"看不懂「{leftover}」", f"'{leftover}' is not a filter")
+    days = int(idle.group(1) or idle.group(2)) if idle else None
+    number = max(1, int(page.group(1) or page.group(2))) if page else 1
+    where = PoolFilter(permissions.pool_team_ids(ctx.rep, ctx.directory.teams), opts.get("region", ""),
+                       opts.get("industry", ""), ctx.now - timedelta(days=days) if days else None)
+    total, entries = await pool_of(ctx).listing(where, (number - 1) * PAGE, PAGE)
+    if not entries:
+        return Reply.text(ctx.t("公海里没有符合条件的客户或线索。", "Nothing in the pool matches."))
+    lines = [f"{e.ref} {e.name}" + "".join(f" · {v}" for v in (e.region, e.industry) if v)
+             + " · " + ctx.t("最近跟进 ", "last activity ") + (when(e.last_activity, ctx, True)
+                                                              if e.last_activity else ctx.t("无", "none"))
+             for e in entries]
+    pages = (total + PAGE - 1) // PAGE
+    more = ctx.t(f"第 {number}/{pages} 页，下一页：公海 第{number + 1}页", f"page {number}/{pages}; next: pool page "
+                 f"{number + 1}") if number < pages else ""
+    footer = ctx.t(f"领取：领取 {entries[0].ref}", f"Claim: claim {entries[0].ref}") + (f"；{more}" if more else "")
+    return Reply.card(ctx.t(f"公海（{total}）", f"Pool ({total})"), lines=lines, footer=footer)
+
+
+@command("领取", "claim", "认领", section="customers",
+         help_zh="从公海领取客户或线索（每天有上限）", help_en="Claim a customer or lead from the pool (daily limit)",
+         usage_zh="领取 C12（或 领取 L5）", usage_en="claim C12 (or claim L5)")
+async def claim(ctx: Context, args: Args) -> Reply:
+    found = await target(ctx, args)
+    if isinstance(found, Lead):
+        customer = await ctx.uow.customers.get(found.customer_id)
+        return await claim_lead(ctx, found, customer.name)
+    return await claim_customer(ctx, found)
+
+
+@command("放弃", "release", "放回公海", "give up", section="customers",
+         help_zh="把自己的客户或线索放回公海", help_en="Put a customer or lead of yours back into the pool",
+         usage_zh="放弃 C12（或 放弃 L5）", usage_en="release C12 (or release L5)")
+async def release(ctx: Context, args: Args) -> Reply:
+    found = await target(ctx, args)
+    reply = await (release_lead(ctx, found) if isinstance(found, Lead) else release_customer(ctx, found))
+    return reply.settling(Text("已放弃", "Released"))
+
+
+@command("保护", "protect", "保护客户", section="customers",
+         help_zh="设为受保护客户，不会被收回公海（经理或管理员）",
+         help_en="Protect a customer from being reclaimed into the pool (managers, admins)",
+         usage_zh="保护 C12", usage_en="protect C12")
+async def protect(ctx: Context, args: Args) -> Reply:
+    return await set_protected(ctx, await customer_target(ctx, args), True)
+
+
+@command("取消保护", "unprotect", section="customers",
+         help_zh="取消客户的保护（经理或管理员）", help_en="Stop protecting a customer (managers, admins)",
+         usage_zh="取消保护 C12", usage_en="unprotect C12")
+async def unprotect(ctx: Context, args: Args) -> Reply:
+    return await set_protected(ctx, await customer_target(ctx, args), False)
+
+
+async def customer_target(ctx: Context, args: Args) -> Customer:
+    found = await target(ctx, args)
+    if isinstance(found, Lead):
+        raise args.fail("只有客户可以设保护", "only customers can be protected")
+    return found
+
+
+@command("保留", "keep", section="customers", writes=False,
+         help_zh="客户什么时候会被收回公海，怎样保留",
+         help_en="When a customer of yours returns to the pool, and how to keep it",
+         usage_zh="保留 C12", usage_en="keep C12")
+async def keep(ctx: Context, args: Args) -> Reply:
+    customer = await customer_target(ctx, args)
+    ref = f"C{customer.id}"
+    if customer.owner_id != ctx.rep.id:
+        raise args.fail(f"{ref} 不在你名下", f"{ref} is not yours")
+    assert customer.id is not None
+    page = await pool_of(ctx).held_page(customer.id - 1, 1)
+    holding = next((h for h in page.holdings if h.customer_id == customer.id), None)
+    rules = rules_for(ctx, ctx.rep.team_id)
+    protected = holding is None or ctx.settings.pool.tag_protects(customer.tags)
+    due = None if protected or holding is None else judge(holding, rules, ctx.now)[1]
+    if due is None:
+        return Reply.text(ctx.t(f"{ref} {customer.name} 不会被收回公海。",
+                                f"{ref} {customer.name} is not due to go back to the pool."))
+    how = await _how_to_keep(ctx, customer, due)
+    return Reply.text(ctx.t(f"{ref} {customer.name}：{due.reason.words(due.days)}，将于 {when(due.at, ctx)} 回到公海。"
+                            f"{how}", f"{ref} {customer.name}: {due.reason.words(due.days, 'en')}; it returns to the "
+                            f"pool on {when(due.at, ctx)}. To keep it, {how}"))
+
+
+async def _how_to_keep(ctx: Context, customer: Customer, due: Deadline) -> str:
+    """What moves this deadline: a win (no win since claiming), else a follow-up on an open deal of theirs,
+    else a new deal (a follow-up is written on a deal)."""
+    if due.reason is Reason.NO_WIN:
+        return ctx.t(f"需要在此之前赢单，或请经理设为受保护客户（保护 C{customer.id}）",
+                     f"win a deal before then, or ask a manager to protect it (protect C{customer.id})")
+    deals = [o for o in await ctx.uow.opportunities.list(customer_id=customer.id, stages=OPEN_STAGES, limit=5)
+             if o.owner_id == ctx.rep.id]
+    name = customer.short_name or customer.name
+    if deals and due.reason is Reason.NO_FOLLOWUP:
+        return ctx.t(f"写一条跟进即可保留，例如：跟进 #{deals[0].id} 电话沟通了需求",
+                     f"log a follow-up, e.g. follow #{deals[0].id} called about the needs")
+    return ctx.t(f"新建商机并跟进，例如：新商机 {name} 项目名 50万", f"open a deal, e.g. deal add {name} project 500k")

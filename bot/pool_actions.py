@@ -1,0 +1,161 @@
+"""The lead pool's use cases (issue #14): claim, release, protect a customer or a lead. Every command and
+button goes through these; each change is a `ctx.update` of the customer (or lead) plus a pool_events line
+created through `ctx.audit`, so `撤销` / undo restores the owner and removes the line. A refusal raises
+PoolRefused before anything is written."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import cast
+from zoneinfo import ZoneInfo
+
+from bot.context import Context
+from bot.reply import Reply
+from domain import permissions
+from domain.customer import Customer
+from domain.errors import DomainError
+from domain.lead import Lead, LeadStatus
+from domain.pool import ReclaimRules, may_claim
+from domain.pool_ports import EventKind, PoolEvent, PoolRepository, PoolUnitOfWork
+
+
+class PoolRefused(DomainError):
+    zh = "{zh}"
+    en = "{en}"
+
+
+def refuse(zh: str, en: str) -> PoolRefused:
+    return PoolRefused(zh=zh, en=en)
+
+
+def pool_of(ctx: Context) -> PoolRepository:
+    return cast(PoolUnitOfWork, ctx.uow).pool
+
+
+def rules_for(ctx: Context, team_id: int | None) -> ReclaimRules:
+    team = next((t for t in ctx.directory.teams if t.id == team_id), None) if team_id is not None else None
+    return ctx.settings.pool.rules_for(team.name if team else None)
+
+
+def day_start(ctx: Context) -> datetime:
+    """Midnight of the asker's day, in their time zone (the daily claim limit counts from there)."""
+    zone = ZoneInfo(ctx.rep.timezone or "Asia/Shanghai")
+    return datetime.combine(ctx.now.astimezone(zone).date(), time(), zone)
+
+
+def may_see_pool(ctx: Context, team_id: int | None) -> bool:
+    teams = permissions.pool_team_ids(ctx.rep, ctx.directory.teams)
+    return team_id is None or teams is None or team_id in teams
+
+
+async def _check_claim(ctx: Context, ref: str, pool_team: int | None, customer_id: int | None = None,
+                       lead_id: int | None = None) -> None:
+    if not may_see_pool(ctx, pool_team):
+        raise refuse(f"{ref} 在其他团队的公海里，你不能领取", f"{ref} is in another team's pool: you may not claim it")
+    pool = pool_of(ctx)
+    claims = await pool.claims_since(ctx.rep_id, day_start(ctx))
+    left = await pool.left_me_at(ctx.rep_id, customer_id=customer_id, lead_id=lead_id)
+    refused = may_claim(claims, left, rules_for(ctx, ctx.rep.team_id), ctx.now)
+    if refused is not None:
+        raise refuse(f"不能领取 {ref}：{refused.zh}", f"cannot claim {ref}: {refused.en}")
+
+
+async def _log(ctx: Context, event: PoolEvent) -> None:
+    added = await pool_of(ctx).add(event)
+    await ctx.audit("pool_event", added.id, "create", kind=event.kind.value)
+
+
+async def claim_customer(ctx: Context, customer: Customer) -> Reply:
+    ref = f"C{customer.id}"
+    if customer.owner_id == ctx.rep.id:
+        return Reply.text(ctx.t(f"{ref} {customer.name} 已经在你名下，没有更改。",
+                                f"{ref} {customer.name} is already yours; nothing changed."))
+    if customer.owner_id is not None:
+        raise refuse(f"{ref} 已有负责人，不在公海里", f"{ref} already has an owner: it is not in the pool")
+    if customer.protected or ctx.settings.pool.tag_protects(customer.tags):
+        raise refuse(f"{ref} 是受保护的客户，不能从公海领取，请找经理分配",
+                     f"{ref} is a protected customer: it cannot be claimed; ask a manager to assign it")
+    await _check_claim(ctx, ref, customer.pool_team_id, customer_id=customer.id)
+    ctx.remember("customer", customer)
+    customer.owner_id, customer.claimed_at = ctx.rep_id, ctx.now
+    await ctx.update("customer", customer, owner_id=[None, ctx.rep_id])
+    await _log(ctx, PoolEvent(EventKind.CLAIM, ctx.now, ctx.rep_id, customer_id=customer.id, by=ctx.rep_id,
+                              team_id=customer.pool_team_id))
+    return await _claimed(ctx, ref, customer.name)
+
+
+async def claim_lead(ctx: Context, lead: Lead, name: str) -> Reply:
+    ref = f"L{lead.id}"
+    if lead.owner_id == ctx.rep.id:
+        return Reply.text(ctx.t(f"{ref} 已经在你名下，没有更改。", f"{ref} is already yours; nothing changed."))
+    if lead.owner_id is not None or lead.status is not LeadStatus.NEW:
+        raise refuse(f"{ref} 已有负责人或已处理，不在公海里", f"{ref} is taken or closed: it is not in the pool")
+    await _check_claim(ctx, ref, lead.team_id, lead_id=lead.id)
+    ctx.remember("lead", lead)
+    lead.assign(ctx.rep_id, lead.team_id if lead.team_id is not None else ctx.rep.team_id)
+    await ctx.update("lead", lead, owner_id=[None, ctx.rep_id])
+    await _log(ctx, PoolEvent(EventKind.CLAIM, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
+                              team_id=lead.team_id))
+    return await _claimed(ctx, ref, name)
+
+
+async def _claimed(ctx: Context, ref: str, name: str) -> Reply:
+    rules = rules_for(ctx, ctx.rep.team_id)
+    count = await pool_of(ctx).claims_since(ctx.rep_id, day_start(ctx))
+    limit = ctx.t(f"（今天已领取 {count}/{rules.daily_claims}）", f" (claimed today: {count}/{rules.daily_claims})") \
+        if rules.daily_claims else ""
+    return Reply.text(ctx.t(f"已领取 {ref} {name}，现在由你负责{limit}。放弃：放弃 {ref}",
+                            f"Claimed {ref} {name}: it is yours now{limit}. To give it back: release {ref}"))
+
+
+async def release_customer(ctx: Context, customer: Customer) -> Reply:
+    ref = f"C{customer.id}"
+    if customer.owner_id is None:
+        return Reply.text(ctx.t(f"{ref} {customer.name} 已经在公海里了，没有更改。",
+                                f"{ref} {customer.name} is already in the pool; nothing changed."))
+    if customer.owner_id != ctx.rep.id:
+        raise refuse(f"{ref} 不在你名下，只有负责人可以放弃", f"{ref} is not yours: only its owner may release it")
+    ctx.remember("customer", customer)
+    team = ctx.settings.pool.pool_of(ctx.rep.team_id)
+    customer.owner_id, customer.claimed_at, customer.pool_team_id = None, None, team
+    await ctx.update("customer", customer, owner_id=[ctx.rep_id, None])
+    await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, customer_id=customer.id, by=ctx.rep_id,
+                              team_id=ctx.rep.team_id))
+    return Reply.text(ctx.t(f"已放弃 {ref} {customer.name}，它回到了公海。",
+                            f"Released {ref} {customer.name} to the pool."))
+
+
+async def release_lead(ctx: Context, lead: Lead) -> Reply:
+    ref = f"L{lead.id}"
+    if lead.owner_id is None:
+        return Reply.text(ctx.t(f"{ref} 已经在公海里了，没有更改。", f"{ref} is already in the pool; nothing changed."))
+    if lead.owner_id != ctx.rep.id or lead.status is not LeadStatus.ASSIGNED:
+        raise refuse(f"{ref} 不在你名下或已转商机，不能放弃",
+                     f"{ref} is not yours or was converted: it cannot be released")
+    ctx.remember("lead", lead)
+    lead.owner_id, lead.status = None, LeadStatus.NEW
+    lead.team_id = ctx.settings.pool.pool_of(ctx.rep.team_id)
+    await ctx.update("lead", lead, owner_id=[ctx.rep_id, None])
+    await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
+                              team_id=ctx.rep.team_id))
+    return Reply.text(ctx.t(f"已放弃 {ref}，它回到了公海。", f"Released {ref} to the pool."))
+
+
+async def set_protected(ctx: Context, customer: Customer, on: bool) -> Reply:
+    ref = f"C{customer.id}"
+    owner = ctx.directory.rep(customer.owner_id)
+    team = owner.team_id if owner is not None else customer.pool_team_id
+    if not permissions.may_protect(ctx.rep, team, ctx.directory.teams):
+        raise refuse(f"只有 {ref} 所在团队的经理或管理员可以{'保护' if on else '取消保护'}客户",
+                     f"only a manager of {ref}'s team or an admin may {'protect' if on else 'unprotect'} it")
+    if customer.protected == on:
+        return Reply.text(ctx.t(f"{ref} {customer.name} {'已经受保护' if on else '本来就没有保护'}，没有更改。",
+                                f"{ref} {customer.name} is {'already' if on else 'not'} protected; nothing changed."))
+    ctx.remember("customer", customer)
+    customer.protected = on
+    await ctx.update("customer", customer, protected=[not on, on])
+    await _log(ctx, PoolEvent(EventKind.PROTECT if on else EventKind.UNPROTECT, ctx.now, customer.owner_id,
+                              customer_id=customer.id, by=ctx.rep_id, team_id=team))
+    zh, en = ("已设为受保护客户，不会被收回公海", "protected now: it is never reclaimed") if on else \
+        ("已取消保护", "no longer protected")
+    return Reply.text(ctx.t(f"{ref} {customer.name} {zh}。", f"{ref} {customer.name} is {en}."))

@@ -1,0 +1,97 @@
+"""What the lead pool (公海) needs from storage: the pool events log and the SQL behind the pool list and the
+reclaim scan (storage.repositories.pool implements it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.pool import Holding
+from domain.ports import Repository, UnitOfWork
+
+
+class EventKind(StrEnum):
+    CLAIM = "claim"  # a rep took it from the pool
+    RELEASE = "release"  # its owner put it back (放弃)
+    RECLAIM = "reclaim"  # the scan took it back (a rule's deadline passed)
+    WARN = "warn"  # its owner was warned of the deadline `due_at`
+    PROTECT = "protect"
+    UNPROTECT = "unprotect"
+
+
+@dataclass(slots=True)
+class PoolEvent:
+    """One line of the pool log: a customer (or a lead) and the rep it concerns (the claimer, or the owner it
+    left); `by`: who did it (None: the scan); `team_id`: the pool team then; `reason`: a Reason value."""
+
+    kind: EventKind
+    at: datetime
+    rep_id: int | None = None
+    customer_id: int | None = None
+    lead_id: int | None = None
+    by: int | None = None
+    team_id: int | None = None
+    reason: str = ""
+    due_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolEntry:
+    """A line of the pool list: a customer (`ref` C12) or a lead (L5) nobody holds."""
+
+    ref: str
+    name: str
+    region: str
+    industry: str
+    team_id: int | None
+    last_activity: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PoolFilter:
+    """Which pools (team ids; None: every pool) and what to keep. `idle_since`: no follow-up since then."""
+
+    team_ids: frozenset[int] | None
+    region: str = ""
+    industry: str = ""
+    idle_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldPage:
+    """One keyset page of held customers with their facts; `last_id`: where the next page starts (0: done)."""
+
+    holdings: Sequence[Holding]
+    tags: dict[int, list[str]]
+    last_id: int
+
+
+class PoolRepository(Repository[PoolEvent], Protocol):
+    async def claims_since(self, rep_id: int, since: datetime) -> int:
+        """How many customers and leads `rep_id` claimed at or after `since`."""
+        ...
+    async def left_me_at(self, rep_id: int, customer_id: int | None = None, lead_id: int | None = None
+                         ) -> datetime | None:
+        """When this customer (or lead) last went back to the pool from `rep_id` (reclaimed or released)."""
+        ...
+    async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
+        """(how many in all, one page): unowned customers then unowned new leads of those pools."""
+        ...
+    async def held_page(self, after_id: int, limit: int) -> HeldPage:
+        """Customers with an owner and an id above `after_id`, by id, with their rule facts (SQL aggregates)."""
+        ...
+    async def last_warnings(self, customer_ids: Iterable[int]) -> dict[int, PoolEvent]:
+        """The latest warning of each of these customers (left out: never warned)."""
+        ...
+    async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
+                        limit: int) -> tuple[int, Sequence[tuple[int, str]]]:
+        """(count, first `limit` (customer id, name)) reclaimed in [since, until) from those teams' reps."""
+        ...
+
+
+class PoolUnitOfWork(UnitOfWork, Protocol):
+    pool: PoolRepository

@@ -1,0 +1,148 @@
+"""The lead pool (公海): its events log, the pool list and the reclaim scan's facts, all in SQL.
+
+Nothing here reads every customer: the list is one page of unowned customers (index owner_id, pool_team_id,
+id) and leads; the scan walks held customers by keyset pages and reads each page's facts with grouped
+aggregates over the page's ids (indexes followups(customer_id, at), opportunities(customer_id)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+
+from domain.opportunity import OPEN_STAGES, Stage
+from domain.pool import Holding
+from domain.pool_ports import EventKind, HeldPage, PoolEntry, PoolEvent, PoolFilter
+from storage.mapping import RowMapper
+from storage.models import ContractRow, CustomerRow, FollowUpRow, LeadRow, OpportunityRow, PoolEventRow
+from storage.repositories.base import SqlRepository
+
+C, L, F, D, E, K = (t.__table__ for t in (CustomerRow, LeadRow, FollowUpRow, OpportunityRow, PoolEventRow,
+                                          ContractRow))
+OPEN = [s.value for s in OPEN_STAGES]
+NEW_LEAD = "new"
+
+
+class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
+    row, mapper, what = PoolEventRow, RowMapper(PoolEvent), ("公海记录", "pool event")
+
+    async def claims_since(self, rep_id: int, since: datetime) -> int:
+        stmt = select(func.count()).select_from(E).where(
+            E.c.rep_id == rep_id, E.c.kind == EventKind.CLAIM.value, E.c.at >= since)
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def left_me_at(self, rep_id: int, customer_id: int | None = None,
+                         lead_id: int | None = None) -> datetime | None:
+        which = E.c.customer_id == customer_id if customer_id is not None else E.c.lead_id == lead_id
+        stmt = select(func.max(E.c.at)).where(
+            E.c.rep_id == rep_id, E.c.kind.in_([EventKind.RECLAIM.value, EventKind.RELEASE.value]), which)
+        found: datetime | None = (await self.session.execute(stmt)).scalar_one()
+        return found
+
+    async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
+        customers, leads = _pool_customers(where), _pool_leads(where)
+        n_customers = int((await self.session.execute(
+            select(func.count()).select_from(customers.subquery()))).scalar_one())
+        n_leads = int((await self.session.execute(select(func.count()).select_from(leads.subquery()))).scalar_one())
+        entries: list[PoolEntry] = []
+        if offset < n_customers:
+            last = select(func.max(F.c.at)).where(F.c.customer_id == C.c.id).scalar_subquery().label("last")
+            page = customers.add_columns(last).order_by(C.c.id).offset(offset).limit(limit)
+            entries += [PoolEntry(f"C{r.id}", r.name, r.region, r.industry, r.pool_team_id, r.last)
+                        for r in await self.session.execute(page)]
+        if len(entries) < limit and n_leads:
+            start = max(0, offset - n_customers)
+            page = leads.order_by(L.c.id).offset(start).limit(limit - len(entries))
+            entries += [PoolEntry(f"L{r.id}", r.name, r.region, r.industry, r.team_id, r.created_at)
+                        for r in await self.session.execute(page)]
+        return n_customers + n_leads, entries
+
+    async def held_page(self, after_id: int, limit: int) -> HeldPage:
+        page = (select(C.c.id, C.c.owner_id, func.coalesce(C.c.claimed_at, C.c.created_at).label("since"),
+                       C.c.protected, C.c.tags)
+                .where(C.c.owner_id.is_not(None), C.c.id > after_id).order_by(C.c.id).limit(limit))
+        rows = (await self.session.execute(page)).all()
+        if not rows:
+            return HeldPage((), {}, 0)
+        ids = [r.id for r in rows]
+        followed, deals, signed = await self._facts(ids)
+        holdings, tags = [], {}
+        for r in rows:
+            if r.since is None:
+                continue
+            n_open, last_closed, last_won = deals.get(r.id, (0, None, None))
+            holdings.append(Holding(
+                r.id, r.owner_id, r.since, last_followup=followed.get(r.id), last_open_deal=last_closed,
+                has_open_deal=n_open > 0, won_since_claim=last_won is not None and last_won >= r.since,
+                protected=bool(r.protected) or r.id in signed))
+            tags[r.id] = list(r.tags or [])
+        return HeldPage(holdings, tags, ids[-1])
+
+    async def _facts(self, ids: list[int]) -> tuple[dict[int, datetime], dict[int, tuple[int, Any, Any]], set[int]]:
+        """Per customer of `ids`: last follow-up; (open deals, last close, last win); those with a signed contract."""
+        followed = {r[0]: r[1] for r in await self.session.execute(
+            select(F.c.customer_id, func.max(F.c.at)).where(F.c.customer_id.in_(ids)).group_by(F.c.customer_id))}
+        is_open = D.c.stage.in_(OPEN)
+        deal_rows = await self.session.execute(
+            select(D.c.customer_id, func.sum(case((is_open, 1), else_=0)),
+                   func.max(case((is_open, None), else_=D.c.closed_at)),
+                   func.max(case((D.c.stage == Stage.WON.value, D.c.closed_at), else_=None)))
+            .where(D.c.customer_id.in_(ids)).group_by(D.c.customer_id))
+        deals = {r[0]: (int(r[1] or 0), r[2], r[3]) for r in deal_rows}
+        signed = set((await self.session.execute(
+            select(D.c.customer_id).distinct().select_from(K.join(D, K.c.opportunity_id == D.c.id))
+            .where(D.c.customer_id.in_(ids), K.c.signed_on.is_not(None)))).scalars())
+        return followed, deals, signed
+
+    async def last_warnings(self, customer_ids: Iterable[int]) -> dict[int, PoolEvent]:
+        ids = sorted(set(customer_ids))
+        if not ids:
+            return {}
+        stmt = (select(E).where(E.c.customer_id.in_(ids), E.c.kind == EventKind.WARN.value)
+                .order_by(E.c.customer_id, E.c.at, E.c.id))
+        return {e.customer_id: e for e in await self._all(stmt) if e.customer_id is not None}
+
+    async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
+                        limit: int) -> tuple[int, Sequence[tuple[int, str]]]:
+        where: list[ColumnElement[bool]] = [E.c.kind == EventKind.RECLAIM.value, E.c.at >= since, E.c.at < until,
+                                            E.c.customer_id.is_not(None)]
+        if team_ids is not None:
+            where.append(E.c.team_id.in_(sorted(set(team_ids))))
+        count = int((await self.session.execute(select(func.count()).select_from(E).where(*where))).scalar_one())
+        rows = await self.session.execute(
+            select(E.c.customer_id, C.c.name).select_from(E.join(C, C.c.id == E.c.customer_id)).where(*where)
+            .order_by(E.c.at, E.c.id).limit(limit))
+        return count, [(int(r[0]), str(r[1])) for r in rows]
+
+
+def _in_pools(column: Any, team_ids: frozenset[int] | None) -> ColumnElement[bool]:
+    """A team's pool or the company's (NULL); every pool when `team_ids` is None."""
+    if team_ids is None:
+        return true()
+    return or_(column.is_(None), column.in_(sorted(team_ids))) if team_ids else column.is_(None)
+
+
+def _pool_customers(where: PoolFilter) -> Select[Any]:
+    conditions = [C.c.owner_id.is_(None), _in_pools(C.c.pool_team_id, where.team_ids)]
+    if where.region:
+        conditions.append(C.c.region == where.region)
+    if where.industry:
+        conditions.append(C.c.industry == where.industry)
+    if where.idle_since is not None:
+        conditions.append(~exists().where(F.c.customer_id == C.c.id, F.c.at >= where.idle_since))
+    return select(C.c.id, C.c.name, C.c.region, C.c.industry, C.c.pool_team_id).where(*conditions)
+
+
+def _pool_leads(where: PoolFilter) -> Select[Any]:
+    conditions = [L.c.owner_id.is_(None), L.c.status == NEW_LEAD, _in_pools(L.c.team_id, where.team_ids)]
+    if where.region:
+        conditions.append(L.c.region == where.region)
+    if where.industry:
+        conditions.append(L.c.industry == where.industry)
+    if where.idle_since is not None:
+        conditions.append(and_(L.c.created_at.is_not(None), L.c.created_at < where.idle_since))
+    return (select(L.c.id, C.c.name, L.c.region, L.c.industry, L.c.team_id, L.c.created_at)
+            .select_from(L.join(C, C.c.id == L.c.customer_id)).where(*conditions))
