@@ -25,9 +25,9 @@ from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
 from bot.handlers.reminders import answer_reminder
 from bot.nlp import Parser
+from bot.pool_config import pool_settings
 from bot.redaction import SECRET_FILTER, install_secret_filter, mask_url
 from bot.registry import registry
-from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings
 from bot.router import Router
 from bot.runtime import (

@@ -88,8 +88,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
         """The latest warning of each of these customers (left out: never warned)."""
         ...
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
-                        limit: int) -> tuple[int, Sequence[tuple[int, str]]]:
-        """(count, first `limit` (customer id, name)) reclaimed in [since, until) from those teams' reps."""
+                        limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
+        """(count, first `limit` (customer id, name, the rep it left)) reclaimed in (since, until] from those
+        teams' reps (None: anyone's)."""
         ...
 
 

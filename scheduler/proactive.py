@@ -15,8 +15,10 @@ from typing import Any, cast
 from bot.channels.dingtalk import shows_cards
 from bot.config import Config
 from bot.digest.cli import settings_from
+from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings, scan_interval_minutes
 from domain.daily_report import DailyReportSettings
+from domain.pool_ports import PoolUnitOfWork
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from domain.risk_ports import RiskUnitOfWork
@@ -24,6 +26,7 @@ from domain.win_ports import WinUnitOfWork
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
+from scheduler.pool import PoolScanSettings, scan_pool
 from scheduler.reminder_escalation import escalate_overdue_reminders
 from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
@@ -79,6 +82,8 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     tick = settings.tick
     win = WinSettings.from_sections(config.section("win"), config.section("bot"))
     win_uow = cast(Callable[[], WinUnitOfWork], uow_factory)
+    pool_scan = PoolScanSettings.from_sections(config.section("pool"), config.section("bot"))
+    pool = pool_settings(config)
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -90,4 +95,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
         Job("risks", scan_interval_minutes(config) * 60, lambda now: scan_risks(
             risk_uow, now, risks, default_quiet=quiet)),
         Job("win-scores", win.interval, lambda now: refresh_win_scores(win_uow, now, win)),
+        Job("pool-scan", pool_scan.interval, lambda now: scan_pool(
+            cast(Callable[[], PoolUnitOfWork], uow_factory), now, pool_scan, pool, default_quiet=quiet)),
     ]

@@ -20,6 +20,7 @@ from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.health import HealthReader
 from domain.opportunity import CloseDateMove
+from domain.pool_ports import PoolRepository
 from domain.ports import (
     AuditRepository,
     ContactRepository,
@@ -42,7 +43,6 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
-from domain.pool_ports import PoolRepository
 from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
@@ -58,6 +58,7 @@ from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
+from storage.repositories.pool import SqlAlchemyPoolRepository
 from storage.repositories.records import (
     SqlAlchemyChangeRequestRepository,
     SqlAlchemyCloseDateMoveRepository,
@@ -72,7 +73,6 @@ from storage.repositories.records import (
     SqlAlchemyRatingRepository,
     SqlAlchemyTaskRepository,
 )
-from storage.repositories.pool import SqlAlchemyPoolRepository
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository

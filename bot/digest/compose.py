@@ -11,11 +11,21 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from bot.digest.model import AtRiskCustomer, DealList, Digest, RepLine, TargetLine, TrendPoint, WinMover
+from bot.digest.model import (
+    AtRiskCustomer,
+    DealList,
+    Digest,
+    Reclaimed,
+    RepLine,
+    TargetLine,
+    TrendPoint,
+    WinMover,
+)
 from bot.digest.settings import DigestSettings
 from domain.analytics import AnalyticsReader, DealLine, Forecast, Period, Scope, TargetRepository
 from domain.health import HealthReader, assess, at_risk
 from domain.people import Team
+from domain.pool_ports import PoolRepository
 from domain.ports import OutboxRepository, RepRepository
 from domain.win_ports import WinDataRepository
 
@@ -60,6 +70,8 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
     movers = await _movers(src, team, at, settings.movers_limit)
     owners = {m.owner_id for m in movements} | {r.rep_id for r in leaders} | {m.owner_id for m in movers}
     owners |= {line.owner_id for lst in (stalled, followups, payments) for line in lst.lines}
+    reclaimed = await _reclaimed(src, team, at, limit)
+    owners |= {owner for _, _, owner in reclaimed.customers}
     names = await _names(src.reps, owners)
     return Digest(
         team_id=team.id if team else None, team_name=scope.label, day=day, at=at,
@@ -72,7 +84,17 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
         stalled=stalled, overdue_followups=followups, overdue_payments=payments,
         trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
         failed_deliveries=await src.outbox.count_failed() if admin else None,
-        at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers)
+        at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers, reclaimed=reclaimed)
+
+
+async def _reclaimed(src: DigestSources, team: Team | None, at: datetime, limit: int) -> Reclaimed:
+    """The customers the pool scan took back from the team's (None: anyone's) reps in the day before `at`."""
+    pool: PoolRepository | None = getattr(src, "pool", None)
+    if pool is None:
+        return Reclaimed()
+    count, found = await pool.reclaimed([team.id] if team and team.id is not None else None, at - timedelta(days=1),
+                                        at, limit)
+    return Reclaimed(count, tuple(found))
 
 
 async def _movers(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[WinMover, ...]:

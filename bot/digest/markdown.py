@@ -24,7 +24,7 @@ def render_sections(d: Digest, locale: str) -> list[str]:
                 _deal_list("stalled", d.stalled, d, locale, "since"),
                 _deal_list("overdue_followups", d.overdue_followups, d, locale, "due"),
                 _deal_list("overdue_payments", d.overdue_payments, d, locale, "due"), _movers(d, locale),
-                _at_risk(d, locale)]
+                _at_risk(d, locale), _reclaimed(d, locale)]
     if d.failed_deliveries:
         sections.append(f"**{say('failed', locale)}**\n{say('failed_line', locale, n=d.failed_deliveries)}")
     return [s for s in sections if s]
@@ -152,3 +152,20 @@ def _deal_list(key: str, deals: DealList, d: Digest, locale: str, when: str) -> 
     if deals.count > len(deals.lines):
         lines.append(say("more", locale, n=deals.count - len(deals.lines)))
     return f"**{say(key, locale)} ({deals.count})**\n" + "\n".join(lines)
+
+
+def _reclaimed(d: Digest, locale: str) -> str:
+    """收回公海 N 个客户: the names (with the rep each left), then how many more."""
+    if not d.reclaimed.count:
+        return ""
+    names = [f"C{cid} {escape_markdown(name)}" + _rep(d.owner(owner), locale)
+             for cid, name, owner in d.reclaimed.customers]
+    more = d.reclaimed.count - len(names)
+    lines = [f"- {n}" for n in names] + ([f"- {say('more', locale, n=more)}"] if more > 0 else [])
+    return f"**{say('reclaimed', locale, n=d.reclaimed.count)}**\n" + "\n".join(lines)
+
+
+def _rep(name: str, locale: str) -> str:
+    if not name:
+        return ""
+    return f" ({escape_markdown(name)})" if locale == "en" else f"（{escape_markdown(name)}）"

@@ -63,6 +63,14 @@ class TrendPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Reclaimed:
+    """Customers the pool scan took back from the team's reps since the digest before (issue #14)."""
+
+    count: int = 0
+    customers: tuple[tuple[int, str, int | None], ...] = ()  # (customer id, name, owner it left), at most a list
+
+
+@dataclass(frozen=True, slots=True)
 class AtRiskCustomer:
     """A customer of the team whose health (domain.health) is in the at-risk band, with its main reason."""
 
@@ -116,6 +124,7 @@ class Digest:
     failed_deliveries: int | None = None
     at_risk: tuple[AtRiskCustomer, ...] = ()  # lowest health first (team digests only)
     movers: tuple[WinMover, ...] = ()  # largest move of P(won) first
+    reclaimed: Reclaimed = Reclaimed()  # 收回公海 (issue #14)
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

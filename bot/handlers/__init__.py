@@ -25,5 +25,5 @@ from bot.handlers import (
 )
 
 __all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
-           "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
-           "targets", "undo"]
+           "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet", "reminders", "risks", "sharing",
+           "suggest", "targets", "undo"]

@@ -4,8 +4,8 @@ from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
 from storage.models.mail import MailThreadRow
-from storage.models.pool import PoolEventRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
+from storage.models.pool import PoolEventRow
 from storage.models.proactive import DailyReportRow, RiskAlertRow, TargetRow, WinScoreRow
 from storage.models.sales import (
     CloseDateMoveRow,
@@ -28,7 +28,7 @@ __all__ = [
     "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
-    "OpportunityShareRow", "OutboxRow", "PoolEventRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
-    "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow", "TaskRow",
-    "TeamRow", "WinScoreRow",
+    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectRow",
+    "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
+    "TaskRow", "TeamRow", "WinScoreRow",
 ]

@@ -106,16 +106,16 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         return {e.customer_id: e for e in await self._all(stmt) if e.customer_id is not None}
 
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
-                        limit: int) -> tuple[int, Sequence[tuple[int, str]]]:
-        where: list[ColumnElement[bool]] = [E.c.kind == EventKind.RECLAIM.value, E.c.at >= since, E.c.at < until,
+                        limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
+        where: list[ColumnElement[bool]] = [E.c.kind == EventKind.RECLAIM.value, E.c.at > since, E.c.at <= until,
                                             E.c.customer_id.is_not(None)]
         if team_ids is not None:
             where.append(E.c.team_id.in_(sorted(set(team_ids))))
         count = int((await self.session.execute(select(func.count()).select_from(E).where(*where))).scalar_one())
         rows = await self.session.execute(
-            select(E.c.customer_id, C.c.name).select_from(E.join(C, C.c.id == E.c.customer_id)).where(*where)
-            .order_by(E.c.at, E.c.id).limit(limit))
-        return count, [(int(r[0]), str(r[1])) for r in rows]
+            select(E.c.customer_id, C.c.name, E.c.rep_id).select_from(E.join(C, C.c.id == E.c.customer_id))
+            .where(*where).order_by(E.c.at, E.c.id).limit(limit))
+        return count, [(int(r[0]), str(r[1]), r[2]) for r in rows]
 
 
 def _in_pools(column: Any, team_ids: frozenset[int] | None) -> ColumnElement[bool]:

@@ -1,0 +1,139 @@
+"""The reclaim scan (scheduler.pool, issue #14) with an injected clock, on SQLite and PostgreSQL: the warning
+(with 跟进 / 放弃 buttons, once per deadline), then the reclaim at the deadline (owner cleared, logged,
+audited, the owner told, the manager's digest saying so); protected customers (flag, tag, signed contract)
+skipped; a customer past its deadline without a warning warned first; once a day across processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import date, timedelta
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import select
+
+from bot.digest.compose import compose_digest
+from bot.digest.markdown import render_markdown
+from bot.digest.settings import DigestSettings
+from domain.pool import PoolSettings, ReclaimRules
+from domain.pool_ports import PoolUnitOfWork
+from scheduler.pool import PoolScanSettings, ScanResult, reclaim_scan, scan_pool
+from storage.models import AuditRow, OutboxRow
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.e2e.conftest import NOW
+from tests.e2e.harness import Console, start_console
+
+ZHANG, LI = 2, 3
+RULES = PoolSettings(ReclaimRules(no_followup_days=30, no_open_deal_days=90, no_win_days=180, warn_days=3))
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+async def console(db_url: str) -> AsyncIterator[Console]:
+    """张伟 (华东一组) with C1 明途, created (and so his since) at NOW, no deal and no follow-up."""
+    session = await start_console(db_url, "zhangwei", NOW)
+    await session.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    yield session
+    await session.app.close()
+
+
+def uows(console: Console) -> Callable[[], PoolUnitOfWork]:
+    return cast(Callable[[], PoolUnitOfWork], console.app.uow_factory)
+
+
+async def scan(console: Console, days: float, rules: PoolSettings = RULES) -> ScanResult:
+    console.clock.now = NOW + timedelta(days=days)
+    return await reclaim_scan(uows(console), console.clock.now, rules, page=2)
+
+
+async def stored(console: Console) -> dict[str, Any]:
+    async with console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        customers = {c.id: (c.owner_id, c.pool_team_id) for c in await uow.customers.list()}
+        events = [(e.kind.value, e.customer_id, e.rep_id, e.reason) for e in (await uow.pool.many(range(1, 50))).values()]
+        pushes = [(r.dedupe_key, r.extra.get("buttons")) for r in (await uow.session.scalars(
+            select(OutboxRow).where(OutboxRow.dedupe_key.like("pool_%")).order_by(OutboxRow.id)))]
+        audit = [(a.actor_id, a.entity, a.changes.get("owner_id")) for a in (await uow.session.scalars(
+            select(AuditRow).where(AuditRow.actor_id.is_(None)).order_by(AuditRow.id)))]
+    return {"customers": customers, "events": events, "pushes": pushes, "audit": audit}
+
+
+async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(console: Console) -> None:
+    assert (await scan(console, 26)).warned == []
+    result = await scan(console, 27.1)
+    assert (result.scanned, result.warned, result.reclaimed) == (1, [1], [])
+    once = await stored(console)
+    assert once["events"] == [("warn", 1, ZHANG, "no_followup")]
+    [(key, buttons)] = once["pushes"]
+    assert key.startswith(f"pool_warn:{ZHANG}:C1:")
+    assert buttons == [{"text": "跟进", "key": "保留 C1"}, {"text": "放弃", "key": "放弃 C1"}]
+    assert (await scan(console, 28)).warned == [] and await stored(console) == once  # one warning per deadline
+    keep = await console.say("保留 C1")
+    assert "30 天没有跟进" in keep and "回到公海" in keep and "新商机 明途" in keep
+    result = await scan(console, 30.1)
+    assert result.reclaimed == [1]
+    after = await stored(console)
+    assert after["customers"] == {1: (None, 1)}
+    assert after["events"][-1] == ("reclaim", 1, ZHANG, "no_followup")
+    assert after["pushes"][-1][0].startswith(f"pool_reclaim:{ZHANG}:C1:")
+    assert after["audit"][0] == (None, "customer", [ZHANG, None])
+    assert "C1 杭州明途信息技术有限公司" in await console.say("公海", as_user="lina")
+    async with console.app.uow_factory() as uow:
+        team = await uow.teams.get(1)
+        digest = await compose_digest(uow, team, date(2026, 12, 24), console.clock.now, DigestSettings())
+    text = render_markdown(digest, "zh")
+    assert "收回公海 1 个客户" in text and "C1 杭州明途信息技术有限公司（张伟）" in text
+
+
+async def test_protected_customers_are_never_reclaimed(console: Console) -> None:
+    await console.say("新客户 上海华信软件有限公司 区域 华东 标签 重点客户")  # C2: a protected tag
+    await console.say("新客户 苏州远景科技有限公司 区域 华东")  # C3: a signed contract
+    await console.say("新商机 远景 MES 50万")
+    await console.say("阶段 #1 方案")
+    await console.say("合同 #1 50万")
+    await console.say("新客户 宁波海天机械有限公司 区域 华东")  # C4: protected by the manager
+    assert "已设为受保护客户" in await console.say("保护 C4", as_user="wang")
+    result = await scan(console, 400)
+    assert result.warned == [1] and result.reclaimed == []
+    assert (await scan(console, 404)).reclaimed == [1]
+    customers = (await stored(console))["customers"]
+    assert customers == {1: (None, 1), 2: (ZHANG, None), 3: (ZHANG, None), 4: (ZHANG, None)}
+
+
+async def test_past_the_deadline_without_a_warning_is_warned_first(console: Console) -> None:
+    assert (await scan(console, 40)).warned == [1]  # e.g. the pool was just switched on
+    assert (await scan(console, 42)).reclaimed == []
+    assert (await scan(console, 43)).reclaimed == [1]
+
+
+async def test_a_follow_up_moves_the_deadline(console: Console) -> None:
+    await console.say("新商机 明途 MES 80万")
+    console.clock.now = NOW + 20 * DAY
+    await console.say("跟进 #1 电话沟通了需求")
+    assert (await scan(console, 30.1)).warned == []
+    assert (await scan(console, 47.1)).warned == [1]  # 20 + 30 - 3
+
+
+async def test_release_from_the_warning_and_a_replayed_tap_change_nothing_more(console: Console) -> None:
+    await scan(console, 27.1)
+    assert "已放弃 C1" in await console.say("放弃 C1")
+    once = await stored(console)
+    assert "已经在公海里了，没有更改" in await console.say("放弃 C1")
+    assert await stored(console) == once
+    assert (await scan(console, 31)).reclaimed == []
+    assert [e[0] for e in (await stored(console))["events"]] == ["warn", "release"]
+
+
+async def test_team_rules_override_the_company_rules(console: Console) -> None:
+    rules = PoolSettings(RULES.rules, teams={"华东一组": ReclaimRules(no_followup_days=10, warn_days=2)})
+    assert (await scan(console, 8.1, rules)).warned == [1]
+
+
+async def test_the_scan_runs_once_a_local_day_across_processes(console: Console) -> None:
+    settings = PoolScanSettings()
+    early = NOW.replace(hour=5)
+    assert await scan_pool(uows(console), early, settings, RULES) is None  # before 06:00
+    first = await scan_pool(uows(console), NOW, settings, RULES)
+    assert first is not None and first.scanned == 1
+    assert await scan_pool(uows(console), NOW + timedelta(hours=2), settings, RULES) is None
+    assert await scan_pool(uows(console), NOW + DAY, settings, RULES) is not None
