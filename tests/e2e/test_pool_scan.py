@@ -50,7 +50,8 @@ async def stored(console: Console) -> dict[str, Any]:
     async with console.app.uow_factory() as uow:
         assert isinstance(uow, SqlAlchemyUnitOfWork)
         customers = {c.id: (c.owner_id, c.pool_team_id) for c in await uow.customers.list()}
-        events = [(e.kind.value, e.customer_id, e.rep_id, e.reason) for e in (await uow.pool.many(range(1, 50))).values()]
+        events = [(e.kind.value, e.customer_id, e.rep_id, e.reason)
+                  for e in (await uow.pool.many(range(1, 50))).values()]
         pushes = [(r.dedupe_key, r.extra.get("buttons")) for r in (await uow.session.scalars(
             select(OutboxRow).where(OutboxRow.dedupe_key.like("pool_%")).order_by(OutboxRow.id)))]
         audit = [(a.actor_id, a.entity, a.changes.get("owner_id")) for a in (await uow.session.scalars(
