@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.audit import AuditEntry
+from domain.customer import Customer
 from domain.people import Rep, Team
 from domain.pool import Deadline, Holding, PoolSettings, Verdict, judge
 from domain.pool_ports import EventKind, HeldPage, PoolEvent, PoolUnitOfWork
@@ -96,10 +97,11 @@ async def reclaim_scan(uow_factory: Callable[[], PoolUnitOfWork], now: datetime,
             result.scanned += len(held.holdings)
             due = _due(held, people, rules, now)
             if due:
-                warned = await uow.pool.last_warnings([h.customer_id for h, *_ in due])
+                ids = [h.customer_id for h, *_ in due]
+                warned, customers = await uow.pool.last_warnings(ids), await uow.customers.many(ids)
                 for holding, deadline, verdict, warn_days in due:
-                    await _act(uow, people, rules, holding, deadline, verdict, warn_days, warned, now, result,
-                               default_quiet)
+                    await _act(uow, people, rules, (holding, customers[holding.customer_id]), deadline, verdict,
+                               warn_days, warned, now, result, default_quiet)
             await uow.commit()
         after = held.last_id
     log.info("pool scan: %d held customers, %d warned, %d reclaimed", result.scanned, len(result.warned),
@@ -125,25 +127,26 @@ def _names(teams: Sequence[Team]) -> dict[int, str]:
     return {t.id: t.name for t in teams if t.id is not None}
 
 
-async def _act(uow: PoolUnitOfWork, people: _People, rules: PoolSettings, holding: Holding, deadline: Deadline,
-               verdict: Verdict, warn_days: int, warned: Mapping[int, PoolEvent], now: datetime, result: ScanResult,
-               default_quiet: str) -> None:
+async def _act(uow: PoolUnitOfWork, people: _People, rules: PoolSettings, held: tuple[Holding, Customer],
+               deadline: Deadline, verdict: Verdict, warn_days: int, warned: Mapping[int, PoolEvent], now: datetime,
+               result: ScanResult, default_quiet: str) -> None:
+    holding = held[0]
     last = warned.get(holding.customer_id)
     told = (last is not None and last.due_at is not None and last.rep_id == holding.owner_id
             and last.at >= holding.claimed_at and abs(last.due_at - deadline.at) < SAME_DEADLINE)
     if verdict is Verdict.RECLAIM and (warn_days == 0 or (told and last is not None
                                                            and now >= last.at + timedelta(days=warn_days))):
-        await _reclaim(uow, people, rules, holding, deadline, now, default_quiet)
+        await _reclaim(uow, people, rules, held, deadline, now, default_quiet)
         result.reclaimed.append(holding.customer_id)
     elif not told:
-        await _warn(uow, people, holding, deadline, max(deadline.at, now + timedelta(days=warn_days)), now,
+        await _warn(uow, people, held, deadline, max(deadline.at, now + timedelta(days=warn_days)), now,
                     default_quiet)
         result.warned.append(holding.customer_id)
 
 
-async def _warn(uow: PoolUnitOfWork, people: _People, holding: Holding, deadline: Deadline, back_at: datetime,
-                now: datetime, default_quiet: str) -> None:
-    customer = await uow.customers.get(holding.customer_id)
+async def _warn(uow: PoolUnitOfWork, people: _People, held: tuple[Holding, Customer], deadline: Deadline,
+                back_at: datetime, now: datetime, default_quiet: str) -> None:
+    holding, customer = held
     ref, owner = f"C{holding.customer_id}", people.reps.get(holding.owner_id)
     await uow.pool.add(PoolEvent(EventKind.WARN, now, holding.owner_id, customer_id=holding.customer_id,
                                  team_id=people.team_of(holding.owner_id), reason=deadline.reason.value,
@@ -163,9 +166,9 @@ async def _warn(uow: PoolUnitOfWork, people: _People, holding: Holding, deadline
                default_quiet=default_quiet)
 
 
-async def _reclaim(uow: PoolUnitOfWork, people: _People, rules: PoolSettings, holding: Holding,
+async def _reclaim(uow: PoolUnitOfWork, people: _People, rules: PoolSettings, held: tuple[Holding, Customer],
                    deadline: Deadline, now: datetime, default_quiet: str) -> None:
-    customer = await uow.customers.get(holding.customer_id)
+    holding, customer = held
     before, team = snapshot(customer), people.team_of(holding.owner_id)
     customer.owner_id, customer.claimed_at, customer.pool_team_id = None, None, rules.pool_of(team)
     await uow.customers.save(customer)
