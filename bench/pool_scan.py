@@ -7,7 +7,7 @@ The company is `dealbot demo --deals N` (N = 2 × customers; every customer held
 deals of three years) bulk-loaded once into a cached SQLite file (DIR/pool-<customers>.db) and, with --pg,
 into that PostgreSQL database (loaded once; a run works on a copy: CREATE DATABASE … TEMPLATE). Every run is
 a fresh process on a fresh copy (the scan writes its warnings), timed inside the process, peak RSS from
-getrusage; runs alternate:
+/proc/self/status VmHWM; runs alternate:
 - baseline: one SQL pass over the held customers with the scan's aggregates (last follow-up, open deals,
   last close, last win, signed contracts) — `SELECT count(*)` over the joined aggregates, nothing written;
 - scan: scheduler.pool.reclaim_scan, the job's own code (keyset pages of 500, facts per page, warnings and
@@ -73,8 +73,18 @@ async def child(kind: str, url: str) -> dict[str, object]:
     finally:
         await engine.dispose()
     seconds = time.perf_counter() - started
-    return {"kind": kind, "seconds": seconds, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            **counts}
+    return {"kind": kind, "seconds": seconds, "rss_mb": peak_rss_mb(), **counts}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM (Linux; getrusage's ru_maxrss keeps the parent's peak across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def build(url: str, customers: int) -> None:
