@@ -87,7 +87,8 @@ SCHEMA: dict[str, Table] = {
     # the lead pool (issue #14, bot.pool_config): reclaim rules in days (0 = off), claims, the nightly scan
     "pool": Table({"no_followup_days": c.whole(0, 3650), "no_open_deal_days": c.whole(0, 3650),
                    "no_win_days": c.whole(0, 3650), "warn_days": c.whole(0, 3650), "daily_claims": c.whole(0, 3650),
-                   "cooldown_days": c.whole(0, 3650), "scope": c.choice("team", "company"),
+                   "cooldown_days": c.whole(0, 3650),
+                   "lead_no_followup_days": c.whole(0, 3650), "scope": c.choice("team", "company"),
                    "protected_tags": c.words, "enabled": c.flag, "scan_at": c.time_of_day,
                    "timezone": c.timezone, "interval": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,

@@ -29,7 +29,8 @@ def team_pool(value: Any) -> str | None:
 
 def _rules(values: Mapping[str, Any], base: ReclaimRules, where: str) -> ReclaimRules:
     rules = ReclaimRules(**{key: int(values.get(key, getattr(base, key))) for key in RULE_KEYS})
-    deadlines = [d for d in (rules.no_followup_days, rules.no_open_deal_days, rules.no_win_days) if d]
+    deadlines = [d for d in (rules.no_followup_days, rules.no_open_deal_days, rules.no_win_days,
+                             rules.lead_no_followup_days) if d]
     if deadlines and rules.warn_days >= min(deadlines):
         raise ConfigError(f"{where} warn_days ({rules.warn_days}) must be smaller than the shortest reclaim rule "
                           f"({min(deadlines)} days), or the owner is warned before they could act")

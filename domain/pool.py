@@ -1,17 +1,17 @@
-"""The lead pool (公海) rules (issue #14, first slice): when a customer someone holds goes back to the pool,
-when its owner is warned first, and whether a rep may claim one. Pure; standard library only.
+"""The lead pool (公海) rules (issue #14, first slice): when a customer someone holds goes back to the pool, when its
+owner is warned first, and whether a rep may claim one. Pure; standard library only.
 
 A held customer returns to the pool at the earliest deadline its team's rules give: no follow-up for
-`no_followup_days`, no open deal for `no_open_deal_days`, no win within `no_win_days` of claiming (a rule set
-to 0 is off). `warn_days` before that deadline the owner is warned (跟进 / 放弃). Protected customers (key
-accounts, signed contracts) are never reclaimed. A rep claims at most `daily_claims` a day, and not one taken
-from them less than `cooldown_days` ago.
+`no_followup_days`, no open deal for `no_open_deal_days`, no win within `no_win_days` of claiming (a rule set to 0
+is off); a held lead by `lead_no_followup_days` alone. `warn_days` before that deadline the owner is warned (跟进 /
+放弃). Protected customers (key accounts, signed contracts) are never reclaimed. A rep claims at most `daily_claims`
+a day, and not one taken from them less than `cooldown_days` ago.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -40,6 +40,17 @@ class ReclaimRules:
     warn_days: int = 3
     daily_claims: int = 10
     cooldown_days: int = 30
+    lead_no_followup_days: int = 30  # an owned lead with no follow-up for this long goes back too
+
+    def for_leads(self) -> ReclaimRules:
+        """The rules a held lead is judged by: only its own no-follow-up rule (leads have no deals)."""
+        return replace(self, no_followup_days=self.lead_no_followup_days, no_open_deal_days=0, no_win_days=0)
+
+    def days_of(self, reason: Reason, lead: bool = False) -> int:
+        """The number of days of the rule behind `reason`."""
+        rules = self.for_leads() if lead else self
+        return {Reason.NO_FOLLOWUP: rules.no_followup_days, Reason.NO_OPEN_DEAL: rules.no_open_deal_days,
+                Reason.NO_WIN: rules.no_win_days}[reason]
 
 
 @dataclass(frozen=True, slots=True)

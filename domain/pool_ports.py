@@ -63,11 +63,24 @@ class PoolFilter:
 
 @dataclass(frozen=True, slots=True)
 class HeldPage:
-    """One keyset page of held customers with their facts; `last_id`: where the next page starts (0: done)."""
+    """One keyset page of held customers (or leads: `leads`, a Holding's customer_id is then the lead's id) with
+    their facts; `last_id`: where the next page starts (0: done)."""
 
     holdings: Sequence[Holding]
     tags: dict[int, list[str]]
     last_id: int
+    leads: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeLine:
+    """A customer (`ref` C12) or lead (L5) of a warn or reclaim event, for the owner's grouped message."""
+
+    ref: str
+    name: str
+    reason: str
+    due_at: datetime | None
+    at: datetime
 
 
 class PoolRepository(Repository[PoolEvent], Protocol):
@@ -84,8 +97,21 @@ class PoolRepository(Repository[PoolEvent], Protocol):
     async def held_page(self, after_id: int, limit: int) -> HeldPage:
         """Customers with an owner and an id above `after_id`, by id, with their rule facts (SQL aggregates)."""
         ...
-    async def last_warnings(self, customer_ids: Iterable[int]) -> dict[int, PoolEvent]:
-        """The latest warning of each of these customers (left out: never warned)."""
+    async def held_leads_page(self, after_id: int, limit: int) -> HeldPage:
+        """Assigned leads with an owner and an id above `after_id`, by id, with their last follow-up or claim."""
+        ...
+    async def last_warnings(self, ids: Iterable[int], leads: bool = False) -> dict[int, PoolEvent]:
+        """The latest warning of each of these customers (or leads) (left out: never warned)."""
+        ...
+    async def add_many(self, events: Sequence[PoolEvent]) -> list[int]:
+        """Insert these events in one statement; their ids, in order."""
+        ...
+    async def noticed_reps(self, kind: EventKind, since: datetime, until: datetime) -> list[int]:
+        """The reps with `kind` events (warn, reclaim) in (since, until]."""
+        ...
+    async def notice_lines(self, rep_id: int, kind: EventKind, since: datetime, until: datetime,
+                           limit: int) -> tuple[int, Sequence[NoticeLine]]:
+        """(count, first `limit` lines) of `rep_id`'s `kind` events in (since, until], customers then leads."""
         ...
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
                         limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:

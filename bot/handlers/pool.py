@@ -130,11 +130,13 @@ async def customer_target(ctx: Context, args: Args) -> Customer:
 
 
 @command("保留", "keep", section="customers", writes=False,
-         help_zh="客户什么时候会被收回公海，怎样保留",
-         help_en="When a customer of yours returns to the pool, and how to keep it",
-         usage_zh="保留 C12", usage_en="keep C12")
+         help_zh="客户或线索什么时候会被收回公海，怎样保留",
+         help_en="When a customer or lead of yours returns to the pool, and how to keep it",
+         usage_zh="保留 C12 或 保留 L5", usage_en="keep C12 or keep L5")
 async def keep(ctx: Context, args: Args) -> Reply:
-    customer = await customer_target(ctx, args)
+    customer = await target(ctx, args)
+    if isinstance(customer, Lead):
+        return await _keep_lead(ctx, args, customer)
     ref = f"C{customer.id}"
     if customer.owner_id != ctx.rep.id:
         raise args.fail(f"{ref} 不在你名下", f"{ref} is not yours")
@@ -151,6 +153,23 @@ async def keep(ctx: Context, args: Args) -> Reply:
     return Reply.text(ctx.t(f"{ref} {customer.name}：{due.reason.words(due.days)}，将于 {when(due.at, ctx)} 回到公海。"
                             f"{how}", f"{ref} {customer.name}: {due.reason.words(due.days, 'en')}; it returns to the "
                             f"pool on {when(due.at, ctx)}. To keep it, {how}"))
+
+
+async def _keep_lead(ctx: Context, args: Args, lead: Lead) -> Reply:
+    """A held lead's deadline (no follow-up for `lead_no_followup_days`); converting it keeps it."""
+    ref = f"L{lead.id}"
+    if lead.owner_id != ctx.rep.id or lead.id is None:
+        raise args.fail(f"{ref} 不在你名下", f"{ref} is not yours")
+    page = await pool_of(ctx).held_leads_page(lead.id - 1, 1)
+    holding = next((h for h in page.holdings if h.customer_id == lead.id), None)
+    due = None if holding is None else judge(holding, rules_for(ctx, ctx.rep.team_id).for_leads(), ctx.now)[1]
+    if due is None:
+        return Reply.text(ctx.t(f"{ref} 不会被收回公海。", f"{ref} is not due to go back to the pool."))
+    return Reply.text(ctx.t(f"{ref}：{due.reason.words(due.days)}，将于 {when(due.at, ctx)} 回到公海。"
+                            f"保留：转为商机（线索 转商机 {ref}）；不要了：放弃 {ref}",
+                            f"{ref}: {due.reason.words(due.days, 'en')}; it returns to the pool on "
+                            f"{when(due.at, ctx)}. To keep it, convert it (lead convert {ref}); to give it up: "
+                            f"release {ref}"))
 
 
 async def _how_to_keep(ctx: Context, customer: Customer, due: Deadline) -> str:

@@ -182,7 +182,8 @@ class OpportunityShareRow(Base):
 class FollowUpRow(Base):
     __tablename__ = "followups"
     __table_args__ = never_reused(Index("ix_followups_rep_id_at", "rep_id", "at"),  # a rep's day (migration 0013)
-                                  Index("ix_followups_customer_id_at", "customer_id", "at"))  # health (0016)
+                                  Index("ix_followups_customer_id_at", "customer_id", "at"),  # health (0016)
+                                  Index("ix_followups_lead_id_at", "lead_id", "at"))  # the pool's leads (0018)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int | None]

@@ -11,11 +11,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, insert, or_, select, true
 
+from domain.lead import LeadStatus
 from domain.opportunity import OPEN_STAGES, Stage
 from domain.pool import Holding
-from domain.pool_ports import EventKind, HeldPage, PoolEntry, PoolEvent, PoolFilter
+from domain.pool_ports import EventKind, HeldPage, NoticeLine, PoolEntry, PoolEvent, PoolFilter
 from storage.mapping import RowMapper
 from storage.models import ContractRow, CustomerRow, FollowUpRow, LeadRow, OpportunityRow, PoolEventRow
 from storage.repositories.base import SqlRepository
@@ -97,13 +98,67 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
             .where(D.c.customer_id.in_(ids), K.c.signed_on.is_not(None)))).scalars())
         return followed, deals, signed
 
-    async def last_warnings(self, customer_ids: Iterable[int]) -> dict[int, PoolEvent]:
-        ids = sorted(set(customer_ids))
-        if not ids:
+    async def held_leads_page(self, after_id: int, limit: int) -> HeldPage:
+        page = (select(L.c.id, L.c.owner_id, L.c.created_at).where(
+            L.c.owner_id.is_not(None), L.c.status == LeadStatus.ASSIGNED.value, L.c.id > after_id)
+            .order_by(L.c.id).limit(limit))
+        rows = (await self.session.execute(page)).all()
+        if not rows:
+            return HeldPage((), {}, 0, leads=True)
+        ids = [r.id for r in rows]
+        followed = {r[0]: r[1] for r in await self.session.execute(
+            select(F.c.lead_id, func.max(F.c.at)).where(F.c.lead_id.in_(ids)).group_by(F.c.lead_id))}
+        claimed = {r[0]: r[1] for r in await self.session.execute(
+            select(E.c.lead_id, func.max(E.c.at)).where(E.c.lead_id.in_(ids), E.c.kind == EventKind.CLAIM.value)
+            .group_by(E.c.lead_id))}
+        holdings = []
+        for r in rows:
+            since = max((t for t in (r.created_at, claimed.get(r.id)) if t is not None), default=None)
+            if since is not None:
+                holdings.append(Holding(r.id, r.owner_id, since, last_followup=followed.get(r.id)))
+        return HeldPage(holdings, {}, ids[-1], leads=True)
+
+    async def last_warnings(self, ids: Iterable[int], leads: bool = False) -> dict[int, PoolEvent]:
+        wanted = sorted(set(ids))
+        if not wanted:
             return {}
-        stmt = (select(E).where(E.c.customer_id.in_(ids), E.c.kind == EventKind.WARN.value)
-                .order_by(E.c.customer_id, E.c.at, E.c.id))
-        return {e.customer_id: e for e in await self._all(stmt) if e.customer_id is not None}
+        column = E.c.lead_id if leads else E.c.customer_id
+        stmt = (select(E).where(column.in_(wanted), E.c.kind == EventKind.WARN.value)
+                .order_by(column, E.c.at, E.c.id))
+        found = {(e.lead_id if leads else e.customer_id): e for e in await self._all(stmt)}
+        return {k: e for k, e in found.items() if k is not None}
+
+    async def add_many(self, events: Sequence[PoolEvent]) -> list[int]:
+        if not events:
+            return []
+        values = [{"kind": e.kind.value, "at": e.at, "rep_id": e.rep_id, "customer_id": e.customer_id,
+                   "lead_id": e.lead_id, "by": e.by, "team_id": e.team_id, "reason": e.reason, "due_at": e.due_at}
+                  for e in events]
+        stmt = insert(PoolEventRow).returning(PoolEventRow.id, sort_by_parameter_order=True)
+        rows = await self.session.execute(stmt, values)
+        return [int(r[0]) for r in rows]
+
+    async def noticed_reps(self, kind: EventKind, since: datetime, until: datetime) -> list[int]:
+        stmt = (select(E.c.rep_id).distinct().where(E.c.kind == kind.value, E.c.at > since, E.c.at <= until,
+                                                    E.c.rep_id.is_not(None)).order_by(E.c.rep_id))
+        return [int(r) for r in (await self.session.execute(stmt)).scalars()]
+
+    async def notice_lines(self, rep_id: int, kind: EventKind, since: datetime, until: datetime,
+                           limit: int) -> tuple[int, Sequence[NoticeLine]]:
+        where = [E.c.rep_id == rep_id, E.c.kind == kind.value, E.c.at > since, E.c.at <= until]
+        count = int((await self.session.execute(select(func.count()).select_from(E).where(*where))).scalar_one())
+        customers = await self.session.execute(
+            select(E.c.customer_id, C.c.name, E.c.reason, E.c.due_at, E.c.at)
+            .select_from(E.join(C, C.c.id == E.c.customer_id)).where(*where).order_by(E.c.id).limit(limit))
+        lines = [NoticeLine(f"C{r[0]}", str(r[1]), str(r[2]), r[3], r[4]) for r in customers]
+        if len(lines) < limit:
+            leads = await self.session.execute(
+                select(E.c.lead_id, C.c.name, L.c.title, E.c.reason, E.c.due_at, E.c.at)
+                .select_from(E.join(L, L.c.id == E.c.lead_id).join(C, C.c.id == L.c.customer_id))
+                .where(*where).order_by(E.c.id).limit(limit - len(lines)))
+            lines += [NoticeLine(f"L{r[0]}", " ".join(str(t) for t in (r[1], r[2]) if t), str(r[3]), r[4], r[5])
+                      for r in leads]
+        return count, lines
 
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
                         limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:

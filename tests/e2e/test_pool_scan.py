@@ -62,21 +62,21 @@ async def stored(console: Console) -> dict[str, Any]:
 async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(console: Console) -> None:
     assert (await scan(console, 26)).warned == []
     result = await scan(console, 27.1)
-    assert (result.scanned, result.warned, result.reclaimed) == (1, [1], [])
+    assert (result.scanned, result.warned, result.reclaimed) == (1, ["C1"], [])
     once = await stored(console)
     assert once["events"] == [("warn", 1, ZHANG, "no_followup")]
     [(key, buttons)] = once["pushes"]
-    assert key.startswith(f"pool_warn:{ZHANG}:C1:")
+    assert key == f"pool_warn:{ZHANG}:2026-12-21"
     assert buttons == [{"text": "跟进", "key": "保留 C1"}, {"text": "放弃", "key": "放弃 C1"}]
     assert (await scan(console, 28)).warned == [] and await stored(console) == once  # one warning per deadline
     keep = await console.say("保留 C1")
     assert "30 天没有跟进" in keep and "回到公海" in keep and "新商机 明途" in keep
     result = await scan(console, 30.1)
-    assert result.reclaimed == [1]
+    assert result.reclaimed == ["C1"]
     after = await stored(console)
     assert after["customers"] == {1: (None, 1)}
     assert after["events"][-1] == ("reclaim", 1, ZHANG, "no_followup")
-    assert after["pushes"][-1][0].startswith(f"pool_reclaim:{ZHANG}:C1:")
+    assert after["pushes"][-1][0] == f"pool_reclaim:{ZHANG}:2026-12-24"
     assert after["audit"][0] == (None, "customer", [ZHANG, None])
     assert "C1 杭州明途信息技术有限公司" in await console.say("公海", as_user="lina")
     async with console.app.uow_factory() as uow:
@@ -95,16 +95,16 @@ async def test_protected_customers_are_never_reclaimed(console: Console) -> None
     await console.say("新客户 宁波海天机械有限公司 区域 华东")  # C4: protected by the manager
     assert "已设为受保护客户" in await console.say("保护 C4", as_user="wang")
     result = await scan(console, 400)
-    assert result.warned == [1] and result.reclaimed == []
-    assert (await scan(console, 404)).reclaimed == [1]
+    assert result.warned == ["C1"] and result.reclaimed == []
+    assert (await scan(console, 404)).reclaimed == ["C1"]
     customers = (await stored(console))["customers"]
     assert customers == {1: (None, 1), 2: (ZHANG, None), 3: (ZHANG, None), 4: (ZHANG, None)}
 
 
 async def test_past_the_deadline_without_a_warning_is_warned_first(console: Console) -> None:
-    assert (await scan(console, 40)).warned == [1]  # e.g. the pool was just switched on
+    assert (await scan(console, 40)).warned == ["C1"]  # e.g. the pool was just switched on
     assert (await scan(console, 42)).reclaimed == []
-    assert (await scan(console, 43)).reclaimed == [1]
+    assert (await scan(console, 43)).reclaimed == ["C1"]
 
 
 async def test_a_follow_up_moves_the_deadline(console: Console) -> None:
@@ -112,7 +112,7 @@ async def test_a_follow_up_moves_the_deadline(console: Console) -> None:
     console.clock.now = NOW + 20 * DAY
     await console.say("跟进 #1 电话沟通了需求")
     assert (await scan(console, 30.1)).warned == []
-    assert (await scan(console, 47.1)).warned == [1]  # 20 + 30 - 3
+    assert (await scan(console, 47.1)).warned == ["C1"]  # 20 + 30 - 3
 
 
 async def test_release_from_the_warning_and_a_replayed_tap_change_nothing_more(console: Console) -> None:
@@ -127,7 +127,7 @@ async def test_release_from_the_warning_and_a_replayed_tap_change_nothing_more(c
 
 async def test_team_rules_override_the_company_rules(console: Console) -> None:
     rules = PoolSettings(RULES.rules, teams={"华东一组": ReclaimRules(no_followup_days=10, warn_days=2)})
-    assert (await scan(console, 8.1, rules)).warned == [1]
+    assert (await scan(console, 8.1, rules)).warned == ["C1"]
 
 
 async def test_the_scan_runs_once_a_local_day_across_processes(console: Console) -> None:

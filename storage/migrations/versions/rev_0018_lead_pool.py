@@ -49,9 +49,11 @@ def upgrade() -> None:
     op.create_index("ix_pool_events_customer_id_kind_at", "pool_events", ["customer_id", "kind", "at"])
     op.create_index("ix_pool_events_kind_at", "pool_events", ["kind", "at"])
     op.create_index("ix_pool_events_lead_id", "pool_events", ["lead_id"])
+    op.create_index("ix_followups_lead_id_at", "followups", ["lead_id", "at"])  # a held lead's last follow-up
 
 
 def downgrade() -> None:
+    op.drop_index("ix_followups_lead_id_at", table_name="followups")
     for name in ("ix_pool_events_lead_id", "ix_pool_events_kind_at", "ix_pool_events_customer_id_kind_at",
                  "ix_pool_events_rep_id_kind_at"):
         op.drop_index(name, table_name="pool_events")
