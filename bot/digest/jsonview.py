@@ -13,7 +13,7 @@ from domain.analytics import Amounts, DealLine, Forecast, Movement
 CENTS = Decimal("0.01")
 TOP_KEYS = ("team", "date", "at", "today", "movements", "won_deals", "lost_deals", "funnel", "forecast", "targets",
             "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries",
-            "at_risk_customers", "win_movers")
+            "at_risk_customers", "win_movers", "pool_reclaimed")
 
 
 def decimal(value: Decimal) -> str:
@@ -78,4 +78,7 @@ def as_json(d: Digest) -> dict[str, Any]:
         "win_movers": [{"id": m.opportunity_id, "name": m.name, "owner": d.owner(m.owner_id) or None,
                         "p_win": m.p_win, "previous": m.previous, "reason_zh": m.reason_zh, "reason_en": m.reason_en}
                        for m in d.movers],
+        "pool_reclaimed": {"count": d.reclaimed.count,
+                           "customers": [{"id": cid, "name": name, "owner_id": owner, "owner": d.owner(owner) or None}
+                                         for cid, name, owner in d.reclaimed.customers]},
     }

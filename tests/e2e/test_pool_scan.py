@@ -1,7 +1,8 @@
 """The reclaim scan (scheduler.pool, issue #14) with an injected clock, on SQLite and PostgreSQL: the warning
 (with 跟进 / 放弃 buttons, once per deadline), then the reclaim at the deadline (owner cleared, logged,
-audited, the owner told, the manager's digest saying so); protected customers (flag, tag, signed contract)
-skipped; a customer past its deadline without a warning warned first; once a day across processes."""
+audited, the owner told, the manager's digest saying so in markdown, HTML and JSON); protected customers
+(flag, tag, signed contract) skipped; a customer past its deadline without a warning warned first; once a day
+across processes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.digest.compose import compose_digest
+from bot.digest.html import render_html
+from bot.digest.jsonview import as_json
 from bot.digest.markdown import render_markdown
 from bot.digest.settings import DigestSettings
 from domain.pool import PoolSettings, ReclaimRules
@@ -84,6 +87,11 @@ async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(
         digest = await compose_digest(uow, team, date(2026, 12, 24), console.clock.now, DigestSettings())
     text = render_markdown(digest, "zh")
     assert "收回公海 1 个客户" in text and "C1 杭州明途信息技术有限公司（张伟）" in text
+    page = render_html(digest, "zh")
+    assert "<h3>收回公海 1 个客户</h3>" in page and "<li>C1 杭州明途信息技术有限公司（张伟）</li>" in page
+    assert "<li>C1 杭州明途信息技术有限公司 (张伟)</li>" in render_html(digest, "en")
+    assert as_json(digest)["pool_reclaimed"] == {
+        "count": 1, "customers": [{"id": 1, "name": "杭州明途信息技术有限公司", "owner_id": ZHANG, "owner": "张伟"}]}
 
 
 async def test_protected_customers_are_never_reclaimed(console: Console) -> None:
