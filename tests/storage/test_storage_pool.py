@@ -14,7 +14,7 @@ from test_storage_query_plans import _plans, _scans_whole
 from domain.activity import FollowUp
 from domain.billing import Contract
 from domain.customer import Customer
-from domain.lead import Lead
+from domain.lead import Lead, LeadStatus
 from domain.money import Money
 from domain.opportunity import Opportunity, Stage
 from domain.pool import Holding
@@ -128,3 +128,31 @@ async def test_the_scan_and_the_list_use_indexes(uow_factory: Factory, parents: 
     assert "ix_followups_customer_id_at" in scan, scan
     # the counts read the pool index; a page may instead walk the ids in order (it stops after one page)
     assert "ix_customers_owner_id" in listing, listing  # (owner_id) or (owner_id, pool_team_id, id)
+
+
+async def test_a_pages_events_in_one_insert_and_an_owners_notice_lines(uow_factory: Factory, parents: Parents,
+                                                                       now: datetime) -> None:
+    rep, customer = parents.rep_id, parents.customer_id
+    async with uow_factory() as uow:
+        lead = await uow.leads.add(Lead(customer, title="MES", owner_id=rep, status=LeadStatus.ASSIGNED,
+                                        created_at=now - 40 * DAY))
+        await uow.followups.add(FollowUp(rep, "邮件", now - 35 * DAY, lead_id=lead.id))
+        events = [PoolEvent(EventKind.WARN, now, rep, customer_id=customer, reason="no_followup", due_at=now + DAY),
+                  PoolEvent(EventKind.WARN, now, rep, lead_id=lead.id, reason="no_followup", due_at=now),
+                  PoolEvent(EventKind.RECLAIM, now, 99, customer_id=customer, reason="no_win")]
+        ids = await uow.pool.add_many(events)
+        await uow.commit()
+    async with uow_factory() as uow:
+        stored = await uow.pool.many(ids)
+        assert [(stored[i].kind, stored[i].rep_id, stored[i].lead_id) for i in ids] == [
+            (EventKind.WARN, rep, None), (EventKind.WARN, rep, lead.id), (EventKind.RECLAIM, 99, None)]
+        assert await uow.pool.noticed_reps(EventKind.WARN, now - DAY, now) == [rep]
+        assert await uow.pool.noticed_reps(EventKind.WARN, now, now + DAY) == []  # (since, until]
+        count, lines = await uow.pool.notice_lines(rep, EventKind.WARN, now - DAY, now, 10)
+        assert count == 2 and [(x.ref, x.name, x.due_at) for x in lines] == [
+            (f"C{customer}", "明途科技有限公司", now + DAY), (f"L{lead.id}", "明途科技有限公司 MES", now)]
+        assert (await uow.pool.notice_lines(rep, EventKind.WARN, now - DAY, now, 1))[0] == 2
+        page = await uow.pool.held_leads_page(0, 10)
+        assert page.leads and [(h.customer_id, h.claimed_at, h.last_followup) for h in page.holdings] == [
+            (lead.id, now - 40 * DAY, now - 35 * DAY)]
+        assert (await uow.pool.last_warnings([lead.id or 0], leads=True))[lead.id or 0].lead_id == lead.id
