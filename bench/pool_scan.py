@@ -4,15 +4,19 @@
     .venv/bin/python bench/pool_scan.py [--customers 500000] [--runs 3] [--cache DIR] [--pg URL]
 
 The company is `dealbot demo --deals N` (N = 2 × customers; every customer held by a rep, follow-ups and
-deals of three years) bulk-loaded once into a cached SQLite file (DIR/pool-<customers>.db) and, with --pg,
+deals of three years) bulk-loaded once into a cached SQLite file (DIR/pool-<customers>-r2.db) and, with --pg,
 into that PostgreSQL database (loaded once; a run works on a copy: CREATE DATABASE … TEMPLATE). Every run is
-a fresh process on a fresh copy (the scan writes its warnings), timed inside the process, peak RSS from
-/proc/self/status VmHWM; runs alternate:
+a fresh process, timed inside the process, peak RSS from /proc/self/status VmHWM; each of the `--runs` rounds
+measures, each in its own process:
 - baseline: one SQL pass over the held customers with the scan's aggregates (last follow-up, open deals,
   last close, last win, signed contracts) — `SELECT count(*)` over the joined aggregates, nothing written;
-- scan: scheduler.pool.reclaim_scan, the job's own code (keyset pages of 500, facts per page, warnings and
-  reclaims written, pushes queued), with the default rules a day after the load.
-Prints min / median / max seconds and peak RSS of both, and the scan's counts (held, warned, reclaimed).
+- first: scheduler.pool.reclaim_scan, the job's own code (keyset pages of 500 customers then leads, facts per
+  page, a page's warnings in one INSERT, reclaims, then one message per owner), with the default rules a day
+  after the load, on a fresh copy of the company (most customers are warned: the pool just switched on);
+- steady: the next day's scan on that same copy, where those customers were already warned and only the ones
+  newly near a deadline are written.
+Prints min / median / max seconds and peak RSS of each, and the scans' counts (held, warned, reclaimed,
+messages queued).
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LOADED_AT = datetime(2026, 12, 1, 2, tzinfo=UTC)
 SCAN_AT = LOADED_AT + timedelta(days=1)
+KINDS = ("baseline", "first", "steady")
+SCHEMA = "r2"  # bump when the schema the cache was built with changes (r2: index followups(lead_id, at))
 BASELINE = """
 SELECT count(*), max(f.last), sum(d.open), max(d.closed), max(d.won), count(k.customer_id)
 FROM customers c
@@ -68,8 +74,10 @@ async def child(kind: str, url: str) -> dict[str, object]:
                 held = (await connection.execute(text(BASELINE))).first()
             counts: dict[str, object] = {"held": held[0] if held else 0}
         else:
-            result = await reclaim_scan(lambda: SqlAlchemyUnitOfWork(factory), SCAN_AT, PoolSettings())
-            counts = {"held": result.scanned, "warned": len(result.warned), "reclaimed": len(result.reclaimed)}
+            at = SCAN_AT if kind == "first" else SCAN_AT + timedelta(days=1)
+            result = await reclaim_scan(lambda: SqlAlchemyUnitOfWork(factory), at, PoolSettings())
+            counts = {"held": result.scanned, "warned": len(result.warned), "reclaimed": len(result.reclaimed),
+                      "messages": result.messages}
     finally:
         await engine.dispose()
     seconds = time.perf_counter() - started
@@ -116,8 +124,9 @@ def sqlite_runs(base: Path, runs: int) -> list[dict[str, object]]:
     found = []
     work = base.with_name(base.stem + "-run.db")
     for _ in range(runs):
-        for kind in ("baseline", "scan"):
-            shutil.copyfile(base, work)
+        for kind in KINDS:
+            if kind != "steady":  # the steady scan works on the first scan's copy
+                shutil.copyfile(base, work)
             found.append(measure(kind, f"sqlite+aiosqlite:///{work}"))
     work.unlink(missing_ok=True)
     return found
@@ -142,9 +151,10 @@ def pg_runs(url: str, runs: int) -> list[dict[str, object]]:
     copy = f"{base}_pool_run"
     found = []
     for _ in range(runs):
-        for kind in ("baseline", "scan"):
-            asyncio.run(_pg_admin(url, f'DROP DATABASE IF EXISTS "{copy}"'))
-            asyncio.run(_pg_admin(url, f'CREATE DATABASE "{copy}" TEMPLATE "{base}"'))
+        for kind in KINDS:
+            if kind != "steady":  # the steady scan works on the first scan's copy
+                asyncio.run(_pg_admin(url, f'DROP DATABASE IF EXISTS "{copy}"'))
+                asyncio.run(_pg_admin(url, f'CREATE DATABASE "{copy}" TEMPLATE "{base}"'))
             found.append(measure(kind, make_url(url).set(database=copy).render_as_string(hide_password=False)))
     asyncio.run(_pg_admin(url, f'DROP DATABASE IF EXISTS "{copy}"'))
     return found
@@ -152,11 +162,11 @@ def pg_runs(url: str, runs: int) -> list[dict[str, object]]:
 
 def report(engine: str, found: list[dict[str, object]]) -> None:
     print(f"## {engine}")
-    for kind in ("baseline", "scan"):
+    for kind in KINDS:
         runs = [r for r in found if r["kind"] == kind]
         seconds = [float(str(r["seconds"])) for r in runs]
         rss = [float(str(r["rss_mb"])) for r in runs]
-        extra = {k: runs[-1][k] for k in ("held", "warned", "reclaimed") if k in runs[-1]}
+        extra = {k: runs[-1][k] for k in ("held", "warned", "reclaimed", "messages") if k in runs[-1]}
         print(f"{kind:8} runs {len(runs)}  seconds min {min(seconds):.2f} median {statistics.median(seconds):.2f} "
               f"max {max(seconds):.2f}  peak RSS MB min {min(rss):.0f} median {statistics.median(rss):.0f} "
               f"max {max(rss):.0f}  {extra}")
@@ -175,7 +185,7 @@ def main() -> int:
         print(json.dumps(asyncio.run(child(args.child[0], args.child[1])), default=str))
         return 0
     args.cache.mkdir(parents=True, exist_ok=True)
-    base = args.cache / f"pool-{args.customers}.db"
+    base = args.cache / f"pool-{args.customers}-{SCHEMA}.db"
     if not base.exists():
         partial = base.with_suffix(".loading")
         partial.unlink(missing_ok=True)

@@ -60,6 +60,7 @@ class ScanResult:
     scanned: int = 0
     warned: list[str] = field(default_factory=list)  # refs: C12 (customers), L5 (leads)
     reclaimed: list[str] = field(default_factory=list)
+    messages: int = 0  # owners' messages queued (one warning and one reclaim notice per owner at most)
 
 
 async def scan_pool(uow_factory: Callable[[], PoolUnitOfWork], now: datetime, settings: PoolScanSettings,
@@ -106,7 +107,8 @@ async def reclaim_scan(uow_factory: Callable[[], PoolUnitOfWork], now: datetime,
                 await _judge_page(uow, held, people, rules, now, result)
                 await uow.commit()
             after = held.last_id
-    await notify_owners(uow_factory, Owners(people.reps, people.team_names, rules), now, timezone, default_quiet)
+    result.messages = await notify_owners(uow_factory, Owners(people.reps, people.team_names, rules), now, timezone,
+                                          default_quiet)
     log.info("pool scan: %d held, %d warned, %d reclaimed", result.scanned, len(result.warned),
              len(result.reclaimed))
     return result
