@@ -115,6 +115,8 @@ async def test_the_scan_and_the_list_use_indexes(uow_factory: Factory, parents: 
             assert customer.id is not None
             await uow.followups.add(FollowUp(parents.rep_id, "电话", now, customer_id=customer.id))
             await uow.opportunities.add(Opportunity(customer.id, f"商机{n}", owner_id=parents.rep_id, created_at=now))
+            lead = await uow.leads.add(Lead(customer.id, owner_id=owner, status=LeadStatus.ASSIGNED, created_at=now))
+            await uow.followups.add(FollowUp(parents.rep_id, "邮件", now, lead_id=lead.id))
         await uow.commit()
     async with uow_factory() as uow:
         await analyze(uow.session)
@@ -123,6 +125,8 @@ async def test_the_scan_and_the_list_use_indexes(uow_factory: Factory, parents: 
         scan = await _plans(engine, uow, lambda: uow.pool.held_page(100, 50))
         listing = await _plans(engine, uow, lambda: uow.pool.listing(PoolFilter(frozenset({parents.team_id})), 0, 20),
                                walks=False)
+        leads = await _plans(engine, uow, lambda: uow.pool.held_leads_page(100, 50))
+    assert not _scans_whole(leads, "followups") and "ix_followups_lead_id_at" in leads, leads
     for table in ("followups", "opportunities", "contracts"):
         assert not _scans_whole(scan, table), scan
     assert "ix_followups_customer_id_at" in scan, scan
