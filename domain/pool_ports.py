@@ -114,9 +114,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
         """(count, first `limit` lines) of `rep_id`'s `kind` events in (since, until], customers then leads."""
         ...
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
-                        limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
+                        limit: int, leads: bool = False) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
         """(count, first `limit` (customer id, name, the rep it left)) reclaimed in (since, until] from those
-        teams' reps (None: anyone's)."""
+        teams' reps (None: anyone's); `leads`: the leads instead (lead id, its customer's name, rep)."""
         ...
 
 

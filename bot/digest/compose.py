@@ -71,7 +71,7 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
     owners = {m.owner_id for m in movements} | {r.rep_id for r in leaders} | {m.owner_id for m in movers}
     owners |= {line.owner_id for lst in (stalled, followups, payments) for line in lst.lines}
     reclaimed = await _reclaimed(src, team, at, limit)
-    owners |= {owner for _, _, owner in reclaimed.customers}
+    owners |= {owner for _, _, owner in reclaimed.customers + reclaimed.leads}
     names = await _names(src.reps, owners)
     return Digest(
         team_id=team.id if team else None, team_name=scope.label, day=day, at=at,
@@ -92,9 +92,10 @@ async def _reclaimed(src: DigestSources, team: Team | None, at: datetime, limit:
     pool: PoolRepository | None = getattr(src, "pool", None)
     if pool is None:
         return Reclaimed()
-    count, found = await pool.reclaimed([team.id] if team and team.id is not None else None, at - timedelta(days=1),
-                                        at, limit)
-    return Reclaimed(count, tuple(found))
+    teams = [team.id] if team and team.id is not None else None
+    count, found = await pool.reclaimed(teams, at - timedelta(days=1), at, limit)
+    lead_count, leads = await pool.reclaimed(teams, at - timedelta(days=1), at, limit, leads=True)
+    return Reclaimed(count, tuple(found), lead_count, tuple(leads))
 
 
 async def _movers(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[WinMover, ...]:

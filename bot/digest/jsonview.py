@@ -49,6 +49,11 @@ def _forecast(f: Forecast) -> dict[str, Any]:
             "won_amounts": amounts(f.won_amounts)}
 
 
+def _reclaimed(d: Digest, listed: tuple[tuple[int, str, int | None], ...]) -> list[dict[str, Any]]:
+    return [{"id": item_id, "name": name, "owner_id": owner, "owner": d.owner(owner) or None}
+            for item_id, name, owner in listed]
+
+
 def as_json(d: Digest) -> dict[str, Any]:
     t, f = d.today, d.funnel
     return {
@@ -78,7 +83,6 @@ def as_json(d: Digest) -> dict[str, Any]:
         "win_movers": [{"id": m.opportunity_id, "name": m.name, "owner": d.owner(m.owner_id) or None,
                         "p_win": m.p_win, "previous": m.previous, "reason_zh": m.reason_zh, "reason_en": m.reason_en}
                        for m in d.movers],
-        "pool_reclaimed": {"count": d.reclaimed.count,
-                           "customers": [{"id": cid, "name": name, "owner_id": owner, "owner": d.owner(owner) or None}
-                                         for cid, name, owner in d.reclaimed.customers]},
+        "pool_reclaimed": {"count": d.reclaimed.count, "customers": _reclaimed(d, d.reclaimed.customers),
+                           "lead_count": d.reclaimed.lead_count, "leads": _reclaimed(d, d.reclaimed.leads)},
     }

@@ -156,13 +156,15 @@ def _deal_list(key: str, deals: DealList, d: Digest, locale: str, when: str) -> 
 
 def _reclaimed(d: Digest, locale: str) -> str:
     """收回公海 N 个客户: the names (with the rep each left), then how many more."""
-    if not d.reclaimed.count:
+    if not d.reclaimed.count and not d.reclaimed.lead_count:
         return ""
-    names = [f"C{cid} {escape_markdown(name)}" + _rep(d.owner(owner), locale)
-             for cid, name, owner in d.reclaimed.customers]
-    more = d.reclaimed.count - len(names)
-    lines = [f"- {n}" for n in names] + ([f"- {say('more', locale, n=more)}"] if more > 0 else [])
-    return f"**{say('reclaimed', locale, n=d.reclaimed.count)}**\n" + "\n".join(lines)
+    lines = []
+    for prefix, count, listed in d.reclaimed.sections():
+        lines += [f"- {prefix}{item_id} {escape_markdown(name)}" + _rep(d.owner(owner), locale)
+                  for item_id, name, owner in listed]
+        if count > len(listed):
+            lines.append(f"- {say('more', locale, n=count - len(listed))}")
+    return f"**{d.reclaimed.header(locale)}**\n" + "\n".join(lines)
 
 
 def _rep(name: str, locale: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from bot.digest.words import say
 from domain.analytics import Amounts, DealLine, Forecast, Funnel, Movement, Period, Results
 from domain.opportunity import Stage
 
@@ -68,6 +69,17 @@ class Reclaimed:
 
     count: int = 0
     customers: tuple[tuple[int, str, int | None], ...] = ()  # (customer id, name, owner it left), at most a list
+    lead_count: int = 0
+    leads: tuple[tuple[int, str, int | None], ...] = ()  # (lead id, its customer's name, owner it left)
+
+    def header(self, locale: str) -> str:
+        """收回公海 3 个客户、2 条线索."""
+        extra = say("reclaimed_leads", locale, n=self.lead_count) if self.lead_count else ""
+        return say("reclaimed", locale, n=self.count) + extra
+
+    def sections(self) -> list[tuple[str, int, tuple[tuple[int, str, int | None], ...]]]:
+        """(ref prefix, count, listed) for the customers, then the leads."""
+        return [("C", self.count, self.customers), ("L", self.lead_count, self.leads)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "at_risk": ("客户健康预警", "Customers at risk"),
     "at_risk_line": ("C{id} {name}（{score} 分）：{reason}", "C{id} {name} ({score}/100): {reason}"),
     "reclaimed": ("收回公海 {n} 个客户", "{n} customers went back to the pool"),
+    "reclaimed_leads": ("、{n} 条线索", ", plus {n} leads"),
     "failed": ("发送失败的消息", "Failed deliveries"),
     "failed_line": ("{n} 条消息发送失败，请查看 `dealbot outbox`",
                     "{n} messages could not be delivered; see `dealbot outbox`"),

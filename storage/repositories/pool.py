@@ -161,15 +161,17 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         return count, lines
 
     async def reclaimed(self, team_ids: Iterable[int] | None, since: datetime, until: datetime,
-                        limit: int) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
+                        limit: int, leads: bool = False) -> tuple[int, Sequence[tuple[int, str, int | None]]]:
+        which = E.c.lead_id if leads else E.c.customer_id
         where: list[ColumnElement[bool]] = [E.c.kind == EventKind.RECLAIM.value, E.c.at > since, E.c.at <= until,
-                                            E.c.customer_id.is_not(None)]
+                                            which.is_not(None)]
         if team_ids is not None:
             where.append(E.c.team_id.in_(sorted(set(team_ids))))
         count = int((await self.session.execute(select(func.count()).select_from(E).where(*where))).scalar_one())
-        rows = await self.session.execute(
-            select(E.c.customer_id, C.c.name, E.c.rep_id).select_from(E.join(C, C.c.id == E.c.customer_id))
-            .where(*where).order_by(E.c.at, E.c.id).limit(limit))
+        joined = (E.join(L, L.c.id == E.c.lead_id).join(C, C.c.id == L.c.customer_id) if leads
+                  else E.join(C, C.c.id == E.c.customer_id))
+        rows = await self.session.execute(select(which, C.c.name, E.c.rep_id).select_from(joined)
+                                          .where(*where).order_by(E.c.at, E.c.id).limit(limit))
         return count, [(int(r[0]), str(r[1]), r[2]) for r in rows]
 
 

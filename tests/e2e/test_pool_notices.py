@@ -1,17 +1,23 @@
 """The reclaim scan's messages (scheduler.pool_notices) and held leads, with an injected clock on SQLite and
 PostgreSQL: one warning per owner per scan listing every customer and lead (ref, name, reason, the day it
 goes back, typed commands), at most six buttons; one reclaim notice per owner; a scan killed half-way and run
-again warns nobody twice and loses no reclaim or message; a lead with no follow-up goes back to the pool."""
+again warns nobody twice and loses no reclaim or message; a lead with no follow-up goes back to the pool (and
+the manager's digest lists it)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.digest.compose import compose_digest
+from bot.digest.html import render_html
+from bot.digest.jsonview import as_json
+from bot.digest.markdown import render_markdown
+from bot.digest.settings import DigestSettings
 from domain.activity import FollowUp
 from domain.pool import PoolSettings, ReclaimRules
 from domain.pool_ports import PoolUnitOfWork
@@ -118,6 +124,15 @@ async def test_a_lead_without_follow_up_is_warned_with_the_customers_then_reclai
     events = (await stored(console))["events"]
     assert ("reclaim", None, ZHANG, "no_followup") in events
     assert "L1" in await console.say("公海", as_user="lina")
+    async with console.app.uow_factory() as uow:
+        team = await uow.teams.get(1)
+        digest = await compose_digest(uow, team, date(2026, 12, 24), console.clock.now, DigestSettings())
+    name = "杭州明途信息技术有限公司（张伟）"
+    assert f"**收回公海 1 个客户、1 条线索**\n- C1 {name}\n- L1 {name}" in render_markdown(digest, "zh")
+    assert "<li>L1 杭州明途信息技术有限公司 (张伟)</li>" in render_html(digest, "en")
+    listed = as_json(digest)["pool_reclaimed"]
+    assert (listed["count"], listed["lead_count"], listed["leads"]) == (
+        1, 1, [{"id": 1, "name": "杭州明途信息技术有限公司", "owner_id": ZHANG, "owner": "张伟"}])
 
 
 async def test_a_lead_follow_up_moves_its_deadline_and_teams_may_set_a_lead_rule(console: Console) -> None:

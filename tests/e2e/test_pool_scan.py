@@ -91,7 +91,8 @@ async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(
     assert "<h3>收回公海 1 个客户</h3>" in page and "<li>C1 杭州明途信息技术有限公司（张伟）</li>" in page
     assert "<li>C1 杭州明途信息技术有限公司 (张伟)</li>" in render_html(digest, "en")
     assert as_json(digest)["pool_reclaimed"] == {
-        "count": 1, "customers": [{"id": 1, "name": "杭州明途信息技术有限公司", "owner_id": ZHANG, "owner": "张伟"}]}
+        "count": 1, "customers": [{"id": 1, "name": "杭州明途信息技术有限公司", "owner_id": ZHANG, "owner": "张伟"}],
+        "lead_count": 0, "leads": []}
 
 
 async def test_protected_customers_are_never_reclaimed(console: Console) -> None:
