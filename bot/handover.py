@@ -63,8 +63,8 @@ async def hand_over_book(ctx: Context, leaver: Rep, successor: Rep, keep_account
     preview = await repo.preview(leaver.id)
     moved = await repo.move(leaver.id, successor.id, successor.team_id)
     approvals = await approvals_port(ctx).move(ctx.uow, leaver.id, successor.id)
-    if moved.total == 0 and not approvals.moved and not approvals.stuck:
-        raise await _nothing(ctx, leaver)
+    if moved.total == 0 and not approvals.moved:
+        raise await _nothing(ctx, leaver, approvals)
     account = await _close_account(ctx, leaver, keep_account)
     ctx.audit_log.append(AuditEntry(
         actor_id=ctx.rep.id, entity=HANDOVER, entity_id=leaver.id, action=HANDOVER, at=ctx.now, batch=ctx.batch,
@@ -78,17 +78,22 @@ async def hand_over_book(ctx: Context, leaver: Rep, successor: Rep, keep_account
     return outcome
 
 
-async def _nothing(ctx: Context, leaver: Rep) -> NothingToHandOver:
-    """Nothing left: say so, and when an earlier handover took it, to whom and when (a double submission)."""
+async def _nothing(ctx: Context, leaver: Rep, approvals: ApprovalsMoved) -> NothingToHandOver:
+    """Nothing left: say so, when an earlier handover took it, to whom and when (a double submission), and
+    which approvals still wait for the leaver's decision."""
     assert leaver.id is not None
     earlier = [e for e in await ctx.uow.audit.for_entity(HANDOVER, leaver.id) if e.action == HANDOVER]
-    if not earlier:
-        return NothingToHandOver(leaver=leaver.name, already="", already_en="")
-    last = earlier[-1]
-    at = last.at.astimezone(ctx.now.tzinfo).strftime("%Y-%m-%d %H:%M")
-    to = str(last.changes.get("to_name", "?"))
-    return NothingToHandOver(leaver=leaver.name, already=f"（已于 {at} 交接给 {to}）",
-                             already_en=f" (already handed over to {to} at {at})")
+    already = already_en = stuck = stuck_en = ""
+    if earlier:
+        at = earlier[-1].at.astimezone(ctx.now.tzinfo).strftime("%Y-%m-%d %H:%M")
+        to = str(earlier[-1].changes.get("to_name", "?"))
+        already, already_en = f"（已于 {at} 交接给 {to}）", f" (already handed over to {to} at {at})"
+    if approvals.stuck:
+        refs = ", ".join(a.ref for a in approvals.stuck)
+        stuck = f"仍有审批等待 {leaver.name} 决定：{refs}，请重新指定审批人。"
+        stuck_en = f" Still waiting for {leaver.name}'s decision: {refs}; reassign the approver."
+    return NothingToHandOver(leaver=leaver.name, already=already, already_en=already_en, stuck=stuck,
+                             stuck_en=stuck_en)
 
 
 async def _close_account(ctx: Context, leaver: Rep, keep: bool) -> str:
@@ -126,6 +131,10 @@ async def undo_handover(ctx: Context, entry: AuditEntry) -> Text:
     await ctx.uow.audit.mark_undone(entry.batch)
     kept = (f"；{result.kept} 条记录此后已被改动，仍留在接手人名下" if result.kept else "",
             f"; {result.kept} records changed since stay with the successor" if result.kept else "")
+    text = Text(f"{ctx.rep.name} 撤销了 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
+                f"{ctx.rep.name} undid {leaver.name}'s handover: {result.restored} records moved back{kept[1]}.")
+    for rep_id in (successor_id, leaver_id):
+        await ctx.notify(rep_id, text)
     return Text(f"已撤销 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
                 f"Undone: {leaver.name}'s handover; {result.restored} records moved back{kept[1]}.")
 

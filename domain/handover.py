@@ -126,6 +126,6 @@ class HandoverRefused(DomainError):
 
 
 class NothingToHandOver(DomainError):
-    zh = "{leaver} 名下没有需要交接的客户、线索、进行中的商机、提醒或共享{already}，没有做任何更改。"
+    zh = "{leaver} 名下没有需要交接的客户、线索、进行中的商机、提醒或共享{already}，没有做任何更改。{stuck}"
     en = ("{leaver} holds no customers, leads, open deals, reminders or shares to hand over{already_en}; "
-          "nothing was changed.")
+          "nothing was changed.{stuck_en}")
