@@ -14,6 +14,7 @@ from typing import Protocol, cast
 from bot.context import Context
 from bot.i18n import Text
 from domain.audit import AuditEntry
+from domain.errors import DomainError
 from domain.handover import (
     ApprovalsMoved,
     ApprovalsPort,
@@ -118,6 +119,16 @@ def _recipients(ctx: Context, leaver: Rep, successor: Rep) -> list[int]:
     return [p for p in dict.fromkeys(people) if p is not None]
 
 
+async def refuse_after_handover(ctx: Context, entries: list[AuditEntry], conflict: type[DomainError]) -> None:
+    """This person's book was handed over after the action they want to undo (they kept their account):
+    restoring its records would take them back from the successor. Refused, naming who did the handover."""
+    first = min((e.id or 0) for e in entries) if entries else 0
+    for later in await ctx.uow.audit.for_entity(HANDOVER, ctx.rep_id):
+        if later.action == HANDOVER and (later.id or 0) > first:
+            other = ctx.directory.rep(later.actor_id)
+            raise conflict(who=other.name if other else "?")
+
+
 async def undo_handover(ctx: Context, entry: AuditEntry) -> Text:
     """Move back what the handover moved and the successor still holds; reopen the leaver's account."""
     leaver_id, successor_id = int(entry.changes["from"]), int(entry.changes["to"])
@@ -139,4 +150,4 @@ async def undo_handover(ctx: Context, entry: AuditEntry) -> Text:
                 f"Undone: {leaver.name}'s handover; {result.restored} records moved back{kept[1]}.")
 
 
-__all__ = ["ApprovalsMoved", "PendingApproval", "check", "hand_over_book", "undo_handover"]
+__all__ = ["ApprovalsMoved", "PendingApproval", "check", "hand_over_book", "refuse_after_handover", "undo_handover"]

@@ -14,7 +14,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.entities import ENTITIES, repository
 from bot.errors import NothingToUndo, UndoConflict
-from bot.handover import HANDOVER, undo_handover
+from bot.handover import HANDOVER, refuse_after_handover, undo_handover
 from bot.registry import command
 from bot.reply import Reply
 from domain.audit import AuditEntry
@@ -71,6 +71,7 @@ async def undoable(ctx: Context) -> list[AuditEntry]:
 async def refuse_if_changed_since(ctx: Context, entries: list[AuditEntry],
                                   conflict: type[UndoConflict] = UndoConflict) -> None:
     """Someone else changed a record of this action later: restoring it would silently drop their change."""
+    await refuse_after_handover(ctx, entries, conflict)
     for entry in entries:
         for later in await ctx.uow.audit.for_entity(entry.entity, entry.entity_id):
             if (later.id or 0) > (entry.id or 0) and later.actor_id != ctx.rep_id:

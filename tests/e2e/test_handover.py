@@ -9,7 +9,7 @@ import pytest
 
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import NOW
-from tests.e2e.handover_world import handover_audits, outbox_to, seed_big_book, seed_book, state
+from tests.e2e.handover_world import handover_audits, ids, outbox_to, seed_big_book, seed_book, state
 from tests.e2e.harness import Console, start_console
 
 
@@ -65,13 +65,8 @@ async def test_undo_leaves_what_the_successor_handed_on_since(admin: Console) ->
     out = await admin.say("撤销", as_user="admin")
     assert "7 条记录已归还；4 条记录此后已被改动" in out  # #1 and its 3 reminders went on to 陈晨
     deals = {d[0]: d[1] for d in (await state(admin))["deals"]}
-    people = {name: rep_id for name, rep_id in (await _names(admin)).items()}
+    people = await ids(admin)
     assert deals[1] == people["陈晨"] and deals[2] == people["张伟"]
-
-
-async def _names(console: Console) -> dict[str, int]:
-    from tests.e2e.handover_world import ids
-    return await ids(console)
 
 
 async def test_a_manager_hands_over_within_the_team_in_english(admin: Console) -> None:
@@ -79,7 +74,7 @@ async def test_a_manager_hands_over_within_the_team_in_english(admin: Console) -
     out = await admin.say("handover 张伟 to 李娜 keep account", as_user="wang")
     assert "客户 3 个" in out and "保留了 张伟 的账号" in out
     after = await state(admin)
-    assert (await _names(admin))["张伟"] in {rep for rep, active in after["active"] if active}
+    assert (await ids(admin))["张伟"] in {rep for rep, active in after["active"] if active}
     assert len(await outbox_to(admin, "lina")) == 1
     (reply,) = await outbox_to(admin, "wang")  # the asker: the reply, no second copy
     assert reply.startswith("离职交接：张伟 → 李娜（王经理 操作）")
@@ -125,7 +120,7 @@ async def test_the_same_handover_twice_moves_nothing_the_second_time(admin: Cons
 
 
 async def test_a_big_book_moves_with_set_based_updates(admin: Console) -> None:
-    people = await ids_of(admin)
+    people = await ids(admin)
     async with admin.app.uow_factory() as uow:
         assert isinstance(uow, SqlAlchemyUnitOfWork)
         await seed_big_book(uow, people["张伟"], (await uow.reps.get(people["张伟"])).team_id, 5000)
@@ -140,6 +135,10 @@ async def test_a_big_book_moves_with_set_based_updates(admin: Console) -> None:
     assert sum(1 for d in (await state(admin))["deals"] if d[1] == people["张伟"]) == 5000
 
 
-async def ids_of(console: Console) -> dict[str, int]:
-    from tests.e2e.handover_world import ids
-    return await ids(console)
+async def test_the_leaver_cannot_undo_an_earlier_action_once_the_book_is_handed_over(admin: Console) -> None:
+    await admin.say("新客户 杭州明途信息技术有限公司 区域 华东", as_user="zhangwei")
+    await admin.say("离职交接 张伟 → 李娜 保留账号", as_user="admin")
+    before = await state(admin)
+    out = await admin.say("撤销", as_user="zhangwei")
+    assert "无法撤销" in out and "管理员" in out
+    assert await state(admin) == before and before["customers"] == [(1, (await ids(admin))["李娜"])]
