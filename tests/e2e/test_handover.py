@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from sqlalchemy import event
 
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import NOW
@@ -124,8 +125,16 @@ async def test_a_big_book_moves_with_set_based_updates(admin: Console) -> None:
     async with admin.app.uow_factory() as uow:
         assert isinstance(uow, SqlAlchemyUnitOfWork)
         await seed_big_book(uow, people["张伟"], (await uow.reps.get(people["张伟"])).team_id, 5000)
+    statements: list[str] = []
+
+    def listener(conn: object, cursor: object, sql: str, *rest: object) -> None:  # before_cursor_execute
+        statements.append(sql)
+    event.listen(admin.app.engine.sync_engine, "before_cursor_execute", listener)
     out = await admin.say("离职交接 张伟 → 李娜")
+    event.remove(admin.app.engine.sync_engine, "before_cursor_execute", listener)
     assert "进行中的商机 5000 个，金额合计 5000万" in out
+    assert len([sql for sql in statements if sql.lstrip().upper().startswith("UPDATE OPPORTUNITIES")]) == 1
+    assert len(statements) < 80  # the whole message, inbox to outbox: no statement per deal
     after = await state(admin)
     assert sum(1 for d in after["deals"] if d[1] == people["李娜"]) == 5000
     ((_, changes),) = await handover_audits(admin)
