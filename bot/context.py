@@ -32,6 +32,7 @@ class Settings:
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
+    approvals: Any = None  # domain.handover.ApprovalsPort for handovers (issue #14); None: no approvals yet
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,3 +171,23 @@ def split_visible(rep: Rep, deals: Iterable[Opportunity], team_of: Mapping[int, 
         else:
             hidden += 1
     return seen, hidden
+
+
+def handover_refusal(asker: Rep, leaver: Rep, successor: Rep, teams: Iterable[Team] = ()) -> tuple[str, str] | None:
+    """Why `asker` may not hand `leaver`'s whole book to `successor` (zh, en); None when they may.
+    An admin may, between any two people; a manager, only when both are in teams they manage."""
+    if not asker.active or asker.role is Role.REP:
+        return ("只有管理员或团队经理可以做离职交接", "only an admin or a team manager may hand over a person's book")
+    if asker.id is not None and asker.id == leaver.id:
+        return ("不能交接自己的客户，请由你的经理或管理员操作",
+                "you cannot hand over your own book; ask your manager or an admin")
+    if asker.role is Role.ADMIN:
+        return None
+    managed = managed_team_ids(asker, teams)
+    if leaver.team_id not in managed:
+        return (f"{leaver.name} 不在你管理的团队，交接需要管理员操作",
+                f"{leaver.name} is not in a team you manage; an admin must do this handover")
+    if successor.team_id not in managed:
+        return (f"{successor.name} 在其他团队，跨团队交接需要管理员操作",
+                f"{successor.name} is in another team; a handover across teams needs an admin")
+    return None

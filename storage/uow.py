@@ -53,6 +53,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.handover import SqlAlchemyHandoverRepository
 from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
@@ -129,6 +130,7 @@ class SqlAlchemyUnitOfWork:
     risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
     wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
     health: HealthReader  # issue #13 customer health facts
+    handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -171,6 +173,7 @@ class SqlAlchemyUnitOfWork:
         self.risks = SqlAlchemyRiskRepository(session)
         self.wins = SqlAlchemyWinDataRepository(session)
         self.health = SqlAlchemyHealthReader(session)
+        self.handover = SqlAlchemyHandoverRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

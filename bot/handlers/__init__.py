@@ -7,6 +7,7 @@ from bot.handlers import (
     daily_reports,
     deals,
     email,
+    handover,
     held_mail,
     invoices,
     leads,
@@ -23,6 +24,6 @@ from bot.handlers import (
     undo,
 )
 
-__all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
-           "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
-           "targets", "undo"]
+__all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "handover", "held_mail",
+           "invoices", "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing",
+           "suggest", "targets", "undo"]

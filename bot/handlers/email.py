@@ -10,6 +10,7 @@ from bot.args import Args
 from bot.capture.followups import record_mail_sent
 from bot.context import Context
 from bot.handlers.common import colleague, load_deal
+from bot.handlers.handover import hand_over_leaver, has_arrow
 from bot.handlers.leads import require_lead_access
 from bot.handlers.sharing import announce
 from bot.i18n import Text
@@ -144,6 +145,8 @@ async def send_email(ctx: Context, args: Args) -> Reply:
          help_en="Hand a deal or lead over to a colleague (owner, their manager or an admin; both are told)",
          usage_zh="转给 #12 李娜（或 转给 L5 李娜）", usage_en="handover #12 <name> (or handover L5 <name>)")
 async def hand_over(ctx: Context, args: Args) -> Reply:
+    if not _REF.match(args.raw) and has_arrow(args.raw):  # handover 张伟 to 李娜: a leaver's whole book
+        return await hand_over_leaver(ctx, args)
     target = await find_target(ctx, args, need=Right.CONTROL, action="handover")
     name = args.required_rest("缺少同事姓名", "missing the colleague's name")
     rep_id, rep = colleague(ctx, name)
