@@ -17,6 +17,7 @@ from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.risks import RiskSettings
 from domain.snapshot import snapshot
+from domain.visit import VisitSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Settings:
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
+    visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
 
 
 @dataclass(frozen=True, slots=True)

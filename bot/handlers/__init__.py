@@ -21,8 +21,9 @@ from bot.handlers import (
     suggest,
     targets,
     undo,
+    visits,
 )
 
 __all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
            "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
-           "targets", "undo"]
+           "targets", "undo", "visits"]
