@@ -158,10 +158,20 @@ class VisitRepository(Protocol):
         deal the rep owns), nearest first."""
         ...
 
-    async def count(self, start: datetime, end: datetime, team_ids: Iterable[int] | None = None) -> VisitCount:
-        """Visits in [start, end) by reps of these teams (None: everyone's)."""
+    async def count(self, start: datetime, end: datetime, team_ids: Iterable[int] | None = None,
+                    rep_id: int | None = None) -> VisitCount:
+        """Visits in [start, end) by reps of these teams (None: everyone's), or by one rep."""
         ...
 
     async def by_rep(self, rep_id: int, start: datetime, end: datetime, limit: int = 100) -> list[Visit]:
         """The rep's visits in [start, end), oldest first."""
         ...
+
+
+def count_line(count: VisitCount, locale: str, today: bool = True) -> str:
+    """今日拜访 12 次（3 次距客户地址较远） / 12 visits today (3 far from the customer's address)."""
+    far_zh = f"（{count.far} 次距客户地址较远，已标记）" if count.far else ""
+    far_en = f" ({count.far} far from the customer's address, flagged)" if count.far else ""
+    if locale == "en":
+        return f"{count.visits} visit{'s' if count.visits != 1 else ''}{' today' if today else ''}{far_en}"
+    return f"{'今日' if today else ''}拜访 {count.visits} 次{far_zh}"

@@ -36,9 +36,12 @@ class SqlAlchemyVisitRepository(SqlRepository[Visit, VisitRow]):
         rows = (await self.session.execute(stmt)).all()
         return nearest(here, ((r.id, Point(r.latitude, r.longitude)) for r in rows), radius_m)[:limit]
 
-    async def count(self, start: datetime, end: datetime, team_ids: Iterable[int] | None = None) -> VisitCount:
+    async def count(self, start: datetime, end: datetime, team_ids: Iterable[int] | None = None,
+                    rep_id: int | None = None) -> VisitCount:
         stmt: Any = select(func.count(VisitRow.id), func.coalesce(func.sum(case((VisitRow.far, 1), else_=0)), 0)
                            ).where(VisitRow.at >= start, VisitRow.at < end)
+        if rep_id is not None:
+            stmt = stmt.where(VisitRow.rep_id == rep_id)
         if team_ids is not None:
             stmt = stmt.join(RepRow, RepRow.id == VisitRow.rep_id).where(RepRow.team_id.in_(sorted(set(team_ids))))
         visits, far = (await self.session.execute(stmt)).one()

@@ -8,6 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.digest.compose import compose_digest
+from bot.digest.jsonview import as_json
+from bot.digest.markdown import render_markdown
+from bot.digest.settings import DigestSettings
 from connectors.base import InboundMessage, Location
 from domain.activity import FollowUpKind
 from domain.visit import Visit
@@ -89,7 +93,8 @@ async def test_far_location_asks_which_customer_and_a_name_answers(console_with_
     out = await console.say("明途")
     assert "距离客户地址 3.2 公里（已标记）" in out
     [visit] = await visits(console)
-    assert (visit.far, visit.distance_m, visit.at) == (True, 3202, NOW)  # 0.0288° × 111.195 km; the time the location was shared
+    # 0.0288° × 111.195 km; the time is when the location was shared
+    assert (visit.far, visit.distance_m, visit.at) == (True, 3202, NOW)
     assert "没有找到" not in (await console.say("明途"))  # the question is answered: 明途 is a customer lookup now
     assert len(await visits(console)) == 1
 
@@ -140,3 +145,30 @@ async def test_check_in_on_a_customer_without_a_deal_of_mine_is_on_the_customer(
     assert "记在客户上" in out
     [visit] = await visits(console)
     assert (visit.customer_id, visit.opportunity_id) == (1, None)
+
+
+async def test_the_daily_report_and_the_team_digest_count_the_days_visits(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say(f"客户地址 明途 上海市浦东新区 {MINGTU}")
+    await share(console, 31.2314, 121.4737)  # near: checked in at once
+    console.clock.now += timedelta(hours=2)
+    await share(console, 31.2592, 121.4737)  # far: asked, then answered
+    await console.say("明途")
+    await console.say("新客户 广州某某科技有限公司 区域 华南", as_user="chen")
+    await console.say("check in 广州某某", as_user="chen")  # another team's visit
+    console.clock.now += timedelta(days=1)
+    await console.say("签到 明途", as_user="zhangwei")  # the next day's
+    out = await console.say("日报 2026-11-24")
+    assert "今日拜访 2 次（1 次距客户地址较远，已标记）" in out
+    assert "拜访 · #1 MES（明途）：拜访签到（距客户地址 111 米）" in out
+    assert "拜访签到（距离客户地址 3.2 公里（已标记））" in out
+    async with console.app.uow_factory() as uow:
+        teams = {t.name: t for t in await uow.teams.list()}
+        at = NOW + timedelta(hours=9)
+        east = await compose_digest(uow, teams["华东一组"], NOW.date(), at, DigestSettings())
+        south = await compose_digest(uow, teams["华南一组"], NOW.date(), at, DigestSettings())
+        company = await compose_digest(uow, None, NOW.date(), at, DigestSettings())
+    assert (east.visits, south.visits, company.visits) == ((2, 1), (1, 0), (3, 1))
+    assert "今日拜访 2 次（1 次距客户地址较远，已标记）" in render_markdown(east, "zh")
+    assert "1 visit today" in render_markdown(south, "en")
+    assert as_json(company)["visits"] == {"count": 3, "far": 1}
