@@ -17,7 +17,7 @@ from domain.activity import FollowUpKind
 from domain.visit import Visit
 from storage.models import AuditRow, FollowUpRow, VisitRow
 from tests.e2e.conftest import NOW
-from tests.e2e.harness import Console
+from tests.e2e.harness import Console, start_console
 
 MINGTU = "31.2304,121.4737"
 _ids = itertools.count(1)
@@ -172,3 +172,17 @@ async def test_the_daily_report_and_the_team_digest_count_the_days_visits(consol
     assert "今日拜访 2 次（1 次距客户地址较远，已标记）" in render_markdown(east, "zh")
     assert "1 visit today" in render_markdown(south, "en")
     assert as_json(company)["visits"] == {"count": 3, "far": 1}
+
+
+async def test_the_far_distance_comes_from_the_config(db_url: str) -> None:
+    console = await start_console(db_url, "zhangwei", NOW, visits={"far_metres": 5000, "location_minutes": 10})
+    try:
+        await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+        await console.say(f"客户地址 明途 上海市浦东新区 {MINGTU}")
+        out = await share(console, 31.2592, 121.4737)  # within 5 km: checked in at once, not flagged
+        assert "：明途 10:00，距客户地址 3.2 公里（没有你跟进中的商机" in out
+        assert "10 分钟内有效" in await share(console, 31.4, 121.4737)  # ~18.9 km: asked, for 10 minutes
+        [visit] = await visits(console)
+        assert (visit.distance_m, visit.far) == (3202, False)
+    finally:
+        await console.app.close()
