@@ -16,16 +16,25 @@ from bot.visits.location import take_location
 from bot.visits.record import check_in, deal_for_visit
 from domain import permissions
 from domain.customer import Customer
-from domain.errors import DomainError, PermissionDenied
+from domain.errors import DomainError, InvalidValue, PermissionDenied
 from domain.visit import distance_words, parse_place
 
 HOW = ("签到 客户名，例如：签到 明途（在企业微信里也可以直接发送位置）",
        "check in <customer>, e.g. check in Mingtu (in WeCom you can also just send your location)")
 
 
+MAX_ADDRESS = 200
+
+
 class NoCustomerToCheckIn(DomainError):
     zh = "没有找到客户「{name}」，没有签到。请写：{how}"
     en = "No customer '{name}' found; nothing was checked in. Write: {how_en}"
+
+
+class NoCustomerToPlace(DomainError):
+    zh = "没有找到客户「{name}」，地址没有保存。客户名称里有空格时请加引号，例如：客户地址 \"Acme Data\" 上海市浦东新区"
+    en = ("No customer '{name}' found; no address was saved. Put a name with spaces in quotes, e.g. "
+          "customer address \"Acme Data\" 100 Century Ave")
 
 
 class NoAddressGiven(DomainError):
@@ -34,10 +43,10 @@ class NoAddressGiven(DomainError):
           "31.2304,121.4737 (coordinates optional, latitude first)")
 
 
-async def one_customer(ctx: Context, name: str) -> Customer:
+async def one_customer(ctx: Context, name: str, placing: bool = False) -> Customer:
     found = await find_customers(ctx, name)
     if not found:
-        raise NoCustomerToCheckIn(name=name, how=HOW[0], how_en=HOW[1])
+        raise NoCustomerToPlace(name=name) if placing else NoCustomerToCheckIn(name=name, how=HOW[0], how_en=HOW[1])
     if len(found) > 1:
         raise AmbiguousMatch(text=name, what="客户", what_en="customers", options="、".join(c.name for c in found[:5]))
     return found[0]
@@ -71,7 +80,11 @@ async def set_customer_address(ctx: Context, args: Args) -> Reply:
     place = parse_place(rest)
     if not name or not (place.address or place.point):
         raise NoAddressGiven()
-    customer = await one_customer(ctx, name)
+    if len(place.address) > MAX_ADDRESS:
+        size = len(place.address)
+        raise InvalidValue("地址", f"太长（{size} 字），请控制在 {MAX_ADDRESS} 字以内", field_en="address",
+                           reason_en=f"too long ({size} characters); keep it under {MAX_ADDRESS}")
+    customer = await one_customer(ctx, name, placing=True)
     works = await deal_for_visit(ctx, customer) is not None
     if not permissions.can_place_customer(ctx.rep, customer.owner_id, ctx.directory.team_of, ctx.directory.teams,
                                           works):

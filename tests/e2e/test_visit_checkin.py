@@ -132,6 +132,8 @@ async def test_bad_addresses_change_nothing(console_with_deal: Console) -> None:
     before = await counts(console)
     assert "坐标无效" in await console.say("客户地址 明途 上海 95.1,121.4")
     assert "请写客户和地址" in await console.say("客户地址 明途")
+    assert "地址无效：太长（201 字）" in await console.say("客户地址 明途 " + "路" * 201)
+    assert "没有找到客户「不存在」，地址没有保存" in await console.say(f"客户地址 不存在 上海 {MINGTU}")
     assert "没有权限" in await console.say(f"客户地址 明途 上海 {MINGTU}", as_user="lina")
     async with console.app.uow_factory() as uow:
         customer = await uow.customers.get(1)
