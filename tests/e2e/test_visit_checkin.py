@@ -188,3 +188,17 @@ async def test_the_far_distance_comes_from_the_config(db_url: str) -> None:
         assert (visit.distance_m, visit.far) == (3202, False)
     finally:
         await console.app.close()
+
+
+async def test_a_waiting_location_survives_other_messages_and_cancel_drops_it(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await share(console, 30.0, 120.0, "第一处")
+    await share(console, 30.1, 120.1, "第二处")  # the later location replaces the first
+    assert "MES" in await console.say("#1")  # another message: the location keeps waiting
+    assert "已签到：明途 10:00" in await console.say("明途")
+    [visit] = await visits(console)
+    assert (visit.latitude, visit.label) == (30.1, "第二处")
+    await share(console, 30.2, 120.2)
+    assert "已取消，这次位置没有签到" in await console.say("取消")
+    assert "未附位置" in await console.say("签到 明途")  # nothing waits any more
+    assert len(await visits(console)) == 2
