@@ -121,7 +121,7 @@ def distance_words(metres: int, locale: str) -> str:
     """120 米 / 3.2 公里 (120 m / 3.2 km)."""
     if metres < 1000:
         return f"{metres} 米" if locale == "zh" else f"{metres} m"
-    km = f"{metres / 1000:.1f}"
+    km = f"{metres / 1000:.1f}".removesuffix(".0")
     return f"{km} 公里" if locale == "zh" else f"{km} km"
 
 

@@ -107,5 +107,5 @@ def _address_line(ctx: Context, customer: Customer) -> str:
                      f"Address of {name} set: {customer.address} (no coordinates: check-ins are not compared)")
     where = f"{customer.latitude:.6f},{customer.longitude:.6f}"
     far = distance_words(ctx.settings.visits.far_metres, ctx.locale)
-    return ctx.t(f"已设置 {name} 的地址：{customer.address} {where}（签到距此超过 {far} 会被标记）",
+    return ctx.t(f"已设置 {name} 的地址：{customer.address} {where}（签到距此超过 {far}会被标记）",
                  f"Address of {name} set: {customer.address} {where} (check-ins farther than {far} are flagged)")

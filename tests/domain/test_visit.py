@@ -18,6 +18,7 @@ from domain.visit import (
     count_line,
     distance_line,
     distance_m,
+    distance_words,
     judge,
     nearest,
     parse_place,
@@ -69,6 +70,7 @@ def test_distance_and_count_words() -> None:
     assert distance_line(far, "zh") == "距离客户地址 3.2 公里（已标记）"
     assert distance_line(far, "en") == "3.2 km from the customer's address (flagged)"
     assert distance_line(Visit(1, 1, at=None), "zh") == "未附位置"  # type: ignore[arg-type]
+    assert distance_words(1000, "zh") == "1 公里" and distance_words(999, "en") == "999 m"
     assert count_line(VisitCount(12, 3), "zh") == "今日拜访 12 次（3 次距客户地址较远，已标记）"
     assert count_line(VisitCount(1, 0), "en") == "1 visit today"
 

@@ -202,3 +202,15 @@ async def test_a_waiting_location_survives_other_messages_and_cancel_drops_it(co
     assert "已取消，这次位置没有签到" in await console.say("取消")
     assert "未附位置" in await console.say("签到 明途")  # nothing waits any more
     assert len(await visits(console)) == 2
+
+
+async def test_only_the_reps_own_customers_are_near_and_a_manager_may_place_them(console_with_deal: Console) -> None:
+    console = console_with_deal
+    await console.say("新客户 上海浦江电子有限公司 区域 华东", as_user="lina")  # 李娜's, next door to 明途
+    out = await console.say("客户地址 浦江电子 浦东 31.2305,121.4737", as_user="lina")
+    assert "已设置 浦江 的地址：浦东 31.230500,121.473700（签到距此超过 1 公里会被标记）" in out
+    assert "已设置 明途 的地址" in await console.say(f"客户地址 明途 浦东 {MINGTU}", as_user="wang")  # his manager
+    assert "已签到：明途" in await share(console, 31.2306, 121.4737, user="zhangwei")  # 浦江 is nearer, not his
+    assert "Which customer?" in await share(console, 31.2306, 121.4737, user="chen")  # none of 陈晨's has an address
+    [visit] = await visits(console)
+    assert (visit.customer_id, visit.distance_m) == (1, 22)
