@@ -43,6 +43,8 @@ from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
+from bot.visits.location import answer_checkin, located
+from bot.visits.record import visit_settings
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -214,8 +216,10 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str 
 
 def build_router() -> Router:
     return Router(registry, free_text=understand,
-                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer),
-                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}))
+                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer,
+                           answer_checkin),
+                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}),
+                  located=located)
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True,
@@ -235,4 +239,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     known=known_customers(uow_factory, warm, url),
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
-                    risks=risk_settings(config))
+                    risks=risk_settings(config), visits=visit_settings(config))

@@ -83,6 +83,8 @@ SCHEMA: dict[str, Table] = {
                     "per_message": c.whole(1, 10), "top_items": c.whole(1, 20)}),
     # win probability (issue #13, scheduler.win_scores): the nightly scoring, local time in `timezone`
     "win": Table({"enabled": c.flag, "score_at": c.time_of_day, "timezone": c.timezone, "interval": c.positive}),
+    # visit check-in (issue #14): far flag in metres; how long a shared location waits for the customer's name
+    "visits": Table({"far_metres": c.whole(10, 1_000_000), "location_minutes": c.whole(1, 1440)}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name}, array=True, required=("name",),

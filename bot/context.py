@@ -17,6 +17,7 @@ from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.risks import RiskSettings
 from domain.snapshot import snapshot
+from domain.visit import VisitSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Settings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
     approvals: Any = None  # domain.handover.ApprovalsPort for handovers (issue #14); None: no approvals yet
+    visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
 
 
 @dataclass(frozen=True, slots=True)

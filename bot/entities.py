@@ -11,6 +11,7 @@ from domain.lead import Lead
 from domain.opportunity import CloseDateMove, Opportunity
 from domain.ports import UnitOfWork
 from domain.quote import Quote
+from domain.visit import Visit
 
 ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "customer": ("customers", Customer), "contact": ("contacts", Contact), "lead": ("leads", Lead),
@@ -18,6 +19,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "reminder": ("reminders", Reminder), "quote": ("quotes", Quote), "contract": ("contracts", Contract),
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
     "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
+    "visit": ("visits", Visit),  # beyond the UnitOfWork protocol: storage's unit of work has it
 }
 
 

@@ -32,6 +32,9 @@ class Customer:
     owner_id: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+    address: str = ""  # 客户地址 (issue #14 check-in): where visits are compared with
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class CustomerNames(NamedTuple):

@@ -191,3 +191,14 @@ def handover_refusal(asker: Rep, leaver: Rep, successor: Rep, teams: Iterable[Te
         return (f"{successor.name} 在其他团队，跨团队交接需要管理员操作",
                 f"{successor.name} is in another team; a handover across teams needs an admin")
     return None
+
+
+def can_place_customer(rep: Rep, owner_id: int | None, team_of: Mapping[int, int | None],
+                       teams: Iterable[Team] = (), works_a_deal: bool = False) -> bool:
+    """Set a customer's address and coordinates (visit check-in, issue #14): an admin, its owner, a manager
+    of the owner's team, whoever may work on an open deal with it; any active person when it has no owner."""
+    if not rep.active or rep.id is None:
+        return False
+    if rep.role is Role.ADMIN or owner_id is None or rep.id == owner_id or works_a_deal:
+        return True
+    return team_of.get(owner_id) in managed_team_ids(rep, teams)

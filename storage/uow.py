@@ -42,6 +42,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
+from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
@@ -75,6 +76,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.repositories.visits import SqlAlchemyVisitRepository
 from storage.repositories.win_data import SqlAlchemyWinDataRepository
 from storage.sqlite_inline import OFF_LOOP
 
@@ -131,6 +133,7 @@ class SqlAlchemyUnitOfWork:
     wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
     health: HealthReader  # issue #13 customer health facts
     handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
+    visits: VisitRepository  # issue #14 visit check-ins
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -174,6 +177,7 @@ class SqlAlchemyUnitOfWork:
         self.wins = SqlAlchemyWinDataRepository(session)
         self.health = SqlAlchemyHealthReader(session)
         self.handover = SqlAlchemyHandoverRepository(session)
+        self.visits = SqlAlchemyVisitRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -13,7 +13,7 @@ from domain.analytics import Amounts, DealLine, Forecast, Movement
 CENTS = Decimal("0.01")
 TOP_KEYS = ("team", "date", "at", "today", "movements", "won_deals", "lost_deals", "funnel", "forecast", "targets",
             "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries",
-            "at_risk_customers", "win_movers")
+            "at_risk_customers", "win_movers", "visits")
 
 
 def decimal(value: Decimal) -> str:
@@ -78,4 +78,5 @@ def as_json(d: Digest) -> dict[str, Any]:
         "win_movers": [{"id": m.opportunity_id, "name": m.name, "owner": d.owner(m.owner_id) or None,
                         "p_win": m.p_win, "previous": m.previous, "reason_zh": m.reason_zh, "reason_en": m.reason_en}
                        for m in d.movers],
+        "visits": {"count": d.visits.visits, "far": d.visits.far} if d.visits is not None else None,
     }

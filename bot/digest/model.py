@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from domain.analytics import Amounts, DealLine, Forecast, Funnel, Movement, Period, Results
 from domain.opportunity import Stage
+from domain.visit import VisitCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,7 @@ class Digest:
     failed_deliveries: int | None = None
     at_risk: tuple[AtRiskCustomer, ...] = ()  # lowest health first (team digests only)
     movers: tuple[WinMover, ...] = ()  # largest move of P(won) first
+    visits: VisitCount | None = None  # the day's check-ins (issue #14); None where visits are not stored
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

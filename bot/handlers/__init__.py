@@ -22,8 +22,9 @@ from bot.handlers import (
     suggest,
     targets,
     undo,
+    visits,
 )
 
 __all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "handover", "held_mail",
            "invoices", "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing",
-           "suggest", "targets", "undo"]
+           "suggest", "targets", "undo", "visits"]

@@ -21,6 +21,7 @@ from storage.models.sales import (
     StageChangeRow,
 )
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
+from storage.models.visits import VisitRow
 
 __all__ = [
     "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow", "CustomerNameRow",
@@ -29,5 +30,5 @@ __all__ = [
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "ProjectRow", "QuoteRow",
     "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow", "TaskRow",
-    "TeamRow", "WinScoreRow",
+    "TeamRow", "VisitRow", "WinScoreRow",
 ]

@@ -32,6 +32,9 @@ class CustomerRow(Base):
     name_key: Mapped[str] = mapped_column(index=True)  # domain.customer.normalize_name(name)
     phone_key: Mapped[Code] = mapped_column(index=True)  # domain.customer.normalize_phone(phone)
     search_text: Mapped[LongText]  # case-folded name, short name and aliases, one per line
+    address: Mapped[str] = mapped_column(server_default="")  # 客户地址, and where it is (issue #14, migration 0020)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     # Substring search on search_text: SQLite FTS5 trigram table customers_fts, PostgreSQL pg_trgm GIN index
     # ix_customers_search_trgm; both made by migration 0008, outside these models (storage.search_schema).
 
