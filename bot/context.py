@@ -10,6 +10,7 @@ from typing import Any
 from bot.analytics_settings import AnalyticsSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
@@ -32,6 +33,8 @@ class Settings:
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
+    approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
+    card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.activity import FollowUp, Reminder
+from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.lead import Lead
@@ -18,6 +19,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "reminder": ("reminders", Reminder), "quote": ("quotes", Quote), "contract": ("contracts", Contract),
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
     "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
+    "approval": ("approvals", ApprovalRequest),
 }
 
 

@@ -2,6 +2,7 @@
 
 from bot.handlers import (
     analytics,
+    approvals,
     close_date,
     customers,
     daily_reports,
@@ -15,6 +16,7 @@ from bot.handlers import (
     plans,
     queries,
     quiet,
+    quote_mail,
     reminders,
     risks,
     sharing,
@@ -26,3 +28,4 @@ from bot.handlers import (
 __all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
            "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing", "suggest",
            "targets", "undo"]
+__all__ += ["approvals", "quote_mail"]  # issue #14 approvals

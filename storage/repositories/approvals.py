@@ -6,14 +6,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, select
 
+from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalRequest, ApprovalStatus
 from storage.mapping import RowMapper
 from storage.models import ApprovalRow
 from storage.repositories.base import SqlRepository, statement
 
 PENDING = ApprovalStatus.PENDING.value
+BLOCKING = tuple(state.value for state in ApprovalState if state.blocks)
+
+
+def counts_as_signed(contracts: Table) -> ColumnElement[bool]:
+    """A contract row that counts as signed: not waiting for approval, not rejected (issue #14)."""
+    return contracts.c.approval.not_in(BLOCKING)
 
 
 class SqlAlchemyApprovalRepository(SqlRepository[ApprovalRequest, ApprovalRow]):
