@@ -12,7 +12,7 @@ import pytest
 from bot.approval_config import approval_rules
 from domain.approvals import ApprovalStatus
 from scheduler.approval_reminders import remind_stale_approvals
-from tests.e2e.approvals_world import RULES, approvals_console, outbox, requests  # noqa: F401
+from tests.e2e.approvals_world import RULES, outbox, requests
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, make_config, start_console
 

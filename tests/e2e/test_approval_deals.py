@@ -11,7 +11,7 @@ from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalKind, ApprovalStatus
 from domain.risk_ports import RiskUnitOfWork
 from domain.risks import DealFacts
-from tests.e2e.approvals_world import approvals_console, audit, outbox, requests  # noqa: F401
+from tests.e2e.approvals_world import audit, outbox, requests
 from tests.e2e.harness import Console
 
 
