@@ -20,6 +20,7 @@ down_revision: str | Sequence[str] | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+AUTOINCREMENT = ("approvals",)  # SQLite: ids people see (A12) are never reused, as in migration 0006
 INDEXES = {"ix_approvals_approver_id_status_created_at": ["approver_id", "status", "created_at"],
            "ix_approvals_requester_id_status_created_at": ["requester_id", "status", "created_at"],
            "ix_approvals_status_created_at": ["status", "created_at"],
