@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.context import Context
 from bot.i18n import Text
+from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalRequest, Finding, NoApprover, approver_for, needs_approval
 from domain.opportunity import Opportunity
 from domain.people import Rep
@@ -64,6 +65,13 @@ def submitted(ctx: Context, request: ApprovalRequest, approver: Rep, after: Text
     why = ("; " if en else "；").join(str(w) for w in request.asked.get("why_en" if en else "why", []))
     return ctx.t(f"⏳ 已提交审批 {request.ref}，等待 {approver.name} 审批（{why}）。{after.zh}",
                  f"⏳ Sent for approval as {request.ref}, waiting for {approver.name} ({why}). {after.en}")
+
+
+def state_note(ctx: Context, state: ApprovalState) -> str:
+    """" · 待审批" / " · 审批驳回" after a quote or contract that is held; "" otherwise."""
+    if state is ApprovalState.PENDING:
+        return ctx.t(" · 待审批", " · awaiting approval")
+    return ctx.t(" · 审批驳回", " · approval rejected") if state is ApprovalState.REJECTED else ""
 
 
 def deal_label(opp: Opportunity) -> str:

@@ -92,6 +92,7 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
     for prev, quote in zip([None, *quotes], quotes, strict=False):
         stamp = when(quote.created_at, ctx, date_only=True)
         line = f"v{quote.version} {money(quote.amount, ctx.locale)} {stamp} {quote.note}".rstrip()
+        line += approval_flow.state_note(ctx, quote.approval)
         if prev is not None:
             line += f"\n    {quoting.quote_diff(prev, quote).describe(ctx.locale)}"
         lines.append(line)

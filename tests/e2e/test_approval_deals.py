@@ -37,8 +37,10 @@ async def test_a_big_contract_is_not_signed_until_approved(approvals_console: Co
         [contract] = await uow.contracts.for_opportunity(1)
     assert contract.approval is ApprovalState.PENDING
     assert await signed(console) is False
+    assert "HT-001 120万 · 待审批" in await console.say("回款明细 #1")
     assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
     assert await signed(console) is True
+    assert "HT-001 120万 · 11月24日签订" in await console.say("回款明细 #1", as_user="zhangwei")
     async with console.app.uow_factory() as uow:
         assert (await uow.contracts.get(contract.id or 0)).approval is ApprovalState.APPROVED
 

@@ -31,6 +31,7 @@ async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_c
     assert (request.kind, request.status, request.subject_id, request.asked["version"]) == (
         ApprovalKind.DISCOUNT, ApprovalStatus.PENDING, 1, 1)
     assert await quote_state(console) == [(1, ApprovalState.PENDING)]
+    assert "v1 60万 2026年11月24日(今天 周二) 含三年运维 · 待审批" in await console.say("报价历史 #1")
     [(recipient, _, extra)] = await outbox(console, "approval:")
     assert recipient == "wang" and extra["card"] == "A1" and "buttons" not in extra
     out = await console.say("审批 同意 A1", as_user="wang")
@@ -38,6 +39,7 @@ async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_c
     [request] = await requests(console)
     assert (request.status, request.reason, request.decided_by) == (ApprovalStatus.APPROVED, "", 1)
     assert await quote_state(console) == [(1, ApprovalState.APPROVED)]
+    assert "待审批" not in await console.say("报价历史 #1")
     assert [a[2] for a in await audit(console)] == ["create", "update"]
     again = await console.say("审批 同意 A1", as_user="wang")  # a double tap
     assert "A1 已经由 王经理" in again and "已同意，这次没有改动" in again
