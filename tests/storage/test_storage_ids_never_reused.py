@@ -18,7 +18,6 @@ from storage.migrations.versions.rev_0006_permissions_ids import TABLES as TABLE
 from storage.migrations.versions.rev_0019_approvals import AUTOINCREMENT as TABLES_0019
 from storage.models import Base
 
-
 TABLES = (*TABLES_0006, *TABLES_0019)  # 0006 made the tables of then; later ones are created with it
 
 
