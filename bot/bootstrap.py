@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.analytics_settings import AnalyticsSettings
+from bot.approval_config import approval_rules
+from bot.approval_decisions import answer_reason
 from bot.capture.answer import answer_capture_offer
 from bot.channels import build_channels
 from bot.channels import email as email_channel
@@ -49,7 +51,7 @@ from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher
-from scheduler.proactive import ProactiveSettings
+from scheduler.proactive import ProactiveSettings, button_channels
 from storage.engine import make_engine, make_session_factory
 from storage.inbox import GroupCommitInbox
 from storage.migrate import upgrade
@@ -217,7 +219,7 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str 
 def build_router() -> Router:
     return Router(registry, free_text=understand,
                   answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer,
-                           answer_checkin),
+                           answer_checkin, answer_reason),
                   questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}),
                   located=located)
 
@@ -239,4 +241,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     known=known_customers(uow_factory, warm, url),
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
-                    risks=risk_settings(config), visits=visit_settings(config))
+                    risks=risk_settings(config), visits=visit_settings(config), approvals=approval_rules(config),
+                    card_channels=button_channels(config))

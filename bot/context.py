@@ -10,6 +10,7 @@ from typing import Any
 from bot.analytics_settings import AnalyticsSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
@@ -33,8 +34,10 @@ class Settings:
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
-    approvals: Any = None  # domain.handover.ApprovalsPort for handovers (issue #14); None: no approvals yet
     visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
+    approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
+    card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
+    handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
 
 
 @dataclass(frozen=True, slots=True)

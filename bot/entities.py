@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.activity import FollowUp, Reminder
+from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.lead import Lead
@@ -20,6 +21,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
     "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
     "visit": ("visits", Visit),  # beyond the UnitOfWork protocol: storage's unit of work has it
+    "approval": ("approvals", ApprovalRequest),
 }
 
 

@@ -1,7 +1,7 @@
 """Handover when people leave (离职交接): the use case behind `离职交接 张伟 → 李娜`, and its undo.
 
 One transaction: the leaver's book moves by set-based statements (storage.repositories.handover), pending
-approvals through the approvals port (`Settings.approvals`), the leaver's account is closed unless asked to
+approvals through the approvals port (`bot.handover_approvals`), the leaver's account is closed unless asked to
 keep it, one audit entry (entity "handover") records every id changed so `撤销` / undo moves them back, and a
 summary goes to the successor, the leaver, the managers of both teams (outbox rows) and the asker (the reply).
 """
@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Protocol, cast
 
 from bot.context import Context
+from bot.handover_approvals import StoredApprovals
 from bot.i18n import Text
 from domain.audit import AuditEntry
 from domain.errors import DomainError
@@ -21,7 +22,6 @@ from domain.handover import (
     HandoverRefused,
     HandoverRepository,
     MovedBook,
-    NoApprovals,
     NothingToHandOver,
     PendingApproval,
 )
@@ -41,8 +41,8 @@ def book_repository(ctx: Context) -> HandoverRepository:
 
 
 def approvals_port(ctx: Context) -> ApprovalsPort:
-    port = getattr(ctx.settings, "approvals", None)
-    return cast(ApprovalsPort, port) if port is not None else NoApprovals()
+    port = ctx.settings.handover_approvals
+    return cast(ApprovalsPort, port) if port is not None else StoredApprovals()
 
 
 def check(ctx: Context, leaver: Rep, successor: Rep) -> None:
@@ -91,8 +91,8 @@ async def _nothing(ctx: Context, leaver: Rep, approvals: ApprovalsMoved) -> Noth
         already, already_en = f"（已于 {at} 交接给 {to}）", f" (already handed over to {to} at {at})"
     if approvals.stuck:
         refs = ", ".join(a.ref for a in approvals.stuck)
-        stuck = f"仍有审批等待 {leaver.name} 决定：{refs}，请重新指定审批人。"
-        stuck_en = f" Still waiting for {leaver.name}'s decision: {refs}; reassign the approver."
+        stuck = f"仍有审批等待 {leaver.name} 决定：{refs}，请管理员决定（审批 同意/驳回）。"
+        stuck_en = f" Still waiting for {leaver.name}'s decision: {refs}; an admin decides them (approve / reject)."
     return NothingToHandOver(leaver=leaver.name, already=already, already_en=already_en, stuck=stuck,
                              stuck_en=stuck_en)
 

@@ -94,7 +94,7 @@ class PendingApproval:
 @dataclass(frozen=True, slots=True)
 class ApprovalsMoved:
     moved: Sequence[PendingApproval] = ()  # requested by the leaver: the successor is now the requester
-    stuck: Sequence[PendingApproval] = ()  # waiting for the leaver's decision: someone must reassign the approver
+    stuck: Sequence[PendingApproval] = ()  # waiting for the leaver's decision: an admin decides them
     undo: Mapping[str, Any] = field(default_factory=dict)  # what `restore` needs, stored in the audit entry
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
+from domain.approvals import ApprovalRequest
 from domain.errors import DomainError, NotFound, PermissionDenied
 from domain.listing import ViewScope
 from domain.opportunity import Opportunity, Stage
@@ -202,3 +203,31 @@ def can_place_customer(rep: Rep, owner_id: int | None, team_of: Mapping[int, int
     if rep.role is Role.ADMIN or owner_id is None or rep.id == owner_id or works_a_deal:
         return True
     return team_of.get(owner_id) in managed_team_ids(rep, teams)
+
+
+# Approvals (domain.approvals): the approver or an admin decides; the requester sees their own request;
+# to anyone else a request answers like one that does not exist.
+class NotYourApproval(PermissionDenied):
+    zh = "{ref} 等待 {approver} 审批，你不能替他决定。"
+    en = "{ref} is waiting for {approver} to decide; it is not yours to approve."
+
+    def __init__(self, ref: str, approver: str) -> None:
+        DomainError.__init__(self, ref=ref, approver=approver)
+
+
+def approval_right(rep: Rep, request: ApprovalRequest) -> Right | None:
+    """CONTROL: may decide (the approver, any admin); VIEW: the requester; None: may not see it."""
+    if not rep.active or rep.id is None:
+        return None
+    if rep.role is Role.ADMIN or rep.id == request.approver_id:
+        return Right.CONTROL
+    return Right.VIEW if rep.id == request.requester_id else None
+
+
+def require_decide(rep: Rep, request: ApprovalRequest, approver_name: str) -> None:
+    """NotFound for someone who may not see the request; NotYourApproval for the requester."""
+    right = approval_right(rep, request)
+    if right is None:
+        raise NotFound("审批", request.ref, "approval")
+    if right < Right.CONTROL:
+        raise NotYourApproval(ref=request.ref, approver=approver_name)

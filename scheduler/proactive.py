@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, cast
 
+from bot.approval_config import approval_rules
 from bot.channels.dingtalk import shows_cards
 from bot.config import Config
 from bot.digest.cli import settings_from
@@ -21,6 +22,7 @@ from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from domain.risk_ports import RiskUnitOfWork
 from domain.win_ports import WinUnitOfWork
+from scheduler.approval_reminders import remind_stale_approvals
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
@@ -57,6 +59,7 @@ class ProactiveSettings:
 
 DEFAULT_ZONE = "Asia/Shanghai"
 ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
+APPROVAL_EVERY = 600.0  # seconds between looks for approval requests left waiting (issue #14)
 
 
 def button_channels(config: Config) -> tuple[str, ...]:
@@ -79,6 +82,7 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     tick = settings.tick
     win = WinSettings.from_sections(config.section("win"), config.section("bot"))
     win_uow = cast(Callable[[], WinUnitOfWork], uow_factory)
+    approvals = approval_rules(config)
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -90,4 +94,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
         Job("risks", scan_interval_minutes(config) * 60, lambda now: scan_risks(
             risk_uow, now, risks, default_quiet=quiet)),
         Job("win-scores", win.interval, lambda now: refresh_win_scores(win_uow, now, win)),
+        Job("approval-reminders", APPROVAL_EVERY, lambda now: remind_stale_approvals(
+            uow_factory, now, approvals, default_quiet=quiet, button_channels=button_channels(config))),
     ]

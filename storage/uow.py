@@ -21,6 +21,7 @@ from domain.delivery import Project
 from domain.health import HealthReader
 from domain.opportunity import CloseDateMove
 from domain.ports import (
+    ApprovalRepository,
     AuditRepository,
     ContactRepository,
     CustomerRepository,
@@ -46,6 +47,7 @@ from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
+from storage.repositories.approvals import SqlAlchemyApprovalRepository
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.daily_reports import SqlAlchemyDailyReportRepository
@@ -124,6 +126,7 @@ class SqlAlchemyUnitOfWork:
     daily_reports: DailyReportRepository
     analytics: AnalyticsReader
     targets: TargetRepository
+    approvals: ApprovalRepository  # issue #14 approvals
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -173,6 +176,7 @@ class SqlAlchemyUnitOfWork:
         self.daily_reports = SqlAlchemyDailyReportRepository(session)
         self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
         self.targets = SqlAlchemyTargetRepository(session)
+        self.approvals = SqlAlchemyApprovalRepository(session)
         self.risks = SqlAlchemyRiskRepository(session)
         self.wins = SqlAlchemyWinDataRepository(session)
         self.health = SqlAlchemyHealthReader(session)

@@ -2,6 +2,7 @@
 
 from bot.handlers import (
     analytics,
+    approvals,
     close_date,
     customers,
     daily_reports,
@@ -16,6 +17,7 @@ from bot.handlers import (
     plans,
     queries,
     quiet,
+    quote_mail,
     reminders,
     risks,
     sharing,
@@ -25,6 +27,6 @@ from bot.handlers import (
     visits,
 )
 
-__all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "handover", "held_mail",
-           "invoices", "leads", "mail_admin", "money", "plans", "queries", "quiet", "reminders", "risks", "sharing",
-           "suggest", "targets", "undo", "visits"]
+__all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "queries", "quiet", "quote_mail",
+           "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]

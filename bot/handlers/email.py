@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import reminders
+from bot import approval_transfer, reminders
 from bot.args import Args
 from bot.capture.followups import record_mail_sent
 from bot.context import Context
@@ -23,6 +23,7 @@ from domain.errors import DomainError, NotFound
 from domain.lead import Lead, LeadStatus
 from domain.mail import MailLink
 from domain.opportunity import Opportunity
+from domain.people import Rep
 from domain.permissions import Right
 
 _REF = re.compile(r"^\s*(?:#\d+|[Ll]\d+)(?:\s|$)")
@@ -125,6 +126,10 @@ async def send_email(ctx: Context, args: Args) -> Reply:
     text = _REF.sub("", args.raw, count=1).strip()  # the raw text keeps the rep's line breaks
     if not text:
         raise args.fail("缺少邮件内容", "missing the text of the mail")
+    if target.deal is not None:
+        from bot.handlers.quote_mail import refuse_if_held  # quote_mail builds on this module
+
+        await refuse_if_held(ctx, target.deal, text)
     contact = await mail_contact(ctx, target)
     name = target.deal.name if target.deal is not None else target.lead.title if target.lead else ""
     subject = " · ".join(part for part in (target.customer.short_name or target.customer.name, name) if part)
@@ -138,6 +143,15 @@ async def send_email(ctx: Context, args: Args) -> Reply:
     if target.note:
         card.line(target.note)
     return card.build(ctx.t(f"客户回复会自动归到 {target.ref}。", f"The customer's answer will land on {target.ref}."))
+
+
+async def hand_deal_over(ctx: Context, deal: Opportunity, rep: Rep) -> None:
+    """The deal (read and remembered) goes to `rep` and their team; their reminders about it follow."""
+    before = deal.owner_id
+    deal.owner_id, deal.team_id = rep.id, rep.team_id
+    deal.shared_with = [p for p in deal.shared_with if p != rep.id]
+    await ctx.update("opportunity", deal, owner_id=[before, rep.id])
+    await reminders.follow_owner(ctx, deal, before)
 
 
 @command("转给", "handover", "hand over", section="deals",
@@ -156,10 +170,9 @@ async def hand_over(ctx: Context, args: Args) -> Reply:
         before = target.deal.owner_id
         if before == rep_id:
             return Reply.text(ctx.t(f"{target.ref} 已经由 {rep.name} 负责", f"{rep.name} already owns {target.ref}"))
-        target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
-        target.deal.shared_with = [p for p in target.deal.shared_with if p != rep_id]
-        await ctx.update("opportunity", target.deal, owner_id=[before, rep.id])
-        await reminders.follow_owner(ctx, target.deal, before)
+        if (held := await approval_transfer.hold(ctx, target.deal, rep)) is not None:
+            return held  # another team: handed over once approved
+        await hand_deal_over(ctx, target.deal, rep)
     elif target.lead is not None:
         ctx.remember("lead", target.lead)
         before = target.lead.owner_id

@@ -229,6 +229,11 @@ class QuoteRow(Base):
     note: Mapped[LongText]
     created_by: Mapped[int | None]
     created_at: Mapped[datetime | None]
+    list_price: Mapped[Decimal | None]  # 原价 and 成本, in the quote's currency (approvals, migration 0019)
+    list_price_currency: Mapped[Currency | None]
+    cost: Mapped[Decimal | None]
+    cost_currency: Mapped[Currency | None]
+    approval: Mapped[Code] = mapped_column(server_default="")  # domain.approval_state.ApprovalState
 
 
 class CloseDateMoveRow(Base):

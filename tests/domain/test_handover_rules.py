@@ -55,7 +55,7 @@ def test_the_english_summary_counts_what_moved_and_lists_what_could_not() -> Non
         "Handover: 张伟 → 李娜 (by 管理员)", "Customers: 2 (明途, …)", "Leads: 1",
         "Open deals: 2, total ¥1,100,000 + $5,000", "Reminders: 3",
         "Closed deals: 1 stay credited to 张伟; shared with 李娜 to see their history and chase payments",
-        "Could not move:", "- A12 waits for 张伟's decision; reassign the approver",
+        "Could not move:", "- A12 waits for 张伟's decision: an admin decides it (approve A12)",
         "- 张伟 manages team 华东; name a new manager in the users file",
         "张伟's account is now inactive: they can no longer use the bot (undo restores it)."]
 

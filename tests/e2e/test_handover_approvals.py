@@ -43,7 +43,7 @@ async def admin(db_url: str) -> AsyncIterator[Console]:
 
 
 def wire(console: Console, port: FakeApprovals) -> None:
-    console.app.bot.settings = replace(console.app.bot.settings, approvals=port)
+    console.app.bot.settings = replace(console.app.bot.settings, handover_approvals=port)
 
 
 async def test_approvals_that_move_and_those_that_cannot_are_listed_and_undone(admin: Console) -> None:
@@ -52,7 +52,7 @@ async def test_approvals_that_move_and_those_that_cannot_are_listed_and_undone(a
     wire(admin, port)
     out = await admin.say("离职交接张伟→李娜")  # glued, as typed on a phone
     assert "审批申请改由 李娜 提交：A7" in out
-    assert "无法转移：\n- A12 等待 张伟 审批，请重新指定审批人" in out
+    assert "无法转移：\n- A12 等待 张伟 审批：请管理员决定（审批 同意 A12）" in out
     (to_lina,) = await outbox_to(admin, "lina")
     assert "A12 等待 张伟 审批" in to_lina
     ((_, changes),) = await handover_audits(admin)
@@ -66,7 +66,8 @@ async def test_only_an_approval_waiting_for_the_leaver_moves_nothing_and_says_so
     wire(admin, FakeApprovals(moved=False))
     before = await state(admin)
     out = await admin.say("离职交接 王经理 → 李娜")
-    assert "王经理 名下没有需要交接的" in out and "仍有审批等待 王经理 决定：A12，请重新指定审批人" in out
+    assert "王经理 名下没有需要交接的" in out
+    assert "仍有审批等待 王经理 决定：A12，请管理员决定（审批 同意/驳回）。" in out
     assert await state(admin) == before and await handover_audits(admin) == []
 
 

@@ -2,7 +2,7 @@
 or a shared WeCom location) with where they were and how far that was from the address.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-06 23:50:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0017"
+down_revision: str | Sequence[str] | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
