@@ -64,7 +64,7 @@ def summary(outcome: HandoverOutcome, locale: str) -> str:
 def _cannot_move(o: HandoverOutcome, en: bool) -> list[str]:
     stuck = [(f"{a.ref}{f' ({a.subject})' if a.subject else ''} waits for {o.leaver}'s decision: an admin "
                f"decides it (approve {a.ref})" if en
-               else f"{a.ref}{f'（{a.subject}）' if a.subject else ''} 等待 {o.leaver} 审批："
+               else f"{a.ref}{f'（{a.subject}）' if a.subject else ' '}等待 {o.leaver} 审批："
                     f"请管理员决定（审批 同意 {a.ref}）")
              for a in o.approvals.stuck]
     stuck += [(f"{o.leaver} manages team {team}; name a new manager in the users file" if en

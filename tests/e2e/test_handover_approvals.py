@@ -52,9 +52,9 @@ async def test_approvals_that_move_and_those_that_cannot_are_listed_and_undone(a
     wire(admin, port)
     out = await admin.say("离职交接张伟→李娜")  # glued, as typed on a phone
     assert "审批申请改由 李娜 提交：A7" in out
-    assert "无法转移：\n- A12 等待 张伟 审批：请管理员决定（审批 同意 A12）" in out
+    assert "无法转移：\n- A12（合同 #2）等待 张伟 审批：请管理员决定（审批 同意 A12）" in out
     (to_lina,) = await outbox_to(admin, "lina")
-    assert "A12 等待 张伟 审批" in to_lina
+    assert "A12（合同 #2）等待 张伟 审批" in to_lina
     ((_, changes),) = await handover_audits(admin)
     assert changes["approvals"] == {"requests": [7]}
     await admin.say("撤销")
