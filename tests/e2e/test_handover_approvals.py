@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from domain.approvals import ApprovalStatus
 from domain.handover import ApprovalsMoved, PendingApproval
+from tests.e2e.approvals_world import requests
 from tests.e2e.conftest import NOW
 from tests.e2e.handover_world import handover_audits, ids, outbox_to, seed_book, state
 from tests.e2e.harness import Console, start_console
@@ -85,3 +87,25 @@ async def test_an_english_successor_gets_the_summary_in_english(admin: Console) 
 async def _team(console: Console, name: str) -> int | None:
     async with console.app.uow_factory() as uow:
         return (await uow.reps.get((await ids(console))[name])).team_id
+
+
+async def test_stored_requests_move_with_the_book_and_the_outcome_goes_to_the_successor(
+        approvals_console: Console) -> None:
+    """The real approvals table: 张伟's pending discount request is 李娜's after the handover (she is told the
+    decision); a handover of the approver lists the request for an admin; undo gives it back to 张伟."""
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    people = await ids(console)
+    out = await console.say("离职交接 张伟 → 李娜", as_user="admin")
+    assert "审批申请改由 李娜 提交：A1" in out
+    [request] = await requests(console)
+    assert (request.requester_id, request.approver_id, request.status) == (
+        people["李娜"], people["王经理"], ApprovalStatus.PENDING)
+    out = await console.say("离职交接 王经理 → 李娜", as_user="admin")
+    assert "仍有审批等待 王经理 决定：A1" in out
+    assert [r.approver_id for r in await requests(console)] == [people["王经理"]]  # nothing changed
+    await console.say("撤销", as_user="admin")
+    assert [r.requester_id for r in await requests(console)] == [people["张伟"]]
+    await console.say("离职交接 张伟 → 李娜", as_user="admin")
+    out = await console.say("审批 同意 A1", as_user="wang")
+    assert "[→ lina] ✅ 审批 A1 已同意" in out
