@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.analytics_settings import AnalyticsSettings
+from bot.approval_config import approval_rules
+from bot.approval_decisions import answer_reason
 from bot.capture.answer import answer_capture_offer
 from bot.channels import build_channels
 from bot.channels import email as email_channel
@@ -44,11 +46,13 @@ from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
+from bot.visits.location import answer_checkin, located
+from bot.visits.record import visit_settings
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 from scheduler.outbox import OutboxDispatcher
-from scheduler.proactive import ProactiveSettings
+from scheduler.proactive import ProactiveSettings, button_channels
 from storage.engine import make_engine, make_session_factory
 from storage.inbox import GroupCommitInbox
 from storage.migrate import upgrade
@@ -215,8 +219,10 @@ def known_customers(uow_factory: Callable[[], UnitOfWork], warm: bool, url: str 
 
 def build_router() -> Router:
     return Router(registry, free_text=understand,
-                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer),
-                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}))
+                  answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer,
+                           answer_checkin, answer_reason),
+                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}),
+                  located=located)
 
 
 async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], warm: bool = True,
@@ -236,4 +242,6 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     known=known_customers(uow_factory, warm, url),
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
-                    risks=risk_settings(config), pool=pool_settings(config))
+                    risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
+                    approvals=approval_rules(config),
+                    card_channels=button_channels(config))

@@ -58,6 +58,18 @@ def amount(value: Any) -> str | None:
     return None
 
 
+def share(value: Any) -> str | None:
+    """A share of a whole, 0 to 1 (0.15 = 15%): approvals' thresholds."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1
+    return None if ok else "must be a share from 0 to below 1, like 0.15 for 15% (须为 0 到 1 之间的比例，如 0.15)"
+
+
+def money_limit(value: Any) -> str | None:
+    """An amount of money, 0 or more (approvals' contract amount)."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+    return None if ok else "must be an amount of 0 or more, like 1000000 (须为不小于 0 的金额，如 1000000)"
+
+
 def choice(*options: str) -> Check:
     def check(value: Any) -> str | None:
         return None if value in options else "must be one of " + ", ".join(options)

@@ -91,6 +91,12 @@ SCHEMA: dict[str, Table] = {
                    "lead_no_followup_days": c.whole(0, 3650), "scope": c.choice("team", "company"),
                    "protected_tags": c.words, "enabled": c.flag, "scan_at": c.time_of_day,
                    "timezone": c.timezone, "interval": c.positive}),
+    # visit check-in (issue #14): far flag in metres; how long a shared location waits for the customer's name
+    "visits": Table({"far_metres": c.whole(10, 1_000_000), "location_minutes": c.whole(1, 1440)}),
+    # approvals (issue #14, bot.approval_config): thresholds; 0 turns a rule off
+    "approvals": Table({"enabled": c.flag, "max_discount": c.share, "min_margin": c.share,
+                        "contract_amount": c.money_limit, "min_first_payment": c.share, "team_transfer": c.flag,
+                        "approver": c.choice("manager", "admin"), "stale_hours": c.positive}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name, "pool": team_pool}, array=True, required=("name",),

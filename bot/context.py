@@ -10,6 +10,7 @@ from typing import Any
 from bot.analytics_settings import AnalyticsSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep, Team
@@ -18,6 +19,7 @@ from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.risks import RiskSettings
 from domain.snapshot import snapshot
+from domain.visit import VisitSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,10 @@ class Settings:
     analytics: AnalyticsSettings = field(default_factory=AnalyticsSettings)  # [analytics]
     risks: RiskSettings | None = None  # domain.risks.RiskSettings ([risks]); None: the defaults
     pool: PoolSettings = field(default_factory=PoolSettings)  # [pool] and [[teams]] pool (issue #14)
+    visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
+    approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
+    card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
+    handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
 
 
 @dataclass(frozen=True, slots=True)

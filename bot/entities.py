@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.activity import FollowUp, Reminder
+from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
 from domain.lead import Lead
@@ -12,6 +13,7 @@ from domain.opportunity import CloseDateMove, Opportunity
 from domain.pool_ports import PoolEvent
 from domain.ports import UnitOfWork
 from domain.quote import Quote
+from domain.visit import Visit
 
 ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "customer": ("customers", Customer), "contact": ("contacts", Contact), "lead": ("leads", Lead),
@@ -20,6 +22,8 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "milestone": ("milestones", PaymentMilestone), "payment": ("payments", Payment),
     "invoice": ("invoices", Invoice), "close_move": ("close_moves", CloseDateMove),
     "pool_event": ("pool", PoolEvent),  # the lead pool's log (issue #14): undo removes a claim's line with it
+    "visit": ("visits", Visit),  # beyond the UnitOfWork protocol: storage's unit of work has it
+    "approval": ("approvals", ApprovalRequest),
 }
 
 

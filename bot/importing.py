@@ -25,7 +25,7 @@ from domain.ports import UnitOfWork
 __all__ = ["Duplicate", "ImportReport", "RowError", "RowOutcome", "import_customers_file"]
 
 ACTION = "import"
-_FILLED = ("short_name", "industry", "region", "phone", "email", "domain")
+_FILLED = ("short_name", "industry", "region", "phone", "email", "domain", "address")
 
 
 @dataclass(slots=True)
@@ -149,6 +149,9 @@ def merge_into(customer: Customer, row: ImportRow, *, name_as_alias: bool = Fals
         if new and not old:
             setattr(customer, name, new)
             changes[name] = [old, new]
+    if row.point is not None and customer.latitude is None:  # coordinates are filled in like the rest
+        changes["coordinates"] = [None, list(row.point)]
+        customer.latitude, customer.longitude = row.point
     tags = _union(customer.tags, row.tags)
     if tags != customer.tags:
         changes["tags"] = [list(customer.tags), tags]

@@ -9,9 +9,12 @@ from datetime import datetime
 
 from bot.handlers.customers import customer_from_options
 from domain.customer import Contact, Customer, normalize_name, normalize_phone
+from domain.errors import DomainError
+from domain.visit import Point, parse_place
 
 MAX_NAME = 200
 MAX_TEXT = 100
+MAX_ADDRESS = 200
 MAX_EMAIL = 254
 PHONE_DIGITS = (7, 15)
 _EMAIL = re.compile(r"^[^@\s,;，；]+@[^@\s,;，；]+\.[^@\s,;，；.]{2,}$")
@@ -56,6 +59,8 @@ class ImportRow:
     email: str = ""
     contact: str = ""
     title: str = ""
+    address: str = ""
+    point: Point | None = None
     name_key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
@@ -80,6 +85,9 @@ class ImportRow:
                    "phone": self.phone, "email": self.email}
         customer = customer_from_options(self.name, {k: v for k, v in options.items() if v})
         customer.domain, customer.created_at = self.domain, now
+        customer.address = self.address
+        if self.point is not None:
+            customer.latitude, customer.longitude = self.point
         return customer
 
     def to_contact(self, customer_id: int) -> Contact:
@@ -113,13 +121,32 @@ def parse_row(number: int, cells: Mapping[str, str]) -> ImportRow | list[RowErro
         errors.append(RowError(number, f"电话号码应为 7–15 位数字：{phone}",
                                f"a phone number needs 7–15 digits: {phone}"))
     errors += check_lengths(number, values, _LABELS)
+    address, point = values.get("address", ""), _point(number, values.get("coordinates", ""), errors)
+    if len(address) > MAX_ADDRESS:
+        errors.append(RowError(number, f"地址超过 {MAX_ADDRESS} 个字符", f"the address is longer than {MAX_ADDRESS} "
+                                                                       "characters"))
     if errors:
         return errors
     return ImportRow(
         row=number, name=name, short_name=values.get("short_name", ""), industry=values.get("industry", ""),
         region=values.get("region", ""), tags=split_values(values.get("tags", "")),
         aliases=split_values(values.get("aliases", "")), phone=phone, email=email,
-        contact=values.get("contact", ""), title=values.get("title", ""))
+        contact=values.get("contact", ""), title=values.get("title", ""), address=address, point=point)
+
+
+def _point(number: int, text: str, errors: list[RowError]) -> Point | None:
+    """The coordinates cell, `31.2304,121.4737` (latitude first); a problem is added to `errors`."""
+    if not text:
+        return None
+    try:
+        place = parse_place(text)
+    except DomainError:
+        place = None
+    if place is None or place.point is None or place.address:
+        errors.append(RowError(number, f"坐标应写成 纬度,经度，例如 31.2304,121.4737：{text}",
+                               f"coordinates are latitude,longitude, e.g. 31.2304,121.4737: {text}"))
+        return None
+    return place.point
 
 
 def clean_cells(cells: Mapping[str, str]) -> dict[str, str]:

@@ -26,6 +26,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "contact": ("联系人", "联系人姓名", "contact", "contactname"),
     "title": ("职位", "职务", "联系人职位", "title", "jobtitle", "position"),
     "aliases": ("别名", "曾用名", "aliases", "alias"),
+    "address": ("地址", "客户地址", "公司地址", "详细地址", "address"),  # for visit check-in (issue #14)
+    "coordinates": ("坐标", "经纬度", "coordinates", "latlng"),  # "31.2304,121.4737" (latitude first)
 }
 
 

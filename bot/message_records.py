@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.reply import Reply, render_buttons, render_markdown, render_text
-from connectors.base import InboundMessage
+from connectors.base import InboundMessage, Location
 from domain.messaging import InboxRecord, OutboxItem
 
 # what a reply keeps of the message it answers: DingTalk's sessionWebhook (and its expiry), mail threading
@@ -17,6 +17,8 @@ REPLY_KEYS = ("session_webhook", "session_webhook_expires", "in_reply_to")
 def to_record(msg: InboundMessage) -> InboxRecord:
     payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
                "attachments": [asdict(a) for a in msg.attachments], "extra": msg.extra}
+    if msg.location is not None:
+        payload["location"] = asdict(msg.location)
     return InboxRecord(channel=msg.channel, external_id=msg.external_id, conversation_id=msg.conversation_id,
                        sender_id=msg.sender_id, text=msg.text, received_at=msg.received_at,
                        sender_name=msg.sender_name, payload=payload)
@@ -28,7 +30,12 @@ def from_record(record: InboxRecord) -> InboundMessage:
                           received_at=record.received_at, sender_name=record.sender_name,
                           subject=record.payload.get("subject", ""),
                           thread_refs=tuple(record.payload.get("thread_refs", ())),
-                          extra=record.payload.get("extra", {}))
+                          extra=record.payload.get("extra", {}), location=_location(record.payload))
+
+
+def _location(payload: dict[str, Any]) -> Location | None:
+    found = payload.get("location")
+    return Location(**found) if isinstance(found, dict) else None
 
 
 def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) -> OutboxItem:

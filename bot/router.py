@@ -10,8 +10,10 @@ from bot.context import Context
 from bot.errors import MessageTooLong, UnknownCommand
 from bot.registry import Command, Registry
 from bot.reply import Reply
+from connectors.base import Location
 
 FreeTextRoute = Callable[[Context, str], Awaitable[Reply | None]]
+LocationRoute = Callable[[Context, Location], Awaitable[Reply]]
 
 _BARE_REF = re.compile(r"^#\d+$")
 _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
@@ -20,7 +22,7 @@ _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 class Router:
     def __init__(self, registry: Registry, free_text: FreeTextRoute | None = None,
                  answers: tuple[FreeTextRoute, ...] = (), questions: FreeTextRoute | None = None,
-                 own_questions: frozenset[str] = frozenset()) -> None:
+                 own_questions: frozenset[str] = frozenset(), located: LocationRoute | None = None) -> None:
         self.registry = registry
         self.free_text = free_text
         self.answers = answers  # open questions (a plan asking for the rest), tried before free text
@@ -28,6 +30,7 @@ class Router:
         # 成交率怎么样) is answered as a question; commands named in `own_questions` (业绩, 漏斗…) answer theirs.
         self.questions = questions
         self.own_questions = own_questions
+        self.located = located  # a shared location (visit check-in, bot.visits.location)
 
     def resolve(self, text: str) -> tuple[Command, str] | None:
         words = text.split(" ")
@@ -40,6 +43,11 @@ class Router:
         if _SENTENCE.search(text):  # "新线索：青岛海纳…，联系人…" is a sentence for the NLP route
             return None
         return self.registry.match_prefix(text)
+
+    async def locate(self, ctx: Context, location: Location) -> Reply:
+        if self.located is None:
+            return Reply.text(ctx.t("目前只支持文字消息。", "Only text messages are supported for now."), error=True)
+        return await self.located(ctx, location)
 
     async def route(self, ctx: Context, raw: str) -> Reply:
         if len(raw) > ctx.settings.max_message_chars:

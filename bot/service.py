@@ -42,6 +42,8 @@ MIN_WINDOW, MAX_WINDOW = 16, 1024  # rows locked at the start of a batch
 MIN_PER_BATCH = 8  # messages a batch processes before it gives way to waiting acknowledgements
 
 ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
+UNREADABLE_PLACE = Text("没能读出这个位置。请用文字签到，例如：签到 明途",
+                        "Could not read that location. Check in by text, e.g. check in Mingtu")
 
 
 class InboxWriter(Protocol):
@@ -253,14 +255,17 @@ class Bot:
             err = UnknownSender(identity=f"{msg.channel}:{msg.sender_id}")
             log.info("%s message %s from an unknown sender %s", msg.channel, msg.external_id, msg.sender_id)
             return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
-        if kind not in (None, "text"):  # image, voice, file...: the router reads text only
+        if kind == "location" and msg.location is None:  # coordinates that are no place on earth
+            return [self._reply(msg, Reply.text(UNREADABLE_PLACE.get(rep.locale), error=True), rep.locale)]
+        if kind not in (None, "text", "location"):  # image, voice, file...: the router reads text only
             return [self._reply(msg, Reply.text(ONLY_TEXT.get(rep.locale), error=True), rep.locale)]
         if foreign_tap(msg):
             return [self._reply(msg, Reply.text(NOT_YOUR_CARD.get(rep.locale), error=True), rep.locale)]
         ctx = self._context(uow, rep, directory, msg)
         try:
             async with uow.savepoint():
-                reply = await self.router.route(ctx, msg.text)
+                reply = await (self.router.locate(ctx, msg.location) if msg.location is not None
+                               else self.router.route(ctx, msg.text))
                 await uow.audit.add_many(ctx.audit_log)
             return [*settle_item(msg, reply, rep.locale, self.clock()), self._reply(msg, reply, rep.locale),
                     *ctx.outbox]

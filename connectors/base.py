@@ -30,6 +30,23 @@ _HOSTILE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """A place a member shared (a WeCom location message): degrees as the platform sent them (WeCom's map
+    gives GCJ-02 in mainland China), the place's name, the map's zoom."""
+
+    latitude: float
+    longitude: float
+    label: str = ""
+    scale: int | None = None
+
+    def __post_init__(self) -> None:
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):  # NaN fails both
+            raise ValueError("latitude/longitude out of range")
+        if _HOSTILE.search(self.label):
+            object.__setattr__(self, "label", clean_text(self.label))
+
+
+@dataclass(frozen=True, slots=True)
 class InboundMessage:
     """One message as it arrived on a channel, before the bot knows who sent it."""
 
@@ -44,6 +61,7 @@ class InboundMessage:
     attachments: tuple[Attachment, ...] = ()
     subject: str = ""
     extra: dict[str, Any] = field(default_factory=dict)  # channel specifics (session webhook, kind, ...)
+    location: Location | None = None  # a shared location (msgtype "location"), for visit check-in
 
     def __post_init__(self) -> None:
         for name in _CLEANED:

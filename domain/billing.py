@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.approval_state import ApprovalState
 from domain.money import Money
 
 
@@ -20,6 +21,7 @@ class Contract:
     created_by: int | None = None
     created_at: datetime | None = None
     id: int | None = None
+    approval: ApprovalState = ApprovalState.NONE  # pending: not signed (nor mailed) until approved
 
 
 class MilestoneStatus(StrEnum):

@@ -38,6 +38,9 @@ class Customer:
     claimed_at: datetime | None = None
     protected: bool = False
     pool_team_id: int | None = None
+    address: str = ""  # 客户地址 (issue #14 check-in): where visits are compared with
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class CustomerNames(NamedTuple):

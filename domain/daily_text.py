@@ -63,8 +63,11 @@ def payment_line(deal: str, payment: Payment, locale: str) -> str:
 
 
 def contract_line(deal: str, contract: Contract, locale: str) -> str:
-    return t(locale, f"{deal} 合同 {contract.number}：{contract.amount.format('zh')}",
-             f"{deal} contract {contract.number}: {contract.amount.format('en')}")
+    """A contract waiting for approval (or rejected) is not signed yet, and the line says so."""
+    held = {"pending": ("（待审批）", " (awaiting approval)"), "rejected": ("（审批驳回）", " (rejected)")}.get(
+        contract.approval.value, ("", ""))
+    return t(locale, f"{deal} 合同 {contract.number}：{contract.amount.format('zh')}{held[0]}",
+             f"{deal} contract {contract.number}: {contract.amount.format('en')}{held[1]}")
 
 
 def new_deal_line(deal: str, locale: str) -> str:

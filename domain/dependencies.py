@@ -19,6 +19,7 @@ LABELS: dict[str, tuple[str, str, str]] = {  # entity -> (zh, en, reference pref
     "opportunity": ("商机", "deal", "#"), "followup": ("跟进", "follow-up", "#"), "reminder": ("提醒", "reminder", "#"),
     "quote": ("报价", "quote", "#"), "contract": ("合同", "contract", "#"), "milestone": ("回款节点", "milestone", "#"),
     "payment": ("回款", "payment", "#"), "invoice": ("发票", "invoice", "#"),
+    "visit": ("拜访签到", "visit", "#"),
 }
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
+from domain.approvals import ApprovalRequest
 from domain.errors import DomainError, NotFound, PermissionDenied
 from domain.listing import ViewScope
 from domain.opportunity import Opportunity, Stage
@@ -189,3 +190,62 @@ def split_visible(rep: Rep, deals: Iterable[Opportunity], team_of: Mapping[int, 
         else:
             hidden += 1
     return seen, hidden
+
+
+def handover_refusal(asker: Rep, leaver: Rep, successor: Rep, teams: Iterable[Team] = ()) -> tuple[str, str] | None:
+    """Why `asker` may not hand `leaver`'s whole book to `successor` (zh, en); None when they may.
+    An admin may, between any two people; a manager, only when both are in teams they manage."""
+    if not asker.active or asker.role is Role.REP:
+        return ("只有管理员或团队经理可以做离职交接", "only an admin or a team manager may hand over a person's book")
+    if asker.id is not None and asker.id == leaver.id:
+        return ("不能交接自己的客户，请由你的经理或管理员操作",
+                "you cannot hand over your own book; ask your manager or an admin")
+    if asker.role is Role.ADMIN:
+        return None
+    managed = managed_team_ids(asker, teams)
+    if leaver.team_id not in managed:
+        return (f"{leaver.name} 不在你管理的团队，交接需要管理员操作",
+                f"{leaver.name} is not in a team you manage; an admin must do this handover")
+    if successor.team_id not in managed:
+        return (f"{successor.name} 在其他团队，跨团队交接需要管理员操作",
+                f"{successor.name} is in another team; a handover across teams needs an admin")
+    return None
+
+
+def can_place_customer(rep: Rep, owner_id: int | None, team_of: Mapping[int, int | None],
+                       teams: Iterable[Team] = (), works_a_deal: bool = False) -> bool:
+    """Set a customer's address and coordinates (visit check-in, issue #14): an admin, its owner, a manager
+    of the owner's team, whoever may work on an open deal with it; any active person when it has no owner."""
+    if not rep.active or rep.id is None:
+        return False
+    if rep.role is Role.ADMIN or owner_id is None or rep.id == owner_id or works_a_deal:
+        return True
+    return team_of.get(owner_id) in managed_team_ids(rep, teams)
+
+
+# Approvals (domain.approvals): the approver or an admin decides; the requester sees their own request;
+# to anyone else a request answers like one that does not exist.
+class NotYourApproval(PermissionDenied):
+    zh = "{ref} 等待 {approver} 审批，你不能替他决定。"
+    en = "{ref} is waiting for {approver} to decide; it is not yours to approve."
+
+    def __init__(self, ref: str, approver: str) -> None:
+        DomainError.__init__(self, ref=ref, approver=approver)
+
+
+def approval_right(rep: Rep, request: ApprovalRequest) -> Right | None:
+    """CONTROL: may decide (the approver, any admin); VIEW: the requester; None: may not see it."""
+    if not rep.active or rep.id is None:
+        return None
+    if rep.role is Role.ADMIN or rep.id == request.approver_id:
+        return Right.CONTROL
+    return Right.VIEW if rep.id == request.requester_id else None
+
+
+def require_decide(rep: Rep, request: ApprovalRequest, approver_name: str) -> None:
+    """NotFound for someone who may not see the request; NotYourApproval for the requester."""
+    right = approval_right(rep, request)
+    if right is None:
+        raise NotFound("审批", request.ref, "approval")
+    if right < Right.CONTROL:
+        raise NotYourApproval(ref=request.ref, approver=approver_name)

@@ -14,6 +14,7 @@ from typing import Protocol, Self, TypeVar
 
 from domain.activity import FollowUp, Reminder
 from domain.analytics import AnalyticsReader, TargetRepository
+from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames
 from domain.daily_report import DailyReport
@@ -201,6 +202,22 @@ class DailyReportRepository(Protocol):
         ...
 
 
+class ApprovalRepository(Repository[ApprovalRequest], Protocol):
+    """Approval requests (domain.approvals); lists oldest first, at most `limit`."""
+
+    async def to_decide(self, approver_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
+        """Pending requests waiting for this approver."""
+        ...
+    async def waiting(self, requester_id: int, limit: int = 50) -> Sequence[ApprovalRequest]:
+        """Pending requests this person made."""
+        ...
+    async def all_pending(self, limit: int = 50) -> Sequence[ApprovalRequest]: ...
+    async def stale(self, created_before: datetime, after_id: int = 0, limit: int = 500) -> Sequence[ApprovalRequest]:
+        """Pending requests made before `created_before`, by id above `after_id` (keyset pages)."""
+        ...
+    async def pending_for_deal(self, opportunity_id: int) -> Sequence[ApprovalRequest]: ...
+
+
 class UnitOfWork(Protocol):
     reps: RepRepository
     teams: TeamRepository
@@ -226,6 +243,7 @@ class UnitOfWork(Protocol):
     daily_reports: DailyReportRepository
     analytics: AnalyticsReader  # read-only aggregates (issue #11)
     targets: TargetRepository
+    approvals: ApprovalRepository  # issue #14
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

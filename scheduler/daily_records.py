@@ -31,6 +31,7 @@ from domain.opportunity import Opportunity, Stage
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from domain.quote import Quote
+from domain.visit import VisitRepository, count_line
 
 MAX_LINES = 30  # of today's work in one report; the rest is counted
 FETCH = 100  # rows read per source (follow-ups, audit entries, reminders, deals)
@@ -65,6 +66,9 @@ async def day_lines(uow: UnitOfWork, rep: Rep, day: date) -> list[str]:
         timed.append((f.at, followup_line(f, _subject(deal, who, rep.locale), rep.locale)))
     timed += [(e.at, line) for e in entries if (line := _entry_line(e, named, rep.locale))]
     lines = [line for _, line in sorted(timed, key=lambda pair: pair[0])]
+    visits: VisitRepository | None = getattr(uow, "visits", None)  # each visit is listed as its follow-up
+    if visits is not None and (counted := await visits.count(start, end, rep_id=rep.id)).visits:
+        lines.insert(0, count_line(counted, rep.locale))
     if len(lines) > MAX_LINES:
         more = len(lines) - MAX_LINES + 1
         lines = [*lines[:MAX_LINES - 1], t(rep.locale, f"……另有 {more} 条记录", f"… and {more} more records")]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, cast
 
+from bot.approval_config import approval_rules
 from bot.channels.dingtalk import shows_cards
 from bot.config import Config
 from bot.digest.cli import settings_from
@@ -23,6 +24,7 @@ from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, QuietHours
 from domain.risk_ports import RiskUnitOfWork
 from domain.win_ports import WinUnitOfWork
+from scheduler.approval_reminders import remind_stale_approvals
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
@@ -60,6 +62,7 @@ class ProactiveSettings:
 
 DEFAULT_ZONE = "Asia/Shanghai"
 ESCALATION_EVERY = 300.0  # seconds between looks for reminders left unanswered too long
+APPROVAL_EVERY = 600.0  # seconds between looks for approval requests left waiting (issue #14)
 
 
 def button_channels(config: Config) -> tuple[str, ...]:
@@ -84,6 +87,7 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     win_uow = cast(Callable[[], WinUnitOfWork], uow_factory)
     pool_scan = PoolScanSettings.from_sections(config.section("pool"), config.section("bot"))
     pool = pool_settings(config)
+    approvals = approval_rules(config)
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -97,4 +101,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
         Job("win-scores", win.interval, lambda now: refresh_win_scores(win_uow, now, win)),
         Job("pool-scan", pool_scan.interval, lambda now: scan_pool(
             cast(Callable[[], PoolUnitOfWork], uow_factory), now, pool_scan, pool, default_quiet=quiet)),
+        Job("approval-reminders", APPROVAL_EVERY, lambda now: remind_stale_approvals(
+            uow_factory, now, approvals, default_quiet=quiet, button_channels=button_channels(config))),
     ]

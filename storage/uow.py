@@ -22,6 +22,7 @@ from domain.health import HealthReader
 from domain.opportunity import CloseDateMove
 from domain.pool_ports import PoolRepository
 from domain.ports import (
+    ApprovalRepository,
     AuditRepository,
     ContactRepository,
     CustomerRepository,
@@ -43,9 +44,11 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
+from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
+from storage.repositories.approvals import SqlAlchemyApprovalRepository
 from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.daily_reports import SqlAlchemyDailyReportRepository
@@ -54,6 +57,7 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.handover import SqlAlchemyHandoverRepository
 from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
 from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemyOutboxRepository
@@ -76,6 +80,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.repositories.visits import SqlAlchemyVisitRepository
 from storage.repositories.win_data import SqlAlchemyWinDataRepository
 from storage.sqlite_inline import OFF_LOOP
 
@@ -123,6 +128,7 @@ class SqlAlchemyUnitOfWork:
     daily_reports: DailyReportRepository
     analytics: AnalyticsReader
     targets: TargetRepository
+    approvals: ApprovalRepository  # issue #14 approvals
     # Beyond the protocol: delivery rows.
     project_milestones: SqlAlchemyMilestoneRepository
     tasks: SqlAlchemyTaskRepository
@@ -132,6 +138,8 @@ class SqlAlchemyUnitOfWork:
     wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
     health: HealthReader  # issue #13 customer health facts
     pool: PoolRepository  # issue #14 the lead pool: its events log, list and reclaim scan
+    handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
+    visits: VisitRepository  # issue #14 visit check-ins
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -171,10 +179,13 @@ class SqlAlchemyUnitOfWork:
         self.daily_reports = SqlAlchemyDailyReportRepository(session)
         self.analytics = SqlAlchemyAnalyticsReader(session, self.zone)
         self.targets = SqlAlchemyTargetRepository(session)
+        self.approvals = SqlAlchemyApprovalRepository(session)
         self.risks = SqlAlchemyRiskRepository(session)
         self.wins = SqlAlchemyWinDataRepository(session)
         self.health = SqlAlchemyHealthReader(session)
         self.pool = SqlAlchemyPoolRepository(session)
+        self.handover = SqlAlchemyHandoverRepository(session)
+        self.visits = SqlAlchemyVisitRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

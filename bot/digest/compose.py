@@ -7,7 +7,7 @@ the number of deals beyond what the aggregate queries themselves cost.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -27,6 +27,7 @@ from domain.health import HealthReader, assess, at_risk
 from domain.people import Team
 from domain.pool_ports import PoolRepository
 from domain.ports import OutboxRepository, RepRepository
+from domain.visit import VisitCount, VisitRepository
 from domain.win_ports import WinDataRepository
 
 MOVERS_WINDOW = timedelta(hours=36)  # scores written since: last night's run, not older ones
@@ -84,7 +85,8 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
         stalled=stalled, overdue_followups=followups, overdue_payments=payments,
         trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
         failed_deliveries=await src.outbox.count_failed() if admin else None,
-        at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers, reclaimed=reclaimed)
+        at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers, reclaimed=reclaimed,
+        visits=await _visits(src, team, day, at))
 
 
 async def _reclaimed(src: DigestSources, team: Team | None, at: datetime, limit: int) -> Reclaimed:
@@ -96,6 +98,15 @@ async def _reclaimed(src: DigestSources, team: Team | None, at: datetime, limit:
     count, found = await pool.reclaimed(teams, at - timedelta(days=1), at, limit)
     lead_count, leads = await pool.reclaimed(teams, at - timedelta(days=1), at, limit, leads=True)
     return Reclaimed(count, tuple(found), lead_count, tuple(leads))
+
+
+async def _visits(src: DigestSources, team: Team | None, day: date, at: datetime) -> VisitCount | None:
+    """The day's check-ins by the team's reps (None: everyone's), counted in SQL; local day of `at`."""
+    visits: VisitRepository | None = getattr(src, "visits", None)
+    if visits is None:
+        return None
+    start = datetime.combine(day, time(0), at.tzinfo)
+    return await visits.count(start, start + timedelta(days=1), [team.id] if team and team.id is not None else None)
 
 
 async def _movers(src: DigestSources, team: Team | None, at: datetime, limit: int) -> tuple[WinMover, ...]:

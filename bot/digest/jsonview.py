@@ -13,7 +13,7 @@ from domain.analytics import Amounts, DealLine, Forecast, Movement
 CENTS = Decimal("0.01")
 TOP_KEYS = ("team", "date", "at", "today", "movements", "won_deals", "lost_deals", "funnel", "forecast", "targets",
             "top_reps", "stalled", "overdue_followups", "overdue_payments", "trend", "failed_deliveries",
-            "at_risk_customers", "win_movers", "pool_reclaimed")
+            "at_risk_customers", "win_movers", "pool_reclaimed", "visits")
 
 
 def decimal(value: Decimal) -> str:
@@ -85,4 +85,5 @@ def as_json(d: Digest) -> dict[str, Any]:
                        for m in d.movers],
         "pool_reclaimed": {"count": d.reclaimed.count, "customers": _reclaimed(d, d.reclaimed.customers),
                            "lead_count": d.reclaimed.lead_count, "leads": _reclaimed(d, d.reclaimed.leads)},
+        "visits": {"count": d.visits.visits, "far": d.visits.far} if d.visits is not None else None,
     }

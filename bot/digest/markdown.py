@@ -11,6 +11,7 @@ from bot.digest.words import count_of, money, one_amount, percent, say
 from bot.handlers.deals import LOST_LABELS
 from connectors.wecom.markdown import APP_TEXT_LIMIT, escape_markdown, split_markdown, utf8_len
 from domain.analytics import DealLine, Forecast, Movement
+from domain.visit import count_line
 
 # Bytes per chat message: WeCom app markdown 2,048 (robot 4,096; the app is how a manager is reached);
 # DingTalk markdown stays under 4,096 too. Console and email take the digest whole (0).
@@ -64,7 +65,8 @@ def _header(d: Digest, locale: str) -> str:
     won = f"{say('won', locale)} {t.won}" + (f" ({money(t.won_amounts, locale)})" if t.won else "")
     line = " · ".join([f"{say('new_leads', locale)} {t.new_leads}", f"{say('new_deals', locale)} {t.new_deals}",
                        won, f"{say('lost', locale)} {t.lost}"])
-    return f"### {title}\n**{say('today', locale)}** {line}"
+    visits = f"\n{count_line(d.visits, locale)}" if d.visits is not None and d.visits.visits else ""
+    return f"### {title}\n**{say('today', locale)}** {line}{visits}"
 
 
 def _deal(m: Movement | DealLine | WinMover, d: Digest) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from bot.digest.words import say
 from domain.analytics import Amounts, DealLine, Forecast, Funnel, Movement, Period, Results
 from domain.opportunity import Stage
+from domain.visit import VisitCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,7 @@ class Digest:
     at_risk: tuple[AtRiskCustomer, ...] = ()  # lowest health first (team digests only)
     movers: tuple[WinMover, ...] = ()  # largest move of P(won) first
     reclaimed: Reclaimed = Reclaimed()  # 收回公海 (issue #14)
+    visits: VisitCount | None = None  # the day's check-ins (issue #14); None where visits are not stored
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

@@ -2,11 +2,13 @@
 
 from bot.handlers import (
     analytics,
+    approvals,
     close_date,
     customers,
     daily_reports,
     deals,
     email,
+    handover,
     held_mail,
     invoices,
     leads,
@@ -16,14 +18,16 @@ from bot.handlers import (
     pool,
     queries,
     quiet,
+    quote_mail,
     reminders,
     risks,
     sharing,
     suggest,
     targets,
     undo,
+    visits,
 )
 
-__all__ = ["analytics", "close_date", "customers", "daily_reports", "deals", "email", "held_mail", "invoices",
-           "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet", "reminders", "risks", "sharing",
-           "suggest", "targets", "undo"]
+__all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
+           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot import reminders
+from bot import approval_transfer, reminders
 from bot.args import Args
 from bot.capture.followups import record_mail_sent
 from bot.context import Context
 from bot.handlers.common import colleague, load_deal
+from bot.handlers.handover import hand_over_leaver, has_arrow
 from bot.handlers.leads import require_lead_access
 from bot.handlers.sharing import announce
 from bot.i18n import Text
@@ -22,6 +23,7 @@ from domain.errors import DomainError, NotFound
 from domain.lead import Lead, LeadStatus
 from domain.mail import MailLink
 from domain.opportunity import Opportunity
+from domain.people import Rep
 from domain.permissions import Right
 
 _REF = re.compile(r"^\s*(?:#\d+|[Ll]\d+)(?:\s|$)")
@@ -124,6 +126,10 @@ async def send_email(ctx: Context, args: Args) -> Reply:
     text = _REF.sub("", args.raw, count=1).strip()  # the raw text keeps the rep's line breaks
     if not text:
         raise args.fail("缺少邮件内容", "missing the text of the mail")
+    if target.deal is not None:
+        from bot.handlers.quote_mail import refuse_if_held  # quote_mail builds on this module
+
+        await refuse_if_held(ctx, target.deal, text)
     contact = await mail_contact(ctx, target)
     name = target.deal.name if target.deal is not None else target.lead.title if target.lead else ""
     subject = " · ".join(part for part in (target.customer.short_name or target.customer.name, name) if part)
@@ -139,11 +145,22 @@ async def send_email(ctx: Context, args: Args) -> Reply:
     return card.build(ctx.t(f"客户回复会自动归到 {target.ref}。", f"The customer's answer will land on {target.ref}."))
 
 
+async def hand_deal_over(ctx: Context, deal: Opportunity, rep: Rep) -> None:
+    """The deal (read and remembered) goes to `rep` and their team; their reminders about it follow."""
+    before = deal.owner_id
+    deal.owner_id, deal.team_id = rep.id, rep.team_id
+    deal.shared_with = [p for p in deal.shared_with if p != rep.id]
+    await ctx.update("opportunity", deal, owner_id=[before, rep.id])
+    await reminders.follow_owner(ctx, deal, before)
+
+
 @command("转给", "handover", "hand over", section="deals",
          help_zh="把商机或线索转给另一位同事负责（负责人、其经理或管理员；双方都会收到通知）",
          help_en="Hand a deal or lead over to a colleague (owner, their manager or an admin; both are told)",
          usage_zh="转给 #12 李娜（或 转给 L5 李娜）", usage_en="handover #12 <name> (or handover L5 <name>)")
 async def hand_over(ctx: Context, args: Args) -> Reply:
+    if not _REF.match(args.raw) and has_arrow(args.raw):  # handover 张伟 to 李娜: a leaver's whole book
+        return await hand_over_leaver(ctx, args)
     target = await find_target(ctx, args, need=Right.CONTROL, action="handover")
     name = args.required_rest("缺少同事姓名", "missing the colleague's name")
     rep_id, rep = colleague(ctx, name)
@@ -153,10 +170,9 @@ async def hand_over(ctx: Context, args: Args) -> Reply:
         before = target.deal.owner_id
         if before == rep_id:
             return Reply.text(ctx.t(f"{target.ref} 已经由 {rep.name} 负责", f"{rep.name} already owns {target.ref}"))
-        target.deal.owner_id, target.deal.team_id = rep.id, rep.team_id
-        target.deal.shared_with = [p for p in target.deal.shared_with if p != rep_id]
-        await ctx.update("opportunity", target.deal, owner_id=[before, rep.id])
-        await reminders.follow_owner(ctx, target.deal, before)
+        if (held := await approval_transfer.hold(ctx, target.deal, rep)) is not None:
+            return held  # another team: handed over once approved
+        await hand_deal_over(ctx, target.deal, rep)
     elif target.lead is not None:
         ctx.remember("lead", target.lead)
         before = target.lead.owner_id

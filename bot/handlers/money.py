@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot import approval_flow, values
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, when
 from bot.handlers.receivables import show_payments
+from bot.i18n import Text
 from bot.registry import command
 from bot.reply import CardBuilder, Reply
-from domain import horizon, payments, quoting
+from domain import approvals, horizon, payments, quoting
+from domain.approval_state import ApprovalState
 from domain.billing import Contract, Payment
 from domain.money import Money
 from domain.opportunity import Opportunity
@@ -22,22 +25,44 @@ def day_of(value: date | datetime | None, fallback: datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+PRICE_OPTIONS = {"原价": "list", "标价": "list", "list": "list", "成本": "cost", "cost": "cost"}
+
+
 @command("报价", "quote", section="money",
-         help_zh="新增报价版本（v1、v2…，不会覆盖旧版本）", help_en="Add a quote version (v1, v2…; never overwritten)",
-         usage_zh="报价 #12 52.8万 含三年运维", usage_en="quote #12 528000 incl. 3 years support")
+         help_zh="新增报价版本（v1、v2…，不会覆盖旧版本；可带原价、成本，用于折扣和毛利审批）",
+         help_en="Add a quote version (v1, v2…; never overwritten; list price and cost, if given, drive approvals)",
+         usage_zh="报价 #12 52.8万 [原价 60万] [成本 35万] 含三年运维",
+         usage_en="quote #12 528000 [list 600000] [cost 350000] incl. 3 years support")
 async def add_quote(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
+    prices = {field: _price(args, value) for field, value in args.options(PRICE_OPTIONS).items()}
     amount = args.amount()
     assert amount is not None
-    return await quote_deal(ctx, opp, amount, args.rest())
+    return await quote_deal(ctx, opp, amount, args.rest(), prices.get("list"), prices.get("cost"))
 
 
-async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str) -> Reply:
+def _price(args: Args, value: str) -> Money:
+    found = values.to_money(value) if values.looks_like_amount(value) else None
+    if found is None or found.amount <= 0:
+        raise args.fail(f"原价或成本「{value}」看不懂，请写成 60万 或 600000",
+                        f"cannot read the list price or cost '{value}'; write it like 600000")
+    return found
+
+
+async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, list_price: Money | None = None,
+                     cost: Money | None = None) -> Reply:
+    """A new quote version; list price and cost default to the previous version's. A quote an approval rule
+    catches is stored pending and sent to the approver."""
     assert opp.id is not None
     opp.require_not_lost("报价", "quote")
     await ctx.uow.opportunities.lock(opp.id)  # another process quoting this deal now: one numbers after the other
     existing = list(await ctx.uow.quotes.for_opportunity(opp.id))
     quote = quoting.new_quote(opp.id, amount, existing, note=note, created_by=ctx.rep.id, at=ctx.now)
+    quote.list_price = list_price or (existing[-1].list_price if existing else None)
+    quote.cost = cost or (existing[-1].cost if existing else None)
+    findings = approvals.quote_findings(ctx.settings.approvals, amount, quote.list_price, quote.cost)
+    approver = approval_flow.approver_needed(ctx, findings)
+    quote.approval = ApprovalState.PENDING if approver is not None else ApprovalState.NONE
     quote = await ctx.uow.quotes.add(quote)
     await ctx.audit("quote", quote.id, "create", version=quote.version)
     opp.amount, opp.updated_at = amount, ctx.now
@@ -46,6 +71,11 @@ async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str) -
     card.add("金额", "Amount", money(amount, ctx.locale)).add("说明", "Note", quote.note)
     if existing:
         card.line(quoting.quote_diff(existing[-1], quote).describe(ctx.locale))
+    if approver is not None:
+        what = Text(f"{approval_flow.deal_label(opp)} 报价 v{quote.version} {money(amount, 'zh')}",
+                    f"{approval_flow.deal_label(opp)} quote v{quote.version} {money(amount, 'en')}")
+        request = await approval_flow.submit(ctx, opp, findings, approver, what, quote.id, version=quote.version)
+        card.line(approval_flow.submitted(ctx, request, approver))
     return card.build()
 
 
@@ -62,6 +92,7 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
     for prev, quote in zip([None, *quotes], quotes, strict=False):
         stamp = when(quote.created_at, ctx, date_only=True)
         line = f"v{quote.version} {money(quote.amount, ctx.locale)} {stamp} {quote.note}".rstrip()
+        line += approval_flow.state_note(ctx, quote.approval)
         if prev is not None:
             line += f"\n    {quoting.quote_diff(prev, quote).describe(ctx.locale)}"
         lines.append(line)
@@ -82,13 +113,22 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
     signed = day_of(args.when(), ctx.now)
     horizon.check(signed, ctx.now.date(), horizon.SIGNING, "签订", "signing")
     assert opp.id is not None
+    findings = approvals.contract_findings(ctx.settings.approvals, amount)
+    approver = approval_flow.approver_needed(ctx, findings)
     contract = await ctx.uow.contracts.add(Contract(
         opportunity_id=opp.id, number=number or f"HT-{opp.id}-{signed:%Y%m%d}", amount=amount, signed_on=signed,
-        note=args.rest(), created_by=ctx.rep.id, created_at=ctx.now))
+        note=args.rest(), created_by=ctx.rep.id, created_at=ctx.now,
+        approval=ApprovalState.PENDING if approver is not None else ApprovalState.NONE))
     await ctx.audit("contract", contract.id, "create", number=contract.number)
     card = CardBuilder(ctx.t(f"#{opp.id} 已登记合同 {contract.number}", f"#{opp.id} contract {contract.number}"),
                        ctx.locale)
-    return card.add("金额", "Amount", money(amount, ctx.locale)).add("签订", "Signed", when(signed, ctx)).build()
+    card.add("金额", "Amount", money(amount, ctx.locale)).add("签订", "Signed", when(signed, ctx))
+    if approver is not None:
+        what = Text(f"{approval_flow.deal_label(opp)} 合同 {contract.number} {money(amount, 'zh')}",
+                    f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
+        request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
+        card.line(approval_flow.submitted(ctx, request, approver))
+    return card.build()
 
 
 @command("回款", "payment", "paid", "收款", section="money",

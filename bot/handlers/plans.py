@@ -11,20 +11,22 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from bot import plan_question, values
+from bot import approval_flow, plan_question, values
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, when
 from bot.handlers.money import contract_amount, day_of
+from bot.i18n import Text
 from bot.registry import command
 from bot.reply import Reply
-from domain import horizon, payments, plans
+from domain import approvals, horizon, payments, plans
 from domain.billing import PaymentMilestone
 from domain.errors import DomainError
 from domain.money import Money
 from domain.opportunity import Opportunity
 from domain.payments import PlanPart
 
+PLAN_HELD = Text("计划已保存，审批结果会通知你。", "The plan is saved; you will be told the decision.")
 PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 
 
@@ -86,6 +88,8 @@ async def save_plan(ctx: Context, opp: Opportunity, total: Money, parts: Sequenc
     received = payments.received_total(await ctx.uow.payments.for_opportunity(opp.id), total.currency)
     latest = max((m.plan for m in history), default=0)
     new = plans.replan(opp.id, total, parts, latest_plan=latest, received=received, today=ctx.now.date())
+    findings = approvals.plan_findings(ctx.settings.approvals, total, new)
+    approver = approval_flow.approver_needed(ctx, findings)
     old = plans.current(history)
     for milestone in old:
         ctx.remember("milestone", milestone)
@@ -102,6 +106,11 @@ async def save_plan(ctx: Context, opp: Opportunity, total: Money, parts: Sequenc
     if (short := plans.gap(total, new)) is not None:
         lines.append(ctx.t(f"⚠️ 按你的确认保存；距合同金额还差 {short.describe('zh')}",
                            f"⚠️ Saved as you confirmed; {short.describe('en')} short of the contract"))
+    if approver is not None:
+        what = Text(f"{approval_flow.deal_label(opp)} 回款计划 {latest + 1}（合计 {money(total, 'zh')}）",
+                    f"{approval_flow.deal_label(opp)} payment plan {latest + 1} (total {money(total, 'en')})")
+        request = await approval_flow.submit(ctx, opp, findings, approver, what, latest + 1)
+        lines.append(approval_flow.submitted(ctx, request, approver, PLAN_HELD))
     title = ctx.t(f"#{opp.id} 回款计划 {latest + 1}", f"#{opp.id} payment plan {latest + 1}")
     return Reply.card(title, lines=lines)
 

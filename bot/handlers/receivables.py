@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot.approval_flow import state_note
 from bot.context import Context
 from bot.handlers.common import load_deal, money
 from bot.reply import CardBuilder, Reply
@@ -60,9 +61,9 @@ def short_day(day: date | None, ctx: Context) -> str:
 def contract_text(ctx: Context, contract: Contract | None) -> str:
     if contract is None:
         return ""
-    signed = short_day(contract.signed_on, ctx)
+    signed = "" if contract.approval.blocks else short_day(contract.signed_on, ctx)
     return f"{contract.number} {money(contract.amount, ctx.locale)}" + (
-        ctx.t(f" · {signed}签订", f" · signed {signed}") if signed else "")
+        ctx.t(f" · {signed}签订", f" · signed {signed}") if signed else "") + state_note(ctx, contract.approval)
 
 
 def position_text(ctx: Context, position: Position) -> str:

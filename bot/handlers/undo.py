@@ -14,6 +14,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.entities import ENTITIES, repository
 from bot.errors import NothingToUndo, UndoConflict
+from bot.handover import HANDOVER, refuse_after_handover, undo_handover
 from bot.registry import command
 from bot.reply import Reply
 from domain.audit import AuditEntry
@@ -46,6 +47,8 @@ async def undo_last(ctx: Context, args: Args) -> Reply:
     entries = await undoable(ctx)
     if not entries:
         raise NothingToUndo()
+    if entries[0].entity == HANDOVER:  # a leaver's whole book: moved back set-based (bot.handover)
+        return Reply.text((await undo_handover(ctx, entries[0])).get(ctx.locale))
     await refuse_if_changed_since(ctx, entries)
     kept = await revert(ctx, entries)
     created = sum(1 for e in entries if e.action == "create")
@@ -61,13 +64,14 @@ def kept_reply(ctx: Context, kept: list[Kept]) -> Reply:
 
 async def undoable(ctx: Context) -> list[AuditEntry]:
     """The entries of this person's last action, if it is recent enough to undo."""
-    entries = [e for e in await ctx.uow.audit.last_batch(ctx.rep_id) if e.entity in ENTITIES]
+    entries = [e for e in await ctx.uow.audit.last_batch(ctx.rep_id) if e.entity in ENTITIES or e.entity == HANDOVER]
     return entries if entries and ctx.now - entries[0].at <= UNDO_WINDOW else []
 
 
 async def refuse_if_changed_since(ctx: Context, entries: list[AuditEntry],
                                   conflict: type[UndoConflict] = UndoConflict) -> None:
     """Someone else changed a record of this action later: restoring it would silently drop their change."""
+    await refuse_after_handover(ctx, entries, conflict)
     for entry in entries:
         for later in await ctx.uow.audit.for_entity(entry.entity, entry.entity_id):
             if (later.id or 0) > (entry.id or 0) and later.actor_id != ctx.rep_id:

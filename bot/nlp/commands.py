@@ -59,6 +59,10 @@ NOT_MAPPED = frozenset({
     "提醒 查看",
     "reminder cancel", "reminder done", "reminder reschedule", "reminder show", "reminder snooze", "提醒 删除",
     "reminder delete",
+    "离职交接", "交接客户", "leaver handover", "staff handover",
+    "审批", "待审批", "同意", "驳回", "approval", "approvals", "pending approvals", "approve", "reject",  # approvals
+    "发报价", "send quote", "mail quote",
+    "签到", "拜访签到", "check in", "checkin", "客户地址", "customer address",  # visit check-in (issue #14)
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin

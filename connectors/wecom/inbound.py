@@ -9,7 +9,7 @@ from typing import Any
 
 from wechatpy.enterprise import parse_message
 
-from connectors.base import InboundMessage
+from connectors.base import InboundMessage, Location
 from connectors.wecom.xmlsafe import check_xml_safe
 
 CHANNEL = "wecom"
@@ -50,7 +50,7 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
     created = _text(raw.get("CreateTime"))
     stamp = int(created) if created.isdigit() else clock()
     extra: dict[str, Any] = {"msgtype": msgtype, "agent_id": _text(raw.get("AgentID"))}
-    text = ""
+    text, location = "", None
     if msgtype == "text":
         content = raw.get("Content")
         text = content if isinstance(content, str) else ""
@@ -63,6 +63,8 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
             # ResponseCode: what updating the tapped card needs (update_template_card; single use, 72 h)
             extra |= {name: value for name, field in (("task_id", "TaskId"), ("response_code", "ResponseCode"))
                       if (value := _text(raw.get(field)))}
+    elif msgtype == "location":
+        location = location_of(raw)
     return InboundMessage(
         channel=CHANNEL,
         external_id=external_id(raw),
@@ -71,7 +73,20 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
         text=text,
         received_at=datetime.fromtimestamp(stamp, tz=UTC),
         extra=extra,
+        location=location,
     )
+
+
+def location_of(raw: Mapping[str, Any]) -> Location | None:
+    """A location message: Location_X is the latitude, Location_Y the longitude (wechatpy's LocationMessage
+    location_x / location_y), Scale the map's zoom, Label the place. None when the numbers are unusable
+    (the bot then asks for a check-in by text)."""
+    try:
+        lat, lng = float(_text(raw.get("Location_X"))), float(_text(raw.get("Location_Y")))
+        scale = _text(raw.get("Scale"))
+        return Location(lat, lng, _text(raw.get("Label"))[:200], int(scale) if scale.isdigit() else None)
+    except ValueError:
+        return None
 
 
 def parse_wecom_xml(xml: str, *, clock: Callable[[], float] = time.time) -> InboundMessage:

@@ -1,5 +1,6 @@
 """ORM tables. Importing this package registers every table on `Base.metadata`."""
 
+from storage.models.approvals import ApprovalRow
 from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
 from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
@@ -22,13 +23,14 @@ from storage.models.sales import (
     StageChangeRow,
 )
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
+from storage.models.visits import VisitRow
 
 __all__ = [
-    "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow", "CustomerNameRow",
-    "CustomerRow",
+    "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
+    "CustomerNameRow", "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectRow",
     "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
-    "TaskRow", "TeamRow", "WinScoreRow",
+    "TaskRow", "TeamRow", "VisitRow", "WinScoreRow",
 ]

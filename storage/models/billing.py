@@ -24,6 +24,7 @@ class ContractRow(Base):
     note: Mapped[LongText]
     created_by: Mapped[int | None]
     created_at: Mapped[datetime | None]
+    approval: Mapped[Code] = mapped_column(server_default="")  # pending: not signed yet (migration 0019)
 
 
 class PaymentMilestoneRow(Base):

@@ -36,6 +36,9 @@ class CustomerRow(Base):
     name_key: Mapped[str] = mapped_column(index=True)  # domain.customer.normalize_name(name)
     phone_key: Mapped[Code] = mapped_column(index=True)  # domain.customer.normalize_phone(phone)
     search_text: Mapped[LongText]  # case-folded name, short name and aliases, one per line
+    address: Mapped[str] = mapped_column(server_default="")  # 客户地址, and where it is (issue #14, migration 0020)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     # Substring search on search_text: SQLite FTS5 trigram table customers_fts, PostgreSQL pg_trgm GIN index
     # ix_customers_search_trgm; both made by migration 0008, outside these models (storage.search_schema).
 
@@ -231,6 +234,11 @@ class QuoteRow(Base):
     note: Mapped[LongText]
     created_by: Mapped[int | None]
     created_at: Mapped[datetime | None]
+    list_price: Mapped[Decimal | None]  # 原价 and 成本, in the quote's currency (approvals, migration 0019)
+    list_price_currency: Mapped[Currency | None]
+    cost: Mapped[Decimal | None]
+    cost_currency: Mapped[Currency | None]
+    approval: Mapped[Code] = mapped_column(server_default="")  # domain.approval_state.ApprovalState
 
 
 class CloseDateMoveRow(Base):

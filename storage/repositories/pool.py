@@ -19,6 +19,7 @@ from domain.pool import Holding
 from domain.pool_ports import EventKind, HeldPage, NoticeLine, PoolEntry, PoolEvent, PoolFilter
 from storage.mapping import RowMapper
 from storage.models import ContractRow, CustomerRow, FollowUpRow, LeadRow, OpportunityRow, PoolEventRow
+from storage.repositories.approvals import counts_as_signed
 from storage.repositories.base import SqlRepository
 
 C, L, F, D, E, K = (t.__table__ for t in (CustomerRow, LeadRow, FollowUpRow, OpportunityRow, PoolEventRow,
@@ -95,7 +96,7 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         deals = {r[0]: (int(r[1] or 0), r[2], r[3]) for r in deal_rows}
         signed = set((await self.session.execute(
             select(D.c.customer_id).distinct().select_from(K.join(D, K.c.opportunity_id == D.c.id))
-            .where(D.c.customer_id.in_(ids), K.c.signed_on.is_not(None)))).scalars())
+            .where(D.c.customer_id.in_(ids), K.c.signed_on.is_not(None), counts_as_signed(K)))).scalars())
         return followed, deals, signed
 
     async def held_leads_page(self, after_id: int, limit: int) -> HeldPage:

@@ -43,6 +43,7 @@ from storage.models import (
     QuoteRow,
     StageChangeRow,
 )
+from storage.repositories.approvals import counts_as_signed
 from storage.repositories.base import table_of
 
 DEALS, CHANGES, CONTRACTS = table_of(OpportunityRow), table_of(StageChangeRow), table_of(ContractRow)
@@ -129,7 +130,7 @@ class SqlAlchemyRiskScanner:
         won = select(*DEAL_COLUMNS).where(
             DEALS.c.closed_at >= day.start_of(day.today - timedelta(days=s.lookback_days)),
             DEALS.c.closed_at < day.before(s.contract_days), DEALS.c.stage == Stage.WON,
-            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id))
+            ~exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id, counts_as_signed(CONTRACTS)))
         return won, [DEALS.c.closed_at, DEALS.c.id], self._won_deals
 
     def _milestone_scan(self, day: RiskDay, s: RiskSettings) -> Scan:
@@ -192,7 +193,7 @@ class SqlAlchemyRiskScanner:
         if not wanted:
             return []
         entered = select(func.max(CHANGES.c.at)).where(CHANGES.c.opportunity_id == DEALS.c.id).scalar_subquery()
-        signed = exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id)
+        signed = exists().where(CONTRACTS.c.opportunity_id == DEALS.c.id, counts_as_signed(CONTRACTS))
         rows = (await self.session.execute(select(*DEAL_COLUMNS, entered.label("entered"), signed.label("signed"))
                                            .where(DEALS.c.id.in_(wanted)))).all()
         quotes = await self._quotes(QUOTES.c.opportunity_id.in_(wanted))

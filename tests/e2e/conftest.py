@@ -32,3 +32,6 @@ async def console_with_deal(console: Console) -> Console:
 
 # The analytics tests' fixture company (tests/e2e/analytics_world.py).
 from tests.e2e.analytics_world import company, company_session  # noqa: E402, F401
+
+# The approvals tests' console (tests/e2e/approvals_world.py, issue #14).
+from tests.e2e.approvals_world import approvals_console  # noqa: E402, F401

@@ -16,14 +16,14 @@ Rows = dict[Hashable, Any]
 _TABLES = ("reps", "teams", "customers", "contacts", "leads", "opportunities", "followups", "quotes",
            "contracts", "milestones", "payments", "invoices", "projects", "reminders", "audit", "inbox",
            "audit_undone", "outbox", "settings", "mail_threads", "mail_quarantine", "daily_reports",
-           "targets", "close_moves")
+           "targets", "close_moves", "approvals")
 _WHAT = {
     "reps": ("销售", "rep"), "teams": ("团队", "team"), "customers": ("客户", "customer"),
     "contacts": ("联系人", "contact"), "leads": ("线索", "lead"), "opportunities": ("商机", "deal"),
     "followups": ("跟进", "follow-up"), "quotes": ("报价", "quote"), "contracts": ("合同", "contract"),
     "milestones": ("回款节点", "payment milestone"), "payments": ("回款", "payment"),
     "invoices": ("发票", "invoice"), "projects": ("项目", "project"), "reminders": ("提醒", "reminder"),
-    "inbox": ("消息", "message"), "outbox": ("待发消息", "outbox item"),
+    "inbox": ("消息", "message"), "outbox": ("待发消息", "outbox item"), "approvals": ("审批", "approval"),
 }
 _UNIQUE: dict[str, Callable[[Any], Hashable]] = {
     "inbox": lambda r: (r.channel, r.external_id),
@@ -107,7 +107,7 @@ class _Table(Generic[E]):
     def _row(self, item_id: int) -> E:
         row: E | None = self._rows.get(item_id)
         if row is None:
-            prefix = "L" if self._table == "leads" else "#"
+            prefix = {"leads": "L", "approvals": "A"}.get(self._table, "#")
             raise NotFound(self._what[0], f"{prefix}{item_id}", self._what[1])
         return row
 

@@ -13,6 +13,7 @@ from domain.billing import Contract, Invoice, Payment
 from domain.delivery import Project
 from domain.opportunity import CloseDateMove
 from domain.ports import (
+    ApprovalRepository,
     AuditRepository,
     ContactRepository,
     CustomerRepository,
@@ -34,6 +35,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from tests.fakes.analytics import FakeAnalyticsReader, FakeTargetRepository
+from tests.fakes.approvals import FakeApprovalRepository
 from tests.fakes.daily import FakeDailyReportRepository
 from tests.fakes.mail import FakeMailQuarantineRepository, FakeMailThreadRepository, FakeSettingsRepository
 from tests.fakes.messaging import FakeAuditRepository, FakeInboxRepository, FakeOutboxRepository
@@ -92,6 +94,7 @@ class FakeUnitOfWork:
         self.daily_reports: DailyReportRepository = FakeDailyReportRepository(self, "daily_reports")
         self.analytics: AnalyticsReader = FakeAnalyticsReader()
         self.targets: TargetRepository = FakeTargetRepository(self)
+        self.approvals: ApprovalRepository = FakeApprovalRepository(self, "approvals")
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)

@@ -1,0 +1,94 @@
+"""Approvals (审批, issue #14): decide a request (同意 / 驳回 + reason), list what waits (待审批).
+
+The rules and who decides: domain.approvals and domain.permissions; the decision itself:
+bot.approval_decisions (also behind the card's buttons, whose keys are these commands).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot import approval_decisions
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.common import when
+from bot.registry import command
+from bot.reply import Reply
+from domain.approvals import KIND_LABELS, ApprovalRequest
+from domain.people import Role
+from scheduler.approval_push import describe, waited
+
+_REF = re.compile(r"^[Aa](\d{1,9})$")
+APPROVE = frozenset({"同意", "通过", "批准", "approve", "yes"})
+REJECT = frozenset({"驳回", "拒绝", "不同意", "reject", "no"})
+
+
+def request_ref(args: Args) -> int:
+    for i, token in enumerate(args.tokens):
+        if match := _REF.match(token):
+            del args.tokens[i]
+            return int(match.group(1))
+    raise args.fail("缺少审批号（如 A12）", "missing the approval number (like A12)")
+
+
+@command("审批", "approval", section="money",
+         help_zh="同意或驳回一项审批（驳回须写原因）",
+         help_en="Approve or reject a request (a rejection needs a reason)",
+         usage_zh="审批 同意 A12 / 审批 驳回 A12 原因", usage_en="approval approve A12 / approval reject A12 <reason>")
+async def decide(ctx: Context, args: Args) -> Reply:
+    word = next((t for t in args.tokens if t.casefold() in APPROVE | REJECT), None)
+    if word is None:
+        raise args.fail("要写「同意」或「驳回」", "say 'approve' or 'reject'")
+    args.tokens.remove(word)
+    ref = request_ref(args)
+    return await approval_decisions.decide_request(ctx, ref, word.casefold() in APPROVE, args.rest())
+
+
+@command("同意", "approve", section="money",
+         help_zh="同意一项审批", help_en="Approve a request", usage_zh="同意 A12", usage_en="approve A12")
+async def approve(ctx: Context, args: Args) -> Reply:
+    ref = request_ref(args)
+    return await approval_decisions.decide_request(ctx, ref, True, args.rest())
+
+
+@command("驳回", "reject", section="money",
+         help_zh="驳回一项审批，写明原因", help_en="Reject a request, with the reason",
+         usage_zh="驳回 A12 折扣太大", usage_en="reject A12 discount too deep")
+async def reject(ctx: Context, args: Args) -> Reply:
+    ref = request_ref(args)
+    return await approval_decisions.decide_request(ctx, ref, False, args.rest())
+
+
+@command("待审批", "approvals", "pending approvals", section="money", writes=False,
+         help_zh="查看待我审批的，以及我提交、仍在等待的审批",
+         help_en="List requests waiting for me, and mine still waiting",
+         usage_zh="待审批", usage_en="approvals")
+async def list_approvals(ctx: Context, args: Args) -> Reply:
+    if extra := args.rest():
+        raise args.fail(f"多余的内容「{extra}」", f"unexpected '{extra}'")
+    mine = ctx.uow.approvals
+    to_decide = await (mine.all_pending() if ctx.rep.role is Role.ADMIN else mine.to_decide(ctx.rep_id))
+    waiting = await mine.waiting(ctx.rep_id)
+    if not to_decide and not waiting:
+        return Reply.text(ctx.t("没有待审批的事项。", "Nothing is waiting for approval."))
+    lines = [ctx.t(f"待我审批（{len(to_decide)}）", f"Waiting for me ({len(to_decide)})")] if to_decide else []
+    lines += [_line(ctx, r, to_me=True) for r in to_decide]
+    if waiting:
+        lines.append(ctx.t(f"我提交的、等待审批（{len(waiting)}）", f"Mine, still waiting ({len(waiting)})"))
+        lines += [_line(ctx, r, to_me=False) for r in waiting]
+    footer = ctx.t("同意：审批 同意 A12 · 驳回：审批 驳回 A12 原因",
+                   "approval approve A12 · approval reject A12 <reason>")
+    return Reply.card(ctx.t("待审批", "Approvals"), lines=lines, footer=footer if to_decide else "")
+
+
+def _line(ctx: Context, request: ApprovalRequest, *, to_me: bool) -> str:
+    requester = ctx.directory.rep(request.requester_id)
+    approver = ctx.directory.rep(request.approver_id)
+    since = when(request.created_at, ctx)
+    if to_me:
+        return f"  {request.ref} {describe(request, requester.name if requester else '?', ctx.locale)} · {since}"
+    label = KIND_LABELS[request.kind][ctx.locale == "en"]
+    who = approver.name if approver else "?"
+    what = request.asked.get("what_en" if ctx.locale == "en" else "what", "")
+    return ctx.t(f"  {request.ref} {label}：{what} · 等待 {who} · 已等 {waited(request, ctx.now, 'zh')}",
+                 f"  {request.ref} {label}: {what} · waiting for {who} · {waited(request, ctx.now, 'en')}")

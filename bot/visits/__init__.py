@@ -1,0 +1,1 @@
+"""Visit check-in (issue #14): the use case and the location route."""

@@ -1,0 +1,17 @@
+"""A quote's or contract's approval (domain.approvals): none needed, waiting, approved, rejected."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ApprovalState(StrEnum):
+    NONE = ""
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def blocks(self) -> bool:
+        """Not to be mailed nor counted as signed: waiting for approval, or rejected."""
+        return self in (ApprovalState.PENDING, ApprovalState.REJECTED)

@@ -1,0 +1,108 @@
+"""Approvals of quotes end to end on SQLite and PostgreSQL (issue #14): a quote too far below its list price
+or under the margin is stored pending, its card goes to the manager, the rep is told the outcome; a decided
+request never changes again; someone else's decision changes nothing; a pending quote is never mailed."""
+
+from __future__ import annotations
+
+from bot.mail.identity import MailIdentity, store_identity
+from domain.approval_state import ApprovalState
+from domain.approvals import ApprovalKind, ApprovalStatus
+from domain.customer import Contact
+from tests.e2e.approvals_world import audit, outbox, requests
+from tests.e2e.harness import Console
+
+
+async def quote_state(console: Console) -> list[tuple[int, ApprovalState]]:
+    async with console.app.uow_factory() as uow:
+        return [(q.version, q.approval) for q in await uow.quotes.for_opportunity(1)]
+
+
+async def mails(console: Console) -> list[tuple[str, str, dict[str, object]]]:
+    return [row for row in await outbox(console) if "@" in row[0]]
+
+
+async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_console: Console) -> None:
+    console = approvals_console
+    out = await console.say("报价 #1 60万 原价 80万 含三年运维")
+    assert "已提交审批 A1，等待 王经理 审批（折扣 25%，超过 15%（原价 80万））" in out
+    assert "[→ wang] 📝 审批 A1\n张伟 提交的报价折扣审批：#1 MES 报价 v1 60万" in out
+    assert "回复：审批 同意 A1 / 审批 驳回 A1 原因" in out  # the console shows no buttons: the typed commands
+    [request] = await requests(console)
+    assert (request.kind, request.status, request.subject_id, request.asked["version"]) == (
+        ApprovalKind.DISCOUNT, ApprovalStatus.PENDING, 1, 1)
+    assert await quote_state(console) == [(1, ApprovalState.PENDING)]
+    assert "v1 60万 2026年11月24日(今天 周二) 含三年运维 · 待审批" in await console.say("报价历史 #1")
+    [(recipient, _, extra)] = await outbox(console, "approval:")
+    assert recipient == "wang" and extra["card"] == "A1" and "buttons" not in extra
+    out = await console.say("审批 同意 A1", as_user="wang")
+    assert "A1 已同意。已通知申请人。" in out and "[→ zhangwei] ✅ 审批 A1 已同意（王经理）：#1 MES 报价 v1 60万" in out
+    [request] = await requests(console)
+    assert (request.status, request.reason, request.decided_by) == (ApprovalStatus.APPROVED, "", 1)
+    assert await quote_state(console) == [(1, ApprovalState.APPROVED)]
+    assert "待审批" not in await console.say("报价历史 #1")
+    assert [a[2] for a in await audit(console)] == ["create", "update"]
+    again = await console.say("审批 同意 A1", as_user="wang")  # a double tap
+    assert "A1 已经由 王经理" in again and "已同意，这次没有改动" in again
+    assert "已经由 王经理" in await console.say("驳回 A1 太便宜", as_user="wang")  # the other button, replayed
+    assert [a[2] for a in await audit(console)] == ["create", "update"]
+    assert (await requests(console))[0].status is ApprovalStatus.APPROVED
+
+
+async def test_a_low_margin_is_rejected_with_the_reason_asked_for(approvals_console: Console) -> None:
+    console = approvals_console
+    assert "毛利 10%，低于 20%" in await console.say("报价 #1 50万 成本 45万")
+    out = await console.say("审批 驳回 A1", as_user="wang")  # the 驳回 button carries no reason
+    assert "驳回 A1 需要写明原因" in out
+    assert (await requests(console))[0].status is ApprovalStatus.PENDING and len(await audit(console)) == 1
+    out = await console.say("毛利太低，成本要再核", as_user="wang")
+    assert "A1 已驳回，原因：毛利太低，成本要再核" in out
+    assert "[→ zhangwei] ❌ 审批 A1 被驳回（王经理）：#1 MES 报价 v1 50万。原因：毛利太低，成本要再核" in out
+    [request] = await requests(console)
+    assert (request.kind, request.status, request.reason) == (ApprovalKind.MARGIN, ApprovalStatus.REJECTED,
+                                                               "毛利太低，成本要再核")
+    assert await quote_state(console) == [(1, ApprovalState.REJECTED)]
+    assert "已经由 王经理" in await console.say("同意 A1", as_user="wang")
+    assert (await requests(console))[0].status is ApprovalStatus.REJECTED
+
+
+async def test_no_one_else_may_decide_and_nothing_changes(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    assert "找不到审批 A1" in await console.say("审批 同意 A1", as_user="lina")  # a colleague: it does not exist
+    assert "No approval A1 found" in await console.say("approve A1", as_user="chen")  # another team's rep
+    assert "A1 等待 王经理 审批，你不能替他决定" in await console.say("同意 A1", as_user="zhangwei")  # the requester
+    assert "找不到审批 A9" in await console.say("同意 A9", as_user="wang")
+    [request] = await requests(console)
+    assert request.status is ApprovalStatus.PENDING and len(await audit(console)) == 1
+    assert await quote_state(console) == [(1, ApprovalState.PENDING)]
+    out = await console.say("驳回 A1 价格不合规", as_user="admin")  # an admin may decide any request
+    assert "A1 已驳回" in out and (await requests(console))[0].decided_by == 5
+
+
+async def test_a_quote_within_the_rules_or_by_an_admin_needs_no_approval(approvals_console: Console) -> None:
+    console = approvals_console
+    out = await console.say("报价 #1 72万 原价 80万 成本 40万")  # 10% off, 44% margin
+    assert "审批" not in out and await requests(console) == []
+    assert await quote_state(console) == [(1, ApprovalState.NONE)]
+    await console.say("报价 #1 50万", as_user="admin")  # the list price carries over from v1: 37.5% off
+    assert await requests(console) == [] and (await quote_state(console))[-1] == (2, ApprovalState.NONE)
+    assert "已提交审批 A1" in await console.say("报价 #1 60万", as_user="zhangwei")  # carried over: 25% off
+
+
+async def test_a_pending_quote_is_never_mailed(approvals_console: Console) -> None:
+    console = approvals_console
+    async with console.app.uow_factory() as uow:
+        await store_identity(uow, MailIdentity("sales@dealbot.cn"))
+        await uow.contacts.add(Contact(customer_id=1, name="何总", email="he@mingtu.com"))
+        await uow.commit()
+    await console.say("报价 #1 60万 原价 80万")
+    assert await mails(console) == []
+    out = await console.say("发报价 #1")
+    assert "#1 的报价 v1正在等待审批，不能发给客户" in out
+    out = await console.say("邮件 #1 何总您好，附上最新报价，请查收")
+    assert "不能发给客户" in out
+    assert await mails(console) == []  # no mail queued
+    await console.say("审批 同意 A1", as_user="wang")
+    assert "报价 v1 已排队发送 · #1" in await console.say("发报价 #1", as_user="zhangwei")
+    [mail] = await mails(console)
+    assert mail[0] == "何总 <he@mingtu.com>" and "报价 v1：60万" in mail[1]
