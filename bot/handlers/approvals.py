@@ -44,14 +44,14 @@ async def decide(ctx: Context, args: Args) -> Reply:
     return await approval_decisions.decide_request(ctx, ref, word.casefold() in APPROVE, args.rest())
 
 
-@command("同意", "approve", section="money",
+@command("同意", "approve", section="money", prefix=False,
          help_zh="同意一项审批", help_en="Approve a request", usage_zh="同意 A12", usage_en="approve A12")
 async def approve(ctx: Context, args: Args) -> Reply:
     ref = request_ref(args)
     return await approval_decisions.decide_request(ctx, ref, True, args.rest())
 
 
-@command("驳回", "reject", section="money",
+@command("驳回", "reject", section="money", prefix=False,
          help_zh="驳回一项审批，写明原因", help_en="Reject a request, with the reason",
          usage_zh="驳回 A12 折扣太大", usage_en="reject A12 discount too deep")
 async def reject(ctx: Context, args: Args) -> Reply:

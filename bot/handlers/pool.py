@@ -98,7 +98,7 @@ async def claim(ctx: Context, args: Args) -> Reply:
     return await claim_customer(ctx, found)
 
 
-@command("放弃", "release", "放回公海", "give up", section="customers",
+@command("放弃", "release", "放回公海", "give up", section="customers", prefix=False,
          help_zh="把自己的客户或线索放回公海", help_en="Put a customer or lead of yours back into the pool",
          usage_zh="放弃 C12（或 放弃 L5）", usage_en="release C12 (or release L5)")
 async def release(ctx: Context, args: Args) -> Reply:
@@ -107,7 +107,7 @@ async def release(ctx: Context, args: Args) -> Reply:
     return reply.settling(Text("已放弃", "Released"))
 
 
-@command("保护", "protect", "保护客户", section="customers",
+@command("保护", "protect", "保护客户", section="customers", prefix=False,
          help_zh="设为受保护客户，不会被收回公海（经理或管理员）",
          help_en="Protect a customer from being reclaimed into the pool (managers, admins)",
          usage_zh="保护 C12", usage_en="protect C12")
@@ -129,7 +129,7 @@ async def customer_target(ctx: Context, args: Args) -> Customer:
     return found
 
 
-@command("保留", "keep", section="customers", writes=False,
+@command("保留", "keep", section="customers", writes=False, prefix=False,
          help_zh="客户或线索什么时候会被收回公海，怎样保留",
          help_en="When a customer or lead of yours returns to the pool, and how to keep it",
          usage_zh="保留 C12 或 保留 L5", usage_en="keep C12 or keep L5")

@@ -126,3 +126,16 @@ async def test_leads_are_released_and_claimed(pool: Console) -> None:
     stored = await state(pool)
     assert stored["leads"] == {1: (LI, "assigned")} and stored["events"][-1] == ("claim", None, 1, LI)
     assert EventKind.CLAIM.value == "claim"
+
+
+async def test_sentences_that_open_with_a_pool_or_approval_word_are_not_commands(pool: Console) -> None:
+    """放弃 / 保留 / 保护 / 同意 / 驳回 count only as words standing alone: a sentence that begins with one is
+    not read as `放弃 C…` (it goes to the free-text route), and nothing in the pool changes."""
+    before = await state(pool)
+    for sentence in ("放弃了远景的项目", "保留意见再谈", "保护期还有三个月", "同意下周三去远景", "驳回了远景的方案"):
+        reply = await pool.say(sentence)
+        assert "已放弃" not in reply and "受保护" not in reply and "审批" not in reply, (sentence, reply)
+        assert "找不到客户" not in reply, (sentence, reply)  # not the pool command reading the rest as a name
+    after = await state(pool)
+    assert after["customers"] == before["customers"] and after["events"] == before["events"]
+    assert "已放弃 C3" in await pool.say("放弃 C3")  # the command, standing alone, still works
