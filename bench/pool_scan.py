@@ -76,7 +76,7 @@ async def child(kind: str, url: str) -> dict[str, object]:
         else:
             at = SCAN_AT if kind == "first" else SCAN_AT + timedelta(days=1)
             result = await reclaim_scan(lambda: SqlAlchemyUnitOfWork(factory), at, PoolSettings())
-            counts = {"held": result.scanned, "warned": len(result.warned), "reclaimed": len(result.reclaimed),
+            counts = {"held": result.scanned, "warned": result.warned_count, "reclaimed": result.reclaimed_count,
                       "messages": result.messages}
     finally:
         await engine.dispose()

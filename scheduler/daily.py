@@ -9,8 +9,12 @@ jumping back or forward, a restart, or two processes running the same job never 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from domain.ports import UnitOfWork
 
 
 def parse_local_time(text: str) -> time:
@@ -26,3 +30,37 @@ def local_day_due(now: datetime, at: time, timezone: str) -> date | None:
     local = now.astimezone(ZoneInfo(timezone))
     return local.date() if local.time().replace(tzinfo=None) >= at else None
 
+
+
+LEASE = timedelta(hours=2)  # a claimed day not finished this long after its claim was left by a dead process
+
+
+def _abandoned(held: Any, now: datetime, lease: timedelta) -> bool:
+    if not isinstance(held, dict) or held.get("done"):
+        return False
+    return now - datetime.fromisoformat(str(held.get("at"))) > lease
+
+
+async def claim_day(uow_factory: Callable[[], UnitOfWork], prefix: str, day: date, now: datetime,
+                    lease: timedelta = LEASE) -> bool:
+    """Claim the once-a-day run of `prefix` for `day` (settings `<prefix><day>`); the previous day's claim is
+    dropped. False: another process has it (running, or done). A claim neither finished (`finish_day`) nor
+    renewed within `lease` belonged to a process that died mid-run: the next caller takes it over (the
+    delete of the old claim decides between two callers: the second deletes nothing)."""
+    key = f"{prefix}{day.isoformat()}"
+    async with uow_factory() as uow:
+        if not await uow.settings.claim(key, {"at": now.isoformat()}):
+            held = await uow.settings.get(key)
+            if not _abandoned(held, now, lease) or await uow.settings.take(key) != held:
+                return False
+            await uow.settings.put(key, {"at": now.isoformat(), "after": held})
+        await uow.settings.take(f"{prefix}{(day - timedelta(days=1)).isoformat()}")
+        await uow.commit()
+    return True
+
+
+async def finish_day(uow_factory: Callable[[], UnitOfWork], prefix: str, day: date, now: datetime) -> None:
+    """Mark the day's run done: never taken over."""
+    async with uow_factory() as uow:
+        await uow.settings.put(f"{prefix}{day.isoformat()}", {"at": now.isoformat(), "done": True})
+        await uow.commit()

@@ -30,11 +30,12 @@ from domain.pool import Deadline, Holding, PoolSettings, Verdict, judge
 from domain.pool_ports import EventKind, HeldPage, PoolEvent, PoolUnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.snapshot import snapshot
-from scheduler.daily import local_day_due, parse_local_time
+from scheduler.daily import claim_day, finish_day, local_day_due, parse_local_time
 from scheduler.pool_notices import Owners, notify_owners
 
 log = logging.getLogger(__name__)
 CLAIM = "pool_scan:"
+KEPT = 1000  # refs a ScanResult lists (the counts are complete)
 PAGE = 500
 SAME_DEADLINE = timedelta(seconds=1)
 
@@ -58,8 +59,16 @@ class PoolScanSettings:
 @dataclass(slots=True)
 class ScanResult:
     scanned: int = 0
-    warned: list[str] = field(default_factory=list)  # refs: C12 (customers), L5 (leads)
+    warned: list[str] = field(default_factory=list)  # refs: C12 (customers), L5 (leads); the first KEPT
     reclaimed: list[str] = field(default_factory=list)
+    warned_count: int = 0  # all of them (a first scan of a big company warns hundreds of thousands)
+    reclaimed_count: int = 0
+
+    def note(self, warned: Sequence[str], reclaimed: Sequence[str]) -> None:
+        self.warned += warned[:max(0, KEPT - len(self.warned))]
+        self.reclaimed += reclaimed[:max(0, KEPT - len(self.reclaimed))]
+        self.warned_count += len(warned)
+        self.reclaimed_count += len(reclaimed)
     messages: int = 0  # owners' messages queued (one warning and one reclaim notice per owner at most)
 
 
@@ -69,12 +78,11 @@ async def scan_pool(uow_factory: Callable[[], PoolUnitOfWork], now: datetime, se
     day = local_day_due(now, settings.scan_at, settings.timezone) if settings.enabled else None
     if day is None:
         return None
-    async with uow_factory() as uow:
-        if not await uow.settings.claim(f"{CLAIM}{day.isoformat()}", {"at": now.isoformat()}):
-            return None
-        await uow.settings.take(f"{CLAIM}{(day - timedelta(days=1)).isoformat()}")
-        await uow.commit()
-    return await reclaim_scan(uow_factory, now, rules, default_quiet=default_quiet, timezone=settings.timezone)
+    if not await claim_day(uow_factory, CLAIM, day, now):
+        return None
+    result = await reclaim_scan(uow_factory, now, rules, default_quiet=default_quiet, timezone=settings.timezone)
+    await finish_day(uow_factory, CLAIM, day, now)
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +117,8 @@ async def reclaim_scan(uow_factory: Callable[[], PoolUnitOfWork], now: datetime,
             after = held.last_id
     result.messages = await notify_owners(uow_factory, Owners(people.reps, people.team_names, rules), now, timezone,
                                           default_quiet)
-    log.info("pool scan: %d held, %d warned, %d reclaimed", result.scanned, len(result.warned),
-             len(result.reclaimed))
+    log.info("pool scan: %d held, %d warned, %d reclaimed", result.scanned, result.warned_count,
+             result.reclaimed_count)
     return result
 
 
@@ -134,10 +142,10 @@ async def _judge_page(uow: PoolUnitOfWork, held: HeldPage, people: _People, rule
             warns.append(_event(EventKind.WARN, held.leads, holding, deadline, people.team_of(holding.owner_id), now))
     await uow.pool.add_many(warns)
     prefix = "L" if held.leads else "C"
-    result.warned += [f"{prefix}{e.lead_id or e.customer_id}" for e in warns]
+    result.note([f"{prefix}{e.lead_id or e.customer_id}" for e in warns], [])
     if reclaims:
         await _reclaim(uow, people, rules, held.leads, reclaims, now)
-        result.reclaimed += [f"{prefix}{h.customer_id}" for h, _ in reclaims]
+        result.note([], [f"{prefix}{h.customer_id}" for h, _ in reclaims])
 
 
 def _event(kind: EventKind, lead: bool, holding: Holding, deadline: Deadline, team: int | None,

@@ -3,7 +3,7 @@ customers and leads near a deadline (name, ref, the reason in words, the day it 
 `保留 C12` / `放弃 C12` for every one, 跟进 / 放弃 buttons for the first that fit a WeCom card's six) and ONE
 notice listing those taken back. Composed from the pool events written since the last scan's messages
 (settings `pool_notified`), in one unit of work with that mark: a scan killed before it loses no message,
-and a message is queued once per kind, owner and local day (scheduler.push dedupe).
+and a message is queued once per kind, owner and batch of events (scheduler.push dedupe).
 """
 
 from __future__ import annotations
@@ -39,10 +39,13 @@ class Owners:
 async def notify_owners(uow_factory: Callable[[], PoolUnitOfWork], owners: Owners, now: datetime, timezone: str,
                         default_quiet: str = DEFAULT_QUIET) -> int:
     """Queue each owner's warning and reclaim notice of this scan; how many messages were queued."""
-    period, queued = f"{now.astimezone(ZoneInfo(timezone)):%Y-%m-%d}", 0
+    queued = 0
     async with uow_factory() as uow:
         mark = await uow.settings.get(MARK)
         since = datetime.fromisoformat(str(mark)) if mark else now - timedelta(days=1)
+        # The local day, and which of its scans: a scan taken over from a dead process the same day tells
+        # what it adds in a message of its own (two processes composing the same events share a period).
+        period = f"{now.astimezone(ZoneInfo(timezone)):%Y-%m-%d}@{since.astimezone(ZoneInfo(timezone)):%H%M%S}"
         for kind in (EventKind.WARN, EventKind.RECLAIM):
             for rep_id in await uow.pool.noticed_reps(kind, since, now):
                 rep = owners.reps.get(rep_id)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from bot.win_scoring import MODEL_KEY, fit_at, fitted_to_json, score_open
 from domain.win_ports import WinUnitOfWork
-from scheduler.daily import local_day_due, parse_local_time
+from scheduler.daily import claim_day, finish_day, local_day_due, parse_local_time
 
 log = logging.getLogger(__name__)
 CLAIM = "win_scoring:"
@@ -44,12 +44,11 @@ async def refresh_win_scores(uow_factory: Callable[[], WinUnitOfWork], now: date
     day = local_day_due(now, settings.score_at, settings.timezone) if settings.enabled else None
     if day is None:
         return 0
-    async with uow_factory() as uow:
-        if not await uow.settings.claim(f"{CLAIM}{day.isoformat()}", {"at": now.isoformat()}):
-            return 0
-        await uow.settings.take(f"{CLAIM}{(day - timedelta(days=1)).isoformat()}")
-        await uow.commit()
-    return await score_all(uow_factory, now)
+    if not await claim_day(uow_factory, CLAIM, day, now):
+        return 0
+    scored = await score_all(uow_factory, now)
+    await finish_day(uow_factory, CLAIM, day, now)
+    return scored
 
 
 async def score_all(uow_factory: Callable[[], WinUnitOfWork], now: datetime) -> int:

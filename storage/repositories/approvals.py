@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, select
+from sqlalchemy import ColumnElement, FromClause, Select, bindparam, select
 
 from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalRequest, ApprovalStatus
@@ -18,7 +18,7 @@ PENDING = ApprovalStatus.PENDING.value
 BLOCKING = tuple(state.value for state in ApprovalState if state.blocks)
 
 
-def counts_as_signed(contracts: Table) -> ColumnElement[bool]:
+def counts_as_signed(contracts: FromClause) -> ColumnElement[bool]:
     """A contract row that counts as signed: not waiting for approval, not rejected (issue #14)."""
     return contracts.c.approval.not_in(BLOCKING)
 

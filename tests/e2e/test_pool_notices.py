@@ -51,7 +51,7 @@ async def test_one_warning_and_one_reclaim_notice_per_owner_listing_every_custom
     result = await scan(console, 27.1)
     assert result.warned == ["C1", "C2", "C3", "C4", "C5"]
     [(key, text, buttons)] = await messages(console)
-    assert key == f"pool_warn:{ZHANG}:2026-12-21" and "你有 5 个客户/线索即将收回公海" in text
+    assert key.startswith(f"pool_warn:{ZHANG}:2026-12-21@") and "你有 5 个客户/线索即将收回公海" in text
     for ref, name in zip(["C1", "C2", "C3", "C4", "C5"], ["杭州明途信息技术有限公司", *NAMES], strict=True):
         assert f"- {ref} {name}：30 天没有跟进，2026-12-24 收回公海（保留 {ref} / 放弃 {ref}）" in text
     assert buttons == [{"text": f"{word} {ref}", "key": f"{cmd} {ref}"} for ref in ("C1", "C2", "C3")
@@ -61,7 +61,7 @@ async def test_one_warning_and_one_reclaim_notice_per_owner_listing_every_custom
     assert (await scan(console, 28)).warned == [] and len(await messages(console)) == 1
     assert (await scan(console, 30.1)).reclaimed == ["C1", "C2", "C3", "C4", "C5"]
     sent = await messages(console)
-    assert len(sent) == 2 and sent[1][0] == f"pool_reclaim:{ZHANG}:2026-12-24" and sent[1][2] == []
+    assert len(sent) == 2 and sent[1][0].startswith(f"pool_reclaim:{ZHANG}:2026-12-24@") and sent[1][2] == []
     assert "你有 5 个客户/线索已收回公海" in sent[1][1]
     assert all(f"- C{i} " in sent[1][1] and "30 天没有跟进" in sent[1][1] for i in range(1, 6))
 
@@ -90,7 +90,7 @@ async def test_a_scan_killed_half_way_and_run_again_warns_once_and_loses_nothing
     assert [e[:2] for e in data["events"]] == [("warn", i) for i in range(1, 6)] + [("reclaim", i) for i in range(1, 6)]
     assert data["customers"] == {i: (None, 1) for i in range(1, 6)}
     sent = await messages(console)
-    assert [k for k, *_ in sent] == [f"pool_warn:{ZHANG}:2026-12-21", f"pool_reclaim:{ZHANG}:2026-12-24"]
+    assert [k.split("@")[0] for k, *_ in sent] == [f"pool_warn:{ZHANG}:2026-12-21", f"pool_reclaim:{ZHANG}:2026-12-24"]
     assert all(f"- C{i} " in text for _, text, _ in sent for i in range(1, 6))
 
 

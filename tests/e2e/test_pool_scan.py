@@ -69,7 +69,7 @@ async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(
     once = await stored(console)
     assert once["events"] == [("warn", 1, ZHANG, "no_followup")]
     [(key, buttons)] = once["pushes"]
-    assert key == f"pool_warn:{ZHANG}:2026-12-21"
+    assert key.startswith(f"pool_warn:{ZHANG}:2026-12-21@")  # the day, and its batch of events
     assert buttons == [{"text": "跟进", "key": "保留 C1"}, {"text": "放弃", "key": "放弃 C1"}]
     assert (await scan(console, 28)).warned == [] and await stored(console) == once  # one warning per deadline
     keep = await console.say("保留 C1")
@@ -79,7 +79,7 @@ async def test_warned_before_the_deadline_then_reclaimed_and_the_digest_says_so(
     after = await stored(console)
     assert after["customers"] == {1: (None, 1)}
     assert after["events"][-1] == ("reclaim", 1, ZHANG, "no_followup")
-    assert after["pushes"][-1][0] == f"pool_reclaim:{ZHANG}:2026-12-24"
+    assert after["pushes"][-1][0].startswith(f"pool_reclaim:{ZHANG}:2026-12-24@")
     assert after["audit"][0] == (None, "customer", [ZHANG, None])
     assert "C1 杭州明途信息技术有限公司" in await console.say("公海", as_user="lina")
     async with console.app.uow_factory() as uow:
@@ -147,3 +147,19 @@ async def test_the_scan_runs_once_a_local_day_across_processes(console: Console)
     assert first is not None and first.scanned == 1
     assert await scan_pool(uows(console), NOW + timedelta(hours=2), settings, RULES) is None
     assert await scan_pool(uows(console), NOW + DAY, settings, RULES) is not None
+
+
+async def test_a_scan_left_by_a_dead_process_is_taken_over_after_its_lease(console: Console) -> None:
+    """A process claimed the day and died before finishing: no other process scans while the claim is fresh,
+    the next one does once it is older than the lease (2 h); a finished day is never scanned again."""
+    settings = PoolScanSettings()
+    async with uows(console)() as uow:
+        assert await uow.settings.claim(f"pool_scan:{NOW.date().isoformat()}", {"at": NOW.isoformat()})
+        await uow.commit()
+    assert await scan_pool(uows(console), NOW + timedelta(hours=1), settings, RULES) is None
+    taken = await scan_pool(uows(console), NOW + timedelta(hours=3), settings, RULES)
+    assert taken is not None and taken.scanned == 1
+    async with uows(console)() as uow:
+        held = await uow.settings.get(f"pool_scan:{NOW.date().isoformat()}")
+    assert held["done"] is True
+    assert await scan_pool(uows(console), NOW + timedelta(hours=6), settings, RULES) is None
