@@ -53,6 +53,11 @@ async def _check_claim(ctx: Context, ref: str, pool_team: int | None, customer_i
     if not may_see_pool(ctx, pool_team):
         raise refuse(f"{ref} 在其他团队的公海里，你不能领取", f"{ref} is in another team's pool: you may not claim it")
     pool = pool_of(ctx)
+    if (owner := await pool.owner_now(customer_id=customer_id, lead_id=lead_id)) is not None:
+        taker = ctx.directory.rep(owner)
+        who = taker.name if taker is not None else "?"
+        raise refuse(f"{ref} 刚刚被 {who} 领取，不在公海里了",
+                     f"{ref} was just claimed by {who}: it is not in the pool")
     claims = await pool.claims_since(ctx.rep_id, day_start(ctx))
     left = await pool.left_me_at(ctx.rep_id, customer_id=customer_id, lead_id=lead_id)
     refused = may_claim(claims, left, rules_for(ctx, ctx.rep.team_id), ctx.now)

@@ -87,6 +87,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
     async def claims_since(self, rep_id: int, since: datetime) -> int:
         """How many customers and leads `rep_id` claimed at or after `since`."""
         ...
+    async def owner_now(self, customer_id: int | None = None, lead_id: int | None = None) -> int | None:
+        """The owner as committed now, the row held until the commit (claims race for it)."""
+        ...
     async def left_me_at(self, rep_id: int, customer_id: int | None = None, lead_id: int | None = None
                          ) -> datetime | None:
         """When this customer (or lead) last went back to the pool from `rep_id` (reclaimed or released)."""

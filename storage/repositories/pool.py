@@ -20,7 +20,7 @@ from domain.pool_ports import EventKind, HeldPage, NoticeLine, PoolEntry, PoolEv
 from storage.mapping import RowMapper
 from storage.models import ContractRow, CustomerRow, FollowUpRow, LeadRow, OpportunityRow, PoolEventRow
 from storage.repositories.approvals import counts_as_signed
-from storage.repositories.base import SqlRepository
+from storage.repositories.base import SqlRepository, before_write
 
 C, L, F, D, E, K = (t.__table__ for t in (CustomerRow, LeadRow, FollowUpRow, OpportunityRow, PoolEventRow,
                                           ContractRow))
@@ -42,6 +42,15 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         stmt = select(func.max(E.c.at)).where(
             E.c.rep_id == rep_id, E.c.kind.in_([EventKind.RECLAIM.value, EventKind.RELEASE.value]), which)
         found: datetime | None = (await self.session.execute(stmt)).scalar_one()
+        return found
+
+    async def owner_now(self, customer_id: int | None = None, lead_id: int | None = None) -> int | None:
+        """The owner as committed now, the row locked until the commit (PostgreSQL FOR UPDATE; SQLite has one
+        writer): of two reps claiming one customer at once, the second sees the first's claim."""
+        await before_write(self.session)
+        table = C if customer_id is not None else L
+        stmt = select(table.c.owner_id).where(table.c.id == (customer_id if customer_id is not None else lead_id))
+        found: int | None = (await self.session.execute(stmt.with_for_update())).scalar_one_or_none()
         return found
 
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:

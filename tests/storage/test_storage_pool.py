@@ -4,6 +4,7 @@ scan's statements use."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -160,3 +161,24 @@ async def test_a_pages_events_in_one_insert_and_an_owners_notice_lines(uow_facto
         assert page.leads and [(h.customer_id, h.claimed_at, h.last_followup) for h in page.holdings] == [
             (lead.id, now - 40 * DAY, now - 35 * DAY)]
         assert (await uow.pool.last_warnings([lead.id or 0], leads=True))[lead.id or 0].lead_id == lead.id
+
+
+async def test_a_second_claim_at_the_same_time_sees_the_first(uow_factory: Factory, parents: Parents) -> None:
+    """Two reps claim the pool customer C1 at once: the first holds its row until its commit, and the second,
+    asking for the owner meanwhile, gets the first's claim (not the owner it read before)."""
+    first = uow_factory()
+    async with first as uow:
+        assert await uow.pool.owner_now(customer_id=parents.customer_id) is None
+        customer = await uow.customers.get(parents.customer_id)
+        customer.owner_id = parents.rep_id
+        await uow.customers.save(customer)
+
+        async def second() -> int | None:
+            async with uow_factory() as other:
+                return await other.pool.owner_now(customer_id=parents.customer_id)
+
+        racing = asyncio.create_task(second())
+        await asyncio.sleep(0.2)
+        assert not racing.done()  # waits for the first claim's transaction
+        await uow.commit()
+    assert await racing == parents.rep_id
