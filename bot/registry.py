@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from bot.reply import Reply
 
 Handler = Callable[["Context", "Args"], Awaitable["Reply"]]
+_GLUED_REF = re.compile(r"(?:[ACLRacl]\d+|#\d+)(?:\s|$)")  # A4, C12, L5, R3, #12 (and what follows, spaced)
+_PARTICLES = tuple("了的里吗呢还怎什没已")  # "签到了吗", "公海里…", "审批还没下来": sentences, for free text
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +71,18 @@ class Registry:
         return self._by_word.get(word.casefold())
 
     def match_prefix(self, text: str) -> tuple[Command, str] | None:
-        """Chinese commands are often written without a space: "客户明途" → (客户, "明途")."""
+        """Chinese commands are often written without a space: "客户明途" → (客户, "明途"). A command word
+        glued to a particle opens a sentence, not a command ("公海里还有什么客户", "签到了吗"); one that counts
+        only standing alone (`prefix=False`: 同意, 放弃…) may still be glued to a ref ("同意A4", "放弃C12")."""
         folded = text.casefold()
         for word in sorted(self._by_word, key=len, reverse=True):
-            if folded.startswith(word) and not word.isascii() and self._by_word[word].prefix:
-                return self._by_word[word], text[len(word):]
+            if not folded.startswith(word) or word.isascii():
+                continue
+            rest, cmd = text[len(word):], self._by_word[word]
+            if _GLUED_REF.match(rest):
+                return cmd, rest
+            if cmd.prefix:
+                return None if rest.startswith(_PARTICLES) else (cmd, rest)
         return None
 
     def suggest(self, word: str, limit: int = 3, cutoff: float = 0.5) -> list[str]:

@@ -37,11 +37,22 @@ def test_control_characters_are_dropped_but_emoji_kept() -> None:
     ("线索 转商机 L3", "线索 转商机", "L3"),
     ("客户明途", "客户", "明途"),
     ("#12", "商机", "#12"),
+    ("同意A4", "同意", "A4"),  # a word that counts standing alone, glued to a ref
+    ("放弃C12", "放弃", "C12"),
+    ("领取L5", "领取", "L5"),
 ])
 def test_resolves_commands_in_both_languages(text: str, name: str, rest: str) -> None:
     found = Router(registry).resolve(normalize(text))
     assert found is not None
     assert found[0].name == name and found[1] == rest
+
+
+@pytest.mark.parametrize("text", [
+    "公海里还有什么客户", "签到了吗", "审批还没下来", "待审批的合同怎么样了", "离职交接的事情下周再说",
+    "放弃了远景的项目", "同意下周三去远景", "放弃海创",
+])
+def test_sentences_opening_with_a_command_word_are_left_to_free_text(text: str) -> None:
+    assert Router(registry).resolve(normalize(text)) is None
 
 
 def test_suggests_close_commands_for_typos() -> None:
