@@ -25,6 +25,11 @@ class UnknownSender(DomainError):
     en = "Hello! You are not a dealbot user yet. Please ask an admin to add your account ({identity})."
 
 
+class InactiveSender(DomainError):
+    zh = "{name}，你的 dealbot 账号已停用（例如离职交接之后），不能再使用机器人。如有疑问请联系管理员。"
+    en = "{name}, your dealbot account is deactivated (after a handover, for example). Please ask an admin."
+
+
 class MessageTooLong(DomainError):
     zh = "消息太长（{size} 字），请控制在 {limit} 字以内，或分几条发送。"
     en = "The message is too long ({size} characters). Keep it under {limit}, or send it in parts."

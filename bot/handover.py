@@ -144,7 +144,8 @@ async def undo_handover(ctx: Context, entry: AuditEntry) -> Text:
             f"; {result.kept} records changed since stay with the successor" if result.kept else "")
     text = Text(f"{ctx.rep.name} 撤销了 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
                 f"{ctx.rep.name} undid {leaver.name}'s handover: {result.restored} records moved back{kept[1]}.")
-    for rep_id in (successor_id, leaver_id):
+    successor = await ctx.uow.reps.get(successor_id)
+    for rep_id in _recipients(ctx, leaver, successor):  # everyone the handover told
         await ctx.notify(rep_id, text)
     return Text(f"已撤销 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
                 f"Undone: {leaver.name}'s handover; {result.restored} records moved back{kept[1]}.")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.args import normalize
 from bot.context import Context, Directory, Settings
 from bot.directory_cache import DirectoryCache
-from bot.errors import UnknownSender
+from bot.errors import InactiveSender, UnknownSender
 from bot.i18n import Text
 from bot.message_records import from_record, reply_item, to_record
 from bot.processing import BatchProcessor
@@ -252,9 +252,11 @@ class Bot:
             async with uow.savepoint():
                 return await handler(uow, directory, msg, self.clock())
         if rep is None or not rep.active:
-            err = UnknownSender(identity=f"{msg.channel}:{msg.sender_id}")
+            err = (UnknownSender(identity=f"{msg.channel}:{msg.sender_id}") if rep is None
+                   else InactiveSender(name=rep.name))
             log.info("%s message %s from an unknown sender %s", msg.channel, msg.external_id, msg.sender_id)
-            return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), "zh")]
+            locale = rep.locale if rep is not None else "zh"
+            return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), locale)]
         if kind == "location" and msg.location is None:  # coordinates that are no place on earth
             return [self._reply(msg, Reply.text(UNREADABLE_PLACE.get(rep.locale), error=True), rep.locale)]
         if kind not in (None, "text", "location"):  # image, voice, file...: the router reads text only

@@ -196,10 +196,10 @@ def handover_refusal(asker: Rep, leaver: Rep, successor: Rep, teams: Iterable[Te
     """Why `asker` may not hand `leaver`'s whole book to `successor` (zh, en); None when they may.
     An admin may, between any two people; a manager, only when both are in teams they manage."""
     if not asker.active or asker.role is Role.REP:
-        return ("只有管理员或团队经理可以做离职交接", "only an admin or a team manager may hand over a person's book")
+        return ("只有管理员或团队经理可以做离职交接", "Only an admin or a team manager may hand over a person's book")
     if asker.id is not None and asker.id == leaver.id:
         return ("不能交接自己的客户，请由你的经理或管理员操作",
-                "you cannot hand over your own book; ask your manager or an admin")
+                "You cannot hand over your own book; ask your manager or an admin")
     if asker.role is Role.ADMIN:
         return None
     managed = managed_team_ids(asker, teams)

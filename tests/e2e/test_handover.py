@@ -57,6 +57,8 @@ async def test_undo_puts_every_owner_share_reminder_and_the_account_back(admin: 
     out = await admin.say("撤销")
     assert "已撤销 张伟 的离职交接" in out and "11 条记录已归还" in out
     assert await state(admin) == before
+    for recipient in ("lina", "zhangwei", "wang"):  # everyone the handover told hears of its undo
+        assert "管理员 撤销了 张伟 的离职交接：11 条记录已归还" in (await outbox_to(admin, recipient))[-1]
 
 
 async def test_undo_leaves_what_the_successor_handed_on_since(admin: Console) -> None:
@@ -151,3 +153,10 @@ async def test_the_leaver_cannot_undo_an_earlier_action_once_the_book_is_handed_
     out = await admin.say("撤销", as_user="zhangwei")
     assert "无法撤销" in out and "管理员" in out
     assert await state(admin) == before and before["customers"] == [(1, (await ids(admin))["李娜"])]
+
+
+async def test_a_leaver_whose_account_was_closed_is_told_so(admin: Console) -> None:
+    await seed_book(admin)
+    await admin.say("离职交接 张伟 → 李娜")
+    out = await admin.say("我的商机", as_user="zhangwei")
+    assert "张伟，你的 dealbot 账号已停用" in out and "还不是 dealbot 的用户" not in out
