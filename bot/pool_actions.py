@@ -120,6 +120,7 @@ async def release_customer(ctx: Context, customer: Customer) -> Reply:
                                 f"{ref} {customer.name} is already in the pool; nothing changed."))
     if customer.owner_id != ctx.rep.id:
         raise refuse(f"{ref} 不在你名下，只有负责人可以放弃", f"{ref} is not yours: only its owner may release it")
+    await _no_open_deals(ctx, customer)
     ctx.remember("customer", customer)
     team = ctx.settings.pool.pool_of(ctx.rep.team_id)
     customer.owner_id, customer.claimed_at, customer.pool_team_id = None, None, team
@@ -128,6 +129,22 @@ async def release_customer(ctx: Context, customer: Customer) -> Reply:
                               team_id=ctx.rep.team_id))
     return Reply.text(ctx.t(f"已放弃 {ref} {customer.name}，它回到了公海。",
                             f"Released {ref} {customer.name} to the pool."))
+
+
+async def _no_open_deals(ctx: Context, customer: Customer) -> None:
+    """A customer goes back to the pool with none of its owner's open deals on it: the customer's owner and its
+    deals' owner never part."""
+    assert customer.id is not None
+    count, ids = await pool_of(ctx).open_deals(customer.id, ctx.rep_id)
+    if not count:
+        return
+    ref, refs = f"C{customer.id}", "、".join(f"#{i}" for i in ids) + ("…" if count > len(ids) else "")
+    mates = [r for r in ctx.directory.reps if r.team_id == ctx.rep.team_id is not None and r.id != ctx.rep_id
+             and r.active]
+    mate = min(mates, key=lambda r: (r.is_manager, r.id or 0)).name if mates else ctx.t("同事姓名", "colleague")
+    raise refuse(f"{ref} 上还有你负责的 {count} 个进行中的商机（{refs}）：先转给同事（转给 #{ids[0]} {mate}）或关闭，"
+                 f"再放弃客户", f"{ref} still has {count} open deal(s) of yours ({refs.replace('、', ', ')}): hand "
+                 f"them to a colleague (handover #{ids[0]} {mate}) or close them, then release the customer")
 
 
 async def release_lead(ctx: Context, lead: Lead) -> Reply:

@@ -94,6 +94,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
                          ) -> datetime | None:
         """When this customer (or lead) last went back to the pool from `rep_id` (reclaimed or released)."""
         ...
+    async def open_deals(self, customer_id: int, owner_id: int, limit: int = 5) -> tuple[int, list[int]]:
+        """How many open deals on the customer `owner_id` owns, and the first `limit` ids."""
+        ...
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
         """(how many in all, one page): unowned customers then unowned new leads of those pools."""
         ...

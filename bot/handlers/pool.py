@@ -147,8 +147,11 @@ async def keep(ctx: Context, args: Args) -> Reply:
     protected = holding is None or ctx.settings.pool.tag_protects(customer.tags)
     due = None if protected or holding is None else judge(holding, rules, ctx.now)[1]
     if due is None:
-        return Reply.text(ctx.t(f"{ref} {customer.name} 不会被收回公海。",
-                                f"{ref} {customer.name} is not due to go back to the pool."))
+        working = holding is not None and holding.owner_open_deals > 0
+        return Reply.text(ctx.t(f"{ref} {customer.name} 不会被收回公海" + ("（你在它上面有进行中的商机）。" if working
+                                                                         else "。"),
+                                f"{ref} {customer.name} is not due to go back to the pool"
+                                + (" (you have an open deal on it)." if working else ".")))
     how = await _how_to_keep(ctx, customer, due)
     return Reply.text(ctx.t(f"{ref} {customer.name}：{due.reason.words(due.days)}，将于 {when(due.at, ctx)} 回到公海。"
                             f"{how}", f"{ref} {customer.name}: {due.reason.words(due.days, 'en')}; it returns to the "

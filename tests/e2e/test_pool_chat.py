@@ -138,4 +138,31 @@ async def test_sentences_that_open_with_a_pool_or_approval_word_are_not_commands
         assert "找不到客户" not in reply, (sentence, reply)  # not the pool command reading the rest as a name
     after = await state(pool)
     assert after["customers"] == before["customers"] and after["events"] == before["events"]
-    assert "已放弃 C3" in await pool.say("放弃 C3")  # the command, standing alone, still works
+    await pool.say("新客户 宁波海天机械有限公司 区域 华东")  # C4 (a free-text line may have opened a deal on C3)
+    assert "已放弃 C4" in await pool.say("放弃 C4")  # the command, standing alone, still works
+
+
+async def deal_owners(console: Console) -> dict[int, int | None]:
+    async with console.app.uow_factory() as uow:
+        return {d.id: d.owner_id for d in await uow.opportunities.list() if d.id is not None}
+
+
+async def test_a_customer_with_open_deals_of_the_owner_is_not_released(pool: Console) -> None:
+    """The customer's owner and its deals' owner never part: 放弃 is refused while the owner has open deals on
+    it, naming them and what to do; once they are handed over or closed, the customer goes back."""
+    for name in ("MES", "ERP", "WMS"):
+        await pool.say(f"新商机 远景 {name} 50万")
+    before, owners = await state(pool), await deal_owners(pool)
+    reply = await pool.say("放弃 远景")
+    assert ("C3 上还有你负责的 3 个进行中的商机（#1、#2、#3）：先转给同事（转给 #1 李娜）或关闭，再放弃客户"
+            in reply), reply
+    assert "3 个进行中的商机" in await pool.say("release C3")
+    assert await state(pool) == before and await deal_owners(pool) == owners
+    assert "李娜" in await pool.say("转给 #1 李娜")
+    await pool.say("输单 #2 价格")
+    assert "上还有你负责的 1 个进行中的商机（#3）" in await pool.say("放弃 C3")
+    await pool.say("输单 #3 价格")
+    assert "已放弃 C3" in await pool.say("放弃 C3")
+    after = await state(pool)
+    assert after["customers"][3] == (None, False, 1) and after["events"][-1] == ("release", 3, None, ZHANG)
+    assert (await deal_owners(pool))[1] == LI  # 李娜's deal stays hers: it was never the releaser's to give up

@@ -80,7 +80,8 @@ async def test_held_pages_carry_the_rule_facts(uow_factory: Factory, parents: Pa
         assert (await uow.pool.held_page(second.last_id, 2)).last_id == 0
     assert first.holdings[0] == Holding(won.id, rep, claimed, last_followup=now - 3 * DAY,
                                         last_open_deal=now - 5 * DAY, has_open_deal=False, won_since_claim=True)
-    assert first.holdings[1] == Holding(signed.id, rep, claimed, has_open_deal=True, protected=True)  # the contract
+    assert first.holdings[1] == Holding(signed.id, rep, claimed, has_open_deal=True, protected=True,
+                                        owner_open_deals=1)  # the contract; his open deal
     assert second.holdings[0].protected
 
 
