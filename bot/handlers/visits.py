@@ -9,7 +9,7 @@ from bot.args import Args
 from bot.capture.customers import find_customers
 from bot.context import Context
 from bot.errors import AmbiguousMatch
-from bot.name_args import leading_quoted
+from bot.name_args import leading_quoted, unquote
 from bot.registry import command
 from bot.reply import Reply
 from bot.visits.location import take_location
@@ -78,6 +78,7 @@ async def set_customer_address(ctx: Context, args: Args) -> Reply:
     quoted = leading_quoted(text)
     name, rest = quoted if quoted else (*text.split(" ", 1), "")[:2]
     place = parse_place(rest)
+    place = place._replace(address=unquote(place.address))  # "100 Century Ave" is stored without its quotes
     if not name or not (place.address or place.point):
         raise NoAddressGiven()
     if len(place.address) > MAX_ADDRESS:

@@ -130,7 +130,7 @@ async def test_check_in_without_a_customer_match_stores_nothing(console_with_dea
 async def test_bad_addresses_change_nothing(console_with_deal: Console) -> None:
     console = console_with_deal
     before = await counts(console)
-    assert "坐标无效" in await console.say("客户地址 明途 上海 95.1,121.4")
+    assert "坐标无效：纬度要在 -90 到 90 之间" in await console.say("客户地址 明途 上海 95.1,121.4")
     assert "请写客户和地址" in await console.say("客户地址 明途")
     assert "地址无效：太长（201 字）" in await console.say("客户地址 明途 " + "路" * 201)
     assert "没有找到客户「不存在」，地址没有保存" in await console.say(f"客户地址 不存在 上海 {MINGTU}")
@@ -139,6 +139,23 @@ async def test_bad_addresses_change_nothing(console_with_deal: Console) -> None:
         customer = await uow.customers.get(1)
     assert (customer.address, customer.latitude) == ("", None)
     assert await counts(console) == before
+
+
+async def test_coordinates_are_a_whole_token_and_quotes_are_not_stored(console_with_deal: Console) -> None:
+    console = console_with_deal
+    before = await counts(console)
+    out = await console.say("客户地址 明途 合肥市 317.2,121.4")
+    assert "纬度要在 -90 到 90 之间，例如 31.2304,121.4737" in out
+    assert "经度要在 -180 到 180 之间" in await console.say("客户地址 明途 合肥市 31.8,190")
+    async with console.app.uow_factory() as uow:
+        customer = await uow.customers.get(1)
+    assert (customer.address, customer.latitude, customer.longitude) == ("", None, None)
+    assert await counts(console) == before  # no audit row either
+    assert "已设置 明途 的地址：100 Century Ave 31.230400" in await console.say(
+        f'客户地址 明途 "100 Century Ave" {MINGTU}')
+    async with console.app.uow_factory() as uow:
+        customer = await uow.customers.get(1)
+    assert (customer.address, customer.latitude, customer.longitude) == ("100 Century Ave", 31.2304, 121.4737)
 
 
 async def test_check_in_on_a_customer_without_a_deal_of_mine_is_on_the_customer(console_with_deal: Console) -> None:
