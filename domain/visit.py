@@ -44,10 +44,12 @@ class Visit:
 @dataclass(frozen=True, slots=True)
 class VisitSettings:
     """[visits]: a check-in farther than `far_metres` from the customer's address is flagged; a location
-    shared without a customer nearby waits `location_minutes` for the customer's name (or `签到 明途`)."""
+    shared without a customer nearby waits `location_minutes` for the customer's name (or `签到 明途`); a second
+    check-in by a rep at the same customer within `repeat_minutes` of the last is a double tap (nothing stored)."""
 
     far_metres: int = 1000
     location_minutes: int = 30
+    repeat_minutes: int = 10
 
 
 class Point(NamedTuple):
