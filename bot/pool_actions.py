@@ -77,9 +77,11 @@ async def claim_customer(ctx: Context, customer: Customer) -> Reply:
                                 f"{ref} {customer.name} is already yours; nothing changed."))
     if customer.owner_id is not None:
         raise refuse(f"{ref} 已有负责人，不在公海里", f"{ref} already has an owner: it is not in the pool")
-    if customer.protected or ctx.settings.pool.tag_protects(customer.tags):
-        raise refuse(f"{ref} 是受保护的客户，不能从公海领取，请找经理分配",
-                     f"{ref} is a protected customer: it cannot be claimed; ask a manager to assign it")
+    protected = customer.protected or ctx.settings.pool.tag_protects(customer.tags)
+    if protected and not permissions.may_claim_protected(ctx.rep, customer.pool_team_id, ctx.directory.teams):
+        raise refuse(f"{ref} 是受保护的客户，只有公海所在团队的经理或管理员可以领取，请找经理",
+                     f"{ref} is a protected customer: only a manager of its pool's team or an admin may claim it; "
+                     "ask a manager")
     await _check_claim(ctx, ref, customer.pool_team_id, customer_id=customer.id)
     ctx.remember("customer", customer)
     customer.owner_id, customer.claimed_at = ctx.rep_id, ctx.now
@@ -147,10 +149,11 @@ async def _no_open_deals(ctx: Context, customer: Customer) -> None:
                  f"them to a colleague (handover #{ids[0]} {mate}) or close them, then release the customer")
 
 
-async def release_lead(ctx: Context, lead: Lead) -> Reply:
+async def release_lead(ctx: Context, lead: Lead, name: str) -> Reply:
     ref = f"L{lead.id}"
     if lead.owner_id is None:
-        return Reply.text(ctx.t(f"{ref} 已经在公海里了，没有更改。", f"{ref} is already in the pool; nothing changed."))
+        return Reply.text(ctx.t(f"{ref} {name} 已经在公海里了，没有更改。",
+                                f"{ref} {name} is already in the pool; nothing changed."))
     if lead.owner_id != ctx.rep.id or lead.status is not LeadStatus.ASSIGNED:
         raise refuse(f"{ref} 不在你名下或已转商机，不能放弃",
                      f"{ref} is not yours or was converted: it cannot be released")
@@ -160,7 +163,7 @@ async def release_lead(ctx: Context, lead: Lead) -> Reply:
     await ctx.update("lead", lead, owner_id=[ctx.rep_id, None])
     await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
                               team_id=ctx.rep.team_id))
-    return Reply.text(ctx.t(f"已放弃 {ref}，它回到了公海。", f"Released {ref} to the pool."))
+    return Reply.text(ctx.t(f"已放弃 {ref} {name}，它回到了公海。", f"Released {ref} {name} to the pool."))
 
 
 async def set_protected(ctx: Context, customer: Customer, on: bool) -> Reply:

@@ -49,6 +49,8 @@ class PoolEntry:
     industry: str
     team_id: int | None
     last_activity: datetime | None
+    protected: bool = False  # marked protected (a protected tag is the caller's to judge, from `tags`)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,8 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         if offset < n_customers:
             last = select(func.max(F.c.at)).where(F.c.customer_id == C.c.id).scalar_subquery().label("last")
             page = customers.add_columns(last).order_by(C.c.id).offset(offset).limit(limit)
-            entries += [PoolEntry(f"C{r.id}", r.name, r.region, r.industry, r.pool_team_id, r.last)
+            entries += [PoolEntry(f"C{r.id}", r.name, r.region, r.industry, r.pool_team_id, r.last,
+                                  bool(r.protected), tuple(r.tags or ()))
                         for r in await self.session.execute(page)]
         if len(entries) < limit and n_leads:
             start = max(0, offset - n_customers)
@@ -211,7 +212,8 @@ def _pool_customers(where: PoolFilter) -> Select[Any]:
         conditions.append(C.c.industry == where.industry)
     if where.idle_since is not None:
         conditions.append(~exists().where(F.c.customer_id == C.c.id, F.c.at >= where.idle_since))
-    return select(C.c.id, C.c.name, C.c.region, C.c.industry, C.c.pool_team_id).where(*conditions)
+    return select(C.c.id, C.c.name, C.c.region, C.c.industry, C.c.pool_team_id, C.c.protected,
+                  C.c.tags).where(*conditions)
 
 
 def _pool_leads(where: PoolFilter) -> Select[Any]:
