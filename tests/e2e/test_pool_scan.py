@@ -182,5 +182,5 @@ async def test_a_scan_left_by_a_dead_process_is_taken_over_after_its_lease(conso
     assert taken is not None and taken.scanned == 1
     async with uows(console)() as uow:
         held = await uow.settings.get(f"pool_scan:{NOW.date().isoformat()}")
-    assert held["done"] is True
+    assert held is not None and held["done"] is True
     assert await scan_pool(uows(console), NOW + timedelta(hours=6), settings, RULES) is None

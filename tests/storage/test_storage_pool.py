@@ -176,7 +176,8 @@ async def test_a_second_claim_at_the_same_time_sees_the_first(uow_factory: Facto
 
         async def second() -> int | None:
             async with uow_factory() as other:
-                return await other.pool.owner_now(customer_id=parents.customer_id)
+                found: int | None = await other.pool.owner_now(customer_id=parents.customer_id)
+                return found
 
         racing = asyncio.create_task(second())
         await asyncio.sleep(0.2)
