@@ -92,7 +92,8 @@ SCHEMA: dict[str, Table] = {
                    "protected_tags": c.words, "enabled": c.flag, "scan_at": c.time_of_day,
                    "timezone": c.timezone, "interval": c.positive}),
     # visit check-in (issue #14): far flag in metres; how long a shared location waits for the customer's name
-    "visits": Table({"far_metres": c.whole(10, 1_000_000), "location_minutes": c.whole(1, 1440)}),
+    "visits": Table({"far_metres": c.whole(10, 1_000_000), "location_minutes": c.whole(1, 1440),
+                     "repeat_minutes": c.whole(0, 1440)}),
     # approvals (issue #14, bot.approval_config): thresholds; 0 turns a rule off
     "approvals": Table({"enabled": c.flag, "max_discount": c.share, "min_margin": c.share,
                         "contract_amount": c.money_limit, "min_first_payment": c.share, "team_transfer": c.flag,

@@ -77,9 +77,11 @@ async def claim_customer(ctx: Context, customer: Customer) -> Reply:
                                 f"{ref} {customer.name} is already yours; nothing changed."))
     if customer.owner_id is not None:
         raise refuse(f"{ref} 已有负责人，不在公海里", f"{ref} already has an owner: it is not in the pool")
-    if customer.protected or ctx.settings.pool.tag_protects(customer.tags):
-        raise refuse(f"{ref} 是受保护的客户，不能从公海领取，请找经理分配",
-                     f"{ref} is a protected customer: it cannot be claimed; ask a manager to assign it")
+    protected = customer.protected or ctx.settings.pool.tag_protects(customer.tags)
+    if protected and not permissions.may_claim_protected(ctx.rep, customer.pool_team_id, ctx.directory.teams):
+        raise refuse(f"{ref} 是受保护的客户，只有公海所在团队的经理或管理员可以领取，请找经理",
+                     f"{ref} is a protected customer: only a manager of its pool's team or an admin may claim it; "
+                     "ask a manager")
     await _check_claim(ctx, ref, customer.pool_team_id, customer_id=customer.id)
     ctx.remember("customer", customer)
     customer.owner_id, customer.claimed_at = ctx.rep_id, ctx.now
@@ -120,6 +122,7 @@ async def release_customer(ctx: Context, customer: Customer) -> Reply:
                                 f"{ref} {customer.name} is already in the pool; nothing changed."))
     if customer.owner_id != ctx.rep.id:
         raise refuse(f"{ref} 不在你名下，只有负责人可以放弃", f"{ref} is not yours: only its owner may release it")
+    await _no_open_deals(ctx, customer)
     ctx.remember("customer", customer)
     team = ctx.settings.pool.pool_of(ctx.rep.team_id)
     customer.owner_id, customer.claimed_at, customer.pool_team_id = None, None, team
@@ -130,10 +133,27 @@ async def release_customer(ctx: Context, customer: Customer) -> Reply:
                             f"Released {ref} {customer.name} to the pool."))
 
 
-async def release_lead(ctx: Context, lead: Lead) -> Reply:
+async def _no_open_deals(ctx: Context, customer: Customer) -> None:
+    """A customer goes back to the pool with none of its owner's open deals on it: the customer's owner and its
+    deals' owner never part."""
+    assert customer.id is not None
+    count, ids = await pool_of(ctx).open_deals(customer.id, ctx.rep_id)
+    if not count:
+        return
+    ref, refs = f"C{customer.id}", "、".join(f"#{i}" for i in ids) + ("…" if count > len(ids) else "")
+    mates = [r for r in ctx.directory.reps if r.team_id == ctx.rep.team_id is not None and r.id != ctx.rep_id
+             and r.active]
+    mate = min(mates, key=lambda r: (r.is_manager, r.id or 0)).name if mates else ctx.t("同事姓名", "colleague")
+    raise refuse(f"{ref} 上还有你负责的 {count} 个进行中的商机（{refs}）：先转给同事（转给 #{ids[0]} {mate}）或关闭，"
+                 f"再放弃客户", f"{ref} still has {count} open deal(s) of yours ({refs.replace('、', ', ')}): hand "
+                 f"them to a colleague (handover #{ids[0]} {mate}) or close them, then release the customer")
+
+
+async def release_lead(ctx: Context, lead: Lead, name: str) -> Reply:
     ref = f"L{lead.id}"
     if lead.owner_id is None:
-        return Reply.text(ctx.t(f"{ref} 已经在公海里了，没有更改。", f"{ref} is already in the pool; nothing changed."))
+        return Reply.text(ctx.t(f"{ref} {name} 已经在公海里了，没有更改。",
+                                f"{ref} {name} is already in the pool; nothing changed."))
     if lead.owner_id != ctx.rep.id or lead.status is not LeadStatus.ASSIGNED:
         raise refuse(f"{ref} 不在你名下或已转商机，不能放弃",
                      f"{ref} is not yours or was converted: it cannot be released")
@@ -143,7 +163,7 @@ async def release_lead(ctx: Context, lead: Lead) -> Reply:
     await ctx.update("lead", lead, owner_id=[ctx.rep_id, None])
     await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
                               team_id=ctx.rep.team_id))
-    return Reply.text(ctx.t(f"已放弃 {ref}，它回到了公海。", f"Released {ref} to the pool."))
+    return Reply.text(ctx.t(f"已放弃 {ref} {name}，它回到了公海。", f"Released {ref} {name} to the pool."))
 
 
 async def set_protected(ctx: Context, customer: Customer, on: bool) -> Reply:

@@ -76,6 +76,11 @@ def may_protect(rep: Rep, team_id: int | None, teams: Iterable[Team] = ()) -> bo
     return rep.role is Role.ADMIN or (team_id is not None and team_id in managed_team_ids(rep, teams))
 
 
+def may_claim_protected(rep: Rep, pool_team_id: int | None, teams: Iterable[Team] = ()) -> bool:
+    """Claiming a protected customer from the pool (reps may not): an admin, or a manager of the pool's team."""
+    return may_protect(rep, pool_team_id, teams)
+
+
 def right_on(rep: Rep, opp: Opportunity, team_of: Mapping[int, int | None],
              teams: Iterable[Team] = ()) -> Right | None:
     """The widest right `rep` has on `opp`, None if they may not even see it.

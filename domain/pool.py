@@ -4,8 +4,10 @@ owner is warned first, and whether a rep may claim one. Pure; standard library o
 A held customer returns to the pool at the earliest deadline its team's rules give: no follow-up for
 `no_followup_days`, no open deal for `no_open_deal_days`, no win within `no_win_days` of claiming (a rule set to 0
 is off); a held lead by `lead_no_followup_days` alone. `warn_days` before that deadline the owner is warned (跟进 /
-放弃). Protected customers (key accounts, signed contracts) are never reclaimed. A rep claims at most `daily_claims`
-a day, and not one taken from them less than `cooldown_days` ago.
+放弃). Protected customers (key accounts, signed contracts) are never reclaimed, nor a customer while its owner has
+an open deal on it (the customer's owner and its deals' owner never part: a neglected open deal is a risk-warning
+matter, not a reclaim one; the owner may not release it either until those deals are handed over or closed).
+A rep claims at most `daily_claims` a day, and not one taken from them less than `cooldown_days` ago.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class Holding:
     has_open_deal: bool = False
     won_since_claim: bool = False
     protected: bool = False
+    owner_open_deals: int = 0  # open deals on it that its owner owns: while any, it is never reclaimed
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +85,9 @@ class Verdict(StrEnum):
 
 
 def deadline(holding: Holding, rules: ReclaimRules) -> Deadline | None:
-    """The earliest rule deadline of a held customer (None: protected, or every rule off or met)."""
-    if holding.protected:
+    """The earliest rule deadline of a held customer (None: protected, its owner works an open deal on it, or
+    every rule off or met)."""
+    if holding.protected or holding.owner_open_deals:
         return None
     found: list[Deadline] = []
     if rules.no_followup_days:

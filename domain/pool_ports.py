@@ -49,6 +49,8 @@ class PoolEntry:
     industry: str
     team_id: int | None
     last_activity: datetime | None
+    protected: bool = False  # marked protected (a protected tag is the caller's to judge, from `tags`)
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
     async def left_me_at(self, rep_id: int, customer_id: int | None = None, lead_id: int | None = None
                          ) -> datetime | None:
         """When this customer (or lead) last went back to the pool from `rep_id` (reclaimed or released)."""
+        ...
+    async def open_deals(self, customer_id: int, owner_id: int, limit: int = 5) -> tuple[int, list[int]]:
+        """How many open deals on the customer `owner_id` owns, and the first `limit` ids."""
         ...
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
         """(how many in all, one page): unowned customers then unowned new leads of those pools."""

@@ -18,7 +18,9 @@ from domain.errors import DomainError
 
 EARTH_RADIUS_M = 6_371_008.8  # mean radius
 METRES_PER_DEGREE = 111_195.0  # of latitude (and of longitude at the equator) on that sphere
-_COORDS = re.compile(r"(-?\d{1,2}(?:\.\d+)?)\s*[,，]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+# `latitude,longitude` ending the text as a whole token (after a space or alone): `合肥市 317.2,121.4` is 317.2,
+# out of range, never 17.2 with a "3" left on the address.
+_COORDS = re.compile(r"(?:^|\s)([-+]?\d{1,12}(?:\.\d{1,15})?)\s*[,，]\s*([-+]?\d{1,12}(?:\.\d{1,15})?)\s*$")
 
 
 @dataclass(slots=True)
@@ -42,10 +44,12 @@ class Visit:
 @dataclass(frozen=True, slots=True)
 class VisitSettings:
     """[visits]: a check-in farther than `far_metres` from the customer's address is flagged; a location
-    shared without a customer nearby waits `location_minutes` for the customer's name (or `签到 明途`)."""
+    shared without a customer nearby waits `location_minutes` for the customer's name (or `签到 明途`); a second
+    check-in by a rep at the same customer within `repeat_minutes` of the last is a double tap (nothing stored)."""
 
     far_metres: int = 1000
     location_minutes: int = 30
+    repeat_minutes: int = 10
 
 
 class Point(NamedTuple):
@@ -66,8 +70,9 @@ class Nearby(NamedTuple):
 
 
 class CoordinatesOutOfRange(DomainError):
-    zh = "坐标无效：纬度应在 -90 到 90 之间、经度在 -180 到 180 之间，例如 31.2304,121.4737（纬度,经度）"
-    en = "Invalid coordinates: latitude -90..90, longitude -180..180, e.g. 31.2304,121.4737 (latitude,longitude)"
+    zh = "坐标无效：{which}要在 {low} 到 {high} 之间，例如 31.2304,121.4737（纬度在前，经度在后）"
+    en = ("Invalid coordinates: the {which_en} must be between {low} and {high}, e.g. 31.2304,121.4737 "
+          "(latitude first)")
 
 
 def distance_m(a: Point, b: Point) -> float:
@@ -79,14 +84,16 @@ def distance_m(a: Point, b: Point) -> float:
 
 
 def point(latitude: float, longitude: float) -> Point:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise CoordinatesOutOfRange()
+    if not -90 <= latitude <= 90:
+        raise CoordinatesOutOfRange(which="纬度", which_en="latitude", low=-90, high=90)
+    if not -180 <= longitude <= 180:
+        raise CoordinatesOutOfRange(which="经度", which_en="longitude", low=-180, high=180)
     return Point(latitude, longitude)
 
 
 def parse_place(text: str) -> Place:
     """`上海市浦东新区世纪大道100号 31.2304,121.4737`: the address, then optional `latitude,longitude` at the
-    end (a full-width comma too). Raises CoordinatesOutOfRange for numbers outside the globe."""
+    end as a whole token (a full-width comma too). Raises CoordinatesOutOfRange for numbers outside the globe."""
     text = " ".join(text.split())
     match = _COORDS.search(text)
     if match is None:

@@ -30,7 +30,7 @@ from domain.errors import NotFound
 from domain.lead import Lead
 from domain.opportunity import OPEN_STAGES
 from domain.pool import Deadline, Reason, judge
-from domain.pool_ports import PoolFilter
+from domain.pool_ports import PoolEntry, PoolFilter
 
 PAGE = 20
 _CUSTOMER = re.compile(r"^[Cc](\d{1,9})$")
@@ -40,10 +40,11 @@ _PAGE = re.compile(r"第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4})")
 FILTERS = {"地区": "region", "区域": "region", "region": "region", "行业": "industry", "industry": "industry"}
 
 
-async def target(ctx: Context, args: Args) -> Customer | Lead:
-    """C12, L5, or a customer's name."""
+async def target(ctx: Context, args: Args, leads: bool = True) -> Customer | Lead:
+    """C12, L5, or a customer's name (`leads` False: a customer only is asked for)."""
     text = unquote(args.required_rest("请写客户（如 C12 或客户名）或线索（如 L5）",
-                                      "write a customer (like C12 or its name) or a lead (like L5)"))
+                                      "write a customer (like C12 or its name) or a lead (like L5)") if leads else
+                   args.required_rest("请写客户（如 C12 或客户名）", "write a customer (like C12 or its name)"))
     if m := _LEAD.match(text):
         lead = await ctx.uow.leads.find(int(m.group(1)))
         if lead is None:
@@ -61,7 +62,7 @@ async def target(ctx: Context, args: Args) -> Customer | Lead:
          help_zh="公海里可以领取的客户和线索（可按地区、行业、未跟进天数筛选）",
          help_en="Customers and leads in the pool you may claim (filter by region, industry, days idle)",
          usage_zh="公海 [地区 华东] [行业 制造] [30天未跟进] [第2页]",
-         usage_en="pool [region East] [industry Manufacturing] [idle 30] [page 2]")
+         usage_en="pool [region 华东] [industry 制造] [idle 30] [page 2]")
 async def list_pool(ctx: Context, args: Args) -> Reply:
     opts = args.options(FILTERS)
     rest = args.rest()
@@ -75,16 +76,32 @@ async def list_pool(ctx: Context, args: Args) -> Reply:
                        opts.get("industry", ""), ctx.now - timedelta(days=days) if days else None)
     total, entries = await pool_of(ctx).listing(where, (number - 1) * PAGE, PAGE)
     if not entries:
-        return Reply.text(ctx.t("公海里没有符合条件的客户或线索。", "Nothing in the pool matches."))
-    lines = [f"{e.ref} {e.name}" + "".join(f" · {v}" for v in (e.region, e.industry) if v)
+        return _nothing_on_page(ctx, total, number)
+    lines = [f"{e.ref} {e.name}" + _protected(ctx, e) + "".join(f" · {v}" for v in (e.region, e.industry) if v)
              + " · " + ctx.t("最近跟进 ", "last activity ") + (when(e.last_activity, ctx, True)
                                                               if e.last_activity else ctx.t("无", "none"))
              for e in entries]
     pages = (total + PAGE - 1) // PAGE
     more = ctx.t(f"第 {number}/{pages} 页，下一页：公海 第{number + 1}页", f"page {number}/{pages}; next: pool page "
                  f"{number + 1}") if number < pages else ""
-    footer = ctx.t(f"领取：领取 {entries[0].ref}", f"Claim: claim {entries[0].ref}") + (f"；{more}" if more else "")
+    first = next((e.ref for e in entries if not _protected(ctx, e)), entries[0].ref)
+    footer = ctx.t(f"领取：领取 {first}", f"Claim: claim {first}") + (f"；{more}" if more else "")
     return Reply.card(ctx.t(f"公海（{total}）", f"Pool ({total})"), lines=lines, footer=footer)
+
+
+def _protected(ctx: Context, entry: PoolEntry) -> str:
+    """（受保护）after a protected customer: only a manager of its pool's team or an admin claims it."""
+    if entry.protected or ctx.settings.pool.tag_protects(entry.tags):
+        return ctx.t("（受保护）", " (protected)")
+    return ""
+
+
+def _nothing_on_page(ctx: Context, total: int, number: int) -> Reply:
+    if not total:
+        return Reply.text(ctx.t("公海里没有符合条件的客户或线索。", "Nothing in the pool matches."))
+    pages = (total + PAGE - 1) // PAGE
+    return Reply.text(ctx.t(f"公海共 {total} 个，只有 {pages} 页，没有第 {number} 页。",
+                            f"The pool holds {total}: {pages} page{'s' if pages > 1 else ''} only, no page {number}."))
 
 
 @command("领取", "claim", "认领", section="customers",
@@ -103,7 +120,10 @@ async def claim(ctx: Context, args: Args) -> Reply:
          usage_zh="放弃 C12（或 放弃 L5）", usage_en="release C12 (or release L5)")
 async def release(ctx: Context, args: Args) -> Reply:
     found = await target(ctx, args)
-    reply = await (release_lead(ctx, found) if isinstance(found, Lead) else release_customer(ctx, found))
+    if isinstance(found, Lead):
+        reply = await release_lead(ctx, found, (await ctx.uow.customers.get(found.customer_id)).name)
+    else:
+        reply = await release_customer(ctx, found)
     return reply.settling(Text("已放弃", "Released"))
 
 
@@ -123,7 +143,7 @@ async def unprotect(ctx: Context, args: Args) -> Reply:
 
 
 async def customer_target(ctx: Context, args: Args) -> Customer:
-    found = await target(ctx, args)
+    found = await target(ctx, args, leads=False)
     if isinstance(found, Lead):
         raise args.fail("只有客户可以设保护", "only customers can be protected")
     return found
@@ -147,8 +167,11 @@ async def keep(ctx: Context, args: Args) -> Reply:
     protected = holding is None or ctx.settings.pool.tag_protects(customer.tags)
     due = None if protected or holding is None else judge(holding, rules, ctx.now)[1]
     if due is None:
-        return Reply.text(ctx.t(f"{ref} {customer.name} 不会被收回公海。",
-                                f"{ref} {customer.name} is not due to go back to the pool."))
+        working = holding is not None and holding.owner_open_deals > 0
+        return Reply.text(ctx.t(f"{ref} {customer.name} 不会被收回公海" + ("（你在它上面有进行中的商机）。" if working
+                                                                         else "。"),
+                                f"{ref} {customer.name} is not due to go back to the pool"
+                                + (" (you have an open deal on it)." if working else ".")))
     how = await _how_to_keep(ctx, customer, due)
     return Reply.text(ctx.t(f"{ref} {customer.name}：{due.reason.words(due.days)}，将于 {when(due.at, ctx)} 回到公海。"
                             f"{how}", f"{ref} {customer.name}: {due.reason.words(due.days, 'en')}; it returns to the "

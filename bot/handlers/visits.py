@@ -5,11 +5,13 @@ bot.visits.location."""
 
 from __future__ import annotations
 
+import re
+
 from bot.args import Args
 from bot.capture.customers import find_customers
 from bot.context import Context
 from bot.errors import AmbiguousMatch
-from bot.name_args import leading_quoted
+from bot.name_args import leading_quoted, unquote
 from bot.registry import command
 from bot.reply import Reply
 from bot.visits.location import take_location
@@ -24,11 +26,17 @@ HOW = ("签到 客户名，例如：签到 明途（在企业微信里也可以�
 
 
 MAX_ADDRESS = 200
+_REF = re.compile(r"^[Cc](\d{1,9})$")
 
 
 class NoCustomerToCheckIn(DomainError):
     zh = "没有找到客户「{name}」，没有签到。请写：{how}"
     en = "No customer '{name}' found; nothing was checked in. Write: {how_en}"
+
+
+class NoCustomerNamed(DomainError):
+    zh = "请写客户名，例如：签到 明途（也可以写客户编号：签到 C12）"
+    en = "Write the customer, e.g. check in Mingtu (or its number: check in C12)"
 
 
 class NoCustomerToPlace(DomainError):
@@ -44,7 +52,11 @@ class NoAddressGiven(DomainError):
 
 
 async def one_customer(ctx: Context, name: str, placing: bool = False) -> Customer:
-    found = await find_customers(ctx, name)
+    if ref := _REF.match(name):  # C12, as other commands take it
+        by_id = await ctx.uow.customers.find(int(ref.group(1)))
+        found = [by_id] if by_id is not None else []
+    else:
+        found = await find_customers(ctx, name)
     if not found:
         raise NoCustomerToPlace(name=name) if placing else NoCustomerToCheckIn(name=name, how=HOW[0], how_en=HOW[1])
     if len(found) > 1:
@@ -55,11 +67,11 @@ async def one_customer(ctx: Context, name: str, placing: bool = False) -> Custom
 @command("签到", "拜访签到", "check in", "checkin", section="customers",
          help_zh="拜访签到：记录此刻在客户处（有刚发送的位置就一并记录）",
          help_en="Check in at a customer now (with the location you just shared, if any)",
-         usage_zh="签到 明途", usage_en="check in Mingtu")
+         usage_zh="签到 明途（或 签到 C12）", usage_en="check in Mingtu (or check in C12)")
 async def check_in_at(ctx: Context, args: Args) -> Reply:
     name = args.rest().strip()
     if not name:
-        raise NoCustomerToCheckIn(name="", how=HOW[0], how_en=HOW[1])
+        raise NoCustomerNamed()
     customer = await one_customer(ctx, name)  # before the waiting location is taken: a typo keeps it
     waiting = await take_location(ctx)
     if waiting is None:
@@ -78,6 +90,7 @@ async def set_customer_address(ctx: Context, args: Args) -> Reply:
     quoted = leading_quoted(text)
     name, rest = quoted if quoted else (*text.split(" ", 1), "")[:2]
     place = parse_place(rest)
+    place = place._replace(address=unquote(place.address))  # "100 Century Ave" is stored without its quotes
     if not name or not (place.address or place.point):
         raise NoAddressGiven()
     if len(place.address) > MAX_ADDRESS:

@@ -6,7 +6,7 @@ with it, so last-contact rules, the health score and the win model count it; eve
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import Config
 from bot.context import Context
@@ -25,7 +25,8 @@ def visit_settings(config: Config) -> VisitSettings:
     """[visits] over the defaults (VisitSettings)."""
     section, base = config.section("visits"), VisitSettings()
     return VisitSettings(far_metres=int(section.get("far_metres", base.far_metres)),
-                         location_minutes=int(section.get("location_minutes", base.location_minutes)))
+                         location_minutes=int(section.get("location_minutes", base.location_minutes)),
+                         repeat_minutes=int(section.get("repeat_minutes", base.repeat_minutes)))
 
 
 def visits(ctx: Context) -> VisitRepository:
@@ -55,6 +56,10 @@ async def check_in(ctx: Context, customer: Customer, here: Point | None = None, 
     """Store the visit (and its follow-up) at `at` (default now) and say where it was recorded."""
     assert customer.id is not None
     when = at or ctx.now
+    if (earlier := await _just_checked_in(ctx, customer.id, when)) is not None:
+        clock, name = earlier.at.astimezone(ctx.now.tzinfo).strftime("%H:%M"), customer.short_name or customer.name
+        return Reply.text(ctx.t(f"已在 {clock} 签到过 {name}，这次没有重复记录。",
+                                f"You checked in at {name} at {clock} already; this one was not recorded again."))
     deal = await deal_for_visit(ctx, customer)
     metres, far = judge(here, customer_point(customer), ctx.settings.visits.far_metres)
     visit = Visit(rep_id=ctx.rep_id, customer_id=customer.id, at=when, opportunity_id=deal.id if deal else None,
@@ -73,6 +78,15 @@ async def check_in(ctx: Context, customer: Customer, here: Point | None = None, 
         deal.last_contact_at = when
         await ctx.update("opportunity", deal, last_contact_at=when.isoformat())
     return _reply(ctx, customer, deal, when, distance)
+
+
+async def _just_checked_in(ctx: Context, customer_id: int, when: datetime) -> Visit | None:
+    """The rep's check-in at this customer within `[visits] repeat_minutes` before `when` (a double tap)."""
+    window = ctx.settings.visits.repeat_minutes
+    if not window:
+        return None
+    recent = await visits(ctx).by_rep(ctx.rep_id, when - timedelta(minutes=window), when + timedelta(seconds=1))
+    return next((v for v in reversed(recent) if v.customer_id == customer_id), None)
 
 
 def _reply(ctx: Context, customer: Customer, deal: Opportunity | None, when: datetime, distance: str) -> Reply:

@@ -53,6 +53,13 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         found: int | None = (await self.session.execute(stmt.with_for_update())).scalar_one_or_none()
         return found
 
+    async def open_deals(self, customer_id: int, owner_id: int, limit: int = 5) -> tuple[int, list[int]]:
+        """How many open deals on the customer `owner_id` owns, and the first `limit` of their ids."""
+        where = (D.c.customer_id == customer_id, D.c.owner_id == owner_id, D.c.stage.in_(OPEN))
+        count = int((await self.session.execute(select(func.count()).select_from(D).where(*where))).scalar_one())
+        ids = (await self.session.execute(select(D.c.id).where(*where).order_by(D.c.id).limit(limit))).scalars()
+        return count, [int(i) for i in ids]
+
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
         customers, leads = _pool_customers(where), _pool_leads(where)
         n_customers = int((await self.session.execute(
@@ -62,7 +69,8 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         if offset < n_customers:
             last = select(func.max(F.c.at)).where(F.c.customer_id == C.c.id).scalar_subquery().label("last")
             page = customers.add_columns(last).order_by(C.c.id).offset(offset).limit(limit)
-            entries += [PoolEntry(f"C{r.id}", r.name, r.region, r.industry, r.pool_team_id, r.last)
+            entries += [PoolEntry(f"C{r.id}", r.name, r.region, r.industry, r.pool_team_id, r.last,
+                                  bool(r.protected), tuple(r.tags or ()))
                         for r in await self.session.execute(page)]
         if len(entries) < limit and n_leads:
             start = max(0, offset - n_customers)
@@ -84,25 +92,29 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         for r in rows:
             if r.since is None:
                 continue
-            n_open, last_closed, last_won = deals.get(r.id, (0, None, None))
+            n_open, last_closed, last_won, n_owners = deals.get(r.id, (0, None, None, 0))
             holdings.append(Holding(
                 r.id, r.owner_id, r.since, last_followup=followed.get(r.id), last_open_deal=last_closed,
                 has_open_deal=n_open > 0, won_since_claim=last_won is not None and last_won >= r.since,
-                protected=bool(r.protected) or r.id in signed))
+                protected=bool(r.protected) or r.id in signed, owner_open_deals=n_owners))
             tags[r.id] = list(r.tags or [])
         return HeldPage(holdings, tags, ids[-1])
 
-    async def _facts(self, ids: list[int]) -> tuple[dict[int, datetime], dict[int, tuple[int, Any, Any]], set[int]]:
-        """Per customer of `ids`: last follow-up; (open deals, last close, last win); those with a signed contract."""
+    async def _facts(self, ids: list[int]) -> tuple[dict[int, datetime], dict[int, tuple[int, Any, Any, int]],
+                                                    set[int]]:
+        """Per customer of `ids`: last follow-up; (open deals, last close, last win, open deals its owner owns);
+        those with a signed contract."""
         followed = {r[0]: r[1] for r in await self.session.execute(
             select(F.c.customer_id, func.max(F.c.at)).where(F.c.customer_id.in_(ids)).group_by(F.c.customer_id))}
         is_open = D.c.stage.in_(OPEN)
         deal_rows = await self.session.execute(
             select(D.c.customer_id, func.sum(case((is_open, 1), else_=0)),
                    func.max(case((is_open, None), else_=D.c.closed_at)),
-                   func.max(case((D.c.stage == Stage.WON.value, D.c.closed_at), else_=None)))
+                   func.max(case((D.c.stage == Stage.WON.value, D.c.closed_at), else_=None)),
+                   func.sum(case((and_(is_open, D.c.owner_id == C.c.owner_id), 1), else_=0)))
+            .select_from(D.join(C, C.c.id == D.c.customer_id))
             .where(D.c.customer_id.in_(ids)).group_by(D.c.customer_id))
-        deals = {r[0]: (int(r[1] or 0), r[2], r[3]) for r in deal_rows}
+        deals = {r[0]: (int(r[1] or 0), r[2], r[3], int(r[4] or 0)) for r in deal_rows}
         signed = set((await self.session.execute(
             select(D.c.customer_id).distinct().select_from(K.join(D, K.c.opportunity_id == D.c.id))
             .where(D.c.customer_id.in_(ids), K.c.signed_on.is_not(None), counts_as_signed(K)))).scalars())
@@ -200,7 +212,8 @@ def _pool_customers(where: PoolFilter) -> Select[Any]:
         conditions.append(C.c.industry == where.industry)
     if where.idle_since is not None:
         conditions.append(~exists().where(F.c.customer_id == C.c.id, F.c.at >= where.idle_since))
-    return select(C.c.id, C.c.name, C.c.region, C.c.industry, C.c.pool_team_id).where(*conditions)
+    return select(C.c.id, C.c.name, C.c.region, C.c.industry, C.c.pool_team_id, C.c.protected,
+                  C.c.tags).where(*conditions)
 
 
 def _pool_leads(where: PoolFilter) -> Select[Any]:

@@ -51,6 +51,13 @@ def test_protected_customers_are_never_reclaimed() -> None:
     assert judge(key_account, RULES, day(5000)) == (Verdict.KEEP, None)
 
 
+def test_a_customer_whose_owner_works_an_open_deal_on_it_is_never_reclaimed() -> None:
+    working = Holding(1, 7, CLAIMED, has_open_deal=True, owner_open_deals=2)
+    assert deadline(working, RULES) is None and judge(working, RULES, day(5000)) == (Verdict.KEEP, None)
+    others = Holding(1, 7, CLAIMED, has_open_deal=True)  # only a colleague's deal on it: the rules apply
+    assert judge(others, RULES, day(40))[0] is Verdict.RECLAIM
+
+
 def test_claims_are_limited_per_day_and_cool_down_after_being_taken_back() -> None:
     assert may_claim(1, None, RULES, day(0)) is None
     limit = may_claim(2, None, RULES, day(0))

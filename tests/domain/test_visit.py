@@ -51,6 +51,24 @@ def test_an_address_may_end_with_latitude_and_longitude() -> None:
         parse_place("上海 95.1,121.4")
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("合肥市 317.2,121.4", "纬度要在 -90 到 90 之间，例如 31.2304,121.4737"),  # the whole token, not 17.2
+    ("合肥市 -91,121.4", "纬度要在 -90 到 90 之间"),
+    ("合肥市 31.8,181", "经度要在 -180 到 180 之间"),
+    ("合肥市 31.8,-1210.5", "经度要在 -180 到 180 之间"),
+])
+def test_coordinates_are_a_whole_token_and_out_of_range_ones_are_refused(text: str, said: str) -> None:
+    with pytest.raises(CoordinatesOutOfRange) as refused:
+        parse_place(text)
+    assert said in refused.value.message("zh")
+    assert "must be between" in refused.value.message("en")
+
+
+def test_numbers_glued_to_the_address_are_not_coordinates() -> None:
+    assert parse_place("合肥市317.2,121.4") == Place("合肥市317.2,121.4", None)
+    assert parse_place("合肥市 31.82,117.22") == Place("合肥市", Point(31.82, 117.22))
+
+
 def test_nearest_keeps_those_within_the_radius_nearest_first() -> None:
     candidates = [(1, Point(31.2394, 121.4737)), (2, Point(31.2314, 121.4737)), (3, Point(31.2324, 121.4737)),
                   (4, Point(39.9, 116.4))]

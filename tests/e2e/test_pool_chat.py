@@ -138,4 +138,66 @@ async def test_sentences_that_open_with_a_pool_or_approval_word_are_not_commands
         assert "找不到客户" not in reply, (sentence, reply)  # not the pool command reading the rest as a name
     after = await state(pool)
     assert after["customers"] == before["customers"] and after["events"] == before["events"]
-    assert "已放弃 C3" in await pool.say("放弃 C3")  # the command, standing alone, still works
+    await pool.say("新客户 宁波海天机械有限公司 区域 华东")  # C4 (a free-text line may have opened a deal on C3)
+    assert "已放弃 C4" in await pool.say("放弃 C4")  # the command, standing alone, still works
+
+
+async def deal_owners(console: Console) -> dict[int, int | None]:
+    async with console.app.uow_factory() as uow:
+        return {d.id: d.owner_id for d in await uow.opportunities.list() if d.id is not None}
+
+
+async def test_a_customer_with_open_deals_of_the_owner_is_not_released(pool: Console) -> None:
+    """The customer's owner and its deals' owner never part: 放弃 is refused while the owner has open deals on
+    it, naming them and what to do; once they are handed over or closed, the customer goes back."""
+    for name in ("MES", "ERP", "WMS"):
+        await pool.say(f"新商机 远景 {name} 50万")
+    before, owners = await state(pool), await deal_owners(pool)
+    reply = await pool.say("放弃 远景")
+    assert ("C3 上还有你负责的 3 个进行中的商机（#1、#2、#3）：先转给同事（转给 #1 李娜）或关闭，再放弃客户"
+            in reply), reply
+    assert "3 个进行中的商机" in await pool.say("release C3")
+    assert await state(pool) == before and await deal_owners(pool) == owners
+    assert "李娜" in await pool.say("转给 #1 李娜")
+    await pool.say("输单 #2 价格")
+    assert "上还有你负责的 1 个进行中的商机（#3）" in await pool.say("放弃 C3")
+    await pool.say("输单 #3 价格")
+    assert "已放弃 C3" in await pool.say("放弃 C3")
+    after = await state(pool)
+    assert after["customers"][3] == (None, False, 1) and after["events"][-1] == ("release", 3, None, ZHANG)
+    assert (await deal_owners(pool))[1] == LI  # 李娜's deal stays hers: it was never the releaser's to give up
+
+
+async def test_a_page_past_the_last_says_how_many_pages_there_are(pool: Console) -> None:
+    assert "公海共 2 个，只有 1 页，没有第 2 页" in await pool.say("公海 第2页", as_user="lina")
+    assert "公海（2）" in await pool.say("公海 第1页", as_user="lina")
+    assert "没有符合条件的客户或线索" in await pool.say("公海 地区 华南 第2页", as_user="lina")  # truly empty
+
+
+async def test_a_manager_of_the_pools_team_claims_a_protected_customer(pool: Console) -> None:
+    await pool.say("新客户 宁波海天机械有限公司 区域 华东 标签 重点客户")  # C4: protected by its tag
+    await pool.say("放弃 C4")
+    assert "已设为受保护客户" in await pool.say("保护 C1", as_user="wang")
+    listed = await pool.say("公海", as_user="lina")
+    assert "C1 杭州明途信息技术有限公司（受保护） · 华东" in listed and "C4 宁波海天机械有限公司（受保护）" in listed
+    assert "C2 上海华信软件有限公司 · 华东" in listed and "领取：领取 C2" in listed
+    before = await state(pool)
+    for ref in ("C1", "C4"):
+        assert "只有公海所在团队的经理或管理员可以领取" in await pool.say(f"领取 {ref}", as_user="lina")
+    assert await state(pool) == before
+    assert "已领取 C1 杭州明途信息技术有限公司" in await pool.say("领取 C1", as_user="wang")
+    assert "已领取 C4" in await pool.say("领取 C4", as_user="wang")
+    after = await state(pool)
+    assert after["customers"][1] == (WANG, True, 1) and after["customers"][4][0] == WANG
+    assert after["events"][-2:] == [("claim", 1, None, WANG), ("claim", 4, None, WANG)]
+
+
+async def test_protect_asks_for_a_customer_and_a_released_lead_is_named(pool: Console) -> None:
+    asked = await pool.say("保护", as_user="wang")
+    assert "请写客户（如 C12 或客户名）" in asked and "线索" not in asked
+    await pool.say("新线索 成都天府软件有限公司 区域 西南")
+    assert "已放弃 L1 成都天府软件有限公司，它回到了公海。" in await pool.say("放弃 L1")
+    assert "L1 成都天府软件有限公司 已经在公海里了，没有更改" in await pool.say("放弃 L1")
+    assert (await state(pool))["leads"] == {1: (None, "new")}
+    usage = await pool.say("help pool", as_user="chen")  # the example region is one regions are stored as
+    assert "pool [region 华东] [industry 制造]" in usage and "East" not in usage

@@ -120,8 +120,29 @@ async def test_a_follow_up_moves_the_deadline(console: Console) -> None:
     await console.say("新商机 明途 MES 80万")
     console.clock.now = NOW + 20 * DAY
     await console.say("跟进 #1 电话沟通了需求")
+    await console.say("输单 #1 价格")  # no open deal of his left: the rules apply again
     assert (await scan(console, 30.1)).warned == []
     assert (await scan(console, 47.1)).warned == ["C1"]  # 20 + 30 - 3
+
+
+async def test_a_customer_whose_owner_has_an_open_deal_is_never_warned_nor_reclaimed(console: Console) -> None:
+    """Its owner's open deal keeps the customer with him however long nobody followed up (a neglected deal is a
+    risk warning's matter): no warning, no reclaim, the deal and the customer keep one owner. A colleague's open
+    deal on it does not: the rules apply to the owner's holding as before."""
+    await console.say("新商机 明途 MES 80万")
+    await console.say("新客户 上海华信软件有限公司 区域 华东")  # C2: 张伟's, only 李娜 has a deal on it
+    await console.say("新商机 华信 ERP 30万", as_user="lina")
+    result = await scan(console, 200)
+    assert result.warned == ["C2"] and result.reclaimed == []
+    assert (await scan(console, 204)).reclaimed == ["C2"]
+    after = await stored(console)
+    assert after["customers"] == {1: (ZHANG, None), 2: (None, 1)}
+    assert [e[:3] for e in after["events"]] == [("warn", 2, ZHANG), ("reclaim", 2, ZHANG)]
+    assert "不会被收回公海（你在它上面有进行中的商机）" in await console.say("保留 C1", as_user="zhangwei")
+    async with console.app.uow_factory() as uow:
+        assert (await uow.opportunities.get(1)).owner_id == ZHANG
+    await console.say("输单 #1 价格", as_user="zhangwei")  # closed: the rules count again (no open deal, 90 days)
+    assert (await scan(console, 288)).warned == ["C1"]
 
 
 async def test_release_from_the_warning_and_a_replayed_tap_change_nothing_more(console: Console) -> None:
@@ -161,5 +182,5 @@ async def test_a_scan_left_by_a_dead_process_is_taken_over_after_its_lease(conso
     assert taken is not None and taken.scanned == 1
     async with uows(console)() as uow:
         held = await uow.settings.get(f"pool_scan:{NOW.date().isoformat()}")
-    assert held["done"] is True
+    assert held is not None and held["done"] is True
     assert await scan_pool(uows(console), NOW + timedelta(hours=6), settings, RULES) is None

@@ -121,7 +121,8 @@ async def test_check_in_without_a_customer_match_stores_nothing(console_with_dea
     before = await counts(console)
     out = await console.say("签到 不存在的公司")
     assert "没有找到客户「不存在的公司」，没有签到。请写：签到 客户名" in out
-    assert "没有找到客户" in await console.say("签到")
+    assert "请写客户名，例如：签到 明途" in await console.say("签到")
+    assert "No customer 'C99' found" in await console.say("check in C99", as_user="chen")
     chen = await console.say("check in Nowhere Ltd", as_user="chen")
     assert "No customer 'Nowhere Ltd' found; nothing was checked in. Write: check in <customer>" in chen
     assert await counts(console) == before
@@ -130,7 +131,7 @@ async def test_check_in_without_a_customer_match_stores_nothing(console_with_dea
 async def test_bad_addresses_change_nothing(console_with_deal: Console) -> None:
     console = console_with_deal
     before = await counts(console)
-    assert "坐标无效" in await console.say("客户地址 明途 上海 95.1,121.4")
+    assert "坐标无效：纬度要在 -90 到 90 之间" in await console.say("客户地址 明途 上海 95.1,121.4")
     assert "请写客户和地址" in await console.say("客户地址 明途")
     assert "地址无效：太长（201 字）" in await console.say("客户地址 明途 " + "路" * 201)
     assert "没有找到客户「不存在」，地址没有保存" in await console.say(f"客户地址 不存在 上海 {MINGTU}")
@@ -139,6 +140,23 @@ async def test_bad_addresses_change_nothing(console_with_deal: Console) -> None:
         customer = await uow.customers.get(1)
     assert (customer.address, customer.latitude) == ("", None)
     assert await counts(console) == before
+
+
+async def test_coordinates_are_a_whole_token_and_quotes_are_not_stored(console_with_deal: Console) -> None:
+    console = console_with_deal
+    before = await counts(console)
+    out = await console.say("客户地址 明途 合肥市 317.2,121.4")
+    assert "纬度要在 -90 到 90 之间，例如 31.2304,121.4737" in out
+    assert "经度要在 -180 到 180 之间" in await console.say("客户地址 明途 合肥市 31.8,190")
+    async with console.app.uow_factory() as uow:
+        customer = await uow.customers.get(1)
+    assert (customer.address, customer.latitude, customer.longitude) == ("", None, None)
+    assert await counts(console) == before  # no audit row either
+    assert "已设置 明途 的地址：100 Century Ave 31.230400" in await console.say(
+        f'客户地址 明途 "100 Century Ave" {MINGTU}')
+    async with console.app.uow_factory() as uow:
+        customer = await uow.customers.get(1)
+    assert (customer.address, customer.latitude, customer.longitude) == ("100 Century Ave", 31.2304, 121.4737)
 
 
 async def test_check_in_on_a_customer_without_a_deal_of_mine_is_on_the_customer(console_with_deal: Console) -> None:
@@ -200,6 +218,7 @@ async def test_a_waiting_location_survives_other_messages_and_cancel_drops_it(co
     assert (visit.latitude, visit.label) == (30.1, "第二处")
     await share(console, 30.2, 120.2)
     assert "已取消，这次位置没有签到" in await console.say("取消")
+    console.clock.now += timedelta(minutes=11)  # past the double-tap window
     assert "未附位置" in await console.say("签到 明途")  # nothing waits any more
     assert len(await visits(console)) == 2
 
@@ -214,3 +233,39 @@ async def test_only_the_reps_own_customers_are_near_and_a_manager_may_place_them
     assert "Which customer?" in await share(console, 31.2306, 121.4737, user="chen")  # none of 陈晨's has an address
     [visit] = await visits(console)
     assert (visit.customer_id, visit.distance_m) == (1, 22)
+
+
+async def test_a_customer_number_checks_in_like_its_name(console_with_deal: Console) -> None:
+    console = console_with_deal
+    assert "已签到：明途 10:00，未附位置，记在 #1 MES。" in await console.say("签到 C1")
+    [visit] = await visits(console)
+    assert (visit.customer_id, visit.opportunity_id) == (1, 1)
+
+
+async def test_a_double_tap_within_ten_minutes_stores_nothing(console_with_deal: Console) -> None:
+    console = console_with_deal
+    console.clock.now += timedelta(minutes=32)
+    assert "已签到：明途 10:32" in await console.say("签到 明途")
+    once = await counts(console)
+    console.clock.now += timedelta(seconds=5)
+    assert "已在 10:32 签到过 明途，这次没有重复记录" in await console.say("签到 明途")
+    console.clock.now += timedelta(minutes=5)
+    assert "在哪个客户？" in await share(console, 30.0, 120.0)  # a location, then the name: the same rule
+    assert "已在 10:32 签到过 明途" in await console.say("明途")
+    assert await counts(console) == once  # no visit, no follow-up, no audit row
+    assert "已签到：明途" in await console.say("签到 明途", as_user="lina")  # another rep's is her own
+    console.clock.now += timedelta(minutes=6)  # 11 minutes after the first: a visit again
+    assert "已签到：明途 10:43" in await console.say("签到 明途", as_user="zhangwei")
+    assert [(v.rep_id, v.at) for v in await visits(console)] == [
+        (2, NOW + timedelta(minutes=32)), (3, NOW + timedelta(minutes=37, seconds=5)), (2, console.clock.now)]
+
+
+async def test_the_double_tap_window_comes_from_the_config(db_url: str) -> None:
+    console = await start_console(db_url, "zhangwei", NOW, visits={"repeat_minutes": 0})
+    try:
+        await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+        assert "已签到" in await console.say("签到 明途")
+        assert "已签到" in await console.say("签到 明途")
+        assert len(await visits(console)) == 2
+    finally:
+        await console.app.close()

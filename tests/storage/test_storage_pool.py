@@ -80,7 +80,8 @@ async def test_held_pages_carry_the_rule_facts(uow_factory: Factory, parents: Pa
         assert (await uow.pool.held_page(second.last_id, 2)).last_id == 0
     assert first.holdings[0] == Holding(won.id, rep, claimed, last_followup=now - 3 * DAY,
                                         last_open_deal=now - 5 * DAY, has_open_deal=False, won_since_claim=True)
-    assert first.holdings[1] == Holding(signed.id, rep, claimed, has_open_deal=True, protected=True)  # the contract
+    assert first.holdings[1] == Holding(signed.id, rep, claimed, has_open_deal=True, protected=True,
+                                        owner_open_deals=1)  # the contract; his open deal
     assert second.holdings[0].protected
 
 
@@ -175,7 +176,8 @@ async def test_a_second_claim_at_the_same_time_sees_the_first(uow_factory: Facto
 
         async def second() -> int | None:
             async with uow_factory() as other:
-                return await other.pool.owner_now(customer_id=parents.customer_id)
+                found: int | None = await other.pool.owner_now(customer_id=parents.customer_id)
+                return found
 
         racing = asyncio.create_task(second())
         await asyncio.sleep(0.2)
