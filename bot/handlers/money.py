@@ -127,7 +127,7 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
         what = Text(f"{approval_flow.deal_label(opp)} 合同 {contract.number} {money(amount, 'zh')}",
                     f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
-        card.line(approval_flow.submitted(ctx, request, approver))
+        card.line(approval_flow.submitted(ctx, request, approver, approval_flow.CONTRACT_HELD))
     return card.build()
 
 

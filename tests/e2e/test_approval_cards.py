@@ -49,6 +49,15 @@ async def test_undoing_the_quote_withdraws_its_request(approvals_console: Consol
     assert await remind(console, timedelta(hours=25)) == 0
 
 
+async def test_help_has_an_approvals_section(approvals_console: Console) -> None:
+    out = await approvals_console.say("帮助")
+    section = out.split("审批\n", 1)[1].split("\n\n", 1)[0]
+    assert all(word in section for word in ("审批 同意 A12", "同意 A12", "驳回 A12", "待审批"))
+    money = out.split("报价与回款\n", 1)[1].split("\n\n", 1)[0]
+    assert "发报价 #12" in money
+    assert not any(f"\n{word} " in f"\n{money}" for word in ("审批", "同意", "驳回", "待审批"))
+
+
 @pytest.fixture
 async def wecom_manager(db_url: str) -> AsyncIterator[Console]:
     """王经理 reachable on WeCom (a channel with buttons) as well as the console."""
@@ -68,6 +77,6 @@ async def test_the_card_has_buttons_whose_keys_are_the_commands(wecom_manager: C
     assert extra["buttons"] == [{"text": "同意", "key": "审批 同意 A1"}, {"text": "驳回", "key": "审批 驳回 A1"}]
     assert "驳回 A1 需要写明原因" in await console.say(extra["buttons"][1]["key"], as_user="wang")
     assert "A1 已同意" in await console.say(extra["buttons"][0]["key"], as_user="wang")  # the question is closed
-    assert "已经由 王经理" in await console.say(extra["buttons"][0]["key"], as_user="wang")  # a replayed tap
+    assert "A1 已由 王经理 于" in await console.say(extra["buttons"][0]["key"], as_user="wang")  # a replayed tap
     assert [r.status for r in await requests(console)] == [ApprovalStatus.APPROVED]
     assert "找不到审批 A1" in await console.say(extra["buttons"][1]["key"], as_user="lina")

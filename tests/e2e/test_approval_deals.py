@@ -37,6 +37,7 @@ async def test_a_big_contract_is_not_signed_until_approved(approvals_console: Co
         [contract] = await uow.contracts.for_opportunity(1)
     assert contract.approval is ApprovalState.PENDING
     assert await signed(console) is False
+    assert "审批通过前不计为已签约" in out and "不能发给客户" not in out
     assert "HT-001 120万 · 待审批" in await console.say("回款明细 #1")
     assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
     assert await signed(console) is True
@@ -121,5 +122,6 @@ async def test_the_lists_show_what_waits_for_whom(approvals_console: Console) ->
     assert "我提交的、等待审批（2）" in mine and "A1 报价折扣：#1 MES 报价 v1 60万 · 等待 王经理" in mine
     theirs = await console.say("待审批", as_user="wang")
     assert "待我审批（2）" in theirs and "A2 张伟 提交的合同金额审批" in theirs and "我提交的" not in theirs
+    assert "同意：审批 同意 A1 · 驳回：审批 驳回 A1 原因" in theirs  # a real id of the list
     assert "待我审批（2）" in await console.say("approvals", as_user="admin")
     assert "没有待审批的事项" in await console.say("待审批", as_user="lina")

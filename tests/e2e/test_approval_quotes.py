@@ -42,8 +42,8 @@ async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_c
     assert "待审批" not in await console.say("报价历史 #1")
     assert [a[2] for a in await audit(console)] == ["create", "update"]
     again = await console.say("审批 同意 A1", as_user="wang")  # a double tap
-    assert "A1 已经由 王经理" in again and "已同意，这次没有改动" in again
-    assert "已经由 王经理" in await console.say("驳回 A1 太便宜", as_user="wang")  # the other button, replayed
+    assert "A1 已由 王经理 于 2026年11月24日(今天 周二) 10:00 同意，这次没有改动。" in again
+    assert "A1 已由 王经理" in await console.say("驳回 A1 太便宜", as_user="wang")  # the other button, replayed
     assert [a[2] for a in await audit(console)] == ["create", "update"]
     assert (await requests(console))[0].status is ApprovalStatus.APPROVED
 
@@ -61,7 +61,7 @@ async def test_a_low_margin_is_rejected_with_the_reason_asked_for(approvals_cons
     assert (request.kind, request.status, request.reason) == (ApprovalKind.MARGIN, ApprovalStatus.REJECTED,
                                                                "毛利太低，成本要再核")
     assert await quote_state(console) == [(1, ApprovalState.REJECTED)]
-    assert "已经由 王经理" in await console.say("同意 A1", as_user="wang")
+    assert "已由 王经理" in await console.say("同意 A1", as_user="wang")
     assert (await requests(console))[0].status is ApprovalStatus.REJECTED
 
 
@@ -70,13 +70,19 @@ async def test_no_one_else_may_decide_and_nothing_changes(approvals_console: Con
     await console.say("报价 #1 60万 原价 80万")
     assert "找不到审批 A1" in await console.say("审批 同意 A1", as_user="lina")  # a colleague: it does not exist
     assert "No approval A1 found" in await console.say("approve A1", as_user="chen")  # another team's rep
-    assert "A1 等待 王经理 审批，你不能替他决定" in await console.say("同意 A1", as_user="zhangwei")  # the requester
+    assert "A1 等待 王经理 审批，只有 王经理 或管理员可以决定" in await console.say("同意 A1", as_user="zhangwei")
     assert "找不到审批 A9" in await console.say("同意 A9", as_user="wang")
     [request] = await requests(console)
     assert request.status is ApprovalStatus.PENDING and len(await audit(console)) == 1
     assert await quote_state(console) == [(1, ApprovalState.PENDING)]
     out = await console.say("驳回 A1 价格不合规", as_user="admin")  # an admin may decide any request
     assert "A1 已驳回" in out and (await requests(console))[0].decided_by == 5
+    sent = len(await outbox(console))
+    out = await console.say("reject A1 no", as_user="zhangwei")  # the requester, once decided: the decision
+    assert "A1 已由 管理员 于 2026年11月24日(今天 周二) 10:00 驳回，原因：价格不合规，这次没有改动" in out
+    assert "找不到审批 A1" in await console.say("驳回 A1 不行", as_user="lina")  # still nothing to a colleague
+    assert len(await audit(console)) == 2
+    assert [r[0] for r in (await outbox(console))[sent:]] == ["zhangwei", "lina"]  # only the two replies
 
 
 async def test_a_quote_within_the_rules_or_by_an_admin_needs_no_approval(approvals_console: Console) -> None:
