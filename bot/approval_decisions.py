@@ -115,6 +115,20 @@ async def _mark_subject(ctx: Context, request: ApprovalRequest) -> None:
     ctx.remember(entity, subject)
     before, subject.approval = subject.approval.value, state_after(request)
     await ctx.update(entity, subject, approval=[before, subject.approval.value])
+    if entity == "quote" and request.status is ApprovalStatus.APPROVED:
+        await _apply_quote(ctx, request)
+
+
+async def _apply_quote(ctx: Context, request: ApprovalRequest) -> None:
+    """An approved quote sets the deal amount, as an unheld one does at once; not when a later version
+    has been quoted since (the deal already carries that one)."""
+    quotes = list(await ctx.uow.quotes.for_opportunity(request.opportunity_id))
+    deal = await ctx.uow.opportunities.find(request.opportunity_id)
+    if deal is None or not quotes or quotes[-1].id != request.subject_id:
+        return
+    ctx.remember("opportunity", deal)
+    deal.amount, deal.updated_at = quotes[-1].amount, ctx.now
+    await ctx.update("opportunity", deal, amount=str(deal.amount.amount))
 
 
 async def _transfer(ctx: Context, request: ApprovalRequest) -> bool:

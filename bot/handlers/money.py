@@ -65,8 +65,9 @@ async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, l
     quote.approval = ApprovalState.PENDING if approver is not None else ApprovalState.NONE
     quote = await ctx.uow.quotes.add(quote)
     await ctx.audit("quote", quote.id, "create", version=quote.version)
-    opp.amount, opp.updated_at = amount, ctx.now
-    await ctx.update("opportunity", opp)
+    if approver is None:  # a held quote changes the deal amount only once approved (bot.approval_decisions)
+        opp.amount, opp.updated_at = amount, ctx.now
+        await ctx.update("opportunity", opp)
     card = CardBuilder(ctx.t(f"#{opp.id} 报价 v{quote.version}", f"#{opp.id} quote v{quote.version}"), ctx.locale)
     card.add("金额", "Amount", money(amount, ctx.locale)).add("说明", "Note", quote.note)
     if existing:

@@ -5,6 +5,7 @@ handed to another team stays with its owner until approved; undo takes a decisio
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import cast
 
 from domain.approval_state import ApprovalState
@@ -23,6 +24,12 @@ async def signed(console: Console) -> bool:
     return facts.has_contract
 
 
+async def deal_state(console: Console) -> tuple[Decimal | None, str]:
+    async with console.app.uow_factory() as uow:
+        deal = await uow.opportunities.get(1)
+        return (deal.amount.amount if deal.amount else None), deal.stage.value
+
+
 async def owner(console: Console) -> tuple[int | None, int | None]:
     async with console.app.uow_factory() as uow:
         deal = await uow.opportunities.get(1)
@@ -38,9 +45,11 @@ async def test_a_big_contract_is_not_signed_until_approved(approvals_console: Co
     assert contract.approval is ApprovalState.PENDING
     assert await signed(console) is False
     assert "审批通过前不计为已签约" in out and "不能发给客户" not in out
+    assert await deal_state(console) == (Decimal(800000), "initial_contact")  # a held contract changes no deal
     assert "HT-001 120万 · 待审批" in await console.say("回款明细 #1")
     assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
     assert await signed(console) is True
+    assert await deal_state(console) == (Decimal(800000), "initial_contact")
     assert "HT-001 120万 · 11月24日签订" in await console.say("回款明细 #1", as_user="zhangwei")
     async with console.app.uow_factory() as uow:
         assert (await uow.contracts.get(contract.id or 0)).approval is ApprovalState.APPROVED

@@ -4,6 +4,8 @@ request never changes again; someone else's decision changes nothing; a pending 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.mail.identity import MailIdentity, store_identity
 from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalKind, ApprovalStatus
@@ -15,6 +17,12 @@ from tests.e2e.harness import Console
 async def quote_state(console: Console) -> list[tuple[int, ApprovalState]]:
     async with console.app.uow_factory() as uow:
         return [(q.version, q.approval) for q in await uow.quotes.for_opportunity(1)]
+
+
+async def deal_amount(console: Console) -> Decimal | None:
+    async with console.app.uow_factory() as uow:
+        deal = await uow.opportunities.get(1)
+        return deal.amount.amount if deal.amount else None
 
 
 async def mails(console: Console) -> list[tuple[str, str, dict[str, object]]]:
@@ -32,6 +40,7 @@ async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_c
         ApprovalKind.DISCOUNT, ApprovalStatus.PENDING, 1, 1)
     assert await quote_state(console) == [(1, ApprovalState.PENDING)]
     assert "v1 60万 2026年11月24日(今天 周二) 含三年运维 · 待审批" in await console.say("报价历史 #1")
+    assert await deal_amount(console) == Decimal(800000)  # held: the deal keeps its amount
     [(recipient, _, extra)] = await outbox(console, "approval:")
     assert recipient == "wang" and extra["card"] == "A1" and "buttons" not in extra
     out = await console.say("审批 同意 A1", as_user="wang")
@@ -39,6 +48,7 @@ async def test_a_deep_discount_waits_for_the_manager_who_approves_it(approvals_c
     [request] = await requests(console)
     assert (request.status, request.reason, request.decided_by) == (ApprovalStatus.APPROVED, "", 1)
     assert await quote_state(console) == [(1, ApprovalState.APPROVED)]
+    assert await deal_amount(console) == Decimal(600000)  # approved: the quote sets the deal amount
     assert "待审批" not in await console.say("报价历史 #1")
     assert [a[2] for a in await audit(console)] == ["create", "update"]
     again = await console.say("审批 同意 A1", as_user="wang")  # a double tap
@@ -61,6 +71,7 @@ async def test_a_low_margin_is_rejected_with_the_reason_asked_for(approvals_cons
     assert (request.kind, request.status, request.reason) == (ApprovalKind.MARGIN, ApprovalStatus.REJECTED,
                                                                "毛利太低，成本要再核")
     assert await quote_state(console) == [(1, ApprovalState.REJECTED)]
+    assert await deal_amount(console) == Decimal(800000)  # rejected: the amount is as it was
     assert "已由 王经理" in await console.say("同意 A1", as_user="wang")
     assert (await requests(console))[0].status is ApprovalStatus.REJECTED
 
