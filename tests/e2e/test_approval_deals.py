@@ -115,10 +115,17 @@ async def test_undo_takes_a_decision_back(approvals_console: Console) -> None:
     await console.say("转给 #1 陈晨")
     await console.say("同意 A1", as_user="wang")
     assert await owner(console) == (4, 2)
-    assert "已撤销" in await console.say("撤销", as_user="wang")
+    out = await console.say("撤销", as_user="wang")
+    assert out.startswith("已撤销对 A1 的同意：#1 MES 转给 陈晨，重新等待审批。")
     assert await owner(console) == (2, 1)
     [request] = await requests(console)
     assert (request.status, request.decided_by) == (ApprovalStatus.PENDING, None)
+    told = [(r, t) for r, t, _ in await outbox(console) if "撤回了" in t or "withdrew" in t]
+    assert told == [("zhangwei", "↩️ 王经理 撤回了对审批 A1 的同意：#1 MES 转给 陈晨；A1 重新等待审批，"
+                                 "商机 #1 仍由 张伟 负责。"),
+                    ("chen", "↩️ 王经理 withdrew the approval of A1: #1 MES to 陈晨; A1 waits for a decision again; "
+                             "deal #1 stays with 张伟.")]
+    assert "No deal #1 found" in await console.say("followup #1 call", as_user="chen")  # as told: not theirs
     assert "A1 已驳回" in await console.say("驳回 A1 先别转", as_user="wang")
 
 

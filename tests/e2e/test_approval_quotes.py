@@ -123,3 +123,23 @@ async def test_a_pending_quote_is_never_mailed(approvals_console: Console) -> No
     assert "报价 v1 已排队发送 · #1" in await console.say("发报价 #1", as_user="zhangwei")
     [mail] = await mails(console)
     assert mail[0] == "何总 <he@mingtu.com>" and "报价 v1：60万" in mail[1]
+
+
+async def test_undoing_a_decision_tells_the_requester_and_restores_the_amount(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    await console.say("同意 A1", as_user="wang")
+    assert await deal_amount(console) == Decimal(600000)
+    out = await console.say("撤销", as_user="wang")
+    assert "已撤销对 A1 的同意：#1 MES 报价 v1 60万，重新等待审批。" in out
+    [request] = await requests(console)
+    assert (request.status, request.decided_by) == (ApprovalStatus.PENDING, None)
+    assert await quote_state(console) == [(1, ApprovalState.PENDING)]
+    assert await deal_amount(console) == Decimal(800000)
+    told = [(r, t) for r, t, _ in await outbox(console) if "撤回了" in t]
+    assert told == [("zhangwei", "↩️ 王经理 撤回了对审批 A1 的同意：#1 MES 报价 v1 60万；A1 重新等待审批。")]
+    assert "A1 已驳回" in await console.say("驳回 A1 再谈谈", as_user="wang")
+    assert "已撤销对 A1 的驳回" in await console.say("撤销", as_user="wang")  # a rejection undone the same way
+    assert (await requests(console))[0].status is ApprovalStatus.PENDING
+    assert await deal_amount(console) == Decimal(800000)
+    assert [t for r, t, _ in await outbox(console) if "撤回了" in t][-1].startswith("↩️ 王经理 撤回了对审批 A1 的驳回")
