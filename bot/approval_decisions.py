@@ -26,10 +26,13 @@ CANCEL = frozenset({"取消", "算了", "cancel"})
 
 
 async def visible_request(ctx: Context, ref: int) -> ApprovalRequest:
-    """The request, if this person may decide it; NotFound (or NotYourApproval for the requester) else."""
+    """The request, if this person may decide it, or see it once decided (the requester); NotFound for
+    anyone who may not see it; NotYourApproval for the requester while it waits."""
     request = await ctx.uow.approvals.find(ref)
-    if request is None:
+    if request is None or permissions.approval_right(ctx.rep, request) is None:
         raise NotFound("审批", f"A{ref}", "approval")
+    if request.status is not ApprovalStatus.PENDING:
+        return request  # its decision is said to anyone who may see it
     approver = ctx.directory.rep(request.approver_id)
     permissions.require_decide(ctx.rep, request, approver.name if approver else "?")
     return request
@@ -61,11 +64,13 @@ def decided_already(ctx: Context, request: ApprovalRequest) -> Reply:
     """A second tap, a replayed button: what was decided, by whom and when; nothing changed."""
     label = Text(*STATUS_LABELS[request.status])
     who = ctx.directory.rep(request.decided_by)
-    by = f"{who.name} " if who else ""
+    name = who.name if who else "?"
     at = when(request.decided_at, ctx) if request.decided_at else ""
+    on, on_en = (f" 于 {at}", f" at {at}") if at else ("", "")
     reason = ctx.t(f"，原因：{request.reason}", f"; reason: {request.reason}") if request.reason else ""
-    return Reply.text(ctx.t(f"{request.ref} 已经由 {by}{at} {label.zh}{reason}，这次没有改动。",
-                            f"{request.ref} was already {label.en} by {by}{at}{reason}; nothing changed.")
+    verb = label.zh.removeprefix("已")
+    return Reply.text(ctx.t(f"{request.ref} 已由 {name}{on} {verb}{reason}，这次没有改动。",
+                            f"{request.ref} was already {label.en} by {name}{on_en}{reason}; nothing changed.")
                       ).settling(label)
 
 
@@ -110,6 +115,20 @@ async def _mark_subject(ctx: Context, request: ApprovalRequest) -> None:
     ctx.remember(entity, subject)
     before, subject.approval = subject.approval.value, state_after(request)
     await ctx.update(entity, subject, approval=[before, subject.approval.value])
+    if entity == "quote" and request.status is ApprovalStatus.APPROVED:
+        await _apply_quote(ctx, request)
+
+
+async def _apply_quote(ctx: Context, request: ApprovalRequest) -> None:
+    """An approved quote sets the deal amount, as an unheld one does at once; not when a later version
+    has been quoted since (the deal already carries that one)."""
+    quotes = list(await ctx.uow.quotes.for_opportunity(request.opportunity_id))
+    deal = await ctx.uow.opportunities.find(request.opportunity_id)
+    if deal is None or not quotes or quotes[-1].id != request.subject_id:
+        return
+    ctx.remember("opportunity", deal)
+    deal.amount, deal.updated_at = quotes[-1].amount, ctx.now
+    await ctx.update("opportunity", deal, amount=str(deal.amount.amount))
 
 
 async def _transfer(ctx: Context, request: ApprovalRequest) -> bool:

@@ -56,7 +56,9 @@ async def send_card(ctx: Context, request: ApprovalRequest, approver: Rep) -> No
                order=ctx.settings.channel_order)
 
 
-HELD = Text("审批通过前不能发给客户，也不计为已签约。", "Until approved it cannot be mailed nor counted as signed.")
+HELD = Text("审批通过前不能发给客户，也不改变商机金额。",
+            "Until approved it cannot be mailed and does not change the deal amount.")
+CONTRACT_HELD = Text("审批通过前不计为已签约。", "Until approved it does not count as signed.")
 
 
 def submitted(ctx: Context, request: ApprovalRequest, approver: Rep, after: Text = HELD) -> str:

@@ -37,6 +37,7 @@ SECTIONS: dict[str, Text] = {
     "leads": Text("线索", "Leads"),
     "deals": Text("商机", "Deals"),
     "money": Text("报价与回款", "Quotes and payments"),
+    "approvals": Text("审批", "Approvals"),
     "queries": Text("查询", "Queries"),
     "reminders": Text("提醒", "Reminders"),
     "general": Text("通用", "General"),

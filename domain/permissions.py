@@ -231,8 +231,8 @@ def can_place_customer(rep: Rep, owner_id: int | None, team_of: Mapping[int, int
 # Approvals (domain.approvals): the approver or an admin decides; the requester sees their own request;
 # to anyone else a request answers like one that does not exist.
 class NotYourApproval(PermissionDenied):
-    zh = "{ref} 等待 {approver} 审批，你不能替他决定。"
-    en = "{ref} is waiting for {approver} to decide; it is not yours to approve."
+    zh = "{ref} 等待 {approver} 审批，只有 {approver} 或管理员可以决定。"
+    en = "{ref} is waiting for {approver} to decide; only {approver} or an admin can decide it."
 
     def __init__(self, ref: str, approver: str) -> None:
         DomainError.__init__(self, ref=ref, approver=approver)

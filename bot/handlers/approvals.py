@@ -31,7 +31,7 @@ def request_ref(args: Args) -> int:
     raise args.fail("缺少审批号（如 A12）", "missing the approval number (like A12)")
 
 
-@command("审批", "approval", section="money",
+@command("审批", "approval", section="approvals",
          help_zh="同意或驳回一项审批（驳回须写原因）",
          help_en="Approve or reject a request (a rejection needs a reason)",
          usage_zh="审批 同意 A12 / 审批 驳回 A12 原因", usage_en="approval approve A12 / approval reject A12 <reason>")
@@ -44,14 +44,14 @@ async def decide(ctx: Context, args: Args) -> Reply:
     return await approval_decisions.decide_request(ctx, ref, word.casefold() in APPROVE, args.rest())
 
 
-@command("同意", "approve", section="money", prefix=False,
+@command("同意", "approve", section="approvals", prefix=False,
          help_zh="同意一项审批", help_en="Approve a request", usage_zh="同意 A12", usage_en="approve A12")
 async def approve(ctx: Context, args: Args) -> Reply:
     ref = request_ref(args)
     return await approval_decisions.decide_request(ctx, ref, True, args.rest())
 
 
-@command("驳回", "reject", section="money", prefix=False,
+@command("驳回", "reject", section="approvals", prefix=False,
          help_zh="驳回一项审批，写明原因", help_en="Reject a request, with the reason",
          usage_zh="驳回 A12 折扣太大", usage_en="reject A12 discount too deep")
 async def reject(ctx: Context, args: Args) -> Reply:
@@ -59,7 +59,7 @@ async def reject(ctx: Context, args: Args) -> Reply:
     return await approval_decisions.decide_request(ctx, ref, False, args.rest())
 
 
-@command("待审批", "approvals", "pending approvals", section="money", writes=False,
+@command("待审批", "approvals", "pending approvals", section="approvals", writes=False,
          help_zh="查看待我审批的，以及我提交、仍在等待的审批",
          help_en="List requests waiting for me, and mine still waiting",
          usage_zh="待审批", usage_en="approvals")
@@ -76,8 +76,9 @@ async def list_approvals(ctx: Context, args: Args) -> Reply:
     if waiting:
         lines.append(ctx.t(f"我提交的、等待审批（{len(waiting)}）", f"Mine, still waiting ({len(waiting)})"))
         lines += [_line(ctx, r, to_me=False) for r in waiting]
-    footer = ctx.t("同意：审批 同意 A12 · 驳回：审批 驳回 A12 原因",
-                   "approval approve A12 · approval reject A12 <reason>")
+    ref = to_decide[0].ref if to_decide else ""
+    footer = ctx.t(f"同意：审批 同意 {ref} · 驳回：审批 驳回 {ref} 原因",
+                   f"approval approve {ref} · approval reject {ref} <reason>")
     return Reply.card(ctx.t("待审批", "Approvals"), lines=lines, footer=footer if to_decide else "")
 
 

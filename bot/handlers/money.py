@@ -65,8 +65,9 @@ async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, l
     quote.approval = ApprovalState.PENDING if approver is not None else ApprovalState.NONE
     quote = await ctx.uow.quotes.add(quote)
     await ctx.audit("quote", quote.id, "create", version=quote.version)
-    opp.amount, opp.updated_at = amount, ctx.now
-    await ctx.update("opportunity", opp)
+    if approver is None:  # a held quote changes the deal amount only once approved (bot.approval_decisions)
+        opp.amount, opp.updated_at = amount, ctx.now
+        await ctx.update("opportunity", opp)
     card = CardBuilder(ctx.t(f"#{opp.id} 报价 v{quote.version}", f"#{opp.id} quote v{quote.version}"), ctx.locale)
     card.add("金额", "Amount", money(amount, ctx.locale)).add("说明", "Note", quote.note)
     if existing:
@@ -127,7 +128,7 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
         what = Text(f"{approval_flow.deal_label(opp)} 合同 {contract.number} {money(amount, 'zh')}",
                     f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
-        card.line(approval_flow.submitted(ctx, request, approver))
+        card.line(approval_flow.submitted(ctx, request, approver, approval_flow.CONTRACT_HELD))
     return card.build()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot import approval_undo
 from bot.args import Args
 from bot.context import Context
 from bot.entities import ENTITIES, repository
@@ -50,12 +51,24 @@ async def undo_last(ctx: Context, args: Args) -> Reply:
     if entries[0].entity == HANDOVER:  # a leaver's whole book: moved back set-based (bot.handover)
         return Reply.text((await undo_handover(ctx, entries[0])).get(ctx.locale))
     await refuse_if_changed_since(ctx, entries)
+    decisions = approval_undo.decisions(entries)  # an approver's decision: those it concerned are told
     kept = await revert(ctx, entries)
+    if decisions:
+        return Reply.text((await approval_undo.decisions_undone(ctx, decisions)).get(ctx.locale))
     created = sum(1 for e in entries if e.action == "create")
-    removed, reverted = created - len(kept), len(entries) - created
+    asked = [e.entity_id for e in entries if e.entity == "approval" and e.action == "create"]
+    withdrawn = len(await ctx.uow.approvals.many(asked)) if asked else 0  # kept, marked withdrawn
+    removed, reverted = created - len(kept) - withdrawn, len(entries) - created
     reply = Reply.text(ctx.t(f"已撤销上一次操作（删除 {removed} 条新记录，恢复 {reverted} 处修改）。",
                              f"Undone: {removed} new records removed, {reverted} changes reverted."))
-    return reply + kept_reply(ctx, kept)
+    return reply + kept_reply(ctx, kept) + withdrawn_reply(ctx, entries)
+
+
+def withdrawn_reply(ctx: Context, entries: list[AuditEntry]) -> Reply:
+    """The approval requests the undo withdrew (their approvers were told: bot.approval_undo)."""
+    refs = [f"A{e.entity_id}" for e in entries if e.entity == "approval" and e.action == "create"]
+    return Reply.text(ctx.t(f"已撤回审批 {'、'.join(refs)}，并通知了审批人。",
+                            f"Approval {', '.join(refs)} withdrawn; the approver was told.")) if refs else Reply()
 
 
 def kept_reply(ctx: Context, kept: list[Kept]) -> Reply:
@@ -85,6 +98,8 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
     for entry in entries:
         repo = repository(ctx.uow, entry.entity)
         if entry.action == "create":
+            if entry.entity == "approval" and await approval_undo.withdraw_request(ctx, entry.entity_id, entries):
+                continue  # kept as withdrawn, so a late decision says so
             if (obj := await repo.find(entry.entity_id)) is None:
                 continue
             if (reason := await still_used(ctx, entry.entity, entry.entity_id)) is not None:

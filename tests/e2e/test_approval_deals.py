@@ -5,6 +5,7 @@ handed to another team stays with its owner until approved; undo takes a decisio
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import cast
 
 from domain.approval_state import ApprovalState
@@ -23,6 +24,12 @@ async def signed(console: Console) -> bool:
     return facts.has_contract
 
 
+async def deal_state(console: Console) -> tuple[Decimal | None, str]:
+    async with console.app.uow_factory() as uow:
+        deal = await uow.opportunities.get(1)
+        return (deal.amount.amount if deal.amount else None), deal.stage.value
+
+
 async def owner(console: Console) -> tuple[int | None, int | None]:
     async with console.app.uow_factory() as uow:
         deal = await uow.opportunities.get(1)
@@ -37,9 +44,12 @@ async def test_a_big_contract_is_not_signed_until_approved(approvals_console: Co
         [contract] = await uow.contracts.for_opportunity(1)
     assert contract.approval is ApprovalState.PENDING
     assert await signed(console) is False
+    assert "审批通过前不计为已签约" in out and "不能发给客户" not in out
+    assert await deal_state(console) == (Decimal(800000), "initial_contact")  # a held contract changes no deal
     assert "HT-001 120万 · 待审批" in await console.say("回款明细 #1")
     assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
     assert await signed(console) is True
+    assert await deal_state(console) == (Decimal(800000), "initial_contact")
     assert "HT-001 120万 · 11月24日签订" in await console.say("回款明细 #1", as_user="zhangwei")
     async with console.app.uow_factory() as uow:
         assert (await uow.contracts.get(contract.id or 0)).approval is ApprovalState.APPROVED
@@ -105,10 +115,17 @@ async def test_undo_takes_a_decision_back(approvals_console: Console) -> None:
     await console.say("转给 #1 陈晨")
     await console.say("同意 A1", as_user="wang")
     assert await owner(console) == (4, 2)
-    assert "已撤销" in await console.say("撤销", as_user="wang")
+    out = await console.say("撤销", as_user="wang")
+    assert out.startswith("已撤销对 A1 的同意：#1 MES 转给 陈晨，重新等待审批。")
     assert await owner(console) == (2, 1)
     [request] = await requests(console)
     assert (request.status, request.decided_by) == (ApprovalStatus.PENDING, None)
+    told = [(r, t) for r, t, _ in await outbox(console) if "撤回了" in t or "withdrew" in t]
+    assert told == [("zhangwei", "↩️ 王经理 撤回了对审批 A1 的同意：#1 MES 转给 陈晨；A1 重新等待审批，"
+                                 "商机 #1 仍由 张伟 负责。"),
+                    ("chen", "↩️ 王经理 withdrew the approval of A1: #1 MES to 陈晨; A1 waits for a decision again; "
+                             "deal #1 stays with 张伟.")]
+    assert "No deal #1 found" in await console.say("followup #1 call", as_user="chen")  # as told: not theirs
     assert "A1 已驳回" in await console.say("驳回 A1 先别转", as_user="wang")
 
 
@@ -121,5 +138,6 @@ async def test_the_lists_show_what_waits_for_whom(approvals_console: Console) ->
     assert "我提交的、等待审批（2）" in mine and "A1 报价折扣：#1 MES 报价 v1 60万 · 等待 王经理" in mine
     theirs = await console.say("待审批", as_user="wang")
     assert "待我审批（2）" in theirs and "A2 张伟 提交的合同金额审批" in theirs and "我提交的" not in theirs
+    assert "同意：审批 同意 A1 · 驳回：审批 驳回 A1 原因" in theirs  # a real id of the list
     assert "待我审批（2）" in await console.say("approvals", as_user="admin")
     assert "没有待审批的事项" in await console.say("待审批", as_user="lina")
