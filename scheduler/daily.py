@@ -9,9 +9,10 @@ jumping back or forward, a restart, or two processes running the same job never 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from domain.ports import UnitOfWork
@@ -64,3 +65,21 @@ async def finish_day(uow_factory: Callable[[], UnitOfWork], prefix: str, day: da
     async with uow_factory() as uow:
         await uow.settings.put(f"{prefix}{day.isoformat()}", {"at": now.isoformat(), "done": True})
         await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRun:
+    """A once-a-day job's settings: `enabled`, the local time `at` it runs after, its `timezone` (default the
+    [bot] timezone) and `interval` (seconds between looks)."""
+
+    enabled: bool = True
+    at: time = time(6, 0)
+    timezone: str = "Asia/Shanghai"
+    interval: float = 300.0
+
+    @classmethod
+    def read(cls, section: Mapping[str, Any], bot: Mapping[str, Any], key: str, default: str) -> Self:
+        """From the job's config section, whose time of day is under `key` (default `default`)."""
+        return cls(bool(section.get("enabled", True)), parse_local_time(str(section.get(key, default))),
+                   str(section.get("timezone", bot.get("timezone", "Asia/Shanghai"))),
+                   float(section.get("interval", 300.0)))

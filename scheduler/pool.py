@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from domain.audit import AuditEntry
@@ -30,7 +30,7 @@ from domain.pool import Deadline, Holding, PoolSettings, Verdict, judge
 from domain.pool_ports import EventKind, HeldPage, PoolEvent, PoolUnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from domain.snapshot import snapshot
-from scheduler.daily import claim_day, finish_day, local_day_due, parse_local_time
+from scheduler.daily import DailyRun, claim_day, finish_day, local_day_due
 from scheduler.pool_notices import Owners, notify_owners
 
 log = logging.getLogger(__name__)
@@ -41,19 +41,12 @@ SAME_DEADLINE = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
-class PoolScanSettings:
-    """`[pool]` `enabled`, `scan_at` (local HH:MM, default 06:00), `timezone` (default [bot] timezone),
-    `interval` (seconds between looks, default 300)."""
-
-    enabled: bool = True
-    scan_at: time = time(6, 0)
-    timezone: str = "Asia/Shanghai"
-    interval: float = 300.0
+class PoolScanSettings(DailyRun):
+    """`[pool]` `enabled`, `scan_at` (local HH:MM, default 06:00), `timezone`, `interval` (scheduler.daily)."""
 
     @classmethod
     def from_sections(cls, pool: Mapping[str, Any], bot: Mapping[str, Any]) -> PoolScanSettings:
-        return cls(bool(pool.get("enabled", True)), parse_local_time(str(pool.get("scan_at", "06:00"))),
-                   str(pool.get("timezone", bot.get("timezone", "Asia/Shanghai"))), float(pool.get("interval", 300.0)))
+        return cls.read(pool, bot, "scan_at", "06:00")
 
 
 @dataclass(slots=True)
@@ -75,7 +68,7 @@ class ScanResult:
 async def scan_pool(uow_factory: Callable[[], PoolUnitOfWork], now: datetime, settings: PoolScanSettings,
                     rules: PoolSettings, default_quiet: str = DEFAULT_QUIET) -> ScanResult | None:
     """The day's scan, if due and not done by another process (None: not run)."""
-    day = local_day_due(now, settings.scan_at, settings.timezone) if settings.enabled else None
+    day = local_day_due(now, settings.at, settings.timezone) if settings.enabled else None
     if day is None:
         return None
     if not await claim_day(uow_factory, CLAIM, day, now):

@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.win_scoring import MODEL_KEY, fit_at, fitted_to_json, score_open
 from domain.win_ports import WinUnitOfWork
-from scheduler.daily import claim_day, finish_day, local_day_due, parse_local_time
+from scheduler.daily import DailyRun, claim_day, finish_day, local_day_due
 
 log = logging.getLogger(__name__)
 CLAIM = "win_scoring:"
@@ -24,24 +24,20 @@ PAGE = 500  # deals per unit of work inside `serve`: a page holds the event loop
 
 
 @dataclass(frozen=True, slots=True)
-class WinSettings:
+class WinSettings(DailyRun):
     """`[win]`: `enabled`, `score_at` (local HH:MM, default 05:00: before the morning lists and digests),
-    `timezone` (default: [bot] timezone), `interval` (seconds between looks, default 300)."""
+    `timezone`, `interval` (scheduler.daily)."""
 
-    enabled: bool = True
-    score_at: time = time(5, 0)
-    timezone: str = "Asia/Shanghai"
-    interval: float = 300.0
+    at: time = time(5, 0)
 
     @classmethod
     def from_sections(cls, win: Mapping[str, Any], bot: Mapping[str, Any]) -> WinSettings:
-        return cls(bool(win.get("enabled", True)), parse_local_time(str(win.get("score_at", "05:00"))),
-                   str(win.get("timezone", bot.get("timezone", "Asia/Shanghai"))), float(win.get("interval", 300.0)))
+        return cls.read(win, bot, "score_at", "05:00")
 
 
 async def refresh_win_scores(uow_factory: Callable[[], WinUnitOfWork], now: datetime, settings: WinSettings) -> int:
     """Score every open deal once a local day; how many were scored (0: not due, or another process did)."""
-    day = local_day_due(now, settings.score_at, settings.timezone) if settings.enabled else None
+    day = local_day_due(now, settings.at, settings.timezone) if settings.enabled else None
     if day is None:
         return 0
     if not await claim_day(uow_factory, CLAIM, day, now):
