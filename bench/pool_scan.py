@@ -1,7 +1,8 @@
 """The lead pool's reclaim scan at size (issue #14): seconds and peak memory of one scan over a company of
 500k customers and 1M deals, against a baseline measured in the same run.
 
-    .venv/bin/python bench/pool_scan.py [--customers 500000] [--runs 3] [--cache DIR] [--pg URL]
+    .venv/bin/python bench/pool_scan.py [--customers 500000] [--runs 3] [--cache DIR] [--pg URL [--pg-only]]
+                                        [--build-only]
 
 The company is `dealbot demo --deals N` (N = 2 × customers; every customer held by a rep, follow-ups and
 deals of three years) bulk-loaded once into a cached SQLite file (DIR/pool-<customers>-r2.db) and, with --pg,
@@ -179,6 +180,8 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/dealbot-bench"))
     parser.add_argument("--pg", help="postgresql+asyncpg://… database to load (once) and copy per run")
+    parser.add_argument("--pg-only", action="store_true", help="with --pg: the PostgreSQL runs only")
+    parser.add_argument("--build-only", action="store_true", help="build the cached company (and --pg's), no runs")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "URL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -191,10 +194,14 @@ def main() -> int:
         partial.unlink(missing_ok=True)
         asyncio.run(build(f"sqlite+aiosqlite:///{partial}", args.customers))
         partial.rename(base)
-    print(f"customers {args.customers:,}, deals {2 * args.customers:,}, scan at {SCAN_AT.isoformat()}")
-    report("sqlite", sqlite_runs(base, args.runs))
     if args.pg:
-        asyncio.run(build(args.pg, args.customers))
+        asyncio.run(build(args.pg, args.customers))  # skipped when the database holds the company already
+    if args.build_only:
+        return 0
+    print(f"customers {args.customers:,}, deals {2 * args.customers:,}, scan at {SCAN_AT.isoformat()}")
+    if not args.pg_only:
+        report("sqlite", sqlite_runs(base, args.runs))
+    if args.pg:
         report("postgresql", pg_runs(args.pg, args.runs))
     return 0
 
