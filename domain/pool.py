@@ -27,7 +27,8 @@ class Reason(StrEnum):
         zh, en = {
             Reason.NO_FOLLOWUP: (f"{days} 天没有跟进", f"no follow-up for {days} days"),
             Reason.NO_OPEN_DEAL: (f"{days} 天没有进行中的商机", f"no open deal for {days} days"),
-            Reason.NO_WIN: (f"领取后 {days} 天没有赢单", f"no win within {days} days of claiming"),
+            Reason.NO_WIN: (f"{days} 天没有赢单（自领取或建档起）",
+                            f"no win within {days} days (of claiming or creating it)"),
         }[self]
         return en if locale == "en" else zh
 
@@ -121,9 +122,9 @@ def may_claim(claims_today: int, taken_from_me_at: datetime | None, rules: Recla
               now: datetime) -> ClaimRefused | None:
     """Why a rep may not claim this customer now (None: they may)."""
     if rules.daily_claims and claims_today >= rules.daily_claims:
-        return ClaimRefused(f"今天已经领取了 {claims_today} 个客户（每天最多 {rules.daily_claims} 个），明天再来",
-                            f"you claimed {claims_today} customers today (at most {rules.daily_claims} a day): "
-                            "try again tomorrow")
+        return ClaimRefused(f"今天已经领取了 {claims_today} 个客户/线索（每天最多 {rules.daily_claims} 个），明天再来",
+                            f"you claimed {claims_today} customers/leads today (at most {rules.daily_claims} a "
+                            "day): try again tomorrow")
     if taken_from_me_at is not None and rules.cooldown_days:
         free = taken_from_me_at + timedelta(days=rules.cooldown_days)
         if now < free:

@@ -64,7 +64,7 @@ async def one_customer(ctx: Context, name: str, placing: bool = False) -> Custom
     return found[0]
 
 
-@command("签到", "拜访签到", "check in", "checkin", section="customers",
+@command("签到", "拜访签到", "check in", "checkin", "check-in", section="customers",
          help_zh="拜访签到：记录此刻在客户处（有刚发送的位置就一并记录）",
          help_en="Check in at a customer now (with the location you just shared, if any)",
          usage_zh="签到 明途（或 签到 C12）", usage_en="check in Mingtu (or check in C12)")

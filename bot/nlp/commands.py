@@ -64,7 +64,7 @@ NOT_MAPPED = frozenset({
     "发报价", "send quote", "mail quote",
     "公海", "客户公海", "领取", "认领", "放弃", "放回公海", "保留", "保护", "保护客户", "取消保护",  # the lead pool
     "pool", "lead pool", "claim", "release", "give up", "keep", "protect", "unprotect",
-    "签到", "拜访签到", "check in", "checkin", "客户地址", "customer address",  # visit check-in (issue #14)
+    "签到", "拜访签到", "check in", "checkin", "check-in", "客户地址", "customer address",  # visit check-in (issue #14)
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin

@@ -35,7 +35,8 @@ def test_an_english_owner_gets_every_line_and_six_buttons_at_most() -> None:
             in message.text
     assert "- L7 明途 MES: no follow-up for 14 days; back to the pool on 2026-12-10 (keep L7 / release L7)" \
         in message.text
-    assert "- C8 客户8: no win within 180 days of claiming; back to the pool on 2026-12-12" in message.text
+    assert "- C8 客户8: no win within 180 days (of claiming or creating it); back to the pool on 2026-12-12" \
+        in message.text
     assert len(message.buttons) == MAX_BUTTONS == 6
     assert [b["key"] for b in message.buttons] == ["保留 C1", "放弃 C1", "保留 C2", "放弃 C2", "保留 C3", "放弃 C3"]
     assert message.buttons[0]["text"] == "Follow up C1"
@@ -48,4 +49,5 @@ def test_a_long_list_is_cut_and_a_reclaim_notice_has_no_buttons() -> None:
     assert "- C100 客户100：30 天没有跟进，2026-12-11 收回公海（保留 C100 / 放弃 C100）" in warn.text  # Shanghai
     gone = compose(EventKind.RECLAIM, rep, owners(rep), 2, [line(1), line(2, "no_win")], "2026-12-08")
     assert gone.kind == "pool_reclaim" and gone.buttons == ()
-    assert gone.text == "你有 2 个客户/线索已收回公海：\n- C1 客户1：30 天没有跟进\n- C2 客户2：领取后 180 天没有赢单"
+    assert gone.text == ("你有 2 个客户/线索已收回公海：\n- C1 客户1：30 天没有跟进\n"
+                         "- C2 客户2：180 天没有赢单（自领取或建档起）")
