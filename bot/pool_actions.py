@@ -51,7 +51,7 @@ def may_see_pool(ctx: Context, team_id: int | None) -> bool:
 async def _check_claim(ctx: Context, ref: str, pool_team: int | None, customer_id: int | None = None,
                        lead_id: int | None = None) -> None:
     if not may_see_pool(ctx, pool_team):
-        raise refuse(f"{ref} 在其他团队的公海里，你不能领取", f"{ref} is in another team's pool: you may not claim it")
+        raise _other_pool(ref)
     pool = pool_of(ctx)
     if (owner := await pool.owner_now(customer_id=customer_id, lead_id=lead_id)) is not None:
         taker = ctx.directory.rep(owner)
@@ -65,9 +65,16 @@ async def _check_claim(ctx: Context, ref: str, pool_team: int | None, customer_i
         raise refuse(f"不能领取 {ref}：{refused.zh}", f"cannot claim {ref}: {refused.en}")
 
 
-async def _log(ctx: Context, event: PoolEvent) -> None:
+def _other_pool(ref: str) -> PoolRefused:
+    return refuse(f"{ref} 在其他团队的公海里，你不能领取", f"{ref} is in another team's pool: you may not claim it")
+
+
+async def _log(ctx: Context, event: PoolEvent, note: str = "") -> None:
     added = await pool_of(ctx).add(event)
-    await ctx.audit("pool_event", added.id, "create", kind=event.kind.value)
+    if note:
+        await ctx.audit("pool_event", added.id, "create", kind=event.kind.value, note=note)
+    else:
+        await ctx.audit("pool_event", added.id, "create", kind=event.kind.value)
 
 
 async def claim_customer(ctx: Context, customer: Customer) -> Reply:
@@ -77,6 +84,8 @@ async def claim_customer(ctx: Context, customer: Customer) -> Reply:
                                 f"{ref} {customer.name} is already yours; nothing changed."))
     if customer.owner_id is not None:
         raise refuse(f"{ref} 已有负责人，不在公海里", f"{ref} already has an owner: it is not in the pool")
+    if not may_see_pool(ctx, customer.pool_team_id):
+        raise _other_pool(ref)
     protected = customer.protected or ctx.settings.pool.tag_protects(customer.tags)
     if protected and not permissions.may_claim_protected(ctx.rep, customer.pool_team_id, ctx.directory.teams):
         raise refuse(f"{ref} 是受保护的客户，只有公海所在团队的经理或管理员可以领取，请找经理",
@@ -98,24 +107,47 @@ async def claim_lead(ctx: Context, lead: Lead, name: str) -> Reply:
     if lead.owner_id is not None or lead.status is not LeadStatus.NEW:
         raise refuse(f"{ref} 已有负责人或已处理，不在公海里", f"{ref} is taken or closed: it is not in the pool")
     await _check_claim(ctx, ref, lead.team_id, lead_id=lead.id)
+    released_by = await pool_of(ctx).released_by(lead.id or 0)
     ctx.remember("lead", lead)
     lead.assign(ctx.rep_id, lead.team_id if lead.team_id is not None else ctx.rep.team_id)
     await ctx.update("lead", lead, owner_id=[None, ctx.rep_id])
     await _log(ctx, PoolEvent(EventKind.CLAIM, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
                               team_id=lead.team_id))
-    return await _claimed(ctx, ref, name)
+    took = await _customer_with_lead(ctx, lead, released_by)
+    return await _claimed(ctx, ref, name, took)
 
 
-async def _claimed(ctx: Context, ref: str, name: str) -> Reply:
+async def _customer_with_lead(ctx: Context, lead: Lead, released_by: int | None) -> str:
+    """The customer goes with a claimed lead when nobody holds it, or its owner is the rep who released this
+    lead and holds nothing else on it (no open deal, no other assigned lead): the claimer owns it then (audited
+    with the claim, undone with it). Its ref (C12), or "" when it stays where it is."""
+    customer = await ctx.uow.customers.get(lead.customer_id)
+    owner = customer.owner_id
+    if owner == ctx.rep_id or (owner is not None and (owner != released_by or await _holds(ctx, lead, owner))):
+        return ""
+    ctx.remember("customer", customer)
+    customer.owner_id, customer.claimed_at = ctx.rep_id, ctx.now
+    await ctx.update("customer", customer, owner_id=[owner, ctx.rep_id], lead_id=lead.id)
+    return f"C{customer.id}"
+
+
+async def _holds(ctx: Context, lead: Lead, rep_id: int) -> bool:
+    """Whether `rep_id` has an open deal or another assigned lead on `lead`'s customer."""
+    deals, _ = await pool_of(ctx).open_deals(lead.customer_id, rep_id, limit=1)
+    return deals > 0 or await pool_of(ctx).other_leads(lead.customer_id, rep_id, lead.id or 0) > 0
+
+
+async def _claimed(ctx: Context, ref: str, name: str, customer: str = "") -> Reply:
     rules = rules_for(ctx, ctx.rep.team_id)
     count = await pool_of(ctx).claims_since(ctx.rep_id, day_start(ctx))
     limit = ctx.t(f"（今天已领取 {count}/{rules.daily_claims}）", f" (claimed today: {count}/{rules.daily_claims})") \
         if rules.daily_claims else ""
-    return Reply.text(ctx.t(f"已领取 {ref} {name}，现在由你负责{limit}。放弃：放弃 {ref}",
-                            f"Claimed {ref} {name}: it is yours now{limit}. To give it back: release {ref}"))
+    also = ctx.t(f"客户 {customer} 也归你了。", f" The customer {customer} is yours too.") if customer else ""
+    return Reply.text(ctx.t(f"已领取 {ref} {name}，现在由你负责{limit}。{also}放弃：放弃 {ref}",
+                            f"Claimed {ref} {name}: it is yours now{limit}.{also} To give it back: release {ref}"))
 
 
-async def release_customer(ctx: Context, customer: Customer) -> Reply:
+async def release_customer(ctx: Context, customer: Customer, note: str = "") -> Reply:
     ref = f"C{customer.id}"
     if customer.owner_id is None:
         return Reply.text(ctx.t(f"{ref} {customer.name} 已经在公海里了，没有更改。",
@@ -128,9 +160,13 @@ async def release_customer(ctx: Context, customer: Customer) -> Reply:
     customer.owner_id, customer.claimed_at, customer.pool_team_id = None, None, team
     await ctx.update("customer", customer, owner_id=[ctx.rep_id, None])
     await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, customer_id=customer.id, by=ctx.rep_id,
-                              team_id=ctx.rep.team_id))
-    return Reply.text(ctx.t(f"已放弃 {ref} {customer.name}，它回到了公海。",
-                            f"Released {ref} {customer.name} to the pool."))
+                              team_id=ctx.rep.team_id), note)
+    return Reply.text(ctx.t(f"已放弃 {ref} {customer.name}，它回到了公海{_because(ctx, note)}。",
+                            f"Released {ref} {customer.name} to the pool{_because(ctx, note)}."))
+
+
+def _because(ctx: Context, note: str) -> str:
+    return ctx.t(f"（原因：{note}）", f" (reason: {note})") if note else ""
 
 
 async def _no_open_deals(ctx: Context, customer: Customer) -> None:
@@ -149,7 +185,7 @@ async def _no_open_deals(ctx: Context, customer: Customer) -> None:
                  f"them to a colleague (handover #{ids[0]} {mate}) or close them, then release the customer")
 
 
-async def release_lead(ctx: Context, lead: Lead, name: str) -> Reply:
+async def release_lead(ctx: Context, lead: Lead, name: str, note: str = "") -> Reply:
     ref = f"L{lead.id}"
     if lead.owner_id is None:
         return Reply.text(ctx.t(f"{ref} {name} 已经在公海里了，没有更改。",
@@ -162,8 +198,25 @@ async def release_lead(ctx: Context, lead: Lead, name: str) -> Reply:
     lead.team_id = ctx.settings.pool.pool_of(ctx.rep.team_id)
     await ctx.update("lead", lead, owner_id=[ctx.rep_id, None])
     await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, lead_id=lead.id, by=ctx.rep_id,
-                              team_id=ctx.rep.team_id))
-    return Reply.text(ctx.t(f"已放弃 {ref} {name}，它回到了公海。", f"Released {ref} {name} to the pool."))
+                              team_id=ctx.rep.team_id), note)
+    went = await _customer_goes_too(ctx, lead, note)
+    also = ctx.t(f"客户 {went} 也一起回到了公海", f"; the customer {went} went with it") if went else ""
+    return Reply.text(ctx.t(f"已放弃 {ref} {name}，它回到了公海{_because(ctx, note)}{'，' + also if also else ''}。",
+                            f"Released {ref} {name} to the pool{_because(ctx, note)}{also}."))
+
+
+async def _customer_goes_too(ctx: Context, lead: Lead, note: str) -> str:
+    """A released lead takes its customer along when the releaser owns it and holds nothing else on it."""
+    customer = await ctx.uow.customers.get(lead.customer_id)
+    if customer.owner_id != ctx.rep_id or await _holds(ctx, lead, ctx.rep_id):
+        return ""
+    ctx.remember("customer", customer)
+    customer.owner_id, customer.claimed_at = None, None
+    customer.pool_team_id = ctx.settings.pool.pool_of(ctx.rep.team_id)
+    await ctx.update("customer", customer, owner_id=[ctx.rep_id, None], lead_id=lead.id)
+    await _log(ctx, PoolEvent(EventKind.RELEASE, ctx.now, ctx.rep_id, customer_id=customer.id, by=ctx.rep_id,
+                              team_id=ctx.rep.team_id), note)
+    return f"C{customer.id}"
 
 
 async def set_protected(ctx: Context, customer: Customer, on: bool) -> Reply:

@@ -51,6 +51,7 @@ class PoolEntry:
     last_activity: datetime | None
     protected: bool = False  # marked protected (a protected tag is the caller's to judge, from `tags`)
     tags: tuple[str, ...] = ()
+    created_at: datetime | None = None  # a lead's creation (shown as 创建 when it has no follow-up)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,12 @@ class PoolRepository(Repository[PoolEvent], Protocol):
         ...
     async def open_deals(self, customer_id: int, owner_id: int, limit: int = 5) -> tuple[int, list[int]]:
         """How many open deals on the customer `owner_id` owns, and the first `limit` ids."""
+        ...
+    async def released_by(self, lead_id: int) -> int | None:
+        """The rep this lead last went back to the pool from (released or reclaimed; None: never)."""
+        ...
+    async def other_leads(self, customer_id: int, owner_id: int, except_lead: int) -> int:
+        """How many assigned leads of the customer other than `except_lead` `owner_id` holds."""
         ...
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
         """(how many in all, one page): unowned customers then unowned new leads of those pools."""

@@ -35,16 +35,26 @@ from domain.pool_ports import PoolEntry, PoolFilter
 PAGE = 20
 _CUSTOMER = re.compile(r"^[Cc](\d{1,9})$")
 _LEAD = re.compile(r"^[Ll](\d{1,9})$")
+_REF = re.compile(r"^[CcLl]\d{1,9}$")
 _IDLE = re.compile(r"(\d{1,4})\s*天(?:未|没有?)跟进|(?i:idle)\s*(\d{1,4})")
 _PAGE = re.compile(r"第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4})")
 FILTERS = {"地区": "region", "区域": "region", "region": "region", "行业": "industry", "industry": "industry"}
 
 
-async def target(ctx: Context, args: Args, leads: bool = True) -> Customer | Lead:
-    """C12, L5, or a customer's name (`leads` False: a customer only is asked for)."""
+async def target(ctx: Context, args: Args, leads: bool = True, verb: tuple[str, str] | None = None
+                 ) -> Customer | Lead:
+    """C12, L5, or a customer's name (`leads` False: a customer only is asked for). Words after a C12 / L5 are
+    refused (`verb`: the command, for the example), or left for the caller when `verb` is None."""
     text = unquote(args.required_rest("请写客户（如 C12 或客户名）或线索（如 L5）",
                                       "write a customer (like C12 or its name) or a lead (like L5)") if leads else
                    args.required_rest("请写客户（如 C12 或客户名）", "write a customer (like C12 or its name)"))
+    ref, _, extra = text.partition(" ")
+    if _REF.match(ref) and extra.strip():
+        if verb is not None:
+            raise args.fail(f"多余的内容「{extra.strip()}」（只需要编号，例如：{verb[0]} {ref.upper()}）",
+                            f"extra words '{extra.strip()}' (only the number, e.g. {verb[1]} {ref.upper()})")
+        args.tokens = extra.split()
+        text = ref
     if m := _LEAD.match(text):
         lead = await ctx.uow.leads.find(int(m.group(1)))
         if lead is None:
@@ -78,15 +88,30 @@ async def list_pool(ctx: Context, args: Args) -> Reply:
     if not entries:
         return _nothing_on_page(ctx, total, number)
     lines = [f"{e.ref} {e.name}" + _protected(ctx, e) + "".join(f" · {v}" for v in (e.region, e.industry) if v)
-             + " · " + ctx.t("最近跟进 ", "last activity ") + (when(e.last_activity, ctx, True)
-                                                              if e.last_activity else ctx.t("无", "none"))
-             for e in entries]
+             + " · " + _activity(ctx, e) for e in entries]
     pages = (total + PAGE - 1) // PAGE
     more = ctx.t(f"第 {number}/{pages} 页，下一页：公海 第{number + 1}页", f"page {number}/{pages}; next: pool page "
                  f"{number + 1}") if number < pages else ""
-    first = next((e.ref for e in entries if not _protected(ctx, e)), entries[0].ref)
-    footer = ctx.t(f"领取：领取 {first}", f"Claim: claim {first}") + (f"；{more}" if more else "")
+    first = next((e.ref for e in entries if _claimable(ctx, e)), None)
+    hint = ctx.t(f"领取：领取 {first}", f"Claim: claim {first}") if first else \
+        ctx.t("这一页没有你能领取的（受保护的客户由经理领取）",
+              "nothing here you may claim (a manager claims protected ones)")
+    footer = hint + (ctx.t(f"；{more}", f"; {more}") if more else "")
     return Reply.card(ctx.t(f"公海（{total}）", f"Pool ({total})"), lines=lines, footer=footer)
+
+
+def _activity(ctx: Context, entry: PoolEntry) -> str:
+    """The last follow-up, else (a lead) when it was created, else none."""
+    if entry.last_activity is not None:
+        return ctx.t("最近跟进 ", "last activity ") + when(entry.last_activity, ctx, True)
+    if entry.created_at is not None:
+        return ctx.t("创建 ", "created ") + when(entry.created_at, ctx, True)
+    return ctx.t("最近跟进 无", "last activity none")
+
+
+def _claimable(ctx: Context, entry: PoolEntry) -> bool:
+    return not _protected(ctx, entry) or permissions.may_claim_protected(ctx.rep, entry.team_id,
+                                                                         ctx.directory.teams)
 
 
 def _protected(ctx: Context, entry: PoolEntry) -> str:
@@ -108,7 +133,7 @@ def _nothing_on_page(ctx: Context, total: int, number: int) -> Reply:
          help_zh="从公海领取客户或线索（每天有上限）", help_en="Claim a customer or lead from the pool (daily limit)",
          usage_zh="领取 C12（或 领取 L5）", usage_en="claim C12 (or claim L5)")
 async def claim(ctx: Context, args: Args) -> Reply:
-    found = await target(ctx, args)
+    found = await target(ctx, args, verb=("领取", "claim"))
     if isinstance(found, Lead):
         customer = await ctx.uow.customers.get(found.customer_id)
         return await claim_lead(ctx, found, customer.name)
@@ -120,10 +145,11 @@ async def claim(ctx: Context, args: Args) -> Reply:
          usage_zh="放弃 C12（或 放弃 L5）", usage_en="release C12 (or release L5)")
 async def release(ctx: Context, args: Args) -> Reply:
     found = await target(ctx, args)
+    note = args.rest().strip()[:200]  # the reason, after the ref: 放弃 C12 客户没需求了
     if isinstance(found, Lead):
-        reply = await release_lead(ctx, found, (await ctx.uow.customers.get(found.customer_id)).name)
+        reply = await release_lead(ctx, found, (await ctx.uow.customers.get(found.customer_id)).name, note)
     else:
-        reply = await release_customer(ctx, found)
+        reply = await release_customer(ctx, found, note)
     return reply.settling(Text("已放弃", "Released"))
 
 
@@ -139,11 +165,11 @@ async def protect(ctx: Context, args: Args) -> Reply:
          help_zh="取消客户的保护（经理或管理员）", help_en="Stop protecting a customer (managers, admins)",
          usage_zh="取消保护 C12", usage_en="unprotect C12")
 async def unprotect(ctx: Context, args: Args) -> Reply:
-    return await set_protected(ctx, await customer_target(ctx, args), False)
+    return await set_protected(ctx, await customer_target(ctx, args, "取消保护", "unprotect"), False)
 
 
-async def customer_target(ctx: Context, args: Args) -> Customer:
-    found = await target(ctx, args, leads=False)
+async def customer_target(ctx: Context, args: Args, verb: str = "保护", verb_en: str = "protect") -> Customer:
+    found = await target(ctx, args, leads=False, verb=(verb, verb_en))
     if isinstance(found, Lead):
         raise args.fail("只有客户可以设保护", "only customers can be protected")
     return found
@@ -154,7 +180,7 @@ async def customer_target(ctx: Context, args: Args) -> Customer:
          help_en="When a customer or lead of yours returns to the pool, and how to keep it",
          usage_zh="保留 C12 或 保留 L5", usage_en="keep C12 or keep L5")
 async def keep(ctx: Context, args: Args) -> Reply:
-    customer = await target(ctx, args)
+    customer = await target(ctx, args, verb=("保留", "keep"))
     if isinstance(customer, Lead):
         return await _keep_lead(ctx, args, customer)
     ref = f"C{customer.id}"

@@ -60,6 +60,18 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
         ids = (await self.session.execute(select(D.c.id).where(*where).order_by(D.c.id).limit(limit))).scalars()
         return count, [int(i) for i in ids]
 
+    async def released_by(self, lead_id: int) -> int | None:
+        stmt = (select(E.c.rep_id).where(E.c.lead_id == lead_id, E.c.kind.in_(
+            [EventKind.RECLAIM.value, EventKind.RELEASE.value])).order_by(E.c.at.desc(), E.c.id.desc()).limit(1))
+        found: int | None = (await self.session.execute(stmt)).scalar_one_or_none()
+        return found
+
+    async def other_leads(self, customer_id: int, owner_id: int, except_lead: int) -> int:
+        stmt = select(func.count()).select_from(L).where(
+            L.c.customer_id == customer_id, L.c.owner_id == owner_id, L.c.id != except_lead,
+            L.c.status == LeadStatus.ASSIGNED.value)
+        return int((await self.session.execute(stmt)).scalar_one())
+
     async def listing(self, where: PoolFilter, offset: int, limit: int) -> tuple[int, Sequence[PoolEntry]]:
         customers, leads = _pool_customers(where), _pool_leads(where)
         n_customers = int((await self.session.execute(
@@ -74,9 +86,10 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
                         for r in await self.session.execute(page)]
         if len(entries) < limit and n_leads:
             start = max(0, offset - n_customers)
-            page = leads.order_by(L.c.id).offset(start).limit(limit - len(entries))
-            entries += [PoolEntry(f"L{r.id}", r.name, r.region, r.industry, r.team_id, r.created_at)
-                        for r in await self.session.execute(page)]
+            last = select(func.max(F.c.at)).where(F.c.lead_id == L.c.id).scalar_subquery().label("last")
+            page = leads.add_columns(last).order_by(L.c.id).offset(start).limit(limit - len(entries))
+            entries += [PoolEntry(f"L{r.id}", r.name, r.region, r.industry, r.team_id, r.last,
+                                  created_at=r.created_at) for r in await self.session.execute(page)]
         return n_customers + n_leads, entries
 
     async def held_page(self, after_id: int, limit: int) -> HeldPage:

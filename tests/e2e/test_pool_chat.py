@@ -196,7 +196,7 @@ async def test_protect_asks_for_a_customer_and_a_released_lead_is_named(pool: Co
     asked = await pool.say("保护", as_user="wang")
     assert "请写客户（如 C12 或客户名）" in asked and "线索" not in asked
     await pool.say("新线索 成都天府软件有限公司 区域 西南")
-    assert "已放弃 L1 成都天府软件有限公司，它回到了公海。" in await pool.say("放弃 L1")
+    assert "已放弃 L1 成都天府软件有限公司，它回到了公海，客户 C4 也一起回到了公海。" in await pool.say("放弃 L1")
     assert "L1 成都天府软件有限公司 已经在公海里了，没有更改" in await pool.say("放弃 L1")
     assert (await state(pool))["leads"] == {1: (None, "new")}
     usage = await pool.say("help pool", as_user="chen")  # the example region is one regions are stored as

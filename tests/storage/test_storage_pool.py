@@ -42,7 +42,8 @@ async def test_the_pool_lists_unowned_customers_then_new_leads_of_the_pools_aske
         # C1 (the parents' customer) has no owner and no pool team: the company's pool
         assert total == 5 and [e.ref for e in page] == ["C1", "C2", "C3", "C5", "L1"]
         assert page[2].last_activity == now - DAY and page[1].last_activity is None
-        assert page[4].name == "明途科技有限公司" and page[4].last_activity == now - 40 * DAY
+        assert page[4].name == "明途科技有限公司" and page[4].created_at == now - 40 * DAY
+        assert page[4].last_activity is None  # a lead without a follow-up: shown by its creation
         total, page = await uow.pool.listing(PoolFilter(frozenset({team})), 3, 2)
         assert total == 5 and [e.ref for e in page] == ["C5", "L1"]
         everyone = (await uow.pool.listing(PoolFilter(None), 0, 10))[1]
