@@ -20,7 +20,7 @@ def describe(request: ApprovalRequest, requester: str, locale: str) -> str:
     asked = request.asked
     en = locale == "en"
     what = str(asked.get("what_en" if en else "what", ""))
-    why = "; ".join(str(w) for w in asked.get("why_en" if en else "why", []))
+    why = ("; " if en else "；").join(str(w) for w in asked.get("why_en" if en else "why", []))
     label = KIND_LABELS[request.kind][en]
     if en:
         return f"{requester} asks for {label} approval: {what}" + (f" ({why})" if why else "")

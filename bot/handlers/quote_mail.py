@@ -26,7 +26,7 @@ MONEY_WORDS = ("报价", "价格", "折扣", "合同", "quote", "price", "discou
 
 
 class HeldForApproval(DomainError):
-    zh = "{what}{state}，不能发给客户。{hint}"
+    zh = "{what} {state}，不能发给客户。{hint}"
     en = "{what_en} {state_en}; it cannot be sent to the customer. {hint_en}"
 
 

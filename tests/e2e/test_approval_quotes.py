@@ -115,7 +115,7 @@ async def test_a_pending_quote_is_never_mailed(approvals_console: Console) -> No
     await console.say("报价 #1 60万 原价 80万")
     assert await mails(console) == []
     out = await console.say("发报价 #1")
-    assert "#1 的报价 v1正在等待审批，不能发给客户" in out
+    assert "#1 的报价 v1 正在等待审批，不能发给客户" in out
     out = await console.say("邮件 #1 何总您好，附上最新报价，请查收")
     assert "不能发给客户" in out
     assert await mails(console) == []  # no mail queued

@@ -1,0 +1,47 @@
+"""QA round 2 fixes of approvals end to end on SQLite and PostgreSQL (issue #14): several requests approved at
+once, a note on an approval reaching the requester, the card's punctuation."""
+
+from __future__ import annotations
+
+from domain.approvals import ApprovalStatus
+from tests.e2e.approvals_world import audit, outbox, requests
+from tests.e2e.harness import Console
+
+
+async def test_approve_lists_several_requests_and_reject_takes_one(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("新商机 明途 ERP 50万")
+    await console.say("报价 #1 60万 原价 80万")
+    await console.say("报价 #2 30万 原价 50万")
+    out = await console.say("驳回 A1 A2 太低", as_user="wang")
+    assert "一次驳回一项，并写明原因" in out
+    assert [r.status for r in await requests(console)] == [ApprovalStatus.PENDING] * 2
+    assert [a[2] for a in await audit(console)] == ["create", "create"]
+    out = await console.say("同意 a1 a2", as_user="wang")
+    assert "A1 已同意。已通知申请人。" in out and "A2 已同意。已通知申请人。" in out
+    assert [r.status for r in await requests(console)] == [ApprovalStatus.APPROVED] * 2
+    notices = [t for r, t, _ in await outbox(console) if r == "zhangwei" and t.startswith("✅")]
+    assert [n.split("（")[0] for n in notices] == ["✅ 审批 A1 已同意", "✅ 审批 A2 已同意"]
+    out = await console.say("同意 A2 A9", as_user="wang")  # one decided, one unknown: each says so
+    assert "A2 已由 王经理" in out and "找不到审批 A9" in out
+    assert [a[2] for a in await audit(console)] == ["create", "create", "update", "update"]
+
+
+async def test_an_approval_note_is_labelled_and_reaches_the_requester(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    out = await console.say("同意 A1 好的没问题", as_user="wang")
+    assert "A1 已同意，备注：好的没问题。已通知申请人。" in out and "原因" not in out
+    [request] = await requests(console)
+    assert (request.status, request.reason) == (ApprovalStatus.APPROVED, "好的没问题")
+    [notice] = [t for r, t, _ in await outbox(console) if r == "zhangwei" and t.startswith("✅")]
+    assert notice == "✅ 审批 A1 已同意（王经理）：#1 MES 报价 v1 60万。备注：好的没问题"
+    assert "同意，备注：好的没问题，这次没有改动" in await console.say("同意 A1", as_user="wang")
+
+
+async def test_the_card_joins_its_reasons_with_chinese_punctuation(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 50万 原价 80万 成本 45万")
+    [(recipient, text, _)] = await outbox(console, "approval:")
+    assert recipient == "wang"
+    assert "（折扣 37.5%，超过 15%（原价 80万）；毛利 10%，低于 20%（成本 45万））" in text and "; " not in text
