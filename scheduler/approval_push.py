@@ -28,9 +28,10 @@ def describe(request: ApprovalRequest, requester: str, locale: str) -> str:
 
 
 def approval_push(request: ApprovalRequest, requester: str, locale: str, with_buttons: bool, *,
-                  reminder: tuple[str, str] | None = None) -> Push:
+                  reminder: tuple[str, str] | None = None, left: str | None = None) -> Push:
     """The card to the approver; with `reminder` (local day, how long it waited), the day's reminder of a
-    request still waiting. Without buttons the text says what to type."""
+    request still waiting; `left`: the approver who left, when an admin is reminded in their place. Without
+    buttons the text says what to type."""
     approve, reject = commands(request, locale)
     en = locale == "en"
     if reminder is None:
@@ -39,6 +40,9 @@ def approval_push(request: ApprovalRequest, requester: str, locale: str, with_bu
         head = (f"⏳ {request.ref} has waited {reminder[1]} for your decision" if en
                 else f"⏳ {request.ref} 已等待你审批 {reminder[1]}")
     lines = [head, describe(request, requester, locale)]
+    if left is not None:
+        lines.append(f"The approver {left} is no longer active: please decide in their place." if en
+                     else f"审批人 {left} 已停用，请你代为审批。")
     if not with_buttons:
         lines.append(f"Reply: {approve} / {reject} <reason>" if en else f"回复：{approve} / {reject} 原因")
     buttons = ({"text": "Approve" if en else "同意", "key": approve},

@@ -3,9 +3,12 @@ once, a note on an approval reaching the requester, the card's punctuation."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.approvals import ApprovalStatus
 from tests.e2e.approvals_world import audit, outbox, requests
 from tests.e2e.harness import Console
+from tests.e2e.test_approval_cards import remind
 
 
 async def test_approve_lists_several_requests_and_reject_takes_one(approvals_console: Console) -> None:
@@ -45,3 +48,21 @@ async def test_the_card_joins_its_reasons_with_chinese_punctuation(approvals_con
     [(recipient, text, _)] = await outbox(console, "approval:")
     assert recipient == "wang"
     assert "（折扣 37.5%，超过 15%（原价 80万）；毛利 10%，低于 20%（成本 45万））" in text and "; " not in text
+
+
+async def test_a_request_whose_approver_left_is_reminded_to_an_admin(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    async with console.app.uow_factory() as uow:
+        wang = await uow.reps.get(1)
+        wang.active = False
+        await uow.reps.save(wang)
+        await uow.commit()
+    assert await remind(console, timedelta(hours=25)) == 1
+    [(recipient, text, _)] = await outbox(console, "approval_reminder:")
+    assert recipient == "admin" and text.startswith("⏳ A1 已等待你审批 1天1小时\n张伟 提交的报价折扣审批")
+    assert "审批人 王经理 已停用，请你代为审批。" in text
+    assert await remind(console, timedelta(hours=26)) == 0  # once a day
+    assert "A1 已同意" in await console.say("同意 A1", as_user="admin")
+    assert (await requests(console))[0].status is ApprovalStatus.APPROVED
+    assert await remind(console, timedelta(hours=50)) == 0
