@@ -66,3 +66,14 @@ async def test_a_request_whose_approver_left_is_reminded_to_an_admin(approvals_c
     assert "A1 已同意" in await console.say("同意 A1", as_user="admin")
     assert (await requests(console))[0].status is ApprovalStatus.APPROVED
     assert await remind(console, timedelta(hours=50)) == 0
+
+
+async def test_help_names_the_approval_commands_and_the_leaver_handover(approvals_console: Console) -> None:
+    console = approvals_console
+    for topic in ("帮助 approvals", "帮助 审批", "help approval"):
+        out = await console.say(topic)
+        assert all(word in out for word in ("审批 同意 A12", "同意 A12", "驳回 A12", "待审批")), topic
+    out = await console.say("帮助 handover")
+    assert "转给 #12 李娜" in out and "另见 离职交接 张伟 → 李娜" in out
+    assert "另见 转给 #12 李娜" in await console.say("帮助 离职交接")
+    assert await audit(console) == [] and await outbox(console, "approval") == []
