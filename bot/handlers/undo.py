@@ -18,6 +18,7 @@ from bot.errors import NothingToUndo, UndoConflict
 from bot.handover import HANDOVER, refuse_after_handover, undo_handover
 from bot.registry import command
 from bot.reply import Reply
+from bot.undo_summary import undone_summary
 from domain.audit import AuditEntry
 from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
@@ -55,12 +56,7 @@ async def undo_last(ctx: Context, args: Args) -> Reply:
     kept = await revert(ctx, entries)
     if decisions:
         return Reply.text((await approval_undo.decisions_undone(ctx, decisions)).get(ctx.locale))
-    created = sum(1 for e in entries if e.action == "create")
-    asked = [e.entity_id for e in entries if e.entity == "approval" and e.action == "create"]
-    withdrawn = len(await ctx.uow.approvals.many(asked)) if asked else 0  # kept, marked withdrawn
-    removed, reverted = created - len(kept) - withdrawn, len(entries) - created
-    reply = Reply.text(ctx.t(f"已撤销上一次操作（删除 {removed} 条新记录，恢复 {reverted} 处修改）。",
-                             f"Undone: {removed} new records removed, {reverted} changes reverted."))
+    reply = Reply.text(undone_summary(entries, {(k.entity, k.entity_id) for k in kept}).get(ctx.locale))
     return reply + kept_reply(ctx, kept) + withdrawn_reply(ctx, entries)
 
 
