@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.approval_flow import state_tag
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
 from bot.handlers import receivables
@@ -96,7 +97,8 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
         reason = LOST_LABELS[opp.lost_reason][ctx.locale == "en"]
         card.add("输单原因", "Lost reason", f"{reason} {opp.lost_note}".strip())
     quotes = await ctx.uow.quotes.for_opportunity(opp.id)
-    card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}" for q in quotes))
+    card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}"
+                                                  + state_tag(ctx, q.approval) for q in quotes))
     footer = receivables.card_section(ctx, opp, await receivables.deal_money(ctx, opp), card)
     for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
         card.line(f"· {when(f.at, ctx, date_only=True)} {f.note}")

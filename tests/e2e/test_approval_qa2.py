@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.approvals import ApprovalStatus
+from domain.approvals import ApprovalKind, ApprovalStatus
 from tests.e2e.approvals_world import audit, outbox, requests
 from tests.e2e.harness import Console
 from tests.e2e.test_approval_cards import remind
@@ -77,3 +77,21 @@ async def test_help_names_the_approval_commands_and_the_leaver_handover(approval
     assert "转给 #12 李娜" in out and "另见 离职交接 张伟 → 李娜" in out
     assert "另见 转给 #12 李娜" in await console.say("帮助 离职交接")
     assert await audit(console) == [] and await outbox(console, "approval") == []
+
+
+async def test_held_quotes_and_plans_are_marked_on_the_deal_card_and_payment_details(
+        approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")  # A1: held
+    assert "报价    v1 60万（待审批）" in await console.say("#1")
+    await console.say("驳回 A1 太低", as_user="wang")
+    assert "v1 60万（已驳回）" in await console.say("#1", as_user="zhangwei")
+    await console.say("回款计划 #1 10% 2026-12-15 90% 2027-03-01")  # A2: held
+    [_, plan] = await requests(console)
+    assert (plan.kind, plan.status, plan.subject_id) == (ApprovalKind.PLAN, ApprovalStatus.PENDING, 1)
+    assert "回款计划（待审批 A2）：" in await console.say("回款明细 #1")
+    assert "（计划待审批 A2）" in await console.say("#1")
+    await console.say("同意 A2", as_user="wang")
+    out = await console.say("回款明细 #1", as_user="zhangwei")
+    assert "回款计划：" in out and "待审批" not in out
+    assert [a[2] for a in await audit(console)] == ["create", "update", "create", "update"]
