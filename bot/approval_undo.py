@@ -38,7 +38,8 @@ def decisions(entries: list[AuditEntry]) -> list[Decision]:
     for entry in entries:
         status = entry.changes.get("status")
         if entry.entity == "approval" and entry.action == "update" and isinstance(status, list) \
-                and len(status) == 2 and status[0] == ApprovalStatus.PENDING.value and status[1] in DECISION_WORDS:
+                and len(status) == 2 and status[0] == ApprovalStatus.PENDING.value and status[1] in DECISION_WORDS \
+                and "superseded_by" not in entry.changes:  # withdrawn with the newer quote: undone with it
             found.append(Decision(entry.entity_id, str(status[1])))
     return found
 

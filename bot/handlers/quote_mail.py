@@ -32,8 +32,11 @@ class HeldForApproval(DomainError):
 
 def refusal(what: tuple[str, str], state: ApprovalState) -> HeldForApproval:
     pending = state is ApprovalState.PENDING
-    return HeldForApproval(what=what[0], what_en=what[1], state="正在等待审批" if pending else "审批被驳回",
-                           state_en="is waiting for approval" if pending else "was rejected",
+    gone = state is ApprovalState.WITHDRAWN
+    return HeldForApproval(what=what[0], what_en=what[1],
+                           state="正在等待审批" if pending else "的审批已撤回" if gone else "审批被驳回",
+                           state_en="is waiting for approval" if pending else "had its approval withdrawn" if gone
+                           else "was rejected",
                            hint="审批通过后再发（待审批 查看进度）。" if pending else "请重新报价。",
                            hint_en="Send it once approved (see: approvals)." if pending else "Make a new quote.")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.approval_state import ApprovalState
 from domain.approvals import ApprovalKind, ApprovalStatus
 from tests.e2e.approvals_world import audit, outbox, requests
 from tests.e2e.harness import Console
@@ -95,3 +96,30 @@ async def test_held_quotes_and_plans_are_marked_on_the_deal_card_and_payment_det
     out = await console.say("回款明细 #1", as_user="zhangwei")
     assert "回款计划：" in out and "待审批" not in out
     assert [a[2] for a in await audit(console)] == ["create", "update", "create", "update"]
+
+
+async def test_a_newer_quote_withdraws_the_older_request(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")  # A1 for v1
+    out = await console.say("报价 #1 62万")  # v2, still 22.5% off: A2
+    assert "A1 已撤回（已被 v2 取代），并通知了审批人。" in out and "已提交审批 A2" in out
+    first, second = await requests(console)
+    assert (first.status, first.reason, second.status) == (ApprovalStatus.CANCELLED, "已被 v2 取代",
+                                                           ApprovalStatus.PENDING)
+    assert await quote_states(console) == [ApprovalState.WITHDRAWN, ApprovalState.PENDING]
+    assert ("wang", "↩️ A1 已被 v2 取代：#1 MES 报价 v1 60万，无需再审批。") in [
+        (r, t) for r, t, _ in await outbox(console)]
+    late = await console.say("同意 A1", as_user="wang")
+    assert "A1 已由 张伟 于" in late and "撤回，原因：已被 v2 取代，这次没有改动" in late
+    assert (await requests(console))[0].status is ApprovalStatus.CANCELLED
+    assert "v1 60万（审批已撤回） / v2 62万（待审批）" in await console.say("#1", as_user="zhangwei")
+    assert "的审批已撤回，不能发给客户" in await console.say("发报价 #1 v1")
+    out = await console.say("撤销")  # undoing v2 puts A1 and v1 back to waiting
+    assert out.startswith("已撤销：新建 报价 1 个；恢复 报价 #1") and "已撤回审批 A2" in out
+    assert [r.status for r in await requests(console)] == [ApprovalStatus.PENDING, ApprovalStatus.CANCELLED]
+    assert await quote_states(console) == [ApprovalState.PENDING]
+
+
+async def quote_states(console: Console) -> list[ApprovalState]:
+    async with console.app.uow_factory() as uow:
+        return [q.approval for q in await uow.quotes.for_opportunity(1)]
