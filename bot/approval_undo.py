@@ -65,6 +65,8 @@ async def decisions_undone(ctx: Context, undone: list[Decision]) -> Text:
 async def _tell_withdrawn(ctx: Context, request: ApprovalRequest, status: str) -> None:
     word, what = DECISION_WORDS[status], _what(request)
     people: list[int | None] = [request.requester_id]
+    if status == ApprovalStatus.CANCELLED.value:  # the requester's own withdrawal undone: the approver decides again
+        people = [request.approver_id]
     after, after_en = "", ""
     if request.kind is ApprovalKind.TRANSFER and status == ApprovalStatus.APPROVED.value:
         deal = await ctx.uow.opportunities.find(request.opportunity_id)

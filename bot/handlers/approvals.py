@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-from bot import approval_decisions
+from bot import approval_decisions, approval_withdraw
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import when
+from bot.handlers.undo import undo_last
 from bot.registry import command
 from bot.reply import Reply
 from domain.approvals import KIND_LABELS, ApprovalRequest
@@ -74,6 +75,19 @@ async def approve(ctx: Context, args: Args) -> Reply:
          usage_zh="驳回 A12 折扣太大", usage_en="reject A12 discount too deep")
 async def reject(ctx: Context, args: Args) -> Reply:
     return await decide_all(ctx, args, False)
+
+
+@command("撤回", "withdraw", section="approvals",
+         help_zh="撤回我提交、仍在等待的审批（只写「撤回」：同「撤销」）",
+         help_en="Withdraw a request of mine still waiting (bare 'withdraw' undoes my last action)",
+         usage_zh="撤回 A12 [原因]", usage_en="withdraw A12 [reason]")
+async def withdraw(ctx: Context, args: Args) -> Reply:
+    if not args.tokens:  # 撤回 alone: as it always was, undo the last action
+        return await undo_last(ctx, args)
+    refs = request_refs(args)
+    if len(refs) > 1:
+        raise args.fail("一次撤回一项", "withdraw one request at a time")
+    return await approval_withdraw.withdraw(ctx, refs[0], args.rest())
 
 
 @command("待审批", "approvals", "pending approvals", section="approvals", writes=False,

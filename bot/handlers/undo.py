@@ -42,7 +42,7 @@ class Kept:
         return f"保留了{what}：仍有 {self.count} 条{user}记录在使用它。"
 
 
-@command("撤销", "undo", "撤回", section="general",
+@command("撤销", "undo", section="general",
          help_zh="撤销我上一次的操作（全部改动）", help_en="Undo my last action (all of its changes)",
          usage_zh="撤销", usage_en="undo")
 async def undo_last(ctx: Context, args: Args) -> Reply:

@@ -123,3 +123,41 @@ async def test_a_newer_quote_withdraws_the_older_request(approvals_console: Cons
 async def quote_states(console: Console) -> list[ApprovalState]:
     async with console.app.uow_factory() as uow:
         return [q.approval for q in await uow.quotes.for_opportunity(1)]
+
+
+async def test_the_requester_withdraws_a_waiting_request(approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")  # A1
+    assert "找不到审批 A1" in await console.say("撤回 A1", as_user="lina")  # not theirs: as if it did not exist
+    assert "找不到审批 A1" in await console.say("撤回 A1", as_user="wang")
+    assert [a[2] for a in await audit(console)] == ["create"]
+    out = await console.say("撤回 A1 客户改主意了", as_user="zhangwei")
+    assert "已撤回 A1：#1 MES 报价 v1 60万，并通知了审批人。" in out
+    [request] = await requests(console)
+    assert (request.status, request.reason, request.decided_by) == (ApprovalStatus.CANCELLED, "客户改主意了", 2)
+    assert await quote_states(console) == [ApprovalState.WITHDRAWN]  # still held: never mailed
+    assert ("wang", "↩️ A1 已被 张伟 撤回（客户改主意了）：#1 MES 报价 v1 60万，无需再审批。") in [
+        (r, t) for r, t, _ in await outbox(console)]
+    assert [a[2] for a in await audit(console)] == ["create", "update"]
+    assert "撤回，原因：客户改主意了，这次没有改动" in await console.say("同意 A1", as_user="wang")
+    assert "这次没有改动" in await console.say("撤回 A1", as_user="zhangwei")  # twice: says so
+    out = await console.say("撤销")  # the withdrawal undone: it waits again and the approver is told
+    assert "已撤销对 A1 的撤回" in out
+    assert (await requests(console))[0].status is ApprovalStatus.PENDING
+    assert await quote_states(console) == [ApprovalState.PENDING]
+    assert any(r == "wang" and "A1 重新等待审批" in t for r, t, _ in await outbox(console))
+    assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
+
+
+async def test_a_decided_request_cannot_be_withdrawn_and_bare_withdraw_still_undoes(
+        approvals_console: Console) -> None:
+    console = approvals_console
+    await console.say("报价 #1 60万 原价 80万")
+    await console.say("驳回 A1 太低", as_user="wang")
+    out = await console.say("撤回 A1", as_user="zhangwei")
+    assert "A1 已由 王经理 于" in out and "驳回，原因：太低，这次没有改动" in out
+    assert (await requests(console))[0].status is ApprovalStatus.REJECTED
+    await console.say("新商机 明途 ERP 50万")
+    assert (await console.say("撤回")).startswith("已撤销：新建 商机 1 个")
+    async with console.app.uow_factory() as uow:
+        assert await uow.opportunities.find(2) is None
