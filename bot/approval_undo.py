@@ -75,9 +75,10 @@ async def _tell_withdrawn(ctx: Context, request: ApprovalRequest, status: str) -
         after, after_en = f"，商机 #{request.opportunity_id} 仍由 {name} 负责", \
             f"; deal #{request.opportunity_id} stays with {name}"
         people += [int(request.asked.get("to", 0)) or None, int(request.asked.get("owner") or 0) or None]
+    verb = ("取消了", "cancelled") if status == ApprovalStatus.CANCELLED.value else ("撤回了", "withdrew")
     await announce(ctx, people, Text(
-        f"↩️ {ctx.rep.name} 撤回了对审批 {request.ref} 的{word[0]}：{what.zh}；{request.ref} 重新等待审批{after}。",
-        f"↩️ {ctx.rep.name} withdrew the {word[1]} of {request.ref}: {what.en}; {request.ref} waits for a "
+        f"↩️ {ctx.rep.name} {verb[0]}对审批 {request.ref} 的{word[0]}：{what.zh}；{request.ref} 重新等待审批{after}。",
+        f"↩️ {ctx.rep.name} {verb[1]} the {word[1]} of {request.ref}: {what.en}; {request.ref} waits for a "
         f"decision again{after_en}."))
 
 

@@ -38,7 +38,8 @@ class Kept:
     def describe(self, locale: str) -> str:
         what, user = label(self.entity, self.entity_id, locale), LABELS[self.used_by][locale == "en"]
         if locale == "en":
-            return f"Kept {what}: {self.count} {user} record(s) still use it."
+            return f"Kept {what}: {self.count} {user} record{'s' if self.count != 1 else ''} still " \
+                   f"use{'s' if self.count == 1 else ''} it."
         return f"保留了{what}：仍有 {self.count} 条{user}记录在使用它。"
 
 

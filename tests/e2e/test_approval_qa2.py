@@ -145,7 +145,8 @@ async def test_the_requester_withdraws_a_waiting_request(approvals_console: Cons
     assert "已撤销对 A1 的撤回" in out
     assert (await requests(console))[0].status is ApprovalStatus.PENDING
     assert await quote_states(console) == [ApprovalState.PENDING]
-    assert any(r == "wang" and "A1 重新等待审批" in t for r, t, _ in await outbox(console))
+    assert any(r == "wang" and t.startswith("↩️ 张伟 取消了对审批 A1 的撤回：") and "A1 重新等待审批" in t
+               for r, t, _ in await outbox(console))
     assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
 
 
