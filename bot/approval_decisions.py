@@ -55,9 +55,17 @@ async def decide_request(ctx: Context, ref: int, approve: bool, reason: str) -> 
     await _tell_requester(ctx, request)
     label = Text(*STATUS_LABELS[request.status])
     done = ctx.t(f"{request.ref} {label.zh}", f"{request.ref} {label.en}")
-    return Reply.text(done + (ctx.t(f"，原因：{request.reason}", f"; reason: {request.reason}")
-                              if request.reason else "") + ctx.t("。已通知申请人。", ". The requester was told.")
+    return Reply.text(done + note(ctx, request) + ctx.t("。已通知申请人。", ". The requester was told.")
                       ).settling(label)
+
+
+def note(ctx: Context, request: ApprovalRequest) -> str:
+    """"，备注：…" after an approval, "，原因：…" after a rejection or withdrawal; "" without one."""
+    if not request.reason:
+        return ""
+    if request.status is ApprovalStatus.APPROVED:
+        return ctx.t(f"，备注：{request.reason}", f"; note: {request.reason}")
+    return ctx.t(f"，原因：{request.reason}", f"; reason: {request.reason}")
 
 
 def decided_already(ctx: Context, request: ApprovalRequest) -> Reply:
@@ -67,7 +75,7 @@ def decided_already(ctx: Context, request: ApprovalRequest) -> Reply:
     name = who.name if who else "?"
     at = when(request.decided_at, ctx) if request.decided_at else ""
     on, on_en = (f" 于 {at}", f" at {at}") if at else ("", "")
-    reason = ctx.t(f"，原因：{request.reason}", f"; reason: {request.reason}") if request.reason else ""
+    reason = note(ctx, request)
     verb = label.zh.removeprefix("已")
     return Reply.text(ctx.t(f"{request.ref} 已由 {name}{on} {verb}{reason}，这次没有改动。",
                             f"{request.ref} was already {label.en} by {name}{on_en}{reason}; nothing changed.")
@@ -168,8 +176,9 @@ async def _cancel_stale(ctx: Context, request: ApprovalRequest) -> Reply:
 async def _tell_requester(ctx: Context, request: ApprovalRequest) -> None:
     what = Text(str(request.asked.get("what", "")), str(request.asked.get("what_en", "")))
     if request.status is ApprovalStatus.APPROVED:
-        text = Text(f"✅ 审批 {request.ref} 已同意（{ctx.rep.name}）：{what.zh}",
-                    f"✅ {request.ref} approved by {ctx.rep.name}: {what.en}")
+        remark = (f"。备注：{request.reason}", f". Note: {request.reason}") if request.reason else ("", "")
+        text = Text(f"✅ 审批 {request.ref} 已同意（{ctx.rep.name}）：{what.zh}{remark[0]}",
+                    f"✅ {request.ref} approved by {ctx.rep.name}: {what.en}{remark[1]}")
     else:
         text = Text(f"❌ 审批 {request.ref} 被驳回（{ctx.rep.name}）：{what.zh}。原因：{request.reason}",
                     f"❌ {request.ref} rejected by {ctx.rep.name}: {what.en}. Reason: {request.reason}")

@@ -38,7 +38,8 @@ def decisions(entries: list[AuditEntry]) -> list[Decision]:
     for entry in entries:
         status = entry.changes.get("status")
         if entry.entity == "approval" and entry.action == "update" and isinstance(status, list) \
-                and len(status) == 2 and status[0] == ApprovalStatus.PENDING.value and status[1] in DECISION_WORDS:
+                and len(status) == 2 and status[0] == ApprovalStatus.PENDING.value and status[1] in DECISION_WORDS \
+                and "superseded_by" not in entry.changes:  # withdrawn with the newer quote: undone with it
             found.append(Decision(entry.entity_id, str(status[1])))
     return found
 
@@ -64,6 +65,8 @@ async def decisions_undone(ctx: Context, undone: list[Decision]) -> Text:
 async def _tell_withdrawn(ctx: Context, request: ApprovalRequest, status: str) -> None:
     word, what = DECISION_WORDS[status], _what(request)
     people: list[int | None] = [request.requester_id]
+    if status == ApprovalStatus.CANCELLED.value:  # the requester's own withdrawal undone: the approver decides again
+        people = [request.approver_id]
     after, after_en = "", ""
     if request.kind is ApprovalKind.TRANSFER and status == ApprovalStatus.APPROVED.value:
         deal = await ctx.uow.opportunities.find(request.opportunity_id)
@@ -72,9 +75,10 @@ async def _tell_withdrawn(ctx: Context, request: ApprovalRequest, status: str) -
         after, after_en = f"，商机 #{request.opportunity_id} 仍由 {name} 负责", \
             f"; deal #{request.opportunity_id} stays with {name}"
         people += [int(request.asked.get("to", 0)) or None, int(request.asked.get("owner") or 0) or None]
+    verb = ("取消了", "cancelled") if status == ApprovalStatus.CANCELLED.value else ("撤回了", "withdrew")
     await announce(ctx, people, Text(
-        f"↩️ {ctx.rep.name} 撤回了对审批 {request.ref} 的{word[0]}：{what.zh}；{request.ref} 重新等待审批{after}。",
-        f"↩️ {ctx.rep.name} withdrew the {word[1]} of {request.ref}: {what.en}; {request.ref} waits for a "
+        f"↩️ {ctx.rep.name} {verb[0]}对审批 {request.ref} 的{word[0]}：{what.zh}；{request.ref} 重新等待审批{after}。",
+        f"↩️ {ctx.rep.name} {verb[1]} the {word[1]} of {request.ref}: {what.en}; {request.ref} waits for a "
         f"decision again{after_en}."))
 
 

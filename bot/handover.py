@@ -141,14 +141,19 @@ async def undo_handover(ctx: Context, entry: AuditEntry) -> Text:
         await ctx.uow.reps.save(leaver)
     await ctx.uow.audit.mark_undone(entry.batch)
     kept = (f"；{result.kept} 条记录此后已被改动，仍留在接手人名下" if result.kept else "",
-            f"; {result.kept} records changed since stay with the successor" if result.kept else "")
+            f"; {_records(result.kept)} changed since {'stays' if result.kept == 1 else 'stay'} with the successor"
+            if result.kept else "")
     text = Text(f"{ctx.rep.name} 撤销了 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
-                f"{ctx.rep.name} undid {leaver.name}'s handover: {result.restored} records moved back{kept[1]}.")
+                f"{ctx.rep.name} undid {leaver.name}'s handover: {_records(result.restored)} moved back{kept[1]}.")
     successor = await ctx.uow.reps.get(successor_id)
     for rep_id in _recipients(ctx, leaver, successor):  # everyone the handover told
         await ctx.notify(rep_id, text)
     return Text(f"已撤销 {leaver.name} 的离职交接：{result.restored} 条记录已归还{kept[0]}。",
-                f"Undone: {leaver.name}'s handover; {result.restored} records moved back{kept[1]}.")
+                f"Undone: {leaver.name}'s handover; {_records(result.restored)} moved back{kept[1]}.")
+
+
+def _records(count: int) -> str:
+    return f"{count} record" if count == 1 else f"{count} records"
 
 
 __all__ = ["ApprovalsMoved", "PendingApproval", "check", "hand_over_book", "refuse_after_handover", "undo_handover"]

@@ -10,8 +10,9 @@ class ApprovalState(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"  # its request was withdrawn (a newer version superseded it): never approved
 
     @property
     def blocks(self) -> bool:
         """Not to be mailed nor counted as signed: waiting for approval, or rejected."""
-        return self in (ApprovalState.PENDING, ApprovalState.REJECTED)
+        return self in (ApprovalState.PENDING, ApprovalState.REJECTED, ApprovalState.WITHDRAWN)

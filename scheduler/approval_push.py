@@ -20,7 +20,7 @@ def describe(request: ApprovalRequest, requester: str, locale: str) -> str:
     asked = request.asked
     en = locale == "en"
     what = str(asked.get("what_en" if en else "what", ""))
-    why = "; ".join(str(w) for w in asked.get("why_en" if en else "why", []))
+    why = ("; " if en else "；").join(str(w) for w in asked.get("why_en" if en else "why", []))
     label = KIND_LABELS[request.kind][en]
     if en:
         return f"{requester} asks for {label} approval: {what}" + (f" ({why})" if why else "")
@@ -28,9 +28,10 @@ def describe(request: ApprovalRequest, requester: str, locale: str) -> str:
 
 
 def approval_push(request: ApprovalRequest, requester: str, locale: str, with_buttons: bool, *,
-                  reminder: tuple[str, str] | None = None) -> Push:
+                  reminder: tuple[str, str] | None = None, left: str | None = None) -> Push:
     """The card to the approver; with `reminder` (local day, how long it waited), the day's reminder of a
-    request still waiting. Without buttons the text says what to type."""
+    request still waiting; `left`: the approver who left, when an admin is reminded in their place. Without
+    buttons the text says what to type."""
     approve, reject = commands(request, locale)
     en = locale == "en"
     if reminder is None:
@@ -39,6 +40,9 @@ def approval_push(request: ApprovalRequest, requester: str, locale: str, with_bu
         head = (f"⏳ {request.ref} has waited {reminder[1]} for your decision" if en
                 else f"⏳ {request.ref} 已等待你审批 {reminder[1]}")
     lines = [head, describe(request, requester, locale)]
+    if left is not None:
+        lines.append(f"The approver {left} is no longer active: please decide in their place." if en
+                     else f"审批人 {left} 已停用，请你代为审批。")
     if not with_buttons:
         lines.append(f"Reply: {approve} / {reject} <reason>" if en else f"回复：{approve} / {reject} 原因")
     buttons = ({"text": "Approve" if en else "同意", "key": approve},

@@ -1,6 +1,8 @@
 """Approval requests left waiting (issue #14): the approver is reminded of each request pending longer
 than [approvals] stale_hours, once per request and local day (the push's dedupe key), quiet hours kept.
-Reads the stale requests page by page; never all requests at once."""
+When the approver has left (inactive or gone), the first active admin is reminded instead (as
+domain.approvals.approver_for picks one), told whose request it was. Reads the stale requests page by page;
+never all requests at once."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.approvals import ApprovalRequest, ApprovalRules
-from domain.people import CHANNEL_ORDER, Rep
+from domain.people import CHANNEL_ORDER, Rep, Role
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET
 from scheduler.approval_push import approval_push, waited
@@ -32,19 +34,33 @@ async def remind_stale_approvals(uow_factory: Callable[[], UnitOfWork], now: dat
             if not page:
                 return queued
             people = await uow.reps.many({r.approver_id for r in page} | {r.requester_id for r in page})
+            admins = await _admins(uow) if any(_gone(people.get(r.approver_id)) for r in page) else []
             for request in page:
-                queued += await _remind(uow, request, people, now, default_quiet, order, button_channels)
+                queued += await _remind(uow, request, people, admins, now, (default_quiet, order, button_channels))
             await uow.commit()
         after = page[-1].id or after
 
 
-async def _remind(uow: UnitOfWork, request: ApprovalRequest, people: dict[int, Rep], now: datetime,
-                  default_quiet: str, order: Sequence[str], button_channels: Sequence[str]) -> int:
+def _gone(rep: Rep | None) -> bool:
+    return rep is None or not rep.active
+
+
+async def _admins(uow: UnitOfWork) -> list[Rep]:
+    return sorted((r for r in await uow.reps.list() if r.role is Role.ADMIN and r.active), key=lambda r: r.id or 0)
+
+
+async def _remind(uow: UnitOfWork, request: ApprovalRequest, people: dict[int, Rep], admins: list[Rep],
+                  now: datetime, how: tuple[str, Sequence[str], Sequence[str]]) -> int:
+    default_quiet, order, button_channels = how
     approver, requester = people.get(request.approver_id), people.get(request.requester_id)
-    target = approver.preferred_channel(order) if approver is not None and approver.active else None
+    left = approver.name if approver is not None and _gone(approver) else ("?" if approver is None else None)
+    if left is not None:  # the approver left: an admin (not the requester) decides in their place
+        approver = next((a for a in admins if a.id != request.requester_id), None)
+    target = approver.preferred_channel(order) if approver is not None else None
     if approver is None or target is None:
         return 0
     day = now.astimezone(ZoneInfo(approver.timezone)).date().isoformat()
     card = approval_push(request, requester.name if requester else "?", approver.locale,
-                         target[0] in button_channels, reminder=(day, waited(request, now, approver.locale)))
+                         target[0] in button_channels, reminder=(day, waited(request, now, approver.locale)),
+                         left=left)
     return 1 if await push(uow, approver, card, now, default_quiet=default_quiet, order=order) else 0

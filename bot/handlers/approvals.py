@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 
-from bot import approval_decisions
+from bot import approval_decisions, approval_withdraw
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import when
+from bot.handlers.undo import undo_last
 from bot.registry import command
 from bot.reply import Reply
 from domain.approvals import KIND_LABELS, ApprovalRequest
+from domain.errors import DomainError
 from domain.people import Role
 from scheduler.approval_push import describe, waited
 
@@ -23,12 +25,30 @@ APPROVE = frozenset({"同意", "通过", "批准", "approve", "yes"})
 REJECT = frozenset({"驳回", "拒绝", "不同意", "reject", "no"})
 
 
-def request_ref(args: Args) -> int:
-    for i, token in enumerate(args.tokens):
-        if match := _REF.match(token):
-            del args.tokens[i]
-            return int(match.group(1))
-    raise args.fail("缺少审批号（如 A12）", "missing the approval number (like A12)")
+def request_refs(args: Args) -> list[int]:
+    """Every A-number among the words (taken out of them), in order; UsageError when there is none."""
+    refs = [int(m.group(1)) for token in args.tokens if (m := _REF.match(token))]
+    args.tokens[:] = [token for token in args.tokens if not _REF.match(token)]
+    if not refs:
+        raise args.fail("缺少审批号（如 A12）", "missing the approval number (like A12)")
+    return list(dict.fromkeys(refs))
+
+
+async def decide_all(ctx: Context, args: Args, approve: bool) -> Reply:
+    """`同意 A3 A4`: each listed request, one reply line each (one that cannot be decided says why and
+    the others still are); a rejection names one request, as its reason is about that one."""
+    refs = request_refs(args)
+    if len(refs) == 1:
+        return await approval_decisions.decide_request(ctx, refs[0], approve, args.rest())
+    if not approve:
+        raise args.fail("一次驳回一项，并写明原因", "reject one request at a time, with its reason")
+    reply, note = Reply(), args.rest()
+    for ref in refs:
+        try:
+            reply += await approval_decisions.decide_request(ctx, ref, True, note)
+        except DomainError as error:
+            reply += Reply.text(error.message(ctx.locale), error=True)
+    return reply
 
 
 @command("审批", "approval", section="approvals",
@@ -40,23 +60,34 @@ async def decide(ctx: Context, args: Args) -> Reply:
     if word is None:
         raise args.fail("要写「同意」或「驳回」", "say 'approve' or 'reject'")
     args.tokens.remove(word)
-    ref = request_ref(args)
-    return await approval_decisions.decide_request(ctx, ref, word.casefold() in APPROVE, args.rest())
+    return await decide_all(ctx, args, word.casefold() in APPROVE)
 
 
 @command("同意", "approve", section="approvals", prefix=False,
-         help_zh="同意一项审批", help_en="Approve a request", usage_zh="同意 A12", usage_en="approve A12")
+         help_zh="同意一项或几项审批（可附备注）", help_en="Approve one or more requests (a note may follow)",
+         usage_zh="同意 A12 [A13] [备注]", usage_en="approve A12 [A13] [note]")
 async def approve(ctx: Context, args: Args) -> Reply:
-    ref = request_ref(args)
-    return await approval_decisions.decide_request(ctx, ref, True, args.rest())
+    return await decide_all(ctx, args, True)
 
 
 @command("驳回", "reject", section="approvals", prefix=False,
          help_zh="驳回一项审批，写明原因", help_en="Reject a request, with the reason",
          usage_zh="驳回 A12 折扣太大", usage_en="reject A12 discount too deep")
 async def reject(ctx: Context, args: Args) -> Reply:
-    ref = request_ref(args)
-    return await approval_decisions.decide_request(ctx, ref, False, args.rest())
+    return await decide_all(ctx, args, False)
+
+
+@command("撤回", "withdraw", section="approvals",
+         help_zh="撤回我提交、仍在等待的审批（只写「撤回」：同「撤销」）",
+         help_en="Withdraw a request of mine still waiting (bare 'withdraw' undoes my last action)",
+         usage_zh="撤回 A12 [原因]", usage_en="withdraw A12 [reason]")
+async def withdraw(ctx: Context, args: Args) -> Reply:
+    if not args.tokens:  # 撤回 alone: as it always was, undo the last action
+        return await undo_last(ctx, args)
+    refs = request_refs(args)
+    if len(refs) > 1:
+        raise args.fail("一次撤回一项", "withdraw one request at a time")
+    return await approval_withdraw.withdraw(ctx, refs[0], args.rest())
 
 
 @command("待审批", "approvals", "pending approvals", section="approvals", writes=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot import approval_flow, values
+from bot.approval_supersede import supersede
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import load_deal, money, when
@@ -72,6 +73,9 @@ async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, l
     card.add("金额", "Amount", money(amount, ctx.locale)).add("说明", "Note", quote.note)
     if existing:
         card.line(quoting.quote_diff(existing[-1], quote).describe(ctx.locale))
+    for older in await supersede(ctx, quote):
+        card.line(ctx.t(f"{older.ref} 已撤回（{older.reason}），并通知了审批人。",
+                        f"{older.ref} withdrawn ({older.reason}); the approver was told."))
     if approver is not None:
         what = Text(f"{approval_flow.deal_label(opp)} 报价 v{quote.version} {money(amount, 'zh')}",
                     f"{approval_flow.deal_label(opp)} quote v{quote.version} {money(amount, 'en')}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.approval_flow import state_tag
 from bot.args import STAGE_WORDS, Args
 from bot.context import Context
 from bot.handlers import receivables
@@ -96,7 +97,8 @@ async def show_deal(ctx: Context, ref: int) -> Reply:
         reason = LOST_LABELS[opp.lost_reason][ctx.locale == "en"]
         card.add("输单原因", "Lost reason", f"{reason} {opp.lost_note}".strip())
     quotes = await ctx.uow.quotes.for_opportunity(opp.id)
-    card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}" for q in quotes))
+    card.add("报价", "Quotes", " / ".join(f"v{q.version} {money(q.amount, ctx.locale)}"
+                                                  + state_tag(ctx, q.approval) for q in quotes))
     footer = receivables.card_section(ctx, opp, await receivables.deal_money(ctx, opp), card)
     for f in list(await ctx.uow.followups.for_opportunity(opp.id))[-3:]:
         card.line(f"· {when(f.at, ctx, date_only=True)} {f.note}")
@@ -118,11 +120,12 @@ async def chance(ctx: Context, deal_id: int) -> str:
          help_zh="查看命令说明", help_en="Show the commands", usage_zh="帮助 [命令]", usage_en="help [command]")
 async def show_help(ctx: Context, args: Args) -> Reply:
     topic = args.rest()
+    if topic and (section := section_named(topic)) is not None:  # 帮助 审批: that section's commands
+        return section_card(ctx, section)
     if topic and (cmd := registry.lookup(topic)):
         words = " / ".join((cmd.name, *cmd.aliases))
-        return Reply.text(f"{words}", cmd.help.get(ctx.locale), ctx.t("用法：", "Usage: ") + cmd.usage.get(ctx.locale))
-    if topic and (section := section_named(topic)) is not None:  # 帮助 提醒: that section's commands
-        return section_card(ctx, section)
+        return Reply.text(f"{words}", cmd.help.get(ctx.locale), ctx.t("用法：", "Usage: ") + cmd.usage.get(ctx.locale),
+                          *see_also(ctx, cmd.name))
     if topic:
         return unknown_topic(ctx, topic)
     cards = [section_card(ctx, key) for key in SECTIONS if any(c.section == key for c in registry.commands)]
@@ -132,6 +135,18 @@ async def show_help(ctx: Context, args: Args) -> Reply:
     for card in [*cards, _questions_card(ctx)]:
         result = result + card
     return result
+
+
+# Commands easily mistaken for one another: `帮助 转给` (one deal) also names 离职交接 (a leaver's whole book).
+RELATED = {"转给": ("离职交接",), "离职交接": ("转给",)}
+
+
+def see_also(ctx: Context, name: str) -> list[str]:
+    lines = []
+    for other in RELATED.get(name, ()):
+        if (cmd := registry.lookup(other)) is not None:
+            lines.append(ctx.t("另见 ", "See also ") + f"{cmd.usage.get(ctx.locale)}  — {cmd.help.get(ctx.locale)}")
+    return lines
 
 
 def section_named(topic: str) -> str | None:

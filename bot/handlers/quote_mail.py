@@ -26,14 +26,17 @@ MONEY_WORDS = ("报价", "价格", "折扣", "合同", "quote", "price", "discou
 
 
 class HeldForApproval(DomainError):
-    zh = "{what}{state}，不能发给客户。{hint}"
+    zh = "{what} {state}，不能发给客户。{hint}"
     en = "{what_en} {state_en}; it cannot be sent to the customer. {hint_en}"
 
 
 def refusal(what: tuple[str, str], state: ApprovalState) -> HeldForApproval:
     pending = state is ApprovalState.PENDING
-    return HeldForApproval(what=what[0], what_en=what[1], state="正在等待审批" if pending else "审批被驳回",
-                           state_en="is waiting for approval" if pending else "was rejected",
+    gone = state is ApprovalState.WITHDRAWN
+    return HeldForApproval(what=what[0], what_en=what[1],
+                           state="正在等待审批" if pending else "的审批已撤回" if gone else "审批被驳回",
+                           state_en="is waiting for approval" if pending else "had its approval withdrawn" if gone
+                           else "was rejected",
                            hint="审批通过后再发（待审批 查看进度）。" if pending else "请重新报价。",
                            hint_en="Send it once approved (see: approvals)." if pending else "Make a new quote.")
 

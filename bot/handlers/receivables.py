@@ -15,6 +15,7 @@ from bot.context import Context
 from bot.handlers.common import load_deal, money
 from bot.reply import CardBuilder, Reply
 from domain import invoicing
+from domain.approvals import ApprovalKind
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.opportunity import Opportunity
 from domain.payments import remaining
@@ -31,6 +32,7 @@ class DealMoney:
     invoices: list[Invoice]
     positions: list[Position]
     today: date
+    plan_held: str = ""  # the pending request (A4) the current plan waits for, if any
 
     @property
     def empty(self) -> bool:
@@ -45,8 +47,11 @@ async def deal_money(ctx: Context, opp: Opportunity) -> DealMoney:
     received = list(await ctx.uow.payments.for_opportunity(opp.id))
     invoices = list(await ctx.uow.invoices.for_opportunity(opp.id))
     today = ctx.now.date()
+    held = [r.ref for r in await ctx.uow.approvals.pending_for_deal(opp.id)
+            if r.kind is ApprovalKind.PLAN and milestones and r.subject_id == milestones[0].plan]
     return DealMoney(contract, milestones, received, invoices,
-                     positions(contract.amount if contract else None, milestones, received, invoices, today), today)
+                     positions(contract.amount if contract else None, milestones, received, invoices, today), today,
+                     held[0] if held else "")
 
 
 def short_day(day: date | None, ctx: Context) -> str:
@@ -89,7 +94,9 @@ def card_section(ctx: Context, opp: Opportunity, state: DealMoney, card: CardBui
     card.add("合同", "Contract", contract_text(ctx, state.contract))
     card.add("回款", "Payments", "；".join(position_text(ctx, p) for p in state.positions))
     if (coming := next_due(state.milestones, state.today)) is not None:
-        card.add("下一笔", "Next due", f"{short_day(coming.due_on, ctx)} {money(remaining(coming), ctx.locale)}")
+        card.add("下一笔", "Next due", f"{short_day(coming.due_on, ctx)} {money(remaining(coming), ctx.locale)}"
+                 + (ctx.t(f"（计划待审批 {state.plan_held}）", f" (plan awaiting approval, {state.plan_held})")
+                    if state.plan_held else ""))
     card.add("已开票", "Invoiced", invoiced_text(ctx, state))
     return ctx.t(f"回款明细：回款 #{opp.id}", f"Payment details: payments #{opp.id}")
 
@@ -111,7 +118,9 @@ def milestone_text(ctx: Context, m: PaymentMilestone, today: date) -> str:
 def detail_lines(ctx: Context, state: DealMoney) -> list[str]:
     lines: list[str] = []
     if state.milestones:
-        lines.append(ctx.t("回款计划：", "Payment plan:"))
+        held = state.plan_held
+        lines.append(ctx.t(f"回款计划（待审批 {held}）：", f"Payment plan (awaiting approval, {held}):") if held
+                     else ctx.t("回款计划：", "Payment plan:"))
         lines += ["  " + milestone_text(ctx, m, state.today) for m in state.milestones]
     if state.payments:
         lines.append(ctx.t("到账：", "Received:"))

@@ -18,6 +18,7 @@ from bot.errors import NothingToUndo, UndoConflict
 from bot.handover import HANDOVER, refuse_after_handover, undo_handover
 from bot.registry import command
 from bot.reply import Reply
+from bot.undo_summary import undone_summary
 from domain.audit import AuditEntry
 from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
@@ -37,11 +38,12 @@ class Kept:
     def describe(self, locale: str) -> str:
         what, user = label(self.entity, self.entity_id, locale), LABELS[self.used_by][locale == "en"]
         if locale == "en":
-            return f"Kept {what}: {self.count} {user} record(s) still use it."
+            return f"Kept {what}: {self.count} {user} record{'s' if self.count != 1 else ''} still " \
+                   f"use{'s' if self.count == 1 else ''} it."
         return f"保留了{what}：仍有 {self.count} 条{user}记录在使用它。"
 
 
-@command("撤销", "undo", "撤回", section="general",
+@command("撤销", "undo", section="general",
          help_zh="撤销我上一次的操作（全部改动）", help_en="Undo my last action (all of its changes)",
          usage_zh="撤销", usage_en="undo")
 async def undo_last(ctx: Context, args: Args) -> Reply:
@@ -55,12 +57,7 @@ async def undo_last(ctx: Context, args: Args) -> Reply:
     kept = await revert(ctx, entries)
     if decisions:
         return Reply.text((await approval_undo.decisions_undone(ctx, decisions)).get(ctx.locale))
-    created = sum(1 for e in entries if e.action == "create")
-    asked = [e.entity_id for e in entries if e.entity == "approval" and e.action == "create"]
-    withdrawn = len(await ctx.uow.approvals.many(asked)) if asked else 0  # kept, marked withdrawn
-    removed, reverted = created - len(kept) - withdrawn, len(entries) - created
-    reply = Reply.text(ctx.t(f"已撤销上一次操作（删除 {removed} 条新记录，恢复 {reverted} 处修改）。",
-                             f"Undone: {removed} new records removed, {reverted} changes reverted."))
+    reply = Reply.text(undone_summary(entries, {(k.entity, k.entity_id) for k in kept}).get(ctx.locale))
     return reply + kept_reply(ctx, kept) + withdrawn_reply(ctx, entries)
 
 

@@ -61,6 +61,7 @@ NOT_MAPPED = frozenset({
     "reminder delete",
     "离职交接", "交接客户", "leaver handover", "staff handover",
     "审批", "待审批", "同意", "驳回", "approval", "approvals", "pending approvals", "approve", "reject",  # approvals
+    "withdraw",
     "发报价", "send quote", "mail quote",
     "公海", "客户公海", "领取", "认领", "放弃", "放回公海", "保留", "保护", "保护客户", "取消保护",  # the lead pool
     "pool", "lead pool", "claim", "release", "give up", "keep", "protect", "unprotect",

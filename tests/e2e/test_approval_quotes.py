@@ -115,7 +115,7 @@ async def test_a_pending_quote_is_never_mailed(approvals_console: Console) -> No
     await console.say("报价 #1 60万 原价 80万")
     assert await mails(console) == []
     out = await console.say("发报价 #1")
-    assert "#1 的报价 v1正在等待审批，不能发给客户" in out
+    assert "#1 的报价 v1 正在等待审批，不能发给客户" in out
     out = await console.say("邮件 #1 何总您好，附上最新报价，请查收")
     assert "不能发给客户" in out
     assert await mails(console) == []  # no mail queued
@@ -145,12 +145,12 @@ async def test_undoing_a_decision_tells_the_requester_and_restores_the_amount(ap
     assert [t for r, t, _ in await outbox(console) if "撤回了" in t][-1].startswith("↩️ 王经理 撤回了对审批 A1 的驳回")
 
 
-async def test_approving_an_older_version_keeps_the_amount_of_a_later_one(approvals_console: Console) -> None:
+async def test_a_later_version_withdraws_the_older_request_and_keeps_its_amount(approvals_console: Console) -> None:
     console = approvals_console
     await console.say("报价 #1 60万 原价 80万")  # v1 held
     await console.say("报价 #1 70万")  # v2: 12.5% off, within the rules: the deal takes it at once
     assert await deal_amount(console) == Decimal(700000)
-    assert "A1 已同意" in await console.say("同意 A1", as_user="wang")
+    assert "已被 v2 取代，这次没有改动" in await console.say("同意 A1", as_user="wang")  # A1 withdrawn by v2
     assert await deal_amount(console) == Decimal(700000)
-    assert await quote_state(console) == [(1, ApprovalState.APPROVED), (2, ApprovalState.NONE)]
+    assert await quote_state(console) == [(1, ApprovalState.WITHDRAWN), (2, ApprovalState.NONE)]
     assert [a[0] for a in await audit(console, "opportunity")].count("opportunity") == 2  # created, then v2

@@ -67,7 +67,7 @@ async def test_text_check_in_records_a_visit_and_a_follow_up_on_the_open_deal(co
     assert deal.last_contact_at == console.clock.now
     assert {(e.entity, e.action) for e in entries} == {("visit", "create"), ("followup", "create"),
                                                       ("opportunity", "update")}
-    assert "已撤销上一次操作（删除 2 条新记录，恢复 1 处修改）" in await console.say("撤销")
+    assert "已撤销：新建 跟进 1 条、拜访签到 1 次；恢复 商机 #1。" in await console.say("撤销")
     assert await visits(console) == []
     async with console.app.uow_factory() as uow:
         assert await uow.followups.for_opportunity(1) == []
