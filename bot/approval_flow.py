@@ -69,22 +69,21 @@ def submitted(ctx: Context, request: ApprovalRequest, approver: Rep, after: Text
                  f"⏳ Sent for approval as {request.ref}, waiting for {approver.name} ({why}). {after.en}")
 
 
+_STATE_WORDS = {ApprovalState.PENDING: ("待审批", "awaiting approval"),
+                ApprovalState.WITHDRAWN: ("审批已撤回", "approval withdrawn"),
+                ApprovalState.REJECTED: ("已驳回", "approval rejected")}
+
+
 def state_note(ctx: Context, state: ApprovalState) -> str:
-    """" · 待审批" / " · 审批驳回" after a quote or contract that is held; "" otherwise."""
-    if state is ApprovalState.PENDING:
-        return ctx.t(" · 待审批", " · awaiting approval")
-    if state is ApprovalState.WITHDRAWN:
-        return ctx.t(" · 审批已撤回", " · approval withdrawn")
-    return ctx.t(" · 审批驳回", " · approval rejected") if state is ApprovalState.REJECTED else ""
+    """" · 待审批" / " · 已驳回" after a quote or contract that is held; "" otherwise."""
+    zh, en = _STATE_WORDS.get(state, ("", ""))
+    return ctx.t(f" · {zh}", f" · {en}") if zh else ""
 
 
 def state_tag(ctx: Context, state: ApprovalState) -> str:
     """"（待审批）" / "（已驳回）" after a held quote in a compact list (the deal card); "" otherwise."""
-    if state is ApprovalState.PENDING:
-        return ctx.t("（待审批）", " (awaiting approval)")
-    if state is ApprovalState.WITHDRAWN:
-        return ctx.t("（审批已撤回）", " (approval withdrawn)")
-    return ctx.t("（已驳回）", " (rejected)") if state is ApprovalState.REJECTED else ""
+    zh, en = _STATE_WORDS.get(state, ("", ""))
+    return ctx.t(f"（{zh}）", f" ({en})") if zh else ""
 
 
 def deal_label(opp: Opportunity) -> str:
