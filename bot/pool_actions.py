@@ -10,6 +10,7 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot.context import Context
+from bot.i18n import Text
 from bot.reply import Reply
 from domain import permissions
 from domain.customer import Customer
@@ -237,3 +238,29 @@ async def set_protected(ctx: Context, customer: Customer, on: bool) -> Reply:
     zh, en = ("已设为受保护客户，不会被收回公海", "protected now: it is never reclaimed") if on else \
         ("已取消保护", "no longer protected")
     return Reply.text(ctx.t(f"{ref} {customer.name} {zh}。", f"{ref} {customer.name} is {en}."))
+
+
+async def give_back(ctx: Context, customer: Customer) -> Reply:
+    """退回 C12: a manager of its pool's team (or an admin) gives a customer the scan took back to the owner it
+    was taken from, with a fresh claim time; audited (undo takes it back), the owner told."""
+    ref = f"C{customer.id}"
+    if not permissions.may_protect(ctx.rep, customer.pool_team_id, ctx.directory.teams):
+        raise refuse(f"只有 {ref} 所在公海团队的经理或管理员可以退回", f"only a manager of {ref}'s pool team or an "
+                     "admin may give it back")
+    last = await pool_of(ctx).last_event(customer.id or 0)
+    if customer.owner_id is not None or last is None or last.kind is not EventKind.RECLAIM:
+        raise refuse(f"{ref} 不是刚被收回公海的客户，无需退回（领取：领取 {ref}）",
+                     f"{ref} was not just taken back by the pool: nothing to give back (to claim it: claim {ref})")
+    owner = ctx.directory.rep(last.rep_id)
+    if owner is None or not owner.active or owner.id is None:
+        raise refuse(f"{ref} 原来的负责人已停用，不能退回", f"{ref}'s former owner is inactive: it cannot go back")
+    ctx.remember("customer", customer)
+    customer.owner_id, customer.claimed_at = owner.id, ctx.now
+    await ctx.update("customer", customer, owner_id=[None, owner.id])
+    await _log(ctx, PoolEvent(EventKind.RETURN, ctx.now, owner.id, customer_id=customer.id, by=ctx.rep_id,
+                              team_id=customer.pool_team_id))
+    await ctx.notify(owner.id, Text(f"{ctx.rep.name} 把 {ref} {customer.name} 退回给你（从公海收回后），请及时跟进。",
+                                    f"{ctx.rep.name} gave {ref} {customer.name} back to you from the pool; "
+                                    "please follow it up."))
+    return Reply.text(ctx.t(f"已把 {ref} {customer.name} 退回给 {owner.name}，已通知。",
+                            f"{ref} {customer.name} is {owner.name}'s again; they were told."))

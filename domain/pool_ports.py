@@ -20,6 +20,7 @@ class EventKind(StrEnum):
     WARN = "warn"  # its owner was warned of the deadline `due_at`
     PROTECT = "protect"
     UNPROTECT = "unprotect"
+    RETURN = "return"  # a manager gave a reclaimed customer back to the owner it was taken from (退回)
 
 
 @dataclass(slots=True)
@@ -114,6 +115,9 @@ class PoolRepository(Repository[PoolEvent], Protocol):
         ...
     async def held_leads_page(self, after_id: int, limit: int) -> HeldPage:
         """Assigned leads with an owner and an id above `after_id`, by id, with their last follow-up or claim."""
+        ...
+    async def last_event(self, customer_id: int) -> PoolEvent | None:
+        """The customer's latest pool log line (None: it has none)."""
         ...
     async def last_warnings(self, ids: Iterable[int], leads: bool = False) -> dict[int, PoolEvent]:
         """The latest warning of each of these customers (or leads) (left out: never warned)."""

@@ -16,6 +16,7 @@ from bot.i18n import Text
 from bot.pool_actions import (
     claim_customer,
     claim_lead,
+    give_back,
     pool_of,
     release_customer,
     release_lead,
@@ -168,10 +169,18 @@ async def unprotect(ctx: Context, args: Args) -> Reply:
     return await set_protected(ctx, await customer_target(ctx, args, "取消保护", "unprotect"), False)
 
 
+@command("退回", "give back", section="customers",
+         help_zh="把刚被收回公海的客户退回给原负责人（经理或管理员）",
+         help_en="Give a customer the pool took back to its former owner (managers, admins)",
+         usage_zh="退回 C12", usage_en="give back C12")
+async def give_back_customer(ctx: Context, args: Args) -> Reply:
+    return await give_back(ctx, await customer_target(ctx, args, "退回", "give back"))
+
+
 async def customer_target(ctx: Context, args: Args, verb: str = "保护", verb_en: str = "protect") -> Customer:
     found = await target(ctx, args, leads=False, verb=(verb, verb_en))
     if isinstance(found, Lead):
-        raise args.fail("只有客户可以设保护", "only customers can be protected")
+        raise args.fail(f"{verb} 只适用于客户，不适用于线索", f"{verb_en} applies to customers, not to leads")
     return found
 
 

@@ -64,6 +64,7 @@ NOT_MAPPED = frozenset({
     "withdraw",
     "发报价", "send quote", "mail quote",
     "公海", "客户公海", "领取", "认领", "放弃", "放回公海", "保留", "保护", "保护客户", "取消保护",  # the lead pool
+    "退回", "give back",
     "pool", "lead pool", "claim", "release", "give up", "keep", "protect", "unprotect",
     "签到", "拜访签到", "check in", "checkin", "check-in", "客户地址", "customer address",  # visit check-in (issue #14)
 })

@@ -153,6 +153,11 @@ class SqlAlchemyPoolRepository(SqlRepository[PoolEvent, PoolEventRow]):
                 holdings.append(Holding(r.id, r.owner_id, since, last_followup=followed.get(r.id)))
         return HeldPage(holdings, {}, ids[-1], leads=True)
 
+    async def last_event(self, customer_id: int) -> PoolEvent | None:
+        found = await self._all(select(E).where(E.c.customer_id == customer_id)
+                                .order_by(E.c.at.desc(), E.c.id.desc()).limit(1))
+        return found[0] if found else None
+
     async def last_warnings(self, ids: Iterable[int], leads: bool = False) -> dict[int, PoolEvent]:
         wanted = sorted(set(ids))
         if not wanted:

@@ -184,3 +184,25 @@ async def test_a_scan_left_by_a_dead_process_is_taken_over_after_its_lease(conso
         held = await uow.settings.get(f"pool_scan:{NOW.date().isoformat()}")
     assert held is not None and held["done"] is True
     assert await scan_pool(uows(console), NOW + timedelta(hours=6), settings, RULES) is None
+
+
+async def test_a_manager_gives_a_reclaimed_customer_back_and_undo_takes_it_again(console: Console) -> None:
+    """退回 C1: only a manager of the pool's team (or an admin), only right after a reclaim, to the owner it was
+    taken from (told), with a fresh claim time; undo puts it back in the pool."""
+    await scan(console, 27.1)
+    await scan(console, 30.1)
+    reclaimed = await stored(console)
+    assert reclaimed["customers"] == {1: (None, 1)}
+    assert "只有 C1 所在公海团队的经理或管理员可以退回" in await console.say("退回 C1", as_user="lina")
+    assert await stored(console) == reclaimed
+    out = await console.say("退回 C1", as_user="wang")
+    assert "已把 C1 杭州明途信息技术有限公司 退回给 张伟" in out
+    assert "[→ zhangwei] 王经理 把 C1 杭州明途信息技术有限公司 退回给你" in out
+    back = await stored(console)
+    assert back["customers"] == {1: (ZHANG, 1)} and back["events"][-1] == ("return", 1, ZHANG, "")
+    async with console.app.uow_factory() as uow:
+        assert (await uow.customers.get(1)).claimed_at == console.clock.now  # a fresh period
+    assert "不是刚被收回公海的客户" in await console.say("退回 C1", as_user="wang")  # a second tap
+    assert await stored(console) == back
+    await console.say("撤销", as_user="wang")
+    assert await stored(console) == reclaimed
