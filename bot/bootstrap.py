@@ -48,6 +48,7 @@ from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
+from bot.web.settings import load_web_settings
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -244,4 +245,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
                     approvals=approval_rules(config),
-                    card_channels=button_channels(config))
+                    card_channels=button_channels(config),
+                    web=await load_web_settings(config.section("web"), uow_factory))

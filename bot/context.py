@@ -10,6 +10,7 @@ from typing import Any
 from bot.analytics_settings import AnalyticsSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from bot.web.settings import WebSettings
 from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
@@ -40,6 +41,7 @@ class Settings:
     approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
+    web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from bot.handlers import (
     close_date,
     customers,
     daily_reports,
+    dashboard,
     deals,
     email,
     handover,
@@ -31,3 +32,4 @@ from bot.handlers import (
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]
+__all__ += ["dashboard"]  # issue #15: the web dashboard link
