@@ -17,6 +17,8 @@ from bot.handlers import (
     money,
     plans,
     pool,
+    project_milestones,
+    projects,
     queries,
     quiet,
     quote_mail,
@@ -25,11 +27,13 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    tasks,
     undo,
     visits,
 )
 
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
-           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
-           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_milestones", "projects",
+           "queries", "quiet",
+           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
 __all__ += ["dashboard"]  # issue #15: the web dashboard link
