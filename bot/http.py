@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.bootstrap import App
 from bot.config import ConfigError
+from bot.portal.pages import add_portal_routes, portal_settings
 from bot.web import WebContext, setup_web
 from connectors.base import InboundMessage
 
@@ -51,6 +52,7 @@ def make_web_app(app: App) -> web.Application:
     if app.config.get("http", "bench_console", False):
         web_app.router.add_post(BENCH_PATH, bench_console)
     setup_web(web_app, WebContext(app.uow_factory, app.bot.clock, app.bot.settings.web, app.config))
+    add_portal_routes(web_app, portal_settings(app.config, app.bot.settings.channel_order))  # issue #15 portal
     for connector in app.connectors.values():
         add_routes = getattr(connector, "add_routes", None)
         if add_routes is not None:
