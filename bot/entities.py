@@ -8,7 +8,7 @@ from domain.activity import FollowUp, Reminder
 from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
-from domain.delivery import Milestone, Project, ProjectEvent, Task
+from domain.delivery import ChangeRequest, Milestone, Project, ProjectEvent, Task
 from domain.lead import Lead
 from domain.opportunity import CloseDateMove, Opportunity
 from domain.pool_ports import PoolEvent
@@ -28,6 +28,7 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     # issue #15 delivery (beyond the UnitOfWork protocol): a project, its milestones, tasks and timeline
     "project": ("projects", Project), "project_milestone": ("project_milestones", Milestone),
     "task": ("tasks", Task), "project_event": ("project_events", ProjectEvent),
+    "change_request": ("change_requests", ChangeRequest),  # issue #15 portal: decided in chat (变更 CR3 同意)
 }
 
 

@@ -25,6 +25,7 @@ LABELS: dict[str, tuple[str, str, str]] = {  # entity -> (zh, en, reference pref
     "visit": ("拜访签到", "visit", "#"),
     "project": ("交付项目", "project", "P"), "project_milestone": ("里程碑", "project milestone", "M"),
     "task": ("任务", "task", "T"),
+    "change_request": ("变更请求", "change request", "CR"),
 }
 
 

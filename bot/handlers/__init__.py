@@ -37,3 +37,6 @@ __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports",
            "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
 __all__ += ["dashboard"]  # issue #15: the web dashboard link
+from bot.handlers import changes, portal  # noqa: E402  issue #15: customer portal links and change requests
+
+__all__ += ["changes", "portal"]
