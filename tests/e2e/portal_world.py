@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp import web
@@ -18,13 +19,13 @@ from bot.http import make_web_app
 from bot.portal.links import portal_token
 from domain.delivery import Milestone, Project, WorkStatus
 from storage.uow import SqlAlchemyUnitOfWork
-from tests.e2e.conftest import NOW
 from tests.e2e.harness import Console, start_console
 
 Client = TestClient[web.Request, web.Application]
 SECRET = "portal-test-secret"
 P1_NAME, P2_NAME = "明途MES实施项目", "南方仓储上线项目"
 OTHER_CUSTOMER = "广州南方物流有限公司"
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # tests.e2e.conftest's NOW (it imports us)
 
 
 @dataclass
@@ -63,10 +64,12 @@ class Portal:
                     "outbox": list(await uow.outbox.pending_for("console", "zhangwei"))}
 
 
-async def _project(uow: SqlAlchemyUnitOfWork, deal_id: int, name: str, stones: list[tuple[str, int, bool]]
-                   ) -> tuple[Project, list[Milestone]]:
+async def add_project(uow: SqlAlchemyUnitOfWork, deal_id: int, name: str, stones: list[tuple[str, int, bool]],
+                      today: date | None = None) -> tuple[Project, list[Milestone]]:
+    """A project of the deal started 30 days before `today`, its milestones due `offset` days after the start
+    (accepted on that day when the flag says so)."""
     deal = await uow.opportunities.get(deal_id)
-    start = NOW.date() - timedelta(days=30)
+    start = (today or NOW.date()) - timedelta(days=30)
     project = await uow.projects.add(Project(deal_id, name, starts_on=start, ends_on=start + timedelta(days=90),
                                              customer_id=deal.customer_id, status=WorkStatus.DOING))
     assert project.id is not None
@@ -89,8 +92,8 @@ async def build_portal(db_url: str) -> Portal:
     console.connector.user = "zhangwei"
     async with console.app.uow_factory() as uow:
         assert isinstance(uow, SqlAlchemyUnitOfWork)
-        p1, stones = await _project(uow, 1, P1_NAME, [("需求确认", 14, True), ("上线", 80, False)])
-        p2, _ = await _project(uow, 2, P2_NAME, [("仓库调研", 10, True)])
+        p1, stones = await add_project(uow, 1, P1_NAME, [("需求确认", 14, True), ("上线", 80, False)])
+        p2, _ = await add_project(uow, 2, P2_NAME, [("仓库调研", 10, True)])
         await uow.commit()
     client: Client = TestClient(TestServer(make_web_app(console.app)))
     await client.start_server()
