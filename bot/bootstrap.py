@@ -22,6 +22,7 @@ from bot.channels import build_channels
 from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
+from bot.delivery.settings import delivery_settings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
@@ -48,6 +49,7 @@ from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
+from bot.web.settings import load_web_settings
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -243,5 +245,6 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
-                    approvals=approval_rules(config),
-                    card_channels=button_channels(config))
+                    approvals=approval_rules(config), delivery=delivery_settings(config),
+                    card_channels=button_channels(config),
+                    web=await load_web_settings(config.section("web"), uow_factory))

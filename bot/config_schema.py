@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import config_checks as c
+from bot.delivery.settings import templates_problem
 from bot.pool_config import team_pool
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
@@ -51,6 +52,16 @@ _DIGEST = Table({"enabled": c.flag, "time": _clock, "conversion_days": c.whole(1
                  "stalled_negotiation": c.whole(1), "font": c.text, "interval": c.positive,
                  "team_groups": c.flag})
 
+def _public_url(value: Any) -> str | None:
+    """"https://crm.example.cn": where people open the bot's pages."""
+    ok = isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
+    return None if ok else "must be the address people open, like \"https://dealbot.example.cn\""
+
+
+# the web pages (issue #15, bot.web.settings): public address, link secret ("" = generated and shared), lifetimes
+_WEB = Table({"public_url": _public_url, "secret": c.text, "link_days": c.whole(1, 3650),
+              "login_minutes": c.whole(1, 1440), "session_hours": c.whole(1, 720)})
+
 SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),
     "http": Table({"host": c.text, "port": c.whole(0, 65535), "bench_console": c.flag}),
@@ -76,6 +87,7 @@ SCHEMA: dict[str, Table] = {
     "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
                         "list_size": c.whole(1, 50)}),
     "digest": _DIGEST,
+    "web": _WEB,
     # risk warnings (issue #11, scheduler.risks): thresholds in days; a stalled_* of 0 turns that stage off
     "risks": Table({"enabled": c.flag, "incremental": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
                     "stalled_initial_contact_days": c.whole(0), "stalled_proposal_days": c.whole(0),
@@ -98,6 +110,9 @@ SCHEMA: dict[str, Table] = {
     "approvals": Table({"enabled": c.flag, "max_discount": c.share, "min_margin": c.share,
                         "contract_amount": c.money_limit, "min_first_payment": c.share, "team_transfer": c.flag,
                         "approver": c.choice("manager", "admin"), "stale_hours": c.positive}),
+    # delivery projects (issue #15, bot.delivery.settings): opened on 赢单, payment terms after 验收, templates
+    "delivery": Table({"auto_project": c.flag, "payment_terms_days": c.whole(0, 3650), "default_template": c.text,
+                       "templates": templates_problem}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name, "pool": team_pool}, array=True, required=("name",),

@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.analytics_settings import AnalyticsSettings
+from bot.delivery.settings import DeliverySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from bot.web.settings import WebSettings
 from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
@@ -38,8 +40,10 @@ class Settings:
     pool: PoolSettings = field(default_factory=PoolSettings)  # [pool] and [[teams]] pool (issue #14)
     visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
     approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)  # [delivery] (issue #15)
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
+    web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
 
 
 @dataclass(frozen=True, slots=True)

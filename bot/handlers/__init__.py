@@ -6,6 +6,7 @@ from bot.handlers import (
     close_date,
     customers,
     daily_reports,
+    dashboard,
     deals,
     email,
     handover,
@@ -16,6 +17,8 @@ from bot.handlers import (
     money,
     plans,
     pool,
+    project_milestones,
+    projects,
     queries,
     quiet,
     quote_mail,
@@ -24,10 +27,16 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    tasks,
     undo,
     visits,
 )
 
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
-           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
-           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_milestones", "projects",
+           "queries", "quiet",
+           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
+__all__ += ["dashboard"]  # issue #15: the web dashboard link
+from bot.handlers import changes, portal  # noqa: E402  issue #15: customer portal links and change requests
+
+__all__ += ["changes", "portal"]

@@ -13,6 +13,7 @@ from bot.mail.holding import held, sent_to, vet_contact
 from bot.mail.identity import MailIdentity
 from bot.mail.lookups import Mail, MailLookups
 from bot.mail.threads import bare_subject, explicit_link, sender_keys
+from bot.portal.mail_replies import file_from_mail
 from domain.activity import FollowUp, FollowUpKind
 from domain.mail import MailKey, MailLink, MailThread
 from domain.messaging import OutboxItem
@@ -84,6 +85,8 @@ class MailBatch:
         if link.contact_id is None:
             link = MailLink(link.customer_id, contact.id, link.lead_id, link.opportunity_id)
         self._record(mail, link, None, contact.id)
+        self.outbox += await file_from_mail(self.uow, mail, link, mail.msg.sender_name or contact.name or mail.sender,
+                                            self.now, self.settings.channel_order)  # issue #15: 变更：/评分 4
         if vouched is None:  # a filed mail's Message-ID was recorded when it was held
             self._message(mail, link)
         for key in sender_keys(mail.sender, mail.company):

@@ -42,6 +42,12 @@ class SqlAlchemyChangeRequestRepository(PerProjectRepository[ChangeRequest, Chan
     row, mapper, what = ChangeRequestRow, RowMapper(ChangeRequest), ("变更请求", "change request")
     order = ("requested_at",)
 
+    async def open_ones(self, limit: int = 100) -> Sequence[ChangeRequest]:
+        """Requests not decided yet, oldest first (the portal's 变更 list filters them by permission)."""
+        table = self.table()
+        stmt = select(table).where(table.c.approved.is_(None)).order_by(table.c.requested_at, table.c.id)
+        return await self._all(stmt.limit(limit))
+
 
 class SqlAlchemyRatingRepository(PerProjectRepository[Rating, RatingRow]):
     row, mapper, what = RatingRow, RowMapper(Rating), ("评价", "rating")

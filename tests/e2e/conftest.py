@@ -35,3 +35,6 @@ from tests.e2e.analytics_world import company, company_session  # noqa: E402, F4
 
 # The approvals tests' console (tests/e2e/approvals_world.py, issue #14).
 from tests.e2e.approvals_world import approvals_console  # noqa: E402, F401
+
+# The customer portal's world (tests/e2e/portal_world.py, issue #15).
+from tests.e2e.portal_world import portal  # noqa: E402, F401
