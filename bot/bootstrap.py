@@ -22,6 +22,7 @@ from bot.channels import build_channels
 from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
+from bot.delivery.files import FileSettings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
@@ -244,4 +245,5 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
                     approvals=approval_rules(config),
-                    card_channels=button_channels(config))
+                    card_channels=button_channels(config),
+                    files=FileSettings.from_section(config.section("files")))

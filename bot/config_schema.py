@@ -127,6 +127,8 @@ SCHEMA: dict[str, Table] = {
                     "max_mail_mb": c.positive, "batch_mb": c.positive, "max_mime_parts": c.whole(1),
                     "max_references": c.whole(1), "authserv_id": c.text,
                     "accounts": _IMAP_ACCOUNT}),
+    # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
+    "files": Table({"dir": c.text, "max_mb": c.positive}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.analytics_settings import AnalyticsSettings
+from bot.delivery.files import FileSettings
 from bot.entities import repository
 from bot.i18n import Text, pick
 from domain.approvals import ApprovalRules
@@ -40,6 +41,7 @@ class Settings:
     approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
+    files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
 
 
 @dataclass(frozen=True, slots=True)
