@@ -23,6 +23,7 @@ from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.delivery.files import FileSettings
+from bot.delivery.settings import delivery_settings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
@@ -244,6 +245,6 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
-                    approvals=approval_rules(config),
+                    approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
                     files=FileSettings.from_section(config.section("files")))

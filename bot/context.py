@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.analytics_settings import AnalyticsSettings
 from bot.delivery.files import FileSettings
+from bot.delivery.settings import DeliverySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
 from domain.approvals import ApprovalRules
@@ -39,6 +40,7 @@ class Settings:
     pool: PoolSettings = field(default_factory=PoolSettings)  # [pool] and [[teams]] pool (issue #14)
     visits: VisitSettings = field(default_factory=VisitSettings)  # [visits] (issue #14 check-in)
     approvals: ApprovalRules = field(default_factory=ApprovalRules)  # [approvals] (issue #14)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)  # [delivery] (issue #15)
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
     files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)

@@ -8,6 +8,7 @@ from domain.activity import FollowUp, Reminder
 from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer
+from domain.delivery import Milestone, Project, ProjectEvent, Task
 from domain.lead import Lead
 from domain.opportunity import CloseDateMove, Opportunity
 from domain.pool_ports import PoolEvent
@@ -24,6 +25,9 @@ ENTITIES: dict[str, tuple[str, type[Any]]] = {
     "pool_event": ("pool", PoolEvent),  # the lead pool's log (issue #14): undo removes a claim's line with it
     "visit": ("visits", Visit),  # beyond the UnitOfWork protocol: storage's unit of work has it
     "approval": ("approvals", ApprovalRequest),
+    # issue #15 delivery (beyond the UnitOfWork protocol): a project, its milestones, tasks and timeline
+    "project": ("projects", Project), "project_milestone": ("project_milestones", Milestone),
+    "task": ("tasks", Task), "project_event": ("project_events", ProjectEvent),
 }
 
 

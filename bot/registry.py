@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.reply import Reply
 
 Handler = Callable[["Context", "Args"], Awaitable["Reply"]]
-_GLUED_REF = re.compile(r"(?:[ACLRacl]\d+|#\d+)(?:\s|$)")  # A4, C12, L5, R3, #12 (and what follows, spaced)
+_GLUED_REF = re.compile(r"(?:[ACLMPRTaclmprt]\d+|#\d+)(?:\s|$)")  # A4, C12, L5, M5, P3, R3, T12, #12 (spaced on)
 _PARTICLES = tuple("了的里吗呢还怎什没已")  # "签到了吗", "公海里…", "审批还没下来": sentences, for free text
 
 
@@ -40,6 +40,7 @@ SECTIONS: dict[str, Text] = {
     "approvals": Text("审批", "Approvals"),
     "queries": Text("查询", "Queries"),
     "reminders": Text("提醒", "Reminders"),
+    "delivery": Text("交付", "Delivery"),
     "general": Text("通用", "General"),
 }
 

@@ -13,7 +13,7 @@ from bot.i18n import Text
 from domain.audit import AuditEntry
 from domain.dependencies import LABELS, label
 
-UNNAMED = frozenset({"pool_event", "close_move", "approval"})
+UNNAMED = frozenset({"pool_event", "close_move", "approval", "project_event"})
 MEASURES = {"visit": "次", "followup": "条", "reminder": "条", "payment": "笔", "invoice": "张", "contract": "份",
             "milestone": "个"}
 SHOWN = 5  # restored records named one by one; more are counted

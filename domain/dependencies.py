@@ -12,6 +12,9 @@ DEPENDENTS: dict[str, tuple[tuple[str, str], ...]] = {
                     ("milestone", "opportunity_id"), ("payment", "opportunity_id"),
                     ("invoice", "opportunity_id"), ("reminder", "opportunity_id")),
     "followup": (("reminder", "followup_id"),),
+    "project": (("project_milestone", "project_id"), ("task", "project_id")),
+    "project_milestone": (("task", "milestone_id"),),
+    "task": (("task", "parent_id"),),
 }
 
 LABELS: dict[str, tuple[str, str, str]] = {  # entity -> (zh, en, reference prefix)
@@ -20,6 +23,8 @@ LABELS: dict[str, tuple[str, str, str]] = {  # entity -> (zh, en, reference pref
     "quote": ("报价", "quote", "#"), "contract": ("合同", "contract", "#"), "milestone": ("回款节点", "milestone", "#"),
     "payment": ("回款", "payment", "#"), "invoice": ("发票", "invoice", "#"),
     "visit": ("拜访签到", "visit", "#"),
+    "project": ("交付项目", "project", "P"), "project_milestone": ("里程碑", "project milestone", "M"),
+    "task": ("任务", "task", "T"),
 }
 
 

@@ -16,6 +16,8 @@ from bot.handlers import (
     money,
     plans,
     pool,
+    project_milestones,
+    projects,
     queries,
     quiet,
     quote_mail,
@@ -24,10 +26,12 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    tasks,
     undo,
     visits,
 )
 
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
-           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
-           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_milestones", "projects",
+           "queries", "quiet",
+           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]

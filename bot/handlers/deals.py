@@ -9,6 +9,7 @@ from bot.args import Args, after_marker
 from bot.capture import followups
 from bot.capture.deals import already_open_line, colleagues_open_deals, open_deal, tell_owners
 from bot.context import Context
+from bot.delivery.create import on_win
 from bot.handlers.common import load_deal, money, require_right, when
 from bot.handlers.names import customer_and_rest
 from bot.nlp.rivals import rival_chosen
@@ -149,7 +150,8 @@ async def win(ctx: Context, opp: Opportunity, amount: Money | None) -> Reply:
     await ctx.update("customer", customer)
     text_zh = f"🎉 赢单！#{opp.id} {customer.name} {opp.name} {money(opp.amount, 'zh')}"
     text_en = f"🎉 Won! #{opp.id} {customer.name} {opp.name} {money(opp.amount, 'en')}"
-    return Reply.text(ctx.t(text_zh, text_en).rstrip())
+    project = await on_win(ctx, opp)  # the delivery project ([delivery] auto_project, issue #15)
+    return Reply.text(ctx.t(text_zh, text_en).rstrip(), *([project] if project else []))
 
 
 @command("输单", "lost", "lose", "丢单", section="deals",

@@ -1,0 +1,91 @@
+"""Reading the words of the delivery commands: keyword options whose value is a date (截止 下周五, due next
+Friday), a colleague's name, a percentage, an effort in 人天 — through the same date rules as every other
+command (bot.values / bot.nlp.resolve)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from bot import values
+from bot.args import Args
+from bot.context import Context
+from bot.handlers.common import colleague
+
+_PERCENT = re.compile(r"^(\d{1,4}(?:\.\d+)?)\s*[%％]$")
+_EFFORT = re.compile(r"^(\d{1,4}(?:\.\d{1,2})?)\s*(?:人天|天|d|days?|pd)?$", re.IGNORECASE)
+
+
+def as_day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def read_day(args: Args, words: list[str], what: tuple[str, str]) -> date:
+    """The date the words form, all of them (a word left over is an error, as is an impossible date)."""
+    typed = values.typed_when(words, args.now) if words else None
+    if typed is None or typed.words != len(words) or typed.rest:
+        text = " ".join(words)
+        raise args.fail(f"{what[0]}「{text}」看不懂，请写成 2027-03-01、3月15日 或 下周五",
+                        f"cannot read the {what[1]} '{text}'; write it like 2027-03-01, Mar 15 or next Friday")
+    return as_day(typed.value)
+
+
+def take_day(args: Args, keys: tuple[str, ...], what: tuple[str, str]) -> date | None:
+    """The date after one of `keys` (截止 下周五, due next Friday), taken out of the words; None without the key."""
+    folded = [t.casefold() for t in args.tokens]
+    at = next((i for i, t in enumerate(folded) if t in keys), None)
+    if at is None:
+        return None
+    words = args.tokens[at + 1:]
+    typed = values.typed_when(words, args.now) if words else None
+    size = typed.words if typed is not None and not typed.rest else 1
+    day = read_day(args, words[:size], what)
+    del args.tokens[at:at + 1 + size]
+    return day
+
+
+def take_word(args: Args, keys: tuple[str, ...]) -> str | None:
+    """The one word after one of `keys` (负责人 王五), taken out; None without the key."""
+    folded = [t.casefold() for t in args.tokens]
+    at = next((i for i, t in enumerate(folded) if t in keys), None)
+    if at is None:
+        return None
+    if at + 1 >= len(args.tokens):
+        raise args.fail(f"「{args.tokens[at]}」后面缺少内容", f"nothing after '{args.tokens[at]}'")
+    word = args.tokens[at + 1]
+    del args.tokens[at:at + 2]
+    return word
+
+
+def take_flag(args: Args, words: tuple[str, ...]) -> bool:
+    for i, token in enumerate(args.tokens):
+        if token.casefold() in words:
+            del args.tokens[i]
+            return True
+    return False
+
+
+def person_id(ctx: Context, name: str) -> int:
+    return colleague(ctx, name)[0]
+
+
+def percent(args: Args, word: str) -> int:
+    found = _PERCENT.match(word)
+    number = Decimal(found.group(1)) if found else None
+    if number is None or number > 100:
+        raise args.fail(f"进度「{word}」无效，请写 0% 到 100% 之间，例如：完成 80%",
+                        f"invalid progress '{word}'; write 0% to 100%, e.g. done 80%")
+    return int(number)
+
+
+def effort(args: Args, word: str) -> Decimal:
+    found = _EFFORT.match(word)
+    try:
+        days = Decimal(found.group(1)) if found else None
+    except InvalidOperation:
+        days = None
+    if days is None or days <= 0:
+        raise args.fail(f"工时「{word}」看不懂，请写成 5人天 或 2.5",
+                        f"cannot read the effort '{word}'; write 5d or 2.5")
+    return days

@@ -1,0 +1,99 @@
+"""Delivery projects in chat (issue #15): `项目` lists the open projects one may see (progress, next
+milestone, late marks; pages), `项目 P3` shows one, `项目 新建 #12 [模板 标准] [开始 下周一] [负责人 王五]`
+opens the project of a won deal from a template; `我的任务` lists one's open tasks."""
+
+from __future__ import annotations
+
+import re
+
+from bot.args import Args
+from bot.context import Context
+from bot.delivery.access import lists, open_project, ref_number
+from bot.delivery.cards import list_line, project_card, short_day, task_line
+from bot.delivery.create import create_project, refuse_second, refuse_unless_won
+from bot.delivery.words import person_id, take_day, take_flag, take_word
+from bot.handlers.common import load_deal, view_scope
+from bot.registry import command
+from bot.reply import Reply
+
+PAGE = 10
+_PAGE = re.compile(r"^(?:第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4}))$")
+NEW_WORDS = ("新建", "new", "create", "add", "新增")
+USAGE_NEW = ("项目 新建 #12 [模板 标准] [开始 下周一] [负责人 王五]（同一商机再建一个：加「再建」）",
+             "project new #12 [template standard] [start next Monday] [manager 王五] (a second one: add 'again')")
+
+
+@command("项目", "projects", "project", "交付项目", section="delivery", writes=True, prefix=False,
+         help_zh="交付项目：列出我能看到的进行中项目（进度、下一里程碑、延误）；项目 P3 查看详情；项目 新建 #12 建项目",
+         help_en="Delivery projects: list the open ones I can see (progress, next milestone, late marks); "
+                 "project P3 shows one; project new #12 opens one",
+         usage_zh="项目 [第2页] / 项目 P3 / " + USAGE_NEW[0],
+         usage_en="projects [page 2] / project P3 / " + USAGE_NEW[1])
+async def projects(ctx: Context, args: Args) -> Reply:
+    first = args.tokens[0].casefold() if args.tokens else ""
+    if first in NEW_WORDS:
+        del args.tokens[0]
+        return await new_project(ctx, args)
+    if first and ref_number("P", first) is not None and len(args.tokens) == 1:
+        return await project_card(ctx, await open_project(ctx, first))
+    page = _PAGE.match(args.raw) if args.raw else None
+    if args.raw and page is None:
+        raise args.fail(f"看不懂「{args.raw}」", f"cannot read '{args.raw}'")
+    return await project_list(ctx, max(1, int(page.group(1) or page.group(2))) if page else 1)
+
+
+async def project_list(ctx: Context, number: int) -> Reply:
+    found, total = await lists(ctx).open_projects(view_scope(ctx), ctx.rep_id, (number - 1) * PAGE, PAGE)
+    if not found:
+        return Reply.text(ctx.t("没有进行中的交付项目。赢单后会自动建项目，也可以：项目 新建 #12",
+                                "No open delivery projects. One opens when a deal is won, or: project new #12")
+                          if total == 0 else ctx.t(f"共 {total} 个项目，没有第 {number} 页。",
+                                                   f"{total} projects in all; there is no page {number}."))
+    ids = [p.id for p in found if p.id is not None]
+    stones, tasks = await lists(ctx).milestones_of(ids), await lists(ctx).tasks_of(ids)
+    lines = [list_line(ctx, p, stones.get(p.id or 0, []), tasks.get(p.id or 0, [])) for p in found]
+    pages = (total + PAGE - 1) // PAGE
+    if number < pages:
+        lines.append(ctx.t(f"第 {number}/{pages} 页，下一页：项目 第{number + 1}页",
+                           f"page {number}/{pages}; next: projects page {number + 1}"))
+    return Reply.card(ctx.t(f"交付项目（{total}）", f"Delivery projects ({total})"), lines=lines)
+
+
+@command("项目 新建", "新建项目", "project new", "new project", section="delivery",
+         help_zh="为赢单的商机建交付项目（按模板生成里程碑，并关联回款计划）",
+         help_en="Open the delivery project of a won deal (milestones from a template, linked to the payment plan)",
+         usage_zh=USAGE_NEW[0], usage_en=USAGE_NEW[1])
+async def new_project(ctx: Context, args: Args) -> Reply:
+    opp = await load_deal(ctx, args.opportunity())
+    again = take_flag(args, ("再建", "again", "another"))
+    word = take_word(args, ("模板", "template"))
+    starts = take_day(args, ("开始", "start", "starts", "from"), ("开始日期", "start date"))
+    manager = take_word(args, ("负责人", "manager", "pm", "owner"))
+    if extra := args.rest():
+        raise args.fail(f"多余的内容「{extra}」", f"unexpected '{extra}'")
+    refuse_unless_won(opp)
+    template = ctx.settings.delivery.template(word)
+    if template is None:
+        raise args.fail(f"没有模板「{word}」（可用：{ctx.settings.delivery.names()}）",
+                        f"no template '{word}' (known: {ctx.settings.delivery.names()})")
+    manager_id = person_id(ctx, manager) if manager else None
+    if not again:
+        await refuse_second(ctx, opp)
+    project, stones = await create_project(ctx, opp, template, starts or ctx.now.date(), manager_id)
+    linked = sum(1 for s in stones if s.payment_milestone_id is not None)
+    lines = [ctx.t(f"已创建交付项目 P{project.id} {project.name}（模板：{template.name}，{len(stones)} 个里程碑，"
+                   f"{linked} 个关联回款）", f"Delivery project P{project.id} {project.name} created (template: "
+                   f"{template.name}, {len(stones)} milestones, {linked} linked to payments)")]
+    lines += [f"  M{s.id} {s.name} {short_day(s.due_on, ctx)}" for s in stones]
+    return Reply.text(*lines)
+
+
+@command("我的任务", "my tasks", "mytasks", section="delivery", writes=False,
+         help_zh="我负责的未完成任务（按截止日期）", help_en="My open tasks, soonest due first",
+         usage_zh="我的任务", usage_en="my tasks")
+async def my_tasks(ctx: Context, args: Args) -> Reply:
+    found = await lists(ctx).open_tasks_of(ctx.rep_id)
+    if not found:
+        return Reply.text(ctx.t("你没有未完成的任务。", "You have no open tasks."))
+    return Reply.card(ctx.t(f"我的任务（{len(found)}）", f"My tasks ({len(found)})"),
+                      lines=[f"P{t.project_id} · " + task_line(ctx, t) for t in found])
