@@ -24,6 +24,7 @@ from bot.config import Config, ConfigError
 from bot.context import Settings
 from bot.delivery.files import FileSettings
 from bot.delivery.settings import delivery_settings
+from bot.delivery.weekly import WeeklySettings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
@@ -247,4 +248,4 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
                     approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
-                    files=FileSettings.from_section(config.section("files")))
+                    files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config))

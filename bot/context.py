@@ -10,6 +10,7 @@ from typing import Any
 from bot.analytics_settings import AnalyticsSettings
 from bot.delivery.files import FileSettings
 from bot.delivery.settings import DeliverySettings
+from bot.delivery.weekly import WeeklySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
 from domain.approvals import ApprovalRules
@@ -44,6 +45,7 @@ class Settings:
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
     files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
+    weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
 
 
 @dataclass(frozen=True, slots=True)
