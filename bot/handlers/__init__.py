@@ -16,6 +16,7 @@ from bot.handlers import (
     money,
     plans,
     pool,
+    project_files,
     project_milestones,
     projects,
     queries,
@@ -32,6 +33,6 @@ from bot.handlers import (
 )
 
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
-           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_milestones", "projects",
-           "queries", "quiet",
+           "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_files",
+           "project_milestones", "projects", "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
+from bot.bootstrap import App
 from domain.customer import Customer
 from domain.delivery import ChangeRequest, Milestone, Project, ProjectEvent, Task, WorkStatus
 from domain.money import Money
 from domain.opportunity import Opportunity, Stage
 from storage.models import OutboxRow
-from tests.e2e.harness import Console
+
+
+class Console(Protocol):  # a console session, a WeCom session: anything driving an app
+    app: App
 
 
 async def rep_id(console: Console, name: str) -> int:
