@@ -17,8 +17,8 @@ Shoot = Callable[[Any, str], Awaitable[Path]]
 
 
 async def test_the_dashboard_renders_without_sideways_scrolling(live: Live, page: Any, shoot: Shoot) -> None:
-    response = await page.goto(await live.login_link("赵敏"))
-    assert response.status == 200 and page.url == f"{live.url}/dash"  # the token left the address bar
+    await page.goto(await live.login_link("赵敏"))
+    await page.wait_for_url(f"{live.url}/dash")  # the token left the address bar
     assert await page.title() == "看板 · 华东一组 · dealbot"
     assert await page.text_content("#scope-name") == "华东一组"
     assert await page.text_content('[data-key="won"]') == "2"
@@ -29,6 +29,7 @@ async def test_the_dashboard_renders_without_sideways_scrolling(live: Live, page
 
 async def test_the_pickers_change_team_and_period(live: Live, page: Any, shoot: Shoot) -> None:
     await page.goto(await live.login_link("管理员"))
+    await page.wait_for_url(f"{live.url}/dash")
     assert await page.text_content("#scope-name") == "全公司"
     await page.select_option("#team", label="华北组")
     await page.select_option("#period", value="quarter")
@@ -47,6 +48,7 @@ async def test_the_pickers_change_team_and_period(live: Live, page: Any, shoot: 
 
 async def test_signing_out_submits_its_form(live: Live, page: Any, shoot: Shoot) -> None:
     await page.goto(await live.login_link("赵敏"))
+    await page.wait_for_url(f"{live.url}/dash")
     async with page.expect_navigation():
         await page.click(".signout button")
     assert page.url.endswith("/dash/signed-out") and "你已退出看板" in await page.text_content("main")
@@ -63,3 +65,14 @@ async def test_an_expired_login_link_is_refused(live: Live, page: Any, shoot: Sh
     assert "赵敏" not in await page.content()
     assert not await overflows(page)
     await shoot(page, "dashboard-expired")
+
+
+async def test_a_link_opened_from_another_site_signs_in(live: Live, page: Any) -> None:
+    """Webmail or a chat's web client: a cross-site navigation; the SameSite=Strict cookie must still count."""
+    link = await live.login_link("赵敏")
+    await page.goto(live.url.replace("127.0.0.1", "localhost") + "/dash/signed-out")  # another site
+    await page.evaluate("""(href) => { const a = document.createElement('a'); a.href = href; a.id = 'go';
+                                       a.textContent = 'go'; document.body.appendChild(a); }""", link)
+    await page.click("#go")
+    await page.wait_for_url(f"{live.url}/dash")
+    assert await page.text_content("#scope-name") == "华东一组"
