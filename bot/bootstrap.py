@@ -52,6 +52,7 @@ from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
+from bot.web.settings import load_web_settings
 from bot.work_queue import QueueSettings
 from connectors.base import Connector
 from domain.ports import UnitOfWork
@@ -250,7 +251,8 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
                     approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
-                    files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config))
+                    files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config),
+                    web=await load_web_settings(config.section("web"), uow_factory))
 
 
 def media_fetchers(connectors: dict[str, Connector]) -> dict[str, MediaFetcher]:

@@ -13,6 +13,7 @@ from bot.delivery.settings import DeliverySettings
 from bot.delivery.weekly import WeeklySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from bot.web.settings import WebSettings
 from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
@@ -46,6 +47,7 @@ class Settings:
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
     files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
     weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
+    web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The bot's HTTP server: /healthz now; channel callbacks mount here."""
+"""The bot's HTTP server: /healthz, the web pages (bot.web: /dash, /static/); channel callbacks mount here."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from aiohttp import web
 
 from bot.bootstrap import App
 from bot.config import ConfigError
+from bot.web import WebContext, setup_web
 from connectors.base import InboundMessage
 
 APP_KEY: web.AppKey[App] = web.AppKey("dealbot", App)
@@ -49,6 +50,7 @@ def make_web_app(app: App) -> web.Application:
     web_app.router.add_get("/healthz", healthz)
     if app.config.get("http", "bench_console", False):
         web_app.router.add_post(BENCH_PATH, bench_console)
+    setup_web(web_app, WebContext(app.uow_factory, app.bot.clock, app.bot.settings.web, app.config))
     for connector in app.connectors.values():
         add_routes = getattr(connector, "add_routes", None)
         if add_routes is not None:

@@ -6,6 +6,7 @@ from bot.handlers import (
     close_date,
     customers,
     daily_reports,
+    dashboard,
     deals,
     email,
     handover,
@@ -36,3 +37,4 @@ __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_files",
            "project_milestones", "projects", "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
+__all__ += ["dashboard"]  # issue #15: the web dashboard link
