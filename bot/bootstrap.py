@@ -22,7 +22,10 @@ from bot.channels import build_channels
 from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
+from bot.delivery.chat_files import MediaFetcher
+from bot.delivery.files import FileSettings
 from bot.delivery.settings import delivery_settings
+from bot.delivery.weekly import WeeklySettings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
 from bot.handlers.plans import answer_plan_question
@@ -184,6 +187,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
               queue=queue, worker=worker)
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
+    bot.media_fetchers.update(media_fetchers(connectors))  # files sent to a project in chat (issue #15)
     proactive = ProactiveSettings.from_section(config.section("proactive"))
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds,
                                   give_up_after=proactive.outbox_give_up_hours * 3600,
@@ -247,4 +251,11 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),
                     approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
+                    files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config),
                     web=await load_web_settings(config.section("web"), uow_factory))
+
+
+def media_fetchers(connectors: dict[str, Connector]) -> dict[str, MediaFetcher]:
+    """The channels whose connector can fetch a file a member sent (WeCom's media/get)."""
+    return {name: fetch for name, connector in connectors.items()
+            if callable(fetch := getattr(connector, "fetch_media", None))}

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import config_checks as c
 from bot.delivery.settings import templates_problem
+from bot.delivery.weekly import weekly_problem
 from bot.pool_config import team_pool
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
@@ -112,7 +113,7 @@ SCHEMA: dict[str, Table] = {
                         "approver": c.choice("manager", "admin"), "stale_hours": c.positive}),
     # delivery projects (issue #15, bot.delivery.settings): opened on 赢单, payment terms after 验收, templates
     "delivery": Table({"auto_project": c.flag, "payment_terms_days": c.whole(0, 3650), "default_template": c.text,
-                       "templates": templates_problem}),
+                       "templates": templates_problem, "weekly_summary": weekly_problem}),
     "runtime": Table({"lag_warn_ms": c.positive, "gc_threshold": c.whole(100), "gc_freeze": c.flag,
                       "switch_interval_ms": c.positive}),
     "teams": Table({"name": c.name, "region": c.name, "pool": team_pool}, array=True, required=("name",),
@@ -142,6 +143,8 @@ SCHEMA: dict[str, Table] = {
                     "max_mail_mb": c.positive, "batch_mb": c.positive, "max_mime_parts": c.whole(1),
                     "max_references": c.whole(1), "authserv_id": c.text,
                     "accounts": _IMAP_ACCOUNT}),
+    # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
+    "files": Table({"dir": c.text, "max_mb": c.positive}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

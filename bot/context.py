@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.analytics_settings import AnalyticsSettings
+from bot.delivery.files import FileSettings
 from bot.delivery.settings import DeliverySettings
+from bot.delivery.weekly import WeeklySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
 from bot.web.settings import WebSettings
@@ -43,6 +45,8 @@ class Settings:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)  # [delivery] (issue #15)
     card_channels: tuple[str, ...] = ("wecom",)  # channels that show a pushed card's buttons
     handover_approvals: Any = None  # domain.handover.ApprovalsPort; None: bot.handover_approvals (tests swap it)
+    files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
+    weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
     web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
 
 

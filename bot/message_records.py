@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from bot.reply import Reply, render_buttons, render_markdown, render_text
-from connectors.base import InboundMessage, Location
+from connectors.base import Attachment, InboundMessage, Location
 from domain.messaging import InboxRecord, OutboxItem
 
 # what a reply keeps of the message it answers: DingTalk's sessionWebhook (and its expiry), mail threading
@@ -16,7 +17,7 @@ REPLY_KEYS = ("session_webhook", "session_webhook_expires", "in_reply_to")
 
 def to_record(msg: InboundMessage) -> InboxRecord:
     payload = {"thread_refs": list(msg.thread_refs), "subject": msg.subject,
-               "attachments": [asdict(a) for a in msg.attachments], "extra": msg.extra}
+               "attachments": [_attachment_record(a) for a in msg.attachments], "extra": msg.extra}
     if msg.location is not None:
         payload["location"] = asdict(msg.location)
     return InboxRecord(channel=msg.channel, external_id=msg.external_id, conversation_id=msg.conversation_id,
@@ -30,7 +31,28 @@ def from_record(record: InboxRecord) -> InboundMessage:
                           received_at=record.received_at, sender_name=record.sender_name,
                           subject=record.payload.get("subject", ""),
                           thread_refs=tuple(record.payload.get("thread_refs", ())),
-                          extra=record.payload.get("extra", {}), location=_location(record.payload))
+                          extra=record.payload.get("extra", {}), location=_location(record.payload),
+                          attachments=_attachments(record.payload))
+
+
+def _attachment_record(item: Attachment) -> dict[str, Any]:
+    """An attachment as JSON: its kept bytes (if any) in base64 under "data"."""
+    found: dict[str, Any] = {"filename": item.filename, "content_type": item.content_type, "size": item.size,
+                             "content_id": item.content_id}
+    if item.data is not None:
+        found["data"] = base64.b64encode(item.data).decode("ascii")
+    return found
+
+
+def _attachments(payload: dict[str, Any]) -> tuple[Attachment, ...]:
+    found: list[Attachment] = []
+    for item in payload.get("attachments") or ():
+        if isinstance(item, dict):
+            data = item.get("data")
+            found.append(Attachment(str(item.get("filename") or ""), str(item.get("content_type") or ""),
+                                    int(item.get("size") or 0), item.get("content_id"),
+                                    base64.b64decode(data) if isinstance(data, str) else None))
+    return tuple(found)
 
 
 def _location(payload: dict[str, Any]) -> Location | None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.args import normalize
 from bot.context import Context, Directory, Settings
+from bot.delivery.chat_files import MediaFetcher, receive_upload, wants_upload, with_media
 from bot.directory_cache import DirectoryCache
 from bot.errors import InactiveSender, UnknownSender
 from bot.i18n import Text
@@ -102,6 +103,7 @@ class Bot:
         self._ingesting = 0  # webhook callbacks waiting for their row to be stored
         self.channel_handlers: dict[str, ChannelHandler] = {}  # channel -> handler for non-rep senders
         self.batch_handlers: dict[str, BatchChannelHandler] = {}  # channel -> handler of all its messages
+        self.media_fetchers: dict[str, MediaFetcher] = {}  # channel -> fetch of a sent file (issue #15)
         self.directory = DirectoryCache()  # reread only when reps, identities or teams changed
 
     async def accept(self, msg: InboundMessage) -> bool:
@@ -213,6 +215,9 @@ class Bot:
         """
         started = time.perf_counter()
         window = messages[:self._window]  # about what the budget allows: these rows are locked up front
+        if self.media_fetchers:  # files sent to an armed project (bot.delivery.chat_files), outside the transaction
+            window = await with_media(self.uow_factory, self.media_fetchers, window, self.clock(),
+                                      self.settings.files.max_bytes)
         await names_ready(self.settings.known, [m.text for m in window if m.text],  # outside the transaction
                           lambda text: self.router.resolve(normalize(text)) is not None)
         async with self.uow_factory() as uow:
@@ -259,7 +264,7 @@ class Bot:
             return [self._reply(msg, Reply.text(err.message("zh"), err.message("en"), error=True), locale)]
         if kind == "location" and msg.location is None:  # coordinates that are no place on earth
             return [self._reply(msg, Reply.text(UNREADABLE_PLACE.get(rep.locale), error=True), rep.locale)]
-        if kind not in (None, "text", "location"):  # image, voice, file...: the router reads text only
+        if kind not in (None, "text", "location") and not wants_upload(msg):  # the router reads text only
             return [self._reply(msg, Reply.text(ONLY_TEXT.get(rep.locale), error=True), rep.locale)]
         if foreign_tap(msg):
             return [self._reply(msg, Reply.text(NOT_YOUR_CARD.get(rep.locale), error=True), rep.locale)]
@@ -267,7 +272,7 @@ class Bot:
         try:
             async with uow.savepoint():
                 reply = await (self.router.locate(ctx, msg.location) if msg.location is not None
-                               else self.router.route(ctx, msg.text))
+                               else receive_upload(ctx, msg) if wants_upload(msg) else self.router.route(ctx, msg.text))
                 await uow.audit.add_many(ctx.audit_log)
             return [*settle_item(msg, reply, rep.locale, self.clock()), self._reply(msg, reply, rep.locale),
                     *ctx.outbox]

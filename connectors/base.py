@@ -15,6 +15,7 @@ class Attachment:
     content_type: str
     size: int
     content_id: str | None = None
+    data: bytes | None = field(default=None, repr=False)  # the bytes, when the connector kept them (size-limited)
 
 
 def clean_text(value: str) -> str:

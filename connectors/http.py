@@ -6,9 +6,11 @@ No exception text from aiohttp is ever propagated: it can contain the request UR
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -103,3 +105,40 @@ class HttpTransport:
         if not data:
             raise DeliveryError(f"{where}: answer is not a JSON object", retry_after=RETRY_SERVER)
         return data
+
+    async def download(self, url: str, *, params: Mapping[str, str], max_bytes: int) -> Download:
+        """GET bytes (a file), reading at most `max_bytes` + 1 of them: `data` is None when there were more.
+        A JSON body (a platform's error answer) is returned parsed in `error`. Raises a retryable
+        DeliveryError on timeout or network error."""
+        try:
+            async with self._client().get(url, params=params, timeout=self._timeout) as resp:
+                kind = resp.headers.get("Content-Type", "")
+                body = await resp.content.read(max_bytes + 1)
+                size = int(resp.headers.get("Content-Length") or 0) or len(body)
+                disposition = resp.headers.get("Content-Disposition", "")
+                if "json" in kind.lower() or (body[:1] == b"{" and len(body) < 4096 and b"errcode" in body):
+                    return Download(resp.status, kind, disposition, None, len(body), _json_object(body))
+                fitted = len(body) <= max_bytes
+                return Download(resp.status, kind, disposition, body if fitted else None, max(size, len(body)))
+        except TimeoutError:
+            raise DeliveryError(f"{self.where(url)}: timed out", retry_after=RETRY_SERVER) from None
+        except aiohttp.ClientError as exc:
+            raise DeliveryError(f"{self.where(url)}: {type(exc).__name__}", retry_after=RETRY_SERVER) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    status: int
+    content_type: str
+    disposition: str
+    data: bytes | None  # None: larger than asked for (size says how large), or an error answer
+    size: int
+    error: dict[str, Any] | None = None
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}

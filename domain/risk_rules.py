@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from domain.billing import InvoiceStatus
+from domain.delivery_risks import milestone_slipping, task_overdue
 from domain.lead import LeadStatus
 from domain.money import Money
 from domain.opportunity import Stage
@@ -23,9 +24,11 @@ from domain.risks import (
     InvoiceFacts,
     LeadFacts,
     MilestoneFacts,
+    ProjectMilestoneFacts,
     RiskDay,
     RiskRule,
     RiskSettings,
+    TaskFacts,
     Warning,
     Words,
 )
@@ -224,6 +227,10 @@ def evaluate(facts: Facts, day: RiskDay, settings: RiskSettings) -> list[Warning
         found = [rule(facts, day, settings) for rule in MILESTONE_RULES]
     elif isinstance(facts, InvoiceFacts):
         found = [invoice_unpaid(facts, day, settings)]
+    elif isinstance(facts, TaskFacts):
+        found = [task_overdue(facts, day, settings)]
+    elif isinstance(facts, ProjectMilestoneFacts):
+        found = [milestone_slipping(facts, day, settings)]
     else:
         found = [lead_no_followup(facts, day, settings)]
     return [w for w in found if w is not None]

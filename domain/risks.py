@@ -33,6 +33,8 @@ class RiskRule(StrEnum):
     WON_NO_CONTRACT = "won_no_contract"
     CLOSE_DATE_PASSED = "close_date_passed"
     NEXT_STEP_OVERDUE = "next_step_overdue"
+    MILESTONE_SLIPPING = "milestone_slipping"  # a delivery milestone late or planned to be (issue #15)
+    TASK_OVERDUE = "task_overdue"  # a delivery task past its due date (issue #15)
     QUOTE_DROPPED = "quote_dropped"
     STAGE_STALLED = "stage_stalled"
     LEAD_NO_FOLLOWUP = "lead_no_followup"
@@ -49,6 +51,8 @@ RULE_LABELS: dict[RiskRule, tuple[str, str]] = {
     RiskRule.WON_NO_CONTRACT: ("赢单未签合同", "Won, no contract"),
     RiskRule.CLOSE_DATE_PASSED: ("预计成交日已过", "Expected close date passed"),
     RiskRule.NEXT_STEP_OVERDUE: ("下一步逾期", "Next step overdue"),
+    RiskRule.MILESTONE_SLIPPING: ("里程碑延期", "Milestone slipping"),
+    RiskRule.TASK_OVERDUE: ("任务逾期", "Task overdue"),
     RiskRule.QUOTE_DROPPED: ("报价下降", "Quote dropped"),
     RiskRule.STAGE_STALLED: ("阶段停留过久", "Stuck in stage"),
     RiskRule.LEAD_NO_FOLLOWUP: ("线索未跟进", "Lead not followed up"),
@@ -164,7 +168,37 @@ class InvoiceFacts:
     received: Money
 
 
-Facts = DealFacts | LeadFacts | MilestoneFacts | InvoiceFacts
+@dataclass(frozen=True, slots=True)
+class TaskFacts:
+    """An open delivery task (issue #15) and its project. `rep_id`: who is told, the assignee (else the
+    project's manager, else the deal's owner)."""
+
+    id: int
+    title: str
+    project_id: int
+    project_name: str
+    rep_id: int | None
+    due_on: date
+    progress: int = 0
+    blocker: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMilestoneFacts:
+    """A delivery milestone not accepted yet (issue #15). `rep_id`: the project's manager, else the deal's
+    owner; `team_id`: the deal's team; `last_task_due`: the latest due date of its open tasks."""
+
+    id: int
+    name: str
+    project_id: int
+    project_name: str
+    rep_id: int | None
+    team_id: int | None
+    due_on: date
+    last_task_due: date | None = None
+
+
+Facts = DealFacts | LeadFacts | MilestoneFacts | InvoiceFacts | TaskFacts | ProjectMilestoneFacts
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any, cast
 from bot.approval_config import approval_rules
 from bot.channels.dingtalk import shows_cards
 from bot.config import Config
+from bot.delivery.weekly import WeeklySettings
 from bot.digest.cli import settings_from
 from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings, scan_interval_minutes
@@ -29,6 +30,7 @@ from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
 from scheduler.morning import send_morning_lists
 from scheduler.pool import PoolScanSettings, scan_pool
+from scheduler.project_summary import send_project_summaries
 from scheduler.reminder_escalation import escalate_overdue_reminders
 from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
@@ -88,6 +90,7 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     pool_scan = PoolScanSettings.from_sections(config.section("pool"), config.section("bot"))
     pool = pool_settings(config)
     approvals = approval_rules(config)
+    weekly = WeeklySettings.from_config(config)
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -103,4 +106,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
             cast(Callable[[], PoolUnitOfWork], uow_factory), now, pool_scan, pool, default_quiet=quiet)),
         Job("approval-reminders", APPROVAL_EVERY, lambda now: remind_stale_approvals(
             uow_factory, now, approvals, default_quiet=quiet, button_channels=button_channels(config))),
+        Job("project-summary", weekly.interval, lambda now: send_project_summaries(
+            uow_factory, now, weekly, default_quiet=quiet)),
     ]

@@ -20,7 +20,7 @@ from domain.risks import RiskDay, RiskSettings, Warning
 from scheduler.people import cached_reps
 
 WATERMARK = "risks:scanned"  # settings key: {"day": local day of the last full scan, "audit": newest id seen}
-WATCHED = {"opportunity": "deal", "quote": "deal", "milestone": "milestone", "invoice": "invoice",
+WATCHED = {"opportunity": "deal", "quote": "deal", "milestone": "milestone", "invoice": "invoice", "task": "task",
            "lead": "lead"}
 
 

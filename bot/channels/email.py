@@ -38,6 +38,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.config import Config, ConfigError
+from bot.delivery.files import FileSettings
 from bot.mail import DatabaseBookmarkStore, MailHandler, MailIdentity, store_identity
 from bot.mail.quarantine import DatabaseQuarantineStore
 from bot.service import Bot
@@ -152,7 +153,8 @@ def capture_settings(config: Config) -> CaptureSettings:
         poll_interval=_get(section, "poll_interval", float, defaults.poll_interval),
         backfill=_get(section, "backfill", bool, defaults.backfill),
         batch_bytes=int(_positive(section, "batch_mb", float, defaults.batch_bytes / MB) * MB),
-        limits=mail_limits(section, defaults.limits))
+        limits=dataclasses.replace(mail_limits(section, defaults.limits),  # attachments filed on projects (#15)
+                                   keep_attachment_bytes=FileSettings.from_section(config.section("files")).max_bytes))
 
 
 def mail_limits(section: Mapping[str, Any], defaults: MailLimits) -> MailLimits:

@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.delivery.access import lists, open_project, ref_number
 from bot.delivery.cards import list_line, project_card, short_day, task_line
 from bot.delivery.create import create_project, refuse_second, refuse_unless_won
+from bot.delivery.group_bind import project_group_action
 from bot.delivery.words import person_id, take_day, take_flag, take_word
 from bot.handlers.common import load_deal, view_scope
 from bot.registry import command
@@ -34,6 +35,8 @@ async def projects(ctx: Context, args: Args) -> Reply:
     if first in NEW_WORDS:
         del args.tokens[0]
         return await new_project(ctx, args)
+    if (bound := await project_group_action(ctx, args)) is not None:  # P3 绑定群 (bot.delivery.group_bind)
+        return bound
     if first and ref_number("P", first) is not None and len(args.tokens) == 1:
         return await project_card(ctx, await open_project(ctx, first))
     page = _PAGE.match(args.raw) if args.raw else None

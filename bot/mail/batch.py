@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.context import Context, Directory, Settings
+from bot.delivery.mail_files import file_mail_attachments
 from bot.mail.cards import chat_items, flood_notice, mail_card
 from bot.mail.creation import contact_for, new_lead
 from bot.mail.holding import held, sent_to, vet_contact
@@ -38,6 +39,7 @@ class MailBatch:
     outbox: list[OutboxItem] = field(default_factory=list)
     touched: dict[int, Opportunity] = field(default_factory=dict)
     flooded: set[str] = field(default_factory=set)
+    filed: list[tuple[Mail, int, int | None]] = field(default_factory=list)  # attachments to file (issue #15)
     ctx: Context = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +58,10 @@ class MailBatch:
             self._message(mail, MailLink())
 
     async def finish(self) -> list[OutboxItem]:
+        for mail, deal_id, rep_id in self.filed:
+            deal = self.lookups.deals.get(deal_id)
+            self.outbox += await file_mail_attachments(self.ctx, mail.msg, deal_id, deal.owner_id if deal else None,
+                                                       rep_id)
         for deal in self.touched.values():
             await self.uow.opportunities.save(deal)
         await self.uow.followups.add_many(self.followups)
@@ -151,6 +157,8 @@ class MailBatch:
             customer_id=link.customer_id, lead_id=link.lead_id, contact_id=contact_id or link.contact_id,
             kind=FollowUpKind.EMAIL))
         deal = self.lookups.deals.get(link.opportunity_id) if link.opportunity_id is not None else None
+        if deal is not None and deal.id is not None and msg.attachments:
+            self.filed.append((mail, deal.id, rep_id))
         if deal is not None and deal.id is not None and (
                 deal.last_contact_at is None or deal.last_contact_at < msg.received_at):
             deal.last_contact_at = msg.received_at

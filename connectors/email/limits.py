@@ -26,6 +26,7 @@ class MailLimits:
     prefix_bytes: int = 512 * 1024  # how much of a too-large mail (headers included) is fetched and read
     max_parts: int = 500  # MIME parts read; the parser never sees many more
     max_references: int = 50  # Message-IDs of References used for threading
+    keep_attachment_bytes: int = 0  # attachments up to this size keep their bytes (bot: [files] max_mb); 0 none
 
     def too_large(self, size: int) -> bool:
         return size > self.max_mail_bytes

@@ -1,7 +1,8 @@
 """Walk a parsed MIME tree once, within limits: body text, attachments and delivery-status reports.
 
 Attached messages (message/rfc822) count as one attachment and are not opened; inline images are
-ignored; attachments are measured, never kept or decompressed.
+ignored; attachments are measured, never decompressed, and their bytes kept only up to `keep_bytes` each
+(0: none), for the bot to file them on a delivery project.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import binascii
 import re
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.message import Message
 
@@ -16,7 +18,7 @@ from connectors.base import Attachment
 
 from .charsets import decode_bytes
 from .classify import failed_recipients
-from .elide import elided_size
+from .elide import elided_size, kept_index
 from .headers import HeaderBlock, lenient_b64decode, raw_bytes
 from .mimeparams import HeaderValue, content_type_of, parse_header_value
 
@@ -65,17 +67,20 @@ def charset_hint(message: Message) -> str | None:
     return None
 
 
-def read_body(message: Message, hint: str | None) -> Body:
+def read_body(message: Message, hint: str | None, keep_bytes: int = 0, kept: Sequence[bytes] = ()) -> Body:
+    """`kept`: the bytes of the base64 runs elided before parsing (connectors.email.elide.elide_and_keep)."""
     body = Body()
-    body.plain, body.html = _Walker(body, hint).visit(message, depth=0, parent="")
+    body.plain, body.html = _Walker(body, hint, keep_bytes, kept).visit(message, depth=0, parent="")
     return body
 
 
 class _Walker:
-    def __init__(self, body: Body, hint: str | None) -> None:
+    def __init__(self, body: Body, hint: str | None, keep_bytes: int = 0, kept: Sequence[bytes] = ()) -> None:
         self.body = body
         self.hint = hint
         self.seen = 0
+        self.keep_bytes = keep_bytes
+        self.kept = kept
 
     def visit(self, message: Message, depth: int, parent: str) -> tuple[list[str], list[str]]:
         """Returns (plain, html) texts of this subtree; attachments and reports go into the body."""
@@ -131,8 +136,20 @@ class _Walker:
     def _attachment(self, part: _Part) -> Attachment:
         name = part.disposition.get("filename") or part.ctype.get("name") or ""
         name = _CONTROL.sub("", name).strip()
-        return Attachment(filename=name, content_type=part.ctype.value, size=self._size(part),
-                          content_id=part.content_id or None)
+        size = self._size(part)
+        return Attachment(filename=name, content_type=part.ctype.value, size=size,
+                          content_id=part.content_id or None, data=self._kept_bytes(part, size))
+
+    def _kept_bytes(self, part: _Part, size: int) -> bytes | None:
+        """The attachment's decoded bytes when they are at most `keep_bytes` (attached messages: never)."""
+        payload = raw_payload(part.message)
+        if not 0 < size <= self.keep_bytes or not isinstance(payload, str):
+            return None
+        if elided_size(payload) is not None:
+            index = kept_index(payload)
+            return self.kept[index] if index is not None and index < len(self.kept) else None
+        data = self._payload_bytes(part)
+        return data if len(data) <= self.keep_bytes else None
 
     def _size(self, part: _Part) -> int:
         payload = raw_payload(part.message)

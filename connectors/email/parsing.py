@@ -12,7 +12,7 @@ from email.message import Message
 from connectors.base import Attachment
 
 from .classify import MailKind, classify, report_refs
-from .elide import elide_large_base64
+from .elide import elide_and_keep
 from .headers import HeaderBlock, decode_text, parse_addresses, parse_date, parse_msgids
 from .html_text import html_to_text
 from .limits import (
@@ -98,12 +98,12 @@ def _parse_bytes(data: bytes, size: int, limits: MailLimits) -> ParsedMail:
     cut = cut_parts(data, limits.max_parts)
     defects = [PARTS_DEFECT.format(limit=limits.max_parts)] if cut is not None else []
     try:
-        message = email.message_from_bytes(elide_large_base64(data if cut is None else cut),
-                                           policy=policy.compat32)
+        elided, kept = elide_and_keep(data if cut is None else cut, keep_bytes=limits.keep_attachment_bytes)
+        message = email.message_from_bytes(elided, policy=policy.compat32)
     except Exception as err:  # RecursionError on absurd nesting, MemoryError, parser bugs
         return _headers_only(data, f"MIME structure unreadable: {type(err).__name__}", size, limits)
     try:
-        parsed = _parse(message, size, limits)
+        parsed = _parse(message, size, limits, kept)
     except Exception as err:
         return _headers_only(data, f"parse failed: {type(err).__name__}: {err}", size, limits)
     return replace(parsed, defects=tuple(dict.fromkeys((*defects, *parsed.defects)))) if defects else parsed
@@ -121,10 +121,10 @@ def _too_large(head: bytes, size: int, limits: MailLimits) -> ParsedMail:
                    defects=(reason, *parsed.defects))
 
 
-def _parse(message: Message, size: int, limits: MailLimits) -> ParsedMail:
+def _parse(message: Message, size: int, limits: MailLimits, kept: list[bytes] | None = None) -> ParsedMail:
     hint = charset_hint(message)
     headers = HeaderBlock(message)
-    body = read_body(message, hint)
+    body = read_body(message, hint, limits.keep_attachment_bytes, kept or [])
     parsed = _assemble(headers, hint, body, size, limits)
     return replace(parsed, bounce_refs=tuple(report_refs(message))) if parsed.kind == "bounce" else parsed
 

@@ -25,7 +25,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of, wants_markdown
+from connectors.base import (
+    Attachment,
+    DeliveryError,
+    Dispatch,
+    InboundMessage,
+    OutboundMessage,
+    buttons_of,
+    wants_markdown,
+)
 from connectors.http import HttpTransport
 from connectors.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.callback import add_routes as add_callback_routes
@@ -38,6 +46,7 @@ from connectors.wecom.markdown import (
     to_wecom_markdown,
     truncate_utf8,
 )
+from connectors.wecom.media import fetch_media
 from connectors.wecom.robot import WeComRobot
 from connectors.wecom.token import AccessTokenProvider, InMemoryTokenStore, TokenStore
 
@@ -89,6 +98,10 @@ class WeComConnector:
 
     async def start(self, dispatch: Dispatch) -> None:
         self._dispatch = dispatch
+
+    async def fetch_media(self, media_id: str, max_bytes: int, name: str = "") -> Attachment:
+        """A member's file or picture (media/get), its bytes when at most `max_bytes` (issue #15)."""
+        return await fetch_media(self._transport, self.tokens, self.cfg.api_base, media_id, max_bytes, name)
 
     async def stop(self) -> None:
         self._dispatch = None

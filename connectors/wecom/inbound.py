@@ -65,6 +65,10 @@ def to_inbound(message: Any, *, clock: Callable[[], float] = time.time) -> Inbou
                       if (value := _text(raw.get(field)))}
     elif msgtype == "location":
         location = location_of(raw)
+    elif media_id := _text(raw.get("MediaId")):  # image, file, voice, video: fetched with media/get on demand
+        extra["media_id"] = media_id
+        if name := _text(raw.get("FileName")) or _text(raw.get("Title")):
+            extra["filename"] = name[:255]
     return InboundMessage(
         channel=CHANNEL,
         external_id=external_id(raw),

@@ -10,6 +10,7 @@ The scans, in order, and what they walk:
 - won without contract: closed_at in [lookback, today - N), no contract — ix_opportunities_closed_at_stage.
 - payments: current plan milestones not paid, due_on in [lookback, today + N] — ix_payment_milestones_due_on.
 - invoices: issued, issued_on in [lookback, today - terms), walked by id.
+- delivery (issue #15): overdue tasks and slipping milestones, storage.repositories.delivery_risks.
 - leads: new / assigned (ix_leads_status), created before the cut, no follow-up with the customer since
   (ix_followups_customer_id_at).
 `facts` (delivery, and the incremental scans between full ones) reads given subjects with padded IN lists.
@@ -45,6 +46,7 @@ from storage.models import (
 )
 from storage.repositories.approvals import counts_as_signed
 from storage.repositories.base import table_of
+from storage.repositories.delivery_risks import DELIVERY_SCANS, delivery_facts
 
 DEALS, CHANGES, CONTRACTS = table_of(OpportunityRow), table_of(StageChangeRow), table_of(ContractRow)
 QUOTES, LEADS, FOLLOWUPS = table_of(QuoteRow), table_of(LeadRow), table_of(FollowUpRow)
@@ -110,7 +112,8 @@ class SqlAlchemyRiskScanner:
 
     async def candidates(self, day: RiskDay, settings: RiskSettings, cursor: ScanCursor,
                          batch: int = 2000) -> tuple[Sequence[Facts], ScanCursor | None]:
-        scans = (self._open_scan, self._won_scan, self._milestone_scan, self._invoice_scan, self._lead_scan)
+        scans = (self._open_scan, self._won_scan, self._milestone_scan, self._invoice_scan, self._lead_scan,
+                 *DELIVERY_SCANS)
         base, order, make = scans[cursor.scan](day, settings)  # only the scan walked: built once per page
         rows, last = await page(self.session, base, order, cursor.last, batch)
         facts = await make(rows)
@@ -265,4 +268,4 @@ class SqlAlchemyRiskScanner:
             if ids := padded(by_kind.get(kind, [])):
                 rows = (await self.session.execute(query.where(key.in_(ids)))).all()
                 found.extend(make(row) for row in rows)
-        return found
+        return [*found, *await delivery_facts(self.session, by_kind, padded)]

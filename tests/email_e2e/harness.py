@@ -106,8 +106,10 @@ def email_section(sales: Mailbox, smtp_port: int, **overrides: Any) -> dict[str,
 
 
 async def start_world(db_url: str, sales: Mailbox, smtp: RecordingSmtp, smtp_port: int,
-                      now: datetime | None = None, start_channels: bool = True, **overrides: Any) -> MailWorld:
-    config = make_config(db_url, email=email_section(sales, smtp_port, **overrides))
+                      now: datetime | None = None, start_channels: bool = True,
+                      sections: dict[str, Any] | None = None, **overrides: Any) -> MailWorld:
+    """`sections`: other config sections ([files], ...); `overrides`: keys of [email]."""
+    config = make_config(db_url, email=email_section(sales, smtp_port, **overrides), **(sections or {}))
     config.sections["bot"]["default_team"] = "华东一组"
     config.sections["users"] = [*config.sections["users"], *USERS_WITH_MAIL]
     out = io.StringIO()

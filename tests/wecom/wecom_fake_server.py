@@ -12,6 +12,7 @@ import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -43,6 +44,7 @@ class FakeWeCom:
     server: TestServer | None = None
     response_codes: dict[str, str] = field(default_factory=dict)  # issued in taps: code -> task_id
     used_codes: set[str] = field(default_factory=set)
+    media: dict[str, tuple[bytes, str, str]] = field(default_factory=dict)  # media_id -> (bytes, name, type)
     _codes: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -112,6 +114,18 @@ class FakeWeCom:
         self.used_codes.add(code)
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": []})
 
+    async def media_get(self, request: web.Request) -> web.StreamResponse:
+        """A member's file (issue #15): its bytes as an attachment, or WeCom's errcode for an unknown id."""
+        rec = await self._record(request)
+        if not self.issued or rec.query.get("access_token") != self.issued[-1]:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        found = self.media.get(rec.query.get("media_id", ""))
+        if found is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        data, name, kind = found
+        return web.Response(body=data, content_type=kind, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
     def cards(self, user: str) -> list[dict[str, Any]]:
         """The template cards delivered to `user`, oldest first."""
         return [r.body["template_card"] for r in self.received("/cgi-bin/message/send")
@@ -136,6 +150,7 @@ class FakeWeCom:
         app.router.add_post("/cgi-bin/message/send", self.message_send)
         app.router.add_post("/cgi-bin/webhook/send", self.webhook_send)
         app.router.add_post("/cgi-bin/message/update_template_card", self.update_template_card)
+        app.router.add_get("/cgi-bin/media/get", self.media_get)
         return app
 
     async def start(self) -> None:

@@ -68,11 +68,11 @@ def wecom_section(api_base: str) -> dict[str, Any]:
             "robots": {"华东一组": ROBOT_KEY}}
 
 
-def make_config(db_url: str, api_base: str) -> Config:
+def make_config(db_url: str, api_base: str, **sections: Any) -> Config:
     config = load_config(environ={})
     config.sections["database"]["url"] = db_url
     config.sections.update({"teams": TEAMS, "users": USERS, "assignment": RULES,
-                            "wecom": wecom_section(api_base)})
+                            "wecom": wecom_section(api_base), **sections})
     return config
 
 
@@ -175,11 +175,11 @@ class WeComSession:
         await self.app.close()
 
 
-async def start_session(db_url: str, fake: TimedFakeWeCom, clock: Clock | None) -> WeComSession:
+async def start_session(db_url: str, fake: TimedFakeWeCom, clock: Clock | None, **sections: Any) -> WeComSession:
     """With a clock: the connector, the bot and the outbox share it (the connector is built here with
     `bot.channels.wecom.build`; its token store uses the app's own units of work, bound once the app
     exists). Without: production wiring, wall clock, the connector built by `build_channels`."""
-    config = make_config(db_url, fake.url)
+    config = make_config(db_url, fake.url, **sections)
     connectors: dict[str, Connector] = {}
     apps: list[App] = []
     if clock is not None:
