@@ -84,7 +84,7 @@ async def add_project(uow: SqlAlchemyUnitOfWork, deal_id: int, name: str, stones
 
 async def build_portal(db_url: str) -> Portal:
     console = await start_console(db_url, "zhangwei", NOW, web={"secret": SECRET,
-                                                                "public_url": "https://portal.example.cn"})
+                                                                "public_url": "http://portal.example.cn"})
     await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
     await console.say("新商机 明途 MES 80万")
     await console.say(f"新客户 {OTHER_CUSTOMER} 区域 华南", as_user="chen")

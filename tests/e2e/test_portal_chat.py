@@ -36,7 +36,7 @@ async def _state(portal: Portal) -> tuple[object, ...]:
 
 async def test_the_portal_command_gives_a_link_that_opens_the_project(portal: Portal) -> None:
     out = await portal.console.say("门户 P1")
-    url = re.search(r"https://portal\.example\.cn(/p/\S+)", out)
+    url = re.search(r"http://portal\.example\.cn(/p/\S+)", out)
     assert url is not None and "30 天内有效" in out
     response = await portal.client.get(url.group(1))
     assert response.status == 200 and P1_NAME in await response.text()
@@ -66,7 +66,7 @@ async def test_sending_mails_the_link_to_the_customers_contacts(portal: Portal) 
     assert "何总" in out and "孙工" not in out
     async with portal.console.app.uow_factory() as uow:
         [mail] = await uow.outbox.pending_for("email", "何总 <he@mingtu.com>")
-    path = re.search(r"https://portal\.example\.cn(/p/\S+)", mail.text)
+    path = re.search(r"http://portal\.example\.cn(/p/\S+)", mail.text)
     assert path is not None and "change: <what should change>" in mail.text and mail.extra["reply_token"]
     response = await portal.client.get(path.group(1))
     assert response.status == 200 and "Milestones" in await response.text()
