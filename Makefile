@@ -23,6 +23,11 @@ system-deps:
 	@command -v dovecot >/dev/null 2>&1 || test -x /usr/sbin/dovecot || { \
 	  echo "installing dovecot-imapd dovecot-lmtpd"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd dovecot-lmtpd >/dev/null; }
+# Headless Chromium for the browser tests (tests/browser, driven by playwright's Python package, never
+# `playwright install`) and a CJK font so that its screenshots show Chinese.
+	@test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi "noto sans cjk" || { \
+	  echo "installing chromium fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # PostgreSQL: every storage test runs on SQLite and on PostgreSQL (DEALBOT_TEST_PG_URL).
 postgres:

@@ -4,8 +4,11 @@
   valid `[web] login_minutes`.
 - `GET /dash/login/<token>`: a genuine, unexpired link of an active rep whose link counter still matches
   sets the cookie `dealbot_session` (HttpOnly, SameSite=Strict, Path=/, Secure when public_url is https)
-  holding a signed token (purpose "session", `[web] session_hours`), then redirects (303) to /dash, so the
-  login token leaves the address bar. Expired: 410 page; anything else: 403 page.
+  holding a signed token (purpose "session", `[web] session_hours`), then redirects to /dash, so the login
+  token leaves the address bar. The redirect is a page with `<meta http-equiv="refresh">` (and a link), not
+  a 303: a link opened from another site (webmail, a chat's web client) starts a cross-site navigation, and
+  browsers do not send a SameSite=Strict cookie anywhere along its redirects; the page's own refresh is a
+  same-site navigation, so the new cookie goes with it. Expired: 410 page; anything else: 403 page.
 - `current_rep(request)`: the signed-in rep or None (expired, tampered, inactive or revoked sessions are
   None). Revoking (`bot.web.settings.revoke_links(uow, "login", rep_id)`) ends links and sessions alike.
 - `POST /dash/logout` (CSRF-checked) clears the cookie.
@@ -17,7 +20,7 @@ from datetime import datetime, timedelta
 
 from aiohttp import web
 
-from bot.web.base import WEB_KEY, Refused
+from bot.web.base import WEB_KEY, Refused, page_locale, render
 from bot.web.links import LinkExpired, LinkInvalid, sign, verify
 from bot.web.security import checked_form
 from bot.web.settings import WebSettings, link_version
@@ -46,7 +49,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         raise Refused(403, "forbidden")
     expires = now + timedelta(hours=ctx.settings.session_hours)
     session = sign(ctx.settings.secret, SESSION, claims.subject_id, expires, claims.version, rep.locale)
-    response = see_other("/dash")
+    response = render(request, "signed_in.html", {"next_url": "/dash"},
+                      page_locale(request, rep.locale))
     response.set_cookie(COOKIE, session, max_age=ctx.settings.session_hours * 3600, path="/", httponly=True,
                         samesite="Strict", secure=ctx.settings.secure)
     return response
