@@ -54,6 +54,8 @@ async def test_revoking_voids_every_link_given_so_far(portal: Portal) -> None:
     assert fresh is not None and (await portal.client.get(fresh.group(1))).status == 200
     async with portal.console.app.uow_factory() as uow:
         assert (await uow.projects.get(portal.p1.id or 0)).link_version == 2
+    await portal.console.say("撤销")  # undone: the links given before count again
+    assert (await portal.page(old))[0] == 200
 
 
 async def test_sending_mails_the_link_to_the_customers_contacts(portal: Portal) -> None:
