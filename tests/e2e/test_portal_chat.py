@@ -97,7 +97,7 @@ async def test_declining_needs_a_reason_and_the_right_to_decide(portal: Portal) 
     number = await _file(portal)
     before = await _state(portal)
     assert "驳回要写原因" in await portal.console.say(f"变更 CR{number} 驳回")
-    refused = await portal.console.say(f"change CR{number} reject no", as_user="chen")
+    refused = await portal.console.say(f"change request CR{number} reject no", as_user="chen")
     assert f"No change request CR{number} found" in refused
     assert await _state(portal) == before
     out = await portal.console.say(f"变更 CR{number} 驳回 超出合同范围", as_user="zhangwei")
@@ -115,7 +115,18 @@ async def test_the_open_list_shows_only_requests_one_may_see(portal: Portal) -> 
     number = await _file(portal, "改登录页")
     mine = await portal.console.say("变更")
     assert f"CR{number} P1 改登录页" in mine
-    theirs = await portal.console.say("changes", as_user="chen")
+    theirs = await portal.console.say("change requests", as_user="chen")
     assert "改登录页" not in theirs and "No open change requests" in theirs
     await portal.console.say(f"变更 CR{number} 同意", as_user="zhangwei")
     assert "没有待处理的变更请求" in await portal.console.say("变更")
+
+
+async def test_the_team_manager_decides_in_english_and_the_owner_is_told(portal: Portal) -> None:
+    number = await _file(portal, "去掉一个报表")
+    before = await _state(portal)
+    out = await portal.console.say(f"change request CR{number} accept +10 days -20000 one report less", as_user="wang")
+    assert f"已同意变更请求 CR{number}" in out and "商机 #1 金额 80万 → 78万" in out
+    ends_on, _, amount, [decided] = await _state(portal)
+    assert ends_on == before[0] + timedelta(days=10)  # type: ignore[operator]
+    assert amount == Money(Decimal(780000)) and decided[:4] == (True, 10, Money(Decimal(-20000)), "one report less")
+    assert "王经理 同意了项目 P1 的变更，商机 #1 金额 80万 → 78万" in out  # the deal's owner (张伟) is told
