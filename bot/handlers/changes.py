@@ -1,4 +1,4 @@
-"""`变更` / `changes`: change requests of delivery projects (issue #15), filed by customers on the portal or by
+"""`变更` / `change requests`: change requests of delivery projects (issue #15), filed by customers on the portal or by
 mail reply, decided in chat.
 
 - `变更` lists the open requests of the projects one may see; `变更 P3` every request of P3;
@@ -31,12 +31,13 @@ from domain.errors import NotFound
 LISTED = 20
 
 
-@command("变更", "changes", "change", "变更请求", section="delivery", writes=True, prefix=False,
+@command("变更", "change requests", "change request", "变更请求", section="delivery", writes=True, prefix=False,
          help_zh="客户的变更请求：列出待处理的；变更 CR3 同意 [+10天] [+5万] [备注] 或 变更 CR3 驳回 原因",
-         help_en="Customers' change requests: list the open ones; change CR3 accept [+10d] [+50000] [note] or "
-                 "change CR3 reject <reason>",
+         help_en="Customers' change requests: list the open ones; change request CR3 accept [+10d] [+50000] [note] or "
+                 "change request CR3 reject <reason>",
          usage_zh="变更 | 变更 P3 | 变更 CR3 同意 [+10天] [+5万] [备注] | 变更 CR3 驳回 原因",
-         usage_en="changes | changes P3 | change CR3 accept [+10 days] [+50000] [note] | change CR3 reject <reason>")
+         usage_en="change requests | change requests P3 | change request CR3 accept [+10 days] [+50000] [note] | "
+                  "change request CR3 reject <reason>")
 async def change_requests(ctx: Context, args: Args) -> Reply:
     if not args.tokens:
         return await _open_list(ctx)
@@ -58,7 +59,7 @@ async def change_requests(ctx: Context, args: Args) -> Reply:
     refuse_decided(request)
     if verb in REJECT_WORDS:
         reason = args.required_rest("驳回要写原因，如：变更 CR3 驳回 超出合同范围",
-                                    "say why, e.g.: change CR3 reject out of the contract's scope")
+                                    "say why, e.g.: change request CR3 reject out of the contract's scope")
         await reject(ctx, request, access, reason)
         return Reply.text(ctx.t(f"已驳回变更请求 CR{number}（{reason}）。",
                                 f"Declined change request CR{number} ({reason})."))
@@ -100,7 +101,8 @@ async def _open_list(ctx: Context) -> Reply:
         return Reply.text(ctx.t("没有待处理的变更请求。", "No open change requests."))
     lines = [_line(ctx, r, with_project=True) for r in shown[:LISTED]]
     lines.append(ctx.t("处理：变更 CR3 同意 [+10天] [+5万] [备注] ／ 变更 CR3 驳回 原因",
-                       "Decide: change CR3 accept [+10 days] [+50000] [note] / change CR3 reject <reason>"))
+                       "Decide: change request CR3 accept [+10 days] [+50000] [note] / "
+                       "change request CR3 reject <reason>"))
     return Reply.card(ctx.t(f"待处理的变更请求（{len(shown)}）", f"Open change requests ({len(shown)})"), lines=lines)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bot.args import Args
 from bot.context import Context
-from bot.delivery.access import Access, open_project, store
+from bot.delivery.access import Access, open_project
 from bot.delivery.events import record
 from bot.delivery.words import take_flag
 from bot.handlers.email import MailNotConfigured
@@ -65,10 +65,10 @@ async def portal_link(ctx: Context, args: Args) -> Reply:
 
 async def _revoke(ctx: Context, access: Access) -> Reply:
     project = access.project
+    ctx.remember("project", project)
     before = project.link_version
     project.link_version = before + 1
-    await store(ctx).projects.save(project)
-    await ctx.audit("project", project.id, "update", link_version=[before, project.link_version])
+    await ctx.update("project", project, link_version=[before, project.link_version])
     await record(ctx, project.id, "project", f"{ctx.rep.name} 收回了客户门户链接",
                  f"{ctx.rep.name} revoked the customer portal links")
     return Reply.text(ctx.t(f"P{project.id} 之前发出的门户链接已全部失效。新链接：门户 P{project.id}",

@@ -68,6 +68,8 @@ NOT_MAPPED = frozenset({
     "pool", "lead pool", "claim", "release", "give up", "keep", "protect", "unprotect",
     "签到", "拜访签到", "check in", "checkin", "check-in", "客户地址", "customer address",  # visit check-in (issue #14)
 })
+# issue #15: customer portal links and change requests
+NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "change request", "change requests"}
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
 HEAD = 40  # characters that can hold the longest two command words (every parse reads them: keep it short)

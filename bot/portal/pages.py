@@ -71,6 +71,9 @@ def add_portal_routes(web_app: web.Application, settings: PortalSettings) -> Non
     web_app.router.add_get("/p/{token}", show_portal)
     web_app.router.add_post("/p/{token}/change", post_change)
     web_app.router.add_post("/p/{token}/rate", post_rating)
+    from bot.portal.team import add_team_routes  # the team page builds on this module
+
+    add_team_routes(web_app)
 
 
 def refusal_page(request: web.Request, kind: str, status: int, locale: str | None = None) -> web.Response:

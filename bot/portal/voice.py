@@ -72,8 +72,8 @@ async def file_change_request(uow: UnitOfWork, project: Project, asked: RequestT
     text = Text(f"项目 P{project.id}「{project.name}」收到客户变更请求 {ref}（{asked.requester}，来自{via_zh}）：\n"
                 f"{asked.title}{details}\n处理：变更 {ref} 同意 [+10天] [+5万] [备注] ／ 变更 {ref} 驳回 原因",
                 f"Project P{project.id} '{project.name}': change request {ref} from {asked.requester} "
-                f"(via {via_en}):\n{asked.title}{details}\nDecide: change {ref} accept [+10d] [+50000] [note] / "
-                f"change {ref} reject <reason>")
+                f"(via {via_en}):\n{asked.title}{details}\nDecide: change request {ref} accept [+10d] [+50000] "
+                f"[note] / change request {ref} reject <reason>")
     return Filed(ref, tell(await project_owner(uow, project), text, now, order))
 
 

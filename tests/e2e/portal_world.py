@@ -82,10 +82,9 @@ async def add_project(uow: SqlAlchemyUnitOfWork, deal_id: int, name: str, stones
     return project, made
 
 
-async def build_portal(db_url: str) -> Portal:
-    console = await start_console(db_url, "zhangwei", NOW, web={"secret": SECRET,
-                                                                "public_url": "https://portal.example.cn"})
-    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+async def seed_portal(console: Console) -> tuple[Project, Project, list[Milestone]]:
+    """张伟's deal #1 (明途) with P1, 陈晨's deal #2 (南方物流) with P2; P1's milestones."""
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东", as_user="zhangwei")
     await console.say("新商机 明途 MES 80万")
     await console.say(f"新客户 {OTHER_CUSTOMER} 区域 华南", as_user="chen")
     await console.say("新商机 南方物流 WMS 50万", as_user="chen")
@@ -95,9 +94,16 @@ async def build_portal(db_url: str) -> Portal:
         p1, stones = await add_project(uow, 1, P1_NAME, [("需求确认", 14, True), ("上线", 80, False)])
         p2, _ = await add_project(uow, 2, P2_NAME, [("仓库调研", 10, True)])
         await uow.commit()
+    console.read()
+    return p1, p2, stones
+
+
+async def build_portal(db_url: str) -> Portal:
+    console = await start_console(db_url, "zhangwei", NOW, web={"secret": SECRET,
+                                                                "public_url": "http://portal.example.cn"})
+    p1, p2, stones = await seed_portal(console)
     client: Client = TestClient(TestServer(make_web_app(console.app)))
     await client.start_server()
-    console.read()
     return Portal(console, client, p1, p2, stones[0], stones[1])
 
 

@@ -36,7 +36,7 @@ async def _state(portal: Portal) -> tuple[object, ...]:
 
 async def test_the_portal_command_gives_a_link_that_opens_the_project(portal: Portal) -> None:
     out = await portal.console.say("门户 P1")
-    url = re.search(r"https://portal\.example\.cn(/p/\S+)", out)
+    url = re.search(r"http://portal\.example\.cn(/p/\S+)", out)
     assert url is not None and "30 天内有效" in out
     response = await portal.client.get(url.group(1))
     assert response.status == 200 and P1_NAME in await response.text()
@@ -54,6 +54,8 @@ async def test_revoking_voids_every_link_given_so_far(portal: Portal) -> None:
     assert fresh is not None and (await portal.client.get(fresh.group(1))).status == 200
     async with portal.console.app.uow_factory() as uow:
         assert (await uow.projects.get(portal.p1.id or 0)).link_version == 2
+    await portal.console.say("撤销")  # undone: the links given before count again
+    assert (await portal.page(old))[0] == 200
 
 
 async def test_sending_mails_the_link_to_the_customers_contacts(portal: Portal) -> None:
@@ -66,7 +68,7 @@ async def test_sending_mails_the_link_to_the_customers_contacts(portal: Portal) 
     assert "何总" in out and "孙工" not in out
     async with portal.console.app.uow_factory() as uow:
         [mail] = await uow.outbox.pending_for("email", "何总 <he@mingtu.com>")
-    path = re.search(r"https://portal\.example\.cn(/p/\S+)", mail.text)
+    path = re.search(r"http://portal\.example\.cn(/p/\S+)", mail.text)
     assert path is not None and "change: <what should change>" in mail.text and mail.extra["reply_token"]
     response = await portal.client.get(path.group(1))
     assert response.status == 200 and "Milestones" in await response.text()
@@ -95,7 +97,7 @@ async def test_declining_needs_a_reason_and_the_right_to_decide(portal: Portal) 
     number = await _file(portal)
     before = await _state(portal)
     assert "驳回要写原因" in await portal.console.say(f"变更 CR{number} 驳回")
-    refused = await portal.console.say(f"change CR{number} reject no", as_user="chen")
+    refused = await portal.console.say(f"change request CR{number} reject no", as_user="chen")
     assert f"No change request CR{number} found" in refused
     assert await _state(portal) == before
     out = await portal.console.say(f"变更 CR{number} 驳回 超出合同范围", as_user="zhangwei")
@@ -113,7 +115,18 @@ async def test_the_open_list_shows_only_requests_one_may_see(portal: Portal) -> 
     number = await _file(portal, "改登录页")
     mine = await portal.console.say("变更")
     assert f"CR{number} P1 改登录页" in mine
-    theirs = await portal.console.say("changes", as_user="chen")
+    theirs = await portal.console.say("change requests", as_user="chen")
     assert "改登录页" not in theirs and "No open change requests" in theirs
     await portal.console.say(f"变更 CR{number} 同意", as_user="zhangwei")
     assert "没有待处理的变更请求" in await portal.console.say("变更")
+
+
+async def test_the_team_manager_decides_in_english_and_the_owner_is_told(portal: Portal) -> None:
+    number = await _file(portal, "去掉一个报表")
+    before = await _state(portal)
+    out = await portal.console.say(f"change request CR{number} accept +10 days -20000 one report less", as_user="wang")
+    assert f"已同意变更请求 CR{number}" in out and "商机 #1 金额 80万 → 78万" in out
+    ends_on, _, amount, [decided] = await _state(portal)
+    assert ends_on == before[0] + timedelta(days=10)  # type: ignore[operator]
+    assert amount == Money(Decimal(780000)) and decided[:4] == (True, 10, Money(Decimal(-20000)), "one report less")
+    assert "王经理 同意了项目 P1 的变更，商机 #1 金额 80万 → 78万" in out  # the deal's owner (张伟) is told

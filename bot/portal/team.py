@@ -1,0 +1,80 @@
+"""`GET /team/projects/<id>`: a delivery project's page for signed-in reps (session from bot.web.sessions).
+
+The customer's view plus the tasks with owners, progress, due dates and blockers, every update (internal
+ones too), and flags: late and blocked tasks, and owners holding more open tasks on this project than
+OVERLOADED. Who may open it: the same rule as chat (domain.permissions.project_right: the deal's circle, the
+project's manager, its assignees); anyone else, and any id that does not exist, gets the same 404 page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from aiohttp import web
+
+from bot.context import Directory
+from bot.portal.pages import PORTAL_KEY, today
+from bot.portal.view import ProjectView, project_view
+from bot.portal.voice import store
+from bot.web.base import WEB_KEY, not_found, page_locale, render
+from bot.web.security import csrf_token
+from bot.web.sessions import require_rep, session_binding
+from domain.delivery import Project
+from domain.people import Rep
+from domain.permissions import project_right
+from domain.ports import UnitOfWork
+from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
+
+OVERLOADED = 5  # open tasks of one person on one project that earn a flag
+
+
+@dataclass(frozen=True, slots=True)
+class Flags:
+    late: int
+    blocked: int
+    loaded: list[tuple[str, int]]  # (owner, open tasks) at or over OVERLOADED
+
+
+def flags_of(view: ProjectView, day: date) -> Flags:
+    open_lines = [t for t in view.tasks if t.state != "done"]
+    per_owner = Counter(t.owner for t in open_lines if t.owner)
+    late = sum(1 for t in open_lines if t.task.due_on is not None and t.task.due_on < day)
+    return Flags(late, sum(1 for t in open_lines if t.state == "blocked"),
+                 sorted(((o, n) for o, n in per_owner.items() if n >= OVERLOADED), key=lambda x: -x[1]))
+
+
+async def visible_project(uow: UnitOfWork, rep: Rep, project_id: int) -> tuple[Project, Directory]:
+    """The project if `rep` may view it (chat's rule); not_found() otherwise, as for a missing one."""
+    project = await store(uow).projects.find(project_id)
+    deal = await uow.opportunities.find(project.opportunity_id) if project is not None else None
+    if project is None or project.id is None or deal is None:
+        raise not_found()
+    directory = await Directory.load(uow)
+    assigned = await SqlAlchemyDeliveryLists(store(uow).session).assigned(project.id, rep.id or 0)
+    if project_right(rep, deal, project, directory.team_of, directory.teams, assigned) is None:
+        raise not_found()
+    return project, directory
+
+
+async def team_project(request: web.Request) -> web.StreamResponse:
+    rep = await require_rep(request)
+    ctx = request.app[WEB_KEY]
+    number = request.match_info["project_id"]
+    if not number.isdigit() or len(number) > 9:
+        raise not_found()
+    locale = page_locale(request, rep.locale)
+    async with ctx.uow_factory() as uow:
+        project, directory = await visible_project(uow, rep, int(number))
+        names = {r.id: r.name for r in directory.reps if r.id is not None}
+        view = await project_view(uow, project, today(request), locale, internal=True, names=names)
+    manager = directory.rep(project.manager_id)
+    return render(request, "team_project.html", {
+        "view": view, "title": project.name, "rep": rep, "flags": flags_of(view, today(request)),
+        "manager": manager.name if manager else "", "portal_css": request.app[PORTAL_KEY].css_url,
+        "csrf": csrf_token(ctx.settings.secret, session_binding(request))}, locale)
+
+
+def add_team_routes(web_app: web.Application) -> None:
+    web_app.router.add_get("/team/projects/{project_id}", team_project)
