@@ -32,12 +32,12 @@ USAGE = ("里程碑 P3 新增 上线 2027-03-01 [回款 2] / 里程碑 M5 验收
 async def milestones(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
     verb = args.tokens.pop(0).casefold() if args.tokens else ""
-    if ref[:1] in "Pp":
+    if ref[:1] in ("P", "p"):
         if verb in ADD:
             return await add_milestone(ctx, args, await open_project(ctx, ref, Right.WORK))
         if not verb:
             return await list_milestones(ctx, await open_project(ctx, ref))
-    elif ref[:1] in "Mm" and verb in ACCEPT + MOVE:
+    elif ref[:1] in ("M", "m") and verb in ACCEPT + MOVE:
         stone, access = await open_milestone(ctx, ref, Right.WORK)
         if verb in ACCEPT:
             if args.tokens:

@@ -135,6 +135,18 @@ async def test_a_second_project_needs_again_and_only_won_deals_get_one(won: Cons
 QUICK = {"milestones": [{"name": "上线", "days": 30, "payment": 1}, {"name": "验收", "days": 45}]}
 
 
+async def test_undoing_the_win_removes_its_project(won: Console) -> None:
+    await won.say("赢单 #1")
+    assert len((await stored(won))["stones"]) == 4
+    out = await won.say("撤销")
+    assert "新建 交付项目 1 个、里程碑 4 个" in out
+    state = await stored(won)
+    assert (state["projects"], state["stones"], state["events"], state["tasks"]) == ([], [], [], [])
+    assert "没有进行中的交付项目" in await won.say("项目")
+    assert "请写项目号或里程碑号" in await won.say("里程碑")
+    assert "商机 #1 还没有赢单" in await won.say("项目 新建 #1")  # the deal is back in negotiation
+
+
 async def test_auto_project_off_wins_without_a_project_and_a_configured_template_is_used(db_url: str) -> None:
     console = await start_console(db_url, "zhangwei", NOW, delivery={"auto_project": False,
                                                                     "templates": {"快速": QUICK}})
