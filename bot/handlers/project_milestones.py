@@ -51,7 +51,8 @@ async def list_milestones(ctx: Context, access: Access) -> Reply:
     assert access.project.id is not None
     stones = await store(ctx).project_milestones.for_project(access.project.id)
     tasks = await store(ctx).tasks.for_project(access.project.id)
-    lines = [milestone_line(ctx, s, tasks) for s in stones] or [ctx.t("还没有里程碑。", "No milestones yet.")]
+    seqs = {p.id: p.seq for p in await ctx.uow.milestones.history(access.deal.id or 0) if p.id is not None}
+    lines = [milestone_line(ctx, s, tasks, seqs) for s in stones] or [ctx.t("还没有里程碑。", "No milestones yet.")]
     return Reply.card(ctx.t(f"P{access.project.id} {access.project.name} 的里程碑",
                             f"Milestones of P{access.project.id} {access.project.name}"), lines=lines)
 

@@ -111,7 +111,8 @@ async def test_project_list_card_and_my_tasks(won: Console) -> None:
     await won.say("任务 T1 阻塞 等客户提供账号", as_user="lina")
     card = await won.say("项目 P1", as_user="wang")
     assert "客户     杭州明途信息技术有限公司" in card and "T1 接口开发：等客户提供账号" in card
-    assert "M1 需求确认 12月8日 · 未开始 ⚠ 有任务逾期" in card
+    assert "M1 需求确认 12月8日 · 未开始 ⚠ 有任务逾期 · 回款 #1" in card and "M2 开发 2027年1月23日 · 未开始\n" in card
+    assert "M3 上线 2027年2月12日 · 未开始 · 回款 #2" in await won.say("里程碑 P1")
     [task] = (await stored(won))["tasks"]
     assert (task.status, task.blocker) == (WorkStatus.BLOCKED, "等客户提供账号")
     await won.say("任务 T1 解除阻塞", as_user="lina")
@@ -182,3 +183,24 @@ async def test_bad_input_and_missing_rights_change_nothing(won: Console) -> None
     assert "你没有权限操作任务 T1" in await won.say("任务 T1 截止 12月20日", as_user="lina")
     assert await stored(won) == before
     assert await notices(won, "zhangwei", "现已到期") == []
+
+
+async def test_english_commands_and_each_person_told_in_their_language(db_url: str) -> None:
+    console = await start_console(db_url, "chen", NOW)
+    try:
+        for line in ("customer add Shenzhen Acme Robotics Co., Ltd. region 华南", "deal add Acme MES 1000000",
+                     "contract #1 HT-9 1000000", "payment plan #1 30% 2026-12-15 70% 2027-03-01",
+                     "stage #1 proposal", "stage #1 negotiation"):
+            await console.say(line)
+        assert "Delivery project P1 created (template: 标准)" in await console.say("won #1")
+        out = await console.say("task P1 add API work assignee 张伟 due next Friday milestone M3 effort 3d")
+        assert "Task T1 API work added, due Dec 4, 3d; the assignee was told" in out
+        assert await notices(console, "zhangwei", "T1 API work") == [
+            "陈晨 指派给你任务 T1 API work（项目 P1 MES，截止 12月4日）。更新进度：任务 T1 完成 50%"]
+        assert "P1 MES · 0% · next milestone M1 需求确认 Dec 8" in await console.say("projects")
+        assert "已验收 M3 上线" in await console.say("milestone M3 accept", as_user="admin")
+        assert await notices(console, "chen", "is now due") == [
+            "M3 上线 accepted: payment #2 ¥700,000 of deal #1 is now due (due 2026-11-24)"]
+        assert "cannot read the due date 'Feb 30'" in await console.say("task T1 due Feb 30", as_user="chen")
+    finally:
+        await console.app.close()
