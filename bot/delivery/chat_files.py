@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.context import Context
-from bot.delivery.access import open_project, store
+from bot.delivery.access import Access, open_project, store
 from bot.delivery.files import FileTooLarge, Upload, attach_file, human_size
 from bot.reply import Reply
 from connectors.base import Attachment, DeliveryError, InboundMessage
@@ -35,6 +35,12 @@ async def arm(ctx: Context, project_id: int) -> None:
     key = KEY.format(channel=ctx.channel, conversation=ctx.conversation_id)
     await ctx.uow.settings.put(key, {"project": project_id, "rep": ctx.rep_id,
                                      "expires": (ctx.now + ARMED_FOR).isoformat()})
+
+
+async def arm_for_files(ctx: Context, access: Access) -> None:
+    """A project just named in this conversation by someone who may work on it: files sent next go to it."""
+    if access.right >= Right.WORK and access.project.id is not None:
+        await arm(ctx, access.project.id)
 
 
 async def armed_project(uow: UnitOfWork, channel: str, conversation: str, now: datetime) -> Mapping[str, Any] | None:

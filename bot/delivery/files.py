@@ -166,5 +166,4 @@ def download_headers(item: ProjectFile) -> dict[str, str]:
     quoted = quote(item.filename, safe="")
     return {"Content-Type": kind, "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; "
                                                          f"filename*=UTF-8''{quoted}",
-            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox"}
+            "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}

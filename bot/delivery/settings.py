@@ -6,7 +6,7 @@ terms after a milestone's acceptance, and project templates beside the built-in 
     payment_terms_days = 0       # a payment released by 验收 is due this many days after it
     default_template = "标准"
 
-    [delivery.templates.快速]
+    [delivery.templates."快速"]      # a name in Chinese is quoted (TOML)
     milestones = [{ name = "上线", days = 30, payment = 1 }, { name = "验收", days = 45, payment = 2 }]
 
 `days`: due this many days after the project starts; `payment`: the seq of the deal's payment plan it releases.
@@ -63,7 +63,7 @@ def _step_problem(step: Any) -> str | None:
 def templates_problem(value: Any) -> str | None:
     """The config check of [delivery.templates.<name>] tables."""
     if not isinstance(value, Mapping):
-        return "must be tables like [delivery.templates.快速] with milestones = [...]"
+        return 'must be tables like [delivery.templates."快速"] with milestones = [...]'
     for name, table in value.items():
         steps = table.get("milestones") if isinstance(table, Mapping) else None
         if not isinstance(steps, list) or not steps or set(table) != {"milestones"}:

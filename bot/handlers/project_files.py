@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.args import Args
 from bot.context import Context
 from bot.delivery.access import open_project, store
-from bot.delivery.chat_files import SOURCE_WORDS, UPLOAD_WORDS, arm
+from bot.delivery.chat_files import SOURCE_WORDS, UPLOAD_WORDS, arm_for_files
 from bot.delivery.files import human_size
 from bot.registry import command
 from bot.reply import Reply
@@ -27,8 +27,7 @@ async def project_files(ctx: Context, args: Args) -> Reply:
     project = access.project
     assert project.id is not None
     armed = access.right >= Right.WORK
-    if armed:
-        await arm(ctx, project.id)
+    await arm_for_files(ctx, access)
     if rest:
         return Reply.text(ctx.t(f"好的，10 分钟内发来的文件或图片会存到项目 P{project.id}「{project.name}」"
                                 f"（单个不超过 {human_size(ctx.settings.files.max_bytes)}）。",
@@ -41,9 +40,13 @@ async def _listing(ctx: Context, project_id: int, name: str, armed: bool) -> Rep
     files = list(await store(ctx).project_files.for_project(project_id))[-20:]
     title = ctx.t(f"项目 P{project_id}「{name}」的附件（{len(files)}）", f"Files of project P{project_id} ({name})")
     lines = [f"F{f.id} {f.filename} · {human_size(f.size)} · {ctx.t(*SOURCE_WORDS.get(f.source, (f.source,) * 2))}"
-             f" · {f.at.astimezone(ctx.now.tzinfo):%Y-%m-%d}" for f in files]
+             f" · {f.at.astimezone(ctx.now.tzinfo):%Y-%m-%d} · {ctx.settings.web.url(f'/team/files/{f.id}')}"
+             for f in files]
     if not files:
         lines.append(ctx.t("还没有附件。", "No files yet."))
+    else:
+        lines.append(ctx.t("打开链接下载（先发「看板」登录）。",
+                           "Open a link to download it (sign in with 'dashboard' first)."))
     if armed:
         lines.append(ctx.t("10 分钟内发来的文件或图片会存到这个项目。",
                            "Files or pictures sent within 10 minutes go here."))

@@ -10,6 +10,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.delivery.access import lists, open_project, ref_number
 from bot.delivery.cards import list_line, project_card, short_day, task_line
+from bot.delivery.chat_files import arm_for_files
 from bot.delivery.create import create_project, refuse_second, refuse_unless_won
 from bot.delivery.group_bind import project_group_action
 from bot.delivery.words import person_id, take_day, take_flag, take_word
@@ -38,7 +39,9 @@ async def projects(ctx: Context, args: Args) -> Reply:
     if (bound := await project_group_action(ctx, args)) is not None:  # P3 绑定群 (bot.delivery.group_bind)
         return bound
     if first and ref_number("P", first) is not None and len(args.tokens) == 1:
-        return await project_card(ctx, await open_project(ctx, first))
+        shown = await open_project(ctx, first)
+        await arm_for_files(ctx, shown)  # a file sent in the next 10 minutes goes to it (bot.delivery.chat_files)
+        return await project_card(ctx, shown)
     page = _PAGE.match(args.raw) if args.raw else None
     if args.raw and page is None:
         raise args.fail(f"看不懂「{args.raw}」", f"cannot read '{args.raw}'")

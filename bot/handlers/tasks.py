@@ -38,10 +38,10 @@ USAGE = ("任务 P3 新增 接口开发 负责人 王五 截止 下周五 [里�
 async def tasks(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
     verb = args.tokens.pop(0).casefold() if args.tokens else ""
-    if ref[:1] in "Pp" and ref_number("P", ref) is not None and verb in ADD:
+    if ref[:1] in ("P", "p") and ref_number("P", ref) is not None and verb in ADD:
         access = await open_project(ctx, ref, Right.WORK)
         return await add_task(ctx, args, access)
-    if ref[:1] not in "Tt" or ref_number("T", ref) is None:
+    if ref[:1] not in ("T", "t") or ref_number("T", ref) is None:
         raise args.fail("请写项目号（新增任务）或任务号", "write the project (to add a task) or the task number")
     if not verb:
         task, access = await open_task(ctx, ref)
@@ -119,7 +119,7 @@ def _added(ctx: Context, task: Task, kind: tuple[str, str], parent: Task | None,
          usage_en="subtask T12 integration test [assignee 王五] [due next Friday] [effort 2d]")
 async def subtask(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
-    if ref_number("T", ref) is None or ref[:1] not in "Tt":
+    if ref_number("T", ref) is None or ref[:1] not in ("T", "t"):
         raise args.fail("缺少上级任务号（如 T12）", "missing the task number (like T12)")
     parent, access = await open_task(ctx, ref, Right.WORK)
     if parent.parent_id is not None:

@@ -33,6 +33,7 @@ def setup_web(web_app: web.Application, context: WebContext) -> None:
     import aiohttp_jinja2
 
     from bot.web.dashboard import add_dashboard_routes
+    from bot.web.files import add_file_routes
     from bot.web.sessions import login, logout
 
     aiohttp_jinja2.setup(web_app, loader=jinja2.PackageLoader("bot.web", "templates"),
@@ -47,4 +48,5 @@ def setup_web(web_app: web.Application, context: WebContext) -> None:
     web_app.router.add_get("/dash/login/{token}", login)
     web_app.router.add_post("/dash/logout", logout)
     add_dashboard_routes(web_app)
+    add_file_routes(web_app)  # issue #15: project files for signed-in reps (bot.web.files)
 

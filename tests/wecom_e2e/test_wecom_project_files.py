@@ -80,7 +80,18 @@ async def test_a_picture_sent_after_the_upload_command_is_filed_and_an_oversize_
     assert events == ["通过聊天收到文件「现场照片.png」（29 KB）"]
 
     [listing] = [content(r) for r in await wecom.say(f"附件 P{project}")]
-    assert "F1 现场照片.png · 29 KB · 聊天 · 2026-11-24" in listing
+    assert "F1 现场照片.png · 29 KB · 聊天 · 2026-11-24 · http://127.0.0.1:8080/team/files/1" in listing
+    assert "打开链接下载（先发「看板」登录）。" in listing
+
+
+async def test_a_picture_sent_after_the_project_card_is_filed_on_that_project(wecom: WeComSession) -> None:
+    project = await won_project(wecom, "张伟", "明途")
+    wecom.fake.media["PHOTO1"] = (PHOTO, "现场照片.png", "image/png")
+    await wecom.say(f"项目 P{project}")  # the project named in the conversation's last ten minutes
+    wecom.advance(timedelta(minutes=9))
+    [reply] = await send_image(wecom, "PHOTO1")
+    assert reply.startswith(f"已存到项目 P{project}「明途 MES 实施」：F1 现场照片.png")
+    assert [name for _, name, *_ in await stored(wecom)] == ["现场照片.png"]
 
 
 async def test_a_picture_in_a_conversation_not_armed_is_not_fetched(wecom: WeComSession) -> None:
