@@ -57,6 +57,15 @@ from storage.repositories.deals import (
     SqlAlchemyOpportunityRepository,
     SqlAlchemyReminderRepository,
 )
+from storage.repositories.delivery import (
+    SqlAlchemyChangeRequestRepository,
+    SqlAlchemyMilestoneRepository,
+    SqlAlchemyProjectEventRepository,
+    SqlAlchemyProjectFileRepository,
+    SqlAlchemyProjectRepository,
+    SqlAlchemyRatingRepository,
+    SqlAlchemyTaskRepository,
+)
 from storage.repositories.handover import SqlAlchemyHandoverRepository
 from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
@@ -64,18 +73,13 @@ from storage.repositories.messaging import SqlAlchemyInboxRepository, SqlAlchemy
 from storage.repositories.people import SqlAlchemyRepRepository, SqlAlchemyTeamRepository
 from storage.repositories.pool import SqlAlchemyPoolRepository
 from storage.repositories.records import (
-    SqlAlchemyChangeRequestRepository,
     SqlAlchemyCloseDateMoveRepository,
     SqlAlchemyContractRepository,
     SqlAlchemyFollowUpRepository,
     SqlAlchemyInvoiceRepository,
-    SqlAlchemyMilestoneRepository,
     SqlAlchemyPaymentMilestoneRepository,
     SqlAlchemyPaymentRepository,
-    SqlAlchemyProjectRepository,
     SqlAlchemyQuoteRepository,
-    SqlAlchemyRatingRepository,
-    SqlAlchemyTaskRepository,
 )
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
@@ -134,6 +138,8 @@ class SqlAlchemyUnitOfWork:
     tasks: SqlAlchemyTaskRepository
     change_requests: SqlAlchemyChangeRequestRepository
     ratings: SqlAlchemyRatingRepository
+    project_events: SqlAlchemyProjectEventRepository  # issue #15 a project's timeline
+    project_files: SqlAlchemyProjectFileRepository  # issue #15 files attached to a project
     risks: RiskRepository  # issue #11 risk warnings: candidate scans and the risk_alerts ledger
     wins: WinDataRepository  # issue #13 win model: deal histories page by page, win_scores
     health: HealthReader  # issue #13 customer health facts
@@ -169,6 +175,8 @@ class SqlAlchemyUnitOfWork:
         self.tasks = SqlAlchemyTaskRepository(session)
         self.change_requests = SqlAlchemyChangeRequestRepository(session)
         self.ratings = SqlAlchemyRatingRepository(session)
+        self.project_events = SqlAlchemyProjectEventRepository(session)
+        self.project_files = SqlAlchemyProjectFileRepository(session)
         self.reminders = SqlAlchemyReminderRepository(session)
         self.audit = self._audit = SqlAlchemyAuditRepository(session)
         self.inbox = SqlAlchemyInboxRepository(session)

@@ -3,7 +3,15 @@
 from storage.models.approvals import ApprovalRow
 from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
-from storage.models.delivery import ChangeRequestRow, MilestoneRow, ProjectRow, RatingRow, TaskRow
+from storage.models.delivery import (
+    ChangeRequestRow,
+    MilestoneRow,
+    ProjectEventRow,
+    ProjectFileRow,
+    ProjectRow,
+    RatingRow,
+    TaskRow,
+)
 from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.pool import PoolEventRow
@@ -30,7 +38,8 @@ __all__ = [
     "CustomerNameRow", "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
-    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectRow",
+    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
+    "ProjectFileRow", "ProjectRow",
     "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
     "TaskRow", "TeamRow", "VisitRow", "WinScoreRow",
 ]

@@ -1,4 +1,4 @@
-"""Rows that hang off one opportunity (follow-ups, quotes, billing, projects) or one project (delivery)."""
+"""Rows that hang off one opportunity (follow-ups, quotes, billing)."""
 
 from __future__ import annotations
 
@@ -10,25 +10,19 @@ from sqlalchemy import Select, bindparam, insert, select
 
 from domain.activity import FollowUp
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
-from domain.delivery import ChangeRequest, Milestone, Project, Rating, Task
 from domain.opportunity import CloseDateMove
 from domain.quote import Quote
 from storage.mapping import RowMapper
 from storage.models import (
-    ChangeRequestRow,
     CloseDateMoveRow,
     ContractRow,
     FollowUpRow,
     InvoiceRow,
-    MilestoneRow,
     PaymentMilestoneRow,
     PaymentRow,
-    ProjectRow,
     QuoteRow,
-    RatingRow,
-    TaskRow,
 )
-from storage.repositories.base import CHUNK, PerOpportunityRepository, PerProjectRepository, before_write, statement
+from storage.repositories.base import CHUNK, PerOpportunityRepository, before_write, statement
 
 
 class SqlAlchemyFollowUpRepository(PerOpportunityRepository[FollowUp, FollowUpRow]):
@@ -105,24 +99,3 @@ class SqlAlchemyPaymentRepository(PerOpportunityRepository[Payment, PaymentRow])
 
 class SqlAlchemyInvoiceRepository(PerOpportunityRepository[Invoice, InvoiceRow]):
     row, mapper, what = InvoiceRow, RowMapper(Invoice), ("发票", "invoice")
-
-
-class SqlAlchemyProjectRepository(PerOpportunityRepository[Project, ProjectRow]):
-    row, mapper, what = ProjectRow, RowMapper(Project), ("项目", "project")
-
-
-class SqlAlchemyMilestoneRepository(PerProjectRepository[Milestone, MilestoneRow]):
-    row, mapper, what, order = MilestoneRow, RowMapper(Milestone), ("里程碑", "milestone"), ("due_on",)
-
-
-class SqlAlchemyTaskRepository(PerProjectRepository[Task, TaskRow]):
-    row, mapper, what = TaskRow, RowMapper(Task), ("任务", "task")
-
-
-class SqlAlchemyChangeRequestRepository(PerProjectRepository[ChangeRequest, ChangeRequestRow]):
-    row, mapper, what = ChangeRequestRow, RowMapper(ChangeRequest), ("变更请求", "change request")
-    order = ("requested_at",)
-
-
-class SqlAlchemyRatingRepository(PerProjectRepository[Rating, RatingRow]):
-    row, mapper, what = RatingRow, RowMapper(Rating), ("评价", "rating")
