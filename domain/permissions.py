@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from enum import IntEnum
 
 from domain.approvals import ApprovalRequest
+from domain.delivery import Project, Task
 from domain.errors import DomainError, NotFound, PermissionDenied
 from domain.listing import ViewScope
 from domain.opportunity import Opportunity, Stage
@@ -254,3 +255,26 @@ def require_decide(rep: Rep, request: ApprovalRequest, approver_name: str) -> No
         raise NotFound("审批", request.ref, "approval")
     if right < Right.CONTROL:
         raise NotYourApproval(ref=request.ref, approver=approver_name)
+
+
+# Delivery projects (issue #15): the deal's circles, plus the project's manager (work) and the people with a
+# task in it (view; each may update their own task's progress and blocker). To anyone else a project answers
+# like one that does not exist.
+def project_right(rep: Rep, opp: Opportunity, project: Project, team_of: Mapping[int, int | None],
+                  teams: Iterable[Team] = (), assigned: bool = False) -> Right | None:
+    """The widest right `rep` has on the delivery project of `opp`; `assigned`: they hold a task in it."""
+    held = right_on(rep, opp, team_of, teams)
+    if not rep.active or rep.id is None:
+        return None
+    if rep.id == project.manager_id:
+        return max(held or Right.WORK, Right.WORK)
+    if held is None and assigned:
+        return Right.VIEW
+    return held
+
+
+def may_update_task(rep: Rep, held: Right | None, task: Task) -> bool:
+    """Progress, done, blocker of a task: whoever may work on the project, or the task's own assignee."""
+    if held is not None and held >= Right.WORK:
+        return True
+    return held is not None and rep.id is not None and task.assignee_id == rep.id
