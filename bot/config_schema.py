@@ -51,6 +51,16 @@ _DIGEST = Table({"enabled": c.flag, "time": _clock, "conversion_days": c.whole(1
                  "stalled_negotiation": c.whole(1), "font": c.text, "interval": c.positive,
                  "team_groups": c.flag})
 
+def _public_url(value: Any) -> str | None:
+    """"https://crm.example.cn": where people open the bot's pages."""
+    ok = isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
+    return None if ok else "must be the address people open, like \"https://dealbot.example.cn\""
+
+
+# the web pages (issue #15, bot.web.settings): public address, link secret ("" = generated and shared), lifetimes
+_WEB = Table({"public_url": _public_url, "secret": c.text, "link_days": c.whole(1, 3650),
+              "login_minutes": c.whole(1, 1440), "session_hours": c.whole(1, 720)})
+
 SCHEMA: dict[str, Table] = {
     "database": Table({"url": c.database_url}),
     "http": Table({"host": c.text, "port": c.whole(0, 65535), "bench_console": c.flag}),
@@ -76,6 +86,7 @@ SCHEMA: dict[str, Table] = {
     "analytics": Table({"funnel_days": c.whole(1, 3650), "leaderboard_size": c.whole(1, 50),
                         "list_size": c.whole(1, 50)}),
     "digest": _DIGEST,
+    "web": _WEB,
     # risk warnings (issue #11, scheduler.risks): thresholds in days; a stalled_* of 0 turns that stage off
     "risks": Table({"enabled": c.flag, "incremental": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
                     "stalled_initial_contact_days": c.whole(0), "stalled_proposal_days": c.whole(0),

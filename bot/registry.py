@@ -40,6 +40,7 @@ SECTIONS: dict[str, Text] = {
     "approvals": Text("审批", "Approvals"),
     "queries": Text("查询", "Queries"),
     "reminders": Text("提醒", "Reminders"),
+    "delivery": Text("交付", "Delivery"),
     "general": Text("通用", "General"),
 }
 

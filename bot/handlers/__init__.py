@@ -8,6 +8,7 @@ from bot.handlers import (
     daily_reports,
     deals,
     email,
+    gantt,
     handover,
     held_mail,
     invoices,
@@ -28,6 +29,6 @@ from bot.handlers import (
     visits,
 )
 
-__all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
+__all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "gantt", "handover",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]

@@ -1,0 +1,41 @@
+"""A small delivery project written straight to the database (the project commands are another module's): P1 on
+张伟's deal #1 (华东一组), two milestones, tasks for 张伟 and 李娜 with efforts and a dependency."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import cast
+
+from domain.delivery import Milestone, Project, Task, WorkStatus
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.e2e.harness import Console
+
+ZHANG, LI = 2, 3  # rep ids in tests.e2e.harness.USERS order: 王经理 1, 张伟 2, 李娜 3, 陈晨 4, 管理员 5
+
+
+async def delivery_project(console: Console, *, li_task: bool = True) -> int:
+    """Deal #1 of 张伟 and its project P1 (starting 2026-11-16); returns the project id."""
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    await console.say("新商机 明途 MES 80万")
+    console.read()
+    async with console.app.uow_factory() as plain:
+        uow = cast(SqlAlchemyUnitOfWork, plain)
+        deal = await uow.opportunities.find(1)
+        assert deal is not None and deal.owner_id == ZHANG
+        project = await uow.projects.add(Project(1, "明途 MES 实施", manager_id=ZHANG, starts_on=date(2026, 11, 16),
+                                                 customer_id=deal.customer_id))
+        assert project.id is not None
+        first = await uow.project_milestones.add(Milestone(project.id, "需求确认", date(2026, 11, 27), seq=1))
+        second = await uow.project_milestones.add(Milestone(project.id, "上线", date(2026, 12, 31), seq=2))
+        survey = await uow.tasks.add(Task("需求调研", project.id, first.id, ZHANG, date(2026, 11, 27),
+                                          WorkStatus.DOING, starts_on=date(2026, 11, 16), progress=60,
+                                          effort_days=Decimal(10)))
+        assert survey.id is not None
+        await uow.tasks.add(Task("接口开发", project.id, second.id, LI if li_task else ZHANG, date(2026, 12, 11),
+                                 WorkStatus.DOING, starts_on=date(2026, 11, 30), effort_days=Decimal(15),
+                                 depends_on=[survey.id]))
+        await uow.tasks.add(Task("数据迁移", project.id, second.id, ZHANG, date(2026, 12, 4), WorkStatus.BLOCKED,
+                                 starts_on=date(2026, 11, 30), blocker="等客户导出数据"))
+        await uow.commit()
+    return project.id
