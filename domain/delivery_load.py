@@ -85,10 +85,12 @@ def percent_of(days: Decimal, capacity: Decimal = CAPACITY_DAYS) -> int:
 
 
 def loads(tasks: Iterable[Task], weeks: Sequence[date], today: date, people: Iterable[int] | None = None,
-          default_share: Decimal = DEFAULT_SHARE, capacity: Decimal = CAPACITY_DAYS) -> list[PersonLoad]:
+          default_share: Decimal = DEFAULT_SHARE, capacity: Decimal = CAPACITY_DAYS,
+          carried: Iterable[int] = ()) -> list[PersonLoad]:
     """Each person's load over `weeks` (Mondays), most loaded first. `people`: only these (None: everyone with
-    a counted task); a person listed without tasks shows 0 %."""
-    counted = _counted(list(tasks))
+    a counted task); a person listed without tasks shows 0 %. `carried`: ids of tasks known to have open
+    subtasks beyond those in `tasks`."""
+    counted = _counted(list(tasks), set(carried))
     wanted = None if people is None else set(people)
     per_day: dict[int, dict[date, Decimal]] = {p: {} for p in wanted or ()}
     projects: dict[int, set[int]] = {p: set() for p in wanted or ()}
@@ -111,9 +113,9 @@ def loads(tasks: Iterable[Task], weeks: Sequence[date], today: date, people: Ite
     return sorted(result, key=lambda load: (-load.peak, load.person_id))
 
 
-def _counted(tasks: list[Task]) -> list[Task]:
+def _counted(tasks: list[Task], carried: set[int]) -> list[Task]:
     """Open tasks, parents with open subtasks left out."""
-    parents = {t.parent_id for t in tasks if t.parent_id is not None and t.status not in _CLOSED}
+    parents = carried | {t.parent_id for t in tasks if t.parent_id is not None and t.status not in _CLOSED}
     return [t for t in tasks if t.status not in _CLOSED and t.id not in parents]
 
 

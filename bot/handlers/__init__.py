@@ -21,6 +21,7 @@ from bot.handlers import (
     quiet,
     quote_mail,
     reminders,
+    resources,
     risks,
     sharing,
     suggest,
@@ -31,4 +32,4 @@ from bot.handlers import (
 
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "gantt", "handover",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "queries", "quiet",
-           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "undo", "visits"]
+           "quote_mail", "reminders", "resources", "risks", "sharing", "suggest", "targets", "undo", "visits"]

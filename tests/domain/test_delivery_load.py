@@ -77,3 +77,9 @@ def test_work_outside_the_weeks_shown_is_left_out_and_a_task_partly_inside_count
              task(2, 7, date(2027, 1, 4), date(2027, 1, 8), "5")]  # after the three weeks
     [seven] = loads(tasks, WEEKS, TODAY)
     assert [w.percent for w in seven.weeks] == [100, 0, 0] and seven.task_ids == (1,)
+
+
+def test_a_parent_whose_open_subtask_was_not_read_is_still_carried_when_named() -> None:
+    parent = task(1, 7, TODAY, date(2026, 12, 11), "10")
+    assert loads([parent], WEEKS, TODAY, carried=[1]) == []
+    assert [p.weeks[0].percent for p in loads([parent], WEEKS, TODAY)] == [200]

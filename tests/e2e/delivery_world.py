@@ -39,3 +39,23 @@ async def delivery_project(console: Console, *, li_task: bool = True) -> int:
                                  starts_on=date(2026, 11, 30), blocker="等客户导出数据"))
         await uow.commit()
     return project.id
+
+
+async def other_team_project(console: Console) -> int:
+    """陈晨's deal #2 (华南) and its project P2, where 李娜 holds a task for the week of 12-14 (5 person-days)."""
+    speaker = console.connector.user
+    await console.say("新客户 深圳华强电子有限公司 区域 华南", as_user="chen")
+    await console.say("新商机 华强 ERP 50万", as_user="chen")
+    console.connector.user = speaker  # `say(as_user=...)` keeps the new speaker
+    console.read()
+    async with console.app.uow_factory() as plain:
+        uow = cast(SqlAlchemyUnitOfWork, plain)
+        deal = await uow.opportunities.find(2)
+        assert deal is not None and deal.owner_id == 4
+        project = await uow.projects.add(Project(2, "华强 ERP 上线", manager_id=4, starts_on=date(2026, 12, 14),
+                                                 customer_id=deal.customer_id))
+        assert project.id is not None
+        await uow.tasks.add(Task("现场部署", project.id, None, LI, date(2026, 12, 18), WorkStatus.TODO,
+                                 starts_on=date(2026, 12, 14), effort_days=Decimal(5)))
+        await uow.commit()
+    return project.id
