@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import cast
 
 from domain.delivery import Milestone, Project, Task, WorkStatus
+from domain.ports import UnitOfWork
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.harness import Console
 
@@ -19,7 +21,12 @@ async def delivery_project(console: Console, *, li_task: bool = True) -> int:
     await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
     await console.say("新商机 明途 MES 80万")
     console.read()
-    async with console.app.uow_factory() as plain:
+    return await write_project(console.app.uow_factory, li_task=li_task)
+
+
+async def write_project(uow_factory: Callable[[], UnitOfWork], *, li_task: bool = True) -> int:
+    """P1 on deal #1 (张伟's, already there): two milestones, three tasks (see the module's docstring)."""
+    async with uow_factory() as plain:
         uow = cast(SqlAlchemyUnitOfWork, plain)
         deal = await uow.opportunities.find(1)
         assert deal is not None and deal.owner_id == ZHANG
