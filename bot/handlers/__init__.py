@@ -9,6 +9,7 @@ from bot.handlers import (
     dashboard,
     deals,
     email,
+    gantt,
     handover,
     held_mail,
     invoices,
@@ -24,6 +25,7 @@ from bot.handlers import (
     quiet,
     quote_mail,
     reminders,
+    resources,
     risks,
     sharing,
     suggest,
@@ -41,3 +43,4 @@ __all__ += ["dashboard"]  # issue #15: the web dashboard link
 from bot.handlers import changes, portal  # noqa: E402  issue #15: customer portal links and change requests
 
 __all__ += ["changes", "portal"]
+__all__ += ["gantt", "resources"]  # issue #15: Gantt images and the resource view
