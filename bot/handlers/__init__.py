@@ -26,6 +26,7 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    task_lists,
     tasks,
     undo,
     visits,
@@ -35,3 +36,4 @@ __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_milestones", "projects",
            "queries", "quiet",
            "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
+__all__ += ["task_lists"]

@@ -69,6 +69,7 @@ NOT_MAPPED = frozenset({
     "签到", "拜访签到", "check in", "checkin", "check-in", "客户地址", "customer address",  # visit check-in (issue #14)
     "项目", "交付项目", "projects", "project", "项目 新建", "新建项目", "project new", "new project",  # delivery (#15)
     "里程碑", "milestone", "milestones", "任务", "task", "子任务", "subtask", "我的任务", "my tasks", "mytasks",
+    "团队任务", "team tasks", "teamtasks",
 })
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin

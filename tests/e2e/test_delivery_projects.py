@@ -197,10 +197,12 @@ async def test_english_commands_and_each_person_told_in_their_language(db_url: s
         assert "Task T1 API work added, due Dec 4, 3d; the assignee was told" in out
         assert await notices(console, "zhangwei", "T1 API work") == [
             "陈晨 指派给你任务 T1 API work（项目 P1 MES，截止 12月4日）。更新进度：任务 T1 完成 50%"]
-        assert "P1 MES · 0% · next milestone M1 需求确认 Dec 8" in await console.say("projects")
-        assert "已验收 M3 上线" in await console.say("milestone M3 accept", as_user="admin")
+        assert "P1 MES · 0% · next milestone M1 Requirements sign-off Dec 8" in await console.say("projects")
+        assert [m.name for m in (await stored(console))["stones"]] == [  # opened by an English speaker
+            "Requirements sign-off", "Development", "Go-live", "Acceptance"]
+        assert "已验收 M3 Go-live" in await console.say("milestone M3 accept", as_user="admin")
         assert await notices(console, "chen", "is now due") == [
-            "M3 上线 accepted: payment #2 ¥700,000 of deal #1 is now due (due 2026-11-24)"]
+            "M3 Go-live accepted: payment #2 ¥700,000 of deal #1 is now due (due 2026-11-24)"]
         assert "cannot read the due date 'Feb 30'" in await console.say("task T1 due Feb 30", as_user="chen")
     finally:
         await console.app.close()
