@@ -54,7 +54,7 @@ async def _waiting_on(ctx: Context, task: Task) -> str:
         return ""
     names = "、".join(f"T{t.id} {t.title}（{t.status.label(ctx.locale)} {t.progress}%）" for t in waiting)
     names_en = ", ".join(f"T{t.id} {t.title} ({t.status.label(ctx.locale)}, {t.progress}%)" for t in waiting)
-    return ctx.t(f"\n⚠ 注意：T{task.id} 依赖的 {names} 还没完成，请确认顺序（需要时：任务 T{waiting[0].id} 完成）",
+    return ctx.t(f"\n⚠ 注意：T{task.id} 依赖的 {names}还没完成，请确认顺序（需要时：任务 T{waiting[0].id} 完成）",
                  f"\n⚠ Note: T{task.id} depends on {names_en}, not finished yet; please check the order (if it is "
                  f"done: task T{waiting[0].id} done)")
 

@@ -92,8 +92,10 @@ class SqlAlchemyDeliveryLists:
         return [_TASK.load(row) for row in await self.session.execute(stmt)], int(total or 0)
 
     async def open_tasks_of(self, rep_id: int, limit: int = 50) -> list[Task]:
-        """`rep_id`'s open tasks, soonest due first (undated last)."""
-        stmt = (select(TASKS).where(TASKS.c.assignee_id == rep_id, TASKS.c.status.not_in(CLOSED))
+        """`rep_id`'s open tasks in open projects, soonest due first (undated last)."""
+        live = select(PROJECTS.c.id).where(PROJECTS.c.status.not_in(CLOSED))
+        stmt = (select(TASKS).where(TASKS.c.assignee_id == rep_id, TASKS.c.status.not_in(CLOSED),
+                                    TASKS.c.project_id.in_(live))
                 .order_by(TASKS.c.due_on.is_(None), TASKS.c.due_on, TASKS.c.id).limit(limit))
         return [_TASK.load(row) for row in await self.session.execute(stmt)]
 
