@@ -99,7 +99,7 @@ def test_template_milestones_follow_offsets_and_link_payments_by_seq() -> None:
 def test_template_milestones_take_the_english_names_for_an_english_creator() -> None:
     made = from_template(STANDARD_TEMPLATE, 7, date(2026, 11, 30), {}, locale="en")
     assert [m.name for m in made] == ["Requirements sign-off", "Development", "Go-live", "Acceptance"]
-    assert [m.name for m in from_template(STANDARD_TEMPLATE, 7, date(2026, 11, 30), {}, "zh")][0] == "需求确认"
+    assert from_template(STANDARD_TEMPLATE, 7, date(2026, 11, 30), {}, "zh")[0].name == "需求确认"
 
 
 def test_a_project_starts_with_its_first_started_task_and_is_done_when_every_milestone_is_accepted() -> None:
