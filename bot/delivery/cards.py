@@ -13,6 +13,7 @@ from domain.delivery_rules import (
     is_open,
     milestone_accepted,
     next_milestone,
+    project_closed,
     project_progress,
     slipping_reason,
     task_overdue,
@@ -55,8 +56,10 @@ def late_mark(ctx: Context, stones: Sequence[Milestone], tasks: Sequence[Task]) 
 
 
 def list_line(ctx: Context, project: Project, stones: Sequence[Milestone], tasks: Sequence[Task]) -> str:
-    """P3 MES · 40% · 下一里程碑 M5 上线 3月1日 · ⚠ 1 个里程碑延误"""
+    """P3 MES · 40% · 下一里程碑 M5 上线 3月1日 · ⚠ 1 个里程碑延误 (a closed one: P3 MES · 100% · 已完成)"""
     parts = [f"P{project.id} {project.name}", f"{project_progress(tasks)}%"]
+    if project_closed(project):
+        return " · ".join([*parts, project.status.label(ctx.locale)])
     if (stone := next_milestone(stones)) is not None:
         parts.append(ctx.t(f"下一里程碑 M{stone.id} {stone.name} {short_day(stone.due_on, ctx)}",
                            f"next milestone M{stone.id} {stone.name} {short_day(stone.due_on, ctx)}"))
@@ -104,6 +107,7 @@ async def project_card(ctx: Context, access: Access) -> Reply:
                              f"{project.name}"), ctx.locale)
     card.add("客户", "Customer", customer.name if customer else "").add("商机", "Deal", f"#{deal.id} {deal.name}")
     card.add("负责人", "Manager", person(ctx, project.manager_id))
+    card.add("状态", "Status", project.status.label(ctx.locale))
     card.add("周期", "Dates", f"{short_day(project.starts_on, ctx)} → {short_day(project.ends_on, ctx)}")
     card.add("进度", "Progress", f"{project_progress(tasks)}%")
     open_tasks = [t for t in tasks if is_open(t)]

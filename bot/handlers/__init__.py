@@ -30,6 +30,7 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    task_lists,
     tasks,
     undo,
     visits,
@@ -44,3 +45,4 @@ from bot.handlers import changes, portal  # noqa: E402  issue #15: customer port
 
 __all__ += ["changes", "portal"]
 __all__ += ["gantt", "resources"]  # issue #15: Gantt images and the resource view
+__all__ += ["task_lists"]

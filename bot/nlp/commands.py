@@ -70,6 +70,7 @@ NOT_MAPPED = frozenset({
     "项目", "交付项目", "projects", "project", "项目 新建", "新建项目", "project new", "new project",  # delivery (#15)
     "里程碑", "milestone", "milestones", "任务", "task", "子任务", "subtask", "我的任务", "my tasks", "mytasks",
     "附件", "files", "attachments",  # a project's files (#15)
+    "团队任务", "team tasks", "teamtasks",
 })
 # issue #15: customer portal links and change requests
 NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "change request", "change requests"}

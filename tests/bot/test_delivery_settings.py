@@ -28,10 +28,13 @@ def test_defaults_open_projects_on_win_from_the_standard_template() -> None:
 
 def test_configured_templates_and_terms() -> None:
     settings = delivery_settings(config_with(payment_terms_days=15, default_template="快速", templates={
-        "快速": {"milestones": [{"name": "上线", "days": 30, "payment": 1}, {"name": "验收", "days": 45}]}}))
+        "快速": {"milestones": [{"name": "上线", "name_en": " Go-live ", "days": 30, "payment": 1},
+                              {"name": "验收", "days": 45}]}}))
     quick = settings.template(None)
     assert quick is not None and quick.name == "快速"
     assert [(m.name, m.offset_days, m.payment_seq) for m in quick.milestones] == [("上线", 30, 1), ("验收", 45, None)]
+    assert [(m.name_en, m.label("en"), m.label("zh")) for m in quick.milestones] == [
+        ("Go-live", "Go-live", "上线"), ("", "验收", "验收")]
     assert settings.payment_terms_days == 15 and settings.names() == "标准、快速"
 
 
@@ -41,6 +44,7 @@ def test_configured_templates_and_terms() -> None:
     ({"快速": {"milestones": [{"name": "上线", "days": -1}]}}, "days must be a whole number"),
     ({"快速": {"milestones": [{"name": "上线", "days": 3, "payment": 0}]}}, "payment must be the seq"),
     ({"快速": {"milestones": [{"name": "上线", "days": 3, "pay": 1}]}}, "each milestone must be a table"),
+    ({"快速": {"milestones": [{"name": "上线", "days": 3, "name_en": 5}]}}, "name_en must be text"),
 ])
 def test_malformed_templates_are_refused(templates: dict[str, object], problem: str) -> None:
     found = templates_problem(templates)

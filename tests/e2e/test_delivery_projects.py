@@ -8,51 +8,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from domain.delivery import WorkStatus
-from storage.models import OutboxRow
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import NOW
+from tests.e2e.delivery_chat_world import LI, WANG, ZHANG, notices, open_won, stored
 from tests.e2e.harness import Console, start_console
-
-WANG, ZHANG, LI = 1, 2, 3  # rep ids in the order of harness.USERS
 
 
 @pytest.fixture
 async def won(db_url: str) -> AsyncIterator[Console]:
-    """张伟's deal #1 (明途 MES, 100万) with a contract and a three-part payment plan, not yet won."""
-    console = await start_console(db_url, "zhangwei", NOW)
-    for line in ("新客户 杭州明途信息技术有限公司 区域 华东", "新商机 明途 MES 100万", "合同 #1 HT-001 100万",
-                 "回款计划 #1 30% 2026-12-15 40% 2027-03-01 30% 2027-06-30", "阶段 #1 方案", "阶段 #1 谈判"):
-        await console.say(line)
-    yield console
-    await console.app.close()
-
-
-async def notices(console: Console, recipient: str, word: str) -> list[str]:
-    """Texts queued for `recipient` that contain `word` (notifications; replies never contain it)."""
-    async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
-        rows = await uow.session.scalars(select(OutboxRow).where(OutboxRow.recipient == recipient)
-                                         .order_by(OutboxRow.id))
-        return [r.text for r in rows if word in r.text]
-
-
-async def stored(console: Console) -> dict[str, Any]:
-    """Projects, milestones, tasks, the timeline and the payment plan as stored."""
-    async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
-        projects = list(await uow.projects.for_opportunity(1))
-        ids = [p.id or 0 for p in projects]
-        stones = [m for i in ids for m in await uow.project_milestones.for_project(i)]
-        tasks = [t for i in ids for t in await uow.tasks.for_project(i)]
-        events = [e for i in ids for e in await uow.project_events.for_project(i)]
-        plan = list(await uow.milestones.for_opportunity(1))
-    return {"projects": projects, "stones": stones, "tasks": tasks, "events": events, "plan": plan}
+    async for console in open_won(db_url):
+        yield console
 
 
 async def test_won_deal_to_accepted_milestone_makes_the_payment_due_and_tells_the_owner(won: Console) -> None:
@@ -197,10 +165,12 @@ async def test_english_commands_and_each_person_told_in_their_language(db_url: s
         assert "Task T1 API work added, due Dec 4, 3d; the assignee was told" in out
         assert await notices(console, "zhangwei", "T1 API work") == [
             "陈晨 指派给你任务 T1 API work（项目 P1 MES，截止 12月4日）。更新进度：任务 T1 完成 50%"]
-        assert "P1 MES · 0% · next milestone M1 需求确认 Dec 8" in await console.say("projects")
-        assert "已验收 M3 上线" in await console.say("milestone M3 accept", as_user="admin")
+        assert "P1 MES · 0% · next milestone M1 Requirements sign-off Dec 8" in await console.say("projects")
+        assert [m.name for m in (await stored(console))["stones"]] == [  # opened by an English speaker
+            "Requirements sign-off", "Development", "Go-live", "Acceptance"]
+        assert "已验收 M3 Go-live" in await console.say("milestone M3 accept", as_user="admin")
         assert await notices(console, "chen", "is now due") == [
-            "M3 上线 accepted: payment #2 ¥700,000 of deal #1 is now due (due 2026-11-24)"]
+            "M3 Go-live accepted: payment #2 ¥700,000 of deal #1 is now due (due 2026-11-24)"]
         assert "cannot read the due date 'Feb 30'" in await console.say("task T1 due Feb 30", as_user="chen")
     finally:
         await console.app.close()
