@@ -35,12 +35,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     try:
         claims = verify(ctx.settings.secret, request.match_info["token"], LOGIN, now)
     except LinkExpired:
-        raise Refused(410, "expired") from None
+        raise Refused(410, "login_expired") from None
     except LinkInvalid:
-        raise Refused(403, "forbidden") from None
+        raise Refused(403, "login_forbidden") from None
     rep = await _active_rep(request, claims.subject_id, claims.version)
     if rep is None:
-        raise Refused(403, "forbidden")
+        raise Refused(403, "login_forbidden")
     expires = now + timedelta(hours=ctx.settings.session_hours)
     session = sign(ctx.settings.secret, SESSION, claims.subject_id, expires, claims.version, rep.locale)
     response = render(request, "signed_in.html", {"next_url": "/dash"},
