@@ -18,7 +18,7 @@ from domain.approvals import ApprovalRequest
 from domain.billing import Contract, Invoice, Payment, PaymentMilestone
 from domain.customer import Contact, Customer, CustomerNames
 from domain.daily_report import DailyReport
-from domain.delivery import Project
+from domain.delivery import ChangeRequest, Milestone, Project, ProjectEvent, ProjectFile, Rating, Task
 from domain.lead import Lead, LeadStatus
 from domain.listing import DealTotals, ViewScope
 from domain.opportunity import CloseDateMove, Opportunity, Stage
@@ -166,6 +166,18 @@ class MilestoneRepository(PerOpportunity[PaymentMilestone], Protocol):
         ...
 
 
+class PerProject(Repository[T], Protocol):
+    async def for_project(self, project_id: int) -> Sequence[T]:
+        """Oldest first (milestones by seq, change requests by time)."""
+        ...
+
+
+class ProjectEventRepository(PerProject[ProjectEvent], Protocol):
+    async def recent(self, project_id: int, limit: int = 20, public_only: bool = False) -> Sequence[ProjectEvent]:
+        """The newest `limit` events, newest first (only those shown to the customer when `public_only`)."""
+        ...
+
+
 class ReminderRepository(Repository[Reminder], Protocol):
     async def due(self, now: datetime, limit: int = 100) -> Sequence[Reminder]: ...
     async def pending_for(self, rep_id: int) -> Sequence[Reminder]: ...
@@ -244,6 +256,20 @@ class UnitOfWork(Protocol):
     analytics: AnalyticsReader  # read-only aggregates (issue #11)
     targets: TargetRepository
     approvals: ApprovalRepository  # issue #14
+
+    # Delivery (issue #15), read-only so an implementation may hold richer repositories.
+    @property
+    def project_milestones(self) -> PerProject[Milestone]: ...
+    @property
+    def tasks(self) -> PerProject[Task]: ...
+    @property
+    def change_requests(self) -> PerProject[ChangeRequest]: ...
+    @property
+    def ratings(self) -> PerProject[Rating]: ...
+    @property
+    def project_events(self) -> ProjectEventRepository: ...
+    @property
+    def project_files(self) -> PerProject[ProjectFile]: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
