@@ -62,3 +62,24 @@ async def test_someone_who_may_not_see_it_gets_the_missing_project_page(portal: 
     portal.client.session.cookie_jar.clear()
     response = await portal.client.get(f"/team/projects/{portal.p1.id}")
     assert response.status == 403 and P1_NAME not in await response.text()
+
+
+async def test_a_big_project_keeps_both_pages_under_100_kb(portal: Portal) -> None:
+    async with portal.console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        for i in range(150):
+            await uow.tasks.add(Task(f"第{i}项任务" + "很长的任务名称" * 20, portal.p1.id, due_on=NOW.date(),
+                                     blocker="等待" * 50 if i % 3 else ""))
+        for _ in range(60):
+            await uow.project_events.add(ProjectEvent(portal.p1.id or 0, NOW, "task", "更新" * 200, public=True))
+        await uow.commit()
+    for _ in range(35):
+        token = portal.token()
+        form = {"csrf": await portal.csrf(token), "name": "何" * 80, "title": "变" * 200, "details": "细" * 4000}
+        assert (await portal.post(token, "change", form)).status == 303
+    _, html = await portal.page(portal.token())
+    assert P1_NAME in html and len(html.encode()) < 100 * 1024
+    await _sign_in(portal, "张伟")
+    response = await portal.client.get(f"/team/projects/{portal.p1.id}")
+    body = await response.text()
+    assert response.status == 200 and "另有 90 个任务未列出" in body and len(body.encode()) < 100 * 1024
