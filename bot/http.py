@@ -9,7 +9,8 @@ from aiohttp import web
 from bot.bootstrap import App
 from bot.config import ConfigError
 from bot.portal.pages import add_portal_routes, portal_settings
-from bot.web import WebContext, setup_web
+from bot.web.app import setup_web
+from bot.web.base import WebContext
 from connectors.base import InboundMessage
 
 APP_KEY: web.AppKey[App] = web.AppKey("dealbot", App)

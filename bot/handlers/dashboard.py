@@ -11,8 +11,8 @@ from bot.args import Args
 from bot.context import Context
 from bot.registry import command
 from bot.reply import Reply
-from bot.web.sessions import LOGIN, login_link
 from bot.web.settings import link_version
+from bot.web.signin import LOGIN, login_link
 from domain.messaging import OutboxItem
 
 

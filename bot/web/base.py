@@ -40,7 +40,9 @@ CSS_URL_KEY: web.AppKey[str] = web.AppKey("dealbot_css_url", str)
 
 
 class Refused(Exception):
-    """A page refuses: `kind` picks the translated explanation (bot.web.errors.MESSAGES); status 403/404/410."""
+    """A page refuses: `kind` picks the translated explanation (bot.web.errors.MESSAGES: not_found, forbidden,
+    expired, login, login_forbidden, login_expired, csrf); status 403/404/410. Portal links: "forbidden" (403)
+    and "expired" (410), which tell the customer to ask whoever sent the link."""
 
     def __init__(self, status: int, kind: str) -> None:
         super().__init__(kind)

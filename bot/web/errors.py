@@ -16,12 +16,21 @@ from bot.web.base import Refused, page_locale, render
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
     "not_found": ("页面不存在", "Page not found",
                   "这个页面不存在，或你没有查看它的权限。", "This page does not exist, or you may not see it."),
+    # links anyone may hold (customer portal): ask whoever sent it
     "forbidden": ("链接无效", "Link not valid",
-                  "这个链接无效（可能不完整或已被撤销）。请在聊天中重新获取链接。",
-                  "This link is not valid (it may be incomplete or revoked). Ask for a new one in chat."),
+                  "这个链接无效（可能不完整或已被撤销）。请向发给你链接的人索取新链接。",
+                  "This link is not valid (it may be incomplete or revoked). Ask whoever sent it for a new one."),
     "expired": ("链接已过期", "Link expired",
-                "这个链接已过期。请在聊天中重新获取链接（例如发送「看板」）。",
-                "This link has expired. Ask for a new one in chat (for example, send 'dashboard')."),
+                "这个链接已过期。请向发给你链接的人索取新链接。",
+                "This link has expired. Ask whoever sent it for a new one."),
+    # staff sign-in links (bot.web.sessions): ask the bot again
+    "login_forbidden": ("链接无效", "Link not valid",
+                        "这个登录链接无效（可能不完整或已被撤销）。请在聊天中发送「看板」获取新链接。",
+                        "This sign-in link is not valid (it may be incomplete or revoked). Send 'dashboard' in "
+                        "chat for a new one."),
+    "login_expired": ("链接已过期", "Link expired",
+                      "这个登录链接已过期。请在聊天中发送「看板」获取新链接。",
+                      "This sign-in link has expired. Send 'dashboard' in chat for a new one."),
     "login": ("请先登录", "Please sign in",
               "请在聊天中发送「看板」获取登录链接，登录后再打开此页面。",
               "Send 'dashboard' in chat to get a sign-in link, then open this page again."),

@@ -1,7 +1,6 @@
 """Sign-in for internal users: a login link from chat becomes a session cookie.
 
-- `login_link(settings, rep_id, now, version, locale)`: `{public_url}/dash/login/<token>`, purpose "login",
-  valid `[web] login_minutes`.
+- `bot.web.signin.login_link(...)`: `{public_url}/dash/login/<token>` (what 看板 sends in chat).
 - `GET /dash/login/<token>`: a genuine, unexpired link of an active rep whose link counter still matches
   sets the cookie `dealbot_session` (HttpOnly, SameSite=Strict, Path=/, Secure when public_url is https)
   holding a signed token (purpose "session", `[web] session_hours`), then redirects to /dash, so the login
@@ -16,23 +15,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from aiohttp import web
 
 from bot.web.base import WEB_KEY, Refused, page_locale, render
 from bot.web.links import LinkExpired, LinkInvalid, sign, verify
 from bot.web.security import checked_form
-from bot.web.settings import WebSettings, link_version
+from bot.web.settings import link_version
+from bot.web.signin import COOKIE, LOGIN, SESSION
 from domain.people import Rep
 
-LOGIN, SESSION = "login", "session"
-COOKIE = "dealbot_session"
-
-
-def login_link(settings: WebSettings, rep_id: int, now: datetime, version: int = 1, locale: str = "zh") -> str:
-    token = sign(settings.secret, LOGIN, rep_id, now + timedelta(minutes=settings.login_minutes), version, locale)
-    return settings.url(f"/dash/login/{token}")
+__all__ = ["COOKIE", "current_rep", "login", "logout", "require_rep", "session_binding"]
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -41,12 +35,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     try:
         claims = verify(ctx.settings.secret, request.match_info["token"], LOGIN, now)
     except LinkExpired:
-        raise Refused(410, "expired") from None
+        raise Refused(410, "login_expired") from None
     except LinkInvalid:
-        raise Refused(403, "forbidden") from None
+        raise Refused(403, "login_forbidden") from None
     rep = await _active_rep(request, claims.subject_id, claims.version)
     if rep is None:
-        raise Refused(403, "forbidden")
+        raise Refused(403, "login_forbidden")
     expires = now + timedelta(hours=ctx.settings.session_hours)
     session = sign(ctx.settings.secret, SESSION, claims.subject_id, expires, claims.version, rep.locale)
     response = render(request, "signed_in.html", {"next_url": "/dash"},

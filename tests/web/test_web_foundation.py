@@ -44,6 +44,7 @@ async def test_an_unknown_address_answers_a_translated_page_repeating_nothing(we
     assert en.status == 404 and "Page not found" in body_en and '<html lang="en">' in body_en
     for text in (body, body_en):
         assert "张三" not in text and "4711" not in text and "%E5%BC%A0" not in text
+        assert len(text.encode()) < 100 * 1024 and "<script" not in text
     browser_en = await web.client.get("/nothing", headers={"Accept-Language": "en-US,en;q=0.9,zh;q=0.5"})
     assert "Page not found" in await browser_en.text()
 
@@ -92,11 +93,13 @@ async def test_expired_and_tampered_login_links_are_refused(web: Web) -> None:
     token = await web.link_for("赵敏")
     web.console.clock.now += timedelta(minutes=15)
     expired = await web.client.get(f"/dash/login/{token}", allow_redirects=False)
-    assert expired.status == 410 and "链接已过期" in await expired.text() and COOKIE not in expired.cookies
+    assert expired.status == 410 and COOKIE not in expired.cookies
+    assert "链接已过期" in (said := await expired.text()) and "发送「看板」获取新链接" in said
     web.console.clock.now -= timedelta(minutes=15)
     tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     refused = await web.client.get(f"/dash/login/{tampered}", allow_redirects=False)
     assert refused.status == 403 and COOKIE not in refused.cookies
+    assert "链接无效" in (text := await refused.text()) and tampered not in text and "赵敏" not in text
     other_purpose = sign(web.console.app.bot.settings.web.secret, "portal", web.company.reps["赵敏"],
                          web.console.clock.now + timedelta(days=1))
     assert (await web.client.get(f"/dash/login/{other_purpose}", allow_redirects=False)).status == 403
