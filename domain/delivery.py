@@ -162,6 +162,10 @@ class TemplateMilestone:
     name: str
     offset_days: int  # due this many days after the project starts
     payment_seq: int | None = None  # the payment milestone (seq of the deal's plan) it releases
+    name_en: str = ""  # the name for a project opened by someone whose locale is en ("" the name)
+
+    def label(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,5 +175,5 @@ class ProjectTemplate:
 
 
 STANDARD_TEMPLATE = ProjectTemplate("标准", (
-    TemplateMilestone("需求确认", 14, 1), TemplateMilestone("开发", 60), TemplateMilestone("上线", 80, 2),
-    TemplateMilestone("验收", 90, 3)))
+    TemplateMilestone("需求确认", 14, 1, "Requirements sign-off"), TemplateMilestone("开发", 60, None, "Development"),
+    TemplateMilestone("上线", 80, 2, "Go-live"), TemplateMilestone("验收", 90, 3, "Acceptance")))

@@ -7,6 +7,11 @@ the same answers.
 - A task is overdue when it is open (not done, not cancelled) and its due date is before today.
 - A milestone is slipping when it is not accepted and either its due date has passed, or an open task under
   it is overdue or due after the milestone itself.
+- A project's status: 未开始 (todo) until its first task starts (progress above 0, or a task done or blocked),
+  then 进行中 (doing); 已完成 (done) when every milestone it has is accepted (or closed by hand); 已取消
+  (cancelled) when called off. Done and cancelled projects are closed: out of the lists, risks and summaries.
+- A task marked done while a task it depends on is unfinished is still done (the team reports what happened);
+  the unfinished predecessors are named so someone can look.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from domain.delivery import Milestone, ProjectTemplate, Task, WorkStatus
+from domain.delivery import Milestone, Project, ProjectTemplate, Task, WorkStatus
 
 CLOSED = frozenset({WorkStatus.DONE, WorkStatus.CANCELLED})
 ONE = Decimal(1)
@@ -92,16 +97,43 @@ def next_milestone(milestones: Iterable[Milestone]) -> Milestone | None:
     return min(waiting, key=lambda m: (m.due_on, m.seq, m.id or 0), default=None)
 
 
+def task_started(task: Task) -> bool:
+    """Work has begun on the task: some progress, or it is done or blocked."""
+    return task.progress > 0 or task.status in (WorkStatus.DOING, WorkStatus.DONE, WorkStatus.BLOCKED)
+
+
+def project_closed(project: Project) -> bool:
+    return project.status in CLOSED
+
+
+def unaccepted(milestones: Iterable[Milestone]) -> list[Milestone]:
+    """The milestones still waiting for acceptance (cancelled ones wait for nothing)."""
+    return [m for m in milestones if not milestone_accepted(m) and m.status is not WorkStatus.CANCELLED]
+
+
+def all_accepted(milestones: Sequence[Milestone]) -> bool:
+    """Every milestone accepted, and there is at least one: the project is done."""
+    return bool(milestones) and not unaccepted(milestones)
+
+
+def unfinished_predecessors(task: Task, tasks: Iterable[Task]) -> list[Task]:
+    """The tasks `task` depends on that are neither done nor cancelled, in id order."""
+    wanted = set(task.depends_on)
+    return sorted((t for t in tasks if t.id in wanted and is_open(t)), key=lambda t: t.id or 0)
+
+
 def from_template(template: ProjectTemplate, project_id: int, starts_on: date,
-                  payments_by_seq: Mapping[int, int]) -> list[Milestone]:
+                  payments_by_seq: Mapping[int, int], locale: str = "zh") -> list[Milestone]:
     """The template's milestones for a project starting on `starts_on`, each linked to the payment milestone
-    (id) of the seq the template names when the deal's plan has one."""
+    (id) of the seq the template names when the deal's plan has one; named in `locale` (English names where the
+    template gives them)."""
     made: list[Milestone] = []
     previous = starts_on
     for seq, step in enumerate(template.milestones, start=1):
         due = starts_on + timedelta(days=step.offset_days)
         link = payments_by_seq.get(step.payment_seq) if step.payment_seq is not None else None
-        made.append(Milestone(project_id, step.name, due, seq=seq, starts_on=previous, payment_milestone_id=link))
+        made.append(Milestone(project_id, step.label(locale), due, seq=seq, starts_on=previous,
+                              payment_milestone_id=link))
         previous = due
     return made
 

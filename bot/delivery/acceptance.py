@@ -1,12 +1,12 @@
 """验收: a milestone accepted (issue #15). It is marked done with the day; the payment milestone it releases
 (of the deal's plan in force: a replaced plan's link is followed by seq) falls due on that day plus `[delivery]
 payment_terms_days`, unless the plan already had it due earlier; the deal's owner is told in chat. Audited:
-`撤销` restores both."""
+`撤销` restores both. The last acceptance completes the project (bot.delivery.lifecycle)."""
 
 from __future__ import annotations
 
 from bot.context import Context
-from bot.delivery import events
+from bot.delivery import events, lifecycle
 from bot.delivery.access import Access
 from bot.delivery.cards import short_day
 from bot.handlers.common import money, when
@@ -46,7 +46,7 @@ async def accept(ctx: Context, stone: Milestone, access: Access) -> list[str]:
     payment = await released_payment(ctx, stone, access)
     if payment is not None:
         lines.append(await _payment_due(ctx, stone, payment, access))
-    return lines
+    return lines + await lifecycle.completed_by_acceptance(ctx, access)
 
 
 async def _payment_due(ctx: Context, stone: Milestone, payment: PaymentMilestone, access: Access) -> str:

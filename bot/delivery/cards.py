@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.context import Context
@@ -13,6 +13,7 @@ from domain.delivery_rules import (
     is_open,
     milestone_accepted,
     next_milestone,
+    project_closed,
     project_progress,
     slipping_reason,
     task_overdue,
@@ -55,8 +56,10 @@ def late_mark(ctx: Context, stones: Sequence[Milestone], tasks: Sequence[Task]) 
 
 
 def list_line(ctx: Context, project: Project, stones: Sequence[Milestone], tasks: Sequence[Task]) -> str:
-    """P3 MES · 40% · 下一里程碑 M5 上线 3月1日 · ⚠ 1 个里程碑延误"""
+    """P3 MES · 40% · 下一里程碑 M5 上线 3月1日 · ⚠ 1 个里程碑延误 (a closed one: P3 MES · 100% · 已完成)"""
     parts = [f"P{project.id} {project.name}", f"{project_progress(tasks)}%"]
+    if project_closed(project):
+        return " · ".join([*parts, project.status.label(ctx.locale)])
     if (stone := next_milestone(stones)) is not None:
         parts.append(ctx.t(f"下一里程碑 M{stone.id} {stone.name} {short_day(stone.due_on, ctx)}",
                            f"next milestone M{stone.id} {stone.name} {short_day(stone.due_on, ctx)}"))
@@ -65,13 +68,16 @@ def list_line(ctx: Context, project: Project, stones: Sequence[Milestone], tasks
     return " · ".join(parts)
 
 
-def milestone_line(ctx: Context, stone: Milestone, tasks: Sequence[Task]) -> str:
+def milestone_line(ctx: Context, stone: Milestone, tasks: Sequence[Task],
+                   seqs: Mapping[int, int] | None = None) -> str:
+    """M5 上线 3月1日 · 未开始 ⚠ 有任务逾期 · 回款 #2 (`seqs`: payment milestone id → its seq in the plan)."""
     if milestone_accepted(stone):
         state = ctx.t(f"已验收 {short_day(stone.accepted_on, ctx)}", f"accepted {short_day(stone.accepted_on, ctx)}")
     else:
         reason = slipping_reason(stone, tasks, ctx.now.date())
         state = stone.status.label(ctx.locale) + (f" ⚠ {ctx.t(*SLIP_WORDS[reason])}" if reason else "")
-    pay = ctx.t(f" · 回款节点 {stone.payment_milestone_id}", "") if stone.payment_milestone_id else ""
+    seq = (seqs or {}).get(stone.payment_milestone_id or 0)
+    pay = ctx.t(f" · 回款 #{seq}", f" · payment #{seq}") if seq is not None else ""
     return f"M{stone.id} {stone.name} {short_day(stone.due_on, ctx)} · {state}{pay}"
 
 
@@ -101,14 +107,16 @@ async def project_card(ctx: Context, access: Access) -> Reply:
                              f"{project.name}"), ctx.locale)
     card.add("客户", "Customer", customer.name if customer else "").add("商机", "Deal", f"#{deal.id} {deal.name}")
     card.add("负责人", "Manager", person(ctx, project.manager_id))
+    card.add("状态", "Status", project.status.label(ctx.locale))
     card.add("周期", "Dates", f"{short_day(project.starts_on, ctx)} → {short_day(project.ends_on, ctx)}")
     card.add("进度", "Progress", f"{project_progress(tasks)}%")
     open_tasks = [t for t in tasks if is_open(t)]
     card.add("未完成任务", "Open tasks", str(len(open_tasks)))
     card.add("延误", "Late", late_mark(ctx, stones, tasks))
     card.line(ctx.t("里程碑：", "Milestones:") if stones else ctx.t("还没有里程碑", "No milestones yet"))
+    seqs = {p.id: p.seq for p in await ctx.uow.milestones.history(deal.id or 0) if p.id is not None}
     for stone in stones:
-        card.line("  " + milestone_line(ctx, stone, tasks))
+        card.line("  " + milestone_line(ctx, stone, tasks, seqs))
     if blocked := [t for t in open_tasks if t.blocker]:
         card.line(ctx.t("阻塞：", "Blockers:"))
         for task in blocked:

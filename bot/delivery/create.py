@@ -52,7 +52,7 @@ async def create_project(ctx: Context, opp: Opportunity, template: ProjectTempla
         template=template.name, created_by=ctx.rep.id, created_at=ctx.now))
     assert project.id is not None
     await events.created(ctx, "project", project)
-    stones = from_template(template, project.id, starts_on, payments)
+    stones = from_template(template, project.id, starts_on, payments, ctx.locale)
     for stone in stones:
         await uow.project_milestones.add(stone)
         await events.created(ctx, "project_milestone", stone)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.delivery.access import store
-from domain.delivery import ProjectEvent
+from domain.delivery import Milestone, Project, ProjectEvent, Task
 
 
 async def record(ctx: Context, project_id: int | None, kind: str, zh: str, en: str, public: bool = False) -> None:
@@ -15,6 +15,6 @@ async def record(ctx: Context, project_id: int | None, kind: str, zh: str, en: s
     await ctx.audit("project_event", event.id, "create")
 
 
-async def created(ctx: Context, obj_entity: str, obj: object) -> None:
+async def created(ctx: Context, entity: str, obj: Project | Milestone | Task) -> None:
     """Audit a new row (undo deletes it)."""
-    await ctx.audit(obj_entity, getattr(obj, "id"), "create")  # noqa: B009 - any entity with an id
+    await ctx.audit(entity, obj.id, "create")

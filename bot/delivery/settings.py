@@ -6,10 +6,11 @@ terms after a milestone's acceptance, and project templates beside the built-in 
     payment_terms_days = 0       # a payment released by 验收 is due this many days after it
     default_template = "标准"
 
-    [delivery.templates.快速]
-    milestones = [{ name = "上线", days = 30, payment = 1 }, { name = "验收", days = 45, payment = 2 }]
+    [delivery.templates."快速"]      # a name in Chinese is quoted (TOML)
+    milestones = [{ name = "上线", name_en = "Go-live", days = 30, payment = 1 }, { name = "验收", days = 45 }]
 
-`days`: due this many days after the project starts; `payment`: the seq of the deal's payment plan it releases.
+`days`: due this many days after the project starts; `payment`: the seq of the deal's payment plan it releases;
+`name_en` (optional): the name used when someone whose locale is en opens the project.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.config import Config, ConfigError
 from domain.delivery import STANDARD_TEMPLATE, ProjectTemplate, TemplateMilestone
 
 STANDARD_WORDS = ("标准", "standard", "default", "默认")
-_STEP_KEYS = {"name", "days", "payment"}
+_STEP_KEYS = {"name", "name_en", "days", "payment"}
 
 
 def _builtin() -> dict[str, ProjectTemplate]:
@@ -52,6 +53,9 @@ def _step_problem(step: Any) -> str | None:
         return "each milestone must be a table like { name = \"上线\", days = 30, payment = 1 } (payment optional)"
     if not isinstance(step["name"], str) or not step["name"].strip() or len(step["name"]) > 100:
         return "a milestone name must be text of at most 100 characters"
+    english = step.get("name_en", "")
+    if not isinstance(english, str) or len(english) > 100:
+        return "name_en must be text of at most 100 characters"
     if isinstance(step["days"], bool) or not isinstance(step["days"], int) or not 0 <= step["days"] <= 3650:
         return "days must be a whole number from 0 to 3650"
     payment = step.get("payment")
@@ -63,7 +67,7 @@ def _step_problem(step: Any) -> str | None:
 def templates_problem(value: Any) -> str | None:
     """The config check of [delivery.templates.<name>] tables."""
     if not isinstance(value, Mapping):
-        return "must be tables like [delivery.templates.快速] with milestones = [...]"
+        return 'must be tables like [delivery.templates."快速"] with milestones = [...]'
     for name, table in value.items():
         steps = table.get("milestones") if isinstance(table, Mapping) else None
         if not isinstance(steps, list) or not steps or set(table) != {"milestones"}:
@@ -80,7 +84,8 @@ def delivery_settings(config: Config) -> DeliverySettings:
     templates = _builtin()
     for name, table in section.get("templates", {}).items():
         templates[str(name)] = ProjectTemplate(str(name), tuple(
-            TemplateMilestone(str(s["name"]).strip(), int(s["days"]), s.get("payment")) for s in table["milestones"]))
+            TemplateMilestone(str(s["name"]).strip(), int(s["days"]), s.get("payment"),
+                              str(s.get("name_en", "")).strip()) for s in table["milestones"]))
     settings = DeliverySettings(bool(section.get("auto_project", True)), int(section.get("payment_terms_days", 0)),
                                 str(section.get("default_template", STANDARD_TEMPLATE.name)), templates)
     if settings.template(None) is None:

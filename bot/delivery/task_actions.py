@@ -1,17 +1,21 @@
 """What `任务 T12 …` does to a task (issue #15): progress (100% → done), done, assign (the assignee is told),
 block / unblock, a dependency, a due date. Each change is audited (撤销 restores it) and written to the
-project's timeline; the caller has checked the right (work, or the assignee's own progress and blocker)."""
+project's timeline; the caller has checked the right (work, or the assignee's own progress and blocker). The
+first task started puts its project under way (bot.delivery.lifecycle). A task marked done while a task it
+depends on is unfinished is still marked done — the team reports what happened — and the reply names the
+unfinished predecessors."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.context import Context
-from bot.delivery import events
+from bot.delivery import events, lifecycle
 from bot.delivery.access import Access, store
 from bot.delivery.cards import person, short_day, zh_day
 from bot.i18n import Text
 from domain.delivery import Task, WorkStatus
+from domain.delivery_rules import task_started, unfinished_predecessors
 from domain.errors import InvalidValue
 
 
@@ -34,8 +38,25 @@ async def set_progress(ctx: Context, task: Task, access: Access, percent: int) -
     await events.record(ctx, access.project.id, "task", f"任务 {what} " + ("已完成" if done else f"进度 {percent}%"),
                         f"Task {what} " + ("done" if done else f"at {percent}%"),
                         public=done and task.milestone_id is not None)
-    return ctx.t(f"T{task.id} {task.title} 已完成" if done else f"T{task.id} {task.title} 进度更新为 {percent}%",
+    if task_started(task):
+        await lifecycle.started(ctx, access)
+    said = ctx.t(f"T{task.id} {task.title} 已完成" if done else f"T{task.id} {task.title} 进度更新为 {percent}%",
                  f"T{task.id} {task.title} is done" if done else f"T{task.id} {task.title} is now at {percent}%")
+    return said + (await _waiting_on(ctx, task) if done else "")
+
+
+async def _waiting_on(ctx: Context, task: Task) -> str:
+    """Done while a task it depends on is unfinished: still done, with a warning naming them ("" none)."""
+    if not task.depends_on or task.project_id is None:
+        return ""
+    waiting = unfinished_predecessors(task, await store(ctx).tasks.for_project(task.project_id))
+    if not waiting:
+        return ""
+    names = "、".join(f"T{t.id} {t.title}（{t.status.label(ctx.locale)} {t.progress}%）" for t in waiting)
+    names_en = ", ".join(f"T{t.id} {t.title} ({t.status.label(ctx.locale)}, {t.progress}%)" for t in waiting)
+    return ctx.t(f"\n⚠ 注意：T{task.id} 依赖的 {names}还没完成，请确认顺序（需要时：任务 T{waiting[0].id} 完成）",
+                 f"\n⚠ Note: T{task.id} depends on {names_en}, not finished yet; please check the order (if it is "
+                 f"done: task T{waiting[0].id} done)")
 
 
 async def assign(ctx: Context, task: Task, access: Access, rep_id: int) -> str:
@@ -69,6 +90,8 @@ async def block(ctx: Context, task: Task, access: Access, reason: str) -> str:
     task.status, task.blocker = (WorkStatus.BLOCKED, reason) if reason else (
         WorkStatus.DOING if task.progress > 0 else WorkStatus.TODO, "")
     await _save(ctx, task, status=[before[0], task.status.value], blocker=[before[1], task.blocker])
+    if task_started(task):
+        await lifecycle.started(ctx, access)
     zh = f"任务 T{task.id} {task.title} 受阻：{reason}" if reason else f"任务 T{task.id} {task.title} 解除阻塞"
     en = f"Task T{task.id} {task.title} blocked: {reason}" if reason else f"Task T{task.id} {task.title} unblocked"
     await events.record(ctx, access.project.id, "task", zh, en)

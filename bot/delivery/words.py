@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.handlers.common import colleague
 
 _PERCENT = re.compile(r"^(\d{1,4}(?:\.\d+)?)\s*[%％]$")
+_PAGE = re.compile(r"^(?:第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4}))$")
 _EFFORT = re.compile(r"^(\d{1,4}(?:\.\d{1,2})?)\s*(?:人天|天|d|days?|pd)?$", re.IGNORECASE)
 
 
@@ -89,3 +90,15 @@ def effort(args: Args, word: str) -> Decimal:
         raise args.fail(f"工时「{word}」看不懂，请写成 5人天 或 2.5",
                         f"cannot read the effort '{word}'; write 5d or 2.5")
     return days
+
+
+def page_of(args: Args, example: tuple[str, str]) -> int:
+    """The page the remaining words ask for (第2页 / page 2; none: 1); anything else is refused with `example`."""
+    words = " ".join(args.tokens)
+    if not words:
+        return 1
+    found = _PAGE.match(words)
+    if found is None:
+        raise args.fail(f"看不懂「{words}」，翻页请写：{example[0]}",
+                        f"cannot read '{words}'; for a page write: {example[1]}")
+    return max(1, int(found.group(1) or found.group(2)))

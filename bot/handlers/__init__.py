@@ -27,6 +27,7 @@ from bot.handlers import (
     sharing,
     suggest,
     targets,
+    task_lists,
     tasks,
     undo,
     visits,
@@ -40,3 +41,4 @@ __all__ += ["dashboard"]  # issue #15: the web dashboard link
 from bot.handlers import changes, portal  # noqa: E402  issue #15: customer portal links and change requests
 
 __all__ += ["changes", "portal"]
+__all__ += ["task_lists"]

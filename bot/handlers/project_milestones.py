@@ -32,12 +32,12 @@ USAGE = ("里程碑 P3 新增 上线 2027-03-01 [回款 2] / 里程碑 M5 验收
 async def milestones(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
     verb = args.tokens.pop(0).casefold() if args.tokens else ""
-    if ref[:1] in "Pp":
+    if ref[:1] in ("P", "p"):
         if verb in ADD:
             return await add_milestone(ctx, args, await open_project(ctx, ref, Right.WORK))
         if not verb:
             return await list_milestones(ctx, await open_project(ctx, ref))
-    elif ref[:1] in "Mm" and verb in ACCEPT + MOVE:
+    elif ref[:1] in ("M", "m") and verb in ACCEPT + MOVE:
         stone, access = await open_milestone(ctx, ref, Right.WORK)
         if verb in ACCEPT:
             if args.tokens:
@@ -51,7 +51,8 @@ async def list_milestones(ctx: Context, access: Access) -> Reply:
     assert access.project.id is not None
     stones = await store(ctx).project_milestones.for_project(access.project.id)
     tasks = await store(ctx).tasks.for_project(access.project.id)
-    lines = [milestone_line(ctx, s, tasks) for s in stones] or [ctx.t("还没有里程碑。", "No milestones yet.")]
+    seqs = {p.id: p.seq for p in await ctx.uow.milestones.history(access.deal.id or 0) if p.id is not None}
+    lines = [milestone_line(ctx, s, tasks, seqs) for s in stones] or [ctx.t("还没有里程碑。", "No milestones yet.")]
     return Reply.card(ctx.t(f"P{access.project.id} {access.project.name} 的里程碑",
                             f"Milestones of P{access.project.id} {access.project.name}"), lines=lines)
 

@@ -1,6 +1,7 @@
 """Tasks of a delivery project (issue #15): `任务 P3 新增 接口开发 负责人 王五 截止 下周五 [里程碑 M5] [工时 5人天]`,
 `子任务 T12 联调`, and on a task: `完成 80%` / `完成`, `指派 王五`, `阻塞 等客户提供账号` / `解除阻塞`, `依赖 T10`,
-`截止 3月20日`; `任务 T12` shows it. The project's workers may do all of it; a task's assignee may report
+`截止 3月20日`; `任务 T12` shows it; `任务 P3` lists the project's open tasks
+(bot.handlers.task_lists). The project's workers may do all of it; a task's assignee may report
 their own progress and blockers."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.delivery import events, task_actions
 from bot.delivery.access import Access, not_found, open_project, open_task, ref_number, store
 from bot.delivery.cards import short_day, task_line
 from bot.delivery.words import effort, percent, person_id, read_day, take_day, take_word
+from bot.handlers.task_lists import project_tasks
 from bot.registry import command
 from bot.reply import Reply
 from domain.delivery import Task
@@ -23,28 +25,32 @@ PROGRESS, ASSIGN = ("完成", "进度", "done", "progress"), ("指派", "分配"
 BLOCK, UNBLOCK = ("阻塞", "受阻", "block", "blocked"), ("解除阻塞", "取消阻塞", "unblock")
 DEPEND, DUE = ("依赖", "depends", "depend"), ("截止", "due")
 ASSIGNEE, DUE_KEYS = ("负责人", "assignee", "owner", "指派"), ("截止", "due")
-USAGE = ("任务 P3 新增 接口开发 负责人 王五 截止 下周五 [里程碑 M5] [工时 5人天] / 任务 T12 完成 80% / "
+USAGE = ("任务 P3 新增 接口开发 负责人 王五 截止 下周五 [里程碑 M5] [工时 5人天] / 任务 P3 / 任务 T12 完成 80% / "
          "任务 T12 指派 王五 / 任务 T12 阻塞 等客户提供账号 / 任务 T12 解除阻塞 / 任务 T12 依赖 T10 / "
          "任务 T12 截止 3月20日",
-         "task P3 add API work assignee 王五 due next Friday [milestone M5] [effort 5d] / task T12 done 80% / "
+         "task P3 add API work assignee 王五 due next Friday [milestone M5] [effort 5d] / task P3 / "
+         "task T12 done 80% / "
          "task T12 assign 王五 / task T12 block waiting for the customer's account / task T12 unblock / "
          "task T12 depends T10 / task T12 due Mar 20")
 
 
 @command("任务", "task", section="delivery", prefix=False,
-         help_zh="交付任务：新增、进度、完成、指派（通知被指派人）、阻塞、依赖、截止日期",
-         help_en="Delivery tasks: add, progress, done, assign (the assignee is told), block, depend, due date",
+         help_zh="交付任务：新增、进度、完成、指派（通知被指派人）、阻塞、依赖、截止日期；任务 P3 列出项目的未完成任务",
+         help_en="Delivery tasks: add, progress, done, assign (the assignee is told), block, depend, due date; "
+                 "task P3 lists the project's open tasks",
          usage_zh=USAGE[0], usage_en=USAGE[1])
 async def tasks(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
     verb = args.tokens.pop(0).casefold() if args.tokens else ""
-    if ref[:1] in "Pp" and ref_number("P", ref) is not None and verb in ADD:
-        access = await open_project(ctx, ref, Right.WORK)
-        return await add_task(ctx, args, access)
-    if ref[:1] not in "Tt" or ref_number("T", ref) is None:
+    if ref[:1] in ("P", "p") and ref_number("P", ref) is not None:
+        if verb in ADD:
+            return await add_task(ctx, args, await open_project(ctx, ref, Right.WORK))
+        args.tokens[:0] = [verb] if verb else []
+        return await project_tasks(ctx, args, ref)
+    if ref[:1] not in ("T", "t") or ref_number("T", ref) is None:
         raise args.fail("请写项目号（新增任务）或任务号", "write the project (to add a task) or the task number")
     if not verb:
-        task, access = await open_task(ctx, ref)
+        task = (await open_task(ctx, ref))[0]
         subtasks = [t for t in await store(ctx).tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
         return Reply.text(task_line(ctx, task, subtasks), *[f"  {task_line(ctx, s)}" for s in subtasks])
     return Reply.text(await act(ctx, args, ref, verb))
@@ -119,7 +125,7 @@ def _added(ctx: Context, task: Task, kind: tuple[str, str], parent: Task | None,
          usage_en="subtask T12 integration test [assignee 王五] [due next Friday] [effort 2d]")
 async def subtask(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
-    if ref_number("T", ref) is None or ref[:1] not in "Tt":
+    if ref_number("T", ref) is None or ref[:1] not in ("T", "t"):
         raise args.fail("缺少上级任务号（如 T12）", "missing the task number (like T12)")
     parent, access = await open_task(ctx, ref, Right.WORK)
     if parent.parent_id is not None:

@@ -67,6 +67,9 @@ NOT_MAPPED = frozenset({
     "退回", "give back",
     "pool", "lead pool", "claim", "release", "give up", "keep", "protect", "unprotect",
     "签到", "拜访签到", "check in", "checkin", "check-in", "客户地址", "customer address",  # visit check-in (issue #14)
+    "项目", "交付项目", "projects", "project", "项目 新建", "新建项目", "project new", "new project",  # delivery (#15)
+    "里程碑", "milestone", "milestones", "任务", "task", "子任务", "subtask", "我的任务", "my tasks", "mytasks",
+    "团队任务", "team tasks", "teamtasks",
 })
 # issue #15: customer portal links and change requests
 NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "change request", "change requests"}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from domain.delivery import STANDARD_TEMPLATE, Milestone, Project, Task, WorkStatus
 from domain.delivery_rules import (
+    all_accepted,
     from_template,
     milestone_slipping,
     next_milestone,
@@ -17,6 +18,9 @@ from domain.delivery_rules import (
     slipping_reason,
     task_overdue,
     task_progress,
+    task_started,
+    unaccepted,
+    unfinished_predecessors,
 )
 from domain.opportunity import Opportunity
 from domain.people import Rep, Role
@@ -90,6 +94,31 @@ def test_template_milestones_follow_offsets_and_link_payments_by_seq() -> None:
         ("需求确认", date(2026, 12, 14), 1, 101), ("开发", date(2027, 1, 29), 2, None),
         ("上线", date(2027, 2, 18), 3, 102), ("验收", date(2027, 2, 28), 4, None)]
     assert made[1].starts_on == date(2026, 12, 14) and made[0].starts_on == date(2026, 11, 30)
+
+
+def test_template_milestones_take_the_english_names_for_an_english_creator() -> None:
+    made = from_template(STANDARD_TEMPLATE, 7, date(2026, 11, 30), {}, locale="en")
+    assert [m.name for m in made] == ["Requirements sign-off", "Development", "Go-live", "Acceptance"]
+    assert from_template(STANDARD_TEMPLATE, 7, date(2026, 11, 30), {}, "zh")[0].name == "需求确认"
+
+
+def test_a_project_starts_with_its_first_started_task_and_is_done_when_every_milestone_is_accepted() -> None:
+    assert not task_started(task("a", 0, status=WorkStatus.TODO))
+    assert task_started(task("a", 5, status=WorkStatus.TODO))
+    assert task_started(task("a", 0, status=WorkStatus.BLOCKED)) and task_started(task("a", 0, status=WorkStatus.DONE))
+    done = Milestone(1, "上线", TODAY, WorkStatus.DONE, 1, accepted_on=TODAY)
+    waiting = Milestone(1, "验收", TODAY, id=2)
+    dropped = Milestone(1, "培训", TODAY, WorkStatus.CANCELLED, 3)
+    assert all_accepted([done, dropped]) and not all_accepted([done, waiting]) and not all_accepted([])
+    assert unaccepted([done, waiting, dropped]) == [waiting]
+
+
+def test_unfinished_predecessors_are_the_open_tasks_depended_on() -> None:
+    first, second = task("a", 50, task_id=1), task("b", 0, status=WorkStatus.DONE, task_id=2)
+    dropped, last = task("c", status=WorkStatus.CANCELLED, task_id=3), task("d", task_id=4)
+    last.depends_on = [3, 2, 1]
+    assert unfinished_predecessors(last, [first, second, dropped, last]) == [first]
+    assert unfinished_predecessors(first, [first, second, dropped, last]) == []
 
 
 def test_acceptance_makes_payment_due_after_terms_unless_planned_earlier() -> None:
