@@ -22,6 +22,7 @@ from bot.channels import build_channels
 from bot.channels import email as email_channel
 from bot.config import Config, ConfigError
 from bot.context import Settings
+from bot.delivery.chart_settings import ChartSettings
 from bot.delivery.settings import delivery_settings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
@@ -242,6 +243,7 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     max_message_chars=int(config.get("bot", "max_message_chars", 4000)),
                     parser=await ready_parser(str(config.get("bot", "timezone", "Asia/Shanghai")), warm),
                     known=known_customers(uow_factory, warm, url),
+                    charts=ChartSettings.from_sections(config.section("web"), config.section("digest")),
                     quiet_hours=ProactiveSettings.from_section(config.section("proactive")).quiet_hours,
                     analytics=AnalyticsSettings.from_section(config.section("analytics")),
                     risks=risk_settings(config), pool=pool_settings(config), visits=visit_settings(config),

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.analytics_settings import AnalyticsSettings
+from bot.delivery.chart_settings import ChartSettings
 from bot.delivery.settings import DeliverySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
@@ -32,6 +33,7 @@ class Settings:
     default_team_id: int | None = None
     channel_order: tuple[str, ...] = CHANNEL_ORDER
     max_message_chars: int = 4000
+    charts: ChartSettings = field(default_factory=ChartSettings)  # Gantt: [web] public_url, [digest] font (#15)
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.reply import Reply, render_buttons, render_markdown, render_text
-from connectors.base import InboundMessage, Location
+from connectors.base import InboundMessage, Location, image_extra
 from domain.messaging import InboxRecord, OutboxItem
 
 # what a reply keeps of the message it answers: DingTalk's sessionWebhook (and its expiry), mail threading
@@ -42,6 +42,8 @@ def reply_item(msg: InboundMessage, reply: Reply, locale: str, now: datetime) ->
     extra: dict[str, Any] = {k: v for k, v in msg.extra.items() if k in REPLY_KEYS}
     if reply.buttons:
         extra["buttons"] = render_buttons(reply, locale)
+    if reply.picture is not None:
+        extra["image"] = image_extra(reply.picture.data, reply.picture.filename, reply.picture.content_type)
     return OutboxItem(channel=msg.channel, recipient=msg.conversation_id, text=render_text(reply, locale),
                       markdown=render_markdown(reply, locale), created_at=now, extra=extra)
 

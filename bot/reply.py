@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.i18n import Text
 from connectors.wecom.markdown import escape_markdown
@@ -32,14 +32,25 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """An image a reply carries (a Gantt chart): sent before the words as the channel's image message."""
+
+    data: bytes
+    filename: str
+    content_type: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """`settles`: the reply answers a tap, and the tapped card is settled: channels that can update a card
-    replace its buttons with this label (WeCom update_template_card); others ignore it."""
+    replace its buttons with this label (WeCom update_template_card); others ignore it.
+    `picture`: an image sent with the reply (OutboundMessage.extra["image"])."""
 
     cards: tuple[Card, ...] = ()
     is_error: bool = False
     buttons: tuple[Button, ...] = ()
     settles: Text | None = None
+    picture: Picture | None = None
 
     @classmethod
     def text(cls, *lines: str, error: bool = False) -> Reply:
@@ -52,13 +63,16 @@ class Reply:
 
     def __add__(self, other: Reply) -> Reply:
         return Reply(self.cards + other.cards, self.is_error or other.is_error, self.buttons + other.buttons,
-                     self.settles or other.settles)
+                     self.settles or other.settles, self.picture or other.picture)
 
     def with_buttons(self, *buttons: Button) -> Reply:
-        return Reply(self.cards, self.is_error, self.buttons + buttons, self.settles)
+        return replace(self, buttons=self.buttons + buttons)
 
     def settling(self, label: Text) -> Reply:
-        return Reply(self.cards, self.is_error, self.buttons, label)
+        return replace(self, settles=label)
+
+    def with_picture(self, picture: Picture) -> Reply:
+        return replace(self, picture=picture)
 
 
 @dataclass(slots=True)

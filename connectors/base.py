@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -80,7 +81,13 @@ class OutboundMessage:
     """One message to deliver. `markdown` is the rendered card; `text` the plain fallback.
 
     `extra["delivery_key"]` (set by the outbox) is the same on every retry of one queued message:
-    a connector may give it to its platform to drop a repeat (email: the Message-ID)."""
+    a connector may give it to its platform to drop a repeat (email: the Message-ID).
+
+    `extra["image"]` = {"data": <base64>, "filename": "gantt-P3.png", "content_type": "image/png"} attaches one
+    picture (PNG or JPEG, at most IMAGE_LIMIT bytes), sent before the text as the channel's own image message:
+    WeCom app `media/upload` then msgtype image (group robot: msgtype image with base64 + md5), DingTalk
+    `media/upload` then robot msgKey sampleImageMsg, email an inline image under the HTML body, console a line
+    naming it. Read it with `image_of`."""
 
     channel: str
     recipient: str  # channel identity or conversation id
@@ -102,6 +109,44 @@ def buttons_of(message: OutboundMessage, limit: int) -> list[dict[str, str]]:
         return []
     return [{"text": str(b.get("text", "")), "key": str(b.get("key", ""))}
             for b in value[:limit] if isinstance(b, dict) and b.get("key")]
+
+
+IMAGE_LIMIT = 2 * 1024 * 1024  # bytes; WeCom's and DingTalk's image uploads accept more, robots 2 MB
+IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
+_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundImage:
+    data: bytes
+    filename: str  # safe: letters, digits, dot, dash, underscore; ends in the type's extension
+    content_type: str  # image/png | image/jpeg
+
+
+def image_of(message: OutboundMessage) -> OutboundImage | None:
+    """`extra["image"]` decoded and checked; None without one. A malformed image is a permanent DeliveryError
+    (resending the same message cannot fix it)."""
+    value = message.extra.get("image")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise DeliveryError("extra image must be an object", retry_after=None)
+    content_type = str(value.get("content_type") or "image/png")
+    if content_type not in IMAGE_TYPES:
+        raise DeliveryError(f"image type {content_type[:40]!r} is not PNG or JPEG", retry_after=None)
+    try:
+        data = base64.b64decode(str(value.get("data", "")), validate=True)
+    except ValueError:
+        raise DeliveryError("image data is not base64", retry_after=None) from None
+    if not data or len(data) > IMAGE_LIMIT:
+        raise DeliveryError(f"image of {len(data)} bytes (limit {IMAGE_LIMIT})", retry_after=None)
+    stem = _FILENAME.sub("-", str(value.get("filename") or "image").rsplit(".", 1)[0]).strip("-.")[:80]
+    return OutboundImage(data, f"{stem or 'image'}.{IMAGE_TYPES[content_type]}", content_type)
+
+
+def image_extra(data: bytes, filename: str, content_type: str = "image/png") -> dict[str, str]:
+    """The `extra["image"]` value for these bytes."""
+    return {"data": base64.b64encode(data).decode("ascii"), "filename": filename, "content_type": content_type}
 
 
 Dispatch = Callable[[InboundMessage], Awaitable[None]]

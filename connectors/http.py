@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -36,6 +37,21 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
         if secret:
             text = text.replace(secret, MASK)
     return _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={MASK}", text)
+
+
+@dataclass(frozen=True, slots=True)
+class FileField:
+    """One file sent as a multipart/form-data field (a platform's media upload)."""
+
+    name: str  # the form field, e.g. "media"
+    filename: str
+    data: bytes
+    content_type: str
+
+    def form(self) -> aiohttp.FormData:
+        form = aiohttp.FormData()
+        form.add_field(self.name, self.data, filename=self.filename, content_type=self.content_type)
+        return form
 
 
 class HttpTransport:
@@ -75,11 +91,14 @@ class HttpTransport:
 
     async def request(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
                       body: Mapping[str, Any] | None = None,
-                      headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+                      headers: Mapping[str, str] | None = None,
+                      upload: FileField | None = None) -> tuple[int, dict[str, Any]]:
         """One HTTP call: (status, JSON object; {} when the body is not one). Raises a retryable
-        DeliveryError on timeout or network error; the caller reads the status."""
+        DeliveryError on timeout or network error; the caller reads the status. `upload` sends one file as
+        multipart/form-data instead of a JSON body."""
+        form = upload.form() if upload is not None else None
         try:
-            async with self._client().request(method, url, params=params, json=body, headers=headers,
+            async with self._client().request(method, url, params=params, json=body, data=form, headers=headers,
                                               timeout=self._timeout) as resp:
                 try:
                     data = await resp.json(content_type=None)
@@ -92,9 +111,9 @@ class HttpTransport:
             raise DeliveryError(f"{self.where(url)}: {type(exc).__name__}", retry_after=RETRY_SERVER) from None
 
     async def request_json(self, method: str, url: str, *, params: Mapping[str, str],
-                           body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                           body: Mapping[str, Any] | None = None, upload: FileField | None = None) -> dict[str, Any]:
         """One HTTP call that must answer 200 with a JSON object; anything else is a retryable DeliveryError."""
-        status, data = await self.request(method, url, params=params, body=body)
+        status, data = await self.request(method, url, params=params, body=body, upload=upload)
         where = self.where(url)
         if status >= 500 or status == 429:
             raise DeliveryError(f"{where}: HTTP {status}", retry_after=RETRY_SERVER)

@@ -9,6 +9,7 @@ from bot.handlers import (
     dashboard,
     deals,
     email,
+    gantt,
     handover,
     held_mail,
     invoices,
@@ -23,6 +24,7 @@ from bot.handlers import (
     quiet,
     quote_mail,
     reminders,
+    resources,
     risks,
     sharing,
     suggest,
@@ -42,3 +44,4 @@ from bot.handlers import changes, portal  # noqa: E402  issue #15: customer port
 
 __all__ += ["changes", "portal"]
 __all__ += ["task_lists"]
+__all__ += ["gantt", "resources"]  # issue #15: Gantt charts and the resource view

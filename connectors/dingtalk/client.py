@@ -5,6 +5,10 @@ lives in the shared `TokenStore`, so all bot processes use one and refresh it on
 statuses with `{code, message}` bodies: 401 or an authentication code refreshes the token and retries
 once; 403 for QPS throttling and 429/5xx raise a retryable `DeliveryError` so the outbox sends later;
 other 4xx (a 403 for a missing permission included) are permanent, with DingTalk's code in the reason.
+
+Pictures: `POST {oapi_base}/media/upload?access_token=…&type=image` (multipart/form-data, field `media`; the
+same app token) answers `{errcode, errmsg, type, media_id, created_at}`; the media_id is the `photoURL` of a
+robot message with msgKey `sampleImageMsg`.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from connectors.base import DeliveryError
+from connectors.base import DeliveryError, OutboundImage
 from connectors.dingtalk.config import DingTalkConfig
-from connectors.http import RETRY_SERVER, HttpTransport, scrub
+from connectors.http import RETRY_SERVER, RETRY_UNKNOWN, FileField, HttpTransport, errcode, scrub
 from connectors.tokens import CachedToken, Clock, TokenStore
 
 TOKEN_PATH = "/v1.0/oauth2/accessToken"
@@ -26,7 +30,9 @@ CARD_CREATE = "/v1.0/card/instances/createAndDeliver"
 CARD_UPDATE = "/v1.0/card/instances"
 RETRY_THROTTLED = 60.0  # HTTP 403: the app's QPS quota
 RETRY_TOKEN = 60.0
+MEDIA_UPLOAD = "/media/upload"
 MAX_USERS = 20  # userIds per batchSend
+_OAPI_TOKEN_FAULTS = frozenset({40014, 42001, 88})  # invalid / expired access_token
 _AUTH_CODES = ("InvalidAuthentication", "invalidAuthentication", "Unauthorized")
 
 
@@ -34,6 +40,11 @@ def _throttled(code: str) -> bool:
     """A 403 that says "too fast" (QPS / flow control), as against a missing permission (permanent)."""
     lowered = code.lower()
     return not code or any(word in lowered for word in ("qps", "limit", "throttl", "flowcontrol"))
+
+
+def image_param(media_id: str) -> tuple[str, str]:
+    """(msgKey, msgParam) of a robot picture message: sampleImageMsg with the uploaded media_id as photoURL."""
+    return "sampleImageMsg", json.dumps({"photoURL": media_id})
 
 
 def message_param(text: str, markdown: str | None, title: str) -> tuple[str, str]:
@@ -49,6 +60,7 @@ class DingTalkApi:
         self._transport = transport
         self._cfg = cfg
         self._base = cfg.openapi_base.rstrip("/")
+        self._oapi = cfg.oapi_base.rstrip("/")
         self.tokens = CachedToken(store, key=f"dingtalk:{cfg.client_id}", fetch=self._fetch_token,
                                   margin=cfg.token_margin, clock=clock)
 
@@ -77,6 +89,24 @@ class DingTalkApi:
                 token = await self.tokens.refresh(token)
                 continue
             raise self._error(path, status, data)
+        raise AssertionError("unreachable")
+
+    async def upload_image(self, image: OutboundImage) -> str:
+        """The media_id DingTalk gives the uploaded picture; a refused token is refreshed once."""
+        upload = FileField("media", image.filename, image.data, image.content_type)
+        token = await self.tokens.token()
+        for attempt in (0, 1):
+            data = await self._transport.request_json(
+                "POST", self._oapi + MEDIA_UPLOAD, params={"access_token": token, "type": "image"}, upload=upload)
+            code = errcode(data)
+            media_id = data.get("media_id")
+            if code == 0 and isinstance(media_id, str) and media_id:
+                return media_id
+            if attempt == 0 and code in _OAPI_TOKEN_FAULTS:
+                token = await self.tokens.refresh(token)
+                continue
+            raise DeliveryError(scrub(f"dingtalk media/upload: errcode {code} {str(data.get('errmsg', ''))[:160]}",
+                                      self._transport.secrets), retry_after=RETRY_UNKNOWN)
         raise AssertionError("unreachable")
 
     def _error(self, path: str, status: int, data: Mapping[str, Any]) -> DeliveryError:

@@ -10,6 +10,9 @@ to a group the robot is in; anything else is a staffId, one-to-one. A reply carr
 `extra["buttons"]` ([{text, key}]) with a `card_template_id` becomes an interactive card whose taps come
 back on the stream as text messages; without a template the buttons are left out (the text says what to
 reply). `extra["card_update"]` ({out_track_id, replace_name}) settles a tapped card instead.
+`extra["image"]` (see connectors.base) is uploaded (`media/upload`) and sent first through the OpenAPI as a
+sampleImageMsg (a sessionWebhook cannot carry a picture); the text follows as usual. Custom group robots cannot
+send an uploaded picture: they get the text only (which links to the web view).
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from typing import Any
 
 from aiohttp import web
 
-from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of
+from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of, image_of
 from connectors.dingtalk.callback import add_callback_route
-from connectors.dingtalk.client import DingTalkApi, message_param
+from connectors.dingtalk.client import DingTalkApi, image_param, message_param
 from connectors.dingtalk.config import DingTalkConfig
 from connectors.dingtalk.inbound import GROUP_PREFIX, card_inbound, chatbot_inbound
 from connectors.dingtalk.markdown import parts, title_of, webhook_body
@@ -121,6 +124,9 @@ class DingTalkConnector:
         if not message.recipient:
             raise DeliveryError("dingtalk message without recipient", retry_after=None)
         update = message.extra.get("card_update")
+        image = image_of(message)
+        if image is not None and not message.recipient.startswith(ROBOT_PREFIX) and not isinstance(update, Mapping):
+            await self._robot_message(message.recipient, *image_param(await self.api.upload_image(image)))
         if isinstance(update, Mapping):
             await self._settle(update)
         elif message.recipient.startswith(ROBOT_PREFIX):
@@ -152,11 +158,13 @@ class DingTalkConnector:
     async def _via_api(self, message: OutboundMessage, pieces: list[tuple[str, str | None]]) -> None:
         title = title_of(message)
         for text, markdown in pieces:
-            key, param = message_param(text, markdown, title)
-            if message.recipient.startswith(GROUP_PREFIX):
-                await self.api.to_group(message.recipient[len(GROUP_PREFIX):], key, param)
-            else:
-                await self.api.to_users([message.recipient], key, param)
+            await self._robot_message(message.recipient, *message_param(text, markdown, title))
+
+    async def _robot_message(self, recipient: str, key: str, param: str) -> None:
+        if recipient.startswith(GROUP_PREFIX):
+            await self.api.to_group(recipient[len(GROUP_PREFIX):], key, param)
+        else:
+            await self.api.to_users([recipient], key, param)
 
     async def _send_card(self, message: OutboundMessage, buttons: list[dict[str, str]]) -> None:
         group = message.recipient.startswith(GROUP_PREFIX)

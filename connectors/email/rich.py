@@ -4,6 +4,8 @@
   inline_images  [{"cid", "data" (base64), "content_type" (image/png), "filename"}]: multipart/related
                  parts of the HTML, shown where it says <img src="cid:...">
   attachments    [{"filename", "data" (base64), "content_type"}]: ordinary attachments
+  image          one picture (connectors.base.image_of): shown inline under the text (an HTML body is made
+                 from the plain text when there is none) as a multipart/related part
 Bad items raise ValueError (the sender turns it into a permanent DeliveryError).
 """
 
@@ -13,9 +15,30 @@ import base64
 import re
 from collections.abc import Mapping
 from email.message import EmailMessage
+from html import escape
 from typing import Any
 
+from connectors.base import OutboundImage
+
 _CID = re.compile(r"^[A-Za-z0-9._@=+-]{1,200}$")
+
+
+def with_image(extra: Mapping[str, Any], image: OutboundImage | None, text: str) -> Mapping[str, Any]:
+    """`extra` with the picture as one more inline image, shown at the end of the HTML body (made from the
+    plain text, escaped, when the message has none)."""
+    if image is None:
+        return extra
+    cid = f"{image.filename}@dealbot"
+    tag = (f'<p><img src="cid:{cid}" alt="{escape(image.filename, quote=True)}" '
+           f'style="max-width:100%;height:auto"></p>')
+    html = extra.get("html")
+    if isinstance(html, str) and html:
+        html = html.replace("</body>", tag + "</body>", 1) if "</body>" in html else html + tag
+    else:
+        html = f'<html><body><div style="white-space:pre-wrap">{escape(text)}</div>{tag}</body></html>'
+    inline = [*_items(extra.get("inline_images")),
+              {"cid": cid, "data": encode(image.data), "content_type": image.content_type, "filename": image.filename}]
+    return {**extra, "html": html, "inline_images": inline}
 
 
 def add_rich_parts(mail: EmailMessage, extra: Mapping[str, Any]) -> None:

@@ -8,7 +8,7 @@ OutboundMessage.extra keys read here (all optional):
   reply_token  sets Reply-To: <local>+<token>@<domain> so the answer finds its thread
   automatic    True adds Auto-Submitted: auto-generated (reminders, digests); never for human replies
   cc           list of addresses
-  html, inline_images, attachments   an HTML body with inline images, and attachments (see .rich)
+  html, inline_images, attachments, image   an HTML body with inline images, attachments, a picture (.rich)
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from typing import Any
 
 import aiosmtplib
 
-from connectors.base import DeliveryError, OutboundMessage
+from connectors.base import DeliveryError, OutboundMessage, image_of
 
 from .headers import parse_msgids
-from .rich import add_rich_parts
+from .rich import add_rich_parts, with_image
 
 log = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9._=-]{1,64}$")
@@ -100,7 +100,7 @@ class SmtpSender:
             mail["X-Auto-Response-Suppress"] = "All"  # keeps Exchange out-of-office answers away
         text = message.text or ""
         mail.set_content(text, charset="utf-8", cte="7bit" if text.isascii() else "base64")
-        add_rich_parts(mail, extra)
+        add_rich_parts(mail, with_image(extra, image_of(message), text))
         return mail
 
     def reply_address(self, token: str) -> str:

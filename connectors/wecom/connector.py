@@ -6,7 +6,9 @@ opens the door (until then the callback answers 500 and WeCom redelivers). Outbo
 the app. `markdown` selects the markdown msgtype (unless it equals `text`: then plain text, which
 WeChat users of the app can read too), `extra["textcard"]` (title, description, url,
 btntxt) a text card, otherwise plain text; `extra["buttons"]` ([{text, key}]) adds a button card after the
-text (app members only; a tap comes back as a text message carrying the key); `extra["card_update"]`
+text (app members only; a tap comes back as a text message carrying the key); `extra["image"]` (see
+connectors.base) goes first as an image message (app: uploaded with `media/upload`, then msgtype image with
+the media_id; robot: msgtype image with base64 + md5), the text after it as its own message; `extra["card_update"]`
 ({response_code, replace_name}) settles a tapped card instead of sending anything. Over WeCom's per-member
 limits, `send` raises
 `DeliveryError(retry_after=...)` instead of sleeping, so the message waits in the outbox.
@@ -25,7 +27,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from connectors.base import DeliveryError, Dispatch, InboundMessage, OutboundMessage, buttons_of, wants_markdown
+from connectors.base import (
+    DeliveryError,
+    Dispatch,
+    InboundMessage,
+    OutboundMessage,
+    buttons_of,
+    image_of,
+    wants_markdown,
+)
 from connectors.http import HttpTransport
 from connectors.throttle import MEMBER_LIMITS, ROBOT_LIMITS, Throttle
 from connectors.wecom.callback import add_routes as add_callback_routes
@@ -105,6 +115,8 @@ class WeComConnector:
             await self._send_app(message.recipient, message)
 
     async def _send_robot(self, team: str, message: OutboundMessage) -> None:
+        if (image := image_of(message)) is not None:
+            await self.robot.send_image(team, image.data)
         if wants_markdown(message) and message.markdown:
             await self.robot.send_markdown(team, to_wecom_markdown(message.markdown))
         else:
@@ -118,9 +130,12 @@ class WeComConnector:
                 raise DeliveryError("wecom card update without response_code or replace_name", retry_after=None)
             await self.app_client.update_buttons(user, code, truncate_utf8(label, BUTTON_TEXT_LIMIT))
             return
+        image = image_of(message)
         card = message.extra.get("textcard")
         if isinstance(card, Mapping):
-            self._reserve(user, 1)
+            self._reserve(user, 1 + (image is not None))
+            if image is not None:
+                await self.app_client.send_image(user, await self.app_client.upload_image(image))
             await self.app_client.send_textcard(user, **_card_fields(card))
             return
         buttons = buttons_of(message, BUTTON_LIMIT)
@@ -128,7 +143,9 @@ class WeComConnector:
         msgtype = "markdown" if markdown else "text"
         content = to_wecom_markdown(markdown) if markdown else message.text
         parts = split_markdown(content, APP_TEXT_LIMIT, APP_MAX_PARTS)
-        self._reserve(user, len(parts) + (1 if buttons else 0))
+        self._reserve(user, len(parts) + (1 if buttons else 0) + (image is not None))
+        if image is not None:  # the picture first, the words (with the link to the web view) under it
+            await self.app_client.send_image(user, await self.app_client.upload_image(image))
         for part in parts:
             await self.app_client.send(user, msgtype, {"content": part})
         if buttons:  # the one-tap answers, after the text they answer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -32,6 +34,11 @@ class WeComRobot:
     async def send_markdown(self, team: str, content: str) -> None:
         parts = split_markdown(content, ROBOT_MARKDOWN_LIMIT, self._max_parts)
         await self._send(team, [{"msgtype": "markdown", "markdown": {"content": p}} for p in parts])
+
+    async def send_image(self, team: str, data: bytes) -> None:
+        """msgtype image: the picture itself as base64 with its MD5 (at most 2 MB, JPG or PNG)."""
+        image = {"base64": base64.b64encode(data).decode("ascii"), "md5": hashlib.md5(data).hexdigest()}
+        await self._send(team, [{"msgtype": "image", "image": image}])
 
     async def send_text(self, team: str, content: str) -> None:
         parts = split_markdown(content, APP_TEXT_LIMIT, self._max_parts)

@@ -1,5 +1,7 @@
 """The HTTP half of the fake DingTalk: OpenAPI (accessToken, robot batchSend / groupMessages, card
-createAndDeliver / update), sessionWebhooks (errcode 300001 once expired) and custom group robots (signed,
+createAndDeliver / update), oapi media/upload (multipart field `media`, `type=image|voice|file`, the app token
+as `access_token`: the file is kept under a fresh media_id; a sampleImageMsg whose photoURL is no uploaded
+media_id is refused), sessionWebhooks (errcode 300001 once expired) and custom group robots (signed,
 20 a minute, then a 10-minute ban with errcode 130101). Every request is recorded; `faults[path]` holds
 scripted (status, body) answers given in order before the normal ones."""
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 import uuid
 from collections import deque
@@ -15,7 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+
+
+@dataclass
+class Upload:
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+    kind: str
 
 
 @dataclass
@@ -39,16 +51,19 @@ class FakeDingTalkApi:
         self.banned_until: dict[str, float] = {}
         self.robot_sends: dict[str, deque[float]] = {}
         self.tokens: list[str] = []
+        self.media: dict[str, Upload] = {}  # media_id -> what was uploaded
 
     def add_api_routes(self, app: web.Application) -> None:
         app.router.add_post("/v1.0/oauth2/accessToken", self._token)
         app.router.add_post("/robot/sendBySession", self._session)
         app.router.add_post("/robot/send", self._robot)
+        app.router.add_post("/media/upload", self._upload)
         app.router.add_route("*", "/v1.0/{tail:.*}", self._api)
 
     async def _record(self, request: web.Request) -> Recorded:
         try:
-            body = await request.json() if request.can_read_body else {}
+            multipart = request.content_type == "multipart/form-data"
+            body = await request.json() if request.can_read_body and not multipart else {}
         except ValueError:
             body = {}
         rec = Recorded(request.path, dict(request.query), body if isinstance(body, dict) else {}, dict(request.headers),
@@ -88,8 +103,30 @@ class FakeDingTalkApi:
                 return web.json_response({"code": "cardNotExist", "message": "no card"}, status=400)
             card["cardData"]["cardParamMap"].update(rec.body["cardData"]["cardParamMap"])
             return web.json_response({"success": True})
+        if rec.body.get("msgKey") == "sampleImageMsg":
+            photo = json.loads(rec.body.get("msgParam") or "{}").get("photoURL")
+            if photo not in self.media:
+                return web.json_response({"code": "invalidParameter.photoURL", "message": "bad photoURL"}, status=400)
         return web.json_response({"processQueryKey": uuid.uuid4().hex, "invalidStaffIdList": [],
                                   "flowControlledStaffIdList": []})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if (fault := self._fault(rec.path)) is not None:
+            return fault
+        if rec.query.get("access_token") not in self.tokens[-1:]:
+            return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
+        kind = rec.query.get("type", "")
+        if kind not in ("image", "voice", "file") or request.content_type != "multipart/form-data":
+            return web.json_response({"errcode": 40004, "errmsg": "不合法的媒体文件类型"})
+        part = await (await request.multipart()).next()
+        if not isinstance(part, BodyPartReader) or part.name != "media" or not part.filename:
+            return web.json_response({"errcode": 41001, "errmsg": "缺少media参数"})
+        upload = Upload(part.name, part.filename, part.headers.get("Content-Type", ""), bytes(await part.read()), kind)
+        media_id = f"@lADPfake{len(self.media) + 1:04d}"
+        self.media[media_id] = upload
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id,
+                                  "created_at": int(self.now() * 1000)})
 
     async def _session(self, request: web.Request) -> web.Response:
         rec = await self._record(request)

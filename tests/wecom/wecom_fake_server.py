@@ -1,4 +1,6 @@
-"""A local fake of WeCom's API: gettoken, message/send, webhook/send, message/update_template_card. Records
+"""A local fake of WeCom's API: gettoken, message/send, webhook/send, message/update_template_card, media/upload
+(multipart/form-data, field `media`, `type=image|voice|video|file`: the file is kept under a fresh media_id, and an
+image message naming an unknown media_id is refused with 40007 as WeCom does). Records
 every request and answers scripted faults (errcodes, HTTP 500, slow answers) in order, then success.
 
 Button cards: `tap(...)` builds the template_card_event WeCom posts to the app's callback when a member taps a
@@ -13,7 +15,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from aiohttp.test_utils import TestServer
 
 SLOW = "slow"
@@ -26,6 +28,15 @@ class Recorded:
     path: str
     query: dict[str, str]
     body: dict[str, Any] | None
+
+
+@dataclass
+class Upload:
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+    kind: str  # the `type` query parameter
 
 
 @dataclass
@@ -44,6 +55,7 @@ class FakeWeCom:
     response_codes: dict[str, str] = field(default_factory=dict)  # issued in taps: code -> task_id
     used_codes: set[str] = field(default_factory=set)
     _codes: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    media: dict[str, Upload] = field(default_factory=dict)  # media_id -> what was uploaded
 
     @property
     def url(self) -> str:
@@ -67,7 +79,8 @@ class FakeWeCom:
         return web.json_response(fault)
 
     async def _record(self, request: web.Request) -> Recorded:
-        body = await request.json() if request.method == "POST" else None
+        multipart = request.content_type == "multipart/form-data"
+        body = await request.json() if request.method == "POST" and not multipart else None
         rec = Recorded(request.path, dict(request.query), body)
         self.requests.append(rec)
         return rec
@@ -88,7 +101,27 @@ class FakeWeCom:
             return fault
         if not self.issued or rec.query.get("access_token") != self.issued[-1]:
             return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        body = rec.body or {}
+        if body.get("msgtype") == "image" and body.get("image", {}).get("media_id") not in self.media:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
         return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": ""})
+
+    async def media_upload(self, request: web.Request) -> web.Response:
+        rec = await self._record(request)
+        if not self.issued or rec.query.get("access_token") != self.issued[-1]:
+            return web.json_response({"errcode": 40014, "errmsg": "invalid access_token"})
+        kind = rec.query.get("type", "")
+        if kind not in ("image", "voice", "video", "file") or request.content_type != "multipart/form-data":
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        reader = await request.multipart()
+        part = await reader.next()
+        if not isinstance(part, BodyPartReader) or part.name != "media" or not part.filename:
+            return web.json_response({"errcode": 41001, "errmsg": "media data missing"})
+        upload = Upload(part.name, part.filename, part.headers.get("Content-Type", ""), bytes(await part.read()), kind)
+        media_id = f"3MEDIA{len(self.media) + 1:04d}_{kind}"
+        self.media[media_id] = upload
+        return web.json_response({"errcode": 0, "errmsg": "", "type": kind, "media_id": media_id,
+                                  "created_at": "1700000000"})
 
     async def webhook_send(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
@@ -134,6 +167,7 @@ class FakeWeCom:
         app = web.Application()
         app.router.add_get("/cgi-bin/gettoken", self.gettoken)
         app.router.add_post("/cgi-bin/message/send", self.message_send)
+        app.router.add_post("/cgi-bin/media/upload", self.media_upload)
         app.router.add_post("/cgi-bin/webhook/send", self.webhook_send)
         app.router.add_post("/cgi-bin/message/update_template_card", self.update_template_card)
         return app

@@ -68,6 +68,7 @@ _COLUMNS: dict[str, list[sa.Column[object]]] = {
 # (table, column, referred table, ondelete): added in batch mode, as SQLite cannot add a constraint in place
 _KEYS = (("milestones", "payment_milestone_id", "payment_milestones", "SET NULL"),
          ("tasks", "parent_id", "tasks", "SET NULL"), ("ratings", "milestone_id", "milestones", "SET NULL"))
+AUTOINCREMENT = ("project_files",)  # ids people see (F3): never handed out twice
 _KEEP_IDS = {"sqlite_autoincrement": True}  # SQLite's copy keeps AUTOINCREMENT (the models' never_reused)
 _INDEXES = (("ix_projects_customer_id", "projects", ["customer_id"]),
             ("ix_milestones_payment_milestone_id", "milestones", ["payment_milestone_id"]),
