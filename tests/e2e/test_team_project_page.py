@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.web.sessions import login_link
+from bot.web.signin import login_link
 from domain.delivery import ProjectEvent, Task, WorkStatus
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.portal_world import NOW, P1_NAME, P2_NAME, Portal
