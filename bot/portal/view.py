@@ -19,6 +19,8 @@ from domain.ports import UnitOfWork
 
 EVENTS_SHOWN = 15
 REQUESTS_SHOWN = 30
+GANTT_ROWS = 30  # milestones first, then as many tasks as fit: the page stays under 100 KB
+TASKS_SHOWN = 60  # the team page's task table
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class ProjectView:
     requests: list[ChangeRequest]
     gantt: str  # inline SVG markup, made by bot.delivery.gantt_svg (escaped there)
     tasks: list[TaskLine] = field(default_factory=list)
+    more_tasks: int = 0  # tasks left out of the team page's table
 
 
 def _label(line: Milestone, state: str, locale: str) -> str:
@@ -74,6 +77,7 @@ def chart(project: Project, milestones: Sequence[Milestone], tasks: Sequence[Tas
     index: dict[int, int] = {}
     ordered = [t for t in tasks if t.task.parent_id is None]
     ordered = [x for top in ordered for x in (top, *[t for t in tasks if t.task.parent_id == top.task.id])]
+    ordered = ordered[:max(0, GANTT_ROWS - len(milestones))]
     for line in ordered:
         task = line.task
         end = task.due_on or project.ends_on or today
@@ -108,4 +112,5 @@ async def project_view(uow: UnitOfWork, project: Project, today: date, locale: s
     events = await uow.project_events.recent(project.id, EVENTS_SHOWN, public_only=not internal)
     requests = list(await uow.change_requests.for_project(project.id))[-REQUESTS_SHOWN:][::-1]
     svg = gantt_svg(chart(project, milestones, tasks, today, locale))
-    return ProjectView(project, progress(milestones), lines, events, requests, svg, tasks if internal else [])
+    return ProjectView(project, progress(milestones), lines, events, requests, svg,
+                       tasks[:TASKS_SHOWN] if internal else [], max(0, len(tasks) - TASKS_SHOWN) if internal else 0)

@@ -137,3 +137,16 @@ async def test_a_form_without_its_csrf_token_or_too_large_is_refused(portal: Por
     assert response.status == 413
     stored = await portal.stored()
     assert stored["requests"] == [] and stored["outbox"] == [] and stored["events"] == []
+
+
+async def test_an_owner_who_reads_english_is_told_in_english(portal: Portal) -> None:
+    token = portal.token(portal.p2)
+    form = {"csrf": await portal.csrf(token), "name": "Mr Liang", "title": "Add a loading dock"}
+    assert (await portal.post(token, "change", form)).status == 303
+    async with portal.console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        [request] = await uow.change_requests.for_project(portal.p2.id or 0)
+        [told] = await uow.outbox.pending_for("console", "chen")
+    assert request.requester == "Mr Liang" and (await portal.stored())["requests"] == []  # P1 untouched
+    assert f"change request CR{request.id} from Mr Liang (via the portal)" in told.text
+    assert f"Decide: change request CR{request.id} accept" in told.text and "变更" not in told.text
