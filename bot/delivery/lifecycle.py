@@ -47,6 +47,18 @@ async def started(ctx: Context, access: Access) -> None:
         await events.record(ctx, project.id, "project", "项目进入实施", "Project under way", public=True)
 
 
+async def reopened(ctx: Context, access: Access) -> str:
+    """A milestone added to a completed project: it is in progress again (the reply's line; "" otherwise)."""
+    project = access.project
+    if project.status is not WorkStatus.DONE:
+        return ""
+    await _set_status(ctx, project, WorkStatus.DOING)
+    await events.record(ctx, project.id, "project", "新增里程碑，项目重新进入实施",
+                        "New milestone: project under way again", public=True)
+    return ctx.t(f"项目 P{project.id} 因新增里程碑重新进入实施",
+                 f"Project P{project.id} is in progress again (new milestone)")
+
+
 async def _tell(ctx: Context, access: Access, zh: str, en: str) -> bool:
     """Tell the deal's owner and the project's manager (not the one who did it); whether anyone was told."""
     people = dict.fromkeys(p for p in (access.deal.owner_id, access.project.manager_id) if p is not None)

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.args import Args
 from bot.context import Context
-from bot.delivery import events
+from bot.delivery import events, lifecycle
 from bot.delivery.acceptance import accept
 from bot.delivery.access import Access, open_milestone, open_project, store
 from bot.delivery.cards import milestone_line, short_day, zh_day
@@ -79,8 +79,10 @@ async def add_milestone(ctx: Context, args: Args, access: Access) -> Reply:
     await events.record(ctx, project.id, "milestone", f"新增里程碑 M{stone.id} {name}（{zh_day(stone.due_on)}）",
                         f"Milestone M{stone.id} {name} added (due {stone.due_on.isoformat()})", public=True)
     await _extend_project(ctx, access, stone.due_on)
-    return Reply.text(ctx.t(f"已新增里程碑 M{stone.id} {name}，{short_day(stone.due_on, ctx)}到期",
-                            f"Milestone M{stone.id} {name} added, due {short_day(stone.due_on, ctx)}"))
+    again = await lifecycle.reopened(ctx, access)
+    added = ctx.t(f"已新增里程碑 M{stone.id} {name}，{short_day(stone.due_on, ctx)}到期",
+                  f"Milestone M{stone.id} {name} added, due {short_day(stone.due_on, ctx)}")
+    return Reply.text(added, again) if again else Reply.text(added)
 
 
 async def move_milestone(ctx: Context, args: Args, stone: Milestone, access: Access) -> Reply:

@@ -21,7 +21,7 @@ from domain.permissions import Right
 
 PAGE = 10
 NEW_WORDS = ("新建", "new", "create", "add", "新增")
-CLOSE, CANCEL, FORCE = ("关闭", "结项", "close", "complete"), ("取消", "cancel"), ("强制", "force")
+CLOSE, CANCEL, FORCE = ("关闭", "结项", "完成", "close", "complete", "done"), ("取消", "cancel"), ("强制", "force")
 ALL = ("全部", "所有", "all")
 PAGES = ("项目 第2页 / 项目 全部 第2页", "projects page 2 / projects all page 2")
 USAGE_NEW = ("项目 新建 #12 [模板 标准] [开始 下周一] [负责人 王五]（同一商机再建一个：加「再建」）",

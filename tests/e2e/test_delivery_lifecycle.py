@@ -63,6 +63,7 @@ async def test_closing_by_hand_is_refused_while_milestones_wait_unless_forced(wo
     assert ("项目 P1 还有 4 个里程碑未验收：M1 需求确认、M2 开发、M3 上线、M4 验收。先验收（里程碑 M1 验收）；"
             "确认不再验收就关闭，请写：项目 P1 关闭 强制") in out
     assert "多余的内容「马上」" in await won.say("项目 P1 关闭 马上")
+    assert "项目 P1 还有 4 个里程碑未验收" in await won.say("项目 P1 完成")  # 完成 / done / 结项 close it too
     assert await stored(won) == before
     out = await won.say("项目 P1 关闭 强制", as_user="wang")
     assert "项目 P1 MES 已完成（手动关闭），已通知商机负责人和项目负责人" in out
@@ -73,8 +74,13 @@ async def test_closing_by_hand_is_refused_while_milestones_wait_unless_forced(wo
     assert await notices(won, "zhangwei", "已完成") == ["交付项目 P1 MES 已完成（手动关闭，王经理）。"]
     assert "项目 P1 已是「已完成」，没有更改。" in await won.say("项目 P1 关闭")
     assert "项目 P1 已完成，不能再取消。" in await won.say("项目 P1 取消 预算冻结")
-    await won.say("撤销", as_user="wang")
-    assert await status(won) is WorkStatus.TODO
+    out = await won.say("里程碑 P1 新增 培训 2027-03-01", as_user="wang")
+    assert "项目 P1 因新增里程碑重新进入实施" in out
+    state = await stored(won)
+    assert state["projects"][0].status is WorkStatus.DOING and len(state["stones"]) == 5
+    await won.say("撤销", as_user="wang")  # the milestone and the reopening together
+    state = await stored(won)
+    assert state["projects"][0].status is WorkStatus.DONE and len(state["stones"]) == 4
 
 
 async def test_cancelling_needs_a_reason_and_the_deals_control_and_hides_the_project(won: Console) -> None:
