@@ -74,6 +74,8 @@ NOT_MAPPED = frozenset({
 })
 # issue #15: customer portal links and change requests
 NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "change request", "change requests"}
+# issue #15: the Gantt chart, the workload view and the dashboard sign-in link
+NOT_MAPPED |= {"甘特", "甘特图", "gantt", "资源", "资源负荷", "resources", "resource", "workload", "看板", "dashboard"}
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
 HEAD = 40  # characters that can hold the longest two command words (every parse reads them: keep it short)
