@@ -87,7 +87,8 @@ def view_lines(ctx: Context, view: View) -> list[str]:
         where = " ".join(named) or ctx.t("无任务", "no tasks")
         cells = " · ".join(f"W{w.week.isocalendar().week:02d} {w.percent}%" + (" ⚠" if w.over else "")
                            for w in load.weeks)
-        lines.append(f"{rep.name if rep else load.person_id}（{where}）：{cells}")
+        who = rep.name if rep else load.person_id
+        lines.append(ctx.t(f"{who}（{where}）：{cells}", f"{who} ({where}): {cells}"))
     if len(view.people) > MAX_PEOPLE:
         more = len(view.people) - MAX_PEOPLE
         lines.append(ctx.t(f"… 还有 {more} 人未列出", f"… {more} more not listed"))

@@ -12,7 +12,7 @@ from bot.delivery import events
 from bot.delivery.acceptance import accept
 from bot.delivery.access import Access, open_milestone, open_project, store
 from bot.delivery.cards import milestone_line, short_day, zh_day
-from bot.delivery.words import as_day, read_day, take_word
+from bot.delivery.words import as_day, read_day, split_verb, take_word
 from bot.registry import command
 from bot.reply import Reply
 from domain.delivery import Milestone
@@ -31,7 +31,7 @@ USAGE = ("里程碑 P3 新增 上线 2027-03-01 [回款 2] / 里程碑 M5 验收
          usage_zh=USAGE[0], usage_en=USAGE[1])
 async def milestones(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
-    verb = args.tokens.pop(0).casefold() if args.tokens else ""
+    verb = split_verb(args, args.tokens.pop(0).casefold(), ADD + ACCEPT + MOVE) if args.tokens else ""
     if ref[:1] in ("P", "p"):
         if verb in ADD:
             return await add_milestone(ctx, args, await open_project(ctx, ref, Right.WORK))
