@@ -73,6 +73,9 @@ async def add_milestone(ctx: Context, args: Args, access: Access) -> Reply:
             raise args.fail(f"商机 #{project.opportunity_id} 的回款计划里没有第 {pay} 笔",
                             f"the payment plan of deal #{project.opportunity_id} has no payment {pay}")
     have = await store(ctx).project_milestones.for_project(project.id)
+    if payment_id is not None and (taken := next((s for s in have if s.payment_milestone_id == payment_id), None)):
+        raise args.fail(f"回款 #{pay} 已由 M{taken.id} {taken.name} 的验收触发；一笔回款只关联一个里程碑",
+                        f"payment {pay} is already released by M{taken.id} {taken.name}; a payment has one milestone")
     stone = await store(ctx).project_milestones.add(Milestone(
         project.id, name, due, seq=max((s.seq for s in have), default=0) + 1, payment_milestone_id=payment_id))
     await events.created(ctx, "project_milestone", stone)

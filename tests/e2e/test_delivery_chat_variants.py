@@ -93,3 +93,15 @@ async def test_english_effort_unit_apart_and_replies_without_chinese_brackets(db
         assert (await _task(console, 1))[1] == 40
     finally:
         await console.app.close()
+
+
+async def test_a_payment_released_by_one_milestone_is_not_linked_to_a_second(won: Console) -> None:
+    before = await stored(won)
+    out = await won.say("里程碑 P1 新增 二期上线 2027-04-01 回款 2")
+    assert "回款 #2 已由 M3 上线 的验收触发" in out
+    after = await stored(won)
+    assert [(m.name, m.payment_milestone_id) for m in after["stones"]] == [
+        (m.name, m.payment_milestone_id) for m in before["stones"]]
+    assert after["events"] == before["events"]
+    assert "已新增里程碑 M5 二期上线" in await won.say("里程碑 P1 新增 二期上线 2027-04-01")
+    assert (await stored(won))["stones"][-1].payment_milestone_id is None
