@@ -75,7 +75,8 @@ async def tell_assignee(ctx: Context, task: Task, access: Access) -> None:
     if task.assignee_id is None:
         return
     project, due = access.project, task.due_on
-    zh_due = f"，截止 {due.month}月{due.day}日" if due else ""
+    zh_year = f"{due.year}年" if due and due.year != ctx.now.year else ""
+    zh_due = f"，截止 {zh_year}{due.month}月{due.day}日" if due else ""
     en_due = f", due {due.isoformat()}" if due else ""
     await ctx.notify(task.assignee_id, Text(
         f"{ctx.rep.name} 指派给你任务 T{task.id} {task.title}（项目 P{project.id} {project.name}{zh_due}）。"

@@ -106,9 +106,10 @@ async def add_task(ctx: Context, args: Args, access: Access, parent: Task | None
     kind = ("子任务", "Subtask") if parent else ("任务", "Task")
     await events.record(ctx, project.id, "task", f"新增{kind[0]} T{task.id} {title}",
                         f"{kind[1]} T{task.id} {title} added")
-    if who:
+    told = task.assignee_id not in (None, ctx.rep.id)  # named, or a subtask's from its task; never oneself
+    if told:
         await task_actions.tell_assignee(ctx, task, access)
-    return Reply.text(_added(ctx, task, kind, parent, bool(who)))
+    return Reply.text(_added(ctx, task, kind, parent, told))
 
 
 def _added(ctx: Context, task: Task, kind: tuple[str, str], parent: Task | None, told: bool) -> str:

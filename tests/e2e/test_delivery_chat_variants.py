@@ -13,7 +13,7 @@ import pytest
 from domain.delivery import ChangeRequest, WorkStatus
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.conftest import NOW
-from tests.e2e.delivery_chat_world import LI, open_won, stored
+from tests.e2e.delivery_chat_world import LI, ZHANG, notices, open_won, stored
 from tests.e2e.harness import Console, start_console
 
 CHEN = 4  # harness.USERS order
@@ -105,3 +105,16 @@ async def test_a_payment_released_by_one_milestone_is_not_linked_to_a_second(won
     assert after["events"] == before["events"]
     assert "已新增里程碑 M5 二期上线" in await won.say("里程碑 P1 新增 二期上线 2027-04-01")
     assert (await stored(won))["stones"][-1].payment_milestone_id is None
+
+
+async def test_a_subtasks_inherited_assignee_is_told_and_nobody_is_told_of_their_own_task(won: Console) -> None:
+    await won.say("任务 P1 新增 接口开发 负责人 李娜 截止 2027-03-01")
+    assert await notices(won, "lina", "T1 接口开发") == [
+        "张伟 指派给你任务 T1 接口开发（项目 P1 MES，截止 2027年3月1日）。更新进度：任务 T1 完成 50%"]
+    assert "已新增子任务 T2 联调（T1 下），已通知负责人" in await won.say("子任务 T1 联调")
+    assert await notices(won, "lina", "T2 联调") == [
+        "张伟 指派给你任务 T2 联调（项目 P1 MES）。更新进度：任务 T2 完成 50%"]
+    out = await won.say("任务 P1 新增 写方案 负责人 张伟")
+    assert out.strip().endswith("已新增任务 T3 写方案")  # not "已通知负责人": nobody is told of their own task
+    assert (await _task(won, 2))[4] == LI and (await _task(won, 3))[4] == ZHANG
+    assert await notices(won, "zhangwei", "指派给你") == []
