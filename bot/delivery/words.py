@@ -29,7 +29,10 @@ def as_day(value: date | datetime) -> date:
 
 def read_day(args: Args, words: list[str], what: tuple[str, str]) -> date:
     """The date the words form, all of them (a word left over is an error, as is an impossible date)."""
-    typed = values.typed_when(words, args.now) if words else None
+    if not words:
+        raise args.fail(f"缺少{what[0]}，请写成 2027-03-01、3月15日 或 下周五",
+                        f"missing the {what[1]}; write it like 2027-03-01, Mar 15 or next Friday")
+    typed = values.typed_when(words, args.now)
     if typed is None or typed.words != len(words) or typed.rest:
         text = " ".join(words)
         raise args.fail(f"{what[0]}「{text}」看不懂，请写成 2027-03-01、3月15日 或 下周五",

@@ -109,7 +109,7 @@ async def new_project(ctx: Context, args: Args) -> Reply:
     template = ctx.settings.delivery.template(word)
     if template is None:
         raise args.fail(f"没有模板「{word}」（可用：{ctx.settings.delivery.names()}）",
-                        f"no template '{word}' (known: {ctx.settings.delivery.names()})")
+                        f"no template '{word}' (known: {ctx.settings.delivery.names(', ')})")
     manager_id = person_id(ctx, manager) if manager else None
     if not again:
         await refuse_second(ctx, opp)

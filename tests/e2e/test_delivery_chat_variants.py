@@ -6,6 +6,7 @@ English replies without Chinese brackets; what is refused changes nothing."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -118,3 +119,26 @@ async def test_a_subtasks_inherited_assignee_is_told_and_nobody_is_told_of_their
     assert out.strip().endswith("已新增任务 T3 写方案")  # not "已通知负责人": nobody is told of their own task
     assert (await _task(won, 2))[4] == LI and (await _task(won, 3))[4] == ZHANG
     assert await notices(won, "zhangwei", "指派给你") == []
+
+
+async def test_english_lists_use_commas_and_a_missing_date_is_named(db_url: str) -> None:
+    console = await start_console(db_url, "chen", NOW)
+    try:
+        for line in ("customer add Shenzhen Acme Robotics Co., Ltd. region 华南", "deal add Acme MES 1000000",
+                     "stage #1 proposal", "stage #1 negotiation", "won #1"):
+            await console.say(line)
+        out = await console.say("project P1 close")
+        assert ("not accepted: M1 Requirements sign-off, M2 Development, M3 Go-live, M4 Acceptance." in out
+                and "、" not in out)
+        assert "Closed without acceptance: M1 Requirements sign-off, M2 Development" in await console.say(
+            "project P1 close force")
+        assert "Delivery project P2" in await console.say("project new #1 again")
+        out = await console.say("project new #1")
+        assert "Deal #1 already has delivery project P1, P2." in out and "、" not in out
+        out = await console.say("milestone M5 move")
+        assert "missing the date; write it like 2027-03-01" in out
+        stones = (await stored(console))["stones"]
+        assert [(m.id, m.due_on) for m in stones if m.id == 5] == [(5, date(2026, 12, 8))]
+        assert [p.id for p in (await stored(console))["projects"]] == [1, 2]
+    finally:
+        await console.app.close()
