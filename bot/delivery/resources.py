@@ -46,7 +46,9 @@ async def _people(ctx: Context, project_ref: str | None, team: str | None, reade
     if project_ref is not None:
         project = (await open_project(ctx, project_ref)).project
         assert project.id is not None
-        on_it = {t.assignee_id for t in await reader.open_tasks(None, first, end, project.id)}
+        tasks = await reader.open_tasks(None, first, end, project.id)
+        carried = await reader.carried([t.id for t in tasks if t.id is not None])  # held by their subtasks
+        on_it = {t.assignee_id for t in tasks if t.id not in carried}
         return [i for i in sorted(p for p in on_it if p is not None) if visible is None or i in visible], \
             f"P{project.id} {project.name}"
     if team is not None:

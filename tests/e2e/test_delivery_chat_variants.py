@@ -142,3 +142,11 @@ async def test_english_lists_use_commas_and_a_missing_date_is_named(db_url: str)
         assert [p.id for p in (await stored(console))["projects"]] == [1, 2]
     finally:
         await console.app.close()
+
+
+async def test_the_workload_of_a_project_leaves_out_a_task_its_open_subtasks_carry(won: Console) -> None:
+    await won.say("任务 P1 新增 接口开发 负责人 王经理 截止 2026-12-04 工时 5")
+    await won.say("子任务 T1 联调 负责人 李娜 截止 2026-12-04 工时 5")
+    lines = (await won.say("资源 P1", as_user="wang")).splitlines()
+    assert lines[2:] == ["李娜（P1）：W48 44% · W49 56% · W50 0% · W51 0%", "没有人超过 100%"]  # no 王经理（无任务）
+    assert [(t.id, t.assignee_id) for t in (await stored(won))["tasks"]] == [(1, 1), (2, LI)]
