@@ -150,3 +150,13 @@ async def test_the_workload_of_a_project_leaves_out_a_task_its_open_subtasks_car
     lines = (await won.say("资源 P1", as_user="wang")).splitlines()
     assert lines[2:] == ["李娜（P1）：W48 44% · W49 56% · W50 0% · W51 0%", "没有人超过 100%"]  # no 王经理（无任务）
     assert [(t.id, t.assignee_id) for t in (await stored(won))["tasks"]] == [(1, 1), (2, LI)]
+
+
+async def test_progress_on_a_task_with_subtasks_says_it_is_counted_from_them(won: Console) -> None:
+    await won.say("任务 P1 新增 接口开发 负责人 李娜 工时 4")
+    await won.say("子任务 T1 联调 工时 1")
+    out = await won.say("任务 T1 完成 60%")
+    assert out.strip().splitlines() == [
+        "T1 接口开发 进度更新为 60%", "注意：T1 有子任务，进度按子任务计算（现为 0%）；完成子任务即可推进"]
+    assert (await _task(won, 1))[1] == 60  # stored as said
+    assert "T1 接口开发 · 李娜 · 0%" in await won.say("任务 T1")
