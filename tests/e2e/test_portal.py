@@ -137,3 +137,13 @@ async def test_a_form_without_its_csrf_token_or_too_large_is_refused(portal: Por
     assert response.status == 413
     stored = await portal.stored()
     assert stored["requests"] == [] and stored["outbox"] == [] and stored["events"] == []
+
+
+async def test_an_expired_english_link_answers_in_english(portal: Portal) -> None:
+    token = portal.token(portal.p2, "en")
+    portal.console.clock.now = NOW + timedelta(days=31)
+    status, html = await portal.page(token)
+    assert status == 410 and "Link expired" in html and "account manager" in html and "客户经理" not in html
+    status, html = await portal.page(token, "?lang=zh")  # the reader's own choice still wins
+    assert status == 410 and "客户经理" in html
+    assert (await portal.stored())["requests"] == []
