@@ -22,6 +22,7 @@ _REF_VERB = (
                 r"\s+(?=(?i:done|progress|assign|block|blocked|unblock|depends?|due)(?:\s|$)))"), "任务"),
     (re.compile(r"^([Mm]\d+)(?:\s*(?=验收|延期|改期)|\s+(?=(?i:accept|accepted|move|postpone)(?:\s|$)))"), "里程碑"),
 )
+_QUESTION = re.compile(r"[吗嗎呢没?？]\s*$")  # "T12 完成了吗", "T12 完成了没": a question, for free text
 _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 
 
@@ -47,7 +48,7 @@ class Router:
         if _BARE_REF.match(word) and not rest and (card := self.registry.lookup("deal")):
             return card, word
         for pattern, name in _REF_VERB:
-            if (ref := pattern.match(text)) and (cmd := self.registry.lookup(name)):
+            if (ref := pattern.match(text)) and not _QUESTION.search(text) and (cmd := self.registry.lookup(name)):
                 return cmd, f"{ref.group(1)} {text[ref.end():]}".strip()
         if _SENTENCE.search(text):  # "新线索：青岛海纳…，联系人…" is a sentence for the NLP route
             return None

@@ -65,7 +65,8 @@ async def act(ctx: Context, args: Args, ref: str, verb: str) -> str:
     task, access = await open_task(ctx, ref, Right.WORK, own=own)
     if verb in PROGRESS:
         words = args.rest()
-        return await task_actions.set_progress(ctx, task, access, percent(args, words) if words else 100)
+        done = not words or words in ("了", "啦")  # 任务 T12 完成了
+        return await task_actions.set_progress(ctx, task, access, 100 if done else percent(args, words))
     if verb in ASSIGN:
         return await task_actions.assign(ctx, task, access, person_id(ctx, args.required_rest(
             "缺少被指派人", "missing who to assign")))

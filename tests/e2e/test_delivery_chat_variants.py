@@ -42,7 +42,7 @@ async def test_glued_refs_verbs_and_values_are_read_as_written_apart(won: Consol
     assert (await _task(won, 1))[1] == 80
     assert "T1 接口开发 进度更新为 90%" in await won.say("T1 完成 90")  # no 任务, no %
     assert (await _task(won, 1))[1] == 90
-    assert "T1 接口开发 已完成" in await won.say("T1完成")
+    assert "T1 接口开发 已完成" in await won.say("T1完成了")
     assert (await _task(won, 1))[1:3] == (100, WorkStatus.DONE)
     assert "已新增任务 T2 部署" in await won.say("任务 P1 新增 部署 工时 2 人天")
     assert (await _task(won, 2))[:4] == ("部署", 0, WorkStatus.TODO, Decimal(2))
@@ -66,6 +66,7 @@ async def test_bad_variants_are_refused_and_change_nothing(won: Console) -> None
     assert "进度「120」无效" in await won.say("T1 完成 120")
     assert "工时「三人月」看不懂" in await won.say("任务 P1 新增 测试 工时 三人月")
     assert "T1" not in await won.say("T1 型号 报价")  # no task verb after the ref: not a task command
+    assert "进度" not in await won.say("T1 完成了吗")  # a question, not a report of progress
     after = await stored(won)
     assert [(t.title, t.progress, t.effort_days) for t in after["tasks"]] == [("接口开发", 0, Decimal(5))]
     assert after["events"] == before["events"]
