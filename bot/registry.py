@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from bot.reply import Reply
 
 Handler = Callable[["Context", "Args"], Awaitable["Reply"]]
-_GLUED_REF = re.compile(r"(?:[ACLMPRTaclmprt]\d+|#\d+)(?:\s|$)")  # A4, C12, L5, M5, P3, R3, T12, #12 (spaced on)
+_GLUED_REF = re.compile(r"(?:[Cc][Rr]\d+|[ACLMPRTaclmprt]\d+|#\d+)(?:\s|$)")  # A4, C12, CR3, P3, T12, #12 (spaced on)
+# a delivery ref glued to the Chinese word after it too: 任务T12完成 80%, 变更CR3同意, 里程碑M5验收
+_REF_THEN_WORD = re.compile(r"(?:[Cc][Rr]\d+|[MPTmpt]\d+)(?=[\u4e00-\u9fff])")
 _PARTICLES = tuple("了的里吗呢还怎什没已")  # "签到了吗", "公海里…", "审批还没下来": sentences, for free text
 
 
@@ -83,6 +85,8 @@ class Registry:
             rest, cmd = text[len(word):], self._by_word[word]
             if _GLUED_REF.match(rest):
                 return cmd, rest
+            if cmd.section == "delivery" and (ref := _REF_THEN_WORD.match(rest)):
+                return cmd, f"{ref.group(0)} {rest[ref.end():]}"
             if cmd.prefix:
                 return None if rest.startswith(_PARTICLES) else (cmd, rest)
         return None

@@ -16,6 +16,13 @@ FreeTextRoute = Callable[[Context, str], Awaitable[Reply | None]]
 LocationRoute = Callable[[Context, Location], Awaitable[Reply]]
 
 _BARE_REF = re.compile(r"^#\d+$")
+# A task or milestone ref opening the message with what to do to it: "T12 完成 80%", "T12完成", "M5 验收"
+_REF_VERB = (
+    (re.compile(r"^([Tt]\d+)(?:$|\s*(?=完成|进度|指派|分配|阻塞|受阻|解除阻塞|取消阻塞|依赖|截止)|"
+                r"\s+(?=(?i:done|progress|assign|block|blocked|unblock|depends?|due)(?:\s|$)))"), "任务"),
+    (re.compile(r"^([Mm]\d+)(?:\s*(?=验收|延期|改期)|\s+(?=(?i:accept|accepted|move|postpone)(?:\s|$)))"), "里程碑"),
+)
+_QUESTION = re.compile(r"[吗嗎呢没?？]\s*$")  # "T12 完成了吗", "T12 完成了没": a question, for free text
 _SENTENCE = re.compile(r"[,，。;；!?！？:：、]")
 
 
@@ -40,6 +47,9 @@ class Router:
         word, rest = words[0], " ".join(words[1:])
         if _BARE_REF.match(word) and not rest and (card := self.registry.lookup("deal")):
             return card, word
+        for pattern, name in _REF_VERB:
+            if (ref := pattern.match(text)) and not _QUESTION.search(text) and (cmd := self.registry.lookup(name)):
+                return cmd, f"{ref.group(1)} {text[ref.end():]}".strip()
         if _SENTENCE.search(text):  # "新线索：青岛海纳…，联系人…" is a sentence for the NLP route
             return None
         return self.registry.match_prefix(text)

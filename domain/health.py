@@ -252,7 +252,7 @@ def delivery(f: HealthFacts) -> Component:
         en.append(f"Latest milestone rating {latest} of 5")
     if f.open_change_requests:
         zh.append(f"有 {f.open_change_requests} 个未处理的变更请求")
-        en.append(f"{f.open_change_requests} open change requests")
+        en.append(f"{f.open_change_requests} open change request{'s' * (f.open_change_requests > 1)}")
     points = max(0, base - CHANGE_REQUEST_PENALTY * f.open_change_requests)
     return Component("delivery", points, DELIVERY_MAX, "，".join(zh), "; ".join(en))
 

@@ -9,7 +9,7 @@ from bot.context import Context
 from bot.delivery import events, lifecycle
 from bot.delivery.access import Access
 from bot.delivery.cards import short_day
-from bot.handlers.common import money, when
+from bot.handlers.common import money
 from bot.i18n import Text
 from domain.billing import MilestoneStatus, PaymentMilestone
 from domain.delivery import Milestone, WorkStatus
@@ -41,8 +41,8 @@ async def accept(ctx: Context, stone: Milestone, access: Access) -> list[str]:
     await ctx.update("project_milestone", stone, status=[before, stone.status.value], accepted_on=stone.accepted_on)
     await events.record(ctx, access.project.id, "milestone", f"里程碑 M{stone.id} {stone.name} 已验收",
                         f"Milestone M{stone.id} {stone.name} accepted", public=True)
-    lines = [ctx.t(f"已验收 M{stone.id} {stone.name}（{when(stone.accepted_on, ctx)}）",
-                   f"M{stone.id} {stone.name} accepted ({when(stone.accepted_on, ctx)})")]
+    day = short_day(stone.accepted_on, ctx)  # "(Mon 7 Dec 2026 (today))" nested brackets
+    lines = [ctx.t(f"已验收 M{stone.id} {stone.name}（{day}）", f"M{stone.id} {stone.name} accepted ({day})")]
     payment = await released_payment(ctx, stone, access)
     if payment is not None:
         lines.append(await _payment_due(ctx, stone, payment, access))

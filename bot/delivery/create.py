@@ -23,7 +23,7 @@ class DealNotWon(DomainError):
 
 class ProjectExists(DomainError):
     zh = "商机 #{ref} 已经有交付项目 {projects}。查看：项目 {first}；确需再建一个请写：项目 新建 #{ref} 再建"
-    en = ("Deal #{ref} already has delivery project {projects}. See: project {first}; to open another one on "
+    en = ("Deal #{ref} already has delivery project {projects_en}. See: project {first}; to open another one on "
           "purpose write: project new #{ref} again")
 
 
@@ -37,7 +37,7 @@ async def refuse_second(ctx: Context, opp: Opportunity) -> None:
     found = list(await store(ctx).projects.for_opportunity(opp.id))
     if found:
         refs = [f"P{p.id}" for p in found]
-        raise ProjectExists(ref=opp.id, projects="、".join(refs), first=refs[0])
+        raise ProjectExists(ref=opp.id, projects="、".join(refs), projects_en=", ".join(refs), first=refs[0])
 
 
 async def create_project(ctx: Context, opp: Opportunity, template: ProjectTemplate, starts_on: date,

@@ -44,9 +44,9 @@ async def project_group_action(ctx: Context, args: Args) -> Reply | None:
                                 f"Project P{project.id}'s weekly summary now goes to its manager."))
     robot = " ".join(rest)
     if robot and (ctx.channel, robot) not in ctx.settings.weekly.robots:
-        known = "、".join(sorted(name for channel, name in ctx.settings.weekly.robots if channel == ctx.channel))
-        raise args.fail(f"没有叫「{robot}」的群机器人（已配置：{known or '无'}）",
-                        f"no group robot named '{robot}' (configured: {known or 'none'})")
+        known = sorted(name for channel, name in ctx.settings.weekly.robots if channel == ctx.channel)
+        raise args.fail(f"没有叫「{robot}」的群机器人（已配置：{'、'.join(known) or '无'}）",
+                        f"no group robot named '{robot}' (configured: {', '.join(known) or 'none'})")
     target = _target(ctx, robot)
     if target is None:
         raise args.fail("请在项目群里发送这条命令，或写上群机器人的名字：项目 P3 绑定群 交付群",

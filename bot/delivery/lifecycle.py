@@ -20,7 +20,7 @@ from domain.permissions import Right
 class MilestonesWaiting(DomainError):
     zh = ("项目 P{ref} 还有 {count} 个里程碑未验收：{names}。先验收（里程碑 {first} 验收）；确认不再验收就关闭，"
           "请写：项目 P{ref} 关闭 强制")
-    en = ("Project P{ref} still has {count} milestone(s) not accepted: {names}. Accept them first (milestone "
+    en = ("Project P{ref} still has {count} milestone(s) not accepted: {names_en}. Accept them first (milestone "
           "{first} accept); to close it without them write: project P{ref} close force")
 
 
@@ -29,8 +29,8 @@ class CancelDone(DomainError):
     en = "Project P{ref} is completed; it cannot be cancelled."
 
 
-def _names(stones: list[Milestone]) -> str:
-    return "、".join(f"M{m.id} {m.name}" for m in stones)
+def _names(stones: list[Milestone], sep: str = "、") -> str:
+    return sep.join(f"M{m.id} {m.name}" for m in stones)
 
 
 async def _set_status(ctx: Context, project: Project, status: WorkStatus) -> None:
@@ -107,11 +107,12 @@ async def close(ctx: Context, access: Access, force: bool) -> list[str]:
         return [_already(ctx, project)]
     waiting = unaccepted(list(await store(ctx).project_milestones.for_project(project.id)))
     if waiting and not force:
-        raise MilestonesWaiting(ref=project.id, count=len(waiting), names=_names(waiting), first=f"M{waiting[0].id}")
+        raise MilestonesWaiting(ref=project.id, count=len(waiting), names=_names(waiting),
+                                names_en=_names(waiting, ", "), first=f"M{waiting[0].id}")
     lines = [await _complete(ctx, access, ("手动关闭", "closed by hand"))]
     if waiting:
         lines.append(ctx.t(f"未验收就关闭的里程碑：{_names(waiting)}（它们关联的回款不会因此到期）",
-                           f"Closed without acceptance: {_names(waiting)} (their payments do not fall due)"))
+                           f"Closed without acceptance: {_names(waiting, ', ')} (their payments do not fall due)"))
     return lines
 
 

@@ -46,7 +46,9 @@ async def _people(ctx: Context, project_ref: str | None, team: str | None, reade
     if project_ref is not None:
         project = (await open_project(ctx, project_ref)).project
         assert project.id is not None
-        on_it = {t.assignee_id for t in await reader.open_tasks(None, first, end, project.id)}
+        tasks = await reader.open_tasks(None, first, end, project.id)
+        carried = await reader.carried([t.id for t in tasks if t.id is not None])  # held by their subtasks
+        on_it = {t.assignee_id for t in tasks if t.id not in carried}
         return [i for i in sorted(p for p in on_it if p is not None) if visible is None or i in visible], \
             f"P{project.id} {project.name}"
     if team is not None:
@@ -87,7 +89,8 @@ def view_lines(ctx: Context, view: View) -> list[str]:
         where = " ".join(named) or ctx.t("无任务", "no tasks")
         cells = " · ".join(f"W{w.week.isocalendar().week:02d} {w.percent}%" + (" ⚠" if w.over else "")
                            for w in load.weeks)
-        lines.append(f"{rep.name if rep else load.person_id}（{where}）：{cells}")
+        who = rep.name if rep else load.person_id
+        lines.append(ctx.t(f"{who}（{where}）：{cells}", f"{who} ({where}): {cells}"))
     if len(view.people) > MAX_PEOPLE:
         more = len(view.people) - MAX_PEOPLE
         lines.append(ctx.t(f"… 还有 {more} 人未列出", f"… {more} more not listed"))

@@ -44,8 +44,8 @@ class DeliverySettings:
             wanted = STANDARD_TEMPLATE.name
         return next((t for name, t in self.templates.items() if name.casefold() == wanted), None)
 
-    def names(self) -> str:
-        return "、".join(self.templates)
+    def names(self, sep: str = "、") -> str:
+        return sep.join(self.templates)
 
 
 def _step_problem(step: Any) -> str | None:

@@ -15,7 +15,7 @@ from bot.delivery.access import Access, store
 from bot.delivery.cards import person, short_day, zh_day
 from bot.i18n import Text
 from domain.delivery import Task, WorkStatus
-from domain.delivery_rules import task_started, unfinished_predecessors
+from domain.delivery_rules import task_progress, task_started, unfinished_predecessors
 from domain.errors import InvalidValue
 
 
@@ -42,7 +42,18 @@ async def set_progress(ctx: Context, task: Task, access: Access, percent: int) -
         await lifecycle.started(ctx, access)
     said = ctx.t(f"T{task.id} {task.title} 已完成" if done else f"T{task.id} {task.title} 进度更新为 {percent}%",
                  f"T{task.id} {task.title} is done" if done else f"T{task.id} {task.title} is now at {percent}%")
-    return said + (await _waiting_on(ctx, task) if done else "")
+    return said + (await _waiting_on(ctx, task) if done else await _counted_from_subtasks(ctx, task))
+
+
+async def _counted_from_subtasks(ctx: Context, task: Task) -> str:
+    """A task with subtasks counts as their mean (cards, project progress): say so, with that figure."""
+    subtasks = [t for t in await store(ctx).tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
+    if not subtasks:
+        return ""
+    rolled = int(task_progress(task, subtasks))
+    return ctx.t(f"\n注意：T{task.id} 有子任务，进度按子任务计算（现为 {rolled}%）；完成子任务即可推进",
+                 f"\nNote: T{task.id} has subtasks; its progress is counted from them (now {rolled}%), so report "
+                 f"progress on the subtasks")
 
 
 async def _waiting_on(ctx: Context, task: Task) -> str:
@@ -75,7 +86,8 @@ async def tell_assignee(ctx: Context, task: Task, access: Access) -> None:
     if task.assignee_id is None:
         return
     project, due = access.project, task.due_on
-    zh_due = f"，截止 {due.month}月{due.day}日" if due else ""
+    zh_year = f"{due.year}年" if due and due.year != ctx.now.year else ""
+    zh_due = f"，截止 {zh_year}{due.month}月{due.day}日" if due else ""
     en_due = f", due {due.isoformat()}" if due else ""
     await ctx.notify(task.assignee_id, Text(
         f"{ctx.rep.name} 指派给你任务 T{task.id} {task.title}（项目 P{project.id} {project.name}{zh_due}）。"

@@ -12,10 +12,15 @@ from bot import values
 from bot.args import Args
 from bot.context import Context
 from bot.handlers.common import colleague
+from bot.nlp.numerals import cn_to_decimal
 
-_PERCENT = re.compile(r"^(\d{1,4}(?:\.\d+)?)\s*[%％]$")
+_PERCENT = re.compile(r"^(\d{1,4}(?:\.\d+)?)\s*[%％]?$")  # 完成 80% or 完成 80
 _PAGE = re.compile(r"^(?:第\s*(\d{1,4})\s*页|(?i:page)\s*(\d{1,4}))$")
-_EFFORT = re.compile(r"^(\d{1,4}(?:\.\d{1,2})?)\s*(?:人天|天|d|days?|pd)?$", re.IGNORECASE)
+_UNIT = r"(?:人天|天|d|days?|pd|person-days?)"
+_AMOUNT = r"\d{1,4}(?:\.\d{1,2})?|[零〇一二两三四五六七八九十百点]{1,6}"  # 5, 2.5, 三, 十五, 三点五
+_EFFORT = re.compile(rf"^({_AMOUNT})\s*{_UNIT}?$", re.IGNORECASE)
+_UNIT_WORD = re.compile(rf"^{_UNIT}$", re.IGNORECASE)
+_NUMBER = re.compile(rf"^(?:{_AMOUNT})$")
 
 
 def as_day(value: date | datetime) -> date:
@@ -24,7 +29,10 @@ def as_day(value: date | datetime) -> date:
 
 def read_day(args: Args, words: list[str], what: tuple[str, str]) -> date:
     """The date the words form, all of them (a word left over is an error, as is an impossible date)."""
-    typed = values.typed_when(words, args.now) if words else None
+    if not words:
+        raise args.fail(f"缺少{what[0]}，请写成 2027-03-01、3月15日 或 下周五",
+                        f"missing the {what[1]}; write it like 2027-03-01, Mar 15 or next Friday")
+    typed = values.typed_when(words, args.now)
     if typed is None or typed.words != len(words) or typed.rest:
         text = " ".join(words)
         raise args.fail(f"{what[0]}「{text}」看不懂，请写成 2027-03-01、3月15日 或 下周五",
@@ -59,6 +67,28 @@ def take_word(args: Args, keys: tuple[str, ...]) -> str | None:
     return word
 
 
+def take_effort(args: Args, keys: tuple[str, ...]) -> str | None:
+    """The effort after one of `keys`, with its unit when written apart (工时 3 人天, effort 3 days), taken out."""
+    at = next((i for i, t in enumerate(args.tokens) if t.casefold() in keys), None)
+    word = take_word(args, keys)
+    if word is None or at is None or at >= len(args.tokens) or not _UNIT_WORD.match(args.tokens[at]):
+        return word
+    if not _NUMBER.match(word):
+        return word
+    return word + args.tokens.pop(at)
+
+
+def split_verb(args: Args, verb: str, verbs: tuple[str, ...]) -> str:
+    """A Chinese verb glued to what follows it (完成80%, 延期3月15日, 阻塞等客户): the verb, the rest put back."""
+    if verb in verbs:
+        return verb
+    for word in sorted((v for v in verbs if not v.isascii()), key=len, reverse=True):
+        if verb.startswith(word):
+            args.tokens.insert(0, verb[len(word):])
+            return word
+    return verb
+
+
 def take_flag(args: Args, words: tuple[str, ...]) -> bool:
     for i, token in enumerate(args.tokens):
         if token.casefold() in words:
@@ -83,7 +113,8 @@ def percent(args: Args, word: str) -> int:
 def effort(args: Args, word: str) -> Decimal:
     found = _EFFORT.match(word)
     try:
-        days = Decimal(found.group(1)) if found else None
+        number = found.group(1) if found else ""
+        days = cn_to_decimal(number) if number and not number[0].isdigit() else Decimal(number) if number else None
     except InvalidOperation:
         days = None
     if days is None or days <= 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.args import Args
 from bot.context import Context
 from bot.delivery.access import open_project, ref_number, store
+from bot.delivery.words import split_verb
 from bot.handlers.common import money, when
 from bot.portal.decisions import (
     ACCEPT_WORDS,
@@ -49,7 +50,7 @@ async def change_requests(ctx: Context, args: Args) -> Reply:
                             f"cannot read '{first}'; give a change request (like CR3) or a project (like P3)")
         return await _project_list(ctx, first)
     request, access = await open_request(ctx, number)
-    verb = args.tokens.pop(0).casefold() if args.tokens else ""
+    verb = split_verb(args, args.tokens.pop(0).casefold(), ACCEPT_WORDS + REJECT_WORDS) if args.tokens else ""
     if not verb:
         return Reply.text(_line(ctx, request, with_project=True))
     if verb not in ACCEPT_WORDS + REJECT_WORDS:
@@ -74,7 +75,8 @@ def _line(ctx: Context, request: ChangeRequest, with_project: bool = False) -> s
     effect = "".join([ctx.t(f" · 工期 {request.days_delta:+d} 天", f" · {request.days_delta:+d} days")
                       if request.days_delta else "",
                       f" · {money(request.amount_delta, ctx.locale)}" if request.amount_delta else ""])
-    return (f"CR{request.id} {where}{request.title}（{state[request.approved]}{effect}）{who} · "
+    state_text = ctx.t(f"（{state[request.approved]}{effect}）", f" ({state[request.approved]}{effect})")
+    return (f"CR{request.id} {where}{request.title}{state_text}{who} · "
             f"{when(request.requested_at, ctx, date_only=True)}")
 
 

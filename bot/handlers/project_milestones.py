@@ -12,7 +12,7 @@ from bot.delivery import events, lifecycle
 from bot.delivery.acceptance import accept
 from bot.delivery.access import Access, open_milestone, open_project, store
 from bot.delivery.cards import milestone_line, short_day, zh_day
-from bot.delivery.words import as_day, read_day, take_word
+from bot.delivery.words import as_day, read_day, split_verb, take_word
 from bot.registry import command
 from bot.reply import Reply
 from domain.delivery import Milestone
@@ -31,7 +31,7 @@ USAGE = ("里程碑 P3 新增 上线 2027-03-01 [回款 2] / 里程碑 M5 验收
          usage_zh=USAGE[0], usage_en=USAGE[1])
 async def milestones(ctx: Context, args: Args) -> Reply:
     ref = args.tokens.pop(0) if args.tokens else ""
-    verb = args.tokens.pop(0).casefold() if args.tokens else ""
+    verb = split_verb(args, args.tokens.pop(0).casefold(), ADD + ACCEPT + MOVE) if args.tokens else ""
     if ref[:1] in ("P", "p"):
         if verb in ADD:
             return await add_milestone(ctx, args, await open_project(ctx, ref, Right.WORK))
@@ -73,6 +73,9 @@ async def add_milestone(ctx: Context, args: Args, access: Access) -> Reply:
             raise args.fail(f"商机 #{project.opportunity_id} 的回款计划里没有第 {pay} 笔",
                             f"the payment plan of deal #{project.opportunity_id} has no payment {pay}")
     have = await store(ctx).project_milestones.for_project(project.id)
+    if payment_id is not None and (taken := next((s for s in have if s.payment_milestone_id == payment_id), None)):
+        raise args.fail(f"回款 #{pay} 已由 M{taken.id} {taken.name} 的验收触发；一笔回款只关联一个里程碑",
+                        f"payment {pay} is already released by M{taken.id} {taken.name}; a payment has one milestone")
     stone = await store(ctx).project_milestones.add(Milestone(
         project.id, name, due, seq=max((s.seq for s in have), default=0) + 1, payment_milestone_id=payment_id))
     await events.created(ctx, "project_milestone", stone)

@@ -78,7 +78,8 @@ async def project_list(ctx: Context, number: int, everything: bool = False) -> R
         return Reply.text(ctx.t("没有进行中的交付项目。赢单后会自动建项目，也可以：项目 新建 #12",
                                 "No open delivery projects. One opens when a deal is won, or: project new #12")
                           if total == 0 else ctx.t(f"共 {total} 个项目，没有第 {number} 页。",
-                                                   f"{total} projects in all; there is no page {number}."))
+                                                   f"{total} project{'s' * (total > 1)} in all; "
+                                                   f"there is no page {number}."))
     ids = [p.id for p in found if p.id is not None]
     stones, tasks = await lists(ctx).milestones_of(ids), await lists(ctx).tasks_of(ids)
     lines = [list_line(ctx, p, stones.get(p.id or 0, []), tasks.get(p.id or 0, [])) for p in found]
@@ -108,7 +109,7 @@ async def new_project(ctx: Context, args: Args) -> Reply:
     template = ctx.settings.delivery.template(word)
     if template is None:
         raise args.fail(f"没有模板「{word}」（可用：{ctx.settings.delivery.names()}）",
-                        f"no template '{word}' (known: {ctx.settings.delivery.names()})")
+                        f"no template '{word}' (known: {ctx.settings.delivery.names(', ')})")
     manager_id = person_id(ctx, manager) if manager else None
     if not again:
         await refuse_second(ctx, opp)

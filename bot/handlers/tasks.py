@@ -13,7 +13,7 @@ from bot.context import Context
 from bot.delivery import events, task_actions
 from bot.delivery.access import Access, not_found, open_project, open_task, ref_number, store
 from bot.delivery.cards import short_day, task_line
-from bot.delivery.words import effort, percent, person_id, read_day, take_day, take_word
+from bot.delivery.words import effort, percent, person_id, read_day, split_verb, take_day, take_effort, take_word
 from bot.handlers.task_lists import project_tasks
 from bot.registry import command
 from bot.reply import Reply
@@ -24,6 +24,7 @@ ADD = ("新增", "添加", "新建", "add", "new")
 PROGRESS, ASSIGN = ("完成", "进度", "done", "progress"), ("指派", "分配", "assign")
 BLOCK, UNBLOCK = ("阻塞", "受阻", "block", "blocked"), ("解除阻塞", "取消阻塞", "unblock")
 DEPEND, DUE = ("依赖", "depends", "depend"), ("截止", "due")
+VERBS = PROGRESS + ASSIGN + BLOCK + UNBLOCK + DEPEND + DUE
 ASSIGNEE, DUE_KEYS = ("负责人", "assignee", "owner", "指派"), ("截止", "due")
 USAGE = ("任务 P3 新增 接口开发 负责人 王五 截止 下周五 [里程碑 M5] [工时 5人天] / 任务 P3 / 任务 T12 完成 80% / "
          "任务 T12 指派 王五 / 任务 T12 阻塞 等客户提供账号 / 任务 T12 解除阻塞 / 任务 T12 依赖 T10 / "
@@ -49,6 +50,7 @@ async def tasks(ctx: Context, args: Args) -> Reply:
         return await project_tasks(ctx, args, ref)
     if ref[:1] not in ("T", "t") or ref_number("T", ref) is None:
         raise args.fail("请写项目号（新增任务）或任务号", "write the project (to add a task) or the task number")
+    verb = split_verb(args, verb, ADD + VERBS) if verb else ""
     if not verb:
         task = (await open_task(ctx, ref))[0]
         subtasks = [t for t in await store(ctx).tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
@@ -58,12 +60,13 @@ async def tasks(ctx: Context, args: Args) -> Reply:
 
 async def act(ctx: Context, args: Args, ref: str, verb: str) -> str:
     own = verb in PROGRESS + BLOCK + UNBLOCK  # an assignee's own report
-    if verb not in PROGRESS + ASSIGN + BLOCK + UNBLOCK + DEPEND + DUE:
+    if verb not in VERBS:
         raise args.fail(f"看不懂「{verb}」", f"cannot read '{verb}'")
     task, access = await open_task(ctx, ref, Right.WORK, own=own)
     if verb in PROGRESS:
         words = args.rest()
-        return await task_actions.set_progress(ctx, task, access, percent(args, words) if words else 100)
+        done = not words or words in ("了", "啦")  # 任务 T12 完成了
+        return await task_actions.set_progress(ctx, task, access, 100 if done else percent(args, words))
     if verb in ASSIGN:
         return await task_actions.assign(ctx, task, access, person_id(ctx, args.required_rest(
             "缺少被指派人", "missing who to assign")))
@@ -87,7 +90,7 @@ async def add_task(ctx: Context, args: Args, access: Access, parent: Task | None
     who = take_word(args, ASSIGNEE)
     due = take_day(args, DUE_KEYS, ("截止日期", "due date"))
     stone_ref = take_word(args, ("里程碑", "milestone"))
-    days = take_word(args, ("工时", "effort"))
+    days = take_effort(args, ("工时", "effort"))
     title = args.required_rest("缺少任务名称", "missing the task's title")
     assignee = person_id(ctx, who) if who else (parent.assignee_id if parent else None)
     stone_id = parent.milestone_id if parent else None
@@ -104,9 +107,10 @@ async def add_task(ctx: Context, args: Args, access: Access, parent: Task | None
     kind = ("子任务", "Subtask") if parent else ("任务", "Task")
     await events.record(ctx, project.id, "task", f"新增{kind[0]} T{task.id} {title}",
                         f"{kind[1]} T{task.id} {title} added")
-    if who:
+    told = task.assignee_id not in (None, ctx.rep.id)  # named, or a subtask's from its task; never oneself
+    if told:
         await task_actions.tell_assignee(ctx, task, access)
-    return Reply.text(_added(ctx, task, kind, parent, bool(who)))
+    return Reply.text(_added(ctx, task, kind, parent, told))
 
 
 def _added(ctx: Context, task: Task, kind: tuple[str, str], parent: Task | None, told: bool) -> str:

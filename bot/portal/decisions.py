@@ -18,6 +18,7 @@ from bot.delivery.access import Access, open_project, store
 from bot.delivery.events import record
 from bot.handlers.common import money
 from bot.i18n import Text
+from bot.nlp.numerals import cn_to_int
 from domain.customer_voice import checked_days, shift_plan
 from domain.delivery import ChangeRequest
 from domain.errors import DomainError, InvalidValue, NotFound, PermissionDenied
@@ -26,7 +27,10 @@ from domain.permissions import Right
 
 ACCEPT_WORDS = ("同意", "批准", "接受", "accept", "approve", "yes")
 REJECT_WORDS = ("驳回", "拒绝", "不同意", "reject", "decline", "no")
-_DAYS = re.compile(r"^([+-]?\d{1,4})\s*(?:天|日|d|days?)$", re.IGNORECASE)
+_DAYS = re.compile(r"^([+-]?)(\d{1,4}|[零一二两三四五六七八九十百]{1,4})\s*(?:个)?"
+                   r"(天|日|d|days?|周|星期|礼拜|w|wks?|weeks?)$", re.IGNORECASE)
+_WEEK_UNITS = ("周", "星期", "礼拜", "w", "wk", "wks", "week", "weeks")
+_SIGNED_NUMBER = re.compile(r"^[+-][\d零一二两三四五六七八九十]")  # +1周, -3万: an effect, never a note
 _SIGNED = re.compile(r"^([+-])(.+)$")
 _CR = re.compile(r"^(?:CR|cr|Cr)(\d{1,9})$")
 
@@ -60,8 +64,22 @@ async def open_request(ctx: Context, number: int) -> tuple[ChangeRequest, Access
         raise missing from None
 
 
+def _days(token: str, unit: str) -> tuple[int, int] | None:
+    """(days, words used) of +10天 / +2周 / 十天 / 10 days / +2 weeks; None when it is none of these."""
+    for text, used in ((token, 1), (token + unit, 2)):
+        found = _DAYS.match(text)
+        if found and (used == 1 or token.lstrip("+-").isdigit()):
+            count = int(found.group(2)) if found.group(2).isdigit() else cn_to_int(found.group(2))
+            if count is None:
+                return None
+            count *= 7 if found.group(3).casefold() in _WEEK_UNITS else 1
+            return checked_days(-count if found.group(1) == "-" else count), used
+    return None
+
+
 def read_effect(args: Args) -> Effect:
-    """+10天 / 10 days / -3d, +5万 / -20000, then the note (the rest of the words)."""
+    """+10天 / 10 days / +2周 / -3d, +5万 / -20000, then the note (the rest of the words). A signed number
+    that is neither (+1月, -3x) is refused rather than kept as the note."""
     days: int | None = None
     amount: Money | None = None
     rest: list[str] = []
@@ -70,10 +88,8 @@ def read_effect(args: Args) -> Effect:
     while i < len(tokens):
         token = tokens[i]
         unit = tokens[i + 1].casefold() if i + 1 < len(tokens) else ""
-        if days is None and (found := _DAYS.match(token) or (_DAYS.match(token + unit) if token.lstrip("+-").isdigit()
-                                                             and unit in ("天", "days", "day", "d") else None)):
-            days = checked_days(int(found.group(1)))
-            i += 1 if _DAYS.match(token) else 2
+        if days is None and (read := _days(token, unit)):
+            days, i = read[0], i + read[1]
             continue
         signed = _SIGNED.match(token)
         if amount is None and signed and values.looks_like_amount(signed.group(2)):
@@ -83,6 +99,10 @@ def read_effect(args: Args) -> Effect:
             amount = parsed if signed.group(1) == "+" else Money(-parsed.amount, parsed.currency)
             i += 1
             continue
+        if _SIGNED_NUMBER.match(token):
+            raise args.fail(f"看不懂「{token}」：工期写 +10天 或 +2周，金额写 +5万 或 -20000",
+                            f"cannot read '{token}': write the schedule as +10 days or +2 weeks, the price as "
+                            "+50000 or -20000")
         rest.append(token)
         i += 1
     args.tokens = []

@@ -17,9 +17,9 @@ PORTAL = "portal"
 class PortalRefused(Exception):
     """`kind`: expired (410) or invalid (403: tampered, another purpose, revoked, project gone)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, locale: str | None = None) -> None:
         super().__init__(kind)
-        self.kind = kind
+        self.kind, self.locale = kind, locale  # locale: an expired link's own (it was genuine)
         self.status = 410 if kind == "expired" else 403
 
 
@@ -38,8 +38,8 @@ async def linked_project(uow: UnitOfWork, settings: WebSettings, token: str,
     """The project a genuine, unexpired, unrevoked portal token opens; PortalRefused otherwise."""
     try:
         claims = verify(settings.secret, token, PORTAL, now)
-    except LinkExpired:
-        raise PortalRefused("expired") from None
+    except LinkExpired as expired:
+        raise PortalRefused("expired", expired.locale) from None
     except LinkInvalid:
         raise PortalRefused("invalid") from None
     project = await uow.projects.find(claims.subject_id)

@@ -90,7 +90,7 @@ async def show_portal(request: web.Request) -> web.StreamResponse:
         try:
             project, claims = await linked_project(uow, ctx.settings, token, ctx.clock())
         except PortalRefused as refused:
-            return refusal_page(request, refused.kind, refused.status)
+            return refusal_page(request, refused.kind, refused.status, refused.locale)
         return await _page(request, uow, project, claims)
 
 
@@ -120,7 +120,7 @@ async def _checked(request: web.Request, uow: UnitOfWork) -> tuple[Project, Clai
     try:
         project, claims = await linked_project(uow, ctx.settings, token, ctx.clock())
     except PortalRefused as refused:
-        return refusal_page(request, refused.kind, refused.status)
+        return refusal_page(request, refused.kind, refused.status, refused.locale)
     if request.content_length is None or request.content_length > MAX_FORM_BYTES:
         return refusal_page(request, "too_large", 413, claims.locale)
     form = await checked_form(request, ctx.settings.secret, token)  # Refused(403, "csrf") on a mismatch

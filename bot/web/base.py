@@ -44,9 +44,9 @@ class Refused(Exception):
     expired, login, login_forbidden, login_expired, csrf); status 403/404/410. Portal links: "forbidden" (403)
     and "expired" (410), which tell the customer to ask whoever sent the link."""
 
-    def __init__(self, status: int, kind: str) -> None:
+    def __init__(self, status: int, kind: str, locale: str | None = None) -> None:
         super().__init__(kind)
-        self.status, self.kind = status, kind
+        self.status, self.kind, self.locale = status, kind, locale  # locale: of a genuine but expired link
 
 
 def not_found() -> Refused:

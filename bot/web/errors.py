@@ -41,8 +41,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def error_page(request: web.Request, status: int, kind: str) -> web.Response:
-    locale = page_locale(request)
+def error_page(request: web.Request, status: int, kind: str, default: str | None = None) -> web.Response:
+    locale = page_locale(request, default)
     title_zh, title_en, text_zh, text_en = MESSAGES.get(kind, MESSAGES["not_found"])
     title, text = (title_en, text_en) if locale == "en" else (title_zh, text_zh)
     return render(request, "error.html", {"title": title, "text": text, "status": status}, locale, status)
@@ -53,7 +53,7 @@ async def error_pages(request: web.Request, handler: Handler) -> web.StreamRespo
     try:
         return await handler(request)
     except Refused as refused:
-        return error_page(request, refused.status, refused.kind)
+        return error_page(request, refused.status, refused.kind, refused.locale)
     except (web.HTTPNotFound, web.HTTPMethodNotAllowed) as err:
         if request.match_info.http_exception is None:
             raise  # a matched route's own answer (a channel callback's)

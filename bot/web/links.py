@@ -34,7 +34,11 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """A genuine link whose time is up."""
+    """A genuine link whose time is up; `locale` is the language it was signed with (its page answers in it)."""
+
+    def __init__(self, locale: str = "zh") -> None:
+        super().__init__("expired")
+        self.locale = locale
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,7 @@ def verify(secret: str | bytes, token: str, purpose: str, now: datetime) -> Clai
     if not hmac.compare_digest(claims.purpose.encode(), purpose.encode()):
         raise LinkInvalid("wrong purpose")
     if now >= claims.expires_at:
-        raise LinkExpired()
+        raise LinkExpired(claims.locale)
     return claims
 
 

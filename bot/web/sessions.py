@@ -34,8 +34,8 @@ async def login(request: web.Request) -> web.StreamResponse:
     now = ctx.clock()
     try:
         claims = verify(ctx.settings.secret, request.match_info["token"], LOGIN, now)
-    except LinkExpired:
-        raise Refused(410, "login_expired") from None
+    except LinkExpired as expired:
+        raise Refused(410, "login_expired", expired.locale) from None
     except LinkInvalid:
         raise Refused(403, "login_forbidden") from None
     rep = await _active_rep(request, claims.subject_id, claims.version)

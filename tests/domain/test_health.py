@@ -96,6 +96,8 @@ def test_delivery_uses_the_latest_rating_and_open_change_requests() -> None:
     part = delivery(facts(ratings=(2, 5), open_change_requests=1))
     # rating 2 -> 10 x 1/4 = 2.5 -> 2 (half to even); minus 2 for the open request
     assert (part.points, part.zh) == (0, "最近一次里程碑评分 2 分，有 1 个未处理的变更请求")
+    assert part.en == "Latest milestone rating 2 of 5; 1 open change request"
+    assert delivery(facts(open_change_requests=2)).en == "2 open change requests"
     assert delivery(facts(ratings=(5,))).points == 10
     assert delivery(facts(open_change_requests=1)).points == 3
     assert delivery(facts()).neutral and delivery(facts()).points == 5

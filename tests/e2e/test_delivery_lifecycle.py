@@ -134,7 +134,7 @@ async def test_english_owner_told_in_english_and_the_warning_in_english(db_url: 
         out = await console.say("task T2 done")
         assert "T2 build is done\n⚠ Note: T2 depends on T1 design (to do, 0%), not finished yet" in out
         out = await console.say("project P1 close")
-        assert "Project P1 still has 4 milestone(s) not accepted: M1 Requirements sign-off、M2 Development" in out
+        assert "Project P1 still has 4 milestone(s) not accepted: M1 Requirements sign-off, M2 Development" in out
         assert "to close it without them write: project P1 close force" in out
         assert "项目 P1 MES 已完成（手动关闭）" in await console.say("项目 P1 关闭 强制", as_user="admin")
         assert await notices(console, "chen", "completed") == [

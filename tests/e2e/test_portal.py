@@ -150,3 +150,13 @@ async def test_an_owner_who_reads_english_is_told_in_english(portal: Portal) -> 
     assert request.requester == "Mr Liang" and (await portal.stored())["requests"] == []  # P1 untouched
     assert f"change request CR{request.id} from Mr Liang (via the portal)" in told.text
     assert f"Decide: change request CR{request.id} accept" in told.text and "变更" not in told.text
+
+
+async def test_an_expired_english_link_answers_in_english(portal: Portal) -> None:
+    token = portal.token(portal.p2, "en")
+    portal.console.clock.now = NOW + timedelta(days=31)
+    status, html = await portal.page(token)
+    assert status == 410 and "Link expired" in html and "account manager" in html and "客户经理" not in html
+    status, html = await portal.page(token, "?lang=zh")  # the reader's own choice still wins
+    assert status == 410 and "客户经理" in html
+    assert (await portal.stored())["requests"] == []

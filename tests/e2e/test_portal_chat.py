@@ -130,3 +130,20 @@ async def test_the_team_manager_decides_in_english_and_the_owner_is_told(portal:
     assert ends_on == before[0] + timedelta(days=10)  # type: ignore[operator]
     assert amount == Money(Decimal(780000)) and decided[:4] == (True, 10, Money(Decimal(-20000)), "one report less")
     assert "王经理 同意了项目 P1 的变更，商机 #1 金额 80万 → 78万" in out  # the deal's owner (张伟) is told
+
+
+async def test_weeks_and_chinese_numbers_are_read_and_an_unreadable_effect_is_refused(portal: Portal) -> None:
+    number = await _file(portal)
+    before = await _state(portal)
+    for line in (f"变更 CR{number} 同意 +1月", f"变更 CR{number} 同意 +10天 +5万 +3万"):
+        assert "看不懂" in await portal.console.say(line)
+        assert await _state(portal) == before  # never accepted with the words as its note
+    out = await portal.console.say(f"变更 CR{number} 同意 +两周 -3万 少一个报表")
+    assert "工期 +14 天" in out
+    ends_on, _, amount, [decided] = await _state(portal)
+    assert ends_on == before[0] + timedelta(days=14)  # type: ignore[operator]
+    assert decided[:4] == (True, 14, Money(Decimal(-30000)), "少一个报表")
+    assert amount == Money(before[2].amount - Decimal(30000))  # type: ignore[attr-defined]
+    await portal.console.say("撤销")
+    assert "工期 +7 天" in await portal.console.say(f"change request CR{number} accept +1 week", as_user="wang")
+    assert (await _state(portal))[3][0][:2] == (True, 7)  # type: ignore[index]

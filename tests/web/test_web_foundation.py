@@ -157,3 +157,14 @@ def test_the_example_config_documents_every_web_key() -> None:
     example = Path(__file__).parents[2] / "config" / "dealbot.example.toml"
     web = load_config(example, environ={}).section("web")
     assert set(web) == {"public_url", "secret", "link_days", "login_minutes", "session_hours"}
+
+
+async def test_an_expired_english_login_link_answers_in_english(web: Web) -> None:
+    secret = web.console.app.bot.settings.web.secret
+    token = sign(secret, "login", web.company.reps["赵敏"], web.console.clock.now + timedelta(minutes=15), 1, "en")
+    web.console.clock.now += timedelta(minutes=16)
+    expired = await web.client.get(f"/dash/login/{token}", allow_redirects=False)
+    assert expired.status == 410 and COOKIE not in expired.cookies
+    text = await expired.text()
+    assert "Link expired" in text and "dashboard" in text and "链接已过期" not in text
+    web.console.clock.now -= timedelta(minutes=16)
