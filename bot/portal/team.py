@@ -24,6 +24,7 @@ from bot.web.sessions import require_rep, session_binding
 from domain import permissions
 from domain.delivery import Project
 from domain.delivery_load import loads, weeks_from
+from domain.delivery_rules import task_overdue
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
@@ -41,7 +42,7 @@ class Flags:
 
 def flags_of(view: ProjectView, day: date, loaded: list[tuple[str, int]]) -> Flags:
     open_lines = [t for t in view.tasks if t.state != "done"]
-    late = sum(1 for t in open_lines if t.task.due_on is not None and t.task.due_on < day)
+    late = sum(1 for t in open_lines if task_overdue(t.task, day))  # blocked ones too
     return Flags(late, sum(1 for t in open_lines if t.state == "blocked"), loaded)
 
 
