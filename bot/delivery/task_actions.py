@@ -11,7 +11,7 @@ from datetime import date
 
 from bot.context import Context
 from bot.delivery import events, lifecycle
-from bot.delivery.access import Access, store
+from bot.delivery.access import Access
 from bot.delivery.cards import person, short_day, zh_day
 from bot.i18n import Text
 from domain.delivery import Task, WorkStatus
@@ -49,7 +49,7 @@ async def _waiting_on(ctx: Context, task: Task) -> str:
     """Done while a task it depends on is unfinished: still done, with a warning naming them ("" none)."""
     if not task.depends_on or task.project_id is None:
         return ""
-    waiting = unfinished_predecessors(task, await store(ctx).tasks.for_project(task.project_id))
+    waiting = unfinished_predecessors(task, await ctx.uow.tasks.for_project(task.project_id))
     if not waiting:
         return ""
     names = "、".join(f"T{t.id} {t.title}（{t.status.label(ctx.locale)} {t.progress}%）" for t in waiting)
@@ -122,7 +122,7 @@ async def depend(ctx: Context, task: Task, access: Access, other: Task) -> str:
 async def _reaches(ctx: Context, start: int, target: int, access: Access) -> bool:
     """Whether `start` depends on `target` through the project's dependency chain."""
     assert access.project.id is not None
-    needs = {t.id: t.depends_on for t in await store(ctx).tasks.for_project(access.project.id)}
+    needs = {t.id: t.depends_on for t in await ctx.uow.tasks.for_project(access.project.id)}
     seen, todo = set(), [start]
     while todo:
         current = todo.pop()

@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from bot.context import Directory
+from bot.delivery.access import store
 from bot.portal.pages import PORTAL_KEY, today
 from bot.portal.view import ProjectView, project_view
-from bot.portal.voice import store
 from bot.web.base import WEB_KEY, not_found, page_locale, render
 from bot.web.security import csrf_token
 from bot.web.sessions import require_rep, session_binding
@@ -65,7 +65,7 @@ async def over_allocated(uow: UnitOfWork, rep: Rep, directory: Directory, projec
 
 async def visible_project(uow: UnitOfWork, rep: Rep, project_id: int) -> tuple[Project, Directory]:
     """The project if `rep` may view it (chat's rule); not_found() otherwise, as for a missing one."""
-    project = await store(uow).projects.find(project_id)
+    project = await uow.projects.find(project_id)
     deal = await uow.opportunities.find(project.opportunity_id) if project is not None else None
     if project is None or project.id is None or deal is None:
         raise not_found()

@@ -12,7 +12,6 @@ from datetime import date
 
 from bot.delivery.gantt_rows import gantt_chart
 from bot.delivery.gantt_svg import gantt_svg
-from bot.portal.voice import store
 from domain.customer_voice import progress, rateable
 from domain.delivery import ChangeRequest, Milestone, Project, ProjectEvent, Rating, Task, WorkStatus
 from domain.delivery_rules import milestone_state, task_state
@@ -65,7 +64,7 @@ async def project_view(uow: UnitOfWork, project: Project, today: date, locale: s
     """The page's content. `internal`: the team's page (tasks with owners, every update); else the
     customer's (public updates only, tasks without owners)."""
     assert project.id is not None
-    uow = store(uow)
+
     milestones = list(await uow.project_milestones.for_project(project.id))
     ratings = {r.milestone_id: r for r in await uow.ratings.for_project(project.id)}
     lines = [MilestoneLine(m, (s := milestone_state(m, today)), _label(m, s, locale), rateable(m),
