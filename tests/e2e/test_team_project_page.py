@@ -47,6 +47,7 @@ async def test_a_rep_who_may_see_the_project_gets_tasks_owners_blockers_and_flag
     assert "接口联调" in html and "李娜" in html and "40%" in html and "等客户提供测试环境" in html
     assert "内部：李娜接手接口联调" in html  # internal updates too, unlike the portal
     assert "逾期任务: 1" in html and "受阻任务: 1" in html and "<svg" in html
+    assert 'action="/dash/logout"' in html and '<span class="who">张伟</span>' in html  # rep_page.html's header
     assert "李娜: 未来 4 周负荷最高" not in html  # a rep sees no colleague's load (the resource view's rule)
     await _sign_in(portal, "王经理")
     managed = await (await portal.client.get(f"/team/projects/{portal.p1.id}")).text()
