@@ -10,9 +10,10 @@ customer health score).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from domain.delivery import Milestone, Project, WorkStatus
+from domain.delivery_rules import milestone_accepted
 from domain.errors import DomainError
 
 TITLE_CHARS = 200  # a change request's summary
@@ -96,7 +97,7 @@ def checked_rating(score: str | int, comment: str, rater: str) -> tuple[int, str
 
 def rateable(milestone: Milestone) -> bool:
     """Done or accepted: the customer has something to judge."""
-    return milestone.status is WorkStatus.DONE or milestone.accepted_on is not None
+    return milestone_accepted(milestone)
 
 
 def still_to_come(milestone: Milestone) -> bool:
@@ -131,9 +132,3 @@ def progress(milestones: list[Milestone]) -> int:
         return 0
     return round(100 * sum(1 for m in counted if rateable(m)) / len(counted))
 
-
-def due_state(milestone: Milestone, today: date) -> str:
-    """done | late | open: what the portal colours a milestone by."""
-    if rateable(milestone):
-        return "done"
-    return "late" if milestone.due_on < today and milestone.status is not WorkStatus.CANCELLED else "open"

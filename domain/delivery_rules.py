@@ -87,6 +87,23 @@ def slipping_reason(milestone: Milestone, tasks: Iterable[Task], today: date) ->
     return None
 
 
+def task_state(task: Task, today: date, subtasks: Sequence[Task] = ()) -> str:
+    """done | blocked | overdue | open: what the Gantt and the project pages colour a task by. Done: status done
+    or progress 100 (its subtasks' when it has any); blocked: status blocked or a blocker written."""
+    if task.status is WorkStatus.DONE or task_progress(task, subtasks) >= 100:
+        return "done"
+    if task.status is WorkStatus.BLOCKED or task.blocker:
+        return "blocked"
+    return "overdue" if task_overdue(task, today) else "open"
+
+
+def milestone_state(milestone: Milestone, today: date) -> str:
+    """done (accepted or closed) | overdue (past its due day, not cancelled) | open."""
+    if milestone_accepted(milestone):
+        return "done"
+    return "overdue" if milestone.due_on < today and milestone.status is not WorkStatus.CANCELLED else "open"
+
+
 def milestone_slipping(milestone: Milestone, tasks: Iterable[Task], today: date) -> bool:
     return slipping_reason(milestone, tasks, today) is not None
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from bot.context import Directory
+from bot.delivery.access import store
 from bot.delivery.summary import ProjectWeek, summary_text
 from bot.delivery.weekly import GROUP_KEY, WeeklySettings, week_period
 from domain.delivery import Project
@@ -26,7 +26,6 @@ from scheduler.daily import claim_day, finish_day
 from scheduler.people import cached_directory
 from scheduler.push import Push, push
 from storage.repositories.delivery_pages import open_projects_after
-from storage.uow import SqlAlchemyUnitOfWork
 
 PREFIX, KIND = "project-summary:", "project-summary"
 PAGE = 200  # projects per unit of work
@@ -41,9 +40,8 @@ async def send_project_summaries(uow_factory: Callable[[], UnitOfWork], now: dat
         return 0
     sent, after = 0, 0
     while True:
-        async with uow_factory() as made:
-            uow = cast(SqlAlchemyUnitOfWork, made)
-            projects = await open_projects_after(uow.session, after, PAGE)
+        async with uow_factory() as uow:
+            projects = await open_projects_after(store(uow).session, after, PAGE)
             people = await cached_directory(uow)
             for project in projects:
                 week = await _week(uow, project, day, settings)
@@ -56,7 +54,7 @@ async def send_project_summaries(uow_factory: Callable[[], UnitOfWork], now: dat
     return sent
 
 
-async def _week(uow: SqlAlchemyUnitOfWork, project: Project, day: date, settings: WeeklySettings) -> ProjectWeek:
+async def _week(uow: UnitOfWork, project: Project, day: date, settings: WeeklySettings) -> ProjectWeek:
     assert project.id is not None
     end = datetime.combine(day, settings.at, ZoneInfo(settings.timezone))
     start = end - timedelta(days=7)
@@ -66,7 +64,7 @@ async def _week(uow: SqlAlchemyUnitOfWork, project: Project, day: date, settings
                        events[::-1], start, end, day)
 
 
-async def _send(uow: SqlAlchemyUnitOfWork, week: ProjectWeek, people: Directory, day: date, now: datetime,
+async def _send(uow: UnitOfWork, week: ProjectWeek, people: Directory, day: date, now: datetime,
                 settings: WeeklySettings, quiet: str, order: Sequence[str]) -> int:
     """The summary to the project's group, else its manager (else the deal's owner): 1 when queued."""
     project, period = week.project, week_period(day)

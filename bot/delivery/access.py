@@ -17,6 +17,7 @@ from domain.delivery import Milestone, Project, Task
 from domain.errors import NotFound, PermissionDenied
 from domain.opportunity import Opportunity
 from domain.permissions import Right
+from domain.ports import UnitOfWork
 from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
 from storage.uow import SqlAlchemyUnitOfWork
 
@@ -30,13 +31,14 @@ class Access:
     right: Right  # the widest right held: VIEW, WORK or CONTROL
 
 
-def store(ctx: Context) -> SqlAlchemyUnitOfWork:
-    """The unit of work with the delivery repositories (beyond the domain.ports protocol)."""
-    return cast(SqlAlchemyUnitOfWork, ctx.uow)
+def store(uow: UnitOfWork) -> SqlAlchemyUnitOfWork:
+    """The SQL unit of work, for what domain.ports does not name: its session (the delivery list and load
+    queries) and change_requests.open_ones. Everything else reads `uow` through the protocol."""
+    return cast(SqlAlchemyUnitOfWork, uow)
 
 
 def lists(ctx: Context) -> SqlAlchemyDeliveryLists:
-    return SqlAlchemyDeliveryLists(store(ctx).session)
+    return SqlAlchemyDeliveryLists(store(ctx.uow).session)
 
 
 def ref_number(kind: str, ref: int | str) -> int | None:
@@ -63,7 +65,7 @@ async def open_project(ctx: Context, ref: int | str, need: Right = Right.VIEW, k
     """The project with the right held on it; NotFound (named as `kind` `shown`: a task's or milestone's
     reference when reached through one) when it is missing or not visible; PermissionDenied below `need`."""
     number = ref_number("P", ref)
-    project = await store(ctx).projects.find(number) if number is not None else None
+    project = await ctx.uow.projects.find(number) if number is not None else None
     missing = not_found(kind, shown if shown is not None else ref)
     if project is None or project.id is None:
         raise missing
@@ -85,7 +87,7 @@ async def load_project(ctx: Context, ref: int | str, need: Right = Right.VIEW) -
 
 async def open_milestone(ctx: Context, ref: int | str, need: Right = Right.VIEW) -> tuple[Milestone, Access]:
     number = ref_number("M", ref)
-    stone = await store(ctx).project_milestones.find(number) if number is not None else None
+    stone = await ctx.uow.project_milestones.find(number) if number is not None else None
     if stone is None or number is None:
         raise not_found("M", ref)
     return stone, await open_project(ctx, stone.project_id, need, "M", number)
@@ -99,7 +101,7 @@ async def open_task(ctx: Context, ref: int | str, need: Right = Right.VIEW,
                     own: bool = False) -> tuple[Task, Access]:
     """The task and its project; `own`: its assignee may do this even below `need` (progress, blocker)."""
     number = ref_number("T", ref)
-    task = await store(ctx).tasks.find(number) if number is not None else None
+    task = await ctx.uow.tasks.find(number) if number is not None else None
     if task is None or task.project_id is None or number is None:
         raise not_found("T", ref)
     access = await open_project(ctx, task.project_id, Right.VIEW, "T", number)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from bot.context import Context
-from bot.delivery.access import Access, store
+from bot.delivery.access import Access
 from bot.reply import CardBuilder, Reply
 from domain.delivery import Milestone, Project, ProjectEvent, Task, WorkStatus
 from domain.delivery_rules import (
@@ -98,7 +98,7 @@ def task_line(ctx: Context, task: Task, subtasks: Sequence[Task] = ()) -> str:
 async def project_card(ctx: Context, access: Access) -> Reply:
     project, deal = access.project, access.deal
     assert project.id is not None
-    uow = store(ctx)
+    uow = ctx.uow
     stones = list(await uow.project_milestones.for_project(project.id))
     tasks = list(await uow.tasks.for_project(project.id))
     recent: Sequence[ProjectEvent] = await uow.project_events.recent(project.id, RECENT)

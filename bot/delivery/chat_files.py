@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.context import Context
-from bot.delivery.access import Access, open_project, store
+from bot.delivery.access import Access, open_project
 from bot.delivery.files import FileTooLarge, Upload, attach_file, human_size
 from bot.reply import Reply
 from connectors.base import Attachment, DeliveryError, InboundMessage
@@ -95,7 +95,7 @@ async def receive_upload(ctx: Context, msg: InboundMessage) -> Reply:
         if item.data is None:  # larger than the limit: only measured, nothing stored
             raise FileTooLarge(name=item.filename, size=human_size(item.size),
                                limit=human_size(ctx.settings.files.max_bytes))
-        stored = await attach_file(store(ctx), ctx.settings.files, Upload(
+        stored = await attach_file(ctx.uow, ctx.settings.files, Upload(
             project_id, item.filename, item.content_type, item.data, "chat", ctx.rep_id), ctx.now)
         names.append((f"F{stored.id} {stored.filename}", human_size(stored.size)))
     zh = "、".join(f"{name}（{size}）" for name, size in names)

@@ -9,7 +9,6 @@ from datetime import date
 
 from bot.context import Context
 from bot.delivery import events
-from bot.delivery.access import store
 from domain.delivery import Milestone, Project, ProjectTemplate
 from domain.delivery_rules import from_template
 from domain.errors import DomainError
@@ -34,7 +33,7 @@ def refuse_unless_won(opp: Opportunity) -> None:
 
 async def refuse_second(ctx: Context, opp: Opportunity) -> None:
     assert opp.id is not None
-    found = list(await store(ctx).projects.for_opportunity(opp.id))
+    found = list(await ctx.uow.projects.for_opportunity(opp.id))
     if found:
         refs = [f"P{p.id}" for p in found]
         raise ProjectExists(ref=opp.id, projects="、".join(refs), projects_en=", ".join(refs), first=refs[0])
@@ -44,7 +43,7 @@ async def create_project(ctx: Context, opp: Opportunity, template: ProjectTempla
                          manager_id: int | None = None) -> tuple[Project, list[Milestone]]:
     """The project and its milestones, audited (undo removes them), with a public timeline line."""
     assert opp.id is not None
-    uow = store(ctx)
+    uow = ctx.uow
     payments = {p.seq: p.id for p in await uow.milestones.for_opportunity(opp.id)
                 if p.id is not None and p.replaced_at is None}
     project = await uow.projects.add(Project(
@@ -72,7 +71,7 @@ async def on_win(ctx: Context, opp: Opportunity) -> str:
     template = settings.template(None)
     if not settings.auto_project or template is None or opp.id is None:
         return ""
-    if await store(ctx).projects.for_opportunity(opp.id):
+    if await ctx.uow.projects.for_opportunity(opp.id):
         return ""
     project, _ = await create_project(ctx, opp, template, ctx.now.date())
     return ctx.t(f"已创建交付项目 P{project.id}（模板：{template.name}）",

@@ -5,13 +5,12 @@ is audited with the change it describes, so `撤销` removes it with that change
 from __future__ import annotations
 
 from bot.context import Context
-from bot.delivery.access import store
 from domain.delivery import Milestone, Project, ProjectEvent, Task
 
 
 async def record(ctx: Context, project_id: int | None, kind: str, zh: str, en: str, public: bool = False) -> None:
     assert project_id is not None
-    event = await store(ctx).project_events.add(ProjectEvent(project_id, ctx.now, kind, zh, en, ctx.rep.id, public))
+    event = await ctx.uow.project_events.add(ProjectEvent(project_id, ctx.now, kind, zh, en, ctx.rep.id, public))
     await ctx.audit("project_event", event.id, "create")
 
 

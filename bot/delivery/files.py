@@ -28,7 +28,7 @@ from domain.delivery import ProjectEvent, ProjectFile
 from domain.errors import DomainError
 
 if TYPE_CHECKING:
-    from storage.uow import SqlAlchemyUnitOfWork
+    from domain.ports import UnitOfWork
 
 MB = 1024 * 1024
 DEFAULT_DIR, DEFAULT_MAX_MB = "var/files", 20.0
@@ -137,7 +137,7 @@ class Upload:
     task_id: int | None = None
 
 
-async def attach_file(uow: SqlAlchemyUnitOfWork, settings: FileSettings, upload: Upload,
+async def attach_file(uow: UnitOfWork, settings: FileSettings, upload: Upload,
                       now: datetime) -> ProjectFile:
     """File `upload` on its project: FileTooLarge / EmptyFile (nothing written) or the stored row, with a
     timeline event, in `uow` (the caller commits)."""

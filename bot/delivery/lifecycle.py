@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.delivery import events
-from bot.delivery.access import Access, store
+from bot.delivery.access import Access
 from bot.i18n import Text
 from domain.delivery import Milestone, Project, WorkStatus
 from domain.delivery_rules import all_accepted, project_closed, unaccepted
@@ -84,7 +84,7 @@ async def completed_by_acceptance(ctx: Context, access: Access) -> list[str]:
     project = access.project
     if project_closed(project) or project.id is None:
         return []
-    if not all_accepted(list(await store(ctx).project_milestones.for_project(project.id))):
+    if not all_accepted(list(await ctx.uow.project_milestones.for_project(project.id))):
         return []
     return [await _complete(ctx, access, ("全部里程碑已验收", "every milestone accepted"))]
 
@@ -105,7 +105,7 @@ async def close(ctx: Context, access: Access, force: bool) -> list[str]:
     assert project.id is not None
     if project_closed(project):
         return [_already(ctx, project)]
-    waiting = unaccepted(list(await store(ctx).project_milestones.for_project(project.id)))
+    waiting = unaccepted(list(await ctx.uow.project_milestones.for_project(project.id)))
     if waiting and not force:
         raise MilestonesWaiting(ref=project.id, count=len(waiting), names=_names(waiting),
                                 names_en=_names(waiting, ", "), first=f"M{waiting[0].id}")

@@ -9,7 +9,6 @@ batch's unit of work; a deal without an open project files nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from bot.context import Context
 from bot.delivery.files import FileTooLarge, Upload, attach_file, human_size, safe_name
@@ -19,7 +18,6 @@ from connectors.base import Attachment, InboundMessage
 from domain.delivery import Project, WorkStatus
 from domain.errors import DomainError
 from domain.messaging import OutboxItem
-from storage.uow import SqlAlchemyUnitOfWork
 
 CLOSED = (WorkStatus.DONE, WorkStatus.CANCELLED)
 
@@ -27,7 +25,7 @@ CLOSED = (WorkStatus.DONE, WorkStatus.CANCELLED)
 async def file_mail_attachments(ctx: Context, msg: InboundMessage, deal_id: int, owner_id: int | None,
                                 rep_id: int | None) -> list[OutboxItem]:
     """File the mail's attachments on the deal's open project; the chat note to its manager (or `owner_id`)."""
-    uow = cast(SqlAlchemyUnitOfWork, ctx.uow)
+    uow = ctx.uow
     project = _open_project(await uow.projects.for_opportunity(deal_id))
     if project is None or project.id is None or not msg.attachments:
         return []

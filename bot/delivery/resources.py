@@ -28,7 +28,7 @@ class View:
 
 
 async def resource_view(ctx: Context, weeks: int, project_ref: str | None, team: str | None) -> View:
-    reader = SqlAlchemyLoadReader(store(ctx).session)
+    reader = SqlAlchemyLoadReader(store(ctx.uow).session)
     mondays = weeks_from(ctx.now.date(), weeks)
     first, end = mondays[0], mondays[-1] + timedelta(days=7)
     people, scope = await _people(ctx, project_ref, team, reader, first, end)

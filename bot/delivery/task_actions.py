@@ -11,7 +11,7 @@ from datetime import date
 
 from bot.context import Context
 from bot.delivery import events, lifecycle
-from bot.delivery.access import Access, store
+from bot.delivery.access import Access
 from bot.delivery.cards import person, short_day, zh_day
 from bot.i18n import Text
 from domain.delivery import Task, WorkStatus
@@ -47,7 +47,7 @@ async def set_progress(ctx: Context, task: Task, access: Access, percent: int) -
 
 async def _counted_from_subtasks(ctx: Context, task: Task) -> str:
     """A task with subtasks counts as their mean (cards, project progress): say so, with that figure."""
-    subtasks = [t for t in await store(ctx).tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
+    subtasks = [t for t in await ctx.uow.tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
     if not subtasks:
         return ""
     rolled = int(task_progress(task, subtasks))
@@ -60,7 +60,7 @@ async def _waiting_on(ctx: Context, task: Task) -> str:
     """Done while a task it depends on is unfinished: still done, with a warning naming them ("" none)."""
     if not task.depends_on or task.project_id is None:
         return ""
-    waiting = unfinished_predecessors(task, await store(ctx).tasks.for_project(task.project_id))
+    waiting = unfinished_predecessors(task, await ctx.uow.tasks.for_project(task.project_id))
     if not waiting:
         return ""
     names = "、".join(f"T{t.id} {t.title}（{t.status.label(ctx.locale)} {t.progress}%）" for t in waiting)
@@ -134,7 +134,7 @@ async def depend(ctx: Context, task: Task, access: Access, other: Task) -> str:
 async def _reaches(ctx: Context, start: int, target: int, access: Access) -> bool:
     """Whether `start` depends on `target` through the project's dependency chain."""
     assert access.project.id is not None
-    needs = {t.id: t.depends_on for t in await store(ctx).tasks.for_project(access.project.id)}
+    needs = {t.id: t.depends_on for t in await ctx.uow.tasks.for_project(access.project.id)}
     seen, todo = set(), [start]
     while todo:
         current = todo.pop()

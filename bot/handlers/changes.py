@@ -83,7 +83,7 @@ def _line(ctx: Context, request: ChangeRequest, with_project: bool = False) -> s
 async def _project_list(ctx: Context, ref: str) -> Reply:
     access = await open_project(ctx, ref)
     assert access.project.id is not None
-    found = list(await store(ctx).change_requests.for_project(access.project.id))[-LISTED:]
+    found = list(await ctx.uow.change_requests.for_project(access.project.id))[-LISTED:]
     if not found:
         return Reply.text(ctx.t(f"P{access.project.id} 还没有变更请求。",
                                 f"P{access.project.id} has no change requests."))
@@ -94,7 +94,7 @@ async def _project_list(ctx: Context, ref: str) -> Reply:
 async def _open_list(ctx: Context) -> Reply:
     shown: list[ChangeRequest] = []
     allowed: dict[int, bool] = {}
-    for request in await store(ctx).change_requests.open_ones(LISTED * 10):
+    for request in await store(ctx.uow).change_requests.open_ones(LISTED * 10):
         if request.project_id not in allowed:
             allowed[request.project_id] = await _may_view(ctx, request.project_id)
         if allowed[request.project_id]:

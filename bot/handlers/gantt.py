@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from bot.args import Args
 from bot.context import Context
-from bot.delivery.access import open_project, store
+from bot.delivery.access import open_project
 from bot.delivery.gantt import gantt_png
 from bot.delivery.gantt_model import RowKind, RowState
 from bot.delivery.gantt_rows import gantt_chart
@@ -31,8 +31,8 @@ async def show_gantt(ctx: Context, args: Args) -> Reply:
     access = await open_project(ctx, ref)
     project = access.project
     assert project.id is not None
-    milestones = await store(ctx).project_milestones.for_project(project.id)
-    tasks = await store(ctx).tasks.for_project(project.id)
+    milestones = await ctx.uow.project_milestones.for_project(project.id)
+    tasks = await ctx.uow.tasks.for_project(project.id)
     chart = gantt_chart(project, milestones, tasks, _names(ctx), ctx.now.date(), ctx.locale)
     url = ctx.settings.charts.project_url(project.id)
     tasks_drawn = sum(1 for r in chart.rows if r.kind is RowKind.TASK)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.args import Args
 from bot.context import Context
-from bot.delivery.access import open_project, store
+from bot.delivery.access import open_project
 from bot.delivery.chat_files import SOURCE_WORDS, UPLOAD_WORDS, arm_for_files
 from bot.delivery.files import human_size
 from bot.registry import command
@@ -37,7 +37,7 @@ async def project_files(ctx: Context, args: Args) -> Reply:
 
 
 async def _listing(ctx: Context, project_id: int, name: str, armed: bool) -> Reply:
-    files = list(await store(ctx).project_files.for_project(project_id))[-20:]
+    files = list(await ctx.uow.project_files.for_project(project_id))[-20:]
     title = ctx.t(f"项目 P{project_id}「{name}」的附件（{len(files)}）", f"Files of project P{project_id} ({name})")
     lines = [f"F{f.id} {f.filename} · {human_size(f.size)} · {ctx.t(*SOURCE_WORDS.get(f.source, (f.source,) * 2))}"
              f" · {f.at.astimezone(ctx.now.tzinfo):%Y-%m-%d} · {ctx.settings.web.url(f'/team/files/{f.id}')}"

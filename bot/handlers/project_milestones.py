@@ -10,7 +10,7 @@ from bot.args import Args
 from bot.context import Context
 from bot.delivery import events, lifecycle
 from bot.delivery.acceptance import accept
-from bot.delivery.access import Access, open_milestone, open_project, store
+from bot.delivery.access import Access, open_milestone, open_project
 from bot.delivery.cards import milestone_line, short_day, zh_day
 from bot.delivery.words import as_day, read_day, split_verb, take_word
 from bot.registry import command
@@ -49,8 +49,8 @@ async def milestones(ctx: Context, args: Args) -> Reply:
 
 async def list_milestones(ctx: Context, access: Access) -> Reply:
     assert access.project.id is not None
-    stones = await store(ctx).project_milestones.for_project(access.project.id)
-    tasks = await store(ctx).tasks.for_project(access.project.id)
+    stones = await ctx.uow.project_milestones.for_project(access.project.id)
+    tasks = await ctx.uow.tasks.for_project(access.project.id)
     seqs = {p.id: p.seq for p in await ctx.uow.milestones.history(access.deal.id or 0) if p.id is not None}
     lines = [milestone_line(ctx, s, tasks, seqs) for s in stones] or [ctx.t("还没有里程碑。", "No milestones yet.")]
     return Reply.card(ctx.t(f"P{access.project.id} {access.project.name} 的里程碑",
@@ -72,11 +72,11 @@ async def add_milestone(ctx: Context, args: Args, access: Access) -> Reply:
         if payment_id is None:
             raise args.fail(f"商机 #{project.opportunity_id} 的回款计划里没有第 {pay} 笔",
                             f"the payment plan of deal #{project.opportunity_id} has no payment {pay}")
-    have = await store(ctx).project_milestones.for_project(project.id)
+    have = await ctx.uow.project_milestones.for_project(project.id)
     if payment_id is not None and (taken := next((s for s in have if s.payment_milestone_id == payment_id), None)):
         raise args.fail(f"回款 #{pay} 已由 M{taken.id} {taken.name} 的验收触发；一笔回款只关联一个里程碑",
                         f"payment {pay} is already released by M{taken.id} {taken.name}; a payment has one milestone")
-    stone = await store(ctx).project_milestones.add(Milestone(
+    stone = await ctx.uow.project_milestones.add(Milestone(
         project.id, name, due, seq=max((s.seq for s in have), default=0) + 1, payment_milestone_id=payment_id))
     await events.created(ctx, "project_milestone", stone)
     await events.record(ctx, project.id, "milestone", f"新增里程碑 M{stone.id} {name}（{zh_day(stone.due_on)}）",

@@ -11,7 +11,7 @@ from decimal import Decimal
 from bot.args import Args
 from bot.context import Context
 from bot.delivery import events, task_actions
-from bot.delivery.access import Access, not_found, open_project, open_task, ref_number, store
+from bot.delivery.access import Access, not_found, open_project, open_task, ref_number
 from bot.delivery.cards import short_day, task_line
 from bot.delivery.words import effort, percent, person_id, read_day, split_verb, take_day, take_effort, take_word
 from bot.handlers.task_lists import project_tasks
@@ -53,7 +53,7 @@ async def tasks(ctx: Context, args: Args) -> Reply:
     verb = split_verb(args, verb, ADD + VERBS) if verb else ""
     if not verb:
         task = (await open_task(ctx, ref))[0]
-        subtasks = [t for t in await store(ctx).tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
+        subtasks = [t for t in await ctx.uow.tasks.for_project(task.project_id or 0) if t.parent_id == task.id]
         return Reply.text(task_line(ctx, task, subtasks), *[f"  {task_line(ctx, s)}" for s in subtasks])
     return Reply.text(await act(ctx, args, ref, verb))
 
@@ -78,7 +78,7 @@ async def act(ctx: Context, args: Args, ref: str, verb: str) -> str:
         return await task_actions.set_due(ctx, task, access, read_day(args, args.tokens, ("截止日期", "due date")))
     other = args.required_rest("缺少被依赖的任务（如 T10）", "missing the task it depends on (like T10)")
     number = ref_number("T", other)
-    found = await store(ctx).tasks.find(number) if number is not None else None
+    found = await ctx.uow.tasks.find(number) if number is not None else None
     if found is None or found.project_id != task.project_id:
         raise not_found("T", other)
     return await task_actions.depend(ctx, task, access, found)
@@ -96,11 +96,11 @@ async def add_task(ctx: Context, args: Args, access: Access, parent: Task | None
     stone_id = parent.milestone_id if parent else None
     if stone_ref is not None:
         number = ref_number("M", stone_ref)
-        stone = await store(ctx).project_milestones.find(number) if number is not None else None
+        stone = await ctx.uow.project_milestones.find(number) if number is not None else None
         if stone is None or stone.project_id != project.id:
             raise not_found("M", stone_ref)
         stone_id = stone.id
-    task = await store(ctx).tasks.add(Task(
+    task = await ctx.uow.tasks.add(Task(
         title, project.id, stone_id, assignee, due, parent_id=parent.id if parent else None, starts_on=ctx.now.date(),
         effort_days=effort(args, days) if days else None, created_at=ctx.now, updated_at=ctx.now))
     await events.created(ctx, "task", task)

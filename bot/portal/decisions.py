@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from bot import values
 from bot.args import Args
 from bot.context import Context
-from bot.delivery.access import Access, open_project, store
+from bot.delivery.access import Access, open_project
 from bot.delivery.events import record
 from bot.handlers.common import money
 from bot.i18n import Text
@@ -55,7 +55,7 @@ def cr_number(token: str) -> int | None:
 async def open_request(ctx: Context, number: int) -> tuple[ChangeRequest, Access]:
     """The change request and its project, if this person may view the project (else NotFound, as if missing)."""
     missing = NotFound("变更请求", f"CR{number}", "change request")
-    request = await store(ctx).change_requests.find(number)
+    request = await ctx.uow.change_requests.find(number)
     if request is None:
         raise missing
     try:
@@ -160,7 +160,7 @@ async def _decide(ctx: Context, request: ChangeRequest, approved: bool, effect: 
 async def _shift(ctx: Context, access: Access, days: int) -> str:
     project = access.project
     assert project.id is not None
-    stones = list(await store(ctx).project_milestones.for_project(project.id))
+    stones = list(await ctx.uow.project_milestones.for_project(project.id))
     ctx.remember("project", project)
     for stone in stones:
         ctx.remember("project_milestone", stone)

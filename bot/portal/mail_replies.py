@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.portal.voice import file_change_request, rate_milestone, store
+from bot.portal.voice import file_change_request, rate_milestone
 from domain.customer_voice import checked_rating, rateable, request_from_text
 from domain.delivery import Milestone, Project, WorkStatus
 from domain.errors import DomainError
@@ -49,7 +49,7 @@ def voice_of(text: str) -> Voice | None:
 
 
 async def _project_of(uow: UnitOfWork, deal_id: int) -> Project | None:
-    projects = [p for p in await store(uow).projects.for_opportunity(deal_id) if p.status is not WorkStatus.CANCELLED]
+    projects = [p for p in await uow.projects.for_opportunity(deal_id) if p.status is not WorkStatus.CANCELLED]
     return projects[-1] if projects else None
 
 
@@ -71,7 +71,7 @@ async def file_from_mail(uow: UnitOfWork, mail: Mail, link: MailLink, who: str, 
         if voice.kind == "change":
             filed = await file_change_request(uow, project, request_from_text(voice.text, who), "email", now, order)
             return filed.outbox
-        milestone = _latest_rateable(list(await store(uow).project_milestones.for_project(project.id)))
+        milestone = _latest_rateable(list(await uow.project_milestones.for_project(project.id)))
         if milestone is None:
             return []
         rating = checked_rating(voice.score, voice.text, who)

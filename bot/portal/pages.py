@@ -11,9 +11,9 @@ is sent back to the page (303) with a confirmation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from multidict import MultiDictProxy
 from bot.config import Config
 from bot.portal.links import PortalRefused, linked_project
 from bot.portal.view import project_view
-from bot.portal.voice import file_change_request, rate_milestone, rateable_milestone
+from bot.portal.voice import Filed, file_change_request, rate_milestone, rateable_milestone
 from bot.web.base import WEB_KEY, page_locale, render
 from bot.web.links import Claims
 from bot.web.security import checked_form, csrf_token
@@ -127,46 +127,50 @@ async def _checked(request: web.Request, uow: UnitOfWork) -> tuple[Project, Clai
     return project, claims, form
 
 
-async def post_change(request: web.Request) -> web.StreamResponse:
+Action = Callable[[UnitOfWork, Project, dict[str, str], datetime, Sequence[str]], Awaitable[Filed]]
+
+
+async def _post(request: web.Request, fields: tuple[str, ...], errors_key: str, done: str,
+                action: Action) -> web.StreamResponse:
+    """A customer's form: the link, size and CSRF checks, the fields read, then `action` (a DomainError shows the
+    form again with what was wrong and stores nothing); the owner's messages are queued in the same commit."""
     ctx = request.app[WEB_KEY]
     async with ctx.uow_factory() as uow:
         checked = await _checked(request, uow)
         if isinstance(checked, web.Response):
             return checked
         project, claims, form = checked
-        typed = {key: _field(form, key) for key in ("name", "title", "details")}
+        typed = {key: _field(form, key) for key in fields}
         try:
-            asked = checked_request(typed["title"], typed["details"], typed["name"])
+            filed = await action(uow, project, typed, ctx.clock(), request.app[PORTAL_KEY].channel_order)
         except DomainError as err:
-            return await _page(request, uow, project, claims, {"change": err.message(_locale(request, claims))},
-                               typed, 400)
-        filed = await file_change_request(uow, project, asked, "portal", ctx.clock(),
-                                          request.app[PORTAL_KEY].channel_order)
+            errors = {errors_key: err.message(_locale(request, claims))}
+            return await _page(request, uow, project, claims, errors, typed, 400)
         await uow.outbox.add_many(filed.outbox)
         await uow.commit()
-    return _done(request, claims, "change")
+    return _done(request, claims, done)
+
+
+async def _change(uow: UnitOfWork, project: Project, typed: dict[str, str], now: datetime,
+                  order: Sequence[str]) -> Filed:
+    asked = checked_request(typed["title"], typed["details"], typed["name"])
+    return await file_change_request(uow, project, asked, "portal", now, order)
+
+
+async def _rating(uow: UnitOfWork, project: Project, typed: dict[str, str], now: datetime,
+                  order: Sequence[str]) -> Filed:
+    number = int(typed["milestone"]) if typed["milestone"].isdecimal() else 0
+    milestone = await rateable_milestone(uow, project, number)
+    rating = checked_rating(typed["score"], typed["comment"], typed["name"])
+    return await rate_milestone(uow, project, milestone, rating, "portal", now, order)
+
+
+async def post_change(request: web.Request) -> web.StreamResponse:
+    return await _post(request, ("name", "title", "details"), "change", "change", _change)
 
 
 async def post_rating(request: web.Request) -> web.StreamResponse:
-    ctx = request.app[WEB_KEY]
-    async with ctx.uow_factory() as uow:
-        checked = await _checked(request, uow)
-        if isinstance(checked, web.Response):
-            return checked
-        project, claims, form = checked
-        typed = {key: _field(form, key) for key in ("milestone", "score", "comment", "name")}
-        try:
-            milestone = await rateable_milestone(uow, project, int(typed["milestone"] or "0")
-                                                 if typed["milestone"].isdigit() else 0)
-            rating = checked_rating(typed["score"], typed["comment"], typed["name"])
-        except DomainError as err:
-            errors = {"rate": err.message(_locale(request, claims))}
-            return await _page(request, uow, project, claims, errors, typed, 400)
-        filed = await rate_milestone(uow, project, milestone, rating, "portal", ctx.clock(),
-                                     request.app[PORTAL_KEY].channel_order)
-        await uow.outbox.add_many(filed.outbox)
-        await uow.commit()
-    return _done(request, claims, "rating")
+    return await _post(request, ("milestone", "score", "comment", "name"), "rate", "rating", _rating)
 
 
 def _locale(request: web.Request, claims: Claims) -> str:

@@ -15,15 +15,16 @@ from datetime import date, timedelta
 from aiohttp import web
 
 from bot.context import Directory
+from bot.delivery.access import store
 from bot.portal.pages import PORTAL_KEY, today
 from bot.portal.view import ProjectView, project_view
-from bot.portal.voice import store
 from bot.web.base import WEB_KEY, not_found, page_locale, render
 from bot.web.security import csrf_token
 from bot.web.sessions import require_rep, session_binding
 from domain import permissions
 from domain.delivery import Project
 from domain.delivery_load import loads, weeks_from
+from domain.delivery_rules import task_overdue
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
@@ -41,7 +42,7 @@ class Flags:
 
 def flags_of(view: ProjectView, day: date, loaded: list[tuple[str, int]]) -> Flags:
     open_lines = [t for t in view.tasks if t.state != "done"]
-    late = sum(1 for t in open_lines if t.task.due_on is not None and t.task.due_on < day)
+    late = sum(1 for t in open_lines if task_overdue(t.task, day))  # blocked ones too
     return Flags(late, sum(1 for t in open_lines if t.state == "blocked"), loaded)
 
 
@@ -64,7 +65,7 @@ async def over_allocated(uow: UnitOfWork, rep: Rep, directory: Directory, projec
 
 async def visible_project(uow: UnitOfWork, rep: Rep, project_id: int) -> tuple[Project, Directory]:
     """The project if `rep` may view it (chat's rule); not_found() otherwise, as for a missing one."""
-    project = await store(uow).projects.find(project_id)
+    project = await uow.projects.find(project_id)
     deal = await uow.opportunities.find(project.opportunity_id) if project is not None else None
     if project is None or project.id is None or deal is None:
         raise not_found()

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
 from bot.i18n import Text
 from domain.customer_voice import NotRateable, RequestText, rateable
@@ -20,7 +19,6 @@ from domain.errors import NotFound
 from domain.messaging import OutboxItem
 from domain.people import CHANNEL_ORDER, Rep
 from domain.ports import UnitOfWork
-from storage.uow import SqlAlchemyUnitOfWork
 
 LOW_SCORE = 2  # a rating at or below this asks the owner to follow up
 
@@ -59,11 +57,11 @@ async def file_change_request(uow: UnitOfWork, project: Project, asked: RequestT
                               order: Sequence[str] = CHANNEL_ORDER) -> Filed:
     """A new open ChangeRequest, a public timeline event, and a message to the owner with how to decide it."""
     assert project.id is not None
-    request = await store(uow).change_requests.add(ChangeRequest(
+    request = await uow.change_requests.add(ChangeRequest(
         project_id=project.id, title=asked.title, requested_at=now, description=asked.description,
         source=source, requester=asked.requester))
     ref = f"CR{request.id}"
-    await store(uow).project_events.add(ProjectEvent(
+    await uow.project_events.add(ProjectEvent(
         project_id=project.id, at=now, kind="change", public=True,
         text=f"{asked.requester} 提交了变更请求 {ref}：{asked.title}",
         text_en=f"{asked.requester} asked for a change ({ref}): {asked.title}"))
@@ -79,7 +77,7 @@ async def file_change_request(uow: UnitOfWork, project: Project, asked: RequestT
 
 async def rateable_milestone(uow: UnitOfWork, project: Project, milestone_id: int) -> Milestone:
     """The project's milestone `milestone_id` if it may be rated; NotFound / NotRateable otherwise."""
-    milestone = await store(uow).project_milestones.find(milestone_id)
+    milestone = await uow.project_milestones.find(milestone_id)
     if milestone is None or milestone.project_id != project.id:
         raise NotFound("里程碑", f"M{milestone_id}", "milestone")
     if not rateable(milestone):
@@ -92,13 +90,13 @@ async def rate_milestone(uow: UnitOfWork, project: Project, milestone: Milestone
     """Store the rating (replacing an earlier one of the milestone), a timeline event, the owner's message."""
     assert project.id is not None and milestone.id is not None
     score, comment, rater = rating
-    replaced = [r for r in await store(uow).ratings.for_project(project.id) if r.milestone_id == milestone.id]
+    replaced = [r for r in await uow.ratings.for_project(project.id) if r.milestone_id == milestone.id]
     for old in replaced:  # the newest row is the one the health score reads first
-        await store(uow).ratings.delete(old)
-    await store(uow).ratings.add(Rating(project_id=project.id, score=score, comment=comment, milestone_id=milestone.id,
+        await uow.ratings.delete(old)
+    await uow.ratings.add(Rating(project_id=project.id, score=score, comment=comment, milestone_id=milestone.id,
                                  rated_at=now, source=source, rater=rater))
     who = rater or "客户"
-    await store(uow).project_events.add(ProjectEvent(
+    await uow.project_events.add(ProjectEvent(
         project_id=project.id, at=now, kind="rating", public=False,
         text=f"{who} 给里程碑「{milestone.name}」评了 {score} 分", text_en=f"{rater or 'The customer'} rated "
         f"milestone '{milestone.name}' {score} of 5"))
@@ -112,7 +110,3 @@ async def rate_milestone(uow: UnitOfWork, project: Project, milestone: Milestone
                 f"{rater or 'the customer'}{again_en}{': ' + comment if comment else ''}{low_en}")
     return Filed(milestone.name, tell(await project_owner(uow, project), text, now, order))
 
-
-def store(uow: UnitOfWork) -> SqlAlchemyUnitOfWork:
-    """The unit of work with the delivery repositories (beyond the domain.ports protocol)."""
-    return cast(SqlAlchemyUnitOfWork, uow)

@@ -7,13 +7,11 @@ from __future__ import annotations
 import json
 
 from tests.dingtalk_e2e.harness import TO_USERS, DingTalkSession, shown
-from tests.e2e.delivery_world import write_project
+from tests.e2e.delivery_world import said_project
 
 
 async def test_the_gantt_chart_arrives_as_a_sample_image_msg_then_the_link(dingtalk: DingTalkSession) -> None:
-    await dingtalk.say("新客户 杭州明途信息技术有限公司 区域 华东")
-    await dingtalk.say("新商机 明途 MES 80万")
-    await write_project(dingtalk.app.uow_factory)
+    await said_project(dingtalk.say, dingtalk.app.uow_factory)
     image, words = await dingtalk.say("甘特 P1")
     [(media_id, upload)] = dingtalk.fake.media.items()
     assert (upload.field, upload.filename, upload.content_type, upload.kind) == ("media", "gantt-P1.png",

@@ -38,7 +38,6 @@ async def notices(console: Console, recipient: str, word: str) -> list[str]:
 async def stored(console: Console, deal: int = 1) -> dict[str, Any]:
     """Projects, milestones, tasks, the timeline and the payment plan of a deal as stored."""
     async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         projects = list(await uow.projects.for_opportunity(deal))
         ids = [p.id or 0 for p in projects]
         stones = [m for i in ids for m in await uow.project_milestones.for_project(i)]

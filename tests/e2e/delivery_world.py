@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
-from typing import cast
 
 from domain.delivery import Milestone, Project, Task, WorkStatus
 from domain.ports import UnitOfWork
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.harness import Console
 
 ZHANG, LI = 2, 3  # rep ids in tests.e2e.harness.USERS order: 王经理 1, 张伟 2, 李娜 3, 陈晨 4, 管理员 5
@@ -18,16 +16,22 @@ ZHANG, LI = 2, 3  # rep ids in tests.e2e.harness.USERS order: 王经理 1, 张�
 
 async def delivery_project(console: Console, *, li_task: bool = True) -> int:
     """Deal #1 of 张伟 and its project P1 (starting 2026-11-16); returns the project id."""
-    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
-    await console.say("新商机 明途 MES 80万")
+    project_id = await said_project(console.say, console.app.uow_factory, li_task=li_task)
     console.read()
-    return await write_project(console.app.uow_factory, li_task=li_task)
+    return project_id
+
+
+async def said_project(say: Callable[[str], Awaitable[object]], uow_factory: Callable[[], UnitOfWork], *,
+                       li_task: bool = True) -> int:
+    """The customer and deal #1 said in chat by its default speaker (张伟) on any channel, then P1 written."""
+    await say("新客户 杭州明途信息技术有限公司 区域 华东")
+    await say("新商机 明途 MES 80万")
+    return await write_project(uow_factory, li_task=li_task)
 
 
 async def write_project(uow_factory: Callable[[], UnitOfWork], *, li_task: bool = True) -> int:
     """P1 on deal #1 (张伟's, already there): two milestones, three tasks (see the module's docstring)."""
-    async with uow_factory() as plain:
-        uow = cast(SqlAlchemyUnitOfWork, plain)
+    async with uow_factory() as uow:
         deal = await uow.opportunities.find(1)
         assert deal is not None and deal.owner_id == ZHANG
         project = await uow.projects.add(Project(1, "明途 MES 实施", manager_id=ZHANG, starts_on=date(2026, 11, 16),
@@ -55,8 +59,7 @@ async def other_team_project(console: Console) -> int:
     await console.say("新商机 华强 ERP 50万", as_user="chen")
     console.connector.user = speaker  # `say(as_user=...)` keeps the new speaker
     console.read()
-    async with console.app.uow_factory() as plain:
-        uow = cast(SqlAlchemyUnitOfWork, plain)
+    async with console.app.uow_factory() as uow:
         deal = await uow.opportunities.find(2)
         assert deal is not None and deal.owner_id == 4
         project = await uow.projects.add(Project(2, "华强 ERP 上线", manager_id=4, starts_on=date(2026, 12, 14),

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.http import make_web_app
 from bot.portal.links import portal_token
 from domain.delivery import Milestone, Project, WorkStatus
-from storage.uow import SqlAlchemyUnitOfWork
+from domain.ports import UnitOfWork
 from tests.e2e.harness import Console, start_console
 
 Client = TestClient[web.Request, web.Application]
@@ -57,14 +57,13 @@ class Portal:
     async def stored(self) -> dict[str, Any]:
         """Every row a portal form could write."""
         async with self.console.app.uow_factory() as uow:
-            assert isinstance(uow, SqlAlchemyUnitOfWork)
             return {"requests": list(await uow.change_requests.for_project(self.p1.id or 0)),
                     "ratings": list(await uow.ratings.for_project(self.p1.id or 0)),
                     "events": list(await uow.project_events.for_project(self.p1.id or 0)),
                     "outbox": list(await uow.outbox.pending_for("console", "zhangwei"))}
 
 
-async def add_project(uow: SqlAlchemyUnitOfWork, deal_id: int, name: str, stones: list[tuple[str, int, bool]],
+async def add_project(uow: UnitOfWork, deal_id: int, name: str, stones: list[tuple[str, int, bool]],
                       today: date | None = None) -> tuple[Project, list[Milestone]]:
     """A project of the deal started 30 days before `today`, its milestones due `offset` days after the start
     (accepted on that day when the flag says so)."""
@@ -90,7 +89,6 @@ async def seed_portal(console: Console) -> tuple[Project, Project, list[Mileston
     await console.say("新商机 南方物流 WMS 50万", as_user="chen")
     console.connector.user = "zhangwei"
     async with console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         p1, stones = await add_project(uow, 1, P1_NAME, [("需求确认", 14, True), ("上线", 80, False)])
         p2, _ = await add_project(uow, 2, P2_NAME, [("仓库调研", 10, True)])
         await uow.commit()

@@ -12,7 +12,6 @@ from decimal import Decimal
 from bot.mail.identity import MailIdentity, store_identity
 from domain.customer import Contact
 from domain.money import Money
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.portal_world import P1_NAME, Portal
 
 
@@ -25,7 +24,6 @@ async def _file(portal: Portal, title: str = "增加报表导出") -> int:
 
 async def _state(portal: Portal) -> tuple[object, ...]:
     async with portal.console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         project = await uow.projects.get(portal.p1.id or 0)
         stones = [(m.name, m.due_on) for m in await uow.project_milestones.for_project(portal.p1.id or 0)]
         deal = await uow.opportunities.get(1)

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from bot.web.signin import login_link
 from domain.delivery import ProjectEvent, Task, WorkStatus
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.e2e.portal_world import NOW, P1_NAME, P2_NAME, Portal
 
 
@@ -25,7 +24,6 @@ async def _sign_in(portal: Portal, name: str) -> None:
 
 async def _seed_tasks(portal: Portal) -> None:
     async with portal.console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         lina = await uow.reps.by_name("李娜")
         assert lina is not None
         await uow.tasks.add(Task("接口联调", portal.p1.id, assignee_id=lina.id, due_on=NOW.date() - timedelta(days=2),
@@ -47,6 +45,7 @@ async def test_a_rep_who_may_see_the_project_gets_tasks_owners_blockers_and_flag
     assert "接口联调" in html and "李娜" in html and "40%" in html and "等客户提供测试环境" in html
     assert "内部：李娜接手接口联调" in html  # internal updates too, unlike the portal
     assert "逾期任务: 1" in html and "受阻任务: 1" in html and "<svg" in html
+    assert 'action="/dash/logout"' in html and '<span class="who">张伟</span>' in html  # rep_page.html's header
     assert "李娜: 未来 4 周负荷最高" not in html  # a rep sees no colleague's load (the resource view's rule)
     await _sign_in(portal, "王经理")
     managed = await (await portal.client.get(f"/team/projects/{portal.p1.id}")).text()
@@ -74,7 +73,6 @@ async def test_someone_who_may_not_see_it_gets_the_missing_project_page(portal: 
 
 async def test_a_big_project_keeps_both_pages_under_100_kb(portal: Portal) -> None:
     async with portal.console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         for i in range(150):
             await uow.tasks.add(Task(f"第{i}项任务" + "很长的任务名称" * 20, portal.p1.id, due_on=NOW.date(),
                                      blocker="等待" * 50 if i % 3 else ""))

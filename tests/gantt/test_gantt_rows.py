@@ -10,6 +10,7 @@ from bot.delivery.gantt_model import RowKind, RowState
 from bot.delivery.gantt_rows import gantt_chart
 from bot.digest.fonts import find_cjk_font
 from domain.delivery import Milestone, Project, Task, WorkStatus
+from domain.delivery_rules import milestone_state, task_state
 
 TODAY = date(2026, 12, 7)
 NAMES = {1: "张伟", 2: "王五"}
@@ -57,3 +58,26 @@ def test_the_chart_of_a_project_draws_one_bar_per_live_task() -> None:
 def test_a_project_without_tasks_or_milestones_gives_an_empty_chart() -> None:
     chart = gantt_chart(Project(7, "空", id=4), [], [], lambda i: "", TODAY)
     assert chart.rows == () and chart.title == "P4 空"
+
+
+def test_the_customer_sees_names_only_and_the_cap_keeps_every_milestone() -> None:
+    project, stones, tasks = plan()
+    chart = gantt_chart(project, stones, tasks, lambda i: NAMES.get(i or 0, ""), TODAY, plain=True, max_rows=4)
+    assert chart.title == "华东物流 WMS"
+    assert [r.label for r in chart.rows] == ["调研", "需求确认", "开发", "上线"]
+    assert [r.owner for r in chart.rows] == ["", "", "", ""]
+    assert [r.state for r in chart.rows] == [RowState.DONE, RowState.DONE, RowState.OPEN, RowState.OPEN]
+    assert chart.rows[2].depends_on == (0,)
+
+
+def test_task_and_milestone_states_come_from_one_rule() -> None:
+    _, stones, tasks = plan()
+    by_id = {t.id: t for t in tasks}
+    assert task_state(by_id[20], TODAY) == "done"
+    assert task_state(by_id[23], TODAY) == "blocked"
+    assert task_state(by_id[22], TODAY) == "overdue"
+    assert task_state(by_id[21], TODAY, [by_id[22], by_id[23]]) == "open"
+    assert task_state(Task("满", 3, None, None, None, WorkStatus.DOING, 30, progress=100), TODAY) == "done"
+    late = Milestone(3, "验收", date(2026, 12, 1), id=12)
+    assert [milestone_state(m, TODAY) for m in (*stones, late)] == ["open", "done", "overdue"]
+    assert milestone_state(Milestone(3, "取消", date(2026, 12, 1), status=WorkStatus.CANCELLED), TODAY) == "open"

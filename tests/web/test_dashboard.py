@@ -62,6 +62,7 @@ async def test_a_manager_sees_their_teams_month(web: Web) -> None:
     await web.sign_in("赵敏")
     status, body = await page(web)
     assert status == 200 and '<html lang="zh-CN">' in body
+    assert 'action="/dash/logout"' in body and 'class="who"' in body  # rep_page.html's header
     assert 'id="scope-name">华东一组<' in body and 'id="period-name">2026 年 12 月<' in body
     # December: won D1 300k + D2 200k, lost D3; new deal D5; leads 12-02 and 12-12.
     # Forecast: D4 500k x 0.6 + D6 50k x 0.1 = 305k over 2 deals. Stalled: D6, D4, D5.

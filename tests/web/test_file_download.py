@@ -15,7 +15,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.delivery.files import FileSettings, Upload, attach_file
 from bot.http import make_web_app
 from domain.delivery import Project, WorkStatus
-from storage.uow import SqlAlchemyUnitOfWork
 from tests.analytics_company import NOW, Company
 from tests.e2e.analytics_world import company_session  # noqa: F401  (fixture)
 from tests.e2e.harness import Console
@@ -39,7 +38,6 @@ async def files_of_d1(web: Web, tmp_path: Path) -> tuple[int, int]:
     """张伟's deal D1 (华东一组) gets a project with a PDF and an HTML page attached; their ids."""
     settings = FileSettings(tmp_path / "files")
     async with web.console.app.uow_factory() as uow:
-        assert isinstance(uow, SqlAlchemyUnitOfWork)
         project = await uow.projects.add(Project(web.company.deals["D1"], "云平台实施", status=WorkStatus.DOING,
                                                  starts_on=date(2026, 12, 1), customer_id=web.company.customer_id))
         assert project.id is not None

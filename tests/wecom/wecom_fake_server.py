@@ -40,6 +40,11 @@ class Upload:
     kind: str  # the `type` query parameter
 
 
+def member_file(data: bytes, filename: str, content_type: str) -> Upload:
+    """A file a member sent in chat, as media/get will serve it."""
+    return Upload("media", filename, content_type, data, content_type.split("/")[0])
+
+
 @dataclass
 class FakeWeCom:
     corp_id: str
@@ -55,9 +60,8 @@ class FakeWeCom:
     server: TestServer | None = None
     response_codes: dict[str, str] = field(default_factory=dict)  # issued in taps: code -> task_id
     used_codes: set[str] = field(default_factory=set)
-    media: dict[str, tuple[bytes, str, str]] = field(default_factory=dict)  # media_id -> (bytes, name, type)
     _codes: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    media: dict[str, Upload] = field(default_factory=dict)  # media_id -> what was uploaded
+    media: dict[str, Upload] = field(default_factory=dict)  # media_id -> what was uploaded (or a member's file)
 
     @property
     def url(self) -> str:
@@ -155,9 +159,8 @@ class FakeWeCom:
         found = self.media.get(rec.query.get("media_id", ""))
         if found is None:
             return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
-        data, name, kind = found
-        return web.Response(body=data, content_type=kind, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+        return web.Response(body=found.data, content_type=found.content_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}"})
 
     def cards(self, user: str) -> list[dict[str, Any]]:
         """The template cards delivered to `user`, oldest first."""

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import struct
 
-from tests.e2e.delivery_world import write_project
+from tests.e2e.delivery_world import said_project
 from tests.wecom_e2e.harness import WeComSession, content
 
 UPLOAD = "/cgi-bin/media/upload"
 
 
 async def test_the_gantt_chart_arrives_as_an_uploaded_image_then_the_link(wecom: WeComSession) -> None:
-    await wecom.say("新客户 杭州明途信息技术有限公司 区域 华东")
-    await wecom.say("新商机 明途 MES 80万")
-    await write_project(wecom.app.uow_factory)
+    await said_project(wecom.say, wecom.app.uow_factory)
     image, words = await wecom.say("甘特 P1")
     [(media_id, upload)] = wecom.fake.media.items()
     assert (upload.field, upload.filename, upload.content_type, upload.kind) == ("media", "gantt-P1.png",
@@ -28,8 +26,6 @@ async def test_the_gantt_chart_arrives_as_an_uploaded_image_then_the_link(wecom:
 
 
 async def test_someone_who_may_not_see_the_project_gets_no_image(wecom: WeComSession) -> None:
-    await wecom.say("新客户 杭州明途信息技术有限公司 区域 华东")
-    await wecom.say("新商机 明途 MES 80万")
-    await write_project(wecom.app.uow_factory, li_task=False)
+    await said_project(wecom.say, wecom.app.uow_factory, li_task=False)
     [answer] = await wecom.say("gantt P1", user="chenchen")
     assert "P1" in content(answer) and wecom.fake.media == {} and wecom.fake.received(UPLOAD) == []

@@ -18,6 +18,7 @@ from bot.delivery.files import FileStore
 from storage.models import ProjectEventRow, ProjectFileRow
 from tests.chat_world import Clock
 from tests.e2e.delivery_jobs_world import rep_id, won_project
+from tests.wecom.wecom_fake_server import member_file
 from tests.wecom.wecom_support import AGENT_ID, CORP_ID
 from tests.wecom_e2e.conftest import NOW
 from tests.wecom_e2e.harness import TimedFakeWeCom, WeComSession, content, start_session
@@ -60,7 +61,8 @@ async def stored(wecom: WeComSession) -> list[tuple[int, str, str, int, str, str
 async def test_a_picture_sent_after_the_upload_command_is_filed_and_an_oversize_one_refused(
         wecom: WeComSession, tmp_path: Path) -> None:
     project = await won_project(wecom, "张伟", "明途")
-    wecom.fake.media |= {"PHOTO1": (PHOTO, "现场照片.png", "image/png"), "BIG1": (TOO_BIG, "录像.mp4", "video/mp4")}
+    wecom.fake.media |= {"PHOTO1": member_file(PHOTO, "现场照片.png", "image/png"),
+                        "BIG1": member_file(TOO_BIG, "录像.mp4", "video/mp4")}
     [armed] = [content(r) for r in await wecom.say(f"附件 P{project} 上传")]
     assert armed == f"好的，10 分钟内发来的文件或图片会存到项目 P{project}「明途 MES 实施」（单个不超过 102 KB）。"
 
@@ -86,7 +88,7 @@ async def test_a_picture_sent_after_the_upload_command_is_filed_and_an_oversize_
 
 async def test_a_picture_sent_after_the_project_card_is_filed_on_that_project(wecom: WeComSession) -> None:
     project = await won_project(wecom, "张伟", "明途")
-    wecom.fake.media["PHOTO1"] = (PHOTO, "现场照片.png", "image/png")
+    wecom.fake.media["PHOTO1"] = member_file(PHOTO, "现场照片.png", "image/png")
     await wecom.say(f"项目 P{project}")  # the project named in the conversation's last ten minutes
     wecom.advance(timedelta(minutes=9))
     [reply] = await send_image(wecom, "PHOTO1")
@@ -96,7 +98,7 @@ async def test_a_picture_sent_after_the_project_card_is_filed_on_that_project(we
 
 async def test_a_picture_in_a_conversation_not_armed_is_not_fetched(wecom: WeComSession) -> None:
     project = await won_project(wecom, "张伟", "明途")
-    wecom.fake.media["PHOTO1"] = (PHOTO, "现场照片.png", "image/png")
+    wecom.fake.media["PHOTO1"] = member_file(PHOTO, "现场照片.png", "image/png")
     [reply] = await send_image(wecom, "PHOTO1")
     assert reply == "目前只支持文字消息。"  # not armed: a picture like any other, never fetched
     await wecom.say(f"附件 P{project} 上传")
