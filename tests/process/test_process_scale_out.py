@@ -15,7 +15,9 @@ from tests.process.conftest import ServeFactory
 from tests.process.harness import ServeProcess, WeComApi
 from tests.process.load import Database, deliver, followups, redeliver, seed, settled, spread, wait_ready
 
-N = 300
+N = 150  # callbacks per load: still mid-load when a process is killed half-way
+LONG = 300  # a load that outlasts the five rounds of terminated connections (2 s); the freeze test's
+# time goes to leases, not to the load, so it keeps the longer load too
 
 
 async def two_processes(serve: ServeFactory, url: str) -> tuple[ServeProcess, ServeProcess]:
@@ -90,7 +92,7 @@ async def test_database_connections_killed_mid_batch_lose_nothing_and_double_not
     server = serve("a", pg_process_db_url).start()
     await wait_ready(server)
     db = database(pg_process_db_url)
-    messages = followups(await seed(server, db), N)
+    messages = followups(await seed(server, db), LONG)
     await db.engine.dispose()  # the test's own reads reconnect afterwards
     name = make_url(pg_process_db_url).database
     assert name is not None
@@ -114,16 +116,16 @@ async def test_a_stalled_process_that_resumes_after_its_lease_redoes_nothing_the
     a = serve("a", pg_process_db_url).start()
     await wait_ready(a)
     db = database(pg_process_db_url)
-    messages = followups(await seed(a, db), N)
+    messages = followups(await seed(a, db), LONG)
 
     def freeze_half_way(accepted: int) -> None:
-        if accepted >= N // 2 and a.alive() and not frozen:
+        if accepted >= LONG // 2 and a.alive() and not frozen:
             a.pause()
             frozen.append(True)
 
     frozen: list[bool] = []
     accepted = await deliver([a], messages, on_accepted=freeze_half_way, timeout=5.0, give_up=lambda: bool(frozen))
-    assert frozen and len(accepted) < N, "the freeze did not land mid-load"
+    assert frozen and len(accepted) < LONG, "the freeze did not land mid-load"
     b = serve("b", pg_process_db_url).start()
     await wait_ready(b)
     retried = [m for m in messages if m.msg_id not in accepted]

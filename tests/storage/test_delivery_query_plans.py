@@ -5,6 +5,8 @@ project for every second deal, three tasks each; plans as in test_storage_query_
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 
@@ -16,16 +18,53 @@ from test_storage_query_plans import _plans, _scans_whole
 
 from bench.lists_data import Size, load_company
 from domain.listing import ViewScope
+from storage.engine import make_engine, make_session_factory
 from storage.models import ProjectRow, TaskRow
 from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
 from storage.search_schema import analyze
+from storage.uow import SqlAlchemyUnitOfWork
+from tests.conftest import BACKENDS, _empty_tables_sql, _execute, asyncpg_dsn, run_async, sqlite_url
 
 PEOPLE, DEALS = 40, 4000
 TODAY = date(2026, 12, 1)
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """Module-scoped here: the company below is built once per engine; the tests only read it."""
+    backend: str = request.param
+    return backend
+
+
+@pytest.fixture(scope="module")
+def delivery(db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database of that engine holding the company, shared by this module's tests."""
+    if db_backend == "sqlite":
+        path = tmp_path_factory.mktemp("delivery-plans") / "dealbot.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = sqlite_url(path)
+    else:
+        url = request.getfixturevalue("pg_migrated_url")
+        run_async(lambda: _execute(asyncpg_dsn(url), _empty_tables_sql()))
+    run_async(lambda: _load(url))
+    return url
+
+
 @pytest.fixture
-async def delivery(uow_factory: Factory) -> None:
+def db_url(delivery: str) -> str:
+    return delivery
+
+
+async def _load(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        uow_factory = partial(SqlAlchemyUnitOfWork, make_session_factory(engine), worker_id="test-worker")
+        await _fill(uow_factory)
+    finally:
+        await engine.dispose()
+
+
+async def _fill(uow_factory: Callable[[], SqlAlchemyUnitOfWork]) -> None:
     async with uow_factory() as uow:
         await load_company(uow.session, Size(deals=DEALS, people=PEOPLE, groups=8))
         projects = [{"id": n, "opportunity_id": n * 2, "name": f"项目{n}", "manager_id": n % PEOPLE + 1,
@@ -52,7 +91,7 @@ MANAGER = ViewScope(owner_ids=frozenset({1, 9, 17, 25, 33}), team_ids=frozenset(
 
 @pytest.mark.parametrize("scope, rep_id", [(REP, 7), (MANAGER, 1)], ids=["rep", "manager"])
 async def test_the_project_list_reads_each_circle_through_its_index(
-        engine: AsyncEngine, uow_factory: Factory, delivery: None, scope: ViewScope, rep_id: int) -> None:
+        engine: AsyncEngine, uow_factory: Factory, scope: ViewScope, rep_id: int) -> None:
     async with uow_factory() as uow:
         lists = SqlAlchemyDeliveryLists(uow.session)
         found, total = await lists.open_projects(scope, rep_id)
@@ -69,7 +108,7 @@ async def test_the_project_list_reads_each_circle_through_its_index(
 
 
 async def test_team_tasks_read_the_members_tasks_through_the_assignee_index(
-        engine: AsyncEngine, uow_factory: Factory, delivery: None) -> None:
+        engine: AsyncEngine, uow_factory: Factory) -> None:
     members = [1, 2, 3, 4, 5]
     async with uow_factory() as uow:
         lists = SqlAlchemyDeliveryLists(uow.session)
