@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.context import Directory
 from bot.delivery.access import store
+from bot.delivery.web_access import viewable_project
 from bot.portal.pages import PORTAL_KEY, today
 from bot.portal.view import ProjectView, project_view
 from bot.web.base import WEB_KEY, not_found, page_locale, render
@@ -27,7 +28,6 @@ from domain.delivery_load import loads, weeks_from
 from domain.delivery_rules import task_overdue
 from domain.people import Rep
 from domain.ports import UnitOfWork
-from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
 from storage.repositories.delivery_load import SqlAlchemyLoadReader
 
 LOAD_WEEKS = 4
@@ -65,15 +65,10 @@ async def over_allocated(uow: UnitOfWork, rep: Rep, directory: Directory, projec
 
 async def visible_project(uow: UnitOfWork, rep: Rep, project_id: int) -> tuple[Project, Directory]:
     """The project if `rep` may view it (chat's rule); not_found() otherwise, as for a missing one."""
-    project = await uow.projects.find(project_id)
-    deal = await uow.opportunities.find(project.opportunity_id) if project is not None else None
-    if project is None or project.id is None or deal is None:
+    found = await viewable_project(uow, rep, project_id)
+    if found is None:
         raise not_found()
-    directory = await Directory.load(uow)
-    assigned = await SqlAlchemyDeliveryLists(store(uow).session).assigned(project.id, rep.id or 0)
-    if permissions.project_right(rep, deal, project, directory.team_of, directory.teams, assigned) is None:
-        raise not_found()
-    return project, directory
+    return found
 
 
 async def team_project(request: web.Request) -> web.StreamResponse:

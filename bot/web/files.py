@@ -11,17 +11,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.delivery.access import store
 from bot.delivery.files import FileSettings, download_headers
-from bot.directory_cache import DirectoryCache
+from bot.delivery.web_access import viewable_project
 from bot.web.base import WEB_KEY, not_found
 from bot.web.sessions import require_rep
-from domain import permissions
 from domain.delivery import ProjectFile
 from domain.people import Rep
-from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
-
-_PEOPLE = DirectoryCache()
 
 
 def add_file_routes(web_app: web.Application) -> None:
@@ -41,12 +36,6 @@ async def download(request: web.Request) -> web.StreamResponse:
 async def _visible_file(request: web.Request, rep: Rep, file_id: int) -> ProjectFile:
     async with request.app[WEB_KEY].uow_factory() as uow:
         item = await uow.project_files.find(file_id)
-        project = await uow.projects.find(item.project_id) if item is not None else None
-        deal = await uow.opportunities.find(project.opportunity_id) if project is not None else None
-        if item is None or project is None or project.id is None or deal is None or rep.id is None:
+        if item is None or await viewable_project(uow, rep, item.project_id) is None:
             raise not_found()
-        people = await _PEOPLE.get(uow)
-        assigned = await SqlAlchemyDeliveryLists(store(uow).session).assigned(project.id, rep.id)
-    if permissions.project_right(rep, deal, project, people.team_of, people.teams, assigned) is None:
-        raise not_found()
     return item
