@@ -3,7 +3,9 @@
 Headers (`on_response_prepare`, so they cover errors raised by aiohttp itself too):
 - Content-Security-Policy: `default-src 'self'`, no inline script or style, no framing, forms post here;
 - X-Content-Type-Options: nosniff; Referrer-Policy: no-referrer (signed tokens travel in URLs);
-- X-Frame-Options: DENY; `Server: dealbot` (no versions).
+- X-Frame-Options: DENY; `Server: dealbot` (no versions);
+- Cache-Control: no-store, unless the handler set its own (the cached stylesheet): pages opened by a signed link
+  or a session are nobody else's, so no shared or browser cache keeps them.
 
 CSRF: a form carries `csrf_token(secret, binding)` in a hidden field named `csrf`, where `binding` is what
 authorises the page (the session cookie's token, or the portal link's token). `checked_form` reads the
@@ -38,6 +40,7 @@ async def add_security_headers(request: web.Request, response: web.StreamRespons
     """on_response_prepare: runs after aiohttp's defaults, so our Server header replaces its banner."""
     for name, value in HEADERS.items():
         response.headers[name] = value
+    response.headers.setdefault("Cache-Control", "no-store")
 
 
 def csrf_token(secret: str | bytes, binding: str) -> str:

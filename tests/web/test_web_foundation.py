@@ -33,6 +33,7 @@ async def test_every_response_carries_the_security_headers(web: Web) -> None:
         response = await web.client.get(path)
         assert_secure_headers(response.headers)
         assert "aiohttp" not in response.headers.get("Server", "").lower()
+        assert (response.headers["Cache-Control"] == "no-store") is not path.startswith("/static/")
 
 
 async def test_an_unknown_address_answers_a_translated_page_repeating_nothing(web: Web) -> None:
