@@ -35,7 +35,7 @@ class Settings:
     default_team_id: int | None = None
     channel_order: tuple[str, ...] = CHANNEL_ORDER
     max_message_chars: int = 4000
-    charts: ChartSettings = field(default_factory=ChartSettings)  # Gantt: [web] public_url, [digest] font (#15)
+    charts: ChartSettings = field(default_factory=ChartSettings)  # Gantt: [digest] font (#15)
     parser: Any = None  # bot.nlp.Parser: free text is understood only when set
     known: Any = None  # bot.understanding.known.KnownCustomers
     quiet_hours: str = DEFAULT_QUIET  # [proactive] quiet_hours: everyone's, unless they set their own

@@ -34,7 +34,7 @@ async def show_gantt(ctx: Context, args: Args) -> Reply:
     milestones = await ctx.uow.project_milestones.for_project(project.id)
     tasks = await ctx.uow.tasks.for_project(project.id)
     chart = gantt_chart(project, milestones, tasks, _names(ctx), ctx.now.date(), ctx.locale)
-    url = ctx.settings.charts.project_url(project.id)
+    url = ctx.settings.web.url(f"/team/projects/{project.id}")
     tasks_drawn = sum(1 for r in chart.rows if r.kind is RowKind.TASK)
     late = sum(1 for r in chart.rows if r.state is RowState.OVERDUE)
     blocked = sum(1 for r in chart.rows if r.state is RowState.BLOCKED)
