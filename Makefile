@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+# pytest-xdist workers: tests wait on real processes, servers and sockets a good part of the time, so one more
+# worker than cores keeps both cores busy. Each worker has its own databases, ports and temp dirs.
+TEST_WORKERS ?= 3
 
 .PHONY: install run test system-deps postgres lint bench clean
 
@@ -36,7 +39,7 @@ postgres:
 	  sleep 2; pg_isready -h 127.0.0.1 -p 5432; }
 
 test: install system-deps postgres
-	DEALBOT_TEST_PG_URL=$${DEALBOT_TEST_PG_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -p no:cacheprovider
+	DEALBOT_TEST_PG_URL=$${DEALBOT_TEST_PG_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check bot connectors domain storage scheduler tests bench
