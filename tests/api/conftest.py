@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+
 from bot.http import make_web_app
 from domain.api_tokens import ApiToken
 from storage.repositories.api_tokens import SqlAlchemyApiTokenRepository
