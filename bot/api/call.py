@@ -13,6 +13,7 @@ from domain.api_tokens import ApiToken
 from domain.people import Rep
 from domain.record_scope import RecordScope, record_scope
 from storage.repositories.api_lists import ApiLists
+from storage.repositories.api_lists_deals import DealLists
 from storage.uow import SqlAlchemyUnitOfWork
 
 
@@ -38,6 +39,10 @@ class ApiCall:
     @property
     def lists(self) -> ApiLists:
         return ApiLists(self.uow.session)
+
+    @property
+    def deal_lists(self) -> DealLists:
+        return DealLists(self.uow.session)
 
     @property
     def context(self) -> Context:

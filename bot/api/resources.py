@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.api import contacts, customers
+from bot.api import contacts, customers, leads, opportunities
 from bot.api.endpoints import ResourceApi
 
-RESOURCES: tuple[ResourceApi, ...] = (customers.API, contacts.API)
+RESOURCES: tuple[ResourceApi, ...] = (customers.API, contacts.API, leads.API, opportunities.API)

@@ -2,8 +2,8 @@
 document (bot.api.openapi): there is no second, hand-written copy of either.
 
 A `Field` says its kind and where it may be written: `create` (allowed in POST), `required` (needed in
-POST), `patch` (allowed in PATCH). Fields neither created nor patched are read-only. `Resource.filters`
-are the query parameters of its list.
+POST), `patch` (allowed in PATCH), `answered` (in responses). Fields neither created nor patched are
+read-only. `Resource.filters` are the query parameters of its list.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from bot.api.problems import field_problem
 
 MAX_ID = 2**31 - 1
-_DECIMAL = r"^-?\d{1,16}(\.\d{1,2})?$"
+_DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class Field:
     patch: bool = True
     nullable: bool = False
     choices: tuple[str, ...] = ()
+    answered: bool = True  # False: accepted in requests, never answered (a write-only input)
 
     def json_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = _SCHEMAS[self.kind](self)
@@ -183,7 +184,8 @@ class Resource:
         return values
 
     def schema(self, mode: str = "read") -> dict[str, Any]:
-        fields = self.fields if mode == "read" else tuple(self.writable(mode).values())
+        fields = (tuple(f for f in self.fields if f.answered) if mode == "read"
+                  else tuple(self.writable(mode).values()))
         schema: dict[str, Any] = {"type": "object", "additionalProperties": False,
                                   "properties": {f.name: f.json_schema() for f in fields}}
         required = [f.name for f in fields if mode == "read" or (mode == "create" and f.required)]
