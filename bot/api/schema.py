@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -103,13 +103,15 @@ def _read_tags(f: Field, value: Any) -> list[str]:
 
 
 def read_datetime(f: Field | None, value: Any) -> datetime:
+    """An ISO 8601 date-time with its zone, as UTC; ValueError for anything else (or beyond year 1..9999)."""
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+        utc = parsed.astimezone(UTC) if parsed is not None and parsed.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        utc = None
+    if utc is None:
         raise ValueError("must be a date-time with a time zone, like 2026-12-07T10:00:00+08:00")
-    return parsed
+    return utc
 
 
 def _read_decimal(f: Field, value: Any) -> Decimal:
