@@ -28,6 +28,12 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "contacts": ("联系人", "contact", "contacts"),
     "leads": ("线索", "lead", "leads"),
     "opportunities": ("商机", "deal", "deals", "opportunity", "opportunities"),
+    "quotes": ("报价", "quote", "quotes"),
+    "contracts": ("合同", "contract", "contracts"),
+    "payment_milestones": ("回款", "回款节点", "payment", "payments", "milestone", "milestones"),
+    "invoices": ("发票", "invoice", "invoices"),
+    "projects": ("项目", "project", "projects"),
+    "tasks": ("任务", "task", "tasks"),
 }
 
 

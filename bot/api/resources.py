@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from bot.api import contacts, customers, leads, opportunities
+from bot.api import (
+                                      contacts,
+                                      contracts,
+                                      customers,
+                                      invoices,
+                                      leads,
+                                      opportunities,
+                                      payment_milestones,
+                                      projects,
+                                      quotes,
+                                      tasks,
+)
 from bot.api.endpoints import ResourceApi
 
-RESOURCES: tuple[ResourceApi, ...] = (customers.API, contacts.API, leads.API, opportunities.API)
+RESOURCES: tuple[ResourceApi, ...] = (customers.API, contacts.API, leads.API, opportunities.API,
+                                      quotes.API, contracts.API, payment_milestones.API, invoices.API,
+                                      projects.API, tasks.API)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -23,7 +23,7 @@ _DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    kind: str  # string | integer | id | boolean | tags | datetime | decimal | enum
+    kind: str  # string | integer | id | boolean | tags | datetime | date | decimal | enum
     description: str = ""
     max_length: int = 255
     min_length: int = 0
@@ -64,6 +64,7 @@ _SCHEMAS: dict[str, Any] = {
     "boolean": lambda f: {"type": "boolean"},
     "tags": lambda f: {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 64}},
     "datetime": lambda f: {"type": "string", "format": "date-time"},
+    "date": lambda f: {"type": "string", "format": "date"},
     "decimal": lambda f: {"type": "string", "pattern": _DECIMAL, "description": "decimal amount, like \"528000.00\""},
     "enum": lambda f: {"type": "string", "enum": list(f.choices)},
 }
@@ -114,6 +115,17 @@ def read_datetime(f: Field | None, value: Any) -> datetime:
     return utc
 
 
+def _read_date(f: Field, value: Any) -> date:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _no_date()
+    except ValueError:
+        raise ValueError("must be a date like 2026-12-31") from None
+
+
+def _no_date() -> date:
+    raise ValueError("not a date")
+
+
 def _read_decimal(f: Field, value: Any) -> Decimal:
     if not isinstance(value, str) or not re.match(_DECIMAL, value):
         raise ValueError("must be a decimal amount in a string, like \"528000.00\"")
@@ -131,7 +143,7 @@ def _read_enum(f: Field, value: Any) -> str:
 
 _READERS: dict[str, Any] = {
     "string": _read_string, "integer": _read_int, "id": _read_int, "boolean": _read_bool, "tags": _read_tags,
-    "datetime": read_datetime, "decimal": _read_decimal, "enum": _read_enum,
+    "datetime": read_datetime, "date": _read_date, "decimal": _read_decimal, "enum": _read_enum,
 }
 
 

@@ -18,7 +18,7 @@ async def test_every_route_is_documented_and_every_documented_route_exists(api: 
 
 async def test_request_schemas_are_the_resource_declarations(api: Api) -> None:
     _, doc, _ = await api.call("GET", "/openapi.json", None)
-    for resource in (r.resource for r in RESOURCES):
+    for resource in (r.resource for r in RESOURCES if r.create is not None):
         create = doc["paths"][f"/{resource.name}"]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert create == resource.schema("create") and create["additionalProperties"] is False
         declared = {f.name for f in resource.fields if f.create}
