@@ -89,6 +89,10 @@ SCHEMA: dict[str, Table] = {
                         "list_size": c.whole(1, 50)}),
     "digest": _DIGEST,
     "web": _WEB,
+    # the open API (issue #16, bot.api.settings): per-token rate, body limit, idempotency retention, last-use writes
+    "api": Table({"enabled": c.flag, "rate_per_minute": c.whole(1, 1_000_000),
+                  "max_body_bytes": c.whole(1024, 10_000_000), "idempotency_hours": c.whole(1, 720),
+                  "last_used_seconds": c.whole(1, 86400)}),
     # risk warnings (issue #11, scheduler.risks): thresholds in days; a stalled_* of 0 turns that stage off
     "risks": Table({"enabled": c.flag, "incremental": c.flag, "interval_minutes": c.positive, "lead_days": c.whole(1),
                     "stalled_initial_contact_days": c.whole(0), "stalled_proposal_days": c.whole(0),

@@ -6,6 +6,7 @@ import uuid
 
 from aiohttp import web
 
+from bot.api.app import add_api
 from bot.bootstrap import App
 from bot.config import ConfigError
 from bot.portal.pages import add_portal_routes, portal_settings
@@ -54,6 +55,7 @@ def make_web_app(app: App) -> web.Application:
         web_app.router.add_post(BENCH_PATH, bench_console)
     setup_web(web_app, WebContext(app.uow_factory, app.bot.clock, app.bot.settings.web, app.config))
     add_portal_routes(web_app, portal_settings(app.config, app.bot.settings.channel_order))  # issue #15 portal
+    add_api(web_app, app.uow_factory, app.bot.clock, app.config, app.bot.settings, app.bot.directory)  # #16 /api/v1
     for connector in app.connectors.values():
         add_routes = getattr(connector, "add_routes", None)
         if add_routes is not None:

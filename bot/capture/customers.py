@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.errors import AmbiguousMatch
+from domain import permissions
 from domain.customer import Customer, derive_short_name, normalize_name
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, NotFound, PermissionDenied
 
 
 class CustomerExists(DomainError):
@@ -39,13 +40,38 @@ async def resolve_customer(ctx: Context, text: str) -> Customer:
     return found[0]
 
 
-async def add_customer(ctx: Context, customer: Customer) -> Customer:
-    """A new customer owned by the person writing; refused when the name is taken (CustomerExists)."""
+async def add_customer(ctx: Context, customer: Customer, owner_id: int | None = None) -> Customer:
+    """A new customer owned by the person writing (or by `owner_id`, for the API whose token owns nothing);
+    refused when the name is taken (CustomerExists)."""
     existing = await known_customer(ctx, customer.name)
     if existing is not None:
         raise CustomerExists(name=existing.name, id=existing.id)
-    customer.owner_id = ctx.rep.id
+    customer.owner_id = owner_id if owner_id is not None else ctx.rep.id
     return await store_customer(ctx, customer)
+
+
+async def update_customer(ctx: Context, customer: Customer, **changes: object) -> list[str]:
+    """Write new values of a customer's own fields (name, short_name, industry, region, tags, aliases, phone,
+    email, address); returns the fields changed. Refused when the new name is another customer's
+    (CustomerExists) or when the writer may not change it (domain.permissions.can_place_customer)."""
+    changed = {k: v for k, v in changes.items() if getattr(customer, k) != v}
+    if not changed:
+        return []
+    assert customer.id is not None
+    deals = await ctx.uow.opportunities.list(customer_id=customer.id, limit=1000)
+    works = any(permissions.can_work(ctx.rep, o, ctx.directory.team_of, ctx.directory.teams) for o in deals)
+    if not permissions.can_place_customer(ctx.rep, customer.owner_id, ctx.directory.team_of, ctx.directory.teams,
+                                          works):
+        raise PermissionDenied(f"客户 C{customer.id}", f"customer C{customer.id}")
+    if "name" in changed:
+        existing = await known_customer(ctx, str(changed["name"]))
+        if existing is not None and existing.id != customer.id:
+            raise CustomerExists(name=existing.name, id=existing.id)
+    ctx.remember("customer", customer)
+    for field, value in changed.items():
+        setattr(customer, field, value)
+    await ctx.update("customer", customer, **changed)
+    return list(changed)
 
 
 async def ensure_customer(ctx: Context, customer: Customer) -> tuple[Customer, bool]:

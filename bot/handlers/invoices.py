@@ -16,7 +16,7 @@ from bot.registry import command
 from bot.reply import CardBuilder, Reply
 from domain import invoicing, payments
 from domain.billing import Invoice, InvoiceStatus
-from domain.money import CNY
+from domain.money import CNY, Money
 from domain.opportunity import Opportunity
 
 NEW_STATES = {"已开": InvoiceStatus.ISSUED, "issued": InvoiceStatus.ISSUED, "申请": InvoiceStatus.REQUESTED,
@@ -40,17 +40,26 @@ async def record_invoice(ctx: Context, args: Args) -> Reply:
                   InvoiceStatus.ISSUED)
     args.tokens = [t for t in args.tokens if t.casefold() not in NEW_STATES]
     amount = args.amount()
-    assert amount is not None and opp.id is not None
-    ceiling, _ = await contract_amount(ctx, opp)
-    if ceiling is not None:
-        payments.check_invoice(amount, ceiling, await ctx.uow.invoices.for_opportunity(opp.id))
-    invoice = await ctx.uow.invoices.add(Invoice(opportunity_id=opp.id, amount=amount, status=status,
-                                                 number=number, issued_on=ctx.now.date(), note=args.rest()))
-    await ctx.audit("invoice", invoice.id, "create")
+    assert amount is not None
+    invoice = await issue_invoice(ctx, opp, amount, status, number, args.rest())
     return Reply.text(ctx.t(
         f"#{opp.id} 发票已登记 F{invoice.id}：{money(amount, 'zh')}（{invoicing.label(status, 'zh')}）{number}",
         f"#{opp.id} invoice recorded F{invoice.id}: {money(amount, 'en')} ({invoicing.label(status, 'en')}) "
         f"{number}").rstrip())
+
+
+async def issue_invoice(ctx: Context, opp: Opportunity, amount: Money, status: InvoiceStatus, number: str,
+                        note: str) -> Invoice:
+    """Record an issued or requested invoice (`发票`, the API's POST /invoices), capped by the contract."""
+    assert opp.id is not None
+    opp.require_not_lost("发票", "invoice")
+    ceiling, _ = await contract_amount(ctx, opp)
+    if ceiling is not None:
+        payments.check_invoice(amount, ceiling, await ctx.uow.invoices.for_opportunity(opp.id))
+    invoice = await ctx.uow.invoices.add(Invoice(opportunity_id=opp.id, amount=amount, status=status,
+                                                 number=number, issued_on=ctx.now.date(), note=note))
+    await ctx.audit("invoice", invoice.id, "create")
+    return invoice
 
 
 async def find_invoice(ctx: Context, args: Args, opp: Opportunity) -> Invoice:

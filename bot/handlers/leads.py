@@ -32,7 +32,8 @@ async def assign(ctx: Context, lead: Lead) -> None:
     cursors = await ctx.uow.settings.get("assignment_cursors") or {}
     result = assignment.assign_lead(
         lead, ctx.settings.assignment_rules, members, {int(k): v for k, v in cursors.items()},
-        default_team_id=ctx.settings.default_team_id, default_rep_id=ctx.rep.id)
+        default_team_id=ctx.settings.default_team_id,
+        default_rep_id=ctx.rep.id if (ctx.rep.id or 0) > 0 else None)  # an API token (id < 0) takes no leads
     lead.assign(result.owner_id, result.team_id)
     if result.team_id is not None and result.cursor is not None:
         cursors[str(result.team_id)] = result.cursor
@@ -69,7 +70,10 @@ def person_label(contact: Contact) -> str:
 
 
 async def create_lead(ctx: Context, customer: Customer, budget: Money | None, opts: dict[str, str],
-                      source: str = "chat") -> tuple[Lead, Contact | None]:
+                      source: str = "chat", owner: tuple[int | None, int | None] | None = None
+                      ) -> tuple[Lead, Contact | None]:
+    """A new lead (its contact matched or added), assigned by the rules unless `owner` (owner id, team id)
+    says where it goes, audited; its owner is told."""
     assert customer.id is not None
     contact = None
     if name := opts.get("contact"):  # an existing contact of the customer is matched, not doubled
@@ -78,7 +82,10 @@ async def create_lead(ctx: Context, customer: Customer, budget: Money | None, op
     lead = Lead(customer_id=customer.id, title=opts.get("note", ""), budget=budget,
                 contact_id=contact.id if contact else None, region=opts.get("region") or customer.region,
                 industry=opts.get("industry") or customer.industry, source=source, created_at=ctx.now)
-    await assign(ctx, lead)
+    if owner is None:
+        await assign(ctx, lead)
+    else:
+        lead.assign(*owner)
     lead = await ctx.uow.leads.add(lead)
     await ctx.audit("lead", lead.id, "create", customer=customer.name)
     if lead.owner_id is not None:

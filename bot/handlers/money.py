@@ -115,14 +115,20 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
     amount = args.amount(required=False) or opp.amount
     if amount is None:
         raise args.fail("缺少合同金额", "missing the contract amount")
-    signed = day_of(args.when(), ctx.now)
+    return (await sign_contract(ctx, opp, amount, number, day_of(args.when(), ctx.now), args.rest()))[1]
+
+
+async def sign_contract(ctx: Context, opp: Opportunity, amount: Money, number: str, signed: date,
+                        note: str) -> tuple[Contract, Reply]:
+    """Record the deal's contract (`合同`, the API's POST /contracts); held for approval when a rule catches it."""
+    opp.require_not_lost("合同", "contract")
     horizon.check(signed, ctx.now.date(), horizon.SIGNING, "签订", "signing")
     assert opp.id is not None
     findings = approvals.contract_findings(ctx.settings.approvals, amount)
     approver = approval_flow.approver_needed(ctx, findings)
     contract = await ctx.uow.contracts.add(Contract(
         opportunity_id=opp.id, number=number or f"HT-{opp.id}-{signed:%Y%m%d}", amount=amount, signed_on=signed,
-        note=args.rest(), created_by=ctx.rep.id, created_at=ctx.now,
+        note=note, created_by=ctx.rep.id, created_at=ctx.now,
         approval=ApprovalState.PENDING if approver is not None else ApprovalState.NONE))
     await ctx.audit("contract", contract.id, "create", number=contract.number)
     card = CardBuilder(ctx.t(f"#{opp.id} 已登记合同 {contract.number}", f"#{opp.id} contract {contract.number}"),
@@ -133,7 +139,7 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
                     f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
         card.line(approval_flow.submitted(ctx, request, approver, approval_flow.CONTRACT_HELD))
-    return card.build()
+    return contract, card.build()
 
 
 @command("回款", "payment", "paid", "收款", section="money",

@@ -100,17 +100,26 @@ async def add_task(ctx: Context, args: Args, access: Access, parent: Task | None
         if stone is None or stone.project_id != project.id:
             raise not_found("M", stone_ref)
         stone_id = stone.id
-    task = await ctx.uow.tasks.add(Task(
-        title, project.id, stone_id, assignee, due, parent_id=parent.id if parent else None, starts_on=ctx.now.date(),
-        effort_days=effort(args, days) if days else None, created_at=ctx.now, updated_at=ctx.now))
+    task = Task(title, project.id, stone_id, assignee, due, parent_id=parent.id if parent else None,
+                effort_days=effort(args, days) if days else None)
+    task, told = await create_task(ctx, access, task)
+    return Reply.text(_added(ctx, task, ("子任务", "Subtask") if task.parent_id else ("任务", "Task"), parent, told))
+
+
+async def create_task(ctx: Context, access: Access, task: Task) -> tuple[Task, bool]:
+    """Store a new task of `access.project` (`任务 P3 新增`, the API's POST /tasks), on its timeline; its
+    assignee is told unless that is oneself. (task, whether the assignee was told)."""
+    assert access.project.id is not None
+    task.starts_on, task.created_at, task.updated_at = task.starts_on or ctx.now.date(), ctx.now, ctx.now
+    task = await ctx.uow.tasks.add(task)
     await events.created(ctx, "task", task)
-    kind = ("子任务", "Subtask") if parent else ("任务", "Task")
-    await events.record(ctx, project.id, "task", f"新增{kind[0]} T{task.id} {title}",
-                        f"{kind[1]} T{task.id} {title} added")
+    kind = ("子任务", "Subtask") if task.parent_id else ("任务", "Task")
+    await events.record(ctx, access.project.id, "task", f"新增{kind[0]} T{task.id} {task.title}",
+                        f"{kind[1]} T{task.id} {task.title} added")
     told = task.assignee_id not in (None, ctx.rep.id)  # named, or a subtask's from its task; never oneself
     if told:
         await task_actions.tell_assignee(ctx, task, access)
-    return Reply.text(_added(ctx, task, kind, parent, told))
+    return task, told
 
 
 def _added(ctx: Context, task: Task, kind: tuple[str, str], parent: Task | None, told: bool) -> str:

@@ -76,6 +76,7 @@ NOT_MAPPED = frozenset({
 NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "change request", "change requests"}
 # issue #15: the dashboard link, Gantt images and the resource view
 NOT_MAPPED |= {"看板", "dashboard", "甘特", "甘特图", "gantt", "资源", "资源负荷", "resource", "resources", "workload"}
+NOT_MAPPED |= {"令牌", "token", "tokens"}  # issue #16: API tokens (admins)
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
 HEAD = 40  # characters that can hold the longest two command words (every parse reads them: keep it short)

@@ -1,5 +1,6 @@
 """ORM tables. Importing this package registers every table on `Base.metadata`."""
 
+from storage.models.api import ApiIdempotencyRow, ApiTokenRow
 from storage.models.approvals import ApprovalRow
 from storage.models.base import Base
 from storage.models.billing import ContractRow, InvoiceRow, PaymentMilestoneRow, PaymentRow
@@ -34,6 +35,7 @@ from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 from storage.models.visits import VisitRow
 
 __all__ = [
+    "ApiIdempotencyRow", "ApiTokenRow",
     "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
     "CustomerNameRow", "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",

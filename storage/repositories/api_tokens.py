@@ -1,0 +1,72 @@
+"""API tokens and idempotency records (issue #16): looked up by the hash of a presented secret."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+
+from domain.api_tokens import ApiToken
+from storage.mapping import RowMapper
+from storage.models import ApiIdempotencyRow, ApiTokenRow
+from storage.repositories.base import SqlRepository, before_write
+
+
+class SqlAlchemyApiTokenRepository(SqlRepository[ApiToken, ApiTokenRow]):
+    row = ApiTokenRow
+    mapper = RowMapper(ApiToken)
+    what = ("令牌", "token")
+
+    async def by_hash(self, secret_hash: str) -> ApiToken | None:
+        return await self._first(select(ApiTokenRow).where(ApiTokenRow.secret_hash == secret_hash))
+
+    async def everyone(self) -> Sequence[ApiToken]:
+        """Every token, revoked ones too, by id."""
+        return await self._all(select(ApiTokenRow).order_by(ApiTokenRow.id))
+
+    async def active(self) -> Sequence[ApiToken]:
+        stmt = select(ApiTokenRow).where(ApiTokenRow.revoked_at.is_(None)).order_by(ApiTokenRow.id)
+        return await self._all(stmt)
+
+    async def named(self, name: str) -> Sequence[ApiToken]:
+        """Tokens not revoked of that name (names are not unique: a rotated token may share its name)."""
+        stmt = select(ApiTokenRow).where(ApiTokenRow.name == name, ApiTokenRow.revoked_at.is_(None))
+        return await self._all(stmt.order_by(ApiTokenRow.id))
+
+    async def touch(self, token_id: int, at: datetime) -> None:
+        await before_write(self.session)
+        await self.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=at),
+                                   execution_options={"synchronize_session": False})
+
+
+class SqlAlchemyIdempotencyRepository:
+    """(token, key) -> the request it answered and the stored answer."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def find(self, token_id: int, key: str, since: datetime) -> ApiIdempotencyRow | None:
+        stmt = select(ApiIdempotencyRow).where(ApiIdempotencyRow.token_id == token_id, ApiIdempotencyRow.key == key,
+                                               ApiIdempotencyRow.created_at >= since)
+        found: ApiIdempotencyRow | None = await self.session.scalar(stmt)
+        return found
+
+    async def add(self, values: dict[str, Any]) -> None:
+        """Store the answer, in the transaction of the write it answers. Another request with the same key
+        that got there first makes this (or the commit) raise IntegrityError: the caller rolls back."""
+        await before_write(self.session)
+        await self.session.execute(insert(ApiIdempotencyRow), values)
+
+    async def forget(self, token_id: int, key: str, before: datetime) -> None:
+        """Drop an expired answer to this key, so that the key may be used again."""
+        await before_write(self.session)
+        row = ApiIdempotencyRow
+        await self.session.execute(delete(row).where(row.token_id == token_id, row.key == key,
+                                                     row.created_at < before))
+
+    async def purge(self, before: datetime) -> None:
+        """Forget answers older than the retention (their keys may be used again)."""
+        await before_write(self.session)
+        await self.session.execute(delete(ApiIdempotencyRow).where(ApiIdempotencyRow.created_at < before))
