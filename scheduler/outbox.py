@@ -145,7 +145,8 @@ class OutboxDispatcher:
         assert item.id is not None
         message = OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
                                   markdown=item.markdown, subject=item.subject,
-                                  extra={**item.extra, "delivery_key": delivery_key(item)})
+                                  extra={**item.extra, "delivery_key": delivery_key(item), "outbox_id": item.id,
+                                         "attempt": item.attempts})
         try:
             await self.connectors[item.channel].send(message)
         except DeliveryError as err:
