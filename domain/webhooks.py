@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from domain.errors import DomainError
@@ -75,6 +75,12 @@ class Candidate:
     entity_id: int
     at: datetime
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class EventSink(Protocol):
+    """Where a transaction raises an event no audit entry shows (storage.events.EventJournal)."""
+
+    def emit(self, candidate: Candidate) -> None: ...
 
 
 def _alias_table() -> dict[str, str]:
