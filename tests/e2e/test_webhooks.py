@@ -3,14 +3,16 @@ receiver with README's recipe, retries, dead letters and replay — on SQLite an
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, start_console
-from tests.e2e.webhook_world import Receiver, receiver, subscribe, webhook_rows, win_deal  # noqa: F401
+from tests.e2e.webhook_world import Receiver, subscribe, webhook_rows, win_deal
 
 SHORT = {"retry_base_seconds": 1, "retry_max_seconds": 60, "max_attempts": 3, "timeout": 5}
 EVE = {"name": "Eve", "role": "admin", "console": "eve", "locale": "en"}  # an English-speaking admin
@@ -153,3 +155,15 @@ async def test_an_english_admin_works_in_english(hooks: Console, receiver: Recei
     assert failed.strip() == "No failed webhook deliveries."
     assert [e["type"] for e in receiver.accepted("/en")] == ["deal.won"]
     assert len(await webhook_rows(hooks)) == 1
+
+
+def test_readme_example_is_the_receivers_check() -> None:
+    """The receiver above verifies with README's Python example, copied verbatim: the documentation is proven."""
+    root = Path(__file__).parents[2]
+    section = (root / "README.md").read_text(encoding="utf-8").split("### Webhooks / 事件推送", 1)[1]
+    block = re.search(r"```python\n(.*?)```", section, re.S)
+    assert block is not None
+    imports, _, example = block.group(1).partition("\n\n")
+    world = (root / "tests" / "e2e" / "webhook_world.py").read_text(encoding="utf-8")
+    assert example.strip() in world
+    assert all(line in world for line in imports.splitlines())

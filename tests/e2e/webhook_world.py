@@ -4,8 +4,11 @@ statuses a test scripts."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +23,7 @@ from storage.models import OutboxRow
 from storage.repositories.messaging import OUTBOX
 from tests.e2e.harness import Console
 
-# --- README "Webhooks / 事件推送", verbatim ---------------------------------------------------------------
-import hashlib  # noqa: E402, I001
-import hmac  # noqa: E402
-import time  # noqa: E402
-
+# --- README "Webhooks / 事件推送", verbatim (its imports are at the top; test_readme_example_is_this_one) ---
 TOLERANCE = 300  # seconds
 
 

@@ -20,7 +20,8 @@ from storage.migrations.versions.rev_0021_delivery import AUTOINCREMENT as TABLE
 from storage.migrations.versions.rev_0023_webhooks import AUTOINCREMENT as TABLES_0023
 from storage.models import Base
 
-TABLES = (*TABLES_0006, *TABLES_0019, *TABLES_0021, *TABLES_0023)  # 0006 made the tables of then; later ones are created with it
+# 0006 made the tables of then; later ones are created with it
+TABLES = (*TABLES_0006, *TABLES_0019, *TABLES_0021, *TABLES_0023)
 
 
 def test_models_and_migration_name_the_same_autoincrement_tables() -> None:
