@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from domain.messaging import OutboxStatus
+from domain.risks import RiskSettings
+from scheduler.risks import scan_risks
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, start_console
 from tests.e2e.webhook_world import Receiver, subscribe, webhook_rows, win_deal
@@ -167,3 +172,39 @@ def test_readme_example_is_the_receivers_check() -> None:
     world = (root / "tests" / "e2e" / "webhook_world.py").read_text(encoding="utf-8")
     assert example.strip() in world
     assert all(line in world for line in imports.splitlines())
+
+
+async def test_the_risk_scan_raises_invoice_overdue_once(hooks: Console, receiver: Receiver) -> None:
+    await subscribe(hooks, receiver, "/ar", "逾期,开票")
+    await win_deal(hooks)
+    await hooks.say("合同 #1 96万", as_user="zhangwei")
+    await hooks.say("发票 #1 已开 50万 号码 12345678", as_user="zhangwei")
+    await hooks.say("回款 #1 10万", as_user="zhangwei")
+    [issued] = receiver.accepted("/ar")
+    assert (issued["type"], issued["data"]["number"], issued["data"]["status"]) == ("invoice.issued", "12345678",
+                                                                                    "issued")
+    uow_factory: Any = hooks.app.uow_factory
+    for days in (31, 32):  # past the 30 days' terms; the second scan finds the same warning: no second event
+        hooks.clock.now = NOW + timedelta(days=days)
+        await scan_risks(uow_factory, hooks.clock.now, RiskSettings())
+        await hooks.app.dispatcher.drain()
+    overdue = [e for e in receiver.accepted("/ar") if e["type"] == "invoice.overdue"]
+    assert len(overdue) == 1
+    data = overdue[0]["data"]
+    assert (data["id"], data["opportunity_id"], data["days_since_issued"]) == (issued["data"]["id"], 1, 31)
+    assert data["amount"] == {"amount": "500000.00", "currency": "CNY"}
+    assert overdue[0]["occurred_at"] == "2026-12-25T02:00:00Z"
+
+
+async def test_asked_in_a_group_the_secret_goes_to_the_admin_privately(hooks: Console) -> None:
+    group = replace(hooks.connector.message("推送 新建 https://erp.example.cn/hook 事件 回款"),
+                    conversation_id="group-finance", sender_id="admin")
+    await hooks.app.bot.receive(group)
+    await hooks.app.dispatcher.drain()
+    async with hooks.app.uow_factory() as uow:
+        sent = [item for item in await uow.outbox.listing([OutboxStatus.SENT]) if item.channel == "console"]
+        [subscription] = await uow.webhooks.list()  # type: ignore[attr-defined]
+    to_group = [item.text for item in sent if item.recipient == "group-finance"]
+    to_admin = [item.text for item in sent if item.recipient == "admin"]
+    assert len(to_group) == 1 and subscription.secret not in to_group[0] and "私信" in to_group[0]
+    assert len(to_admin) == 1 and subscription.secret in to_admin[0]
