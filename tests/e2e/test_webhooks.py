@@ -208,3 +208,27 @@ async def test_asked_in_a_group_the_secret_goes_to_the_admin_privately(hooks: Co
     to_admin = [item.text for item in sent if item.recipient == "admin"]
     assert len(to_group) == 1 and subscription.secret not in to_group[0] and "私信" in to_group[0]
     assert len(to_admin) == 1 and subscription.secret in to_admin[0]
+
+
+async def test_every_chat_flow_raises_its_event(hooks: Console, receiver: Receiver) -> None:
+    await subscribe(hooks, receiver, "/all", "线索,报价,合同,开票,项目完成,输单")
+    await hooks.say("新线索 宁波海曙精密机械有限公司 预算 60万 区域 华东", as_user="zhangwei")
+    await win_deal(hooks)
+    await hooks.say("报价 #1 90万", as_user="zhangwei")
+    await hooks.say("合同 #1 96万 编号 HT-2026-001", as_user="zhangwei")
+    await hooks.say("发票 #1 申请 20万", as_user="zhangwei")  # requested, not issued: no event
+    await hooks.say("发票 #1 已开 30万", as_user="zhangwei")
+    await hooks.say("项目 P1 关闭 强制", as_user="zhangwei")
+    await hooks.say("新商机 明途 二期 20万", as_user="zhangwei")
+    await hooks.say("输单 #2 价格", as_user="zhangwei")
+    events = receiver.accepted("/all")
+    assert [e["type"] for e in events] == ["lead.created", "quote.created", "contract.created", "invoice.issued",
+                                           "project.completed", "deal.lost"]
+    lead, quote, contract, invoice, project, lost = (e["data"] for e in events)
+    assert (lead["id"], lead["customer_id"], lead["region"]) == (1, 1, "华东")
+    assert lead["budget"] == {"amount": "600000.00", "currency": "CNY"}
+    assert (quote["opportunity_id"], quote["version"], quote["amount"]["amount"]) == (1, 1, "900000.00")
+    assert (contract["number"], contract["amount"]["amount"]) == ("HT-2026-001", "960000.00")
+    assert (invoice["status"], invoice["amount"]["amount"]) == ("issued", "300000.00")
+    assert (project["id"], project["opportunity_id"], project["status"]) == (1, 1, "done")
+    assert (lost["id"], lost["stage"], lost["lost_reason"]) == (2, "lost", "price")
