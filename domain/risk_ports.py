@@ -105,4 +105,8 @@ class RiskUnitOfWork(UnitOfWork, Protocol):
     """A unit of work with the risk repository (storage.uow.SqlAlchemyUnitOfWork has it)."""
 
     risks: RiskRepository
-    events: EventSink  # issue #16: webhook events of new warnings (invoice.overdue), queued at commit
+
+    @property
+    def events(self) -> EventSink:
+        """Issue #16: webhook events of new warnings (invoice.overdue), queued at commit."""
+        ...
