@@ -192,7 +192,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     proactive = ProactiveSettings.from_section(config.section("proactive"))
     dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds,
                                   give_up_after=proactive.outbox_give_up_hours * 3600,
-                                  patient_delay=proactive.outbox_retry_seconds)
+                                  patient_delay=proactive.outbox_retry_seconds, own_lane=("webhook",))
     tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
     monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])

@@ -149,6 +149,9 @@ SCHEMA: dict[str, Table] = {
                     "accounts": _IMAP_ACCOUNT}),
     # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
     "files": Table({"dir": c.text, "max_mb": c.positive}),
+    # outgoing webhooks (issue #16, bot.channels.webhooks): the POST's timeout, retries and backoff
+    "webhooks": Table({"enabled": c.flag, "timeout": c.positive, "max_attempts": c.whole(1, 10),
+                       "retry_base_seconds": c.positive, "retry_max_seconds": c.positive}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

@@ -19,6 +19,7 @@ MASK = "***"
 MIN_SECRET_CHARS = 4  # shorter values would mask ordinary words everywhere
 
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*:)(?P<pw>[^@\s/?#]+)(?=@)")
+_WEBHOOK_SECRET = re.compile(r"whsec_[0-9A-Za-z]+")
 _QUERY_PASSWORD = re.compile(r"(?P<head>[?&](?:password|pass|pwd|token|secret)=)(?P<pw>[^&\s#]+)", re.I)
 
 
@@ -83,6 +84,8 @@ class SecretFilter(logging.Filter):
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, MASK)
+        if "whsec_" in text:  # a webhook's signing secret (issue #16), e.g. in a logged reply
+            text = _WEBHOOK_SECRET.sub(MASK, text)
         return mask_url(text)
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from domain.ports import UnitOfWork
 from domain.risks import Facts, RiskDay, RiskSettings, Warning
+from domain.webhooks import EventSink
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,10 @@ class RiskLedger(Protocol):
         """Store the warnings not stored before (same rule, subject and state); how many were new."""
         ...
 
+    async def recorded(self, rule: str, kind: str, subject_ids: Iterable[int], at: datetime) -> Sequence[RiskAlert]:
+        """Which warnings of `rule` about these subjects `record(…, at)` stored (webhook events, issue #16)."""
+        ...
+
     async def unsent(self) -> Sequence[UnsentGroup]:
         """Warnings not sent yet, counted per team, recipient and rule (one aggregate, however many)."""
         ...
@@ -100,3 +105,8 @@ class RiskUnitOfWork(UnitOfWork, Protocol):
     """A unit of work with the risk repository (storage.uow.SqlAlchemyUnitOfWork has it)."""
 
     risks: RiskRepository
+
+    @property
+    def events(self) -> EventSink:
+        """Issue #16: webhook events of new warnings (invoice.overdue), queued at commit."""
+        ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import Connector, DeliveryError, OutboundMessage
@@ -28,8 +28,11 @@ class OutboxDispatcher:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], connectors: Mapping[str, Connector],
                  clock: Callable[[], datetime] | None = None, max_attempts: int = 10,
                  base_delay: float = 5.0, max_delay: float = 3600.0, lease_seconds: float = 60.0,
-                 give_up_after: float = 0.0, patient_delay: float = 60.0) -> None:
+                 give_up_after: float = 0.0, patient_delay: float = 60.0, own_lane: Iterable[str] = ()) -> None:
+        """`own_lane`: channels sent alongside the others, not in turn with them (webhooks, issue #16: a receiver
+        timing out must not hold back the chat replies of the same round)."""
         self.uow_factory = uow_factory
+        self.own_lane = frozenset(own_lane)
         self.connectors = connectors
         self.clock = clock or (lambda: datetime.now(UTC))
         self.max_attempts = max_attempts
@@ -60,7 +63,9 @@ class OutboxDispatcher:
         self._idle.clear()
         heartbeat = asyncio.create_task(self._heartbeat(), name="outbox-claims") if ids else None
         try:
-            return await self._send_all(items)
+            lanes = ([i for i in items if i.channel not in self.own_lane],
+                     [i for i in items if i.channel in self.own_lane])
+            return sum(await asyncio.gather(*(self._send_all(lane) for lane in lanes if lane)))
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
@@ -145,7 +150,8 @@ class OutboxDispatcher:
         assert item.id is not None
         message = OutboundMessage(channel=item.channel, recipient=item.recipient, text=item.text,
                                   markdown=item.markdown, subject=item.subject,
-                                  extra={**item.extra, "delivery_key": delivery_key(item)})
+                                  extra={**item.extra, "delivery_key": delivery_key(item), "outbox_id": item.id,
+                                         "attempt": item.attempts})
         try:
             await self.connectors[item.channel].send(message)
         except DeliveryError as err:

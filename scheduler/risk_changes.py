@@ -17,6 +17,7 @@ from typing import Any
 from domain.risk_ports import RiskUnitOfWork
 from domain.risk_rules import evaluate_all
 from domain.risks import RiskDay, RiskSettings, Warning
+from scheduler.overdue_events import record_warnings
 from scheduler.people import cached_reps
 
 WATERMARK = "risks:scanned"  # settings key: {"day": local day of the last full scan, "audit": newest id seen}
@@ -54,7 +55,7 @@ async def record_changes(uow_factory: Callable[[], RiskUnitOfWork], now: datetim
                 facts = await uow.risks.facts([(kind, subject) for subject in sorted(ids)])
                 warnings = [with_team(w, team_of) for w in evaluate_all(facts, day, settings)]
                 if warnings:
-                    created += await uow.risks.record(warnings, now)
+                    created += await record_warnings(uow, warnings, now)
                     await uow.commit()
                 if len(found) < batch or len(entries) < len(found):
                     break

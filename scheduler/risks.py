@@ -24,6 +24,7 @@ from domain.quiet import DEFAULT_QUIET
 from domain.risk_ports import RiskAlert, RiskRepository, RiskUnitOfWork, ScanCursor, UnsentGroup
 from domain.risk_rules import evaluate
 from domain.risks import RULE_ORDER, RiskDay, RiskRule, RiskSettings, Warning, importance
+from scheduler.overdue_events import record_warnings
 from scheduler.people import cached_directory, cached_reps
 from scheduler.push import push
 from scheduler.risk_changes import WATERMARK, needs_full_scan, record_changes, with_team
@@ -73,7 +74,7 @@ async def record_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime,
             pending.setdefault(warning.key, with_team(warning, team_of))
         if pending and (len(pending) >= FLUSH or cursor is None):
             async with uow_factory() as uow:
-                created += await uow.risks.record(list(pending.values()), now)
+                created += await record_warnings(uow, list(pending.values()), now)
                 await uow.commit()
             pending.clear()
     return created

@@ -46,6 +46,7 @@ from domain.quote import Quote
 from domain.risk_ports import RiskRepository
 from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
+from storage.events import EventJournal
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
 from storage.repositories.approvals import SqlAlchemyApprovalRepository
@@ -85,6 +86,7 @@ from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
 from storage.repositories.visits import SqlAlchemyVisitRepository
+from storage.repositories.webhooks import SqlAlchemyWebhookRepository
 from storage.repositories.win_data import SqlAlchemyWinDataRepository
 from storage.sqlite_inline import OFF_LOOP
 
@@ -146,6 +148,8 @@ class SqlAlchemyUnitOfWork:
     pool: PoolRepository  # issue #14 the lead pool: its events log, list and reclaim scan
     handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
     visits: VisitRepository  # issue #14 visit check-ins
+    webhooks: SqlAlchemyWebhookRepository  # issue #16 webhook subscriptions and their deliveries
+    events: EventJournal  # issue #16 webhook events raised by this transaction, queued at commit
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -178,7 +182,8 @@ class SqlAlchemyUnitOfWork:
         self.project_events = SqlAlchemyProjectEventRepository(session)
         self.project_files = SqlAlchemyProjectFileRepository(session)
         self.reminders = SqlAlchemyReminderRepository(session)
-        self.audit = self._audit = SqlAlchemyAuditRepository(session)
+        self.events = EventJournal(self)
+        self.audit = self._audit = SqlAlchemyAuditRepository(session, observer=self.events.observe)
         self.inbox = SqlAlchemyInboxRepository(session)
         self.outbox = SqlAlchemyOutboxRepository(session, self.worker_id)
         self.settings = SqlAlchemySettingsRepository(session)
@@ -194,6 +199,7 @@ class SqlAlchemyUnitOfWork:
         self.pool = SqlAlchemyPoolRepository(session)
         self.handover = SqlAlchemyHandoverRepository(session)
         self.visits = SqlAlchemyVisitRepository(session)
+        self.webhooks = SqlAlchemyWebhookRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -211,11 +217,12 @@ class SqlAlchemyUnitOfWork:
         """Lazy: SAVEPOINT is emitted by the first write inside the block (repositories call
         `before_write`), so a block that only reads costs nothing extra."""
         lazy = self.session.info["savepoint"] = _LazySavepoint()
-        audit_mark = len(self._audit.pending)
+        audit_mark, event_mark = len(self._audit.pending), self.events.mark()
         try:
             yield
         except BaseException:
             del self._audit.pending[audit_mark:]  # write-behind audit rows of the failed block
+            self.events.forget(event_mark)  # and the webhook events its writes raised
             if lazy.open:
                 await self.session.execute(ROLLBACK_TO_SAVEPOINT)
                 await self.session.execute(RELEASE_SAVEPOINT)
@@ -227,11 +234,13 @@ class SqlAlchemyUnitOfWork:
             await self.session.execute(RELEASE_SAVEPOINT)
 
     async def commit(self) -> None:
+        await self.events.publish()  # webhook deliveries: in this transaction, with the changes raising them
         await self._audit.flush()
         await self.session.commit()
 
     async def rollback(self) -> None:
         self._audit.pending.clear()
+        self.events.forget()
         await self.session.rollback()
 
 

@@ -49,3 +49,6 @@ __all__ += ["task_lists"]
 from bot.handlers import tokens  # noqa: E402  issue #16: API tokens
 
 __all__ += ["tokens"]
+from bot.handlers import webhooks  # noqa: E402  issue #16: outgoing webhooks
+
+__all__ += ["webhooks"]

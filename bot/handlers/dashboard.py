@@ -30,7 +30,7 @@ async def dashboard_link(ctx: Context, args: Args) -> Reply:
                  f"it):\n{link}")
     if ctx.conversation_id == ctx.rep.identities.get(ctx.channel):
         return Reply.text(text)
-    target = _private_target(ctx)
+    target = private_target(ctx)
     if target is None:
         return Reply.text(ctx.t("登录链接只能私信发送，但找不到你的私聊方式。请单独给我发「看板」。",
                                 "The sign-in link can only be sent privately, and I cannot reach you one to "
@@ -39,7 +39,8 @@ async def dashboard_link(ctx: Context, args: Args) -> Reply:
     return Reply.text(ctx.t("看板登录链接已私信发给你。", "I sent you the dashboard sign-in link privately."))
 
 
-def _private_target(ctx: Context) -> tuple[str, str] | None:
+def private_target(ctx: Context) -> tuple[str, str] | None:
+    """Where to reach the asker one to one: their identity on this channel, else their preferred channel."""
     own = ctx.rep.identities.get(ctx.channel)
     if own:
         return ctx.channel, own

@@ -33,6 +33,7 @@ from storage.models.sales import (
 )
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 from storage.models.visits import VisitRow
+from storage.models.webhooks import WebhookRow
 
 __all__ = [
     "ApiIdempotencyRow", "ApiTokenRow",
@@ -43,5 +44,5 @@ __all__ = [
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
     "ProjectFileRow", "ProjectRow",
     "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
-    "TaskRow", "TeamRow", "VisitRow", "WinScoreRow",
+    "TaskRow", "TeamRow", "VisitRow", "WebhookRow", "WinScoreRow",
 ]

@@ -80,6 +80,17 @@ class SqlAlchemyRiskLedger:
             created += int(result.rowcount)
         return created
 
+    async def recorded(self, rule: str, kind: str, subject_ids: Iterable[int], at: datetime) -> Sequence[RiskAlert]:
+        """Which warnings of `rule` about these subjects `record(…, at)` stored (created_at is exactly `at`);
+        walked on the unique index (rule, subject_kind, subject_id, state)."""
+        found: list[RiskAlert] = []
+        wanted = sorted(set(subject_ids))
+        for start in range(0, len(wanted), 500):
+            stmt = select(ALERTS).where(ALERTS.c.rule == rule, ALERTS.c.subject_kind == kind,
+                                        ALERTS.c.subject_id.in_(wanted[start:start + 500]), ALERTS.c.created_at == at)
+            found += [_alert(row) for row in await self.session.execute(stmt.order_by(ALERTS.c.id))]
+        return found
+
     async def unsent(self) -> Sequence[UnsentGroup]:
         stmt = (select(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule, func.count(), func.max(ALERTS.c.id))
                 .where(ALERTS.c.sent_at.is_(None)).group_by(ALERTS.c.team_id, ALERTS.c.rep_id, ALERTS.c.rule))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +24,12 @@ class SqlAlchemyAuditRepository:
 
     mapper = RowMapper(AuditEntry)
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession,
+                 observer: Callable[[Sequence[AuditEntry]], None] | None = None) -> None:
+        """`observer` sees every entry written (the unit of work's webhook events, storage.events)."""
         self.session = session
         self.pending: list[dict[str, Any]] = []
+        self.observer = observer
 
     async def flush(self) -> None:
         if self.pending:
@@ -35,6 +38,8 @@ class SqlAlchemyAuditRepository:
 
     async def add(self, entry: AuditEntry) -> AuditEntry:
         await self.flush()
+        if self.observer is not None:
+            self.observer([entry])
         await before_write(self.session)
         stmt = statement(__name__, "add", lambda: insert(AUDIT).returning(AUDIT.c.id))
         values = {**self.mapper.columns(entry, with_id=False), "undone": False}
@@ -42,6 +47,8 @@ class SqlAlchemyAuditRepository:
         return entry
 
     async def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if self.observer is not None:
+            self.observer(entries)
         self.pending += [{**self.mapper.columns(entry, with_id=False), "undone": False} for entry in entries]
 
     async def for_entity(self, entity: str, entity_id: int) -> Sequence[AuditEntry]:

@@ -71,3 +71,12 @@ def test_the_log_filter_masks_known_secrets_and_url_passwords_in_every_record(
     assert "postgresql+asyncpg://dealbot:***@db.internal:5432/dealbot" in text
     assert "raw password *** in a message" in text
     assert "RuntimeError: auth failed for postgresql+asyncpg://dealbot:***@db.internal" in caplog.text
+
+
+def test_a_webhook_signing_secret_is_masked_in_every_log_record(caplog: pytest.LogCaptureFixture) -> None:
+    install_secret_filter()
+    secret = "whsec_" + "3f" * 24
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("bot.service").info("reply to admin: W1 的签名密钥：\n%s", secret)
+    text = caplog.text + "".join(r.getMessage() for r in caplog.records)
+    assert secret not in text and "W1 的签名密钥：\n***" in text

@@ -38,3 +38,6 @@ from tests.e2e.approvals_world import approvals_console  # noqa: E402, F401
 
 # The customer portal's world (tests/e2e/portal_world.py, issue #15).
 from tests.e2e.portal_world import portal  # noqa: E402, F401
+
+# Outgoing webhooks' receiver (tests/e2e/webhook_world.py, issue #16).
+from tests.e2e.webhook_world import receiver  # noqa: E402, F401

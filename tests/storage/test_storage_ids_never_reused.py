@@ -17,9 +17,11 @@ from storage.migrate import downgrade, upgrade
 from storage.migrations.versions.rev_0006_permissions_ids import TABLES as TABLES_0006
 from storage.migrations.versions.rev_0019_approvals import AUTOINCREMENT as TABLES_0019
 from storage.migrations.versions.rev_0021_delivery import AUTOINCREMENT as TABLES_0021
+from storage.migrations.versions.rev_0023_webhooks import AUTOINCREMENT as TABLES_0023
 from storage.models import Base
 
-TABLES = (*TABLES_0006, *TABLES_0019, *TABLES_0021)  # 0006 made the tables of then; later ones are created with it
+# 0006 made the tables of then; later ones are created with it
+TABLES = (*TABLES_0006, *TABLES_0019, *TABLES_0021, *TABLES_0023)
 
 
 def test_models_and_migration_name_the_same_autoincrement_tables() -> None:

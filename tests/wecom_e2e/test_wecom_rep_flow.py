@@ -152,7 +152,7 @@ async def production(db_url: str, fake_wecom: TimedFakeWeCom) -> AsyncIterator[W
 
 async def test_config_alone_wires_the_channel_into_bootstrap_and_the_web_app(production: WeComSession) -> None:
     async with production.http.get(production.base_url + "/healthz") as resp:
-        assert (await resp.json())["channels"] == ["wecom"]
+        assert (await resp.json())["channels"] == ["webhook", "wecom"]  # outgoing webhooks are always on (#16)
     reply = only(await production.say("新客户 杭州明途信息技术有限公司"))
     assert "已创建客户" in reply
     async with production.app.uow_factory() as uow:  # the token lives in the shared database

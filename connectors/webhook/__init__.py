@@ -1,0 +1,1 @@
+"""Outgoing webhooks: POST signed JSON events to the subscribers' URLs (issue #16)."""
