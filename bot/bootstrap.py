@@ -51,6 +51,7 @@ from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
+from bot.usage.events import stored_usage
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
 from bot.web.settings import load_web_settings
@@ -185,7 +186,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
                              max_attempts=queue.max_attempts)
     await inbox.start()
     bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox,
-              queue=queue, worker=worker)
+              queue=queue, worker=worker, usage=stored_usage)
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     bot.media_fetchers.update(media_fetchers(connectors))  # files sent to a project in chat (issue #15)
@@ -228,7 +229,7 @@ def build_router() -> Router:
     return Router(registry, free_text=understand,
                   answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer,
                            answer_checkin, answer_reason),
-                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}),
+                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标", "反馈"}),
                   located=located)
 
 

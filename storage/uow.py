@@ -84,6 +84,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.repositories.usage import SqlAlchemyUsageRepository
 from storage.repositories.visits import SqlAlchemyVisitRepository
 from storage.repositories.win_data import SqlAlchemyWinDataRepository
 from storage.sqlite_inline import OFF_LOOP
@@ -146,6 +147,7 @@ class SqlAlchemyUnitOfWork:
     pool: PoolRepository  # issue #14 the lead pool: its events log, list and reclaim scan
     handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
     visits: VisitRepository  # issue #14 visit check-ins
+    usage: SqlAlchemyUsageRepository  # issue #16 usage events and feedback
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -194,6 +196,7 @@ class SqlAlchemyUnitOfWork:
         self.pool = SqlAlchemyPoolRepository(session)
         self.handover = SqlAlchemyHandoverRepository(session)
         self.visits = SqlAlchemyVisitRepository(session)
+        self.usage = SqlAlchemyUsageRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

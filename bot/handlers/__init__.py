@@ -46,3 +46,6 @@ from bot.handlers import changes, portal  # noqa: E402  issue #15: customer port
 __all__ += ["changes", "portal"]
 __all__ += ["gantt", "resources"]  # issue #15: Gantt images and the resource view
 __all__ += ["task_lists"]
+from bot.handlers import feedback  # noqa: E402  issue #16: 反馈 / feedback
+
+__all__ += ["feedback"]

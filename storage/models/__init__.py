@@ -31,15 +31,16 @@ from storage.models.sales import (
     StageChangeRow,
 )
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
+from storage.models.usage import FeedbackRow, UsageEventRow
 from storage.models.visits import VisitRow
 
 __all__ = [
     "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
     "CustomerNameRow", "CustomerRow",
-    "DailyReportRow", "DealTotalRow", "FollowUpRow",
+    "DailyReportRow", "DealTotalRow", "FeedbackRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
     "ProjectFileRow", "ProjectRow",
     "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
-    "TaskRow", "TeamRow", "VisitRow", "WinScoreRow",
+    "TaskRow", "TeamRow", "UsageEventRow", "VisitRow", "WinScoreRow",
 ]
