@@ -145,6 +145,10 @@ SCHEMA: dict[str, Table] = {
                     "accounts": _IMAP_ACCOUNT}),
     # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
     "files": Table({"dir": c.text, "max_mb": c.positive}),
+    # feedback and usage analytics (issue #16, bot.usage.settings): usage events kept `retention_days` (0 =
+    # forever); the admins' monthly feedback summary; page views / API calls written in batches
+    "usage": Table({"retention_days": c.whole(0, 36500), "summary": c.flag, "summary_at": c.time_of_day,
+                    "flush_seconds": c.positive, "flush_size": c.whole(1, 10000)}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

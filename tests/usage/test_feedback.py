@@ -90,8 +90,10 @@ async def test_the_monthly_summary_reaches_each_admin_once_by_theme(db_url: str)
             ("console", "admin", f"feedback-summary:{admin}:2026-11"),
             ("console", "admin2", f"feedback-summary:{admin2}:2026-11")]
         assert sent[0][3].splitlines() == [
-            "2026-11 用户反馈汇总：共 6 条", "提醒：3 条", "  「reminders should repeat」", "  「希望提醒可以提前一天」",
-            "  「提醒太晚了」", "识别与理解：1 条", "  「识别总是把金额读错」", "报表与看板：1 条", "  「报表看不到回款」",
+            "2026-11 用户反馈汇总：共 6 条",
+            "提醒：3 条", "  「reminders should repeat」", "  「希望提醒可以提前一天」", "  「提醒太晚了」",
+            "识别与理解：1 条", "  「识别总是把金额读错」",
+            "报表与看板：1 条", "  「报表看不到回款」",
             "其他：1 条", "  「随便说说」"]
         assert sent[1][3].splitlines()[:2] == ["Feedback for 2026-11: 6 in all", "Reminders: 3"]
     finally:

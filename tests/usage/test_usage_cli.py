@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.cli import main
+from bot.config import load_config
+from bot.housekeeping_cli import housekeeping
 from bot.registry import registry
+from storage.models import UsageEventRow
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.db_access import in_uow
 from tests.usage.fixture_month import EXPECTED_JSON, month_events
@@ -67,3 +74,20 @@ def test_a_bad_month_is_refused_with_how_to_write_it(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         main(["usage", "--month", "11月"])
     assert "2026-11" in capsys.readouterr().err
+
+
+def test_housekeeping_prunes_usage_events_older_than_retention_days(db_url: str, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    _load(db_url)  # 24 events: one on 31 October, 22 on 10 November, one on 1 December 2026
+    config = tmp_path / "dealbot.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n[usage]\nretention_days = 5\n', encoding="utf-8")
+    clock = datetime(2026, 11, 20, tzinfo=UTC)  # cutoff 15 November: the 31 October and 10 November events go
+
+    out = io.StringIO()
+    args = argparse.Namespace(dry_run=False, archive=None)
+    assert asyncio.run(housekeeping(args, load_config(config, environ={}), out, lambda: clock)) == 0
+    assert "使用统计事件 / usage events: 23  (保留 5 天 / kept 5 days, [usage] retention_days)" in out.getvalue()
+
+    async def left(uow: SqlAlchemyUnitOfWork) -> list[datetime]:
+        return list(await uow.session.scalars(select(UsageEventRow.at)))
+    assert asyncio.run(in_uow(db_url, left)) == [datetime(2026, 12, 1, tzinfo=UTC)]
