@@ -51,7 +51,9 @@ from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
+from bot.usage.buffer import UsageBuffer
 from bot.usage.events import stored_usage
+from bot.usage.settings import UsageSettings
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
 from bot.web.settings import load_web_settings
@@ -82,6 +84,7 @@ class App:
     scheduler: Any = None  # set by `serve`; shut down once the sends in flight are done
     monitor: LagMonitor = field(default_factory=LagMonitor)  # started by `serve` (start_runtime)
     gc_watch: GcWatch = field(default_factory=GcWatch)
+    usage_buffer: UsageBuffer | None = None  # page views and API calls, written in batches (bot.usage.buffer)
 
     async def start_runtime(self) -> None:
         """For a long-running process: warm what every message needs, freeze the start-up heap out of the
@@ -110,6 +113,8 @@ class App:
         await self.monitor.stop()
         self.gc_watch.uninstall()
         await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both
+        if self.usage_buffer is not None:
+            await self.usage_buffer.close()  # what waits is written: a graceful stop loses no page view
         if isinstance(known := self.bot.settings.known, KnownCustomers):
             await known.close()
         if self.scheduler is not None:
@@ -197,7 +202,9 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
     monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
-    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox, monitor=monitor)
+    usage = UsageSettings.from_sections(config.section("usage"), config.section("bot"))
+    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox, monitor=monitor,
+               usage_buffer=UsageBuffer(uow_factory, usage.flush_seconds, usage.flush_size))
 
 
 _PARSERS: dict[str, Parser] = {}
