@@ -61,7 +61,7 @@ async def current_rep(request: web.Request) -> Rep | None:
             rep = await _active_rep(request, claims.subject_id, claims.version)
         except (LinkInvalid, LinkExpired):
             rep = None
-    if rep is not None:
+    if rep is not None and rep.id is not None:
         request[USAGE_PERSON] = rep.id  # who viewed the page (bot.usage.web)
     return rep
 

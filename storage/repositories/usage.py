@@ -96,7 +96,7 @@ class SqlAlchemyUsageRepository:
         for channel, n in (await self.session.execute(stmt)).all():
             middle = (select(E.latency_ms).where(*replies, E.channel == channel)
                       .order_by(E.latency_ms).offset((int(n) - 1) // 2).limit(2 - int(n) % 2))
-            values = [int(v) for v in await self.session.scalars(middle)]
+            values = [v for v in await self.session.scalars(middle) if v is not None]
             found.append(ChannelLatency(str(channel), int(n), (sum(values) + len(values) // 2) // len(values)))
         return found
 
