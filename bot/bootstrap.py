@@ -51,6 +51,9 @@ from bot.service import Bot
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
+from bot.usage.buffer import UsageBuffer
+from bot.usage.events import stored_usage
+from bot.usage.settings import UsageSettings
 from bot.visits.location import answer_checkin, located
 from bot.visits.record import visit_settings
 from bot.web.settings import load_web_settings
@@ -81,6 +84,7 @@ class App:
     scheduler: Any = None  # set by `serve`; shut down once the sends in flight are done
     monitor: LagMonitor = field(default_factory=LagMonitor)  # started by `serve` (start_runtime)
     gc_watch: GcWatch = field(default_factory=GcWatch)
+    usage_buffer: UsageBuffer | None = None  # page views and API calls, written in batches (bot.usage.buffer)
 
     async def start_runtime(self) -> None:
         """For a long-running process: warm what every message needs, freeze the start-up heap out of the
@@ -109,6 +113,8 @@ class App:
         await self.monitor.stop()
         self.gc_watch.uninstall()
         await asyncio.gather(self.bot.close(grace), self.dispatcher.stop(grace))  # grace bounds both
+        if self.usage_buffer is not None:
+            await self.usage_buffer.close()  # what waits is written: a graceful stop loses no page view
         if isinstance(known := self.bot.settings.known, KnownCustomers):
             await known.close()
         if self.scheduler is not None:
@@ -185,7 +191,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
                              max_attempts=queue.max_attempts)
     await inbox.start()
     bot = Bot(uow_factory, build_router(), settings, clock or (lambda: datetime.now(UTC)), inbox=inbox,
-              queue=queue, worker=worker)
+              queue=queue, worker=worker, usage=stored_usage)
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     bot.media_fetchers.update(media_fetchers(connectors))  # files sent to a project in chat (issue #15)
@@ -196,7 +202,9 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
     monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])
-    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox, monitor=monitor)
+    usage = UsageSettings.from_sections(config.section("usage"), config.section("bot"))
+    return App(config, engine, uow_factory, bot, dispatcher, connectors, inbox, monitor=monitor,
+               usage_buffer=UsageBuffer(uow_factory, usage.flush_seconds, usage.flush_size))
 
 
 _PARSERS: dict[str, Parser] = {}
@@ -228,7 +236,7 @@ def build_router() -> Router:
     return Router(registry, free_text=understand,
                   answers=(answer_held, answer_reminder, answer_plan_question, answer_capture_offer,
                            answer_checkin, answer_reason),
-                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标"}),
+                  questions=answer_question, own_questions=frozenset({"业绩", "漏斗", "预测", "排行", "目标", "反馈"}),
                   located=located)
 
 

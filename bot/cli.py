@@ -13,6 +13,7 @@ from bot import inbox_cli, outbox_cli, win_cli_args
 from bot.config import Config, ConfigError, load_config
 from bot.digest.cli_args import add_arguments as add_digest_arguments
 from bot.redaction import SECRET_FILTER, install_secret_filter
+from bot.usage import cli as usage_cli
 
 
 def add_housekeeping(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_housekeeping(sub.add("housekeeping", help="prune old inbox, outbox and audit rows once / 清理过期数据"))
     add_digest_arguments(sub.add("digest", help="a team's daily digest: preview, --json, --html / 每日简报"))
     win_cli_args.add_arguments(sub)
+    usage_cli.add_arguments(sub)  # issue #16: dealbot usage --month
     mail = sub.group("mail", "mail_command", help="email tools")
     mail.add("inspect", help="print how the bot reads one .eml file").add_argument("file")
     return parser
@@ -151,7 +153,7 @@ async def run(args: argparse.Namespace, config: Config) -> int:
         "serve": commands_cli.serve, "chat": commands_cli.chat, "db": commands_cli.db_upgrade,
         "import": commands_cli.import_customers, "users": commands_cli.import_users, "demo": commands_cli.demo,
         "export": commands_cli.export_deals, "inbox": inbox_cli.inbox, "outbox": outbox_cli.outbox,
-        "housekeeping": housekeeping, "score": win_cli.score, "model": win_cli.model,
+        "housekeeping": housekeeping, "score": win_cli.score, "model": win_cli.model, "usage": usage_cli.usage,
     }
     return await handlers[args.command](args, config)
 

@@ -152,6 +152,10 @@ SCHEMA: dict[str, Table] = {
     # outgoing webhooks (issue #16, bot.channels.webhooks): the POST's timeout, retries and backoff
     "webhooks": Table({"enabled": c.flag, "timeout": c.positive, "max_attempts": c.whole(1, 10),
                        "retry_base_seconds": c.positive, "retry_max_seconds": c.positive}),
+    # feedback and usage analytics (issue #16, bot.usage.settings): usage events kept `retention_days` (0 =
+    # forever); the admins' monthly feedback summary; page views / API calls written in batches
+    "usage": Table({"retention_days": c.whole(0, 36500), "summary": c.flag, "summary_at": c.time_of_day,
+                    "flush_seconds": c.positive, "flush_size": c.whole(1, 10000)}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

@@ -14,6 +14,7 @@ from bot.delivery.settings import DeliverySettings
 from bot.delivery.weekly import WeeklySettings
 from bot.entities import repository
 from bot.i18n import Text, pick
+from bot.usage.trace import UsageTrace
 from bot.web.settings import WebSettings
 from domain.approvals import ApprovalRules
 from domain.audit import AuditEntry
@@ -103,6 +104,8 @@ class Context:
     outbox: list[OutboxItem] = field(default_factory=list)
     before: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     audit_log: list[AuditEntry] = field(default_factory=list)  # written once the handler succeeds
+    in_group: bool = False  # said in a group chat (DingTalk conversationType 2), else a private one
+    usage: UsageTrace = field(default_factory=UsageTrace)  # what the message was, for its usage event (#16)
 
     @property
     def locale(self) -> str:

@@ -26,6 +26,7 @@ LABELS = {  # (zh, en, which config key)
     Target.OUTBOX_SENT: ("已发送的消息", "sent outbox messages", "outbox_days"),
     Target.OUTBOX_FAILED: ("发送失败的消息", "failed outbox messages", "failed_days"),
     Target.AUDIT: ("操作记录", "audit records", "audit_days"),
+    Target.USAGE: ("使用统计事件", "usage events", "usage_days"),
 }
 
 
@@ -38,6 +39,7 @@ def policy_from_config(config: Config) -> RetentionPolicy:
         outbox_days=int(section.get("outbox_days", defaults.outbox_days)),
         failed_days=int(section.get("failed_days", defaults.failed_days)),
         audit_days=int(section.get("audit_days", defaults.audit_days)),
+        usage_days=int(config.get("usage", "retention_days", defaults.usage_days)),
         interval_hours=float(section.get("interval_hours", defaults.interval_hours)),
         chunk=int(section.get("chunk", defaults.chunk)), undo_window=UNDO_WINDOW)
 
@@ -80,7 +82,8 @@ def render(report: PruneReport, policy: RetentionPolicy) -> str:
     for target, (zh, en, key) in LABELS.items():
         days = getattr(policy, key)
         keep = f"保留 {days} 天 / kept {days} days" if days else "永久保留 / kept forever"
-        lines.append(f"  {zh} / {en}: {report.counts.get(target, 0)}  ({keep}, [retention] {key})")
+        where = "[usage] retention_days" if target is Target.USAGE else f"[retention] {key}"
+        lines.append(f"  {zh} / {en}: {report.counts.get(target, 0)}  ({keep}, {where})")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from bot.api.app import add_api
 from bot.bootstrap import App
 from bot.config import ConfigError
 from bot.portal.pages import add_portal_routes, portal_settings
+from bot.usage.web import usage_middleware
 from bot.web.app import setup_web
 from bot.web.base import WebContext
 from connectors.base import InboundMessage
@@ -50,6 +51,8 @@ async def bench_console(request: web.Request) -> web.Response:
 def make_web_app(app: App) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app[APP_KEY] = app
+    if app.usage_buffer is not None:  # outermost: sees every page's final status (issue #16)
+        web_app.middlewares.append(usage_middleware(app.usage_buffer, app.bot.clock))
     web_app.router.add_get("/healthz", healthz)
     if app.config.get("http", "bench_console", False):
         web_app.router.add_post(BENCH_PATH, bench_console)

@@ -11,6 +11,7 @@ from bot.errors import MessageTooLong, UnknownCommand
 from bot.registry import Command, Registry
 from bot.reply import Reply
 from connectors.base import Location
+from domain.usage import ANSWER, COMMAND, FALLBACK, QUESTION
 
 FreeTextRoute = Callable[[Context, str], Awaitable[Reply | None]]
 LocationRoute = Callable[[Context, Location], Awaitable[Reply]]
@@ -70,11 +71,15 @@ class Router:
             cmd, rest = found
             if self.questions is not None and cmd.name not in self.own_questions and \
                     (reply := await self.questions(ctx, text)) is not None:
+                ctx.usage.note(QUESTION, "question")
                 return reply
+            ctx.usage.note(COMMAND, cmd.name)
             return await cmd.handler(ctx, Args(rest, cmd.usage, ctx.now))
         for route in (*self.answers, self.free_text):
+            ctx.usage.note(QUESTION if route is self.free_text else ANSWER, "free-text")  # the route may say more
             if route is not None and (reply := await route(ctx, text)) is not None:
                 return reply
+        ctx.usage.note(FALLBACK, "free-text")
         word = text.split(" ", 1)[0][:30]
         suggestions = self.registry.suggest(word)
         hint = ("你是不是想用：" + "、".join(suggestions) + "？") if suggestions else ""

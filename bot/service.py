@@ -24,12 +24,14 @@ from bot.reply import Reply
 from bot.router import Router
 from bot.settle import NOT_YOUR_CARD, foreign_tap, settle_item
 from bot.understanding.known import names_ready
+from bot.usage.events import UsageLog, outcome_of, usage_event
 from bot.work_queue import InboxQueue, Key, QueueSettings
 from connectors.base import InboundMessage
 from domain.errors import DomainError
 from domain.messaging import InboxRecord, OutboxItem
 from domain.people import Rep
 from domain.ports import UnitOfWork
+from domain.usage import UsageEvent
 from storage.errors import is_transient
 from storage.uow import default_worker_id
 
@@ -86,8 +88,9 @@ class Bot:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], router: Router, settings: Settings | None = None,
                  clock: Callable[[], datetime] | None = None, inbox: InboxWriter | None = None,
                  max_batch: int = 64, batch_budget: float = 0.02, queue: QueueSettings | None = None,
-                 worker: str | None = None) -> None:
+                 worker: str | None = None, usage: UsageLog | None = None) -> None:
         self.uow_factory = uow_factory
+        self.usage = usage  # writes a batch's usage events in its transaction (bot.usage.events); None: off
         self.router = router
         self.settings = settings or Settings()
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -225,6 +228,7 @@ class Bot:
             held = await uow.inbox.lock([(m.channel, m.external_id) for m in window], self.queue.worker)
             directory = await self.directory.get(uow)
             outbox: list[OutboxItem] = []
+            events: list[UsageEvent] = []
             done: list[InboundMessage] = []
             consumed = 0
             for msg in window:
@@ -234,7 +238,7 @@ class Bot:
                 done.append(msg)
                 if msg.channel in self.batch_handlers:  # handled below, all at once
                     continue
-                outbox += await self._handle(uow, directory, msg)
+                outbox += await self._handle(uow, directory, msg, events)
                 if time.perf_counter() - started > self.batch_budget or (
                         self._acks_waiting() and len(done) >= MIN_PER_BATCH):  # under load: progress all the same
                     break
@@ -242,13 +246,17 @@ class Bot:
                 if mine := [msg for msg in done if msg.channel == channel]:
                     outbox += await handler(uow, directory, mine, self.clock())
             await uow.outbox.add_many(outbox)
+            if self.usage is not None and events:  # same transaction as the replies: no commit of its own
+                await self.usage(uow, events)
             await uow.inbox.mark_done([(m.channel, m.external_id) for m in done], self.queue.worker, self.clock())
             await uow.commit()
         self._window = min(MAX_WINDOW, max(MIN_WINDOW, 2 * consumed))  # what fitted, doubled
         return consumed
 
-    async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage) -> list[OutboxItem]:
-        """The changes a message makes are written here; the messages to send are returned."""
+    async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage,
+                      events: list[UsageEvent] | None = None) -> list[OutboxItem]:
+        """The changes a message makes are written here; the messages to send are returned (and the usage
+        event of a routed message appended to `events`)."""
         kind = msg.extra.get("msgtype")
         if kind == "event":  # platform events (WeCom subscribe, enter_agent): kept in the inbox, no reply
             return []
@@ -269,29 +277,38 @@ class Bot:
         if foreign_tap(msg):
             return [self._reply(msg, Reply.text(NOT_YOUR_CARD.get(rep.locale), error=True), rep.locale)]
         ctx = self._context(uow, rep, directory, msg)
+        reply, items, failed = await self._routed(uow, ctx, msg)
+        if events is not None and self.usage is not None:
+            events.append(usage_event(msg, ctx, outcome_of(ctx, reply.is_error, failed), self.clock()))
+        return items
+
+    async def _routed(self, uow: UnitOfWork, ctx: Context, msg: InboundMessage) -> tuple[Reply, list[OutboxItem], bool]:
+        """The reply, every message to send, and whether handling failed (the apology)."""
+        locale = ctx.rep.locale
         try:
             async with uow.savepoint():
                 reply = await (self.router.locate(ctx, msg.location) if msg.location is not None
                                else receive_upload(ctx, msg) if wants_upload(msg) else self.router.route(ctx, msg.text))
                 await uow.audit.add_many(ctx.audit_log)
-            return [*settle_item(msg, reply, rep.locale, self.clock()), self._reply(msg, reply, rep.locale),
-                    *ctx.outbox]
+            return reply, [*settle_item(msg, reply, locale, self.clock()), self._reply(msg, reply, locale),
+                           *ctx.outbox], False
         except DomainError as err:
             log.info("%s message %s answered with an error: %s", msg.channel, msg.external_id, err.message("en"))
-            reply = Reply.text(err.message(rep.locale), error=True)
+            reply = Reply.text(err.message(locale), error=True)
         except Exception as exc:
             if is_transient(exc):  # a deadlock with another process: the batch rolls back and is retried
                 log.warning("%s message %s: %s; its batch is retried", msg.channel, msg.external_id, exc)
                 raise
             log.exception("handler failed for %s message %s", msg.channel, msg.external_id)
-            reply = APOLOGY
-        return [self._reply(msg, reply, rep.locale)]
+            return APOLOGY, [self._reply(msg, APOLOGY, locale)], True
+        return reply, [self._reply(msg, reply, locale)], False
 
     def _context(self, uow: UnitOfWork, rep: Rep, directory: Directory, msg: InboundMessage) -> Context:
         now = msg.received_at.astimezone(ZoneInfo(rep.timezone))
         rep = replace(rep, identities=dict(rep.identities), regions=list(rep.regions))  # the cache's stays as read
         return Context(uow=uow, rep=rep, now=now, channel=msg.channel, conversation_id=msg.conversation_id,
-                       batch=uuid.uuid4().hex, settings=self.settings, directory=directory)
+                       batch=uuid.uuid4().hex, settings=self.settings, directory=directory,
+                       in_group=msg.extra.get("conversation_type") == "group")
 
     def _reply(self, msg: InboundMessage, reply: Reply, locale: str) -> OutboxItem:
         return reply_item(msg, reply, locale, self.clock())

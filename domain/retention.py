@@ -27,6 +27,7 @@ class Target(StrEnum):
     OUTBOX_SENT = "outbox_sent"  # sent outbox rows, by sent_at
     OUTBOX_FAILED = "outbox_failed"  # outbox rows given up on, by created_at
     AUDIT = "audit"  # audit rows, by at
+    USAGE = "usage"  # usage events (issue #16), by at
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class RetentionPolicy:
     outbox_days: int = 7
     failed_days: int = 90
     audit_days: int = 730
+    usage_days: int = 400  # [usage] retention_days
     interval_hours: float = 24.0
     chunk: int = 1000  # SQLite runs a chunk on the event loop: 1000 rows ~15 ms, 5000 rows up to ~140 ms
     undo_window: timedelta = DAY  # audit rows this recent are always kept
@@ -44,13 +46,13 @@ class RetentionPolicy:
     def __post_init__(self) -> None:
         if self.chunk < 1:
             raise ValueError("chunk must be at least 1")
-        if min(self.inbox_days, self.outbox_days, self.failed_days, self.audit_days) < 0:
+        if min(self.inbox_days, self.outbox_days, self.failed_days, self.audit_days, self.usage_days) < 0:
             raise ValueError("retention days must be 0 (keep forever) or more")
 
     def cutoffs(self, now: datetime) -> dict[Target, datetime]:
         """Rows of each target older than its cutoff may go; a target kept forever has no entry."""
         days = {Target.INBOX: self.inbox_days, Target.OUTBOX_SENT: self.outbox_days,
-                Target.OUTBOX_FAILED: self.failed_days, Target.AUDIT: self.audit_days}
+                Target.OUTBOX_FAILED: self.failed_days, Target.AUDIT: self.audit_days, Target.USAGE: self.usage_days}
         found = {target: now - n * DAY for target, n in days.items() if n > 0}
         if Target.AUDIT in found:  # never inside the undo window, whatever audit_days says
             found[Target.AUDIT] = min(found[Target.AUDIT], now - self.undo_window)

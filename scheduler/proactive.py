@@ -19,6 +19,7 @@ from bot.delivery.weekly import WeeklySettings
 from bot.digest.cli import settings_from
 from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings, scan_interval_minutes
+from bot.usage.settings import UsageSettings
 from domain.daily_report import DailyReportSettings
 from domain.pool_ports import PoolUnitOfWork
 from domain.ports import UnitOfWork
@@ -28,6 +29,7 @@ from domain.win_ports import WinUnitOfWork
 from scheduler.approval_reminders import remind_stale_approvals
 from scheduler.daily_reports import draft_daily_reports, send_team_reports
 from scheduler.digest import send_digests
+from scheduler.feedback_summary import send_feedback_summaries
 from scheduler.morning import send_morning_lists
 from scheduler.pool import PoolScanSettings, scan_pool
 from scheduler.project_summary import send_project_summaries
@@ -91,6 +93,7 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     pool = pool_settings(config)
     approvals = approval_rules(config)
     weekly = WeeklySettings.from_config(config)
+    usage = UsageSettings.from_sections(config.section("usage"), config.section("bot"))
     return [
         reminder_job(uow_factory, reminder_interval, button_channels(config)),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
@@ -108,4 +111,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
             uow_factory, now, approvals, default_quiet=quiet, button_channels=button_channels(config))),
         Job("project-summary", weekly.interval, lambda now: send_project_summaries(
             uow_factory, now, weekly, default_quiet=quiet)),
+        Job("feedback-summary", usage.interval, lambda now: send_feedback_summaries(
+            uow_factory, now, usage, default_quiet=quiet)),
     ]

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
 from storage import deal_totals
-from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow
+from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow, UsageEventRow
 from storage.repositories.base import dialect_insert, table_of
 from storage.repositories.system import UNDO_ACTION
 
@@ -30,7 +30,8 @@ LEASE_KEY = "housekeeping:lease"
 Archive = Callable[[Target, Sequence[dict[str, Any]]], None]
 _NO_SYNC = {"synchronize_session": False}
 _TABLES: dict[Target, Table] = {Target.INBOX: table_of(InboxRow), Target.OUTBOX_SENT: table_of(OutboxRow),
-                                Target.OUTBOX_FAILED: table_of(OutboxRow), Target.AUDIT: table_of(AuditRow)}
+                                Target.OUTBOX_FAILED: table_of(OutboxRow), Target.AUDIT: table_of(AuditRow),
+                                Target.USAGE: table_of(UsageEventRow)}
 
 
 def expired(target: Target, cutoff: datetime) -> ColumnElement[bool]:
@@ -41,6 +42,8 @@ def expired(target: Target, cutoff: datetime) -> ColumnElement[bool]:
         return (OutboxRow.status == OutboxStatus.SENT.value) & (OutboxRow.sent_at < cutoff)
     if target is Target.OUTBOX_FAILED:
         return (OutboxRow.status == OutboxStatus.FAILED.value) & (OutboxRow.created_at < cutoff)
+    if target is Target.USAGE:
+        return UsageEventRow.at < cutoff
     return AuditRow.at < cutoff
 
 

@@ -85,6 +85,7 @@ from storage.repositories.records import (
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
+from storage.repositories.usage import SqlAlchemyUsageRepository
 from storage.repositories.visits import SqlAlchemyVisitRepository
 from storage.repositories.webhooks import SqlAlchemyWebhookRepository
 from storage.repositories.win_data import SqlAlchemyWinDataRepository
@@ -150,6 +151,7 @@ class SqlAlchemyUnitOfWork:
     visits: VisitRepository  # issue #14 visit check-ins
     webhooks: SqlAlchemyWebhookRepository  # issue #16 webhook subscriptions and their deliveries
     events: EventJournal  # issue #16 webhook events raised by this transaction, queued at commit
+    usage: SqlAlchemyUsageRepository  # issue #16 usage events and feedback
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -200,6 +202,7 @@ class SqlAlchemyUnitOfWork:
         self.handover = SqlAlchemyHandoverRepository(session)
         self.visits = SqlAlchemyVisitRepository(session)
         self.webhooks = SqlAlchemyWebhookRepository(session)
+        self.usage = SqlAlchemyUsageRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -22,6 +22,7 @@ from bot.digest.model import (
     WinMover,
 )
 from bot.digest.settings import DigestSettings
+from bot.usage.digest_section import read_usage_digest
 from domain.analytics import AnalyticsReader, DealLine, Forecast, Period, Scope, TargetRepository
 from domain.health import HealthReader, assess, at_risk
 from domain.people import Team
@@ -86,7 +87,8 @@ async def compose_digest(src: DigestSources, team: Team | None, day: date, at: d
         trend=await _trend(reader, scope, day, settings.trend_weeks), names=names,
         failed_deliveries=await src.outbox.count_failed() if admin else None,
         at_risk=await _at_risk(src, team, at, settings.at_risk_limit), movers=movers, reclaimed=reclaimed,
-        visits=await _visits(src, team, day, at))
+        visits=await _visits(src, team, day, at),
+        usage=await read_usage_digest(src, day, at.tzinfo) if admin else None)
 
 
 async def _reclaimed(src: DigestSources, team: Team | None, at: datetime, limit: int) -> Reclaimed:

@@ -9,6 +9,7 @@ from datetime import datetime
 from bot.digest.model import DealList, Digest, WinMover
 from bot.digest.words import count_of, money, one_amount, percent, say
 from bot.handlers.deals import LOST_LABELS
+from bot.usage.digest_section import usage_section
 from connectors.wecom.markdown import APP_TEXT_LIMIT, escape_markdown, split_markdown, utf8_len
 from domain.analytics import DealLine, Forecast, Movement
 from domain.visit import count_line
@@ -25,7 +26,7 @@ def render_sections(d: Digest, locale: str) -> list[str]:
                 _deal_list("stalled", d.stalled, d, locale, "since"),
                 _deal_list("overdue_followups", d.overdue_followups, d, locale, "due"),
                 _deal_list("overdue_payments", d.overdue_payments, d, locale, "due"), _movers(d, locale),
-                _at_risk(d, locale), _reclaimed(d, locale)]
+                _at_risk(d, locale), _reclaimed(d, locale), usage_section(d.usage, locale)]
     if d.failed_deliveries:
         sections.append(f"**{say('failed', locale)}**\n{say('failed_line', locale, n=d.failed_deliveries)}")
     return [s for s in sections if s]

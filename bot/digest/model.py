@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from bot.digest.words import say
+from bot.usage.digest_section import UsageDigest
 from domain.analytics import Amounts, DealLine, Forecast, Funnel, Movement, Period, Results
 from domain.opportunity import Stage
 from domain.visit import VisitCount
@@ -139,6 +140,7 @@ class Digest:
     movers: tuple[WinMover, ...] = ()  # largest move of P(won) first
     reclaimed: Reclaimed = Reclaimed()  # 收回公海 (issue #14)
     visits: VisitCount | None = None  # the day's check-ins (issue #14); None where visits are not stored
+    usage: UsageDigest | None = None  # admins only: the usage section (issue #16)
 
     @property
     def stage_moves(self) -> tuple[Movement, ...]:

@@ -52,3 +52,6 @@ __all__ += ["tokens"]
 from bot.handlers import webhooks  # noqa: E402  issue #16: outgoing webhooks
 
 __all__ += ["webhooks"]
+from bot.handlers import feedback  # noqa: E402  issue #16: 反馈 / feedback
+
+__all__ += ["feedback"]

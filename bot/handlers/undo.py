@@ -19,9 +19,11 @@ from bot.handover import HANDOVER, refuse_after_handover, undo_handover
 from bot.registry import command
 from bot.reply import Reply
 from bot.undo_summary import undone_summary
+from bot.usage.trace import capture_key, is_capture_batch
 from domain.audit import AuditEntry
 from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
+from domain.usage import UNDO, UNDO_OF_CAPTURE
 
 UNDO_WINDOW = timedelta(days=1)
 
@@ -47,9 +49,12 @@ class Kept:
          help_zh="撤销我上一次的操作（全部改动）", help_en="Undo my last action (all of its changes)",
          usage_zh="撤销", usage_en="undo")
 async def undo_last(ctx: Context, args: Args) -> Reply:
+    ctx.usage.note(UNDO)
     entries = await undoable(ctx)
     if not entries:
         raise NothingToUndo()
+    if is_capture_batch(await ctx.uow.settings.get(capture_key(ctx.rep_id)), entries[0].batch):
+        ctx.usage.target = UNDO_OF_CAPTURE  # a free-text capture taken back (the undo rate of capture)
     if entries[0].entity == HANDOVER:  # a leaver's whole book: moved back set-based (bot.handover)
         return Reply.text((await undo_handover(ctx, entries[0])).get(ctx.locale))
     await refuse_if_changed_since(ctx, entries)

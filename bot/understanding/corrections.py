@@ -23,6 +23,7 @@ from bot.nlp.text import fold
 from bot.reply import Reply
 from bot.understanding import unreadable
 from bot.understanding.offload import parse_text
+from bot.usage.trace import capture_key
 from domain.errors import DomainError
 
 Act = Callable[[Context, ParseResult, str], Awaitable[Reply | None]]
@@ -46,7 +47,7 @@ def is_correction(text: str) -> bool:
 
 
 def key(ctx: Context) -> str:
-    return f"freetext:last:{ctx.rep_id}"
+    return capture_key(ctx.rep_id)
 
 
 async def remember(ctx: Context, text: str, fixes: dict[str, Any] | None = None, at: datetime | None = None) -> None:

@@ -8,6 +8,7 @@ from bot.i18n import Text
 from bot.nlp import ParseResult, describe_when
 from bot.reply import CardBuilder, Reply
 from bot.understanding.subjects import Subjects
+from domain.usage import FALLBACK
 
 UNCLEAR = Text("没看懂这句话要记录什么：没有找到客户、商机号或要做的事。",
                "Could not tell what to record: no customer, deal number or action was found.")
@@ -61,6 +62,7 @@ def recorded_card(ctx: Context, result: ParseResult, subjects: Subjects) -> Repl
 
 def not_understood(ctx: Context, result: ParseResult, reason: Text | None = None) -> Reply:
     """Nothing is written; say what was not understood, how to write it, and what was read."""
+    ctx.usage.note(FALLBACK)  # free text the bot could not place (a usage event's kind)
     shown = [p for p in result.problems if p.severity != "info"]
     lines = [p.message(ctx.locale) for p in shown]
     if reason is not None:

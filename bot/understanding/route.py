@@ -27,6 +27,7 @@ from bot.understanding.subjects import Subjects, deal_in
 from bot.understanding.visit import budget, next_moment, record_lead, record_visit
 from domain.activity import Reminder
 from domain.opportunity import Stage
+from domain.usage import CAPTURE, CORRECTION, HELD
 
 Action = Callable[[Context, ParseResult, str], Awaitable[Reply]]
 NO_USAGE = Text("", "")
@@ -46,6 +47,7 @@ async def understand(ctx: Context, text: str) -> Reply | None:
     if looks_like_a_mistyped_command(text):
         return None  # "报加 #1 10万": the router answers "did you mean 报价?" instead of guessing
     if corrections.is_correction(text):
+        ctx.usage.note(CORRECTION, "correction")
         if (held := await pending.waiting(ctx)) is not None:
             return await pending.amend(ctx, held, text)  # corrects the sentence waiting for 确认
         return await corrections.correct(ctx, text, redo)
@@ -67,7 +69,10 @@ async def act(ctx: Context, result: ParseResult, text: str, confirmed: bool = Fa
     if not confirmed and result.confidence < WRITE_THRESHOLD:
         if not has_subject(result):
             return not_understood(ctx, result, WHICH)
+        ctx.usage.note(HELD, f"free-text:{result.intent}")
         return await pending.hold(ctx, result, text)
+    if ctx.usage.kind != CORRECTION:
+        ctx.usage.note(CAPTURE, f"free-text:{result.intent}")
     reply = await ACTIONS[result.intent](ctx, result, text)
     await corrections.remember(ctx, text)
     return reply
@@ -93,6 +98,7 @@ async def redo(ctx: Context, result: ParseResult, text: str) -> Reply | None:
 
 async def write_held(ctx: Context, result: ParseResult, text: str, at: datetime) -> Reply:
     """确认 on a held sentence: write the fields that were shown, remembered for a later correction."""
+    ctx.usage.note(CAPTURE, f"free-text:{result.intent}")
     reply = await ACTIONS[result.intent](ctx, result, text)
     await corrections.remember(ctx, text, corrections.fixes(result), at)
     return Reply.text(ctx.t("已确认。", "Confirmed.")) + reply

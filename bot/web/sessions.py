@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.usage.web import USAGE_PERSON
 from bot.web.base import WEB_KEY, Refused, page_locale, render
 from bot.web.links import LinkExpired, LinkInvalid, sign, verify
 from bot.web.security import checked_form
@@ -60,6 +61,8 @@ async def current_rep(request: web.Request) -> Rep | None:
             rep = await _active_rep(request, claims.subject_id, claims.version)
         except (LinkInvalid, LinkExpired):
             rep = None
+    if rep is not None and rep.id is not None:
+        request[USAGE_PERSON] = rep.id  # who viewed the page (bot.usage.web)
     return rep
 
 

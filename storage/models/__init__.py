@@ -32,6 +32,7 @@ from storage.models.sales import (
     StageChangeRow,
 )
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
+from storage.models.usage import FeedbackRow, UsageEventRow
 from storage.models.visits import VisitRow
 from storage.models.webhooks import WebhookRow
 
@@ -39,10 +40,10 @@ __all__ = [
     "ApiIdempotencyRow", "ApiTokenRow",
     "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
     "CustomerNameRow", "CustomerRow",
-    "DailyReportRow", "DealTotalRow", "FollowUpRow",
+    "DailyReportRow", "DealTotalRow", "FeedbackRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
     "ProjectFileRow", "ProjectRow",
     "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
-    "TaskRow", "TeamRow", "VisitRow", "WebhookRow", "WinScoreRow",
+    "TaskRow", "TeamRow", "UsageEventRow", "VisitRow", "WebhookRow", "WinScoreRow",
 ]

@@ -25,7 +25,7 @@ def test_proactive_settings_are_read_with_defaults(tmp_path: Path) -> None:
     jobs = proactive_jobs(lambda: None, settings)  # type: ignore[arg-type,return-value]
     assert [job.id for job in jobs] == ["reminders", "reminder-escalation", "daily-report-drafts", "daily-report-team",
                                         "morning-lists", "digests", "risks", "win-scores", "pool-scan",
-                                        "approval-reminders", "project-summary"]
+                                        "approval-reminders", "project-summary", "feedback-summary"]
     assert all(job.every == 30.0 for job in jobs[2:5])  # daily jobs tick every [proactive] tick
 
 

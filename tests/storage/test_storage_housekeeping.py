@@ -82,7 +82,8 @@ async def test_pruning_deletes_exactly_the_expired_rows_and_keeps_unfinished_wor
     assert [text.split()[0] for text in outbox] == ["sent", "pending", "sending", "failed"]
     assert outbox[0].endswith(f"{now - 6 * DAY:%Y-%m-%d}") and outbox[3].endswith(f"{now - 30 * DAY:%Y-%m-%d}")
     assert audit == ["b-recent"]
-    assert report.counts == {Target.INBOX: 1, Target.OUTBOX_SENT: 1, Target.OUTBOX_FAILED: 1, Target.AUDIT: 3}
+    assert report.counts == {Target.INBOX: 1, Target.OUTBOX_SENT: 1, Target.OUTBOX_FAILED: 1, Target.AUDIT: 3,
+                             Target.USAGE: 0}
 
 
 async def test_each_actors_last_undoable_batch_and_the_undo_window_are_kept(
@@ -131,7 +132,7 @@ async def test_ten_rows_go_in_chunks_of_three(
     housekeeper = Housekeeper(store, POLICY, "w1", clock=lambda: now)
     report = await housekeeper.run_once()
     assert report.counts[Target.OUTBOX_SENT] == 10
-    assert store.deleted == [0, 3, 3, 3, 1, 0, 0]  # inbox: none; outbox: 3+3+3+1; failed, audit: none
+    assert store.deleted == [0, 3, 3, 3, 1, 0, 0, 0]  # inbox: none; outbox: 3+3+3+1; failed, audit, usage: none
     assert (await _left(uow_factory))[1] == []
 
 
@@ -142,7 +143,8 @@ async def test_a_dry_run_counts_and_changes_nothing(
                  audit=[_audit(1, "a", now - 800 * DAY), _audit(1, "b", now - 800 * DAY)])
     before = await _left(uow_factory)
     report = await _housekeeper(session_factory, now).run_once(dry_run=True)
-    assert report.counts == {Target.INBOX: 1, Target.OUTBOX_SENT: 4, Target.OUTBOX_FAILED: 0, Target.AUDIT: 1}
+    assert report.counts == {Target.INBOX: 1, Target.OUTBOX_SENT: 4, Target.OUTBOX_FAILED: 0, Target.AUDIT: 1,
+                             Target.USAGE: 0}
     assert await _left(uow_factory) == before
     async with uow_factory() as uow:
         assert await uow.settings.get(LEASE_KEY) is None  # not even the lease was written
