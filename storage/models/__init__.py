@@ -30,6 +30,7 @@ from storage.models.sales import (
     ReminderRow,
     StageChangeRow,
 )
+from storage.models.sms import SmsOptOutRow, SmsSendRow, SmsSubscriptionRow
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 from storage.models.visits import VisitRow
 
@@ -40,6 +41,7 @@ __all__ = [
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
     "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
     "ProjectFileRow", "ProjectRow",
-    "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
+    "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "SmsOptOutRow", "SmsSendRow",
+    "SmsSubscriptionRow", "StageChangeRow", "TargetRow",
     "TaskRow", "TeamRow", "VisitRow", "WinScoreRow",
 ]
