@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from domain import permissions
 from domain.activity import Reminder, ReminderStatus
@@ -16,11 +17,13 @@ from scheduler.push import push
 from scheduler.reminder_push import BUTTON_CHANNELS, reminder_push
 
 log = logging.getLogger(__name__)
+# Also called for each reminder pushed, in the same transaction (scheduler.sms_jobs.ReminderSms: the SMS copy).
+Copy = Callable[[UnitOfWork, Rep, Reminder, Opportunity | None, datetime], Awaitable[Any]]
 
 
 async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
                                 order: Sequence[str] = CHANNEL_ORDER,
-                                button_channels: Sequence[str] = BUTTON_CHANNELS) -> int:
+                                button_channels: Sequence[str] = BUTTON_CHANNELS, copy: Copy | None = None) -> int:
     """Push due reminders (urgent: at the time asked, quiet hours or not) and mark them sent, in one
     transaction. Each push is a card with 完成 / 延后一天 / 改时间 / 查看: buttons on `button_channels`,
     numbered replies elsewhere; it is also remembered as the person's latest card (what "1".."4" answer).
@@ -28,6 +31,7 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
     A reminder about a deal is checked at delivery: if the deal is gone or no longer visible to the
     recipient (handed over, unshared), it is cancelled and logged instead of sent. (Closing a deal cancels
     its reminders when it happens; a reminder set on a won deal afterwards, say to collect a payment, is sent.)
+    `copy`: called for each reminder pushed (the SMS copy for people who opted in, issue #16).
     """
     async with uow_factory() as uow:
         due = list(await uow.reminders.due(now))
@@ -51,6 +55,8 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
             else:
                 await push(uow, rep, reminder_push(reminder, rep.locale, target[0] in button_channels), now,
                            order=order)
+                if copy is not None:
+                    await copy(uow, rep, reminder, deals.get(reminder.opportunity_id or 0), now)
                 key = card_key(reminder.rep_id)  # the latest card, and the recent ones: what "1".."4" answer
                 await uow.settings.put(key, remember_card(await uow.settings.get(key), card_of(reminder), now))
                 reminder.status, reminder.sent_at = ReminderStatus.SENT, now

@@ -19,6 +19,7 @@ from bot.delivery.weekly import WeeklySettings
 from bot.digest.cli import settings_from
 from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings, scan_interval_minutes
+from bot.sms_config import sms_settings
 from domain.daily_report import DailyReportSettings
 from domain.pool_ports import PoolUnitOfWork
 from domain.ports import UnitOfWork
@@ -36,6 +37,7 @@ from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
 from scheduler.risks import scan_risks
 from scheduler.runner import Job, reminder_job
+from scheduler.sms_jobs import ReminderSms, send_payment_sms
 from scheduler.win_scores import WinSettings, refresh_win_scores
 
 DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,
@@ -91,8 +93,9 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     pool = pool_settings(config)
     approvals = approval_rules(config)
     weekly = WeeklySettings.from_config(config)
+    sms = sms_settings(config)
     return [
-        reminder_job(uow_factory, reminder_interval, button_channels(config)),
+        reminder_job(uow_factory, reminder_interval, button_channels(config), ReminderSms(sms) if sms else None),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
             uow_factory, now, escalate_after, default_quiet=quiet)),
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
@@ -108,4 +111,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
             uow_factory, now, approvals, default_quiet=quiet, button_channels=button_channels(config))),
         Job("project-summary", weekly.interval, lambda now: send_project_summaries(
             uow_factory, now, weekly, default_quiet=quiet)),
+        *([Job("sms-payments", tick, lambda now: send_payment_sms(uow_factory, now, sms, default_quiet=quiet))]
+          if sms is not None and sms.payment_template else []),
     ]

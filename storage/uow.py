@@ -44,6 +44,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
+from domain.sms_ports import SmsRepository
 from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
 from storage.repositories import deal_children
@@ -82,6 +83,7 @@ from storage.repositories.records import (
     SqlAlchemyQuoteRepository,
 )
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
+from storage.repositories.sms import SqlAlchemySmsRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
 from storage.repositories.visits import SqlAlchemyVisitRepository
@@ -146,6 +148,7 @@ class SqlAlchemyUnitOfWork:
     pool: PoolRepository  # issue #14 the lead pool: its events log, list and reclaim scan
     handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
     visits: VisitRepository  # issue #14 visit check-ins
+    sms: SmsRepository  # issue #16 SMS: subscriptions, customer opt-outs, the sends ledger
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -194,6 +197,7 @@ class SqlAlchemyUnitOfWork:
         self.pool = SqlAlchemyPoolRepository(session)
         self.handover = SqlAlchemyHandoverRepository(session)
         self.visits = SqlAlchemyVisitRepository(session)
+        self.sms = SqlAlchemySmsRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

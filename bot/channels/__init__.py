@@ -14,7 +14,7 @@ from domain.ports import UnitOfWork
 
 def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dict[str, Connector]:
     """The connectors the config enables (a channel is enabled by having its section)."""
-    from bot.channels import dingtalk, email, wecom  # local import: each channel's edit stays inside this body
+    from bot.channels import dingtalk, email, sms, wecom  # local import: each channel's edit stays inside this body
 
     channels: dict[str, Connector] = {}
     if (wecom_connector := wecom.build_default(config, uow_factory)) is not None:
@@ -23,4 +23,6 @@ def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dic
         channels["dingtalk"] = dingtalk_connector
     if (email_connector := email.build(config, uow_factory)) is not None:
         channels["email"] = email_connector
+    if (sms_connector := sms.build(config, uow_factory)) is not None:
+        channels["sms"] = sms_connector
     return channels

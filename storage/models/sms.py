@@ -34,7 +34,7 @@ class SmsOptOutRow(Base):
 
 class SmsSendRow(Base):
     """One SMS the provider accepted: to `phone` (E.164), what for (`kind` reminder | payment), from which
-    outbox row, about which customer / payment milestone, the provider's serial number."""
+    outbox row (its delivery key), about which customer / payment milestone, the provider's serial number."""
 
     __tablename__ = "sms_sends"
     __table_args__ = (Index("ix_sms_sends_phone_sent_at", "phone", "sent_at"),)
@@ -43,7 +43,7 @@ class SmsSendRow(Base):
     phone: Mapped[str] = mapped_column(String(20))
     kind: Mapped[Code]
     sent_at: Mapped[datetime]
-    outbox_id: Mapped[int | None] = mapped_column(unique=True)
+    delivery_key: Mapped[str | None] = mapped_column(String(64), unique=True)  # the outbox row's, once
     template_id: Mapped[str] = mapped_column(String(64))
     customer_id: Mapped[int | None] = optional_parent("customers.id")
     milestone_id: Mapped[int | None] = optional_parent("payment_milestones.id", index=False)

@@ -49,7 +49,7 @@ def upgrade() -> None:
         sa.Column("phone", sa.String(20), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("sent_at", UTCDateTime(), nullable=False),
-        sa.Column("outbox_id", sa.Integer(), nullable=True),
+        sa.Column("delivery_key", sa.String(64), nullable=True),
         sa.Column("template_id", sa.String(64), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=True),
         sa.Column("milestone_id", sa.Integer(), nullable=True),
@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["milestone_id"], ["payment_milestones.id"],
                                 name=op.f("fk_sms_sends_milestone_id_payment_milestones"), ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sms_sends")),
-        sa.UniqueConstraint("outbox_id", name=op.f("uq_sms_sends_outbox_id")),
+        sa.UniqueConstraint("delivery_key", name=op.f("uq_sms_sends_delivery_key")),
     )
     op.create_index("ix_sms_sends_phone_sent_at", "sms_sends", ["phone", "sent_at"])
     op.create_index("ix_sms_sends_customer_id", "sms_sends", ["customer_id"])
