@@ -4,6 +4,7 @@ signed SendSms to the fake Tencent Cloud SMS; its answers (rate limit, bad numbe
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from domain.activity import Reminder
 from tests.sms.world import NOW, SmsWorld
@@ -126,4 +127,4 @@ async def test_our_throttle_holds_the_excess_and_sends_it_when_the_window_allows
     assert [r.status for r in await world.sms_outbox()] == ["sent", "sent", "sent"]
     assert all(r.status[0]["Code"] == "Ok" for r in world.fake.received) and len(world.fake.received) == 3
     sent = [s.sent_at for s in await world.sends()]
-    assert all(b - a >= timedelta(minutes=1) for a, b in zip(sent, sent[1:], strict=False))
+    assert all(b - a >= timedelta(minutes=1) for a, b in pairwise(sent))
