@@ -8,7 +8,7 @@ twice: `sms:reminder:<reminder>:<due>`, `sms:payment:<milestone>:<due date>`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from bot.sms_config import SmsSettings
 from domain.activity import Reminder
 from domain.messaging import OutboxItem
-from domain.opportunity import Opportunity
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, quiet_hours_of
 from domain.sms import DuePayment, amount_param, day_param, fit, masked
 from domain.sms_ports import SmsUnitOfWork
+from scheduler.jobs import Pushed
 from scheduler.push import Push, push
 from scheduler.sms_channel import CHANNEL
 
@@ -35,31 +35,34 @@ def payment_key(due: DuePayment) -> str:
 
 
 class ReminderSms:
-    """Called by deliver_due_reminders for each reminder it pushes: queue the SMS copy when the person opted in."""
+    """Called by deliver_due_reminders with the reminders it pushed: queue an SMS copy of those whose recipient
+    opted in (one query for the opt-ins and one for the customers, whatever their number)."""
 
     def __init__(self, settings: SmsSettings) -> None:
         self.settings = settings
 
-    async def __call__(self, uow: UnitOfWork, rep: Rep, reminder: Reminder, deal: Opportunity | None,
-                       now: datetime) -> OutboxItem | None:
+    async def __call__(self, uow: UnitOfWork, pushed: Sequence[Pushed], now: datetime) -> int:
         template = self.settings.reminder_template
-        if not template or rep.id is None:
-            return None
-        mobile = (await cast(SmsUnitOfWork, uow).sms.enabled_for([rep.id])).get(rep.id)
-        if mobile is None:
-            return None
-        params = await self.params(uow, rep, reminder, deal)
-        return await uow.outbox.add(OutboxItem(
-            channel=CHANNEL, recipient=mobile, text=reminder.text, created_at=now, dedupe_key=reminder_key(reminder),
-            extra={"sms": {"template_id": template, "params": params, "kind": "reminder"}}))
+        if not template:
+            return 0
+        mobiles = await cast(SmsUnitOfWork, uow).sms.enabled_for(rep.id for rep, _, _ in pushed if rep.id)
+        wanted = [(rep, r, deal) for rep, r, deal in pushed if rep.id in mobiles]
+        customers = await uow.customers.many(d.customer_id for _, _, d in wanted if d and d.customer_id is not None)
+        queued = 0
+        for rep, reminder, deal in wanted:
+            customer = customers.get(deal.customer_id) if deal is not None and deal.customer_id else None
+            who = (customer.short_name or customer.name) if customer is not None else ""
+            params = self.params(rep, reminder, who)
+            queued += await uow.outbox.add(OutboxItem(
+                channel=CHANNEL, recipient=mobiles[rep.id or 0], text=reminder.text, created_at=now,
+                dedupe_key=reminder_key(reminder),
+                extra={"sms": {"template_id": template, "params": params, "kind": "reminder"}})) is not None
+        return queued
 
-    async def params(self, uow: UnitOfWork, rep: Rep, reminder: Reminder, deal: Opportunity | None) -> list[str]:
+    def params(self, rep: Rep, reminder: Reminder, who: str) -> list[str]:
         """[customer, what, date, time]: each within the provider's limit per variable."""
-        limit, customer = self.settings.param_chars, None
-        if deal is not None:
-            customer = await uow.customers.find(deal.customer_id) if deal.customer_id is not None else None
-        who = (customer.short_name or customer.name) if customer is not None else ""
-        what = (deal.next_step if deal is not None and deal.next_step else "") or _bare(reminder.text)
+        limit = self.settings.param_chars
+        what = _bare(reminder.text)  # the reminder's own words (a deal's next step may have moved on since)
         local = reminder.due_at.astimezone(ZoneInfo(rep.timezone))
         return [fit(who, limit), fit(what, limit), fit(day_param(local), limit), fit(f"{local:%H:%M}", limit)]
 

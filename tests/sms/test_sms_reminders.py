@@ -10,9 +10,9 @@ from domain.activity import Reminder
 from tests.sms.world import NOW, SmsWorld
 
 
-async def _reminder(world: SmsWorld, due: datetime, text: str = "#1 明途 · 约客户开会") -> int:
+async def _reminder(world: SmsWorld, due: datetime, text: str = "#1 明途 · 约客户开会", who: str = "张伟") -> int:
     async with world.console.app.uow_factory() as uow:
-        rep = next(r for r in await uow.reps.list() if r.name == "张伟")
+        rep = next(r for r in await uow.reps.list() if r.name == who)
         assert rep.id is not None
         reminder = await uow.reminders.add(Reminder(rep_id=rep.id, due_at=due, text=text))
         await uow.commit()
@@ -60,6 +60,17 @@ async def test_not_opted_in_or_turned_off_gets_no_sms(world: SmsWorld) -> None:
     assert world.fake.received == [] and await world.sms_outbox() == []
 
 
+async def test_of_several_reminders_due_together_only_the_opted_in_go_by_sms(world: SmsWorld) -> None:
+    await world.console.say("短信提醒 开启 13800138000")
+    await world.console.say("sms on 13900139000", as_user="chen")
+    for who in ("张伟", "李娜", "陈晨"):
+        await _reminder(world, NOW + timedelta(minutes=1), who=who)
+    await world.later(timedelta(minutes=2))
+    await world.run_job("reminders")
+    assert sorted(r.body["PhoneNumberSet"][0] for r in world.fake.delivered) == ["+8613800138000", "+8613900139000"]
+    assert sorted(s.phone for s in await world.sends()) == ["+8613800138000", "+8613900139000"]
+
+
 async def test_bad_mobile_is_refused_with_how_to_and_nothing_stored(world: SmsWorld) -> None:
     for text in ("短信提醒 开启 12345", "短信提醒 开启 +1 415 555 0100", "短信提醒 开启 2380013800"):
         reply = await world.console.say(text)
@@ -87,6 +98,7 @@ async def test_rate_limit_answer_is_retried_later_and_then_delivered(world: SmsW
     await _reminder(world, NOW + timedelta(minutes=1))
     await world.later(timedelta(minutes=2))
     await world.run_job("reminders")
+    assert world.fake.received[0].body["TemplateParamSet"] == ["-", "约客户开会", "11月24日", "10:01"]  # no deal
     [row] = await world.sms_outbox()
     assert row.status == "pending" and "LimitExceeded.PhoneNumberOneHourLimit" in row.last_error
     assert row.not_before is not None and row.not_before >= world.clock.now + timedelta(minutes=59)
