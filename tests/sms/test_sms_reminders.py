@@ -3,10 +3,16 @@ signed SendSms to the fake Tencent Cloud SMS; its answers (rate limit, bad numbe
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from bot.channels import sms as sms_channel
 from domain.activity import Reminder
+from scheduler.outbox import OutboxDispatcher
+from scheduler.proactive import ProactiveSettings, proactive_jobs
+from storage.engine import make_engine, make_session_factory
+from storage.uow import SqlAlchemyUnitOfWork
 from tests.sms.world import NOW, SmsWorld
 
 
@@ -140,3 +146,29 @@ async def test_our_throttle_holds_the_excess_and_sends_it_when_the_window_allows
     assert all(r.status[0]["Code"] == "Ok" for r in world.fake.received) and len(world.fake.received) == 3
     sent = [s.sent_at for s in await world.sends()]
     assert all(b - a >= timedelta(minutes=1) for a, b in pairwise(sent))
+
+
+async def test_two_processes_delivering_at_once_keep_to_the_limits(world: SmsWorld, db_url: str) -> None:
+    """A second `serve` on the same database (its own engine, worker id and provider client): the sends ledger
+    and the per-recipient claim keep both within one SMS a minute to the number."""
+    await world.console.say("短信提醒 开启 13800138000")
+    for n in range(3):
+        await _reminder(world, NOW + timedelta(minutes=1), text=f"#1 明途 · 事项{n}")
+    world.clock.now += timedelta(minutes=2)
+    jobs = {job.id: job for job in proactive_jobs(world.console.app.uow_factory, ProactiveSettings(),
+                                                  config=world.config)}
+    await jobs["reminders"].run(world.clock.now)  # queued, not delivered yet
+    engine = make_engine(db_url)
+    factory = make_session_factory(engine)
+    other = sms_channel.build(world.config, lambda: SqlAlchemyUnitOfWork(factory, worker_id="process-2"), world.clock)
+    assert other is not None
+    second = OutboxDispatcher(lambda: SqlAlchemyUnitOfWork(factory, worker_id="process-2"), {"sms": other},
+                              world.clock)
+    try:
+        await asyncio.gather(world.console.app.dispatcher.run_once(), second.run_once(),
+                             world.console.app.dispatcher.run_once(), second.run_once())
+    finally:
+        await other.stop()
+        await engine.dispose()
+    assert len(world.fake.received) == 1 and len(await world.sends()) == 1
+    assert sorted(r.status for r in await world.sms_outbox()) == ["pending", "pending", "sent"]
