@@ -21,7 +21,7 @@ STOP, RESUME, LOG = ("停止", "stop"), ("恢复", "resume"), ("记录", "log")
 CUSTOMER = ("客户", "customer")
 
 
-@command("短信提醒", "sms", "短信", section="general",
+@command("短信提醒", "sms", section="general",
          help_zh="提醒同时发短信到你的手机（开启时写手机号）；客户回款短信：按客户停止 / 恢复 / 查看记录",
          help_en="Get your reminders by SMS too (give your mobile when turning it on); customers' payment "
                  "reminder SMS: stop / resume / log per customer",
@@ -44,6 +44,19 @@ async def sms_command(ctx: Context, args: Args) -> Reply:
     if not words:
         return await _status(ctx)
     raise args.fail(f"不认识「{' '.join(words)[:40]}」", f"'{' '.join(words)[:40]}' is not understood")
+
+
+@command("短信", section="general", prefix=False,
+         help_zh="客户回款提醒短信：按客户停止 / 恢复 / 查看记录（自己的短信提醒：短信提醒）",
+         help_en="Customers' payment reminder SMS: stop / resume / log per customer (your own: sms on / off)",
+         usage_zh="短信 停止 客户 明途 | 短信 恢复 客户 明途 | 短信 记录 客户 明途",
+         usage_en="sms stop customer mingtu | sms resume customer mingtu | sms log customer mingtu")
+async def customer_sms_command(ctx: Context, args: Args) -> Reply:
+    """`短信 …`, only as a word of its own: "短信联系了张总" stays free text (a follow-up)."""
+    words = args.rest().split()
+    if not words or words[0].casefold() not in STOP + RESUME + LOG:
+        raise args.fail("请写「停止」「恢复」或「记录」，再写客户", "write stop, resume or log, then the customer")
+    return await _customer(ctx, args, words[0].casefold(), words[1:])
 
 
 def _sms(ctx: Context) -> SmsUnitOfWork:

@@ -87,3 +87,10 @@ async def test_bad_customer_commands_say_how_and_change_nothing(world: SmsWorld)
         reply = await world.console.say(text)
         assert "客户" in reply, reply
     assert await world.optouts() == []
+
+
+async def test_a_sentence_starting_with_the_word_sms_stays_free_text(world: SmsWorld) -> None:
+    await _deal_with_plan(world)
+    reply = await world.console.say("短信联系了王总 明天再电话确认")
+    assert "停止" not in reply and "不认识" not in reply and "用法" not in reply  # the free-text route asked back
+    assert await world.optouts() == [] and await world.subscriptions() == []
