@@ -46,11 +46,11 @@ async def sms_command(ctx: Context, args: Args) -> Reply:
     raise args.fail(f"不认识「{' '.join(words)[:40]}」", f"'{' '.join(words)[:40]}' is not understood")
 
 
-@command("短信", section="general", prefix=False,
+@command("短信", "customer sms", section="general", prefix=False,
          help_zh="客户回款提醒短信：按客户停止 / 恢复 / 查看记录（自己的短信提醒：短信提醒）",
          help_en="Customers' payment reminder SMS: stop / resume / log per customer (your own: sms on / off)",
          usage_zh="短信 停止 客户 明途 | 短信 恢复 客户 明途 | 短信 记录 客户 明途",
-         usage_en="sms stop customer mingtu | sms resume customer mingtu | sms log customer mingtu")
+         usage_en="customer sms stop mingtu | customer sms resume mingtu | customer sms log mingtu")
 async def customer_sms_command(ctx: Context, args: Args) -> Reply:
     """`短信 …`, only as a word of its own: "短信联系了张总" stays free text (a follow-up)."""
     words = args.rest().split()
@@ -92,9 +92,10 @@ async def _status(ctx: Context) -> Reply:
 
 
 async def _customer(ctx: Context, args: Args, verb: str, words: list[str]) -> Reply:
-    if not words or words[0].casefold() not in CUSTOMER or len(words) < 2:
-        raise args.fail("请写「客户」和客户名称", "write 'customer' and the customer's name")
-    customer = await resolve_customer(ctx, " ".join(words[1:]))
+    name = words[1:] if words and words[0].casefold() in CUSTOMER else words
+    if not name:
+        raise args.fail("请写上客户名称", "write the customer's name")
+    customer = await resolve_customer(ctx, " ".join(name))
     assert customer.id is not None
     if verb in STOP:  # the customer's wish: anyone who deals with them may stop it
         await _sms(ctx).sms.set_opt_out(customer.id, True, ctx.rep_id, ctx.now)

@@ -79,13 +79,17 @@ async def test_a_customer_who_said_stop_gets_no_sms_and_only_its_owner_resumes(w
     assert "已恢复" in await world.console.say("sms resume customer 明途", as_user="zhangwei")
     assert await world.optouts() == []
     assert await world.run_job("sms-payments") == 1
+    assert "No more SMS" in await world.console.say("customer sms stop 明途", as_user="chen")
+    assert [o.customer_id for o in await world.optouts()] == [1]
 
 
 async def test_bad_customer_commands_say_how_and_change_nothing(world: SmsWorld) -> None:
     await _deal_with_plan(world)
-    for text in ("短信 停止", "短信 停止 明途", "短信 停止 客户 不存在的公司"):
+    for text in ("短信 停止", "短信 停止 客户", "短信 停止 客户 不存在的公司", "短信 取消 客户 明途"):
         reply = await world.console.say(text)
         assert "客户" in reply, reply
+    reply = await world.console.say("customer sms stop", as_user="chen")
+    assert "write the customer's name" in reply
     assert await world.optouts() == []
 
 
