@@ -48,6 +48,7 @@ from bot.runtime import (
     tune_switching,
 )
 from bot.service import Bot
+from bot.sms_config import sms_settings
 from bot.understanding.known import KnownCustomers
 from bot.understanding.questions import answer_question
 from bot.understanding.route import answer_held, understand
@@ -262,7 +263,7 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
                     files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config),
-                    web=await load_web_settings(config.section("web"), uow_factory))
+                    web=await load_web_settings(config.section("web"), uow_factory), sms=sms_settings(config))
 
 
 def media_fetchers(connectors: dict[str, Connector]) -> dict[str, MediaFetcher]:

@@ -15,6 +15,7 @@ from bot import config_checks as c
 from bot.delivery.settings import templates_problem
 from bot.delivery.weekly import weekly_problem
 from bot.pool_config import team_pool
+from bot.sms_config import endpoint_check, templates_check
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
 
@@ -147,6 +148,13 @@ SCHEMA: dict[str, Table] = {
                     "max_mail_mb": c.positive, "batch_mb": c.positive, "max_mime_parts": c.whole(1),
                     "max_references": c.whole(1), "authserv_id": c.text,
                     "accounts": _IMAP_ACCOUNT}),
+    # SMS (issue #16, bot.sms_config): the provider's account (Tencent Cloud SMS), template ids, our own limits
+    # per number, what goes by SMS; secret_id / secret_key are redacted wherever the config is shown
+    "sms": Table({"enabled": c.flag, "provider": c.choice("tencent"), "endpoint": endpoint_check, "region": c.text,
+                  "secret_id": c.text, "secret_key": c.text, "sdk_app_id": c.text, "sign_name": c.text,
+                  "timeout": c.positive, "per_minute": c.whole(1, 1000), "per_hour": c.whole(1, 10000),
+                  "per_day": c.whole(1, 100000), "param_chars": c.whole(1, 100), "reminders": c.flag,
+                  "customer_payment_reminders": c.flag, "templates": templates_check}),
     # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
     "files": Table({"dir": c.text, "max_mb": c.positive}),
     # outgoing webhooks (issue #16, bot.channels.webhooks): the POST's timeout, retries and backoff

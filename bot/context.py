@@ -51,6 +51,7 @@ class Settings:
     files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
     weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
     web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
+    sms: Any = None  # bot.sms_config.SmsSettings ([sms], issue #16); None: SMS not enabled
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from domain import permissions
 from domain.activity import Reminder, ReminderStatus
@@ -16,11 +17,15 @@ from scheduler.push import push
 from scheduler.reminder_push import BUTTON_CHANNELS, reminder_push
 
 log = logging.getLogger(__name__)
+# Called once with every reminder pushed (recipient, reminder, its deal), in the same transaction
+# (scheduler.sms_jobs.ReminderSms: the SMS copies).
+Pushed = tuple[Rep, Reminder, Opportunity | None]
+Copy = Callable[[UnitOfWork, Sequence[Pushed], datetime], Awaitable[Any]]
 
 
 async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: datetime,
                                 order: Sequence[str] = CHANNEL_ORDER,
-                                button_channels: Sequence[str] = BUTTON_CHANNELS) -> int:
+                                button_channels: Sequence[str] = BUTTON_CHANNELS, copy: Copy | None = None) -> int:
     """Push due reminders (urgent: at the time asked, quiet hours or not) and mark them sent, in one
     transaction. Each push is a card with 完成 / 延后一天 / 改时间 / 查看: buttons on `button_channels`,
     numbered replies elsewhere; it is also remembered as the person's latest card (what "1".."4" answer).
@@ -28,6 +33,7 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
     A reminder about a deal is checked at delivery: if the deal is gone or no longer visible to the
     recipient (handed over, unshared), it is cancelled and logged instead of sent. (Closing a deal cancels
     its reminders when it happens; a reminder set on a won deal afterwards, say to collect a payment, is sent.)
+    `copy`: called with the reminders pushed (the SMS copies for people who opted in, issue #16).
     """
     async with uow_factory() as uow:
         due = list(await uow.reminders.due(now))
@@ -38,6 +44,7 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
         by_id = await uow.reps.many({r.rep_id for r in due} | {d.owner_id for d in deals.values() if d.owner_id})
         teams = tuple(await uow.teams.list()) if deals else ()
         team_of = {rep_id: rep.team_id for rep_id, rep in by_id.items()}
+        pushed: list[Pushed] = []
         for reminder in due:
             rep = by_id.get(reminder.rep_id)
             target = rep.preferred_channel(order) if rep else None
@@ -51,10 +58,13 @@ async def deliver_due_reminders(uow_factory: Callable[[], UnitOfWork], now: date
             else:
                 await push(uow, rep, reminder_push(reminder, rep.locale, target[0] in button_channels), now,
                            order=order)
+                pushed.append((rep, reminder, deals.get(reminder.opportunity_id or 0)))
                 key = card_key(reminder.rep_id)  # the latest card, and the recent ones: what "1".."4" answer
                 await uow.settings.put(key, remember_card(await uow.settings.get(key), card_of(reminder), now))
                 reminder.status, reminder.sent_at = ReminderStatus.SENT, now
             await uow.reminders.save(reminder)
+        if copy is not None and pushed:
+            await copy(uow, pushed, now)
         await uow.commit()
     return len(due)
 

@@ -19,6 +19,7 @@ from bot.delivery.weekly import WeeklySettings
 from bot.digest.cli import settings_from
 from bot.pool_config import pool_settings
 from bot.risk_config import risk_settings, scan_interval_minutes
+from bot.sms_config import sms_settings
 from bot.usage.settings import UsageSettings
 from domain.daily_report import DailyReportSettings
 from domain.pool_ports import PoolUnitOfWork
@@ -38,6 +39,7 @@ from scheduler.reminder_push import BUTTON_CHANNELS
 from scheduler.risk_current import morning_risk_lines
 from scheduler.risks import scan_risks
 from scheduler.runner import Job, reminder_job
+from scheduler.sms_jobs import ReminderSms, send_payment_sms
 from scheduler.win_scores import WinSettings, refresh_win_scores
 
 DEFAULTS: dict[str, Any] = {"quiet_hours": DEFAULT_QUIET, "tick": 60.0, "outbox_give_up_hours": 6.0,
@@ -94,8 +96,9 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
     approvals = approval_rules(config)
     weekly = WeeklySettings.from_config(config)
     usage = UsageSettings.from_sections(config.section("usage"), config.section("bot"))
+    sms = sms_settings(config)
     return [
-        reminder_job(uow_factory, reminder_interval, button_channels(config)),
+        reminder_job(uow_factory, reminder_interval, button_channels(config), ReminderSms(sms) if sms else None),
         Job("reminder-escalation", ESCALATION_EVERY, lambda now: escalate_overdue_reminders(
             uow_factory, now, escalate_after, default_quiet=quiet)),
         Job("daily-report-drafts", tick, lambda now: draft_daily_reports(uow_factory, now, daily)),
@@ -113,4 +116,6 @@ def proactive_jobs(uow_factory: Callable[[], UnitOfWork], settings: ProactiveSet
             uow_factory, now, weekly, default_quiet=quiet)),
         Job("feedback-summary", usage.interval, lambda now: send_feedback_summaries(
             uow_factory, now, usage, default_quiet=quiet)),
+        *([Job("sms-payments", tick, lambda now: send_payment_sms(uow_factory, now, sms, default_quiet=quiet))]
+          if sms is not None and sms.payment_template else []),
     ]

@@ -21,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from domain.ports import UnitOfWork
 from scheduler.housekeeping import Housekeeper, add_housekeeping_job
-from scheduler.jobs import deliver_due_reminders
+from scheduler.jobs import Copy, deliver_due_reminders
 from scheduler.outbox import OutboxDispatcher
 from scheduler.reminder_push import BUTTON_CHANNELS
 from storage.sqlite_inline import off_loop
@@ -64,9 +64,9 @@ def core_jobs(dispatcher: OutboxDispatcher, outbox_interval: float = 2.0, sweep_
 
 
 def reminder_job(uow_factory: Callable[[], UnitOfWork], every: float = 30.0,
-                 button_channels: Sequence[str] = BUTTON_CHANNELS) -> Job:
+                 button_channels: Sequence[str] = BUTTON_CHANNELS, copy: Copy | None = None) -> Job:
     async def reminders(now: datetime) -> int:
-        return await deliver_due_reminders(uow_factory, now, button_channels=button_channels)
+        return await deliver_due_reminders(uow_factory, now, button_channels=button_channels, copy=copy)
 
     return Job("reminders", every, reminders)
 

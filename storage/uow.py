@@ -44,6 +44,7 @@ from domain.ports import (
 )
 from domain.quote import Quote
 from domain.risk_ports import RiskRepository
+from domain.sms_ports import SmsRepository
 from domain.visit import VisitRepository
 from domain.win_ports import WinDataRepository
 from storage.events import EventJournal
@@ -83,6 +84,7 @@ from storage.repositories.records import (
     SqlAlchemyQuoteRepository,
 )
 from storage.repositories.risk_alerts import SqlAlchemyRiskRepository
+from storage.repositories.sms import SqlAlchemySmsRepository
 from storage.repositories.system import SqlAlchemyAuditRepository, SqlAlchemySettingsRepository
 from storage.repositories.targets import SqlAlchemyTargetRepository
 from storage.repositories.usage import SqlAlchemyUsageRepository
@@ -152,6 +154,7 @@ class SqlAlchemyUnitOfWork:
     webhooks: SqlAlchemyWebhookRepository  # issue #16 webhook subscriptions and their deliveries
     events: EventJournal  # issue #16 webhook events raised by this transaction, queued at commit
     usage: SqlAlchemyUsageRepository  # issue #16 usage events and feedback
+    sms: SmsRepository  # issue #16 SMS: subscriptions, customer opt-outs, the sends ledger
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -203,6 +206,7 @@ class SqlAlchemyUnitOfWork:
         self.visits = SqlAlchemyVisitRepository(session)
         self.webhooks = SqlAlchemyWebhookRepository(session)
         self.usage = SqlAlchemyUsageRepository(session)
+        self.sms = SqlAlchemySmsRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -17,6 +17,7 @@ def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dic
     from bot.channels import (  # local import: each channel's edit stays inside this body
         dingtalk,
         email,
+        sms,  # issue #16
         webhooks,  # issue #16
         wecom,
     )
@@ -30,4 +31,6 @@ def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dic
         channels["email"] = email_connector
     if (webhook_connector := webhooks.build(config, uow_factory)) is not None:  # issue #16 outgoing webhooks
         channels["webhook"] = webhook_connector
+    if (sms_connector := sms.build(config, uow_factory)) is not None:
+        channels["sms"] = sms_connector
     return channels

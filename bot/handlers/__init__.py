@@ -28,6 +28,7 @@ from bot.handlers import (
     resources,
     risks,
     sharing,
+    sms,
     suggest,
     targets,
     task_lists,
@@ -39,7 +40,7 @@ from bot.handlers import (
 __all__ = ["analytics", "approvals", "close_date", "customers", "daily_reports", "deals", "email", "handover",
            "held_mail", "invoices", "leads", "mail_admin", "money", "plans", "pool", "project_files",
            "project_milestones", "projects", "queries", "quiet",
-           "quote_mail", "reminders", "risks", "sharing", "suggest", "targets", "tasks", "undo", "visits"]
+           "quote_mail", "reminders", "risks", "sharing", "sms", "suggest", "targets", "tasks", "undo", "visits"]
 __all__ += ["dashboard"]  # issue #15: the web dashboard link
 from bot.handlers import changes, portal  # noqa: E402  issue #15: customer portal links and change requests
 

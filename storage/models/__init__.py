@@ -31,19 +31,18 @@ from storage.models.sales import (
     ReminderRow,
     StageChangeRow,
 )
+from storage.models.sms import SmsOptOutRow, SmsSendRow, SmsSubscriptionRow
 from storage.models.system import AuditRow, InboxRow, OutboxRow, SettingRow
 from storage.models.usage import FeedbackRow, UsageEventRow
 from storage.models.visits import VisitRow
 from storage.models.webhooks import WebhookRow
 
 __all__ = [
-    "ApiIdempotencyRow", "ApiTokenRow",
-    "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
-    "CustomerNameRow", "CustomerRow",
-    "DailyReportRow", "DealTotalRow", "FeedbackRow", "FollowUpRow",
-    "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
-    "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow", "ProjectEventRow",
-    "ProjectFileRow", "ProjectRow",
-    "QuoteRow", "RatingRow", "ReminderRow", "RepRow", "RiskAlertRow", "SettingRow", "StageChangeRow", "TargetRow",
+    "ApiIdempotencyRow", "ApiTokenRow", "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow",
+    "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow", "DailyReportRow", "DealTotalRow", "FeedbackRow",
+    "FollowUpRow", "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow",
+    "OpportunityRow", "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow",
+    "ProjectEventRow", "ProjectFileRow", "ProjectRow", "QuoteRow", "RatingRow", "ReminderRow", "RepRow",
+    "RiskAlertRow", "SettingRow", "SmsOptOutRow", "SmsSendRow", "SmsSubscriptionRow", "StageChangeRow", "TargetRow",
     "TaskRow", "TeamRow", "UsageEventRow", "VisitRow", "WebhookRow", "WinScoreRow",
 ]
