@@ -145,6 +145,10 @@ SCHEMA: dict[str, Table] = {
                     "accounts": _IMAP_ACCOUNT}),
     # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
     "files": Table({"dir": c.text, "max_mb": c.positive}),
+    # e-signature of contracts through e签宝's open API v3 (issue #16, bot.esign.settings)
+    "esign": Table({"app_id": c.text, "app_secret": c.text, "base_url": _public_url, "callback_url": _public_url,
+                    "company": c.text, "timeout": c.positive, "callback_max_age": c.positive,
+                    "upload_wait": c.positive, "sms_notice": c.flag}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

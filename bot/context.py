@@ -50,6 +50,7 @@ class Settings:
     files: FileSettings = field(default_factory=FileSettings)  # [files] (issue #15 project files)
     weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
     web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
+    esign: Any = None  # bot.esign.settings.EsignSettings ([esign], issue #16); None: e-signature is off
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,6 +66,7 @@ from storage.repositories.delivery import (
     SqlAlchemyRatingRepository,
     SqlAlchemyTaskRepository,
 )
+from storage.repositories.esign import SqlAlchemyContractSignatureRepository
 from storage.repositories.handover import SqlAlchemyHandoverRepository
 from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
@@ -146,6 +147,7 @@ class SqlAlchemyUnitOfWork:
     pool: PoolRepository  # issue #14 the lead pool: its events log, list and reclaim scan
     handover: SqlAlchemyHandoverRepository  # issue #14 a leaver's book moved in set-based statements
     visits: VisitRepository  # issue #14 visit check-ins
+    signatures: SqlAlchemyContractSignatureRepository  # issue #16 e-signature requests of contracts
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -194,6 +196,7 @@ class SqlAlchemyUnitOfWork:
         self.pool = SqlAlchemyPoolRepository(session)
         self.handover = SqlAlchemyHandoverRepository(session)
         self.visits = SqlAlchemyVisitRepository(session)
+        self.signatures = SqlAlchemyContractSignatureRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

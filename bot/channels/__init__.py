@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.config import Config
+from bot.esign.build import build_esign
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 
@@ -23,4 +24,6 @@ def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dic
         channels["dingtalk"] = dingtalk_connector
     if (email_connector := email.build(config, uow_factory)) is not None:
         channels["email"] = email_connector
+    if (esign_channel := build_esign(config, uow_factory)) is not None:  # issue #16: provider calls, callback
+        channels["esign"] = esign_channel
     return channels

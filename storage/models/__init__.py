@@ -12,6 +12,7 @@ from storage.models.delivery import (
     RatingRow,
     TaskRow,
 )
+from storage.models.esign import ContractSignatureRow
 from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.pool import PoolEventRow
@@ -35,6 +36,7 @@ from storage.models.visits import VisitRow
 
 __all__ = [
     "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow", "ContactRow", "ContractRow",
+    "ContractSignatureRow",
     "CustomerNameRow", "CustomerRow",
     "DailyReportRow", "DealTotalRow", "FollowUpRow",
     "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow", "OpportunityRow",
