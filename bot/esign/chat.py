@@ -137,14 +137,18 @@ def work_item(action: str, request: ContractSignature, ctx: Context) -> OutboxIt
 
 
 async def _deal_contact(ctx: Context, deal: Opportunity, ref: str) -> tuple[str, str]:
+    """The deal's contact; else the customer's only contact with a mobile. NoSigner when neither has one."""
     contact = await ctx.uow.contacts.find(deal.contact_id) if deal.contact_id is not None else None
-    if contact is None:
+    candidates = [contact] if contact is not None else list(await ctx.uow.contacts.for_customer(deal.customer_id))
+    found: list[tuple[str, str]] = []
+    for person in candidates:
+        try:
+            found.append(signer_from([person.name, person.phone]))
+        except DomainError:
+            continue
+    if len(found) != 1:
         raise NoSigner(ref=ref)
-    try:
-        return signer_from([contact.name, contact.phone])
-    except DomainError:
-        raise NoSigner(ref=ref) from None
-
+    return found[0]
 
 def mask(mobile: str) -> str:
     return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else mobile

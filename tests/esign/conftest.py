@@ -42,7 +42,7 @@ async def esign_world(db_url: str, tmp_path: Path) -> AsyncIterator[EsignWorld]:
     console = await start_console(db_url, "zhangwei", NOW, esign=esign, files={"dir": str(tmp_path / "files")})
     server = TestServer(make_web_app(console.app), port=port)
     await server.start_server()
-    for text in ("新客户 杭州明途信息技术有限公司 区域 华东", "新商机 明途 MES 80万 联系人 何总 13800138000",
+    for text in ("新客户 杭州明途信息技术有限公司 区域 华东", "新商机 明途 MES 80万", "明途何总的电话 13800138000",
                  "合同 #1 96万 编号 HT-001", "回款计划 #1 30% 2026-12-15 70% 2027-03-01"):
         await console.say(text)
     try:
