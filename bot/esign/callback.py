@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.esign.store import signature_repo
 from bot.i18n import Text
 from connectors.esign.base import CallbackForged, CallbackMalformed, FlowEvent, FlowOutcome
 from domain.esign import OPEN, ContractSignature, SignatureStatus, contract_ref
@@ -25,7 +26,6 @@ from domain.ports import UnitOfWork
 if TYPE_CHECKING:
     from bot.esign.worker import EsignChannel
 
-from bot.esign.worker import repo
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024
@@ -62,7 +62,7 @@ class CallbackHandler:
         if status is None:
             return False
         async with self.channel.uow_factory() as uow:
-            request = await uow.signatures.by_flow(event.flow_id)
+            request = await signature_repo(uow).by_flow(event.flow_id)
         if request is None or request.status not in OPEN:
             if request is None:
                 log.info("e-signature callback for an unknown flow %s ignored", event.flow_id)
@@ -87,7 +87,8 @@ class CallbackHandler:
             await uow.outbox.add(fetch)
 
         return await self.channel.finish(request, Text(
-            f"🎉 合同 {ref} 已由 {request.signer_name} 完成电子签署（{day.isoformat()}），签署件已存档。查看：合同 {ref}",
+            f"🎉 合同 {ref} 已由 {request.signer_name} 完成电子签署（{day.isoformat()}），签署件已存档。"
+            f"查看：合同 {ref}",
             f"🎉 Contract {ref} was signed by {request.signer_name} ({day.isoformat()}); the signed file is kept. "
             f"See: contract {ref}"), also=record)
 

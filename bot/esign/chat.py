@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.context import Context
+from bot.esign.store import signature_repo
 from bot.handlers.common import money, when
 from bot.i18n import Text
 from domain import permissions
@@ -49,12 +50,12 @@ class ContractHeld(DomainError):
 
 class NoSigner(DomainError):
     zh = "请写签署人姓名和手机号：合同 {ref} 签署 签署人 何总 13800138000（商机联系人没有手机号可用）"
-    en = "give the signer's name and mobile: contract {ref} sign signer Mr He 13800138000 (the deal's contact has no mobile)"
+    en = ("give the signer's name and mobile: contract {ref} sign signer Mr He 13800138000 (the deal's contact has "
+          "no mobile)")
 
 
 def signatures(ctx: Context) -> ContractSignatureRepository:
-    found: ContractSignatureRepository = getattr(ctx.uow, "signatures")  # noqa: B009 - beyond the UnitOfWork protocol
-    return found
+    return signature_repo(ctx.uow)
 
 
 async def load_contract(ctx: Context, contract_id: int, need: Right) -> tuple[Contract, Opportunity]:
@@ -101,10 +102,12 @@ async def revoke_signature(ctx: Context, contract_id: int) -> Text:
         request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, ctx.now, "撤回 / withdrawn"
         await repo.save(request)
         await ctx.audit("contract", contract_id, "esign_revoke", signature=request.id)
-        return Text(f"合同 {ref} 的签署已撤回（尚未发出）。", f"The signature of contract {ref} was withdrawn (not sent yet).")
+        return Text(f"合同 {ref} 的签署已撤回（尚未发出）。",
+                    f"The signature of contract {ref} was withdrawn (not sent yet).")
     await ctx.audit("contract", contract_id, "esign_revoke", signature=request.id)
     ctx.outbox.append(work_item("revoke", request, ctx))
-    return Text(f"正在撤回合同 {ref} 的签署，完成后会通知你。", f"Withdrawing the signature of contract {ref}; you will be told.")
+    return Text(f"正在撤回合同 {ref} 的签署，完成后会通知你。",
+                f"Withdrawing the signature of contract {ref}; you will be told.")
 
 
 async def show_contract(ctx: Context, contract_id: int) -> Text:
@@ -122,8 +125,8 @@ async def show_contract(ctx: Context, contract_id: int) -> Text:
     reason_en = f" ({request.reason})" if request.reason else ""
     file_zh = "\n已签署文件已存档" if request.signed_file else ""
     file_en = "\nThe signed file is kept" if request.signed_file else ""
-    return Text(f"{head_zh}\n电子签署：{zh}{reason} · 签署人 {request.signer_name} {mask(request.signer_mobile)} · {stamp}"
-                f"{file_zh}",
+    return Text(f"{head_zh}\n电子签署：{zh}{reason} · 签署人 {request.signer_name} {mask(request.signer_mobile)} · "
+                f"{stamp}{file_zh}",
                 f"{head_en}\nE-signature: {en}{reason_en} · signer {request.signer_name} "
                 f"{mask(request.signer_mobile)} · {stamp}{file_en}")
 

@@ -13,7 +13,8 @@ async def contract_sheet(uow: UnitOfWork, request: ContractSignature, company: s
     deal = await uow.opportunities.get(contract.opportunity_id)
     customer = await uow.customers.find(deal.customer_id)
     milestones = [m for m in await uow.milestones.for_opportunity(deal.id or 0) if m.replaced_at is None]
-    plan = tuple((str(m.seq), m.due_on.isoformat(), money(m.amount, "zh")) for m in sorted(milestones, key=lambda m: m.seq))
+    plan = tuple((str(m.seq), m.due_on.isoformat(), money(m.amount, "zh"))
+                 for m in sorted(milestones, key=lambda m: m.seq))
     dated = (contract.signed_on or (contract.created_at.date() if contract.created_at else None))
     return ContractSheet(number=contract.number, title=deal.name, buyer=customer.name if customer else "",
                          seller=company, amount=money(contract.amount, "zh"),

@@ -23,18 +23,14 @@ from bot.esign.notices import tell_people
 from bot.esign.pdf import render_pdf
 from bot.esign.settings import CALLBACK_PATH, EsignSettings
 from bot.esign.sheet import contract_sheet
+from bot.esign.store import signature_repo
 from bot.i18n import Text
 from connectors.base import DeliveryError, Dispatch, OutboundMessage
 from connectors.esign.base import ProviderError, SignatureProvider, SignDocument, Signer
-from domain.esign import OPEN, ContractSignature, ContractSignatureRepository, SignatureStatus, contract_ref
+from domain.esign import OPEN, ContractSignature, SignatureStatus, contract_ref
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-
-def repo(uow: UnitOfWork) -> ContractSignatureRepository:
-    found: ContractSignatureRepository = getattr(uow, "signatures")  # noqa: B009 - beyond the UnitOfWork protocol
-    return found
 
 
 class EsignChannel:
@@ -62,7 +58,7 @@ class EsignChannel:
         if not isinstance(signature_id, int) or action not in ("send", "revoke", "fetch"):
             raise DeliveryError(f"esign item without action or signature id: {action!r}", retry_after=None)
         async with self.uow_factory() as uow:
-            request = await repo(uow).get(signature_id)
+            request = await signature_repo(uow).get(signature_id)
         try:
             await getattr(self, f"_{action}")(request)
         except ProviderError as err:
@@ -83,7 +79,7 @@ class EsignChannel:
         request.status, request.flow_id, request.sent_at = SignatureStatus.SENT, flow_id, self.clock()
         ref = contract_ref(request.contract_id)
         async with self.uow_factory() as uow:
-            moved = await repo(uow).move(request.id or 0, frozenset({SignatureStatus.QUEUED}), request)
+            moved = await signature_repo(uow).move(request.id or 0, frozenset({SignatureStatus.QUEUED}), request)
             if moved:
                 await tell_people(uow, request, Text(
                     f"合同 {ref} 已发给 {request.signer_name} 签署（e签宝流程 {flow_id}）。",
@@ -98,8 +94,9 @@ class EsignChannel:
             return
         await self.provider.revoke(request.flow_id, "发起方撤回")
         request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, self.clock(), "撤回 / withdrawn"
-        await self.finish(request, Text(f"合同 {contract_ref(request.contract_id)} 的签署已撤回。",
-                                        f"The signature of contract {contract_ref(request.contract_id)} was withdrawn."))
+        ref = contract_ref(request.contract_id)
+        await self.finish(request, Text(f"合同 {ref} 的签署已撤回。",
+                                        f"The signature of contract {ref} was withdrawn."))
 
     async def _fetch(self, request: ContractSignature) -> None:
         if request.status != SignatureStatus.SIGNED or not request.flow_id or request.signed_file:
@@ -107,9 +104,9 @@ class EsignChannel:
         data = await self.provider.download_signed(request.flow_id)
         sha = await self.files.put(data)
         async with self.uow_factory() as uow:
-            stored = await repo(uow).get(request.id or 0)
+            stored = await signature_repo(uow).get(request.id or 0)
             stored.signed_file = sha
-            await repo(uow).save(stored)
+            await signature_repo(uow).save(stored)
             await uow.commit()
 
     async def finish(self, request: ContractSignature, text: Text, owner: bool = True,
@@ -117,7 +114,7 @@ class EsignChannel:
         """Move an open request to its end state, tell people and do `also`, in one transaction and once:
         False when it had already ended (a duplicate notice, a race with another process)."""
         async with self.uow_factory() as uow:
-            moved = await repo(uow).move(request.id or 0, OPEN, request)
+            moved = await signature_repo(uow).move(request.id or 0, OPEN, request)
             if moved:
                 await tell_people(uow, request, text, self.clock(), self.order, owner=owner)
                 if also is not None:
@@ -134,7 +131,7 @@ class EsignChannel:
                                             f"Contract {ref} could not be sent for e-signature: {reason}"), owner=False)
         elif action == "revoke":
             async with self.uow_factory() as uow:
-                await tell_people(uow, request, Text(f"合同 {ref} 的签署没能撤回：{reason}",
-                                                     f"The signature of contract {ref} could not be withdrawn: {reason}"),
-                                  self.clock(), self.order, owner=False)
+                text = Text(f"合同 {ref} 的签署没能撤回：{reason}",
+                            f"The signature of contract {ref} could not be withdrawn: {reason}")
+                await tell_people(uow, request, text, self.clock(), self.order, owner=False)
                 await uow.commit()

@@ -36,5 +36,5 @@ async def contract_action(ctx: Context, args: Args, contract_id: int) -> Reply:
     if action in REVOKE_WORDS and not rest:
         return Reply.text((await chat.revoke_signature(ctx, contract_id)).get(ctx.locale))
     raise args.fail(f"看不懂「{' '.join(words)}」：合同 C{contract_id} 后面写 签署 [签署人 姓名 手机号] 或 撤回签署",
-                    f"cannot read '{' '.join(words)}': after contract C{contract_id} write sign [signer <name> <mobile>] "
-                    "or withdraw")
+                    f"cannot read '{' '.join(words)}': after contract C{contract_id} write "
+                    "sign [signer <name> <mobile>] or withdraw")

@@ -109,7 +109,8 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
          help_zh="登记合同；合同 C3 查看合同与电子签署进度，合同 C3 签署 发起电子签署，合同 C3 撤回签署",
          help_en="Record the contract; contract C3 shows it and its e-signature, contract C3 sign sends it for "
                  "e-signature, contract C3 withdraw withdraws that",
-         usage_zh="合同 #12 96万 [编号 HT-2026-001] [2026-12-01 签订日期] [备注] ／ 合同 C3 签署 [签署人 何总 13800138000]",
+         usage_zh="合同 #12 96万 [编号 HT-2026-001] [2026-12-01 签订日期] [备注] ／ "
+                  "合同 C3 签署 [签署人 何总 13800138000]",
          usage_en="contract #12 960000 [no HT-2026-001] [2026-12-01 signed on] [note] / "
                   "contract C3 sign [signer Mr He 13800138000]")
 async def add_contract(ctx: Context, args: Args) -> Reply:

@@ -37,6 +37,7 @@ class FakeEsign:
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path) of every signed call accepted
     refused: list[str] = field(default_factory=list)  # why requests were refused (401)
     fail_next: list[int] = field(default_factory=list)  # HTTP statuses to answer the next /v3 calls with
+    refuse_create: tuple[int, str] | None = None  # (code, message) create-by-file answers instead of a flow
     server: TestServer | None = None
 
     async def start(self) -> str:
@@ -125,6 +126,8 @@ class FakeEsign:
         docs = body.get("docs") or []
         if not docs or docs[0].get("fileId") not in self.uploads or not self.uploads[docs[0]["fileId"]]["data"]:
             return self.error(1437513, "文档未成功转换成pdf, 请稍后重试")
+        if self.refuse_create is not None:
+            return self.error(*self.refuse_create)
         if not body.get("signFlowConfig", {}).get("signFlowTitle"):
             return self.error(1435002, "参数错误: signFlowTitle不能为空")
         flow_id = f"sf{len(self.flows) + 1:06d}"

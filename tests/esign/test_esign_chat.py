@@ -18,7 +18,8 @@ async def stored(world: EsignWorld) -> tuple[int, int]:
     """(signature requests, esign outbox items)."""
     async with world.console.app.uow_factory() as uow:
         requests = await uow.session.scalar(select(func.count()).select_from(ContractSignatureRow))
-        items = await uow.session.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.channel == "esign"))
+        items = await uow.session.scalar(
+            select(func.count()).select_from(OutboxRow).where(OutboxRow.channel == "esign"))
     return int(requests or 0), int(items or 0)
 
 
@@ -86,3 +87,17 @@ async def test_withdraw_before_and_after_it_went_out(esign_world: EsignWorld) ->
     assert await world.fake.fire("sf000001", "revoked") == 200  # e签宝's own notice of it: nothing twice
     assert len(await console_messages(world, "的签署已撤回。")) == 1
     assert await console_messages(world, "电子签署已撤销") == []
+
+
+async def test_a_request_the_provider_refuses_for_good_fails_and_the_requester_is_told(
+        esign_world: EsignWorld) -> None:
+    world = esign_world
+    world.fake.refuse_create = (1437328, "传入的签署人用户信息与e签宝用户信息不一致")
+    await world.console.say("合同 C1 签署 签署人 何总 13800138000")
+    failed = await latest(world)
+    assert failed.status == SignatureStatus.FAILED and "1437328" in failed.reason and failed.flow_id is None
+    assert len(await console_messages(world, "发起电子签署失败")) == 1
+    assert "发送失败" in await world.console.say("合同 C1")
+    world.fake.refuse_create = None
+    assert "已提交电子签署" in await world.console.say("合同 C1 签署 签署人 何总 13800138000")  # may be sent again
+    assert (await latest(world)).status == SignatureStatus.SENT
