@@ -87,10 +87,10 @@ class CallbackHandler:
             await uow.outbox.add(fetch)
 
         return await self.channel.finish(request, Text(
-            f"🎉 合同 {ref} 已由 {request.signer_name} 完成电子签署（{day.isoformat()}），签署件已存档。"
+            f"🎉 合同 {ref} 已由 {request.signer_name} 完成电子签署（{day.isoformat()}），签署件随后存档。"
             f"查看：合同 {ref}",
-            f"🎉 Contract {ref} was signed by {request.signer_name} ({day.isoformat()}); the signed file is kept. "
-            f"See: contract {ref}"), also=record)
+            f"🎉 Contract {ref} was signed by {request.signer_name} ({day.isoformat()}); the signed PDF is being "
+            f"filed. See: contract {ref}"), also=record)
 
 def ended_text(request: ContractSignature) -> Text:
     ref = contract_ref(request.contract_id)

@@ -83,7 +83,7 @@ async def send_for_signature(ctx: Context, contract_id: int, words: Sequence[str
     check_can_send(ref, await repo.latest_for(contract_id))
     request = await repo.add(ContractSignature(contract_id=contract_id, signer_name=name, signer_mobile=mobile,
                                                requested_at=ctx.now, requested_by=ctx.rep.id))
-    await ctx.audit("contract", contract_id, "esign_request", signer=name, signature=request.id)
+    await ctx.audit("contract_signature", request.id, "create", contract=contract_id, signer=name)
     ctx.outbox.append(work_item("send", request, ctx))
     return Text(f"合同 {ref}（{contract.number}）已提交电子签署，签署人 {name} {mask(mobile)}，发出后会收到短信。"
                 f"\n查看进度：合同 {ref}",
@@ -101,10 +101,10 @@ async def revoke_signature(ctx: Context, contract_id: int) -> Text:
     if request.status == SignatureStatus.QUEUED:  # not at the provider yet: the worker will skip it
         request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, ctx.now, "撤回 / withdrawn"
         await repo.save(request)
-        await ctx.audit("contract", contract_id, "esign_revoke", signature=request.id)
+        await ctx.audit("contract_signature", request.id, "revoke", contract=contract_id)
         return Text(f"合同 {ref} 的签署已撤回（尚未发出）。",
                     f"The signature of contract {ref} was withdrawn (not sent yet).")
-    await ctx.audit("contract", contract_id, "esign_revoke", signature=request.id)
+    await ctx.audit("contract_signature", request.id, "revoke", contract=contract_id)
     ctx.outbox.append(work_item("revoke", request, ctx))
     return Text(f"正在撤回合同 {ref} 的签署，完成后会通知你。",
                 f"Withdrawing the signature of contract {ref}; you will be told.")

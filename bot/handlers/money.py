@@ -140,6 +140,9 @@ async def add_contract(ctx: Context, args: Args) -> Reply:
                     f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
         card.line(approval_flow.submitted(ctx, request, approver, approval_flow.CONTRACT_HELD))
+    elif ctx.settings.esign is not None:  # issue #16: how to send it for signature
+        card.line(ctx.t(f"电子签署：合同 C{contract.id} 签署 签署人 姓名 手机号",
+                        f"E-signature: contract C{contract.id} sign signer <name> <mobile>"))
     return card.build()
 
 

@@ -101,3 +101,11 @@ async def test_a_request_the_provider_refuses_for_good_fails_and_the_requester_i
     world.fake.refuse_create = None
     assert "已提交电子签署" in await world.console.say("合同 C1 签署 签署人 何总 13800138000")  # may be sent again
     assert (await latest(world)).status == SignatureStatus.SENT
+
+
+async def test_undo_after_sending_does_not_pretend_to_withdraw_it(esign_world: EsignWorld) -> None:
+    await esign_world.console.say("合同 C1 签署 签署人 何总 13800138000")
+    assert "没有可以撤销的操作" in await esign_world.console.say("撤销")
+    assert (await latest(esign_world)).status == SignatureStatus.SENT
+    async with esign_world.console.app.uow_factory() as uow:
+        assert await uow.contracts.find(1) is not None  # the contract recorded before it is untouched

@@ -54,11 +54,11 @@ async def test_send_for_signature_then_signed_callback_marks_the_contract_and_te
     assert contract.signed_on == signed.finished_at.astimezone(SHANGHAI).date()
     kept = await world.console.app.bot.settings.files.store().read(signed.signed_file)
     assert kept == fake.signed_bytes(fake.flows["sf000001"])  # the signed PDF, fetched into the file store
-    assert len(await console_messages(world, "已由 何总 完成电子签署")) == 1
+    assert len(await console_messages(world, "已由 何总 完成电子签署（")) == 1
 
     assert await fake.fire("sf000001", "signed") == 200  # e签宝 redelivers: nothing changes twice
     await world.console.app.dispatcher.drain()
-    assert len(await console_messages(world, "已由 何总 完成电子签署")) == 1
+    assert len(await console_messages(world, "已由 何总 完成电子签署（")) == 1
     assert (await latest(world)).finished_at == signed.finished_at
     assert "已签署" in await world.console.say("合同 C1")
     assert "已经签署完成" in await world.console.say("合同 C1 签署 签署人 何总 13800138000")

@@ -112,3 +112,15 @@ def test_esign_config_keys_are_checked_and_the_secret_never_shown(tmp_path: Path
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
             load_config(path, environ={})
+
+
+def test_the_signer_is_a_name_and_a_mainland_mobile_in_either_order() -> None:
+    from domain.esign import BadMobile, BadSignerName, SignerMissing, signer_from
+
+    assert signer_from(["何总", "13800138000"]) == ("何总", "13800138000")
+    assert signer_from(["+8613800138000", "Mr", "He"]) == ("Mr He", "13800138000")
+    assert signer_from(["何总", "138-0013-8000"]) == ("何总", "13800138000")
+    for words, error in ((["何总"], BadMobile), (["何总", "12800138000"], BadMobile), (["13800138000"], SignerMissing),
+                         ([], SignerMissing), (["何/总", "13800138000"], BadSignerName)):
+        with pytest.raises(error):
+            signer_from(words)
