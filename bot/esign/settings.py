@@ -25,6 +25,7 @@ class EsignSettings:
     callback_max_age: float = 900.0
     upload_wait: float = 1.0
     sms_notice: bool = True
+    poll_minutes: float = 30.0  # ask e签宝 about requests out this long without news (a lost callback); 0: never
     font: str = ""  # [digest] font: the CJK font the PDF is drawn with ("" = found)
 
     def provider(self) -> EsignCnProvider:
@@ -50,7 +51,9 @@ def esign_settings(config: Config) -> EsignSettings | None:
         callback_url=callback, company=str(section.get("company") or ""),
         timeout=_positive(section, "timeout", 20.0), callback_max_age=_positive(section, "callback_max_age", 900.0),
         upload_wait=_positive(section, "upload_wait", 1.0, zero=True),
-        sms_notice=bool(section.get("sms_notice", True)), font=str(config.get("digest", "font", "") or ""))
+        sms_notice=bool(section.get("sms_notice", True)),
+        poll_minutes=_positive(section, "poll_minutes", 30.0, zero=True),
+        font=str(config.get("digest", "font", "") or ""))
 
 
 def _positive(section: dict[str, Any], key: str, default: float, zero: bool = False) -> float:

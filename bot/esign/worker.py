@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -26,7 +26,7 @@ from bot.esign.sheet import contract_sheet
 from bot.esign.store import signature_repo
 from bot.i18n import Text
 from connectors.base import DeliveryError, Dispatch, OutboundMessage
-from connectors.esign.base import ProviderError, SignatureProvider, SignDocument, Signer
+from connectors.esign.base import FlowEvent, ProviderError, SignatureProvider, SignDocument, Signer
 from domain.esign import OPEN, ContractSignature, SignatureStatus, contract_ref
 from domain.ports import UnitOfWork
 
@@ -43,7 +43,33 @@ class EsignChannel:
         self.clock = clock or (lambda: datetime.now(UTC))
 
     async def start(self, dispatch: Dispatch) -> None:
-        """Nothing arrives through this channel but callbacks, served by the bot's HTTP server."""
+        """Nothing arrives through this channel but callbacks (served by the bot's HTTP server); meanwhile, every
+        `poll_minutes`, ask e签宝 about requests out that long without news, in case a callback was lost."""
+        minutes = self.settings.poll_minutes
+        while minutes > 0:
+            await asyncio.sleep(minutes * 60)
+            try:
+                await self.reconcile(timedelta(minutes=minutes))
+            except Exception:  # the database or e签宝 away a moment: the next round tries again
+                log.exception("e-signature status poll failed")
+
+    async def reconcile(self, quiet_for: timedelta) -> int:
+        """Apply the provider's state of every request sent more than `quiet_for` ago and still open, exactly
+        as its callback would have (once); how many changed."""
+        from bot.esign.callback import CallbackHandler
+
+        async with self.uow_factory() as uow:
+            waiting = await signature_repo(uow).sent_before(self.clock() - quiet_for)
+        changed = 0
+        for request in waiting:
+            assert request.flow_id is not None
+            try:
+                outcome = await self.provider.flow_outcome(request.flow_id)
+            except ProviderError as err:
+                log.warning("e-signature status of %s: %s", contract_ref(request.contract_id), err)
+                continue
+            changed += await CallbackHandler(self).apply(FlowEvent(request.flow_id, outcome, "detail"))
+        return changed
 
     async def stop(self) -> None:
         await self.provider.close()

@@ -3,6 +3,7 @@ the guarded move that makes callback handling idempotent across processes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select, update
@@ -32,6 +33,13 @@ class SqlAlchemyContractSignatureRepository(SqlRepository[ContractSignature, Con
 
         found = await self._all(statement(type(self), "by_flow", build), {"flow_id": flow_id})
         return found[0] if found else None
+
+    async def sent_before(self, cutoff: datetime, limit: int = 100) -> list[ContractSignature]:
+        """Requests still out for signature that went out before `cutoff`, oldest first (the status poll)."""
+        table = self.table()
+        stmt = (select(table).where(table.c.status == SignatureStatus.SENT.value, table.c.sent_at < cutoff)
+                .order_by(table.c.sent_at, table.c.id).limit(limit))
+        return await self._all(stmt)
 
     async def move(self, item_id: int, from_statuses: frozenset[SignatureStatus], item: ContractSignature) -> bool:
         await before_write(self.session)

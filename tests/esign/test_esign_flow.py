@@ -4,10 +4,12 @@ marks the contract signed and tells the owner once; forged and duplicate callbac
 
 from __future__ import annotations
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.esign.worker import EsignChannel
 from domain.esign import ContractSignature, SignatureStatus
 from storage.models import OutboxRow
 from tests.esign.conftest import EsignWorld
@@ -87,3 +89,19 @@ async def test_rejected_and_expired_callbacks_tell_the_owner_why(esign_world: Es
     assert await fake.fire("sf000002", "expired") == 200
     assert (await latest(world)).status == SignatureStatus.EXPIRED
     assert len(await console_messages(world, "已过期")) == 1
+
+
+async def test_a_lost_callback_is_made_up_for_by_asking_the_provider_once(esign_world: EsignWorld) -> None:
+    world, fake = esign_world, esign_world.fake
+    await world.console.say("合同 C1 签署 签署人 何总 13800138000")
+    channel = world.console.app.connectors["esign"]
+    assert isinstance(channel, EsignChannel)
+    assert await channel.reconcile(timedelta(hours=1)) == 0  # sent just now: not asked yet
+    fake.flows["sf000001"].status = 2  # signed at e签宝, its callback lost
+    assert await channel.reconcile(timedelta(0)) == 1
+    assert ("GET", "/v3/sign-flow/sf000001/detail") in fake.calls
+    assert (await latest(world)).status == SignatureStatus.SIGNED
+    assert await channel.reconcile(timedelta(0)) == 0 and await fake.fire("sf000001", "signed") == 200
+    await world.console.app.dispatcher.drain()
+    assert len(await console_messages(world, "已由 何总 完成电子签署（")) == 1
+    assert (await latest(world)).signed_file  # fetched once the poll found it signed
