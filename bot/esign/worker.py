@@ -84,7 +84,9 @@ class EsignChannel:
         if not isinstance(signature_id, int) or action not in ("send", "revoke", "fetch"):
             raise DeliveryError(f"esign item without action or signature id: {action!r}", retry_after=None)
         async with self.uow_factory() as uow:
-            request = await signature_repo(uow).get(signature_id)
+            request = await signature_repo(uow).find(signature_id)
+        if request is None:  # its contract was deleted (undo) since: nothing left to do
+            return
         try:
             await getattr(self, f"_{action}")(request)
         except ProviderError as err:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ READY_FILE = frozenset({2, 5})  # fileStatus: uploaded (2) / converted to PDF (5
 FLOW_STATUS = {2: FlowOutcome.SIGNED, 3: FlowOutcome.REVOKED, 5: FlowOutcome.EXPIRED, 7: FlowOutcome.REJECTED}
 TRANSIENT_CODES = frozenset({1437513})  # 文档未成功转换成pdf, 请稍后重试
 RETRY_SERVER, RETRY_CONFIG = 15.0, 300.0  # 5xx / network; 401 (an app id or secret the gateway refuses)
+_NOT_IN_TITLES = re.compile("[/\\\\:*\"<>|？?\U0001F000-\U0001FFFF\u2600-\u27BF]+")
 SIGN_SPOT = {"positionPage": "1", "positionX": 430, "positionY": 150}  # where the contract PDF leaves room
 
 
@@ -101,7 +103,7 @@ class EsignCnProvider:
     async def _upload(self, document: SignDocument) -> str:
         md5 = content_md5(document.data)
         data = await self.call("POST", "/v3/files/file-upload-url", {
-            "contentMd5": md5, "contentType": PDF_TYPE, "fileName": document.filename,
+            "contentMd5": md5, "contentType": PDF_TYPE, "fileName": plain(document.filename, 100),
             "fileSize": len(document.data), "convertToPDF": False})
         file_id, url = str(data.get("fileId") or ""), str(data.get("fileUploadUrl") or "")
         if not file_id or not url:
@@ -155,12 +157,17 @@ class EsignCnProvider:
         return read_event(body)
 
 
+def plain(text: str, limit: int = 50) -> str:
+    """Text e签宝 accepts in a title or file name: without / \\ : * " < > | ？ ? and emoji."""
+    return _NOT_IN_TITLES.sub("-", text).strip()[:limit] or "contract"
+
+
 def flow_request(document: SignDocument, file_id: str, signers: Sequence[Signer], notify_url: str,
                  sms: bool) -> dict[str, Any]:
-    config: dict[str, Any] = {"signFlowTitle": document.title[:50], "autoStart": True, "autoFinish": True}
+    config: dict[str, Any] = {"signFlowTitle": plain(document.title), "autoStart": True, "autoFinish": True}
     if notify_url:
         config["notifyUrl"] = notify_url
-    return {"docs": [{"fileId": file_id, "fileName": document.filename}], "signFlowConfig": config,
+    return {"docs": [{"fileId": file_id, "fileName": plain(document.filename, 100)}], "signFlowConfig": config,
             "signers": [{"signConfig": {"signOrder": 1}, "noticeConfig": {"noticeTypes": "1" if sms else ""},
                          "signerType": 0,
                          "psnSignerInfo": {"psnAccount": signer.mobile, "psnInfo": {"psnName": signer.name}},

@@ -124,3 +124,19 @@ def test_the_signer_is_a_name_and_a_mainland_mobile_in_either_order() -> None:
                          ([], SignerMissing), (["何/总", "13800138000"], BadSignerName)):
         with pytest.raises(error):
             signer_from(words)
+
+
+def test_the_flow_request_follows_create_by_file_and_cleans_titles() -> None:
+    from connectors.esign.base import SignDocument, Signer
+    from connectors.esign.esign_cn import flow_request
+
+    document = SignDocument(title="合同 HT/2026:001", filename="HT/2026:001.pdf", data=b"%PDF-", reference="HT/1")
+    body = flow_request(document, "f1", [Signer("何总", "13800138000")], "https://crm.example.cn/esign/callback",
+                        sms=True)
+    assert body["signFlowConfig"] == {"signFlowTitle": "合同 HT-2026-001", "autoStart": True, "autoFinish": True,
+                                      "notifyUrl": "https://crm.example.cn/esign/callback"}
+    assert body["docs"] == [{"fileId": "f1", "fileName": "HT-2026-001.pdf"}]
+    signer = body["signers"][0]
+    assert signer["signerType"] == 0 and signer["noticeConfig"] == {"noticeTypes": "1"}
+    assert signer["signFields"][0]["fileId"] == "f1" and signer["signFields"][0]["customBizNum"] == "HT/1"
+    assert signer["signFields"][0]["normalSignFieldConfig"]["signFieldPosition"]["positionPage"] == "1"
