@@ -29,6 +29,7 @@ from bot.delivery.settings import delivery_settings
 from bot.delivery.weekly import WeeklySettings
 from bot.directory import assignment_rules, sync_directory
 from bot.directory_cache import ensure_version
+from bot.esign.settings import esign_settings
 from bot.handlers.plans import answer_plan_question
 from bot.handlers.reminders import answer_reminder
 from bot.nlp import Parser
@@ -263,7 +264,8 @@ async def build_settings(config: Config, uow_factory: Callable[[], UnitOfWork], 
                     approvals=approval_rules(config), delivery=delivery_settings(config),
                     card_channels=button_channels(config),
                     files=FileSettings.from_section(config.section("files")), weekly=WeeklySettings.from_config(config),
-                    web=await load_web_settings(config.section("web"), uow_factory), sms=sms_settings(config))
+                    web=await load_web_settings(config.section("web"), uow_factory), sms=sms_settings(config),
+                    esign=esign_settings(config))
 
 
 def media_fetchers(connectors: dict[str, Connector]) -> dict[str, MediaFetcher]:

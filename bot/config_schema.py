@@ -164,6 +164,10 @@ SCHEMA: dict[str, Table] = {
     # forever); the admins' monthly feedback summary; page views / API calls written in batches
     "usage": Table({"retention_days": c.whole(0, 36500), "summary": c.flag, "summary_at": c.time_of_day,
                     "flush_seconds": c.positive, "flush_size": c.whole(1, 10000)}),
+    # e-signature of contracts through e签宝's open API v3 (issue #16, bot.esign.settings)
+    "esign": Table({"app_id": c.text, "app_secret": c.text, "base_url": _public_url, "callback_url": _public_url,
+                    "company": c.text, "timeout": c.positive, "callback_max_age": c.positive,
+                    "upload_wait": c.positive, "sms_notice": c.flag, "poll_minutes": c.whole(0)}),
 }
 
 NOT_YET: dict[str, str] = {}  # sections of features still on the roadmap: "<what to do for now>"

@@ -52,6 +52,7 @@ class Settings:
     weekly: WeeklySettings = field(default_factory=WeeklySettings)  # [delivery] weekly_summary (issue #15)
     web: WebSettings = field(default_factory=WebSettings)  # [web] with its secret resolved (issue #15)
     sms: Any = None  # bot.sms_config.SmsSettings ([sms], issue #16); None: SMS not enabled
+    esign: Any = None  # bot.esign.settings.EsignSettings ([esign], issue #16); None: e-signature is off
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,7 @@ from storage.repositories.delivery import (
     SqlAlchemyRatingRepository,
     SqlAlchemyTaskRepository,
 )
+from storage.repositories.esign import SqlAlchemyContractSignatureRepository
 from storage.repositories.handover import SqlAlchemyHandoverRepository
 from storage.repositories.health import SqlAlchemyHealthReader
 from storage.repositories.mail import SqlAlchemyMailQuarantineRepository, SqlAlchemyMailThreadRepository
@@ -155,6 +156,7 @@ class SqlAlchemyUnitOfWork:
     events: EventJournal  # issue #16 webhook events raised by this transaction, queued at commit
     usage: SqlAlchemyUsageRepository  # issue #16 usage events and feedback
     sms: SmsRepository  # issue #16 SMS: subscriptions, customer opt-outs, the sends ledger
+    signatures: SqlAlchemyContractSignatureRepository  # issue #16 e-signature requests of contracts
     session: AsyncSession
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], *,
@@ -207,6 +209,7 @@ class SqlAlchemyUnitOfWork:
         self.webhooks = SqlAlchemyWebhookRepository(session)
         self.usage = SqlAlchemyUsageRepository(session)
         self.sms = SqlAlchemySmsRepository(session)
+        self.signatures = SqlAlchemyContractSignatureRepository(session)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

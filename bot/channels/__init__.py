@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.config import Config
+from bot.esign.build import build_esign
 from connectors.base import Connector
 from domain.ports import UnitOfWork
 
@@ -33,4 +34,6 @@ def build_channels(config: Config, uow_factory: Callable[[], UnitOfWork]) -> dic
         channels["webhook"] = webhook_connector
     if (sms_connector := sms.build(config, uow_factory)) is not None:
         channels["sms"] = sms_connector
+    if (esign_channel := build_esign(config, uow_factory)) is not None:  # issue #16: provider calls, callback
+        channels["esign"] = esign_channel
     return channels

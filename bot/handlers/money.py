@@ -8,6 +8,7 @@ from bot import approval_flow, values
 from bot.approval_supersede import supersede
 from bot.args import Args
 from bot.context import Context
+from bot.handlers import esign
 from bot.handlers.common import load_deal, money, when
 from bot.handlers.receivables import show_payments
 from bot.i18n import Text
@@ -105,10 +106,16 @@ async def quote_history(ctx: Context, args: Args) -> Reply:
 
 
 @command("合同", "contract", section="money",
-         help_zh="登记合同", help_en="Record the contract",
-         usage_zh="合同 #12 96万 [编号 HT-2026-001] [2026-12-01 签订日期] [备注]",
-         usage_en="contract #12 960000 [no HT-2026-001] [2026-12-01 signed on] [note]")
+         help_zh="登记合同；合同 C3 查看合同与电子签署进度，合同 C3 签署 发起电子签署，合同 C3 撤回签署",
+         help_en="Record the contract; contract C3 shows it and its e-signature, contract C3 sign sends it for "
+                 "e-signature, contract C3 withdraw withdraws that",
+         usage_zh="合同 #12 96万 [编号 HT-2026-001] [2026-12-01 签订日期] [备注] ／ "
+                  "合同 C3 签署 [签署人 何总 13800138000]",
+         usage_en="contract #12 960000 [no HT-2026-001] [2026-12-01 signed on] [note] / "
+                  "contract C3 sign [signer Mr He 13800138000]")
 async def add_contract(ctx: Context, args: Args) -> Reply:
+    if (contract_id := esign.contract_number(args)) is not None:  # 合同 C3 …: its e-signature (issue #16)
+        return await esign.contract_action(ctx, args, contract_id)
     opp = await load_deal(ctx, args.opportunity())
     opp.require_not_lost("合同", "contract")
     number = args.options({"编号": "no", "no": "no", "number": "no"}).get("no", "")
@@ -139,6 +146,9 @@ async def sign_contract(ctx: Context, opp: Opportunity, amount: Money, number: s
                     f"{approval_flow.deal_label(opp)} contract {contract.number} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, contract.id)
         card.line(approval_flow.submitted(ctx, request, approver, approval_flow.CONTRACT_HELD))
+    elif ctx.settings.esign is not None:  # issue #16: how to send it for signature
+        card.line(ctx.t(f"电子签署：合同 C{contract.id} 签署 签署人 姓名 手机号",
+                        f"E-signature: contract C{contract.id} sign signer <name> <mobile>"))
     return contract, card.build()
 
 

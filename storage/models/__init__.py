@@ -13,6 +13,7 @@ from storage.models.delivery import (
     RatingRow,
     TaskRow,
 )
+from storage.models.esign import ContractSignatureRow
 from storage.models.mail import MailThreadRow
 from storage.models.people import IdentityRow, RepRow, TeamRow
 from storage.models.pool import PoolEventRow
@@ -39,10 +40,10 @@ from storage.models.webhooks import WebhookRow
 
 __all__ = [
     "ApiIdempotencyRow", "ApiTokenRow", "ApprovalRow", "AuditRow", "Base", "ChangeRequestRow", "CloseDateMoveRow",
-    "ContactRow", "ContractRow", "CustomerNameRow", "CustomerRow", "DailyReportRow", "DealTotalRow", "FeedbackRow",
-    "FollowUpRow", "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow", "MilestoneRow",
-    "OpportunityRow", "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow", "PoolEventRow",
-    "ProjectEventRow", "ProjectFileRow", "ProjectRow", "QuoteRow", "RatingRow", "ReminderRow", "RepRow",
-    "RiskAlertRow", "SettingRow", "SmsOptOutRow", "SmsSendRow", "SmsSubscriptionRow", "StageChangeRow", "TargetRow",
-    "TaskRow", "TeamRow", "UsageEventRow", "VisitRow", "WebhookRow", "WinScoreRow",
+    "ContactRow", "ContractRow", "ContractSignatureRow", "CustomerNameRow", "CustomerRow", "DailyReportRow",
+    "DealTotalRow", "FeedbackRow", "FollowUpRow", "IdentityRow", "InboxRow", "InvoiceRow", "LeadRow", "MailThreadRow",
+    "MilestoneRow", "OpportunityRow", "OpportunityShareRow", "OutboxRow", "PaymentMilestoneRow", "PaymentRow",
+    "PoolEventRow", "ProjectEventRow", "ProjectFileRow", "ProjectRow", "QuoteRow", "RatingRow", "ReminderRow",
+    "RepRow", "RiskAlertRow", "SettingRow", "SmsOptOutRow", "SmsSendRow", "SmsSubscriptionRow", "StageChangeRow",
+    "TargetRow", "TaskRow", "TeamRow", "UsageEventRow", "VisitRow", "WebhookRow", "WinScoreRow",
 ]
