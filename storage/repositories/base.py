@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import NotFound
 from storage.mapping import RowMapper
 from storage.models import Base
+from storage.mysql import MySQLInsert, is_mysql, mysql_insert
 
 
 class Identified(Protocol):
@@ -51,13 +52,16 @@ def table_of(row: type[Base]) -> Table:
     return table
 
 
-def dialect_insert(session: AsyncSession, row: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT support for the session's engine (SQLite or PostgreSQL)."""
+def dialect_insert(session: AsyncSession, row: type[Base] | Table) -> postgresql.Insert | sqlite.Insert | MySQLInsert:
+    """INSERT with ON CONFLICT support for the session's engine (SQLite, PostgreSQL; MySQL through
+    storage.mysql.MySQLInsert, which speaks the same methods)."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(row)
     if name == "sqlite":
         return sqlite.insert(row)
+    if is_mysql(name):
+        return mysql_insert(row)
     raise NotImplementedError(f"no upsert support for dialect {name!r}")
 
 
