@@ -30,6 +30,7 @@ from sqlalchemy.sql.compiler import DDLCompiler, TypeCompiler
 DIALECTS = ("mysql", "mariadb")
 CHARSET = "utf8mb4"
 ISOLATION = "READ COMMITTED"
+UNKNOWN_VARIABLE = 1193
 SQL_MODE = "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 
 
@@ -49,12 +50,12 @@ def _datetime(type_: DateTime, compiler: TypeCompiler, **kw: Any) -> str:
 
 @compiles(Text, "mysql")
 def _text(type_: Text, compiler: TypeCompiler, **kw: Any) -> str:
-    return "MEDIUMTEXT" if type_.length is None else compiler.visit_TEXT(type_, **kw)
+    return "MEDIUMTEXT" if type_.length is None else f"TEXT({type_.length})"
 
 
 @compiles(CreateTable, "mysql")
 def _create_table(create: CreateTable, compiler: DDLCompiler, **kw: Any) -> str:
-    sql: str = compiler.visit_create_table(create, **kw)
+    sql: str = compiler.visit_create_table(create, **kw)  # type: ignore[no-untyped-call]
     if "COLLATE" in sql.rsplit(")", 1)[-1]:
         return sql
     is_mariadb = bool(getattr(compiler.dialect, "is_mariadb", False))
@@ -76,14 +77,20 @@ def make_mysql_engine(url: str, *, echo: bool, pool_size: int, pool_timeout: flo
     engine = create_async_engine(mysql_url(url), echo=echo, pool_size=pool_size, max_overflow=pool_size,
                                  pool_timeout=pool_timeout, pool_pre_ping=True, pool_recycle=3600,
                                  isolation_level=ISOLATION, json_serializer=json_serializer)
-    settings = ["time_zone = '+00:00'", f"sql_mode = '{SQL_MODE}'"]
-    if idle_in_transaction is not None:
-        settings.append(f"idle_transaction_timeout = {max(1, round(idle_in_transaction))}")
+    settings = f"SET SESSION time_zone = '+00:00', sql_mode = '{SQL_MODE}'"
+    idle = None if idle_in_transaction is None else \
+        f"SET SESSION idle_transaction_timeout = {max(1, round(idle_in_transaction))}"
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("SET SESSION " + ", ".join(settings))
+        cursor.execute(settings)
+        if idle is not None:
+            try:
+                cursor.execute(idle)
+            except Exception as error:  # MySQL has no such variable (MariaDB only): no limit there
+                if UNKNOWN_VARIABLE not in getattr(error, "args", ()):
+                    raise
         cursor.close()
 
     return engine
@@ -97,7 +104,9 @@ class MySQLInsert(mysql.Insert):
       does. IGNORE also turns other errors into warnings, so callers pass complete, valid rows (they do:
       strict mode still applies to what the length guard and the domain let through).
     - `on_conflict_do_update(set_=...)`: ON DUPLICATE KEY UPDATE; `excluded.<column>` is the row that was
-      proposed (VALUES(<column>)).
+      proposed (VALUES(<column>)). MySQL runs the assignments left to right, each seeing the ones before it
+      (PostgreSQL and SQLite: all see the old row), so they are kept in the order given: a `set_` that reads
+      the old value of a column it also sets lists that read first (storage.repositories.win_data).
     """
 
     inherit_cache = True
@@ -107,11 +116,11 @@ class MySQLInsert(mysql.Insert):
         return self.inserted
 
     def on_conflict_do_nothing(self, index_elements: Iterable[Any] | None = None, **_: Any) -> MySQLInsert:
-        return self.prefix_with("IGNORE")  # type: ignore[return-value]
+        return self.prefix_with("IGNORE")
 
     def on_conflict_do_update(self, index_elements: Iterable[Any] | None = None, *,
                               set_: Mapping[Any, Any] | None = None, **_: Any) -> MySQLInsert:
-        return self.on_duplicate_key_update(dict(set_ or {}))  # type: ignore[return-value]
+        return self.on_duplicate_key_update(list((set_ or {}).items()))
 
 
 def mysql_insert(table: Any) -> MySQLInsert:

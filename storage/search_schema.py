@@ -49,7 +49,7 @@ async def analyze(connection: AsyncConnection | AsyncSession) -> None:
     """Refresh the planner's statistics after a bulk load (SQLite keeps none until ANALYZE runs; without
     them it may pick the wrong index for lists and search). PostgreSQL's autovacuum would get there later.
     MySQL: ANALYZE TABLE of every table of the models."""
-    dialect = connection.bind.dialect.name if isinstance(connection, AsyncSession) else connection.dialect.name
+    dialect = connection.get_bind().dialect.name if isinstance(connection, AsyncSession) else connection.dialect.name
     if not is_mysql(dialect):
         await connection.execute(text("ANALYZE"))
         return

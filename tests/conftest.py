@@ -187,8 +187,13 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated database with empty tables, just for this test."""
+    return empty_migrated_url(db_backend, request, tmp_path)
+
+
+def empty_migrated_url(db_backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """A migrated database of `db_backend` with empty tables (SQLite: a new file in `folder`)."""
     if db_backend == "sqlite":
-        path = tmp_path / "dealbot.db"
+        path = folder / "dealbot.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return sqlite_url(path)
     if db_backend == "mysql":

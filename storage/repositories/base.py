@@ -71,12 +71,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-# One fixed name (savepoints are not nested here): the statements compile once, unlike begin_nested()'s
-# numbered ones. Safe because every write goes through Core statements, so the ORM session holds no state
-# that a ROLLBACK TO would leave behind.
-SAVEPOINT = text("SAVEPOINT dealbot_message")
-ROLLBACK_TO_SAVEPOINT = text("ROLLBACK TO SAVEPOINT dealbot_message")
-RELEASE_SAVEPOINT = text("RELEASE SAVEPOINT dealbot_message")
+# One fixed name per depth (a block inside a block is rare): the statements compile once, unlike
+# begin_nested()'s numbered ones. Safe because every write goes through Core statements, so the ORM session
+# holds no state that a ROLLBACK TO would leave behind. A name per depth, not one name: MySQL replaces a
+# savepoint of the same name instead of nesting it as PostgreSQL and SQLite do.
+SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT = (
+    tuple(text(f"{verb} dealbot_message{suffix}") for suffix in ("", "_1", "_2", "_3"))
+    for verb in ("SAVEPOINT", "ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT"))
 
 
 async def before_write(session: AsyncSession) -> None:
@@ -87,7 +88,7 @@ async def before_write(session: AsyncSession) -> None:
     """
     lazy = session.info.get("savepoint")
     if lazy is not None and not lazy.open:
-        await session.execute(SAVEPOINT)
+        await session.execute(SAVEPOINT[lazy.depth])
         lazy.open = True
 
 
