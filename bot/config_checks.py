@@ -13,7 +13,7 @@ from domain.quiet import QuietHours
 Check = Callable[[Any], str | None]
 
 NAME_CHARS = 255
-DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
+DATABASE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg", "mysql+asyncmy")
 
 
 def text(value: Any) -> str | None:
@@ -114,7 +114,8 @@ def robot_table(value: Any) -> str | None:
 
 def database_url(value: Any) -> str | None:
     if not isinstance(value, str) or "://" not in value:
-        return "must be a database URL like sqlite+aiosqlite:///var/dealbot.db or postgresql+asyncpg://user@host/db"
+        return ("must be a database URL like sqlite+aiosqlite:///var/dealbot.db, postgresql+asyncpg://user@host/db "
+                "or mysql+asyncmy://user@host/db?charset=utf8mb4")
     scheme = value.split("://", 1)[0].lower()
     if scheme in DATABASE_SCHEMES:
         return None
@@ -122,7 +123,9 @@ def database_url(value: Any) -> str | None:
         return "must start with postgresql+asyncpg:// (the driver dealbot uses)"
     if scheme.startswith("sqlite"):
         return "must start with sqlite+aiosqlite:/// (the driver dealbot uses)"
-    return "must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
+    if scheme.startswith(("mysql", "mariadb")):
+        return "must start with mysql+asyncmy:// (the driver dealbot uses, for MySQL and MariaDB)"
+    return "must start with sqlite+aiosqlite:///, postgresql+asyncpg:// or mysql+asyncmy://"
 
 
 def inferred(default: Any) -> Check:

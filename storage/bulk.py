@@ -1,13 +1,14 @@
 """Bulk writes for large loads (`dealbot demo --deals N`): rows go straight to the driver, not the ORM.
 
 PostgreSQL: COPY through asyncpg's `copy_records_to_table`. SQLite: `executemany` in one large
-transaction on a plain sqlite3 connection. Both take rows as tuples of plain Python values (aware UTC
+transaction on a plain sqlite3 connection. MySQL/MariaDB: `executemany` on one asyncmy connection (it sends
+multi-row INSERTs), in one transaction. Both take rows as tuples of plain Python values (aware UTC
 datetimes, Decimals, lists for JSON columns); each writer converts them the way the ORM would store
 them (storage.types), so the normal repositories read the rows back unchanged.
 
 Rows carry their ids. `finish` moves every id generator past the largest id written: PostgreSQL
-sequences by `setval`, SQLite's AUTOINCREMENT counters in `sqlite_sequence`, so the next ordinary
-insert gets a fresh id.
+sequences by `setval`, SQLite's AUTOINCREMENT counters in `sqlite_sequence` (MySQL moves AUTO_INCREMENT past
+explicit ids by itself), so the next ordinary insert gets a fresh id.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.engine import make_url
 
 from storage import deal_totals
 from storage.models import Base
+from storage.mysql import SQL_MODE, is_mysql
 from storage.types import ExactDecimal, UTCDateTime, json_dumps
 
 Row = tuple[Any, ...]
@@ -50,6 +52,10 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
+def _naive_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
 def _converters(table: str, columns: Sequence[str], engine: str) -> list[tuple[int, Convert]]:
     """(position, converter) for the columns whose Python value is not what the driver takes."""
     found: list[tuple[int, Convert]] = []
@@ -60,6 +66,8 @@ def _converters(table: str, columns: Sequence[str], engine: str) -> list[tuple[i
             convert = json_dumps
         elif engine == "sqlite" and isinstance(kind, UTCDateTime):
             convert = _sqlite_time
+        elif engine == "mysql" and isinstance(kind, UTCDateTime):
+            convert = _naive_utc
         elif engine == "sqlite" and isinstance(kind, ExactDecimal):
             convert = float
         elif engine == "sqlite" and isinstance(kind, Boolean):
@@ -179,9 +187,69 @@ class PostgresBulkWriter:
         await self._db.close()
 
 
+class MySQLBulkWriter:
+    """Multi-row INSERTs inside one transaction on one asyncmy connection (session as storage.mysql sets it)."""
+
+    def __init__(self, connection: Any) -> None:
+        self._db = connection
+        self._open = True
+
+    @classmethod
+    async def connect(cls, url: str) -> MySQLBulkWriter:
+        import asyncmy
+
+        parsed = make_url(url)
+        connection = await asyncmy.connect(
+            host=parsed.host or "127.0.0.1", port=parsed.port or 3306, user=parsed.username or "root",
+            password=parsed.password or "", database=parsed.database, charset="utf8mb4", autocommit=False)
+        async with connection.cursor() as cursor:
+            await cursor.execute(f"SET SESSION time_zone = '+00:00', sql_mode = '{SQL_MODE}'")
+            await cursor.execute("START TRANSACTION")
+        return cls(connection)
+
+    async def _rows(self, sql: str, *args: Any) -> list[Any]:
+        async with self._db.cursor() as cursor:
+            await cursor.execute(sql, args or None)
+            return list(await cursor.fetchall() or [])
+
+    async def max_id(self, table: str) -> int:
+        return int((await self._rows(f"SELECT coalesce(max(id), 0) FROM {table}"))[0][0])
+
+    async def setting(self, key: str) -> Any:
+        rows = await self._rows("SELECT value FROM settings WHERE `key` = %s", key)
+        return None if not rows or rows[0][0] is None else json.loads(rows[0][0])
+
+    async def console_ids(self) -> set[str]:
+        return {r[0] for r in await self._rows("SELECT external_id FROM identities WHERE channel = 'console'")}
+
+    async def write(self, table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        marks = ", ".join("%s" for _ in columns)
+        sql = f"INSERT INTO {table} ({', '.join(f'`{c}`' for c in columns)}) VALUES ({marks})"
+        async with self._db.cursor() as cursor:
+            await cursor.executemany(sql, _converted(rows, _converters(table, columns, "mysql")))
+
+    async def finish(self, tables: Sequence[str], settings: dict[str, Any]) -> None:
+        async with self._db.cursor() as cursor:
+            for key, value in settings.items():
+                await cursor.execute("INSERT INTO settings (`key`, value) VALUES (%s, %s) "
+                                     "ON DUPLICATE KEY UPDATE value = VALUES(value)", (key, json_dumps(value)))
+        await self._db.commit()
+        self._open = False
+        if tables:
+            await self._rows("ANALYZE TABLE " + ", ".join(tables))
+
+    async def close(self) -> None:
+        if self._open:
+            await self._db.rollback()
+        self._db.close()
+
+
 async def open_bulk_writer(url: str) -> BulkWriter:
-    """A writer for a `sqlite+aiosqlite:///path` or `postgresql+asyncpg://...` URL (migrated already)."""
+    """A writer for a `sqlite+aiosqlite:///path`, `postgresql+asyncpg://...` or `mysql+asyncmy://...` URL
+    (migrated already)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return SqliteBulkWriter(parsed.database or ":memory:")
+    if is_mysql(parsed.get_backend_name()):
+        return await MySQLBulkWriter.connect(url)
     return await PostgresBulkWriter.connect(url)

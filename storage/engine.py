@@ -1,4 +1,4 @@
-"""Engines and session factories for SQLite (default) and PostgreSQL (production).
+"""Engines and session factories for SQLite (default), PostgreSQL (production) and MySQL/MariaDB (storage.mysql).
 
 SQLite gets ONE connection per process: several writer connections fight over the file lock
 (DESIGN.md §2), so concurrent units of work queue for the connection instead. Every SQLite
@@ -18,6 +18,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 from storage.clean import install_text_guard
 from storage.limits import install_length_guard
 from storage.models import Base
+from storage.mysql import is_mysql, make_mysql_engine
 from storage.sqlite_inline import inline_connector
 from storage.types import json_dumps
 
@@ -29,25 +30,29 @@ SERVER_SETTINGS = {"max_parallel_workers_per_gather": "0"}
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_timeout: float = 60.0,
                 busy_timeout: float = 30.0, idle_in_transaction: float | None = None) -> AsyncEngine:
-    """An async engine for `sqlite+aiosqlite:///path` or `postgresql+asyncpg://...` URLs.
+    """An async engine for `sqlite+aiosqlite:///path`, `postgresql+asyncpg://...` or `mysql+asyncmy://...` URLs.
 
-    `pool_size` applies to PostgreSQL only. `pool_timeout` is how long a unit of work waits for a
+    `pool_size` applies to PostgreSQL and MySQL only. `pool_timeout` is how long a unit of work waits for a
     connection; `busy_timeout` how long SQLite waits for another process's write lock (seconds).
     `idle_in_transaction` (PostgreSQL, seconds): the server ends a session that sits inside a transaction
     this long without sending anything (a stalled process), so its row locks do not outlive its leases:
-    the other processes' sweeps skip locked rows and could otherwise never take them over.
+    the other processes' sweeps skip locked rows and could otherwise never take them over. MariaDB: the
+    same through idle_transaction_timeout.
     """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = _sqlite_engine(url, echo=echo, pool_timeout=pool_timeout, busy_timeout=busy_timeout)
+    elif is_mysql(backend):
+        engine = make_mysql_engine(url, echo=echo, pool_size=pool_size, pool_timeout=pool_timeout,
+                                   idle_in_transaction=idle_in_transaction, json_serializer=json_dumps)
     else:
         settings = {**SERVER_SETTINGS, **({} if idle_in_transaction is None else {
             "idle_in_transaction_session_timeout": str(max(1, round(idle_in_transaction * 1000)))})}
         engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size,
                                      pool_timeout=pool_timeout, pool_pre_ping=True, json_serializer=json_dumps,
                                      connect_args={"server_settings": settings})
-    install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver (both engines)
-    install_length_guard(engine, Base.metadata)  # over-long values: the same DomainError on both engines
+    install_text_guard(engine)  # NUL bytes and lone surrogates never reach the driver (every engine)
+    install_length_guard(engine, Base.metadata)  # over-long values: the same DomainError on every engine
     return engine
 
 

@@ -81,7 +81,8 @@ class SqlAlchemyHousekeeping:
         The candidates are walked in the index's order (no sort), so a chunk costs the same at the first row
         and the millionth. SQLite: DELETE ... WHERE id IN (SELECT id ... LIMIT n), the ids never leave the
         database. PostgreSQL: the ids are locked FOR UPDATE SKIP LOCKED (a concurrent pruner never waits
-        on them) and fetched, then deleted by primary key as one array parameter.
+        on them) and fetched, then deleted by primary key as one array parameter. MySQL (no LIMIT inside
+        an IN subquery): the same, with the ids as an IN list.
         """
         async with self.session_factory() as session:
             if lease is not None and not await _hold(session, lease):
@@ -141,10 +142,12 @@ class SqlAlchemyHousekeeping:
 
 
 async def _chosen(session: AsyncSession, picked: Select[Any], table: Table, fetch: bool) -> ColumnElement[bool]:
-    """`id IN (picked)`, or on PostgreSQL (and to archive) `id = ANY(:ids)` with the ids fetched first: one
-    array parameter, whatever the chunk; an IN subquery there can turn into a scan of the whole table."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if not (fetch or postgresql):
+    """`id IN (picked)` (SQLite), or with the ids fetched first: on PostgreSQL `id = ANY(:ids)`, one array
+    parameter whatever the chunk (an IN subquery there can turn into a scan of the whole table); on MySQL
+    (and to archive) `id IN (:ids)`."""
+    dialect = session.get_bind().dialect.name
+    postgresql = dialect == "postgresql"
+    if not (fetch or dialect != "sqlite"):
         return table.c.id.in_(picked)
     ids = list(await session.scalars(picked))
     return table.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer))) if postgresql else table.c.id.in_(ids)

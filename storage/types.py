@@ -1,4 +1,4 @@
-"""Column types that behave the same on SQLite and PostgreSQL."""
+"""Column types that behave the same on SQLite, PostgreSQL and MySQL/MariaDB."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from storage.clean import clean_value, needs_cleaning
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware datetimes, stored in UTC. SQLite drops the offset, so values are read back as UTC.
+    """Timezone-aware datetimes, stored in UTC. SQLite and MySQL (DATETIME(6), storage.mysql) keep no offset:
+    they get the UTC wall time and values are read back as UTC.
 
     Naive datetimes are refused: the domain always works with aware ones.
     """
@@ -30,7 +31,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value.isoformat()} cannot be stored; pass an aware datetime")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None or value.tzinfo is UTC:  # PostgreSQL (asyncpg) reads timestamptz as UTC already

@@ -51,7 +51,7 @@ from storage.events import EventJournal
 from storage.repositories import deal_children
 from storage.repositories.analytics import DEFAULT_ZONE, SqlAlchemyAnalyticsReader
 from storage.repositories.approvals import SqlAlchemyApprovalRepository
-from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT
+from storage.repositories.base import RELEASE_SAVEPOINT, ROLLBACK_TO_SAVEPOINT, SAVEPOINT
 from storage.repositories.customers import SqlAlchemyContactRepository, SqlAlchemyCustomerRepository
 from storage.repositories.daily_reports import SqlAlchemyDailyReportRepository
 from storage.repositories.deals import (
@@ -96,7 +96,9 @@ from storage.sqlite_inline import OFF_LOOP
 
 
 class _LazySavepoint:
-    open: bool = False
+    def __init__(self, depth: int) -> None:
+        self.open = False
+        self.depth = depth  # savepoints opened around this one (each depth has its own name)
 
 
 @functools.cache
@@ -226,7 +228,9 @@ class SqlAlchemyUnitOfWork:
     async def savepoint(self) -> AsyncIterator[None]:
         """Lazy: SAVEPOINT is emitted by the first write inside the block (repositories call
         `before_write`), so a block that only reads costs nothing extra."""
-        lazy = self.session.info["savepoint"] = _LazySavepoint()
+        outer = self.session.info.get("savepoint")
+        depth = min(outer.depth + outer.open, len(SAVEPOINT) - 1) if outer is not None else 0
+        lazy = self.session.info["savepoint"] = _LazySavepoint(depth)
         audit_mark, event_mark = len(self._audit.pending), self.events.mark()
         try:
             yield
@@ -234,14 +238,14 @@ class SqlAlchemyUnitOfWork:
             del self._audit.pending[audit_mark:]  # write-behind audit rows of the failed block
             self.events.forget(event_mark)  # and the webhook events its writes raised
             if lazy.open:
-                await self.session.execute(ROLLBACK_TO_SAVEPOINT)
-                await self.session.execute(RELEASE_SAVEPOINT)
+                await self.session.execute(ROLLBACK_TO_SAVEPOINT[lazy.depth])
+                await self.session.execute(RELEASE_SAVEPOINT[lazy.depth])
             raise
         finally:
             self.session.info.pop("savepoint", None)
             deal_children.forget(self.session)
         if lazy.open:
-            await self.session.execute(RELEASE_SAVEPOINT)
+            await self.session.execute(RELEASE_SAVEPOINT[lazy.depth])
 
     async def commit(self) -> None:
         await self.events.publish()  # webhook deliveries: in this transaction, with the changes raising them

@@ -1,15 +1,16 @@
-"""Shared fixtures: real databases on SQLite and PostgreSQL (DESIGN.md §4).
+"""Shared fixtures: real databases on SQLite, PostgreSQL and MySQL/MariaDB (DESIGN.md §4).
 
-- `db_backend`: "sqlite" | "postgresql" (every test using the fixtures below runs on both).
+- `db_backend`: "sqlite" | "postgresql" | "mysql" (every test using the fixtures below runs on each).
 - `db_url`: a migrated database with empty tables, fresh for each test.
   SQLite: a copy of a migrated template file in tmp_path. PostgreSQL: one uniquely named database
   per test session (CREATE DATABASE dealbot_t_<random> on the server in DEALBOT_TEST_PG_URL,
-  dropped at the end), truncated before each test.
+  dropped at the end), truncated before each test. MySQL: the same on the server in DEALBOT_TEST_MYSQL_URL
+  (tests/mysql_server.py), its tables emptied before each test.
 - `empty_db_url`: a database with no tables at all (migration tests).
 - `engine`, `session_factory`, `uow_factory`: async plumbing on `db_url`.
 
-DEALBOT_TEST_PG_URL unset -> the postgresql variants are skipped with a reason.
-Set but the server is unreachable -> they fail.
+DEALBOT_TEST_PG_URL / DEALBOT_TEST_MYSQL_URL unset -> the postgresql / mysql variants are skipped with a
+reason. Set but the server is unreachable -> they fail.
 """
 
 from __future__ import annotations
@@ -32,9 +33,11 @@ from storage.engine import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import Base
 from storage.uow import SqlAlchemyUnitOfWork
+from tests import mysql_server
 
 PG_URL_ENV = "DEALBOT_TEST_PG_URL"
-BACKENDS = ["sqlite", "postgresql"]
+MYSQL_URL_ENV = "DEALBOT_TEST_MYSQL_URL"
+BACKENDS = ["sqlite", "postgresql", "mysql"]
 T = TypeVar("T")
 
 
@@ -111,6 +114,63 @@ def pg_migrated_url(pg_databases: PgDatabases) -> str:
     return url
 
 
+class MySQLDatabases:
+    """Creates uniquely named databases on the MySQL/MariaDB test server; drops each at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.names: list[str] = []
+
+    def create(self) -> str:
+        name = mysql_server.new_name()
+        run_async(lambda: mysql_server.execute(self.server_url, mysql_server.create_sql(name)))
+        self.names.append(name)
+        return mysql_server.database_url(self.server_url, name)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        if name in self.names:
+            self.names.remove(name)
+            run_async(lambda: mysql_server.execute(self.server_url, mysql_server.drop_sql(name)))
+
+    def drop_all(self) -> None:
+        for name in list(self.names):
+            self.drop(mysql_server.database_url(self.server_url, name))
+
+
+@pytest.fixture(scope="session")
+def mysql_databases() -> Iterator[MySQLDatabases]:
+    server_url = os.environ.get(MYSQL_URL_ENV)
+    if not server_url:
+        pytest.skip(f"{MYSQL_URL_ENV} not set, MySQL/MariaDB variant skipped "
+                    "(e.g. mysql+asyncmy://root@127.0.0.1:3306/test)")
+    try:
+        run_async(lambda: mysql_server.execute(server_url, "SELECT 1"))
+    except Exception as exc:
+        pytest.fail(f"{MYSQL_URL_ENV} is set but MySQL/MariaDB is unreachable: {exc!r}", pytrace=False)
+    databases = MySQLDatabases(server_url)
+    yield databases
+    databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def mysql_migrated_url(mysql_databases: MySQLDatabases) -> str:
+    url = mysql_databases.create()
+    run_async(lambda: upgrade(url))
+    return url
+
+
+def empty_mysql_tables(url: str) -> None:
+    """Every table of the test database at `url` emptied, ids starting at 1 again."""
+    name = make_url(url).database or ""
+    server = mysql_server.database_url(url, name)
+
+    async def reset() -> None:
+        used = [row[0] for row in await mysql_server.execute(server, mysql_server.used_auto_increments_sql(name))]
+        await mysql_server.execute(server, mysql_server.reset_sql(used), database=name)
+    run_async(reset)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "dealbot.db"
@@ -127,11 +187,20 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated database with empty tables, just for this test."""
+    return empty_migrated_url(db_backend, request, tmp_path)
+
+
+def empty_migrated_url(db_backend: str, request: pytest.FixtureRequest, folder: Path) -> str:
+    """A migrated database of `db_backend` with empty tables (SQLite: a new file in `folder`)."""
     if db_backend == "sqlite":
-        path = tmp_path / "dealbot.db"
+        path = folder / "dealbot.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return sqlite_url(path)
-    url: str = request.getfixturevalue("pg_migrated_url")
+    if db_backend == "mysql":
+        url: str = request.getfixturevalue("mysql_migrated_url")
+        empty_mysql_tables(url)
+        return url
+    url = request.getfixturevalue("pg_migrated_url")
     run_async(lambda: _execute(asyncpg_dsn(url), _empty_tables_sql()))
     return url
 
@@ -152,7 +221,8 @@ def empty_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
     if db_backend == "sqlite":
         yield sqlite_url(tmp_path / "empty.db")
         return
-    databases: PgDatabases = request.getfixturevalue("pg_databases")
+    databases: PgDatabases | MySQLDatabases = request.getfixturevalue(
+        "mysql_databases" if db_backend == "mysql" else "pg_databases")
     url = databases.create()
     yield url
     databases.drop(url)

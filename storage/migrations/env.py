@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from storage import mysql_ddl  # noqa: F401  (Alembic's MySQL dialect as the migrations need it)
 from storage.engine import make_engine
 from storage.migrate import render_item
 from storage.models import Base

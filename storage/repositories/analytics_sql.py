@@ -8,7 +8,7 @@ from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Numeric, Table, cast, func, literal, or_, type_coerce
+from sqlalchemy import BigInteger, ColumnElement, Numeric, Table, cast, func, literal, or_, text, type_coerce
 
 from domain.analytics import Period, Scope
 from storage.models import (
@@ -18,6 +18,7 @@ from storage.models import (
     StageChangeRow,
     TargetRow,
 )
+from storage.mysql import is_mysql
 from storage.repositories.base import table_of
 
 DEALS = table_of(OpportunityRow)
@@ -79,6 +80,8 @@ def days_between(dialect: str, later: ColumnElement[Any], earlier: ColumnElement
     """(later - earlier) in days, as a float, on either engine."""
     if dialect == "sqlite":
         return func.julianday(later) - func.julianday(earlier)
+    if is_mysql(dialect):
+        return func.timestampdiff(text("MICROSECOND"), earlier, later) / 86400e6
     return func.extract("epoch", later - earlier) / 86400.0
 
 

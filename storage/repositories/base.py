@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import NotFound
 from storage.mapping import RowMapper
 from storage.models import Base
+from storage.mysql import MySQLInsert, is_mysql, mysql_insert
 
 
 class Identified(Protocol):
@@ -51,13 +52,16 @@ def table_of(row: type[Base]) -> Table:
     return table
 
 
-def dialect_insert(session: AsyncSession, row: type[Base] | Table) -> postgresql.Insert | sqlite.Insert:
-    """INSERT with ON CONFLICT support for the session's engine (SQLite or PostgreSQL)."""
+def dialect_insert(session: AsyncSession, row: type[Base] | Table) -> postgresql.Insert | sqlite.Insert | MySQLInsert:
+    """INSERT with ON CONFLICT support for the session's engine (SQLite, PostgreSQL; MySQL through
+    storage.mysql.MySQLInsert, which speaks the same methods)."""
     name = session.get_bind().dialect.name
     if name == "postgresql":
         return postgresql.insert(row)
     if name == "sqlite":
         return sqlite.insert(row)
+    if is_mysql(name):
+        return mysql_insert(row)
     raise NotImplementedError(f"no upsert support for dialect {name!r}")
 
 
@@ -67,12 +71,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-# One fixed name (savepoints are not nested here): the statements compile once, unlike begin_nested()'s
-# numbered ones. Safe because every write goes through Core statements, so the ORM session holds no state
-# that a ROLLBACK TO would leave behind.
-SAVEPOINT = text("SAVEPOINT dealbot_message")
-ROLLBACK_TO_SAVEPOINT = text("ROLLBACK TO SAVEPOINT dealbot_message")
-RELEASE_SAVEPOINT = text("RELEASE SAVEPOINT dealbot_message")
+# One fixed name per depth (a block inside a block is rare): the statements compile once, unlike
+# begin_nested()'s numbered ones. Safe because every write goes through Core statements, so the ORM session
+# holds no state that a ROLLBACK TO would leave behind. A name per depth, not one name: MySQL replaces a
+# savepoint of the same name instead of nesting it as PostgreSQL and SQLite do.
+SAVEPOINT, ROLLBACK_TO_SAVEPOINT, RELEASE_SAVEPOINT = (
+    tuple(text(f"{verb} dealbot_message{suffix}") for suffix in ("", "_1", "_2", "_3"))
+    for verb in ("SAVEPOINT", "ROLLBACK TO SAVEPOINT", "RELEASE SAVEPOINT"))
 
 
 async def before_write(session: AsyncSession) -> None:
@@ -83,7 +88,7 @@ async def before_write(session: AsyncSession) -> None:
     """
     lazy = session.info.get("savepoint")
     if lazy is not None and not lazy.open:
-        await session.execute(SAVEPOINT)
+        await session.execute(SAVEPOINT[lazy.depth])
         lazy.open = True
 
 

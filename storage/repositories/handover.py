@@ -21,6 +21,7 @@ from domain.lead import LeadStatus
 from domain.opportunity import OPEN_STAGES, Stage
 from storage.models import CustomerRow, DealTotalRow, LeadRow, OpportunityRow, OpportunityShareRow, ReminderRow
 from storage.repositories.base import CHUNK, before_write, dialect_insert, table_of
+from storage.repositories.returning import update_returning
 
 CUSTOMERS, LEADS, DEALS = table_of(CustomerRow), table_of(LeadRow), table_of(OpportunityRow)
 SHARES, REMINDERS, TOTALS = table_of(OpportunityShareRow), table_of(ReminderRow), table_of(DealTotalRow)
@@ -80,8 +81,7 @@ class SqlAlchemyHandoverRepository:
         """Everything of the leaver's that moves, moved; the ids changed, grouped for undo."""
         await before_write(self.session)
         moved = MovedBook()
-        moved.customers = await self._ids(update(CUSTOMERS).where(CUSTOMERS.c.owner_id == leaver_id)
-                                          .values(owner_id=successor_id).returning(CUSTOMERS.c.id))
+        moved.customers = await self._updated(CUSTOMERS, CUSTOMERS.c.owner_id == leaver_id, {"owner_id": successor_id})
         moved.leads = await self._move_owned(LEADS, LEADS.c.status.in_(OPEN_LEADS), leaver_id, successor_id,
                                              successor_team)
         moved.deals = await self._move_owned(DEALS, DEALS.c.stage.in_(OPEN), leaver_id, successor_id,
@@ -91,10 +91,16 @@ class SqlAlchemyHandoverRepository:
                 select(DEALS.c.id).where(DEALS.c.owner_id == successor_id))).returning(SHARES.c.opportunity_id))
         moved.closed_shared = await self._share_closed(leaver_id, successor_id)
         await self._move_shares(moved, leaver_id, successor_id)
-        moved.reminders = await self._ids(
-            update(REMINDERS).where(REMINDERS.c.rep_id == leaver_id, REMINDERS.c.status.in_(OPEN_REMINDERS))
-            .values(rep_id=successor_id).returning(REMINDERS.c.id))
+        moved.reminders = await self._updated(
+            REMINDERS, and_(REMINDERS.c.rep_id == leaver_id, REMINDERS.c.status.in_(OPEN_REMINDERS)),
+            {"rep_id": successor_id})
         return moved
+
+    async def _updated(self, table: Table, where: Any, values: dict[str, Any], returned: Any = None) -> list[int]:
+        """UPDATE ... RETURNING the ids (or `returned`) of the rows changed (storage.repositories.returning)."""
+        column = table.c.id if returned is None else returned
+        rows = await update_returning(self.session, table, where, values, [column])
+        return [int(row[0]) for row in rows]
 
     async def _move_owned(self, table: Table, still_open: Any, leaver_id: int, successor_id: int,
                           successor_team: int | None) -> dict[str, list[int]]:
@@ -104,8 +110,8 @@ class SqlAlchemyHandoverRepository:
         moved: dict[str, list[int]] = {}
         for team_id in list(teams):
             same_team = table.c.team_id.is_(None) if team_id is None else table.c.team_id == team_id
-            ids = await self._ids(update(table).where(table.c.owner_id == leaver_id, still_open, same_team)
-                                  .values(owner_id=successor_id, team_id=successor_team).returning(table.c.id))
+            ids = await self._updated(table, and_(table.c.owner_id == leaver_id, still_open, same_team),
+                                      {"owner_id": successor_id, "team_id": successor_team})
             if ids:
                 moved[_team_key(team_id)] = ids
         return moved
@@ -126,8 +132,8 @@ class SqlAlchemyHandoverRepository:
         free = and_(~exists().where(other.c.opportunity_id == SHARES.c.opportunity_id,
                                     other.c.rep_id == successor_id),
                     ~exists().where(DEALS.c.id == SHARES.c.opportunity_id, DEALS.c.owner_id == successor_id))
-        moved.shares_moved = await self._ids(update(SHARES).where(SHARES.c.rep_id == leaver_id, free)
-                                             .values(rep_id=successor_id).returning(SHARES.c.opportunity_id))
+        moved.shares_moved = await self._updated(SHARES, and_(SHARES.c.rep_id == leaver_id, free),
+                                                 {"rep_id": successor_id}, SHARES.c.opportunity_id)
         moved.shares_dropped = await self._ids(delete(SHARES).where(SHARES.c.rep_id == leaver_id)
                                                .returning(SHARES.c.opportunity_id))
 

@@ -18,6 +18,7 @@ from domain.messaging import Claim, InboxRecord, InboxState, RetryPolicy
 from storage.mapping import RowMapper
 from storage.models import InboxRow
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
+from storage.repositories.returning import update_returning
 
 INBOX = RowMapper(InboxRecord)
 INBOX_TABLE = table_of(InboxRow)
@@ -103,11 +104,11 @@ class SqlAlchemyInboxRepository:
         await before_write(self.session)
         held: set[Key] = set()
         for channel, ids in _chunks(keys):
-            stmt = (update(InboxRow)
-                    .where(_keyed(channel, ids), InboxRow.claimed_by == claim.worker, InboxRow.state == CLAIMED)
-                    .values(lease_until=claim.until).returning(InboxRow.external_id))
-            rows = await self.session.execute(stmt, execution_options=_NO_SYNC)
-            held.update((channel, external_id) for external_id in rows.scalars())
+            rows = await update_returning(
+                self.session, table_of(InboxRow),
+                and_(_keyed(channel, ids), InboxRow.claimed_by == claim.worker, InboxRow.state == CLAIMED),
+                {"lease_until": claim.until}, [InboxRow.external_id])
+            held.update((channel, row[0]) for row in rows)
         return held
 
     async def lock(self, keys: Iterable[Key], worker: str) -> set[Key]:
@@ -227,11 +228,10 @@ class SqlAlchemyInboxRepository:
                 execution_options=_NO_SYNC)
         if not ids:
             return []
-        stmt = (update(InboxRow).where(InboxRow.id.in_(ids), _claimable(now))
-                .values(state=CLAIMED, claimed_by=claim.worker, lease_until=claim.until,
-                        attempts=InboxRow.attempts + 1, next_attempt_at=None)
-                .returning(*InboxRow.__table__.columns))
-        rows = (await self.session.execute(stmt, execution_options=_NO_SYNC)).all()
+        rows = await update_returning(
+            self.session, table_of(InboxRow), and_(InboxRow.id.in_(ids), _claimable(now)),
+            {"state": CLAIMED, "claimed_by": claim.worker, "lease_until": claim.until,
+             "attempts": InboxRow.attempts + 1, "next_attempt_at": None}, list(InboxRow.__table__.columns))
         return sorted((INBOX.load(row) for row in rows), key=lambda r: r.id or 0)
 
 

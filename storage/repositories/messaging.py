@@ -14,6 +14,7 @@ from storage.mapping import RowMapper
 from storage.models import OutboxRow
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
 from storage.repositories.inbox import INBOX, SqlAlchemyInboxRepository
+from storage.repositories.returning import update_returning
 
 __all__ = ["INBOX", "SqlAlchemyInboxRepository", "SqlAlchemyOutboxRepository"]
 
@@ -74,12 +75,10 @@ class SqlAlchemyOutboxRepository:
         if not candidates:
             return []
         ids = await self._first_in_line(candidates, now)
-        stmt = (update(OutboxRow)
-                .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING.value)
-                .values(status=OutboxStatus.SENDING.value, claimed_by=self.worker_id, claimed_at=now,
-                        attempts=OutboxRow.attempts + 1)
-                .returning(*OutboxRow.__table__.columns))
-        rows = (await self.session.execute(stmt, execution_options=_NO_SYNC)).all()
+        rows = await update_returning(
+            self.session, OUTBOX_TABLE, and_(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING.value),
+            {"status": OutboxStatus.SENDING.value, "claimed_by": self.worker_id, "claimed_at": now,
+             "attempts": OutboxRow.attempts + 1}, list(OUTBOX_TABLE.columns))
         return sorted((OUTBOX.load(row) for row in rows), key=lambda item: item.id or 0)
 
     async def _first_in_line(self, candidates: Sequence[Any], now: datetime) -> list[int]:
@@ -176,11 +175,10 @@ class SqlAlchemyOutboxRepository:
         if not ids:
             return set()
         await before_write(self.session)
-        stmt = (update(OutboxRow)
-                .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
-                       OutboxRow.claimed_by == self.worker_id)
-                .values(claimed_at=at).returning(OutboxRow.id))
-        return set((await self.session.scalars(stmt, execution_options=_NO_SYNC)).all())
+        mine = and_(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
+                    OutboxRow.claimed_by == self.worker_id)
+        rows = await update_returning(self.session, OUTBOX_TABLE, mine, {"claimed_at": at}, [OutboxRow.id])
+        return {int(row[0]) for row in rows}
 
     async def _set(self, item_id: int, **values: Any) -> None:
         await before_write(self.session)

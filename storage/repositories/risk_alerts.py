@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from domain.risk_ports import RiskAlert, UnsentGroup
 from domain.risks import Warning
 from storage.models import RiskAlertRow
+from storage.mysql import is_mysql
 from storage.repositories.base import before_write, table_of
 from storage.repositories.risks import SqlAlchemyRiskScanner
 
@@ -44,18 +45,23 @@ def _alert(row: Any) -> RiskAlert:
 _COLUMNS = "rule, subject_kind, subject_id, state, rep_id, team_id, created_at"
 _CONFLICT = "ON CONFLICT (rule, subject_kind, subject_id, state) DO NOTHING"
 # One statement per PAGE warnings, whatever their number: the rows travel as one JSON document (SQLite) or
-# as one array per column (PostgreSQL), so there is one statement shape to prepare and one rowcount to read.
+# as one array per column (PostgreSQL; MySQL reads the JSON document with JSON_TABLE), so there is one
+# statement shape to prepare and one rowcount to read.
 _BULK = {
     "sqlite": text(f"INSERT INTO risk_alerts ({_COLUMNS}) SELECT value ->> 0, value ->> 1, value ->> 2, "
                    f"value ->> 3, value ->> 4, value ->> 5, :created_at FROM json_each(:rows) WHERE true {_CONFLICT}"),
     "postgresql": text(f"INSERT INTO risk_alerts ({_COLUMNS}) SELECT *, :created_at FROM unnest("
                        "CAST(:rule AS varchar[]), CAST(:kind AS varchar[]), CAST(:subject AS integer[]), "
                        f"CAST(:state AS varchar[]), CAST(:rep AS integer[]), CAST(:team AS integer[])) {_CONFLICT}"),
+    # MySQL/MariaDB (10.6+): the same JSON document read by JSON_TABLE; IGNORE skips the ones recorded already
+    "mysql": text(f"INSERT IGNORE INTO risk_alerts ({_COLUMNS}) SELECT r, k, s, st, rep, team, :created_at "
+                  "FROM JSON_TABLE(:rows, '$[*]' COLUMNS (r VARCHAR(255) PATH '$[0]', k VARCHAR(255) PATH '$[1]', "
+                  "s INT PATH '$[2]', st VARCHAR(255) PATH '$[3]', rep INT PATH '$[4]', team INT PATH '$[5]')) AS j"),
 }
 
 
 def _bulk_params(dialect: str, rows: Sequence[tuple[Any, ...]], now: datetime) -> dict[str, Any]:
-    if dialect == "sqlite":
+    if dialect != "postgresql":
         return {"rows": json.dumps(rows, ensure_ascii=False), "created_at": now}
     rule, kind, subject, state, rep, team = (list(column) for column in zip(*rows, strict=True))
     return {"rule": rule, "kind": kind, "subject": subject, "state": state, "rep": rep, "team": team,
@@ -73,7 +79,8 @@ class SqlAlchemyRiskLedger:
             return 0
         await before_write(self.session)
         dialect = self.session.get_bind().dialect.name
-        stmt = _BULK[dialect].bindparams(bindparam("created_at", type_=ALERTS.c.created_at.type))
+        stmt = _BULK["mysql" if is_mysql(dialect) else dialect].bindparams(
+            bindparam("created_at", type_=ALERTS.c.created_at.type))
         created = 0
         for start in range(0, len(rows), PAGE):
             result: Any = await self.session.execute(stmt, _bulk_params(dialect, rows[start:start + PAGE], now))

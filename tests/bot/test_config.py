@@ -74,6 +74,7 @@ BAD_CONFIGS = [
     ('[[assignment]]\nteam = "华东一组"\nmin_budget = "lots"\n', "[[assignment]] #1 min_budget must be a number"),
     ('[[assignment]]\nteam = "华东一组"\nregoins = ["华东"]\n', "unknown key 'regoins' (did you mean 'regions'?)"),
     ('[database]\nurl = "postgresql://u:pw@db/x"\n', "[database] url must start with postgresql+asyncpg://"),
+    ('[database]\nurl = "mysql+pymysql://u:pw@db/x"\n', "[database] url must start with mysql+asyncmy://"),
     ('[wecom]\nagent_id = "one"\n', "[wecom] agent_id must be a whole number"),
     ('[wecom.robots]\n"华东一组" = 7\n', "[wecom] robots must be a table of names to text"),
     ('[email]\nsmtp_port = "abc"\n', "[email] smtp_port must be a whole number from 1 to 65535"),

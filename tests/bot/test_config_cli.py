@@ -72,11 +72,12 @@ def test_serve_refuses_a_misspelt_team_and_creates_nothing(tmp_path: Path) -> No
         assert db.execute("select name from teams").fetchall() == []
 
 
-def test_an_unreachable_database_is_named_with_its_password_masked(tmp_path: Path) -> None:
-    url = f"postgresql+asyncpg://dealbot:pg-secret-9@127.0.0.1:{closed_port()}/dealbot"
+@pytest.mark.parametrize("scheme", ["postgresql+asyncpg", "mysql+asyncmy"])
+def test_an_unreachable_database_is_named_with_its_password_masked(tmp_path: Path, scheme: str) -> None:
+    url = f"{scheme}://dealbot:pg-secret-9@127.0.0.1:{closed_port()}/dealbot"
     path = write(tmp_path, f'[database]\nurl = "{url}"\n')
     done = run_cli(tmp_path, "-v", "serve", "--config", str(path))
-    assert_refused(done, path, "[database] url: cannot connect to postgresql+asyncpg://dealbot:***@127.0.0.1:")
+    assert_refused(done, path, f"[database] url: cannot connect to {scheme}://dealbot:***@127.0.0.1:")
     assert "pg-secret-9" not in done.stderr + done.stdout
 
 

@@ -149,7 +149,7 @@ async def test_scaled_demo_is_the_same_for_the_same_seed_whatever_the_time(tmp_p
 
 
 async def test_scaled_demo_gives_the_directory_a_new_version_so_running_processes_reread_it(db_url: str) -> None:
-    query = "SELECT count(*) FROM settings WHERE key = 'directory_version'"
+    query = "SELECT count(*) FROM settings WHERE settings.key = 'directory_version'"
     assert await _counts(db_url, query) == [0]
     await _load(db_url)
     assert await _counts(db_url, query) == [1]

@@ -16,10 +16,11 @@ from tests.e2e.harness import Console, start_console
 HELD = "#1 项目暂停了 客户内部调整"
 
 
-@pytest.fixture
-def db_backend() -> str:
-    """PostgreSQL only: SQLite has one writer, its transactions never overlap."""
-    return "postgresql"
+@pytest.fixture(params=["postgresql", "mysql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL and MySQL only: SQLite has one writer, its transactions never overlap."""
+    backend: str = request.param
+    return backend
 
 
 @pytest.fixture

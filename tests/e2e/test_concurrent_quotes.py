@@ -19,10 +19,11 @@ from tests.e2e.conftest import NOW
 from tests.e2e.harness import Console, start_console
 
 
-@pytest.fixture
-def db_backend() -> str:
-    """PostgreSQL only: SQLite has one writer, its transactions never overlap."""
-    return "postgresql"
+@pytest.fixture(params=["postgresql", "mysql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL and MySQL only: SQLite has one writer, its transactions never overlap."""
+    backend: str = request.param
+    return backend
 
 
 @pytest.fixture

@@ -23,10 +23,11 @@ KEY = ("wecom", "m1")
 LATER = NOW + timedelta(seconds=1)  # the stalled one's lease has run out
 
 
-@pytest.fixture
-def db_backend() -> str:
-    """PostgreSQL only: SQLite has one writer and no row locks."""
-    return "postgresql"
+@pytest.fixture(params=["postgresql", "mysql"])
+def db_backend(request: pytest.FixtureRequest) -> str:
+    """PostgreSQL and MySQL only: SQLite has one writer and no row locks."""
+    backend: str = request.param
+    return backend
 
 
 async def test_a_stalled_transactions_row_locks_end_and_its_expired_claims_are_taken_over(db_url: str) -> None:

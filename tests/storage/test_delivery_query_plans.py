@@ -5,7 +5,6 @@ project for every second deal, three tasks each; plans as in test_storage_query_
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -23,15 +22,18 @@ from storage.models import ProjectRow, TaskRow
 from storage.repositories.delivery_lists import SqlAlchemyDeliveryLists
 from storage.search_schema import analyze
 from storage.uow import SqlAlchemyUnitOfWork
-from tests.conftest import BACKENDS, _empty_tables_sql, _execute, asyncpg_dsn, run_async, sqlite_url
+from tests.conftest import BACKENDS, empty_migrated_url, run_async
 
 PEOPLE, DEALS = 40, 4000
 TODAY = date(2026, 12, 1)
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="module", params=[backend for backend in BACKENDS if backend != "mysql"])
 def db_backend(request: pytest.FixtureRequest) -> str:
-    """Module-scoped here: the company below is built once per engine; the tests only read it."""
+    """Module-scoped here: the company below is built once per engine; the tests only read it.
+    Not MySQL/MariaDB: its optimizer answers the project list's union of circles (IN over a UNION) by
+    reading the 2,000 projects whole at this size, which judges the table size, not the indexes; the deal
+    lists and customer search have their MySQL plan checks in test_storage_query_plans."""
     backend: str = request.param
     return backend
 
@@ -39,13 +41,7 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="module")
 def delivery(db_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A migrated database of that engine holding the company, shared by this module's tests."""
-    if db_backend == "sqlite":
-        path = tmp_path_factory.mktemp("delivery-plans") / "dealbot.db"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        url = sqlite_url(path)
-    else:
-        url = request.getfixturevalue("pg_migrated_url")
-        run_async(lambda: _execute(asyncpg_dsn(url), _empty_tables_sql()))
+    url = empty_migrated_url(db_backend, request, tmp_path_factory.mktemp("delivery-plans"))
     run_async(lambda: _load(url))
     return url
 

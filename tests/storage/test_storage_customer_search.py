@@ -86,7 +86,8 @@ async def test_search_follows_renames_and_deletions(uow_factory: Factory) -> Non
     assert await _search(uow_factory, "newming") == ["杭州明途信息技术有限公司"]
     assert await _search(uow_factory, "华为") == [] and await _search(uow_factory, "为技术") == []
     async with uow_factory() as uow:
-        names = (await uow.session.execute(text("SELECT kind, key FROM customer_names ORDER BY kind"))).all()
+        names = (await uow.session.execute(text(  # key: a reserved word in MySQL, plain after a dot
+            "SELECT kind, customer_names.key FROM customer_names ORDER BY kind"))).all()
     assert [tuple(row) for row in names] == [("alias", "newming"), ("name", "杭州明途信息技术"), ("short", "新明")]
 
 

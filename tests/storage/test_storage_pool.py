@@ -8,6 +8,7 @@ import asyncio
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storage_helpers import Factory, Parents
 from test_storage_query_plans import _plans, _scans_whole
@@ -108,6 +109,10 @@ async def test_the_log_counts_claims_departures_warnings_and_reclaims(
         assert (await uow.pool.reclaimed(None, now - 9 * DAY, now, 5))[0] == 0
 
 
+# Not on MySQL/MariaDB: with 300 customers its optimizer reads the deals and contracts of the grouped
+# subqueries whole (ALL, even with index lookups made cheap), a choice of table size that says nothing about
+# the index design; the deal lists and customer search are checked there (test_storage_query_plans).
+@pytest.mark.parametrize("db_backend", ["sqlite", "postgresql"], indirect=True)
 async def test_the_scan_and_the_list_use_indexes(uow_factory: Factory, parents: Parents, engine: AsyncEngine,
                                                  now: datetime) -> None:
     async with uow_factory() as uow:

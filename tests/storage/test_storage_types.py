@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, StatementError
 from storage_helpers import SHANGHAI, Factory, Parents
 
 from domain.activity import Reminder, ReminderStatus
@@ -55,10 +55,17 @@ async def test_datetimes_are_stored_as_utc_so_comparisons_across_zones_work(
 async def test_timestamps_written_by_hand_in_other_shapes_read_back_aware_in_utc(
         uow_factory: Factory, parents: Parents, written: str, read: datetime) -> None:
     """Raw SQL (an import, an admin's fix) may store a timestamp as other text than ours: each still reads
-    back aware, in UTC, as the engine understood it (on PostgreSQL a bare time of day is the server's UTC)."""
+    back aware, in UTC, as the engine understood it (on PostgreSQL a bare time of day is the server's UTC).
+    MySQL's DATETIME knows no offsets: text with one is refused there (strict mode)."""
     async with uow_factory() as uow:
         value = ":at"
-        if uow.session.get_bind().dialect.name != "sqlite":
+        dialect = uow.session.get_bind().dialect.name
+        if dialect == "mysql" and "+" in written:
+            with pytest.raises(DBAPIError, match="Incorrect datetime value"):
+                await uow.session.execute(text("UPDATE opportunities SET created_at = :at WHERE id = :id"),
+                                          {"at": written, "id": parents.opportunity_id})
+            return
+        if dialect == "postgresql":
             await uow.session.execute(text("SET TIME ZONE 'UTC'"))
             value = "CAST(CAST(:at AS TEXT) AS TIMESTAMPTZ)"
         await uow.session.execute(text(f"UPDATE opportunities SET created_at = {value} WHERE id = :id"),

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from domain.customer import normalize_name
+from storage.search_schema import analyze_in_migration
 
 revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
@@ -80,11 +81,11 @@ def upgrade() -> None:
         for trigger in SQLITE_TRIGGERS:
             op.execute(trigger)
         op.execute("INSERT INTO customers_fts(customers_fts) VALUES ('rebuild')")
-    else:
+    elif op.get_bind().dialect.name == "postgresql":  # MySQL: LIKE in id order (storage.search_schema)
         # pg_trgm is a trusted extension (PostgreSQL 13+): any role that may CREATE in the database can add it.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX ix_customers_search_trgm ON customers USING gin (search_text gin_trgm_ops)")
-    op.execute("ANALYZE")  # SQLite plans with no statistics at all until ANALYZE has run
+    analyze_in_migration(op.get_bind())  # SQLite plans with no statistics at all until ANALYZE has run
 
 
 def downgrade() -> None:
@@ -92,7 +93,7 @@ def downgrade() -> None:
         for trigger in ("customers_fts_update", "customers_fts_delete", "customers_fts_insert"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS customers_fts")
-    else:
+    elif op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_customers_search_trgm")  # the extension stays: others may use it
     for name, (table, _columns) in NEW_INDEXES.items():
         op.drop_index(name, table_name=table)

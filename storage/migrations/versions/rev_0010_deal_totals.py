@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from storage import deal_totals
+from storage.search_schema import analyze_in_migration
 
 revision: str = "0010"
 down_revision: str | Sequence[str] | None = "0009"
@@ -38,8 +39,9 @@ def upgrade() -> None:
     deal_totals.create_triggers(op.get_bind())
     op.drop_index("ix_opportunities_stage_amount_currency_amount", table_name="opportunities")
     op.create_index("ix_opportunities_stage_next_at_created_at", "opportunities", ["stage", "next_at", "created_at"])
-    op.execute("ANALYZE opportunities")  # the planner picks the new index (SQLite has no statistics before)
-    op.execute("ANALYZE deal_totals")
+    # the planner picks the new index (SQLite has no statistics before)
+    analyze_in_migration(op.get_bind(), "opportunities")
+    analyze_in_migration(op.get_bind(), "deal_totals")
 
 
 def downgrade() -> None:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from storage.search_schema import analyze_in_migration
+
 revision: str = "0011"
 down_revision: str | Sequence[str] | None = "0010"
 branch_labels: str | Sequence[str] | None = None
@@ -27,7 +29,7 @@ def upgrade() -> None:
     op.drop_index("ix_opportunities_owner_id_stage_next_at", table_name="opportunities")
     op.create_index("ix_opportunities_owner_id_stage_next_at_team_id", "opportunities",
                     ["owner_id", "stage", "next_at", "team_id"])
-    op.execute("ANALYZE opportunities")  # the planner weighs the new indexes
+    analyze_in_migration(op.get_bind(), "opportunities")  # the planner weighs the new indexes
 
 
 def downgrade() -> None:

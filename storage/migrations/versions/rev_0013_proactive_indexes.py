@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from storage.search_schema import analyze_in_migration
+
 revision: str = "0013"
 down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -39,7 +41,7 @@ def upgrade() -> None:
         op.create_index(name, table, columns)
     for name, table, _columns in REPLACED:
         op.drop_index(name, table_name=table)
-    op.execute("ANALYZE")  # the planner weighs the new indexes
+    analyze_in_migration(op.get_bind())  # the planner weighs the new indexes
 
 
 def downgrade() -> None:

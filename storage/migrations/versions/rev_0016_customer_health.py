@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from storage.search_schema import analyze_in_migration
+
 revision: str = "0016"
 down_revision: str | Sequence[str] | None = "0015"
 branch_labels: str | Sequence[str] | None = None
@@ -30,7 +32,7 @@ def upgrade() -> None:
         op.create_index(name, table, columns)
     for name, table, _columns in REPLACED:
         op.drop_index(name, table_name=table)
-    op.execute("ANALYZE")
+    analyze_in_migration(op.get_bind())
 
 
 def downgrade() -> None:
