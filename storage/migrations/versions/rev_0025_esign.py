@@ -16,7 +16,7 @@ from alembic import op
 from storage.types import UTCDateTime
 
 revision: str = "0025"
-down_revision: str | Sequence[str] | None = "0021"
+down_revision: str | Sequence[str] | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
