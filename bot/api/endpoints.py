@@ -124,7 +124,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def domain_problem(err: DomainError, route: Route, conflicts: tuple[type[DomainError], ...]) -> Problem:
+def domain_problem(err: DomainError, conflicts: tuple[type[DomainError], ...]) -> Problem:
     if isinstance(err, NotFound):
         return not_found(str(err.params.get("what_en") or "record"))
     if isinstance(err, PermissionDenied):
@@ -156,7 +156,7 @@ def handler(route: Route, state: ApiState, conflicts: tuple[type[DomainError], .
             try:
                 status, payload = await route.run(call, request)
             except DomainError as err:
-                raise domain_problem(err, route, conflicts) from None
+                raise domain_problem(err, conflicts) from None
             text = json.dumps(payload, ensure_ascii=False)
             if route.write:
                 await _finish(call, state, key, request, raw, status, text)

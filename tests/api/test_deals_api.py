@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from domain.customer import Lifecycle
 from domain.lead import LeadStatus
 from domain.opportunity import LostReason, Stage
+from storage.models import OutboxRow
+from storage.uow import SqlAlchemyUnitOfWork
 from tests.api.conftest import Api
 
 
@@ -135,3 +139,14 @@ async def test_leads_land_in_the_team_of_a_team_token_and_are_hidden_from_others
     status, body, _ = await api.call("PATCH", f"/leads/{lead.id}", east, {"title": "仓储扩容二期"})
     async with api.console.app.uow_factory() as uow:
         assert (await uow.leads.get(lead.id or 0)).title == "仓储扩容二期" and status == 200
+
+
+async def test_a_lead_given_to_a_rep_tells_them_through_the_outbox(api: Api) -> None:
+    ids = await _setup(api)
+    secret = await api.token("ERP 读写")
+    status, body, _ = await api.call("POST", "/leads", secret, {"customer_id": ids["east"], "owner_id": ids["张伟"]})
+    assert status == 201 and body["owner_id"] == ids["张伟"] and body["status"] == "assigned"
+    async with api.console.app.uow_factory() as uow:
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        sent = list(await uow.session.scalars(select(OutboxRow.text).where(OutboxRow.recipient == "zhangwei")))
+    assert any(f"新线索 L{body['id']} 分配给你" in text for text in sent), sent

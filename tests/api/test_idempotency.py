@@ -3,11 +3,13 @@ with another body is refused; keys are per token."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from storage.models import ApiIdempotencyRow
 from storage.uow import SqlAlchemyUnitOfWork
-from tests.api.conftest import Api
+from tests.api.conftest import NOW, Api
 
 
 async def _counts(api: Api) -> tuple[int, int]:
@@ -47,3 +49,13 @@ async def test_a_refused_request_stores_no_answer_and_keys_are_per_token(api: Ap
                                         **{"Idempotency-Key": "k"})
     assert status == 409 and problem["type"] == "urn:dealbot:problem:conflict"  # the name, not the key
     assert await _counts(api) == (1, 1)  # a refusal stores no answer: the key stays free
+
+
+async def test_a_key_is_free_again_after_the_retention(api: Api) -> None:
+    secret = await api.token("ERP 读写")
+    await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司"}, **{"Idempotency-Key": "k"})
+    api.console.clock.now = NOW + timedelta(hours=25)  # [api] idempotency_hours = 24
+    status, body, headers = await api.call("POST", "/customers", secret, {"name": "Initrode Systems Ltd"},
+                                           **{"Idempotency-Key": "k"})
+    assert status == 201 and body["name"] == "Initrode Systems Ltd" and "Idempotent-Replayed" not in headers
+    assert await _counts(api) == (2, 1)  # the old answer was dropped, the new one kept

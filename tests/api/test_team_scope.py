@@ -3,6 +3,8 @@ that do not exist — by id, through filters (owner_id, customer_id, q), in list
 
 from __future__ import annotations
 
+from bot.api.auth import principal
+from domain.record_scope import record_scope
 from tests.api.conftest import Api
 
 
@@ -58,3 +60,18 @@ async def test_writes_do_not_reveal_another_teams_records(api: Api) -> None:
     assert status == 422 and [e["field"] for e in problem["errors"]] == ["owner_id"]
     async with api.console.app.uow_factory() as uow:
         assert len(await uow.contacts.for_customer(world["south"])) == 1 and await uow.customers.count() == 2
+
+
+async def test_the_sql_filter_admits_what_the_domain_rule_admits(api: Api) -> None:
+    await _world(api)
+    await api.console.say("新商机 华南科技 MES 50万", as_user="chen")
+    await api.console.say("新客户 Initrode Systems Ltd", as_user="admin")
+    for team in ("华东一组", "华南一组"):
+        secret = await api.token(f"t{team} 只读 团队 {team}")
+        [token] = [t for t in await api.tokens() if t.name == f"t{team}"]
+        async with api.console.app.uow_factory() as uow:
+            scope = record_scope(principal(token), await uow.reps.list(), await uow.teams.list())
+            deals = await uow.opportunities.list()
+            expected = [c.id for c in await uow.customers.list() if scope.admits_customer(c, deals)]
+        listed = [c["id"] for c in (await api.call("GET", "/customers", secret))[1]["data"]]
+        assert listed == expected and listed, team
