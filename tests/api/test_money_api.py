@@ -140,3 +140,26 @@ async def test_read_only_bad_bodies_and_replays(api: Api) -> None:
     async with api.console.app.uow_factory() as uow:
         assert [q.version for q in await uow.quotes.for_opportunity(ids["east"])] == [1]
         assert not await uow.contracts.for_opportunity(ids["east"])
+
+
+async def test_void_and_red_reverse_as_chat_does(api: Api) -> None:
+    ids = await _setup(api)
+    secret = await api.token("财务 读写 团队 华东一组")
+    south = await api.token("华南 读写 团队 华南一组")
+    first = (await api.call("POST", "/invoices", secret, {"opportunity_id": ids["east"], "amount": "100000"}))[1]
+    second = (await api.call("POST", "/invoices", secret, {"opportunity_id": ids["east"], "amount": "50000"}))[1]
+    hidden = await api.call("POST", f"/invoices/{first['id']}/void", south)
+    assert hidden[:2] == (await api.call("POST", "/invoices/99999/void", south))[:2] and hidden[0] == 404
+    status, red, _ = await api.call("POST", f"/invoices/{first['id']}/red_reverse", secret, {"note": "抬头错误"})
+    assert status == 201 and red["status"] == "red" and red["reverses_id"] == first["id"], red
+    status, voided, _ = await api.call("POST", f"/invoices/{second['id']}/void", secret)
+    assert status == 200 and voided["status"] == "void"
+    again = await api.call("POST", f"/invoices/{second['id']}/void", secret)
+    assert again[0] == 409
+    async with api.console.app.uow_factory() as uow:
+        stored = {i.id: i for i in await uow.invoices.for_opportunity(ids["east"])}
+        audit = await uow.audit.for_entity("invoice", second["id"])
+    assert stored[first["id"]].status is InvoiceStatus.REVERSED and stored[second["id"]].status is InvoiceStatus.VOID
+    assert stored[red["id"]].amount.amount == Decimal("-100000.00") and stored[red["id"]].note == "抬头错误"
+    assert audit[-1].action == "update" and audit[-1].actor_id == -next(
+        t.id or 0 for t in await api.tokens() if t.name == "财务")
