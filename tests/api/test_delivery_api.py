@@ -57,6 +57,9 @@ async def test_a_project_and_its_tasks_through_the_delivery_use_cases(api: Api) 
     status, changed, _ = await api.call("PATCH", f"/tasks/{task['id']}", east,
                                         {"progress": 40, "due_on": "2026-12-24", "assignee_id": ids["张伟"]})
     assert status == 200 and changed["status"] == "doing", changed
+    blocked = (await api.call("PATCH", f"/tasks/{task['id']}", east, {"blocker": "等客户提供账号"}))[1]
+    assert (blocked["status"], blocked["blocker"]) == ("blocked", "等客户提供账号")
+    assert (await api.call("PATCH", f"/tasks/{task['id']}", east, {"blocker": ""}))[1]["status"] == "doing"
     async with api.console.app.uow_factory() as uow:
         stored = await uow.projects.get(project["id"])
         stones = await uow.project_milestones.for_project(project["id"])

@@ -96,6 +96,11 @@ async def test_money_received_against_a_milestone_is_chat_payment(api: Api) -> N
         (Decimal("240000.00"), date(2026, 12, 5), "电汇")]
     assert [s.status for s in stones] == [MilestoneStatus.PAID, MilestoneStatus.PLANNED]
     assert [a.actor_id for a in audit] == [await _token_id(api)]
+    await api.console.say(f"回款计划 #{ids['east']} 50% 2027-01-20 50% 2027-04-01", as_user="zhangwei")
+    replaced = await api.call("POST", f"/payment_milestones/{listed[1]['id']}/received", secret, {})
+    assert replaced[0] == 409 and "replaced plan" in replaced[1]["detail"]
+    history = (await api.call("GET", f"/payment_milestones?opportunity_id={ids['east']}&history=true", secret))[1]
+    assert len(history["data"]) == 4 and history["data"][1]["replaced_at"] is not None
 
 
 async def test_team_tokens_never_see_another_teams_money(api: Api) -> None:
