@@ -54,13 +54,15 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def start_bot(url: str) -> tuple[App, str, web.AppRunner]:
+async def start_bot(url: str, **sections: object) -> tuple[App, str, web.AppRunner]:
+    """The bot's real server on a free port; `sections`: more config sections (bench/api.py: [api])."""
     port = _free_port()
     config = load_config(environ={})
     config.sections["database"]["url"] = url
     config.sections.update({"teams": TEAMS, "users": USERS})
     config.sections["web"] = {"public_url": f"http://127.0.0.1:{port}", "secret": "bench-secret"}
     config.sections["delivery"] = {"auto_project": False}
+    config.sections.update(sections)
     app = await bootstrap(config, {"console": ConsoleConnector("admin")})
     runner = await start_http(make_web_app(app), "127.0.0.1", port)
     return app, f"http://127.0.0.1:{port}", runner

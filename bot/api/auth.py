@@ -21,7 +21,6 @@ from bot.api.problems import Problem
 from bot.api.settings import ApiSettings
 from domain.api_tokens import ApiToken, hash_secret
 from domain.people import Rep, Role
-from domain.ports import UnitOfWork
 from storage.repositories.api_tokens import SqlAlchemyApiTokenRepository
 from storage.uow import SqlAlchemyUnitOfWork
 
@@ -68,23 +67,22 @@ class Authenticator:
     limiter: RateLimiter
     _touched: dict[int, datetime] = field(default_factory=dict)
 
-    async def token(self, request: web.Request, uow_factory: Callable[[], UnitOfWork], now: datetime) -> ApiToken:
+    async def token(self, request: web.Request, uow: SqlAlchemyUnitOfWork, now: datetime) -> ApiToken:
+        """The request's token, read in the request's own unit of work (one connection per request)."""
         secret = bearer(request)
-        async with uow_factory() as uow:
-            assert isinstance(uow, SqlAlchemyUnitOfWork)
-            tokens = SqlAlchemyApiTokenRepository(uow.session)
-            token = await tokens.by_hash(hash_secret(secret))
-            if token is None or not token.active or token.id is None:
-                raise Problem(401, "This API token is not valid (unknown or revoked).", slug="bad-token",
-                              headers={"WWW-Authenticate": 'Bearer realm="dealbot", error="invalid_token"'})
-            wait = self.limiter.take(token.id)
-            if wait > 0:
-                raise Problem(429, f"Rate limit of {self.limiter.per_minute} requests a minute reached; retry "
-                                   f"after {math.ceil(wait)} s.", slug="rate-limited",
-                              headers={"Retry-After": str(math.ceil(wait))})
-            if self._due(token.id, now):
-                await tokens.touch(token.id, now)
-                await uow.commit()
+        tokens = SqlAlchemyApiTokenRepository(uow.session)
+        token = await tokens.by_hash(hash_secret(secret))
+        if token is None or not token.active or token.id is None:
+            raise Problem(401, "This API token is not valid (unknown or revoked).", slug="bad-token",
+                          headers={"WWW-Authenticate": 'Bearer realm="dealbot", error="invalid_token"'})
+        wait = self.limiter.take(token.id)
+        if wait > 0:
+            raise Problem(429, f"Rate limit of {self.limiter.per_minute} requests a minute reached; retry "
+                               f"after {math.ceil(wait)} s.", slug="rate-limited",
+                          headers={"Retry-After": str(math.ceil(wait))})
+        if self._due(token.id, now):
+            await tokens.touch(token.id, now)
+            await uow.commit()
         return token
 
     def _due(self, token_id: int, now: datetime) -> bool:

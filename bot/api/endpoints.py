@@ -138,15 +138,15 @@ def handler(route: Route, state: ApiState, conflicts: tuple[type[DomainError], .
         [web.Request], Awaitable[web.StreamResponse]]:
     async def serve(request: web.Request) -> web.StreamResponse:
         now = state.clock()
-        token = await state.auth.token(request, state.uow_factory, now)
-        if not token.allows(route.resource.name, route.write):
-            what = "write" if route.write and token.allows(route.resource.name, False) else "use"
-            raise Problem(403, f"This token may not {what} {route.resource.name}.", slug="token-scope")
-        raw = await read_json(request, state.settings.max_body_bytes) if route.validate is not None else None
-        values = route.validate(raw) if route.validate is not None else {}
-        key = idempotency.key_of(request) if route.method == "POST" else None
-        async with state.uow_factory() as uow:
+        async with state.uow_factory() as uow:  # one unit of work (one connection) per request, token included
             assert isinstance(uow, SqlAlchemyUnitOfWork)
+            token = await state.auth.token(request, uow, now)
+            if not token.allows(route.resource.name, route.write):
+                what = "write" if route.write and token.allows(route.resource.name, False) else "use"
+                raise Problem(403, f"This token may not {what} {route.resource.name}.", slug="token-scope")
+            raw = await read_json(request, state.settings.max_body_bytes) if route.validate is not None else None
+            values = route.validate(raw) if route.validate is not None else {}
+            key = idempotency.key_of(request) if route.method == "POST" else None
             if key is not None and token.id is not None:
                 replay = await idempotency.replay(uow, state, token.id, key, request, raw, now)
                 if replay is not None:

@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aiohttp import web
+
 from bot.api import work_common as wc
 from bot.api.call import ApiCall
-from bot.api.endpoints import ResourceApi
+from bot.api.endpoints import ResourceApi, Route
 from bot.api.leads import money
 from bot.api.problems import field_problem
 from bot.api.schema import Field, Resource
-from bot.handlers.invoices import issue_invoice
+from bot.handlers.common import load_deal
+from bot.handlers.invoices import issue_invoice, reverse_invoice, void_one
 from domain.billing import Invoice, InvoiceStatus
+from domain.invoicing import InvoiceStateError
 from domain.money import CNY
 
 STATUSES = tuple(s.value for s in InvoiceStatus)
@@ -57,4 +61,30 @@ async def create(call: ApiCall) -> Invoice:
     return await issue_invoice(call.context, deal, price, status, body.get("number", ""), body.get("note", ""))
 
 
-API = ResourceApi(RESOURCE, "invoice", dump, page, find, create)
+REVERSAL = Resource("invoices", "InvoiceReversal", (Field("note", "string", "why", max_length=1000),))
+
+
+async def _change(call: ApiCall, request: web.Request, red: bool) -> tuple[int, Any]:
+    """Void or red-reverse the invoice as `作废发票 #12 F3` / `红冲 #12 F3` do (the deal's WORK right)."""
+    original: Invoice = await API.one(call, request)
+    await load_deal(call.context, original.opportunity_id)
+    if red:
+        return 201, dump(await reverse_invoice(call.context, original, call.body.get("note", "")))
+    return 200, dump(await void_one(call.context, original))
+
+
+async def void(call: ApiCall, request: web.Request) -> tuple[int, Any]:
+    return await _change(call, request, red=False)
+
+
+async def red_reverse(call: ApiCall, request: web.Request) -> tuple[int, Any]:
+    return await _change(call, request, red=True)
+
+
+ACTIONS = (Route("POST", "/invoices/{id}/void", RESOURCE, "action", void, "Void an invoice (as chat's 作废发票)",
+                 write=True, response=RESOURCE.schema()),
+           Route("POST", "/invoices/{id}/red_reverse", RESOURCE, "action", red_reverse,
+                 "Red-reverse an issued invoice (as chat's 红冲); answers the red record", write=True,
+                 body=REVERSAL.schema("create"), response=RESOURCE.schema(), status=201,
+                 validate=lambda body: REVERSAL.validate(body, "create")))
+API = ResourceApi(RESOURCE, "invoice", dump, page, find, create, conflicts=(InvoiceStateError,), actions=ACTIONS)

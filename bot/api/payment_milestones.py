@@ -15,6 +15,7 @@ from bot.api import work_common as wc
 from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi, Route
 from bot.api.leads import money
+from bot.api.problems import Problem
 from bot.api.schema import Field, Resource
 from bot.handlers.common import load_deal
 from bot.handlers.money import take_payment
@@ -71,6 +72,9 @@ async def received(call: ApiCall, request: web.Request) -> tuple[int, Any]:
     """Money received against this milestone, recorded as `回款 #<deal> <amount> [<date>]` does."""
     stone: PaymentMilestone = await API.one(call, request)
     assert stone.id is not None
+    if stone.replaced_at is not None:
+        raise Problem(409, f"Payment milestone {stone.id} belongs to a replaced plan; record the money against the "
+                           "current plan's milestones.", slug="conflict")
     deal = await load_deal(call.context, stone.opportunity_id)
     value = money(call.body.get("amount"), stone.amount.currency) or _due(stone)
     await take_payment(call.context, deal, value, call.body.get("received_on") or call.now.date(),

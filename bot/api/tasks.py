@@ -32,7 +32,7 @@ RESOURCE = Resource("tasks", "Task", (
     Field("starts_on", "date", nullable=True, create=False, patch=False),
     Field("progress", "integer", "percent 0..100; 100 marks it done", create=False),
     Field("status", "enum", choices=STATUSES, create=False, patch=False),
-    Field("blocker", "string", max_length=100000, create=False, patch=False),
+    Field("blocker", "string", "why it is stuck (blocked); \"\" unblocks", max_length=1000, create=False),
     Field("created_at", "datetime", nullable=True, create=False, patch=False),
     Field("updated_at", "datetime", nullable=True, create=False, patch=False),
 ), filters=(Field("project_id", "id"), *wc.DEAL_FILTERS, Field("assignee_id", "id"),
@@ -88,7 +88,7 @@ async def create(call: ApiCall) -> Task:
 
 
 async def patch(call: ApiCall, task: Task) -> Task:
-    """Progress (the assignee's own report too), assignee, due date — each as its chat command does."""
+    """Progress and blocker (the assignee's own report too), assignee, due date — each as its chat command does."""
     body, ctx = call.body, call.context
     if "progress" in body and not 0 <= body["progress"] <= 100:
         raise field_problem([{"field": "progress", "detail": "must be between 0 and 100"}])
@@ -98,7 +98,7 @@ async def patch(call: ApiCall, task: Task) -> Task:
         raise field_problem(nulls)
     if "assignee_id" in body:
         wc.checked_person(call, body["assignee_id"], "assignee_id")
-    own = set(body) <= {"progress"}
+    own = set(body) <= {"progress", "blocker"}  # an assignee's own report, as in chat
     task, access = await open_task(ctx, task.id or 0, Right.WORK, own=own)
     if "progress" in body:
         await task_actions.set_progress(ctx, task, access, body["progress"])
@@ -106,6 +106,8 @@ async def patch(call: ApiCall, task: Task) -> Task:
         await task_actions.assign(ctx, task, access, body["assignee_id"])
     if "due_on" in body:
         await task_actions.set_due(ctx, task, access, body["due_on"])
+    if "blocker" in body:
+        await task_actions.block(ctx, task, access, body["blocker"])
     return task
 
 

@@ -87,11 +87,7 @@ async def find_invoice(ctx: Context, args: Args, opp: Opportunity) -> Invoice:
 async def red_reverse_invoice(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
     original = await find_invoice(ctx, args, opp)
-    ctx.remember("invoice", original)
-    reversed_, red = invoicing.red_reverse(original, ctx.now.date(), args.rest())
-    await ctx.update("invoice", reversed_, status=[original.status.value, reversed_.status.value])
-    red = await ctx.uow.invoices.add(red)
-    await ctx.audit("invoice", red.id, "create", reverses=original.id)
+    red = await reverse_invoice(ctx, original, args.rest())
     return await invoice_summary(ctx, opp, ctx.t(f"#{opp.id} 发票 F{original.id} 已红冲，红字发票 F{red.id}",
                                                  f"#{opp.id} invoice F{original.id} red-reversed (red F{red.id})"))
 
@@ -103,11 +99,27 @@ async def red_reverse_invoice(ctx: Context, args: Args) -> Reply:
 async def void_invoice(ctx: Context, args: Args) -> Reply:
     opp = await load_deal(ctx, args.opportunity())
     original = await find_invoice(ctx, args, opp)
+    await void_one(ctx, original)
+    return await invoice_summary(ctx, opp, ctx.t(f"#{opp.id} 发票 F{original.id} 已作废",
+                                                 f"#{opp.id} invoice F{original.id} voided"))
+
+
+async def reverse_invoice(ctx: Context, original: Invoice, note: str) -> Invoice:
+    """Red-reverse an issued invoice (`红冲`, the API's POST /invoices/{id}/red_reverse); the red record."""
+    ctx.remember("invoice", original)
+    reversed_, red = invoicing.red_reverse(original, ctx.now.date(), note)
+    await ctx.update("invoice", reversed_, status=[original.status.value, reversed_.status.value])
+    red = await ctx.uow.invoices.add(red)
+    await ctx.audit("invoice", red.id, "create", reverses=original.id)
+    return red
+
+
+async def void_one(ctx: Context, original: Invoice) -> Invoice:
+    """Void an invoice (`作废发票`, the API's POST /invoices/{id}/void)."""
     ctx.remember("invoice", original)
     voided = invoicing.void(original)
     await ctx.update("invoice", voided, status=[original.status.value, voided.status.value])
-    return await invoice_summary(ctx, opp, ctx.t(f"#{opp.id} 发票 F{original.id} 已作废",
-                                                 f"#{opp.id} invoice F{original.id} voided"))
+    return voided
 
 
 @command("发票列表", "invoices", section="money", writes=False,

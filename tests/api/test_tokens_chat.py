@@ -44,7 +44,7 @@ async def test_a_rep_is_refused_with_a_reason_and_nothing_is_stored(api: Api) ->
 
 async def test_bad_input_explains_how_to_write_it_and_stores_nothing(api: Api) -> None:
     for words, problem in (("财务系统", "请写权限"), ("财务系统 全部", "请写权限"),
-                           ("财务系统 只读 资源 发票", "不认识资源「发票」"),
+                           ("财务系统 只读 资源 火箭", "不认识资源「火箭」"),
                            ("财务系统 只读 团队 火星", "不认识团队「火星」"), ("", "缺少令牌名称")):
         reply = await api.console.say(f"令牌 新建 {words}")
         assert problem in reply and "令牌 新建 财务系统 只读" in reply, reply
