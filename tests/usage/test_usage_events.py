@@ -56,3 +56,17 @@ async def test_a_capture_then_undo_counts_as_an_undone_capture(console: Console)
     kinds = [(e["kind"], e["outcome"], e["target"]) for e in await events(console)]
     assert kinds[1][:2] == ("capture", "ok")
     assert kinds[2] == ("undo", "ok", "capture")
+
+
+async def test_a_correction_of_a_capture_is_a_correction_event(console: Console) -> None:
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    await console.say("今天拜访了明途的王总，聊了MES项目，预算80万，下周三再约")
+    reply = await console.say("改成周四")
+    assert "已更正" in reply
+    kinds = [(e["kind"], e["outcome"]) for e in await events(console)]
+    assert kinds == [("command", "ok"), ("capture", "ok"), ("correction", "ok")]
+
+
+async def test_an_unknown_sender_leaves_no_event(console: Console) -> None:
+    await console.say("我的商机", as_user="stranger")
+    assert await events(console) == []
