@@ -30,8 +30,9 @@ def outcome_of(ctx: Context, refused: bool, failed: bool) -> str:
 def usage_event(msg: InboundMessage, ctx: Context, outcome: str, now: datetime) -> UsageEvent:
     kind = BUTTON if ctx.usage.kind == COMMAND and msg.extra.get("button") else ctx.usage.kind
     latency = max(0, round((now - msg.received_at).total_seconds() * 1000))
+    feature = ctx.usage.feature or ("location" if msg.location is not None else str(msg.extra.get("msgtype") or kind))
     return UsageEvent(at=now, person_id=ctx.rep.id, channel=msg.channel, kind=kind,
-                      feature=ctx.usage.feature or kind, outcome=outcome, latency_ms=latency,
+                      feature=feature, outcome=outcome, latency_ms=latency,
                       target=ctx.usage.target)
 
 

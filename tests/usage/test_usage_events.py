@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from storage.models import UsageEventRow
 from storage.uow import SqlAlchemyUnitOfWork
@@ -56,3 +56,40 @@ async def test_a_capture_then_undo_counts_as_an_undone_capture(console: Console)
     kinds = [(e["kind"], e["outcome"], e["target"]) for e in await events(console)]
     assert kinds[1][:2] == ("capture", "ok")
     assert kinds[2] == ("undo", "ok", "capture")
+
+
+async def test_a_correction_of_a_capture_is_a_correction_event(console: Console) -> None:
+    await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+    await console.say("今天拜访了明途的王总，聊了MES项目，预算80万，下周三再约")
+    reply = await console.say("改成周四")
+    assert "已更正" in reply
+    kinds = [(e["kind"], e["outcome"]) for e in await events(console)]
+    assert kinds == [("command", "ok"), ("capture", "ok"), ("correction", "ok")]
+
+
+async def test_an_unknown_sender_leaves_no_event(console: Console) -> None:
+    await console.say("我的商机", as_user="stranger")
+    assert await events(console) == []
+
+
+async def test_recording_usage_adds_no_commit_to_a_message(console: Console) -> None:
+    """The event is written in the batch's own transaction: a message commits as often with usage as without."""
+    commits: list[str] = []
+
+    def counted(_conn: Any) -> None:
+        commits.append("commit")
+
+    engine = console.app.engine.sync_engine
+    event.listen(engine, "commit", counted)
+    try:
+        await console.say("新客户 杭州明途信息技术有限公司 区域 华东")
+        with_usage = len(commits)
+        usage, console.app.bot.usage = console.app.bot.usage, None
+        commits.clear()
+        await console.say("新客户 青岛海纳电子有限公司 区域 华东")
+        without = len(commits)
+        console.app.bot.usage = usage
+    finally:
+        event.remove(engine, "commit", counted)
+    assert with_usage == without > 0
+    assert [e["feature"] for e in await events(console)] == ["新客户"]  # the second message: usage off
