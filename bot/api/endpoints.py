@@ -25,6 +25,7 @@ from bot.api.pagination import page_args, page_body
 from bot.api.problems import Problem, not_found
 from bot.api.schema import Resource
 from bot.api.state import ApiState
+from bot.usage.web import USAGE_PERSON
 from domain.errors import DomainError, NotFound, PermissionDenied
 from storage.uow import SqlAlchemyUnitOfWork
 
@@ -141,6 +142,7 @@ def handler(route: Route, state: ApiState, conflicts: tuple[type[DomainError], .
         async with state.uow_factory() as uow:  # one unit of work (one connection) per request, token included
             assert isinstance(uow, SqlAlchemyUnitOfWork)
             token = await state.auth.token(request, uow, now)
+            request[USAGE_PERSON] = -(token.id or 0)  # usage events count API calls per token, as the audit does
             if not token.allows(route.resource.name, route.write):
                 what = "write" if route.write and token.allows(route.resource.name, False) else "use"
                 raise Problem(403, f"This token may not {what} {route.resource.name}.", slug="token-scope")
