@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, Select, Table, any_, bindparam, delete, func, select, update
+from sqlalchemy import ARRAY, ColumnElement, Integer, Table, and_, any_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
 from storage import deal_totals
 from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow, UsageEventRow
+from storage.mysql import is_mysql
 from storage.repositories.base import dialect_insert, table_of
+from storage.repositories.skip_locked import lock_skipping
 from storage.repositories.system import UNDO_ACTION
 
 LEASE_KEY = "housekeeping:lease"
@@ -89,8 +91,7 @@ class SqlAlchemyHousekeeping:
                 return Chunk(0, held=False)
             where = await self._where(session, target, cutoff, limit)
             table = _TABLES[target]
-            picked = select(table.c.id).where(*where).limit(limit).with_for_update(skip_locked=True)
-            ids = await _chosen(session, picked, table, archive is not None)
+            ids = await _chosen(session, table, where, limit, archive is not None)
             if archive is not None:
                 rows = await session.execute(select(table).where(ids).order_by(table.c.id))
                 archive(target, [dict(row._mapping) for row in rows])
@@ -141,16 +142,23 @@ class SqlAlchemyHousekeeping:
                 await session.commit()
 
 
-async def _chosen(session: AsyncSession, picked: Select[Any], table: Table, fetch: bool) -> ColumnElement[bool]:
-    """`id IN (picked)` (SQLite), or with the ids fetched first: on PostgreSQL `id = ANY(:ids)`, one array
-    parameter whatever the chunk (an IN subquery there can turn into a scan of the whole table); on MySQL
-    (and to archive) `id IN (:ids)`."""
+async def _chosen(session: AsyncSession, table: Table, where: list[ColumnElement[bool]], limit: int,
+                  fetch: bool) -> ColumnElement[bool]:
+    """The next `limit` rows `where` matches, locked FOR UPDATE SKIP LOCKED: `id IN (picked)` (SQLite), or with
+    the ids fetched first: on PostgreSQL `id = ANY(:ids)`, one array parameter whatever the chunk (an IN
+    subquery there can turn into a scan of the whole table); on MySQL (and to archive) `id IN (:ids)`, the ids
+    locked through storage.repositories.skip_locked (MySQL would lock every candidate it reads)."""
     dialect = session.get_bind().dialect.name
-    postgresql = dialect == "postgresql"
+    if is_mysql(dialect):
+        found = await lock_skipping(session, table, table.c.id, and_(*where), (table.c.id,), limit)
+        return table.c.id.in_([row.id for row in found])
+    picked = select(table.c.id).where(*where).limit(limit).with_for_update(skip_locked=True)
     if not (fetch or dialect != "sqlite"):
         return table.c.id.in_(picked)
     ids = list(await session.scalars(picked))
-    return table.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer))) if postgresql else table.c.id.in_(ids)
+    if dialect == "postgresql":
+        return table.c.id == any_(bindparam("ids", ids, type_=ARRAY(Integer)))
+    return table.c.id.in_(ids)
 
 
 async def _hold(session: AsyncSession, lease: Lease) -> bool:
@@ -158,9 +166,14 @@ async def _hold(session: AsyncSession, lease: Lease) -> bool:
 
     The lease row is locked until this chunk's transaction ends, so holders never overlap.
     """
-    await session.execute(dialect_insert(session, SettingRow).values(key=LEASE_KEY, value={"holder": "", "until": ""})
-                          .on_conflict_do_nothing(index_elements=["key"]))
-    value = await session.scalar(select(SettingRow.value).where(SettingRow.key == LEASE_KEY).with_for_update())
+    lock = select(SettingRow.value).where(SettingRow.key == LEASE_KEY).with_for_update()
+    value = await session.scalar(lock)
+    if value is None:  # inserted only when missing: MySQL's duplicate check takes a shared lock, and two holders
+        # of it both asking for the row's write lock would deadlock
+        empty = {"holder": "", "until": ""}
+        await session.execute(dialect_insert(session, SettingRow).values(key=LEASE_KEY, value=empty)
+                              .on_conflict_do_nothing(index_elements=["key"]))
+        value = await session.scalar(lock)
     holder = value.get("holder", "") if isinstance(value, dict) else ""
     until = value.get("until", "") if isinstance(value, dict) else ""
     if holder and holder != lease.worker and until and datetime.fromisoformat(until) > lease.now:

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.messaging import Claim, InboxRecord, InboxState, RetryPolicy
 from storage.mapping import RowMapper
 from storage.models import InboxRow
-from storage.mysql import is_mysql
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
 from storage.repositories.returning import update_returning
+from storage.repositories.skip_locked import lock_skipping
 
 INBOX = RowMapper(InboxRecord)
 INBOX_TABLE = table_of(InboxRow)
@@ -215,18 +215,8 @@ class SqlAlchemyInboxRepository:
         await before_write(self.session)
         if limit <= 0:
             return []
-        if is_mysql(self.session.get_bind().dialect.name):
-            # MySQL sorts the OR of the two states' index ranges, locking every row it read before the LIMIT:
-            # one claimer would hold them all. Candidates first without locks, then only those, by primary key.
-            seen = list(await self.session.scalars(
-                select(InboxRow.id).where(where).order_by(InboxRow.id).limit(2 * limit)))
-            if not seen:
-                return []
-            where = and_(where, InboxRow.id.in_(seen))
-        found = (await self.session.execute(
-            select(InboxRow.id, InboxRow.state, InboxRow.attempts).where(where).order_by(InboxRow.id)
-            .with_hint(InboxRow, "FORCE INDEX (PRIMARY)", "mysql")  # only the candidates' rows, in id order
-            .limit(limit).with_for_update(skip_locked=True))).all()
+        found = await lock_skipping(self.session, InboxRow, InboxRow.id, where,
+                                    (InboxRow.id, InboxRow.state, InboxRow.attempts), limit)
         spent = [row.id for row in found if max_attempts is not None and row.state == CLAIMED
                  and row.attempts >= max_attempts]
         ids = [row.id for row in found if row.id not in set(spent)]

@@ -15,6 +15,7 @@ from storage.models import OutboxRow
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
 from storage.repositories.inbox import INBOX, SqlAlchemyInboxRepository
 from storage.repositories.returning import update_returning
+from storage.repositories.skip_locked import lock_skipping
 
 __all__ = ["INBOX", "SqlAlchemyInboxRepository", "SqlAlchemyOutboxRepository"]
 
@@ -65,18 +66,17 @@ class SqlAlchemyOutboxRepository:
         so claimers take turns. The ids are selected first and updated second: an UPDATE ... WHERE id IN
         (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) may re-run its subquery and take more than n rows.
         """
-        due = (select(OutboxRow.id, OutboxRow.channel, OutboxRow.recipient)
-               .where(OutboxRow.status == OutboxStatus.PENDING.value,
-                      or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
-               .order_by(OutboxRow.id).limit(limit).with_for_update(skip_locked=True, of=OutboxRow))
-        if channels is not None:
-            due = due.where(OutboxRow.channel.in_(list(channels)))
-        candidates = (await self.session.execute(due)).all()
+        due = and_(OutboxRow.status == OutboxStatus.PENDING.value,
+                   or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
+                   *([OutboxRow.channel.in_(list(channels))] if channels is not None else []))
+        candidates = await lock_skipping(self.session, OutboxRow, OutboxRow.id, due,
+                                         (OutboxRow.id, OutboxRow.channel, OutboxRow.recipient), limit)
         if not candidates:
             return []
         ids = await self._first_in_line(candidates, now)
         rows = await update_returning(
-            self.session, OUTBOX_TABLE, and_(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING.value),
+            self.session, OUTBOX_TABLE, OutboxRow.id.in_(ids),  # locked by us above: still pending; by key alone,
+            # so MySQL reads them through the primary key, not the status index (where it would wait on others' rows)
             {"status": OutboxStatus.SENDING.value, "claimed_by": self.worker_id, "claimed_at": now,
              "attempts": OutboxRow.attempts + 1}, list(OUTBOX_TABLE.columns))
         return sorted((OUTBOX.load(row) for row in rows), key=lambda item: item.id or 0)

@@ -3,10 +3,12 @@
 SQLite and PostgreSQL run it as one statement. MySQL/MariaDB have no UPDATE ... RETURNING (MariaDB has
 INSERT and DELETE ... RETURNING only): there the rows the WHERE matches are locked and read first
 (SELECT ... FOR UPDATE, which under READ COMMITTED sees the latest committed rows and keeps others off
-them until the commit), updated by primary key, and the returned columns are the ones read (when the update
-does not change them) or read again by primary key. The UPDATE itself names only primary keys, so its WHERE
-may read the table it changes (MySQL refuses a subquery on the updated table inside UPDATE). The outcome is
-the same: the rows changed, as they are after the change, and no other transaction could slip in between.
+them until the commit; the keys are read first without locks and only those rows locked, through the primary
+key, since a locking scan would wait on every row other transactions hold), updated by primary key, and the
+returned columns are the ones read (when the update does not change them) or read again by primary key. The
+UPDATE itself names only primary keys, so its WHERE may read the table it changes (MySQL refuses a subquery on
+the updated table inside UPDATE). The outcome is the same: the rows changed, as they are after the change, and
+no other transaction could slip in between.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, select, tuple_, update
+from sqlalchemy import ColumnElement, Table, and_, select, tuple_, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +31,14 @@ async def update_returning(session: AsyncSession, table: Table, where: ColumnEle
         return (await session.execute(stmt.returning(*columns), execution_options=_NO_SYNC)).all()
     keys = list(table.primary_key.columns)
     extra = [key for key in keys if not any(column is key for column in columns)]  # appended, after what was asked
-    found = (await session.execute(select(*columns, *extra).where(where).with_for_update())).all()
+    locking = select(*columns, *extra)
+    if len(keys) == 1:  # lock only the matching rows, by key: a scan would wait on every row others hold
+        seen = list(await session.scalars(select(keys[0]).where(where)))
+        if not seen:
+            return []
+        locking = locking.with_hint(table, "FORCE INDEX (PRIMARY)", "mysql")
+        where = and_(where, keys[0].in_(seen))  # re-checked under the lock
+    found = (await session.execute(locking.where(where).with_for_update())).all()
     if not found:
         return []
     found_keys = [tuple(row._mapping[key] for key in keys) for row in found]
