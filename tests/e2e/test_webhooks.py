@@ -149,10 +149,13 @@ async def test_bad_input_and_non_admins_are_refused_and_nothing_is_stored(hooks:
 
 async def test_an_english_admin_works_in_english(hooks: Console, receiver: Receiver) -> None:
     reply = await subscribe(hooks, receiver, "/en", "deal.won,payment.received", admin="eve")
-    assert f"Webhook W1 created: {receiver.url('/en')}\nEvents: deal.won、payment.received" in reply
+    assert f"Webhook W1 created: {receiver.url('/en')}\nEvents: deal.won, payment.received" in reply
     assert "The signing secret of W1 (shown this once" in reply
     bad = await hooks.say("webhook new https://erp.example.cn/x events deal.wonn", as_user="eve")
-    assert "Unknown event(s): deal.wonn. Known events: deal.created" in bad
+    assert "Unknown event(s): deal.wonn. Known events: deal.created, deal.stage_changed, " in bad
+    assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", bad)  # no Chinese words or punctuation
+    listed = await hooks.say("webhook list", as_user="eve")
+    assert "· deal.won, payment.received · Eve" in listed
     url = await hooks.say("webhook new erp.example.cn/x", as_user="eve")
     assert "Invalid webhook URL: only http or https. Write a full http(s) address" in url
     await win_deal(hooks)
