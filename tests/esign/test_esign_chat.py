@@ -75,6 +75,7 @@ async def test_withdraw_before_and_after_it_went_out(esign_world: EsignWorld) ->
     assert "已撤回（尚未发出）" in await say("合同 C1 撤回签署")
     await world.console.tick(timedelta(minutes=5))
     assert (await latest(world)).status == SignatureStatus.REVOKED and world.fake.flows == {}
+    assert "电子签署：已撤回 · 签署人 何总 138****8000 · " in await say("合同 C1")  # no English in a Chinese reply
     assert "没有进行中的签署" in await say("合同 C1 撤回签署")
 
     await say("contract C1 sign signer 何总 13800138000")
@@ -82,7 +83,8 @@ async def test_withdraw_before_and_after_it_went_out(esign_world: EsignWorld) ->
     assert "正在撤回" in await say("contract C1 withdraw")
     assert world.fake.flows["sf000001"].status == 3  # revoked at e签宝
     revoked = await latest(world)
-    assert revoked.status == SignatureStatus.REVOKED and revoked.flow_id == "sf000001"
+    assert revoked.status == SignatureStatus.REVOKED and revoked.flow_id == "sf000001" and revoked.reason == ""
+    assert "电子签署：已撤回 · 签署人 何总 138****8000 · " in await say("合同 C1")
     assert len(await console_messages(world, "的签署已撤回。")) == 1
     assert await world.fake.fire("sf000001", "revoked") == 200  # e签宝's own notice of it: nothing twice
     assert len(await console_messages(world, "的签署已撤回。")) == 1
