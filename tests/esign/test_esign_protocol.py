@@ -107,7 +107,10 @@ def test_esign_config_keys_are_checked_and_the_secret_never_shown(tmp_path: Path
         esign_settings(load_config(environ={"DEALBOT_ESIGN_APP_ID": "7438"}))
     path = tmp_path / "bad.toml"
     for text, message in (('[esign]\napp_secert = "x"\n', "did you mean 'app_secret'"),
-                          ('[esign]\ncallback_url = "crm/esign"\n', "callback_url"),
+                          ('[esign]\ncallback_url = "crm/esign"\n',
+                           'callback_url must be an http\\(s\\) address, like "https://crm.example.cn/esign/callback"'),
+                          ('[esign]\nbase_url = "openapi.esign.cn"\n',
+                           'base_url must be an http\\(s\\) address, like "https://openapi.esign.cn"'),
                           ("[esign]\ntimeout = 0\n", "timeout")):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
