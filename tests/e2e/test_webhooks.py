@@ -98,7 +98,10 @@ async def test_a_receiver_always_failing_leaves_a_dead_letter_that_replay_delive
     assert row.last_error == "HTTP 500; gave up after 3 attempts"
     assert len([a for a in receiver.arrivals if a.path == "/down"]) == 3
     failed = await hooks.say("推送 失败", as_user="admin")
-    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 次 · HTTP 500; gave up after 3 attempts" in failed
+    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 次 · HTTP 500；3 次后放弃 · " in failed
+    failed_en = await hooks.say("webhook failed", as_user="eve")
+    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 attempt(s) · HTTP 500; gave up after 3 attempts" \
+        in failed_en
     receiver.answers["/down"] = [200]
     replayed = await hooks.say(f"推送 重发 D{row.id}", as_user="admin")
     rows = await webhook_rows(hooks)
