@@ -84,10 +84,19 @@ async def _subscription(ctx: Context, subscription_id: int) -> Subscription:
     return found
 
 
+def _event_word_apart(first: list[str]) -> list[str]:
+    """`事件：赢单，回款` / `events:deal.won` -> the word `事件` and what follows it (a colon is how many write it)."""
+    word, colon, rest = first[0].replace("：", ":").partition(":") if first else ("", "", "")
+    if not colon or word.casefold() not in EVENT_WORDS:
+        return first
+    return [word, rest] if rest else [word]
+
+
 async def _create(ctx: Context, args: Args) -> Reply:
     if not args.tokens or args.tokens[0].casefold() in EVENT_WORDS:
         raise args.fail("缺少推送地址", "missing the URL to post to")
     url = check_url(args.tokens.pop(0))
+    args.tokens[:1] = _event_word_apart(args.tokens[:1])
     if args.tokens and args.tokens[0].casefold() not in EVENT_WORDS:
         raise args.fail(f"看不懂「{' '.join(args.tokens)}」（事件写在「事件」之后）",
                         f"cannot read '{' '.join(args.tokens)}' (events go after 'events')")

@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from domain.messaging import OutboxStatus
 from domain.risks import RiskSettings
 from scheduler.risks import scan_risks
+from storage.models.webhooks import WebhookRow
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, start_console
 from tests.e2e.webhook_world import Receiver, subscribe, webhook_rows, win_deal
@@ -238,3 +240,16 @@ async def test_every_chat_flow_raises_its_event(hooks: Console, receiver: Receiv
     assert (invoice["status"], invoice["amount"]["amount"]) == ("issued", "300000.00")
     assert (project["id"], project["opportunity_id"], project["status"]) == (1, 1, "done")
     assert (lost["id"], lost["stage"], lost["lost_reason"]) == (2, "lost", "price")
+
+
+async def test_event_names_after_a_colon_as_many_write_them(hooks: Console) -> None:
+    reply = await hooks.say("推送 新建 https://erp.example.cn/hook 事件：赢单，回款", as_user="admin")
+    assert "已新建推送 W1" in reply and "事件：赢单(deal.won)、回款(payment.received)" in reply
+    reply = await hooks.say("webhook new https://erp.example.cn/en events: deal.won", as_user="eve")
+    assert "Webhook W2 created" in reply
+    assert "「事件」之后缺少事件名" in await hooks.say("推送 新建 https://erp.example.cn/x 事件：", as_user="admin")
+    async with hooks.app.uow_factory() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        rows = [(r.url, r.events) for r in await session.scalars(select(WebhookRow).order_by(WebhookRow.id))]
+    assert rows == [("https://erp.example.cn/hook", ["deal.won", "payment.received"]),
+                                                ("https://erp.example.cn/en", ["deal.won"])]
