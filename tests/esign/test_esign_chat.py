@@ -35,6 +35,13 @@ async def test_bad_input_says_how_to_write_it_and_stores_nothing(esign_world: Es
     assert esign_world.fake.flows == {}
 
 
+async def test_a_colon_after_signer_is_not_part_of_the_name(esign_world: EsignWorld) -> None:
+    out = await esign_world.console.say("合同 C1 签署 签署人：何总 13800138000")
+    assert "已提交电子签署，签署人 何总 138****8000" in out
+    assert (await latest(esign_world)).signer_name == "何总"
+    assert esign_world.fake.flows["sf000001"].request["signers"][0]["psnSignerInfo"]["psnInfo"]["psnName"] == "何总"
+
+
 async def test_english_replies_and_the_deal_contact_as_default_signer(esign_world: EsignWorld) -> None:
     out = await esign_world.console.say("contract C1 sign")  # 张伟 reads Chinese: the deal's contact signs
     assert "签署人 何 138****8000" in out  # the contact as stored: 何, title 总
