@@ -98,6 +98,13 @@ async def test_english_opt_in_and_status(world: SmsWorld) -> None:
     assert sub.mobile == "+8613900139000"
 
 
+async def test_a_colon_after_the_verb_is_understood(world: SmsWorld) -> None:
+    assert "已开启短信提醒" in await world.console.say("短信提醒 开启：138 0013 8000")
+    assert "SMS reminders on" in await world.console.say("sms on: 13900139000", as_user="chen")
+    assert sorted((s.mobile, s.enabled) for s in await world.subscriptions()) == [
+        ("+8613800138000", True), ("+8613900139000", True)]
+
+
 async def test_rate_limit_answer_is_retried_later_and_then_delivered(world: SmsWorld) -> None:
     await world.console.say("短信提醒 开启 13800138000")
     world.fake.script["+8613800138000"] = ["LimitExceeded.PhoneNumberOneHourLimit"]
