@@ -37,6 +37,9 @@ async def sms_command(ctx: Context, args: Args) -> Reply:
     if ctx.settings.sms is None:
         return Reply.text(ctx.t("本公司未开通短信（管理员在配置 [sms] 中开启）。",
                                 "SMS is not set up here (an admin turns it on in the [sms] config)."))
+    if verb in ON and not ctx.settings.sms.reminders:  # nothing would go out: say so, store nothing
+        return Reply.text(ctx.t("本公司未开通提醒短信（管理员在配置 [sms] 中设置 reminders = true）。",
+                                "Reminders by SMS are not on here (an admin sets reminders = true under [sms])."))
     if verb in ON:
         return await _turn_on(ctx, args, " ".join(words[1:]))
     if verb in OFF and len(words) == 1:
