@@ -71,8 +71,11 @@ def _nothing_more(args: Args) -> None:
 def _ref(args: Args, prefix: str, what: str, what_en: str) -> int:
     token = args.tokens.pop(0) if args.tokens else ""
     number = token[1:] if token[:1].upper() == prefix else token
-    if not number.isdigit() or len(number) > 9:
+    if not token:
         raise args.fail(f"缺少{what}编号（如 {prefix}2）", f"missing the {what_en} number (like {prefix}2)")
+    if not number.isdigit() or len(number) > 9:
+        raise args.fail(f"「{token[:40]}」不是{what}编号，请写如 {prefix}2",
+                        f"'{token[:40]}' is not a {what_en} number; write it like {prefix}2")
     _nothing_more(args)
     return int(number)
 

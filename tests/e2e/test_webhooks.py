@@ -145,7 +145,10 @@ async def test_bad_input_and_non_admins_are_refused_and_nothing_is_stored(hooks:
     assert "不认识的事件：赢钱" in unknown and "payment.received（回款）" in unknown
     missing = await hooks.say("推送 新建 https://erp.example.cn/hook 事件", as_user="admin")
     assert "缺少事件名" in missing
-    assert "缺少推送编号" in await hooks.say("推送 停用 X", as_user="admin")
+    assert "「X」不是推送编号，请写如 W2" in await hooks.say("推送 停用 X", as_user="admin")
+    assert "缺少推送编号（如 W2）" in await hooks.say("推送 停用", as_user="admin")
+    assert "'D-1' is not a delivery number; write it like D2" in await hooks.say("webhook replay D-1",
+                                                                                           as_user="eve")
     assert "找不到推送 W9" in await hooks.say("推送 停用 W9", as_user="admin")
     assert "找不到推送记录 D1" in await hooks.say("推送 重发 D1", as_user="admin")  # D1 is a chat reply
     assert "还没有推送" in await hooks.say("推送 列表", as_user="admin")
