@@ -7,7 +7,7 @@ silently ignored.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,14 @@ def _public_url(value: Any) -> str | None:
     """"https://crm.example.cn": where people open the bot's pages."""
     ok = isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
     return None if ok else "must be the address people open, like \"https://dealbot.example.cn\""
+
+
+def _provider_url(example: str) -> Callable[[Any], str | None]:
+    """An http(s) address; the hint shows what this key's address looks like."""
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
+        return None if ok else f"must be an http(s) address, like \"{example}\""
+    return check
 
 
 # the web pages (issue #15, bot.web.settings): public address, link secret ("" = generated and shared), lifetimes
@@ -165,7 +173,8 @@ SCHEMA: dict[str, Table] = {
     "usage": Table({"retention_days": c.whole(0, 36500), "summary": c.flag, "summary_at": c.time_of_day,
                     "flush_seconds": c.positive, "flush_size": c.whole(1, 10000)}),
     # e-signature of contracts through e签宝's open API v3 (issue #16, bot.esign.settings)
-    "esign": Table({"app_id": c.text, "app_secret": c.text, "base_url": _public_url, "callback_url": _public_url,
+    "esign": Table({"app_id": c.text, "app_secret": c.text, "base_url": _provider_url("https://openapi.esign.cn"),
+                    "callback_url": _provider_url("https://crm.example.cn/esign/callback"),
                     "company": c.text, "timeout": c.positive, "callback_max_age": c.positive,
                     "upload_wait": c.positive, "sms_notice": c.flag, "poll_minutes": c.whole(0)}),
 }

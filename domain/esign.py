@@ -51,7 +51,7 @@ class ContractSignature:
 
 
 _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_NAME = re.compile(r"^[^/\\:*\"<>|?？\n\t]{1,30}$")
+_NAME = re.compile(r"^[^/\\:：*\"<>|?？\n\t]{1,30}$")
 
 
 class SignerMissing(DomainError):
@@ -65,7 +65,7 @@ class BadMobile(DomainError):
 
 
 class BadSignerName(DomainError):
-    zh = "签署人姓名「{value}」无效：1–30 个字，不含 / \\ : * \" < > | ?"
+    zh = "签署人姓名「{value}」无效：1–30 个字，不含 / \\ : ： * \" < > | ?"
     en = "the signer's name '{value}' is not valid: 1-30 characters, none of / \\ : * \" < > | ?"
 
 

@@ -49,7 +49,7 @@ class BadWebhookUrl(DomainError):
 
 class UnknownEvent(DomainError):
     zh = "不认识的事件：{names}。可用的事件：{known}（或 全部）"
-    en = "Unknown event(s): {names}. Known events: {known} (or all)"
+    en = "Unknown event(s): {names_en}. Known events: {known_en} (or all)"
 
 
 @dataclass(slots=True)
@@ -101,8 +101,9 @@ def parse_events(text: str) -> list[str]:
         return []
     unknown = [w for w in words if ALIASES.get(w.casefold(), ALIASES.get(w)) is None]
     if unknown:
-        known = ", ".join(f"{name}（{label}）" for name, (label, _) in EVENT_TYPES.items())
-        raise UnknownEvent(names="、".join(unknown), known=known)
+        known = "、".join(f"{name}（{label}）" for name, (label, _) in EVENT_TYPES.items())
+        raise UnknownEvent(names="、".join(unknown), known=known,
+                           names_en=", ".join(unknown), known_en=", ".join(EVENT_TYPES))
     found = [ALIASES.get(w.casefold(), ALIASES.get(w, "")) for w in words]
     return list(dict.fromkeys(found))
 
@@ -145,7 +146,9 @@ def label(event_type: str, locale: str) -> str:
 
 def describe(events: Iterable[str], locale: str) -> str:
     names = [label(e, locale) for e in events]
-    return "、".join(names) if names else ("全部事件" if locale != "en" else "all events")
+    if locale == "en":
+        return ", ".join(names) if names else "all events"
+    return "、".join(names) if names else "全部事件"
 
 
 def new_secret() -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.sms_config import SmsSettings
 from domain.activity import Reminder
 from domain.messaging import OutboxItem
+from domain.money import Money
 from domain.people import Rep
 from domain.ports import UnitOfWork
 from domain.quiet import DEFAULT_QUIET, quiet_hours_of
@@ -115,13 +116,14 @@ async def _tell_owner(uow: UnitOfWork, due: DuePayment, now: datetime, default_q
     if owner is None:
         return
     who = f"{due.contact_name} {masked(due.mobile)}"
+    owed = Money(due.amount, due.currency).format(owner.locale)
     if owner.locale == "en":
         text = (f"📱 Payment reminder SMS queued for {due.customer_name} ({who}): payment {due.seq} of deal "
-                f"#{due.opportunity_id}, {due.amount:f} {due.currency} due {due.due_on.isoformat()}. "
+                f"#{due.opportunity_id}, {owed} due {due.due_on.isoformat()}. "
                 f"To stop SMS to this customer: sms stop customer {due.customer_name}")
     else:
         text = (f"📱 已安排回款提醒短信：{due.customer_name}（{who}），商机 #{due.opportunity_id} 第{due.seq}期 "
-                f"{due.amount:f} {due.currency}，{due.due_on.isoformat()} 到期。"
+                f"{owed}，{due.due_on.isoformat()} 到期。"
                 f"如客户不希望收到短信：短信 停止 客户 {due.customer_name}")
     await push(uow, owner, Push(kind="sms_payment", period=f"{due.milestone_id}:{due.due_on.isoformat()}",
                                 text=text), now, default_quiet=default_quiet)

@@ -99,7 +99,7 @@ async def revoke_signature(ctx: Context, contract_id: int) -> Text:
     repo = signatures(ctx)
     request = check_can_revoke(ref, await repo.latest_for(contract_id))
     if request.status == SignatureStatus.QUEUED:  # not at the provider yet: the worker will skip it
-        request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, ctx.now, "撤回 / withdrawn"
+        request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, ctx.now, ""
         await repo.save(request)
         await ctx.audit("contract_signature", request.id, "revoke", contract=contract_id)
         return Text(f"合同 {ref} 的签署已撤回（尚未发出）。",

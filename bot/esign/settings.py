@@ -38,9 +38,12 @@ def esign_settings(config: Config) -> EsignSettings | None:
     """None unless [esign] app_id is set; a ConfigError naming the key for a missing secret or a bad value."""
     section: dict[str, Any] = dict(config.section("esign"))
     app_id = str(section.get("app_id") or "").strip()
-    if not app_id:
-        return None
     secret = str(section.get("app_secret") or "").strip()
+    if not app_id:
+        if secret:
+            raise ConfigError("[esign] app_secret is set but app_id is missing (or DEALBOT_ESIGN_APP_ID): "
+                              "e-signature needs both")
+        return None
     if not secret:
         raise ConfigError("[esign] is missing app_secret (or DEALBOT_ESIGN_APP_SECRET)")
     callback = str(section.get("callback_url") or "").strip()

@@ -121,7 +121,7 @@ class EsignChannel:
         if request.status != SignatureStatus.SENT or not request.flow_id:
             return
         await self.provider.revoke(request.flow_id, "发起方撤回")
-        request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, self.clock(), "撤回 / withdrawn"
+        request.status, request.finished_at, request.reason = SignatureStatus.REVOKED, self.clock(), ""
         ref = contract_ref(request.contract_id)
         await self.finish(request, Text(f"合同 {ref} 的签署已撤回。",
                                         f"The signature of contract {ref} was withdrawn."))

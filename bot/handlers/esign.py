@@ -24,12 +24,21 @@ def contract_number(args: Args) -> int | None:
     return None
 
 
+def _signer_word_apart(first: list[str]) -> list[str]:
+    """`签署人：何总` / `signer:He` -> the word and the name (a colon is how many write it)."""
+    word, colon, rest = first[0].replace("：", ":").partition(":") if first else ("", "", "")
+    if not colon or word.casefold() not in SIGNER_WORDS:
+        return first
+    return [word, rest] if rest else [word]
+
+
 async def contract_action(ctx: Context, args: Args, contract_id: int) -> Reply:
     words = list(args.tokens)
     if not words:
         return Reply.text((await chat.show_contract(ctx, contract_id)).get(ctx.locale))
     action, rest = words[0].casefold(), words[1:]
     if action in SIGN_WORDS:
+        rest[:1] = _signer_word_apart(rest[:1])
         if rest and rest[0].casefold() in SIGNER_WORDS:
             rest = rest[1:]
         return Reply.text((await chat.send_for_signature(ctx, contract_id, rest)).get(ctx.locale))

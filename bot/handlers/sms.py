@@ -30,13 +30,16 @@ CUSTOMER = ("客户", "customer")
          usage_en="sms on +8613800138000 | sms off | sms | sms stop customer mingtu | sms resume customer mingtu "
                   "| sms log customer mingtu")
 async def sms_command(ctx: Context, args: Args) -> Reply:
-    words = args.rest().split()
+    words = _colon_apart(args.rest().split())
     verb = words[0].casefold() if words else ""
     if verb in STOP + RESUME + LOG:
         return await _customer(ctx, args, verb, words[1:])
     if ctx.settings.sms is None:
         return Reply.text(ctx.t("本公司未开通短信（管理员在配置 [sms] 中开启）。",
                                 "SMS is not set up here (an admin turns it on in the [sms] config)."))
+    if verb in ON and not ctx.settings.sms.reminders:  # nothing would go out: say so, store nothing
+        return Reply.text(ctx.t("本公司未开通提醒短信（管理员在配置 [sms] 中设置 reminders = true）。",
+                                "Reminders by SMS are not on here (an admin sets reminders = true under [sms])."))
     if verb in ON:
         return await _turn_on(ctx, args, " ".join(words[1:]))
     if verb in OFF and len(words) == 1:
@@ -44,6 +47,14 @@ async def sms_command(ctx: Context, args: Args) -> Reply:
     if not words:
         return await _status(ctx)
     raise args.fail(f"不认识「{' '.join(words)[:40]}」", f"'{' '.join(words)[:40]}' is not understood")
+
+
+def _colon_apart(words: list[str]) -> list[str]:
+    """`开启：13800138000` / `on:13800138000` -> the verb and the number (a colon is how many write it)."""
+    verb, colon, rest = words[0].replace("：", ":").partition(":") if words else ("", "", "")
+    if not colon or verb.casefold() not in ON:
+        return words
+    return [verb, *([rest] if rest else []), *words[1:]]
 
 
 @command("短信", "customer sms", section="general", prefix=False,

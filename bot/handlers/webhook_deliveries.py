@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.context import Context
 from bot.delivery.access import store
 from bot.reply import Reply
@@ -9,6 +11,19 @@ from domain.errors import DomainError, NotFound
 from domain.webhooks import PING, Subscription, delivery, event_body, new_event_id
 
 SHOWN = 20
+# the connector's reasons (stored in English, as `dealbot outbox` shows them) as a Chinese reader sees them
+REASONS_ZH = ((re.compile(r"subscription W(\d+) was deleted"), r"推送 W\1 已删除"),
+              (re.compile(r"subscription W(\d+) is disabled"), r"推送 W\1 已停用"),
+              (re.compile(r" \(redirects are not followed\)"), "（不跟随重定向）"),
+              (re.compile(r"timeout after ([\d.]+) s"), r"\1 秒未响应"),
+              (re.compile(r"connection failed: (\w+)"), r"连接失败：\1"),
+              (re.compile(r"; gave up after (\d+) attempts"), r"；\1 次后放弃"))
+
+
+def reason_zh(reason: str) -> str:
+    for pattern, text in REASONS_ZH:
+        reason = pattern.sub(text, reason)
+    return reason
 
 
 class WebhookDisabled(DomainError):
@@ -36,7 +51,7 @@ async def dead_letters(ctx: Context) -> Reply:
     for item, tried in found:
         when = (tried or item.created_at).astimezone(ctx.now.tzinfo).strftime("%Y-%m-%d %H:%M")
         lines.append(f"D{item.id} · {item.extra.get('event', '')} · {item.extra.get('url', '')} · "
-                     + ctx.t(f"{item.attempts} 次 · {item.last_error[:200]} · {when}",
+                     + ctx.t(f"{item.attempts} 次 · {reason_zh(item.last_error[:200])} · {when}",
                              f"{item.attempts} attempt(s) · {item.last_error[:200]} · {when}"))
     return Reply.card(ctx.t(f"失败的推送（最新 {len(found)} 条）；重发：推送 重发 D编号",
                             f"Failed webhook deliveries (newest {len(found)}); replay: webhook replay D<id>"),

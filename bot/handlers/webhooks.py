@@ -71,8 +71,11 @@ def _nothing_more(args: Args) -> None:
 def _ref(args: Args, prefix: str, what: str, what_en: str) -> int:
     token = args.tokens.pop(0) if args.tokens else ""
     number = token[1:] if token[:1].upper() == prefix else token
-    if not number.isdigit() or len(number) > 9:
+    if not token:
         raise args.fail(f"缺少{what}编号（如 {prefix}2）", f"missing the {what_en} number (like {prefix}2)")
+    if not number.isdigit() or len(number) > 9:
+        raise args.fail(f"「{token[:40]}」不是{what}编号，请写如 {prefix}2",
+                        f"'{token[:40]}' is not a {what_en} number; write it like {prefix}2")
     _nothing_more(args)
     return int(number)
 
@@ -84,10 +87,19 @@ async def _subscription(ctx: Context, subscription_id: int) -> Subscription:
     return found
 
 
+def _event_word_apart(first: list[str]) -> list[str]:
+    """`事件：赢单，回款` / `events:deal.won` -> the word `事件` and what follows it (a colon is how many write it)."""
+    word, colon, rest = first[0].replace("：", ":").partition(":") if first else ("", "", "")
+    if not colon or word.casefold() not in EVENT_WORDS:
+        return first
+    return [word, rest] if rest else [word]
+
+
 async def _create(ctx: Context, args: Args) -> Reply:
     if not args.tokens or args.tokens[0].casefold() in EVENT_WORDS:
         raise args.fail("缺少推送地址", "missing the URL to post to")
     url = check_url(args.tokens.pop(0))
+    args.tokens[:1] = _event_word_apart(args.tokens[:1])
     if args.tokens and args.tokens[0].casefold() not in EVENT_WORDS:
         raise args.fail(f"看不懂「{' '.join(args.tokens)}」（事件写在「事件」之后）",
                         f"cannot read '{' '.join(args.tokens)}' (events go after 'events')")

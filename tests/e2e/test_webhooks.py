@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from domain.messaging import OutboxStatus
 from domain.risks import RiskSettings
 from scheduler.risks import scan_risks
+from storage.models.webhooks import WebhookRow
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, start_console
 from tests.e2e.webhook_world import Receiver, subscribe, webhook_rows, win_deal
@@ -98,7 +100,10 @@ async def test_a_receiver_always_failing_leaves_a_dead_letter_that_replay_delive
     assert row.last_error == "HTTP 500; gave up after 3 attempts"
     assert len([a for a in receiver.arrivals if a.path == "/down"]) == 3
     failed = await hooks.say("推送 失败", as_user="admin")
-    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 次 · HTTP 500; gave up after 3 attempts" in failed
+    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 次 · HTTP 500；3 次后放弃 · " in failed
+    failed_en = await hooks.say("webhook failed", as_user="eve")
+    assert f"D{row.id} · deal.won · {receiver.url('/down')} · 3 attempt(s) · HTTP 500; gave up after 3 attempts" \
+        in failed_en
     receiver.answers["/down"] = [200]
     replayed = await hooks.say(f"推送 重发 D{row.id}", as_user="admin")
     rows = await webhook_rows(hooks)
@@ -140,7 +145,10 @@ async def test_bad_input_and_non_admins_are_refused_and_nothing_is_stored(hooks:
     assert "不认识的事件：赢钱" in unknown and "payment.received（回款）" in unknown
     missing = await hooks.say("推送 新建 https://erp.example.cn/hook 事件", as_user="admin")
     assert "缺少事件名" in missing
-    assert "缺少推送编号" in await hooks.say("推送 停用 X", as_user="admin")
+    assert "「X」不是推送编号，请写如 W2" in await hooks.say("推送 停用 X", as_user="admin")
+    assert "缺少推送编号（如 W2）" in await hooks.say("推送 停用", as_user="admin")
+    assert "'D-1' is not a delivery number; write it like D2" in await hooks.say("webhook replay D-1",
+                                                                                           as_user="eve")
     assert "找不到推送 W9" in await hooks.say("推送 停用 W9", as_user="admin")
     assert "找不到推送记录 D1" in await hooks.say("推送 重发 D1", as_user="admin")  # D1 is a chat reply
     assert "还没有推送" in await hooks.say("推送 列表", as_user="admin")
@@ -149,10 +157,13 @@ async def test_bad_input_and_non_admins_are_refused_and_nothing_is_stored(hooks:
 
 async def test_an_english_admin_works_in_english(hooks: Console, receiver: Receiver) -> None:
     reply = await subscribe(hooks, receiver, "/en", "deal.won,payment.received", admin="eve")
-    assert f"Webhook W1 created: {receiver.url('/en')}\nEvents: deal.won、payment.received" in reply
+    assert f"Webhook W1 created: {receiver.url('/en')}\nEvents: deal.won, payment.received" in reply
     assert "The signing secret of W1 (shown this once" in reply
     bad = await hooks.say("webhook new https://erp.example.cn/x events deal.wonn", as_user="eve")
-    assert "Unknown event(s): deal.wonn. Known events: deal.created" in bad
+    assert "Unknown event(s): deal.wonn. Known events: deal.created, deal.stage_changed, " in bad
+    assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", bad)  # no Chinese words or punctuation
+    listed = await hooks.say("webhook list", as_user="eve")
+    assert "· deal.won, payment.received · Eve" in listed
     url = await hooks.say("webhook new erp.example.cn/x", as_user="eve")
     assert "Invalid webhook URL: only http or https. Write a full http(s) address" in url
     await win_deal(hooks)
@@ -232,3 +243,16 @@ async def test_every_chat_flow_raises_its_event(hooks: Console, receiver: Receiv
     assert (invoice["status"], invoice["amount"]["amount"]) == ("issued", "300000.00")
     assert (project["id"], project["opportunity_id"], project["status"]) == (1, 1, "done")
     assert (lost["id"], lost["stage"], lost["lost_reason"]) == (2, "lost", "price")
+
+
+async def test_event_names_after_a_colon_as_many_write_them(hooks: Console) -> None:
+    reply = await hooks.say("推送 新建 https://erp.example.cn/hook 事件：赢单，回款", as_user="admin")
+    assert "已新建推送 W1" in reply and "事件：赢单(deal.won)、回款(payment.received)" in reply
+    reply = await hooks.say("webhook new https://erp.example.cn/en events: deal.won", as_user="eve")
+    assert "Webhook W2 created" in reply
+    assert "「事件」之后缺少事件名" in await hooks.say("推送 新建 https://erp.example.cn/x 事件：", as_user="admin")
+    async with hooks.app.uow_factory() as uow:
+        session = uow.session  # type: ignore[attr-defined]
+        rows = [(r.url, r.events) for r in await session.scalars(select(WebhookRow).order_by(WebhookRow.id))]
+    assert rows == [("https://erp.example.cn/hook", ["deal.won", "payment.received"]),
+                                                ("https://erp.example.cn/en", ["deal.won"])]

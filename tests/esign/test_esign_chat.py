@@ -35,6 +35,13 @@ async def test_bad_input_says_how_to_write_it_and_stores_nothing(esign_world: Es
     assert esign_world.fake.flows == {}
 
 
+async def test_a_colon_after_signer_is_not_part_of_the_name(esign_world: EsignWorld) -> None:
+    out = await esign_world.console.say("合同 C1 签署 签署人：何总 13800138000")
+    assert "已提交电子签署，签署人 何总 138****8000" in out
+    assert (await latest(esign_world)).signer_name == "何总"
+    assert esign_world.fake.flows["sf000001"].request["signers"][0]["psnSignerInfo"]["psnInfo"]["psnName"] == "何总"
+
+
 async def test_english_replies_and_the_deal_contact_as_default_signer(esign_world: EsignWorld) -> None:
     out = await esign_world.console.say("contract C1 sign")  # 张伟 reads Chinese: the deal's contact signs
     assert "签署人 何 138****8000" in out  # the contact as stored: 何, title 总
@@ -75,6 +82,7 @@ async def test_withdraw_before_and_after_it_went_out(esign_world: EsignWorld) ->
     assert "已撤回（尚未发出）" in await say("合同 C1 撤回签署")
     await world.console.tick(timedelta(minutes=5))
     assert (await latest(world)).status == SignatureStatus.REVOKED and world.fake.flows == {}
+    assert "电子签署：已撤回 · 签署人 何总 138****8000 · " in await say("合同 C1")  # no English in a Chinese reply
     assert "没有进行中的签署" in await say("合同 C1 撤回签署")
 
     await say("contract C1 sign signer 何总 13800138000")
@@ -82,7 +90,8 @@ async def test_withdraw_before_and_after_it_went_out(esign_world: EsignWorld) ->
     assert "正在撤回" in await say("contract C1 withdraw")
     assert world.fake.flows["sf000001"].status == 3  # revoked at e签宝
     revoked = await latest(world)
-    assert revoked.status == SignatureStatus.REVOKED and revoked.flow_id == "sf000001"
+    assert revoked.status == SignatureStatus.REVOKED and revoked.flow_id == "sf000001" and revoked.reason == ""
+    assert "电子签署：已撤回 · 签署人 何总 138****8000 · " in await say("合同 C1")
     assert len(await console_messages(world, "的签署已撤回。")) == 1
     assert await world.fake.fire("sf000001", "revoked") == 200  # e签宝's own notice of it: nothing twice
     assert len(await console_messages(world, "的签署已撤回。")) == 1

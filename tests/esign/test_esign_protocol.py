@@ -105,9 +105,15 @@ def test_esign_config_keys_are_checked_and_the_secret_never_shown(tmp_path: Path
     assert "s3cr3t-value" not in repr(settings) and "s3cr3t-value" not in str(config.redacted())
     with pytest.raises(ConfigError, match=r"\[esign\] is missing app_secret"):
         esign_settings(load_config(environ={"DEALBOT_ESIGN_APP_ID": "7438"}))
+    with pytest.raises(ConfigError, match=r"\[esign\] app_secret is set but app_id is missing") as refused:
+        esign_settings(load_config(environ={"DEALBOT_ESIGN_APP_SECRET": "s3cr3t-value"}))  # not silently off
+    assert "s3cr3t-value" not in str(refused.value)
     path = tmp_path / "bad.toml"
     for text, message in (('[esign]\napp_secert = "x"\n', "did you mean 'app_secret'"),
-                          ('[esign]\ncallback_url = "crm/esign"\n', "callback_url"),
+                          ('[esign]\ncallback_url = "crm/esign"\n',
+                           'callback_url must be an http\\(s\\) address, like "https://crm.example.cn/esign/callback"'),
+                          ('[esign]\nbase_url = "openapi.esign.cn"\n',
+                           'base_url must be an http\\(s\\) address, like "https://openapi.esign.cn"'),
                           ("[esign]\ntimeout = 0\n", "timeout")):
         path.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError, match=message):

@@ -37,6 +37,7 @@ async def test_due_milestone_texts_the_customer_once_and_tells_the_owner(world: 
     assert send.milestone_id is not None
     told = world.console.read()
     assert "已安排回款提醒短信" in told and "王总 138****8001" in told and "第1期" in told
+    assert "商机 #1 第1期 30万，2026-11-24 到期" in told  # money as everywhere in chat, not "300000.00 CNY"
     world.clock.now += timedelta(hours=3)
     assert await world.run_job("sms-payments") == 0  # the same day again: nothing new
     assert len(world.fake.received) == 1

@@ -13,7 +13,7 @@ from scheduler.outbox import OutboxDispatcher
 from scheduler.proactive import ProactiveSettings, proactive_jobs
 from storage.engine import make_engine, make_session_factory
 from storage.uow import SqlAlchemyUnitOfWork
-from tests.sms.world import NOW, SmsWorld
+from tests.sms.world import NOW, SmsWorld, sms_world
 
 
 async def _reminder(world: SmsWorld, due: datetime, text: str = "#1 明途 · 约客户开会", who: str = "张伟") -> int:
@@ -96,6 +96,22 @@ async def test_english_opt_in_and_status(world: SmsWorld) -> None:
     assert "SMS reminders are on: 139****9000" in await world.console.say("sms")
     [sub] = await world.subscriptions()
     assert sub.mobile == "+8613900139000"
+
+
+async def test_with_reminder_sms_off_in_config_opting_in_says_so_and_stores_nothing(db_url: str) -> None:
+    async with sms_world(db_url, reminders=False) as off:
+        reply = await off.console.say("短信提醒 开启 13800138000")
+        assert reply.strip() == "本公司未开通提醒短信（管理员在配置 [sms] 中设置 reminders = true）。"
+        reply = await off.console.say("sms on 13900139000", as_user="chen")
+        assert reply.strip() == "Reminders by SMS are not on here (an admin sets reminders = true under [sms])."
+        assert await off.subscriptions() == []
+
+
+async def test_a_colon_after_the_verb_is_understood(world: SmsWorld) -> None:
+    assert "已开启短信提醒" in await world.console.say("短信提醒 开启：138 0013 8000")
+    assert "SMS reminders on" in await world.console.say("sms on: 13900139000", as_user="chen")
+    assert sorted((s.mobile, s.enabled) for s in await world.subscriptions()) == [
+        ("+8613800138000", True), ("+8613900139000", True)]
 
 
 async def test_rate_limit_answer_is_retried_later_and_then_delivered(world: SmsWorld) -> None:
