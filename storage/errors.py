@@ -5,11 +5,16 @@ from __future__ import annotations
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available. The victim's transaction is
 # aborted; a retry of one message inside it would wait on the same locks, so the whole batch must go.
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+# MySQL/MariaDB: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT (the error's first argument is its number).
+TRANSIENT_MYSQL_ERRORS = frozenset({1213, 1205})
 
 
 def is_transient(exc: BaseException) -> bool:
     """A deadlock, a serialization failure or a lock timeout (SQLAlchemy wraps the driver's error in `orig`)."""
     for error in (exc, getattr(exc, "orig", None), exc.__cause__):
         if getattr(error, "sqlstate", None) in TRANSIENT_SQLSTATES:
+            return True
+        args = getattr(error, "args", ()) if type(error).__module__.startswith("asyncmy") else ()
+        if args and args[0] in TRANSIENT_MYSQL_ERRORS:
             return True
     return False

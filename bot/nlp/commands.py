@@ -77,6 +77,8 @@ NOT_MAPPED |= {"门户", "客户门户", "portal", "变更", "变更请求", "ch
 # issue #15: the dashboard link, Gantt images and the resource view
 NOT_MAPPED |= {"看板", "dashboard", "甘特", "甘特图", "gantt", "资源", "资源负荷", "resource", "resources", "workload"}
 NOT_MAPPED |= {"令牌", "token", "tokens"}  # issue #16: API tokens (admins)
+# issue #16: webhooks (admins), SMS opt-in and customer SMS, feedback
+NOT_MAPPED |= {"推送", "webhook", "webhooks", "短信", "短信提醒", "sms", "customer sms", "反馈", "feedback"}
 _STAGE_OF = {"won": "won", "lost": "lost"}
 _OPENINGS = frozenset(word[:2] for word in (*COMMAND_INTENTS, *NOT_MAPPED))  # how a command can begin
 HEAD = 40  # characters that can hold the longest two command words (every parse reads them: keep it short)

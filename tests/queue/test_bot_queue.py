@@ -205,3 +205,10 @@ def test_only_deadlocks_serialization_failures_and_lock_timeouts_are_transient()
     assert is_transient(DeadlockDetected())
     assert not is_transient(DBAPIError("INSERT", {}, ValueError("bad value")))
     assert not is_transient(RuntimeError("boom"))
+    # MySQL/MariaDB (asyncmy): deadlock 1213 and lock wait timeout 1205 are transient; a duplicate key is not
+    from asyncmy.errors import IntegrityError, OperationalError
+
+    assert is_transient(DBAPIError("INSERT", {}, OperationalError(1213, "Deadlock found when trying to get lock")))
+    assert is_transient(OperationalError(1205, "Lock wait timeout exceeded"))
+    assert not is_transient(DBAPIError("INSERT", {}, IntegrityError(1062, "Duplicate entry")))
+    assert not is_transient(RuntimeError(1213))
