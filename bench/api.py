@@ -36,7 +36,7 @@ from aiohttp import web
 
 from bench.common import database, run_concurrently
 from bench.delivery_pages import _free_port, load, spread, start_bot
-from bench.delivery_world import seed_projects
+from bench.delivery_world import load_args, seed_projects
 from bot.api import quotes as quote_api
 from bot.api import tasks as task_api
 from bot.bootstrap import App
@@ -156,14 +156,7 @@ def report(engine: str, runs: list[dict[str, float]]) -> None:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=200)
-    parser.add_argument("--tasks", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=600)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--engines", default="sqlite,postgresql")
-    args = parser.parse_args()
+    args = load_args(__doc__ or "", 200)
     print(f"open API: {args.projects} projects x {args.tasks} tasks; {args.requests} requests per measure, "
           f"{args.concurrency} in flight")
     for engine in args.engines.split(","):

@@ -35,7 +35,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.common import database, p99, run_concurrently
-from bench.delivery_world import seed_projects
+from bench.delivery_world import load_args, seed_projects
 from bot.bootstrap import App, bootstrap
 from bot.config import load_config
 from bot.http import make_web_app, start_http
@@ -178,14 +178,7 @@ def report_pages(engine: str, runs: list[dict[str, tuple[float, float, float, in
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=300)
-    parser.add_argument("--tasks", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=600)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--engines", default="sqlite,postgresql")
-    args = parser.parse_args()
+    args = load_args(__doc__ or "", 300)
     print(f"delivery pages: {args.projects} projects x {args.tasks} tasks, {args.requests} GETs per page, "
           f"{args.concurrency} in flight")
     for engine in args.engines.split(","):

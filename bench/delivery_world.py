@@ -3,6 +3,7 @@ subtasks and dependencies, public updates, a change request and a rating each), 
 
 from __future__ import annotations
 
+import argparse
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -104,3 +105,15 @@ def plain_bars(chart: GanttChart, font: Path) -> bytes:
         FigureCanvasAgg(fig)
         fig.savefig(buffer, format="png")
         return buffer.getvalue()
+
+
+def load_args(what: str, projects: int) -> argparse.Namespace:
+    """The options of a bench that loads pages or API calls over `projects` delivery projects (one command each)."""
+    parser = argparse.ArgumentParser(description=what)
+    parser.add_argument("--projects", type=int, default=projects)
+    parser.add_argument("--tasks", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    return parser.parse_args()

@@ -21,6 +21,7 @@ import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,94 +68,87 @@ async def _execute(dsn: str, sql: str) -> None:
         await connection.close()
 
 
-class PgDatabases:
-    """Creates uniquely named databases on the test server; drops each at the end."""
+@dataclass(frozen=True)
+class Server:
+    """How the tests talk to one database server: its variable, how to run SQL there, how to name databases."""
 
-    def __init__(self, server_url: str) -> None:
+    env: str
+    label: str
+    example: str
+    execute: Callable[[str, str], Coroutine[Any, Any, Any]]  # (server URL, SQL)
+    create_sql: Callable[[str], str]
+    drop_sql: Callable[[str], str]
+
+
+POSTGRESQL = Server(PG_URL_ENV, "PostgreSQL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+                    lambda url, sql: _execute(asyncpg_dsn(url), sql), lambda name: f'CREATE DATABASE "{name}"',
+                    lambda name: f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+MYSQL = Server(MYSQL_URL_ENV, "MySQL/MariaDB", "mysql+asyncmy://root@127.0.0.1:3306/test", mysql_server.execute,
+               mysql_server.create_sql, mysql_server.drop_sql)
+
+
+class ServerDatabases:
+    """Creates uniquely named databases (dealbot_t_<hex>) on a test server; drops each at the end."""
+
+    def __init__(self, server: Server, server_url: str) -> None:
+        self.server = server
         self.server_url = server_url
         self.names: list[str] = []
 
+    def url(self, name: str) -> str:
+        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+
     def create(self) -> str:
         name = f"dealbot_t_{secrets.token_hex(6)}"
-        run_async(lambda: _execute(asyncpg_dsn(self.server_url), f'CREATE DATABASE "{name}"'))
+        run_async(lambda: self.server.execute(self.server_url, self.server.create_sql(name)))
         self.names.append(name)
-        return make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
+        return self.url(name)
 
     def drop(self, url: str) -> None:
         name = make_url(url).database
         if name in self.names:
             self.names.remove(name)
-            sql = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-            run_async(lambda: _execute(asyncpg_dsn(self.server_url), sql))
+            sql = self.server.drop_sql(name)
+            run_async(lambda: self.server.execute(self.server_url, sql))
 
     def drop_all(self) -> None:
         for name in list(self.names):
-            self.drop(make_url(self.server_url).set(database=name).render_as_string(hide_password=False))
+            self.drop(self.url(name))
 
 
-@pytest.fixture(scope="session")
-def pg_databases() -> Iterator[PgDatabases]:
-    server_url = os.environ.get(PG_URL_ENV)
+def server_databases(server: Server) -> Iterator[ServerDatabases]:
+    """The server's databases; skipped with a reason when its variable is unset, failed when it is unreachable."""
+    server_url = os.environ.get(server.env)
     if not server_url:
-        pytest.skip(f"{PG_URL_ENV} not set, PostgreSQL variant skipped "
-                    "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+        pytest.skip(f"{server.env} not set, {server.label} variant skipped (e.g. {server.example})")
     try:
-        run_async(lambda: _execute(asyncpg_dsn(server_url), "SELECT 1"))
+        run_async(lambda: server.execute(server_url, "SELECT 1"))
     except Exception as exc:
-        pytest.fail(f"{PG_URL_ENV} is set but PostgreSQL is unreachable: {exc!r}", pytrace=False)
-    databases = PgDatabases(server_url)
+        pytest.fail(f"{server.env} is set but {server.label} is unreachable: {exc!r}", pytrace=False)
+    databases = ServerDatabases(server, server_url)
     yield databases
     databases.drop_all()
 
 
 @pytest.fixture(scope="session")
-def pg_migrated_url(pg_databases: PgDatabases) -> str:
+def pg_databases() -> Iterator[ServerDatabases]:
+    yield from server_databases(POSTGRESQL)
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url(pg_databases: ServerDatabases) -> str:
     url = pg_databases.create()
     run_async(lambda: upgrade(url))
     return url
 
 
-class MySQLDatabases:
-    """Creates uniquely named databases on the MySQL/MariaDB test server; drops each at the end."""
-
-    def __init__(self, server_url: str) -> None:
-        self.server_url = server_url
-        self.names: list[str] = []
-
-    def create(self) -> str:
-        name = mysql_server.new_name()
-        run_async(lambda: mysql_server.execute(self.server_url, mysql_server.create_sql(name)))
-        self.names.append(name)
-        return mysql_server.database_url(self.server_url, name)
-
-    def drop(self, url: str) -> None:
-        name = make_url(url).database
-        if name in self.names:
-            self.names.remove(name)
-            run_async(lambda: mysql_server.execute(self.server_url, mysql_server.drop_sql(name)))
-
-    def drop_all(self) -> None:
-        for name in list(self.names):
-            self.drop(mysql_server.database_url(self.server_url, name))
+@pytest.fixture(scope="session")
+def mysql_databases() -> Iterator[ServerDatabases]:
+    yield from server_databases(MYSQL)
 
 
 @pytest.fixture(scope="session")
-def mysql_databases() -> Iterator[MySQLDatabases]:
-    server_url = os.environ.get(MYSQL_URL_ENV)
-    if not server_url:
-        pytest.skip(f"{MYSQL_URL_ENV} not set, MySQL/MariaDB variant skipped "
-                    "(e.g. mysql+asyncmy://root@127.0.0.1:3306/test)")
-    try:
-        run_async(lambda: mysql_server.execute(server_url, "SELECT 1"))
-    except Exception as exc:
-        pytest.fail(f"{MYSQL_URL_ENV} is set but MySQL/MariaDB is unreachable: {exc!r}", pytrace=False)
-    databases = MySQLDatabases(server_url)
-    yield databases
-    databases.drop_all()
-
-
-@pytest.fixture(scope="session")
-def mysql_migrated_url(mysql_databases: MySQLDatabases) -> str:
+def mysql_migrated_url(mysql_databases: ServerDatabases) -> str:
     url = mysql_databases.create()
     run_async(lambda: upgrade(url))
     return url
@@ -192,7 +186,7 @@ class MySQLTurns:
 
 
 @pytest.fixture(scope="session")
-def mysql_turns(mysql_databases: MySQLDatabases, mysql_migrated_url: str) -> Iterator[MySQLTurns]:
+def mysql_turns(mysql_databases: ServerDatabases, mysql_migrated_url: str) -> Iterator[MySQLTurns]:
     second = mysql_databases.create()
     run_async(lambda: upgrade(second))
     turns = MySQLTurns([mysql_migrated_url, second])
@@ -267,7 +261,7 @@ def empty_db_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
     if db_backend == "sqlite":
         yield sqlite_url(tmp_path / "empty.db")
         return
-    databases: PgDatabases | MySQLDatabases = request.getfixturevalue(
+    databases: ServerDatabases = request.getfixturevalue(
         "mysql_databases" if db_backend == "mysql" else "pg_databases")
     url = databases.create()
     yield url

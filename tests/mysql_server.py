@@ -7,7 +7,6 @@ connection with foreign key checks off, in a single round trip.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 import asyncmy
@@ -40,10 +39,6 @@ async def execute(url: str, sql: str, *, database: str | None = None) -> list[An
 
 def database_url(server_url: str, name: str) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def new_name() -> str:
-    return f"dealbot_t_{secrets.token_hex(6)}"
 
 
 def create_sql(name: str) -> str:

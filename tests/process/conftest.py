@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PgDatabases
+from tests.conftest import ServerDatabases
 from tests.process.harness import ServeProcess, WeComApi
 from tests.process.load import Database
 
@@ -35,7 +35,7 @@ def process_db_url(empty_db_url: str) -> str:
 
 
 @pytest.fixture
-def pg_process_db_url(pg_databases: PgDatabases) -> Iterator[str]:
+def pg_process_db_url(pg_databases: ServerDatabases) -> Iterator[str]:
     url = pg_databases.create()
     yield url
     pg_databases.drop(url)
