@@ -236,11 +236,10 @@ def empty_migrated_url(db_backend: str, request: pytest.FixtureRequest, folder: 
         path = folder / "dealbot.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return sqlite_url(path)
-    if db_backend == "mysql":
-        url: str = request.getfixturevalue("mysql_migrated_url")
-        empty_mysql_tables(url)
-        return url
-    url = request.getfixturevalue("pg_migrated_url")
+    if db_backend == "mysql":  # one of db_url's turns (never given back: the next to take it empties it first)
+        turns: MySQLTurns = request.getfixturevalue("mysql_turns")
+        return turns.take()
+    url: str = request.getfixturevalue("pg_migrated_url")
     run_async(lambda: _execute(asyncpg_dsn(url), _empty_tables_sql()))
     return url
 
