@@ -101,3 +101,20 @@ async def test_contacts_are_added_to_a_customer_and_listed_by_it(api: Api) -> No
     assert [a.action for a in audit] == ["create"]
     _, listed, _ = await api.call("GET", f"/contacts?customer_id={customer['id']}", secret)
     assert listed["data"] == [body]
+
+
+async def test_contacts_are_found_by_email_and_name_whatever_their_case(api: Api) -> None:
+    # Addresses and Latin names match without regard to case on every engine (as mail capture matches senders).
+    secret = await api.token("ERP 读写")
+    _, customer, _ = await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司"})
+    _, made, _ = await api.call("POST", "/contacts", secret, {
+        "customer_id": customer["id"], "name": "John Smith", "email": "John.Smith@Mingtu.cn"})
+    async with api.console.app.uow_factory() as uow:
+        [stored] = await uow.contacts.for_customer(customer["id"])
+    assert stored.email == "John.Smith@Mingtu.cn"
+    for query in ("email=john.smith@mingtu.cn", "email=JOHN.SMITH@MINGTU.CN", "email=%20John.Smith@Mingtu.cn%20",
+                  "q=john", "q=SMITH"):
+        _, listed, _ = await api.call("GET", f"/contacts?{query}", secret)
+        assert [c["id"] for c in listed["data"]] == [made["id"]], query
+    _, other, _ = await api.call("GET", "/contacts?email=john@mingtu.cn", secret)
+    assert other["data"] == []
