@@ -18,12 +18,13 @@ from bot.api.problems import field_problem
 
 MAX_ID = 2**31 - 1
 _DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
+_EMAIL = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"  # an address, or "" for none
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    kind: str  # string | integer | id | boolean | tags | datetime | date | decimal | enum
+    kind: str  # string | email | integer | id | boolean | tags | datetime | date | decimal | enum
     description: str = ""
     max_length: int = 255
     min_length: int = 0
@@ -59,6 +60,7 @@ def _string(f: Field) -> dict[str, Any]:
 
 _SCHEMAS: dict[str, Any] = {
     "string": _string,
+    "email": lambda f: {**_string(f), "pattern": _EMAIL, "description": "an email address, or \"\" for none"},
     "integer": lambda f: {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID},
     "id": lambda f: {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "boolean": lambda f: {"type": "boolean"},
@@ -78,6 +80,13 @@ def _read_string(f: Field, value: Any) -> str:
     if len(value.strip()) < f.min_length:
         raise ValueError("must not be empty")
     return value.strip()
+
+
+def _read_email(f: Field, value: Any) -> str:
+    address = _read_string(f, value)
+    if not re.match(_EMAIL, address):
+        raise ValueError("must be an email address like name@example.com, or \"\" for none")
+    return address
 
 
 def _read_int(f: Field, value: Any) -> int:
@@ -142,8 +151,8 @@ def _read_enum(f: Field, value: Any) -> str:
 
 
 _READERS: dict[str, Any] = {
-    "string": _read_string, "integer": _read_int, "id": _read_int, "boolean": _read_bool, "tags": _read_tags,
-    "datetime": read_datetime, "date": _read_date, "decimal": _read_decimal, "enum": _read_enum,
+    "string": _read_string, "email": _read_email, "integer": _read_int, "id": _read_int, "boolean": _read_bool,
+    "tags": _read_tags, "datetime": read_datetime, "date": _read_date, "decimal": _read_decimal, "enum": _read_enum,
 }
 
 
