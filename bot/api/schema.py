@@ -18,6 +18,7 @@ from bot.api.problems import field_problem
 
 MAX_ID = 2**31 - 1
 _DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab, LF, CR; and DEL
 _EMAIL = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"  # an address, or "" for none
 
 
@@ -75,6 +76,8 @@ _SCHEMAS: dict[str, Any] = {
 def _read_string(f: Field, value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters (line breaks and tabs are fine)")
     if len(value) > f.max_length:
         raise ValueError(f"must be at most {f.max_length} characters")
     if len(value.strip()) < f.min_length:
@@ -107,8 +110,8 @@ def _read_bool(f: Field, value: Any) -> bool:
 def _read_tags(f: Field, value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > 20:
         raise ValueError("must be a list of at most 20 strings")
-    if not all(isinstance(v, str) and 1 <= len(v) <= 64 for v in value):
-        raise ValueError("every item must be a string of 1 to 64 characters")
+    if not all(isinstance(v, str) and 1 <= len(v) <= 64 and not _CONTROL.search(v) for v in value):
+        raise ValueError("every item must be a string of 1 to 64 characters, without control characters")
     return [str(v) for v in value]
 
 
