@@ -19,7 +19,7 @@ RESOURCE = Resource("contacts", "Contact", (
     Field("name", "string", required=True, min_length=1, max_length=100),
     Field("title", "string", "how they are addressed or their role (总, CTO)", max_length=100),
     Field("phone", "string", max_length=64),
-    Field("email", "string"),
+    Field("email", "email"),
     Field("bouncing", "boolean", "mail to this address bounced", create=False, patch=False),
 ), filters=(
     Field("customer_id", "id"),

@@ -21,7 +21,7 @@ RESOURCE = Resource("customers", "Customer", (
     Field("short_name", "string", "derived from the name when not given"),
     Field("industry", "string"), Field("region", "string"),
     Field("tags", "tags"), Field("aliases", "tags"),
-    Field("phone", "string", max_length=64), Field("email", "string"),
+    Field("phone", "string", max_length=64), Field("email", "email"),
     Field("address", "string"),
     Field("owner_id", "id", "the owning rep; default: the team's manager (team tokens) or the token's creator",
           nullable=True, patch=False),

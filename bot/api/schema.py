@@ -18,12 +18,14 @@ from bot.api.problems import field_problem
 
 MAX_ID = 2**31 - 1
 _DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls but tab, LF, CR; and DEL
+_EMAIL = r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$"  # an address, or "" for none
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    kind: str  # string | integer | id | boolean | tags | datetime | date | decimal | enum
+    kind: str  # string | email | integer | id | boolean | tags | datetime | date | decimal | enum
     description: str = ""
     max_length: int = 255
     min_length: int = 0
@@ -59,6 +61,7 @@ def _string(f: Field) -> dict[str, Any]:
 
 _SCHEMAS: dict[str, Any] = {
     "string": _string,
+    "email": lambda f: {**_string(f), "pattern": _EMAIL, "description": "an email address, or \"\" for none"},
     "integer": lambda f: {"type": "integer", "minimum": -MAX_ID, "maximum": MAX_ID},
     "id": lambda f: {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     "boolean": lambda f: {"type": "boolean"},
@@ -73,11 +76,20 @@ _SCHEMAS: dict[str, Any] = {
 def _read_string(f: Field, value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be a string")
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters (line breaks and tabs are fine)")
     if len(value) > f.max_length:
         raise ValueError(f"must be at most {f.max_length} characters")
     if len(value.strip()) < f.min_length:
         raise ValueError("must not be empty")
     return value.strip()
+
+
+def _read_email(f: Field, value: Any) -> str:
+    address = _read_string(f, value)
+    if not re.match(_EMAIL, address):
+        raise ValueError("must be an email address like name@example.com, or \"\" for none")
+    return address
 
 
 def _read_int(f: Field, value: Any) -> int:
@@ -98,8 +110,8 @@ def _read_bool(f: Field, value: Any) -> bool:
 def _read_tags(f: Field, value: Any) -> list[str]:
     if not isinstance(value, list) or len(value) > 20:
         raise ValueError("must be a list of at most 20 strings")
-    if not all(isinstance(v, str) and 1 <= len(v) <= 64 for v in value):
-        raise ValueError("every item must be a string of 1 to 64 characters")
+    if not all(isinstance(v, str) and 1 <= len(v) <= 64 and not _CONTROL.search(v) for v in value):
+        raise ValueError("every item must be a string of 1 to 64 characters, without control characters")
     return [str(v) for v in value]
 
 
@@ -142,8 +154,8 @@ def _read_enum(f: Field, value: Any) -> str:
 
 
 _READERS: dict[str, Any] = {
-    "string": _read_string, "integer": _read_int, "id": _read_int, "boolean": _read_bool, "tags": _read_tags,
-    "datetime": read_datetime, "date": _read_date, "decimal": _read_decimal, "enum": _read_enum,
+    "string": _read_string, "email": _read_email, "integer": _read_int, "id": _read_int, "boolean": _read_bool,
+    "tags": _read_tags, "datetime": read_datetime, "date": _read_date, "decimal": _read_decimal, "enum": _read_enum,
 }
 
 

@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.registry import command
 from bot.reply import Reply
 from bot.usage import words
-from domain.errors import PermissionDenied
+from domain.errors import DomainError
 from domain.people import Role
 from domain.usage import Feedback, UsageUnitOfWork
 
@@ -19,6 +19,11 @@ SHOWN = 20
 RECENT_DAYS = 30
 LIST_WORDS = ("列表", "list")
 MONTH_WORDS = ("本月", "this month")
+
+
+class AdminsOnly(DomainError):
+    zh = "只有管理员可以查看反馈列表。你的意见请这样写：反馈 希望提醒可以提前一天"
+    en = "Only admins may read the feedback list. To give yours: feedback please remind me a day earlier"
 
 
 @command("反馈", "feedback", section="general",
@@ -41,7 +46,7 @@ async def give_feedback(ctx: Context, args: Args) -> Reply:
 
 async def list_feedback(ctx: Context, period: str) -> Reply:
     if ctx.rep.role is not Role.ADMIN:
-        raise PermissionDenied("反馈 列表", "feedback list")
+        raise AdminsOnly()
     if period and period.casefold() not in MONTH_WORDS:
         return Reply.text(words.BAD_LIST.get(ctx.locale), error=True)
     if period:

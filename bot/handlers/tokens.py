@@ -14,7 +14,7 @@ from bot.errors import UsageError
 from bot.handlers.token_words import TokenRequest, parse_new
 from bot.registry import command
 from bot.reply import Reply
-from domain.api_tokens import ApiToken, hash_secret, new_secret
+from domain.api_tokens import RESOURCES, ApiToken, hash_secret, new_secret
 from domain.errors import DomainError
 from domain.messaging import OutboxItem
 from domain.people import Role
@@ -94,7 +94,8 @@ def _scope(ctx: Context, token: ApiToken) -> str:
     access = ctx.t("只读", "read") if token.access.value == "read" else ctx.t("读写", "read-write")
     team = next((t.name for t in ctx.directory.teams if t.id == token.team_id), None)
     where = ctx.t(f"团队 {team}", f"team {team}") if team else ctx.t("全公司", "whole company")
-    what = ",".join(token.resources) if token.resources else ctx.t("全部资源", "all resources")
+    words = "、".join(RESOURCES[r][0] if r in RESOURCES else r for r in token.resources)
+    what = ctx.t(words, ",".join(token.resources)) if token.resources else ctx.t("全部资源", "all resources")
     return f"{access} · {what} · {where}"
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, false, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.customer import Contact, Customer
@@ -85,10 +85,10 @@ class ApiLists:
             conditions.append(ContactRow.customer_id.in_(select(CustomerRow.id).where(condition)))
         if (customer_id := filters.get("customer_id")) is not None:
             conditions.append(ContactRow.customer_id == customer_id)
-        if q := filters.get("q"):
-            conditions.append(ContactRow.name.like(like_pattern(q), escape="\\"))
-        if email := filters.get("email"):
-            conditions.append(ContactRow.email == email)
+        if q := filters.get("q"):  # lower() on both sides: LIKE's case rule differs between engines
+            conditions.append(func.lower(ContactRow.name).like(like_pattern(q.lower()), escape="\\"))
+        if email := (filters.get("email") or "").strip().lower():  # addresses match whatever their case, as in mail
+            conditions.append(func.lower(ContactRow.email) == email)
         ids = await self._ids(ContactRow.id, conditions, after, limit)
         found = await self.contacts.many(ids)
         return [found[i] for i in ids if i in found]

@@ -59,6 +59,21 @@ async def test_bad_bodies_are_refused_with_the_field_named(api: Api) -> None:
     assert await _count(api) == 0
 
 
+async def test_control_characters_in_text_are_refused_on_every_engine(api: Api) -> None:
+    # A NUL or bell in a name is an integration's bug, not text: 422 naming the field, nothing stored.
+    secret = await api.token("ERP 读写")
+    cases = (({"name": "零\u0000字节有限公司"}, "name"), ({"name": "响铃有限公司", "address": "a\u0007b"}, "address"),
+             ({"name": "标签有限公司", "tags": ["重点\u0000"]}, "tags"))
+    for body, field in cases:
+        status, answer, headers = await api.call("POST", "/customers", secret, body)
+        _problem(status, answer, headers, 422)
+        assert [e["field"] for e in answer["errors"]] == [field], answer
+    assert await _count(api) == 0
+    status, made, _ = await api.call("POST", "/customers", secret,
+                                     {"name": "换行有限公司", "address": "一楼\n二楼\t东"})
+    assert status == 201 and made["address"] == "一楼\n二楼\t东"  # line breaks and tabs are text
+
+
 async def test_oversize_body_answers_413(db_url: str) -> None:
     console, client = await open_api(db_url, api={"max_body_bytes": 1024})
     api = Api(client, console)

@@ -101,3 +101,41 @@ async def test_contacts_are_added_to_a_customer_and_listed_by_it(api: Api) -> No
     assert [a.action for a in audit] == ["create"]
     _, listed, _ = await api.call("GET", f"/contacts?customer_id={customer['id']}", secret)
     assert listed["data"] == [body]
+
+
+async def test_contacts_are_found_by_email_and_name_whatever_their_case(api: Api) -> None:
+    # Addresses and Latin names match without regard to case on every engine (as mail capture matches senders).
+    secret = await api.token("ERP 读写")
+    _, customer, _ = await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司"})
+    _, made, _ = await api.call("POST", "/contacts", secret, {
+        "customer_id": customer["id"], "name": "John Smith", "email": "John.Smith@Mingtu.cn"})
+    async with api.console.app.uow_factory() as uow:
+        [stored] = await uow.contacts.for_customer(customer["id"])
+    assert stored.email == "John.Smith@Mingtu.cn"
+    for query in ("email=john.smith@mingtu.cn", "email=JOHN.SMITH@MINGTU.CN", "email=%20John.Smith@Mingtu.cn%20",
+                  "q=john", "q=SMITH"):
+        _, listed, _ = await api.call("GET", f"/contacts?{query}", secret)
+        assert [c["id"] for c in listed["data"]] == [made["id"]], query
+    _, other, _ = await api.call("GET", "/contacts?email=john@mingtu.cn", secret)
+    assert other["data"] == []
+
+
+async def test_an_email_that_is_no_address_is_refused_and_nothing_is_stored(api: Api) -> None:
+    secret = await api.token("ERP 读写")
+    status, body, _ = await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司",
+                                                                    "email": "notanemail"})
+    assert status == 422 and body["errors"] == [
+        {"field": "email", "detail": "must be an email address like name@example.com, or \"\" for none"}]
+    async with api.console.app.uow_factory() as uow:
+        assert await uow.customers.count() == 0
+    _, made, _ = await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司",
+                                                               "email": "info@mingtu.cn"})
+    for path, bad in ((f"/customers/{made['id']}", {"email": "info at mingtu"}),
+                      ("/contacts", {"customer_id": made["id"], "name": "何", "email": "he@"})):
+        status, body, _ = await api.call("PATCH" if "contacts" not in path else "POST", path, secret, bad)
+        assert status == 422 and [e["field"] for e in body["errors"]] == ["email"], body
+    async with api.console.app.uow_factory() as uow:
+        assert (await uow.customers.get(made["id"])).email == "info@mingtu.cn"
+        assert await uow.contacts.for_customer(made["id"]) == []
+    status, body, _ = await api.call("PATCH", f"/customers/{made['id']}", secret, {"email": ""})
+    assert status == 200 and body["email"] == ""

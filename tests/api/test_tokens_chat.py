@@ -61,6 +61,15 @@ async def test_list_shows_prefix_scope_and_last_use_never_the_secret(api: Api) -
     assert row.last_used_at is not None
 
 
+async def test_a_chinese_reply_names_the_resources_in_chinese(api: Api) -> None:
+    made = await api.console.say("令牌 新建 ERP同步 读写 资源 客户,商机 团队 华东一组")
+    listed = await api.console.say("令牌 列表")
+    [row] = await api.tokens()
+    assert row.resources == ["customers", "opportunities"]
+    for reply in (made, listed):
+        assert "读写 · 客户、商机 · 团队 华东一组" in reply and "customers" not in reply, reply
+
+
 async def test_revoked_token_is_refused_at_once(api: Api) -> None:
     secret = await api.token("财务系统 只读")
     assert (await api.call("GET", "/customers", secret))[0] == 200

@@ -64,7 +64,9 @@ async def test_admins_list_recent_feedback_and_others_may_not(console: Console) 
     await console.say("反馈 识别总是把金额读错")
     await console.say("feedback reminders come too late", as_user="chen")
     refused = await console.say("反馈 列表", as_user="zhangwei")
-    assert "你没有权限" in refused
+    assert "只有管理员可以查看反馈列表" in refused and "操作" not in refused
+    refused_en = await console.say("feedback list", as_user="chen")
+    assert "Only admins may read the feedback list" in refused_en and "change" not in refused_en
     listed = await console.say("反馈 列表 本月", as_user="admin")
     assert "最近的反馈 2 条（本月）" in listed
     assert "F2 11-24 10:00 · 陈晨 · 控制台 · 私聊：reminders come too late" in listed
