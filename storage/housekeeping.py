@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
 from storage import deal_totals
+from storage.errors import is_transient
 from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow, UsageEventRow
 from storage.mysql import is_mysql
 from storage.repositories.base import dialect_insert, table_of
@@ -58,6 +59,8 @@ class Chunk:
     held: bool = True
 
 
+CHUNK_ATTEMPTS = 3  # a chunk rolled back by a deadlock is tried again (storage.errors.is_transient)
+
 @dataclass(slots=True)
 class Lease:
     worker: str
@@ -84,8 +87,20 @@ class SqlAlchemyHousekeeping:
         and the millionth. SQLite: DELETE ... WHERE id IN (SELECT id ... LIMIT n), the ids never leave the
         database. PostgreSQL: the ids are locked FOR UPDATE SKIP LOCKED (a concurrent pruner never waits
         on them) and fetched, then deleted by primary key as one array parameter. MySQL (no LIMIT inside
-        an IN subquery): the same, with the ids as an IN list.
+        an IN subquery): the same, with the ids as an IN list. A deadlock with a pruner racing without the
+        lease (MySQL's DELETE may read rows the other holds) rolls the chunk back and tries it again, unless
+        its rows were already handed to `archive`.
         """
+        for attempt in range(CHUNK_ATTEMPTS):
+            try:
+                return await self._prune_chunk(target, cutoff, limit, lease, archive)
+            except Exception as exc:
+                if archive is not None or not is_transient(exc) or attempt == CHUNK_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _prune_chunk(self, target: Target, cutoff: datetime, limit: int, lease: Lease | None,
+                           archive: Archive | None) -> Chunk:
         async with self.session_factory() as session:
             if lease is not None and not await _hold(session, lease):
                 return Chunk(0, held=False)
