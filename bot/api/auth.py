@@ -10,8 +10,6 @@ and the audit trail names the token (actor_id -<token id>).
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,15 +41,14 @@ def bearer(request: web.Request) -> str:
 
 @dataclass(slots=True)
 class RateLimiter:
-    """A token bucket per token: `per_minute` requests at once, refilled at `per_minute` a minute."""
+    """A token bucket per token: `per_minute` requests at once, refilled at `per_minute` a minute (on the
+    bot's clock, the one every request reads)."""
 
     per_minute: int
-    clock: Callable[[], float] = time.monotonic
     _buckets: dict[int, tuple[float, float]] = field(default_factory=dict)
 
-    def take(self, token_id: int) -> float:
-        """0 when the request may go; else the seconds until it may."""
-        now = self.clock()
+    def take(self, token_id: int, now: float) -> float:
+        """0 when the request may go at `now` (seconds); else the seconds until it may."""
         level, at = self._buckets.get(token_id, (float(self.per_minute), now))
         level = min(float(self.per_minute), level + (now - at) * self.per_minute / 60)
         if level >= 1:
@@ -75,7 +72,7 @@ class Authenticator:
         if token is None or not token.active or token.id is None:
             raise Problem(401, "This API token is not valid (unknown or revoked).", slug="bad-token",
                           headers={"WWW-Authenticate": 'Bearer realm="dealbot", error="invalid_token"'})
-        wait = self.limiter.take(token.id)
+        wait = self.limiter.take(token.id, now.timestamp())
         if wait > 0:
             raise Problem(429, f"Rate limit of {self.limiter.per_minute} requests a minute reached; retry "
                                f"after {math.ceil(wait)} s.", slug="rate-limited",
