@@ -46,6 +46,11 @@ class Api:
         text = await response.text()
         return response.status, (await response.json(content_type=None) if text else None), response.headers
 
+    async def seen(self, method: str, path: str, token: str | None, body: Any = None) -> tuple[int, Any, Any]:
+        """What a caller can tell of one answer: status, body and every header but the clock's Date."""
+        status, answer, headers = await self.call(method, path, token, body)
+        return status, answer, sorted((k, v) for k, v in headers.items() if k.lower() != "date")
+
     async def tokens(self) -> list[ApiToken]:
         """Every stored token, as read back from the database."""
         async with self.console.app.uow_factory() as uow:

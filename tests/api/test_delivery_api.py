@@ -109,9 +109,9 @@ async def test_team_tokens_never_see_another_teams_delivery(api: Api) -> None:
     south_project = (await api.call("POST", "/projects", admin, {"opportunity_id": ids["south"]}))[1]
     south_task = (await api.call("POST", "/tasks", admin, {"project_id": south_project["id"], "title": "上线"}))[1]
     east = await api.token("交付 读写 团队 华东一组")
-    assert await api.call("GET", f"/projects/{south_project['id']}", east) == await api.call(
+    assert await api.seen("GET", f"/projects/{south_project['id']}", east) == await api.seen(
         "GET", "/projects/99999", east)
-    assert await api.call("GET", f"/tasks/{south_task['id']}", east) == await api.call("GET", "/tasks/99999", east)
+    assert await api.seen("GET", f"/tasks/{south_task['id']}", east) == await api.seen("GET", "/tasks/99999", east)
     hidden_patch = await api.call("PATCH", f"/tasks/{south_task['id']}", east, {"progress": 100})
     assert hidden_patch[:2] == (await api.call("PATCH", "/tasks/99999", east, {"progress": 100}))[:2]
     for query in (f"/projects?opportunity_id={ids['south']}", f"/tasks?project_id={south_project['id']}",

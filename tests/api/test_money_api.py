@@ -108,7 +108,7 @@ async def test_team_tokens_never_see_another_teams_money(api: Api) -> None:
     admin = await api.token("全局 读写")
     quote = (await api.call("POST", "/quotes", admin, {"opportunity_id": ids["south"], "amount": "500000"}))[1]
     east = await api.token("ERP 读写 团队 华东一组")
-    assert await api.call("GET", f"/quotes/{quote['id']}", east) == await api.call("GET", "/quotes/99999", east)
+    assert await api.seen("GET", f"/quotes/{quote['id']}", east) == await api.seen("GET", "/quotes/99999", east)
     for path in ("/quotes", "/payment_milestones", "/contracts", "/invoices"):
         hidden = (await api.call("GET", f"{path}?opportunity_id={ids['south']}", east))[1]["data"]
         assert hidden == [], path
