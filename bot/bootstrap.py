@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 import bot.handlers  # noqa: F401  (registers the commands)
 from bot.analytics_settings import AnalyticsSettings
@@ -159,6 +160,32 @@ async def check_database(url: str, timeout: float = CONNECT_TIMEOUT) -> None:
         await engine.dispose()
 
 
+async def _storage(config: Config, url: str, queue: QueueSettings,
+                   migrate: bool) -> tuple[AsyncEngine, Callable[[], UnitOfWork]]:
+    """The database checked (and migrated), its engine, and the unit of work every part uses."""
+    await check_database(url)
+    if migrate:
+        await upgrade(url)
+    # a stalled process's row locks end about when its leases do (at least 5 s: a busy batch is not cut short)
+    engine = make_engine(url, idle_in_transaction=max(queue.lease_seconds, 5.0))
+    session_factory = make_session_factory(engine)
+    zone = ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai")))  # the analytics' days
+
+    def uow_factory() -> UnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, zone=zone)
+
+    return engine, uow_factory
+
+
+def _dispatcher(config: Config, uow_factory: Callable[[], UnitOfWork], connectors: dict[str, Connector],
+                clock: Callable[[], datetime] | None, queue: QueueSettings) -> OutboxDispatcher:
+    """The outbox's sender; webhook deliveries keep a lane of their own (a slow receiver holds up no chat)."""
+    proactive = ProactiveSettings.from_section(config.section("proactive"))
+    return OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds,
+                            give_up_after=proactive.outbox_give_up_hours * 3600,
+                            patient_delay=proactive.outbox_retry_seconds, own_lane=("webhook",))
+
+
 async def bootstrap(config: Config, connectors: dict[str, Connector] | None = None,
                     clock: Callable[[], datetime] | None = None, migrate: bool = True,
                     chat: bool = True) -> App:
@@ -166,19 +193,8 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     install_secret_filter(config.sections)
     url = database_url(config)
     log.debug("config: %s", config.redacted())
-    await check_database(url)
-    if migrate:
-        await upgrade(url)
     queue = QueueSettings.from_section(config.section("queue"))
-    # a stalled process's row locks end about when its leases do (at least 5 s: a busy batch is not cut short)
-    engine = make_engine(url, idle_in_transaction=max(queue.lease_seconds, 5.0))
-    session_factory = make_session_factory(engine)
-
-    zone = ZoneInfo(str(config.get("bot", "timezone", "Asia/Shanghai")))  # the analytics' days
-
-    def uow_factory() -> UnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, zone=zone)
-
+    engine, uow_factory = await _storage(config, url, queue, migrate)
     try:
         report = await sync_directory(uow_factory, config.list("teams"), config.list("users"))
         if report.errors:
@@ -197,10 +213,7 @@ async def bootstrap(config: Config, connectors: dict[str, Connector] | None = No
     await email_channel.attach(bot, config, uow_factory)
     connectors = {**build_channels(config, uow_factory), **(connectors or {})}
     bot.media_fetchers.update(media_fetchers(connectors))  # files sent to a project in chat (issue #15)
-    proactive = ProactiveSettings.from_section(config.section("proactive"))
-    dispatcher = OutboxDispatcher(uow_factory, connectors, clock, lease_seconds=queue.lease_seconds,
-                                  give_up_after=proactive.outbox_give_up_hours * 3600,
-                                  patient_delay=proactive.outbox_retry_seconds, own_lane=("webhook",))
+    dispatcher = _dispatcher(config, uow_factory, connectors, clock, queue)
     tune_gc(int(config.get("runtime", "gc_threshold", DEFAULT_GC_THRESHOLD)))
     monitor = LagMonitor(warn_ms=float(config.get("runtime", "lag_warn_ms", DEFAULT_WARN_MS)))
     log.info("dealbot ready (config: %s, database: %s)", config.source, url.split("@")[-1])

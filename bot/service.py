@@ -6,10 +6,9 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.args import normalize
@@ -22,6 +21,7 @@ from bot.message_records import from_record, reply_item, to_record
 from bot.processing import BatchProcessor
 from bot.reply import Reply
 from bot.router import Router
+from bot.service_ports import BatchChannelHandler, ChannelHandler, InboxWriter
 from bot.settle import NOT_YOUR_CARD, foreign_tap, settle_item
 from bot.understanding.known import names_ready
 from bot.usage.events import UsageLog, outcome_of, usage_event
@@ -47,39 +47,6 @@ MIN_PER_BATCH = 8  # messages a batch processes before it gives way to waiting a
 ONLY_TEXT = Text("目前只支持文字消息。", "Only text messages are supported for now.")
 UNREADABLE_PLACE = Text("没能读出这个位置。请用文字签到，例如：签到 明途",
                         "Could not read that location. Check in by text, e.g. check in Mingtu")
-
-
-class InboxWriter(Protocol):
-    async def put(self, record: InboxRecord) -> bool:
-        """True when the record is now claimed by this process (new, or a redelivery nobody holds)."""
-        ...
-
-    @property
-    def waiting(self) -> bool:
-        """Acknowledgements are waiting for the inbox: processing should give way."""
-        ...
-
-
-class ChannelHandler(Protocol):
-    """Processes a channel's messages that do not come from a known person (e.g. customers' mail).
-
-    Runs inside the batch's unit of work (in a savepoint); returns the messages to queue. Raising
-    fails the message's attempt: it is retried after a backoff, then dead-lettered.
-    """
-
-    async def __call__(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage,
-                       now: datetime) -> list[OutboxItem]: ...
-
-
-class BatchChannelHandler(Protocol):
-    """Processes all of a batch's messages of one channel at once, from anyone (e.g. captured mail).
-
-    Runs inside the batch's unit of work, without per-message savepoints, after the other messages;
-    returns the messages to queue. Raising fails the batch, which is then retried message by message.
-    """
-
-    async def __call__(self, uow: UnitOfWork, directory: Directory, messages: Sequence[InboundMessage],
-                       now: datetime) -> list[OutboxItem]: ...
 
 
 class Bot:
@@ -217,12 +184,7 @@ class Bot:
         (on SQLite the batch holds the only connection); returns how many messages it processed.
         """
         started = time.perf_counter()
-        window = messages[:self._window]  # about what the budget allows: these rows are locked up front
-        if self.media_fetchers:  # files sent to an armed project (bot.delivery.chat_files), outside the transaction
-            window = await with_media(self.uow_factory, self.media_fetchers, window, self.clock(),
-                                      self.settings.files.max_bytes)
-        await names_ready(self.settings.known, [m.text for m in window if m.text],  # outside the transaction
-                          lambda text: self.router.resolve(normalize(text)) is not None)
+        window = await self._prepared(messages[:self._window])  # about what the budget allows: locked up front
         async with self.uow_factory() as uow:
             # still ours? (row-locked until the commit: no sweep takes them meanwhile; the sweep renews leases)
             held = await uow.inbox.lock([(m.channel, m.external_id) for m in window], self.queue.worker)
@@ -252,6 +214,16 @@ class Bot:
             await uow.commit()
         self._window = min(MAX_WINDOW, max(MIN_WINDOW, 2 * consumed))  # what fitted, doubled
         return consumed
+
+    async def _prepared(self, window: list[InboundMessage]) -> list[InboundMessage]:
+        """What a batch needs before its transaction: files sent to an armed project fetched
+        (bot.delivery.chat_files), the names its texts mention loaded."""
+        if self.media_fetchers:
+            window = await with_media(self.uow_factory, self.media_fetchers, window, self.clock(),
+                                      self.settings.files.max_bytes)
+        await names_ready(self.settings.known, [m.text for m in window if m.text],
+                          lambda text: self.router.resolve(normalize(text)) is not None)
+        return window
 
     async def _handle(self, uow: UnitOfWork, directory: Directory, msg: InboundMessage,
                       events: list[UsageEvent] | None = None) -> list[OutboxItem]:

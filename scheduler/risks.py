@@ -29,7 +29,7 @@ from scheduler.people import cached_directory, cached_reps
 from scheduler.push import push
 from scheduler.risk_changes import WATERMARK, needs_full_scan, record_changes, with_team
 from scheduler.risk_messages import rep_push, team_push, top_items
-from storage.errors import is_transient
+from storage.errors import retrying
 
 log = logging.getLogger(__name__)
 TEAM_ATTEMPTS = 3  # a team's delivery is tried again after a deadlock with another scanning process
@@ -95,16 +95,12 @@ async def deliver_risks(uow_factory: Callable[[], RiskUnitOfWork], now: datetime
         by_team.setdefault(group.team_id, []).append(group)
     sent = 0
     for team_id, team_groups in sorted(by_team.items(), key=lambda item: (item[0] is None, item[0] or 0)):
-        for attempt in range(TEAM_ATTEMPTS):  # a deadlock with another process scanning: that team again
-            try:
-                async with uow_factory() as uow:
-                    sent += await _deliver_team(uow, team_id, team_groups, people, now, settings, default_quiet,
-                                                order)
-                break
-            except Exception as exc:
-                if not is_transient(exc) or attempt == TEAM_ATTEMPTS - 1:
-                    raise
-                log.info("risk delivery for team %s met another process's locks; trying again", team_id)
+        async def deliver(team_id: int | None = team_id, team_groups: list[UnsentGroup] = team_groups) -> int:
+            async with uow_factory() as uow:
+                return await _deliver_team(uow, team_id, team_groups, people, now, settings, default_quiet, order)
+
+        # a deadlock with another process scanning: that team's transaction again
+        sent += await retrying(deliver, attempts=TEAM_ATTEMPTS, what=f"risk delivery for team {team_id}")
     return sent
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
 from storage import deal_totals
-from storage.errors import is_transient
+from storage.errors import retrying
 from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow, UsageEventRow
 from storage.mysql import is_mysql
 from storage.repositories.base import dialect_insert, table_of
@@ -91,13 +91,9 @@ class SqlAlchemyHousekeeping:
         lease (MySQL's DELETE may read rows the other holds) rolls the chunk back and tries it again, unless
         its rows were already handed to `archive`.
         """
-        for attempt in range(CHUNK_ATTEMPTS):
-            try:
-                return await self._prune_chunk(target, cutoff, limit, lease, archive)
-            except Exception as exc:
-                if archive is not None or not is_transient(exc) or attempt == CHUNK_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+        return await retrying(lambda: self._prune_chunk(target, cutoff, limit, lease, archive),
+                              attempts=CHUNK_ATTEMPTS, what=f"a {target.value} chunk",
+                              may_retry=lambda: archive is None)
 
     async def _prune_chunk(self, target: Target, cutoff: datetime, limit: int, lease: Lease | None,
                            archive: Archive | None) -> Chunk:
