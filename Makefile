@@ -50,7 +50,7 @@ mariadb:
 
 test: install system-deps postgres mariadb
 	DEALBOT_TEST_PG_URL=$${DEALBOT_TEST_PG_URL:-$(PG_URL)} DEALBOT_TEST_MYSQL_URL=$${DEALBOT_TEST_MYSQL_URL:-$(MYSQL_URL)} \
-	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist worksteal --durations=30
 
 lint: install
 	$(BIN)/ruff check bot connectors domain storage scheduler tests bench
