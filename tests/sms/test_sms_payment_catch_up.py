@@ -5,13 +5,13 @@ paid ones and ones already texted get none (also when the outbox row was pruned:
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import delete
 
 from storage.models import OutboxRow
-from tests.sms.world import NOW, SmsWorld, sms_world
+from tests.sms.world import NOW, SHANGHAI, SmsWorld, sms_world
 
 
 async def test_a_milestone_due_two_days_ago_and_unpaid_gets_one_late_sms_with_its_date(world: SmsWorld) -> None:
@@ -54,6 +54,27 @@ async def test_a_paid_milestone_gets_no_late_sms(world: SmsWorld) -> None:
     assert "30万" in await world.console.say("回款 #1 30万")  # the first milestone now fully received
     assert await world.run_job("sms-payments") == 0
     assert world.fake.received == [] and await world.sms_outbox() == [] and await world.sends() == []
+
+
+async def test_a_partly_paid_milestone_is_reminded_of_what_is_still_owed(world: SmsWorld) -> None:
+    await world.deal_with_plan("2026-11-22")
+    await world.console.say("回款 #1 10万")
+    assert await world.run_job("sms-payments") == 1
+    [request] = world.fake.received
+    assert request.body["TemplateParamSet"] == ["明途", "第1期", "20万", "11月22日"]
+
+
+async def test_back_during_quiet_hours_the_late_sms_waits_for_the_morning(world: SmsWorld) -> None:
+    await world.deal_with_plan("2026-11-22")
+    world.clock.now = datetime(2026, 11, 24, 22, 30, tzinfo=SHANGHAI)  # the bot is back late in the evening
+    assert await world.run_job("sms-payments") == 1
+    [row] = await world.sms_outbox()
+    assert row.status == "pending" and row.not_before == datetime(2026, 11, 25, 8, 0, tzinfo=SHANGHAI)
+    assert world.fake.received == []
+    world.clock.now = datetime(2026, 11, 25, 8, 1, tzinfo=SHANGHAI)
+    assert await world.run_job("sms-payments") == 0  # the waiting row is the one for that due date
+    assert [r.body["TemplateParamSet"][3] for r in world.fake.delivered] == ["11月22日"]
+    assert len(await world.sms_outbox()) == 1
 
 
 async def test_a_pruned_outbox_row_does_not_send_it_again(world: SmsWorld) -> None:
