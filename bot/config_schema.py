@@ -162,7 +162,8 @@ SCHEMA: dict[str, Table] = {
                   "secret_id": c.text, "secret_key": c.text, "sdk_app_id": c.text, "sign_name": c.text,
                   "timeout": c.positive, "per_minute": c.whole(1, 1000), "per_hour": c.whole(1, 10000),
                   "per_day": c.whole(1, 100000), "param_chars": c.whole(1, 100), "reminders": c.flag,
-                  "customer_payment_reminders": c.flag, "templates": templates_check}),
+                  "customer_payment_reminders": c.flag, "payment_catch_up_days": c.whole(0, 31),
+                  "templates": templates_check}),
     # files attached to delivery projects (issue #15, bot.delivery.files): where they are kept, the size limit
     "files": Table({"dir": c.text, "max_mb": c.positive}),
     # outgoing webhooks (issue #16, bot.channels.webhooks): the POST's timeout, retries and backoff

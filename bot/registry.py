@@ -32,6 +32,7 @@ class Command:
     handler: Handler
     writes: bool  # False for read-only commands (queries, help)
     prefix: bool = True  # False: its words only count standing alone, never glued to what follows
+    name_en: str = ""  # what English reports call it (usage): given, or its first English alias
 
 
 SECTIONS: dict[str, Text] = {
@@ -53,10 +54,13 @@ class Registry:
         self._by_word: dict[str, Command] = {}
 
     def command(self, name: str, *aliases: str, help_zh: str, help_en: str, usage_zh: str, usage_en: str,
-                section: str = "general", writes: bool = True, prefix: bool = True) -> Callable[[Handler], Handler]:
+                section: str = "general", writes: bool = True, prefix: bool = True,
+                name_en: str = "") -> Callable[[Handler], Handler]:
+        """`name_en`: the English name where the first English alias reads badly as one ("follow" -> "follow-up")."""
         def register(handler: Handler) -> Handler:
+            label = name_en or next((word for word in aliases if word.isascii()), name)
             cmd = Command(name, aliases, Text(help_zh, help_en), Text(usage_zh, usage_en), section,
-                          handler, writes, prefix)
+                          handler, writes, prefix, label)
             for word in (name, *aliases):
                 key = word.casefold()
                 if key in self._by_word:

@@ -16,7 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "enabled": False, "provider": "tencent", "endpoint": DEFAULT_ENDPOINT, "region": "ap-guangzhou",
     "secret_id": "", "secret_key": "", "sdk_app_id": "", "sign_name": "", "timeout": 10.0,
     "per_minute": 1, "per_hour": 5, "per_day": 10, "param_chars": 6,
-    "reminders": True, "customer_payment_reminders": False,
+    "reminders": True, "customer_payment_reminders": False, "payment_catch_up_days": 3,
 }
 TEMPLATES = ("reminder", "payment")  # [sms.templates] keys: the provider's approved template ids
 
@@ -25,7 +25,8 @@ TEMPLATES = ("reminder", "payment")  # [sms.templates] keys: the provider's appr
 class SmsSettings:
     """`reminders`: people who opted in get their due reminders by SMS too (template `reminder`);
     `customer_payment_reminders`: customers' contacts get one SMS per payment milestone falling due
-    (template `payment`). `param_chars`: the provider's limit per template variable."""
+    (template `payment`), also when it fell due up to `payment_catch_up_days` ago and the bot was down that
+    day (0: only on the day). `param_chars`: the provider's limit per template variable."""
 
     provider: TencentSmsSettings
     templates: dict[str, str] = field(default_factory=dict)
@@ -34,6 +35,7 @@ class SmsSettings:
     reminders: bool = True
     customer_payment_reminders: bool = False
     timezone: str = "Asia/Shanghai"
+    payment_catch_up_days: int = 3
 
     @property
     def reminder_template(self) -> str:
@@ -60,7 +62,8 @@ def sms_settings(config: Config) -> SmsSettings | None:
     return SmsSettings(provider, {k: str(v) for k, v in templates.items()},
                        SmsLimits(int(values["per_minute"]), int(values["per_hour"]), int(values["per_day"])),
                        int(values["param_chars"]), bool(values["reminders"]),
-                       bool(values["customer_payment_reminders"]), str(config.get("bot", "timezone", "Asia/Shanghai")))
+                       bool(values["customer_payment_reminders"]), str(config.get("bot", "timezone", "Asia/Shanghai")),
+                       int(values["payment_catch_up_days"]))
 
 
 def sms_problem(section: dict[str, Any]) -> str | None:

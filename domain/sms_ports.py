@@ -39,9 +39,15 @@ class SmsRepository(Protocol):
         """The customer's latest SMS, newest first."""
         ...
 
-    async def due_payments(self, day: date, limit: int = 500) -> list[DuePayment]:
-        """Milestones of plans in force due on `day`, not fully paid, of deals not lost, whose customer did not
-        opt out and has a contact with a mainland mobile (the first such contact)."""
+    async def payments_sent(self, milestone_ids: Iterable[int]) -> dict[int, datetime]:
+        """milestone id -> when its latest payment reminder SMS went out (the ledger: kept after the outbox
+        row is pruned)."""
+        ...
+
+    async def due_payments(self, first: date, last: date, limit: int = 500) -> list[DuePayment]:
+        """Milestones of plans in force due from `first` to `last` (earliest first), not fully paid, of deals
+        not lost, whose customer did not opt out and has a contact with a mainland mobile (the first such
+        contact)."""
         ...
 
 

@@ -71,7 +71,7 @@ async def create_deal(ctx: Context, args: Args) -> Reply:
     return reply
 
 
-@command("跟进", "follow", "followup", "follow-up", section="deals",
+@command("跟进", "follow", "followup", "follow-up", section="deals", name_en="follow-up",
          help_zh="记录跟进和下一步", help_en="Record a follow-up and the next step",
          usage_zh="跟进 #12 电话沟通了报价 下次 2026-12-01 [下一步内容]",
          usage_en="follow #12 <what happened> next 2026-12-01 [next step]")

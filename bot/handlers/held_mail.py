@@ -30,7 +30,7 @@ def _where(thread: MailThread) -> str:
     return f"L{thread.lead_id}" if thread.lead_id is not None else ""
 
 
-@command("归档", "file", "归档邮件", "file mail", section="deals",
+@command("归档", "file", "归档邮件", "file mail", section="deals", name_en="file mail",
          help_zh="把陌生发件人的邮件归档到商机/线索（可能添加联系人）",
          help_en="File a held mail from an unknown sender onto its deal or lead (may add the contact)",
          usage_zh="归档 代码（邮件通知里的代码）", usage_en="file <code> (the code in the notice)")
@@ -48,7 +48,7 @@ async def file_mail(ctx: Context, args: Args) -> Reply:
                                                                         " became a lead")))
 
 
-@command("忽略", "ignore", "忽略邮件", "ignore mail", section="deals",
+@command("忽略", "ignore", "忽略邮件", "ignore mail", section="deals", name_en="ignore mail",
          help_zh="忽略陌生发件人的邮件（不建联系人、不记跟进）",
          help_en="Ignore a held mail from an unknown sender (no contact, nothing recorded)",
          usage_zh="忽略 代码（邮件通知里的代码）", usage_en="ignore <code> (the code in the notice)")

@@ -21,7 +21,7 @@ STOP, RESUME, LOG = ("停止", "stop"), ("恢复", "resume"), ("记录", "log")
 CUSTOMER = ("客户", "customer")
 
 
-@command("短信提醒", "sms", section="general",
+@command("短信提醒", "sms", section="general", name_en="sms reminders",
          help_zh="提醒同时发短信到你的手机（开启时写手机号）；客户回款短信：按客户停止 / 恢复 / 查看记录",
          help_en="Get your reminders by SMS too (give your mobile when turning it on); customers' payment "
                  "reminder SMS: stop / resume / log per customer",

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.i18n import Text
 from bot.usage.report import TIMES, bounds, rate
-from bot.usage.words import channel_name
+from bot.usage.words import channel_name, feature_name
 from domain.usage import UsageMonth, UsageRepository
 
 TOP = 3
@@ -53,5 +53,5 @@ def usage_section(found: UsageDigest | None, locale: str) -> str:
 
 
 def _top(m: UsageMonth, locale: str) -> str:
-    found = [TIMES.format(locale, name=name, n=n) for name, n in m.most_used(TOP)]
+    found = [TIMES.format(locale, name=feature_name(name, locale), n=n) for name, n in m.most_used(TOP)]
     return ("、" if locale != "en" else ", ").join(found) or NONE.get(locale)

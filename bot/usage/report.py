@@ -9,7 +9,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any, cast
 
 from bot.i18n import Text
-from bot.usage.words import channel_name
+from bot.usage.words import channel_name, feature_name
 from domain.ports import UnitOfWork
 from domain.usage import UsageMonth, UsageUnitOfWork
 
@@ -25,6 +25,7 @@ FALLBACK = Text("无法理解的自由文本比例：{rate}（{fallbacks}/{free_
 LATENCY = Text("回复延迟中位数", "Median reply latency")
 LATENCY_LINE = Text("{channel} {ms} ms（{n} 条）", "{channel} {ms} ms ({n} replies)")
 PAGES = Text("页面浏览", "Page views")
+API_CALLS = Text("开放 API 调用：{n} 次", "Open API calls: {n}")
 NONE = Text("无", "none")
 NO_RATE = "-"
 
@@ -52,8 +53,8 @@ def rate(value: float | None) -> str:
 def usage_lines(m: UsageMonth, locale: str, top: int = TOP) -> list[str]:
     """The report's lines (without its title), in `locale`."""
     def times(pairs: list[tuple[str, int]]) -> str:
-        return "、".join(TIMES.format(locale, name=k, n=n) for k, n in pairs) if locale != "en" else \
-            ", ".join(TIMES.format(locale, name=k, n=n) for k, n in pairs)
+        return ("、" if locale != "en" else ", ").join(
+            TIMES.format(locale, name=feature_name(k, locale), n=n) for k, n in pairs)
 
     latency = [LATENCY_LINE.format(locale, channel=channel_name(c.channel, locale), ms=c.median_ms, n=c.replies)
                for c in m.latency]
@@ -64,7 +65,8 @@ def usage_lines(m: UsageMonth, locale: str, top: int = TOP) -> list[str]:
              FALLBACK.format(locale, rate=rate(m.fallback_rate), fallbacks=m.fallbacks, free_text=m.free_text),
              LATENCY.get(locale) + colon + ("; ".join(latency) or NONE.get(locale))]
     pages = [TIMES.format(locale, name=page, n=n) for page, n in m.pages]
-    return [*lines, PAGES.get(locale) + colon + ("; ".join(pages) or NONE.get(locale))]
+    return [*lines, PAGES.get(locale) + colon + ("; ".join(pages) or NONE.get(locale)),
+            API_CALLS.format(locale, n=m.api_calls)]
 
 
 def usage_text(m: UsageMonth, locale: str, top: int = TOP) -> str:
@@ -72,10 +74,14 @@ def usage_text(m: UsageMonth, locale: str, top: int = TOP) -> str:
 
 
 def usage_json(m: UsageMonth, top: int = TOP) -> dict[str, Any]:
+    """The same for machines, whatever --lang: `feature` is the stable key (the command's Chinese name, as the
+    usage events keep it), `feature_en` its English name."""
+    def features(pairs: list[tuple[str, int]]) -> list[dict[str, Any]]:
+        return [{"feature": k, "feature_en": feature_name(k, "en"), "uses": n} for k, n in pairs]
+
     return {
         "month": m.month.strftime("%Y-%m"),
-        "most_used": [{"feature": k, "uses": n} for k, n in m.most_used(top)],
-        "least_used": [{"feature": k, "uses": n} for k, n in m.least_used(top)],
+        "most_used": features(m.most_used(top)), "least_used": features(m.least_used(top)),
         "captures": m.captures, "captures_undone": m.captures_undone,
         "undo_rate": None if m.undo_rate is None else round(m.undo_rate, 4),
         "free_text": m.free_text, "fallbacks": m.fallbacks,

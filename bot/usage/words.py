@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Text
+from bot.registry import registry
 
 THANKS = Text("谢谢你的反馈！已记录（F{id}），管理员每月会汇总查看。",
               "Thank you for your feedback! Recorded as F{id}; the admins review it every month.")
@@ -25,3 +26,10 @@ CHANNELS = {"console": Text("控制台", "console"), "wecom": Text("企业微信
 def channel_name(channel: str, locale: str) -> str:
     label = CHANNELS.get(channel)
     return label.get(locale) if label is not None else channel
+
+
+def feature_name(feature: str, locale: str) -> str:
+    """A feature (a command's name, as usage events keep it) in `locale`: 新客户 -> "customer add" in English
+    (bot.registry: the command's `name_en`); a name no longer registered as kept."""
+    cmd = registry.lookup(feature) if locale == "en" else None
+    return cmd.name_en if cmd is not None and cmd.name == feature else feature

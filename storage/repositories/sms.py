@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.opportunity import Stage
@@ -77,7 +77,16 @@ class SqlAlchemySmsRepository:
                 .order_by(SmsSendRow.sent_at.desc(), SmsSendRow.id.desc()).limit(limit))
         return [_send(row) for row in await self.session.scalars(stmt)]
 
-    async def due_payments(self, day: date, limit: int = 500) -> list[DuePayment]:
+    async def payments_sent(self, milestone_ids: Iterable[int]) -> dict[int, datetime]:
+        wanted = sorted(set(milestone_ids))
+        if not wanted:
+            return {}
+        stmt = (select(SmsSendRow.milestone_id, func.max(SmsSendRow.sent_at).label("last"))
+                .where(SmsSendRow.kind == "payment", SmsSendRow.milestone_id.in_(wanted))
+                .group_by(SmsSendRow.milestone_id))
+        return {row.milestone_id: row.last for row in await self.session.execute(stmt)}
+
+    async def due_payments(self, first: date, last: date, limit: int = 500) -> list[DuePayment]:
         m, o = PaymentMilestoneRow, OpportunityRow
         stopped = select(SmsOptOutRow.customer_id)
         stmt = (select(m.id, m.seq, m.due_on, m.amount, m.amount_currency, m.paid, o.id.label("deal"), o.owner_id,
@@ -85,9 +94,10 @@ class SqlAlchemySmsRepository:
                        ContactRow.name.label("contact"), ContactRow.phone)
                 .join(o, o.id == m.opportunity_id).join(CustomerRow, CustomerRow.id == o.customer_id)
                 .join(ContactRow, ContactRow.customer_id == CustomerRow.id)
-                .where(m.due_on == day, m.replaced_at.is_(None), or_(m.paid.is_(None), m.paid < m.amount),
-                       o.stage != Stage.LOST.value, CustomerRow.id.not_in(stopped), ContactRow.phone != "")
-                .order_by(m.id, ContactRow.id).limit(limit * 4))
+                .where(m.due_on >= first, m.due_on <= last, m.replaced_at.is_(None),
+                       or_(m.paid.is_(None), m.paid < m.amount), o.stage != Stage.LOST.value,
+                       CustomerRow.id.not_in(stopped), ContactRow.phone != "")
+                .order_by(m.due_on, m.id, ContactRow.id).limit(limit * 4))
         found: dict[int, DuePayment] = {}
         for row in await self.session.execute(stmt):
             if row.id not in found and (mobile := mobile_in(row.phone)) is not None:

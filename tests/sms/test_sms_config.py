@@ -40,6 +40,7 @@ def test_a_full_section_gives_the_settings_and_the_channel(tmp_path: Path) -> No
     assert settings is not None and settings.provider.secret_key == "0123456789"  # digits stay text
     assert (settings.reminder_template, settings.payment_template) == ("1001", "1002")
     assert (settings.limits.per_minute, settings.limits.per_hour, settings.limits.per_day) == (1, 4, 10)
+    assert settings.payment_catch_up_days == 3  # the default: late payment reminders up to 3 days
     shown = repr(config) + repr(settings)
     assert "0123456789" not in shown and "AKIDexample" not in shown
     channels = build_channels(config, lambda: None)  # type: ignore[arg-type, return-value]
@@ -56,6 +57,8 @@ def test_off_by_default_and_no_channel(tmp_path: Path) -> None:
     ("[sms]\nendpoint = \"sms.tencentcloudapi.com\"\n", "must be the API address"),
     ("[sms]\nprovider = \"aliyun\"\n", "provider"),
     ("[sms]\nper_minute = 0\n", "per_minute"),
+    ("[sms]\npayment_catch_up_days = -1\n", "payment_catch_up_days.*whole number from 0 to 31"),
+    ("[sms]\npayment_catch_up_days = \"3\"\n", "payment_catch_up_days.*whole number from 0 to 31"),
     ("[sms.templates]\nremind = \"1001\"\n", "knows only reminder, payment"),
     ("[sms.templates]\nreminder = 1001\n", "template ids in quotes"),
 ])

@@ -7,24 +7,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from domain.customer import Contact
 from scheduler.sms_jobs import send_payment_sms
 from tests.sms.world import SHANGHAI, SmsWorld
 
 
-async def _deal_with_plan(world: SmsWorld, first_due: str = "2026-11-24") -> None:
-    for line in ("新客户 杭州明途信息技术有限公司 区域 华东", "新商机 明途 MES 100万", "合同 #1 HT-001 100万",
-                 f"回款计划 #1 30% {first_due} 70% 2027-03-01"):
-        await world.console.say(line)
-    async with world.console.app.uow_factory() as uow:
-        await uow.contacts.add(Contact(1, "钱会计", phone="0571-88886666"))  # a landline: not texted
-        await uow.contacts.add(Contact(1, "王总", title="总经理", phone="138 0013 8001"))
-        await uow.commit()
-    world.console.read()
-
-
 async def test_due_milestone_texts_the_customer_once_and_tells_the_owner(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     assert await world.run_job("sms-payments") == 1
     [request] = world.fake.received
     assert request.error == "" and request.body["TemplateId"] == "1002"
@@ -46,7 +34,7 @@ async def test_due_milestone_texts_the_customer_once_and_tells_the_owner(world: 
 
 
 async def test_two_processes_scanning_at_once_queue_one_sms(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     settings = world.console.app.bot.settings.sms
     counts = await asyncio.gather(*(send_payment_sms(world.console.app.uow_factory, world.clock.now, settings)
                                     for _ in range(3)))
@@ -56,7 +44,7 @@ async def test_two_processes_scanning_at_once_queue_one_sms(world: SmsWorld) -> 
 
 
 async def test_payment_sms_waits_for_the_end_of_quiet_hours(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     world.clock.now = datetime(2026, 11, 24, 22, 30, tzinfo=SHANGHAI)
     assert await world.run_job("sms-payments") == 1
     [row] = await world.sms_outbox()
@@ -68,7 +56,7 @@ async def test_payment_sms_waits_for_the_end_of_quiet_hours(world: SmsWorld) -> 
 
 
 async def test_a_customer_who_said_stop_gets_no_sms_and_only_its_owner_resumes(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     reply = await world.console.say("短信 停止 客户 明途", as_user="lina")
     assert "已停止" in reply
     [optout] = await world.optouts()
@@ -85,7 +73,7 @@ async def test_a_customer_who_said_stop_gets_no_sms_and_only_its_owner_resumes(w
 
 
 async def test_bad_customer_commands_say_how_and_change_nothing(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     for text in ("短信 停止", "短信 停止 客户", "短信 停止 客户 不存在的公司", "短信 取消 客户 明途"):
         reply = await world.console.say(text)
         assert "客户" in reply, reply
@@ -95,7 +83,7 @@ async def test_bad_customer_commands_say_how_and_change_nothing(world: SmsWorld)
 
 
 async def test_a_sentence_starting_with_the_word_sms_stays_free_text(world: SmsWorld) -> None:
-    await _deal_with_plan(world)
+    await world.deal_with_plan()
     reply = await world.console.say("短信联系了王总 明天再电话确认")
     assert "停止" not in reply and "不认识" not in reply and "用法" not in reply  # the free-text route asked back
     assert await world.optouts() == [] and await world.subscriptions() == []

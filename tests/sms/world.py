@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.bootstrap import bootstrap
 from bot.channels import sms as sms_channel
 from connectors.console import ConsoleConnector
+from domain.customer import Contact
 from scheduler.proactive import ProactiveSettings, proactive_jobs
 from storage.models import OutboxRow
 from storage.models.sms import SmsOptOutRow, SmsSendRow, SmsSubscriptionRow
@@ -68,6 +69,18 @@ class SmsWorld:
 
     async def optouts(self) -> list[SmsOptOutRow]:
         return await self.rows(SmsOptOutRow)
+
+    async def deal_with_plan(self, first_due: str = "2026-11-24", as_user: str | None = None) -> None:
+        """明途's deal #1 (100万, 30% due `first_due`, 70% 2027-03-01) owned by `as_user`; a landline contact and
+        王总 with a mobile."""
+        for line in ("新客户 杭州明途信息技术有限公司 区域 华东", "新商机 明途 MES 100万", "合同 #1 HT-001 100万",
+                     f"回款计划 #1 30% {first_due} 70% 2027-03-01"):
+            await self.console.say(line, as_user=as_user)
+        async with self.console.app.uow_factory() as uow:
+            await uow.contacts.add(Contact(1, "钱会计", phone="0571-88886666"))  # a landline: not texted
+            await uow.contacts.add(Contact(1, "王总", title="总经理", phone="138 0013 8001"))
+            await uow.commit()
+        self.console.read()
 
 
 @asynccontextmanager

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import io
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,8 +43,18 @@ def test_the_json_report_has_the_fixture_numbers_exactly(db_url: str, tmp_path: 
     found = json.loads(capsys.readouterr().out)
     least = found.pop("least_used")
     assert found == EXPECTED_JSON
-    never_used = sorted(cmd.name for cmd in registry.commands if cmd.name not in {"新客户", "阶段", "撤销", "报价"})
-    assert least == [{"feature": name, "uses": 0} for name in never_used[:4]]  # zero uses are the least used
+    never_used = sorted(cmd.name for cmd in registry.commands if cmd.name not in USED)
+    assert least == [{"feature": name, "feature_en": _en(name), "uses": 0}  # zero uses are the least used
+                     for name in never_used[:4]]
+
+
+USED = {"新客户", "阶段", "撤销", "报价"}
+
+
+def _en(name: str) -> str:
+    found = registry.lookup(name)
+    assert found is not None
+    return found.name_en
 
 
 def test_the_text_report_in_english(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,12 +62,36 @@ def test_the_text_report_in_english(db_url: str, tmp_path: Path, capsys: pytest.
     assert main(["usage", "--month", "2026/11", "--lang", "en", "--config", _config(db_url, tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Usage in 2026-11"
-    assert lines[1] == "Most used features: 新客户 ×4, 阶段 ×3, 撤销 ×2, 报价 ×1"
+    assert lines[1] == "Most used features: customer add ×4, stage ×3, undo ×2, quote ×1"
+    never_used = sorted(cmd.name for cmd in registry.commands if cmd.name not in USED)[:5]
+    assert lines[2] == "Least used features: " + ", ".join(f"{_en(name)} ×0" for name in never_used)
+    assert not re.search(r"[\u4e00-\u9fff]", lines[1] + lines[2])  # no Chinese command words left
     assert lines[3] == "Undo rate of free-text capture: 50.0% (2/4)"
     assert lines[4] == "NLP fallback rate: 25.0% (2/8)"
     assert lines[5] == ("Median reply latency: console 250 ms (5 replies); DingTalk 30 ms (9 replies); "
                         "WeCom 65 ms (4 replies)")
     assert lines[6] == "Page views: /dash ×3; /dash/team/{id} ×1"
+    assert lines[7:] == ["Open API calls: 3"]
+
+
+def test_the_text_report_in_chinese(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _load(db_url)
+    assert main(["usage", "--month", "2026-11", "--config", _config(db_url, tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "2026-11 使用情况"
+    assert lines[1] == "最常用功能：新客户 4 次、阶段 3 次、撤销 2 次、报价 1 次"
+    assert lines[2].startswith("最少用功能：") and lines[2].endswith(" 0 次")  # the Chinese command words
+    assert lines[5] == "回复延迟中位数：控制台 250 ms（5 条）; 钉钉 30 ms（9 条）; 企业微信 65 ms（4 条）"
+    assert lines[6] == "页面浏览：/dash 3 次; /dash/team/{id} 1 次"
+    assert lines[7:] == ["开放 API 调用：3 次"]
+
+
+def test_every_command_has_an_english_name_of_its_own() -> None:
+    names = [cmd.name_en for cmd in registry.commands]
+    assert all(name and not re.search(r"[\u4e00-\u9fff]", name) for name in names)
+    assert len(set(names)) == len(names)
+    assert (_en("跟进"), _en("归档"), _en("短信提醒"), _en("新客户")) == ("follow-up", "file mail", "sms reminders",
+                                                                   "customer add")
 
 
 def test_an_empty_month_in_chinese_says_there_is_nothing(db_url: str, tmp_path: Path,
@@ -68,6 +103,7 @@ def test_an_empty_month_in_chinese_says_there_is_nothing(db_url: str, tmp_path: 
     assert lines[1] == "最常用功能：无"
     assert lines[3] == "自由文本记录的撤销/更正率：-（0/0）"
     assert lines[5] == "回复延迟中位数：无"
+    assert lines[7:] == ["开放 API 调用：0 次"]
 
 
 def test_a_bad_month_is_refused_with_how_to_write_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,7 +114,7 @@ def test_a_bad_month_is_refused_with_how_to_write_it(capsys: pytest.CaptureFixtu
 
 def test_housekeeping_prunes_usage_events_older_than_retention_days(db_url: str, tmp_path: Path,
                                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    _load(db_url)  # 24 events: one on 31 October, 22 on 10 November, one on 1 December 2026
+    _load(db_url)  # 27 events: one on 31 October, 25 on 10 November, one on 1 December 2026
     config = tmp_path / "dealbot.toml"
     config.write_text(f'[database]\nurl = "{db_url}"\n[usage]\nretention_days = 5\n', encoding="utf-8")
     clock = datetime(2026, 11, 20, tzinfo=UTC)  # cutoff 15 November: the 31 October and 10 November events go
@@ -86,7 +122,7 @@ def test_housekeeping_prunes_usage_events_older_than_retention_days(db_url: str,
     out = io.StringIO()
     args = argparse.Namespace(dry_run=False, archive=None)
     assert asyncio.run(housekeeping(args, load_config(config, environ={}), out, lambda: clock)) == 0
-    assert "使用统计事件 / usage events: 23  (保留 5 天 / kept 5 days, [usage] retention_days)" in out.getvalue()
+    assert "使用统计事件 / usage events: 26  (保留 5 天 / kept 5 days, [usage] retention_days)" in out.getvalue()
 
     async def left(uow: SqlAlchemyUnitOfWork) -> list[datetime]:
         return list(await uow.session.scalars(select(UsageEventRow.at)))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 
 from sqlalchemy import select
 
+import bot.handlers  # noqa: F401  (registers the commands the features are named after)
 from bot.digest.settings import DigestSettings
+from bot.usage.digest_section import UsageDigest, usage_section
+from domain.usage import ChannelLatency, UsageMonth
 from scheduler.digest import send_digests
 from storage.models import OutboxRow
 from tests.e2e.harness import Console
@@ -36,3 +40,13 @@ async def test_the_admin_digest_shows_the_days_usage(console: Console) -> None:
             "- 本月自由文本撤销/更正率 100.0%（1/1）\n- 本月回复延迟中位数：控制台 0 ms") in admin
     manager = await digest_text(console, "wang")  # the team manager's digest: no usage section
     assert "华东一组" in manager and "使用情况" not in manager
+
+
+def test_the_usage_section_in_english_names_the_features_in_english() -> None:
+    day = UsageMonth(date(2026, 11, 1), (("新客户", 3), ("跟进", 1)), 1, 1, 1, 0, (ChannelLatency("console", 2, 40),),
+                     ())
+    month = replace(day, features=(("新客户", 9), ("跟进", 4), ("撤销", 2), ("报价", 1)))
+    assert usage_section(UsageDigest(day, month), "en") == (
+        "**Usage**\n- Most used today: customer add ×3, follow-up ×1\n"
+        "- Most used this month: customer add ×9, follow-up ×4, undo ×2\n"
+        "- Undo rate of free-text capture this month: 100.0% (1/1)\n- Median reply latency this month: console 40 ms")
