@@ -1,18 +1,54 @@
 """A write's answer is the record as stored: the body of a POST or PATCH equals the body of a GET of the same
-record right after (amounts at two places, as the database keeps them)."""
+record right after (amounts at two places, as the database keeps them); customers answer `updated_at`, the
+time their `updated_since` filter reads."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from tests.api.conftest import Api
+from tests.api.conftest import NOW, Api
 from tests.api.test_money_api import _setup
+
+
+def _iso(delta: timedelta) -> str:
+    return (NOW + delta).isoformat()
 
 
 async def _read_back(api: Api, secret: str, path: str, answered: Any) -> Any:
     status, body, _ = await api.call("GET", f"{path}/{answered['id']}", secret)
     assert status == 200, body
     return body
+
+
+async def test_customer_updated_at_follows_changes_and_agrees_with_the_filter(api: Api) -> None:
+    secret = await api.token("ERP 读写")
+    status, made, _ = await api.call("POST", "/customers", secret, {"name": "杭州明途信息技术有限公司"})
+    assert status == 201 and made["updated_at"] == made["created_at"] == _iso(timedelta()), made
+    assert await _read_back(api, secret, "/customers", made) == made
+    other = (await api.call("POST", "/customers", secret, {"name": "深圳华南科技有限公司"}))[1]
+    api.console.clock.now = NOW + timedelta(hours=2)
+    status, patched, _ = await api.call("PATCH", f"/customers/{made['id']}", secret, {"region": "华东"})
+    assert status == 200 and patched["updated_at"] == _iso(timedelta(hours=2)), patched
+    assert patched["created_at"] == made["created_at"]
+    assert await _read_back(api, secret, "/customers", made) == patched
+    async with api.console.app.uow_factory() as uow:
+        audit = await uow.audit.for_entity("customer", made["id"])
+    assert [(a.action, a.at.isoformat()) for a in audit] == [("create", _iso(timedelta())),
+                                                              ("update", _iso(timedelta(hours=2)))]
+    api.console.clock.now = NOW + timedelta(hours=3)
+    unchanged = (await api.call("PATCH", f"/customers/{made['id']}", secret, {"region": "华东"}))[1]
+    assert unchanged == patched
+    everyone = (await api.call("GET", "/customers", secret))[1]["data"]
+    assert [(c["id"], c["updated_at"]) for c in everyone] == [(made["id"], _iso(timedelta(hours=2))),
+                                                               (other["id"], _iso(timedelta()))]
+    for hours in (0, 1, 2, 3):
+        since = _iso(timedelta(hours=hours)).replace("+00:00", "Z")
+        listed = (await api.call("GET", f"/customers?updated_since={since}", secret))[1]["data"]
+        assert listed == [c for c in everyone if c["updated_at"] >= _iso(timedelta(hours=hours))], hours
+    doc = (await api.call("GET", "/openapi.json", None))[1]
+    answer = doc["paths"]["/customers/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert answer["properties"]["updated_at"]["format"] == "date-time" and "updated_at" in answer["required"]
 
 
 async def test_a_write_answers_exactly_what_a_read_returns(api: Api) -> None:
