@@ -12,22 +12,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import config_checks as c
+from bot.channels.webhooks import retry_problem
 from bot.delivery.settings import templates_problem
 from bot.delivery.weekly import weekly_problem
 from bot.pool_config import team_pool
 from bot.sms_config import endpoint_check, templates_check
 
 CHANNELS = ("wecom", "dingtalk", "email", "console")
+Rule = Callable[[Mapping[str, Any]], tuple[str, str] | None]  # a table's values together: (key, problem) or None
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A TOML table ([name]) or, with `array`, an array of tables ([[name]])."""
+    """A TOML table ([name]) or, with `array`, an array of tables ([[name]]). `rules` check keys together,
+    once each key's own value passed (like a smallest wait not above the largest)."""
 
     keys: Mapping[str, c.Check | Table]
     array: bool = False
     required: tuple[str, ...] = ()
     hint: str = ""
+    rules: tuple[Rule, ...] = ()
 
 
 _PERSON = {"name": c.name, "role": c.choice("rep", "manager", "admin"), "team": c.name, "regions": c.words,
@@ -168,7 +172,8 @@ SCHEMA: dict[str, Table] = {
     "files": Table({"dir": c.text, "max_mb": c.positive}),
     # outgoing webhooks (issue #16, bot.channels.webhooks): the POST's timeout, retries and backoff
     "webhooks": Table({"enabled": c.flag, "timeout": c.positive, "max_attempts": c.whole(1, 10),
-                       "retry_base_seconds": c.positive, "retry_max_seconds": c.positive}),
+                       "retry_base_seconds": c.positive, "retry_max_seconds": c.positive},
+                      rules=(retry_problem,)),
     # feedback and usage analytics (issue #16, bot.usage.settings): usage events kept `retention_days` (0 =
     # forever); the admins' monthly feedback summary; page views / API calls written in batches
     "usage": Table({"retention_days": c.whole(0, 36500), "summary": c.flag, "summary_at": c.time_of_day,
@@ -190,7 +195,7 @@ def schema_with(defaults: Mapping[str, Mapping[str, Any]]) -> dict[str, Table]:
         table = merged.get(name, Table({}))
         missing = {key: c.inferred(value) for key, value in values.items() if key not in table.keys}
         if missing:
-            merged[name] = Table({**table.keys, **missing}, table.array, table.required, table.hint)
+            merged[name] = Table({**table.keys, **missing}, table.array, table.required, table.hint, table.rules)
     return merged
 
 

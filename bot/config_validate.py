@@ -83,6 +83,9 @@ def _check_table(label: str, table: Table, values: Mapping[str, Any], origins: O
     for key in table.required:
         if values.get(key) in (None, ""):
             raise ConfigError(f"{label} is missing {key}")
+    for rule in table.rules:
+        if (found := rule(values)) is not None:
+            raise ConfigError(f"{label} {found[0]} {found[1]}{_origin(origins, section, found[0])}")
 
 
 def _check_value(label: str, key: str, check: Check, value: Any, origins: Origins, section: str) -> None:

@@ -53,6 +53,16 @@ class ApiCall:
                                     batch=uuid.uuid4().hex, settings=self.settings, directory=self.directory)
         return self._context
 
+    def pending_changes(self, entity: str) -> dict[int, datetime]:
+        """When this request's own writes changed each `entity` record: audit entries not stored yet (they are
+        written when the request succeeds), so an answer can say what a later read will."""
+        entries = self._context.audit_log if self._context is not None else []
+        changed: dict[int, datetime] = {}
+        for e in entries:
+            if e.entity == entity:
+                changed[e.entity_id] = max(e.at, changed.get(e.entity_id, e.at))
+        return changed
+
     def team_members(self) -> set[int]:
         """Ids of the people whose records this token sees by ownership (everyone for an unscoped token)."""
         return {r.id for r in self.directory.reps if r.id is not None

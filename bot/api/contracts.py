@@ -11,7 +11,7 @@ from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi
 from bot.api.leads import money
 from bot.api.problems import field_problem
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.handlers.money import sign_contract
 from domain.billing import Contract
 from domain.money import CNY
@@ -31,7 +31,7 @@ RESOURCE = Resource("contracts", "Contract", (
 
 
 def dump(c: Contract) -> dict[str, Any]:
-    return {"id": c.id, "opportunity_id": c.opportunity_id, "number": c.number, "amount": str(c.amount.amount),
+    return {"id": c.id, "opportunity_id": c.opportunity_id, "number": c.number, "amount": money_text(c.amount),
             "currency": c.amount.currency, "signed_on": wc.at(c.signed_on), "note": c.note,
             "approval": wc.approval(c.approval), "created_by": c.created_by, "created_at": wc.at(c.created_at)}
 

@@ -4,6 +4,8 @@ use cases (bot.capture.customers): the same duplicate check, owner, audit entry 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.api.call import ApiCall
@@ -28,6 +30,8 @@ RESOURCE = Resource("customers", "Customer", (
     Field("lifecycle", "enum", choices=tuple(v.value for v in Lifecycle), create=False, patch=False),
     Field("pool_team_id", "id", "team pool of an unowned customer", nullable=True, create=False, patch=False),
     Field("created_at", "datetime", nullable=True, create=False, patch=False),
+    Field("updated_at", "datetime", "when it was created or last changed (what `updated_since` filters on)",
+          nullable=True, create=False, patch=False),
 ), filters=(
     Field("q", "string", "part of the name, short name or an alias", max_length=100),
     Field("tag", "string", "has this tag", max_length=64),
@@ -37,23 +41,48 @@ RESOURCE = Resource("customers", "Customer", (
 ))
 
 
-def dump(customer: Customer) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A customer as answered. `updated_at` is the later of its creation and its last audit entry: customers
+    have no column of their own, and the `updated_since` filter reads the same two, so the two always agree."""
+
+    customer: Customer
+    updated_at: datetime | None
+
+    @property
+    def id(self) -> int | None:
+        return self.customer.id
+
+
+async def answers(call: ApiCall, customers: Sequence[Customer]) -> list[Answer]:
+    """The customers with their `updated_at`, this request's own changes (not stored yet) included."""
+    changed = await call.lists.customer_changed_at([c.id for c in customers if c.id is not None])
+    for customer_id, at in call.pending_changes("customer").items():
+        changed[customer_id] = max(at, changed.get(customer_id, at))
+    return [Answer(c, max((t for t in (c.created_at, changed.get(c.id or 0)) if t is not None), default=None))
+            for c in customers]
+
+
+def dump(answer: Answer) -> dict[str, Any]:
+    customer = answer.customer
     return {"id": customer.id, "name": customer.name, "short_name": customer.short_name,
             "industry": customer.industry, "region": customer.region, "tags": list(customer.tags),
             "aliases": list(customer.aliases), "phone": customer.phone, "email": customer.email,
             "address": customer.address, "owner_id": customer.owner_id, "lifecycle": customer.lifecycle.value,
             "pool_team_id": customer.pool_team_id,
-            "created_at": customer.created_at.isoformat() if customer.created_at else None}
+            "created_at": customer.created_at.isoformat() if customer.created_at else None,
+            "updated_at": answer.updated_at.isoformat() if answer.updated_at else None}
 
 
-async def page(call: ApiCall, after: int, limit: int) -> Sequence[Customer]:
-    return await call.lists.customer_page(call.scope, call.filters, after, limit)
+async def page(call: ApiCall, after: int, limit: int) -> Sequence[Answer]:
+    return await answers(call, await call.lists.customer_page(call.scope, call.filters, after, limit))
 
 
-async def find(call: ApiCall, customer_id: int) -> Customer | None:
+async def find(call: ApiCall, customer_id: int) -> Answer | None:
     if not await call.lists.customer_visible(call.scope, customer_id):
         return None
-    return await call.uow.customers.find(customer_id)
+    found = await call.uow.customers.find(customer_id)
+    return None if found is None else (await answers(call, [found]))[0]
 
 
 def default_owner(call: ApiCall) -> int | None:
@@ -74,16 +103,17 @@ def checked_owner(call: ApiCall, owner_id: int | None) -> int:
     return owner_id
 
 
-async def create(call: ApiCall) -> Customer:
+async def create(call: ApiCall) -> Answer:
     body = call.body
     owner_id = checked_owner(call, body.get("owner_id"))
     customer = Customer(name=body["name"], short_name=body.get("short_name") or derive_short_name(body["name"]),
                         tags=body.get("tags", []), aliases=body.get("aliases", []),
                         **{k: body[k] for k in _OWN if k in body and k != "short_name"})
     try:
-        return await add_customer(call.context, customer, owner_id=owner_id)
+        added = await add_customer(call.context, customer, owner_id=owner_id)
     except CustomerExists as err:
         raise await _exists(call, err) from None
+    return (await answers(call, [added]))[0]
 
 
 async def _exists(call: ApiCall, err: CustomerExists) -> Problem:
@@ -94,12 +124,12 @@ async def _exists(call: ApiCall, err: CustomerExists) -> Problem:
     return Problem(409, "A customer of this name already exists.", slug="conflict")
 
 
-async def patch(call: ApiCall, customer: Customer) -> Customer:
+async def patch(call: ApiCall, found: Answer) -> Answer:
     try:
-        await update_customer(call.context, customer, **call.body)
+        await update_customer(call.context, found.customer, **call.body)
     except CustomerExists as err:
         raise await _exists(call, err) from None
-    return customer
+    return (await answers(call, [found.customer]))[0]
 
 
 API = ResourceApi(RESOURCE, "customer", dump, page, find, create, patch, conflicts=(CustomerExists,))

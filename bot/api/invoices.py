@@ -13,7 +13,7 @@ from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi, Route
 from bot.api.leads import money
 from bot.api.problems import field_problem
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.handlers.common import load_deal
 from bot.handlers.invoices import issue_invoice, reverse_invoice, void_one
 from domain.billing import Invoice, InvoiceStatus
@@ -36,7 +36,7 @@ RESOURCE = Resource("invoices", "Invoice", (
 
 
 def dump(i: Invoice) -> dict[str, Any]:
-    return {"id": i.id, "opportunity_id": i.opportunity_id, "amount": str(i.amount.amount),
+    return {"id": i.id, "opportunity_id": i.opportunity_id, "amount": money_text(i.amount),
             "currency": i.amount.currency, "status": i.status.value, "number": i.number,
             "issued_on": wc.at(i.issued_on), "note": i.note, "reverses_id": i.reverses_id}
 

@@ -11,7 +11,7 @@ from bot.api.call import ApiCall
 from bot.api.customers import checked_owner
 from bot.api.endpoints import ResourceApi
 from bot.api.problems import field_problem
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.capture.edits import edit_lead
 from bot.handlers.leads import create_lead
 from domain.lead import Lead, LeadAlreadyConverted, LeadStatus
@@ -42,7 +42,7 @@ RESOURCE = Resource("leads", "Lead", (
 
 def dump(lead: Lead) -> dict[str, Any]:
     return {"id": lead.id, "customer_id": lead.customer_id, "title": lead.title,
-            "contact_id": lead.contact_id, "budget": str(lead.budget.amount) if lead.budget else None,
+            "contact_id": lead.contact_id, "budget": money_text(lead.budget),
             "currency": lead.budget.currency if lead.budget else CNY, "region": lead.region,
             "industry": lead.industry, "source": lead.source, "status": lead.status.value, "owner_id": lead.owner_id,
             "team_id": lead.team_id, "opportunity_id": lead.opportunity_id,

@@ -16,7 +16,7 @@ from bot.api.customers import checked_owner
 from bot.api.endpoints import ResourceApi, Route
 from bot.api.leads import money
 from bot.api.problems import Problem, field_problem
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.capture.deals import colleagues_open_deals, open_deal, tell_owners
 from bot.capture.edits import edit_deal
 from bot.handlers.common import load_deal
@@ -68,7 +68,7 @@ def _at(value: datetime | None) -> str | None:
 
 def dump(opp: Opportunity) -> dict[str, Any]:
     return {"id": opp.id, "customer_id": opp.customer_id, "name": opp.name, "stage": opp.stage.value,
-            "amount": str(opp.amount.amount) if opp.amount else None,
+            "amount": money_text(opp.amount),
             "currency": opp.amount.currency if opp.amount else CNY, "owner_id": opp.owner_id,
             "team_id": opp.team_id, "contact_id": opp.contact_id, "expected_close": _at(opp.expected_close),
             "next_step": opp.next_step, "next_at": _at(opp.next_at),

@@ -16,7 +16,7 @@ from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi, Route
 from bot.api.leads import money
 from bot.api.problems import Problem
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.handlers.common import load_deal
 from bot.handlers.money import take_payment
 from domain.billing import MilestoneStatus, PaymentMilestone
@@ -48,10 +48,10 @@ RECEIVED = Resource("payment_milestones", "PaymentReceived", (
 
 
 def dump(m: PaymentMilestone) -> dict[str, Any]:
-    return {"id": m.id, "opportunity_id": m.opportunity_id, "seq": m.seq, "amount": str(m.amount.amount),
+    return {"id": m.id, "opportunity_id": m.opportunity_id, "seq": m.seq, "amount": money_text(m.amount),
             "currency": m.amount.currency, "due_on": m.due_on.isoformat(),
             "percent": str(m.percent) if m.percent is not None else None, "note": m.note,
-            "paid": wc.amount(m.paid), "status": m.status.value, "plan": m.plan, "replaced_at": wc.at(m.replaced_at)}
+            "paid": money_text(m.paid), "status": m.status.value, "plan": m.plan, "replaced_at": wc.at(m.replaced_at)}
 
 
 async def page(call: ApiCall, after: int, limit: int) -> Sequence[PaymentMilestone]:

@@ -11,7 +11,7 @@ from bot.api import work_common as wc
 from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi
 from bot.api.leads import money
-from bot.api.schema import Field, Resource
+from bot.api.schema import Field, Resource, money_text
 from bot.handlers.money import quote_deal
 from domain.errors import NotFound
 from domain.money import CNY
@@ -33,8 +33,8 @@ RESOURCE = Resource("quotes", "Quote", (
 
 
 def dump(q: Quote) -> dict[str, Any]:
-    return {"id": q.id, "opportunity_id": q.opportunity_id, "version": q.version, "amount": str(q.amount.amount),
-            "currency": q.amount.currency, "list_price": wc.amount(q.list_price), "cost": wc.amount(q.cost),
+    return {"id": q.id, "opportunity_id": q.opportunity_id, "version": q.version, "amount": money_text(q.amount),
+            "currency": q.amount.currency, "list_price": money_text(q.list_price), "cost": money_text(q.cost),
             "note": q.note, "approval": wc.approval(q.approval), "created_by": q.created_by,
             "created_at": wc.at(q.created_at)}
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from bot.api.problems import field_problem
+from domain.money import Money
 
 MAX_ID = 2**31 - 1
 _DECIMAL = r"^\d{1,16}(\.\d{1,2})?$"
@@ -145,6 +146,15 @@ def _read_decimal(f: Field, value: Any) -> Decimal:
         return Decimal(value)
     except InvalidOperation:
         raise ValueError("must be a decimal amount") from None
+
+
+def money_text(value: Money | None) -> str | None:
+    """An amount as answered: two places, as stored (storage.types.ExactDecimal rounds half up to the
+    cent), so a create's or patch's answer reads exactly like a later GET of the same record."""
+    return None if value is None else str(value.amount.quantize(_CENT, ROUND_HALF_UP))
+
+
+_CENT = Decimal("0.01")
 
 
 def _read_enum(f: Field, value: Any) -> str:

@@ -13,7 +13,6 @@ from bot.api.problems import field_problem
 from bot.api.schema import Field
 from bot.handlers.common import load_deal
 from domain.approval_state import ApprovalState
-from domain.money import Money
 from domain.opportunity import Opportunity
 from storage.repositories.api_lists_work import WorkLists
 
@@ -29,10 +28,6 @@ def lists(call: ApiCall) -> WorkLists:
 
 def at(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def amount(value: Money | None) -> str | None:
-    return str(value.amount) if value is not None else None
 
 
 def approval(state: ApprovalState) -> str:

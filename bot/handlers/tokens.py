@@ -3,7 +3,8 @@
 `令牌 新建 财务系统 只读 [资源 客户,商机] [团队 华东一组]` / `token new "ERP" read [resources customers,deals]
 [team East]` answers the secret once (privately when asked in a group, like the dashboard link); only its
 hash is kept. `令牌 列表` / `token list` shows name, prefix, scope and last use; `令牌 撤销 <name or id>` /
-`token revoke <name or id>` ends a token at once. Bad input changes nothing and says how to write it.
+`token revoke <name or id>` ends exactly one token at once. Names are unique among active tokens (a revoked
+token's name may be used again). Bad input changes nothing and says how to write it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ class TokenNotFound(DomainError):
     en = "No active token named or numbered '{ref}'. Send 'token list' to see them."
 
 
+class TokenNameTaken(DomainError):
+    zh = ("已有名为「{name}」的有效令牌（{prefix}…），令牌名称不能重复，未新建。请换一个名称，"
+          "或先发送「令牌 撤销 {name}」再新建。")
+    en = ("An active token is already named '{name}' ({prefix}…), and names must be unique; nothing was created. "
+          "Choose another name, or first send 'token revoke {name}' and then create it again.")
+
+
+class TokenNameAmbiguous(DomainError):
+    zh = "有 {count} 个有效令牌名为「{name}」（编号 {ids}），未撤销。请按编号撤销其中一个，如「令牌 撤销 {first}」。"
+    en = ("{count} active tokens are named '{name}' (numbers {ids}); none was revoked. Revoke one by its number, "
+          "like 'token revoke {first}'.")
+
+
 class NoPrivateChannel(DomainError):
     zh = "令牌只能私信发送，但找不到你的私聊方式。请单独给我发送这条命令。"
     en = "A token can only be sent privately, and I cannot reach you one to one. Send the command to me directly."
@@ -63,6 +77,9 @@ async def manage_tokens(ctx: Context, args: Args) -> Reply:
 
 
 async def _create(ctx: Context, request: TokenRequest) -> Reply:
+    taken = await _tokens(ctx).named(request.name)
+    if taken:
+        raise TokenNameTaken(name=request.name, prefix=taken[0].prefix)
     secret, prefix = new_secret()
     token = ApiToken(name=request.name, prefix=prefix, secret_hash="", access=request.access,
                      resources=list(request.resources), team_id=request.team_id, created_by=ctx.rep_id,
@@ -121,9 +138,11 @@ async def _revoke(ctx: Context, args: Args) -> Reply:
         found = [token]
     if not found:
         raise TokenNotFound(ref=ref)
-    for token in found:
-        token.revoked_at = ctx.now
-        await repo.save(token)
-    names = "、".join(f"{t.name}（{t.prefix}…）" for t in found)
-    return Reply.text(ctx.t(f"已撤销令牌：{names}。使用它的请求从现在起会被拒绝。",
-                            f"Revoked: {names}. Requests with it are refused from now on."))
+    if len(found) > 1:  # made before names were unique
+        ids = [str(t.id) for t in found]
+        raise TokenNameAmbiguous(name=ref, count=len(found), ids=", ".join(ids), first=ids[0])
+    [token] = found
+    token.revoked_at = ctx.now
+    await repo.save(token)
+    return Reply.text(ctx.t(f"已撤销令牌：{token.name}（{token.prefix}…）。使用它的请求从现在起会被拒绝。",
+                            f"Revoked: {token.name} ({token.prefix}…). Requests with it are refused from now on."))

@@ -31,7 +31,8 @@ class SqlAlchemyApiTokenRepository(SqlRepository[ApiToken, ApiTokenRow]):
         return await self._all(stmt)
 
     async def named(self, name: str) -> Sequence[ApiToken]:
-        """Tokens not revoked of that name (names are not unique: a rotated token may share its name)."""
+        """Tokens not revoked of that name: one at most (`令牌 新建` refuses a taken name; a revoked token's
+        name may be used again), unless two were made before names were unique."""
         stmt = select(ApiTokenRow).where(ApiTokenRow.name == name, ApiTokenRow.revoked_at.is_(None))
         return await self._all(stmt.order_by(ApiTokenRow.id))
 

@@ -74,7 +74,7 @@ async def test_win_and_lose_record_amount_reason_and_customer(api: Api) -> None:
         assert (await api.call("POST", f"/opportunities/{deal}/stage", secret, {"stage": stage}))[0] == 200
     status, body, _ = await api.call("POST", f"/opportunities/{deal}/stage", secret,
                                      {"stage": "won", "amount": "960000"})
-    assert status == 200 and body["stage"] == "won" and body["amount"] == "960000"
+    assert status == 200 and body["stage"] == "won" and body["amount"] == "960000.00"
     status, body, _ = await api.call("POST", f"/opportunities/{ids['south_deal']}/stage", secret,
                                      {"stage": "lost", "lost_reason": "price", "lost_note": "cheaper rival"})
     assert status == 200

@@ -4,12 +4,14 @@ is stored; anyone else and any malformed command changes nothing."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from connectors.base import InboundMessage
 from domain.api_tokens import hash_secret
 from storage.models import OutboxRow
+from storage.repositories.api_tokens import SqlAlchemyApiTokenRepository
 from storage.uow import SqlAlchemyUnitOfWork
 from tests.api.conftest import NOW, SECRET, Api
 
@@ -97,3 +99,57 @@ async def test_token_asked_in_a_group_goes_privately(api: Api) -> None:
     assert len(group) == 1 and "dbt_" not in group[0] and "私信" in group[0]
     [secret] = [m.group(0) for text in private if (m := SECRET.search(text))]
     assert hash_secret(secret) == row.secret_hash
+
+
+async def _english_admin(api: Api) -> None:
+    async with api.console.app.uow_factory() as uow:
+        admin = next(r for r in await uow.reps.list() if r.identities.get("console") == "admin")
+        admin.locale = "en"
+        await uow.reps.save(admin)
+        await uow.commit()
+
+
+async def test_a_name_of_an_active_token_is_refused_and_nothing_is_stored(api: Api) -> None:
+    secret = await api.token("财务系统 只读")
+    [before] = await api.tokens()
+    reply = await api.console.say("令牌 新建 财务系统 读写")
+    assert "已有名为「财务系统」的有效令牌" in reply and f"{before.prefix}…" in reply and "未新建" in reply, reply
+    assert "请换一个名称" in reply and "令牌 撤销 财务系统" in reply and "dbt_" not in reply.replace(before.prefix, "")
+    await _english_admin(api)
+    english = await api.console.say("token new 财务系统 write")
+    assert "An active token is already named '财务系统'" in english and "nothing was created" in english, english
+    assert "Choose another name" in english and "token revoke 财务系统" in english
+    assert await api.tokens() == [before]
+    assert (await api.call("GET", "/customers", secret))[0] == 200
+
+
+async def test_revoke_by_name_ends_one_token_and_its_name_may_be_used_again(api: Api) -> None:
+    first = await api.token("财务系统 只读")
+    other = await api.token("ERP 只读")
+    assert "已撤销令牌：财务系统" in await api.console.say("令牌 撤销 财务系统")
+    second = await api.token("财务系统 读写")
+    rows = await api.tokens()
+    assert [(r.name, r.access.value, r.revoked_at is None) for r in rows] == [
+        ("财务系统", "read", False), ("ERP", "read", True), ("财务系统", "write", True)]
+    assert [r.revoked_at for r in rows] == [NOW, None, None]
+    assert [(await api.call("GET", "/customers", s))[0] for s in (first, other, second)] == [401, 200, 200]
+    assert "已撤销令牌：财务系统" in await api.console.say("令牌 撤销 财务系统")
+    assert [r.revoked_at is None for r in await api.tokens()] == [False, True, False]
+    assert (await api.call("GET", "/customers", other))[0] == 200
+
+
+async def test_two_active_tokens_of_one_name_from_before_are_revoked_by_number(api: Api) -> None:
+    await api.token("财务系统 只读")
+    async with api.console.app.uow_factory() as uow:  # a twin made before names were unique
+        assert isinstance(uow, SqlAlchemyUnitOfWork)
+        repo = SqlAlchemyApiTokenRepository(uow.session)
+        [made] = await repo.everyone()
+        await repo.add(replace(made, id=None, prefix="dbt_twin0000", secret_hash="0" * 64))
+        await uow.commit()
+    reply = await api.console.say("令牌 撤销 财务系统")
+    ids = [r.id for r in await api.tokens()]
+    assert f"有 2 个有效令牌名为「财务系统」（编号 {ids[0]}, {ids[1]}），未撤销" in reply, reply
+    assert f"令牌 撤销 {ids[0]}" in reply
+    assert [r.revoked_at for r in await api.tokens()] == [None, None]
+    assert "已撤销令牌" in await api.console.say(f"令牌 撤销 {ids[1]}")
+    assert [r.revoked_at for r in await api.tokens()] == [None, NOW]
