@@ -17,16 +17,9 @@ from tests.api.conftest import Api
 
 async def _setup(api: Api) -> dict[str, int]:
     """张伟 (华东一组) has 明途 and deal #1; 陈晨 (华南一组) has 华南科技 and a deal."""
-    await api.console.say("新客户 杭州明途信息技术有限公司", as_user="zhangwei")
-    await api.console.say("新商机 明途 ERP升级 80万", as_user="zhangwei")
-    await api.console.say("新客户 深圳华南科技有限公司", as_user="chen")
-    await api.console.say("新商机 华南科技 MES 50万", as_user="chen")
-    async with api.console.app.uow_factory() as uow:
-        customers = {c.name: c.id or 0 for c in await uow.customers.list()}
-        deals = {d.name: d.id or 0 for d in await uow.opportunities.list()}
-        people = {r.name: r.id or 0 for r in await uow.reps.list()}
-    return {"east": customers["杭州明途信息技术有限公司"], "south": customers["深圳华南科技有限公司"],
-            "east_deal": deals["ERP升级"], "south_deal": deals["MES"], **people}
+    ids = await api.two_teams()
+    return {**ids, "east": ids["杭州明途信息技术有限公司"], "south": ids["深圳华南科技有限公司"],
+            "east_deal": ids["ERP升级"], "south_deal": ids["MES"]}
 
 
 async def test_create_a_deal_for_an_owner_of_the_team(api: Api) -> None:

@@ -25,18 +25,12 @@ async def api(db_url: str) -> AsyncIterator[Api]:
 
 async def _setup(api: Api) -> dict[str, int]:
     """Won deals: ERP升级 of 张伟 (华东一组) and MES of 陈晨 (华南一组); 李娜 is in 华东一组."""
-    await api.console.say("新客户 杭州明途信息技术有限公司", as_user="zhangwei")
-    await api.console.say("新商机 明途 ERP升级 80万", as_user="zhangwei")
-    await api.console.say("新客户 深圳华南科技有限公司", as_user="chen")
-    await api.console.say("新商机 华南科技 MES 50万", as_user="chen")
+    ids = await api.two_teams()
     admin = await api.token("管理 读写")
-    async with api.console.app.uow_factory() as uow:
-        deals = {d.name: d.id or 0 for d in await uow.opportunities.list()}
-        people = {r.name: r.id or 0 for r in await uow.reps.list()}
-    for deal in deals.values():
+    for deal in (ids["ERP升级"], ids["MES"]):
         for stage in ("proposal", "negotiation", "won"):
             assert (await api.call("POST", f"/opportunities/{deal}/stage", admin, {"stage": stage}))[0] == 200
-    return {"east": deals["ERP升级"], "south": deals["MES"], **people}
+    return {**ids, "east": ids["ERP升级"], "south": ids["MES"]}
 
 
 async def _actor(api: Api, name: str) -> int:

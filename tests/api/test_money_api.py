@@ -13,16 +13,10 @@ from tests.api.conftest import Api
 
 async def _setup(api: Api) -> dict[str, int]:
     """张伟 (华东一组) has deal ERP升级 (80万) with a 30/70 payment plan; 陈晨 (华南一组) has deal MES."""
-    await api.console.say("新客户 杭州明途信息技术有限公司", as_user="zhangwei")
-    await api.console.say("新商机 明途 ERP升级 80万", as_user="zhangwei")
-    await api.console.say("新客户 深圳华南科技有限公司", as_user="chen")
-    await api.console.say("新商机 华南科技 MES 50万", as_user="chen")
-    async with api.console.app.uow_factory() as uow:
-        deals = {d.name: d.id or 0 for d in await uow.opportunities.list()}
-        customers = {c.name: c.id or 0 for c in await uow.customers.list()}
-    await api.console.say(f"回款计划 #{deals['ERP升级']} 30% 2026-12-15 70% 2027-03-01", as_user="zhangwei")
-    await api.console.say(f"回款计划 #{deals['MES']} 100% 2027-01-15", as_user="chen")
-    return {"east": deals["ERP升级"], "south": deals["MES"], "east_customer": customers["杭州明途信息技术有限公司"]}
+    ids = await api.two_teams()
+    await api.console.say(f"回款计划 #{ids['ERP升级']} 30% 2026-12-15 70% 2027-03-01", as_user="zhangwei")
+    await api.console.say(f"回款计划 #{ids['MES']} 100% 2027-01-15", as_user="chen")
+    return {"east": ids["ERP升级"], "south": ids["MES"], "east_customer": ids["杭州明途信息技术有限公司"]}
 
 
 async def _token_id(api: Api) -> int:
