@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from domain.approvals import ApprovalStatus
+from tests.e2e.approvals_world import RULES, requests
 from tests.e2e.conftest import NOW
 from tests.e2e.harness import USERS, Console, start_console
 from tests.e2e.webhook_world import SECRET, Receiver, subscribe, webhook_rows, win_deal
@@ -142,3 +144,38 @@ async def test_a_correction_takes_back_the_deal_it_replaces(hooks: Console, rece
                               "record": None}
     assert (second["type"], second["data"]["id"], second["data"]["amount"]["amount"]) == ("deal.created", 2,
                                                                                           "950000.00")
+
+
+async def test_approval_undo_sends_change_undone_only_for_the_quote(db_url: str, receiver: Receiver) -> None:
+    console = await start_console(db_url, "zhangwei", NOW, approvals=RULES)
+    try:
+        await subscribe(console, receiver, "/all")
+        await console.say("新客户 杭州明途信息技术有限公司 区域 华东", as_user="zhangwei")
+        await console.say("新商机 明途 MES 80万", as_user="zhangwei")
+        await console.say("报价 #1 60万 原价 80万", as_user="zhangwei")  # held for 王经理's approval (A1)
+        assert "已撤回审批 A1" in await console.say("撤销", as_user="zhangwei")
+        events = receiver.accepted("/all")
+        assert types(events) == ["customer.created", "deal.created", "quote.created", "change.undone"]
+        assert events[-1]["data"] == {"entity": "quote", "id": events[2]["data"]["id"], "undone": ["quote.created"],
+                                      "undone_by": ZHANGWEI, "record": None}
+        assert (await requests(console))[0].status is ApprovalStatus.CANCELLED
+        await console.say("报价 #1 60万 原价 80万", as_user="zhangwei")  # A2
+        await console.say("同意 A2", as_user="wang")
+        sent = await webhook_rows(console)
+        assert "已撤销对 A2 的同意" in await console.say("撤销", as_user="wang")  # a decision raised no event
+        assert "王经理" in await console.say("撤销", as_user="zhangwei")  # refused: 王经理 changed the quote since
+        assert await webhook_rows(console) == sent
+        assert types(receiver.accepted("/all"))[4:] == ["quote.created"]
+    finally:
+        await console.app.close()
+
+
+async def test_a_handover_and_its_undo_send_nothing(hooks: Console, receiver: Receiver) -> None:
+    await subscribe(hooks, receiver, "/all")
+    await win_deal(hooks)
+    sent = await webhook_rows(hooks)
+    assert "李娜" in await hooks.say("离职交接 张伟 → 李娜", as_user="admin")
+    assert "已撤销" in await hooks.say("撤销", as_user="admin")
+    assert await webhook_rows(hooks) == sent  # owners moved and back: no event type says so
+    async with hooks.app.uow_factory() as uow:
+        assert (await uow.opportunities.get(1)).owner_id == ZHANGWEI
