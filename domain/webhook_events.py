@@ -6,13 +6,14 @@ of a transaction into events when it commits (storage.events), so chat, mail and
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from domain.audit import AuditEntry
-from domain.webhooks import Candidate, utc_text
+from domain.webhooks import Candidate, Subscription, utc_text
 
 # audit entity -> the fields of its record an event's data carries (documented in README, never renamed)
 PUBLIC_FIELDS: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,8 @@ _CREATED = {"opportunity": "deal.created", "quote": "quote.created", "contract":
             "customer": "customer.created"}
 # events whose record must be in this state when the transaction commits (a requested or red invoice is no issue)
 REQUIRED_STATE: dict[str, tuple[str, str]] = {"invoice.issued": ("status", "issued")}
+UNDONE = "change.undone"  # an undo took back a change that had raised events (README: the event table)
+PUBLIC_ENTITY = {"opportunity": "deal"}  # an audit entity's name in events (the others keep theirs)
 
 
 def _change(entry: AuditEntry, name: str) -> tuple[Any, Any] | None:
@@ -43,7 +46,8 @@ def _change(entry: AuditEntry, name: str) -> tuple[Any, Any] | None:
 
 
 def candidates(entry: AuditEntry) -> list[Candidate]:
-    """The events one audit entry raises (none for imports, undo and anything not listed in README)."""
+    """The events one audit entry raises (none for imports and anything not listed in README; an undo writes no
+    entry: it raises its events through UndoneChanges)."""
     if entry.action == "create" and entry.entity in _CREATED:
         return [Candidate(_CREATED[entry.entity], entry.entity, entry.entity_id, entry.at)]
     if entry.action != "update":
@@ -59,6 +63,67 @@ def candidates(entry: AuditEntry) -> list[Candidate]:
     if entry.entity == "invoice" and (status := _change(entry, "status")) and status[1] == "issued":
         return [Candidate("invoice.issued", "invoice", entry.entity_id, entry.at)]
     return []
+
+
+def raised(entry: AuditEntry, created: Any = None) -> list[str]:
+    """The event types `entry` raised when it was written. `created`: the record a create entry made, as it is
+    now; an event needing a state it is not in was not raised (an invoice created as a request: no
+    invoice.issued)."""
+    found = []
+    for candidate in candidates(entry):
+        required = REQUIRED_STATE.get(candidate.type)
+        if required is not None and entry.action == "create" and (
+                created is None or json_value(getattr(created, required[0], None)) != required[1]):
+            continue
+        found.append(candidate.type)
+    return found
+
+
+@dataclass(slots=True)
+class UndoneChanges:
+    """What an undo takes back that had raised events, noted entry by entry as it reverts them (newest first).
+
+    Each record gets one change.undone (its entity, id, the event types its undone changes had raised, who
+    undid them); a deal whose stage goes back also gets deal.stage_changed, `previous_stage` being the stage
+    it had before the undo. Changes that raised no event (a follow-up note, a next step) raise nothing.
+    """
+
+    by: int | None = None  # the rep undoing
+    types: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    stages: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # deal -> (stage before undo, restored)
+
+    def note(self, entry: AuditEntry, created: Any = None) -> None:
+        """`entry` is being reverted; `created`: its record, for a create entry (see `raised`)."""
+        found = raised(entry, created)
+        if not found:
+            return
+        known = self.types.setdefault((entry.entity, entry.entity_id), [])
+        known[:0] = [name for name in found if name not in known]  # an older entry's events come first
+        if entry.entity == "opportunity" and (stage := _change(entry, "stage")) is not None:
+            known_stage = self.stages.get(entry.entity_id)  # noted already: a newer change of this batch
+            self.stages[entry.entity_id] = (known_stage[0] if known_stage else stage[1], stage[0])
+
+    def events(self, at: datetime) -> list[Candidate]:
+        found = []
+        for (entity, entity_id), types in self.types.items():
+            found.append(Candidate(UNDONE, entity, entity_id, at, {
+                "entity": PUBLIC_ENTITY.get(entity, entity), "id": entity_id, "undone": types, "undone_by": self.by}))
+            stage = self.stages.get(entity_id) if entity == "opportunity" else None
+            if stage is not None and stage[0] != stage[1]:
+                found.append(Candidate("deal.stage_changed", entity, entity_id, at, {"previous_stage": stage[0]}))
+        return found
+
+
+def wants(subscription: Subscription, event: Candidate) -> bool:
+    """The events a subscription asked for, and change.undone of any of them: what it got is taken back."""
+    if subscription.wants(event.type):
+        return True
+    return event.type == UNDONE and any(subscription.wants(name) for name in event.extra.get("undone", ()))
+
+
+def undone_data(event: Candidate, record: Any) -> dict[str, Any]:
+    """change.undone's data: entity, id, undone, undone_by, and the record as the undo left it (None: removed)."""
+    return {**event.extra, "record": public_data(event.entity, record) if record is not None else None}
 
 
 def public_data(entity: str, record: Any) -> dict[str, Any]:

@@ -35,6 +35,7 @@ EVENT_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "lead.created": ("新线索", ("线索", "新线索")),
     "customer.created": ("新客户", ("客户", "新客户")),
     "project.completed": ("项目完成", ("项目完成", "完工")),
+    "change.undone": ("撤销", ("撤销", "撤回", "撤销改动")),  # an undo took back a change that raised events
 }
 ALL_WORDS = ("全部", "所有", "all", "*")
 MAX_URL = 2000

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
-from domain.webhook_events import REQUIRED_STATE, candidates, public_data
+from domain.webhook_events import REQUIRED_STATE, UNDONE, candidates, public_data, undone_data, wants
 from domain.webhooks import Candidate, Subscription, delivery, event_body, new_event_id
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class EventJournal:
             self.pending += candidates(entry)
 
     def emit(self, candidate: Candidate) -> None:
-        """An event no audit entry shows (the risk scan's invoice.overdue)."""
+        """An event no audit entry shows (the risk scan's invoice.overdue, an undo's change.undone)."""
         self.pending.append(candidate)
 
     def mark(self) -> int:
@@ -56,7 +56,7 @@ class EventJournal:
         records: dict[tuple[str, int], Any] = {}
         items: list[OutboxItem] = []
         for event in found:
-            targets = [s for s in subscriptions if s.wants(event.type)]
+            targets = [s for s in subscriptions if wants(s, event)]
             key = (event.entity, event.entity_id)
             if targets and key not in records:
                 records[key] = await getattr(self.uow, REPOSITORIES[event.entity]).find(event.entity_id)
@@ -67,11 +67,16 @@ class EventJournal:
 
 
 def _data(event: Candidate, record: Any) -> dict[str, Any] | None:
-    """The event's data, or None when the record is gone or not in the state the event needs."""
+    """The event's data, or None when the record is gone or not in the state the event needs (a stage change
+    that ends where it began is none: a correction redoing what it undid)."""
+    if event.type == UNDONE:
+        return undone_data(event, record)
     if record is None:
         return None
     data = {**public_data(event.entity, record), **event.extra}
     if (required := REQUIRED_STATE.get(event.type)) is not None and data.get(required[0]) != required[1]:
+        return None
+    if "previous_stage" in data and data["previous_stage"] == data.get("stage"):
         return None
     return data
 

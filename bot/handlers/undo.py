@@ -24,6 +24,8 @@ from domain.audit import AuditEntry
 from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
 from domain.usage import UNDO, UNDO_OF_CAPTURE
+from domain.webhook_events import UndoneChanges
+from domain.webhooks import EventSink
 
 UNDO_WINDOW = timedelta(days=1)
 
@@ -95,8 +97,10 @@ async def refuse_if_changed_since(ctx: Context, entries: list[AuditEntry],
 
 
 async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
-    """Undo `entries` (newest first: children go before their parents); the new records kept, if any."""
+    """Undo `entries` (newest first: children go before their parents); the new records kept, if any. What
+    had raised webhook events raises change.undone (and a deal's stage back) in this transaction."""
     kept: list[Kept] = []
+    undone = UndoneChanges(by=ctx.rep_id)
     for entry in entries:
         repo = repository(ctx.uow, entry.entity)
         if entry.action == "create":
@@ -107,11 +111,22 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
             if (reason := await still_used(ctx, entry.entity, entry.entity_id)) is not None:
                 kept.append(reason)
             else:
+                undone.note(entry, obj)
                 await repo.delete(obj)
         elif "before" in entry.changes:
+            undone.note(entry)
             await repo.save(restore(ENTITIES[entry.entity][1], entry.changes["before"]))
     await ctx.uow.audit.mark_undone(entries[0].batch)
+    if (sink := event_sink(ctx)) is not None:
+        for event in undone.events(ctx.now):
+            sink.emit(event)
     return kept
+
+
+def event_sink(ctx: Context) -> EventSink | None:
+    """Where this transaction's webhook events go (storage.events.EventJournal; none in the tests' fake)."""
+    sink: EventSink | None = getattr(ctx.uow, "events", None)
+    return sink
 
 
 async def still_used(ctx: Context, entity: str, entity_id: int) -> Kept | None:
