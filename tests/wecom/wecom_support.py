@@ -31,7 +31,7 @@ class Clock:
 def make_config(**overrides: Any) -> WeComConfig:
     values: dict[str, Any] = {
         "corp_id": CORP_ID, "agent_id": AGENT_ID, "secret": SECRET, "token": TOKEN,
-        "encoding_aes_key": AES_KEY, "webhook_keys": {"sales": ROBOT_KEY}, "http_timeout": 0.5,
+        "encoding_aes_key": AES_KEY, "webhook_keys": {"sales": ROBOT_KEY}, "http_timeout": 2.0,
     }
     values.update(overrides)
     return WeComConfig(**values)
