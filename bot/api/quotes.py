@@ -1,5 +1,5 @@
 """/api/v1/quotes: list (opportunity_id, customer_id, approval, updated_since), get, and create — a new
-version through chat's `报价` (bot.handlers.money.quote_deal): v1, v2…, never overwriting an older one;
+version through chat's `报价` (bot.handlers.money.new_quote_version): v1, v2…, never overwriting an older one;
 held for approval when a rule catches it."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from bot.api.call import ApiCall
 from bot.api.endpoints import ResourceApi
 from bot.api.leads import money
 from bot.api.schema import Field, Resource, money_text
-from bot.handlers.money import quote_deal
-from domain.errors import NotFound
+from bot.handlers.money import new_quote_version
 from domain.money import CNY
 from domain.quote import Quote
 
@@ -54,12 +53,9 @@ async def create(call: ApiCall) -> Quote:
     currency = body.get("currency", CNY)
     price = money(body["amount"], currency)
     assert price is not None and deal.id is not None
-    await quote_deal(call.context, deal, price, body.get("note", ""), money(body.get("list_price"), currency),
-                     money(body.get("cost"), currency))
-    quotes = await call.uow.quotes.for_opportunity(deal.id)
-    if not quotes:
-        raise NotFound("报价", f"#{deal.id}", "quote")
-    return quotes[-1]
+    quote, _ = await new_quote_version(call.context, deal, price, body.get("note", ""),
+                                       money(body.get("list_price"), currency), money(body.get("cost"), currency))
+    return quote
 
 
 API = ResourceApi(RESOURCE, "quote", dump, page, find, create)

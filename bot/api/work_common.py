@@ -1,6 +1,6 @@
 """What the deal-money and delivery resources of the open API share (bot.api.quotes, contracts,
 payment_milestones, invoices, projects, tasks): a record is visible iff its deal is; a hidden deal named in a
-body answers exactly like a missing one; chat's `load_deal` gives the right to write."""
+body answers exactly like a missing one; chat's `load_deal` rule (checked_deal) gives the right to write."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from bot.api.call import ApiCall
 from bot.api.problems import field_problem
 from bot.api.schema import Field
-from bot.handlers.common import load_deal
+from bot.handlers.common import checked_deal
 from domain.approval_state import ApprovalState
 from domain.opportunity import Opportunity
 from storage.repositories.api_lists_work import WorkLists
@@ -60,7 +60,7 @@ async def deal_to_change(call: ApiCall, deal_id: int) -> Opportunity:
     deal = await call.uow.opportunities.find(deal_id)
     if deal is None or not call.scope.deals.admits(deal):
         raise field_problem([{"field": "opportunity_id", "detail": "no such deal"}])
-    return await load_deal(call.context, deal_id)
+    return checked_deal(call.context, deal)
 
 
 def checked_person(call: ApiCall, rep_id: int, field: str) -> int:

@@ -25,6 +25,13 @@ async def load_deal(ctx: Context, ref: int, *, edit: bool = True, need: Right | 
     opp = await ctx.uow.opportunities.find(ref)
     if opp is None:
         raise NotFound("商机", f"#{ref}", "deal")
+    return checked_deal(ctx, opp, edit=edit, need=need, action=action)
+
+
+def checked_deal(ctx: Context, opp: Opportunity, *, edit: bool = True, need: Right | None = None,
+                 action: str = "") -> Opportunity:
+    """A deal already read, checked as load_deal checks it (and remembered for the audit's before-image when it
+    is to be changed)."""
     needed = need or (Right.WORK if edit else Right.VIEW)
     permissions.require(ctx.rep, opp, needed, ctx.directory.team_of, ctx.directory.teams, action)
     if needed > Right.VIEW:

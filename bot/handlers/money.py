@@ -19,6 +19,7 @@ from domain.approval_state import ApprovalState
 from domain.billing import Contract, Payment
 from domain.money import Money
 from domain.opportunity import Opportunity
+from domain.quote import Quote
 
 
 def day_of(value: date | datetime | None, fallback: datetime) -> date:
@@ -53,8 +54,14 @@ def _price(args: Args, value: str) -> Money:
 
 async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, list_price: Money | None = None,
                      cost: Money | None = None) -> Reply:
-    """A new quote version; list price and cost default to the previous version's. A quote an approval rule
-    catches is stored pending and sent to the approver."""
+    """A new quote version (new_quote_version), as chat answers it."""
+    return (await new_quote_version(ctx, opp, amount, note, list_price, cost))[1]
+
+
+async def new_quote_version(ctx: Context, opp: Opportunity, amount: Money, note: str,
+                            list_price: Money | None = None, cost: Money | None = None) -> tuple[Quote, Reply]:
+    """A new quote version and its card; list price and cost default to the previous version's. A quote an
+    approval rule catches is stored pending and sent to the approver."""
     assert opp.id is not None
     opp.require_not_lost("报价", "quote")
     await ctx.uow.opportunities.lock(opp.id)  # another process quoting this deal now: one numbers after the other
@@ -82,7 +89,7 @@ async def quote_deal(ctx: Context, opp: Opportunity, amount: Money, note: str, l
                     f"{approval_flow.deal_label(opp)} quote v{quote.version} {money(amount, 'en')}")
         request = await approval_flow.submit(ctx, opp, findings, approver, what, quote.id, version=quote.version)
         card.line(approval_flow.submitted(ctx, request, approver))
-    return card.build()
+    return quote, card.build()
 
 
 @command("报价历史", "quotes", "quote history", section="money", writes=False,

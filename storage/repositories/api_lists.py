@@ -85,7 +85,7 @@ class ApiLists:
         stmt = (select(AuditRow.entity_id, func.max(AuditRow.at))
                 .where(AuditRow.entity == "customer", AuditRow.entity_id.in_(sorted(set(ids))))
                 .group_by(AuditRow.entity_id))
-        return {entity_id: at for entity_id, at in (await self.session.execute(stmt)).tuples()}
+        return {row[0]: row[1] for row in await self.session.execute(stmt)}
 
     async def contact_page(self, scope: RecordScope, filters: dict[str, Any], after: int,
                            limit: int) -> Sequence[Contact]:
