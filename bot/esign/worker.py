@@ -3,7 +3,8 @@ dispatcher with its retries, backoff and dead letters. Actions (`extra["action"]
 
 - `send`: draw the contract PDF (in a worker thread), create the provider's flow, mark the request `sent`;
 - `revoke`: withdraw the flow at the provider, mark it `revoked`;
-- `fetch`: download the signed PDF into the file store ([files] dir) and note it on the request.
+- `fetch`: download the signed PDF into the file store ([files] dir), note it on the request and file it on
+  the deal's delivery project(s) (bot.esign.filing).
 
 A retryable provider failure is a DeliveryError (tried again later); a refusal for good marks the request
 `failed` (send) or tells the requester why (revoke). It also serves POST /esign/callback (bot.esign.callback).
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from bot.delivery.files import FileStore
+from bot.esign.filing import file_on_projects
 from bot.esign.notices import tell_people
 from bot.esign.pdf import render_pdf
 from bot.esign.settings import CALLBACK_PATH, EsignSettings
@@ -135,6 +137,7 @@ class EsignChannel:
             stored = await signature_repo(uow).get(request.id or 0)
             stored.signed_file = sha
             await signature_repo(uow).save(stored)
+            await file_on_projects(uow, stored, sha, len(data), self.clock())
             await uow.commit()
 
     async def finish(self, request: ContractSignature, text: Text, owner: bool = True,

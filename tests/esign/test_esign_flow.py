@@ -105,3 +105,27 @@ async def test_a_lost_callback_is_made_up_for_by_asking_the_provider_once(esign_
     await world.console.app.dispatcher.drain()
     assert len(await console_messages(world, "已由 何总 完成电子签署（")) == 1
     assert (await latest(world)).signed_file  # fetched once the poll found it signed
+
+
+async def test_the_signed_file_is_filed_on_the_deals_delivery_project(esign_world: EsignWorld) -> None:
+    world, fake = esign_world, esign_world.fake
+    for step in ("阶段 #1 方案提案", "阶段 #1 谈判", "赢单 #1"):  # the win opens the project (default template)
+        await world.console.say(step)
+    async with world.console.app.uow_factory() as uow:
+        [project] = await uow.projects.for_opportunity(1)
+        assert project.id is not None and await uow.project_files.for_project(project.id) == []
+    await world.console.say("合同 C1 签署 签署人 何总 13800138000")
+    assert await fake.fire("sf000001", "signed") == 200
+    await world.console.app.dispatcher.drain()
+    signed = await latest(world)
+    async with world.console.app.uow_factory() as uow:
+        [filed] = await uow.project_files.for_project(project.id)
+        events = [e for e in await uow.project_events.for_project(project.id) if e.kind == "file"]
+    assert (filed.filename, filed.content_type, filed.source, filed.sha256) == (
+        "HT-001-signed.pdf", "application/pdf", "esign", signed.signed_file)
+    assert filed.size == len(fake.signed_bytes(fake.flows["sf000001"])) and not filed.public
+    assert [e.text for e in events] == ["合同 C1 已完成电子签署，签署文件「HT-001-signed.pdf」已归档"]
+    assert not events[0].public  # the internal timeline, not the customer portal
+    await world.console.app.dispatcher.drain()  # nothing filed twice
+    async with world.console.app.uow_factory() as uow:
+        assert len(await uow.project_files.for_project(project.id)) == 1
