@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 ARMED_FOR = timedelta(minutes=10)
 KEY = "pending-upload:{channel}:{conversation}"
 UPLOAD_WORDS = ("上传", "upload", "add")
-SOURCE_WORDS = {"chat": ("聊天", "chat"), "email": ("邮件", "email"), "portal": ("门户", "portal")}
+SOURCE_WORDS = {"chat": ("聊天", "chat"), "email": ("邮件", "email"), "portal": ("门户", "portal"),
+                "esign": ("电子签署", "e-signature")}
 MediaFetcher = Callable[[str, int, str], Awaitable[Attachment]]
 
 

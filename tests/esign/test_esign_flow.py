@@ -126,6 +126,8 @@ async def test_the_signed_file_is_filed_on_the_deals_delivery_project(esign_worl
     assert filed.size == len(fake.signed_bytes(fake.flows["sf000001"])) and not filed.public
     assert [e.text for e in events] == ["合同 C1 已完成电子签署，签署文件「HT-001-signed.pdf」已归档"]
     assert not events[0].public  # the internal timeline, not the customer portal
+    listed = await world.console.say(f"附件 P{project.id}")
+    assert f"F{filed.id} HT-001-signed.pdf" in listed and "电子签署" in listed and f"/team/files/{filed.id}" in listed
     await world.console.app.dispatcher.drain()  # nothing filed twice
     async with world.console.app.uow_factory() as uow:
         assert len(await uow.project_files.for_project(project.id)) == 1
