@@ -17,6 +17,7 @@ from domain.ports import UnitOfWork
 from storage.repositories.people import DIRECTORY_VERSION
 
 log = logging.getLogger(__name__)
+UNREAD: Any = object()  # DirectoryCache.get: the version is to be read
 
 
 class DirectoryCache:
@@ -32,8 +33,11 @@ class DirectoryCache:
         self.hits = 0
         self.misses = 0
 
-    async def get(self, uow: UnitOfWork) -> Directory:
-        version = await uow.settings.get(DIRECTORY_VERSION)
+    async def get(self, uow: UnitOfWork, version: Any = UNREAD) -> Directory:
+        """`version`: the stored version when the caller read it already in this transaction (the API reads it
+        with the token)."""
+        if version is UNREAD:
+            version = await uow.settings.get(DIRECTORY_VERSION)
         if self._directory is not None and version is not None and version == self._version:
             self.hits += 1
             return self._directory

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -20,6 +21,7 @@ from bot.api.settings import ApiSettings
 from domain.api_tokens import ApiToken, hash_secret
 from domain.people import Rep, Role
 from storage.repositories.api_tokens import SqlAlchemyApiTokenRepository
+from storage.repositories.people import DIRECTORY_VERSION
 from storage.uow import SqlAlchemyUnitOfWork
 
 
@@ -64,11 +66,12 @@ class Authenticator:
     limiter: RateLimiter
     _touched: dict[int, datetime] = field(default_factory=dict)
 
-    async def token(self, request: web.Request, uow: SqlAlchemyUnitOfWork, now: datetime) -> ApiToken:
-        """The request's token, read in the request's own unit of work (one connection per request)."""
+    async def token(self, request: web.Request, uow: SqlAlchemyUnitOfWork, now: datetime) -> tuple[ApiToken, Any]:
+        """The request's token, read in the request's own unit of work (one connection per request), and the
+        directory's version read in the same statement (for DirectoryCache.get)."""
         secret = bearer(request)
         tokens = SqlAlchemyApiTokenRepository(uow.session)
-        token = await tokens.by_hash(hash_secret(secret))
+        token, version = await tokens.by_hash_with_setting(hash_secret(secret), DIRECTORY_VERSION)
         if token is None or not token.active or token.id is None:
             raise Problem(401, "This API token is not valid (unknown or revoked).", slug="bad-token",
                           headers={"WWW-Authenticate": 'Bearer realm="dealbot", error="invalid_token"'})
@@ -80,7 +83,7 @@ class Authenticator:
         if self._due(token.id, now):
             await tokens.touch(token.id, now)
             await uow.commit()
-        return token
+        return token, version
 
     def _due(self, token_id: int, now: datetime) -> bool:
         last = self._touched.get(token_id)

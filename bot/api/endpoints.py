@@ -141,7 +141,7 @@ def handler(route: Route, state: ApiState, conflicts: tuple[type[DomainError], .
         now = state.clock()
         async with state.uow_factory() as uow:  # one unit of work (one connection) per request, token included
             assert isinstance(uow, SqlAlchemyUnitOfWork)
-            token = await state.auth.token(request, uow, now)
+            token, version = await state.auth.token(request, uow, now)
             request[USAGE_PERSON] = -(token.id or 0)  # usage events count API calls per token, as the audit does
             if not token.allows(route.resource.name, route.write):
                 what = "write" if route.write and token.allows(route.resource.name, False) else "use"
@@ -153,8 +153,8 @@ def handler(route: Route, state: ApiState, conflicts: tuple[type[DomainError], .
                 replay = await idempotency.replay(uow, state, token.id, key, request, raw, now)
                 if replay is not None:
                     return replay
-            call = ApiCall(token, principal(token), uow, await state.directory.get(uow), now, state.bot_settings,
-                           body=values)
+            directory = await state.directory.get(uow, version)
+            call = ApiCall(token, principal(token), uow, directory, now, state.bot_settings, body=values)
             try:
                 status, payload = await route.run(call, request)
             except DomainError as err:

@@ -10,8 +10,8 @@ from sqlalchemy import delete, insert, select, update
 
 from domain.api_tokens import ApiToken
 from storage.mapping import RowMapper
-from storage.models import ApiIdempotencyRow, ApiTokenRow
-from storage.repositories.base import SqlRepository, before_write
+from storage.models import ApiIdempotencyRow, ApiTokenRow, SettingRow
+from storage.repositories.base import SqlRepository, before_write, table_of
 
 
 class SqlAlchemyApiTokenRepository(SqlRepository[ApiToken, ApiTokenRow]):
@@ -21,6 +21,17 @@ class SqlAlchemyApiTokenRepository(SqlRepository[ApiToken, ApiTokenRow]):
 
     async def by_hash(self, secret_hash: str) -> ApiToken | None:
         return await self._first(select(ApiTokenRow).where(ApiTokenRow.secret_hash == secret_hash))
+
+    async def by_hash_with_setting(self, secret_hash: str, key: str) -> tuple[ApiToken | None, Any]:
+        """The token of this hash and, in the same statement, the value of setting `key` (an API request reads
+        the directory's version with its token: one round trip, not two). (None, None) for no such token."""
+        table = table_of(ApiTokenRow)
+        setting = select(SettingRow.value).where(SettingRow.key == key).scalar_subquery().label("setting_value")
+        stmt = select(*table.c, setting).where(table.c.secret_hash == secret_hash).limit(1)
+        row = (await self.session.execute(stmt)).first()
+        if row is None:
+            return None, None
+        return self.mapper.load(row), row.setting_value
 
     async def everyone(self) -> Sequence[ApiToken]:
         """Every token, revoked ones too, by id."""
