@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.pop(0)  # not bench/ itself: bench/dingtalk_stream.py would hide the `dingtalk_stream` SDK
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from typing import Any
+
 from bench.common import database
 from bot.bootstrap import App, bootstrap
 from bot.config import load_config
@@ -39,7 +41,7 @@ from storage.uow import SqlAlchemyUnitOfWork
 class NoCache(DirectoryCache):
     """What the bot did before: the whole directory read for every batch."""
 
-    async def get(self, uow: UnitOfWork) -> Directory:
+    async def get(self, uow: UnitOfWork, version: Any = None) -> Directory:
         self.misses += 1
         return await Directory.load(uow)
 
