@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from bot import approval_undo
 from bot.args import Args
@@ -115,12 +116,21 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
                 await repo.delete(obj)
         elif "before" in entry.changes:
             undone.note(entry)
-            await repo.save(restore(ENTITIES[entry.entity][1], entry.changes["before"]))
+            await repo.save(put_back(ctx, entry))
     await ctx.uow.audit.mark_undone(entries[0].batch)
     if (sink := event_sink(ctx)) is not None:
         for event in undone.events(ctx.now):
             sink.emit(event)
     return kept
+
+
+def put_back(ctx: Context, entry: AuditEntry) -> Any:
+    """The record as it was before `entry`, changed now: a record with an `updated_at` (deals, tasks) gets the
+    undo's time, not its old one, so the open API's `updated_since` lists what an undo changed."""
+    record = restore(ENTITIES[entry.entity][1], entry.changes["before"])
+    if hasattr(record, "updated_at"):
+        record.updated_at = ctx.now
+    return record
 
 
 def event_sink(ctx: Context) -> EventSink | None:
