@@ -29,6 +29,7 @@ from domain.webhook_events import UndoneChanges
 from domain.webhooks import EventSink
 
 UNDO_WINDOW = timedelta(days=1)
+UNDO_ACTION = "undo"  # the entry an undo leaves on each record it put back (storage.repositories.system)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
     had raised webhook events raises change.undone (and a deal's stage back) in this transaction."""
     kept: list[Kept] = []
     undone = UndoneChanges(by=ctx.rep_id)
+    changed: dict[tuple[str, int], AuditEntry] = {}  # what `updated_since` of the open API reads
     for entry in entries:
         repo = repository(ctx.uow, entry.entity)
         if entry.action == "create":
@@ -117,7 +119,10 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
         elif "before" in entry.changes:
             undone.note(entry)
             await repo.save(put_back(ctx, entry))
+            changed.setdefault((entry.entity, entry.entity_id), AuditEntry(
+                ctx.rep_id, entry.entity, entry.entity_id, UNDO_ACTION, ctx.now))  # in no batch: never undone
     await ctx.uow.audit.mark_undone(entries[0].batch)
+    ctx.audit_log.extend(changed.values())
     if (sink := event_sink(ctx)) is not None:
         for event in undone.events(ctx.now):
             sink.emit(event)
