@@ -46,8 +46,8 @@ def _change(entry: AuditEntry, name: str) -> tuple[Any, Any] | None:
 
 
 def candidates(entry: AuditEntry) -> list[Candidate]:
-    """The events one audit entry raises (none for imports and anything not listed in README; an undo writes no
-    entry: it raises its events through UndoneChanges)."""
+    """The events one audit entry raises (none for imports and anything not listed in README; an undo's own
+    entries, action `undo`, raise none: it raises its events through UndoneChanges)."""
     if entry.action == "create" and entry.entity in _CREATED:
         return [Candidate(_CREATED[entry.entity], entry.entity, entry.entity_id, entry.at)]
     if entry.action != "update":

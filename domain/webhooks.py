@@ -86,8 +86,8 @@ class EventSink(Protocol):
 
 def _alias_table() -> dict[str, str]:
     table = {name: name for name in EVENT_TYPES}
-    for name, (_, aliases) in EVENT_TYPES.items():
-        table.update({alias: name for alias in aliases})
+    for name, (label, aliases) in EVENT_TYPES.items():  # the label too: UnknownEvent offers it
+        table.update({alias: name for alias in (label, *aliases)})
     return table
 
 

@@ -34,6 +34,10 @@ def parse_new(ctx: Context, args: Args) -> TokenRequest:
         name, rest = quoted
     if not name or name.casefold() in ACCESS_WORDS:
         raise args.fail("缺少令牌名称（如 财务系统）", "missing the token's name (like \"ERP\")")
+    if name.isdigit():  # `令牌 撤销 1` reads it as a token's number
+        raise args.fail("令牌名称不能只是数字（撤销时会当作编号），请加上文字，如 财务系统1",
+                        "the name cannot be a number alone (revoke would read it as a token's number); add a "
+                        "word, like \"ERP 1\"")
     if len(name) > MAX_NAME:
         raise args.fail(f"令牌名称最多 {MAX_NAME} 个字", f"the name may be at most {MAX_NAME} characters")
     words = rest.split()

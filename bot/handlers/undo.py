@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from bot import approval_undo
 from bot.args import Args
@@ -28,6 +29,7 @@ from domain.webhook_events import UndoneChanges
 from domain.webhooks import EventSink
 
 UNDO_WINDOW = timedelta(days=1)
+UNDO_ACTION = "undo"  # the entry an undo leaves on each record it put back (storage.repositories.system)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
     had raised webhook events raises change.undone (and a deal's stage back) in this transaction."""
     kept: list[Kept] = []
     undone = UndoneChanges(by=ctx.rep_id)
+    changed: dict[tuple[str, int], AuditEntry] = {}  # what `updated_since` of the open API reads
     for entry in entries:
         repo = repository(ctx.uow, entry.entity)
         if entry.action == "create":
@@ -115,12 +118,24 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
                 await repo.delete(obj)
         elif "before" in entry.changes:
             undone.note(entry)
-            await repo.save(restore(ENTITIES[entry.entity][1], entry.changes["before"]))
+            await repo.save(put_back(ctx, entry))
+            changed.setdefault((entry.entity, entry.entity_id), AuditEntry(
+                ctx.rep_id, entry.entity, entry.entity_id, UNDO_ACTION, ctx.now))  # in no batch: never undone
     await ctx.uow.audit.mark_undone(entries[0].batch)
+    ctx.audit_log.extend(changed.values())
     if (sink := event_sink(ctx)) is not None:
         for event in undone.events(ctx.now):
             sink.emit(event)
     return kept
+
+
+def put_back(ctx: Context, entry: AuditEntry) -> Any:
+    """The record as it was before `entry`, changed now: a record with an `updated_at` (deals, tasks) gets the
+    undo's time, not its old one, so the open API's `updated_since` lists what an undo changed."""
+    record = restore(ENTITIES[entry.entity][1], entry.changes["before"])
+    if hasattr(record, "updated_at"):
+        record.updated_at = ctx.now
+    return record
 
 
 def event_sink(ctx: Context) -> EventSink | None:

@@ -153,3 +153,18 @@ async def test_two_active_tokens_of_one_name_from_before_are_revoked_by_number(a
     assert [r.revoked_at for r in await api.tokens()] == [None, None]
     assert "已撤销令牌" in await api.console.say(f"令牌 撤销 {ids[1]}")
     assert [r.revoked_at for r in await api.tokens()] == [None, NOW]
+
+
+async def test_a_name_of_digits_alone_is_refused_as_it_would_read_as_a_number(api: Api) -> None:
+    """`令牌 撤销 1` must mean token number 1: a token named 1 (or ２) would make it name another."""
+    await api.token("财务系统 只读")
+    [before] = await api.tokens()
+    for words in ("1 只读", "\"2\" 读写", "２ 只读"):
+        reply = await api.console.say(f"令牌 新建 {words}")
+        assert "令牌名称不能只是数字" in reply and "令牌 新建 财务系统 只读" in reply and "dbt_" not in reply, reply
+    await _english_admin(api)
+    english = await api.console.say("token new \"7\" read")
+    assert "the name cannot be a number alone" in english and "dbt_" not in english, english
+    assert await api.tokens() == [before]
+    assert "Revoked: 财务系统" in await api.console.say(f"token revoke {before.id}")
+    assert [t.revoked_at for t in await api.tokens()] == [NOW]

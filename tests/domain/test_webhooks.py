@@ -8,7 +8,15 @@ import pytest
 
 from domain.audit import AuditEntry
 from domain.webhook_events import candidates
-from domain.webhooks import BadWebhookUrl, Subscription, UnknownEvent, check_url, event_body, parse_events
+from domain.webhooks import (
+    EVENT_TYPES,
+    BadWebhookUrl,
+    Subscription,
+    UnknownEvent,
+    check_url,
+    event_body,
+    parse_events,
+)
 
 AT = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 
@@ -73,3 +81,15 @@ def test_a_subscription_without_events_takes_all_but_not_when_disabled() -> None
 def test_the_body_has_stable_keys_and_utc_time() -> None:
     body = event_body("evt_1", "deal.won", datetime(2026, 11, 24, 10, 0, tzinfo=UTC), {"name": "明途"})
     assert body == '{"id":"evt_1","type":"deal.won","occurred_at":"2026-11-24T10:00:00Z","data":{"name":"明途"}}'
+
+
+def test_every_name_the_refusal_offers_is_accepted() -> None:
+    """The refusal lists each type with its Chinese label (`deal.stage_changed（商机阶段变化）`): writing the label
+    back, as it suggests, subscribes to that type."""
+    with pytest.raises(UnknownEvent) as caught:
+        parse_events("赢钱")
+    offered = caught.value.message("zh").split("可用的事件：", 1)[1]
+    for name, (label, _) in EVENT_TYPES.items():
+        assert f"{name}（{label}）" in offered
+        assert parse_events(label) == [name], label
+    assert parse_events("商机阶段变化、发票逾期未回款") == ["deal.stage_changed", "invoice.overdue"]
