@@ -135,11 +135,16 @@ def pg_databases() -> Iterator[ServerDatabases]:
     yield from server_databases(POSTGRESQL)
 
 
-@pytest.fixture(scope="session")
-def pg_migrated_url(pg_databases: ServerDatabases) -> str:
-    url = pg_databases.create()
+def migrated(databases: ServerDatabases) -> str:
+    """A new database on that server, migrated to head."""
+    url = databases.create()
     run_async(lambda: upgrade(url))
     return url
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_url(pg_databases: ServerDatabases) -> str:
+    return migrated(pg_databases)
 
 
 @pytest.fixture(scope="session")
@@ -149,9 +154,7 @@ def mysql_databases() -> Iterator[ServerDatabases]:
 
 @pytest.fixture(scope="session")
 def mysql_migrated_url(mysql_databases: ServerDatabases) -> str:
-    url = mysql_databases.create()
-    run_async(lambda: upgrade(url))
-    return url
+    return migrated(mysql_databases)
 
 
 class MySQLTurns:
@@ -187,9 +190,7 @@ class MySQLTurns:
 
 @pytest.fixture(scope="session")
 def mysql_turns(mysql_databases: ServerDatabases, mysql_migrated_url: str) -> Iterator[MySQLTurns]:
-    second = mysql_databases.create()
-    run_async(lambda: upgrade(second))
-    turns = MySQLTurns([mysql_migrated_url, second])
+    turns = MySQLTurns([mysql_migrated_url, migrated(mysql_databases)])
     yield turns
     turns.close()
 
