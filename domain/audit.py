@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+UNDO_ACTION = "undo"  # the entry an undo leaves on each record it put back: in no batch, never itself undone
+
 
 @dataclass(slots=True)
 class AuditEntry:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ARRAY, ColumnElement, Integer, Table, and_, any_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.audit import UNDO_ACTION
 from domain.messaging import InboxState, OutboxStatus
 from domain.retention import Target
 from storage import deal_totals
@@ -27,7 +28,6 @@ from storage.models import AuditRow, InboxRow, OutboxRow, SettingRow, UsageEvent
 from storage.mysql import is_mysql
 from storage.repositories.base import dialect_insert, table_of
 from storage.repositories.skip_locked import lock_skipping
-from storage.repositories.system import UNDO_ACTION
 
 LEASE_KEY = "housekeeping:lease"
 Archive = Callable[[Target, Sequence[dict[str, Any]]], None]

@@ -21,7 +21,7 @@ from bot.registry import command
 from bot.reply import Reply
 from bot.undo_summary import undone_summary
 from bot.usage.trace import capture_key, is_capture_batch
-from domain.audit import AuditEntry
+from domain.audit import UNDO_ACTION, AuditEntry
 from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
 from domain.usage import UNDO, UNDO_OF_CAPTURE
@@ -29,7 +29,6 @@ from domain.webhook_events import UndoneChanges
 from domain.webhooks import EventSink
 
 UNDO_WINDOW = timedelta(days=1)
-UNDO_ACTION = "undo"  # the entry an undo leaves on each record it put back (storage.repositories.system)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.audit import AuditEntry
+from domain.audit import UNDO_ACTION, AuditEntry
 from storage.mapping import RowMapper
 from storage.models import AuditRow, SettingRow
 from storage.repositories.base import before_write, dialect_insert, statement, table_of
 
-UNDO_ACTION = "undo"
 AUDIT = table_of(AuditRow)
 
 

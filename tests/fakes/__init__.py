@@ -15,7 +15,8 @@ an unknown id change nothing, like an UPDATE; inbox/outbox uniqueness is re-chec
 (FakeIntegrityError, as a unique index would refuse the second writer).
 """
 
-from tests.fakes.store import UNDO_ACTION, FakeIntegrityError, FakeStore
+from domain.audit import UNDO_ACTION
+from tests.fakes.store import FakeIntegrityError, FakeStore
 from tests.fakes.uow import FakeUnitOfWork, as_port
 
 __all__ = ["UNDO_ACTION", "FakeIntegrityError", "FakeStore", "FakeUnitOfWork", "as_port"]

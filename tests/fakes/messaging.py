@@ -7,12 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from domain.audit import AuditEntry
+from domain.audit import UNDO_ACTION, AuditEntry
 from domain.messaging import Claim, InboxRecord, InboxState, OutboxItem, OutboxStatus, RetryPolicy
-from tests.fakes.store import (
-    UNDO_ACTION,
-    _Table,
-)
+from tests.fakes.store import _Table
 
 if TYPE_CHECKING:
     pass

@@ -32,7 +32,6 @@ _UNIQUE: dict[str, Callable[[Any], Hashable]] = {
     "daily_reports": lambda r: (r.rep_id, r.day),
 }
 _tokens = itertools.count(1)
-UNDO_ACTION = "undo"
 
 
 class FakeIntegrityError(RuntimeError):
