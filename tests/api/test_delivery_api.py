@@ -60,12 +60,16 @@ async def test_a_project_and_its_tasks_through_the_delivery_use_cases(api: Api) 
         saved = await uow.tasks.get(task["id"])
         audit = await uow.audit.for_entity("task", task["id"])
         outbox = await uow.outbox.listing([OutboxStatus.PENDING, OutboxStatus.SENT], limit=500)
+        projects = await uow.projects.for_opportunity(ids["east"])
     assert (stored.opportunity_id, stored.starts_on, stored.manager_id) == (ids["east"], date(2026, 12, 8), ids["张伟"])
     assert stones and changed["project_id"] == stored.id
     assert (saved.title, saved.progress, saved.status, saved.assignee_id, saved.due_on) == (
         "接口联调", 40, WorkStatus.DOING, ids["张伟"], date(2026, 12, 24))
-    assert {a.actor_id for a in audit} == {await _actor(api, "交付")} and len(audit) >= 4
-    assert sum(f"T{task['id']}" in item.text for item in outbox) >= 2  # 李娜, then 张伟 told
+    assert [p.id for p in projects] == [project["id"]]  # the refused second POST stored nothing
+    assert {a.actor_id for a in audit} == {await _actor(api, "交付")}
+    assert [a.action for a in audit] == ["create", "update", "update", "update", "update", "update"]
+    told = sorted(item.recipient for item in outbox if f"T{task['id']}" in item.text)
+    assert told == ["lina", "zhangwei"]  # 李娜 when assigned, then 张伟 when it moved to him
 
 
 async def test_only_a_won_deal_gets_a_project_and_bad_bodies_are_refused(api: Api) -> None:

@@ -93,6 +93,8 @@ async def test_money_received_against_a_milestone_is_chat_payment(api: Api) -> N
     await api.console.say(f"回款计划 #{ids['east']} 50% 2027-01-20 50% 2027-04-01", as_user="zhangwei")
     replaced = await api.call("POST", f"/payment_milestones/{listed[1]['id']}/received", secret, {})
     assert replaced[0] == 409 and "replaced plan" in replaced[1]["detail"]
+    async with api.console.app.uow_factory() as uow:
+        assert [p.amount.amount for p in await uow.payments.for_opportunity(ids["east"])] == [Decimal("240000.00")]
     history = (await api.call("GET", f"/payment_milestones?opportunity_id={ids['east']}&history=true", secret))[1]
     assert len(history["data"]) == 4 and history["data"][1]["replaced_at"] is not None
 

@@ -110,3 +110,6 @@ async def test_zero_catch_up_days_texts_only_on_the_due_date(on_the_day_only: Sm
     await world.deal_with_plan("2026-11-23")
     assert await world.run_job("sms-payments") == 0
     assert world.fake.received == [] and await world.sms_outbox() == []
+    world.clock.now = NOW - timedelta(days=1)  # on its due date: texted, catch-up or not
+    assert await world.run_job("sms-payments") == 1
+    assert [r.body["TemplateParamSet"][3] for r in world.fake.received] == ["11月23日"]

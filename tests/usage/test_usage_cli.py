@@ -80,7 +80,9 @@ def test_the_text_report_in_chinese(db_url: str, tmp_path: Path, capsys: pytest.
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "2026-11 使用情况"
     assert lines[1] == "最常用功能：新客户 4 次、阶段 3 次、撤销 2 次、报价 1 次"
-    assert lines[2].startswith("最少用功能：") and lines[2].endswith(" 0 次")  # the Chinese command words
+    never_used = sorted(cmd.name for cmd in registry.commands if cmd.name not in USED)[:5]
+    assert lines[2] == "最少用功能：" + "、".join(f"{name} 0 次" for name in never_used)  # the Chinese command words
+    assert lines[3:5] == ["自由文本记录的撤销/更正率：50.0%（2/4）", "无法理解的自由文本比例：25.0%（2/8）"]
     assert lines[5] == "回复延迟中位数：控制台 250 ms（5 条）; 钉钉 30 ms（9 条）; 企业微信 65 ms（4 条）"
     assert lines[6] == "页面浏览：/dash 3 次; /dash/team/{id} 1 次"
     assert lines[7:] == ["开放 API 调用：3 次"]
