@@ -69,14 +69,17 @@ def raised(entry: AuditEntry, created: Any = None) -> list[str]:
     """The event types `entry` raised when it was written. `created`: the record a create entry made, as it is
     now; an event needing a state it is not in was not raised (an invoice created as a request: no
     invoice.issued)."""
-    found = []
-    for candidate in candidates(entry):
-        required = REQUIRED_STATE.get(candidate.type)
-        if required is not None and entry.action == "create" and (
-                created is None or json_value(getattr(created, required[0], None)) != required[1]):
-            continue
-        found.append(candidate.type)
-    return found
+    found = candidates(entry)
+    if entry.action != "create" or not found:
+        return [c.type for c in found]
+    state = public_data(entry.entity, created) if created is not None else {}
+    return [c.type for c in found if in_required_state(c.type, state)]
+
+
+def in_required_state(event_type: str, data: dict[str, Any]) -> bool:
+    """Whether a record's public `data` is in the state `event_type` needs (REQUIRED_STATE)."""
+    required = REQUIRED_STATE.get(event_type)
+    return required is None or data.get(required[0]) == required[1]
 
 
 @dataclass(slots=True)
@@ -108,8 +111,8 @@ class UndoneChanges:
         for (entity, entity_id), types in self.types.items():
             found.append(Candidate(UNDONE, entity, entity_id, at, {
                 "entity": PUBLIC_ENTITY.get(entity, entity), "id": entity_id, "undone": types, "undone_by": self.by}))
-            stage = self.stages.get(entity_id) if entity == "opportunity" else None
-            if stage is not None and stage[0] != stage[1]:
+            # a stage back where it began is dropped at commit, as every stage change is (storage.events._data)
+            if entity == "opportunity" and (stage := self.stages.get(entity_id)) is not None:
                 found.append(Candidate("deal.stage_changed", entity, entity_id, at, {"previous_stage": stage[0]}))
         return found
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from domain.audit import AuditEntry
 from domain.messaging import OutboxItem
-from domain.webhook_events import REQUIRED_STATE, UNDONE, candidates, public_data, undone_data, wants
+from domain.webhook_events import UNDONE, candidates, in_required_state, public_data, undone_data, wants
 from domain.webhooks import Candidate, Subscription, delivery, event_body, new_event_id
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _data(event: Candidate, record: Any) -> dict[str, Any] | None:
     if record is None:
         return None
     data = {**public_data(event.entity, record), **event.extra}
-    if (required := REQUIRED_STATE.get(event.type)) is not None and data.get(required[0]) != required[1]:
+    if not in_required_state(event.type, data):
         return None
     if "previous_stage" in data and data["previous_stage"] == data.get("stage"):
         return None
