@@ -57,10 +57,12 @@ class Answer:
 async def answers(call: ApiCall, customers: Sequence[Customer]) -> list[Answer]:
     """The customers with their `updated_at`, this request's own changes (not stored yet) included."""
     changed = await call.lists.customer_changed_at([c.id for c in customers if c.id is not None])
-    for customer_id, at in call.pending_changes("customer").items():
-        changed[customer_id] = max(at, changed.get(customer_id, at))
-    return [Answer(c, max((t for t in (c.created_at, changed.get(c.id or 0)) if t is not None), default=None))
-            for c in customers]
+    pending = call.pending_changes("customer")
+    return [Answer(c, _latest(c.created_at, changed.get(c.id or 0), pending.get(c.id or 0))) for c in customers]
+
+
+def _latest(*times: datetime | None) -> datetime | None:
+    return max((t for t in times if t is not None), default=None)
 
 
 def dump(answer: Answer) -> dict[str, Any]:
@@ -129,7 +131,8 @@ async def patch(call: ApiCall, found: Answer) -> Answer:
         await update_customer(call.context, found.customer, **call.body)
     except CustomerExists as err:
         raise await _exists(call, err) from None
-    return (await answers(call, [found.customer]))[0]
+    pending = call.pending_changes("customer").get(found.customer.id or 0)  # found's time, or this change's
+    return Answer(found.customer, _latest(found.updated_at, pending))
 
 
 API = ResourceApi(RESOURCE, "customer", dump, page, find, create, patch, conflicts=(CustomerExists,))
