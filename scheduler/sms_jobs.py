@@ -107,13 +107,14 @@ async def _not_yet_sent(uow: SmsUnitOfWork, today: date, catch_up_days: int, zon
     dedupe key) and none in the sends ledger on or after the due date (the outbox row may have been pruned)."""
     due = await uow.sms.due_payments(today - timedelta(days=catch_up_days), today)
     queued = await uow.outbox.existing_keys(payment_key(d) for d in due)
-    sent = await uow.sms.payments_sent(d.milestone_id for d in due)
+    due = [d for d in due if payment_key(d) not in queued]
+    sent = await uow.sms.payments_sent(d.milestone_id for d in due)  # only those: mostly none after the first run
 
     def sent_for_due_date(item: DuePayment) -> bool:
         last = sent.get(item.milestone_id)
         return last is not None and last.astimezone(zone).date() >= item.due_on
 
-    return [d for d in due if payment_key(d) not in queued and not sent_for_due_date(d)]
+    return [d for d in due if not sent_for_due_date(d)]
 
 
 def payment_params(due: DuePayment, limit: int) -> list[str]:

@@ -37,7 +37,8 @@ class SmsSendRow(Base):
     outbox row (its delivery key), about which customer / payment milestone, the provider's serial number."""
 
     __tablename__ = "sms_sends"
-    __table_args__ = (Index("ix_sms_sends_phone_sent_at", "phone", "sent_at"),)
+    __table_args__ = (Index("ix_sms_sends_phone_sent_at", "phone", "sent_at"),
+                      Index("ix_sms_sends_milestone_id_sent_at", "milestone_id", "sent_at"))  # payments_sent
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone: Mapped[str] = mapped_column(String(20))

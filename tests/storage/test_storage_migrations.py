@@ -33,7 +33,7 @@ async def test_upgrade_on_an_empty_database_matches_the_models(empty_db_url: str
         await engine.dispose()
     assert diff == []
     assert tables == {*Base.metadata.tables, "alembic_version"}
-    assert version == "0026"
+    assert version == "0027"
 
 
 async def test_upgrading_twice_changes_nothing(empty_db_url: str) -> None:
@@ -71,7 +71,7 @@ async def test_a_database_already_at_head_is_not_checked_again(empty_db_url: str
     engine = make_engine(empty_db_url)
     try:
         async with engine.connect() as connection:
-            assert (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar() == "0026"
+            assert (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar() == "0027"
     finally:
         await engine.dispose()
 
