@@ -148,14 +148,18 @@ async def attach_file(uow: UnitOfWork, settings: FileSettings, upload: Upload,
     if size == 0:
         raise EmptyFile(name=name)
     digest = await settings.store().put(upload.data)
-    stored = await uow.project_files.add(ProjectFile(
-        upload.project_id, name, safe_type(upload.content_type), size, digest, now, upload.task_id, upload.source,
-        upload.uploaded_by))
     where = {"chat": ("聊天", "chat"), "email": ("邮件", "email"), "portal": ("客户门户", "the portal")}.get(
         upload.source, (upload.source, upload.source))
-    await uow.project_events.add(ProjectEvent(
-        upload.project_id, now, "file", f"通过{where[0]}收到文件「{name}」（{human_size(size)}）",
-        f"File {name} ({human_size(size)}) received by {where[1]}", upload.uploaded_by))
+    return await record_file(uow, ProjectFile(
+        upload.project_id, name, safe_type(upload.content_type), size, digest, now, upload.task_id, upload.source,
+        upload.uploaded_by), f"通过{where[0]}收到文件「{name}」（{human_size(size)}）",
+        f"File {name} ({human_size(size)}) received by {where[1]}")
+
+
+async def record_file(uow: UnitOfWork, item: ProjectFile, zh: str, en: str) -> ProjectFile:
+    """A file already in the store, listed on its project with a line (`zh` / `en`) on its internal timeline."""
+    stored = await uow.project_files.add(item)
+    await uow.project_events.add(ProjectEvent(item.project_id, item.at, "file", zh, en, item.uploaded_by))
     return stored
 
 

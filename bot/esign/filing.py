@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.delivery.files import safe_name
-from domain.delivery import ProjectEvent, ProjectFile
+from bot.delivery.files import record_file, safe_name
+from domain.delivery import ProjectFile
 from domain.esign import ContractSignature, contract_ref
 from domain.ports import UnitOfWork
 
@@ -23,9 +23,8 @@ async def file_on_projects(uow: UnitOfWork, request: ContractSignature, sha: str
     filed = []
     for project in await uow.projects.for_opportunity(contract.opportunity_id):
         assert project.id is not None
-        await uow.project_files.add(ProjectFile(project.id, name, "application/pdf", size, sha, now, source="esign"))
-        await uow.project_events.add(ProjectEvent(
-            project.id, now, "file", f"合同 {ref} 已完成电子签署，签署文件「{name}」已归档",
-            f"Contract {ref} was signed electronically; the signed file {name} is filed"))
+        await record_file(uow, ProjectFile(project.id, name, "application/pdf", size, sha, now, source="esign"),
+                          f"合同 {ref} 已完成电子签署，签署文件「{name}」已归档",
+                          f"Contract {ref} was signed electronically; the signed file {name} is filed")
         filed.append(project.id)
     return filed
