@@ -42,6 +42,7 @@ from domain.system_ports import (
 from domain.system_ports import (
     SettingsRepository as SettingsRepository,
 )
+from domain.webhooks import EventSink
 
 T = TypeVar("T")
 
@@ -270,6 +271,10 @@ class UnitOfWork(Protocol):
     def project_events(self) -> ProjectEventRepository: ...
     @property
     def project_files(self) -> PerProject[ProjectFile]: ...
+    @property
+    def events(self) -> EventSink:
+        """Issue #16: webhook events no audit entry shows (undo's, the risk scan's), queued at commit."""
+        ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

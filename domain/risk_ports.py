@@ -9,7 +9,6 @@ from typing import Any, Protocol
 
 from domain.ports import UnitOfWork
 from domain.risks import Facts, RiskDay, RiskSettings, Warning
-from domain.webhooks import EventSink
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +104,3 @@ class RiskUnitOfWork(UnitOfWork, Protocol):
     """A unit of work with the risk repository (storage.uow.SqlAlchemyUnitOfWork has it)."""
 
     risks: RiskRepository
-
-    @property
-    def events(self) -> EventSink:
-        """Issue #16: webhook events of new warnings (invoice.overdue), queued at commit."""
-        ...

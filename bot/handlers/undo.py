@@ -26,7 +26,6 @@ from domain.dependencies import DEPENDENTS, LABELS, label
 from domain.snapshot import restore
 from domain.usage import UNDO, UNDO_OF_CAPTURE
 from domain.webhook_events import UndoneChanges
-from domain.webhooks import EventSink
 
 UNDO_WINDOW = timedelta(days=1)
 
@@ -122,9 +121,8 @@ async def revert(ctx: Context, entries: list[AuditEntry]) -> list[Kept]:
                 ctx.rep_id, entry.entity, entry.entity_id, UNDO_ACTION, ctx.now))  # in no batch: never undone
     await ctx.uow.audit.mark_undone(entries[0].batch)
     ctx.audit_log.extend(changed.values())
-    if (sink := event_sink(ctx)) is not None:
-        for event in undone.events(ctx.now):
-            sink.emit(event)
+    for event in undone.events(ctx.now):
+        ctx.uow.events.emit(event)
     return kept
 
 
@@ -135,12 +133,6 @@ def put_back(ctx: Context, entry: AuditEntry) -> Any:
     if hasattr(record, "updated_at"):
         record.updated_at = ctx.now
     return record
-
-
-def event_sink(ctx: Context) -> EventSink | None:
-    """Where this transaction's webhook events go (storage.events.EventJournal; none in the tests' fake)."""
-    sink: EventSink | None = getattr(ctx.uow, "events", None)
-    return sink
 
 
 async def still_used(ctx: Context, entity: str, entity_id: int) -> Kept | None:

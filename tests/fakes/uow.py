@@ -34,6 +34,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.quote import Quote
+from domain.webhooks import Candidate
 from tests.fakes.analytics import FakeAnalyticsReader, FakeTargetRepository
 from tests.fakes.approvals import FakeApprovalRepository
 from tests.fakes.daily import FakeDailyReportRepository
@@ -56,6 +57,16 @@ from tests.fakes.store import (
     Rows,
     _tokens,
 )
+
+
+class FakeEventSink:
+    """domain.webhooks.EventSink that keeps what was emitted."""
+
+    def __init__(self) -> None:
+        self.emitted: list[Candidate] = []
+
+    def emit(self, candidate: Candidate) -> None:
+        self.emitted.append(candidate)
 
 
 class FakeUnitOfWork:
@@ -95,6 +106,7 @@ class FakeUnitOfWork:
         self.analytics: AnalyticsReader = FakeAnalyticsReader()
         self.targets: TargetRepository = FakeTargetRepository(self)
         self.approvals: ApprovalRepository = FakeApprovalRepository(self, "approvals")
+        self.events = FakeEventSink()  # webhook events are delivered by storage.events only; here just kept
 
     def _begin(self) -> None:
         self.data = copy.deepcopy(self.store.tables)
